@@ -1,0 +1,33 @@
+"""jaxlite: JAX's programming model — grad, jvp, vjp, vmap, jit, jax.numpy,
+jax.random — in pure Python on NumPy.
+
+    import jaxlite as jax
+    import jaxlite.numpy as jnp
+"""
+__version__ = "0.1.0"
+
+from . import config
+from ._src.array import Array
+from ._src import numpy_api as _numpy_api
+from . import numpy  # installs array methods
+from ._src.api import (grad, value_and_grad, jvp, vjp, linearize, jacfwd, jacrev, jacobian,
+                       hessian, vmap, make_jaxpr, eval_shape, ShapeDtypeStruct,
+                       block_until_ready, device_get, device_put)
+from ._src.jit_api import jit
+from ._src.lax_api import stop_gradient
+from ._src.misc import (disable_jit, devices, local_devices, device_count, local_device_count,
+                        default_backend, clear_caches, enable_x64, Device, named_call,
+                        ensure_compile_time_eval, typeof)
+from . import lax, tree_util, tree, errors
+from ._src.tree import tree_map, tree_leaves, tree_flatten, tree_unflatten, tree_structure
+
+_lazy_submodules = {"random", "nn", "scipy", "dtypes", "test_util", "flatten_util", "debug",
+                    "experimental"}
+
+
+def __getattr__(name):
+    # Submodules not needed by `import jaxlite.numpy` load on first use (keeps import fast).
+    if name in _lazy_submodules:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'jaxlite' has no attribute {name!r}")

@@ -1,0 +1,208 @@
+"""Automatic differentiation: jvp, linearize (jvp + partial evaluation), transpose, vjp.
+
+Forward mode is a JVPTrace whose tracers carry (primal, tangent); each
+primitive's `jvp` rule runs under the parent trace. Reverse mode is JAX's
+recipe: run the JVP over a *partial* StagingTrace whose tracers are the
+tangent inputs, so that only the linear tangent computation is staged (with
+primal values as residual constants), then evaluate that linear Jaxpr
+backwards with each primitive's `transpose` rule. One rule per primitive gives
+every mix of modes and orders.
+
+Symbolic zeros (`Zero`) stand for tangents and cotangents known to be zero;
+they are never materialized unless a rule needs a real array.
+"""
+import numpy as np
+
+from . import core
+from .core import Tracer, Trace, _context
+from .jaxpr import Literal
+from .staging import StagingTrace
+
+
+class Zero:
+    """A symbolic zero tangent of the value `primal`."""
+    __slots__ = ("_primal",)
+
+    def __init__(self, primal):
+        self._primal = primal
+
+    @property
+    def aval(self):
+        return core.get_aval(self._primal)
+
+    def __repr__(self):
+        return f"Zero({self.aval})"
+
+
+def zeros_like_aval(aval):
+    return np.zeros(aval.shape, aval.dtype)
+
+
+def instantiate(tangent):
+    """A real array for a tangent that may be a symbolic zero."""
+    if type(tangent) is Zero:
+        return zeros_like_aval(tangent.aval)
+    return tangent
+
+
+def is_zero(t):
+    return type(t) is Zero
+
+
+class JVPTracer(Tracer):
+    __slots__ = ("primal", "tangent")
+
+    def __init__(self, trace, primal, tangent):
+        self._trace = trace
+        self.primal = primal
+        self.tangent = tangent
+
+    @property
+    def aval(self):
+        return core.get_aval(self.primal)
+
+    def to_concrete_value(self):
+        p = self.primal
+        return p.to_concrete_value() if isinstance(p, Tracer) else p
+
+
+class JVPTrace(Trace):
+    def __init__(self, parent):
+        self.parent = parent
+
+    def process_primitive(self, primitive, args, params):
+        primals, tangents, nonzero = [], [], False
+        for a in args:
+            if type(a) is JVPTracer and a._trace is self:
+                primals.append(a.primal)
+                tangents.append(a.tangent)
+                nonzero = nonzero or type(a.tangent) is not Zero
+            else:
+                primals.append(a)
+                tangents.append(Zero(a))
+        if not nonzero:
+            return core.bind_under(self.parent, primitive, primals, params)
+        if primitive.jvp is None:
+            raise NotImplementedError(f"Differentiation rule for '{primitive}' not implemented")
+        ctx = _context
+        previous, ctx.trace = ctx.trace, self.parent
+        try:
+            primal_out, tangent_out = primitive.jvp(primals, tangents, **params)
+        finally:
+            ctx.trace = previous
+        if primitive.multiple_results:
+            return [p if type(t) is Zero else JVPTracer(self, p, t)
+                    for p, t in zip(primal_out, tangent_out)]
+        if type(tangent_out) is Zero:
+            return primal_out
+        return JVPTracer(self, primal_out, tangent_out)
+
+
+def jvp_flat(fun, primals, tangents):
+    """Forward mode over flat lists: returns (primals_out, tangents_out)."""
+    trace = JVPTrace(_context.trace)
+    tracers = [JVPTracer(trace, p, t) for p, t in zip(primals, tangents)]
+    try:
+        with core.set_current_trace(trace):
+            outs = fun(*tracers)
+    finally:
+        trace.alive = False
+    primals_out, tangents_out = [], []
+    for out in outs:
+        if type(out) is JVPTracer and out._trace is trace:
+            primals_out.append(out.primal)
+            tangents_out.append(out.tangent)
+        else:
+            primals_out.append(out)
+            tangents_out.append(Zero(out))
+    return primals_out, tangents_out
+
+
+def tangent_aval(aval):
+    return aval
+
+
+class LinearInput:
+    """Marks a linear (unknown) input of an equation being transposed."""
+    __slots__ = ("aval",)
+
+    def __init__(self, aval):
+        self.aval = aval
+
+
+def is_linear(x):
+    return type(x) is LinearInput
+
+
+def linearize_flat(fun, primals):
+    """Returns (primals_out, linear_jaxpr): the jaxpr maps input tangents to output tangents."""
+    lin = StagingTrace(_context.trace, partial=True, name="linearized tangent map")
+    tangents_in = [lin.new_arg(tangent_aval(core.get_aval(p))) for p in primals]
+    try:
+        with core.set_current_trace(lin):
+            primals_out, tangents_out = jvp_flat(fun, primals, tangents_in)
+    finally:
+        lin.alive = False
+    jaxpr = lin.to_jaxpr([instantiate(t) for t in tangents_out])
+    return primals_out, jaxpr
+
+
+def add_cotangents(a, b):
+    from .prims.elementwise import add_any
+    return add_any(a, b)
+
+
+def backward_pass(jaxpr, cotangents_out):
+    """Transpose a linear Jaxpr: cotangents of outputs -> cotangents of inputs.
+
+    Runs under the current trace, so the transposition is itself differentiable."""
+    consts = dict(zip(jaxpr.constvars, jaxpr.consts))
+    cts = {}
+
+    def accumulate(var, ct):
+        if ct is None or type(ct) is Zero or type(var) is Literal or var in consts:
+            return
+        previous = cts.get(var)
+        cts[var] = ct if previous is None else add_cotangents(previous, ct)
+
+    for var, ct in zip(jaxpr.outvars, cotangents_out):
+        accumulate(var, ct)
+    for eqn in reversed(jaxpr.eqns):
+        if eqn.primitive.multiple_results:
+            cts_out = [cts.pop(v, None) for v in eqn.outputs]
+            if all(c is None for c in cts_out):
+                continue
+            cts_out = [zeros_like_aval(v.aval) if c is None else c
+                       for c, v in zip(cts_out, eqn.outputs)]
+        else:
+            cts_out = cts.pop(eqn.outputs[0], None)
+            if cts_out is None:
+                continue
+        args = []
+        for v in eqn.inputs:
+            if type(v) is Literal:
+                args.append(v.value)
+            elif v in consts:
+                args.append(consts[v])
+            else:
+                args.append(LinearInput(v.aval))
+        transpose = eqn.primitive.transpose
+        if transpose is None:
+            raise NotImplementedError(
+                f"Transpose rule (for reverse-mode differentiation) for '{eqn.primitive}' "
+                "not implemented")
+        cts_in = transpose(cts_out, *args, **eqn.params)
+        for v, ct in zip(eqn.inputs, cts_in):
+            accumulate(v, ct)
+    return [cts.get(v) for v in jaxpr.invars]
+
+
+def vjp_flat(fun, primals):
+    """Returns (primals_out, pullback) with pullback(cotangents_out) -> cotangents_in."""
+    primals_out, jaxpr = linearize_flat(fun, primals)
+
+    def pullback(cotangents_out):
+        cts = backward_pass(jaxpr, cotangents_out)
+        return [zeros_like_aval(v.aval) if c is None else c for c, v in zip(cts, jaxpr.invars)]
+
+    return primals_out, pullback, jaxpr

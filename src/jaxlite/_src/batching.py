@@ -1,0 +1,84 @@
+"""vmap: the batching trace.
+
+A BatchTracer holds a value with one extra axis (`batch_dim`) or None when the
+value is the same for every lane. Each primitive's `batch` rule receives the
+underlying values and their batch dims and returns (output, output batch dim),
+computing under the parent trace: the batch axis is just data to it.
+"""
+from . import core
+from .core import Tracer, Trace, ShapedArray, _context
+
+
+class BatchTracer(Tracer):
+    __slots__ = ("val", "batch_dim")
+
+    def __init__(self, trace, val, batch_dim):
+        self._trace = trace
+        self.val = val
+        self.batch_dim = batch_dim
+
+    @property
+    def aval(self):
+        aval = core.get_aval(self.val)
+        shape = aval.shape
+        d = self.batch_dim
+        return ShapedArray(shape[:d] + shape[d + 1:], aval.dtype, aval.weak_type)
+
+
+class BatchTrace(Trace):
+    def __init__(self, parent, axis_size, axis_name=None, name=None):
+        self.parent = parent
+        self.axis_size = axis_size
+        self.axis_name = axis_name
+        self.name = name
+
+    def where(self):
+        return f" inside vmap of {self.name}" if self.name else " inside vmap"
+
+    def process_primitive(self, primitive, args, params):
+        values, dims, batched = [], [], False
+        for a in args:
+            if type(a) is BatchTracer and a._trace is self:
+                values.append(a.val)
+                dims.append(a.batch_dim)
+                batched = True
+            else:
+                values.append(a)
+                dims.append(None)
+        if not batched:
+            return core.bind_under(self.parent, primitive, values, params)
+        if primitive.batch is None:
+            raise NotImplementedError(f"Batching rule for '{primitive}' not implemented")
+        ctx = _context
+        previous, ctx.trace = ctx.trace, self.parent
+        try:
+            out, out_dim = primitive.batch(values, dims, **params)
+        finally:
+            ctx.trace = previous
+        if primitive.multiple_results:
+            return [o if d is None else BatchTracer(self, o, d) for o, d in zip(out, out_dim)]
+        return out if out_dim is None else BatchTracer(self, out, out_dim)
+
+
+def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None):
+    """Map `fun` over axis `in_dims[i]` of each arg; outputs get axis `out_dims[j]`.
+
+    `out_dims` may be a callable taking the number of outputs (known after tracing)."""
+    from .prims.shape import move_batch_dim
+    trace = BatchTrace(_context.trace, axis_size, axis_name, name)
+    tracers = [a if d is None else BatchTracer(trace, a, d) for a, d in zip(args, in_dims)]
+    try:
+        with core.set_current_trace(trace):
+            outs = fun(*tracers)
+    finally:
+        trace.alive = False
+    if callable(out_dims):
+        out_dims = out_dims(len(outs))
+    results = []
+    for out, dst in zip(outs, out_dims):
+        if type(out) is BatchTracer and out._trace is trace:
+            val, src = out.val, out.batch_dim
+        else:
+            val, src = out, None
+        results.append(move_batch_dim(val, src, dst, axis_size))
+    return results

@@ -1,0 +1,102 @@
+"""Code generation: a Jaxpr becomes one Python function over NumPy.
+
+Each equation becomes one line, either the primitive's `lower` expression
+(e.g. `np.add(a, b)`) or a call of its NumPy implementation with the
+parameters bound. The source is kept so users can read what runs
+(`jit(f).lower(*args).compile().as_python()`), with the user's source line of
+each equation as a comment.
+"""
+import functools
+import threading
+
+import numpy as np
+
+from .passes import optimize
+from ..jaxpr import Literal
+
+_lock = threading.Lock()
+
+
+class Compiled:
+    """An executable for one Jaxpr: call it with NumPy values, get a list back."""
+
+    def __init__(self, fn, source, jaxpr):
+        self.fn = fn
+        self.source = source
+        self.jaxpr = jaxpr
+
+    def __call__(self, *args):
+        return self.fn(*args)
+
+
+def compile_jaxpr(jaxpr):
+    """The cached Compiled executable of `jaxpr`."""
+    compiled = jaxpr.cache.get("compiled")
+    if compiled is None:
+        with _lock:
+            compiled = jaxpr.cache.get("compiled")
+            if compiled is None:
+                compiled = _compile(jaxpr)
+                jaxpr.cache["compiled"] = compiled
+    return compiled
+
+
+def generated_source(jaxpr):
+    return compile_jaxpr(jaxpr).source
+
+
+def _compile(jaxpr):
+    optimized = optimize(jaxpr)
+    namespace = {"np": np, "_errstate": np.errstate}
+    names = {}
+    counter = [0]
+
+    def fresh(prefix):
+        counter[0] += 1
+        return f"{prefix}{counter[0]}"
+
+    for v, c in zip(optimized.constvars, optimized.consts):
+        name = fresh("c")
+        namespace[name] = c
+        names[v] = name
+
+    def ref(v):
+        if type(v) is Literal:
+            name = fresh("k")
+            namespace[name] = v.value
+            return name
+        return names[v]
+
+    args = []
+    for v in optimized.invars:
+        name = fresh("a")
+        names[v] = name
+        args.append(name)
+    body = []
+    for eqn in optimized.eqns:
+        ins = [ref(v) for v in eqn.inputs]
+        outs = []
+        for v in eqn.outputs:
+            name = fresh("v")
+            names[v] = name
+            outs.append(name)
+        prim = eqn.primitive
+        expr = prim.lower(ins, eqn.params) if prim.lower is not None else None
+        if expr is None:
+            fname = fresh(f"{prim.name}_")
+            namespace[fname] = functools.partial(prim.impl, **eqn.params) if eqn.params else prim.impl
+            expr = f"{fname}({', '.join(ins)})"
+        target = ", ".join(outs) if prim.multiple_results else outs[0]
+        if prim.multiple_results and len(outs) == 1:
+            target += ","
+        if prim.multiple_results and not outs:
+            target = "_"
+        comment = f"  # {eqn.source}" if eqn.source else ""
+        body.append(f"        {target} = {expr}{comment}")
+    results = ", ".join(ref(v) for v in optimized.outvars)
+    lines = [f"def jitted({', '.join(args)}):", "    with _errstate(all='ignore'):"]
+    lines += body
+    lines.append(f"        return [{results}]")
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, "<jaxlite-jit>", "exec"), namespace)
+    return Compiled(namespace["jitted"], source, optimized)

@@ -1,0 +1,38 @@
+"""Global flags (jax_enable_x64, jax_disable_jit, ...), read on hot paths.
+
+Flags live in one plain object so that reading one is an attribute access.
+`jaxlite.config.update(name, value)` is the public way to change them.
+"""
+import os
+
+
+class Flags:
+    def __init__(self):
+        self.jax_enable_x64 = os.environ.get("JAX_ENABLE_X64", "").lower() in ("1", "true")
+        self.jax_disable_jit = os.environ.get("JAX_DISABLE_JIT", "").lower() in ("1", "true")
+        self.jax_debug_nans = False
+        self.jax_debug_infs = False
+        self.jax_log_compiles = False
+        self.jax_threefry_partitionable = True
+        self.jax_default_matmul_precision = None
+        self.jax_numpy_rank_promotion = "allow"
+        self.jax_platforms = ""
+        self.jax_platform_name = ""
+
+
+flags = Flags()
+_listeners = []
+
+
+def update(name, value):
+    """Set a flag, as `jax.config.update("jax_enable_x64", True)`."""
+    if not hasattr(flags, name):
+        raise AttributeError(f"Unrecognized config option: {name!r}. Known options: "
+                             + ", ".join(sorted(vars(flags))))
+    setattr(flags, name, value)
+    for listener in _listeners:
+        listener(name, value)
+
+
+def read(name):
+    return getattr(flags, name)

@@ -1,0 +1,302 @@
+"""The core vocabulary: ShapedArray, Primitive, Tracer, Trace, the current trace.
+
+Every computation is a `Primitive.bind`. `bind` hands the primitive to the
+*current trace*, held per thread. Each transformation (jvp, batching, staging)
+is a Trace whose rules compute on the values of its tracers under its *parent*
+trace; the bottom trace evaluates with NumPy. A tracer knows its trace, so a
+value owned by another (outer) trace is simply a constant to this one: nested
+transformations and closures never confuse their perturbations.
+
+A primitive carries all its rules as attributes (impl, abstract_eval, jvp,
+transpose, batch, lower), so adding a primitive touches one module in prims/.
+"""
+import threading
+
+import numpy as np
+
+from . import dtypes
+from .errors import (UnexpectedTracerError, TracerBoolConversionError,
+                     TracerIntegerConversionError, TracerArrayConversionError,
+                     ConcretizationTypeError, concretization_message)
+
+_short_dtype_names = {
+    "bool": "bool", "int8": "i8", "int16": "i16", "int32": "i32", "int64": "i64",
+    "uint8": "u8", "uint16": "u16", "uint32": "u32", "uint64": "u64",
+    "float16": "f16", "bfloat16": "bf16", "float32": "f32", "float64": "f64",
+    "complex64": "c64", "complex128": "c128", "key<fry>": "key<fry>"}
+
+
+class ShapedArray:
+    """An abstract value: what is known of an array while tracing."""
+    __slots__ = ("shape", "dtype", "weak_type")
+
+    def __init__(self, shape, dtype, weak_type=False):
+        self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
+        self.weak_type = weak_type
+
+    ndim = property(lambda self: len(self.shape))
+
+    @property
+    def size(self):
+        n = 1
+        for d in self.shape:
+            n *= d
+        return n
+
+    def update(self, shape=None, dtype=None, weak_type=None):
+        return ShapedArray(self.shape if shape is None else shape,
+                           self.dtype if dtype is None else dtype,
+                           self.weak_type if weak_type is None else weak_type)
+
+    def strip_weak_type(self):
+        return ShapedArray(self.shape, self.dtype, False) if self.weak_type else self
+
+    def str_short(self):
+        name = _short_dtype_names.get(self.dtype.name, self.dtype.name)
+        return f"{name}[{','.join(map(str, self.shape))}]"
+
+    def __eq__(self, other):
+        return (type(other) is ShapedArray and self.shape == other.shape
+                and self.dtype == other.dtype and self.weak_type == other.weak_type)
+
+    def __hash__(self):
+        return hash((self.shape, self.dtype, self.weak_type))
+
+    def __repr__(self):
+        weak = ", weak_type=True" if self.weak_type else ""
+        return f"ShapedArray({self.dtype.name}[{','.join(map(str, self.shape))}]{weak})"
+
+
+def _all_weak(weak_types, params):
+    return bool(weak_types) and all(weak_types)
+
+
+def never_weak(weak_types, params):
+    return False
+
+
+class Primitive:
+    """A named operation. `bind` is the only way computation happens.
+
+    Rules (set by the module in prims/ that defines the primitive):
+      impl(*ndarrays, **params) -> ndarray (or list, if multiple_results)
+      abstract_eval(*avals, **params) -> ShapedArray (or list)
+      jvp(primals, tangents, **params) -> (primal_out, tangent_out)
+      transpose(cotangent, *args, **params) -> cotangents per arg (linear prims)
+      batch(values, batch_dims, **params) -> (out, out_batch_dim)
+      lower(names_in, params, namespace) -> Python expression (jit codegen)
+      weak_type_rule(input_weak_types, params) -> bool
+    """
+
+    def __init__(self, name, multiple_results=False):
+        self.name = name
+        self.multiple_results = multiple_results
+        self.impl = self.abstract_eval = self.jvp = self.transpose = None
+        self.batch = self.lower = None
+        self.partial_eval = None  # optional override of partial evaluation (jit inlines)
+        self.weak_type_rule = _all_weak
+
+    def bind(self, *args, **params):
+        return _context.trace.process_primitive(self, args, params)
+
+    def __repr__(self):
+        return self.name
+
+
+class Trace:
+    """A transformation's rules for handling primitives. Each knows its parent."""
+    parent = None
+    alive = True
+
+    def process_primitive(self, primitive, args, params):
+        raise NotImplementedError
+
+    def where(self):
+        """Where this trace comes from, for error messages."""
+        return ""
+
+
+class Tracer:
+    """A value inside a transformation. Subclasses define `aval`."""
+    __slots__ = ("_trace",)
+    __array_priority__ = 1000
+
+    @property
+    def shape(self):
+        return self.aval.shape
+
+    @property
+    def dtype(self):
+        return self.aval.dtype
+
+    @property
+    def ndim(self):
+        return len(self.aval.shape)
+
+    @property
+    def size(self):
+        return self.aval.size
+
+    @property
+    def weak_type(self):
+        return self.aval.weak_type
+
+    def to_concrete_value(self):
+        """The concrete value behind this tracer, or None if it is abstract."""
+        return None
+
+    def _concrete(self, what, error=ConcretizationTypeError):
+        value = self.to_concrete_value()
+        if value is None:
+            raise error(concretization_message(self, what))
+        return value
+
+    def __bool__(self):
+        return bool(self._concrete("bool()", TracerBoolConversionError))
+
+    def __int__(self):
+        return int(self._concrete("int()", TracerIntegerConversionError))
+
+    def __index__(self):
+        return int(self._concrete("__index__()", TracerIntegerConversionError))
+
+    def __float__(self):
+        return float(self._concrete("float()"))
+
+    def __complex__(self):
+        return complex(self._concrete("complex()"))
+
+    def __array__(self, dtype=None, copy=None):
+        value = self.to_concrete_value()
+        if value is None:
+            raise TracerArrayConversionError(
+                f"The numpy.ndarray conversion method __array__() was called on {self!r}"
+                f"{self._trace.where()}.\nNumPy cannot see inside a transformation: use "
+                f"jaxlite.numpy functions instead of numpy ones on traced values.")
+        return np.asarray(value, dtype=dtype)
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of unsized object")
+        return self.shape[0]
+
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __hash__(self):
+        raise TypeError(f"unhashable type: {type(self).__name__}. Traced arrays are not "
+                        "hashable; pass hashable values as static arguments instead.")
+
+    def __repr__(self):
+        return f"Traced<{self.aval!r}>with<{type(self._trace).__name__}>"
+
+    def item(self):
+        value = self._concrete("item()")
+        return np.asarray(value).item()
+
+    def tolist(self):
+        return np.asarray(self._concrete("tolist()")).tolist()
+
+
+class TraceContext(threading.local):
+    """The current trace, one per thread (the only mutable global state besides caches)."""
+
+    def __init__(self):
+        self.trace = eval_trace
+
+
+class EvalTrace(Trace):
+    """The bottom trace: runs each primitive's NumPy implementation."""
+
+    def process_primitive(self, primitive, args, params):
+        values, weak_types = [], []
+        for a in args:
+            if type(a) is Array:
+                values.append(a._value)
+                weak_types.append(a.weak_type)
+            elif isinstance(a, Tracer):
+                raise UnexpectedTracerError(leaked_tracer_message(a))
+            elif isinstance(a, (np.ndarray, np.generic)):
+                values.append(a)
+                weak_types.append(False)
+            elif isinstance(a, Array):
+                values.append(a._value)
+                weak_types.append(a.weak_type)
+            else:
+                dtype, weak = dtypes.dtype_and_weak(a)
+                values.append(np.asarray(a, dtype))
+                weak_types.append(weak)
+        out = primitive.impl(*values, **params)
+        weak = primitive.weak_type_rule(weak_types, params)
+        if primitive.multiple_results:
+            return [o if type(o) is Array else Array(o, weak) for o in out]
+        return Array(out, weak)
+
+
+def leaked_tracer_message(tracer):
+    return (f"Encountered an unexpected tracer: {tracer!r}{tracer._trace.where()}.\n"
+            "A value computed inside a transformation (jit, grad, vmap, ...) was kept "
+            "after the transformation finished (stored in a global, an attribute, or a "
+            "closure) and then used. Return such values as outputs of the transformed "
+            "function instead of saving them.")
+
+
+eval_trace = EvalTrace()
+_context = TraceContext()
+Array = None  # set by array.py: the concrete array type the eval trace produces
+
+
+def current_trace():
+    return _context.trace
+
+
+class set_current_trace:
+    """Context manager making `trace` the current trace of this thread."""
+    __slots__ = ("trace", "previous")
+
+    def __init__(self, trace):
+        self.trace = trace
+
+    def __enter__(self):
+        self.previous = _context.trace
+        _context.trace = self.trace
+        return self.trace
+
+    def __exit__(self, *exc):
+        _context.trace = self.previous
+
+
+def bind_under(trace, primitive, args, params):
+    """Bind `primitive` with `trace` as the current trace (a rule's parent)."""
+    ctx = _context
+    previous = ctx.trace
+    ctx.trace = trace
+    try:
+        return trace.process_primitive(primitive, args, params)
+    finally:
+        ctx.trace = previous
+
+
+def get_aval(x):
+    """The abstract value of any array-like value."""
+    aval = getattr(x, "aval", None)
+    if aval is not None:
+        return aval
+    if isinstance(x, (np.ndarray, np.generic)):
+        return ShapedArray(np.shape(x), dtypes.canonicalize_dtype(x.dtype), False)
+    dtype, weak = dtypes.dtype_and_weak(x)
+    return ShapedArray(np.shape(x), dtype, weak)
+
+
+def is_concrete(x):
+    return not isinstance(x, Tracer) or x.to_concrete_value() is not None
+
+
+def concrete_or_error(x, what):
+    """The concrete NumPy value of `x`, or a ConcretizationTypeError explaining `what`."""
+    if isinstance(x, Tracer):
+        x = x._concrete(what)
+    return np.asarray(x)

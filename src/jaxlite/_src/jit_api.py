@@ -1,0 +1,255 @@
+"""`jit`: trace once per abstract signature, compile to Python over NumPy, cache.
+
+The cache key is (pytree structure, each leaf's shape/dtype/weak type, the
+static arguments). With no transformation active, a call goes straight to
+the compiled function; under a transformation it binds the jit primitive so
+that the transformation's rule for jit applies.
+"""
+import functools
+import inspect
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+from . import core, dtypes
+from .core import Tracer, _context, eval_trace
+from .array import Array
+from .config import flags
+from .tree import tree_flatten, tree_unflatten
+from .jaxpr import ClosedJaxpr
+from .staging import close_over_tracer_consts
+from .compiler import compile_jaxpr
+from .prims.jit import jit_p
+from .api import trace_pytree_function, ShapeDtypeStruct, leaf_aval
+
+_scalar_types = {bool, int, float, complex}
+
+
+def _leaf_signature(x):
+    t = type(x)
+    if t is Array:
+        v = x._value
+        return (v.shape, v.dtype, x.weak_type)
+    if t in _scalar_types:
+        return (t,)  # Python scalars: weak, dtype by kind (and x64 flag, in the key)
+    if isinstance(x, Tracer):
+        a = x.aval
+        return (a.shape, a.dtype, a.weak_type)
+    if isinstance(x, (np.ndarray, np.generic)):
+        return (x.shape, dtypes.canonicalize_dtype(x.dtype), False)
+    if isinstance(x, ShapeDtypeStruct):
+        return (x.shape, dtypes.canonicalize_dtype(x.dtype), x.weak_type)
+    raise TypeError(f"Argument {x!r} of type {type(x).__name__} is not a valid JAX type. jit "
+                    "accepts arrays, Python numbers and pytrees of them; mark other arguments "
+                    "static with static_argnums/static_argnames.")
+
+
+def _leaf_value(x):
+    t = type(x)
+    if t is Array:
+        return x._value
+    if t in _scalar_types:
+        return np.asarray(x, dtypes.python_scalar_dtype(x))
+    return np.asarray(x, dtypes.canonicalize_dtype(x.dtype))
+
+
+class _Entry:
+    __slots__ = ("jaxpr", "in_tree", "out_tree", "compiled", "out_weak", "tracer_consts")
+
+
+class Lowered:
+    """`jit(f).lower(*args)`: the staged program; `.as_text()` prints the optimized Jaxpr."""
+
+    def __init__(self, entry):
+        self._entry = entry
+
+    def as_text(self, dialect=None):
+        from .compiler.passes import optimize
+        return optimize(self._entry.jaxpr).pretty_print(source_comments=True)
+
+    def jaxpr(self):
+        return ClosedJaxpr(self._entry.jaxpr)
+
+    def compile(self):
+        return CompiledFunction(self._entry)
+
+    @property
+    def out_info(self):
+        return tree_unflatten(self._entry.out_tree, [
+            ShapeDtypeStruct(a.shape, a.dtype, a.weak_type) for a in self._entry.jaxpr.out_avals])
+
+
+class CompiledFunction:
+    """`jit(f).lower(*args).compile()`: callable; `.as_python()` is the generated source."""
+
+    def __init__(self, entry):
+        self._entry = entry
+
+    def as_python(self):
+        return compile_jaxpr(self._entry.jaxpr).source
+
+    as_text = as_python
+
+    def __call__(self, *args, **kwargs):
+        leaves, _ = tree_flatten((args, kwargs))
+        values = compile_jaxpr(self._entry.jaxpr)(*[_leaf_value(x) for x in leaves])
+        return tree_unflatten(self._entry.out_tree, [Array(v, w) for v, w in
+                                                     zip(values, self._entry.out_weak)])
+
+
+class JitWrapped:
+    """The function returned by `jit`."""
+
+    def __init__(self, fun, static_argnums, static_argnames, max_cache_size=4096):
+        self._fun = fun
+        self._name = getattr(fun, "__name__", type(fun).__name__)
+        functools.update_wrapper(self, fun, updated=())
+        try:
+            self._signature = inspect.signature(fun)
+        except (TypeError, ValueError):
+            self._signature = None
+        static_argnums = (static_argnums,) if isinstance(static_argnums, int) else \
+            tuple(static_argnums or ())
+        static_argnames = (static_argnames,) if isinstance(static_argnames, str) else \
+            tuple(static_argnames or ())
+        if self._signature is not None:
+            params = list(self._signature.parameters)
+            for name in static_argnames:
+                if name in params and params.index(name) not in static_argnums:
+                    kind = self._signature.parameters[name].kind
+                    if kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                inspect.Parameter.POSITIONAL_ONLY):
+                        static_argnums += (params.index(name),)
+            for i in static_argnums:
+                if i < len(params) and self._signature.parameters[params[i]].kind in (
+                        inspect.Parameter.POSITIONAL_OR_KEYWORD,) and params[i] not in static_argnames:
+                    static_argnames += (params[i],)
+        self._static_argnums = tuple(sorted(set(static_argnums)))
+        self._static_argnames = static_argnames
+        self._cache = OrderedDict()
+        self._max_cache_size = max_cache_size
+        self._lock = threading.Lock()
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return functools.partial(self, obj)
+
+    def _split(self, args, kwargs):
+        statics = []
+        if self._static_argnums:
+            dyn = []
+            for i, a in enumerate(args):
+                if i in self._static_argnums:
+                    statics.append((i, a))
+                else:
+                    dyn.append(a)
+            args = tuple(dyn)
+        if self._static_argnames and kwargs:
+            kw = {}
+            for k, v in kwargs.items():
+                if k in self._static_argnames:
+                    statics.append((k, v))
+                else:
+                    kw[k] = v
+            kwargs = kw
+        for key, value in statics:
+            try:
+                hash(value)
+            except TypeError:
+                raise ValueError(
+                    f"Non-hashable static arguments are not supported. Static argument {key!r} of "
+                    f"jit({self._name}) is a {type(value).__name__}: {value!r}. Pass a hashable "
+                    "value (e.g. a tuple instead of a list), or make the argument non-static.") \
+                    from None
+        return args, kwargs, tuple(statics)
+
+    def _entry(self, args, kwargs):
+        dyn_args, dyn_kwargs, statics = self._split(args, kwargs)
+        leaves, in_tree = tree_flatten((dyn_args, dyn_kwargs))
+        signature = tuple(_leaf_signature(x) for x in leaves)
+        key = (in_tree, signature, statics, flags.jax_enable_x64)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._trace(args, kwargs, statics)
+            if not entry.tracer_consts:
+                with self._lock:
+                    self._cache[key] = entry
+                    if len(self._cache) > self._max_cache_size:
+                        self._cache.popitem(last=False)
+        return entry, leaves
+
+    def _trace(self, args, kwargs, statics):
+        static_positions = tuple(i for i, _ in statics if isinstance(i, int))
+        static_kw = {k: v for k, v in statics if isinstance(k, str)}
+        dyn_kwargs = {k: v for k, v in kwargs.items() if k not in static_kw}
+
+        def fun(*full_args, **kw):
+            return self._fun(*full_args, **kw, **static_kw)
+
+        jaxpr, in_tree, out_tree = trace_pytree_function(fun, args, dyn_kwargs,
+                                                         static_positions, name=self._name)
+        jaxpr, tracer_consts = close_over_tracer_consts(jaxpr)
+        entry = _Entry()
+        entry.jaxpr = jaxpr
+        entry.in_tree = in_tree
+        entry.out_tree = out_tree
+        entry.compiled = None
+        entry.out_weak = [a.weak_type for a in jaxpr.out_avals]
+        entry.tracer_consts = tracer_consts
+        if flags.jax_log_compiles:
+            import logging
+            logging.getLogger("jaxlite").warning(
+                "Compiling %s for args %s", self._name, [str(a) for a in jaxpr.in_avals])
+        return entry
+
+    def __call__(self, *args, **kwargs):
+        if flags.jax_disable_jit:
+            return self._fun(*args, **kwargs)
+        entry, leaves = self._entry(args, kwargs)
+        if _context.trace is eval_trace and not entry.tracer_consts:
+            compiled = entry.compiled
+            if compiled is None:
+                compiled = entry.compiled = compile_jaxpr(entry.jaxpr)
+            values = compiled.fn(*[_leaf_value(x) for x in leaves])
+            return tree_unflatten(entry.out_tree, [Array(v, w) for v, w in
+                                                   zip(values, entry.out_weak)])
+        outs = jit_p.bind(*entry.tracer_consts, *leaves, jaxpr=entry.jaxpr, name=self._name)
+        return tree_unflatten(entry.out_tree, outs)
+
+    def lower(self, *args, **kwargs):
+        entry, _ = self._entry(args, kwargs)
+        return Lowered(entry)
+
+    def trace(self, *args, **kwargs):
+        return self.lower(*args, **kwargs)
+
+    def eval_shape(self, *args, **kwargs):
+        return self.lower(*args, **kwargs).out_info
+
+    def clear_cache(self):
+        self._cache.clear()
+
+    def _cache_size(self):
+        return len(self._cache)
+
+    def __repr__(self):
+        return f"<jitted function {self._name}>"
+
+
+def jit(fun=None, *, static_argnums=None, static_argnames=None, donate_argnums=None,
+        donate_argnames=None, keep_unused=False, device=None, backend=None, inline=False,
+        abstracted_axes=None, in_shardings=None, out_shardings=None, compiler_options=None):
+    """Compile `fun` (Python over NumPy, generated once per argument signature).
+
+    >>> f = jaxlite.jit(lambda x: x * 2 + 1)
+    >>> f(jnp.arange(3.0))
+    Array([1., 3., 5.], dtype=float32)
+    >>> print(f.lower(jnp.arange(3.0)).compile().as_python())   # the generated code
+    """
+    if fun is None:
+        return lambda f: jit(f, static_argnums=static_argnums, static_argnames=static_argnames)
+    if not callable(fun):
+        raise TypeError(f"jit expects a callable, got {type(fun).__name__}")
+    return JitWrapped(fun, static_argnums, static_argnames)

@@ -1,0 +1,1 @@
+"""jax.numpy functions written on lax primitives."""

@@ -1,0 +1,117 @@
+"""Turning user values into arrays, and dtype promotion before a primitive.
+
+`asarray` canonicalizes dtypes (float64 -> float32 unless x64) and marks
+Python scalars weakly typed; `promote` converts operands to their JAX result
+dtype so primitives always see equal dtypes.
+"""
+import numpy as np
+
+from .. import core, dtypes
+from ..core import Tracer
+from ..array import Array
+from ..prims.elementwise import convert_element_type_p
+from ..prims.shape import concatenate_p, reshape_p
+
+_scalar_types = (bool, int, float, complex)
+
+
+def _check_int_range(x, dtype):
+    if type(x) is int and dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        if not info.min <= x <= info.max:
+            raise OverflowError(f"Python int {x} too large to convert to {dtype.name}")
+
+
+def asarray(x, dtype=None, copy=None, order=None):
+    """`jnp.asarray`: an Array (or tracer) with JAX's canonical dtype."""
+    if dtype is not None:
+        dtype = dtypes.canonicalize_dtype(np.dtype(dtype) if not isinstance(dtype, type)
+                                          or dtype not in _scalar_types
+                                          else dtypes.default_dtype_for_kind(
+                                              {bool: "b", int: "i", float: "f", complex: "c"}[dtype]))
+    t = type(x)
+    if t is Array or isinstance(x, Tracer) or isinstance(x, Array):
+        if dtype is None or x.dtype == dtype:
+            return x
+        return convert_element_type_p.bind(x, new_dtype=dtype, weak_type=False)
+    if t in _scalar_types:
+        weak = dtype is None and t is not bool
+        dt = dtype or dtypes.python_scalar_dtype(x)
+        _check_int_range(x, dt)
+        return Array(np.asarray(x, dt), weak)
+    if isinstance(x, (list, tuple)) and _contains_tracer(x):
+        return _stack_nested(x, dtype)
+    if hasattr(x, "__jax_array__"):
+        return asarray(x.__jax_array__(), dtype)
+    try:
+        value = np.asarray(x)
+    except Exception:
+        raise TypeError(f"Value {x!r} of type {type(x).__name__} is not a valid JAX array type: "
+                        "pass numbers, NumPy arrays, or nested lists/tuples of them") from None
+    if value.dtype == object:
+        raise TypeError(f"Value of type {type(x).__name__} cannot be converted to an array: "
+                        "its elements are not numbers (ragged nested lists are not supported)")
+    if isinstance(x, (list, tuple)) and value.dtype.kind in "iu" and dtype is None:
+        value = value.astype(dtypes.default_int_dtype())
+    target = dtype or dtypes.canonicalize_dtype(value.dtype)
+    if value.dtype != target:
+        with np.errstate(all="ignore"):
+            value = value.astype(target)
+    elif copy or isinstance(x, np.ndarray):
+        value = value.copy()  # later writes to the NumPy array must not change ours
+    return Array(value, False)
+
+
+def array(x, dtype=None, copy=True, order=None, ndmin=0):
+    out = asarray(x, dtype)
+    if ndmin and out.ndim < ndmin:
+        out = reshape_p.bind(out, new_sizes=(1,) * (ndmin - out.ndim) + tuple(out.shape))
+    return out
+
+
+def _contains_tracer(x):
+    return any(isinstance(e, Tracer) or (isinstance(e, (list, tuple)) and _contains_tracer(e))
+               for e in x)
+
+
+def _stack_nested(x, dtype):
+    parts = [asarray(e, dtype) if not isinstance(e, (list, tuple)) else _stack_nested(e, dtype)
+             for e in x]
+    parts = promote(*parts)
+    parts = [reshape_p.bind(p, new_sizes=(1,) + tuple(p.shape)) for p in parts]
+    return concatenate_p.bind(*parts, dimension=0)
+
+
+def convert(x, dtype, weak=False):
+    """`x` as an array of `dtype` (x may be a Python scalar, array or tracer)."""
+    t = type(x)
+    if t in _scalar_types:
+        _check_int_range(x, dtype) if t is int else None
+        return Array(np.asarray(x, dtype), weak)
+    if t is Array or isinstance(x, Tracer):
+        if x.dtype == dtype:
+            return x
+        return convert_element_type_p.bind(x, new_dtype=dtype, weak_type=weak)
+    return convert(asarray(x), dtype, weak)
+
+
+def promote(*args):
+    """Convert operands to their common JAX result dtype."""
+    dtype, weak = dtypes.result_type_and_weak(*args)
+    return [convert(a, dtype, weak) for a in args]
+
+
+def promote_inexact(*args):
+    """Promote, then move integer/bool results to the default float dtype (for sin, mean...)."""
+    dtype, weak = dtypes.result_type_and_weak(*args)
+    if not dtypes.is_inexact(dtype):
+        dtype = dtypes.default_float_dtype()
+    return [convert(a, dtype, weak) for a in args]
+
+
+def check_arraylike(name, *args):
+    for i, a in enumerate(args):
+        if not (type(a) in _scalar_types or isinstance(a, (Array, Tracer, np.ndarray, np.generic))
+                or hasattr(a, "__jax_array__")):
+            raise TypeError(f"{name} requires ndarray or scalar arguments, got {type(a).__name__} "
+                            f"at position {i}.")

@@ -1,0 +1,156 @@
+"""Array creation: zeros, ones, full, *_like, arange, linspace, eye, identity."""
+import builtins
+import operator
+
+import numpy as np
+
+from .. import core, dtypes
+from ..array import Array
+from ..prims import shape as sp
+from .conversion import asarray, convert
+
+
+def _dtype(dtype, default_kind="f"):
+    if dtype is None:
+        return dtypes.default_dtype_for_kind(default_kind)
+    if isinstance(dtype, type) and dtype in (bool, int, float, complex):
+        return dtypes.default_dtype_for_kind({bool: "b", int: "i", float: "f", complex: "c"}[dtype])
+    return dtypes.canonicalize_dtype(dtype)
+
+
+def _shape(shape):
+    if isinstance(shape, (int, np.integer)) or (hasattr(shape, "ndim") and not isinstance(shape, tuple)
+                                                and getattr(shape, "ndim", 1) == 0):
+        shape = (shape,)
+    try:
+        out = tuple(operator.index(core.concrete_or_error(d, "an array shape")
+                                   if isinstance(d, core.Tracer) else d) for d in shape)
+    except TypeError:
+        raise TypeError(f"Shapes must be 1D sequences of concrete values of integer type, got "
+                        f"{shape!r}") from None
+    if builtins.any(d < 0 for d in out):
+        raise ValueError(f"negative dimensions are not allowed: {out}")
+    return out
+
+
+def zeros(shape, dtype=None, device=None):
+    return Array(np.zeros(_shape(shape), _dtype(dtype)), False)
+
+
+def ones(shape, dtype=None, device=None):
+    return Array(np.ones(_shape(shape), _dtype(dtype)), False)
+
+
+def empty(shape, dtype=None, device=None):
+    return zeros(shape, dtype)
+
+
+def full(shape, fill_value, dtype=None, device=None):
+    shape = _shape(shape)
+    if isinstance(fill_value, core.Tracer) or (hasattr(fill_value, "ndim") and fill_value.ndim):
+        value = asarray(fill_value, dtype)
+        from .shapes import broadcast_to
+        return broadcast_to(value, shape)
+    value = asarray(fill_value, dtype)
+    return Array(np.full(shape, np.asarray(value), value.dtype), False)
+
+
+def _like(a, dtype, shape):
+    a_dtype = a.dtype if hasattr(a, "dtype") else dtypes.dtype_and_weak(a)[0]
+    dtype = dtypes.canonicalize_dtype(dtype) if dtype is not None else a_dtype
+    shape = _shape(shape) if shape is not None else tuple(np.shape(a) if not hasattr(a, "shape")
+                                                          else a.shape)
+    return dtype, shape
+
+
+def zeros_like(a, dtype=None, shape=None, device=None):
+    dtype, shape = _like(a, dtype, shape)
+    return Array(np.zeros(shape, dtype), _weak_of(a) and dtype is None)
+
+
+def ones_like(a, dtype=None, shape=None, device=None):
+    dtype, shape = _like(a, dtype, shape)
+    return Array(np.ones(shape, dtype), _weak_of(a) and dtype is None)
+
+
+def empty_like(a, dtype=None, shape=None, device=None):
+    return zeros_like(a, dtype, shape)
+
+
+def full_like(a, fill_value, dtype=None, shape=None, device=None):
+    dtype, shape = _like(a, dtype, shape)
+    return full(shape, fill_value, dtype)
+
+
+def _weak_of(a):
+    return bool(getattr(a, "weak_type", False))
+
+
+def arange(start, stop=None, step=None, dtype=None, device=None):
+    """Evenly spaced values in [start, stop); arguments must be concrete."""
+    args = [core.concrete_or_error(a, "jnp.arange argument").item() if a is not None and
+            not isinstance(a, (int, float)) else a for a in (start, stop, step)]
+    start, stop, step = args
+    if stop is None:
+        start, stop = 0, start
+    if step is None:
+        step = 1
+    if dtype is None:
+        values = [v for v in (start, stop, step)]
+        kind = "f" if builtins.any(isinstance(v, float) for v in values) else "i"
+        dtype = dtypes.default_dtype_for_kind(kind)
+    else:
+        dtype = _dtype(dtype)
+    return Array(np.arange(start, stop, step).astype(dtype), False)
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, device=None):
+    num = operator.index(num)
+    if num < 0:
+        raise ValueError(f"Number of samples, {num}, must be non-negative.")
+    from .ufuncs import add, multiply, subtract, divide
+    from .shapes import reshape, moveaxis, expand_dims, concatenate
+    dt = dtypes.canonicalize_dtype(dtype) if dtype is not None else dtypes.to_inexact(
+        dtypes.result_type(start, stop))
+    compute = dtypes.to_inexact(dt)
+    s = convert(start, compute)
+    e = convert(stop, compute)
+    div = (num - 1) if endpoint else num
+    shape = np.broadcast_shapes(np.shape(s), np.shape(e))
+    iota = Array(np.arange(num).astype(compute).reshape((num,) + (1,) * len(shape)), False)
+    s_ = expand_dims(s, 0) if s.ndim or shape else s
+    e_ = expand_dims(e, 0) if e.ndim or shape else e
+    if div > 0:
+        step = divide(subtract(e_, s_), div)
+        out = add(s_, multiply(iota, step))
+        if endpoint and num > 1:
+            out = concatenate([out[:-1], reshape(e_, (1,) + shape) if shape else reshape(e, (1,))],
+                              axis=0)
+    else:
+        step = Array(np.array(np.nan, compute), False)
+        out = add(s_, multiply(iota, 0)) if num else reshape(s_, (0,) + shape)[:0]
+    out = out if not shape else moveaxis(out, 0, axis)
+    out = convert(out, dt)
+    if retstep:
+        return out, step
+    return out
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    from .ufuncs import power
+    lin = linspace(start, stop, num, endpoint=endpoint, axis=axis)
+    out = power(convert(base, lin.dtype), lin)
+    return convert(out, _dtype(dtype)) if dtype is not None else out
+
+
+def eye(N, M=None, k=0, dtype=None, device=None):
+    M = N if M is None else M
+    return Array(np.eye(operator.index(N), operator.index(M), k, dtype=_dtype(dtype)), False)
+
+
+def identity(n, dtype=None):
+    return eye(n, dtype=dtype)
+
+
+def tri(N, M=None, k=0, dtype=None):
+    return Array(np.tri(N, M, k, dtype=_dtype(dtype)), False)

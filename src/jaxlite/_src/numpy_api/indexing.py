@@ -1,0 +1,284 @@
+"""Indexing: `x[...]`, `x.at[...]`, take, take_along_axis, nonzero, diagonal."""
+import builtins
+
+import numpy as np
+
+from .. import core, dtypes
+from ..core import Tracer
+from ..array import Array
+from ..errors import NonConcreteBooleanIndexError
+from ..prims.index import gather_p, scatter_p
+from ..prims import elementwise as ew
+from .conversion import asarray, convert
+
+
+def _normalize_index(index, shape):
+    """Split a user index into (static spec, dynamic index arrays)."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    spec, arrays = [], []
+    consumed = builtins.sum(1 for i in index if i is not None and i is not Ellipsis
+                            and not _is_bool_mask(i)) + builtins.sum(
+        np.ndim(i) for i in index if _is_bool_mask(i))
+    if builtins.sum(1 for i in index if i is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    if consumed > len(shape):
+        raise IndexError(f"too many indices for array: array is {len(shape)}-dimensional, but "
+                         f"{consumed} were indexed")
+    axis = 0
+    for item in index:
+        if item is None:
+            spec.append(("none",))
+        elif item is Ellipsis:
+            spec.append(("ellipsis",))
+            axis += len(shape) - consumed
+        elif isinstance(item, slice):
+            parts = [_static_slice_part(p) for p in (item.start, item.stop, item.step)]
+            spec.append(("slice",) + tuple(parts))
+            axis += 1
+        elif isinstance(item, (bool, np.bool_)):
+            raise IndexError("indexing with a Python bool is not supported; use a boolean array")
+        elif isinstance(item, (int, np.integer)):
+            n = shape[axis]
+            i = int(item)
+            if not -n <= i < n:
+                raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
+            spec.append(("int", i % n))
+            axis += 1
+        elif _is_bool_mask(item):
+            for idx in _mask_to_indices(item):
+                spec.append(("array",))
+                arrays.append(idx)
+                axis += 1
+        else:
+            arr = asarray(item) if not isinstance(item, (Array, Tracer)) else item
+            if arr.dtype.kind not in "iu":
+                raise IndexError(f"Indexer must have integer or boolean type, got indexer with "
+                                 f"dtype {arr.dtype}")
+            spec.append(("array",))
+            arrays.append(arr)
+            axis += 1
+    return tuple(spec), arrays
+
+
+def _static_slice_part(p):
+    if p is None:
+        return None
+    if isinstance(p, Tracer):
+        p = core.concrete_or_error(p, "a slice bound (use lax.dynamic_slice for traced starts)")
+    return int(p)
+
+
+def _is_bool_mask(item):
+    if isinstance(item, (bool, np.bool_)):
+        return False
+    if isinstance(item, (list, tuple)):
+        a = np.asarray(item)
+        return a.dtype == np.bool_ and a.ndim > 0
+    return getattr(item, "dtype", None) == np.bool_ and np.ndim(item) > 0
+
+
+def _mask_to_indices(mask):
+    if isinstance(mask, Tracer) and mask.to_concrete_value() is None:
+        raise NonConcreteBooleanIndexError(
+            f"Array boolean indices must be concrete; got {mask!r}.\nThe shape of x[mask] "
+            "depends on the values in mask, which are unknown inside jit/vmap. Use "
+            "jnp.where(mask, x, fill) to keep the shape, or jnp.nonzero(mask, size=N) to get a "
+            "fixed number of indices.")
+    value = np.asarray(mask.to_concrete_value() if isinstance(mask, Tracer) else mask)
+    return [Array(i.astype(dtypes.default_int_dtype()), False) for i in np.nonzero(value)]
+
+
+def getitem(x, index):
+    x = asarray(x)
+    if isinstance(index, (Array, Tracer)) and index.dtype.kind in "iu" and index.ndim == 0 \
+            and x.ndim > 0 and not isinstance(index, Tracer):
+        index = int(index)
+    spec, arrays = _normalize_index(index, x.shape)
+    if not arrays and builtins.all(item[0] == "slice" and item[1:] == (None, None, None)
+                                   for item in spec):
+        return x
+    return gather_p.bind(x, *arrays, index_spec=spec)
+
+
+class _IndexUpdateHelper:
+    """`x.at`: indexes into a `_IndexUpdateRef` for functional updates."""
+    __slots__ = ("array",)
+
+    def __init__(self, array):
+        self.array = array
+
+    def __getitem__(self, index):
+        return _IndexUpdateRef(self.array, index)
+
+    def __repr__(self):
+        return f"_IndexUpdateHelper({self.array!r})"
+
+
+class _IndexUpdateRef:
+    """`x.at[index]`: `.set`, `.add`, `.multiply`, `.divide`, `.power`, `.min`, `.max`, `.apply`, `.get`."""
+    __slots__ = ("array", "index")
+
+    def __init__(self, array, index):
+        self.array = array
+        self.index = index
+
+    def _scatter(self, values, mode):
+        x = asarray(self.array)
+        spec, arrays = _normalize_index(self.index, x.shape)
+        updates = convert(values, x.dtype)
+        return scatter_p.bind(x, updates, *arrays, index_spec=spec, mode=mode)
+
+    def set(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        return self._scatter(values, "set")
+
+    def add(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        return self._scatter(values, "add")
+
+    def subtract(self, values, **kwargs):
+        from .ufuncs import negative
+        return self._scatter(negative(asarray(values)), "add")
+
+    def multiply(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        return self._scatter(values, "multiply")
+
+    mul = multiply
+
+    def divide(self, values, **kwargs):
+        from .ufuncs import divide
+        return self.set(divide(self.get(), values))
+
+    def power(self, values, **kwargs):
+        from .ufuncs import power
+        return self.set(power(self.get(), values))
+
+    def min(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        return self._scatter(values, "min")
+
+    def max(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        return self._scatter(values, "max")
+
+    def apply(self, func, **kwargs):
+        return self.set(func(self.get()))
+
+    def get(self, *, indices_are_sorted=False, unique_indices=False, mode=None, fill_value=None):
+        return getitem(self.array, self.index)
+
+
+def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
+         indices_are_sorted=False, fill_value=None):
+    x = asarray(a)
+    if axis is None:
+        from .shapes import ravel
+        x, axis = ravel(x), 0
+    axis = axis % x.ndim
+    index = (slice(None),) * axis + (asarray(indices),)
+    return getitem(x, index)
+
+
+def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
+    x = asarray(arr)
+    idx = asarray(indices)
+    if axis is None:
+        from .shapes import ravel
+        x, idx, axis = ravel(x), ravel(idx), 0
+    axis = axis % x.ndim
+    if idx.ndim != x.ndim:
+        raise ValueError(f"take_along_axis: indices (shape {idx.shape}) and arr (shape "
+                         f"{x.shape}) must have the same number of dimensions")
+    index = []
+    for i in range(x.ndim):
+        if i == axis:
+            index.append(idx)
+        else:
+            shape = [1] * x.ndim
+            shape[i] = x.shape[i]
+            index.append(Array(np.arange(x.shape[i]).reshape(shape).astype(
+                dtypes.default_int_dtype()), False))
+    return getitem(x, tuple(index))
+
+
+def nonzero(a, *, size=None, fill_value=None):
+    """Indices of non-zero elements; inside jit pass `size=` for a static result shape."""
+    x = asarray(a)
+    if size is None:
+        if isinstance(x, Tracer) and x.to_concrete_value() is None:
+            raise core.ConcretizationTypeError(
+                "jnp.nonzero / jnp.where(condition) / argwhere need a static output size inside "
+                "transformations: pass size=N (and optionally fill_value=...).")
+        value = np.asarray(x.to_concrete_value() if isinstance(x, Tracer) else x)
+        return tuple(Array(i.astype(dtypes.default_int_dtype()), False) for i in np.nonzero(value))
+    from .ufuncs import not_equal, where
+    from .reductions import sum
+    from .shapes import ravel
+    mask = ravel(not_equal(x, 0))
+    n = x.size
+    positions = Array(np.arange(n, dtype=dtypes.default_int_dtype()), False)
+    # Rank of each true element among the trues; scatter its position there.
+    from ..prims.reduce import reduce_sum_p
+    ranks = cumsum_int(mask)
+    target = where(mask, ranks - 1, size)
+    fill = 0 if fill_value is None else fill_value
+    flat = Array(np.full(size, 0, dtypes.default_int_dtype()), False)
+    flat = flat.at[target].set(positions, mode="drop")
+    count = sum(mask)
+    valid = Array(np.arange(size, dtype=dtypes.default_int_dtype()), False) < count
+    coords = []
+    rest = flat
+    for dim in reversed(x.shape):
+        coords.append(rest % dim)
+        rest = rest // dim
+    coords.reverse()
+    return tuple(where(valid, c, fill if not isinstance(fill, tuple) else f)
+                 for c, f in zip(coords, fill if isinstance(fill, tuple) else [fill] * len(coords)))
+
+
+def cumsum_int(mask):
+    """Inclusive running count of a boolean vector, as a matmul with a triangle (no scan yet)."""
+    from .contractions import matmul
+    n = mask.shape[0]
+    tri = Array(np.tril(np.ones((n, n), dtypes.default_int_dtype())), False)
+    return matmul(tri, convert(mask, dtypes.default_int_dtype()))
+
+
+def argwhere(a, *, size=None, fill_value=None):
+    from .shapes import stack
+    coords = nonzero(a, size=size, fill_value=fill_value)
+    return stack(coords, axis=1) if coords else asarray(np.zeros((0, 0), np.int32))
+
+
+def flatnonzero(a, *, size=None, fill_value=None):
+    from .shapes import ravel
+    return nonzero(ravel(a), size=size, fill_value=fill_value)[0]
+
+
+def diagonal(a, offset=0, axis1=0, axis2=1):
+    x = asarray(a)
+    axis1, axis2 = axis1 % x.ndim, axis2 % x.ndim
+    n, m = x.shape[axis1], x.shape[axis2]
+    k = builtins.max(0, builtins.min(n - builtins.max(0, -offset), m - builtins.max(0, offset)))
+    rows = np.arange(k) + builtins.max(0, -offset)
+    cols = np.arange(k) + builtins.max(0, offset)
+    from .shapes import moveaxis
+    x = moveaxis(x, (axis1, axis2), (-2, -1))
+    index = (Ellipsis, Array(rows.astype(np.int32), False), Array(cols.astype(np.int32), False))
+    return getitem(x, index)
+
+
+def diag(v, k=0):
+    x = asarray(v)
+    if x.ndim == 1:
+        n = x.shape[0] + builtins.abs(k)
+        rows = np.arange(x.shape[0]) + builtins.max(0, -k)
+        cols = np.arange(x.shape[0]) + builtins.max(0, k)
+        zeros = Array(np.zeros((n, n), x.dtype), False)
+        return zeros.at[Array(rows.astype(np.int32), False),
+                        Array(cols.astype(np.int32), False)].set(x)
+    if x.ndim == 2:
+        return diagonal(x, k)
+    raise ValueError("diag input must be 1d or 2d")
+
+
+def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    from .reductions import sum
+    return sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)

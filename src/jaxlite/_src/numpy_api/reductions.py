@@ -1,0 +1,220 @@
+"""Reductions: sum, mean, max, min, prod, argmax, argmin, all, any, var, std, ..."""
+import numpy as np
+
+from .. import core, dtypes
+from ..prims import reduce as red
+from ..prims import elementwise as ew
+from ..prims.shape import reshape_p, broadcast_in_dim_p
+from .conversion import asarray, convert, promote_inexact, check_arraylike
+
+
+def canonical_axes(axis, ndim, name="axis"):
+    """A sorted tuple of non-negative axes; None means all."""
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, core.Tracer):
+        axis = core.concrete_or_error(axis, f"the {name} argument").item()
+    axes = (axis,) if not isinstance(axis, (tuple, list)) else tuple(axis)
+    out = []
+    for a in axes:
+        a = int(a)
+        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+            raise ValueError(f"axis {a} is out of bounds for array of dimension {ndim}")
+        out.append(a % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise ValueError(f"repeated axis in {axis!r}")
+    return tuple(sorted(out)) if ndim else ()
+
+
+def _keepdims(x, result, axes, keepdims):
+    if not keepdims:
+        return result
+    shape = tuple(1 if i in axes else d for i, d in enumerate(x.shape))
+    return reshape_p.bind(result, new_sizes=shape)
+
+
+def _sum_dtype(x_dtype):
+    # Sums of bools and small ints accumulate in the default int (as JAX does).
+    if x_dtype == np.bool_ or (x_dtype.kind in "iu" and x_dtype.itemsize < 4):
+        return dtypes.default_int_dtype() if x_dtype.kind != "u" else dtypes.default_uint_dtype()
+    return x_dtype
+
+
+def _masked(x, where, identity):
+    if where is None:
+        return x
+    from .ufuncs import where as select
+    return select(where, x, identity)
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None,
+        promote_integers=True):
+    check_arraylike("sum", a)
+    x = asarray(a)
+    target = dtypes.canonicalize_dtype(dtype) if dtype is not None else _sum_dtype(x.dtype)
+    if x.dtype != target:
+        x = convert(x, target)
+    x = _masked(x, where, 0)
+    axes = canonical_axes(axis, x.ndim)
+    result = red.reduce_sum_p.bind(x, axes=axes) if axes else x
+    if initial is not None:
+        result = ew.add_p.bind(result, convert(initial, result.dtype))
+    return _keepdims(x, result, axes, keepdims)
+
+
+def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None,
+         promote_integers=True):
+    x = asarray(a)
+    target = dtypes.canonicalize_dtype(dtype) if dtype is not None else _sum_dtype(x.dtype)
+    if x.dtype != target:
+        x = convert(x, target)
+    x = _masked(x, where, 1)
+    axes = canonical_axes(axis, x.ndim)
+    result = red.reduce_prod_p.bind(x, axes=axes) if axes else x
+    if initial is not None:
+        result = ew.mul_p.bind(result, convert(initial, result.dtype))
+    return _keepdims(x, result, axes, keepdims)
+
+
+def _extremum(primitive, name, identity_sign):
+    def fn(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+        x = asarray(a)
+        axes = canonical_axes(axis, x.ndim)
+        if any(x.shape[i] == 0 for i in axes) and initial is None:
+            raise ValueError(f"zero-size array to reduction operation {name} which has no "
+                             "identity; pass initial=...")
+        if where is not None:
+            if initial is None:
+                raise ValueError(f"reduction operation {name} with where= needs initial=")
+            x = _masked(x, where, initial)
+        result = primitive.bind(x, axes=axes) if axes else x
+        if initial is not None:
+            other = convert(initial, result.dtype)
+            result = (ew.max_p if identity_sign < 0 else ew.min_p).bind(result, other)
+        return _keepdims(x, result, axes, keepdims)
+    fn.__name__ = name
+    return fn
+
+
+max = amax = _extremum(red.reduce_max_p, "max", -1)
+min = amin = _extremum(red.reduce_min_p, "min", 1)
+
+
+def all(a, axis=None, out=None, keepdims=False, *, where=None):
+    from .ufuncs import _as_bool
+    x = _masked(_as_bool(a), where, True)
+    axes = canonical_axes(axis, x.ndim)
+    result = red.reduce_and_p.bind(x, axes=axes) if axes else x
+    return _keepdims(x, result, axes, keepdims)
+
+
+def any(a, axis=None, out=None, keepdims=False, *, where=None):
+    from .ufuncs import _as_bool
+    x = _masked(_as_bool(a), where, False)
+    axes = canonical_axes(axis, x.ndim)
+    result = red.reduce_or_p.bind(x, axes=axes) if axes else x
+    return _keepdims(x, result, axes, keepdims)
+
+
+def _count(x, axes):
+    n = 1
+    for i in axes:
+        n *= x.shape[i]
+    return n
+
+
+def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+    check_arraylike("mean", a)
+    x = asarray(a)
+    target = dtypes.canonicalize_dtype(dtype) if dtype is not None else dtypes.to_inexact(x.dtype)
+    if x.dtype != target:
+        x = convert(x, target)
+    axes = canonical_axes(axis, x.ndim)
+    total = sum(x, axis=axes, keepdims=keepdims, where=where)
+    if where is None:
+        count = convert(_count(x, axes), total.dtype)
+    else:
+        count = sum(convert(broadcast_to_shape(where, x.shape), total.dtype), axis=axes,
+                    keepdims=keepdims)
+    return ew.div_p.bind(total, count)
+
+
+def broadcast_to_shape(x, shape):
+    from .shapes import broadcast_to
+    return broadcast_to(x, shape)
+
+
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, correction=None):
+    if correction is not None:
+        ddof = correction
+    x = asarray(a)
+    target = dtypes.canonicalize_dtype(dtype) if dtype is not None else dtypes.to_inexact(x.dtype)
+    x = convert(x, target)
+    axes = canonical_axes(axis, x.ndim)
+    centered = ew.sub_p.bind(x, mean(x, axis=axes, keepdims=True, where=where))
+    squares = ew.integer_pow_p.bind(centered, y=2)
+    n = _count(x, axes) if where is None else None
+    total = sum(squares, axis=axes, keepdims=keepdims, where=where)
+    if n is None:
+        n = sum(convert(broadcast_to_shape(where, x.shape), target), axis=axes, keepdims=keepdims)
+        return ew.div_p.bind(total, ew.sub_p.bind(n, convert(ddof, target)))
+    return ew.div_p.bind(total, convert(n - ddof, target))
+
+
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, correction=None):
+    return ew.sqrt_p.bind(var(a, axis, dtype, out, ddof, keepdims, where=where,
+                              correction=correction))
+
+
+def _arg_extremum(primitive, name):
+    def fn(a, axis=None, out=None, keepdims=False):
+        x = asarray(a)
+        if axis is None:
+            x = reshape_p.bind(x, new_sizes=(x.size,))
+            axis_ = 0
+        else:
+            (axis_,) = canonical_axes(axis, x.ndim)
+        if x.shape[axis_] == 0:
+            raise ValueError(f"attempt to get {name} of an empty sequence")
+        result = primitive.bind(x, axis=axis_, index_dtype=dtypes.default_int_dtype())
+        if keepdims:
+            if axis is None:
+                return reshape_p.bind(result, new_sizes=(1,) * asarray(a).ndim)
+            return _keepdims(x, result, (axis_,), True)
+        return result
+    fn.__name__ = name
+    return fn
+
+
+argmax = _arg_extremum(red.argmax_p, "argmax")
+argmin = _arg_extremum(red.argmin_p, "argmin")
+
+
+def ptp(a, axis=None, out=None, keepdims=False):
+    return ew.sub_p.bind(max(a, axis, keepdims=keepdims), min(a, axis, keepdims=keepdims))
+
+
+def count_nonzero(a, axis=None, keepdims=False):
+    from .ufuncs import _as_bool
+    return sum(_as_bool(a), axis=axis, keepdims=keepdims, dtype=dtypes.default_int_dtype())
+
+
+def average(a, axis=None, weights=None, returned=False, keepdims=False):
+    if weights is None:
+        avg = mean(a, axis=axis, keepdims=keepdims)
+        if returned:
+            x = asarray(a)
+            axes = canonical_axes(axis, x.ndim)
+            return avg, convert(_count(x, axes), avg.dtype) * 1
+        return avg
+    from .ufuncs import multiply
+    x, w = promote_inexact(a, weights)
+    if w.shape != x.shape:
+        if axis is None or w.ndim != 1:
+            raise ValueError("weights must have the shape of a, or be 1-D along the given axis")
+        shape = [1] * x.ndim
+        shape[axis] = w.shape[0]
+        w = reshape_p.bind(w, new_sizes=tuple(shape))
+    total_w = sum(broadcast_to_shape(w, x.shape), axis=axis, keepdims=keepdims)
+    avg = ew.div_p.bind(sum(multiply(x, w), axis=axis, keepdims=keepdims), total_w)
+    return (avg, total_w) if returned else avg

@@ -1,0 +1,312 @@
+"""Shape manipulation: reshape, transpose, broadcast_to, expand_dims, squeeze,
+concatenate, stack, split and friends."""
+import builtins
+import operator
+
+import numpy as np
+
+from .. import core
+from ..prims import shape as sp
+from .conversion import asarray, promote, check_arraylike
+from .reductions import canonical_axes
+
+
+def _static_int(x, what):
+    if isinstance(x, core.Tracer):
+        x = core.concrete_or_error(x, what)
+    return operator.index(x) if not isinstance(x, np.ndarray) else int(x)
+
+
+def _resolve_shape(shape, size):
+    if isinstance(shape, (int, np.integer)) or (hasattr(shape, "ndim") and shape.ndim == 0):
+        shape = (shape,)
+    shape = [_static_int(d, "a reshape dimension") for d in shape]
+    unknown = [i for i, d in enumerate(shape) if d == -1]
+    if len(unknown) > 1:
+        raise ValueError("can only specify one unknown dimension (-1) in reshape")
+    if unknown:
+        known = 1
+        for d in shape:
+            if d != -1:
+                known *= d
+        if known == 0 or size % known:
+            raise ValueError(f"cannot reshape array of size {size} into shape {tuple(shape)}")
+        shape[unknown[0]] = size // known
+    return tuple(shape)
+
+
+def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
+    if shape is None:
+        shape = newshape
+    if order != "C":
+        raise NotImplementedError("jnp.reshape supports only order='C'")
+    x = asarray(a)
+    new = _resolve_shape(shape, x.size)
+    if new == x.shape:
+        return x
+    return sp.reshape_p.bind(x, new_sizes=new)
+
+
+def ravel(a, order="C"):
+    x = asarray(a)
+    return reshape(x, (x.size,))
+
+
+def transpose(a, axes=None):
+    x = asarray(a)
+    if axes is None:
+        axes = tuple(range(x.ndim))[::-1]
+    axes = tuple(int(i) % builtins.max(x.ndim, 1) for i in axes)
+    if sorted(axes) != list(range(x.ndim)):
+        raise ValueError(f"axes {axes} don't match array of shape {x.shape}")
+    if axes == tuple(range(x.ndim)):
+        return x
+    return sp.transpose_p.bind(x, permutation=axes)
+
+
+def permute_dims(a, axes):
+    return transpose(a, axes)
+
+
+def matrix_transpose(x):
+    x = asarray(x)
+    if x.ndim < 2:
+        raise ValueError(f"matrix_transpose needs at least 2 dimensions, got shape {x.shape}")
+    return swapaxes(x, -1, -2)
+
+
+def swapaxes(a, axis1, axis2):
+    x = asarray(a)
+    perm = list(range(x.ndim))
+    i, j = axis1 % x.ndim, axis2 % x.ndim
+    perm[i], perm[j] = perm[j], perm[i]
+    return transpose(x, perm)
+
+
+def moveaxis(a, source, destination):
+    x = asarray(a)
+    src = [s % x.ndim for s in (source if isinstance(source, (tuple, list)) else [source])]
+    dst = [d % x.ndim for d in (destination if isinstance(destination, (tuple, list))
+                                else [destination])]
+    if len(src) != len(dst):
+        raise ValueError("moveaxis: source and destination must have the same number of axes")
+    order = [i for i in range(x.ndim) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return transpose(x, order)
+
+
+def broadcast_shapes(*shapes):
+    try:
+        return tuple(np.broadcast_shapes(*[tuple(s) for s in shapes]))
+    except ValueError:
+        raise ValueError("Incompatible shapes for broadcasting: "
+                         + ", ".join(str(tuple(s)) for s in shapes)) from None
+
+
+def broadcast_to(array, shape):
+    x = asarray(array)
+    shape = (shape,) if isinstance(shape, int) else tuple(int(d) for d in shape)
+    if x.shape == shape:
+        return x
+    lead = len(shape) - x.ndim
+    if lead < 0 or builtins.any(d not in (1, s) for d, s in zip(x.shape, shape[lead:])):
+        raise ValueError(f"Incompatible shapes for broadcasting: {x.shape} and requested shape "
+                         f"{shape}")
+    return sp.broadcast_in_dim_p.bind(x, shape=shape,
+                                      broadcast_dimensions=tuple(range(lead, len(shape))))
+
+
+def broadcast_arrays(*args):
+    shape = broadcast_shapes(*[np.shape(a) if not hasattr(a, "shape") else a.shape for a in args])
+    return [broadcast_to(a, shape) for a in args]
+
+
+def expand_dims(a, axis):
+    x = asarray(a)
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    ndim = x.ndim + len(axes)
+    axes = sorted(a % ndim for a in axes)
+    shape = list(x.shape)
+    for a in axes:
+        shape.insert(a, 1)
+    return sp.reshape_p.bind(x, new_sizes=tuple(shape))
+
+
+def squeeze(a, axis=None):
+    x = asarray(a)
+    if axis is None:
+        axes = tuple(i for i, d in enumerate(x.shape) if d == 1)
+    else:
+        axes = canonical_axes(axis, x.ndim)
+        for i in axes:
+            if x.shape[i] != 1:
+                raise ValueError(f"cannot select an axis to squeeze out which has size not equal "
+                                 f"to one (axis {i} of shape {x.shape})")
+    if not axes:
+        return x
+    return sp.squeeze_p.bind(x, dimensions=axes)
+
+
+def concatenate(arrays, axis=0, dtype=None):
+    if isinstance(arrays, (core.Tracer,)) or hasattr(arrays, "ndim"):
+        arrays = list(arrays)
+    if not len(arrays):
+        raise ValueError("Need at least one array to concatenate.")
+    xs = promote(*arrays)
+    if dtype is not None:
+        from .conversion import convert
+        from ..dtypes import canonicalize_dtype
+        xs = [convert(x, canonicalize_dtype(dtype)) for x in xs]
+    if axis is None:
+        xs = [ravel(x) for x in xs]
+        axis = 0
+    ndim = xs[0].ndim
+    if ndim == 0:
+        raise ValueError("Zero-dimensional arrays cannot be concatenated.")
+    for x in xs:
+        if x.ndim != ndim:
+            raise ValueError("All input arrays must have the same number of dimensions, got "
+                             + ", ".join(str(tuple(x.shape)) for x in xs))
+    axis = axis % ndim
+    if len(xs) == 1:
+        return xs[0]
+    return sp.concatenate_p.bind(*xs, dimension=axis)
+
+
+concat = concatenate
+
+
+def stack(arrays, axis=0, out=None, dtype=None):
+    arrays = list(arrays) if not isinstance(arrays, (list, tuple)) else arrays
+    if not len(arrays):
+        raise ValueError("Need at least one array to stack.")
+    xs = [asarray(a) for a in arrays]
+    shape = xs[0].shape
+    for x in xs:
+        if x.shape != shape:
+            raise ValueError("All input arrays must have the same shape, got "
+                             + ", ".join(str(tuple(x.shape)) for x in xs))
+    axis = axis % (len(shape) + 1)
+    return concatenate([expand_dims(x, axis) for x in xs], axis=axis, dtype=dtype)
+
+
+def vstack(tup, dtype=None):
+    return concatenate([atleast_2d(x) for x in tup], axis=0, dtype=dtype)
+
+
+def hstack(tup, dtype=None):
+    xs = [atleast_1d(x) for x in tup]
+    return concatenate(xs, axis=0 if xs[0].ndim == 1 else 1, dtype=dtype)
+
+
+def dstack(tup, dtype=None):
+    return concatenate([atleast_3d(x) for x in tup], axis=2, dtype=dtype)
+
+
+def column_stack(tup):
+    xs = [asarray(x) for x in tup]
+    xs = [reshape(x, (-1, 1)) if x.ndim < 2 else x for x in xs]
+    return concatenate(xs, axis=1)
+
+
+def atleast_1d(*arys):
+    out = [asarray(a) if asarray(a).ndim >= 1 else reshape(a, (1,)) for a in arys]
+    return out[0] if len(out) == 1 else out
+
+
+def atleast_2d(*arys):
+    out = []
+    for a in arys:
+        x = asarray(a)
+        out.append(x if x.ndim >= 2 else reshape(x, (1,) * (2 - x.ndim) + x.shape))
+    return out[0] if len(out) == 1 else out
+
+
+def atleast_3d(*arys):
+    out = []
+    for a in arys:
+        x = asarray(a)
+        if x.ndim == 0:
+            x = reshape(x, (1, 1, 1))
+        elif x.ndim == 1:
+            x = reshape(x, (1, x.shape[0], 1))
+        elif x.ndim == 2:
+            x = reshape(x, x.shape + (1,))
+        out.append(x)
+    return out[0] if len(out) == 1 else out
+
+
+def _slice_along(x, axis, start, stop):
+    starts = [0] * x.ndim
+    limits = list(x.shape)
+    starts[axis], limits[axis] = start, stop
+    return sp.slice_p.bind(x, start_indices=tuple(starts), limit_indices=tuple(limits), strides=None)
+
+
+def split(ary, indices_or_sections, axis=0):
+    x = asarray(ary)
+    axis = axis % x.ndim
+    n = x.shape[axis]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        sections = int(indices_or_sections)
+        if sections <= 0 or n % sections:
+            raise ValueError(f"array split does not result in an equal division: axis of size "
+                             f"{n} into {sections} sections")
+        points = [i * (n // sections) for i in range(1, sections)]
+    else:
+        points = [int(core.concrete_or_error(p, "split indices")) for p in indices_or_sections]
+    bounds = [0] + [builtins.min(builtins.max(p if p >= 0 else p + n, 0), n) for p in points] + [n]
+    return [_slice_along(x, axis, a, builtins.max(a, b)) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def array_split(ary, indices_or_sections, axis=0):
+    x = asarray(ary)
+    if isinstance(indices_or_sections, (int, np.integer)):
+        n, k = x.shape[axis % x.ndim], int(indices_or_sections)
+        sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
+        points = list(np.cumsum(sizes)[:-1])
+        return split(x, points, axis)
+    return split(x, indices_or_sections, axis)
+
+
+def _split_along(axis):
+    def fn(ary, indices_or_sections):
+        x = asarray(ary)
+        ax = axis if x.ndim > 1 or axis != 1 else 0
+        return split(x, indices_or_sections, ax)
+    return fn
+
+
+hsplit, vsplit, dsplit = _split_along(1), _split_along(0), _split_along(2)
+
+
+def flip(m, axis=None):
+    x = asarray(m)
+    axes = canonical_axes(axis, x.ndim)
+    if not axes:
+        return x
+    return sp.rev_p.bind(x, dimensions=axes)
+
+
+def fliplr(m):
+    return flip(m, 1)
+
+
+def flipud(m):
+    return flip(m, 0)
+
+
+def shape(a):
+    return tuple(np.shape(a)) if not hasattr(a, "shape") else tuple(a.shape)
+
+
+def ndim(a):
+    return len(shape(a))
+
+
+def size(a, axis=None):
+    s = shape(a)
+    if axis is not None:
+        return s[axis]
+    return int(np.prod(s, dtype=np.int64))

@@ -1,0 +1,409 @@
+"""Elementwise jax.numpy functions: arithmetic, math, comparisons, logic, where, clip."""
+import numpy as np
+
+from .. import core, dtypes
+from ..core import Tracer
+from ..array import Array
+from ..prims import elementwise as ew
+from .conversion import asarray, promote, promote_inexact, convert, check_arraylike, _scalar_types
+
+
+def _binary(name, primitive, inexact=False):
+    promoter = promote_inexact if inexact else promote
+
+    def fn(x, y, /):
+        # Fast path: two arrays of one dtype need no promotion.
+        if type(x) is Array and type(y) is Array and x._value.dtype == y._value.dtype and not inexact:
+            return primitive.bind(x, y)
+        check_arraylike(name, x, y)
+        return primitive.bind(*promoter(x, y))
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise `{name}` of two arrays, with JAX's type promotion."
+    return fn
+
+
+def _unary(name, primitive, inexact=False):
+    def fn(x, /):
+        check_arraylike(name, x)
+        if inexact:
+            (x,) = promote_inexact(x)
+        else:
+            x = asarray(x)
+        return primitive.bind(x)
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise `{name}`."
+    return fn
+
+
+add = _binary("add", ew.add_p)
+subtract = _binary("subtract", ew.sub_p)
+multiply = _binary("multiply", ew.mul_p)
+true_divide = divide = _binary("true_divide", ew.div_p, inexact=True)
+maximum = _binary("maximum", ew.max_p)
+minimum = _binary("minimum", ew.min_p)
+arctan2 = _binary("arctan2", ew.atan2_p, inexact=True)
+nextafter = _binary("nextafter", ew.nextafter_p, inexact=True)
+equal = _binary("equal", ew.eq_p)
+not_equal = _binary("not_equal", ew.ne_p)
+less = _binary("less", ew.lt_p)
+less_equal = _binary("less_equal", ew.le_p)
+greater = _binary("greater", ew.gt_p)
+greater_equal = _binary("greater_equal", ew.ge_p)
+bitwise_and = _binary("bitwise_and", ew.and_p)
+bitwise_or = _binary("bitwise_or", ew.or_p)
+bitwise_xor = _binary("bitwise_xor", ew.xor_p)
+left_shift = _binary("left_shift", ew.shift_left_p)
+
+negative = _unary("negative", ew.neg_p)
+sign = _unary("sign", ew.sign_p)
+exp = _unary("exp", ew.exp_p, True)
+exp2 = _unary("exp2", ew.exp2_p, True)
+log = _unary("log", ew.log_p, True)
+log1p = _unary("log1p", ew.log1p_p, True)
+expm1 = _unary("expm1", ew.expm1_p, True)
+sqrt = _unary("sqrt", ew.sqrt_p, True)
+cbrt = _unary("cbrt", ew.cbrt_p, True)
+sin = _unary("sin", ew.sin_p, True)
+cos = _unary("cos", ew.cos_p, True)
+tan = _unary("tan", ew.tan_p, True)
+arcsin = asin = _unary("arcsin", ew.asin_p, True)
+arccos = acos = _unary("arccos", ew.acos_p, True)
+arctan = atan = _unary("arctan", ew.atan_p, True)
+sinh = _unary("sinh", ew.sinh_p, True)
+cosh = _unary("cosh", ew.cosh_p, True)
+tanh = _unary("tanh", ew.tanh_p, True)
+arcsinh = asinh = _unary("arcsinh", ew.asinh_p, True)
+arccosh = acosh = _unary("arccosh", ew.acosh_p, True)
+arctanh = atanh = _unary("arctanh", ew.atanh_p, True)
+isfinite = _unary("isfinite", ew.is_finite_p, True)
+
+
+def positive(x, /):
+    return asarray(x)
+
+
+def absolute(x, /):
+    check_arraylike("absolute", x)
+    x = asarray(x)
+    if x.dtype.kind in "ub":
+        return x
+    return ew.abs_p.bind(x)
+
+
+abs = absolute
+
+
+def _float_or_int_identity(name, primitive):
+    def fn(x, /):
+        check_arraylike(name, x)
+        x = asarray(x)
+        if not dtypes.is_inexact(x.dtype):
+            return x
+        return primitive.bind(x)
+    fn.__name__ = name
+    return fn
+
+
+floor = _float_or_int_identity("floor", ew.floor_p)
+ceil = _float_or_int_identity("ceil", ew.ceil_p)
+
+
+def round(a, decimals=0, out=None):
+    """Round half to even, like NumPy (and `jnp.round`)."""
+    a = asarray(a)
+    if not dtypes.is_inexact(a.dtype):
+        return a
+    if decimals == 0:
+        return ew.round_p.bind(a, rounding_method=1)
+    factor = convert(10.0 ** decimals, a.dtype, a.weak_type)
+    return ew.div_p.bind(ew.round_p.bind(ew.mul_p.bind(a, factor), rounding_method=1), factor)
+
+
+around = round
+
+
+def rint(x, /):
+    return round(x)
+
+
+def trunc(x, /):
+    x = asarray(x)
+    if not dtypes.is_inexact(x.dtype):
+        return x
+    return where(less(x, 0), ceil(x), floor(x))
+
+
+fix = trunc
+
+
+def square(x, /):
+    check_arraylike("square", x)
+    return ew.integer_pow_p.bind(asarray(x), y=2)
+
+
+def reciprocal(x, /):
+    (x,) = promote_inexact(x)
+    return ew.integer_pow_p.bind(x, y=-1)
+
+
+def log2(x, /):
+    (x,) = promote_inexact(x)
+    return ew.div_p.bind(ew.log_p.bind(x), convert(np.log(2), x.dtype, x.weak_type))
+
+
+def log10(x, /):
+    (x,) = promote_inexact(x)
+    return ew.div_p.bind(ew.log_p.bind(x), convert(np.log(10), x.dtype, x.weak_type))
+
+
+def _is_concrete_int(y):
+    if type(y) is int:
+        return True
+    return False
+
+
+def power(x, y, /):
+    """`x ** y`; a Python int exponent uses lax.integer_pow (exact, as JAX does)."""
+    check_arraylike("power", x, y)
+    if _is_concrete_int(y):
+        x = asarray(x)
+        if dtypes.is_integer(x.dtype) and y < 0:
+            raise ValueError("Integers to negative integer powers are not allowed.")
+        return ew.integer_pow_p.bind(x, y=y)
+    x, y = promote(x, y)
+    return ew.pow_p.bind(x, y)
+
+
+def float_power(x, y, /):
+    x, y = promote_inexact(x, y)
+    return ew.pow_p.bind(x, y)
+
+
+def floor_divide(x, y, /):
+    x, y = promote(x, y)
+    if dtypes.is_integer(x.dtype):
+        q = ew.div_p.bind(x, y)  # rounds toward zero; step down where signs differ and inexact
+        r = ew.rem_p.bind(x, y)
+        zero = convert(0, x.dtype)
+        adjust = ew.and_p.bind(ew.ne_p.bind(r, zero),
+                               ew.ne_p.bind(ew.lt_p.bind(r, zero), ew.lt_p.bind(y, zero)))
+        return ew.select_n_p.bind(adjust, q, ew.sub_p.bind(q, convert(1, x.dtype)))
+    if x.dtype == np.bool_:
+        return x
+    return ew.floor_p.bind(ew.div_p.bind(x, y))
+
+
+def remainder(x, y, /):
+    """Remainder with the sign of the divisor (Python's %), as NumPy and JAX."""
+    x, y = promote(x, y)
+    r = ew.rem_p.bind(x, y)
+    zero = convert(0, x.dtype)
+    fix_needed = ew.and_p.bind(ew.ne_p.bind(r, zero),
+                               ew.ne_p.bind(ew.lt_p.bind(r, zero), ew.lt_p.bind(y, zero)))
+    return ew.select_n_p.bind(fix_needed, r, ew.add_p.bind(r, y))
+
+
+mod = remainder
+
+
+def fmod(x, y, /):
+    x, y = promote(x, y)
+    return ew.rem_p.bind(x, y)
+
+
+def divmod(x, y, /):
+    return floor_divide(x, y), remainder(x, y)
+
+
+def logical_and(x, y, /):
+    return ew.and_p.bind(_as_bool(x), _as_bool(y))
+
+
+def logical_or(x, y, /):
+    return ew.or_p.bind(_as_bool(x), _as_bool(y))
+
+
+def logical_xor(x, y, /):
+    return ew.xor_p.bind(_as_bool(x), _as_bool(y))
+
+
+def logical_not(x, /):
+    return ew.not_p.bind(_as_bool(x))
+
+
+def _as_bool(x):
+    x = asarray(x)
+    if x.dtype == np.bool_:
+        return x
+    return ew.ne_p.bind(x, convert(0, x.dtype))
+
+
+def bitwise_not(x, /):
+    return ew.not_p.bind(asarray(x))
+
+
+invert = bitwise_not
+
+
+def right_shift(x, y, /):
+    x, y = promote(x, y)
+    prim = ew.shift_right_logical_p if x.dtype.kind == "u" else ew.shift_right_arithmetic_p
+    return prim.bind(x, y)
+
+
+def isnan(x, /):
+    x = asarray(x)
+    if not dtypes.is_inexact(x.dtype):
+        return full_bool(x, False)
+    return ew.ne_p.bind(x, x)
+
+
+def isinf(x, /):
+    x = asarray(x)
+    if not dtypes.is_inexact(x.dtype):
+        return full_bool(x, False)
+    return ew.eq_p.bind(ew.abs_p.bind(x), convert(np.inf, x.dtype))
+
+
+def isposinf(x, /):
+    x = asarray(x)
+    return ew.eq_p.bind(x, convert(np.inf, x.dtype))
+
+
+def isneginf(x, /):
+    x = asarray(x)
+    return ew.eq_p.bind(x, convert(-np.inf, x.dtype))
+
+
+def full_bool(x, value):
+    from ..prims.shape import broadcast_in_dim_p
+    return broadcast_in_dim_p.bind(np.array(value), shape=tuple(x.shape), broadcast_dimensions=())
+
+
+def signbit(x, /):
+    x = asarray(x)
+    if dtypes.is_integer(x.dtype):
+        return ew.lt_p.bind(x, convert(0, x.dtype))
+    return ew.lt_p.bind(copysign(convert(1, x.dtype), x), convert(0, x.dtype))
+
+
+def copysign(x, y, /):
+    """|x| with the sign of y (including the sign of -0.0)."""
+    x, y = promote_inexact(x, y)
+    zero = convert(0, y.dtype)
+    # 1/y separates -0.0 from +0.0.
+    y_negative = ew.or_p.bind(ew.lt_p.bind(y, zero),
+                              ew.lt_p.bind(ew.div_p.bind(convert(1, y.dtype), y), zero))
+    magnitude = ew.abs_p.bind(x)
+    return ew.select_n_p.bind(y_negative, magnitude, ew.neg_p.bind(magnitude))
+
+
+def hypot(x, y, /):
+    x, y = promote_inexact(x, y)
+    return sqrt(add(square(x), square(y)))
+
+
+def logaddexp(x, y, /):
+    x, y = promote_inexact(x, y)
+    amax = maximum(x, y)
+    delta = subtract(x, y)
+    finite = isfinite(delta)
+    safe = where(finite, delta, 0)
+    out = add(amax, log1p(exp(negative(absolute(safe)))))
+    return where(finite, out, amax)
+
+
+def logaddexp2(x, y, /):
+    x, y = promote_inexact(x, y)
+    ln2 = np.log(2)
+    return divide(logaddexp(multiply(x, ln2), multiply(y, ln2)), ln2)
+
+
+def deg2rad(x, /):
+    (x,) = promote_inexact(x)
+    return multiply(x, np.pi / 180)
+
+
+def rad2deg(x, /):
+    (x,) = promote_inexact(x)
+    return multiply(x, 180 / np.pi)
+
+
+radians, degrees = deg2rad, rad2deg
+
+
+def sinc(x, /):
+    (x,) = promote_inexact(x)
+    is_zero = equal(x, 0)
+    safe = where(is_zero, 1, x)
+    pix = multiply(safe, np.pi)
+    return where(is_zero, 1, divide(sin(pix), pix))
+
+
+def heaviside(x1, x2, /):
+    x1, x2 = promote_inexact(x1, x2)
+    return where(less(x1, 0), 0, where(greater(x1, 0), 1, x2))
+
+
+def fmax(x1, x2):
+    x1, x2 = promote(x1, x2)
+    return where(isnan(x2), x1, where(isnan(x1), x2, maximum(x1, x2)))
+
+
+def fmin(x1, x2):
+    x1, x2 = promote(x1, x2)
+    return where(isnan(x2), x1, where(isnan(x1), x2, minimum(x1, x2)))
+
+
+def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
+    """`jnp.where(c, x, y)` selects elementwise; `jnp.where(c)` is `nonzero(c)`."""
+    if x is None and y is None:
+        from .indexing import nonzero
+        return nonzero(condition, size=size, fill_value=fill_value)
+    if x is None or y is None:
+        raise ValueError("jnp.where takes either 1 or 3 arguments: where(condition) or "
+                         "where(condition, x, y)")
+    check_arraylike("where", condition, x, y)
+    c = _as_bool(condition)
+    x, y = promote(x, y)
+    return ew.select_n_p.bind(c, y, x)
+
+
+def clip(arr=None, /, min=None, max=None, *, a_min=None, a_max=None):
+    """Clamp values to [min, max] (either bound may be None)."""
+    lo = min if min is not None else a_min
+    hi = max if max is not None else a_max
+    x = asarray(arr)
+    if lo is not None:
+        x = maximum(x, lo)
+    if hi is not None:
+        x = minimum(x, hi)
+    return x
+
+
+def real(x, /):
+    x = asarray(x)
+    if x.dtype.kind != "c":
+        return x
+    raise NotImplementedError("complex numbers are not supported yet")
+
+
+def imag(x, /):
+    x = asarray(x)
+    if x.dtype.kind != "c":
+        return full_like_zero(x)
+    raise NotImplementedError("complex numbers are not supported yet")
+
+
+def full_like_zero(x):
+    return multiply(x, 0)
+
+
+def conjugate(x, /):
+    x = asarray(x)
+    if x.dtype.kind != "c":
+        return x
+    raise NotImplementedError("complex numbers are not supported yet")
+
+
+conj = conjugate

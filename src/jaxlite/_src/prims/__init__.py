@@ -1,0 +1,1 @@
+"""Primitives, one module per family; each primitive's rules live together."""

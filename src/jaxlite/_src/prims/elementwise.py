@@ -1,0 +1,488 @@
+"""Elementwise primitives: arithmetic, transcendental functions, comparisons,
+logical and bitwise ops, select_n, convert_element_type, stop_gradient.
+
+Operands have equal dtypes (jax.numpy promotes before binding) and shapes
+that broadcast NumPy-style, which keeps batching rules trivial: a batch axis
+moved to the front broadcasts against unbatched operands.
+"""
+import numpy as np
+
+from .. import core, dtypes
+from ..core import Primitive, ShapedArray
+from ..ad import Zero, is_linear, instantiate
+from .util import ndim, shape_of, const_like, broadcast_shapes, quiet
+from .shape import moveaxis, unbroadcast, reshape_p, broadcast_in_dim_p
+
+
+def _same_dtype_check(name, avals):
+    dtype = avals[0].dtype
+    for a in avals[1:]:
+        if a.dtype != dtype:
+            raise TypeError(f"lax.{name} requires arguments to have the same dtypes, got "
+                            + ", ".join(x.dtype.name for x in avals)
+                            + ". (jax.numpy functions promote for you; lax functions do not.)")
+    return dtype
+
+
+def batch_elementwise(primitive):
+    """Batching rule of any elementwise primitive: batch axes to the front,
+    padded with size-1 axes so they broadcast against unbatched operands."""
+    def batch(values, dims, **params):
+        rank = max(ndim(v) - (d is not None) for v, d in zip(values, dims))
+        moved = []
+        for v, d in zip(values, dims):
+            if d is None:
+                moved.append(v)
+                continue
+            v = moveaxis(v, d, 0)
+            per_example = ndim(v) - 1
+            if per_example < rank:
+                shape = shape_of(v)
+                v = reshape_p.bind(v, new_sizes=(shape[0],) + (1,) * (rank - per_example)
+                                   + tuple(shape[1:]))
+            moved.append(v)
+        return primitive.bind(*moved, **params), 0
+    return batch
+
+
+def _to_shape(t, shape):
+    """Broadcast a tangent contribution up to the output's shape."""
+    tshape = tuple(shape_of(t))
+    if tshape == tuple(shape):
+        return t
+    n = len(tshape)
+    return broadcast_in_dim_p.bind(t, shape=tuple(shape),
+                                   broadcast_dimensions=tuple(range(len(shape) - n, len(shape))))
+
+
+def define(name, impl, jvps=None, dtype_rule=None, numpy_name=None, nin=None,
+           weak_type_rule=None, linear_transpose=None):
+    """Define an elementwise primitive.
+
+    jvps: one function per operand, f(t, ans, *primals) -> tangent contribution;
+          "zero" for primitives whose outputs have zero derivative everywhere.
+    dtype_rule: output dtype from input dtype (default: same dtype).
+    """
+    p = Primitive(name)
+    p.impl = impl
+
+    def abstract_eval(*avals, **params):
+        dtype = _same_dtype_check(name, avals)
+        shape = broadcast_shapes(*[a.shape for a in avals])
+        out_dtype = dtype if dtype_rule is None else dtype_rule(dtype)
+        return ShapedArray(shape, out_dtype, p.weak_type_rule([a.weak_type for a in avals], params))
+
+    p.abstract_eval = abstract_eval
+    p.batch = batch_elementwise(p)
+    if weak_type_rule is not None:
+        p.weak_type_rule = weak_type_rule
+    if jvps == "zero":
+        def jvp(primals, tangents, **params):
+            out = p.bind(*primals, **params)
+            return out, Zero(out)
+        p.jvp = jvp
+    elif jvps is not None:
+        def jvp(primals, tangents, **params):
+            ans = p.bind(*primals, **params)
+            out = None
+            out_shape = shape_of(ans)
+            for t, rule in zip(tangents, jvps):
+                if type(t) is Zero or rule is None:
+                    continue
+                contribution = _to_shape(rule(t, ans, *primals, **params), out_shape)
+                out = contribution if out is None else add_p.bind(out, contribution)
+            return ans, (Zero(ans) if out is None else out)
+        p.jvp = jvp
+    if linear_transpose is not None:
+        p.transpose = linear_transpose
+    if numpy_name is not None:
+        p.lower = lambda names, params: f"{numpy_name}({', '.join(names)})"
+    return p
+
+
+def _weak_rule_bool(weak_types, params):
+    return False
+
+
+def _bool_dtype(dtype):
+    return dtypes.bool_
+
+
+# ---- linear arithmetic -----------------------------------------------------------------
+def _add_transpose(ct, x, y):
+    return [unbroadcast(ct, x.aval.shape) if is_linear(x) else None,
+            unbroadcast(ct, y.aval.shape) if is_linear(y) else None]
+
+
+def _sub_transpose(ct, x, y):
+    return [unbroadcast(ct, x.aval.shape) if is_linear(x) else None,
+            unbroadcast(neg_p.bind(ct), y.aval.shape) if is_linear(y) else None]
+
+
+def _mul_transpose(ct, x, y):
+    if is_linear(x):
+        return [unbroadcast(mul_p.bind(ct, y), x.aval.shape), None]
+    return [None, unbroadcast(mul_p.bind(x, ct), y.aval.shape)]
+
+
+def _div_transpose(ct, x, y):
+    return [unbroadcast(div_p.bind(ct, y), x.aval.shape), None]
+
+
+def _int_div(x, y):
+    # lax.div rounds toward zero (C semantics) for integers.
+    q = np.floor_divide(x, y)
+    fix = (q * y != x) & ((x < 0) != (y < 0))
+    return (q + fix.astype(q.dtype)).astype(np.result_type(x))
+
+
+def _div_impl(x, y):
+    if np.result_type(x).kind in "iu":
+        return _int_div(x, y)
+    return np.true_divide(x, y)
+
+
+add_p = define("add", np.add, [lambda t, a, x, y: t, lambda t, a, x, y: t],
+               numpy_name="np.add", linear_transpose=_add_transpose)
+sub_p = define("sub", np.subtract, [lambda t, a, x, y: t, lambda t, a, x, y: neg_p.bind(t)],
+               numpy_name="np.subtract", linear_transpose=_sub_transpose)
+mul_p = define("mul", np.multiply, [lambda t, a, x, y: mul_p.bind(t, y),
+                                    lambda t, a, x, y: mul_p.bind(x, t)],
+               numpy_name="np.multiply", linear_transpose=_mul_transpose)
+div_p = define("div", quiet(_div_impl),
+               [lambda t, a, x, y: div_p.bind(t, y),
+                lambda t, a, x, y: neg_p.bind(mul_p.bind(t, div_p.bind(a, y)))],
+               linear_transpose=_div_transpose)
+div_p.lower = lambda names, params: None
+neg_p = define("neg", np.negative, [lambda t, a, x: neg_p.bind(t)], numpy_name="np.negative",
+               linear_transpose=lambda ct, x: [neg_p.bind(ct)])
+
+
+def add_any(a, b):
+    """Sum of two cotangent/tangent contributions of the same shape."""
+    return add_p.bind(a, b)
+
+
+# ---- nonlinear arithmetic ---------------------------------------------------------------
+def _balanced_eq(x, z, y):
+    """1 where x is the selected extremum alone, 0.5 where tied with y, else 0."""
+    one = const_like(x, 1.0)
+    half = const_like(x, 0.5)
+    zero = const_like(x, 0.0)
+    x_eq = eq_p.bind(x, z)
+    tie = eq_p.bind(y, z)
+    return select_n_p.bind(x_eq, zero, select_n_p.bind(tie, one, half))
+
+
+max_p = define("max", np.maximum,
+               [lambda t, a, x, y: mul_p.bind(t, _balanced_eq(x, a, y)),
+                lambda t, a, x, y: mul_p.bind(t, _balanced_eq(y, a, x))], numpy_name="np.maximum")
+min_p = define("min", np.minimum,
+               [lambda t, a, x, y: mul_p.bind(t, _balanced_eq(x, a, y)),
+                lambda t, a, x, y: mul_p.bind(t, _balanced_eq(y, a, x))], numpy_name="np.minimum")
+
+
+def _pow_jvp_x(t, ans, x, y):
+    # y * x**(y-1), written to stay finite at x == 0 when y == 0.
+    one = const_like(y, 1)
+    y_minus_one = sub_p.bind(y, one)
+    d = mul_p.bind(y, pow_p.bind(x, y_minus_one))
+    zero = const_like(d, 0)
+    d = select_n_p.bind(eq_p.bind(y, const_like(y, 0)), d, zero)
+    return mul_p.bind(t, d)
+
+
+def _pow_jvp_y(t, ans, x, y):
+    safe_x = select_n_p.bind(eq_p.bind(x, const_like(x, 0)), x, const_like(x, 1))
+    return mul_p.bind(t, mul_p.bind(log_p.bind(safe_x), ans))
+
+
+pow_p = define("pow", quiet(np.power), [_pow_jvp_x, _pow_jvp_y], numpy_name="np.power")
+
+
+def _integer_pow_impl(x, y):
+    if y == 2:
+        return np.multiply(x, x)
+    with np.errstate(all="ignore"):
+        if y < 0 and np.result_type(x).kind in "iu":
+            raise ValueError("integer_pow with a negative exponent needs a float base")
+        return np.power(x, np.array(y, dtype=np.result_type(x)))
+
+
+def _integer_pow_jvp(t, ans, x, y):
+    if y == 0:
+        return mul_p.bind(t, const_like(x, 0))
+    d = const_like(x, y) if y == 1 else mul_p.bind(const_like(x, y),
+                                                   integer_pow_p.bind(x, y=y - 1))
+    return mul_p.bind(t, d)
+
+
+integer_pow_p = define("integer_pow", _integer_pow_impl, [_integer_pow_jvp])
+
+
+def _lower_integer_pow(names, params):
+    y = params["y"]
+    x = names[0]
+    if y == 2:
+        return f"np.multiply({x}, {x})"
+    if y == 1:
+        return x
+    return None
+
+
+integer_pow_p.lower = _lower_integer_pow
+
+
+def _rem_jvp_y(t, ans, x, y):
+    q = div_p.bind(x, y)
+    return neg_p.bind(mul_p.bind(t, mul_p.bind(sign_p.bind(q), floor_p.bind(abs_p.bind(q)))))
+
+
+rem_p = define("rem", quiet(np.fmod), [lambda t, a, x, y: t, _rem_jvp_y], numpy_name="np.fmod")
+
+
+def _atan2_jvp(which):
+    def rule(t, ans, x, y):
+        denominator = add_p.bind(mul_p.bind(x, x), mul_p.bind(y, y))
+        numerator = y if which == 0 else neg_p.bind(x)
+        return mul_p.bind(t, div_p.bind(numerator, denominator))
+    return rule
+
+
+atan2_p = define("atan2", np.arctan2, [_atan2_jvp(0), _atan2_jvp(1)], numpy_name="np.arctan2")
+nextafter_p = define("nextafter", np.nextafter, "zero", numpy_name="np.nextafter")
+
+# ---- unary transcendental ----------------------------------------------------------------
+def _unary(name, fn, jvp, numpy_name):
+    return define(name, quiet(fn), [jvp], numpy_name=numpy_name)
+
+
+def _one_plus(x, sign=1):
+    return add_p.bind(const_like(x, 1), x) if sign > 0 else sub_p.bind(const_like(x, 1), x)
+
+
+def _logistic_impl(x):
+    return np.reciprocal(np.add(1, np.exp(np.negative(x)), dtype=x.dtype), dtype=x.dtype) \
+        if hasattr(x, "dtype") else 1 / (1 + np.exp(-x))
+
+
+exp_p = _unary("exp", np.exp, lambda t, a, x: mul_p.bind(t, a), "np.exp")
+exp2_p = _unary("exp2", np.exp2,
+                lambda t, a, x: mul_p.bind(t, mul_p.bind(a, const_like(x, np.log(2)))), "np.exp2")
+log_p = _unary("log", np.log, lambda t, a, x: div_p.bind(t, x), "np.log")
+log1p_p = _unary("log1p", np.log1p, lambda t, a, x: div_p.bind(t, _one_plus(x)), "np.log1p")
+expm1_p = _unary("expm1", np.expm1, lambda t, a, x: mul_p.bind(t, _one_plus(a)), "np.expm1")
+tanh_p = _unary("tanh", np.tanh,
+                lambda t, a, x: mul_p.bind(t, _one_plus(mul_p.bind(a, a), -1)), "np.tanh")
+logistic_p = _unary("logistic", _logistic_impl,
+                    lambda t, a, x: mul_p.bind(t, mul_p.bind(a, _one_plus(a, -1))), None)
+sin_p = _unary("sin", np.sin, lambda t, a, x: mul_p.bind(t, cos_p.bind(x)), "np.sin")
+cos_p = _unary("cos", np.cos, lambda t, a, x: neg_p.bind(mul_p.bind(t, sin_p.bind(x))), "np.cos")
+tan_p = _unary("tan", np.tan, lambda t, a, x: mul_p.bind(t, _one_plus(mul_p.bind(a, a))), "np.tan")
+asin_p = _unary("asin", np.arcsin, lambda t, a, x: mul_p.bind(
+    t, rsqrt_p.bind(_one_plus(mul_p.bind(x, x), -1))), "np.arcsin")
+acos_p = _unary("acos", np.arccos, lambda t, a, x: neg_p.bind(mul_p.bind(
+    t, rsqrt_p.bind(_one_plus(mul_p.bind(x, x), -1)))), "np.arccos")
+atan_p = _unary("atan", np.arctan,
+                lambda t, a, x: div_p.bind(t, _one_plus(mul_p.bind(x, x))), "np.arctan")
+sinh_p = _unary("sinh", np.sinh, lambda t, a, x: mul_p.bind(t, cosh_p.bind(x)), "np.sinh")
+cosh_p = _unary("cosh", np.cosh, lambda t, a, x: mul_p.bind(t, sinh_p.bind(x)), "np.cosh")
+asinh_p = _unary("asinh", np.arcsinh, lambda t, a, x: mul_p.bind(
+    t, rsqrt_p.bind(_one_plus(mul_p.bind(x, x)))), "np.arcsinh")
+acosh_p = _unary("acosh", np.arccosh, lambda t, a, x: mul_p.bind(t, rsqrt_p.bind(mul_p.bind(
+    sub_p.bind(x, const_like(x, 1)), add_p.bind(x, const_like(x, 1))))), "np.arccosh")
+atanh_p = _unary("atanh", np.arctanh,
+                 lambda t, a, x: div_p.bind(t, _one_plus(mul_p.bind(x, x), -1)), "np.arctanh")
+sqrt_p = _unary("sqrt", np.sqrt,
+                lambda t, a, x: div_p.bind(t, mul_p.bind(const_like(x, 2), a)), "np.sqrt")
+
+
+def _rsqrt_impl(x):
+    return np.reciprocal(np.sqrt(x))
+
+
+rsqrt_p = _unary("rsqrt", _rsqrt_impl, lambda t, a, x: mul_p.bind(
+    t, mul_p.bind(const_like(x, -0.5), div_p.bind(a, x))), None)
+cbrt_p = _unary("cbrt", np.cbrt, lambda t, a, x: mul_p.bind(t, mul_p.bind(
+    const_like(x, 1 / 3), integer_pow_p.bind(a, y=-2))), "np.cbrt")
+
+
+def _abs_impl(x):
+    return np.abs(x)
+
+
+abs_p = define("abs", _abs_impl, [lambda t, a, x: mul_p.bind(t, sign_p.bind(x))],
+               numpy_name="np.abs")
+sign_p = define("sign", np.sign, "zero", numpy_name="np.sign")
+floor_p = define("floor", np.floor, "zero", numpy_name="np.floor")
+ceil_p = define("ceil", np.ceil, "zero", numpy_name="np.ceil")
+
+
+def _round_impl(x, rounding_method=0):
+    if rounding_method in (1, "TO_NEAREST_EVEN"):
+        return np.round(x)
+    # Away from zero (lax.round's default).
+    return (np.sign(x) * np.floor(np.abs(x) + np.array(0.5, dtype=np.result_type(x)))).astype(
+        np.result_type(x))
+
+
+round_p = define("round", _round_impl, "zero")
+is_finite_p = define("is_finite", np.isfinite, "zero", dtype_rule=_bool_dtype,
+                     weak_type_rule=_weak_rule_bool, numpy_name="np.isfinite")
+
+# ---- comparisons, logic, bits ---------------------------------------------------------------
+def _comparison(name, fn, numpy_name):
+    return define(name, fn, "zero", dtype_rule=_bool_dtype, weak_type_rule=_weak_rule_bool,
+                  numpy_name=numpy_name)
+
+
+eq_p = _comparison("eq", np.equal, "np.equal")
+ne_p = _comparison("ne", np.not_equal, "np.not_equal")
+lt_p = _comparison("lt", np.less, "np.less")
+le_p = _comparison("le", np.less_equal, "np.less_equal")
+gt_p = _comparison("gt", np.greater, "np.greater")
+ge_p = _comparison("ge", np.greater_equal, "np.greater_equal")
+
+and_p = define("and", np.bitwise_and, "zero", numpy_name="np.bitwise_and")
+or_p = define("or", np.bitwise_or, "zero", numpy_name="np.bitwise_or")
+xor_p = define("xor", np.bitwise_xor, "zero", numpy_name="np.bitwise_xor")
+not_p = define("not", lambda x: np.logical_not(x) if np.result_type(x) == np.bool_
+               else np.invert(x), "zero")
+
+
+def _shift_right_logical(x, y):
+    dtype = np.result_type(x)
+    unsigned = np.dtype(f"uint{dtype.itemsize * 8}")
+    bits = dtype.itemsize * 8
+    out = np.right_shift(np.asarray(x).view(unsigned) if np.ndim(x) else
+                         np.asarray(x).astype(dtype).view(unsigned), np.asarray(y).astype(unsigned))
+    out = np.where(np.asarray(y) >= bits, np.zeros((), unsigned), out)
+    return out.view(dtype) if np.ndim(out) else out.astype(unsigned).view(dtype)[()]
+
+
+def _shift_left(x, y):
+    dtype = np.result_type(x)
+    bits = dtype.itemsize * 8
+    out = np.left_shift(x, y)
+    return np.where(np.asarray(y) >= bits, np.zeros((), dtype), out)[()] \
+        if np.any(np.asarray(y) >= bits) else out
+
+
+shift_left_p = define("shift_left", _shift_left, "zero")
+shift_right_logical_p = define("shift_right_logical", _shift_right_logical, "zero")
+shift_right_arithmetic_p = define("shift_right_arithmetic", np.right_shift, "zero",
+                                  numpy_name="np.right_shift")
+population_count_p = define("population_count", lambda x: np.bitwise_count(x).astype(
+    np.result_type(x)), "zero")
+
+# ---- select_n ----------------------------------------------------------------------------------
+select_n_p = Primitive("select_n")
+
+
+def _select_n_impl(which, *cases):
+    if len(cases) == 2:
+        return np.where(which, cases[1], cases[0])
+    return np.choose(which, cases)
+
+
+def _select_n_abstract(which, *cases):
+    dtype = _same_dtype_check("select_n", cases)
+    if which.dtype != dtypes.bool_ and which.dtype.kind not in "iu":
+        raise TypeError(f"select_n: the selector must be boolean or integer, got {which.dtype}")
+    shape = broadcast_shapes(which.shape, *[c.shape for c in cases])
+    return ShapedArray(shape, dtype, all(c.weak_type for c in cases))
+
+
+def _select_n_jvp(primals, tangents):
+    which, *cases = primals
+    out = select_n_p.bind(which, *cases)
+    if all(type(t) is Zero for t in tangents[1:]):
+        return out, Zero(out)
+    ts = [_to_shape(instantiate(t), shape_of(out)) for t in tangents[1:]]
+    return out, select_n_p.bind(which, *ts)
+
+
+def _select_n_transpose(ct, which, *cases):
+    zero = np.zeros((), dtype=core.get_aval(ct).dtype)
+    out = [None]
+    for i, c in enumerate(cases):
+        if is_linear(c):
+            picks = [zero] * len(cases)
+            picks[i] = ct
+            out.append(unbroadcast(select_n_p.bind(which, *picks), c.aval.shape))
+        else:
+            out.append(None)
+    return out
+
+
+select_n_p.impl = _select_n_impl
+select_n_p.abstract_eval = _select_n_abstract
+select_n_p.jvp = _select_n_jvp
+select_n_p.transpose = _select_n_transpose
+select_n_p.batch = batch_elementwise(select_n_p)
+select_n_p.weak_type_rule = lambda weak, params: all(weak[1:])
+select_n_p.lower = lambda names, params: (
+    f"np.where({names[0]}, {names[2]}, {names[1]})" if len(names) == 3 else None)
+
+# ---- convert_element_type -------------------------------------------------------------------------
+convert_element_type_p = Primitive("convert_element_type")
+
+
+def _convert_impl(x, new_dtype, weak_type=False):
+    x = np.asarray(x)
+    if x.dtype.kind == "c" and np.dtype(new_dtype).kind != "c":
+        x = x.real
+    with np.errstate(all="ignore"):
+        return x.astype(new_dtype)
+
+
+def _convert_jvp(primals, tangents, new_dtype, weak_type=False):
+    (x,), (t,) = primals, tangents
+    out = convert_element_type_p.bind(x, new_dtype=new_dtype, weak_type=weak_type)
+    if not dtypes.is_inexact(new_dtype) or not dtypes.is_inexact(core.get_aval(x).dtype):
+        return out, Zero(out)
+    return out, convert_element_type_p.bind(t, new_dtype=new_dtype, weak_type=weak_type)
+
+
+def _convert_transpose(ct, x, new_dtype, weak_type=False):
+    return [convert_element_type_p.bind(ct, new_dtype=x.aval.dtype, weak_type=x.aval.weak_type)]
+
+
+convert_element_type_p.impl = _convert_impl
+convert_element_type_p.abstract_eval = lambda x, new_dtype, weak_type=False: ShapedArray(
+    x.shape, new_dtype, weak_type)
+convert_element_type_p.jvp = _convert_jvp
+convert_element_type_p.transpose = _convert_transpose
+convert_element_type_p.batch = batch_elementwise(convert_element_type_p)
+convert_element_type_p.weak_type_rule = lambda weak, params: params.get("weak_type", False)
+
+
+def _lower_convert(names, params):
+    return f"np.asarray({names[0]}).astype({params['new_dtype'].name!r})"
+
+
+convert_element_type_p.lower = _lower_convert
+
+bitcast_convert_type_p = Primitive("bitcast_convert_type")
+
+
+def _bitcast_impl(x, new_dtype):
+    x = np.asarray(x)
+    return x.view(new_dtype) if x.ndim else x.reshape(1).view(new_dtype)[0]
+
+
+bitcast_convert_type_p.impl = _bitcast_impl
+bitcast_convert_type_p.abstract_eval = lambda x, new_dtype: ShapedArray(x.shape, new_dtype, False)
+bitcast_convert_type_p.batch = batch_elementwise(bitcast_convert_type_p)
+bitcast_convert_type_p.weak_type_rule = core.never_weak
+bitcast_convert_type_p.jvp = lambda primals, tangents, new_dtype: (
+    lambda out: (out, Zero(out)))(bitcast_convert_type_p.bind(primals[0], new_dtype=new_dtype))
+
+# ---- stop_gradient ------------------------------------------------------------------------------------
+stop_gradient_p = Primitive("stop_gradient")
+stop_gradient_p.impl = lambda x: x
+stop_gradient_p.abstract_eval = lambda x: x
+stop_gradient_p.jvp = lambda primals, tangents: (
+    lambda out: (out, Zero(out)))(stop_gradient_p.bind(primals[0]))
+stop_gradient_p.batch = lambda values, dims: (stop_gradient_p.bind(values[0]), dims[0])
+stop_gradient_p.lower = lambda names, params: names[0]

@@ -1,0 +1,308 @@
+"""Indexing primitives: gather (x[index]) and scatter (x.at[index].set/add/...).
+
+An index is a static `index_spec` — a tuple of ("int", i), ("slice", a, b, c),
+("none",), ("ellipsis",), ("array",) items — plus one dynamic integer operand
+per ("array",) item, so `x[i, :, idx]` with a traced idx is one primitive.
+Like JAX, out-of-bounds integer-array indices are clamped when reading; when
+writing they are dropped.
+"""
+import numpy as np
+
+from .. import core
+from ..core import Primitive, ShapedArray
+from ..ad import Zero, is_linear, instantiate
+from .util import shape_of, ndim, broadcast_shapes
+from .shape import moveaxis, broadcast_batch, reshape_p
+
+gather_p = Primitive("gather")
+scatter_p = Primitive("scatter")
+
+
+def _advanced_positions(spec):
+    """Axes of x consumed by each ("array",) item, after expanding the ellipsis."""
+    return [i for i, item in enumerate(spec) if item[0] == "array"]
+
+
+def build_index(spec, arrays, shape, clamp=True):
+    """The NumPy index tuple for `spec`, with index arrays normalized to the bounds."""
+    arrays = iter(arrays)
+    index, axis = [], 0
+    n_consuming = sum(1 for it in spec if it[0] in ("int", "slice", "array"))
+    for item in spec:
+        kind = item[0]
+        if kind == "int":
+            index.append(item[1])
+            axis += 1
+        elif kind == "slice":
+            index.append(slice(*item[1:]))
+            axis += 1
+        elif kind == "none":
+            index.append(None)
+        elif kind == "ellipsis":
+            index.append(Ellipsis)
+            axis += len(shape) - n_consuming
+        else:
+            a = np.asarray(next(arrays))
+            n = shape[axis]
+            if a.dtype != np.bool_:
+                a = np.where(a < 0, a + n, a)
+                if clamp:
+                    a = np.clip(a, 0, max(n - 1, 0))
+            index.append(a)
+            axis += 1
+    return tuple(index)
+
+
+def _gather_impl(x, *arrays, index_spec):
+    return np.asarray(x)[build_index(index_spec, arrays, np.shape(x))]
+
+
+def _result_shape(shape, index_spec, array_shapes):
+    dummy = np.broadcast_to(np.empty((), np.bool_), shape)
+    arrays = [np.zeros(s, np.intp) for s in array_shapes]
+    return dummy[build_index(index_spec, arrays, shape)].shape
+
+
+def _gather_abstract(x, *arrays, index_spec):
+    for a in arrays:
+        if a.dtype.kind not in "iu":
+            raise TypeError(f"indices must be integers, got an index array of dtype {a.dtype}")
+    return ShapedArray(_result_shape(x.shape, index_spec, [a.shape for a in arrays]),
+                       x.dtype, x.weak_type)
+
+
+def _gather_jvp(primals, tangents, index_spec):
+    out = gather_p.bind(*primals, index_spec=index_spec)
+    t = tangents[0]
+    if type(t) is Zero:
+        return out, Zero(out)
+    return out, gather_p.bind(t, *primals[1:], index_spec=index_spec)
+
+
+def _gather_transpose(ct, x, *arrays, index_spec):
+    zeros = np.zeros(x.aval.shape, x.aval.dtype)
+    return [scatter_p.bind(zeros, ct, *arrays, index_spec=index_spec, mode="add")] + \
+        [None] * len(arrays)
+
+
+def _adjacent_arrays_at_front(spec):
+    """True when the index arrays form one block at the start (NumPy then keeps
+    their broadcast dimensions first, which batching can extend)."""
+    kinds = [item[0] for item in spec]
+    n = kinds.count("array")
+    return n > 0 and kinds[:n] == ["array"] * n
+
+
+def _arange_index(size, rank):
+    return np.arange(size).reshape((size,) + (1,) * rank)
+
+
+def _batched_index_operands(values, dims, n_leading, size):
+    """Move batch dims of the leading operands and index arrays to axis 0."""
+    out = []
+    for i, (v, d) in enumerate(zip(values, dims)):
+        if i < n_leading:
+            out.append(broadcast_batch(v, size) if d is None else moveaxis(v, d, 0))
+        else:
+            out.append(v if d is None else moveaxis(v, d, 0))
+    return out
+
+
+def _index_rank(arrays, dims):
+    shapes = [shape_of(a)[1:] if d is not None else shape_of(a) for a, d in zip(arrays, dims)]
+    return len(broadcast_shapes(*shapes)) if shapes else 0
+
+
+def _gather_batch(values, dims, index_spec):
+    size = next(shape_of(v)[d] for v, d in zip(values, dims) if d is not None)
+    x, arrays = values[0], values[1:]
+    if all(d is None for d in dims[1:]):
+        x = moveaxis(x, dims[0], 0)
+        spec = (("slice", None, None, None),) + tuple(index_spec)
+        out = gather_p.bind(x, *arrays, index_spec=spec)
+        if arrays and not _adjacent_arrays_at_front(index_spec) or not arrays:
+            positions = _advanced_positions(spec)
+            separated = arrays and positions != list(range(positions[0], positions[0] + len(positions)))
+            return out, (_index_rank(arrays, dims[1:]) if separated else 0)
+        return out, 0
+    if _adjacent_arrays_at_front(index_spec):
+        rank = _index_rank(arrays, dims[1:])
+        moved = _batched_index_operands(values, dims, 1, size)
+        arrays = [a if d is not None else a for a, d in zip(moved[1:], dims[1:])]
+        arrays = [_pad_rank(a, rank, d is not None) for a, d in zip(arrays, dims[1:])]
+        spec = (("array",),) + tuple(index_spec)
+        return gather_p.bind(moved[0], _arange_index(size, rank), *arrays, index_spec=spec), 0
+    return batch_by_loop(gather_p, values, dims, size, dict(index_spec=index_spec)), 0
+
+
+def _pad_rank(a, rank, batched):
+    """Give a batched index array shape (B, 1.., *shape) so it broadcasts per example."""
+    if not batched:
+        return a
+    shape = shape_of(a)
+    missing = rank - (len(shape) - 1)
+    if missing <= 0:
+        return a
+    return reshape_p.bind(a, new_sizes=(shape[0],) + (1,) * missing + tuple(shape[1:]))
+
+
+def batch_by_loop(primitive, values, dims, size, params):
+    """Batching by a Python loop over lanes: always correct, used for rare cases."""
+    from .shape import concatenate_p
+    lanes = []
+    for i in range(size):
+        args = [v if d is None else gather_p.bind(moveaxis(v, d, 0),
+                                                   index_spec=(("int", i),))
+                for v, d in zip(values, dims)]
+        out = primitive.bind(*args, **params)
+        lanes.append(reshape_p.bind(out, new_sizes=(1,) + tuple(shape_of(out))))
+    return concatenate_p.bind(*lanes, dimension=0)
+
+
+gather_p.impl = _gather_impl
+gather_p.abstract_eval = _gather_abstract
+gather_p.jvp = _gather_jvp
+gather_p.transpose = _gather_transpose
+gather_p.batch = _gather_batch
+
+
+# ---- scatter --------------------------------------------------------------------------------
+_scatter_ufuncs = {"add": np.add, "multiply": np.multiply, "min": np.minimum, "max": np.maximum}
+
+
+def _scatter_impl(x, updates, *arrays, index_spec, mode):
+    out = np.array(x, copy=True)
+    index = build_index(index_spec, arrays, out.shape, clamp=False)
+    if arrays:  # drop out-of-bounds updates, as JAX does
+        target_shape = out[_clamped(index, out.shape)].shape
+        updates = np.broadcast_to(updates, target_shape)
+        keep = _in_bounds_mask(index, out.shape, target_shape)
+        if not keep.all():
+            index = _clamped(index, out.shape)
+            sel = np.nonzero(keep)
+            index = _restrict(index, out.shape, sel, target_shape)
+            updates = updates[sel]
+        else:
+            index = _clamped(index, out.shape)
+    if mode == "set":
+        out[index] = updates
+    else:
+        _scatter_ufuncs[mode].at(out, index, updates)
+    return out
+
+
+def _clamped(index, shape):
+    return tuple(np.clip(i, 0, None) if isinstance(i, np.ndarray) else i for i in index)
+
+
+def _in_bounds_mask(index, shape, target_shape):
+    arrays = [i for i in index if isinstance(i, np.ndarray)]
+    axes = _array_axes(index, shape)
+    ok = np.ones(broadcast_shapes(*[a.shape for a in arrays]), np.bool_)
+    for a, axis in zip(arrays, axes):
+        ok = ok & (a >= 0) & (a < shape[axis])
+    # Broadcast the mask over the sliced dims of the target.
+    dummy = np.zeros(shape, np.bool_)
+    full = np.ones(target_shape, np.bool_)
+    position = _advanced_result_position(index)
+    mask_shape = [1] * len(target_shape)
+    for k, d in enumerate(ok.shape):
+        mask_shape[position + k] = d
+    return full & ok.reshape(mask_shape)
+
+
+def _array_axes(index, shape):
+    axes, axis = [], 0
+    n_consuming = sum(1 for i in index if i is not None and i is not Ellipsis)
+    for i in index:
+        if i is None:
+            continue
+        if i is Ellipsis:
+            axis += len(shape) - n_consuming
+            continue
+        if isinstance(i, np.ndarray):
+            axes.append(axis)
+        axis += 1
+    return axes
+
+
+def _advanced_result_position(index):
+    kinds = [isinstance(i, np.ndarray) for i in index]
+    first = kinds.index(True)
+    last = len(kinds) - 1 - kinds[::-1].index(True)
+    if all(kinds[first:last + 1]):
+        return sum(1 for i in index[:first] if not isinstance(i, (int, np.integer)))
+    return 0
+
+
+def _restrict(index, shape, selection, target_shape):
+    """Turn (index, boolean keep-mask) into a fully advanced index of the kept elements."""
+    grids = np.indices(shape, sparse=False)
+    coords = tuple(g[index][selection] for g in grids)
+    return coords
+
+
+def _scatter_abstract(x, updates, *arrays, index_spec, mode):
+    target = _result_shape(x.shape, index_spec, [a.shape for a in arrays])
+    try:
+        np.broadcast_shapes(updates.shape, target)
+    except ValueError:
+        raise ValueError(f"x.at[...].{mode}: updates of shape {updates.shape} do not broadcast "
+                         f"to the indexed shape {target}") from None
+    if updates.dtype != x.dtype:
+        raise TypeError(f"scatter: updates dtype {updates.dtype} differs from array dtype {x.dtype}")
+    return x
+
+
+def _scatter_jvp(primals, tangents, index_spec, mode):
+    x, u, *arrays = primals
+    tx, tu = tangents[0], tangents[1]
+    out = scatter_p.bind(*primals, index_spec=index_spec, mode=mode)
+    if type(tx) is Zero and type(tu) is Zero:
+        return out, Zero(out)
+    if mode not in ("set", "add"):
+        raise NotImplementedError(f"differentiation of x.at[...].{mode}() is not implemented yet")
+    return out, scatter_p.bind(instantiate(tx), instantiate(tu), *arrays,
+                               index_spec=index_spec, mode=mode)
+
+
+def _scatter_transpose(ct, x, updates, *arrays, index_spec, mode):
+    ct_u = None
+    if is_linear(updates):
+        ct_u = gather_p.bind(ct, *arrays, index_spec=index_spec)
+        shape = updates.aval.shape
+        from .shape import unbroadcast
+        ct_u = unbroadcast(ct_u, shape)
+    ct_x = None
+    if is_linear(x):
+        if mode == "add":
+            ct_x = ct
+        else:
+            zero = np.zeros((), core.get_aval(ct).dtype)
+            ct_x = scatter_p.bind(ct, zero, *arrays, index_spec=index_spec, mode="set")
+    return [ct_x, ct_u] + [None] * len(arrays)
+
+
+def _scatter_batch(values, dims, index_spec, mode):
+    size = next(shape_of(v)[d] for v, d in zip(values, dims) if d is not None)
+    if all(d is None for d in dims[2:]) and (_adjacent_arrays_at_front(index_spec)
+                                           or "array" not in [i[0] for i in index_spec]):
+        x, u = _batched_index_operands(values[:2], dims[:2], 2, size)
+        target = _result_shape(shape_of(values[0]) if dims[0] is None else
+                               tuple(np.delete(np.array(shape_of(values[0])), dims[0])),
+                               index_spec, [shape_of(a) for a in values[2:]])
+        u_shape = shape_of(u)
+        missing = len(target) - (len(u_shape) - 1)
+        if missing > 0:
+            u = reshape_p.bind(u, new_sizes=(size,) + (1,) * missing + tuple(u_shape[1:]))
+        spec = (("slice", None, None, None),) + tuple(index_spec)
+        return scatter_p.bind(x, u, *values[2:], index_spec=spec, mode=mode), 0
+    return batch_by_loop(scatter_p, values, dims, size, dict(index_spec=index_spec, mode=mode)), 0
+
+
+scatter_p.impl = _scatter_impl
+scatter_p.abstract_eval = _scatter_abstract
+scatter_p.jvp = _scatter_jvp
+scatter_p.transpose = _scatter_transpose
+scatter_p.batch = _scatter_batch
+scatter_p.weak_type_rule = lambda weak, params: weak[0]

@@ -1,0 +1,101 @@
+"""The jit primitive: a call of a staged Jaxpr, compiled once per Jaxpr.
+
+Because jit is a primitive, transformations compose with it by transforming
+the inner Jaxpr: jvp and vmap bind jit again with a transformed Jaxpr (so the
+result stays compiled); partial evaluation (linearize / grad) inlines it.
+"""
+from .. import core
+from ..core import Primitive, Array, _context
+from ..jaxpr import Jaxpr, eval_jaxpr
+from ..staging import trace_to_jaxpr, close_over_tracer_consts
+from ..ad import Zero, jvp_flat, instantiate
+from ..batching import vmap_flat
+from ..compiler import compile_jaxpr
+
+jit_p = Primitive("jit", multiple_results=True)
+
+
+def _jit_impl(*args, jaxpr, name):
+    compiled = compile_jaxpr(jaxpr)
+    return wrap_outputs(compiled(*args), jaxpr)
+
+
+def wrap_outputs(values, jaxpr):
+    return [core.Array(v, var.aval.weak_type) for v, var in zip(values, jaxpr.outvars)]
+
+
+def _jit_abstract(*avals, jaxpr, name):
+    return jaxpr.out_avals
+
+
+def _jvp_jaxpr(jaxpr, nonzero):
+    key = ("jvp", nonzero)
+    hit = jaxpr.cache.get(key)
+    if hit is not None:
+        return hit
+    n = len(jaxpr.invars)
+    tangent_avals = [v.aval for v, nz in zip(jaxpr.invars, nonzero) if nz]
+
+    def jvp_fun(*args):
+        primals, tangent_args = args[:n], list(args[n:])
+        tangents = [tangent_args.pop(0) if nz else Zero(p) for p, nz in zip(primals, nonzero)]
+        outs, touts = jvp_flat(lambda *xs: eval_jaxpr(jaxpr, jaxpr.consts, *xs), primals, tangents)
+        return list(outs) + [instantiate(t) for t in touts]
+
+    result = trace_to_jaxpr(jvp_fun, jaxpr.in_avals + tangent_avals)
+    result, lifted = close_over_tracer_consts(result)
+    assert not lifted
+    jaxpr.cache[key] = result
+    return result
+
+
+def _jit_jvp(primals, tangents, jaxpr, name):
+    nonzero = tuple(type(t) is not Zero for t in tangents)
+    new = _jvp_jaxpr(jaxpr, nonzero)
+    outs = jit_p.bind(*primals, *[t for t in tangents if type(t) is not Zero],
+                      jaxpr=new, name=f"jvp({name})")
+    k = len(jaxpr.outvars)
+    return outs[:k], outs[k:]
+
+
+def _batch_jaxpr(jaxpr, dims, size):
+    key = ("batch", dims, size)
+    hit = jaxpr.cache.get(key)
+    if hit is not None:
+        return hit
+    in_avals = []
+    for v, d in zip(jaxpr.invars, dims):
+        aval = v.aval
+        if d is not None:
+            aval = aval.update(shape=aval.shape[:d] + (size,) + aval.shape[d:])
+        in_avals.append(aval)
+
+    def batched_fun(*args):
+        return vmap_flat(lambda *xs: eval_jaxpr(jaxpr, jaxpr.consts, *xs), args, dims, size,
+                         [0] * len(jaxpr.outvars))
+
+    result = trace_to_jaxpr(batched_fun, in_avals)
+    result, lifted = close_over_tracer_consts(result)
+    assert not lifted
+    jaxpr.cache[key] = result
+    return result
+
+
+def _jit_batch(values, dims, jaxpr, name):
+    size = next(core.get_aval(v).shape[d] for v, d in zip(values, dims) if d is not None)
+    new = _batch_jaxpr(jaxpr, tuple(dims), size)
+    return jit_p.bind(*values, jaxpr=new, name=f"vmap({name})"), [0] * len(jaxpr.outvars)
+
+
+def _jit_partial_eval(trace, args, params):
+    # Inline: known equations are computed now, unknown ones staged into the linear jaxpr.
+    jaxpr = params["jaxpr"]
+    with core.set_current_trace(trace):
+        return eval_jaxpr(jaxpr, jaxpr.consts, *args)
+
+
+jit_p.impl = _jit_impl
+jit_p.abstract_eval = _jit_abstract
+jit_p.jvp = _jit_jvp
+jit_p.batch = _jit_batch
+jit_p.partial_eval = _jit_partial_eval

@@ -1,0 +1,148 @@
+"""dot_general: tensor contraction with batch dimensions, lowered to BLAS matmul."""
+import numpy as np
+
+from .. import core, dtypes
+from ..core import Primitive, ShapedArray
+from ..ad import Zero, is_linear
+from .util import ndim, shape_of
+from .shape import transpose_p
+
+dot_general_p = Primitive("dot_general")
+
+
+def _free_dims(rank, contract, batch):
+    return [i for i in range(rank) if i not in contract and i not in batch]
+
+
+def _dot_general_impl(x, y, dimension_numbers, preferred_element_type=None):
+    (lc, rc), (lb, rb) = dimension_numbers
+    x, y = np.asarray(x), np.asarray(y)
+    out_dtype = preferred_element_type or x.dtype
+    if not lb:
+        if x.ndim == 1 and y.ndim == 1 and lc == (0,):
+            return np.asarray(np.dot(x, y), dtype=out_dtype)
+        if lc == (x.ndim - 1,) and rc == (0,) and y.ndim <= 2:
+            return np.asarray(np.dot(x, y), dtype=out_dtype)
+        if lc == (x.ndim - 1,) and rc == (1,) and y.ndim == 2 and x.ndim <= 2:
+            return np.asarray(np.dot(x, y.T), dtype=out_dtype)
+    # General case: (batch, free, contract) @ (batch, contract, free) with matmul.
+    x_free = _free_dims(x.ndim, lc, lb)
+    y_free = _free_dims(y.ndim, rc, rb)
+    bshape = [x.shape[i] for i in lb]
+    xfs = [x.shape[i] for i in x_free]
+    yfs = [y.shape[i] for i in y_free]
+    k = int(np.prod([x.shape[i] for i in lc], dtype=np.int64))
+    b = int(np.prod(bshape, dtype=np.int64))
+    m = int(np.prod(xfs, dtype=np.int64))
+    n = int(np.prod(yfs, dtype=np.int64))
+    xm = np.transpose(x, list(lb) + x_free + list(lc)).reshape(b, m, k)
+    ym = np.transpose(y, list(rb) + list(rc) + y_free).reshape(b, k, n)
+    out = np.matmul(xm, ym)
+    return out.reshape(bshape + xfs + yfs).astype(out_dtype, copy=False)
+
+
+def _dot_general_abstract(x, y, dimension_numbers, preferred_element_type=None):
+    (lc, rc), (lb, rb) = dimension_numbers
+    if len(lc) != len(rc) or len(lb) != len(rb):
+        raise TypeError(f"dot_general: dimension_numbers {dimension_numbers} must pair up "
+                        "contracting and batch dimensions of both operands")
+    for a, b in zip(lc + lb, rc + rb):
+        if x.shape[a] != y.shape[b]:
+            raise TypeError(
+                f"dot_general: incompatible shapes for contraction: {x.shape} and {y.shape} "
+                f"(axis {a} of size {x.shape[a]} vs axis {b} of size {y.shape[b]})")
+    if x.dtype != y.dtype:
+        raise TypeError(f"dot_general requires operands of the same dtype, got {x.dtype} and "
+                        f"{y.dtype}")
+    shape = ([x.shape[i] for i in lb] + [x.shape[i] for i in _free_dims(x.ndim, lc, lb)]
+             + [y.shape[i] for i in _free_dims(y.ndim, rc, rb)])
+    return ShapedArray(shape, preferred_element_type or x.dtype, x.weak_type and y.weak_type)
+
+
+def _dot_general_jvp(primals, tangents, dimension_numbers, preferred_element_type=None):
+    from .elementwise import add_p
+    x, y = primals
+    tx, ty = tangents
+    params = dict(dimension_numbers=dimension_numbers, preferred_element_type=preferred_element_type)
+    out = dot_general_p.bind(x, y, **params)
+    t = None
+    if type(tx) is not Zero:
+        t = dot_general_p.bind(tx, y, **params)
+    if type(ty) is not Zero:
+        ty_part = dot_general_p.bind(x, ty, **params)
+        t = ty_part if t is None else add_p.bind(t, ty_part)
+    return out, t
+
+
+def _transpose_operand(ct, other, my_rank, my_contract, my_batch, other_contract, other_batch,
+                       my_free_first):
+    """Cotangent of one operand of dot_general, contracting `ct` with the other operand.
+
+    `ct` has axes (batch, lhs free, rhs free); `my_free_first` says whether this
+    operand is the lhs (its free axes come first in `ct`)."""
+    nb = len(my_batch)
+    my_free = _free_dims(my_rank, my_contract, my_batch)
+    other_free = _free_dims(ndim(other), other_contract, other_batch)
+    start = nb + len(my_free) if my_free_first else nb
+    ct_other_free = tuple(range(start, start + len(other_free)))
+    dims = ((ct_other_free, tuple(other_free)), (tuple(range(nb)), tuple(other_batch)))
+    result = dot_general_p.bind(ct, other, dimension_numbers=dims, preferred_element_type=None)
+    # result axes: batch, my free, then my contracting axes in the other's axis order
+    result_axes = list(my_batch) + my_free + [my_contract[other_contract.index(r)]
+                                              for r in sorted(other_contract)]
+    perm = tuple(result_axes.index(i) for i in range(my_rank))
+    if perm != tuple(range(my_rank)):
+        result = transpose_p.bind(result, permutation=perm)
+    return result
+
+
+def _dot_general_transpose(ct, x, y, dimension_numbers, preferred_element_type=None):
+    (lc, rc), (lb, rb) = map(lambda p: tuple(map(list, p)), dimension_numbers)
+    if is_linear(x):
+        ct_x = _transpose_operand(ct, y, x.aval.ndim, lc, lb, rc, rb, True)
+        return [_cast(ct_x, x.aval.dtype), None]
+    ct_y = _transpose_operand(ct, x, y.aval.ndim, rc, rb, lc, lb, False)
+    return [None, _cast(ct_y, y.aval.dtype)]
+
+
+def _cast(x, dtype):
+    if core.get_aval(x).dtype == dtype:
+        return x
+    from .elementwise import convert_element_type_p
+    return convert_element_type_p.bind(x, new_dtype=dtype, weak_type=False)
+
+
+def _shift(dims, d):
+    return tuple(i + 1 if i >= d else i for i in dims)
+
+
+def _dot_general_batch(values, dims, dimension_numbers, preferred_element_type=None):
+    from .shape import moveaxis
+    x, y = values
+    dx, dy = dims
+    (lc, rc), (lb, rb) = dimension_numbers
+    if dx is not None and dy is not None:
+        x, y = moveaxis(x, dx, 0), moveaxis(y, dy, 0)
+        new = ((_shift(lc, 0), _shift(rc, 0)), ((0,) + _shift(lb, 0), (0,) + _shift(rb, 0)))
+        return dot_general_p.bind(x, y, dimension_numbers=new,
+                                  preferred_element_type=preferred_element_type), 0
+    if dx is not None:
+        new_lc, new_lb = _shift(lc, dx), _shift(lb, dx)
+        new = ((new_lc, rc), (new_lb, rb))
+        out = dot_general_p.bind(x, y, dimension_numbers=new,
+                                 preferred_element_type=preferred_element_type)
+        return out, len(lb) + _free_dims(ndim(x), new_lc, new_lb).index(dx)
+    new_rc, new_rb = _shift(rc, dy), _shift(rb, dy)
+    new = ((lc, new_rc), (lb, new_rb))
+    out = dot_general_p.bind(x, y, dimension_numbers=new,
+                             preferred_element_type=preferred_element_type)
+    x_free = _free_dims(ndim(x), lc, lb)
+    return out, len(lb) + len(x_free) + _free_dims(ndim(y), new_rc, new_rb).index(dy)
+
+
+dot_general_p.impl = _dot_general_impl
+dot_general_p.abstract_eval = _dot_general_abstract
+dot_general_p.jvp = _dot_general_jvp
+dot_general_p.transpose = _dot_general_transpose
+dot_general_p.batch = _dot_general_batch
+dot_general_p.weak_type_rule = lambda weak, params: all(weak)

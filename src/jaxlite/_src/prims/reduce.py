@@ -1,0 +1,164 @@
+"""Reductions over axes: reduce_sum, reduce_max, reduce_min, reduce_prod,
+reduce_and, reduce_or, argmax, argmin."""
+import numpy as np
+
+from .. import core, dtypes
+from ..core import Primitive, ShapedArray
+from ..ad import Zero, is_linear
+from .util import shape_of, const_like, ndim
+from .shape import moveaxis, broadcast_in_dim_p, reshape_p
+
+
+def _reduced_shape(shape, axes):
+    return tuple(d for i, d in enumerate(shape) if i not in axes)
+
+
+def _check_axes(name, aval, axes):
+    for a in axes:
+        if not 0 <= a < aval.ndim:
+            raise ValueError(f"{name}: axis {a} is out of bounds for an array of rank "
+                             f"{aval.ndim} (shape {aval.shape})")
+
+
+def _expand_back(x, shape, axes):
+    """Broadcast a reduced value back to the operand's shape."""
+    kept = tuple(i for i in range(len(shape)) if i not in axes)
+    return broadcast_in_dim_p.bind(x, shape=tuple(shape), broadcast_dimensions=kept)
+
+
+def _batch_reduce(primitive, axes_param="axes"):
+    def batch(values, dims, **params):
+        x = moveaxis(values[0], dims[0], 0)
+        params = dict(params)
+        if axes_param == "axes":
+            params["axes"] = tuple(a + 1 for a in params["axes"])
+        else:
+            params["axis"] = params["axis"] + 1
+        return primitive.bind(x, **params), 0
+    return batch
+
+
+def _define_reduction(name, impl, numpy_name, dtype_rule=None):
+    p = Primitive(name)
+    p.impl = impl
+
+    def abstract_eval(x, axes):
+        _check_axes(name, x, axes)
+        dtype = x.dtype if dtype_rule is None else dtype_rule(x.dtype)
+        return ShapedArray(_reduced_shape(x.shape, axes), dtype, x.weak_type)
+
+    p.abstract_eval = abstract_eval
+    p.batch = _batch_reduce(p)
+    p.lower = lambda names, params: f"{numpy_name}({names[0]}, axis={params['axes']!r})"
+    return p
+
+
+reduce_sum_p = _define_reduction("reduce_sum", lambda x, axes: np.sum(x, axis=axes),
+                                 "np.sum")
+reduce_sum_p.jvp = lambda primals, tangents, axes: (
+    reduce_sum_p.bind(primals[0], axes=axes), reduce_sum_p.bind(tangents[0], axes=axes))
+reduce_sum_p.transpose = lambda ct, x, axes: [_expand_back(ct, x.aval.shape, axes)]
+
+
+def _extremum_jvp(primitive):
+    # The derivative flows evenly to every location attaining the extremum, as in JAX.
+    def jvp(primals, tangents, axes):
+        from .elementwise import eq_p, convert_element_type_p, mul_p, div_p
+        (x,), (t,) = primals, tangents
+        ans = primitive.bind(x, axes=axes)
+        shape = shape_of(x)
+        location = eq_p.bind(x, _expand_back(ans, shape, axes))
+        dtype = core.get_aval(x).dtype
+        weights = convert_element_type_p.bind(location, new_dtype=dtype, weak_type=False)
+        counts = reduce_sum_p.bind(weights, axes=axes)
+        return ans, div_p.bind(reduce_sum_p.bind(mul_p.bind(t, weights), axes=axes), counts)
+    return jvp
+
+
+reduce_max_p = _define_reduction("reduce_max", lambda x, axes: np.max(x, axis=axes), "np.max")
+reduce_max_p.jvp = _extremum_jvp(reduce_max_p)
+reduce_min_p = _define_reduction("reduce_min", lambda x, axes: np.min(x, axis=axes), "np.min")
+reduce_min_p.jvp = _extremum_jvp(reduce_min_p)
+
+
+def _prod_jvp(primals, tangents, axes):
+    # d(prod x) = sum_i t_i * prod_{j != i} x_j, with the "product of the others"
+    # computed from exclusive products on both sides so zeros in x are exact.
+    from .elementwise import mul_p
+    (x,), (t,) = primals, tangents
+    ans = reduce_prod_p.bind(x, axes=axes)
+    shape = shape_of(x)
+    n = len(shape)
+    kept = [i for i in range(n) if i not in axes]
+    perm = tuple(kept + list(axes))
+    xt = moveaxis_all(x, perm)
+    tt = moveaxis_all(t, perm)
+    kept_shape = tuple(shape[i] for i in kept)
+    size = 1
+    for a in axes:
+        size *= shape[a]
+    xf = reshape_p.bind(xt, new_sizes=kept_shape + (size,))
+    tf = reshape_p.bind(tt, new_sizes=kept_shape + (size,))
+    others = _product_of_others(xf)
+    return ans, reduce_sum_p.bind(mul_p.bind(tf, others), axes=(len(kept_shape),))
+
+
+def moveaxis_all(x, perm):
+    from .shape import transpose_p
+    if perm == tuple(range(len(perm))):
+        return x
+    return transpose_p.bind(x, permutation=perm)
+
+
+def _product_of_others(x):
+    """For each position i along the last axis, the product of all other entries."""
+    from .elementwise import mul_p
+    from .shape import concatenate_p, slice_p
+    shape = shape_of(x)
+    n = shape[-1]
+    if n == 1:
+        return np.ones(shape, dtype=core.get_aval(x).dtype)
+    columns = [slice_p.bind(x, start_indices=(0,) * (len(shape) - 1) + (i,),
+                            limit_indices=tuple(shape[:-1]) + (i + 1,), strides=None)
+               for i in range(n)]
+    one = np.ones(tuple(shape[:-1]) + (1,), dtype=core.get_aval(x).dtype)
+    left, right = [one], [one]
+    for i in range(1, n):
+        left.append(mul_p.bind(left[-1], columns[i - 1]))
+        right.append(mul_p.bind(right[-1], columns[n - i]))
+    right.reverse()
+    return concatenate_p.bind(*[mul_p.bind(l, r) for l, r in zip(left, right)],
+                              dimension=len(shape) - 1)
+
+
+reduce_prod_p = _define_reduction("reduce_prod", lambda x, axes: np.prod(x, axis=axes), "np.prod")
+reduce_prod_p.jvp = _prod_jvp
+
+_bool_reduction_jvp = lambda p: (lambda primals, tangents, axes: (
+    lambda out: (out, Zero(out)))(p.bind(primals[0], axes=axes)))
+reduce_and_p = _define_reduction("reduce_and", lambda x, axes: np.all(x, axis=axes), "np.all")
+reduce_and_p.jvp = _bool_reduction_jvp(reduce_and_p)
+reduce_or_p = _define_reduction("reduce_or", lambda x, axes: np.any(x, axis=axes), "np.any")
+reduce_or_p.jvp = _bool_reduction_jvp(reduce_or_p)
+
+
+def _define_arg_reduction(name, fn):
+    p = Primitive(name)
+    p.impl = lambda x, axis, index_dtype: fn(x, axis=axis).astype(index_dtype)
+
+    def abstract_eval(x, axis, index_dtype):
+        _check_axes(name, x, (axis,))
+        if x.shape[axis] == 0:
+            raise ValueError(f"{name}: cannot take the {name} of an empty axis (shape {x.shape})")
+        return ShapedArray(_reduced_shape(x.shape, (axis,)), index_dtype, False)
+
+    p.abstract_eval = abstract_eval
+    p.weak_type_rule = core.never_weak
+    p.jvp = lambda primals, tangents, **params: (lambda out: (out, Zero(out)))(
+        p.bind(primals[0], **params))
+    p.batch = _batch_reduce(p, "axis")
+    return p
+
+
+argmax_p = _define_arg_reduction("argmax", np.argmax)
+argmin_p = _define_arg_reduction("argmin", np.argmin)

@@ -1,0 +1,45 @@
+"""Small helpers shared by the primitive modules' rules."""
+import numpy as np
+
+from .. import core
+from ..core import ShapedArray
+
+
+def ndim(x):
+    return np.ndim(x) if not isinstance(x, core.Tracer) else x.ndim
+
+
+def shape_of(x):
+    return x.shape if hasattr(x, "shape") else np.shape(x)
+
+
+def dtype_of(x):
+    return core.get_aval(x).dtype
+
+
+def const_like(x, value):
+    """A 0-d constant with the dtype of `x` (broadcasts in elementwise primitives)."""
+    return np.array(value, dtype=dtype_of(x))
+
+
+def broadcast_shapes(*shapes):
+    first = shapes[0]
+    for s in shapes[1:]:
+        if s != first:
+            break
+    else:
+        return first
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise TypeError("incompatible shapes for broadcasting: "
+                        + ", ".join(str(tuple(s)) for s in shapes)) from None
+
+
+def quiet(fn):
+    """Run a NumPy implementation without floating-point warnings (JAX is silent)."""
+    def impl(*args, **kwargs):
+        with np.errstate(all="ignore"):
+            return fn(*args, **kwargs)
+    impl.__name__ = getattr(fn, "__name__", "impl")
+    return impl

@@ -1,0 +1,317 @@
+"""The NumPy backend of the small array namespace the PRNG code is written on.
+
+`threefry.py` never touches NumPy directly: every array operation it performs
+goes through an *ops* object with exactly the names below.  This module
+provides `ops`, an implementation on eager NumPy arrays; the core provides a
+second one on jaxlite arrays (so the same samplers run under jit, vmap and
+grad).  A backend must give each op the semantics written here -- these are
+the semantics of the matching `jax.lax` operation, which is what makes the
+samplers bit-identical to JAX.
+
+Dtypes are NumPy dtype objects (or anything `np.dtype` accepts).  Shapes are
+static Python tuples of ints.  Arrays expose `.shape`, `.ndim` and `.dtype`.
+No op ever promotes dtypes: binary ops receive operands of one dtype (a Python
+scalar operand takes the other operand's dtype).
+
+Creation and shape
+  asarray(x, dtype)             array of `x` converted to `dtype` (as
+                                convert_element_type); dtype None keeps x's.
+  full(shape, value, dtype)     array of `shape` filled with `value`.
+  iota(dtype, size)             [0, 1, ..., size-1] (lax.iota).
+  reshape(x, shape)             row-major reshape.
+  broadcast_to(x, shape)        NumPy broadcasting to `shape`.
+  concatenate(xs, axis)         join along an existing axis.
+  stack(xs, axis)               join along a new axis.
+  index_axis(x, i, axis)        x[i] taken along `axis` (the axis is dropped);
+                                i is a static int.
+  slice_axis(x, start, stop, axis)  x[start:stop] along `axis` (static ints).
+
+Conversions
+  convert_element_type(x, dtype)  value conversion.  Integer -> integer wraps
+                                modulo 2**bits (two's complement); float ->
+                                float rounds to nearest even; bool -> 0/1.
+  bitcast_convert_type(x, dtype)  reinterpret the bits of each element as
+                                `dtype`, which must have the same width.
+
+Integer and bitwise (operands share an integer dtype; results wrap)
+  add(x, y), subtract(x, y), multiply(x, y)     modulo 2**bits.
+  rem(x, y)                     remainder truncating toward zero, with XLA's
+                                rule that x rem 0 == x (randint relies on
+                                it when the span wraps to 0).
+  bitwise_and/or/xor(x, y)
+  shift_left(x, n)              n >= bits gives 0.
+  shift_right_logical(x, n)     unsigned shift; n >= bits gives 0.
+
+Floating point (IEEE round-to-nearest-even in the operands' dtype)
+  add, subtract, multiply, divide   as above, for floats.
+  fma(x, y, z)                  x * y + z rounded ONCE.  XLA:CPU contracts a
+                                multiply feeding an add into a fused
+                                multiply-add (on FMA-capable x86-64, the usual
+                                case), so matching JAX bit-for-bit needs it.
+  sqrt(x), abs(x), negative(x)  sqrt correctly rounded.
+  log(x)                        natural log; used for float64 only, where
+                                XLA:CPU calls the C library's log (glibc's is
+                                correctly rounded in practice, as is NumPy's).
+  maximum(x, y), minimum(x, y)  elementwise (no NaNs reach them here).
+
+Comparisons and selection (also valid for integers)
+  less, less_equal, greater, equal(x, y)   elementwise -> bool.
+  logical_and(x, y)             elementwise on bools.
+  where(cond, x, y)             elementwise select (lax.select).
+"""
+
+import numpy as np
+
+
+def _shift_ok(n, bits):
+    return n < bits
+
+
+class NumpyOps:
+    """The PRNG namespace on eager NumPy arrays (see the module docstring)."""
+
+    # -- creation and shape ------------------------------------------------
+    @staticmethod
+    def asarray(x, dtype=None):
+        if dtype is None:
+            return np.asarray(x)
+        dtype = np.dtype(dtype)
+        if isinstance(x, np.ndarray) or isinstance(x, np.generic):
+            return np.asarray(x).astype(dtype)
+        return np.asarray(x, dtype=dtype)
+
+    @staticmethod
+    def full(shape, value, dtype):
+        return np.full(tuple(shape), value, dtype=np.dtype(dtype))
+
+    @staticmethod
+    def iota(dtype, size):
+        return np.arange(size, dtype=np.dtype(dtype))
+
+    @staticmethod
+    def reshape(x, shape):
+        return np.reshape(x, tuple(shape))
+
+    @staticmethod
+    def broadcast_to(x, shape):
+        return np.broadcast_to(x, tuple(shape))
+
+    @staticmethod
+    def concatenate(xs, axis=0):
+        return np.concatenate(xs, axis=axis)
+
+    @staticmethod
+    def stack(xs, axis=0):
+        return np.stack(xs, axis=axis)
+
+    @staticmethod
+    def index_axis(x, i, axis):
+        return np.take(np.asarray(x), i, axis=axis)
+
+    @staticmethod
+    def slice_axis(x, start, stop, axis):
+        x = np.asarray(x)
+        index = [slice(None)] * x.ndim
+        index[axis] = slice(start, stop)
+        return x[tuple(index)]
+
+    # -- conversions -------------------------------------------------------
+    @staticmethod
+    def convert_element_type(x, dtype):
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.asarray(x).astype(np.dtype(dtype))
+
+    @staticmethod
+    def bitcast_convert_type(x, dtype):
+        x = np.ascontiguousarray(x)
+        dtype = np.dtype(dtype)
+        if x.dtype.itemsize != dtype.itemsize:
+            raise TypeError(
+                f"bitcast_convert_type needs equal widths, got {x.dtype} -> {dtype}")
+        return x.view(dtype)
+
+    # -- integer / bitwise -------------------------------------------------
+    @staticmethod
+    def add(x, y):
+        with np.errstate(over="ignore"):
+            return np.add(x, y)
+
+    @staticmethod
+    def subtract(x, y):
+        with np.errstate(over="ignore"):
+            return np.subtract(x, y)
+
+    @staticmethod
+    def multiply(x, y):
+        with np.errstate(over="ignore"):
+            return np.multiply(x, y)
+
+    @staticmethod
+    def divide(x, y):
+        return np.divide(x, y)
+
+    @staticmethod
+    def rem(x, y):
+        x, y = np.asarray(x), np.asarray(y)
+        zero = y == 0
+        safe = np.where(zero, np.ones_like(y), y)
+        # np.fmod truncates toward zero like C and XLA (np.remainder floors).
+        return np.where(zero, x, np.fmod(x, safe))
+
+    @staticmethod
+    def bitwise_and(x, y):
+        return np.bitwise_and(x, y)
+
+    @staticmethod
+    def bitwise_or(x, y):
+        return np.bitwise_or(x, y)
+
+    @staticmethod
+    def bitwise_xor(x, y):
+        return np.bitwise_xor(x, y)
+
+    @staticmethod
+    def shift_left(x, n):
+        x = np.asarray(x)
+        bits = x.dtype.itemsize * 8
+        n = np.asarray(n, dtype=x.dtype)
+        ok = n < bits
+        return np.where(ok, np.left_shift(x, np.where(ok, n, 0).astype(x.dtype)),
+                        np.zeros((), x.dtype))
+
+    @staticmethod
+    def shift_right_logical(x, n):
+        x = np.asarray(x)
+        bits = x.dtype.itemsize * 8
+        unsigned = np.dtype(f"uint{bits}")
+        ux = x.view(unsigned) if x.dtype != unsigned else x
+        n = np.asarray(n).astype(unsigned)
+        ok = n < bits
+        out = np.where(ok, np.right_shift(ux, np.where(ok, n, 0).astype(unsigned)),
+                       np.zeros((), unsigned))
+        return out.view(x.dtype) if x.dtype != unsigned else out
+
+    # -- floating point ----------------------------------------------------
+    @staticmethod
+    def fma(x, y, z):
+        x, y, z = np.asarray(x), np.asarray(y), np.asarray(z)
+        dtype = np.result_type(x, y, z)
+        if dtype == np.float64:
+            return _fma_float64(x, y, z)
+        if dtype in (np.float32, np.float16):
+            return _fma_via_float64(x, y, z, dtype)
+        raise TypeError(f"fma: unsupported dtype {dtype}")
+
+    @staticmethod
+    def sqrt(x):
+        return np.sqrt(x)
+
+    @staticmethod
+    def log(x):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(x)
+
+    @staticmethod
+    def abs(x):
+        return np.abs(x)
+
+    @staticmethod
+    def negative(x):
+        return np.negative(x)
+
+    @staticmethod
+    def maximum(x, y):
+        return np.maximum(x, y)
+
+    @staticmethod
+    def minimum(x, y):
+        return np.minimum(x, y)
+
+    # -- comparisons and selection -----------------------------------------
+    @staticmethod
+    def less(x, y):
+        return np.less(x, y)
+
+    @staticmethod
+    def less_equal(x, y):
+        return np.less_equal(x, y)
+
+    @staticmethod
+    def greater(x, y):
+        return np.greater(x, y)
+
+    @staticmethod
+    def equal(x, y):
+        return np.equal(x, y)
+
+    @staticmethod
+    def logical_and(x, y):
+        return np.logical_and(x, y)
+
+    @staticmethod
+    def where(cond, x, y):
+        return np.where(cond, x, y)
+
+
+def _round_to_odd_sum(a, b):
+    """a + b in float64, rounded to odd instead of to nearest.
+
+    Rounding to odd keeps a sticky bit of everything that was discarded, so a
+    later rounding to a precision at least two bits narrower is the correct
+    rounding of the exact sum (Boldo & Melquiond).
+    """
+    s = a + b
+    bb = s - a
+    err = (a - (s - bb)) + (b - bb)  # TwoSum: a + b == s + err exactly
+    even = (s.view(np.uint64) & np.uint64(1)) == 0
+    nudge = (err != 0) & even & np.isfinite(s)
+    toward = np.where(err > 0, np.inf, -np.inf)
+    return np.where(nudge, np.nextafter(s, toward), s)
+
+
+def _fma_via_float64(x, y, z, dtype):
+    # Products of two float32 (or float16) values are exact in float64, so a
+    # round-to-odd float64 sum followed by one rounding gives the fused result.
+    with np.errstate(over="ignore", invalid="ignore"):
+        p = x.astype(np.float64) * y.astype(np.float64)
+        s = _round_to_odd_sum(p, np.broadcast_to(z.astype(np.float64), p.shape))
+        return s.astype(dtype)
+
+
+def _two_product(a, b):
+    """Dekker's exact product: a * b == hi + lo (no overflow assumed)."""
+    hi = a * b
+    split = 134217729.0  # 2**27 + 1 (Veltkamp splitting of 53-bit mantissas)
+    ca = split * a
+    a_hi = ca - (ca - a)
+    a_lo = a - a_hi
+    cb = split * b
+    b_hi = cb - (cb - b)
+    b_lo = b - b_hi
+    lo = ((a_hi * b_hi - hi) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    return hi, lo
+
+
+def _two_sum(a, b):
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _fma_float64(x, y, z):
+    # x*y + z = hi + lo + z exactly; sum three floats correctly rounded with
+    # the round-to-odd algorithm of Boldo & Melquiond.
+    with np.errstate(over="ignore", invalid="ignore"):
+        x, y, z = np.broadcast_arrays(x.astype(np.float64), y.astype(np.float64),
+                                      z.astype(np.float64))
+        hi, lo = _two_product(x, y)
+        s_hi, s_lo = _two_sum(z, hi)
+        v = _round_to_odd_sum(s_lo, lo)
+        out = s_hi + v
+        naive = x * y + z
+        # Fall back to the plain expression where the error-free transforms
+        # are invalid (infinities, NaNs, overflow of the partial products).
+        return np.where(np.isfinite(out) & np.isfinite(hi), out, naive)
+
+
+ops = NumpyOps()

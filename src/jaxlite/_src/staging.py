@@ -1,0 +1,141 @@
+"""Tracing to a Jaxpr, and partial evaluation.
+
+A StagingTrace records each primitive applied to its tracers as an equation
+instead of computing it. Values from other traces (concrete arrays, tracers of
+outer transformations) become constants of the Jaxpr.
+
+With `partial=True` it is a *partial evaluator*: an operation none of whose
+inputs are this trace's tracers is "known" and computed right away under the
+parent trace; only the "unknown" part is staged. Running a JVP on top of a
+partial StagingTrace whose tracers are the tangents stages exactly the linear
+(tangent) computation, with the primal values as residual constants: that is
+`linearize`, and transposing it gives `vjp`.
+"""
+import os
+import sys
+
+import numpy as np
+
+from . import core
+from .core import Tracer, Trace, ShapedArray, _context
+from .jaxpr import Var, Literal, Eqn, Jaxpr
+from .errors import UnexpectedTracerError
+
+_package_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def user_source_line():
+    """'file:line (function)' of the innermost frame outside jaxlite."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_package_dir):
+            return f"{os.path.basename(filename)}:{frame.f_lineno} ({frame.f_code.co_name})"
+        frame = frame.f_back
+    return None
+
+
+class StagingTracer(Tracer):
+    __slots__ = ("aval", "var")
+
+    def __init__(self, trace, aval, var):
+        self._trace = trace
+        self.aval = aval
+        self.var = var
+
+
+class StagingTrace(Trace):
+    def __init__(self, parent, partial=False, name=None):
+        self.parent = parent
+        self.partial = partial
+        self.name = name
+        self.eqns = []
+        self.invars = []
+        self.const_vars = {}  # id(value) -> Var
+        self.consts = []      # values, in the order of their Vars
+        self.const_var_list = []
+
+    def where(self):
+        if self.name:
+            return f" while tracing the function {self.name}"
+        return ""
+
+    def new_arg(self, aval):
+        var = Var(aval)
+        self.invars.append(var)
+        return StagingTracer(self, aval, var)
+
+    def var_of(self, x):
+        """The Jaxpr variable for `x`: its own var, or a constant/literal."""
+        if type(x) is StagingTracer and x._trace is self:
+            return x.var
+        key = id(x)
+        var = self.const_vars.get(key)
+        if var is not None:
+            return var
+        if isinstance(x, Tracer) and not x._trace.alive:
+            raise UnexpectedTracerError(core.leaked_tracer_message(x))
+        aval = core.get_aval(x)
+        if not isinstance(x, Tracer) and aval.shape == () and aval.dtype.kind != "V":
+            value = x._value if type(x) is core.Array else np.asarray(x, aval.dtype)
+            return Literal(value, aval)
+        var = Var(aval)
+        self.const_vars[key] = var
+        self.consts.append(x)
+        self.const_var_list.append(var)
+        return var
+
+    def process_primitive(self, primitive, args, params):
+        if self.partial:
+            for a in args:
+                if type(a) is StagingTracer and a._trace is self:
+                    break
+            else:  # every input is known: compute it now
+                return core.bind_under(self.parent, primitive, args, params)
+            if primitive.partial_eval is not None:
+                return primitive.partial_eval(self, args, params)
+        in_vars = [self.var_of(a) for a in args]
+        out_avals = primitive.abstract_eval(*[v.aval for v in in_vars], **params)
+        if primitive.multiple_results:
+            out_vars = [Var(a) for a in out_avals]
+            self.eqns.append(Eqn(primitive, in_vars, params, out_vars, user_source_line()))
+            return [StagingTracer(self, v.aval, v) for v in out_vars]
+        out_var = Var(out_avals)
+        self.eqns.append(Eqn(primitive, in_vars, params, [out_var], user_source_line()))
+        return StagingTracer(self, out_avals, out_var)
+
+    def to_jaxpr(self, outputs):
+        out_vars = [self.var_of(x) for x in outputs]
+        return Jaxpr(self.const_var_list, self.consts, self.invars, self.eqns, out_vars)
+
+
+def trace_to_jaxpr(fun, in_avals, name=None):
+    """Trace `fun` (taking and returning flat lists of arrays) to a Jaxpr.
+
+    Constants of the result may be tracers of enclosing transformations."""
+    trace = StagingTrace(_context.trace, partial=False, name=name)
+    args = [trace.new_arg(aval) for aval in in_avals]
+    with core.set_current_trace(trace):
+        outs = fun(*args)
+    jaxpr = trace.to_jaxpr(outs)
+    trace.alive = False
+    return jaxpr
+
+
+def close_over_tracer_consts(jaxpr):
+    """Split a Jaxpr's constants: concrete ones stay; tracers become leading inputs.
+
+    Returns (jaxpr, tracer_consts): call the new jaxpr with tracer_consts + args.
+    """
+    keep_vars, keep_vals, lift_vars, lift_vals = [], [], [], []
+    for var, value in zip(jaxpr.constvars, jaxpr.consts):
+        if isinstance(value, Tracer):
+            lift_vars.append(var)
+            lift_vals.append(value)
+        else:
+            keep_vars.append(var)
+            keep_vals.append(value._value if type(value) is core.Array else value)
+    if not lift_vars and len(keep_vals) == len(jaxpr.consts) and all(
+            a is b for a, b in zip(keep_vals, jaxpr.consts)):
+        return jaxpr, []
+    return Jaxpr(keep_vars, keep_vals, lift_vars + jaxpr.invars, jaxpr.eqns, jaxpr.outvars), lift_vals
