@@ -81,7 +81,8 @@ def _compile(jaxpr):
             names[v] = name
             outs.append(name)
         prim = eqn.primitive
-        expr = prim.lower(ins, eqn.params) if prim.lower is not None else None
+        expr = (prim.lower(ins, eqn.params, [v.aval for v in eqn.inputs])
+                if prim.lower is not None else None)
         if expr is None:
             fname = fresh(f"{prim.name}_")
             namespace[fname] = functools.partial(prim.impl, **eqn.params) if eqn.params else prim.impl

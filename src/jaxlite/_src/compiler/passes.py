@@ -93,7 +93,57 @@ def common_subexpression_elimination(jaxpr):
     return Jaxpr(jaxpr.constvars, jaxpr.consts, jaxpr.invars, eqns, outvars)
 
 
+_identities = {"stop_gradient"}  # primitives that compute nothing once staged
+
+
+def fold_constants(jaxpr):
+    """Evaluate equations whose inputs are all known at compile time; forward identities."""
+    known = {v: c for v, c in zip(jaxpr.constvars, jaxpr.consts)
+             if not hasattr(c, "_trace")}
+    rename, eqns = {}, []
+    new_constvars, new_consts = list(jaxpr.constvars), list(jaxpr.consts)
+
+    def sub(v):
+        return v if type(v) is Literal else rename.get(v, v)
+
+    def value(v):
+        if type(v) is Literal:
+            return v.value
+        return known.get(v, _MISSING)
+
+    for eqn in jaxpr.eqns:
+        inputs = [sub(v) for v in eqn.inputs]
+        prim = eqn.primitive
+        if prim.name in _identities:
+            rename[eqn.outputs[0]] = inputs[0]
+            continue
+        values = [value(v) for v in inputs]
+        if prim.name != "jit" and inputs and all(v is not _MISSING for v in values):
+            import numpy as np
+            with np.errstate(all="ignore"):
+                out = prim.impl(*[np.asarray(getattr(v, "_value", v)) for v in values],
+                                **eqn.params)
+            outs = out if prim.multiple_results else [out]
+            for var, o in zip(eqn.outputs, outs):
+                o = np.asarray(o, var.aval.dtype)
+                if o.shape == ():
+                    rename[var] = Literal(o, var.aval)
+                else:
+                    known[var] = o
+                    new_constvars.append(var)
+                    new_consts.append(o)
+            continue
+        eqns.append(Eqn(prim, inputs, eqn.params, eqn.outputs, eqn.source))
+    outvars = [sub(v) for v in jaxpr.outvars]
+    return Jaxpr(new_constvars, new_consts, jaxpr.invars, eqns, outvars)
+
+
+_MISSING = object()
+
+
 def optimize(jaxpr):
+    """The pass pipeline run before code generation."""
     jaxpr = inline_calls(jaxpr)
+    jaxpr = fold_constants(jaxpr)
     jaxpr = common_subexpression_elimination(jaxpr)
     return dead_code_elimination(jaxpr)

@@ -96,7 +96,7 @@ def define(name, impl, jvps=None, dtype_rule=None, numpy_name=None, nin=None,
     if linear_transpose is not None:
         p.transpose = linear_transpose
     if numpy_name is not None:
-        p.lower = lambda names, params: f"{numpy_name}({', '.join(names)})"
+        p.lower = lambda names, params, avals=None: f"{numpy_name}({', '.join(names)})"
     return p
 
 
@@ -153,7 +153,8 @@ div_p = define("div", quiet(_div_impl),
                [lambda t, a, x, y: div_p.bind(t, y),
                 lambda t, a, x, y: neg_p.bind(mul_p.bind(t, div_p.bind(a, y)))],
                linear_transpose=_div_transpose)
-div_p.lower = lambda names, params: None
+div_p.lower = lambda names, params, avals=None: (
+    f"np.true_divide({names[0]}, {names[1]})" if avals and avals[0].dtype.kind in "fc" else None)
 neg_p = define("neg", np.negative, [lambda t, a, x: neg_p.bind(t)], numpy_name="np.negative",
                linear_transpose=lambda ct, x: [neg_p.bind(ct)])
 
@@ -220,7 +221,7 @@ def _integer_pow_jvp(t, ans, x, y):
 integer_pow_p = define("integer_pow", _integer_pow_impl, [_integer_pow_jvp])
 
 
-def _lower_integer_pow(names, params):
+def _lower_integer_pow(names, params, avals=None):
     y = params["y"]
     x = names[0]
     if y == 2:
@@ -421,7 +422,7 @@ select_n_p.jvp = _select_n_jvp
 select_n_p.transpose = _select_n_transpose
 select_n_p.batch = batch_elementwise(select_n_p)
 select_n_p.weak_type_rule = lambda weak, params: all(weak[1:])
-select_n_p.lower = lambda names, params: (
+select_n_p.lower = lambda names, params, avals=None: (
     f"np.where({names[0]}, {names[2]}, {names[1]})" if len(names) == 3 else None)
 
 # ---- convert_element_type -------------------------------------------------------------------------
@@ -457,7 +458,7 @@ convert_element_type_p.batch = batch_elementwise(convert_element_type_p)
 convert_element_type_p.weak_type_rule = lambda weak, params: params.get("weak_type", False)
 
 
-def _lower_convert(names, params):
+def _lower_convert(names, params, avals=None):
     return f"np.asarray({names[0]}).astype({params['new_dtype'].name!r})"
 
 
@@ -485,4 +486,4 @@ stop_gradient_p.abstract_eval = lambda x: x
 stop_gradient_p.jvp = lambda primals, tangents: (
     lambda out: (out, Zero(out)))(stop_gradient_p.bind(primals[0]))
 stop_gradient_p.batch = lambda values, dims: (stop_gradient_p.bind(values[0]), dims[0])
-stop_gradient_p.lower = lambda names, params: names[0]
+stop_gradient_p.lower = lambda names, params, avals=None: names[0]

@@ -1,4 +1,6 @@
 """dot_general: tensor contraction with batch dimensions, lowered to BLAS matmul."""
+import math
+
 import numpy as np
 
 from .. import core, dtypes
@@ -31,10 +33,8 @@ def _dot_general_impl(x, y, dimension_numbers, preferred_element_type=None):
     bshape = [x.shape[i] for i in lb]
     xfs = [x.shape[i] for i in x_free]
     yfs = [y.shape[i] for i in y_free]
-    k = int(np.prod([x.shape[i] for i in lc], dtype=np.int64))
-    b = int(np.prod(bshape, dtype=np.int64))
-    m = int(np.prod(xfs, dtype=np.int64))
-    n = int(np.prod(yfs, dtype=np.int64))
+    k = math.prod(x.shape[i] for i in lc)
+    b, m, n = math.prod(bshape), math.prod(xfs), math.prod(yfs)
     xm = np.transpose(x, list(lb) + x_free + list(lc)).reshape(b, m, k)
     ym = np.transpose(y, list(rb) + list(rc) + y_free).reshape(b, k, n)
     out = np.matmul(xm, ym)
@@ -140,7 +140,56 @@ def _dot_general_batch(values, dims, dimension_numbers, preferred_element_type=N
     return out, len(lb) + len(x_free) + _free_dims(ndim(y), new_rc, new_rb).index(dy)
 
 
+def _np_dot_applies(x_ndim, y_ndim, lc, rc, lb):
+    """Whether np.dot computes this contraction directly (no batch dims, NumPy's axes)."""
+    if lb or len(lc) != 1 or x_ndim == 0 or y_ndim == 0:
+        return False
+    y_axis = 0 if y_ndim == 1 else y_ndim - 2
+    return lc == (x_ndim - 1,) and rc == (y_axis,)
+
+
+def _einsum_subscripts(x_ndim, y_ndim, dimension_numbers):
+    (lc, rc), (lb, rb) = dimension_numbers
+    letters = iter("abcdefghijklmnopqrstuvwxyz")
+    xs = [next(letters) for _ in range(x_ndim)]
+    ys = [None] * y_ndim
+    for a, b in zip(lc + lb, rc + rb):
+        ys[b] = xs[a]
+    ys = [c or next(letters) for c in ys]
+    out = [xs[i] for i in lb] + [xs[i] for i in _free_dims(x_ndim, lc, lb)] + \
+        [ys[i] for i in _free_dims(y_ndim, rc, rb)]
+    return f"{''.join(xs)},{''.join(ys)}->{''.join(out)}"
+
+
+def _lower_dot_general(names, params, avals=None):
+    """Specialize on shapes at compile time: np.dot / matmul / broadcasting where they
+    apply (BLAS, little overhead), einsum otherwise."""
+    if avals is None or params.get("preferred_element_type") not in (None, avals[0].dtype):
+        return None
+    dims = params["dimension_numbers"]
+    (lc, rc), (lb, rb) = dims
+    x, y = names
+    xa, ya = avals
+    if _np_dot_applies(xa.ndim, ya.ndim, lc, rc, lb):
+        return f"np.dot({x}, {y})"
+    if not lb and len(lc) == 1 and (ya.ndim == 1 or xa.ndim == 1):
+        if _np_dot_applies(ya.ndim, xa.ndim, rc, lc, ()):
+            return f"np.dot({y}, {x})"
+    nb = len(lb)
+    if lb == rb == tuple(range(nb)) and nb:
+        x_free = _free_dims(xa.ndim, lc, lb)
+        y_free = _free_dims(ya.ndim, rc, rb)
+        if not lc:  # a batched outer product: broadcasting multiply
+            xs = tuple(xa.shape[:nb]) + tuple(xa.shape[i] for i in x_free) + (1,) * len(y_free)
+            ys = tuple(ya.shape[:nb]) + (1,) * len(x_free) + tuple(ya.shape[i] for i in y_free)
+            return f"np.multiply(np.reshape({x}, {xs!r}), np.reshape({y}, {ys!r}))"
+        if (lc == (xa.ndim - 1,) and rc == (nb,) and len(x_free) == 1 and len(y_free) == 1):
+            return f"np.matmul({x}, {y})"
+    return f"np.einsum({_einsum_subscripts(xa.ndim, ya.ndim, dims)!r}, {x}, {y})"
+
+
 dot_general_p.impl = _dot_general_impl
+dot_general_p.lower = _lower_dot_general
 dot_general_p.abstract_eval = _dot_general_abstract
 dot_general_p.jvp = _dot_general_jvp
 dot_general_p.transpose = _dot_general_transpose

@@ -49,7 +49,7 @@ def _define_reduction(name, impl, numpy_name, dtype_rule=None):
 
     p.abstract_eval = abstract_eval
     p.batch = _batch_reduce(p)
-    p.lower = lambda names, params: f"{numpy_name}({names[0]}, axis={params['axes']!r})"
+    p.lower = lambda names, params, avals=None: f"{numpy_name}({names[0]}, axis={params['axes']!r})"
     return p
 
 

@@ -126,7 +126,7 @@ broadcast_in_dim_p.transpose = _broadcast_in_dim_transpose
 broadcast_in_dim_p.batch = _broadcast_in_dim_batch
 
 
-def _lower_broadcast_in_dim(names, params):
+def _lower_broadcast_in_dim(names, params, avals=None):
     shape, dims = params["shape"], params["broadcast_dimensions"]
     if dims == tuple(range(len(shape) - len(dims), len(shape))):  # numpy's own alignment
         return f"np.broadcast_to({names[0]}, {shape!r})"
@@ -160,7 +160,7 @@ reshape_p.jvp = _linear_jvp(reshape_p)
 reshape_p.transpose = lambda ct, x, new_sizes, dimensions=None: [
     reshape_p.bind(ct, new_sizes=x.aval.shape)]
 reshape_p.batch = _reshape_batch
-reshape_p.lower = lambda names, params: f"np.reshape({names[0]}, {params['new_sizes']!r})"
+reshape_p.lower = lambda names, params, avals=None: f"np.reshape({names[0]}, {params['new_sizes']!r})"
 
 # ---- transpose ----------------------------------------------------------------------
 transpose_p = Primitive("transpose")
@@ -184,7 +184,7 @@ transpose_p.jvp = _linear_jvp(transpose_p)
 transpose_p.transpose = lambda ct, x, permutation: [
     transpose_p.bind(ct, permutation=tuple(np.argsort(permutation).tolist()))]
 transpose_p.batch = _transpose_batch
-transpose_p.lower = lambda names, params: f"np.transpose({names[0]}, {params['permutation']!r})"
+transpose_p.lower = lambda names, params, avals=None: f"np.transpose({names[0]}, {params['permutation']!r})"
 
 # ---- squeeze ---------------------------------------------------------------------------
 squeeze_p = Primitive("squeeze")
@@ -209,7 +209,7 @@ squeeze_p.abstract_eval = _squeeze_abstract
 squeeze_p.jvp = _linear_jvp(squeeze_p)
 squeeze_p.transpose = lambda ct, x, dimensions: [reshape_p.bind(ct, new_sizes=x.aval.shape)]
 squeeze_p.batch = _squeeze_batch
-squeeze_p.lower = lambda names, params: f"np.squeeze({names[0]}, axis={params['dimensions']!r})"
+squeeze_p.lower = lambda names, params, avals=None: f"np.squeeze({names[0]}, axis={params['dimensions']!r})"
 
 # ---- rev ---------------------------------------------------------------------------------
 rev_p = Primitive("rev")
@@ -275,7 +275,7 @@ concatenate_p.jvp = _concatenate_jvp
 concatenate_p.transpose = _concatenate_transpose
 concatenate_p.batch = _concatenate_batch
 concatenate_p.weak_type_rule = lambda weak, params: all(weak)
-concatenate_p.lower = lambda names, params: (
+concatenate_p.lower = lambda names, params, avals=None: (
     f"np.concatenate(({', '.join(names)},), axis={params['dimension']})")
 
 # ---- slice ------------------------------------------------------------------------------------
