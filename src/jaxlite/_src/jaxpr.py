@@ -31,7 +31,7 @@ class Literal:
 
     def __repr__(self):
         v = np.asarray(self.value).item()
-        return repr(v)
+        return f"{v!r}:{self.aval.str_short()}"
 
 
 class Eqn:
@@ -137,7 +137,7 @@ def pretty_print(jaxpr, indent=0, source_comments=False):
     pad = " " * indent
     consts = " ".join(decl(v) for v in jaxpr.constvars)
     ins = " ".join(decl(v) for v in jaxpr.invars)
-    lines = [f"{pad}{{ lambda {consts}; {ins}. let"]
+    eqn_lines = []
     for eqn in jaxpr.eqns:
         outs = " ".join(decl(v) for v in eqn.outputs) or "_"
         params = ""
@@ -146,9 +146,18 @@ def pretty_print(jaxpr, indent=0, source_comments=False):
                                      for k, v in sorted(eqn.params.items())) + "]"
         args = " ".join(name(v) for v in eqn.inputs)
         comment = f"  # {eqn.source}" if source_comments and eqn.source else ""
-        lines.append(f"{pad}    {outs} = {eqn.primitive.name}{params} {args}{comment}")
+        eqn_lines.append((f"{outs} = {eqn.primitive.name}{params} {args}".rstrip(), comment))
     outs = ", ".join(name(v) for v in jaxpr.outvars)
-    lines.append(f"{pad}  in ({outs}{',' if len(jaxpr.outvars) == 1 else ''}) }}")
+    result = f"({outs}{',' if len(jaxpr.outvars) == 1 else ''})"
+    # Like JAX: one line when it fits, otherwise one equation per line.
+    one_line = (f"{pad}{{ lambda {consts}; {ins}. let "
+                + "".join(f"{e}; " for e, _ in eqn_lines[:-1])
+                + (eqn_lines[-1][0] + " " if eqn_lines else "") + f"in {result} }}")
+    if len(one_line) <= 80 and "\n" not in one_line and not source_comments:
+        return one_line
+    lines = [f"{pad}{{ lambda {consts}; {ins}. let"]
+    lines += [f"{pad}    {e}{c}" for e, c in eqn_lines]
+    lines.append(f"{pad}  in {result} }}")
     return "\n".join(lines)
 
 

@@ -13,9 +13,7 @@ from .conversion import asarray, convert
 def _dtype(dtype, default_kind="f"):
     if dtype is None:
         return dtypes.default_dtype_for_kind(default_kind)
-    if isinstance(dtype, type) and dtype in (bool, int, float, complex):
-        return dtypes.default_dtype_for_kind({bool: "b", int: "i", float: "f", complex: "c"}[dtype])
-    return dtypes.canonicalize_dtype(dtype)
+    return dtypes.python_type_dtype(dtype) or dtypes.canonicalize_dtype(dtype)
 
 
 def _shape(shape):
@@ -64,13 +62,15 @@ def _like(a, dtype, shape):
 
 
 def zeros_like(a, dtype=None, shape=None, device=None):
+    weak = _weak_of(a) and dtype is None
     dtype, shape = _like(a, dtype, shape)
-    return Array(np.zeros(shape, dtype), _weak_of(a) and dtype is None)
+    return Array(np.zeros(shape, dtype), weak)
 
 
 def ones_like(a, dtype=None, shape=None, device=None):
+    weak = _weak_of(a) and dtype is None
     dtype, shape = _like(a, dtype, shape)
-    return Array(np.ones(shape, dtype), _weak_of(a) and dtype is None)
+    return Array(np.ones(shape, dtype), weak)
 
 
 def empty_like(a, dtype=None, shape=None, device=None):
@@ -83,6 +83,8 @@ def full_like(a, fill_value, dtype=None, shape=None, device=None):
 
 
 def _weak_of(a):
+    if type(a) in (int, float, complex):
+        return True
     return bool(getattr(a, "weak_type", False))
 
 
