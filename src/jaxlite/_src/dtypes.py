@@ -4,7 +4,7 @@ JAX computes in 32 bits unless x64 is enabled: a requested 64-bit dtype is
 *canonicalized* to its 32-bit sibling. Python scalars are *weakly typed*: they
 take the dtype of whatever array they meet. Promotion follows JAX's type
 lattice (not NumPy's value-based rules), so `int32 + float16 -> float16` and
-`uint32 + int32 -> int64` (int32 without x64).
+`uint32 + int32 -> int64` with x64 (int32 without: JAX's x32 lattice).
 """
 import numpy as np
 
@@ -58,6 +58,17 @@ def is_python_scalar(x):
     return type(x) in _python_scalar_kinds
 
 
+def python_type_dtype(t):
+    """Default dtype for the builtin type `t` (bool, int, float, complex), else None.
+
+    Compared by identity: `jnp.int64 == int` is True (it compares as a dtype),
+    but only the builtins are weak scalar types."""
+    for builtin, kind in _python_scalar_kinds.items():
+        if t is builtin:
+            return default_dtype_for_kind(kind)
+    return None
+
+
 # ---- JAX's promotion lattice -------------------------------------------------
 # Nodes are dtypes plus the weak categories "i*", "f*", "c*". Each node lists
 # the nodes directly above it; the result of promotion is the least upper bound.
@@ -93,14 +104,20 @@ def _upper_set(node):
     return seen
 
 
-_uppers = {n: _upper_set(n) for n in _edges}
+_uppers_x64 = {n: _upper_set(n) for n in _edges}
+# Without x64, no promotion may form a 64-bit type from 32-bit inputs: JAX's
+# x32 lattice joins u32 and i32 at i32 (so jnp.promote_types gives int32 too).
+_edges["u32"] = ["i32", "u64"]
+_uppers_x32 = {n: _upper_set(n) for n in _edges}
+_edges["u32"] = ["i64", "u64"]
 
 
 def _join(a, b):
-    common = _uppers[a] & _uppers[b]
+    uppers = _uppers_x64 if flags.jax_enable_x64 else _uppers_x32
+    common = uppers[a] & uppers[b]
     # The least upper bound is the common node whose upper set contains all others.
     for n in common:
-        if _uppers[n] >= common:
+        if uppers[n] >= common:
             return n
     raise TypeError(f"no common type for {a} and {b}")
 

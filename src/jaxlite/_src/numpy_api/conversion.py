@@ -25,14 +25,12 @@ def _check_int_range(x, dtype):
 def asarray(x, dtype=None, copy=None, order=None):
     """`jnp.asarray`: an Array (or tracer) with JAX's canonical dtype."""
     if dtype is not None:
-        dtype = dtypes.canonicalize_dtype(np.dtype(dtype) if not isinstance(dtype, type)
-                                          or dtype not in _scalar_types
-                                          else dtypes.default_dtype_for_kind(
-                                              {bool: "b", int: "i", float: "f", complex: "c"}[dtype]))
+        dtype = dtypes.python_type_dtype(dtype) or dtypes.canonicalize_dtype(dtype)
     t = type(x)
     if t is Array or isinstance(x, Tracer) or isinstance(x, Array):
-        if dtype is None or x.dtype == dtype:
+        if dtype is None or (x.dtype == dtype and not x.weak_type):
             return x
+        # An explicit dtype makes the result strongly typed, even when it is unchanged.
         return convert_element_type_p.bind(x, new_dtype=dtype, weak_type=False)
     if t in _scalar_types:
         weak = dtype is None and t is not bool

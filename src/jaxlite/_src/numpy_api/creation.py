@@ -50,7 +50,7 @@ def full(shape, fill_value, dtype=None, device=None):
         from .shapes import broadcast_to
         return broadcast_to(value, shape)
     value = asarray(fill_value, dtype)
-    return Array(np.full(shape, np.asarray(value), value.dtype), False)
+    return Array(np.full(shape, np.asarray(value), value.dtype), value.weak_type)
 
 
 def _like(a, dtype, shape):
@@ -78,8 +78,10 @@ def empty_like(a, dtype=None, shape=None, device=None):
 
 
 def full_like(a, fill_value, dtype=None, shape=None, device=None):
+    weak = _weak_of(a) and dtype is None
     dtype, shape = _like(a, dtype, shape)
-    return full(shape, fill_value, dtype)
+    out = full(shape, fill_value, dtype)
+    return Array(out._value, weak) if type(out) is Array else out
 
 
 def _weak_of(a):

@@ -24,8 +24,14 @@ def _known(x):
     return isinstance(x, (Array, Tracer, int, float, complex, bool, np.ndarray, np.generic))
 
 
+def _setitem(self, index, value):
+    raise TypeError("JAX arrays are immutable and do not support in-place "
+                    "item assignment. Instead of x[idx] = y, use x = x.at[idx].set(y) or another "
+                    ".at[] method (add, multiply, min, max, ...).")
+
+
 def _astype(self, dtype, copy=False, device=None):
-    return asarray(self, dtype=dtype) if dtypes.canonicalize_dtype(dtype) != self.dtype else self
+    return asarray(self, dtype=dtype)
 
 
 def _reshape(self, *shape, order="C"):
@@ -59,7 +65,7 @@ _methods = {
     "__lt__": uf.less, "__le__": uf.less_equal, "__gt__": uf.greater, "__ge__": uf.greater_equal,
     "__neg__": uf.negative, "__pos__": uf.positive, "__abs__": uf.absolute,
     "__invert__": uf.bitwise_not,
-    "__getitem__": ix.getitem,
+    "__getitem__": ix.getitem, "__setitem__": _setitem,
     "sum": rd.sum, "mean": rd.mean, "max": rd.max, "min": rd.min, "prod": rd.prod,
     "argmax": rd.argmax, "argmin": rd.argmin, "all": rd.all, "any": rd.any,
     "var": rd.var, "std": rd.std, "ptp": rd.ptp,
@@ -71,7 +77,7 @@ _methods = {
 }
 
 _binary_ops = {name for name in _methods if name.startswith("__") and name not in (
-    "__neg__", "__pos__", "__abs__", "__invert__", "__getitem__")}
+    "__neg__", "__pos__", "__abs__", "__invert__", "__getitem__", "__setitem__")}
 
 
 def install(cls):

@@ -1,4 +1,6 @@
 """Reductions: sum, mean, max, min, prod, argmax, argmin, all, any, var, std, ..."""
+import builtins
+
 import numpy as np
 
 from .. import core, dtypes
@@ -18,7 +20,7 @@ def canonical_axes(axis, ndim, name="axis"):
     out = []
     for a in axes:
         a = int(a)
-        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+        if not -ndim <= a < builtins.max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
             raise ValueError(f"axis {a} is out of bounds for array of dimension {ndim}")
         out.append(a % ndim if ndim else 0)
     if len(set(out)) != len(out):
@@ -80,7 +82,7 @@ def _extremum(primitive, name, identity_sign):
     def fn(a, axis=None, out=None, keepdims=False, initial=None, where=None):
         x = asarray(a)
         axes = canonical_axes(axis, x.ndim)
-        if any(x.shape[i] == 0 for i in axes) and initial is None:
+        if builtins.any(x.shape[i] == 0 for i in axes) and initial is None:
             raise ValueError(f"zero-size array to reduction operation {name} which has no "
                              "identity; pass initial=...")
         if where is not None:

@@ -192,7 +192,10 @@ def _scatter_impl(x, updates, *arrays, index_spec, mode):
 
 
 def _clamped(index, shape):
-    return tuple(np.clip(i, 0, None) if isinstance(i, np.ndarray) else i for i in index)
+    """Index arrays clipped into bounds (the out-of-bounds ones are masked out after)."""
+    axes = iter(_array_axes(index, shape))
+    return tuple(np.clip(i, 0, max(shape[next(axes)] - 1, 0))
+                 if isinstance(i, np.ndarray) else i for i in index)
 
 
 def _in_bounds_mask(index, shape, target_shape):

@@ -38,7 +38,7 @@ def _batch_reduce(primitive, axes_param="axes"):
     return batch
 
 
-def _define_reduction(name, impl, numpy_name, dtype_rule=None):
+def _define_reduction(name, impl, numpy_name, dtype_rule=None, keep_dtype=False):
     p = Primitive(name)
     p.impl = impl
 
@@ -49,12 +49,18 @@ def _define_reduction(name, impl, numpy_name, dtype_rule=None):
 
     p.abstract_eval = abstract_eval
     p.batch = _batch_reduce(p)
-    p.lower = lambda names, params, avals=None: f"{numpy_name}({names[0]}, axis={params['axes']!r})"
+    if keep_dtype:  # np.sum/np.prod alone would widen small ints to the platform int
+        p.lower = lambda names, params, avals=None: (
+            f"{numpy_name}({names[0]}, axis={params['axes']!r}, dtype={names[0]}.dtype)")
+    else:
+        p.lower = lambda names, params, avals=None: (
+            f"{numpy_name}({names[0]}, axis={params['axes']!r})")
     return p
 
 
-reduce_sum_p = _define_reduction("reduce_sum", lambda x, axes: np.sum(x, axis=axes),
-                                 "np.sum")
+reduce_sum_p = _define_reduction("reduce_sum",
+                                 lambda x, axes: np.sum(x, axis=axes, dtype=x.dtype),
+                                 "np.sum", keep_dtype=True)
 reduce_sum_p.jvp = lambda primals, tangents, axes: (
     reduce_sum_p.bind(primals[0], axes=axes), reduce_sum_p.bind(tangents[0], axes=axes))
 reduce_sum_p.transpose = lambda ct, x, axes: [_expand_back(ct, x.aval.shape, axes)]
@@ -131,7 +137,9 @@ def _product_of_others(x):
                               dimension=len(shape) - 1)
 
 
-reduce_prod_p = _define_reduction("reduce_prod", lambda x, axes: np.prod(x, axis=axes), "np.prod")
+reduce_prod_p = _define_reduction("reduce_prod",
+                                  lambda x, axes: np.prod(x, axis=axes, dtype=x.dtype),
+                                  "np.prod", keep_dtype=True)
 reduce_prod_p.jvp = _prod_jvp
 
 _bool_reduction_jvp = lambda p: (lambda primals, tangents, axes: (
