@@ -10,19 +10,24 @@ from .core import Tracer, Trace, ShapedArray, _context
 
 
 class BatchTracer(Tracer):
-    __slots__ = ("val", "batch_dim")
+    __slots__ = ("val", "batch_dim", "_aval")
 
     def __init__(self, trace, val, batch_dim):
         self._trace = trace
         self.val = val
         self.batch_dim = batch_dim
+        self._aval = None
 
     @property
     def aval(self):
-        aval = core.get_aval(self.val)
-        shape = aval.shape
-        d = self.batch_dim
-        return ShapedArray(shape[:d] + shape[d + 1:], aval.dtype, aval.weak_type)
+        aval = self._aval
+        if aval is None:
+            inner = core.get_aval(self.val)
+            shape = inner.shape
+            d = self.batch_dim
+            aval = self._aval = ShapedArray(shape[:d] + shape[d + 1:], inner.dtype,
+                                            inner.weak_type)
+        return aval
 
 
 class BatchTrace(Trace):

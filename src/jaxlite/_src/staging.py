@@ -96,12 +96,14 @@ class StagingTrace(Trace):
                 return primitive.partial_eval(self, args, params)
         in_vars = [self.var_of(a) for a in args]
         out_avals = primitive.abstract_eval(*[v.aval for v in in_vars], **params)
+        # Source lines are for readers of jit's code; linearized tangent maps skip the cost.
+        source = None if self.partial else user_source_line()
         if primitive.multiple_results:
             out_vars = [Var(a) for a in out_avals]
-            self.eqns.append(Eqn(primitive, in_vars, params, out_vars, user_source_line()))
+            self.eqns.append(Eqn(primitive, in_vars, params, out_vars, source))
             return [StagingTracer(self, v.aval, v) for v in out_vars]
         out_var = Var(out_avals)
-        self.eqns.append(Eqn(primitive, in_vars, params, [out_var], user_source_line()))
+        self.eqns.append(Eqn(primitive, in_vars, params, [out_var], source))
         return StagingTracer(self, out_avals, out_var)
 
     def to_jaxpr(self, outputs):

@@ -239,7 +239,15 @@ def _rem_jvp_y(t, ans, x, y):
     return neg_p.bind(mul_p.bind(t, mul_p.bind(sign_p.bind(q), floor_p.bind(abs_p.bind(q)))))
 
 
-rem_p = define("rem", quiet(np.fmod), [lambda t, a, x, y: t, _rem_jvp_y], numpy_name="np.fmod")
+def _rem_impl(x, y):
+    if np.result_type(x).kind in "iu":
+        # XLA's integer remainder: x rem 0 == x (and truncation toward zero, like C).
+        zero = np.equal(y, 0)
+        return np.where(zero, x, np.fmod(x, np.where(zero, np.ones((), np.result_type(y)), y)))
+    return np.fmod(x, y)
+
+
+rem_p = define("rem", quiet(_rem_impl), [lambda t, a, x, y: t, _rem_jvp_y])
 
 
 def _atan2_jvp(which):

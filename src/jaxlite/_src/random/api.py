@@ -1,0 +1,204 @@
+"""jax.random's public functions: argument checks, typed vs raw keys, and the
+choice of backend (NumPy directly for concrete keys; traced jaxlite ops under
+transformations), around the algorithms of threefry.py."""
+import operator
+
+import numpy as np
+
+from .. import core, dtypes
+from ..core import Tracer
+from ..array import Array
+from ..config import flags
+from . import threefry, ops_numpy
+from .keys import PRNGKeyArray, key_dtype
+
+
+def _backend(*values):
+    """NumPy when every value is concrete and no transformation is active."""
+    if core._context.trace is core.eval_trace and not any(isinstance(v, Tracer) for v in values):
+        return ops_numpy.ops
+    from . import ops_lax
+    return ops_lax.ops
+
+
+def _wrap(x):
+    """A NumPy result as an Array; traced results pass through."""
+    if isinstance(x, (np.ndarray, np.generic)):
+        return Array(np.asarray(x), False)
+    return x
+
+
+def _key_data_of(key, name):
+    """(raw key data, typed?) for a typed key or a legacy uint32 key."""
+    if isinstance(key, PRNGKeyArray):
+        return key._data, True
+    if isinstance(key, (Array, Tracer, np.ndarray)):
+        if key.dtype != np.uint32 or not key.shape or key.shape[-1] != 2:
+            raise TypeError(
+                f"random.{name} requires a PRNG key: a typed key from jax.random.key(seed), or "
+                f"a legacy uint32 key of shape (..., 2) from jax.random.PRNGKey(seed); got an "
+                f"array of shape {tuple(key.shape)} and dtype {key.dtype}.")
+        return key, False
+    raise TypeError(f"random.{name} requires a PRNG key, got {type(key).__name__}: {key!r}. "
+                    "Create one with jax.random.key(seed).")
+
+
+def _single_key(key, name):
+    data, typed = _key_data_of(key, name)
+    if tuple(data.shape) != (2,):
+        raise ValueError(
+            f"random.{name} accepts a single key, but was given a key array of shape "
+            f"{tuple(data.shape[:-1])} != (). Use jax.vmap for batching.")
+    return data
+
+
+def _values(data):
+    return data if isinstance(data, Tracer) else np.asarray(data)
+
+
+def _shape(shape, name):
+    if shape is None:
+        return None
+    if isinstance(shape, (int, np.integer)):
+        return (int(shape),)
+    try:
+        return tuple(operator.index(d) for d in shape)
+    except TypeError:
+        raise TypeError(f"random.{name}: shape must be a sequence of integers, got {shape!r}") \
+            from None
+
+
+def _float_dtype(dtype, name):
+    dtype = dtypes.canonicalize_dtype(dtypes.default_float_dtype() if dtype is None else dtype)
+    if not dtypes.is_float(dtype):
+        raise ValueError(f"dtype argument to `{name}` must be a float dtype, got {dtype}")
+    return dtype
+
+
+# ---- keys ----------------------------------------------------------------------
+
+def PRNGKey(seed, *, impl=None):
+    """A legacy raw key: uint32 array of shape (2,)."""
+    return _wrap_raw(_seed_data(seed))
+
+
+def key(seed, *, impl=None):
+    """A typed PRNG key (dtype key<fry>) from an integer seed."""
+    return PRNGKeyArray(_wrap_raw(_seed_data(seed)))
+
+
+def _wrap_raw(data):
+    return _wrap(data)
+
+
+def _seed_data(seed):
+    if isinstance(seed, Tracer):
+        from . import ops_lax
+        return threefry.seed_to_key(seed, ops=ops_lax.ops)
+    if isinstance(seed, (float, np.floating)) or (hasattr(seed, "dtype") and
+                                                 np.dtype(seed.dtype).kind not in "iu"):
+        raise TypeError(f"PRNG key seed must be an integer; got {seed!r}")
+    if isinstance(seed, (int, np.integer)):
+        value = threefry.canonical_seed(int(seed), flags.jax_enable_x64)
+    else:
+        value = np.asarray(seed)
+        if value.shape != ():
+            raise TypeError(f"PRNG key seed must be a scalar; got shape {value.shape}")
+    return threefry.seed_to_key(value)
+
+
+def key_data(keys):
+    """The uint32 key data under typed keys (shape (*keys.shape, 2))."""
+    data, _ = _key_data_of(keys, "key_data")
+    return data
+
+
+def wrap_key_data(key_bits_array, *, impl=None):
+    """Typed keys over uint32 key data of shape (..., 2)."""
+    data = key_bits_array
+    if not isinstance(data, (Array, Tracer)):
+        data = Array(np.asarray(data, np.uint32), False)
+    if data.dtype != np.uint32 or data.shape[-1:] != (2,):
+        raise TypeError(f"wrap_key_data expects uint32 data of shape (..., 2), got "
+                        f"{data.dtype} {tuple(data.shape)}")
+    return PRNGKeyArray(data)
+
+
+def key_impl(keys):
+    return "threefry2x32"
+
+
+def split(key, num=2):
+    """Split a key into `num` new keys (num may be a shape)."""
+    data, typed = _key_data_of(key, "split")
+    shape = num if isinstance(num, (tuple, list)) else operator.index(num)
+    out = _wrap(threefry.split(_values(data), shape, ops=_backend(data)))
+    return PRNGKeyArray(out) if typed else out
+
+
+def fold_in(key, data):
+    """A new key from `key` and an integer `data`."""
+    raw, typed = _key_data_of(key, "fold_in")
+    out = _wrap(threefry.fold_in(_values(raw), data if not isinstance(data, Array) else
+                                 np.asarray(data), ops=_backend(raw, data)))
+    return PRNGKeyArray(out) if typed else out
+
+
+def clone(key):
+    return key
+
+
+# ---- samplers ------------------------------------------------------------------
+
+def bits(key, shape=(), dtype=None):
+    """Uniform random bits as unsigned integers of `dtype` (default uint32)."""
+    data = _single_key(key, "bits")
+    dtype = np.dtype(dtype or np.uint32)
+    if dtype.kind != "u":
+        raise TypeError(f"dtype argument to `bits` must be an unsigned int dtype, got {dtype}")
+    dtype = dtypes.canonicalize_dtype(dtype)
+    return _wrap(threefry.random_bits(_values(data), dtype.itemsize * 8, _shape(shape, "bits"),
+                                      ops=_backend(data)))
+
+
+def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0):
+    """Uniform floats in [minval, maxval)."""
+    data = _single_key(key, "uniform")
+    dtype = _float_dtype(dtype, "uniform")
+    return _wrap(threefry.uniform(_values(data), _shape(shape, "uniform"), dtype,
+                                  _scalar_arg(minval), _scalar_arg(maxval),
+                                  ops=_backend(data, minval, maxval)))
+
+
+def _scalar_arg(x):
+    if type(x) is Array:
+        return x._value
+    return x
+
+
+def normal(key, shape=(), dtype=None):
+    """Standard normal floats."""
+    data = _single_key(key, "normal")
+    dtype = _float_dtype(dtype, "normal")
+    return _wrap(threefry.normal(_values(data), _shape(shape, "normal"), dtype,
+                                 ops=_backend(data)))
+
+
+def randint(key, shape, minval, maxval, dtype=None):
+    """Uniform integers in [minval, maxval)."""
+    data = _single_key(key, "randint")
+    dtype = dtypes.canonicalize_dtype(dtype or dtypes.default_int_dtype())
+    if dtype.kind not in "iu":
+        raise TypeError(f"randint only accepts integer dtypes, got {dtype}")
+    return _wrap(threefry.randint(_values(data), _shape(shape, "randint"), _scalar_arg(minval),
+                                  _scalar_arg(maxval), dtype,
+                                  ops=_backend(data, minval, maxval)))
+
+
+def bernoulli(key, p=0.5, shape=None, mode="low"):
+    """Booleans that are True with probability p."""
+    data = _single_key(key, "bernoulli")
+    if type(p) in (int, float):
+        p = np.asarray(p, dtypes.default_float_dtype())
+    return _wrap(threefry.bernoulli(_values(data), _scalar_arg(p), _shape(shape, "bernoulli"),
+                                    mode, ops=_backend(data, p)))

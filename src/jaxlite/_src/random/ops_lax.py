@@ -1,0 +1,99 @@
+"""The PRNG namespace (see ops_numpy's docstring) on jaxlite arrays.
+
+With this backend the samplers of threefry.py trace like any jax.numpy code,
+so they run under jit, vmap and grad. Each op is the matching lax operation.
+"""
+import numpy as np
+
+from .. import core
+from .. import lax_api as lax
+from ..core import Primitive
+from ..numpy_api import shapes, creation
+from ..numpy_api.conversion import asarray as _asarray
+from ..prims.elementwise import define
+from . import ops_numpy
+
+# Fused multiply-add, rounded once (XLA:CPU contracts a*b+c into an FMA, and
+# JAX's erf_inv polynomial is evaluated that way): a primitive of its own.
+fma_p = define(
+    "fma", lambda x, y, z: ops_numpy.ops.fma(x, y, z),
+    [lambda t, a, x, y, z: lax.mul(t, y), lambda t, a, x, y, z: lax.mul(x, t),
+     lambda t, a, x, y, z: t])
+
+
+class LaxOps:
+    @staticmethod
+    def asarray(x, dtype=None):
+        return _asarray(x, dtype)
+
+    @staticmethod
+    def full(shape, value, dtype):
+        return creation.full(tuple(shape), value, dtype)
+
+    @staticmethod
+    def iota(dtype, size):
+        return lax.iota(dtype, size)
+
+    @staticmethod
+    def reshape(x, shape):
+        return shapes.reshape(x, tuple(shape))
+
+    @staticmethod
+    def broadcast_to(x, shape):
+        return shapes.broadcast_to(x, tuple(shape))
+
+    @staticmethod
+    def concatenate(xs, axis=0):
+        return shapes.concatenate(list(xs), axis=axis)
+
+    @staticmethod
+    def stack(xs, axis=0):
+        return shapes.stack(list(xs), axis=axis)
+
+    @staticmethod
+    def index_axis(x, i, axis):
+        return lax.index_in_dim(x, i, axis, keepdims=False)
+
+    @staticmethod
+    def slice_axis(x, start, stop, axis):
+        return lax.slice_in_dim(x, start, stop, 1, axis)
+
+    @staticmethod
+    def convert_element_type(x, dtype):
+        return lax.convert_element_type(x, dtype)
+
+    bitcast_convert_type = staticmethod(lax.bitcast_convert_type)
+    add = staticmethod(lax.add)
+    subtract = staticmethod(lax.sub)
+    multiply = staticmethod(lax.mul)
+    divide = staticmethod(lax.div)
+    rem = staticmethod(lax.rem)
+    bitwise_and = staticmethod(lax.bitwise_and)
+    bitwise_or = staticmethod(lax.bitwise_or)
+    bitwise_xor = staticmethod(lax.bitwise_xor)
+    shift_left = staticmethod(lax.shift_left)
+    shift_right_logical = staticmethod(lax.shift_right_logical)
+
+    @staticmethod
+    def fma(x, y, z):
+        x, y, z = lax._lax_operands("fma", x, y, z)
+        return fma_p.bind(x, y, z)
+
+    sqrt = staticmethod(lax.sqrt)
+    log = staticmethod(lax.log)
+    abs = staticmethod(lax.abs)
+    negative = staticmethod(lax.neg)
+    maximum = staticmethod(lax.max)
+    minimum = staticmethod(lax.min)
+    less = staticmethod(lax.lt)
+    less_equal = staticmethod(lax.le)
+    greater = staticmethod(lax.gt)
+    equal = staticmethod(lax.eq)
+    logical_and = staticmethod(lax.bitwise_and)
+
+    @staticmethod
+    def where(cond, x, y):
+        return lax.select(cond, x, y)
+
+
+ops = LaxOps()
