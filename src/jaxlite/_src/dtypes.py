@@ -221,8 +221,11 @@ def is_integer(dtype):
 
 
 def to_inexact(dtype):
-    """The float dtype an operation like sin/mean uses for `dtype`."""
+    """The float dtype an operation like sin/mean uses for `dtype`.
+
+    As in JAX, integers up to 32 bits become float32 and 64-bit ones float64
+    (so with x64 enabled, `jnp.sin` of an int32 array is float32)."""
     dtype = np.dtype(dtype)
     if dtype.kind in "fc" or dtype == bfloat16:
         return dtype
-    return default_float_dtype()
+    return canonicalize_dtype(float64 if dtype.itemsize == 8 else float32)

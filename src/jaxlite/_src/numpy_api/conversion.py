@@ -100,10 +100,10 @@ def promote(*args):
 
 
 def promote_inexact(*args):
-    """Promote, then move integer/bool results to the default float dtype (for sin, mean...)."""
+    """Promote, then move integer/bool results to a float dtype (for sin, mean...)."""
     dtype, weak = dtypes.result_type_and_weak(*args)
     if not dtypes.is_inexact(dtype):
-        dtype = dtypes.default_float_dtype()
+        dtype = dtypes.to_inexact(dtype)
     return [convert(a, dtype, weak) for a in args]
 
 

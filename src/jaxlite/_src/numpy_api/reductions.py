@@ -36,9 +36,13 @@ def _keepdims(x, result, axes, keepdims):
 
 
 def _sum_dtype(x_dtype):
-    # Sums of bools and small ints accumulate in the default int (as JAX does).
-    if x_dtype == np.bool_ or (x_dtype.kind in "iu" and x_dtype.itemsize < 4):
-        return dtypes.default_int_dtype() if x_dtype.kind != "u" else dtypes.default_uint_dtype()
+    # Sums of bools and narrower ints accumulate in the default int (as JAX does).
+    if x_dtype == np.bool_:
+        return dtypes.default_int_dtype()
+    if x_dtype.kind == "i" and x_dtype.itemsize < dtypes.default_int_dtype().itemsize:
+        return dtypes.default_int_dtype()
+    if x_dtype.kind == "u" and x_dtype.itemsize < dtypes.default_uint_dtype().itemsize:
+        return dtypes.default_uint_dtype()
     return x_dtype
 
 
