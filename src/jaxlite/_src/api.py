@@ -433,6 +433,23 @@ def _axes_leaves(axes, tree, what, fun):
     return [None if a is _NONE_AXIS else int(a) for a in out]
 
 
+def _inconsistent_sizes_message(all_args, leaves, dims, name):
+    from .tree import tree_flatten_with_path, keystr
+    paths = [p for p, _ in tree_flatten_with_path(all_args)[0]]
+    lines = []
+    for path, x, d in zip(paths, leaves, dims):
+        if d is None:
+            continue
+        # path[0] selects positional args (0) or kwargs (1); path[1] the argument itself.
+        where = (f"argument {path[1].idx}" if path[0].idx == 0 else f"keyword argument "
+                 f"{path[1].key!r}") + keystr(path[2:])
+        lines.append(f"  {where} of shape {tuple(x.shape)} has size {x.shape[d]} along "
+                     f"mapped axis {d}")
+    return (f"vmap({name}) got inconsistent sizes for the array axes to be mapped:\n"
+            + "\n".join(lines) + "\nAll mapped axes must have the same size; use in_axes=None "
+            "for arguments that should not be mapped.")
+
+
 def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_name=None):
     """Vectorize `fun` over an axis of its arguments.
 
@@ -470,13 +487,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
         size = axis_size
         if sizes:
             if len(set(sizes)) > 1:
-                lines = []
-                for path_leaf, d in zip(range(len(leaves)), dims):
-                    if d is not None:
-                        lines.append(f"  leaf {path_leaf} of shape {tuple(leaves[path_leaf].shape)}"
-                                     f" mapped over axis {d}: size {leaves[path_leaf].shape[d]}")
-                raise ValueError("vmap got inconsistent sizes for the array axes to be mapped:\n"
-                                 + "\n".join(lines))
+                raise ValueError(_inconsistent_sizes_message(all_args, leaves, dims, name))
             if axis_size is not None and axis_size != sizes[0]:
                 raise ValueError(f"vmap got axis_size={axis_size} but mapped axes have size "
                                  f"{sizes[0]}")

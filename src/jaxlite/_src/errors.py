@@ -41,7 +41,10 @@ _fixes = (
 
 
 def concretization_message(tracer, what):
+    from .staging import user_source_line
+    line = user_source_line()
+    at = f" at {line}" if line else ""
     return (f"Abstract tracer value encountered where a concrete value is expected: "
-            f"{what} was called on {tracer!r}{tracer._trace.where()}.\n"
+            f"{what} was called on {tracer!r}{tracer._trace.where()}{at}.\n"
             f"The value depends on a traced input, so its Python value is unknown while "
             f"the function is being transformed.\n{_fixes}")

@@ -18,8 +18,9 @@ def dtype_of(x):
 
 
 def const_like(x, value):
-    """A 0-d constant with the dtype of `x` (broadcasts in elementwise primitives)."""
-    return np.array(value, dtype=dtype_of(x))
+    """A 0-d weakly typed constant with the dtype of `x` (broadcasts in elementwise
+    primitives, and leaves the weak type of the result to the other operands, as in JAX)."""
+    return core.Array(np.array(value, dtype=dtype_of(x)), True)
 
 
 def broadcast_shapes(*shapes):
