@@ -9,9 +9,10 @@ the semantics of the matching `jax.lax` operation, which is what makes the
 samplers bit-identical to JAX.
 
 Dtypes are NumPy dtype objects (or anything `np.dtype` accepts).  Shapes are
-static Python tuples of ints.  Arrays expose `.shape`, `.ndim` and `.dtype`.
-No op ever promotes dtypes: binary ops receive operands of one dtype (a Python
-scalar operand takes the other operand's dtype).
+static Python tuples of ints.  Arrays expose `.shape` and `.dtype`.  No op
+needs dtype promotion: operands of a binary op always share one dtype, and
+constants are made with asarray(value, dtype), never passed as bare Python
+scalars.  Binary and select ops broadcast like NumPy.
 
 Creation and shape
   asarray(x, dtype)             array of `x` converted to `dtype` (as
@@ -19,7 +20,6 @@ Creation and shape
   full(shape, value, dtype)     array of `shape` filled with `value`.
   iota(dtype, size)             [0, 1, ..., size-1] (lax.iota).
   reshape(x, shape)             row-major reshape.
-  broadcast_to(x, shape)        NumPy broadcasting to `shape`.
   concatenate(xs, axis)         join along an existing axis.
   stack(xs, axis)               join along a new axis.
   index_axis(x, i, axis)        x[i] taken along `axis` (the axis is dropped);
@@ -38,7 +38,7 @@ Integer and bitwise (operands share an integer dtype; results wrap)
   rem(x, y)                     remainder truncating toward zero, with XLA's
                                 rule that x rem 0 == x (randint relies on
                                 it when the span wraps to 0).
-  bitwise_and/or/xor(x, y)
+  bitwise_and(x, y), bitwise_or(x, y), bitwise_xor(x, y)
   shift_left(x, n)              n >= bits gives 0.
   shift_right_logical(x, n)     unsigned shift; n >= bits gives 0.
 
@@ -52,7 +52,8 @@ Floating point (IEEE round-to-nearest-even in the operands' dtype)
   log(x)                        natural log; used for float64 only, where
                                 XLA:CPU calls the C library's log (glibc's is
                                 correctly rounded in practice, as is NumPy's).
-  maximum(x, y), minimum(x, y)  elementwise (no NaNs reach them here).
+  maximum(x, y), minimum(x, y)  elementwise; NaN handling is unspecified
+                                (results never depend on it).
 
 Comparisons and selection (also valid for integers)
   less, less_equal, greater, equal(x, y)   elementwise -> bool.
@@ -61,10 +62,6 @@ Comparisons and selection (also valid for integers)
 """
 
 import numpy as np
-
-
-def _shift_ok(n, bits):
-    return n < bits
 
 
 class NumpyOps:
@@ -93,10 +90,6 @@ class NumpyOps:
         return np.reshape(x, tuple(shape))
 
     @staticmethod
-    def broadcast_to(x, shape):
-        return np.broadcast_to(x, tuple(shape))
-
-    @staticmethod
     def concatenate(xs, axis=0):
         return np.concatenate(xs, axis=axis)
 
@@ -123,7 +116,7 @@ class NumpyOps:
 
     @staticmethod
     def bitcast_convert_type(x, dtype):
-        x = np.ascontiguousarray(x)
+        x = np.array(x, copy=True, order="C")  # view() needs C order; keeps 0-d
         dtype = np.dtype(dtype)
         if x.dtype.itemsize != dtype.itemsize:
             raise TypeError(
@@ -174,7 +167,10 @@ class NumpyOps:
     def shift_left(x, n):
         x = np.asarray(x)
         bits = x.dtype.itemsize * 8
-        n = np.asarray(n, dtype=x.dtype)
+        if np.ndim(n) == 0:  # the common case: a constant shift
+            n = int(n)
+            return np.left_shift(x, x.dtype.type(n)) if n < bits else np.zeros_like(x)
+        n = np.asarray(n).astype(x.dtype)
         ok = n < bits
         return np.where(ok, np.left_shift(x, np.where(ok, n, 0).astype(x.dtype)),
                         np.zeros((), x.dtype))
@@ -185,10 +181,14 @@ class NumpyOps:
         bits = x.dtype.itemsize * 8
         unsigned = np.dtype(f"uint{bits}")
         ux = x.view(unsigned) if x.dtype != unsigned else x
-        n = np.asarray(n).astype(unsigned)
-        ok = n < bits
-        out = np.where(ok, np.right_shift(ux, np.where(ok, n, 0).astype(unsigned)),
-                       np.zeros((), unsigned))
+        if np.ndim(n) == 0:
+            n = int(n)
+            out = np.right_shift(ux, unsigned.type(n)) if n < bits else np.zeros_like(ux)
+        else:
+            n = np.asarray(n).astype(unsigned)
+            ok = n < bits
+            out = np.where(ok, np.right_shift(ux, np.where(ok, n, 0).astype(unsigned)),
+                           np.zeros((), unsigned))
         return out.view(x.dtype) if x.dtype != unsigned else out
 
     # -- floating point ----------------------------------------------------
@@ -270,12 +270,25 @@ def _round_to_odd_sum(a, b):
 
 
 def _fma_via_float64(x, y, z, dtype):
-    # Products of two float32 (or float16) values are exact in float64, so a
-    # round-to-odd float64 sum followed by one rounding gives the fused result.
+    # A product of two float32 (or float16) values is exact in float64, so
+    # only the float64 sum rounds before the final rounding to `dtype`.  That
+    # double rounding can only go wrong when the float64 sum lands exactly
+    # halfway between two `dtype` values; those rare elements (and results
+    # too small to be normal) are redone with a round-to-odd sum.
     with np.errstate(over="ignore", invalid="ignore"):
         p = x.astype(np.float64) * y.astype(np.float64)
-        s = _round_to_odd_sum(p, np.broadcast_to(z.astype(np.float64), p.shape))
-        return s.astype(dtype)
+        zz = np.broadcast_to(z.astype(np.float64), p.shape)
+        s = p + zz
+        out = np.asarray(s.astype(dtype))
+        dropped = 52 - np.finfo(dtype).nmant
+        low = np.asarray(s).view(np.uint64) & np.uint64((1 << dropped) - 1)
+        suspect = (low == np.uint64(1 << (dropped - 1))) | (
+            np.abs(out) < np.finfo(dtype).tiny)
+        if suspect.any():
+            p, zz, out = np.broadcast_arrays(p, zz, out)
+            out = out.copy()
+            out[suspect] = _round_to_odd_sum(p[suspect], zz[suspect]).astype(dtype)
+        return out[()] if out.ndim == 0 else out
 
 
 def _two_product(a, b):

@@ -21,7 +21,7 @@ Example (raw keys, NumPy backend)::
     >>> key = seed_to_key(np.int32(0))
     >>> key, sub = split(key)
     >>> uniform(sub, (2,))
-    array([0.9653214 , 0.31468165], dtype=float32)
+    array([0.00729382, 0.02089119], dtype=float32)
 """
 
 import math
