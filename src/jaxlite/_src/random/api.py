@@ -190,6 +190,13 @@ def randint(key, shape, minval, maxval, dtype=None):
     dtype = dtypes.canonicalize_dtype(dtype or dtypes.default_int_dtype())
     if dtype.kind not in "iu":
         raise TypeError(f"randint only accepts integer dtypes, got {dtype}")
+    for bound in (minval, maxval):
+        # Python ints become the default int type first, as in JAX.
+        if type(bound) is int:
+            info = np.iinfo(dtypes.default_int_dtype())
+            if not info.min <= bound <= info.max:
+                raise OverflowError(f"Python int {bound} too large to convert to "
+                                    f"{info.dtype.name}; enable x64 or pass a smaller bound")
     return _wrap(threefry.randint(_values(data), _shape(shape, "randint"), _scalar_arg(minval),
                                   _scalar_arg(maxval), dtype,
                                   ops=_backend(data, minval, maxval)))
