@@ -320,8 +320,12 @@ def _abs_impl(x):
     return np.abs(x)
 
 
-abs_p = define("abs", _abs_impl, [lambda t, a, x: mul_p.bind(t, sign_p.bind(x))],
-               numpy_name="np.abs")
+def _abs_jvp(t, ans, x):
+    # JAX's rule: slope +1 at x == 0 (not sign(x) == 0), so grad(abs)(0.) == 1.
+    return select_n_p.bind(ge_p.bind(x, const_like(x, 0)), neg_p.bind(t), t)
+
+
+abs_p = define("abs", _abs_impl, [_abs_jvp], numpy_name="np.abs")
 sign_p = define("sign", np.sign, "zero", numpy_name="np.sign")
 floor_p = define("floor", np.floor, "zero", numpy_name="np.floor")
 ceil_p = define("ceil", np.ceil, "zero", numpy_name="np.ceil")
