@@ -128,6 +128,7 @@ class JitWrapped:
         self._static_argnums = tuple(sorted(set(static_argnums)))
         self._static_argnames = static_argnames
         self._cache = OrderedDict()
+        self._fast_cache = OrderedDict()  # keyed by the positional args' signature alone
         self._max_cache_size = max_cache_size
         self._lock = threading.Lock()
 
@@ -205,6 +206,28 @@ class JitWrapped:
         return entry
 
     def __call__(self, *args, **kwargs):
+        if kwargs or self._static_argnums or flags.jax_disable_jit \
+                or _context.trace is not eval_trace:
+            return self._call(args, kwargs)
+        # The hot path (no statics, no kwargs, no active transformation): flatten, look up
+        # the signature, run the generated code. Kept to a few microseconds.
+        leaves, treedef = tree_flatten(args)
+        signature, values = [], []
+        for x in leaves:
+            if type(x) is Array:
+                v = x._value
+                signature.append((v.shape, v.dtype, x.weak_type))
+                values.append(v)
+            else:
+                signature.append(_leaf_signature(x))
+                values.append(_leaf_value(x))
+        entry = self._fast_cache.get((treedef, tuple(signature), flags.jax_enable_x64))
+        if entry is None:
+            return self._call(args, kwargs)
+        out = [Array(v, w) for v, w in zip(entry.compiled.fn(*values), entry.out_weak)]
+        return tree_unflatten(entry.out_tree, out)
+
+    def _call(self, args, kwargs):
         if flags.jax_disable_jit:
             return self._fun(*args, **kwargs)
         entry, leaves = self._entry(args, kwargs)
@@ -212,6 +235,13 @@ class JitWrapped:
             compiled = entry.compiled
             if compiled is None:
                 compiled = entry.compiled = compile_jaxpr(entry.jaxpr)
+            if not kwargs and not self._static_argnums:
+                _, treedef = tree_flatten(args)
+                key = (treedef, tuple(_leaf_signature(x) for x in leaves), flags.jax_enable_x64)
+                with self._lock:
+                    self._fast_cache[key] = entry
+                    if len(self._fast_cache) > self._max_cache_size:
+                        self._fast_cache.popitem(last=False)
             values = compiled.fn(*[_leaf_value(x) for x in leaves])
             return tree_unflatten(entry.out_tree, [Array(v, w) for v, w in
                                                    zip(values, entry.out_weak)])
@@ -230,6 +260,7 @@ class JitWrapped:
 
     def clear_cache(self):
         self._cache.clear()
+        self._fast_cache.clear()
 
     def _cache_size(self):
         return len(self._cache)
