@@ -207,7 +207,7 @@ def _in_bounds_mask(index, shape, target_shape):
     # Broadcast the mask over the sliced dims of the target.
     dummy = np.zeros(shape, np.bool_)
     full = np.ones(target_shape, np.bool_)
-    position = _advanced_result_position(index)
+    position = _advanced_result_position(index, shape)
     mask_shape = [1] * len(target_shape)
     for k, d in enumerate(ok.shape):
         mask_shape[position + k] = d
@@ -229,13 +229,21 @@ def _array_axes(index, shape):
     return axes
 
 
-def _advanced_result_position(index):
+def _advanced_result_position(index, shape):
+    """Where NumPy puts the index arrays' broadcast dims in the result."""
     kinds = [isinstance(i, np.ndarray) for i in index]
     first = kinds.index(True)
     last = len(kinds) - 1 - kinds[::-1].index(True)
-    if all(kinds[first:last + 1]):
-        return sum(1 for i in index[:first] if not isinstance(i, (int, np.integer)))
-    return 0
+    if not all(kinds[first:last + 1]):
+        return 0
+    n_consuming = sum(1 for i in index if i is not None and i is not Ellipsis)
+    position = 0
+    for i in index[:first]:
+        if i is Ellipsis:  # the ellipsis stands for the dims no other item consumes
+            position += len(shape) - n_consuming
+        elif not isinstance(i, (int, np.integer)):
+            position += 1
+    return position
 
 
 def _restrict(index, shape, selection, target_shape):
