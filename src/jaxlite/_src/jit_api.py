@@ -31,8 +31,8 @@ def _leaf_signature(x):
     if t is Array:
         v = x._value
         return (v.shape, v.dtype, x.weak_type)
-    if t in _scalar_types:
-        return (t,)  # Python scalars: weak, dtype by kind (and x64 flag, in the key)
+    if t in _scalar_types:  # weakly typed (bool excepted): 2.0 and jnp.array(2.0) share an entry
+        return ((), dtypes.python_scalar_dtype(x), t is not bool)
     if isinstance(x, Tracer):
         a = x.aval
         return (a.shape, a.dtype, a.weak_type)
