@@ -21,13 +21,14 @@ def _dot_general_impl(x, y, dimension_numbers, preferred_element_type=None):
     x, y = np.asarray(x), np.asarray(y)
     out_dtype = preferred_element_type or x.dtype
     if not lb:
-        if x.ndim == 1 and y.ndim == 1 and lc == (0,):
-            return np.asarray(np.dot(x, y), dtype=out_dtype)
-        if lc == (x.ndim - 1,) and rc == (0,) and y.ndim <= 2:
-            return np.asarray(np.dot(x, y), dtype=out_dtype)
-        if lc == (x.ndim - 1,) and rc == (1,) and y.ndim == 2 and x.ndim <= 2:
-            return np.asarray(np.dot(x, y.T), dtype=out_dtype)
-    # General case: (batch, free, contract) @ (batch, contract, free) with matmul.
+        # np.dot uses BLAS only for operands of rank <= 2; tensordot reshapes to 2-D first.
+        if _np_dot_applies(x.ndim, y.ndim, lc, rc, lb) and x.ndim <= 2 and y.ndim <= 2:
+            out = np.dot(x, y)
+        elif lc == (x.ndim - 1,) and rc == (1,) and y.ndim == 2 and x.ndim <= 2:
+            out = np.dot(x, y.T)
+        else:
+            out = np.tensordot(x, y, axes=(lc, rc))
+        return np.asarray(out, dtype=out_dtype)
     x_free = _free_dims(x.ndim, lc, lb)
     y_free = _free_dims(y.ndim, rc, rb)
     bshape = [x.shape[i] for i in lb]
@@ -35,9 +36,12 @@ def _dot_general_impl(x, y, dimension_numbers, preferred_element_type=None):
     yfs = [y.shape[i] for i in y_free]
     k = math.prod(x.shape[i] for i in lc)
     b, m, n = math.prod(bshape), math.prod(xfs), math.prod(yfs)
-    xm = np.transpose(x, list(lb) + x_free + list(lc)).reshape(b, m, k)
-    ym = np.transpose(y, list(rb) + list(rc) + y_free).reshape(b, k, n)
-    out = np.matmul(xm, ym)
+    xm = np.transpose(x, list(lb) + x_free + list(lc))
+    ym = np.transpose(y, list(rb) + list(rc) + y_free)
+    if not lc:  # batched outer product: broadcasting beats a matmul with k = 1
+        out = xm.reshape(b, m, 1) * ym.reshape(b, 1, n)
+    else:
+        out = np.matmul(xm.reshape(b, m, k), ym.reshape(b, k, n))
     return out.reshape(bshape + xfs + yfs).astype(out_dtype, copy=False)
 
 
@@ -170,9 +174,10 @@ def _lower_dot_general(names, params, avals=None):
     (lc, rc), (lb, rb) = dims
     x, y = names
     xa, ya = avals
-    if _np_dot_applies(xa.ndim, ya.ndim, lc, rc, lb):
+    small = xa.ndim <= 2 and ya.ndim <= 2  # np.dot uses BLAS only up to rank 2
+    if small and _np_dot_applies(xa.ndim, ya.ndim, lc, rc, lb):
         return f"np.dot({x}, {y})"
-    if not lb and len(lc) == 1 and (ya.ndim == 1 or xa.ndim == 1):
+    if small and not lb and len(lc) == 1 and (ya.ndim == 1 or xa.ndim == 1):
         if _np_dot_applies(ya.ndim, xa.ndim, rc, lc, ()):
             return f"np.dot({y}, {x})"
     nb = len(lb)
