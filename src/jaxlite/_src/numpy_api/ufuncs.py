@@ -12,14 +12,28 @@ def _binary(name, primitive, inexact=False):
     promoter = promote_inexact if inexact else promote
 
     def fn(x, y, /):
-        # Fast path: two arrays of one dtype need no promotion.
-        if type(x) is Array and type(y) is Array and x._value.dtype == y._value.dtype and not inexact:
-            return primitive.bind(x, y)
-        check_arraylike(name, x, y)
-        return primitive.bind(*promoter(x, y))
+        try:
+            # Fast path: two arrays of one dtype need no promotion.
+            if (type(x) is Array and type(y) is Array and x._value.dtype == y._value.dtype
+                    and not inexact):
+                return primitive.bind(x, y)
+            check_arraylike(name, x, y)
+            return primitive.bind(*promoter(x, y))
+        except ValueError:  # NumPy's broadcasting error, raised as JAX does
+            _check_broadcastable(name, x, y)
+            raise
     fn.__name__ = name
     fn.__doc__ = f"Elementwise `{name}` of two arrays, with JAX's type promotion."
     return fn
+
+
+def _check_broadcastable(name, *args):
+    shapes = [tuple(np.shape(a)) if not hasattr(a, "shape") else tuple(a.shape) for a in args]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise TypeError(f"{name} got incompatible shapes for broadcasting: "
+                        + ", ".join(map(str, shapes)) + ".") from None
 
 
 def _unary(name, primitive, inexact=False):

@@ -68,7 +68,7 @@ def define(name, impl, jvps=None, dtype_rule=None, numpy_name=None, nin=None,
 
     def abstract_eval(*avals, **params):
         dtype = _same_dtype_check(name, avals)
-        shape = broadcast_shapes(*[a.shape for a in avals])
+        shape = broadcast_shapes(*[a.shape for a in avals], name=name)
         out_dtype = dtype if dtype_rule is None else dtype_rule(dtype)
         return ShapedArray(shape, out_dtype, p.weak_type_rule([a.weak_type for a in avals], params))
 

@@ -23,7 +23,7 @@ def const_like(x, value):
     return core.Array(np.array(value, dtype=dtype_of(x)), True)
 
 
-def broadcast_shapes(*shapes):
+def broadcast_shapes(*shapes, name=None):
     first = shapes[0]
     for s in shapes[1:]:
         if s != first:
@@ -33,7 +33,7 @@ def broadcast_shapes(*shapes):
     try:
         return np.broadcast_shapes(*shapes)
     except ValueError:
-        raise TypeError("incompatible shapes for broadcasting: "
+        raise TypeError((f"{name} got " if name else "") + "incompatible shapes for broadcasting: "
                         + ", ".join(str(tuple(s)) for s in shapes)) from None
 
 

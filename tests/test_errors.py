@@ -1,0 +1,316 @@
+"""Errors are part of the API: JAX's error categories (TypeError / ValueError
+subclasses) with messages that name the user's function and say how to fix it."""
+import numpy as np
+import pytest
+
+import jaxlite
+import jaxlite.numpy as jnp
+from jaxlite import lax, jit, grad, vmap
+from jaxlite.errors import (ConcretizationTypeError, TracerBoolConversionError,
+                            TracerIntegerConversionError, TracerArrayConversionError,
+                            NonConcreteBooleanIndexError, UnexpectedTracerError)
+
+
+def my_branchy_function(x):
+    if x > 0:
+        return x
+    return -x
+
+
+def my_int_function(x):
+    return jnp.zeros(int(x))
+
+
+def my_float_function(x):
+    return float(x) * 2
+
+
+def my_bool_function(x):
+    return bool(x)
+
+
+# ---- concretization errors ----------------------------------------------------------------------
+
+def test_error_classes_subclass_type_error():
+    assert issubclass(ConcretizationTypeError, TypeError)
+    assert issubclass(TracerBoolConversionError, ConcretizationTypeError)
+    assert issubclass(TracerIntegerConversionError, TypeError)
+    assert issubclass(TracerArrayConversionError, TypeError)
+    assert issubclass(NonConcreteBooleanIndexError, IndexError)
+
+
+def test_python_if_on_traced_value_under_jit():
+    with pytest.raises(TracerBoolConversionError) as info:
+        jit(my_branchy_function)(1.0)
+    message = str(info.value)
+    assert isinstance(info.value, TypeError)
+    assert "my_branchy_function" in message
+    assert "lax.cond" in message and "jnp.where" in message
+    assert "static_argnums" in message
+
+
+def test_bool_on_traced_value():
+    with pytest.raises(TracerBoolConversionError, match="my_bool_function"):
+        jit(my_bool_function)(3.0)
+
+
+def test_int_on_traced_value():
+    with pytest.raises(TracerIntegerConversionError) as info:
+        jit(my_int_function)(3.0)
+    assert isinstance(info.value, TypeError)
+    assert "my_int_function" in str(info.value)
+    assert "static_argnums" in str(info.value)
+
+
+def test_float_on_traced_value():
+    with pytest.raises(ConcretizationTypeError) as info:
+        jit(my_float_function)(3.0)
+    assert isinstance(info.value, TypeError)
+    assert "my_float_function" in str(info.value)
+    assert "float()" in str(info.value)
+
+
+def test_range_over_traced_value():
+    with pytest.raises(TracerIntegerConversionError):
+        jit(lambda n: jnp.array([i for i in range(n)]))(3)
+
+
+def test_branching_works_with_static_argnums_or_where():
+    f = jit(lambda x, flag: x if flag > 0 else -x, static_argnums=1)
+    assert float(f(2.0, 1)) == 2.0
+    assert float(jit(lambda x: jnp.where(x > 0, x, -x))(-2.0)) == 2.0
+
+
+def test_python_if_under_vmap_names_the_function():
+    with pytest.raises(TracerBoolConversionError, match="my_branchy_function"):
+        vmap(my_branchy_function)(jnp.ones(3))
+
+
+def test_python_if_under_grad_is_fine():
+    # grad keeps concrete primal values: Python control flow on them works, as in JAX.
+    assert float(grad(my_branchy_function)(1.0)) == 1.0
+    assert float(grad(my_branchy_function)(-1.0)) == -1.0
+
+
+def test_numpy_function_on_tracer():
+    with pytest.raises(TracerArrayConversionError, match="jaxlite.numpy"):
+        jit(lambda x: np.sin(x))(jnp.ones(3))
+
+
+def test_boolean_mask_under_jit():
+    with pytest.raises(NonConcreteBooleanIndexError, match="jnp.where"):
+        jit(lambda x: x[x > 0])(jnp.ones(3))
+
+
+def test_leaked_tracer():
+    saved = []
+
+    def f(x):
+        saved.append(x)
+        return x
+
+    jit(f)(1.0)
+    with pytest.raises(UnexpectedTracerError, match="unexpected tracer"):
+        jit(lambda y: saved[0] + y)(1.0)
+
+
+def test_hashing_a_tracer():
+    with pytest.raises(TypeError, match="hashable"):
+        jit(lambda x: {x: 1})(1.0)
+
+
+def test_item_assignment_on_tracer():
+    def f(x):
+        x[0] = 1.0
+        return x
+
+    with pytest.raises(TypeError, match=r"\.at\["):
+        jit(f)(jnp.zeros(3))
+
+
+# ---- grad errors ------------------------------------------------------------------------------------
+
+def loss_vector(x):
+    return x * 2
+
+
+def test_grad_of_non_scalar_output_gives_shape():
+    with pytest.raises(TypeError) as info:
+        grad(loss_vector)(jnp.ones(3))
+    message = str(info.value)
+    assert "scalar" in message
+    assert "(3,)" in message
+    assert "loss_vector" in message
+    with pytest.raises(TypeError, match=r"\(2, 2\)"):
+        grad(loss_vector)(jnp.ones((2, 2)))
+
+
+def test_grad_of_tuple_output():
+    with pytest.raises(TypeError, match="scalar"):
+        grad(lambda x: (x, x))(1.0)
+
+
+def test_grad_with_respect_to_integer_input():
+    with pytest.raises(TypeError) as info:
+        grad(loss_vector)(3)
+    message = str(info.value)
+    assert "int32" in message
+    assert "float" in message
+    with pytest.raises(TypeError, match="int32"):
+        grad(lambda x: jnp.sum(x * 1.0))(jnp.arange(3))
+    with pytest.raises(TypeError, match="bool"):
+        grad(lambda x: 1.0 * x)(True)
+
+
+def test_grad_of_integer_output():
+    with pytest.raises(TypeError, match="int32"):
+        grad(lambda x: jnp.int32(1))(2.0)
+
+
+def test_grad_argnums_out_of_range():
+    with pytest.raises(ValueError, match="argnums"):
+        grad(lambda x, y: x * y, argnums=2)(1.0, 2.0)
+    with pytest.raises(TypeError, match="argnums"):
+        grad(lambda x: x, argnums=1.5)(1.0)
+
+
+def test_has_aux_requires_pair():
+    with pytest.raises(TypeError, match="has_aux"):
+        grad(lambda x: x ** 2, has_aux=True)(1.0)
+
+
+def test_jvp_argument_errors():
+    with pytest.raises(TypeError, match="tuples"):
+        jaxlite.jvp(jnp.sin, 1.0, 1.0)
+    with pytest.raises(ValueError, match=r"\(3,\).*\(2,\)"):
+        jaxlite.jvp(jnp.sin, (jnp.ones(3),), (jnp.ones(2),))
+    with pytest.raises(ValueError, match="1 primals but 2 tangents"):
+        jaxlite.jvp(jnp.sin, (1.0,), (1.0, 2.0))
+
+
+# ---- vmap errors ------------------------------------------------------------------------------------------
+
+def add_vectors(x, y):
+    return x + y
+
+
+def test_vmap_inconsistent_sizes_lists_each_argument():
+    with pytest.raises(ValueError) as info:
+        vmap(add_vectors)(jnp.ones(3), jnp.ones(4))
+    message = str(info.value)
+    assert "inconsistent sizes" in message
+    assert "add_vectors" in message
+    lines = message.splitlines()
+    assert any("argument 0" in l and "size 3" in l for l in lines)
+    assert any("argument 1" in l and "size 4" in l for l in lines)
+
+
+def test_vmap_inconsistent_sizes_in_pytree_names_the_leaves():
+    with pytest.raises(ValueError) as info:
+        vmap(lambda p: p["a"] + p["b"])({"a": jnp.ones(3), "b": jnp.ones(4)})
+    message = str(info.value)
+    assert "['a']" in message and "size 3" in message
+    assert "['b']" in message and "size 4" in message
+
+
+def test_vmap_axis_out_of_range():
+    with pytest.raises(ValueError, match=r"axis 2.*\(2, 2\)"):
+        vmap(lambda x: x, in_axes=2)(jnp.ones((2, 2)))
+
+
+def test_vmap_in_axes_length_mismatch():
+    with pytest.raises(ValueError, match="in_axes"):
+        vmap(add_vectors, in_axes=(0,))(jnp.ones(3), jnp.ones(3))
+
+
+def test_vmap_nothing_mapped():
+    with pytest.raises(ValueError, match="axis_size"):
+        vmap(add_vectors, in_axes=None)(jnp.ones(3), jnp.ones(3))
+
+
+def test_vmap_mapped_output_with_out_axes_none():
+    with pytest.raises(ValueError, match="out_axes"):
+        vmap(lambda x: x, out_axes=None)(jnp.ones(3))
+
+
+def test_vmap_axis_size_disagrees():
+    with pytest.raises(ValueError, match="axis_size"):
+        vmap(lambda x: x, axis_size=4)(jnp.ones(3))
+
+
+# ---- shape and dtype errors in jax.numpy / lax -----------------------------------------------------------
+
+def test_dot_shape_mismatch_names_shapes():
+    with pytest.raises(TypeError) as info:
+        jnp.dot(jnp.ones(3), jnp.ones(4))
+    assert "(3,)" in str(info.value) and "(4,)" in str(info.value)
+    with pytest.raises(TypeError, match=r"\(2, 3\).*\(2, 3\)"):
+        jnp.ones((2, 3)) @ jnp.ones((2, 3))
+
+
+@pytest.mark.parametrize("fn", [jnp.add, jnp.multiply, jnp.subtract, jnp.maximum, jnp.divide,
+                                lambda a, b: a + b, lambda a, b: a * b.astype(jnp.int32)],
+                         ids=["add", "multiply", "subtract", "maximum", "divide", "operator",
+                              "mixed_dtypes"])
+def test_elementwise_broadcast_error_names_shapes(fn):
+    for f in (fn, jit(fn)):
+        with pytest.raises(TypeError) as info:
+            f(jnp.ones((2, 3)), jnp.ones(4))
+        assert "(2, 3)" in str(info.value) and "(4,)" in str(info.value)
+        assert "broadcast" in str(info.value)
+
+
+def test_add_error_names_the_operation():
+    with pytest.raises(TypeError, match="add got incompatible shapes"):
+        jnp.add(jnp.ones((2, 3)), jnp.ones(4))
+
+
+def test_reshape_and_concatenate_errors():
+    with pytest.raises((TypeError, ValueError), match="6"):
+        jnp.ones(6).reshape(4, 2)
+    with pytest.raises((TypeError, ValueError)):
+        jnp.concatenate([jnp.ones((2, 3)), jnp.ones((2, 4))])
+    with pytest.raises(TypeError, match=r"\(2, 3\).*\(2, 4\)"):
+        jit(lambda a, b: jnp.concatenate([a, b]))(jnp.ones((2, 3)), jnp.ones((2, 4)))
+
+
+def test_lax_requires_equal_dtypes():
+    with pytest.raises(TypeError, match="float32, int32"):
+        lax.add(jnp.ones(3), jnp.ones(3, jnp.int32))
+
+
+def test_indexing_errors():
+    with pytest.raises(IndexError, match="out of bounds"):
+        jnp.ones(3)[5]
+    with pytest.raises(IndexError, match="too many indices"):
+        jnp.ones(3)[0, 0]
+    with pytest.raises(IndexError, match="float32"):
+        jnp.ones(3)[jnp.array([1.0])]
+
+
+# ---- jit argument errors -----------------------------------------------------------------------------------
+
+def test_non_hashable_static_argument():
+    f = jit(lambda x, n: x * len(n), static_argnums=1)
+    with pytest.raises(ValueError) as info:
+        f(2.0, [1, 2])
+    message = str(info.value)
+    assert "hashable" in message.lower()
+    assert "list" in message
+    assert float(f(2.0, (1, 2))) == 4.0
+
+
+def test_non_hashable_static_argname():
+    f = jit(lambda x, n: x, static_argnames="n")
+    with pytest.raises(ValueError, match="'n'"):
+        f(2.0, n={"a": 1})
+
+
+def test_non_array_jit_argument():
+    with pytest.raises(TypeError, match="static"):
+        jit(lambda x: x)("abc")
+
+
+def test_jit_requires_callable():
+    with pytest.raises(TypeError, match="callable"):
+        jit(3)
