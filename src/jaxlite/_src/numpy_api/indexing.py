@@ -165,15 +165,55 @@ class _IndexUpdateRef:
         return getitem(self.array, self.index)
 
 
+def _default_fill(dtype):
+    """JAX's fill for out-of-bounds reads: NaN, the most negative int, the largest uint, True."""
+    if dtypes.is_inexact(dtype):
+        return np.nan
+    if dtype == np.bool_:
+        return True
+    info = np.iinfo(dtype)
+    return info.min if dtype.kind == "i" else info.max
+
+
+def _indices_for_mode(idx, n, mode):
+    """(indices to gather, in-bounds mask or None) for take's `mode`."""
+    from .ufuncs import less, logical_and, greater_equal, remainder, clip
+    if mode is None or mode == "fill":
+        in_bounds = logical_and(greater_equal(idx, -n), less(idx, n))
+        return idx, in_bounds
+    if mode == "clip":  # negative indices clip to 0: they do not wrap
+        return clip(idx, 0, n - 1), None
+    if mode == "wrap":
+        return remainder(idx, n), None
+    if mode == "promise_in_bounds":
+        return idx, None
+    raise ValueError(f"Invalid mode {mode!r} for take: use 'fill', 'clip', 'wrap' or "
+                     "'promise_in_bounds'")
+
+
+def _fill_out_of_bounds(out, in_bounds, mask_shape, fill_value):
+    from .ufuncs import where
+    from ..prims.shape import reshape_p
+    if in_bounds is None:
+        return out
+    fill = _default_fill(out.dtype) if fill_value is None else fill_value
+    mask = reshape_p.bind(in_bounds, new_sizes=tuple(mask_shape))
+    return where(mask, out, convert(fill, out.dtype))
+
+
 def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
          indices_are_sorted=False, fill_value=None):
+    """Elements of `a` at `indices` along `axis`; out-of-bounds reads give NaN (or the
+    dtype's fill) unless mode is 'clip' or 'wrap', as in JAX."""
     x = asarray(a)
     if axis is None:
         from .shapes import ravel
         x, axis = ravel(x), 0
     axis = axis % x.ndim
-    index = (slice(None),) * axis + (asarray(indices),)
-    return getitem(x, index)
+    idx, in_bounds = _indices_for_mode(asarray(indices), x.shape[axis], mode)
+    index = (slice(None),) * axis + (idx,)
+    mask_shape = (1,) * axis + tuple(idx.shape) + (1,) * (x.ndim - axis - 1)
+    return _fill_out_of_bounds(getitem(x, index), in_bounds, mask_shape, fill_value)
 
 
 def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
@@ -186,6 +226,7 @@ def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
     if idx.ndim != x.ndim:
         raise ValueError(f"take_along_axis: indices (shape {idx.shape}) and arr (shape "
                          f"{x.shape}) must have the same number of dimensions")
+    idx, in_bounds = _indices_for_mode(idx, x.shape[axis], mode)
     index = []
     for i in range(x.ndim):
         if i == axis:
@@ -195,7 +236,7 @@ def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
             shape[i] = x.shape[i]
             index.append(Array(np.arange(x.shape[i]).reshape(shape).astype(
                 dtypes.default_int_dtype()), False))
-    return getitem(x, tuple(index))
+    return _fill_out_of_bounds(getitem(x, tuple(index)), in_bounds, idx.shape, fill_value)
 
 
 def nonzero(a, *, size=None, fill_value=None):

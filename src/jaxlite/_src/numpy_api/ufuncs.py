@@ -137,6 +137,7 @@ around = round
 
 
 def rint(x, /):
+    (x,) = promote_inexact(x)  # integers round to floats, as in JAX
     return round(x)
 
 
@@ -281,11 +282,15 @@ def isinf(x, /):
 
 def isposinf(x, /):
     x = asarray(x)
+    if not dtypes.is_inexact(x.dtype):  # integers and bools are never infinite
+        return full_bool(x, False)
     return ew.eq_p.bind(x, convert(np.inf, x.dtype))
 
 
 def isneginf(x, /):
     x = asarray(x)
+    if not dtypes.is_inexact(x.dtype):
+        return full_bool(x, False)
     return ew.eq_p.bind(x, convert(-np.inf, x.dtype))
 
 
