@@ -772,3 +772,79 @@ def test_derivatives_through_jit():
     f = jit(lambda x, y: jnp.sum(jnp.sin(x) * y) * x)
     check_grads(f, [rng.standard_normal(3), rng.standard_normal(3)], order=2)
     check_jacobians_agree(f, [rng.standard_normal(3), rng.standard_normal(3)])
+
+
+# ---- more compositions (values from JAX 0.10.2) ----------------------------------------------------
+
+def test_hessian_with_aux_and_argnums():
+    x = jnp.array([0.5, 1.0, 2.0])
+    H, aux = hessian(lambda x: (jnp.sum(x ** 3), x * 2), has_aux=True)(x)
+    np.testing.assert_allclose(H, np.diag([3.0, 6.0, 12.0]))
+    np.testing.assert_allclose(aux, [1.0, 2.0, 4.0])
+    (Haa, Hab), (Hba, Hbb) = hessian(lambda a, b: jnp.sum(a * a * b), argnums=(0, 1))(x, x)
+    np.testing.assert_allclose(Haa, np.diag([1.0, 2.0, 4.0]))
+    np.testing.assert_allclose(Hab, np.diag([1.0, 2.0, 4.0]))
+    np.testing.assert_allclose(Hba, np.diag([1.0, 2.0, 4.0]))
+    np.testing.assert_allclose(Hbb, np.zeros((3, 3)))
+    H = hessian(lambda a, b: jnp.sum(a * a * b * b), argnums=1)(x, x)
+    np.testing.assert_allclose(H, np.diag([0.5, 2.0, 8.0]))
+
+
+def test_grad_under_jit_and_vmap():
+    x = jnp.array([0.5, 1.0, 2.0])
+    v, g = jit(value_and_grad(lambda x: jnp.sum(x ** 2)))(x)
+    assert float(v) == 5.25
+    np.testing.assert_allclose(g, [1.0, 2.0, 4.0])
+    g, aux = jit(grad(lambda x: (jnp.sum(x ** 2), x), has_aux=True))(x)
+    np.testing.assert_allclose(g, [1.0, 2.0, 4.0])
+    np.testing.assert_allclose(aux, [0.5, 1.0, 2.0])
+    v, g = vmap(value_and_grad(lambda x: x ** 3))(x)
+    np.testing.assert_allclose(v, [0.125, 1.0, 8.0])
+    np.testing.assert_allclose(g, [0.75, 3.0, 12.0])
+    assert float(grad(jit(lambda x, n: x ** n, static_argnums=1))(2.0, 3)) == 12.0
+    assert float(grad(lambda x: jit(lambda y: jit(lambda z: x * z * y)(y))(x))(3.0)) == 27.0
+    hvp = jit(lambda x, v: jvp(grad(lambda x: jnp.sum(x ** 4)), (x,), (v,))[1])(x, jnp.ones(3))
+    np.testing.assert_allclose(hvp, [3.0, 12.0, 48.0])
+    assert float(grad(lambda w: jnp.sum(vmap(lambda x: w * x)(x)))(2.0)) == 3.5
+
+
+def test_grad_with_traced_and_static_indices():
+    x = jnp.array([0.5, 1.0, 2.0])
+    np.testing.assert_allclose(grad(lambda x: x[1] * x[2])(x), [0.0, 2.0, 1.0])
+    np.testing.assert_allclose(grad(lambda x, i: x[i] ** 2)(x, 2), [0.0, 0.0, 4.0])
+    np.testing.assert_allclose(jit(grad(lambda x, i: x[i] ** 2))(x, 2), [0.0, 0.0, 4.0])
+
+
+def test_common_gradients_match_jax():
+    x = jnp.array([0.5, 1.0, 2.0])
+    np.testing.assert_allclose(grad(lambda x: jnp.sqrt(jnp.sum(x ** 2)))(x),
+                               [0.21822, 0.43644, 0.87287], rtol=1e-4)
+    np.testing.assert_allclose(grad(lambda x: jnp.exp(x)[0] / jnp.sum(jnp.exp(x)))(x),
+                               [0.12058, -0.03243, -0.08815], rtol=1e-3)
+    np.testing.assert_allclose(grad(lambda x: jnp.var(x) + jnp.std(x))(x),
+                               [-0.80079, -0.20020, 1.00099], rtol=1e-4)
+    np.testing.assert_allclose(grad(lambda m: jnp.prod(m, axis=0).sum())(jnp.array([[1.0, 0.0], [2.0, 3.0]])),
+                               [[2.0, 3.0], [1.0, 0.0]])
+    np.testing.assert_allclose(grad(lambda m: jnp.max(m, axis=1).sum())(jnp.array([[1.0, 3.0], [2.0, 2.0]])),
+                               [[0.0, 1.0], [0.5, 0.5]])
+    np.testing.assert_allclose(grad(lambda x: jnp.sum(jnp.concatenate([x, x[:1] * 3]) ** 2))(x),
+                               [10.0, 2.0, 4.0])
+    np.testing.assert_allclose(grad(lambda m: jnp.einsum("ii->", m @ m))(jnp.array([[1.0, 2.0], [3.0, 4.0]])),
+                               [[2.0, 6.0], [4.0, 8.0]])
+    np.testing.assert_allclose(grad(lambda x: jnp.sum(jnp.clip(x, 0.7, 1.5)))(x), [0.0, 1.0, 0.0])
+    g = grad(lambda x: jnp.sum(x.astype(jnp.float16) ** 2).astype(jnp.float32))(x)
+    assert g.dtype == np.float32
+    np.testing.assert_allclose(g, [1.0, 2.0, 4.0])
+    # the classic where-NaN gotcha behaves as in JAX: the untaken sqrt branch still poisons it
+    g = grad(lambda x: jnp.sum(jnp.where(x > 0, jnp.sqrt(jnp.abs(x)), 0.0)))(jnp.array([0.0, 4.0]))
+    assert np.isnan(np.asarray(g)[0]) and float(g[1]) == 0.25
+
+
+def test_linearize_with_pytree_output_and_jvp_of_jit_with_zero_tangent():
+    x = jnp.array([0.5, 1.0, 2.0])
+    t = linearize(lambda x: {"a": x * 2, "b": jnp.sin(x)}, x)[1](jnp.ones(3))
+    np.testing.assert_allclose(t["a"], [2.0, 2.0, 2.0])
+    np.testing.assert_allclose(t["b"], np.cos([0.5, 1.0, 2.0]), rtol=1e-6)
+    out, t = jvp(jit(lambda a, b: a * b), (x, x), (jnp.ones(3), jnp.zeros(3)))
+    np.testing.assert_allclose(out, [0.25, 1.0, 4.0])
+    np.testing.assert_allclose(t, [0.5, 1.0, 2.0])
