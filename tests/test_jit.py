@@ -247,6 +247,9 @@ def test_grad_of_jit_and_jit_of_grad():
     np.testing.assert_allclose(jit(grad(f))(1.0), expected, rtol=1e-6)
     np.testing.assert_allclose(jit(grad(jit(f)))(1.0), expected, rtol=1e-6)
     np.testing.assert_allclose(grad(grad(jit(f)))(1.0), 2 * np.cos(1.0) - np.sin(1.0), rtol=1e-6)
+    # weak types survive, as in JAX
+    assert dtype_and_weak(jit(grad(jit(f)))(1.0)) == (np.float32, True)
+    assert dtype_and_weak(jit(grad(f))(jnp.float32(1.0))) == (np.float32, False)
 
 
 def test_vmap_of_jit_and_jit_of_vmap():

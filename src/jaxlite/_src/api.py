@@ -196,7 +196,7 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
             raise TypeError(f"grad requires real-valued outputs (output dtype that is a sub-dtype "
                             f"of np.floating), but {name} returned {aval.dtype.name}. For "
                             "holomorphic functions, pass holomorphic=True.")
-        one = np.ones((), aval.dtype)
+        one = Array(np.ones((), aval.dtype), aval.weak_type)  # JAX seeds with ones_like(out)
         grads = pullback([one] + [None] * (len(outs) - 1))
         grads = [_match_input(g, x) for g, x in zip(grads, leaves)]
         g = tree_unflatten(in_tree, grads)
