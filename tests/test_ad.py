@@ -207,6 +207,7 @@ def test_linearize():
     np.testing.assert_allclose(out, np.sin(1.0), rtol=1e-6)
     np.testing.assert_allclose(f_lin(2.0), 2 * np.cos(1.0), rtol=1e-6)
     np.testing.assert_allclose(f_lin(3.0), 3 * np.cos(1.0), rtol=1e-6)
+    assert f_lin(2.0).weak_type and not f_lin(jnp.float32(2.0)).weak_type  # as in JAX
     x, y = jnp.asarray(X), jnp.asarray(Y)
     out, f_lin = linearize(lambda a, b: a * b + jnp.sin(a), x, y)
     np.testing.assert_allclose(out, X * Y + np.sin(X), rtol=1e-6)

@@ -172,7 +172,9 @@ def eval_jaxpr(jaxpr, consts, *args):
         env[v] = x
 
     def read(v):
-        return v.value if type(v) is Literal else env[v]
+        if type(v) is Literal:  # a weak literal must stay weak when replayed
+            return core.Array(v.value, True) if v.aval.weak_type else v.value
+        return env[v]
 
     for eqn in jaxpr.eqns:
         out = eqn.primitive.bind(*[read(v) for v in eqn.inputs], **eqn.params)
