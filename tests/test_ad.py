@@ -698,6 +698,11 @@ SCATTERS = {
     "add_duplicates": (lambda x, u: x.at[jnp.array([1, 1, 0])].add(u), (3, 2), (3, 2)),
     "add_slice": (lambda x, u: x.at[::2].add(u), (4, 2), (2, 2)),
     "dynamic_update_slice": (lambda x, u: lax.dynamic_update_slice(x, u, (1, 2)), (3, 4), (2, 2)),
+    "set_duplicates": (lambda x, u: x.at[jnp.array([1, 1, 0])].set(u), (3, 2), (3, 2)),
+    "set_duplicates_broadcast": (lambda x, u: x.at[jnp.array([2, 0, 2])].set(u), (3, 2), (2,)),
+    "max_array": (lambda x, u: x.at[jnp.array([2, 0])].max(u), (3, 2), (2, 2)),
+    "min_duplicates": (lambda x, u: x.at[jnp.array([1, 1, 0])].min(u), (3, 2), (3, 2)),
+    "max_slice": (lambda x, u: x.at[1:].max(u), (3, 2), (2,)),
 }
 
 
@@ -709,6 +714,52 @@ def test_scatter_derivatives_vs_finite_differences(name):
     x, u = rng.standard_normal(x_shape), rng.standard_normal(u_shape)
     check_grads(lambda x, u: fn(x, u) ** 2, [x, u], order=2)
     check_jacobians_agree(fn, [x, u])
+
+
+@pytest.mark.usefixtures("x64")
+def test_scatter_multiply_derivative_wrt_operand():
+    rng = np.random.default_rng(12)
+    u = jnp.asarray(rng.standard_normal((3, 2)))
+    fn = lambda x: x.at[jnp.array([1, 1, 0])].multiply(u)
+    check_grads(lambda x: fn(x) ** 2, [rng.standard_normal((3, 2))], order=2)
+    check_jacobians_agree(fn, [rng.standard_normal((3, 2))])
+    with pytest.raises(NotImplementedError):
+        grad(lambda u: jnp.sum(jnp.ones(3).at[jnp.array([0, 0])].multiply(u)))(jnp.ones(2))
+
+
+def test_scatter_gradients_with_duplicates_and_ties_like_jax():
+    x, u = jnp.array([1.0, 2.0, 3.0]), jnp.array([5.0, 7.0])
+    i = jnp.array([0, 0])
+    # set: only the update that lands (the last duplicate) gets a gradient
+    np.testing.assert_array_equal(grad(lambda u: jnp.sum(x.at[i].set(u) * 2))(u), [0.0, 2.0])
+    np.testing.assert_array_equal(grad(lambda u: jnp.sum(x.at[i].set(u[0]) * 2))(u), [2.0, 0.0])
+    np.testing.assert_array_equal(jacrev(lambda u: x.at[i].set(u))(u),
+                                  jacfwd(lambda u: x.at[i].set(u))(u))
+    np.testing.assert_array_equal(jit(grad(lambda u, i: jnp.sum(x.at[i].set(u) * 2)))(u, i),
+                                  [0.0, 2.0])
+    np.testing.assert_array_equal(vmap(grad(lambda u: jnp.sum(x.at[i].set(u) * 2)))(jnp.stack([u, u])),
+                                  [[0.0, 2.0], [0.0, 2.0]])
+    m, w = jnp.arange(6.0).reshape(3, 2), jnp.arange(6.0).reshape(3, 2)
+    np.testing.assert_array_equal(
+        grad(lambda v: jnp.sum(m.at[jnp.array([1, 1, 2])].set(v) * w))(jnp.ones((3, 2))),
+        [[0.0, 0.0], [2.0, 3.0], [4.0, 5.0]])
+    np.testing.assert_array_equal(
+        grad(lambda v: jnp.sum(m.at[jnp.array([1, 1, 2])].set(v) * w))(jnp.ones(2)), [6.0, 8.0])
+    # max/min: the tangent is shared evenly among the values attaining the extremum
+    u2 = jnp.array([2.0, 3.0])
+    gx, gu = grad(lambda x, u: jnp.sum(x.at[jnp.array([0, 2])].max(u)), argnums=(0, 1))(x, u2)
+    np.testing.assert_array_equal(gx, [0.0, 1.0, 0.5])
+    np.testing.assert_array_equal(gu, [1.0, 0.5])
+    gx, gu = grad(lambda x, u: jnp.sum(x.at[jnp.array([0, 2])].min(u)), argnums=(0, 1))(x, u2)
+    np.testing.assert_array_equal(gx, [1.0, 1.0, 0.5])
+    np.testing.assert_array_equal(gu, [0.0, 0.5])
+    g = grad(lambda u: jnp.sum(x.at[jnp.array([0, 0, 2])].max(u) * jnp.array([1.0, 10.0, 100.0])))(
+        jnp.array([2.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(g, [0.5, 0.5, 50.0])
+    np.testing.assert_array_equal(grad(lambda x: jnp.sum(x.at[1:].max(2.5)))(x), [1.0, 0.0, 1.0])
+    # multiply: linear in the operand
+    g = grad(lambda x: jnp.sum(x.at[i].multiply(u) * jnp.array([1.0, 10.0, 100.0])))(x)
+    np.testing.assert_array_equal(g, [35.0, 10.0, 100.0])
 
 
 @pytest.mark.usefixtures("x64")

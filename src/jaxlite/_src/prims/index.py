@@ -271,16 +271,76 @@ def _scatter_jvp(primals, tangents, index_spec, mode):
     out = scatter_p.bind(*primals, index_spec=index_spec, mode=mode)
     if type(tx) is Zero and type(tu) is Zero:
         return out, Zero(out)
-    if mode not in ("set", "add"):
-        raise NotImplementedError(f"differentiation of x.at[...].{mode}() is not implemented yet")
-    return out, scatter_p.bind(instantiate(tx), instantiate(tu), *arrays,
-                               index_spec=index_spec, mode=mode)
+    if mode in ("set", "add"):
+        return out, scatter_p.bind(instantiate(tx), instantiate(tu), *arrays,
+                                   index_spec=index_spec, mode=mode)
+    if mode == "multiply":
+        if type(tu) is not Zero:
+            raise NotImplementedError(
+                "differentiation of x.at[...].multiply(updates) with respect to the updates is "
+                "not implemented (JAX supports it only for unique indices)")
+        # out = x * (product of the updates landing on each element): linear in x.
+        return out, scatter_p.bind(tx, u, *arrays, index_spec=index_spec, mode="multiply")
+    return out, _scatter_extremum_tangent(x, u, arrays, out, tx, tu, index_spec)
+
+
+def _scatter_extremum_tangent(x, u, arrays, out, tx, tu, index_spec):
+    """Tangent of x.at[...].min/max: each output takes the tangents of the values that
+    attain it (x's own and the updates'), averaged over ties, as JAX does."""
+    from .elementwise import eq_p, convert_element_type_p, mul_p, div_p, add_p
+    dtype = core.get_aval(out).dtype
+    target = gather_p.bind(out, *arrays, index_spec=index_spec)
+    u_full = _broadcast_to_target(u, shape_of(target))
+    as_float = lambda b: convert_element_type_p.bind(b, new_dtype=dtype, weak_type=False)
+    update_wins = as_float(eq_p.bind(u_full, target))
+    x_wins = as_float(eq_p.bind(x, out))
+    zeros = np.zeros(shape_of(out), dtype)
+    winners = add_p.bind(x_wins, scatter_p.bind(zeros, update_wins, *arrays,
+                                                index_spec=index_spec, mode="add"))
+    total = None
+    if type(tx) is not Zero:
+        total = mul_p.bind(tx, x_wins)
+    if type(tu) is not Zero:
+        from_updates = scatter_p.bind(zeros, mul_p.bind(_broadcast_to_target(tu, shape_of(target)),
+                                                        update_wins),
+                                      *arrays, index_spec=index_spec, mode="add")
+        total = from_updates if total is None else add_p.bind(total, from_updates)
+    return div_p.bind(total, winners)
+
+
+def _broadcast_to_target(u, target_shape):
+    from .shape import broadcast_in_dim_p
+    shape = tuple(shape_of(u))
+    if shape == tuple(target_shape):
+        return u
+    n = len(target_shape)
+    return broadcast_in_dim_p.bind(u, shape=tuple(target_shape),
+                                   broadcast_dimensions=tuple(range(n - len(shape), n)))
+
+
+def _winning_updates(x_shape, arrays, index_spec):
+    """1 where an element of the (broadcast) updates is the one that lands, 0 where a later
+    duplicate index overwrites it: scatter each update's id and read back who won."""
+    from .elementwise import eq_p
+    target_shape = _result_shape(x_shape, index_spec, [shape_of(a) for a in arrays])
+    size = int(np.prod(target_shape, dtype=np.int64))
+    ids = np.arange(1, size + 1, dtype=np.int32).reshape(target_shape)
+    landed = scatter_p.bind(np.zeros(x_shape, np.int32), ids, *arrays, index_spec=index_spec,
+                            mode="set")
+    return eq_p.bind(gather_p.bind(landed, *arrays, index_spec=index_spec), ids)
 
 
 def _scatter_transpose(ct, x, updates, *arrays, index_spec, mode):
     ct_u = None
     if is_linear(updates):
+        if mode not in ("set", "add"):
+            raise NotImplementedError(f"transpose of x.at[...].{mode}() with respect to the updates")
         ct_u = gather_p.bind(ct, *arrays, index_spec=index_spec)
+        if mode == "set" and arrays:  # with duplicate indices only the last write lands
+            from .elementwise import select_n_p
+            x_shape = x.aval.shape if is_linear(x) else shape_of(x)
+            ct_u = select_n_p.bind(_winning_updates(x_shape, arrays, index_spec),
+                                   np.zeros((), core.get_aval(ct).dtype), ct_u)
         shape = updates.aval.shape
         from .shape import unbroadcast
         ct_u = unbroadcast(ct_u, shape)
@@ -288,6 +348,8 @@ def _scatter_transpose(ct, x, updates, *arrays, index_spec, mode):
     if is_linear(x):
         if mode == "add":
             ct_x = ct
+        elif mode == "multiply":  # x -> x * (scattered product of updates) is diagonal
+            ct_x = scatter_p.bind(ct, updates, *arrays, index_spec=index_spec, mode="multiply")
         else:
             zero = np.zeros((), core.get_aval(ct).dtype)
             ct_x = scatter_p.bind(ct, zero, *arrays, index_spec=index_spec, mode="set")
