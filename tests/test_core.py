@@ -690,3 +690,28 @@ def test_reduction_options():
     assert int(jnp.count_nonzero(jnp.asarray(XI))) == 5
     with pytest.raises(ValueError):
         jnp.max(jnp.zeros((0,)))
+
+
+def test_array_from_list_of_arrays_uses_jax_promotion():
+    x = jnp.ones(2, jnp.int8)
+    for f in (lambda x: jnp.array([x[0], 1]), jaxlite.jit(lambda x: jnp.array([x[0], 1]))):
+        out = f(x)
+        assert dtype_and_weak(out) == (np.int8, False)
+        np.testing.assert_array_equal(out, [1, 1])
+    assert dtype_and_weak(jnp.array([jnp.float16(1), 2.0])) == (np.float16, False)
+    assert dtype_and_weak(jnp.array([jnp.array(1.0), 2])) == (np.float32, False)
+    out = jnp.array([[jnp.arange(2)], [jnp.arange(2.0)]])
+    assert out.shape == (2, 1, 2) and out.dtype == np.float32
+    out = jnp.array((jnp.ones(2), jnp.zeros(2)), dtype=jnp.int32)
+    assert out.dtype == np.int32
+    np.testing.assert_array_equal(out, [[1, 1], [0, 0]])
+
+
+@pytest.mark.parametrize("dtype", [jnp.int8, jnp.float16, jnp.uint8])
+def test_small_dtypes_are_kept_by_python_scalars_eager_and_jit(dtype):
+    x = jnp.zeros(2, dtype)
+    for f in (lambda x: x + 1, lambda x: x - 1):
+        for g in (f, jaxlite.jit(f)):
+            assert g(x).dtype == dtype
+    np.testing.assert_array_equal(jnp.zeros(2, jnp.uint8) - 1, [255, 255])
+    np.testing.assert_array_equal(jaxlite.jit(lambda x: x - 1)(jnp.zeros(2, jnp.uint8)), [255, 255])

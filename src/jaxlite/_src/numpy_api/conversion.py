@@ -37,8 +37,11 @@ def asarray(x, dtype=None, copy=None, order=None):
         dt = dtype or dtypes.python_scalar_dtype(x)
         _check_int_range(x, dt)
         return Array(np.asarray(x, dt), weak)
-    if isinstance(x, (list, tuple)) and _contains_tracer(x):
-        return _stack_nested(x, dtype)
+    if isinstance(x, (list, tuple)) and _contains_array(x):  # JAX promotion, not NumPy's
+        out = _stack_nested(x, dtype)
+        if out.weak_type:  # a list makes a strongly typed array, as in JAX
+            out = convert_element_type_p.bind(out, new_dtype=out.dtype, weak_type=False)
+        return out
     if hasattr(x, "__jax_array__"):
         return asarray(x.__jax_array__(), dtype)
     try:
@@ -67,8 +70,8 @@ def array(x, dtype=None, copy=True, order=None, ndmin=0):
     return out
 
 
-def _contains_tracer(x):
-    return any(isinstance(e, Tracer) or (isinstance(e, (list, tuple)) and _contains_tracer(e))
+def _contains_array(x):
+    return any(isinstance(e, (Tracer, Array)) or (isinstance(e, (list, tuple)) and _contains_array(e))
                for e in x)
 
 
