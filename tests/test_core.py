@@ -715,3 +715,24 @@ def test_small_dtypes_are_kept_by_python_scalars_eager_and_jit(dtype):
             assert g(x).dtype == dtype
     np.testing.assert_array_equal(jnp.zeros(2, jnp.uint8) - 1, [255, 255])
     np.testing.assert_array_equal(jaxlite.jit(lambda x: x - 1)(jnp.zeros(2, jnp.uint8)), [255, 255])
+
+
+def test_boolean_arithmetic_promotes_to_int_eager_and_jit():
+    b, c = jnp.array([True, False, True]), jnp.array([True, True, False])
+    cases = {
+        "square": (lambda: jnp.square(b), [1, 0, 1]),
+        "pow_int": (lambda: b ** 2, [1, 0, 1]),
+        "power": (lambda: jnp.power(b, c), [1, 0, 1]),
+        "left_shift": (lambda: jnp.left_shift(b, c), [2, 0, 1]),
+        "right_shift": (lambda: jnp.right_shift(b, c), [0, 0, 1]),
+        "remainder_nonzero": (lambda: jnp.remainder(b, jnp.array([True, True, True])), [0, 0, 0]),
+    }
+    for name, (f, expected) in cases.items():
+        for g in (f, jaxlite.jit(f)):
+            out = g()
+            assert dtype_and_weak(out) == (np.int32, False), name
+            np.testing.assert_array_equal(out, expected)
+    # add/multiply/maximum of booleans stay boolean, as in JAX
+    assert (b + c).dtype == np.bool_ and (b * c).dtype == np.bool_
+    np.testing.assert_array_equal(b + c, [True, True, True])
+    assert jnp.mean(b).dtype == np.float32 and jnp.sum(b).dtype == np.int32

@@ -102,6 +102,14 @@ def promote(*args):
     return [convert(a, dtype, weak) for a in args]
 
 
+def promote_numeric(*args):
+    """Promote, then turn booleans into the default int (for arithmetic like %, **, <<)."""
+    dtype, weak = dtypes.result_type_and_weak(*args)
+    if dtype == np.bool_:
+        dtype = dtypes.default_int_dtype()
+    return [convert(a, dtype, weak) for a in args]
+
+
 def promote_inexact(*args):
     """Promote, then move integer/bool results to a float dtype (for sin, mean...)."""
     dtype, weak = dtypes.result_type_and_weak(*args)

@@ -5,17 +5,19 @@ from .. import core, dtypes
 from ..core import Tracer
 from ..array import Array
 from ..prims import elementwise as ew
-from .conversion import asarray, promote, promote_inexact, convert, check_arraylike, _scalar_types
+from .conversion import (asarray, promote, promote_inexact, promote_numeric, convert,
+                         check_arraylike, _scalar_types)
 
 
-def _binary(name, primitive, inexact=False):
-    promoter = promote_inexact if inexact else promote
+def _binary(name, primitive, inexact=False, numeric=False):
+    """numeric: booleans are promoted to the default int (as for JAX's `<<`, `%`)."""
+    promoter = promote_inexact if inexact else promote_numeric if numeric else promote
 
     def fn(x, y, /):
         try:
             # Fast path: two arrays of one dtype need no promotion.
             if (type(x) is Array and type(y) is Array and x._value.dtype == y._value.dtype
-                    and not inexact):
+                    and not inexact and not (numeric and x._value.dtype == np.bool_)):
                 return primitive.bind(x, y)
             check_arraylike(name, x, y)
             return primitive.bind(*promoter(x, y))
@@ -66,7 +68,7 @@ greater_equal = _binary("greater_equal", ew.ge_p)
 bitwise_and = _binary("bitwise_and", ew.and_p)
 bitwise_or = _binary("bitwise_or", ew.or_p)
 bitwise_xor = _binary("bitwise_xor", ew.xor_p)
-left_shift = _binary("left_shift", ew.shift_left_p)
+left_shift = _binary("left_shift", ew.shift_left_p, numeric=True)
 
 negative = _unary("negative", ew.neg_p)
 sign = _unary("sign", ew.sign_p)
@@ -153,7 +155,8 @@ fix = trunc
 
 def square(x, /):
     check_arraylike("square", x)
-    return ew.integer_pow_p.bind(asarray(x), y=2)
+    (x,) = promote_numeric(x)
+    return ew.integer_pow_p.bind(x, y=2)
 
 
 def reciprocal(x, /):
@@ -181,11 +184,11 @@ def power(x, y, /):
     """`x ** y`; a Python int exponent uses lax.integer_pow (exact, as JAX does)."""
     check_arraylike("power", x, y)
     if _is_concrete_int(y):
-        x = asarray(x)
+        (x,) = promote_numeric(x)
         if dtypes.is_integer(x.dtype) and y < 0:
             raise ValueError("Integers to negative integer powers are not allowed.")
         return ew.integer_pow_p.bind(x, y=y)
-    x, y = promote(x, y)
+    x, y = promote_numeric(x, y)
     return ew.pow_p.bind(x, y)
 
 
@@ -195,7 +198,7 @@ def float_power(x, y, /):
 
 
 def floor_divide(x, y, /):
-    x, y = promote(x, y)
+    x, y = promote_numeric(x, y)
     if dtypes.is_integer(x.dtype):
         q = ew.div_p.bind(x, y)  # rounds toward zero; step down where signs differ and inexact
         r = ew.rem_p.bind(x, y)
@@ -210,7 +213,7 @@ def floor_divide(x, y, /):
 
 def remainder(x, y, /):
     """Remainder with the sign of the divisor (Python's %), as NumPy and JAX."""
-    x, y = promote(x, y)
+    x, y = promote_numeric(x, y)
     r = ew.rem_p.bind(x, y)
     zero = convert(0, x.dtype)
     fix_needed = ew.and_p.bind(ew.ne_p.bind(r, zero),
@@ -222,7 +225,7 @@ mod = remainder
 
 
 def fmod(x, y, /):
-    x, y = promote(x, y)
+    x, y = promote_numeric(x, y)
     return ew.rem_p.bind(x, y)
 
 
@@ -261,7 +264,7 @@ invert = bitwise_not
 
 
 def right_shift(x, y, /):
-    x, y = promote(x, y)
+    x, y = promote_numeric(x, y)
     prim = ew.shift_right_logical_p if x.dtype.kind == "u" else ew.shift_right_arithmetic_p
     return prim.bind(x, y)
 
