@@ -152,11 +152,14 @@ def add_cotangents(a, b):
     return add_any(a, b)
 
 
-def backward_pass(jaxpr, cotangents_out):
+def backward_pass(jaxpr, cotangents_out, known_inputs=None):
     """Transpose a linear Jaxpr: cotangents of outputs -> cotangents of inputs.
 
+    `known_inputs` maps non-linear input variables (residuals) to their values.
     Runs under the current trace, so the transposition is itself differentiable."""
     consts = dict(zip(jaxpr.constvars, jaxpr.consts))
+    if known_inputs:
+        consts.update(known_inputs)
     cts = {}
 
     def accumulate(var, ct):
@@ -195,6 +198,30 @@ def backward_pass(jaxpr, cotangents_out):
         for v, ct in zip(eqn.inputs, cts_in):
             accumulate(v, ct)
     return [cts.get(v) for v in jaxpr.invars]
+
+
+def transpose_jaxpr(jaxpr, linear):
+    """The transpose of a Jaxpr linear in the inputs flagged in `linear`, as a Jaxpr:
+    (non-linear inputs..., output cotangents...) -> cotangents of the linear inputs."""
+    from .staging import trace_to_jaxpr, close_over_tracer_consts
+    key = ("transpose", tuple(linear))
+    hit = jaxpr.cache.get(key)
+    if hit is not None:
+        return hit
+    nonlinear_vars = [v for v, l in zip(jaxpr.invars, linear) if not l]
+    linear_vars = [v for v, l in zip(jaxpr.invars, linear) if l]
+
+    def transposed(*args):
+        known = dict(zip(nonlinear_vars, args[:len(nonlinear_vars)]))
+        cts = backward_pass(jaxpr, list(args[len(nonlinear_vars):]), known)
+        by_var = dict(zip(jaxpr.invars, cts))
+        return [zeros_like_aval(v.aval) if by_var[v] is None else by_var[v] for v in linear_vars]
+
+    result = trace_to_jaxpr(transposed, [v.aval for v in nonlinear_vars] + jaxpr.out_avals)
+    result, lifted = close_over_tracer_consts(result)
+    assert not lifted
+    jaxpr.cache[key] = result
+    return result
 
 
 def vjp_flat(fun, primals):

@@ -94,6 +94,10 @@ class StagingTrace(Trace):
                 return core.bind_under(self.parent, primitive, args, params)
             if primitive.partial_eval is not None:
                 return primitive.partial_eval(self, args, params)
+        return self.stage(primitive, args, params)
+
+    def stage(self, primitive, args, params):
+        """Record `primitive` applied to `args` as an equation; return its output tracers."""
         in_vars = [self.var_of(a) for a in args]
         out_avals = primitive.abstract_eval(*[v.aval for v in in_vars], **params)
         # Source lines are for readers of jit's code; linearized tangent maps skip the cost.
@@ -141,3 +145,52 @@ def close_over_tracer_consts(jaxpr):
             a is b for a, b in zip(keep_vals, jaxpr.consts)):
         return jaxpr, []
     return Jaxpr(keep_vars, keep_vals, lift_vars + jaxpr.invars, jaxpr.eqns, jaxpr.outvars), lift_vals
+
+
+def partial_eval_jaxpr(jaxpr, unknowns, instantiate=False):
+    """Split `jaxpr` by which inputs are unknown.
+
+    Returns (known_jaxpr, unknown_jaxpr, out_unknowns, num_residuals):
+      known_jaxpr:   known inputs -> known outputs + residuals
+      unknown_jaxpr: residuals + unknown inputs -> unknown outputs
+    `instantiate` (a bool or one bool per output) forces outputs to be unknown.
+    The split is found by evaluating the Jaxpr under a partial StagingTrace (the
+    unknown part) whose parent StagingTrace records the known part.
+    """
+    from .jaxpr import eval_jaxpr
+    n_out = len(jaxpr.outvars)
+    force = [instantiate] * n_out if isinstance(instantiate, bool) else list(instantiate)
+    key = ("partial_eval", tuple(unknowns), tuple(force))
+    hit = jaxpr.cache.get(key)
+    if hit is not None:
+        return hit
+    known_trace = StagingTrace(_context.trace, partial=False, name="known part")
+    unknown_trace = StagingTrace(known_trace, partial=True, name="unknown part")
+    args = [unknown_trace.new_arg(v.aval) if u else known_trace.new_arg(v.aval)
+            for v, u in zip(jaxpr.invars, unknowns)]
+    try:
+        with core.set_current_trace(unknown_trace):
+            outs = eval_jaxpr(jaxpr, jaxpr.consts, *args)
+    finally:
+        known_trace.alive = unknown_trace.alive = False
+    out_unknowns = [(type(o) is StagingTracer and o._trace is unknown_trace) or f
+                    for o, f in zip(outs, force)]
+    unknown_jaxpr = unknown_trace.to_jaxpr([o for o, u in zip(outs, out_unknowns) if u])
+    # Constants of the unknown part that the known part computes are the residuals.
+    residual_vars, residuals, const_vars, consts = [], [], [], []
+    for var, value in zip(unknown_jaxpr.constvars, unknown_jaxpr.consts):
+        if type(value) is StagingTracer and value._trace is known_trace:
+            residual_vars.append(var)
+            residuals.append(value)
+        else:
+            const_vars.append(var)
+            consts.append(value._value if type(value) is core.Array else value)
+    unknown_jaxpr = Jaxpr(const_vars, consts, residual_vars + unknown_jaxpr.invars,
+                          unknown_jaxpr.eqns, unknown_jaxpr.outvars)
+    known_jaxpr = known_trace.to_jaxpr([o for o, u in zip(outs, out_unknowns) if not u]
+                                       + residuals)
+    known_jaxpr, lifted = close_over_tracer_consts(known_jaxpr)
+    assert not lifted
+    result = (known_jaxpr, unknown_jaxpr, out_unknowns, len(residuals))
+    jaxpr.cache[key] = result
+    return result

@@ -88,10 +88,38 @@ def _jit_batch(values, dims, jaxpr, name):
 
 
 def _jit_partial_eval(trace, args, params):
-    # Inline: known equations are computed now, unknown ones staged into the linear jaxpr.
-    jaxpr = params["jaxpr"]
-    with core.set_current_trace(trace):
-        return eval_jaxpr(jaxpr, jaxpr.consts, *args)
+    """Split the call: the known part runs (compiled) now under the parent trace and
+    returns residuals; the unknown (linear) part is staged as another jit call."""
+    from ..staging import StagingTracer, partial_eval_jaxpr
+    jaxpr, name = params["jaxpr"], params["name"]
+    unknowns = [type(a) is StagingTracer and a._trace is trace for a in args]
+    known_jaxpr, unknown_jaxpr, out_unknowns, n_res = partial_eval_jaxpr(jaxpr, unknowns)
+    known_args = [a for a, u in zip(args, unknowns) if not u]
+    known_outs = core.bind_under(trace.parent, jit_p, known_args,
+                                 dict(jaxpr=known_jaxpr, name=name))
+    residuals = known_outs[len(known_outs) - n_res:]
+    unknown_args = [a for a, u in zip(args, unknowns) if u]
+    unknown_outs = trace.stage(jit_p, residuals + unknown_args,
+                               dict(jaxpr=unknown_jaxpr, name=f"linear({name})"))
+    known_iter, unknown_iter = iter(known_outs), iter(unknown_outs)
+    return [next(unknown_iter) if u else next(known_iter) for u in out_unknowns]
+
+
+def _jit_transpose(cts, *args, jaxpr, name):
+    from ..ad import is_linear, transpose_jaxpr
+    linear = [is_linear(a) for a in args]
+    transposed = transpose_jaxpr(jaxpr, linear)
+    nonlinear = [a for a, l in zip(args, linear) if not l]
+    cts = [instantiate_ct(c, v.aval) for c, v in zip(cts, jaxpr.outvars)]
+    outs = iter(jit_p.bind(*nonlinear, *cts, jaxpr=transposed, name=f"transpose({name})"))
+    return [next(outs) if l else None for l in linear]
+
+
+def instantiate_ct(ct, aval):
+    import numpy as np
+    if ct is None or type(ct) is Zero:
+        return np.zeros(aval.shape, aval.dtype)
+    return ct
 
 
 jit_p.impl = _jit_impl
@@ -99,3 +127,4 @@ jit_p.abstract_eval = _jit_abstract
 jit_p.jvp = _jit_jvp
 jit_p.batch = _jit_batch
 jit_p.partial_eval = _jit_partial_eval
+jit_p.transpose = _jit_transpose
