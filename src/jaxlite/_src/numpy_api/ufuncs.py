@@ -202,10 +202,10 @@ def floor_divide(x, y, /):
     if dtypes.is_integer(x.dtype):
         q = ew.div_p.bind(x, y)  # rounds toward zero; step down where signs differ and inexact
         r = ew.rem_p.bind(x, y)
-        zero = convert(0, x.dtype)
+        zero = convert(0, x.dtype, True)
         adjust = ew.and_p.bind(ew.ne_p.bind(r, zero),
                                ew.ne_p.bind(ew.lt_p.bind(r, zero), ew.lt_p.bind(y, zero)))
-        return ew.select_n_p.bind(adjust, q, ew.sub_p.bind(q, convert(1, x.dtype)))
+        return ew.select_n_p.bind(adjust, q, ew.sub_p.bind(q, convert(1, x.dtype, True)))
     if x.dtype == np.bool_:
         return x
     return ew.floor_p.bind(ew.div_p.bind(x, y))
@@ -215,7 +215,7 @@ def remainder(x, y, /):
     """Remainder with the sign of the divisor (Python's %), as NumPy and JAX."""
     x, y = promote_numeric(x, y)
     r = ew.rem_p.bind(x, y)
-    zero = convert(0, x.dtype)
+    zero = convert(0, x.dtype, True)
     fix_needed = ew.and_p.bind(ew.ne_p.bind(r, zero),
                                ew.ne_p.bind(ew.lt_p.bind(r, zero), ew.lt_p.bind(y, zero)))
     return ew.select_n_p.bind(fix_needed, r, ew.add_p.bind(r, y))
@@ -253,7 +253,7 @@ def _as_bool(x):
     x = asarray(x)
     if x.dtype == np.bool_:
         return x
-    return ew.ne_p.bind(x, convert(0, x.dtype))
+    return ew.ne_p.bind(x, convert(0, x.dtype, True))
 
 
 def bitwise_not(x, /):
@@ -272,32 +272,32 @@ def right_shift(x, y, /):
 def isnan(x, /):
     x = asarray(x)
     if not dtypes.is_inexact(x.dtype):
-        return full_bool(x, False)
+        return _full_bool(x, False)
     return ew.ne_p.bind(x, x)
 
 
 def isinf(x, /):
     x = asarray(x)
     if not dtypes.is_inexact(x.dtype):
-        return full_bool(x, False)
-    return ew.eq_p.bind(ew.abs_p.bind(x), convert(np.inf, x.dtype))
+        return _full_bool(x, False)
+    return ew.eq_p.bind(ew.abs_p.bind(x), convert(np.inf, x.dtype, True))
 
 
 def isposinf(x, /):
     x = asarray(x)
     if not dtypes.is_inexact(x.dtype):  # integers and bools are never infinite
-        return full_bool(x, False)
-    return ew.eq_p.bind(x, convert(np.inf, x.dtype))
+        return _full_bool(x, False)
+    return ew.eq_p.bind(x, convert(np.inf, x.dtype, True))
 
 
 def isneginf(x, /):
     x = asarray(x)
     if not dtypes.is_inexact(x.dtype):
-        return full_bool(x, False)
-    return ew.eq_p.bind(x, convert(-np.inf, x.dtype))
+        return _full_bool(x, False)
+    return ew.eq_p.bind(x, convert(-np.inf, x.dtype, True))
 
 
-def full_bool(x, value):
+def _full_bool(x, value):
     from ..prims.shape import broadcast_in_dim_p
     return broadcast_in_dim_p.bind(np.array(value), shape=tuple(x.shape), broadcast_dimensions=())
 
@@ -305,17 +305,17 @@ def full_bool(x, value):
 def signbit(x, /):
     x = asarray(x)
     if dtypes.is_integer(x.dtype):
-        return ew.lt_p.bind(x, convert(0, x.dtype))
-    return ew.lt_p.bind(copysign(convert(1, x.dtype), x), convert(0, x.dtype))
+        return ew.lt_p.bind(x, convert(0, x.dtype, True))
+    return ew.lt_p.bind(copysign(convert(1, x.dtype, True), x), convert(0, x.dtype, True))
 
 
 def copysign(x, y, /):
     """|x| with the sign of y (including the sign of -0.0)."""
     x, y = promote_inexact(x, y)
-    zero = convert(0, y.dtype)
+    zero = convert(0, y.dtype, True)
     # 1/y separates -0.0 from +0.0.
     y_negative = ew.or_p.bind(ew.lt_p.bind(y, zero),
-                              ew.lt_p.bind(ew.div_p.bind(convert(1, y.dtype), y), zero))
+                              ew.lt_p.bind(ew.div_p.bind(convert(1, y.dtype, True), y), zero))
     magnitude = ew.abs_p.bind(x)
     return ew.select_n_p.bind(y_negative, magnitude, ew.neg_p.bind(magnitude))
 
@@ -413,11 +413,11 @@ def real(x, /):
 def imag(x, /):
     x = asarray(x)
     if x.dtype.kind != "c":
-        return full_like_zero(x)
+        return _zeros_like_input(x)
     raise NotImplementedError("complex numbers are not supported yet")
 
 
-def full_like_zero(x):
+def _zeros_like_input(x):
     return multiply(x, 0)
 
 
@@ -429,3 +429,9 @@ def conjugate(x, /):
 
 
 conj = conjugate
+
+
+# The public names: functions defined here (helpers start with an underscore).
+__all__ = [name for name, value in list(globals().items())
+           if not name.startswith("_") and callable(value)
+           and getattr(value, "__module__", None) == __name__]
