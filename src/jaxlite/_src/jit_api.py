@@ -55,7 +55,8 @@ def _leaf_value(x):
 
 
 class _Entry:
-    __slots__ = ("jaxpr", "in_tree", "out_tree", "compiled", "out_weak", "tracer_consts")
+    __slots__ = ("jaxpr", "in_tree", "out_tree", "compiled", "fn", "out_weak", "tracer_consts",
+                 "single_output")
 
 
 class Lowered:
@@ -198,6 +199,7 @@ class JitWrapped:
         entry.out_tree = out_tree
         entry.compiled = None
         entry.out_weak = [a.weak_type for a in jaxpr.out_avals]
+        entry.single_output = out_tree.num_leaves == 1 and out_tree.num_nodes == 1
         entry.tracer_consts = tracer_consts
         if flags.jax_log_compiles:
             import logging
@@ -224,8 +226,10 @@ class JitWrapped:
         entry = self._fast_cache.get((treedef, tuple(signature), flags.jax_enable_x64))
         if entry is None:
             return self._call(args, kwargs)
-        out = [Array(v, w) for v, w in zip(entry.compiled.fn(*values), entry.out_weak)]
-        return tree_unflatten(entry.out_tree, out)
+        outs = entry.fn(*values)
+        if entry.single_output:
+            return Array(outs[0], entry.out_weak[0])
+        return tree_unflatten(entry.out_tree, [Array(v, w) for v, w in zip(outs, entry.out_weak)])
 
     def _call(self, args, kwargs):
         if flags.jax_disable_jit:
@@ -235,6 +239,7 @@ class JitWrapped:
             compiled = entry.compiled
             if compiled is None:
                 compiled = entry.compiled = compile_jaxpr(entry.jaxpr)
+                entry.fn = compiled.fn
             if not kwargs and not self._static_argnums:
                 _, treedef = tree_flatten(args)
                 key = (treedef, tuple(_leaf_signature(x) for x in leaves), flags.jax_enable_x64)

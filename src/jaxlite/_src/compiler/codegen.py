@@ -17,6 +17,25 @@ from ..jaxpr import Literal
 _lock = threading.Lock()
 
 
+def _quiet_floating_point():
+    """(set, reset, ignore-state) for silencing NumPy's floating-point warnings.
+
+    JAX is silent on overflow/invalid; NumPy warns. `np.errstate` costs ~1.3 us per
+    call, a large share of a small jitted function, so the generated code sets
+    NumPy's error-state context variable directly (~0.2 us) when this NumPy has it."""
+    try:
+        from numpy._core import _ufunc_config
+        var = _ufunc_config._extobj_contextvar
+        with np.errstate(all="ignore"):
+            ignore = var.get()
+        return var.set, var.reset, ignore
+    except (ImportError, AttributeError):
+        return None
+
+
+_QUIET = _quiet_floating_point()
+
+
 class Compiled:
     """An executable for one Jaxpr: call it with NumPy values, get a list back."""
 
@@ -48,6 +67,8 @@ def generated_source(jaxpr):
 def _compile(jaxpr):
     optimized = optimize(jaxpr)
     namespace = {"np": np, "_errstate": np.errstate}
+    if _QUIET is not None:
+        namespace["_quiet"], namespace["_unquiet"], namespace["_IGNORE"] = _QUIET
     names = {}
     counter = [0]
 
@@ -95,9 +116,14 @@ def _compile(jaxpr):
         comment = f"  # {eqn.source}" if eqn.source else ""
         body.append(f"        {target} = {expr}{comment}")
     results = ", ".join(ref(v) for v in optimized.outvars)
-    lines = [f"def jitted({', '.join(args)}):", "    with _errstate(all='ignore'):"]
-    lines += body
-    lines.append(f"        return [{results}]")
+    if _QUIET is not None:
+        lines = [f"def jitted({', '.join(args)}):", "    _token = _quiet(_IGNORE)", "    try:"]
+        lines += body
+        lines += [f"        return [{results}]", "    finally:", "        _unquiet(_token)"]
+    else:
+        lines = [f"def jitted({', '.join(args)}):", "    with _errstate(all='ignore'):"]
+        lines += body
+        lines.append(f"        return [{results}]")
     source = "\n".join(lines) + "\n"
     exec(compile(source, "<jaxlite-jit>", "exec"), namespace)
     return Compiled(namespace["jitted"], source, optimized)

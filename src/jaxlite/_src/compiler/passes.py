@@ -145,6 +145,17 @@ def _scalar_literal(v):
     return type(v) is Literal and v.aval.shape == ()
 
 
+def _safe_to_fold(c, c0):
+    """Reassociating c * (c0 * x) as (c * c0) * x is exact for moderate constants whose
+    product is exactly representable (the scalings autodiff leaves: 2, -1, 0.5, ...);
+    with huge or tiny constants the intermediate could overflow/underflow differently."""
+    import numpy as np
+    a, b = float(c), float(c0)
+    if not all(2.0 ** -20 <= abs(v) <= 2.0 ** 20 for v in (a, b)):
+        return False
+    return float(np.asarray(a * b, c.dtype)) == a * b
+
+
 def simplify(jaxpr):
     """Algebraic clean-up of what autodiff leaves behind: x**1, x*1, x+0, chains of
     scalar-constant scalings (c1 * (c2 * x) -> (c1*c2) * x, -(c * x) -> (-c) * x)."""
@@ -182,8 +193,8 @@ def simplify(jaxpr):
             k = 0 if _scalar_literal(ins[0]) else 1 if _scalar_literal(ins[1]) else None
             if k is not None:
                 c, x = np.asarray(ins[k].value), ins[1 - k]
-                if x in scaled:  # c * (c0 * base) -> (c * c0) * base
-                    c0, x = scaled[x]
+                if x in scaled and _safe_to_fold(c, scaled[x][0]):
+                    c0, x = scaled[x]  # c * (c0 * base) -> (c * c0) * base
                     c = (c * c0).astype(c.dtype)
                 ins = [literal(c, ins[k].aval), x]
                 scaled[out] = (c, x)
