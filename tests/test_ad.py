@@ -13,14 +13,6 @@ from jaxlite import lax
 from jaxlite import grad, value_and_grad, jvp, vjp, linearize, jacfwd, jacrev, hessian, jit, vmap
 
 
-@pytest.fixture
-def x64():
-    previous = jaxlite.config.jax_enable_x64
-    jaxlite.config.update("jax_enable_x64", True)
-    try:
-        yield
-    finally:
-        jaxlite.config.update("jax_enable_x64", previous)
 
 
 def assert_tree_allclose(a, b, rtol=1e-6, atol=1e-6):

@@ -21,14 +21,6 @@ SETTINGS = settings(max_examples=100, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@pytest.fixture
-def x64():
-    previous = jaxlite.config.jax_enable_x64
-    jaxlite.config.update("jax_enable_x64", True)
-    try:
-        yield
-    finally:
-        jaxlite.config.update("jax_enable_x64", previous)
 
 
 # Every op maps (m, n) arrays to (m, n) arrays, is smooth everywhere, and keeps

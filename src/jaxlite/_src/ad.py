@@ -84,12 +84,8 @@ class JVPTrace(Trace):
             return core.bind_under(self.parent, primitive, primals, params)
         if primitive.jvp is None:
             raise NotImplementedError(f"Differentiation rule for '{primitive}' not implemented")
-        ctx = _context
-        previous, ctx.trace = ctx.trace, self.parent
-        try:
-            primal_out, tangent_out = primitive.jvp(primals, tangents, **params)
-        finally:
-            ctx.trace = previous
+        primal_out, tangent_out = core.call_under(self.parent, primitive.jvp, primals, tangents,
+                                                  **params)
         if primitive.multiple_results:
             return [p if type(t) is Zero else JVPTracer(self, p, t)
                     for p, t in zip(primal_out, tangent_out)]

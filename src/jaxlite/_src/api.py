@@ -105,6 +105,22 @@ def _flat_fun_with_aux(fun, rebuild, in_tree, kwargs, has_aux, store):
     return flat_fun
 
 
+def _differentiable_call(transform, fun, args, kwargs, argnums, has_aux, holomorphic,
+                         allow_int):
+    """What grad, jacfwd and jacrev share: pick args[argnums], flatten and check them,
+    and build the flat function ad.py differentiates.
+
+    Returns (leaves, in_tree, multiple_argnums, flat_fun, store)."""
+    nums, multiple = _normalize_argnums(argnums, len(args), transform, fun)
+    diff, rebuild = _split_args(args, nums)
+    leaves, in_tree = tree_flatten(diff)
+    leaves = [_as_array_leaf(x, transform) for x in leaves]
+    _check_inexact_inputs(leaves, transform, holomorphic, allow_int)
+    store = {}
+    flat = _flat_fun_with_aux(fun, rebuild, in_tree, kwargs, has_aux, store)
+    return leaves, in_tree, multiple, flat, store
+
+
 def _unpack_aux(store, outs):
     n = store["n_out"]
     aux = tree_unflatten(store["aux_tree"], outs[n:]) if "aux_tree" in store else None
@@ -174,13 +190,8 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
 
     @functools.wraps(fun)
     def value_and_grad_f(*args, **kwargs):
-        nums, multiple = _normalize_argnums(argnums, len(args), "grad", fun)
-        diff, rebuild = _split_args(args, nums)
-        leaves, in_tree = tree_flatten(diff)
-        leaves = [_as_array_leaf(x, "grad") for x in leaves]
-        _check_inexact_inputs(leaves, "grad", holomorphic, allow_int)
-        store = {}
-        flat = _flat_fun_with_aux(fun, rebuild, in_tree, kwargs, has_aux, store)
+        leaves, in_tree, multiple, flat, store = _differentiable_call(
+            "grad", fun, args, kwargs, argnums, has_aux, holomorphic, allow_int)
         outs, pullback, _ = ad.vjp_flat(flat, leaves)
         if store["n_out"] != 1 or store["out_tree"] != tree_structure(0):
             raise TypeError(f"Gradient only defined for scalar-output functions. {name} returned "
@@ -314,13 +325,8 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
     from .numpy_api.shapes import reshape, moveaxis
 
     def jacfun(*args, **kwargs):
-        nums, multiple = _normalize_argnums(argnums, len(args), "jacfwd", fun)
-        diff, rebuild = _split_args(args, nums)
-        leaves, in_tree = tree_flatten(diff)
-        leaves = [_as_array_leaf(x, "jacfwd") for x in leaves]
-        _check_inexact_inputs(leaves, "jacfwd", holomorphic)
-        store = {}
-        flat = _flat_fun_with_aux(fun, rebuild, in_tree, kwargs, has_aux, store)
+        leaves, in_tree, multiple, flat, store = _differentiable_call(
+            "jacfwd", fun, args, kwargs, argnums, has_aux, holomorphic, False)
         basis, sizes = _std_basis(leaves)
 
         def pushforward(*tangents):
@@ -364,13 +370,8 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     from .numpy_api.shapes import reshape
 
     def jacfun(*args, **kwargs):
-        nums, multiple = _normalize_argnums(argnums, len(args), "jacrev", fun)
-        diff, rebuild = _split_args(args, nums)
-        leaves, in_tree = tree_flatten(diff)
-        leaves = [_as_array_leaf(x, "jacrev") for x in leaves]
-        _check_inexact_inputs(leaves, "jacrev", holomorphic, allow_int)
-        store = {}
-        flat = _flat_fun_with_aux(fun, rebuild, in_tree, kwargs, has_aux, store)
+        leaves, in_tree, multiple, flat, store = _differentiable_call(
+            "jacrev", fun, args, kwargs, argnums, has_aux, holomorphic, allow_int)
         outs, pullback, _ = ad.vjp_flat(flat, leaves)
         n = store["n_out"]
         out_leaves = [_wrap_np(o) if not isinstance(o, (Array, Tracer)) else o for o in outs[:n]]

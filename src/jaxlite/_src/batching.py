@@ -54,12 +54,7 @@ class BatchTrace(Trace):
             return core.bind_under(self.parent, primitive, values, params)
         if primitive.batch is None:
             raise NotImplementedError(f"Batching rule for '{primitive}' not implemented")
-        ctx = _context
-        previous, ctx.trace = ctx.trace, self.parent
-        try:
-            out, out_dim = primitive.batch(values, dims, **params)
-        finally:
-            ctx.trace = previous
+        out, out_dim = core.call_under(self.parent, primitive.batch, values, dims, **params)
         if primitive.multiple_results:
             return [o if d is None else BatchTracer(self, o, d) for o, d in zip(out, out_dim)]
         return out if out_dim is None else BatchTracer(self, out, out_dim)

@@ -280,6 +280,17 @@ def bind_under(trace, primitive, args, params):
         ctx.trace = previous
 
 
+def call_under(trace, fn, *args, **kwargs):
+    """Call a rule with `trace` (a transformation's parent) as the current trace."""
+    ctx = _context
+    previous = ctx.trace
+    ctx.trace = trace
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        ctx.trace = previous
+
+
 def get_aval(x):
     """The abstract value of any array-like value."""
     aval = getattr(x, "aval", None)

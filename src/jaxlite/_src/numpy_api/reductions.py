@@ -53,33 +53,31 @@ def _masked(x, where, identity):
     return select(where, x, identity)
 
 
-def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None,
-        promote_integers=True):
-    check_arraylike("sum", a)
+def _accumulate(name, primitive, combine, identity, a, axis, dtype, keepdims, initial, where):
+    """sum and prod: accumulate in the default int for small ints/bools, as JAX does."""
+    check_arraylike(name, a)
     x = asarray(a)
     target = dtypes.canonicalize_dtype(dtype) if dtype is not None else _sum_dtype(x.dtype)
     if x.dtype != target:
         x = convert(x, target)
-    x = _masked(x, where, 0)
+    x = _masked(x, where, identity)
     axes = canonical_axes(axis, x.ndim)
-    result = red.reduce_sum_p.bind(x, axes=axes) if axes else x
+    result = primitive.bind(x, axes=axes) if axes else x
     if initial is not None:
-        result = ew.add_p.bind(result, convert(initial, result.dtype))
+        result = combine.bind(result, convert(initial, result.dtype))
     return _keepdims(x, result, axes, keepdims)
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None,
+        promote_integers=True):
+    return _accumulate("sum", red.reduce_sum_p, ew.add_p, 0, a, axis, dtype, keepdims,
+                       initial, where)
 
 
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None,
          promote_integers=True):
-    x = asarray(a)
-    target = dtypes.canonicalize_dtype(dtype) if dtype is not None else _sum_dtype(x.dtype)
-    if x.dtype != target:
-        x = convert(x, target)
-    x = _masked(x, where, 1)
-    axes = canonical_axes(axis, x.ndim)
-    result = red.reduce_prod_p.bind(x, axes=axes) if axes else x
-    if initial is not None:
-        result = ew.mul_p.bind(result, convert(initial, result.dtype))
-    return _keepdims(x, result, axes, keepdims)
+    return _accumulate("prod", red.reduce_prod_p, ew.mul_p, 1, a, axis, dtype, keepdims,
+                       initial, where)
 
 
 def _extremum(primitive, name, identity_sign):
