@@ -199,7 +199,7 @@ def backward_pass(jaxpr, cotangents_out, known_inputs=None):
 def transpose_jaxpr(jaxpr, linear):
     """The transpose of a Jaxpr linear in the inputs flagged in `linear`, as a Jaxpr:
     (non-linear inputs..., output cotangents...) -> cotangents of the linear inputs."""
-    from .staging import trace_to_jaxpr, close_over_tracer_consts
+    from .staging import trace_closed_jaxpr
     key = ("transpose", tuple(linear))
     hit = jaxpr.cache.get(key)
     if hit is not None:
@@ -213,9 +213,32 @@ def transpose_jaxpr(jaxpr, linear):
         by_var = dict(zip(jaxpr.invars, cts))
         return [zeros_like_aval(v.aval) if by_var[v] is None else by_var[v] for v in linear_vars]
 
-    result = trace_to_jaxpr(transposed, [v.aval for v in nonlinear_vars] + jaxpr.out_avals)
-    result, lifted = close_over_tracer_consts(result)
-    assert not lifted
+    result = trace_closed_jaxpr(transposed, [v.aval for v in nonlinear_vars] + jaxpr.out_avals)
+    jaxpr.cache[key] = result
+    return result
+
+
+def jvp_jaxpr(jaxpr, nonzero):
+    """The JVP of a Jaxpr as a Jaxpr: (primals..., nonzero tangents...) ->
+    (primal outputs..., tangent outputs... (all instantiated))."""
+    from .staging import trace_closed_jaxpr
+    from .jaxpr import eval_jaxpr
+    nonzero = tuple(nonzero)
+    key = ("jvp", nonzero)
+    hit = jaxpr.cache.get(key)
+    if hit is not None:
+        return hit
+    n = len(jaxpr.invars)
+
+    def jvp_fun(*args):
+        primals, tangent_args = args[:n], iter(args[n:])
+        tangents = [next(tangent_args) if nz else Zero(p) for p, nz in zip(primals, nonzero)]
+        outs, touts = jvp_flat(lambda *xs: eval_jaxpr(jaxpr, jaxpr.consts, *xs), primals,
+                               tangents)
+        return list(outs) + [instantiate(t) for t in touts]
+
+    tangent_avals = [v.aval for v, nz in zip(jaxpr.invars, nonzero) if nz]
+    result = trace_closed_jaxpr(jvp_fun, jaxpr.in_avals + tangent_avals)
     jaxpr.cache[key] = result
     return result
 

@@ -82,3 +82,30 @@ def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None
             val, src = out, None
         results.append(move_batch_dim(val, src, dst, axis_size))
     return results
+
+
+def batch_jaxpr(jaxpr, dims, size, out_dims=None):
+    """The batched Jaxpr: inputs carry a batch axis at `dims` (None: unbatched),
+    outputs at `out_dims` (default: axis 0 for every output)."""
+    from .staging import trace_closed_jaxpr
+    from .jaxpr import eval_jaxpr
+    dims = tuple(dims)
+    out_dims = tuple(out_dims) if out_dims is not None else (0,) * len(jaxpr.outvars)
+    key = ("batch", dims, size, out_dims)
+    hit = jaxpr.cache.get(key)
+    if hit is not None:
+        return hit
+    in_avals = []
+    for v, d in zip(jaxpr.invars, dims):
+        aval = v.aval
+        if d is not None:
+            aval = aval.update(shape=aval.shape[:d] + (size,) + aval.shape[d:])
+        in_avals.append(aval)
+
+    def batched(*args):
+        return vmap_flat(lambda *xs: eval_jaxpr(jaxpr, jaxpr.consts, *xs), args, dims, size,
+                         out_dims)
+
+    result = trace_closed_jaxpr(batched, in_avals)
+    jaxpr.cache[key] = result
+    return result

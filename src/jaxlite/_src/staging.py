@@ -128,6 +128,14 @@ def trace_to_jaxpr(fun, in_avals, name=None):
     return jaxpr
 
 
+def trace_closed_jaxpr(fun, in_avals, name=None):
+    """Trace `fun` to a Jaxpr that closes over no tracers (for a primitive's params)."""
+    jaxpr, lifted = close_over_tracer_consts(trace_to_jaxpr(fun, in_avals, name))
+    if lifted:
+        raise AssertionError("a derived Jaxpr unexpectedly closed over tracers")
+    return jaxpr
+
+
 def close_over_tracer_consts(jaxpr):
     """Split a Jaxpr's constants: concrete ones stay; tracers become leading inputs.
 
@@ -190,7 +198,8 @@ def partial_eval_jaxpr(jaxpr, unknowns, instantiate=False):
     known_jaxpr = known_trace.to_jaxpr([o for o, u in zip(outs, out_unknowns) if not u]
                                        + residuals)
     known_jaxpr, lifted = close_over_tracer_consts(known_jaxpr)
-    assert not lifted
+    if lifted:
+        raise AssertionError("the known part of a Jaxpr unexpectedly closed over tracers")
     result = (known_jaxpr, unknown_jaxpr, out_unknowns, len(residuals))
     jaxpr.cache[key] = result
     return result

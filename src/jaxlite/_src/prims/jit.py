@@ -2,14 +2,14 @@
 
 Because jit is a primitive, transformations compose with it by transforming
 the inner Jaxpr: jvp and vmap bind jit again with a transformed Jaxpr (so the
-result stays compiled); partial evaluation (linearize / grad) inlines it.
+result stays compiled); partial evaluation (linearize / grad) splits it into a known call, run now, and
+a linear call that is staged and later transposed.
 """
 from .. import core
 from ..core import Primitive, Array, _context
 from ..jaxpr import Jaxpr, eval_jaxpr
-from ..staging import trace_to_jaxpr, close_over_tracer_consts
-from ..ad import Zero, jvp_flat, instantiate
-from ..batching import vmap_flat
+from ..ad import Zero, jvp_jaxpr
+from ..batching import batch_jaxpr
 from ..compiler import compile_jaxpr
 
 jit_p = Primitive("jit", multiple_results=True)
@@ -28,62 +28,18 @@ def _jit_abstract(*avals, jaxpr, name):
     return jaxpr.out_avals
 
 
-def _jvp_jaxpr(jaxpr, nonzero):
-    key = ("jvp", nonzero)
-    hit = jaxpr.cache.get(key)
-    if hit is not None:
-        return hit
-    n = len(jaxpr.invars)
-    tangent_avals = [v.aval for v, nz in zip(jaxpr.invars, nonzero) if nz]
-
-    def jvp_fun(*args):
-        primals, tangent_args = args[:n], list(args[n:])
-        tangents = [tangent_args.pop(0) if nz else Zero(p) for p, nz in zip(primals, nonzero)]
-        outs, touts = jvp_flat(lambda *xs: eval_jaxpr(jaxpr, jaxpr.consts, *xs), primals, tangents)
-        return list(outs) + [instantiate(t) for t in touts]
-
-    result = trace_to_jaxpr(jvp_fun, jaxpr.in_avals + tangent_avals)
-    result, lifted = close_over_tracer_consts(result)
-    assert not lifted
-    jaxpr.cache[key] = result
-    return result
-
-
 def _jit_jvp(primals, tangents, jaxpr, name):
     nonzero = tuple(type(t) is not Zero for t in tangents)
-    new = _jvp_jaxpr(jaxpr, nonzero)
+    new = jvp_jaxpr(jaxpr, nonzero)
     outs = jit_p.bind(*primals, *[t for t in tangents if type(t) is not Zero],
                       jaxpr=new, name=f"jvp({name})")
     k = len(jaxpr.outvars)
     return outs[:k], outs[k:]
 
 
-def _batch_jaxpr(jaxpr, dims, size):
-    key = ("batch", dims, size)
-    hit = jaxpr.cache.get(key)
-    if hit is not None:
-        return hit
-    in_avals = []
-    for v, d in zip(jaxpr.invars, dims):
-        aval = v.aval
-        if d is not None:
-            aval = aval.update(shape=aval.shape[:d] + (size,) + aval.shape[d:])
-        in_avals.append(aval)
-
-    def batched_fun(*args):
-        return vmap_flat(lambda *xs: eval_jaxpr(jaxpr, jaxpr.consts, *xs), args, dims, size,
-                         [0] * len(jaxpr.outvars))
-
-    result = trace_to_jaxpr(batched_fun, in_avals)
-    result, lifted = close_over_tracer_consts(result)
-    assert not lifted
-    jaxpr.cache[key] = result
-    return result
-
-
 def _jit_batch(values, dims, jaxpr, name):
     size = next(core.get_aval(v).shape[d] for v, d in zip(values, dims) if d is not None)
-    new = _batch_jaxpr(jaxpr, tuple(dims), size)
+    new = batch_jaxpr(jaxpr, dims, size)
     return jit_p.bind(*values, jaxpr=new, name=f"vmap({name})"), [0] * len(jaxpr.outvars)
 
 
