@@ -8,3 +8,7 @@ from .._src.prims.linalg import dot_general_p
 from .._src.prims.reduce import reduce_sum_p, reduce_max_p, reduce_min_p
 from .._src.prims.shape import (broadcast_in_dim_p, reshape_p, transpose_p, squeeze_p,
                                 concatenate_p)
+# control flow (issue 4)
+from .._src.lax_control import (cond, switch, while_loop, fori_loop, scan, map,
+                                associative_scan)
+from .._src.prims.control import cond_p, scan_p, while_p

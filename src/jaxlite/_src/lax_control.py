@@ -1,0 +1,324 @@
+"""lax's control flow: cond, switch, while_loop, fori_loop, scan, map, associative_scan.
+
+Each traces its Python functions to Jaxprs (closed-over tracers become explicit
+operands) and binds a primitive of prims/control.py, so loops and branches stay
+loops and branches under every transformation, and inside jit.
+"""
+import operator
+
+import numpy as np
+
+from . import core, dtypes
+from .core import Tracer
+from .array import Array
+from .tree import tree_flatten, tree_unflatten, tree_map, tree_structure
+from .staging import trace_to_jaxpr, close_over_tracer_consts
+from .numpy_api.conversion import asarray
+from .prims.control import cond_p, scan_p, while_p, _with_unused_inputs
+from .prims.elementwise import convert_element_type_p
+
+
+def _trace(fun, in_tree, in_avals, what):
+    """Trace fun(*unflatten(in_tree, args)) -> (jaxpr, out_tree, tracer_consts).
+
+    Closed-over tracers of enclosing transformations become the jaxpr's leading
+    inputs, passed as `tracer_consts`."""
+    store = {}
+
+    def flat(*xs):
+        out = fun(*tree_unflatten(in_tree, xs))
+        leaves, tree = tree_flatten(out)
+        store["tree"] = tree
+        try:
+            return [asarray(l) for l in leaves]
+        except TypeError as e:
+            raise TypeError(f"{what} must return arrays (or pytrees of arrays): {e}") from None
+
+    jaxpr = trace_to_jaxpr(flat, in_avals, getattr(fun, "__name__", what))
+    jaxpr, consts = close_over_tracer_consts(jaxpr)
+    return jaxpr, store["tree"], consts
+
+
+def _avals(leaves):
+    return [core.get_aval(x) for x in leaves]
+
+
+def _type_str(avals):
+    return "[" + ", ".join(a.str_short() + ("{weak}" if a.weak_type else "") for a in avals) + "]"
+
+
+def _check_same_types(what, avals_a, avals_b, tree_a, tree_b, name_a, name_b):
+    if tree_a != tree_b:
+        raise TypeError(f"{what}: {name_a} and {name_b} must have the same pytree structure, "
+                        f"got {tree_a} and {tree_b}")
+    for a, b in zip(avals_a, avals_b):
+        if a.shape != b.shape or a.dtype != b.dtype:
+            raise TypeError(f"{what}: {name_a} and {name_b} must have identical types, got "
+                            f"{_type_str(avals_a)} and {_type_str(avals_b)}")
+
+
+def _operands(values):
+    leaves, tree = tree_flatten(values)
+    return [asarray(l) for l in leaves], tree
+
+
+# ---- cond / switch -------------------------------------------------------------------
+
+def switch(index, branches, *operands, operand=None):
+    """Apply branches[index](*operands), index clamped to [0, len(branches) - 1]."""
+    if operand is not None:
+        operands = (operand,)
+    branches = list(branches)
+    if not branches:
+        raise ValueError("switch: at least one branch is required")
+    index = asarray(index)
+    if index.shape != ():
+        raise TypeError(f"switch: the index must be a scalar, got shape {index.shape}")
+    if index.dtype.kind not in "iub":
+        raise TypeError(f"switch: the index must be an integer, got {index.dtype}")
+    from .lax_api import clamp
+    index = convert_element_type_p.bind(index, new_dtype=np.dtype(np.int32), weak_type=False) \
+        if index.dtype != np.int32 else index
+    index = clamp(np.int32(0), index, np.int32(len(branches) - 1))
+    return _cond(index, branches, operands, "switch")
+
+
+def cond(pred, true_fun, false_fun, *operands, operand=None):
+    """true_fun(*operands) if pred else false_fun(*operands); both branches are traced."""
+    if operand is not None:
+        operands = (operand,)
+    pred = asarray(pred)
+    if pred.shape != ():
+        raise TypeError(f"cond: the predicate must be a scalar (shape ()), got shape "
+                        f"{pred.shape}; use jnp.where for elementwise selection")
+    if pred.dtype.kind not in "biuf":
+        raise TypeError(f"cond: the predicate must be boolean or a number, got {pred.dtype}")
+    from .prims.elementwise import ne_p
+    if pred.dtype != np.bool_:
+        pred = ne_p.bind(pred, np.zeros((), pred.dtype))
+    index = convert_element_type_p.bind(pred, new_dtype=np.dtype(np.int32), weak_type=False)
+    return _cond(index, [false_fun, true_fun], operands, "cond")
+
+
+def _cond(index, branches, operands, what):
+    leaves, in_tree = _operands(operands)
+    in_avals = _avals(leaves)
+    traced = [_trace(b, in_tree, in_avals, f"{what} branch") for b in branches]
+    out_tree, out_avals = traced[0][1], traced[0][0].out_avals
+    for i, (j, tree, _) in enumerate(traced[1:], 1):
+        _check_same_types(what, out_avals, j.out_avals, out_tree, tree, "branch 0", f"branch {i}")
+    # Every branch takes the closed-over tracers of all branches.
+    all_consts = [c for _, _, consts in traced for c in consts]
+    const_avals = [[core.get_aval(c) for c in consts] for _, _, consts in traced]
+    jaxprs = []
+    for i, (j, _, consts) in enumerate(traced):
+        before = [a for avals in const_avals[:i] for a in avals]
+        after = [a for avals in const_avals[i + 1:] for a in avals]
+        j = _with_unused_inputs(j, after, len(consts))
+        j = _with_unused_inputs(j, before, 0)
+        jaxprs.append(j)
+    outs = cond_p.bind(index, *all_consts, *leaves, branches=tuple(jaxprs))
+    return tree_unflatten(out_tree, outs)
+
+
+# ---- while / fori --------------------------------------------------------------------
+
+def _carry_avals(fun, in_tree, avals, what, out_slice=slice(None)):
+    """Trace a loop body; if its outputs are strong where the carry is weak, retrace with
+    a strong carry (weak types are joined, as in JAX)."""
+    for _ in range(2):
+        jaxpr, tree, consts = _trace(fun, in_tree, avals, what)
+        outs = jaxpr.out_avals[out_slice]
+        joined = [a.update(weak_type=a.weak_type and o.weak_type) if a.shape == o.shape and
+                  a.dtype == o.dtype else a for a, o in zip(avals, outs)]
+        if joined == avals:
+            return jaxpr, tree, consts, avals
+        avals = joined
+    return jaxpr, tree, consts, avals
+
+
+def _strengthen(leaves, avals):
+    return [Array(l._value, False) if type(l) is Array and l.weak_type and not a.weak_type else l
+            for l, a in zip(leaves, avals)]
+
+
+def while_loop(cond_fun, body_fun, init_val):
+    """Repeat body_fun while cond_fun(carry) holds (forward-mode differentiable only)."""
+    leaves, in_tree = _operands((init_val,))  # the functions take the carry as one argument
+    carry_tree = in_tree.children()[0]
+    avals = _avals(leaves)
+    body, body_tree, body_consts, avals = _carry_avals(body_fun, in_tree, avals, "while body")
+    _check_same_types("while_loop", avals, body.out_avals, carry_tree, body_tree,
+                      "the initial carry", "body_fun's output")
+    cond_jaxpr, cond_tree, cond_consts = _trace(cond_fun, in_tree, avals, "while cond")
+    pred = cond_jaxpr.out_avals
+    if len(pred) != 1 or pred[0].shape != () or pred[0].dtype != np.bool_:
+        raise TypeError(f"while_loop: cond_fun must return a boolean scalar, got "
+                        f"{_type_str(pred)}")
+    leaves = _strengthen(leaves, avals)
+    outs = while_p.bind(*cond_consts, *body_consts, *leaves, cond_jaxpr=cond_jaxpr,
+                        body_jaxpr=body, cond_nconsts=len(cond_consts),
+                        body_nconsts=len(body_consts))
+    return tree_unflatten(carry_tree, outs)
+
+
+def _static_int(x):
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, Tracer):
+        value = x.to_concrete_value()
+        return None if value is None else int(np.asarray(value))
+    if isinstance(x, (Array, np.ndarray)) and np.ndim(x) == 0:
+        return int(np.asarray(x))
+    return None
+
+
+def fori_loop(lower, upper, body_fun, init_val, *, unroll=None):
+    """for i in range(lower, upper): val = body_fun(i, val). Static bounds lower to scan
+    (so reverse-mode works); traced bounds to while_loop."""
+    lo, hi = _static_int(lower), _static_int(upper)
+    index_dtype = dtypes.result_type(lower, upper)
+    if lo is not None and hi is not None:
+        def step(carry, _):
+            i, x = carry
+            return (i + 1, body_fun(i, x)), None
+        start = asarray(lower, index_dtype) if not isinstance(lower, (int, np.integer)) else \
+            Array(np.asarray(lo, index_dtype), isinstance(lower, int))
+        (_, out), _ = scan(step, (start, init_val), None, length=max(hi - lo, 0))
+        return out
+
+    def cond_fun(carry):
+        i, stop, _ = carry
+        return i < stop
+
+    def body(carry):
+        i, stop, x = carry
+        return i + 1, stop, body_fun(i, x)
+
+    _, _, out = while_loop(cond_fun, body, (asarray(lower, index_dtype),
+                                            asarray(upper, index_dtype), init_val))
+    return out
+
+
+# ---- scan / map --------------------------------------------------------------------------
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpose=False):
+    """Loop f(carry, x) -> (carry, y) over the leading axis of xs; returns (carry, stacked ys)."""
+    x_leaves, x_tree = _operands(xs)
+    lengths = {int(x.shape[0]) for x in x_leaves if x.ndim} if x_leaves else set()
+    if any(x.ndim == 0 for x in x_leaves):
+        raise ValueError("scan: every leaf of xs needs a leading axis to scan over, got a "
+                         "scalar")
+    if length is not None:
+        length = operator.index(length)
+        if lengths and lengths != {length}:
+            raise ValueError(f"scan: length={length} does not match the leading axis sizes of "
+                             f"xs: {sorted(lengths)}")
+    elif len(lengths) > 1:
+        raise ValueError(f"scan: xs leaves have different leading axis sizes: "
+                         f"{[tuple(x.shape) for x in x_leaves]}")
+    elif not lengths:
+        raise ValueError("scan: got no xs to scan over and no length=; pass length=N")
+    else:
+        length = lengths.pop()
+    c_leaves, c_tree = _operands(init)
+    c_avals = _avals(c_leaves)
+    x_avals = [a.update(shape=a.shape[1:]) for a in _avals(x_leaves)]
+    n_c = len(c_leaves)
+
+    def body(*args):
+        carry = tree_unflatten(c_tree, args[:n_c])
+        x = tree_unflatten(x_tree, args[n_c:])
+        new_carry, y = f(carry, x)
+        return new_carry, y
+
+    flat_tree = tree_structure(tuple(range(n_c + len(x_leaves))))
+    for _ in range(2):
+        jaxpr, out_tree, consts = _trace(lambda *a: body(*a), flat_tree, c_avals + x_avals,
+                                         "scan body")
+        carry_tree, y_tree = _split_out_tree(out_tree)
+        _check_same_types("scan", c_avals, jaxpr.out_avals[:n_c], c_tree, carry_tree,
+                          "the initial carry", "the carry output of f")
+        joined = [a.update(weak_type=a.weak_type and o.weak_type)
+                  for a, o in zip(c_avals, jaxpr.out_avals[:n_c])]
+        if joined == c_avals:
+            break
+        c_avals = joined
+    c_leaves = _strengthen(c_leaves, c_avals)
+    outs = scan_p.bind(*consts, *c_leaves, *x_leaves, jaxpr=jaxpr, length=length,
+                       reverse=bool(reverse), num_consts=len(consts), num_carry=n_c,
+                       unroll=unroll if isinstance(unroll, int) else 1)
+    return tree_unflatten(carry_tree, outs[:n_c]), tree_unflatten(y_tree, outs[n_c:])
+
+
+def _split_out_tree(tree):
+    children = tree.children()
+    if len(children) != 2:
+        raise TypeError(f"scan: f must return a pair (carry, y), got a {tree}")
+    return children[0], children[1]
+
+
+def map(f, xs, *, batch_size=None):
+    """[f(x) for x in xs] along the leading axis, stacked; batch_size maps in vmapped chunks."""
+    if batch_size is None:
+        _, ys = scan(lambda _, x: (None, f(x)), None, xs)
+        return ys
+    from .api import vmap
+    from .numpy_api.shapes import reshape, concatenate
+    leaves, tree = tree_flatten(xs)
+    n = int(leaves[0].shape[0])
+    batch_size = min(int(batch_size), n)
+    full = n // batch_size * batch_size
+    main = tree_unflatten(tree, [reshape(asarray(l)[:full], (n // batch_size, batch_size)
+                                         + tuple(l.shape[1:])) for l in leaves])
+    _, ys = scan(lambda _, x: (None, vmap(f)(x)), None, main)
+    ys = tree_map(lambda y: reshape(y, (full,) + tuple(y.shape[2:])), ys)
+    if full == n:
+        return ys
+    rest = vmap(f)(tree_unflatten(tree, [asarray(l)[full:] for l in leaves]))
+    return tree_map(lambda a, b: concatenate([a, b]), ys, rest)
+
+
+def associative_scan(fn, elems, reverse=False, axis=0):
+    """Inclusive prefix scan with an associative fn, by the parallel odd/even recursion."""
+    from .numpy_api.shapes import moveaxis, concatenate, stack, reshape, flip
+    leaves, tree = tree_flatten(elems)
+    leaves = [asarray(l) for l in leaves]
+    if not leaves:
+        return elems
+    ndim = leaves[0].ndim
+    axis = axis % ndim
+    leaves = [moveaxis(l, axis, 0) for l in leaves]
+    if reverse:
+        leaves = [flip(l, 0) for l in leaves]
+    n = int(leaves[0].shape[0])
+    if any(int(l.shape[0]) != n for l in leaves):
+        raise ValueError("associative_scan: all leaves must have the same size along axis")
+
+    def combine(a, b):
+        out = fn(tree_unflatten(tree, a), tree_unflatten(tree, b))
+        return [asarray(l) for l in tree_flatten(out)[0]]
+
+    def prefix(xs):
+        k = int(xs[0].shape[0])
+        if k < 2:
+            return xs
+        reduced = combine([x[0:k - 1:2] for x in xs], [x[1::2] for x in xs])
+        odd = prefix(reduced)
+        if k % 2 == 0:
+            even = combine([o[:-1] for o in odd], [x[2::2] for x in xs])
+        else:
+            even = combine(odd, [x[2::2] for x in xs])
+        even = [concatenate([x[:1], e]) for x, e in zip(xs, even)]
+        out = []
+        for e, o in zip(even, odd):
+            m = int(o.shape[0])
+            pairs = reshape(stack([e[:m], o], axis=1), (2 * m,) + tuple(o.shape[1:]))
+            out.append(concatenate([pairs, e[m:]]) if int(e.shape[0]) > m else pairs)
+        return out
+
+    result = prefix(leaves)
+    if reverse:
+        result = [flip(r, 0) for r in result]
+    result = [moveaxis(r, 0, axis) for r in result]
+    return tree_unflatten(tree, result)

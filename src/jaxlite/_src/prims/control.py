@@ -1,0 +1,450 @@
+"""Structured control flow: cond (switch), scan and while, primitives holding Jaxprs.
+
+Each transformation applies to the held Jaxprs:
+  jvp      the branch/body Jaxprs are differentiated (jvp_jaxpr) and the primitive
+           bound again with the tangents as extra operands;
+  vmap     the Jaxprs are batched; a batched `cond` index becomes a select of all
+           branches, a batched `while` predicate runs until every lane is done;
+  linearize  partial_eval_jaxpr splits the Jaxprs into a known primitive (run now,
+           emitting residuals) and an unknown, linear one (staged);
+  transpose  the linear Jaxprs are transposed (transpose_jaxpr); scan runs backwards.
+Reverse mode through `while` is refused, as in JAX (its trip count is unknown).
+"""
+import numpy as np
+
+from .. import core
+from ..core import Primitive, ShapedArray
+from ..ad import Zero, is_linear, jvp_jaxpr, transpose_jaxpr, instantiate
+from ..batching import batch_jaxpr
+from ..jaxpr import Jaxpr, Var, eval_jaxpr
+from ..staging import StagingTracer, partial_eval_jaxpr, trace_closed_jaxpr
+from ..compiler import compile_jaxpr
+from .shape import moveaxis, broadcast_batch
+
+
+def _wrap(values, avals):
+    return [core.Array(np.asarray(v, a.dtype), a.weak_type) for v, a in zip(values, avals)]
+
+
+def _permute(jaxpr, in_order=None, out_order=None):
+    """The same Jaxpr with its inputs/outputs reordered (no retracing)."""
+    invars = jaxpr.invars if in_order is None else [jaxpr.invars[i] for i in in_order]
+    outvars = jaxpr.outvars if out_order is None else [jaxpr.outvars[i] for i in out_order]
+    return Jaxpr(jaxpr.constvars, jaxpr.consts, invars, jaxpr.eqns, outvars)
+
+
+def _with_unused_inputs(jaxpr, avals, position):
+    """The Jaxpr taking extra, ignored inputs of `avals` at `position`."""
+    extra = [Var(a) for a in avals]
+    invars = jaxpr.invars[:position] + extra + jaxpr.invars[position:]
+    return Jaxpr(jaxpr.constvars, jaxpr.consts, invars, jaxpr.eqns, jaxpr.outvars)
+
+
+def _zeros(aval):
+    return np.zeros(aval.shape, aval.dtype)
+
+
+def _instantiate_ct(ct, aval):
+    return _zeros(aval) if ct is None or type(ct) is Zero else ct
+
+
+def _unknown(trace, x):
+    return type(x) is StagingTracer and x._trace is trace
+
+
+def _join_weak(avals_per_branch):
+    """Output avals of branches: weak only where every branch's output is weak."""
+    first = avals_per_branch[0]
+    return [a.update(weak_type=all(b[i].weak_type for b in avals_per_branch))
+            for i, a in enumerate(first)]
+
+
+# ==== cond / switch ========================================================================
+cond_p = Primitive("cond", multiple_results=True)
+
+
+def _cond_impl(index, *args, branches):
+    jaxpr = branches[int(np.clip(index, 0, len(branches) - 1))]
+    return _wrap(compile_jaxpr(jaxpr)(*args), _cond_out_avals(branches))
+
+
+def _cond_out_avals(branches):
+    return _join_weak([b.out_avals for b in branches])
+
+
+def _cond_abstract(index, *args, branches):
+    return _cond_out_avals(branches)
+
+
+def _cond_jvp(primals, tangents, branches):
+    index, args = primals[0], primals[1:]
+    arg_tangents = tangents[1:]
+    nonzero = tuple(type(t) is not Zero for t in arg_tangents)
+    new = tuple(jvp_jaxpr(b, nonzero) for b in branches)
+    outs = cond_p.bind(index, *args, *[t for t in arg_tangents if type(t) is not Zero],
+                       branches=new)
+    n = len(branches[0].outvars)
+    return outs[:n], outs[n:]
+
+
+def _cond_batch(values, dims, branches):
+    size = next(core.get_aval(v).shape[d] for v, d in zip(values, dims) if d is not None)
+    index, args = values[0], values[1:]
+    index_dim, arg_dims = dims[0], dims[1:]
+    batched = tuple(batch_jaxpr(b, arg_dims, size) for b in branches)
+    if index_dim is None:
+        return cond_p.bind(index, *args, branches=batched), [0] * len(branches[0].outvars)
+    # A per-lane branch choice: run every branch, then select per lane (as JAX does).
+    from .elementwise import select_n_p
+    from .shape import reshape_p
+    index = moveaxis(index, index_dim, 0)
+    outs_per_branch = [eval_jaxpr(b, b.consts, *args) for b in batched]
+    results = []
+    for outs in zip(*outs_per_branch):
+        shape = core.get_aval(outs[0]).shape
+        which = reshape_p.bind(index, new_sizes=(size,) + (1,) * (len(shape) - 1))
+        results.append(select_n_p.bind(which, *outs))
+    return results, [0] * len(results)
+
+
+def _pad_outputs(jaxpr, before, after):
+    """The Jaxpr with zero outputs of avals `before` prepended and `after` appended."""
+    def padded(*args):
+        outs = eval_jaxpr(jaxpr, jaxpr.consts, *args)
+        return [_zeros(a) for a in before] + list(outs) + [_zeros(a) for a in after]
+    return trace_closed_jaxpr(padded, jaxpr.in_avals)
+
+
+def _cond_partial_eval(trace, args, params):
+    branches = params["branches"]
+    index, ops = args[0], args[1:]
+    if _unknown(trace, index):
+        raise NotImplementedError("cond with an index that depends on differentiated inputs")
+    unknowns = [_unknown(trace, a) for a in ops]
+    # Outputs are unknown if unknown in any branch; then split each branch alike.
+    out_unknowns = [False] * len(branches[0].outvars)
+    for b in branches:
+        _, _, u, _ = partial_eval_jaxpr(b, unknowns)
+        out_unknowns = [x or y for x, y in zip(out_unknowns, u)]
+    splits = [partial_eval_jaxpr(b, unknowns, instantiate=out_unknowns) for b in branches]
+    # Branches have different residuals: every known branch returns all of them
+    # (zeros for the others'), every unknown branch accepts all of them.
+    res_avals = [s[0].out_avals[len(s[0].out_avals) - s[3]:] for s in splits]
+    known_branches, unknown_branches = [], []
+    for i, (known, unknown, _, n_res) in enumerate(splits):
+        before = [a for r in res_avals[:i] for a in r]
+        after = [a for r in res_avals[i + 1:] for a in r]
+        if before or after:
+            n_known_out = len(known.outvars) - n_res
+            known = _pad_outputs(known, before, after)
+            # move the known outputs (now after `before`) to the front
+            order = (list(range(len(before), len(before) + n_known_out))
+                     + list(range(len(before)))
+                     + list(range(len(before) + n_known_out, len(known.outvars))))
+            known = _permute(known, out_order=order)
+            unknown = _with_unused_inputs(unknown, after, n_res)
+            unknown = _with_unused_inputs(unknown, before, 0)
+        known_branches.append(known)
+        unknown_branches.append(unknown)
+    known_args = [a for a, u in zip(ops, unknowns) if not u]
+    known_outs = core.bind_under(trace.parent, cond_p, [index] + known_args,
+                                 dict(branches=tuple(known_branches)))
+    n_res = sum(len(r) for r in res_avals)
+    residuals = known_outs[len(known_outs) - n_res:]
+    unknown_args = [a for a, u in zip(ops, unknowns) if u]
+    unknown_outs = trace.stage(cond_p, [index] + list(residuals) + unknown_args,
+                               dict(branches=tuple(unknown_branches)))
+    known_iter, unknown_iter = iter(known_outs), iter(unknown_outs)
+    return [next(unknown_iter) if u else next(known_iter) for u in out_unknowns]
+
+
+def _cond_transpose(cts, index, *args, branches):
+    linear = [is_linear(a) for a in args]
+    transposed = tuple(transpose_jaxpr(b, linear) for b in branches)
+    nonlinear = [a for a, l in zip(args, linear) if not l]
+    cts = [_instantiate_ct(c, v.aval) for c, v in zip(cts, branches[0].outvars)]
+    outs = iter(cond_p.bind(index, *nonlinear, *cts, branches=transposed))
+    return [None] + [next(outs) if l else None for l in linear]
+
+
+cond_p.impl = _cond_impl
+cond_p.abstract_eval = _cond_abstract
+cond_p.jvp = _cond_jvp
+cond_p.batch = _cond_batch
+cond_p.partial_eval = _cond_partial_eval
+cond_p.transpose = _cond_transpose
+
+
+# ==== scan ===================================================================================
+scan_p = Primitive("scan", multiple_results=True)
+
+
+def _scan_impl(*args, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
+    consts = args[:num_consts]
+    carry = list(args[num_consts:num_consts + num_carry])
+    xs = args[num_consts + num_carry:]
+    body = compile_jaxpr(jaxpr).fn
+    carry_avals = jaxpr.out_avals[:num_carry]
+    y_avals = jaxpr.out_avals[num_carry:]
+    ys = [[] for _ in y_avals]
+    for step in range(length):
+        i = length - 1 - step if reverse else step
+        outs = body(*consts, *carry, *[x[i] for x in xs])
+        carry = [np.asarray(c, a.dtype) for c, a in zip(outs[:num_carry], carry_avals)]
+        for acc, y in zip(ys, outs[num_carry:]):
+            acc.append(y)
+    if reverse:
+        for acc in ys:
+            acc.reverse()
+    stacked = [np.stack(acc).astype(a.dtype, copy=False) if acc else
+               np.zeros((0,) + a.shape, a.dtype) for acc, a in zip(ys, y_avals)]
+    return _wrap(carry + stacked, _scan_out_avals(jaxpr, length, num_carry))
+
+
+def _scan_out_avals(jaxpr, length, num_carry):
+    outs = jaxpr.out_avals
+    return list(outs[:num_carry]) + [a.update(shape=(length,) + a.shape)
+                                      for a in outs[num_carry:]]
+
+
+def _scan_abstract(*avals, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
+    return _scan_out_avals(jaxpr, length, num_carry)
+
+
+def _split(seq, *sizes):
+    out, start = [], 0
+    for n in sizes:
+        out.append(list(seq[start:start + n]))
+        start += n
+    out.append(list(seq[start:]))
+    return out
+
+
+def _scan_jvp(primals, tangents, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
+    n_c, n_k = num_consts, num_carry
+    n_x = len(primals) - n_c - n_k
+    c_t, k_t, x_t = _split(tangents, n_c, n_k)
+    # Carries get tangents whenever anything does (their tangents may become nonzero).
+    c_nz = [type(t) is not Zero for t in c_t]
+    x_nz = [type(t) is not Zero for t in x_t]
+    nonzero = c_nz + [True] * n_k + x_nz
+    jj = jvp_jaxpr(jaxpr, nonzero)
+    n_ct, n_xt = sum(c_nz), sum(x_nz)
+    # jj inputs: (consts, carry, xs, consts_t, carry_t, xs_t); outputs: (carry, ys, carry_t, ys_t)
+    n_in = n_c + n_k + n_x
+    order_in = (list(range(n_c)) + list(range(n_in, n_in + n_ct))
+                + list(range(n_c, n_c + n_k)) + list(range(n_in + n_ct, n_in + n_ct + n_k))
+                + list(range(n_c + n_k, n_in)) + list(range(n_in + n_ct + n_k, len(jj.invars))))
+    n_y = len(jaxpr.outvars) - n_k
+    n_out = n_k + n_y
+    order_out = (list(range(n_k)) + list(range(n_out, n_out + n_k))
+                 + list(range(n_k, n_out)) + list(range(n_out + n_k, 2 * n_out)))
+    body = _permute(jj, order_in, order_out)
+    c, k, x = _split(primals, n_c, n_k)
+    args = (c + [t for t in c_t if type(t) is not Zero] + k + [instantiate(t) for t in k_t]
+            + x + [t for t in x_t if type(t) is not Zero])
+    outs = scan_p.bind(*args, jaxpr=body, length=length, reverse=reverse,
+                       num_consts=n_c + n_ct, num_carry=2 * n_k, unroll=unroll)
+    carry, carry_t, ys, ys_t = _split(outs, n_k, n_k, n_y)
+    return carry + ys, carry_t + ys_t
+
+
+def _scan_batch(values, dims, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
+    size = next(core.get_aval(v).shape[d] for v, d in zip(values, dims) if d is not None)
+    c, k, x = _split(values, num_consts, num_carry)
+    c_d, k_d, x_d = _split(dims, num_consts, num_carry)
+    c = [v if d is None else moveaxis(v, d, 0) for v, d in zip(c, c_d)]
+    # Carries are batched (a batched input usually makes them so; this keeps it simple).
+    k = [broadcast_batch(v, size) if d is None else moveaxis(v, d, 0) for v, d in zip(k, k_d)]
+    # xs: axis 0 is the scan axis, the batch axis goes to 1 (axis 0 inside the body).
+    x = [v if d is None else moveaxis(v, d, 1) for v, d in zip(x, x_d)]
+    body_dims = ([None if d is None else 0 for d in c_d] + [0] * num_carry
+                 + [None if d is None else 0 for d in x_d])
+    body = batch_jaxpr(jaxpr, body_dims, size)
+    outs = scan_p.bind(*c, *k, *x, jaxpr=body, length=length, reverse=reverse,
+                       num_consts=num_consts, num_carry=num_carry, unroll=unroll)
+    n_y = len(jaxpr.outvars) - num_carry
+    return outs, [0] * num_carry + [1] * n_y
+
+
+def _scan_partial_eval(trace, args, params):
+    jaxpr, length, reverse = params["jaxpr"], params["length"], params["reverse"]
+    n_c, n_k = params["num_consts"], params["num_carry"]
+    unknowns = [_unknown(trace, a) for a in args]
+    c_u, k_u, x_u = _split(unknowns, n_c, n_k)
+    # Fixed point: a carry is unknown if its initial value or its update is.
+    while True:
+        _, _, out_u, _ = partial_eval_jaxpr(jaxpr, c_u + k_u + x_u)
+        new_k_u = [a or b for a, b in zip(k_u, out_u[:n_k])]
+        if new_k_u == k_u:
+            break
+        k_u = new_k_u
+    n_y = len(jaxpr.outvars) - n_k
+    known, unknown, out_u, n_res = partial_eval_jaxpr(
+        jaxpr, c_u + k_u + x_u, instantiate=k_u + [False] * n_y)
+    c, k, x = _split(args, n_c, n_k)
+    known_c = [v for v, u in zip(c, c_u) if not u]
+    known_k = [v for v, u in zip(k, k_u) if not u]
+    known_x = [v for v, u in zip(x, x_u) if not u]
+    n_known_carry = n_k - sum(k_u)
+    # The known scan emits its residuals as extra per-iteration outputs.
+    known_outs = core.bind_under(trace.parent, scan_p, known_c + known_k + known_x, dict(
+        jaxpr=known, length=length, reverse=reverse, num_consts=len(known_c),
+        num_carry=n_known_carry, unroll=params.get("unroll", 1)))
+    residuals = known_outs[len(known_outs) - n_res:]
+    # Unknown body inputs are (residuals, consts, carry, xs): residuals become xs.
+    n_uc, n_uk = sum(c_u), sum(k_u)
+    n_ux = len(unknown.invars) - n_res - n_uc - n_uk
+    order = (list(range(n_res, n_res + n_uc + n_uk)) + list(range(n_res))
+             + list(range(n_res + n_uc + n_uk, n_res + n_uc + n_uk + n_ux)))
+    unknown_body = _permute(unknown, order)
+    unknown_c = [v for v, u in zip(c, c_u) if u]
+    unknown_k = [v for v, u in zip(k, k_u) if u]
+    unknown_x = [v for v, u in zip(x, x_u) if u]
+    unknown_outs = trace.stage(scan_p, unknown_c + unknown_k + list(residuals) + unknown_x, dict(
+        jaxpr=unknown_body, length=length, reverse=reverse, num_consts=n_uc, num_carry=n_uk,
+        unroll=params.get("unroll", 1)))
+    known_iter, unknown_iter = iter(known_outs), iter(unknown_outs)
+    return [next(unknown_iter) if u else next(known_iter) for u in out_u]
+
+
+def _scan_transpose(cts, *args, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
+    from .elementwise import add_any
+    c, k, x = _split(args, num_consts, num_carry)
+    # Consts and carries of a linear scan are linear; one may arrive as a known value
+    # (e.g. a zero initial tangent carry), whose cotangent is then simply dropped.
+    x_linear = [is_linear(a) for a in x]
+    res = [a for a, l in zip(x, x_linear) if not l]
+    n_y = len(jaxpr.outvars) - num_carry
+    ct_carry = [_instantiate_ct(ct, v.aval) for ct, v in zip(cts[:num_carry],
+                                                             jaxpr.outvars[:num_carry])]
+    ct_ys = [_instantiate_ct(ct, a) for ct, a in zip(cts[num_carry:], _scan_out_avals(
+        jaxpr, length, num_carry)[num_carry:])]
+    linear = [True] * (num_consts + num_carry) + x_linear
+    body_t = transpose_jaxpr(jaxpr, linear)  # (res..., ct_carry..., ct_y...) -> (ct_c, ct_k, ct_x)
+    c_avals = [core.get_aval(a) if not is_linear(a) else a.aval for a in c]
+    k_avals = [v.aval for v in jaxpr.invars[num_consts:num_consts + num_carry]]
+    res_avals = [v.aval for v, l in zip(jaxpr.invars[num_consts + num_carry:], x_linear)
+                 if not l]
+    y_avals = [v.aval for v in jaxpr.outvars[num_carry:]]
+
+    def step(*args_):
+        acc, ct_k, res_i, ct_y = _split(args_, num_consts, num_carry, len(res_avals))
+        outs = eval_jaxpr(body_t, body_t.consts, *res_i, *ct_k, *ct_y)
+        ct_c, ct_k_prev, ct_x = _split(outs, num_consts, num_carry)
+        return [add_any(a, b) for a, b in zip(acc, ct_c)] + ct_k_prev + ct_x
+
+    body = trace_closed_jaxpr(step, c_avals + k_avals + res_avals + y_avals)
+    outs = scan_p.bind(*[_zeros(a) for a in c_avals], *ct_carry, *res, *ct_ys, jaxpr=body,
+                       length=length, reverse=not reverse, num_consts=0,
+                       num_carry=num_consts + num_carry, unroll=unroll)
+    ct_c, ct_k, ct_x = _split(outs, num_consts, num_carry)
+    ct_x = iter(ct_x)
+    return ([ct if is_linear(a) else None for ct, a in zip(ct_c + ct_k, c + k)]
+            + [next(ct_x) if l else None for l in x_linear])
+
+
+scan_p.impl = _scan_impl
+scan_p.abstract_eval = _scan_abstract
+scan_p.jvp = _scan_jvp
+scan_p.batch = _scan_batch
+scan_p.partial_eval = _scan_partial_eval
+scan_p.transpose = _scan_transpose
+
+
+# ==== while ===================================================================================
+while_p = Primitive("while", multiple_results=True)
+
+
+def _while_impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
+    cond_consts = args[:cond_nconsts]
+    body_consts = args[cond_nconsts:cond_nconsts + body_nconsts]
+    carry = list(args[cond_nconsts + body_nconsts:])
+    cond = compile_jaxpr(cond_jaxpr).fn
+    body = compile_jaxpr(body_jaxpr).fn
+    avals = body_jaxpr.out_avals
+    while bool(cond(*cond_consts, *carry)[0]):
+        carry = [np.asarray(c, a.dtype) for c, a in zip(body(*body_consts, *carry), avals)]
+    return _wrap(carry, avals)
+
+
+def _while_abstract(*avals, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
+    return body_jaxpr.out_avals
+
+
+def _while_jvp(primals, tangents, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
+    cc, bc, k = _split(primals, cond_nconsts, body_nconsts)
+    _, bc_t, k_t = _split(tangents, cond_nconsts, body_nconsts)
+    bc_nz = [type(t) is not Zero for t in bc_t]
+    n_k = len(k)
+    jj = jvp_jaxpr(body_jaxpr, bc_nz + [True] * n_k)
+    n_bc, n_bct = body_nconsts, sum(bc_nz)
+    # jj inputs: (bconsts, carry, bconsts_t, carry_t) -> want (bconsts, bconsts_t, carry, carry_t)
+    order = (list(range(n_bc)) + list(range(n_bc + n_k, n_bc + n_k + n_bct))
+             + list(range(n_bc, n_bc + n_k)) + list(range(n_bc + n_k + n_bct, len(jj.invars))))
+    body = _permute(jj, order)
+    cond = _with_unused_inputs(cond_jaxpr, [v.aval for v in body_jaxpr.outvars],
+                               len(cond_jaxpr.invars))
+    outs = while_p.bind(*cc, *bc, *[t for t in bc_t if type(t) is not Zero], *k,
+                        *[instantiate(t) for t in k_t], cond_jaxpr=cond, body_jaxpr=body,
+                        cond_nconsts=cond_nconsts, body_nconsts=n_bc + n_bct)
+    return outs[:n_k], outs[n_k:]
+
+
+def _while_batch(values, dims, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
+    from .elementwise import select_n_p
+    from .reduce import reduce_or_p
+    from .shape import reshape_p
+    size = next(core.get_aval(v).shape[d] for v, d in zip(values, dims) if d is not None)
+    cc, bc, k = _split(values, cond_nconsts, body_nconsts)
+    cc_d, bc_d, k_d = _split(dims, cond_nconsts, body_nconsts)
+    cc = [v if d is None else moveaxis(v, d, 0) for v, d in zip(cc, cc_d)]
+    bc = [v if d is None else moveaxis(v, d, 0) for v, d in zip(bc, bc_d)]
+    k = [broadcast_batch(v, size) if d is None else moveaxis(v, d, 0) for v, d in zip(k, k_d)]
+    cc_dims = [None if d is None else 0 for d in cc_d]
+    bc_dims = [None if d is None else 0 for d in bc_d]
+    cond_b = batch_jaxpr(cond_jaxpr, cc_dims + [0] * len(k), size)
+    body_b = batch_jaxpr(body_jaxpr, bc_dims + [0] * len(k), size)
+    k_avals = [core.get_aval(v) for v in k]
+    cc_avals = [core.get_aval(v) for v in cc]
+    bc_avals = [core.get_aval(v) for v in bc]
+
+    # Run while any lane's predicate holds; finished lanes keep their values.
+    def any_lane(*args):
+        (pred,) = eval_jaxpr(cond_b, cond_b.consts, *args)
+        return [reduce_or_p.bind(pred, axes=(0,))]
+
+    def masked_body(*args):
+        ccs, bcs, carry = _split(args, len(cc), len(bc))
+        (pred,) = eval_jaxpr(cond_b, cond_b.consts, *ccs, *carry)
+        new = eval_jaxpr(body_b, body_b.consts, *bcs, *carry)
+        out = []
+        for old, upd in zip(carry, new):
+            nd = len(core.get_aval(old).shape)
+            which = reshape_p.bind(pred, new_sizes=(size,) + (1,) * (nd - 1))
+            out.append(select_n_p.bind(which, old, upd))
+        return out
+
+    new_cond = trace_closed_jaxpr(any_lane, cc_avals + k_avals)
+    new_body = trace_closed_jaxpr(masked_body, cc_avals + bc_avals + k_avals)
+    outs = while_p.bind(*cc, *cc, *bc, *k, cond_jaxpr=new_cond, body_jaxpr=new_body,
+                        cond_nconsts=len(cc), body_nconsts=len(cc) + len(bc))
+    return outs, [0] * len(outs)
+
+
+class ReverseModeWhileError(ValueError):
+    pass
+
+
+def _while_partial_eval(trace, args, params):
+    raise ReverseModeWhileError(
+        "Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop with "
+        "dynamic start/stop values (the number of iterations is unknown when tracing). Try "
+        "using lax.scan, or lax.fori_loop with static (Python int) start and stop.")
+
+
+while_p.impl = _while_impl
+while_p.abstract_eval = _while_abstract
+while_p.jvp = _while_jvp
+while_p.batch = _while_batch
+while_p.partial_eval = _while_partial_eval
