@@ -20,9 +20,12 @@ from ._src.misc import (disable_jit, devices, local_devices, device_count, local
                         ensure_compile_time_eval, typeof)
 from . import lax, tree_util, tree, errors
 from ._src.tree import tree_map, tree_leaves, tree_flatten, tree_unflatten, tree_structure
+from ._src.custom_derivatives import (custom_jvp, custom_vjp, custom_gradient,
+                                      closure_convert)
+from ._src.checkpoint import checkpoint, remat, checkpoint_policies
 
 _lazy_submodules = {"random", "nn", "scipy", "dtypes", "test_util", "flatten_util", "debug",
-                    "experimental"}
+                    "experimental", "ad_checkpoint"}
 
 
 def __getattr__(name):

@@ -1,0 +1,284 @@
+"""custom_jvp, custom_vjp, custom_gradient and closure_convert (JAX's API).
+
+The decorators trace the function to a Jaxpr and bind a primitive of
+prims/custom.py that carries the user's rule as a flat callable; the pytree
+plumbing (nondiff_argnums, residual pytrees, structure checks) lives here.
+"""
+import functools
+import inspect
+
+import numpy as np
+
+from . import core
+from .core import Tracer
+from .array import Array
+from .tree import tree_flatten, tree_unflatten, tree_map, tree_structure
+from .staging import trace_to_jaxpr, close_over_tracer_consts
+from .numpy_api.conversion import asarray
+from .ad import Zero, instantiate
+from .prims.custom import custom_jvp_call_p, custom_vjp_call_p
+
+
+class SymbolicZero:
+    """A tangent known to be zero, passed to rules defined with symbolic_zeros=True."""
+
+    def __init__(self, aval):
+        self.aval = aval
+        self.shape, self.dtype = aval.shape, aval.dtype
+
+    def __repr__(self):
+        return f"SymbolicZero({self.aval})"
+
+
+def _resolve_args(fun, args, kwargs):
+    """Keyword arguments bound to positions, as JAX's custom rules require."""
+    if not kwargs:
+        return tuple(args)
+    bound = inspect.signature(fun).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return tuple(bound.args) + tuple(bound.kwargs.values())
+
+
+def _split_nondiff(args, nondiff_argnums):
+    nondiff = {i: args[i] for i in nondiff_argnums}
+    diff = [a for i, a in enumerate(args) if i not in nondiff]
+    return nondiff, diff
+
+
+def _merge(nondiff, diff, n):
+    it = iter(diff)
+    return [nondiff[i] if i in nondiff else next(it) for i in range(n)]
+
+
+def _trace_call(fun, nondiff, diff_tree, leaves, n_args):
+    """Trace the primal function over the differentiable leaves."""
+    store = {}
+
+    def flat(*xs):
+        out = fun(*_merge(nondiff, list(tree_unflatten(diff_tree, xs)), n_args))
+        out_leaves, store["out_tree"] = tree_flatten(out)
+        return [asarray(o) for o in out_leaves]
+
+    jaxpr = trace_to_jaxpr(flat, [core.get_aval(x) for x in leaves],
+                           getattr(fun, "__name__", "custom function"))
+    jaxpr, consts = close_over_tracer_consts(jaxpr)
+    return jaxpr, consts, store["out_tree"]
+
+
+def _leaves(diff, what):
+    leaves, tree = tree_flatten(tuple(diff))
+    return [asarray(x) for x in leaves], tree
+
+
+class custom_jvp:
+    """A function with a custom JVP rule.
+
+    >>> @jax.custom_jvp
+    ... def f(x):
+    ...     return jnp.sin(x)
+    >>> @f.defjvp
+    ... def f_jvp(primals, tangents):
+    ...     (x,), (t,) = primals, tangents
+    ...     return f(x), jnp.cos(x) * t
+    """
+
+    def __init__(self, fun, nondiff_argnums=()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = tuple(nondiff_argnums)
+        self.jvp = None
+        self.symbolic_zeros = False
+
+    def defjvp(self, jvp, symbolic_zeros=False):
+        self.jvp = jvp
+        self.symbolic_zeros = symbolic_zeros
+        return jvp
+
+    def defjvps(self, *jvps):
+        """One rule per argument: jvp_i(tangent_i, primal_out, *primals) -> its contribution."""
+        def jvp(primals, tangents):
+            out = self(*primals)
+            total = None
+            for rule, t in zip(jvps, tangents):
+                if rule is None or isinstance(t, SymbolicZero):
+                    continue
+                part = rule(t, out, *primals)
+                total = part if total is None else tree_map(lambda a, b: a + b, total, part)
+            if total is None:
+                total = tree_map(lambda o: np.zeros(np.shape(o), core.get_aval(o).dtype), out)
+            return out, total
+        self.defjvp(jvp)
+
+    def __get__(self, obj, objtype=None):
+        return self if obj is None else functools.partial(self, obj)
+
+    def __call__(self, *args, **kwargs):
+        name = getattr(self.fun, "__name__", "function")
+        if self.jvp is None:
+            raise AttributeError(f"No JVP defined for custom_jvp function {name} using defjvp.")
+        args = _resolve_args(self.fun, args, kwargs)
+        nondiff, diff = _split_nondiff(args, self.nondiff_argnums)
+        leaves, diff_tree = _leaves(diff, "custom_jvp")
+        jaxpr, consts, out_tree = _trace_call(self.fun, nondiff, diff_tree, leaves, len(args))
+        rule, symbolic = self.jvp, self.symbolic_zeros
+        ordered_nondiff = [nondiff[i] for i in sorted(nondiff)]
+
+        def flat_jvp(primals, tangents):
+            p_tree = tuple(tree_unflatten(diff_tree, primals))
+            if symbolic:
+                tangents = [SymbolicZero(core.get_aval(p)) if type(t) is Zero else t
+                            for p, t in zip(primals, tangents)]
+            t_tree = tuple(tree_unflatten(diff_tree, tangents))
+            result = rule(*ordered_nondiff, p_tree, t_tree)
+            if not (isinstance(result, (tuple, list)) and len(result) == 2):
+                raise TypeError(f"Custom JVP rule of {name} must return a pair (primal_out, "
+                                f"tangent_out), got {type(result).__name__}")
+            out, t_out = result
+            out_leaves, tree = tree_flatten(out)
+            if tree != out_tree:
+                raise TypeError(f"Custom JVP rule of {name} returned a primal output with "
+                                f"structure {tree}, but the function returns {out_tree}")
+            t_leaves, t_tree_out = tree_flatten(t_out, is_leaf=lambda x: x is None or
+                                                isinstance(x, SymbolicZero))
+            if len(t_leaves) != len(out_leaves):
+                raise TypeError(f"Custom JVP rule of {name} returned a tangent output with "
+                                f"structure {t_tree_out}, which must match the primal output "
+                                f"structure {tree}")
+            t_leaves = [None if isinstance(t, SymbolicZero) else t for t in t_leaves]
+            return [asarray(o) for o in out_leaves], [t if t is None else asarray(t)
+                                                      for t in t_leaves]
+
+        outs = custom_jvp_call_p.bind(*consts, *leaves, call_jaxpr=jaxpr, jvp=flat_jvp,
+                                      num_consts=len(consts), symbolic_zeros=symbolic)
+        return tree_unflatten(out_tree, outs)
+
+
+class custom_vjp:
+    """A function with a custom VJP rule (fwd computes residuals, bwd the cotangents).
+
+    >>> @jax.custom_vjp
+    ... def f(x):
+    ...     return jnp.sin(x)
+    >>> f.defvjp(lambda x: (jnp.sin(x), jnp.cos(x)), lambda cos_x, g: (cos_x * g,))
+    """
+
+    def __init__(self, fun, nondiff_argnums=()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = tuple(nondiff_argnums)
+        self.fwd = self.bwd = None
+        self.symbolic_zeros = False
+
+    def defvjp(self, fwd, bwd, symbolic_zeros=False, optimize_remat=False):
+        self.fwd, self.bwd = fwd, bwd
+        self.symbolic_zeros = symbolic_zeros
+
+    def __get__(self, obj, objtype=None):
+        return self if obj is None else functools.partial(self, obj)
+
+    def __call__(self, *args, **kwargs):
+        name = getattr(self.fun, "__name__", "function")
+        if self.fwd is None:
+            raise AttributeError(f"No VJP defined for custom_vjp function {name} using defvjp.")
+        args = _resolve_args(self.fun, args, kwargs)
+        nondiff, diff = _split_nondiff(args, self.nondiff_argnums)
+        leaves, diff_tree = _leaves(diff, "custom_vjp")
+        jaxpr, consts, out_tree = _trace_call(self.fun, nondiff, diff_tree, leaves, len(args))
+        fwd, bwd = self.fwd, self.bwd
+        ordered_nondiff = [nondiff[i] for i in sorted(nondiff)]
+        res_trees = []
+
+        def flat_fwd(primals):
+            full = _merge(nondiff, list(tree_unflatten(diff_tree, primals)), len(args))
+            result = fwd(*full)
+            if not (isinstance(result, (tuple, list)) and len(result) == 2):
+                raise TypeError(f"Custom VJP fwd rule of {name} must return a pair (primal_out, "
+                                f"residuals), got {type(result).__name__}")
+            out, res = result
+            out_leaves, tree = tree_flatten(out)
+            if tree != out_tree:
+                raise TypeError(f"Custom VJP fwd rule of {name} returned a primal output with "
+                                f"structure {tree}, but the function returns {out_tree}")
+            res_leaves, res_tree = tree_flatten(res)
+            res_trees[:] = [res_tree]
+            return [asarray(o) for o in out_leaves], [asarray(r) for r in res_leaves]
+
+        def flat_bwd(residuals, cts):
+            res = tree_unflatten(res_trees[0], residuals)
+            ct_tree = tree_unflatten(out_tree, cts)
+            result = bwd(*ordered_nondiff, res, ct_tree)
+            if not isinstance(result, (tuple, list)):
+                raise TypeError(f"Custom VJP bwd rule of {name} must return a tuple with one "
+                                f"cotangent per differentiable argument, got "
+                                f"{type(result).__name__}")
+            if len(result) != len(diff):
+                raise ValueError(f"Custom VJP bwd rule of {name} returned {len(result)} "
+                                 f"cotangents, but the function has {len(diff)} differentiable "
+                                 "arguments")
+            flat = []
+            for ct, arg in zip(result, diff):
+                arg_leaves, arg_tree = tree_flatten(arg)
+                if ct is None:
+                    flat.extend([None] * len(arg_leaves))
+                    continue
+                ct_leaves, ct_tree = tree_flatten(ct, is_leaf=lambda x: x is None)
+                if ct_tree != arg_tree and len(ct_leaves) != len(arg_leaves):
+                    raise ValueError(f"Custom VJP bwd rule of {name} returned a cotangent with "
+                                     f"structure {ct_tree} for an argument with structure "
+                                     f"{arg_tree}")
+                flat.extend(None if c is None else asarray(c) for c in ct_leaves)
+            return flat
+
+        outs = custom_vjp_call_p.bind(*consts, *leaves, call_jaxpr=jaxpr, fwd=flat_fwd,
+                                      bwd=flat_bwd, num_consts=len(consts),
+                                      symbolic_zeros=self.symbolic_zeros)
+        return tree_unflatten(out_tree, outs)
+
+
+def custom_gradient(fun):
+    """fun(*args) returns (value, vjp_fn); the result's gradient is given by vjp_fn."""
+    @custom_vjp
+    def wrapped(*args):
+        return fun(*args)[0]
+
+    def fwd(*args):
+        value, _ = fun(*args)
+        return value, args
+
+    def bwd(args, ct):
+        _, vjp_fn = fun(*args)
+        cts = vjp_fn(ct)
+        return tuple(cts) if isinstance(cts, (tuple, list)) else (cts,)
+
+    wrapped.defvjp(fwd, bwd)
+    return functools.wraps(fun)(lambda *args: wrapped(*args))
+
+
+def closure_convert(fun, *example_args):
+    """(converted, consts): converted(*args, *consts) == fun(*args), with the float values
+    fun closes over (including tracers) hoisted out as explicit arguments."""
+    leaves, in_tree = tree_flatten(example_args)
+    store = {}
+
+    def flat(*xs):
+        out = fun(*tree_unflatten(in_tree, xs))
+        out_leaves, store["tree"] = tree_flatten(out)
+        return [asarray(o) for o in out_leaves]
+
+    jaxpr = trace_to_jaxpr(flat, [core.get_aval(asarray(x)) for x in leaves])
+    from .jaxpr import Jaxpr, eval_jaxpr
+    hoist = [i for i, c in enumerate(jaxpr.consts)
+             if isinstance(c, Tracer) or np.asarray(getattr(c, "_value", c)).dtype.kind in "fc"]
+    consts = [jaxpr.consts[i] for i in hoist]
+    kept_vars = [v for i, v in enumerate(jaxpr.constvars) if i not in hoist]
+    kept = [c for i, c in enumerate(jaxpr.consts) if i not in hoist]
+    hoisted_vars = [jaxpr.constvars[i] for i in hoist]
+    closed = Jaxpr(kept_vars, kept, list(jaxpr.invars) + hoisted_vars, jaxpr.eqns, jaxpr.outvars)
+    n = len(leaves)
+
+    def converted(*args):
+        arg_leaves = tree_flatten(args[:len(args) - len(consts)])[0]
+        outs = eval_jaxpr(closed, closed.consts, *arg_leaves, *args[len(args) - len(consts):])
+        return tree_unflatten(store["tree"], outs)
+
+    return converted, consts

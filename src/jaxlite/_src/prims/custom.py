@@ -1,0 +1,192 @@
+"""Primitives behind custom derivative rules: custom_jvp_call, custom_vjp_call, custom_lin.
+
+Each call primitive holds the traced function (`call_jaxpr`, what runs when nothing
+differentiates it) and the user's rule as a flat Python callable:
+
+  custom_jvp_call  jvp(primals, tangents) -> (primal_out, tangent_out)
+  custom_vjp_call  fwd(primals) -> (primal_out, residuals); bwd(residuals, cts) -> cts
+
+The JVP of custom_vjp_call runs `fwd` and emits `custom_lin`, a primitive linear
+in the tangents whose transpose is `bwd`: reverse mode works, forward mode raises
+JAX's error. Under vmap the Jaxpr and the rules are batched together.
+"""
+import numpy as np
+
+from .. import core
+from ..core import Primitive
+from ..ad import Zero, instantiate, is_linear
+from ..batching import batch_jaxpr, vmap_flat
+from ..jaxpr import eval_jaxpr
+from ..compiler import compile_jaxpr
+from .shape import moveaxis, broadcast_batch
+
+
+def _wrap(values, avals):
+    return [core.Array(np.asarray(v, a.dtype), a.weak_type) for v, a in zip(values, avals)]
+
+
+def _call_impl(*args, call_jaxpr, **_):
+    return _wrap(compile_jaxpr(call_jaxpr)(*args), call_jaxpr.out_avals)
+
+
+def _call_abstract(*avals, call_jaxpr, **_):
+    return call_jaxpr.out_avals
+
+
+def _inline(trace, args, params):
+    # Partial evaluation meets these only with the rule already applied above it
+    # (the JVP trace sits above the partial evaluator); evaluating inline is exact.
+    jaxpr = params["call_jaxpr"]
+    with core.set_current_trace(trace):
+        return eval_jaxpr(jaxpr, jaxpr.consts, *args)
+
+
+def _batch_size(values, dims):
+    return next(core.get_aval(v).shape[d] for v, d in zip(values, dims) if d is not None)
+
+
+def _all_batched(values, dims, size):
+    return [broadcast_batch(v, size) if d is None else moveaxis(v, d, 0)
+            for v, d in zip(values, dims)]
+
+
+def _check_tangent(t, aval, what):
+    t_aval = core.get_aval(t)
+    if t_aval.shape != aval.shape:
+        raise TypeError(f"{what}: the tangent output has shape {t_aval.shape}, but the primal "
+                        f"output has shape {aval.shape}; they must match")
+
+
+# ---- custom_jvp_call ------------------------------------------------------------------
+custom_jvp_call_p = Primitive("custom_jvp_call", multiple_results=True)
+
+
+def _custom_jvp_jvp(primals, tangents, call_jaxpr, jvp, num_consts, symbolic_zeros):
+    for t in tangents[:num_consts]:
+        if type(t) is not Zero:
+            raise TypeError(
+                "A custom_jvp function closes over a value that is being differentiated. "
+                "Pass that value as an argument instead (see jax.closure_convert).")
+    args, arg_tangents = primals[num_consts:], tangents[num_consts:]
+    if not symbolic_zeros:
+        arg_tangents = [instantiate(t) for t in arg_tangents]
+    outs, touts = jvp(list(args), list(arg_tangents))
+    touts = [Zero(o) if t is None or type(t) is Zero else t for o, t in zip(outs, touts)]
+    for t, aval in zip(touts, call_jaxpr.out_avals):
+        if type(t) is not Zero:
+            _check_tangent(t, aval, "custom_jvp rule")
+    return outs, touts
+
+
+def _custom_jvp_batch(values, dims, call_jaxpr, jvp, num_consts, symbolic_zeros):
+    size = _batch_size(values, dims)
+    values = _all_batched(values, dims, size)
+    n_out = len(call_jaxpr.outvars)
+    batched = batch_jaxpr(call_jaxpr, [0] * len(values), size)
+
+    def batched_jvp(primals, tangents):
+        tangents = [instantiate(t) for t in tangents]
+        n = len(primals)
+
+        def flat(*xs):
+            outs, touts = jvp(list(xs[:n]), list(xs[n:]))
+            return list(outs) + [instantiate(t) if t is not None else np.zeros(
+                core.get_aval(o).shape, core.get_aval(o).dtype) for o, t in zip(outs, touts)]
+
+        res = vmap_flat(flat, list(primals) + tangents, [0] * (2 * n), size, [0] * (2 * n_out))
+        return res[:n_out], res[n_out:]
+
+    outs = custom_jvp_call_p.bind(*values, call_jaxpr=batched, jvp=batched_jvp,
+                                  num_consts=num_consts, symbolic_zeros=False)
+    return outs, [0] * n_out
+
+
+custom_jvp_call_p.impl = _call_impl
+custom_jvp_call_p.abstract_eval = _call_abstract
+custom_jvp_call_p.jvp = _custom_jvp_jvp
+custom_jvp_call_p.batch = _custom_jvp_batch
+custom_jvp_call_p.partial_eval = _inline
+
+
+# ---- custom_vjp_call and custom_lin ------------------------------------------------------
+custom_vjp_call_p = Primitive("custom_vjp_call", multiple_results=True)
+custom_lin_p = Primitive("custom_lin", multiple_results=True)
+
+
+def _custom_vjp_jvp(primals, tangents, call_jaxpr, fwd, bwd, num_consts, symbolic_zeros):
+    for t in tangents[:num_consts]:
+        if type(t) is not Zero:
+            raise TypeError(
+                "A custom_vjp function closes over a value that is being differentiated. "
+                "Pass that value as an argument instead (see jax.closure_convert).")
+    args = list(primals[num_consts:])
+    outs, residuals = fwd(args)
+    arg_tangents = [instantiate(t) for t in tangents[num_consts:]]
+    out_avals = [core.get_aval(o).strip_weak_type() for o in outs]
+    arg_avals = [core.get_aval(a) for a in args]
+    touts = custom_lin_p.bind(*residuals, *arg_tangents, bwd=bwd, num_res=len(residuals),
+                              out_avals=tuple(out_avals), arg_avals=tuple(arg_avals))
+    return outs, touts
+
+
+def _custom_vjp_batch(values, dims, call_jaxpr, fwd, bwd, num_consts, symbolic_zeros):
+    size = _batch_size(values, dims)
+    values = _all_batched(values, dims, size)
+    n_out = len(call_jaxpr.outvars)
+    batched = batch_jaxpr(call_jaxpr, [0] * len(values), size)
+
+    def batched_fwd(args):
+        def flat(*xs):
+            outs, res = fwd(list(xs))
+            return list(outs) + list(res)
+        res = vmap_flat(flat, list(args), [0] * len(args), size, lambda n: [0] * n)
+        return res[:n_out], res[n_out:]
+
+    def batched_bwd(residuals, cts):
+        def flat(*xs):
+            return bwd(list(xs[:len(residuals)]), list(xs[len(residuals):]))
+        return vmap_flat(flat, list(residuals) + list(cts),
+                         [0] * (len(residuals) + len(cts)), size, lambda n: [0] * n)
+
+    outs = custom_vjp_call_p.bind(*values, call_jaxpr=batched, fwd=batched_fwd, bwd=batched_bwd,
+                                  num_consts=num_consts, symbolic_zeros=symbolic_zeros)
+    return outs, [0] * n_out
+
+
+def _custom_lin_impl(*args, **params):
+    raise TypeError("can't apply forward-mode autodiff (jvp) to a custom_vjp function. Use "
+                    "reverse mode (grad, vjp, jacrev), or define the function with "
+                    "jax.custom_jvp instead.")
+
+
+def _custom_lin_abstract(*avals, bwd, num_res, out_avals, arg_avals):
+    return list(out_avals)
+
+
+def _custom_lin_transpose(cts, *args, bwd, num_res, out_avals, arg_avals):
+    residuals = args[:num_res]
+    cts = [np.zeros(a.shape, a.dtype) if c is None or type(c) is Zero else c
+           for c, a in zip(cts, out_avals)]
+    cts_in = bwd(list(residuals), cts)
+    out = []
+    for ct, aval in zip(cts_in, arg_avals):
+        if ct is None:
+            out.append(None)
+            continue
+        ct_aval = core.get_aval(ct)
+        if ct_aval.shape != aval.shape:
+            raise ValueError(f"custom_vjp bwd returned a cotangent of shape {ct_aval.shape} for "
+                             f"an input of shape {aval.shape}; they must match")
+        out.append(ct)
+    return [None] * num_res + out
+
+
+custom_vjp_call_p.impl = _call_impl
+custom_vjp_call_p.abstract_eval = _call_abstract
+custom_vjp_call_p.jvp = _custom_vjp_jvp
+custom_vjp_call_p.batch = _custom_vjp_batch
+custom_vjp_call_p.partial_eval = _inline
+
+custom_lin_p.impl = _custom_lin_impl
+custom_lin_p.abstract_eval = _custom_lin_abstract
+custom_lin_p.transpose = _custom_lin_transpose

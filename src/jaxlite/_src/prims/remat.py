@@ -1,0 +1,143 @@
+"""Rematerialization: checkpoint (a call that recomputes instead of saving), its
+linear half, and checkpoint_name.
+
+Under linearize, an ordinary function leaves every intermediate its derivative
+needs as a residual, held until the backward pass. A checkpoint call instead
+splits its Jaxpr (partial_eval_jaxpr): the known part runs now and keeps only
+the residuals the policy saves; the staged `remat_linear` equation holds the
+known Jaxpr and recomputes the other residuals from the call's inputs when it
+is transposed, right before they are needed.
+"""
+import numpy as np
+
+from .. import core
+from ..core import Primitive
+from ..ad import Zero, is_linear, jvp_jaxpr, backward_pass
+from ..batching import batch_jaxpr
+from ..jaxpr import Jaxpr, eval_jaxpr
+from ..staging import StagingTracer, partial_eval_jaxpr
+from ..compiler import compile_jaxpr
+from ..compiler.passes import dead_code_elimination
+from .shape import moveaxis
+
+checkpoint_p = Primitive("checkpoint", multiple_results=True)
+remat_linear_p = Primitive("remat_linear", multiple_results=True)
+name_p = Primitive("name")
+
+
+def _wrap(values, avals):
+    return [core.Array(np.asarray(v, a.dtype), a.weak_type) for v, a in zip(values, avals)]
+
+
+def _checkpoint_impl(*args, jaxpr, policy, prevent_cse):
+    return _wrap(compile_jaxpr(jaxpr)(*args), jaxpr.out_avals)
+
+
+def _checkpoint_jvp(primals, tangents, jaxpr, policy, prevent_cse):
+    nonzero = tuple(type(t) is not Zero for t in tangents)
+    new = jvp_jaxpr(jaxpr, nonzero)
+    outs = checkpoint_p.bind(*primals, *[t for t in tangents if type(t) is not Zero],
+                             jaxpr=new, policy=policy, prevent_cse=prevent_cse)
+    n = len(jaxpr.outvars)
+    return outs[:n], outs[n:]
+
+
+def _checkpoint_batch(values, dims, jaxpr, policy, prevent_cse):
+    size = next(core.get_aval(v).shape[d] for v, d in zip(values, dims) if d is not None)
+    new = batch_jaxpr(jaxpr, dims, size)
+    outs = checkpoint_p.bind(*values, jaxpr=new, policy=policy, prevent_cse=prevent_cse)
+    return outs, [0] * len(outs)
+
+
+def _saved_residuals(known, n_res, policy):
+    """Which residual outputs of the known Jaxpr the policy saves (the rest are recomputed)."""
+    if policy is None:
+        return [False] * n_res
+    producers = {}
+    for eqn in known.eqns:
+        for v in eqn.outputs:
+            producers[v] = eqn
+    res_vars = known.outvars[len(known.outvars) - n_res:]
+    return [bool(policy(producers[v].primitive, **producers[v].params)) if v in producers
+            else False for v in res_vars]
+
+
+def _checkpoint_partial_eval(trace, args, params):
+    jaxpr, policy = params["jaxpr"], params["policy"]
+    unknowns = [type(a) is StagingTracer and a._trace is trace for a in args]
+    known, unknown, out_unknowns, n_res = partial_eval_jaxpr(jaxpr, unknowns)
+    saved = _saved_residuals(known, n_res, policy)
+    n_known_out = len(known.outvars) - n_res
+    # The known call returns its outputs and only the saved residuals.
+    keep = list(range(n_known_out)) + [n_known_out + i for i, s in enumerate(saved) if s]
+    forward = Jaxpr(known.constvars, known.consts, known.invars, known.eqns,
+                    [known.outvars[i] for i in keep])
+    forward = dead_code_elimination(forward)
+    known_args = [a for a, u in zip(args, unknowns) if not u]
+    known_outs = core.bind_under(trace.parent, checkpoint_p, known_args, dict(
+        jaxpr=forward, policy=policy, prevent_cse=params["prevent_cse"]))
+    saved_values = known_outs[n_known_out:]
+    # The staged half recomputes the unsaved residuals from the known inputs.
+    unknown_args = [a for a, u in zip(args, unknowns) if u]
+    unknown_outs = trace.stage(remat_linear_p, known_args + list(saved_values) + unknown_args,
+                               dict(known=known, unknown=unknown, n_res=n_res,
+                                    saved=tuple(saved), n_known_args=len(known_args)))
+    known_iter, unknown_iter = iter(known_outs[:n_known_out]), iter(unknown_outs)
+    return [next(unknown_iter) if u else next(known_iter) for u in out_unknowns]
+
+
+def _residuals(known, n_res, saved, known_args, saved_values):
+    """All residuals: saved ones as given, the others recomputed from the known inputs."""
+    if all(saved):
+        return list(saved_values)
+    recomputed = eval_jaxpr(known, known.consts, *known_args)[len(known.outvars) - n_res:]
+    saved_iter = iter(saved_values)
+    return [next(saved_iter) if s else r for s, r in zip(saved, recomputed)]
+
+
+def _remat_linear_impl(*args, known, unknown, n_res, saved, n_known_args):
+    known_args = args[:n_known_args]
+    n_saved = sum(saved)
+    saved_values = args[n_known_args:n_known_args + n_saved]
+    rest = args[n_known_args + n_saved:]
+    res = _residuals(known, n_res, saved, known_args, saved_values)
+    return _wrap(compile_jaxpr(unknown)(*res, *rest), unknown.out_avals)
+
+
+def _remat_linear_abstract(*avals, known, unknown, n_res, saved, n_known_args):
+    return unknown.out_avals
+
+
+def _remat_linear_transpose(cts, *args, known, unknown, n_res, saved, n_known_args):
+    n_saved = sum(saved)
+    known_args = args[:n_known_args]
+    saved_values = args[n_known_args:n_known_args + n_saved]
+    linear = args[n_known_args + n_saved:]
+    res = _residuals(known, n_res, saved, known_args, saved_values)  # recomputed now
+    res_vars = unknown.invars[:n_res]
+    cts = [np.zeros(v.aval.shape, v.aval.dtype) if c is None or type(c) is Zero else c
+           for c, v in zip(cts, unknown.outvars)]
+    cts_in = backward_pass(unknown, cts, dict(zip(res_vars, res)))[n_res:]
+    return [None] * (n_known_args + n_saved) + [
+        ct if is_linear(a) else None for ct, a in zip(cts_in, linear)]
+
+
+checkpoint_p.impl = _checkpoint_impl
+checkpoint_p.abstract_eval = lambda *avals, jaxpr, policy, prevent_cse: jaxpr.out_avals
+checkpoint_p.jvp = _checkpoint_jvp
+checkpoint_p.batch = _checkpoint_batch
+checkpoint_p.partial_eval = _checkpoint_partial_eval
+
+remat_linear_p.impl = _remat_linear_impl
+remat_linear_p.abstract_eval = _remat_linear_abstract
+remat_linear_p.transpose = _remat_linear_transpose
+
+# checkpoint_name: an identity that tags a value for save_only_these_names policies.
+name_p.impl = lambda x, name: x
+name_p.abstract_eval = lambda x, name: x
+name_p.jvp = lambda primals, tangents, name: (name_p.bind(primals[0], name=name),
+                                              tangents[0] if type(tangents[0]) is Zero
+                                              else name_p.bind(tangents[0], name=name))
+name_p.transpose = lambda ct, x, name: [ct]
+name_p.batch = lambda values, dims, name: (name_p.bind(values[0], name=name), dims[0])
+name_p.lower = lambda names, params, avals=None: names[0]
