@@ -15,6 +15,7 @@ import threading
 import numpy as np
 
 from . import dtypes
+from .config import flags
 from .errors import (UnexpectedTracerError, TracerBoolConversionError,
                      TracerIntegerConversionError, TracerArrayConversionError,
                      ConcretizationTypeError, concretization_message)
@@ -95,6 +96,7 @@ class Primitive:
         self.impl = self.abstract_eval = self.jvp = self.transpose = None
         self.batch = self.lower = None
         self.partial_eval = None  # optional override of partial evaluation (jit inlines)
+        self.effectful = False    # has side effects (callbacks): never dropped or merged
         self.weak_type_rule = _all_weak
 
     def bind(self, *args, **params):
@@ -230,10 +232,30 @@ class EvalTrace(Trace):
                 values.append(np.asarray(a, dtype))
                 weak_types.append(weak)
         out = primitive.impl(*values, **params)
+        if flags.jax_debug_nans or flags.jax_debug_infs:
+            check_floating_point(primitive, out)
         weak = primitive.weak_type_rule(weak_types, params)
         if primitive.multiple_results:
             return [o if type(o) is Array else Array(o, weak) for o in out]
         return Array(out, weak)
+
+
+def check_floating_point(primitive, out):
+    """jax_debug_nans / jax_debug_infs: raise FloatingPointError naming the primitive."""
+    from .staging import user_source_line
+    for value in (out if primitive.multiple_results else [out]):
+        value = getattr(value, "_value", value)
+        value = np.asarray(value)
+        if value.dtype.kind not in "fc":
+            continue
+        for flag, test, what in (("jax_debug_nans", np.isnan, "NaN"),
+                                 ("jax_debug_infs", np.isinf, "inf")):
+            if getattr(flags, flag) and test(value).any():
+                line = user_source_line()
+                at = f" at {line}" if line else ""
+                raise FloatingPointError(
+                    f"invalid value ({what}) encountered in {primitive.name}{at}. "
+                    f"(Raised because {flag} is set; unset it to compute through {what}s.)")
 
 
 def leaked_tracer_message(tracer):

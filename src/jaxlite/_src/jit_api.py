@@ -209,7 +209,7 @@ class JitWrapped:
 
     def __call__(self, *args, **kwargs):
         if kwargs or self._static_argnums or flags.jax_disable_jit \
-                or _context.trace is not eval_trace:
+                or _context.trace is not eval_trace or flags.jax_debug_nans or flags.jax_debug_infs:
             return self._call(args, kwargs)
         # The hot path (no statics, no kwargs, no active transformation): flatten, look up
         # the signature, run the generated code. Kept to a few microseconds.
@@ -248,10 +248,25 @@ class JitWrapped:
                     if len(self._fast_cache) > self._max_cache_size:
                         self._fast_cache.popitem(last=False)
             values = compiled.fn(*[_leaf_value(x) for x in leaves])
+            if flags.jax_debug_nans or flags.jax_debug_infs:
+                self._locate_bad_values(values, args, kwargs)
             return tree_unflatten(entry.out_tree, [Array(v, w) for v, w in
                                                    zip(values, entry.out_weak)])
         outs = jit_p.bind(*entry.tracer_consts, *leaves, jaxpr=entry.jaxpr, name=self._name)
         return tree_unflatten(entry.out_tree, outs)
+
+    def _locate_bad_values(self, values, args, kwargs):
+        """Like JAX: on a NaN/inf in a jitted result, re-run op by op to name the culprit."""
+        bad = False
+        for v in values:
+            v = np.asarray(v)
+            if v.dtype.kind in "fc" and ((flags.jax_debug_nans and np.isnan(v).any())
+                                         or (flags.jax_debug_infs and np.isinf(v).any())):
+                bad = True
+        if bad:
+            from .misc import disable_jit
+            with disable_jit():
+                self._fun(*args, **kwargs)  # raises FloatingPointError at the primitive
 
     def lower(self, *args, **kwargs):
         entry, _ = self._entry(args, kwargs)

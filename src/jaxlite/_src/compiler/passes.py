@@ -39,12 +39,23 @@ def inline_calls(jaxpr):
     return Jaxpr(constvars, consts, jaxpr.invars, eqns, outvars)
 
 
+def has_effects(eqn):
+    """Whether an equation has side effects, itself or inside the Jaxprs it holds."""
+    if eqn.primitive.effectful:
+        return True
+    for value in eqn.params.values():
+        for j in (value if isinstance(value, tuple) else (value,)):
+            if isinstance(j, Jaxpr) and any(has_effects(e) for e in j.eqns):
+                return True
+    return False
+
+
 def dead_code_elimination(jaxpr):
-    """Drop equations whose outputs nothing uses (all primitives are pure)."""
+    """Drop equations whose outputs nothing uses (effectful ones, like callbacks, stay)."""
     live = {v for v in jaxpr.outvars if type(v) is not Literal}
     kept = []
     for eqn in reversed(jaxpr.eqns):
-        if any(v in live for v in eqn.outputs):
+        if any(v in live for v in eqn.outputs) or has_effects(eqn):
             kept.append(eqn)
             live.update(v for v in eqn.inputs if type(v) is not Literal)
     kept.reverse()
@@ -77,6 +88,9 @@ def common_subexpression_elimination(jaxpr):
     for eqn in jaxpr.eqns:
         keyed = [sub(v) for v in eqn.inputs]
         inputs = [v for _, v in keyed]
+        if has_effects(eqn):
+            eqns.append(Eqn(eqn.primitive, inputs, eqn.params, eqn.outputs, eqn.source))
+            continue
         key = (eqn.primitive, tuple(k for k, _ in keyed),
                tuple(sorted((k, _param_key(p)) for k, p in eqn.params.items())))
         previous = seen.get(key)
@@ -118,7 +132,8 @@ def fold_constants(jaxpr):
             rename[eqn.outputs[0]] = inputs[0]
             continue
         values = [value(v) for v in inputs]
-        if prim.name != "jit" and inputs and all(v is not _MISSING for v in values):
+        if (prim.name != "jit" and not has_effects(eqn) and inputs
+                and all(v is not _MISSING for v in values)):
             import numpy as np
             with np.errstate(all="ignore"):
                 out = prim.impl(*[np.asarray(getattr(v, "_value", v)) for v in values],

@@ -1,0 +1,2 @@
+"""jaxlite.debug: print and callback from inside jit, vmap, grad and loops."""
+from ._src.debugging import callback, print, breakpoint
