@@ -22,6 +22,12 @@ from .._src.numpy_api.contractions import (dot, vdot, vecdot, inner, outer, matm
 from .._src.numpy_api.indexing import (take, take_along_axis, nonzero, argwhere, flatnonzero,
                                        diagonal, diag, trace)
 from .._src.numpy_api import methods as _methods  # installs operators on Array and Tracer
+# cumulative reductions, sorting and searching, convolve/correlate (issue 3)
+from .._src.numpy_api.cumulative import (cumsum, cumprod, nancumsum, nancumprod, cumulative_sum,
+                                         cumulative_prod)
+from .._src.numpy_api.sorting import (sort, argsort, lexsort, partition, argpartition,
+                                      sort_complex, searchsorted)
+from .._src.numpy_api.convolution import convolve, correlate
 
 from .._src.dtypes import promote_types, result_type
 
@@ -133,3 +139,14 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 def promote_inexact_pair(a, b):
     from .._src.numpy_api.conversion import promote_inexact
     return promote_inexact(a, b)
+
+
+# ---- submodules loaded on first use (linalg; fft and others may join the set) -----------------
+_lazy_submodules = {"linalg"}
+
+
+def __getattr__(name):
+    if name in _lazy_submodules:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'jaxlite.numpy' has no attribute {name!r}")

@@ -1,0 +1,108 @@
+"""NumPy kernels behind the linear-algebra primitives: batched LU with partial
+pivoting, triangular solves, and solves that degrade to inf/NaN like LAPACK.
+
+Everything here takes and returns plain ndarrays with leading batch
+dimensions; no tracers, no primitives. NumPy's `linalg` has no `getrf` and no
+`trsm`, and it raises on singular input where JAX returns inf/NaN, so these
+fill the gaps.
+"""
+import numpy as np
+
+
+def lu_factor(a):
+    """LU with partial pivoting of (..., m, n) matrices, as LAPACK's getrf.
+
+    Returns (lu, pivots, permutation): `lu` holds the unit-lower L below the
+    diagonal and U on and above it; `pivots[..., j]` is the row swapped with row
+    j at step j (int32); `permutation` is the resulting row order, so that
+    `a[..., permutation, :] == L @ U`. A zero pivot leaves its column unscaled
+    (as getrf does), so singular matrices factor without warnings."""
+    a = np.asarray(a)
+    dtype = a.dtype if a.dtype.kind in "fc" else np.dtype(np.float64)
+    *batch, m, n = a.shape
+    k = min(m, n)
+    work = np.array(a, dtype=dtype).reshape((-1, m, n))
+    count = work.shape[0]
+    pivots = np.zeros((count, k), np.int32)
+    permutation = np.tile(np.arange(m, dtype=np.int32), (count, 1))
+    rows = np.arange(count)
+    with np.errstate(all="ignore"):
+        for j in range(k):
+            p = j + np.argmax(np.abs(work[:, j:, j]), axis=1)
+            pivots[:, j] = p
+            swap = p != j
+            if swap.any():
+                r, pj = rows[swap], p[swap]
+                top = work[r, j].copy()
+                work[r, j] = work[r, pj]
+                work[r, pj] = top
+                top = permutation[r, j].copy()
+                permutation[r, j] = permutation[r, pj]
+                permutation[r, pj] = top
+            pivot = work[:, j, j]
+            nonzero = pivot != 0
+            column = work[:, j + 1:, j]
+            column[nonzero] /= pivot[nonzero, None]
+            if j + 1 < n:
+                work[:, j + 1:, j + 1:] -= column[:, :, None] * work[:, j, None, j + 1:]
+    return (work.reshape(a.shape), pivots.reshape(tuple(batch) + (k,)),
+            permutation.reshape(tuple(batch) + (m,)))
+
+
+def substitute(tri, b, lower, unit_diagonal=False):
+    """Solve tri @ x = b by forward (lower) or back substitution; tri (..., m, m),
+    b (..., m, k) with equal batch dims. Zero pivots give inf/NaN, as trsm."""
+    m = tri.shape[-1]
+    x = np.zeros(np.broadcast_shapes(tri.shape[:-2], b.shape[:-2]) + b.shape[-2:],
+                 np.result_type(tri, b))
+    order = range(m) if lower else range(m - 1, -1, -1)
+    with np.errstate(all="ignore"):
+        for i in order:
+            if lower:
+                s = b[..., i, :] - (tri[..., i:i + 1, :i] @ x[..., :i, :])[..., 0, :]
+            else:
+                s = b[..., i, :] - (tri[..., i:i + 1, i + 1:] @ x[..., i + 1:, :])[..., 0, :]
+            x[..., i, :] = s if unit_diagonal else s / tri[..., i, i, None]
+    return x
+
+
+def triangular_solve(a, b, left_side, lower, transpose_a, conjugate_a, unit_diagonal):
+    """lax.linalg.triangular_solve on ndarrays: op(a) @ x = b (left) or x @ op(a) = b."""
+    a, b = np.asarray(a), np.asarray(b)
+    tri = np.tril(a) if lower else np.triu(a)
+    if unit_diagonal:
+        tri = tri.copy()
+        i = np.arange(tri.shape[-1])
+        tri[..., i, i] = 1
+    if conjugate_a:
+        tri = np.conj(tri)
+    effective_lower = lower
+    if transpose_a:
+        tri = np.swapaxes(tri, -1, -2)
+        effective_lower = not lower
+    if not left_side:  # x op(a) = b  <=>  op(a)^T x^T = b^T
+        tri = np.swapaxes(tri, -1, -2)
+        b = np.swapaxes(b, -1, -2)
+        effective_lower = not effective_lower
+    try:
+        with np.errstate(all="ignore"):
+            x = np.linalg.solve(tri, b)
+    except np.linalg.LinAlgError:
+        x = substitute(tri, b, effective_lower, unit_diagonal)
+    x = x.astype(b.dtype, copy=False)
+    return x if left_side else np.swapaxes(x, -1, -2)
+
+
+def solve(a, b):
+    """a @ x = b for (..., n, n) a and (..., n, k) b with equal batch dims; singular
+    matrices give inf/NaN (an LU solve with a zero pivot) instead of an error."""
+    a, b = np.asarray(a), np.asarray(b)
+    try:
+        with np.errstate(all="ignore"):
+            return np.linalg.solve(a, b)
+    except np.linalg.LinAlgError:
+        pass
+    lu, _, permutation = lu_factor(a)
+    pb = np.take_along_axis(b, permutation[..., :, None].astype(np.intp), axis=-2)
+    y = substitute(lu, pb, lower=True, unit_diagonal=True)
+    return substitute(lu, y, lower=False).astype(b.dtype, copy=False)
