@@ -17,23 +17,7 @@ from ..jaxpr import Literal
 _lock = threading.Lock()
 
 
-def _quiet_floating_point():
-    """(set, reset, ignore-state) for silencing NumPy's floating-point warnings.
-
-    JAX is silent on overflow/invalid; NumPy warns. `np.errstate` costs ~1.3 us per
-    call, a large share of a small jitted function, so the generated code sets
-    NumPy's error-state context variable directly (~0.2 us) when this NumPy has it."""
-    try:
-        from numpy._core import _ufunc_config
-        var = _ufunc_config._extobj_contextvar
-        with np.errstate(all="ignore"):
-            ignore = var.get()
-        return var.set, var.reset, ignore
-    except (ImportError, AttributeError):
-        return None
-
-
-_QUIET = _quiet_floating_point()
+from ..core import QUIET_NUMPY as _QUIET
 
 
 class Compiled:
