@@ -13,6 +13,7 @@ class Flags:
         self.jax_debug_nans = False
         self.jax_debug_infs = False
         self.jax_log_compiles = False
+        self.jax_jit_cache_size = 4096  # traces kept per jitted function (LRU)
         self.jax_threefry_partitionable = True
         self.jax_default_matmul_precision = None
         self.jax_numpy_rank_promotion = "allow"

@@ -8,6 +8,7 @@ that the transformation's rule for jit applies.
 import functools
 import inspect
 import threading
+import weakref
 from collections import OrderedDict
 
 import numpy as np
@@ -99,10 +100,13 @@ class CompiledFunction:
                                                      zip(values, self._entry.out_weak)])
 
 
+_live_jits = weakref.WeakSet()  # for jaxlite.clear_caches()
+
+
 class JitWrapped:
     """The function returned by `jit`."""
 
-    def __init__(self, fun, static_argnums, static_argnames, max_cache_size=4096):
+    def __init__(self, fun, static_argnums, static_argnames, max_cache_size=None):
         self._fun = fun
         self._name = getattr(fun, "__name__", type(fun).__name__)
         functools.update_wrapper(self, fun, updated=())
@@ -130,8 +134,10 @@ class JitWrapped:
         self._static_argnames = static_argnames
         self._cache = OrderedDict()
         self._fast_cache = OrderedDict()  # keyed by the positional args' signature alone
-        self._max_cache_size = max_cache_size
+        # An LRU of traces per function; jax_jit_cache_size (config) sets its default size.
+        self._max_cache_size = max_cache_size or flags.jax_jit_cache_size
         self._lock = threading.Lock()
+        _live_jits.add(self)
 
     def __get__(self, obj, objtype=None):
         if obj is None:
@@ -173,7 +179,9 @@ class JitWrapped:
         signature = tuple(_leaf_signature(x) for x in leaves)
         key = (in_tree, signature, statics, flags.jax_enable_x64)
         entry = self._cache.get(key)
-        if entry is None:
+        if entry is not None:
+            self._cache.move_to_end(key)
+        else:
             entry = self._trace(args, kwargs, statics)
             if not entry.tracer_consts:
                 with self._lock:
@@ -204,8 +212,34 @@ class JitWrapped:
         if flags.jax_log_compiles:
             import logging
             logging.getLogger("jaxlite").warning(
-                "Compiling %s for args %s", self._name, [str(a) for a in jaxpr.in_avals])
+                "Compiling %s for args %s.%s", self._name,
+                ", ".join(a.str_short() + ("{weak}" if a.weak_type else "") for a in jaxpr.in_avals),
+                self._explain_miss(in_tree, jaxpr.in_avals, statics))
         return entry
+
+    def _explain_miss(self, in_tree, in_avals, statics):
+        """Why an earlier trace of this function could not be reused (JAX's
+        explain_cache_misses): the closest cached signature and what differs."""
+        if not self._cache:
+            return ""
+        best = None
+        for (tree, signature, old_statics, _), entry in self._cache.items():
+            reasons = []
+            if tree != in_tree:
+                reasons.append(f"the argument structure changed from {tree} to {in_tree}")
+            else:
+                for i, (old, new) in enumerate(zip(entry.jaxpr.in_avals, in_avals)):
+                    if old != new:
+                        reasons.append(f"argument leaf {i} changed from {old.str_short()}"
+                                       f"{'{weak}' if old.weak_type else ''} to "
+                                       f"{new.str_short()}{'{weak}' if new.weak_type else ''}")
+            if old_statics != statics:
+                reasons.append(f"static arguments changed from {old_statics!r} to {statics!r}")
+            if best is None or len(reasons) < len(best):
+                best = reasons
+        if not best:
+            return " Cache miss: a traced constant of an enclosing transformation changed."
+        return " Cache miss because " + "; ".join(best) + "."
 
     def __call__(self, *args, **kwargs):
         if kwargs or self._static_argnums or flags.jax_disable_jit \

@@ -58,12 +58,10 @@ def enable_x64(new_val=True):
 
 
 def clear_caches():
-    """Drop compiled executables (each jitted function retraces on its next call)."""
-    import gc
-    from .jit_api import JitWrapped
-    for obj in gc.get_objects():
-        if isinstance(obj, JitWrapped):
-            obj.clear_cache()
+    """Drop every jitted function's traces and executables (each retraces on its next call)."""
+    from .jit_api import _live_jits
+    for f in list(_live_jits):
+        f.clear_cache()
 
 
 def named_call(fun, *, name=None):
