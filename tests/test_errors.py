@@ -314,3 +314,36 @@ def test_non_array_jit_argument():
 def test_jit_requires_callable():
     with pytest.raises(TypeError, match="callable"):
         jit(3)
+
+
+# ---- errors raised by primitives called eagerly through lax (no NumPy messages) ----------
+
+def test_lax_shape_errors_eagerly_name_the_primitive_and_shapes():
+    from jaxlite import lax
+    with pytest.raises(TypeError, match=r"add.*\(2, 3\).*\(4,\)"):
+        lax.add(jnp.ones((2, 3)), jnp.ones(4))
+    with pytest.raises(TypeError, match=r"dot_general.*\(2, 3\).*\(4, 2\)"):
+        lax.dot_general(jnp.ones((2, 3)), jnp.ones((4, 2)), (((1,), (0,)), ((), ())))
+    with pytest.raises(TypeError, match=r"reshape.*\(6,\).*\(4,\)"):
+        lax.reshape(jnp.ones(6), (4,))
+    with pytest.raises(TypeError, match="same dtypes.*float32.*int32"):
+        lax.add(jnp.ones(3), jnp.ones(3, jnp.int32))
+
+
+def test_custom_vjp_bwd_with_wrong_structure_is_reported():
+    import jaxlite
+
+    @jaxlite.custom_vjp
+    def f(x, y):
+        return x * y
+
+    f.defvjp(lambda x, y: (x * y, (x, y)), lambda res, g: (g * res[1],))  # one cotangent, needs two
+    with pytest.raises(ValueError, match="returned 1 cotangents.*2 differentiable"):
+        jaxlite.grad(f)(1.0, 2.0)
+
+
+def test_while_loop_reverse_mode_error():
+    import jaxlite
+    from jaxlite import lax
+    with pytest.raises(ValueError, match="scan"):
+        jaxlite.grad(lambda x: lax.while_loop(lambda c: c < 3, lambda c: c * 2, x))(1.0)

@@ -250,22 +250,37 @@ class EvalTrace(Trace):
                 dtype, weak = dtypes.dtype_and_weak(a)
                 values.append(np.asarray(a, dtype))
                 weak_types.append(weak)
-        if QUIET_NUMPY is not None:
-            quiet, unquiet, ignore = QUIET_NUMPY
-            token = quiet(ignore)
-            try:
-                out = primitive.impl(*values, **params)
-            finally:
-                unquiet(token)
-        else:
-            with np.errstate(all="ignore"):
-                out = primitive.impl(*values, **params)
+        try:
+            if QUIET_NUMPY is not None:
+                quiet, unquiet, ignore = QUIET_NUMPY
+                token = quiet(ignore)
+                try:
+                    out = primitive.impl(*values, **params)
+                finally:
+                    unquiet(token)
+            else:
+                with np.errstate(all="ignore"):
+                    out = primitive.impl(*values, **params)
+        except (ValueError, TypeError, IndexError) as numpy_error:
+            # Bad operands: let the primitive's shape rule say what is wrong, in JAX's
+            # terms, rather than surfacing NumPy's message from deep inside.
+            explain_bad_operands(primitive, values, weak_types, params, numpy_error)
+            raise
         if flags.jax_debug_nans or flags.jax_debug_infs:
             check_floating_point(primitive, out)
         weak = primitive.weak_type_rule(weak_types, params)
         if primitive.multiple_results:
             return [o if type(o) is Array else Array(o, weak) for o in out]
         return Array(out, weak)
+
+
+def explain_bad_operands(primitive, values, weak_types, params, error):
+    if primitive.abstract_eval is None:
+        return
+    avals = [ShapedArray(np.shape(v), np.result_type(v), w) for v, w in zip(values, weak_types)]
+    primitive.abstract_eval(*avals, **params)  # raises a TypeError/ValueError naming shapes
+    raise TypeError(f"{primitive.name} failed on operands "
+                    + ", ".join(a.str_short() for a in avals) + f": {error}") from error
 
 
 def check_floating_point(primitive, out):
