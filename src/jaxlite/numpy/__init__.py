@@ -28,6 +28,40 @@ from .._src.numpy_api.cumulative import (cumsum, cumprod, nancumsum, nancumprod,
 from .._src.numpy_api.sorting import (sort, argsort, lexsort, partition, argpartition,
                                       sort_complex, searchsorted)
 from .._src.numpy_api.convolution import convolve, correlate
+# the jax.numpy long tail: manipulation, selection, sets, statistics, math, polynomials,
+# functional helpers, I/O and index tricks (issue 3)
+from .._src.numpy_api.manipulation import (tile, repeat, roll, rot90, rollaxis, unstack, pad,
+                                           append, insert, delete, resize, trim_zeros, block)
+from .._src.numpy_api.selection import (tril, triu, tril_indices, triu_indices,
+                                        tril_indices_from, triu_indices_from, diag_indices,
+                                        diag_indices_from, mask_indices, diagflat, fill_diagonal,
+                                        select, piecewise, choose, place, put, put_along_axis,
+                                        compress, extract, indices, meshgrid, ix_,
+                                        ravel_multi_index, unravel_index)
+from .._src.numpy_api.sets import (unique, unique_values, unique_counts, unique_inverse,
+                                   unique_all, union1d, intersect1d, setdiff1d, setxor1d, isin,
+                                   bincount, histogram, histogram_bin_edges, histogram2d,
+                                   histogramdd, digitize)
+from .._src.numpy_api.statistics import (nansum, nanprod, nanmax, nanmin, nanargmax, nanargmin,
+                                         nanmean, nanvar, nanstd, quantile, nanquantile,
+                                         percentile, nanpercentile, median, nanmedian, cov,
+                                         corrcoef)
+from .._src.numpy_api.mathfuncs import (frexp, ldexp, modf, gcd, lcm, nan_to_num, spacing, fabs,
+                                        i0, angle, iscomplex, isreal, bitwise_count,
+                                        bitwise_invert, bitwise_left_shift, bitwise_right_shift,
+                                        pow, atan2, packbits, unpackbits, array_equiv)
+from .._src.numpy_api.numeric import (diff, ediff1d, gradient, trapezoid, unwrap, interp, cross,
+                                      kron, vander, matvec, vecmat, geomspace, bartlett, blackman,
+                                      hamming, hanning, kaiser)
+from .._src.numpy_api.polynomial import (polyval, poly, polyadd, polysub, polymul, polydiv,
+                                         polyder, polyint, polyfit, roots)
+from .._src.numpy_api.functional import (vectorize, apply_along_axis, apply_over_axes,
+                                         fromfunction, ufunc, frompyfunc)
+from .._src.numpy_api.utilities import (s_, index_exp, r_, c_, mgrid, ogrid, copy, astype,
+                                        isdtype, load, save, savez, frombuffer, fromstring,
+                                        from_dlpack, fromfile, fromiter, printoptions,
+                                        set_printoptions, get_printoptions, array_str,
+                                        array_repr, einsum_path, iterable, ComplexWarning)
 
 from .._src.dtypes import promote_types, result_type
 
@@ -89,6 +123,10 @@ integer, signedinteger, unsignedinteger = _np.integer, _np.signedinteger, _np.un
 pi, e, inf, nan, euler_gamma = _np.pi, _np.e, _np.inf, _np.nan, _np.euler_gamma
 newaxis = None
 finfo, iinfo = _np.finfo, _np.iinfo
+# more dtype names (issue 3, long tail); `bool` shadows the builtin only inside this module
+bool = bool_
+cdouble, csingle = complex128, complex64
+object_, flexible, character = _np.object_, _np.flexible, _np.character
 
 
 def issubdtype(arg1, arg2):

@@ -1,0 +1,632 @@
+"""Array manipulation: tile, repeat, roll, rot90, pad (every JAX mode), append, insert,
+delete, resize, trim_zeros, rollaxis, unstack, block.
+
+Everything is written on slices, concatenations, gathers and scatters, so each function
+is differentiable, batchable and jittable. Sizes that NumPy reads from array *values*
+(repeat counts, insert/delete positions, trim_zeros) must be concrete, as in JAX;
+`repeat` takes `total_repeat_length=` to fix its output size under jit.
+"""
+import builtins
+import math
+import operator
+
+import numpy as np
+
+from .. import core, dtypes
+from ..array import Array
+from ..core import Tracer
+from ..prims import shape as sp
+from .conversion import asarray, convert, promote, check_arraylike
+from .reductions import canonical_axes
+
+
+def static_int(x, what):
+    """A Python int from a concrete value, or JAX's concretization error."""
+    if isinstance(x, Tracer):
+        x = core.concrete_or_error(x, what)
+    return operator.index(np.asarray(x).item() if isinstance(x, (np.ndarray, Array)) else x)
+
+
+def _int_array(values):
+    return Array(np.asarray(values, dtype=dtypes.default_int_dtype()), False)
+
+
+def slice_in_dim(x, start, stop, axis):
+    n = x.shape[axis]
+    start, stop, _ = slice(start, stop).indices(n)
+    stop = builtins.max(stop, start)
+    starts = [0] * x.ndim
+    limits = list(x.shape)
+    starts[axis], limits[axis] = start, stop
+    return sp.slice_p.bind(x, start_indices=tuple(starts), limit_indices=tuple(limits),
+                           strides=None)
+
+
+def _concat(parts, axis):
+    from .shapes import concatenate
+    parts = [p for p in parts if p.shape[axis] or len(parts) == 1]
+    return concatenate(parts, axis=axis) if len(parts) > 1 else parts[0]
+
+
+# ---- tile, repeat ---------------------------------------------------------------------------
+def tile(A, reps):
+    """Repeat the whole array `reps` times along each axis (like `np.tile`).
+
+    >>> jnp.tile(jnp.array([1, 2]), (2, 2))
+    Array([[1, 2, 1, 2],
+           [1, 2, 1, 2]], dtype=int32)
+    """
+    from .shapes import reshape, broadcast_to
+    x = asarray(A)
+    reps = tuple(reps) if isinstance(reps, (tuple, list)) else (reps,)
+    reps = tuple(static_int(r, "the reps argument of jnp.tile") for r in reps)
+    n = builtins.max(len(reps), x.ndim)
+    shape = (1,) * (n - x.ndim) + tuple(x.shape)
+    reps = (1,) * (n - len(reps)) + reps
+    if builtins.all(r == 1 for r in reps):
+        return reshape(x, shape)
+    expanded = reshape(x, tuple(d for s in shape for d in (1, s)))
+    tiled = broadcast_to(expanded, tuple(d for r, s in zip(reps, shape) for d in (r, s)))
+    return reshape(tiled, tuple(r * s for r, s in zip(reps, shape)))
+
+
+def _running_total(counts):
+    """Inclusive cumulative sum of a 1-D integer array."""
+    import jaxlite.numpy as jnp
+    if hasattr(jnp, "cumsum"):
+        return jnp.cumsum(counts)
+    from .indexing import cumsum_int
+    return cumsum_int(counts)
+
+
+def repeat(a, repeats, axis=None, *, total_repeat_length=None, out_sharding=None):
+    """Repeat each element `repeats` times along `axis` (flattened when None).
+
+    With per-element `repeats` that are traced (inside jit), pass `total_repeat_length`:
+    longer results repeat the last element, shorter ones are cut, as in JAX.
+    """
+    from .shapes import ravel, reshape, broadcast_to, moveaxis
+    from .indexing import take
+    x = asarray(a)
+    if axis is None:
+        x, axis = ravel(x), 0
+    axis = canonical_axes(axis, x.ndim)[0] if x.ndim else 0
+    if x.ndim == 0:
+        x = reshape(x, (1,))
+    n = x.shape[axis]
+    scalar_repeats = np.ndim(repeats) == 0 and not (isinstance(repeats, (Tracer, Array))
+                                                   and repeats.ndim)
+    if scalar_repeats and (not isinstance(repeats, Tracer) or core.is_concrete(repeats)):
+        r = static_int(repeats, "the repeats argument of jnp.repeat")
+        if r < 0:
+            raise ValueError("repeats may not contain negative values")
+        if total_repeat_length is None or total_repeat_length == n * r:
+            moved = moveaxis(x, axis, -1)
+            out = reshape(broadcast_to(reshape(moved, moved.shape + (1,)),
+                                       moved.shape + (r,)), moved.shape[:-1] + (n * r,))
+            return moveaxis(out, -1, axis)
+    repeats = asarray(repeats)
+    if repeats.ndim == 0:
+        repeats = broadcast_to(repeats, (n,))
+    if repeats.shape != (n,):
+        raise ValueError(f"jnp.repeat: repeats of shape {repeats.shape} do not match axis "
+                         f"{axis} of size {n}")
+    if total_repeat_length is None:
+        if not core.is_concrete(repeats):
+            raise core.ConcretizationTypeError(
+                "jnp.repeat with non-scalar repeats needs concrete repeats: the output "
+                "size depends on their values. Inside jit, pass total_repeat_length=N.")
+        counts = np.asarray(core.concrete_or_error(repeats, "repeats"))
+        if (counts < 0).any():
+            raise ValueError("repeats may not contain negative values")
+        return take(x, _int_array(np.repeat(np.arange(n), counts)), axis=axis)
+    total = static_int(total_repeat_length, "total_repeat_length")
+    if n == 0 or total == 0:
+        shape = list(x.shape)
+        shape[axis] = total
+        from .creation import zeros
+        return convert(zeros(tuple(shape), x.dtype), x.dtype)
+    from .ufuncs import less_equal, minimum
+    from .reductions import sum
+    ends = _running_total(convert(repeats, dtypes.default_int_dtype()))
+    positions = _int_array(np.arange(total))
+    # Output position p takes the element whose block contains p: the number of blocks
+    # ending at or before p (clamped, so a short total repeats the last element).
+    index = sum(less_equal(reshape(ends, (1, n)), reshape(positions, (total, 1))), axis=1)
+    index = minimum(index, n - 1)
+    return take(x, index, axis=axis, mode="clip")
+
+
+# ---- roll, rot90, rollaxis --------------------------------------------------------------------
+def _roll_static(x, shift, axis):
+    n = x.shape[axis]
+    if n == 0:
+        return x
+    shift %= n
+    if shift == 0:
+        return x
+    return _concat([slice_in_dim(x, n - shift, n, axis), slice_in_dim(x, 0, n - shift, axis)],
+                   axis)
+
+
+def roll(a, shift, axis=None):
+    """Roll elements along `axis` (of the flattened array when None); `shift` may be traced."""
+    from .shapes import ravel, reshape
+    x = asarray(a)
+    if axis is None:
+        return reshape(roll(ravel(x), shift, 0), x.shape)
+    axes = (axis,) if not isinstance(axis, (tuple, list)) else tuple(axis)
+    axes = [canonical_axes(ax, x.ndim)[0] for ax in axes]
+    if isinstance(shift, (Tracer, Array)) and shift.ndim == 0 or np.ndim(shift) == 0:
+        shifts = [shift] * len(axes)
+    else:
+        shifts = list(shift) if not isinstance(shift, (Tracer, Array)) else \
+            [shift[i] for i in range(shift.shape[0])]
+    if len(shifts) == 1 and len(axes) > 1:
+        shifts = shifts * len(axes)
+    if len(axes) == 1 and len(shifts) > 1:
+        axes = axes * len(shifts)
+    if len(shifts) != len(axes):
+        raise ValueError("jnp.roll: shift and axis must have the same length")
+    for s, ax in zip(shifts, axes):
+        if not isinstance(s, Tracer) or core.is_concrete(s):
+            x = _roll_static(x, static_int(s, "shift"), ax)
+        else:
+            from .ufuncs import remainder, subtract
+            from .indexing import take
+            n = x.shape[ax]
+            if n:
+                index = remainder(subtract(_int_array(np.arange(n)),
+                                           convert(s, dtypes.default_int_dtype())), n)
+                x = take(x, index, axis=ax, mode="clip")
+    return x
+
+
+def rot90(m, k=1, axes=(0, 1)):
+    """Rotate by 90 degrees `k` times in the plane of `axes` (from the first towards the second)."""
+    from .shapes import flip, swapaxes
+    x = asarray(m)
+    if len(axes) != 2:
+        raise ValueError("len(axes) must be 2.")
+    ax1, ax2 = (canonical_axes(ax, x.ndim)[0] for ax in axes)
+    if ax1 == ax2:
+        raise ValueError("Axes must be different")
+    k = static_int(k, "the k argument of jnp.rot90") % 4
+    if k == 0:
+        return x
+    if k == 2:
+        return flip(flip(x, ax1), ax2)
+    if k == 1:
+        return swapaxes(flip(x, ax2), ax1, ax2)
+    return flip(swapaxes(x, ax1, ax2), ax2)
+
+
+def rollaxis(a, axis, start=0):
+    from .shapes import moveaxis
+    x = asarray(a)
+    n = x.ndim
+    axis = canonical_axes(axis, n)[0]
+    if not -n <= start <= n:
+        raise ValueError(f"start={start} must satisfy {-n} <= start <= {n}")
+    start = start + n if start < 0 else start
+    if axis < start:
+        start -= 1
+    return moveaxis(x, axis, start)
+
+
+def unstack(x, /, *, axis=0):
+    """The slices of `x` along `axis`, as a tuple."""
+    from .indexing import getitem
+    x = asarray(x)
+    if x.ndim == 0:
+        raise ValueError("Unstack requires arrays with rank > 0, however a scalar array was "
+                         "passed.")
+    axis = canonical_axes(axis, x.ndim)[0]
+    return tuple(getitem(x, (slice(None),) * axis + (i,)) for i in range(x.shape[axis]))
+
+
+# ---- pad ---------------------------------------------------------------------------------------
+def _pairs(values, ndim, name):
+    if isinstance(values, Tracer):
+        values = core.concrete_or_error(values, f"the {name} argument of jnp.pad")
+    arr = np.asarray(jax_tree_to_numpy(values))
+    if arr.shape == (ndim, 2):
+        return tuple((arr[i, 0], arr[i, 1]) for i in range(ndim))
+    if arr.shape in ((1, 2), (2,)):
+        flat = arr.reshape(2)
+        return tuple((flat[0], flat[1]) for _ in range(ndim))
+    if arr.shape in ((1,), ()):
+        v = arr.reshape(())
+        return tuple((v, v) for _ in range(ndim))
+    raise ValueError(f"jnp.pad: {name} with nd={ndim} has unsupported shape {arr.shape}. "
+                     f"Valid shapes are ({ndim}, 2), (1, 2), (2,), (1,), or ().")
+
+
+def jax_tree_to_numpy(values):
+    if isinstance(values, (list, tuple)):
+        return [jax_tree_to_numpy(v) for v in values]
+    if isinstance(values, Tracer):
+        return core.concrete_or_error(values, "a jnp.pad argument")
+    return np.asarray(values)
+
+
+def _pad_constant(x, widths, constant_values):
+    c = asarray(constant_values)
+    c = convert(c, x.dtype, x.weak_type)
+    if c.ndim == 0 or c.shape == (1,):
+        from .shapes import reshape
+        return sp.pad_p.bind(x, reshape(c, ()), padding_config=tuple((lo, hi, 0)
+                                                                     for lo, hi in widths))
+    from .shapes import broadcast_to
+    c = broadcast_to(c, (x.ndim, 2))
+    for i, (lo, hi) in enumerate(widths):
+        for side, width in ((0, lo), (1, hi)):
+            if width:
+                config = [(0, 0, 0)] * x.ndim
+                config[i] = (width, 0, 0) if side == 0 else (0, width, 0)
+                x = sp.pad_p.bind(x, c[i, side], padding_config=tuple(config))
+    return x
+
+
+def _pad_wrap(x, widths):
+    for i, (lo, hi) in enumerate(widths):
+        n = x.shape[i]
+        if n == 0:
+            _check_no_padding(lo, hi, "wrap")
+            continue
+        left_repeats, left_rem = divmod(lo, n)
+        right_repeats, right_rem = divmod(hi, n)
+        parts = []
+        if left_rem:
+            parts.append(slice_in_dim(x, n - left_rem, n, i))
+        parts += [x] * (left_repeats + right_repeats + 1)
+        if right_rem:
+            parts.append(slice_in_dim(x, 0, right_rem, i))
+        x = _concat(parts, i)
+    return x
+
+
+def _check_no_padding(lo, hi, mode):
+    if lo > 0 or hi > 0:
+        raise ValueError(f"Cannot apply '{mode}' padding to empty axis")
+
+
+def _pad_reflect(x, widths, mode, reflect_type):
+    from .shapes import flip
+    from .ufuncs import subtract, multiply
+    for i, (lo, hi) in enumerate(widths):
+        n = x.shape[i]
+        if n == 0:
+            _check_no_padding(lo, hi, mode)
+            continue
+        offset = 1 if (mode == "reflect" and n > 1) else 0
+        for before, padding in ((True, lo), (False, hi)):
+            edge = slice_in_dim(x, 0, 1, i) if before else slice_in_dim(x, -1, None, i)
+            while padding > 0:
+                current = builtins.min(padding, n - offset)
+                padding -= current
+                if before:
+                    part = slice_in_dim(x, offset, offset + current, i)
+                else:
+                    stop = None if (mode == "symmetric" or n == 1) else -1
+                    part = slice_in_dim(x, -(current + offset), stop, i)
+                part = flip(part, i)
+                if reflect_type == "odd":
+                    part = subtract(multiply(2, edge), part)
+                    if n > 1:
+                        edge = slice_in_dim(part, 0, 1, i) if before else \
+                            slice_in_dim(part, -1, None, i)
+                x = _concat([part, x] if before else [x, part], i)
+    return x
+
+
+def _pad_edge(x, widths):
+    for i, (lo, hi) in enumerate(widths):
+        n = x.shape[i]
+        if n == 0:
+            _check_no_padding(lo, hi, "edge")
+            continue
+        x = _concat([repeat(slice_in_dim(x, 0, 1, i), lo, axis=i), x,
+                     repeat(slice_in_dim(x, n - 1, n, i), hi, axis=i)], i)
+    return x
+
+
+def _pad_linear_ramp(x, widths, end_values):
+    from .creation import linspace
+    from .shapes import squeeze, flip
+    for i, (lo, hi) in enumerate(widths):
+        edge_before = squeeze(slice_in_dim(x, 0, 1, i), i)
+        edge_after = squeeze(slice_in_dim(x, -1, None, i), i)
+        before = linspace(end_values[i][0].item(), edge_before, lo, endpoint=False,
+                          dtype=x.dtype, axis=i)
+        after = linspace(end_values[i][1].item(), edge_after, hi, endpoint=False,
+                         dtype=x.dtype, axis=i)
+        x = _concat([convert(before, x.dtype, x.weak_type), x,
+                     flip(convert(after, x.dtype, x.weak_type), i)], i)
+    return x
+
+
+def _pad_stats(x, widths, stat_length, stat):
+    from .ufuncs import round as round_
+    for i, (lo, hi) in enumerate(widths):
+        if stat_length is None:
+            before = after = stat(x, axis=i, keepdims=True)
+        else:
+            len_before, len_after = (int(v) for v in stat_length[i])
+            if len_before == 0 or len_after == 0:
+                raise ValueError("stat_length of 0 yields no value for padding")
+            len_before = builtins.min(len_before, x.shape[i])
+            len_after = builtins.min(len_after, x.shape[i])
+            before = stat(slice_in_dim(x, 0, len_before, i), axis=i, keepdims=True)
+            after = stat(slice_in_dim(x, -len_after, None, i), axis=i, keepdims=True)
+        if dtypes.is_integer(x.dtype):
+            before, after = round_(before), round_(after)
+        before = convert(before, x.dtype, x.weak_type)
+        after = convert(after, x.dtype, x.weak_type)
+        x = _concat([repeat(before, lo, axis=i), x, repeat(after, hi, axis=i)], i)
+    return x
+
+
+def _pad_func(x, widths, func, kwargs):
+    from .functional import apply_along_axis
+    x = _pad_constant(x, widths, 0)
+    for axis in range(x.ndim):
+        x = apply_along_axis(func, axis, x, widths[axis], axis, kwargs)
+    return x
+
+
+_STAT_MODES = ("maximum", "minimum", "mean", "median")
+
+
+def pad(array, pad_width, mode="constant", **kwargs):
+    """Pad an array, with every mode of `jnp.pad`: constant, empty, edge, wrap, linear_ramp,
+    maximum, mean, median, minimum, reflect, symmetric (reflect_type even/odd), or a callable
+    `f(row, pad_width, iaxis, kwargs) -> row` mapped over each axis.
+
+    >>> jnp.pad(jnp.array([1, 2, 3]), (2, 1), mode="reflect")
+    Array([3, 2, 1, 2, 3, 2], dtype=int32)
+    """
+    check_arraylike("pad", array)
+    x = asarray(array)
+    allowed = {"constant": {"constant_values"}, "empty": set(), "edge": set(), "wrap": set(),
+               "linear_ramp": {"end_values"}, "maximum": {"stat_length"},
+               "mean": {"stat_length"}, "median": {"stat_length"}, "minimum": {"stat_length"},
+               "reflect": {"reflect_type"}, "symmetric": {"reflect_type"}}
+    if callable(mode):
+        if x.ndim == 0:
+            return x
+        widths = tuple((int(lo), int(hi)) for lo, hi in _pairs(pad_width, x.ndim, "pad_width"))
+        return _pad_func(x, widths, mode, kwargs)
+    if mode not in allowed:
+        raise ValueError(f"Unimplemented padding mode '{mode}' for np.pad.")
+    unsupported = set(kwargs) - allowed[mode]
+    if unsupported:
+        raise ValueError(f"unsupported keyword arguments for mode '{mode}': "
+                         f"{sorted(unsupported)}")
+    if x.ndim == 0:
+        return x
+    widths = _pairs(pad_width, x.ndim, "pad_width")
+    if builtins.any(np.asarray(w).dtype.kind not in "iu" for pair in widths for w in pair):
+        raise TypeError(f"`pad_width` must be of integral type; got {pad_width!r}")
+    widths = tuple((int(lo), int(hi)) for lo, hi in widths)
+    if builtins.any(lo < 0 or hi < 0 for lo, hi in widths):
+        raise ValueError("index can't contain negative values")
+    if mode == "constant":
+        return _pad_constant(x, widths, kwargs.get("constant_values", 0))
+    if mode == "empty":
+        return _pad_constant(x, widths, 0)
+    if mode == "wrap":
+        return _pad_wrap(x, widths)
+    if mode in ("reflect", "symmetric"):
+        reflect_type = kwargs.get("reflect_type", "even")
+        if reflect_type not in ("even", "odd"):
+            raise ValueError(f"unsupported reflect_type {reflect_type!r}")
+        return _pad_reflect(x, widths, mode, reflect_type)
+    if mode == "edge":
+        return _pad_edge(x, widths)
+    if mode == "linear_ramp":
+        return _pad_linear_ramp(x, widths, _pairs(kwargs.get("end_values", 0), x.ndim,
+                                                  "end_values"))
+    from . import reductions
+    stats = {"maximum": reductions.max, "minimum": reductions.min, "mean": reductions.mean}
+    if mode == "median":
+        from .statistics import median
+        stats["median"] = median
+    stat_length = kwargs.get("stat_length")
+    if stat_length is not None:
+        stat_length = _pairs(stat_length, x.ndim, "stat_length")
+    return _pad_stats(x, widths, stat_length, stats[mode])
+
+
+# ---- append, insert, delete, resize, trim_zeros ---------------------------------------------------
+def append(arr, values, axis=None):
+    from .shapes import ravel, concatenate
+    if axis is None:
+        return concatenate([ravel(arr), ravel(values)], axis=0)
+    return concatenate([arr, values], axis=axis)
+
+
+def _concrete_index_array(obj, name):
+    if isinstance(obj, Tracer):
+        obj = core.concrete_or_error(obj, f"the 'obj' argument of jnp.{name}()")
+    return np.asarray(obj)
+
+
+def delete(arr, obj, axis=None, *, assume_unique_indices=False):
+    """`arr` without the entries `obj` (an int, slice, integer array or boolean mask) along
+    `axis`. Traced integer `obj` needs `assume_unique_indices=True`, as in JAX."""
+    from .shapes import ravel
+    from .indexing import getitem
+    x = asarray(arr)
+    if axis is None:
+        x, axis = ravel(x), 0
+    axis = canonical_axes(axis, x.ndim)[0]
+    n = x.shape[axis]
+    lead = (slice(None),) * axis
+    if isinstance(obj, (int, np.integer)):
+        i = int(obj)
+        if not -n <= i < n:
+            raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
+        i %= n
+        return _concat([slice_in_dim(x, 0, i, axis), slice_in_dim(x, i + 1, n, axis)], axis)
+    if isinstance(obj, slice):
+        keep = np.ones(n, bool)
+        keep[np.arange(n)[obj]] = False
+        return getitem(x, lead + (_int_array(np.nonzero(keep)[0]),))
+    if isinstance(obj, Tracer) and not core.is_concrete(obj) and assume_unique_indices \
+            and dtypes.is_integer(obj.dtype):
+        from .ufuncs import where, less, add, greater_equal, clip
+        from .reductions import sum
+        from .shapes import reshape
+        from .sets import sort_values as sort
+        idx = ravel(obj)
+        idx = sort(clip(where(less(idx, 0), add(idx, n), idx), 0, n))
+        idx = idx - _int_array(np.arange(idx.shape[0])).astype(idx.dtype)
+        base = _int_array(np.arange(n - idx.shape[0])).astype(idx.dtype)
+        shift = sum(greater_equal(reshape(base, (1, -1)), reshape(idx, (-1, 1))), axis=0,
+                    dtype=idx.dtype)
+        return getitem(x, lead + (base + shift,))
+    value = _concrete_index_array(obj, "delete")
+    if value.dtype == np.bool_:
+        if value.shape != (n,):
+            raise ValueError("np.delete(arr, obj): for boolean indices, obj must be "
+                             "one-dimensional with length matching specified axis.")
+        keep = ~value
+    elif value.dtype.kind in "iu":
+        keep = np.ones(n, bool)
+        keep[value] = False
+    else:
+        raise ValueError(f"np.delete(arr, obj): got obj.dtype={value.dtype}; must be integer "
+                         "or bool.")
+    return getitem(x, lead + (_int_array(np.nonzero(keep)[0]),))
+
+
+def insert(arr, obj, values, axis=None):
+    """`arr` with `values` inserted before the positions `obj` along `axis`; positions must
+    be concrete (the output size depends on them)."""
+    from .shapes import ravel, broadcast_to, moveaxis, reshape
+    from .indexing import getitem
+    x = asarray(arr)
+    if axis is None:
+        x, axis = ravel(x), 0
+    axis = canonical_axes(axis, x.ndim)[0]
+    n = x.shape[axis]
+    values = convert(asarray(values), x.dtype, x.weak_type)
+    if isinstance(obj, slice):
+        index = np.arange(n)[obj]
+    else:
+        index = _concrete_index_array(obj, "insert")
+        if index.dtype.kind not in "iu":
+            raise ValueError(f"jnp.insert(): index array must be integer typed; got "
+                             f"{index.dtype}")
+    scalar_index = index.ndim == 0
+    index = np.atleast_1d(index).astype(np.int64)
+    index = np.where(index < 0, index + n, index)
+    if ((index < 0) | (index > n)).any():
+        raise IndexError(f"index out of bounds for axis {axis} with size {n}")
+    if scalar_index:
+        # Like NumPy: a scalar position inserts `values` as a block (moved onto the axis).
+        values = asarray(values)
+        if values.ndim <= 1 and x.ndim > 0:
+            values = reshape(values, (-1,) + (1,) * (x.ndim - 1)) if values.ndim else values
+            values = moveaxis(values, 0, axis) if values.ndim else values
+        count = values.shape[axis] if values.ndim == x.ndim else 1
+    else:
+        count = len(index)
+    target = list(x.shape)
+    target[axis] = count
+    values = broadcast_to(values, tuple(target)) if values.ndim <= x.ndim else values
+    if scalar_index:
+        index = np.repeat(index, count)
+    # Positions in the output: inserted values (stable-sorted by index) go before the
+    # originals at the same index.
+    order = np.argsort(index, kind="stable")
+    new_positions = np.empty(count, np.int64)
+    new_positions[order] = index[order] + np.arange(count)
+    old_mask = np.ones(n + count, bool)
+    old_mask[new_positions] = False
+    old_positions = np.nonzero(old_mask)[0]
+    # out = concat(x, values) gathered by where each output element comes from.
+    source = np.empty(n + count, np.int64)
+    source[old_positions] = np.arange(n)
+    source[new_positions] = n + np.arange(count)
+    both = _concat([x, values], axis)
+    return getitem(both, (slice(None),) * axis + (_int_array(source),))
+
+
+def resize(a, new_shape):
+    """A new array of `new_shape` filled by cycling through the elements of `a`."""
+    from .shapes import ravel, reshape
+    from .creation import zeros
+    x = asarray(a)
+    new_shape = (new_shape,) if isinstance(new_shape, (int, np.integer)) else tuple(new_shape)
+    new_shape = tuple(static_int(d, "new_shape") for d in new_shape)
+    if builtins.any(d < 0 for d in new_shape):
+        raise ValueError("all elements of `new_shape` must be non-negative")
+    size = math.prod(new_shape)
+    flat = ravel(x)
+    if flat.size == 0 or size == 0:
+        return reshape(convert(zeros(new_shape, x.dtype), x.dtype, x.weak_type), new_shape)
+    reps = -(-size // flat.size)
+    return reshape(slice_in_dim(tile(flat, reps), 0, size, 0), new_shape)
+
+
+def trim_zeros(filt, trim="fb", axis=None):
+    """Trim leading ('f') and/or trailing ('b') zeros; needs a concrete input (the output
+    size depends on its values)."""
+    from .indexing import getitem
+    x = asarray(filt)
+    value = np.asarray(core.concrete_or_error(x, "the filt argument of jnp.trim_zeros()"))
+    axes = set(canonical_axes(axis, x.ndim))
+    trim = trim.lower()
+    if not axes or ("f" not in trim and "b" not in trim):
+        return x
+    index = []
+    for ax in range(x.ndim):
+        if ax not in axes:
+            index.append(slice(None))
+            continue
+        mask = value.any(axis=tuple(i for i in range(x.ndim) if i != ax)) if x.ndim > 1 \
+            else value != 0
+        if not mask.any():
+            index.append(slice(0, 0))
+            continue
+        start = int(mask.argmax()) if "f" in trim else None
+        stop = x.shape[ax] - int(mask[::-1].argmax()) if "b" in trim else None
+        index.append(slice(start, stop))
+    return getitem(x, tuple(index))
+
+
+# ---- block -----------------------------------------------------------------------------------
+def block(arrays):
+    """Assemble an array from nested lists of blocks (like `np.block`)."""
+    from .shapes import concatenate
+
+    def depth(x):
+        if isinstance(x, tuple):
+            raise TypeError("jnp.block: tuples are not allowed, use lists")
+        if isinstance(x, list):
+            if not x:
+                raise ValueError("jnp.block: lists cannot be empty")
+            depths = {depth(e) for e in x}
+            if len(depths) != 1:
+                raise ValueError("jnp.block: list depths are mismatched")
+            return depths.pop() + 1
+        return 0
+
+    list_depth = depth(arrays)
+
+    def leaves(x):
+        return [v for e in x for v in leaves(e)] if isinstance(x, list) else [asarray(x)]
+
+    result_ndim = builtins.max([list_depth] + [v.ndim for v in leaves(arrays)])
+
+    def assemble(x, level):
+        if level == list_depth:
+            v = asarray(x)
+            return v.reshape((1,) * (result_ndim - v.ndim) + tuple(v.shape)) \
+                if v.ndim < result_ndim else v
+        parts = [assemble(e, level + 1) for e in x]
+        return concatenate(parts, axis=-(list_depth - level))
+
+    return assemble(arrays, 0)
