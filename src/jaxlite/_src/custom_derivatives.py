@@ -216,16 +216,19 @@ class custom_vjp:
                                  f"cotangents, but the function has {len(diff)} differentiable "
                                  "arguments")
             flat = []
-            for ct, arg in zip(result, diff):
+            for i, (ct, arg) in enumerate(zip(result, diff)):
                 arg_leaves, arg_tree = tree_flatten(arg)
                 if ct is None:
                     flat.extend([None] * len(arg_leaves))
                     continue
-                ct_leaves, ct_tree = tree_flatten(ct, is_leaf=lambda x: x is None)
-                if ct_tree != arg_tree and len(ct_leaves) != len(arg_leaves):
-                    raise ValueError(f"Custom VJP bwd rule of {name} returned a cotangent with "
-                                     f"structure {ct_tree} for an argument with structure "
-                                     f"{arg_tree}")
+                # None stands for a zero cotangent, for a whole argument or a leaf of it.
+                ct_leaves, _ = tree_flatten(ct, is_leaf=lambda x: x is None)
+                ct_tree = tree_structure(tree_map(lambda c: 0, ct,
+                                                  is_leaf=lambda x: x is None))
+                if ct_tree != arg_tree:
+                    raise TypeError(f"Custom VJP bwd rule of {name} returned a cotangent with "
+                                    f"structure {ct_tree} for argument {i}, whose structure "
+                                    f"is {arg_tree}; they must match")
                 flat.extend(None if c is None else asarray(c) for c in ct_leaves)
             return flat
 

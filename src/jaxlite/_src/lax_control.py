@@ -97,16 +97,17 @@ def cond(pred, true_fun, false_fun, *operands, operand=None):
     if pred.dtype != np.bool_:
         pred = ne_p.bind(pred, np.zeros((), pred.dtype))
     index = convert_element_type_p.bind(pred, new_dtype=np.dtype(np.int32), weak_type=False)
-    return _cond(index, [false_fun, true_fun], operands, "cond")
+    return _cond(index, [false_fun, true_fun], operands, "cond", ["false_fun", "true_fun"])
 
 
-def _cond(index, branches, operands, what):
+def _cond(index, branches, operands, what, names=None):
+    names = names or [f"branch {i}" for i in range(len(branches))]
     leaves, in_tree = _operands(operands)
     in_avals = _avals(leaves)
     traced = [_trace(b, in_tree, in_avals, f"{what} branch") for b in branches]
     out_tree, out_avals = traced[0][1], traced[0][0].out_avals
     for i, (j, tree, _) in enumerate(traced[1:], 1):
-        _check_same_types(what, out_avals, j.out_avals, out_tree, tree, "branch 0", f"branch {i}")
+        _check_same_types(what, out_avals, j.out_avals, out_tree, tree, names[0], names[i])
     # Every branch takes the closed-over tracers of all branches.
     all_consts = [c for _, _, consts in traced for c in consts]
     const_avals = [[core.get_aval(c) for c in consts] for _, _, consts in traced]
@@ -123,31 +124,59 @@ def _cond(index, branches, operands, what):
 
 # ---- while / fori --------------------------------------------------------------------
 
-def _carry_avals(fun, in_tree, avals, what, out_slice=slice(None)):
-    """Trace a loop body; if its outputs are strong where the carry is weak, retrace with
-    a strong carry (weak types are joined, as in JAX)."""
-    for _ in range(2):
-        jaxpr, tree, consts = _trace(fun, in_tree, avals, what)
-        outs = jaxpr.out_avals[out_slice]
+def _promote_weak_carry(leaves, avals, out_avals):
+    """JAX's rule for loop carries: a weakly typed initial value whose dtype the body
+    changes is converted to the promoted dtype (so `fori_loop(0, n, lambda i, c: c + 0.5,
+    0)` carries a float32). Returns (leaves, avals, changed)."""
+    leaves, avals, changed = list(leaves), list(avals), False
+    for i, (a, o) in enumerate(zip(avals, out_avals)):
+        if a.weak_type and (a.shape != o.shape or a.dtype != o.dtype):
+            dtype, _ = dtypes.promote(a.dtype, True, o.dtype, o.weak_type)
+            if dtype != a.dtype:
+                leaves[i] = convert_element_type_p.bind(leaves[i], new_dtype=dtype,
+                                                        weak_type=False)
+                avals[i] = a.update(dtype=dtype, weak_type=False)
+                changed = True
+    return leaves, avals, changed
+
+
+def _trace_loop_body(fun, in_tree, leaves, extra_avals, what, carry_out_avals):
+    """Trace a loop body over (carry leaves + extra_avals) until the carry types are a
+    fixed point, as in JAX: a weak initial carry is promoted where the body changes its
+    dtype, and made strong where the body's output is strong.
+    Returns (jaxpr, out_tree, consts, carry leaves, carry avals)."""
+    avals = _avals(leaves)
+    for _ in range(3):
+        jaxpr, tree, consts = _trace(fun, in_tree, avals + list(extra_avals), what)
+        outs = carry_out_avals(jaxpr, tree)
+        if len(outs) != len(avals):
+            break  # a structure mismatch, reported by the caller
+        leaves, avals, changed = _promote_weak_carry(leaves, avals, outs)
         joined = [a.update(weak_type=a.weak_type and o.weak_type) if a.shape == o.shape and
                   a.dtype == o.dtype else a for a, o in zip(avals, outs)]
-        if joined == avals:
-            return jaxpr, tree, consts, avals
+        if not changed and joined == avals:
+            break
         avals = joined
-    return jaxpr, tree, consts, avals
+    return jaxpr, tree, consts, _strengthen(leaves, avals), avals
 
 
 def _strengthen(leaves, avals):
-    return [Array(l._value, False) if type(l) is Array and l.weak_type and not a.weak_type else l
-            for l, a in zip(leaves, avals)]
+    """The leaves, made strongly typed where their aval is."""
+    out = []
+    for leaf, a in zip(leaves, avals):
+        if core.get_aval(leaf).weak_type and not a.weak_type:
+            leaf = (Array(leaf._value, False) if type(leaf) is Array else
+                    convert_element_type_p.bind(leaf, new_dtype=a.dtype, weak_type=False))
+        out.append(leaf)
+    return out
 
 
 def while_loop(cond_fun, body_fun, init_val):
     """Repeat body_fun while cond_fun(carry) holds (forward-mode differentiable only)."""
     leaves, in_tree = _operands((init_val,))  # the functions take the carry as one argument
     carry_tree = in_tree.children()[0]
-    avals = _avals(leaves)
-    body, body_tree, body_consts, avals = _carry_avals(body_fun, in_tree, avals, "while body")
+    body, body_tree, body_consts, leaves, avals = _trace_loop_body(
+        body_fun, in_tree, leaves, (), "while body", lambda jaxpr, _: jaxpr.out_avals)
     _check_same_types("while_loop", avals, body.out_avals, carry_tree, body_tree,
                       "the initial carry", "body_fun's output")
     cond_jaxpr, cond_tree, cond_consts = _trace(cond_fun, in_tree, avals, "while cond")
@@ -155,7 +184,6 @@ def while_loop(cond_fun, body_fun, init_val):
     if len(pred) != 1 or pred[0].shape != () or pred[0].dtype != np.bool_:
         raise TypeError(f"while_loop: cond_fun must return a boolean scalar, got "
                         f"{_type_str(pred)}")
-    leaves = _strengthen(leaves, avals)
     outs = while_p.bind(*cond_consts, *body_consts, *leaves, cond_jaxpr=cond_jaxpr,
                         body_jaxpr=body, cond_nconsts=len(cond_consts),
                         body_nconsts=len(body_consts))
@@ -173,19 +201,41 @@ def _static_int(x):
     return None
 
 
+def _fori_index_dtype(lower, upper):
+    """JAX's rule: the bounds share a dtype, except that a weak (Python) integer bound
+    takes the other bound's signed integer dtype."""
+    (dl, wl), (du, wu) = dtypes.dtype_and_weak(lower), dtypes.dtype_and_weak(upper)
+    if dl == du:
+        return dl
+    if np.issubdtype(dl, np.signedinteger) and np.issubdtype(du, np.signedinteger) and wl != wu:
+        return du if wl else dl
+    raise TypeError(f"fori_loop: lower and upper must have equal types, got {dl.name} and "
+                    f"{du.name}")
+
+
 def fori_loop(lower, upper, body_fun, init_val, *, unroll=None):
-    """for i in range(lower, upper): val = body_fun(i, val). Static bounds lower to scan
-    (so reverse-mode works); traced bounds to while_loop."""
+    """for i in range(lower, upper): val = body_fun(i, val).
+
+    Static (concrete) bounds lower to scan, so reverse mode works and the index is a
+    weakly typed int32, as in JAX; traced bounds lower to while_loop (forward mode only).
+
+    >>> lax.fori_loop(0, 4, lambda i, total: total + i, 0)
+    Array(6, dtype=int32, weak_type=True)
+    """
+    if not callable(body_fun):
+        raise TypeError("lax.fori_loop: body_fun argument should be callable.")
+    dtype = _fori_index_dtype(lower, upper)
     lo, hi = _static_int(lower), _static_int(upper)
-    index_dtype = dtypes.result_type(lower, upper)
     if lo is not None and hi is not None:
         def step(carry, _):
             i, x = carry
             return (i + 1, body_fun(i, x)), None
-        start = asarray(lower, index_dtype) if not isinstance(lower, (int, np.integer)) else \
-            Array(np.asarray(lo, index_dtype), isinstance(lower, int))
-        (_, out), _ = scan(step, (start, init_val), None, length=max(hi - lo, 0))
+        (_, out), _ = scan(step, (lo, init_val), None, length=max(hi - lo, 0),
+                           unroll=1 if unroll is None else unroll)
         return out
+    if unroll not in (None, False, 1):
+        raise ValueError("fori_loop: unroll is only supported when the loop bounds are "
+                         "static (Python ints or concrete values)")
 
     def cond_fun(carry):
         i, stop, _ = carry
@@ -195,8 +245,11 @@ def fori_loop(lower, upper, body_fun, init_val, *, unroll=None):
         i, stop, x = carry
         return i + 1, stop, body_fun(i, x)
 
-    _, _, out = while_loop(cond_fun, body, (asarray(lower, index_dtype),
-                                            asarray(upper, index_dtype), init_val))
+    if dtypes.dtype_and_weak(lower)[0] != dtype:
+        lower = convert_element_type_p.bind(asarray(lower), new_dtype=dtype, weak_type=False)
+    if dtypes.dtype_and_weak(upper)[0] != dtype:
+        upper = convert_element_type_p.bind(asarray(upper), new_dtype=dtype, weak_type=False)
+    _, _, out = while_loop(cond_fun, body, (lower, upper, init_val))
     return out
 
 
@@ -222,7 +275,6 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
     else:
         length = lengths.pop()
     c_leaves, c_tree = _operands(init)
-    c_avals = _avals(c_leaves)
     x_avals = [a.update(shape=a.shape[1:]) for a in _avals(x_leaves)]
     n_c = len(c_leaves)
 
@@ -233,18 +285,12 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
         return new_carry, y
 
     flat_tree = tree_structure(tuple(range(n_c + len(x_leaves))))
-    for _ in range(2):
-        jaxpr, out_tree, consts = _trace(lambda *a: body(*a), flat_tree, c_avals + x_avals,
-                                         "scan body")
-        carry_tree, y_tree = _split_out_tree(out_tree)
-        _check_same_types("scan", c_avals, jaxpr.out_avals[:n_c], c_tree, carry_tree,
-                          "the initial carry", "the carry output of f")
-        joined = [a.update(weak_type=a.weak_type and o.weak_type)
-                  for a, o in zip(c_avals, jaxpr.out_avals[:n_c])]
-        if joined == c_avals:
-            break
-        c_avals = joined
-    c_leaves = _strengthen(c_leaves, c_avals)
+    jaxpr, out_tree, consts, c_leaves, c_avals = _trace_loop_body(
+        body, flat_tree, c_leaves, x_avals, "scan body",
+        lambda jaxpr, tree: jaxpr.out_avals[:_split_out_tree(tree)[0].num_leaves])
+    carry_tree, y_tree = _split_out_tree(out_tree)
+    _check_same_types("scan", c_avals, jaxpr.out_avals[:n_c], c_tree, carry_tree,
+                      "the initial carry", "the carry output of f")
     outs = scan_p.bind(*consts, *c_leaves, *x_leaves, jaxpr=jaxpr, length=length,
                        reverse=bool(reverse), num_consts=len(consts), num_carry=n_c,
                        unroll=unroll if isinstance(unroll, int) else 1)

@@ -12,3 +12,18 @@ from .._src.prims.shape import (broadcast_in_dim_p, reshape_p, transpose_p, sque
 from .._src.lax_control import (cond, switch, while_loop, fori_loop, scan, map,
                                 associative_scan)
 from .._src.prims.control import cond_p, scan_p, while_p
+# cumulative reductions, sorting, windowed reductions, convolutions (issue 3)
+from .._src.lax_cumulative import cumsum, cumprod, cummax, cummin, cumlogsumexp
+from .._src.lax_sorting import sort, sort_key_val, top_k
+from .._src.lax_windows import reduce_window, reduce_window_shape_tuple, padtype_to_pads
+from .._src.lax_conv import (conv_general_dilated, conv, conv_with_general_padding,
+                             conv_transpose, conv_dimension_numbers, conv_general_permutations,
+                             conv_shape_tuple, conv_general_shape_tuple,
+                             conv_transpose_shape_tuple, conv_general_dilated_patches,
+                             conv_general_dilated_local, ConvDimensionNumbers,
+                             ConvGeneralDilatedDimensionNumbers)
+from .._src.prims.cumulative import cumsum_p, cumprod_p, cummax_p, cummin_p, cumlogsumexp_p
+from .._src.prims.sort import sort_p, top_k_p
+from .._src.prims.windows import (reduce_window_sum_p, reduce_window_max_p, reduce_window_min_p,
+                                  select_and_gather_add_p, select_and_scatter_add_p)
+from .._src.prims.conv import conv_general_dilated_p

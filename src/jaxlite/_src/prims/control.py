@@ -436,11 +436,57 @@ class ReverseModeWhileError(ValueError):
     pass
 
 
+_REVERSE_WHILE_MESSAGE = (
+    "Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop with "
+    "dynamic start/stop values (the number of iterations is unknown when tracing). Try "
+    "using lax.scan, or lax.fori_loop with static (Python int) start and stop.")
+
+
+def _restrict_inputs(jaxpr, keep):
+    """The Jaxpr without the inputs not flagged in `keep` (which it must not use)."""
+    invars = [v for v, k in zip(jaxpr.invars, keep) if k]
+    return Jaxpr(jaxpr.constvars, jaxpr.consts, invars, jaxpr.eqns, jaxpr.outvars)
+
+
 def _while_partial_eval(trace, args, params):
-    raise ReverseModeWhileError(
-        "Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop with "
-        "dynamic start/stop values (the number of iterations is unknown when tracing). Try "
-        "using lax.scan, or lax.fori_loop with static (Python int) start and stop.")
+    # As in JAX: the known carries come from a loop over the known part of the body, run
+    # now; the unknown ones from the whole loop, staged (it recomputes the known part).
+    # linearize therefore works; transposing the staged loop raises JAX's error.
+    from ..compiler.passes import dead_code_elimination
+    cond_jaxpr, body_jaxpr = params["cond_jaxpr"], params["body_jaxpr"]
+    n_cc, n_bc = params["cond_nconsts"], params["body_nconsts"]
+    unknowns = [_unknown(trace, a) for a in args]
+    cc_u, bc_u, k_u = _split(unknowns, n_cc, n_bc)
+    while True:  # a carry is unknown if its initial value or its update is
+        _, _, out_u, _ = partial_eval_jaxpr(body_jaxpr, bc_u + k_u)
+        new_k_u = [a or b for a, b in zip(k_u, out_u)]
+        if new_k_u == k_u:
+            break
+        k_u = new_k_u
+    _, _, pred_u, _ = partial_eval_jaxpr(cond_jaxpr, cc_u + k_u)
+    if pred_u[0]:
+        raise ReverseModeWhileError(_REVERSE_WHILE_MESSAGE)
+    staged = trace.stage(while_p, list(args), params)
+    if all(k_u):
+        return staged
+    known_body, _, _, _ = partial_eval_jaxpr(body_jaxpr, bc_u + k_u, instantiate=k_u)
+    n_known = k_u.count(False)
+    known_body = dead_code_elimination(Jaxpr(
+        known_body.constvars, known_body.consts, known_body.invars, known_body.eqns,
+        known_body.outvars[:n_known]))
+    known_cond = _restrict_inputs(cond_jaxpr, [not u for u in cc_u + k_u])
+    cc, bc, k = _split(args, n_cc, n_bc)
+    known_cc = [a for a, u in zip(cc, cc_u) if not u]
+    known_bc = [a for a, u in zip(bc, bc_u) if not u]
+    known_k = [a for a, u in zip(k, k_u) if not u]
+    known_outs = iter(core.bind_under(trace.parent, while_p, known_cc + known_bc + known_k, dict(
+        cond_jaxpr=known_cond, body_jaxpr=known_body, cond_nconsts=len(known_cc),
+        body_nconsts=len(known_bc))))
+    return [s if u else next(known_outs) for s, u in zip(staged, k_u)]
+
+
+def _while_transpose(cts, *args, **params):
+    raise ReverseModeWhileError(_REVERSE_WHILE_MESSAGE)
 
 
 while_p.impl = _while_impl
@@ -448,3 +494,4 @@ while_p.abstract_eval = _while_abstract
 while_p.jvp = _while_jvp
 while_p.batch = _while_batch
 while_p.partial_eval = _while_partial_eval
+while_p.transpose = _while_transpose

@@ -119,6 +119,8 @@ def _custom_vjp_jvp(primals, tangents, call_jaxpr, fwd, bwd, num_consts, symboli
             raise TypeError(
                 "A custom_vjp function closes over a value that is being differentiated. "
                 "Pass that value as an argument instead (see jax.closure_convert).")
+    if type(core.current_trace()) is core.EvalTrace:
+        _custom_lin_impl()  # forward mode with nothing to stage custom_lin: JAX's error now
     args = list(primals[num_consts:])
     outs, residuals = fwd(args)
     arg_tangents = [instantiate(t) for t in tangents[num_consts:]]
@@ -159,6 +161,12 @@ def _custom_lin_impl(*args, **params):
                     "jax.custom_jvp instead.")
 
 
+def _custom_lin_batch(values, dims, **params):
+    # Only forward mode evaluates custom_lin under vmap (e.g. jacfwd); reverse mode
+    # transposes it instead. Same error as evaluating it.
+    _custom_lin_impl()
+
+
 def _custom_lin_abstract(*avals, bwd, num_res, out_avals, arg_avals):
     return list(out_avals)
 
@@ -190,3 +198,4 @@ custom_vjp_call_p.partial_eval = _inline
 custom_lin_p.impl = _custom_lin_impl
 custom_lin_p.abstract_eval = _custom_lin_abstract
 custom_lin_p.transpose = _custom_lin_transpose
+custom_lin_p.batch = _custom_lin_batch

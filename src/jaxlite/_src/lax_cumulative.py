@@ -1,0 +1,25 @@
+"""jax.lax cumulative reductions: cumsum, cumprod, cummax, cummin, cumlogsumexp."""
+from .numpy_api.conversion import asarray
+from .prims import cumulative as cu
+
+
+def _cumulative(name, primitive):
+    def fn(operand, axis=0, reverse=False):
+        x = asarray(operand)
+        if not -x.ndim <= axis < max(x.ndim, 1) or x.ndim == 0:
+            raise ValueError(f"{name}: axis {axis} is out of bounds for an array of shape "
+                             f"{x.shape}")
+        return primitive.bind(x, axis=int(axis) % x.ndim, reverse=bool(reverse))
+    fn.__name__ = name
+    fn.__doc__ = f"""Computes a cumulative {name[3:]} along `axis` (from the end if `reverse`).
+
+    >>> jaxlite.lax.{name}(jaxlite.numpy.array([1., 2., 3.]))
+    """
+    return fn
+
+
+cumsum = _cumulative("cumsum", cu.cumsum_p)
+cumprod = _cumulative("cumprod", cu.cumprod_p)
+cummax = _cumulative("cummax", cu.cummax_p)
+cummin = _cumulative("cummin", cu.cummin_p)
+cumlogsumexp = _cumulative("cumlogsumexp", cu.cumlogsumexp_p)

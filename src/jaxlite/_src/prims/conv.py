@@ -1,0 +1,322 @@
+"""conv_general_dilated: N-d convolution (XLA's: a cross-correlation, kernel unflipped)
+with strides, padding, lhs (input) and rhs (kernel) dilation, dimension numbers,
+feature groups and batch groups.
+
+The implementation is im2col: a strided window view of the dilated, padded
+input, contracted with the kernel by one batched matmul per group. The
+primitive is bilinear; its transposes are JAX's formulas, themselves
+convolutions: w.r.t. the input, a convolution of the cotangent with the
+spatially reversed kernel (strides and lhs dilation swapped); w.r.t. the
+kernel, a convolution of the input with the cotangent (feature groups become
+batch groups). Batching folds the vmapped axis into the batch dimension (input
+batched) or the output features (kernel batched, or both, with feature groups).
+"""
+from typing import NamedTuple
+
+import numpy as np
+
+from .. import core
+from ..core import Primitive, ShapedArray
+from ..ad import Zero, is_linear
+from .util import shape_of
+from .shape import reshape_p, transpose_p, rev_p, _pad_impl
+from .windows import dilate_shape, vjp_lhs_padding, window_view
+
+
+class ConvDimensionNumbers(NamedTuple):
+    """Positions of (batch, feature, spatial...) in lhs and output, and of
+    (out feature, in feature, spatial...) in rhs."""
+    lhs_spec: tuple
+    rhs_spec: tuple
+    out_spec: tuple
+
+
+conv_general_dilated_p = Primitive("conv_general_dilated")
+
+
+def _out_spatial(lhs_spatial, rhs_spatial, window_strides, padding, lhs_dilation, rhs_dilation):
+    lhs = dilate_shape(lhs_spatial, lhs_dilation)
+    rhs = dilate_shape(rhs_spatial, rhs_dilation)
+    out = []
+    for n, k, s, (lo, hi) in zip(lhs, rhs, window_strides, padding):
+        padded = n + lo + hi
+        if padded < 0:
+            raise ValueError("Negative padding is larger than the size of the corresponding "
+                             f"dimension: got padding={padding} for lhs spatial shape "
+                             f"{tuple(lhs_spatial)}")
+        out.append(max((padded - k) // s + 1, 0) if padded >= k else 0)
+    return tuple(out)
+
+
+def _conv_impl(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
+               dimension_numbers, feature_group_count, batch_group_count,
+               preferred_element_type):
+    lhs, rhs = np.asarray(lhs), np.asarray(rhs)
+    _conv_abstract(core.get_aval(lhs), core.get_aval(rhs), window_strides, padding, lhs_dilation,
+                   rhs_dilation, dimension_numbers, feature_group_count, batch_group_count,
+                   preferred_element_type)  # eager calls skip abstract_eval: check here
+    lhs_spec, rhs_spec, out_spec = dimension_numbers
+    x = np.transpose(lhs, lhs_spec)   # (N, C, spatial...)
+    w = np.transpose(rhs, rhs_spec)   # (O, I, spatial...)
+    out_dtype = np.dtype(preferred_element_type or x.dtype)
+    n_batch, channels = x.shape[:2]
+    out_features, in_per_group = w.shape[:2]
+    kernel = w.shape[2:]
+    nd = len(kernel)
+    out_spatial = _out_spatial(x.shape[2:], kernel, window_strides, padding, lhs_dilation,
+                               rhs_dilation)
+    groups_b, groups_f = batch_group_count, feature_group_count
+    n_out = n_batch // groups_b
+    if 0 in out_spatial or x.size == 0 or w.size == 0:
+        canonical = np.zeros((n_out, out_features) + out_spatial, out_dtype)
+        return np.transpose(canonical, np.argsort(out_spec))
+    # Dilate and pad the spatial dims with zeros, then view every window: (N, C, P..., K...).
+    config = ((0, 0, 0),) * 2 + tuple((lo, hi, d - 1) for (lo, hi), d in zip(padding,
+                                                                             lhs_dilation))
+    if any(lo or hi or it for lo, hi, it in config):
+        x = _pad_impl(x, np.zeros((), x.dtype), config)
+    view = window_view(x, 0, (1, 1) + tuple(kernel), (1, 1) + tuple(window_strides),
+                       ((0, 0),) * (nd + 2), (1,) * (nd + 2), (1, 1) + tuple(rhs_dilation))
+    view = view.reshape(view.shape[:nd + 2] + view.shape[nd + 4:])  # drop unit windows of N, C
+    positions = int(np.prod(out_spatial))
+    k_size = int(np.prod(kernel))
+    # im2col, one copy: (Gb, Gf, N/Gb * P, C/Gf * K), contracted with the kernel by matmul.
+    view = view.reshape((groups_b, n_out, groups_f, in_per_group) + view.shape[2:])
+    order = (0, 2, 1) + tuple(range(4, 4 + nd)) + (3,) + tuple(range(4 + nd, 4 + 2 * nd))
+    cols = view.transpose(order).reshape(
+        (groups_b, groups_f, n_out * positions, in_per_group * k_size))
+    o_per_group = out_features // (groups_b * groups_f)
+    weights = w.reshape((groups_b, groups_f, o_per_group, in_per_group * k_size))
+    weights = weights.transpose(0, 1, 3, 2)
+    if out_dtype != x.dtype:
+        cols, weights = cols.astype(out_dtype), weights.astype(out_dtype)
+    out = np.matmul(cols, weights)  # (Gb, Gf, N' * P, O')
+    out = out.reshape((groups_b, groups_f, n_out, positions, o_per_group))
+    out = out.transpose(2, 0, 1, 4, 3).reshape((n_out, out_features) + out_spatial)
+    return np.transpose(out, np.argsort(out_spec)).astype(out_dtype, copy=False)
+
+
+def _conv_abstract(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
+                   dimension_numbers, feature_group_count, batch_group_count,
+                   preferred_element_type):
+    lhs_spec, rhs_spec, out_spec = dimension_numbers
+    name = "conv_general_dilated"
+    if lhs.ndim != rhs.ndim:
+        raise ValueError(f"{name} lhs and rhs must have the same number of dimensions, but got "
+                         f"{lhs.shape} and {rhs.shape}.")
+    if lhs.dtype != rhs.dtype:
+        raise TypeError(f"{name} requires arguments to have the same dtypes, got "
+                        f"{lhs.dtype.name}, {rhs.dtype.name}.")
+    nd = lhs.ndim - 2
+    for what, value in (("window_strides", window_strides), ("padding", padding),
+                        ("lhs_dilation", lhs_dilation), ("rhs_dilation", rhs_dilation)):
+        if len(value) != nd:
+            raise ValueError(f"{name}: {what} must have one entry per spatial dimension "
+                             f"({nd}), got {tuple(value)}")
+    if feature_group_count < 1 or batch_group_count < 1:
+        raise ValueError(f"{name}: feature_group_count and batch_group_count must be positive")
+    if feature_group_count > 1 and batch_group_count > 1:
+        raise ValueError(f"At most one of batch_group_count and feature_group_count may be > 1, "
+                         f"got batch_group_count={batch_group_count} and "
+                         f"feature_group_count={feature_group_count}")
+    lhs_features = lhs.shape[lhs_spec[1]]
+    if lhs_features % feature_group_count:
+        raise ValueError(f"{name} feature_group_count must divide lhs feature dimension size, "
+                         f"but {feature_group_count} does not divide {lhs_features}.")
+    if lhs_features // feature_group_count != rhs.shape[rhs_spec[1]]:
+        raise ValueError(f"{name} lhs feature dimension size divided by feature_group_count "
+                         "must equal the rhs input feature dimension size, but "
+                         f"{lhs_features} // {feature_group_count} != {rhs.shape[rhs_spec[1]]}.")
+    out_features = rhs.shape[rhs_spec[0]]
+    if out_features % (feature_group_count * batch_group_count):
+        raise ValueError(f"{name} rhs output feature dimension size ({out_features}) must be a "
+                         "multiple of feature_group_count and batch_group_count")
+    lhs_batch = lhs.shape[lhs_spec[0]]
+    if lhs_batch % batch_group_count:
+        raise ValueError(f"{name} batch_group_count must divide lhs batch dimension size, but "
+                         f"{batch_group_count} does not divide {lhs_batch}.")
+    spatial = _out_spatial([lhs.shape[i] for i in lhs_spec[2:]],
+                           [rhs.shape[i] for i in rhs_spec[2:]], window_strides, padding,
+                           lhs_dilation, rhs_dilation)
+    canonical = (lhs_batch // batch_group_count, out_features) + spatial
+    shape = tuple(canonical[i] for i in np.argsort(out_spec))
+    dtype = preferred_element_type or lhs.dtype
+    return ShapedArray(shape, dtype, lhs.weak_type and rhs.weak_type)
+
+
+def _conv_jvp(primals, tangents, **params):
+    lhs, rhs = primals
+    t_lhs, t_rhs = tangents
+    out = conv_general_dilated_p.bind(lhs, rhs, **params)
+    t = None
+    if type(t_lhs) is not Zero:
+        t = conv_general_dilated_p.bind(t_lhs, rhs, **params)
+    if type(t_rhs) is not Zero:
+        from .elementwise import add_p
+        part = conv_general_dilated_p.bind(lhs, t_rhs, **params)
+        t = part if t is None else add_p.bind(t, part)
+    return out, t
+
+
+# ---- transposes (JAX's formulas) -----------------------------------------------------------
+def _spec_transpose(spec):
+    return (spec[1], spec[0]) + tuple(spec[2:])
+
+
+def reshape_axis_into(src, dst, x):
+    """Merge axis `src` into axis `dst` (numbered after removing src), src major."""
+    shape = list(shape_of(x))
+    perm = [i for i in range(len(shape)) if i != src]
+    perm.insert(dst, src)
+    new_shape = [shape[i] for i in range(len(shape)) if i != src]
+    new_shape[dst] *= shape[src]
+    if perm != list(range(len(shape))):
+        x = transpose_p.bind(x, permutation=tuple(perm))
+    return reshape_p.bind(x, new_sizes=tuple(new_shape))
+
+
+def reshape_axis_out_of(src, size1, x):
+    """Split axis `src` into (size1, rest)."""
+    shape = list(shape_of(x))
+    shape[src:src + 1] = [size1, shape[src] // size1]
+    return reshape_p.bind(x, new_sizes=tuple(shape))
+
+
+def _cast(x, dtype):
+    if core.get_aval(x).dtype == dtype:
+        return x
+    from .elementwise import convert_element_type_p
+    return convert_element_type_p.bind(x, new_dtype=dtype, weak_type=False)
+
+
+def _transpose_lhs(g, rhs, lhs_shape, lhs_dtype, window_strides, padding, lhs_dilation,
+                   rhs_dilation, dimension_numbers, feature_group_count, batch_group_count,
+                   preferred_element_type):
+    lhs_spec, rhs_spec, out_spec = dimension_numbers
+    rhs_shape = shape_of(rhs)
+    t_rhs_spec = _spec_transpose(rhs_spec)
+    if feature_group_count > 1:  # the groups move from the kernel's input to its output features
+        rhs = reshape_axis_out_of(rhs_spec[0], feature_group_count, rhs)
+        rhs = reshape_axis_into(rhs_spec[0], rhs_spec[1], rhs)
+    elif batch_group_count > 1:
+        rhs = reshape_axis_out_of(rhs_spec[0], batch_group_count, rhs)
+        rhs = reshape_axis_into(rhs_spec[0], rhs_spec[1], rhs)
+        feature_group_count = batch_group_count
+    trans_dnums = ConvDimensionNumbers(out_spec, t_rhs_spec, lhs_spec)
+    pads = vjp_lhs_padding([lhs_shape[i] for i in lhs_spec[2:]],
+                           [rhs_shape[i] for i in rhs_spec[2:]], window_strides,
+                           [shape_of(g)[i] for i in out_spec[2:]], padding, lhs_dilation,
+                           rhs_dilation)
+    reversed_kernel = _cast(rev_p.bind(rhs, dimensions=tuple(rhs_spec[2:])),
+                            core.get_aval(g).dtype)
+    out = conv_general_dilated_p.bind(
+        g, reversed_kernel, window_strides=tuple(lhs_dilation),
+        padding=tuple((int(lo), int(hi)) for lo, hi in pads), lhs_dilation=tuple(window_strides),
+        rhs_dilation=tuple(rhs_dilation), dimension_numbers=trans_dnums,
+        feature_group_count=feature_group_count, batch_group_count=1,
+        preferred_element_type=preferred_element_type)
+    out = _cast(out, lhs_dtype)
+    if batch_group_count > 1:
+        out = reshape_axis_out_of(lhs_spec[1], batch_group_count, out)
+        out = reshape_axis_into(lhs_spec[1], lhs_spec[0], out)
+    return out
+
+
+def _rhs_padding(lhs_spatial, rhs_spatial, window_strides, out_spatial, padding, lhs_dilation,
+                 rhs_dilation):
+    lhs = dilate_shape(lhs_spatial, lhs_dilation)
+    rhs = dilate_shape(rhs_spatial, rhs_dilation)
+    out = dilate_shape(out_spatial, window_strides)
+    return [(lo, (o - l) + (r - lo - 1)) for l, r, o, (lo, _) in zip(lhs, rhs, out, padding)]
+
+
+def _transpose_rhs(g, lhs, rhs_shape, rhs_dtype, window_strides, padding, lhs_dilation,
+                   rhs_dilation, dimension_numbers, feature_group_count, batch_group_count,
+                   preferred_element_type):
+    lhs_spec, rhs_spec, out_spec = dimension_numbers
+    lhs_shape = shape_of(lhs)
+    if batch_group_count > 1:
+        feature_group_count, batch_group_count = batch_group_count, 1
+    elif feature_group_count > 1:
+        feature_group_count, batch_group_count = 1, feature_group_count
+    trans_dnums = ConvDimensionNumbers(_spec_transpose(lhs_spec), _spec_transpose(out_spec),
+                                       _spec_transpose(rhs_spec))
+    pads = _rhs_padding([lhs_shape[i] for i in lhs_spec[2:]], [rhs_shape[i] for i in rhs_spec[2:]],
+                        window_strides, [shape_of(g)[i] for i in out_spec[2:]], padding,
+                        lhs_dilation, rhs_dilation)
+    out = conv_general_dilated_p.bind(
+        _cast(lhs, core.get_aval(g).dtype), g, window_strides=tuple(rhs_dilation),
+        padding=tuple((int(lo), int(hi)) for lo, hi in pads), lhs_dilation=tuple(lhs_dilation),
+        rhs_dilation=tuple(window_strides), dimension_numbers=trans_dnums,
+        feature_group_count=feature_group_count, batch_group_count=batch_group_count,
+        preferred_element_type=preferred_element_type)
+    return _cast(out, rhs_dtype)
+
+
+def _conv_transpose(ct, lhs, rhs, **params):
+    if is_linear(lhs):
+        return [_transpose_lhs(ct, rhs, lhs.aval.shape, lhs.aval.dtype, **params), None]
+    if int(np.prod(shape_of(ct))) == 0:
+        return [None, None]  # an empty cotangent: the kernel's cotangent is zero
+    return [None, _transpose_rhs(ct, lhs, rhs.aval.shape, rhs.aval.dtype, **params)]
+
+
+# ---- batching ------------------------------------------------------------------------------
+def _conv_batch(values, dims, window_strides, padding, lhs_dilation, rhs_dilation,
+                dimension_numbers, feature_group_count, batch_group_count,
+                preferred_element_type):
+    lhs, rhs = values
+    lhs_bdim, rhs_bdim = dims
+    lhs_spec, rhs_spec, out_spec = dimension_numbers
+    params = dict(window_strides=window_strides, padding=padding, lhs_dilation=lhs_dilation,
+                  rhs_dilation=rhs_dilation, dimension_numbers=dimension_numbers,
+                  preferred_element_type=preferred_element_type)
+    bind = lambda l, r, fg, bg: conv_general_dilated_p.bind(
+        l, r, feature_group_count=fg, batch_group_count=bg, **params)
+    if lhs_bdim is not None and rhs_bdim is not None:
+        size = shape_of(lhs)[lhs_bdim]
+        if batch_group_count > 1:
+            new_lhs = reshape_axis_into(lhs_bdim, lhs_spec[0], lhs)
+            batch_group_count *= size
+        else:
+            new_lhs = reshape_axis_into(lhs_bdim, lhs_spec[1], lhs)
+            feature_group_count *= size
+        new_rhs = reshape_axis_into(rhs_bdim, rhs_spec[0], rhs)
+        out = bind(new_lhs, new_rhs, feature_group_count, batch_group_count)
+        return reshape_axis_out_of(out_spec[1], size, out), out_spec[1]
+    if lhs_bdim is not None:
+        size = shape_of(lhs)[lhs_bdim]
+        if batch_group_count == 1:
+            new_lhs = reshape_axis_into(lhs_bdim, lhs_spec[0], lhs)
+        else:
+            new_lhs = reshape_axis_out_of(lhs_spec[0] + int(lhs_bdim <= lhs_spec[0]),
+                                          batch_group_count, lhs)
+            new_lhs = reshape_axis_into(lhs_bdim + int(lhs_spec[0] < lhs_bdim),
+                                        lhs_spec[0] + 1, new_lhs)
+            new_lhs = reshape_axis_into(lhs_spec[0], lhs_spec[0], new_lhs)
+        out = bind(new_lhs, rhs, feature_group_count, batch_group_count)
+        return reshape_axis_out_of(out_spec[0], size, out), out_spec[0]
+    size = shape_of(rhs)[rhs_bdim]
+    if feature_group_count == 1 and batch_group_count == 1:
+        new_rhs = reshape_axis_into(rhs_bdim, rhs_spec[0], rhs)
+        out = bind(lhs, new_rhs, 1, 1)
+        return reshape_axis_out_of(out_spec[1], size, out), out_spec[1]
+    # Groups must stay outermost in the output features: factor them out of the kernel's
+    # output features, fold the batch in after them, and undo it on the output.
+    groups = feature_group_count if feature_group_count > 1 else batch_group_count
+    new_rhs = reshape_axis_out_of(rhs_spec[0] + int(rhs_bdim <= rhs_spec[0]), groups, rhs)
+    new_rhs = reshape_axis_into(rhs_bdim + int(rhs_spec[0] < rhs_bdim), rhs_spec[0] + 1, new_rhs)
+    new_rhs = reshape_axis_into(rhs_spec[0], rhs_spec[0], new_rhs)
+    out = bind(lhs, new_rhs, feature_group_count, batch_group_count)
+    out = reshape_axis_out_of(out_spec[1], groups, out)
+    out = reshape_axis_out_of(out_spec[1] + 1, size, out)
+    out = reshape_axis_into(out_spec[1], out_spec[1] + 1, out)
+    return out, out_spec[1]
+
+
+conv_general_dilated_p.impl = _conv_impl
+conv_general_dilated_p.abstract_eval = _conv_abstract
+conv_general_dilated_p.jvp = _conv_jvp
+conv_general_dilated_p.transpose = _conv_transpose
+conv_general_dilated_p.batch = _conv_batch
+conv_general_dilated_p.weak_type_rule = lambda weak, params: all(weak)

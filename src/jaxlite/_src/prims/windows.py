@@ -1,0 +1,310 @@
+"""Windowed reductions: reduce_window_sum, reduce_window_max, reduce_window_min, and the
+two linear primitives the derivatives of max/min pooling are made of,
+select_and_gather_add and select_and_scatter_add.
+
+Every primitive takes XLA's window parameters: window_dimensions,
+window_strides, padding ((low, high) per dimension, negative allowed),
+base_dilation (holes between operand elements, filled with the reduction's
+identity) and window_dilation (holes between window elements). The NumPy
+implementations read all windows at once through a strided view
+(sliding_window_view) of the padded operand.
+
+Derivatives are JAX's: reduce_window_sum is linear and transposes to a
+reduce_window_sum of the padded, stride-dilated cotangent; reduce_window_max
+(min) passes each window the tangent of its maximal (minimal) element, the
+first one in row-major window order among ties (select_and_gather_add), whose
+transpose scatters each cotangent back to that element (select_and_scatter_add).
+"""
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .. import core
+from ..core import Primitive, ShapedArray
+from ..ad import Zero, is_linear
+from .util import shape_of
+from .shape import moveaxis, pad_p, broadcast_batch
+from .shape import _pad_impl
+
+
+# ---- shape arithmetic (shared with conv.py) ----------------------------------------------
+def dilate_shape(shape, dilation):
+    return tuple(0 if d == 0 else 1 + r * (d - 1) for d, r in zip(shape, dilation))
+
+
+def padtype_to_pads(in_shape, window_shape, window_strides, padding):
+    """(low, high) pads per dimension for 'VALID', 'SAME' or 'SAME_LOWER' (as jax.lax)."""
+    kind = padding.upper()
+    if kind == "VALID":
+        return [(0, 0)] * len(in_shape)
+    if kind not in ("SAME", "SAME_LOWER"):
+        raise RuntimeError("Unrecognized padding type: expected 'VALID', 'SAME', or "
+                           f"'SAME_LOWER', got {padding}.")
+    pads = []
+    for n, w, s in zip(in_shape, window_shape, window_strides):
+        out = -(-n // s)
+        total = max((out - 1) * s + w - n, 0)
+        small, large = total // 2, total - total // 2
+        pads.append((small, large) if kind == "SAME" else (large, small))
+    return pads
+
+
+def reduce_window_shape_tuple(operand_shape, window_dimensions, window_strides, padding,
+                              base_dilation=None, window_dilation=None):
+    if base_dilation is not None:
+        operand_shape = dilate_shape(operand_shape, base_dilation)
+    if window_dilation is not None:
+        window_dimensions = dilate_shape(window_dimensions, window_dilation)
+    return tuple(max((d + lo + hi - w) // s + 1, 0) if d + lo + hi >= w else 0
+                 for d, (lo, hi), w, s in zip(operand_shape, padding, window_dimensions,
+                                              window_strides))
+
+
+def vjp_lhs_padding(in_shape, window_dimensions, window_strides, out_shape, padding,
+                    lhs_dilation, rhs_dilation):
+    """Padding of the cotangent that makes a window op's transpose another window op."""
+    lhs = dilate_shape(in_shape, lhs_dilation)
+    rhs = dilate_shape(window_dimensions, rhs_dilation)
+    out = dilate_shape(out_shape, window_strides)
+    before = [r - lo - 1 for r, (lo, _) in zip(rhs, padding)]
+    after = [l + r - 1 - o - b for l, r, o, b in zip(lhs, rhs, out, before)]
+    return list(zip(before, after))
+
+
+# ---- the NumPy windows -------------------------------------------------------------------
+def _identity(kind, dtype):
+    dtype = np.dtype(dtype)
+    if kind == "sum":
+        return np.zeros((), dtype)
+    if dtype == np.bool_:
+        return np.array(kind == "min")
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        return np.array(info.min if kind == "max" else info.max, dtype)
+    return np.array(-np.inf if kind == "max" else np.inf, dtype)
+
+
+def window_view(x, fill, window_dimensions, window_strides, padding, base_dilation,
+                window_dilation):
+    """A view of shape (output positions..., window elements...) of `x` dilated by
+    base_dilation and padded with `fill`."""
+    x = np.asarray(x)
+    config = tuple((lo, hi, b - 1) for (lo, hi), b in zip(padding, base_dilation))
+    if any(lo or hi or interior for lo, hi, interior in config):
+        x = _pad_impl(x, fill, config)
+    extent = dilate_shape(window_dimensions, window_dilation)
+    if any(n < e for n, e in zip(x.shape, extent)):
+        out = reduce_window_shape_tuple(x.shape, extent, window_strides,
+                                        [(0, 0)] * x.ndim)
+        return np.empty(out + tuple(window_dimensions), x.dtype)
+    view = sliding_window_view(x, extent)
+    return view[tuple(slice(None, None, s) for s in window_strides)
+                + tuple(slice(None, None, d) for d in window_dilation)]
+
+
+def _window_params(primitive_params):
+    p = primitive_params
+    return (p["window_dimensions"], p["window_strides"], p["padding"], p["base_dilation"],
+            p["window_dilation"])
+
+
+def _check(name, x, window_dimensions, window_strides, padding, base_dilation,
+           window_dilation):
+    for what, value in (("window_dimensions", window_dimensions),
+                        ("window_strides", window_strides), ("padding", padding),
+                        ("base_dilation", base_dilation), ("window_dilation", window_dilation)):
+        if len(value) != x.ndim:
+            raise TypeError(f"{name}: {what} {tuple(value)} must have one entry per operand "
+                            f"dimension (operand shape {x.shape})")
+    for what, value in (("window_dimensions", window_dimensions),
+                        ("window_strides", window_strides), ("base_dilation", base_dilation),
+                        ("window_dilation", window_dilation)):
+        if any(v < 1 for v in value):
+            raise TypeError(f"{name}: {what} must be positive, got {tuple(value)}")
+    return reduce_window_shape_tuple(x.shape, window_dimensions, window_strides, padding,
+                                     base_dilation, window_dilation)
+
+
+def _batch_window_params(params, d):
+    """Window parameters with a trivial window over a new (batch) axis at `d`."""
+    out = dict(params)
+    for key, unit in (("window_dimensions", 1), ("window_strides", 1), ("padding", (0, 0)),
+                      ("base_dilation", 1), ("window_dilation", 1)):
+        value = list(params[key])
+        value.insert(d, unit)
+        out[key] = tuple(value)
+    return out
+
+
+# ---- reduce_window_{sum,max,min} ----------------------------------------------------------
+_reducers = {"sum": np.sum, "max": np.max, "min": np.min}
+
+
+def _define(kind):
+    p = Primitive(f"reduce_window_{kind}")
+
+    def impl(x, **params):
+        x = np.asarray(x)
+        _check(p.name, core.get_aval(x), *_window_params(params))  # eager calls skip abstract_eval
+        view = window_view(x, _identity(kind, x.dtype), *_window_params(params))
+        axes = tuple(range(x.ndim, 2 * x.ndim))
+        if kind == "sum":
+            return np.sum(view, axis=axes, dtype=x.dtype)
+        return _reducers[kind](view, axis=axes)
+
+    def abstract_eval(x, **params):
+        if kind == "sum" and x.dtype.kind not in "iufc":
+            raise TypeError(f"operand to reduce_window_sum must have a number dtype, got "
+                            f"{x.dtype.name}")
+        shape = _check(p.name, x, *_window_params(params))
+        return ShapedArray(shape, x.dtype, x.weak_type)
+
+    def batch(values, dims, **params):
+        (x,), (d,) = values, dims
+        return p.bind(x, **_batch_window_params(params, d)), d
+
+    p.impl = impl
+    p.abstract_eval = abstract_eval
+    p.batch = batch
+    return p
+
+
+reduce_window_sum_p = _define("sum")
+reduce_window_max_p = _define("max")
+reduce_window_min_p = _define("min")
+
+reduce_window_sum_p.jvp = lambda primals, tangents, **params: (
+    reduce_window_sum_p.bind(primals[0], **params), reduce_window_sum_p.bind(tangents[0], **params))
+
+
+def _reduce_window_sum_transpose(ct, x, window_dimensions, window_strides, padding,
+                                 base_dilation, window_dilation):
+    in_shape = x.aval.shape
+    pads = vjp_lhs_padding(in_shape, window_dimensions, window_strides, shape_of(ct), padding,
+                           base_dilation, window_dilation)
+    config = tuple((lo, hi, s - 1) for (lo, hi), s in zip(pads, window_strides))
+    padded = pad_p.bind(ct, np.zeros((), core.get_aval(ct).dtype), padding_config=config)
+    ones = (1,) * len(in_shape)
+    result = reduce_window_sum_p.bind(padded, window_dimensions=window_dimensions,
+                                      window_strides=base_dilation,
+                                      padding=((0, 0),) * len(in_shape), base_dilation=ones,
+                                      window_dilation=window_dilation)
+    assert tuple(shape_of(result)) == tuple(in_shape), (shape_of(result), in_shape)
+    return [result]
+
+
+reduce_window_sum_p.transpose = _reduce_window_sum_transpose
+
+
+def _chooser_jvp(primitive, select):
+    def jvp(primals, tangents, **params):
+        (x,), (t,) = primals, tangents
+        return primitive.bind(x, **params), select_and_gather_add_p.bind(t, x, select=select,
+                                                                          **params)
+    return jvp
+
+
+# ---- select_and_gather_add / select_and_scatter_add ---------------------------------------
+def _winners(x, select, window_dimensions, window_strides, padding, base_dilation,
+             window_dilation):
+    """For each window: the flat index in `x` of its first maximal ("ge") or minimal
+    ("le") element, and whether there is one (not padding, not the identity itself)."""
+    x = np.asarray(x)
+    fill = _identity("max" if select == "ge" else "min", x.dtype)
+    view = window_view(x, fill, window_dimensions, window_strides, padding, base_dilation,
+                       window_dilation)
+    out_shape = view.shape[:x.ndim]
+    flat = view.reshape(out_shape + (-1,))
+    choose = np.argmax if select == "ge" else np.argmin
+    arg = choose(flat, axis=-1) if flat.shape[-1] else np.zeros(out_shape, np.intp)
+    best = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0] if flat.size else \
+        np.zeros(out_shape, x.dtype)
+    # A window whose best is the identity (all padding, or -inf) has no winner, as in XLA
+    # where the reduction's initial value wins ties.
+    valid = best != fill
+    offsets = np.unravel_index(arg, window_dimensions)
+    positions = np.indices(out_shape, sparse=True) if out_shape else ()
+    index = []
+    for d in range(x.ndim):
+        coord = positions[d] * window_strides[d] + offsets[d] * window_dilation[d] - padding[d][0]
+        q, r = np.divmod(coord, base_dilation[d])
+        valid = valid & (coord >= 0) & (r == 0) & (q < x.shape[d])
+        index.append(np.where(valid, q, 0))
+    flat_index = np.ravel_multi_index(index, x.shape) if x.ndim else np.zeros((), np.intp)
+    return flat_index, valid
+
+
+def _gather_add_impl(t, x, select, **params):
+    t = np.asarray(t)
+    flat_index, valid = _winners(x, select, *_window_params(params))
+    return np.where(valid, t.reshape(-1)[flat_index], np.zeros((), t.dtype)).astype(t.dtype)
+
+
+def _scatter_add_impl(s, x, select, **params):
+    s = np.asarray(s)
+    x = np.asarray(x)
+    flat_index, valid = _winners(x, select, *_window_params(params))
+    if s.dtype.kind == "f":
+        out = np.bincount(flat_index[valid], weights=s[valid], minlength=x.size)
+    else:
+        out = np.zeros(x.size, s.dtype)
+        np.add.at(out, flat_index[valid], s[valid])
+    return out.astype(s.dtype).reshape(x.shape)
+
+
+select_and_gather_add_p = Primitive("select_and_gather_add")
+select_and_scatter_add_p = Primitive("select_and_scatter_add")
+
+
+def _gather_add_abstract(t, x, select, **params):
+    if t.shape != x.shape:
+        raise TypeError("select_and_gather_add tangents and operand shapes must match, got "
+                        f"{t.shape} and {x.shape}.")
+    return ShapedArray(_check("select_and_gather_add", x, *_window_params(params)), t.dtype,
+                       t.weak_type)
+
+
+def _scatter_add_abstract(s, x, select, **params):
+    out = _check("select_and_scatter_add", x, *_window_params(params))
+    if tuple(s.shape) != tuple(out):
+        raise TypeError(f"select_and_scatter_add: source shape {s.shape} must be the window "
+                        f"output shape {out}")
+    return ShapedArray(x.shape, s.dtype, s.weak_type)
+
+
+def _linear_in_first(primitive):
+    def jvp(primals, tangents, select, **params):
+        (s, x), (ts, _) = primals, tangents  # piecewise constant in x: no tangent from it
+        out = primitive.bind(s, x, select=select, **params)
+        if type(ts) is Zero:
+            return out, Zero(out)
+        return out, primitive.bind(ts, x, select=select, **params)
+    return jvp
+
+
+def _batch_pair(primitive):
+    def batch(values, dims, select, **params):
+        size = next(shape_of(v)[d] for v, d in zip(values, dims) if d is not None)
+        s, x = [broadcast_batch(v, size) if d is None else moveaxis(v, d, 0)
+                for v, d in zip(values, dims)]
+        return primitive.bind(s, x, select=select, **_batch_window_params(params, 0)), 0
+    return batch
+
+
+select_and_gather_add_p.impl = _gather_add_impl
+select_and_gather_add_p.abstract_eval = _gather_add_abstract
+select_and_gather_add_p.jvp = _linear_in_first(select_and_gather_add_p)
+select_and_gather_add_p.transpose = lambda ct, t, x, select, **params: [
+    select_and_scatter_add_p.bind(ct, x, select=select, **params), None]
+select_and_gather_add_p.batch = _batch_pair(select_and_gather_add_p)
+select_and_gather_add_p.weak_type_rule = lambda weak, params: weak[0]
+
+select_and_scatter_add_p.impl = _scatter_add_impl
+select_and_scatter_add_p.abstract_eval = _scatter_add_abstract
+select_and_scatter_add_p.jvp = _linear_in_first(select_and_scatter_add_p)
+select_and_scatter_add_p.transpose = lambda ct, s, x, select, **params: [
+    select_and_gather_add_p.bind(ct, x, select=select, **params), None]
+select_and_scatter_add_p.batch = _batch_pair(select_and_scatter_add_p)
+select_and_scatter_add_p.weak_type_rule = lambda weak, params: weak[0]
+
+reduce_window_max_p.jvp = _chooser_jvp(reduce_window_max_p, "ge")
+reduce_window_min_p.jvp = _chooser_jvp(reduce_window_min_p, "le")
