@@ -27,3 +27,7 @@ from .._src.prims.sort import sort_p, top_k_p
 from .._src.prims.windows import (reduce_window_sum_p, reduce_window_max_p, reduce_window_min_p,
                                   select_and_gather_add_p, select_and_scatter_add_p)
 from .._src.prims.conv import conv_general_dilated_p
+# linear algebra (issue 3: linalg): jax.lax.linalg as a submodule (the star import above
+# brought in _src.prims.linalg under the same name)
+import importlib as _importlib
+linalg = _importlib.import_module(f"{__name__}.linalg")
