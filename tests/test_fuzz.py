@@ -14,10 +14,11 @@ from jaxlite import lax
 UNARY = [jnp.sin, jnp.cos, jnp.tanh, lambda x: x * x, lambda x: jnp.exp(-x * x),
          lambda x: jnp.log1p(x * x), lambda x: 1 / (1 + jnp.exp(-x))]
 BINARY = [jnp.add, jnp.subtract, jnp.multiply, lambda a, b: a * jnp.cos(b),
-          lambda a, b: jnp.maximum(a, b) + 0.1 * a]
+          lambda a, b: a * b + jnp.sin(a)]  # smooth: FD references need differentiability
 MIXERS = [lambda x: x, lambda x: x[::-1], lambda x: jnp.cumsum(x) if hasattr(jnp, "cumsum") else x,
           lambda x: x - jnp.mean(x), lambda x: x * jnp.sum(x ** 2) / 10,
-          lambda x: lax.cond(jnp.sum(x) > 0, lambda y: y * 2, jnp.sin, x),
+          # threshold away from values hypothesis favours, so FD never straddles the switch
+          lambda x: lax.cond(jnp.sum(x) > 0.123456, lambda y: y * 2, jnp.sin, x),
           lambda x: lax.scan(lambda c, v: (c * 0.5 + v, c * v), 0.0, x)[1]]
 
 
