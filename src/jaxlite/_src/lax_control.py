@@ -281,8 +281,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
     def body(*args):
         carry = tree_unflatten(c_tree, args[:n_c])
         x = tree_unflatten(x_tree, args[n_c:])
-        new_carry, y = f(carry, x)
-        return new_carry, y
+        return f(carry, x)  # a (carry, y) pair, checked by _split_out_tree
 
     flat_tree = tree_structure(tuple(range(n_c + len(x_leaves))))
     jaxpr, out_tree, consts, c_leaves, c_avals = _trace_loop_body(
