@@ -125,6 +125,8 @@ def einsum_path(subscripts, /, *operands, optimize="auto"):
     """NumPy's contraction order for these operand shapes (only shapes are used)."""
     shaped = [np.zeros(np.shape(o) if not hasattr(o, "shape") else o.shape, np.float32)
               for o in operands]
+    if optimize == "auto":  # JAX's default; NumPy calls it "greedy"
+        optimize = "greedy"
     return np.einsum_path(subscripts, *shaped, optimize=optimize)
 
 

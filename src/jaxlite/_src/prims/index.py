@@ -81,8 +81,49 @@ def _gather_jvp(primals, tangents, index_spec):
 
 def _gather_transpose(ct, x, *arrays, index_spec):
     zeros = np.zeros(x.aval.shape, x.aval.dtype)
+    # Reads clamp out-of-bounds indices but, as in JAX's reverse mode, their cotangents are
+    # dropped by the scatter (so grad and jacfwd differ there, exactly as JAX's do).
     return [scatter_p.bind(zeros, ct, *arrays, index_spec=index_spec, mode="add")] + \
         [None] * len(arrays)
+
+
+def _spec_array_axes(spec, shape):
+    """The axis of x each ("array",) item of an index spec consumes."""
+    n_consuming = sum(1 for it in spec if it[0] in ("int", "slice", "array"))
+    axes, axis = [], 0
+    for item in spec:
+        if item[0] in ("int", "slice"):
+            axis += 1
+        elif item[0] == "ellipsis":
+            axis += len(shape) - n_consuming
+        elif item[0] == "array":
+            axes.append(axis)
+            axis += 1
+    return axes
+
+
+def _in_bounds_updates(arrays, spec, shape):
+    """Boolean mask, broadcastable to the indexed shape, of the updates a scatter keeps."""
+    from .elementwise import ge_p, lt_p, and_p
+    ok = None
+    for a, axis in zip(arrays, _spec_array_axes(spec, shape)):
+        n = shape[axis]
+        dtype = core.get_aval(a).dtype
+        inside = and_p.bind(ge_p.bind(a, np.array(-n, dtype)), lt_p.bind(a, np.array(n, dtype)))
+        ok = inside if ok is None else and_p.bind(ok, inside)
+    array_shapes = [tuple(shape_of(a)) for a in arrays]
+    index_shape = broadcast_shapes(*array_shapes)
+    if tuple(shape_of(ok)) != tuple(index_shape):
+        from .shape import broadcast_in_dim_p
+        rank = len(shape_of(ok))
+        ok = broadcast_in_dim_p.bind(ok, shape=tuple(index_shape), broadcast_dimensions=tuple(
+            range(len(index_shape) - rank, len(index_shape))))
+    target = _result_shape(shape, spec, array_shapes)
+    dummy = build_index(spec, [np.zeros(s, np.intp) for s in array_shapes], shape)
+    position = _advanced_result_position(dummy, shape)
+    mask_shape = [1] * len(target)
+    mask_shape[position:position + len(index_shape)] = index_shape
+    return reshape_p.bind(ok, new_sizes=tuple(mask_shape))
 
 
 def _adjacent_arrays_at_front(spec):
@@ -336,9 +377,13 @@ def _scatter_transpose(ct, x, updates, *arrays, index_spec, mode):
         if mode not in ("set", "add"):
             raise NotImplementedError(f"transpose of x.at[...].{mode}() with respect to the updates")
         ct_u = gather_p.bind(ct, *arrays, index_spec=index_spec)
+        x_shape = x.aval.shape if is_linear(x) else shape_of(x)
+        if arrays:  # updates at out-of-bounds indices were dropped: no cotangent
+            from .elementwise import select_n_p
+            ct_u = select_n_p.bind(_in_bounds_updates(arrays, index_spec, x_shape),
+                                   np.zeros((), core.get_aval(ct).dtype), ct_u)
         if mode == "set" and arrays:  # with duplicate indices only the last write lands
             from .elementwise import select_n_p
-            x_shape = x.aval.shape if is_linear(x) else shape_of(x)
             ct_u = select_n_p.bind(_winning_updates(x_shape, arrays, index_spec),
                                    np.zeros((), core.get_aval(ct).dtype), ct_u)
         shape = updates.aval.shape

@@ -393,7 +393,17 @@ def _pad_batch(values, dims, padding_config):
     x, v = values
     dx, dv = dims
     if dv is not None:
-        raise NotImplementedError("vmap of pad with a batched padding value")
+        # Pad with zeros, then put each lane's padding value where the mask says "padding".
+        from .elementwise import select_n_p
+        size = shape_of(v)[dv]
+        x = broadcast_batch(x, size) if dx is None else moveaxis(x, dx, 0)
+        config = ((0, 0, 0),) + tuple(padding_config)
+        dtype = core.get_aval(x).dtype
+        padded = pad_p.bind(x, np.zeros((), dtype), padding_config=config)
+        is_x = _pad_impl(np.ones(shape_of(x), np.bool_), np.bool_(False), config)
+        lanes = broadcast_in_dim_p.bind(moveaxis(v, dv, 0), shape=tuple(shape_of(padded)),
+                                        broadcast_dimensions=(0,))
+        return select_n_p.bind(is_x, lanes, padded), 0
     x = moveaxis(x, dx, 0)
     return pad_p.bind(x, v, padding_config=((0, 0, 0),) + tuple(padding_config)), 0
 
