@@ -70,15 +70,6 @@ def tile(A, reps):
     return reshape(tiled, tuple(r * s for r, s in zip(reps, shape)))
 
 
-def _running_total(counts):
-    """Inclusive cumulative sum of a 1-D integer array."""
-    import jaxlite.numpy as jnp
-    if hasattr(jnp, "cumsum"):
-        return jnp.cumsum(counts)
-    from .indexing import cumsum_int
-    return cumsum_int(counts)
-
-
 def repeat(a, repeats, axis=None, *, total_repeat_length=None, out_sharding=None):
     """Repeat each element `repeats` times along `axis` (flattened when None).
 
@@ -128,7 +119,8 @@ def repeat(a, repeats, axis=None, *, total_repeat_length=None, out_sharding=None
         return convert(zeros(tuple(shape), x.dtype), x.dtype)
     from .ufuncs import less_equal, minimum
     from .reductions import sum
-    ends = _running_total(convert(repeats, dtypes.default_int_dtype()))
+    from .cumulative import cumsum
+    ends = cumsum(convert(repeats, dtypes.default_int_dtype()))
     positions = _int_array(np.arange(total))
     # Output position p takes the element whose block contains p: the number of blocks
     # ending at or before p (clamped, so a short total repeats the last element).
@@ -478,7 +470,7 @@ def delete(arr, obj, axis=None, *, assume_unique_indices=False):
         from .ufuncs import where, less, add, greater_equal, clip
         from .reductions import sum
         from .shapes import reshape
-        from .sets import sort_values as sort
+        from .sorting import sort
         idx = ravel(obj)
         idx = sort(clip(where(less(idx, 0), add(idx, n), idx), 0, n))
         idx = idx - _int_array(np.arange(idx.shape[0])).astype(idx.dtype)

@@ -17,20 +17,6 @@ def _axis(axis, ndim):
     return canonical_axes(axis, ndim)[0]
 
 
-def cumsum_along(x, axis):
-    """Inclusive cumulative sum along `axis` (jnp.cumsum when the cumulative primitives are
-    present; else a product with a triangular matrix, which is linear and differentiable)."""
-    import jaxlite.numpy as jnp
-    if hasattr(jnp, "cumsum"):
-        return jnp.cumsum(x, axis=axis)
-    from .shapes import moveaxis
-    from .contractions import matmul
-    x = asarray(x)
-    n = x.shape[axis]
-    upper = convert(Array(np.triu(np.ones((n, n))), False), x.dtype)
-    return moveaxis(matmul(moveaxis(x, axis, -1), upper), -1, axis)
-
-
 # ---- differences --------------------------------------------------------------------------------
 def diff(a, n=1, axis=-1, prepend=None, append=None):
     """The n-th discrete difference along `axis` (`not_equal` for booleans, as in NumPy)."""
@@ -156,6 +142,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 def unwrap(p, discont=None, axis=-1, period=2 * np.pi):
     """Unwrap phase jumps larger than `discont` (default period/2) along `axis`."""
     from .ufuncs import remainder, where, logical_and, equal, greater, less, absolute
+    from .cumulative import cumsum
     check_arraylike("unwrap", p)
     (x,) = promote_inexact(p)
     axis = _axis(axis, x.ndim)
@@ -168,14 +155,14 @@ def unwrap(p, discont=None, axis=-1, period=2 * np.pi):
                   ddmod)
     correction = where(less(absolute(dd), discont), convert(0, x.dtype, True),
                        uf.subtract(ddmod, dd))
-    rest = uf.add(slice_in_dim(x, 1, None, axis), cumsum_along(correction, axis))
+    rest = uf.add(slice_in_dim(x, 1, None, axis), cumsum(correction, axis=axis))
     return _concat([slice_in_dim(x, 0, 1, axis), convert(rest, x.dtype)], axis)
 
 
 def interp(x, xp, fp, left=None, right=None, period=None):
     """One-dimensional piecewise-linear interpolation of (xp, fp) at `x`."""
     from .ufuncs import where, clip, less, greater, less_equal, absolute, remainder
-    from .sets import searchsorted_counts, argsort_last
+    from .sorting import searchsorted, argsort
     check_arraylike("interp", x, xp, fp)
     x, xp, fp = promote_inexact(x, xp, fp)
     if xp.ndim != 1 or fp.ndim != 1:
@@ -188,11 +175,11 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         period = absolute(asarray(period))
         x = remainder(x, period)
         xp = remainder(xp, period)
-        order = argsort_last(xp)
+        order = argsort(xp, stable=True)
         xp, fp = xp[order], fp[order]
         xp = _concat([uf.subtract(xp[-1:], period), xp, uf.add(xp[:1], period)], 0)
         fp = _concat([fp[-1:], fp, fp[:1]], 0)
-    i = clip(searchsorted_counts(xp, x, side="right"), 1, xp.shape[0] - 1)
+    i = clip(searchsorted(xp, x, side="right"), 1, xp.shape[0] - 1)
     df = uf.subtract(fp[i], fp[i - 1])
     dx = uf.subtract(xp[i], xp[i - 1])
     delta = uf.subtract(x, xp[i - 1])

@@ -216,7 +216,8 @@ def place(arr, mask, vals, *, inplace=True):
     """Fill the positions where `mask` is true with `vals` (cycled), in order."""
     from .shapes import ravel, reshape
     from .ufuncs import where, _as_bool
-    from .indexing import cumsum_int, take
+    from .indexing import take
+    from .cumulative import cumsum
     if inplace:
         raise ValueError("jax.numpy.place cannot modify arrays in-place, because JAX arrays "
                          "are immutable. Pass inplace=False to instead return an updated array.")
@@ -228,7 +229,8 @@ def place(arr, mask, vals, *, inplace=True):
     if values.shape[0] == 0:
         return x
     from .ufuncs import remainder, subtract
-    order = remainder(subtract(cumsum_int(m), 1), values.shape[0])
+    order = remainder(subtract(cumsum(convert(m, dtypes.default_int_dtype())), 1),
+                      values.shape[0])
     filled = take(values, order, mode="clip")
     return reshape(where(m, filled, ravel(x)), x.shape)
 

@@ -6,9 +6,7 @@ Output sizes depend on values, so without `size=` the input must be concrete (ea
 inside jit pass `size=` (and optionally `fill_value=`), as in JAX. Values come out of
 gathers, so they are differentiable.
 
-Sorting: a concrete input is ordered by NumPy (the permutation is a constant, so values
-stay differentiable); a traced one by `jnp.argsort`/`jnp.lexsort` when the sort
-primitives are present, else by counting comparisons (O(n^2), correct but slow).
+Rows are ordered with the sort primitives (argsort/lexsort, NaNs last, stable).
 """
 import builtins
 import math
@@ -19,6 +17,7 @@ from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
 from .conversion import asarray, convert, promote, check_arraylike
+from .sorting import searchsorted
 
 
 def _int(values):
@@ -33,114 +32,17 @@ def _value(x):
     return np.asarray(x.to_concrete_value() if isinstance(x, Tracer) else x)
 
 
-def _jnp():
-    import jaxlite.numpy as jnp
-    return jnp
-
-
 # ---- sorting helpers ---------------------------------------------------------------------------
-def _less_nan_last(a, b):
-    """a < b with NaN greater than every number (NumPy's sort order)."""
-    from .ufuncs import less, logical_or, logical_and, logical_not, isnan
-    if not dtypes.is_inexact(a.dtype):
-        return less(a, b)
-    return logical_or(less(a, b), logical_and(isnan(b), logical_not(isnan(a))))
-
-
-def _equal_nan(a, b):
-    from .ufuncs import equal, logical_or, logical_and, isnan
-    if not dtypes.is_inexact(a.dtype):
-        return equal(a, b)
-    return logical_or(equal(a, b), logical_and(isnan(a), isnan(b)))
-
-
-def _argsort_rows_by_counting(keys):
-    """Stable lexicographic argsort of the rows of `keys` (n, m), by comparisons."""
-    from .ufuncs import logical_or, logical_and
-    from .reductions import sum, all
-    from .shapes import reshape
-    n, m = keys.shape
-    lt = None
-    eq = None
-    for c in reversed(range(m)):
-        col = keys[:, c]
-        ai, bj = reshape(col, (n, 1)), reshape(col, (1, n))
-        less_c, eq_c = _less_nan_last(bj, ai), _equal_nan(bj, ai)
-        lt = less_c if lt is None else logical_or(less_c, logical_and(eq_c, lt))
-        eq = eq_c if eq is None else logical_and(eq, eq_c)
-    before = Array(np.tri(n, n, -1, dtype=bool), False)  # [i, j]: j < i
-    rank = sum(logical_or(lt, logical_and(eq, before)), axis=1, dtype=dtypes.default_int_dtype())
-    return _int(np.zeros(n)).at[rank].set(_int(np.arange(n)))
-
-
 def argsort_rows(keys):
     """Stable lexicographic order of the rows of a 2-D array (first column most significant)."""
+    from .sorting import argsort, lexsort
     keys = asarray(keys)
     n, m = keys.shape
-    if n <= 1:
+    if n <= 1 or m == 0:
         return _int(np.arange(n))
-    if _concrete(keys):
-        value = _value(keys)
-        return _int(np.lexsort(value.T[::-1]) if m else np.arange(n))
-    jnp = _jnp()
-    if m == 1 and hasattr(jnp, "argsort"):
-        return jnp.argsort(keys[:, 0], stable=True)
-    if hasattr(jnp, "lexsort"):
-        return jnp.lexsort(tuple(keys[:, c] for c in reversed(range(m))))
-    return _argsort_rows_by_counting(keys)
-
-
-def argsort_last(x):
-    """Stable argsort along the last axis (NaNs last)."""
-    from .shapes import reshape, moveaxis
-    from .ufuncs import logical_or, logical_and
-    from .reductions import sum
-    x = asarray(x)
-    if _concrete(x):
-        return _int(np.argsort(_value(x), axis=-1, kind="stable"))
-    jnp = _jnp()
-    if hasattr(jnp, "argsort"):
-        return jnp.argsort(x, axis=-1, stable=True)
-    n = x.shape[-1]
-    xi = reshape(x, x.shape + (1,))
-    xj = reshape(x, x.shape[:-1] + (1, n))
-    before = Array(np.tri(n, n, -1, dtype=bool), False)
-    rank = sum(logical_or(_less_nan_last(xj, xi), logical_and(_equal_nan(xj, xi), before)),
-               axis=-1, dtype=dtypes.default_int_dtype())
-    # perm[..., r] = the i whose rank is r
-    hits = rank[..., None, :] == _int(np.arange(n))[:, None]
-    return sum(hits * _int(np.arange(n)), axis=-1, dtype=dtypes.default_int_dtype())
-
-
-def sort_values(x, axis=-1):
-    """`x` sorted along `axis` (NaNs last), differentiable through a gather."""
-    from .shapes import moveaxis
-    from .indexing import take_along_axis
-    x = asarray(x)
-    if x.ndim == 0:
-        return x
-    moved = moveaxis(x, axis, -1)
-    out = take_along_axis(moved, argsort_last(moved), axis=-1, mode="clip")
-    return moveaxis(out, -1, axis)
-
-
-def searchsorted_counts(a, v, side="left"):
-    """Insertion points of `v` into the sorted 1-D `a` (NumPy's NaN-last order)."""
-    from .reductions import sum
-    from .shapes import reshape, ravel
-    from .ufuncs import logical_or
-    a, v = promote(a, v)
-    jnp = _jnp()
-    if hasattr(jnp, "searchsorted"):
-        return jnp.searchsorted(a, v, side=side)
-    flat = reshape(v, (-1, 1))
-    row = reshape(a, (1, -1))
-    hit = _less_nan_last(row, flat)
-    if side == "right":
-        hit = logical_or(hit, _equal_nan(row, flat))
-    elif side != "left":
-        raise ValueError(f"side={side!r} must be 'left' or 'right'")
-    return reshape(sum(hit, axis=1, dtype=dtypes.default_int_dtype()), v.shape)
+    if m == 1:
+        return argsort(keys[:, 0], stable=True)
+    return lexsort(tuple(keys[:, c] for c in reversed(range(m))))
 
 
 # ---- unique -----------------------------------------------------------------------------------
@@ -167,7 +69,7 @@ def _sorted_unique(rows, mask, size, equal_nan, what):
     from .ufuncs import logical_not, logical_and, logical_or, not_equal, isnan
     from .reductions import any, sum
     from .shapes import concatenate, reshape
-    from .manipulation import _running_total
+    from .cumulative import cumsum
     n = rows.shape[0]
     keys = rows if mask is None else concatenate(
         [reshape(convert(logical_not(mask), rows.dtype), (n, 1)), rows], axis=1)
@@ -181,7 +83,7 @@ def _sorted_unique(rows, mask, size, equal_nan, what):
         differs = logical_and(differs, logical_not(logical_and(isnan(s[1:]), isnan(s[:-1]))))
     first = concatenate([Array(np.ones(1, bool), False), any(differs, axis=1)], axis=0)
     first = logical_and(first, valid)
-    group = _running_total(convert(first, dtypes.default_int_dtype())) - 1
+    group = cumsum(convert(first, dtypes.default_int_dtype())) - 1
     count = sum(first, dtype=dtypes.default_int_dtype())
     if _concrete(count):
         count = int(_value(count))
@@ -461,7 +363,7 @@ def histogram(a, bins=10, range=None, weights=None, density=None):
         x, weights = x, ravel(asarray(weights))
         if weights.shape != x.shape:
             raise ValueError("weights should have the same shape as a.")
-    index = searchsorted_counts(edges, x, side="right")
+    index = searchsorted(edges, x, side="right")
     index = where(equal(convert(x, edges.dtype), edges[-1]), edges.shape[0] - 1, index)
     counts = zeros(edges.shape[0], weights.dtype).at[index].add(weights)[1:]
     if density:
@@ -487,7 +389,7 @@ def histogramdd(sample, bins=10, range=None, weights=None, density=None):
     edges, indices, sizes = [], [], []
     for i in builtins.range(d):
         e = histogram_bin_edges(s[:, i], bins[i], ranges[i], weights)
-        idx = searchsorted_counts(e, s[:, i], side="right")
+        idx = searchsorted(e, s[:, i], side="right")
         idx = where(equal(convert(s[:, i], e.dtype), e[-1]), idx - 1, idx)
         edges.append(e)
         indices.append(idx)
@@ -525,6 +427,6 @@ def digitize(x, bins, right=False, *, method=None):
     if edges.shape[0] == 0:
         return _int(np.zeros(x.shape))
     side = "left" if right else "right"
-    increasing = searchsorted_counts(edges, x, side)
-    decreasing = subtract(edges.shape[0], searchsorted_counts(flip(edges), x, side))
+    increasing = searchsorted(edges, x, side)
+    decreasing = subtract(edges.shape[0], searchsorted(flip(edges), x, side))
     return where(greater_equal(edges[-1], edges[0]), increasing, decreasing)

@@ -1,7 +1,7 @@
 """Statistics: the NaN-ignoring reductions (nansum, nanmean, nanvar, nanargmax, ...),
 median, quantile and percentile (and their nan* versions), cov and corrcoef.
 
-Quantiles sort along the reduced axes (see sets.sort_values) and interpolate between
+Quantiles sort along the reduced axes and interpolate between
 gathered neighbours, following JAX's formulas (so 'nearest' rounds half down, like JAX).
 """
 import builtins
@@ -132,7 +132,7 @@ def _quantile(a, q, axis, method, keepdims, ignore_nan, weights, name):
     from .ufuncs import (where, isnan, floor, ceil, subtract, multiply, add, clip, less_equal,
                          logical_not)
     from .indexing import take_along_axis
-    from .sets import sort_values
+    from .sorting import sort
     if weights is not None:
         raise NotImplementedError(f"jnp.{name}: weights (method='inverted_cdf') are not "
                                   "supported by jaxlite")
@@ -151,7 +151,7 @@ def _quantile(a, q, axis, method, keepdims, ignore_nan, weights, name):
     if not ignore_nan:
         lanes = where(rd.any(isnan(lanes), axis=-1, keepdims=True),
                       convert(np.nan, lanes.dtype, True), lanes)
-    s = sort_values(lanes, axis=-1)
+    s = sort(lanes, axis=-1)
     if ignore_nan:
         counts = rd.sum(logical_not(isnan(lanes)), axis=-1, keepdims=True, dtype=x.dtype)
     else:
