@@ -148,6 +148,8 @@ def _pinv_impl(a, rtol, *, hermitian=False):
     m, n = a.shape[-2:]
     if m == 0 or n == 0:
         return np.empty(a.shape[:-2] + (n, m), a.dtype)
+    if hermitian:  # JAX's hermitian SVD symmetrizes its input (NumPy's reads one triangle)
+        a = (a + np.conj(np.swapaxes(a, -1, -2))) / 2
     u, s, vh = np.linalg.svd(a, full_matrices=False, hermitian=hermitian)
     rtol = np.asarray(rtol)
     rtol = rtol.reshape(rtol.shape + (1,) * (s.ndim - rtol.ndim))
