@@ -97,6 +97,7 @@ class Primitive:
         self.batch = self.lower = None
         self.partial_eval = None  # optional override of partial evaluation (jit inlines)
         self.effectful = False    # has side effects (callbacks): never dropped or merged
+        self.ufunc_name = None    # "np.add" etc.: lowered to a ufunc that accepts out=
         self.weak_type_rule = _all_weak
 
     def bind(self, *args, **params):

@@ -48,6 +48,33 @@ def generated_source(jaxpr):
     return compile_jaxpr(jaxpr).source
 
 
+_DEL_THRESHOLD = 4096  # elements; deleting tiny arrays early is not worth a statement
+
+
+def _last_uses(jaxpr):
+    """Index of the last equation reading each variable (outputs never die)."""
+    last = {}
+    for i, eqn in enumerate(jaxpr.eqns):
+        for v in eqn.inputs:
+            if type(v) is not Literal:
+                last[v] = i
+    for v in jaxpr.outvars:
+        if type(v) is not Literal:
+            last[v] = len(jaxpr.eqns)
+    return last
+
+
+def _dead_buffer(eqn, index, last_use, owned):
+    """An input whose array this equation may overwrite: fresh, dying here, same shape
+    and dtype as the output."""
+    out = eqn.outputs[0].aval
+    for v in eqn.inputs:
+        if (type(v) is not Literal and v in owned and last_use.get(v) == index
+                and v.aval.shape == out.shape and v.aval.dtype == out.dtype):
+            return v
+    return None
+
+
 def _compile(jaxpr):
     optimized = optimize(jaxpr)
     namespace = {"np": np, "_errstate": np.errstate}
@@ -60,6 +87,7 @@ def _compile(jaxpr):
         counter[0] += 1
         return f"{prefix}{counter[0]}"
 
+    const_set = set(optimized.constvars)
     for v, c in zip(optimized.constvars, optimized.consts):
         name = fresh("c")
         namespace[name] = c
@@ -77,8 +105,10 @@ def _compile(jaxpr):
         name = fresh("a")
         names[v] = name
         args.append(name)
+    last_use = _last_uses(optimized)
+    owned = set()  # variables holding fresh arrays this function may overwrite
     body = []
-    for eqn in optimized.eqns:
+    for index, eqn in enumerate(optimized.eqns):
         ins = [ref(v) for v in eqn.inputs]
         outs = []
         for v in eqn.outputs:
@@ -86,8 +116,17 @@ def _compile(jaxpr):
             names[v] = name
             outs.append(name)
         prim = eqn.primitive
-        expr = (prim.lower(ins, eqn.params, [v.aval for v in eqn.inputs])
-                if prim.lower is not None else None)
+        expr = None
+        if prim.ufunc_name is not None:
+            out_aval = eqn.outputs[0].aval
+            if out_aval.shape:  # 0-d results are NumPy scalars: nothing to reuse
+                owned.add(eqn.outputs[0])
+                buffer = _dead_buffer(eqn, index, last_use, owned)
+                if buffer is not None:
+                    expr = f"{prim.ufunc_name}({', '.join(ins)}, out={names[buffer]})"
+        if expr is None:
+            expr = (prim.lower(ins, eqn.params, [v.aval for v in eqn.inputs])
+                    if prim.lower is not None else None)
         if expr is None:
             fname = fresh(f"{prim.name}_")
             namespace[fname] = functools.partial(prim.impl, **eqn.params) if eqn.params else prim.impl
@@ -99,6 +138,12 @@ def _compile(jaxpr):
             target = "_"
         comment = f"  # {eqn.source}" if eqn.source else ""
         body.append(f"        {target} = {expr}{comment}")
+        # Release large arrays as soon as they are dead: peak memory stays low.
+        dead = [names[v] for v in dict.fromkeys(eqn.inputs)
+                if type(v) is not Literal and v in names and last_use.get(v) == index
+                and v.aval.size >= _DEL_THRESHOLD and v not in const_set]
+        if dead:
+            body.append(f"        del {', '.join(dead)}")
     results = ", ".join(ref(v) for v in optimized.outvars)
     if _QUIET is not None:
         lines = [f"def jitted({', '.join(args)}):", "    _token = _quiet(_IGNORE)", "    try:"]

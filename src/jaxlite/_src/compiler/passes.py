@@ -132,6 +132,11 @@ def fold_constants(jaxpr):
             rename[eqn.outputs[0]] = inputs[0]
             continue
         values = [value(v) for v in inputs]
+        if prim.name == "broadcast_in_dim" and type(inputs[0]) is Literal:
+            # Keep `broadcast(scalar)` symbolic: a view costs nothing, a folded constant
+            # costs memory, and simplify() can treat it as the scalar.
+            eqns.append(Eqn(prim, inputs, eqn.params, eqn.outputs, eqn.source))
+            continue
         if (prim.name != "jit" and not has_effects(eqn) and inputs
                 and all(v is not _MISSING for v in values)):
             import numpy as np
@@ -183,10 +188,18 @@ def simplify(jaxpr):
     def literal(value, aval):
         return Literal(np.asarray(value, aval.dtype), aval)
 
+    broadcast_scalar = {}  # var -> the scalar Literal it broadcasts
     for eqn in jaxpr.eqns:
         ins = [sub(v) for v in eqn.inputs]
         name = eqn.primitive.name
         out = eqn.outputs[0] if eqn.outputs else None
+        if name == "broadcast_in_dim" and _scalar_literal(ins[0]):
+            broadcast_scalar[out] = ins[0]
+        if name in ("mul", "add", "sub") and len(ins) == 2:
+            # x * broadcast(c) has x's shape whenever x already has the output's shape.
+            ins = [broadcast_scalar[v] if v in broadcast_scalar and type(w) is not Literal
+                   and w.aval.shape == out.aval.shape else v
+                   for v, w in zip(ins, ins[::-1])]
         same_shape = [type(v) is not Literal and v.aval.shape == out.aval.shape
                       and v.aval.dtype == out.aval.dtype for v in ins] if out is not None else []
         if name == "integer_pow" and eqn.params["y"] == 1 and same_shape[0]:

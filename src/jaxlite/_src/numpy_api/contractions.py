@@ -66,6 +66,13 @@ def matmul(a, b, *, precision=None, preferred_element_type=None):
     if x.ndim == 0 or y.ndim == 0:
         raise ValueError(f"matmul: operands must have at least 1 dimension, got shapes "
                          f"{tuple(x.shape)} and {tuple(y.shape)}")
+    # Without batch dimensions matmul is a plain contraction (no reshapes to stage).
+    if x.ndim <= 2 and y.ndim <= 2:
+        y_axis = 0 if y.ndim == 1 else y.ndim - 2
+        if x.shape[-1] != y.shape[y_axis]:
+            raise TypeError(f"matmul: shapes {tuple(x.shape)} and {tuple(y.shape)} are "
+                            f"incompatible: {x.shape[-1]} != {y.shape[y_axis]}")
+        return _dot_general(x, y, ((x.ndim - 1,), (y_axis,)))
     x_vec, y_vec = x.ndim == 1, y.ndim == 1
     if x_vec:
         x = reshape(x, (1, x.shape[0]))

@@ -97,6 +97,9 @@ def define(name, impl, jvps=None, dtype_rule=None, numpy_name=None, nin=None,
         p.transpose = linear_transpose
     if numpy_name is not None:
         p.lower = lambda names, params, avals=None: f"{numpy_name}({', '.join(names)})"
+        # A NumPy ufunc can write into a dead input's buffer (codegen's `out=` reuse).
+        if isinstance(getattr(np, numpy_name[3:], None), np.ufunc):
+            p.ufunc_name = numpy_name
     return p
 
 

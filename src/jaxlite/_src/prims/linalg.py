@@ -174,6 +174,8 @@ def _lower_dot_general(names, params, avals=None):
     (lc, rc), (lb, rb) = dims
     x, y = names
     xa, ya = avals
+    if not lc and not lb and (xa.ndim == 0 or ya.ndim == 0):
+        return f"np.multiply({x}, {y})"  # a scalar times an array
     small = xa.ndim <= 2 and ya.ndim <= 2  # np.dot uses BLAS only up to rank 2
     if small and _np_dot_applies(xa.ndim, ya.ndim, lc, rc, lb):
         return f"np.dot({x}, {y})"
