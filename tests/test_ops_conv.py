@@ -183,6 +183,15 @@ def test_conv_dimension_numbers_and_shapes():
                                    "SAME", dimension_numbers=("NHWC", "HWIO", "NHWC"))
     assert out.shape == lax.conv_general_shape_tuple((2, 9, 8, 3), (3, 2, 3, 5), (2, 1), "SAME",
                                                      ("NHWC", "HWIO", "NHWC"))
+    transposed = lax.conv_transpose(jnp.ones((2, 9, 8, 3)), jnp.ones((3, 2, 3, 5)), (2, 1),
+                                    "SAME")
+    assert transposed.shape == lax.conv_transpose_shape_tuple(
+        (2, 9, 8, 3), (3, 2, 3, 5), (2, 1), "SAME", ("NHWC", "HWIO", "NHWC"))
+    spec = ("NCH", "OIH", "NCH")
+    assert isinstance(spec, lax.ConvGeneralDilatedDimensionNumbers)
+    assert isinstance(dn, lax.ConvGeneralDilatedDimensionNumbers)
+    assert lax.conv_general_dilated(jnp.ones((1, 2, 5)), jnp.ones((3, 2, 2)), (1,), "VALID",
+                                    dimension_numbers=spec).shape == (1, 3, 4)
 
 
 # ---- a small CNN: conv -> relu -> max-pool -> dense ------------------------------------------

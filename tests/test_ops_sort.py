@@ -70,6 +70,11 @@ OPS = [
     Op("lax.top_k", lambda x: lax.top_k(x, 3), lambda x: _top_k(x, 3), (F,), diff=(0,)),
     Op("lax.top_k axis=0 ties", lambda x: lax.top_k(x, 2, axis=0),
        lambda x: [np.swapaxes(a, 0, -1) for a in _top_k(np.swapaxes(x, 0, -1), 2)], (TIED,)),
+    Op("lax.approx_max_k", lambda x: lax.approx_max_k(x, 2), lambda x: _top_k(x, 2), (F,),
+       diff=(0,)),
+    Op("lax.approx_min_k axis 0", lambda x: lax.approx_min_k(x, 2, reduction_dimension=0),
+       lambda x: [np.swapaxes(-a if i == 0 else a, 0, -1)
+                  for i, a in enumerate(_top_k(-np.swapaxes(x, 0, -1), 2))], (F,), diff=(0,)),
     Op("jnp.sort", jnp.sort, np.sort, (F,), diff=(0,)),
     Op("jnp.sort axis=None", lambda x: jnp.sort(x, axis=None), lambda x: np.sort(x, axis=None),
        (F,), diff=(0,)),
@@ -150,3 +155,11 @@ def test_top_k_of_batched_rows_and_errors():
         jnp.sort(x, kind="quicksort")
     with pytest.raises(ValueError, match="1-dimensional"):
         jnp.searchsorted(x, 0.0)
+    with pytest.raises(ValueError, match="floating"):
+        lax.approx_max_k(jnp.arange(3), 1)
+
+
+def test_approx_min_k_ties_take_the_lower_index():
+    values, indices = lax.approx_min_k(jnp.array([[3., 1., 3., 2., 1., 5.]]), 3)
+    np.testing.assert_array_equal(values, [[1., 1., 2.]])
+    np.testing.assert_array_equal(indices, [[1, 4, 3]])

@@ -110,6 +110,13 @@ def test_second_derivatives_of_pools():
     np.testing.assert_allclose(h, jaxlite.jacfwd(jaxlite.jacrev(lambda x: (pool(x) ** 2).sum()))(x))
 
 
+def test_reduce_window_shape_tuple_matches_the_result():
+    x = jnp.ones((9, 8))
+    args = ((3, 2), (2, 3), ((1, 0), (2, 2)), (2, 1), (1, 3))
+    out = lax.reduce_window(x, 0., lax.add, *args)
+    assert out.shape == lax.reduce_window_shape_tuple(x.shape, *args) == (8, 3)
+
+
 def test_reduce_window_errors():
     with pytest.raises(TypeError, match="window_dimensions"):
         lax.reduce_window(jnp.ones((3, 3)), 0., lax.add, (2,), (1,), "VALID")

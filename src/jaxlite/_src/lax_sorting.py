@@ -1,4 +1,4 @@
-"""jax.lax sorting: sort, sort_key_val, top_k."""
+"""jax.lax sorting: sort, sort_key_val, top_k, approx_max_k, approx_min_k."""
 from collections.abc import Sequence
 
 from .numpy_api.conversion import asarray
@@ -58,3 +58,29 @@ def top_k(operand, k, *, axis=-1):
     if x.ndim == 0:
         raise TypeError(f"top_k operand must have >= 1 dimension, got {x.shape}")
     return list(so.top_k_p.bind(x, k=k, axis=_axis(axis, x.ndim, "top_k")))  # a list, as JAX
+
+
+def _approx_k(name, operand, k, reduction_dimension, is_max):
+    x = asarray(operand)
+    if x.dtype.kind != "f":
+        raise ValueError("operand must be a floating type")
+    axis = _axis(reduction_dimension, x.ndim, name)
+    if is_max:
+        return list(so.top_k_p.bind(x, k=int(k), axis=axis))
+    from .prims.elementwise import neg_p
+    values, indices = so.top_k_p.bind(neg_p.bind(x), k=int(k), axis=axis)
+    return [neg_p.bind(values), indices]
+
+
+def approx_max_k(operand, k, reduction_dimension=-1, recall_target=0.95,
+                 reduction_input_size_override=-1, aggregate_to_topk=True):
+    """The k largest values along `reduction_dimension` and their indices. On CPU JAX
+    computes them exactly, and so does jaxlite (recall 1): this is top_k."""
+    return _approx_k("approx_max_k", operand, k, reduction_dimension, True)
+
+
+def approx_min_k(operand, k, reduction_dimension=-1, recall_target=0.95,
+                 reduction_input_size_override=-1, aggregate_to_topk=True):
+    """The k smallest values along `reduction_dimension` and their indices (exactly, lower
+    index first among equal values)."""
+    return _approx_k("approx_min_k", operand, k, reduction_dimension, False)

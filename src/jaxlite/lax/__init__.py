@@ -14,7 +14,7 @@ from .._src.lax_control import (cond, switch, while_loop, fori_loop, scan, map,
 from .._src.prims.control import cond_p, scan_p, while_p
 # cumulative reductions, sorting, windowed reductions, convolutions (issue 3)
 from .._src.lax_cumulative import cumsum, cumprod, cummax, cummin, cumlogsumexp
-from .._src.lax_sorting import sort, sort_key_val, top_k
+from .._src.lax_sorting import sort, sort_key_val, top_k, approx_max_k, approx_min_k
 from .._src.lax_windows import reduce_window, reduce_window_shape_tuple, padtype_to_pads
 from .._src.lax_conv import (conv_general_dilated, conv, conv_with_general_padding,
                              conv_transpose, conv_dimension_numbers, conv_general_permutations,

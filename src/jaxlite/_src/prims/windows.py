@@ -136,7 +136,25 @@ def _batch_window_params(params, d):
 
 
 # ---- reduce_window_{sum,max,min} ----------------------------------------------------------
-_reducers = {"sum": np.sum, "max": np.max, "min": np.min}
+_ufuncs = {"sum": np.add, "max": np.maximum, "min": np.minimum}
+# Up to this many elements per window, reducing one strided slice per window offset with
+# ufuncs over whole arrays is much faster than NumPy reducing the view's small trailing axes.
+_SLICEWISE_MAX_WINDOW = 64
+
+
+def reduce_windows(view, ndim, ufunc, dtype):
+    """Reduce the window axes (the last `ndim`) of a window view with a binary ufunc."""
+    window = view.shape[ndim:]
+    size = int(np.prod(window))
+    if 0 < size <= _SLICEWISE_MAX_WINDOW:
+        offsets = np.ndindex(*window)
+        acc = np.array(view[(Ellipsis,) + next(offsets)], dtype=dtype)
+        for offset in offsets:
+            ufunc(acc, view[(Ellipsis,) + offset], out=acc)
+        return acc
+    axes = tuple(range(ndim, 2 * ndim))
+    return ufunc.reduce(view, axis=axes, dtype=dtype) if size else \
+        np.full(view.shape[:ndim], ufunc.identity if ufunc is np.add else 0, dtype)
 
 
 def _define(kind):
@@ -146,10 +164,7 @@ def _define(kind):
         x = np.asarray(x)
         _check(p.name, core.get_aval(x), *_window_params(params))  # eager calls skip abstract_eval
         view = window_view(x, _identity(kind, x.dtype), *_window_params(params))
-        axes = tuple(range(x.ndim, 2 * x.ndim))
-        if kind == "sum":
-            return np.sum(view, axis=axes, dtype=x.dtype)
-        return _reducers[kind](view, axis=axes)
+        return reduce_windows(view, x.ndim, _ufuncs[kind], x.dtype)
 
     def abstract_eval(x, **params):
         if kind == "sum" and x.dtype.kind not in "iufc":
@@ -213,24 +228,49 @@ def _winners(x, select, window_dimensions, window_strides, padding, base_dilatio
     view = window_view(x, fill, window_dimensions, window_strides, padding, base_dilation,
                        window_dilation)
     out_shape = view.shape[:x.ndim]
-    flat = view.reshape(out_shape + (-1,))
-    choose = np.argmax if select == "ge" else np.argmin
-    arg = choose(flat, axis=-1) if flat.shape[-1] else np.zeros(out_shape, np.intp)
-    best = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0] if flat.size else \
-        np.zeros(out_shape, x.dtype)
+    window = view.shape[x.ndim:]
+    size = int(np.prod(window))
+    if 0 < size <= _SLICEWISE_MAX_WINDOW:  # a running best over one slice per window offset
+        beats, extremum = (np.greater, np.maximum) if select == "ge" else (np.less, np.minimum)
+        offsets = np.ndindex(*window)
+        best = np.array(view[(Ellipsis,) + next(offsets)])
+        arg = np.zeros(out_shape, np.uint8)
+        for k, offset in enumerate(offsets, 1):
+            candidate = view[(Ellipsis,) + offset]
+            # Strictly better, so the first best element wins; k grows, so a max of
+            # (k where better) is the last improvement (arithmetic beats masked writes).
+            better = beats(candidate, best).view(np.uint8)
+            np.maximum(arg, better * np.uint8(k), out=arg)
+            extremum(best, candidate, out=best)
+    else:
+        flat = view.reshape(out_shape + (-1,))
+        choose = np.argmax if select == "ge" else np.argmin
+        arg = choose(flat, axis=-1) if size else np.zeros(out_shape, np.intp)
+        best = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0] if flat.size else \
+            np.zeros(out_shape, x.dtype)
     # A window whose best is the identity (all padding, or -inf) has no winner, as in XLA
     # where the reduction's initial value wins ties.
     valid = best != fill
-    offsets = np.unravel_index(arg, window_dimensions)
     positions = np.indices(out_shape, sparse=True) if out_shape else ()
-    index = []
-    for d in range(x.ndim):
-        coord = positions[d] * window_strides[d] + offsets[d] * window_dilation[d] - padding[d][0]
-        q, r = np.divmod(coord, base_dilation[d])
-        valid = valid & (coord >= 0) & (r == 0) & (q < x.shape[d])
-        index.append(np.where(valid, q, 0))
-    flat_index = np.ravel_multi_index(index, x.shape) if x.ndim else np.zeros((), np.intp)
-    return flat_index, valid
+    flat_index = np.zeros((), np.intp)
+    element_stride, window_stride = 1, 1
+    for d in reversed(range(x.ndim)):  # only the arithmetic each dimension needs
+        (lo, hi), dilation, n = padding[d], base_dilation[d], x.shape[d]
+        coord = positions[d] * window_strides[d] - lo
+        if window[d] > 1:
+            coord = coord + (arg // window_stride % window[d]) * window_dilation[d]
+        q = coord
+        if dilation != 1:
+            q, r = np.divmod(coord, dilation)
+            valid = valid & (r == 0)
+        if lo > 0:
+            valid = valid & (coord >= 0)
+        if hi > 0:
+            valid = valid & (q < n)
+        flat_index = flat_index + q * element_stride
+        element_stride *= n
+        window_stride *= window[d]
+    return np.where(valid, flat_index, 0), valid
 
 
 def _gather_add_impl(t, x, select, **params):
