@@ -1,0 +1,30 @@
+"""Dead-code elimination: drop equations whose results nothing uses, keeping those
+with side effects (callbacks), also when nested inside control flow."""
+from ..jaxpr import Jaxpr, Eqn, Var, Literal
+
+
+def has_effects(eqn):
+    """Whether an equation has side effects, itself or inside the Jaxprs it holds."""
+    if eqn.primitive.effectful:
+        return True
+    for value in eqn.params.values():
+        for j in (value if isinstance(value, tuple) else (value,)):
+            if isinstance(j, Jaxpr) and any(has_effects(e) for e in j.eqns):
+                return True
+    return False
+
+
+def dead_code_elimination(jaxpr):
+    """Drop equations whose outputs nothing uses (effectful ones, like callbacks, stay)."""
+    live = {v for v in jaxpr.outvars if type(v) is not Literal}
+    kept = []
+    for eqn in reversed(jaxpr.eqns):
+        if any(v in live for v in eqn.outputs) or has_effects(eqn):
+            kept.append(eqn)
+            live.update(v for v in eqn.inputs if type(v) is not Literal)
+    kept.reverse()
+    if len(kept) == len(jaxpr.eqns):
+        return jaxpr
+    constvars = [v for v in jaxpr.constvars if v in live]
+    consts = [c for v, c in zip(jaxpr.constvars, jaxpr.consts) if v in live]
+    return Jaxpr(constvars, consts, jaxpr.invars, kept, jaxpr.outvars)

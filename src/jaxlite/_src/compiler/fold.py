@@ -1,0 +1,58 @@
+"""Constant folding: equations whose inputs are all known at compile time are
+evaluated once; identity primitives (stop_gradient) are forwarded."""
+from ..jaxpr import Jaxpr, Eqn, Var, Literal
+from .dce import has_effects
+
+
+_identities = {"stop_gradient"}  # primitives that compute nothing once staged
+
+
+def fold_constants(jaxpr):
+    """Evaluate equations whose inputs are all known at compile time; forward identities."""
+    known = {v: c for v, c in zip(jaxpr.constvars, jaxpr.consts)
+             if not hasattr(c, "_trace")}
+    rename, eqns = {}, []
+    new_constvars, new_consts = list(jaxpr.constvars), list(jaxpr.consts)
+
+    def sub(v):
+        return v if type(v) is Literal else rename.get(v, v)
+
+    def value(v):
+        if type(v) is Literal:
+            return v.value
+        return known.get(v, _MISSING)
+
+    for eqn in jaxpr.eqns:
+        inputs = [sub(v) for v in eqn.inputs]
+        prim = eqn.primitive
+        if prim.name in _identities:
+            rename[eqn.outputs[0]] = inputs[0]
+            continue
+        values = [value(v) for v in inputs]
+        if prim.name == "broadcast_in_dim" and type(inputs[0]) is Literal:
+            # Keep `broadcast(scalar)` symbolic: a view costs nothing, a folded constant
+            # costs memory, and simplify() can treat it as the scalar.
+            eqns.append(Eqn(prim, inputs, eqn.params, eqn.outputs, eqn.source))
+            continue
+        if (prim.name != "jit" and not has_effects(eqn) and inputs
+                and all(v is not _MISSING for v in values)):
+            import numpy as np
+            with np.errstate(all="ignore"):
+                out = prim.impl(*[np.asarray(getattr(v, "_value", v)) for v in values],
+                                **eqn.params)
+            outs = out if prim.multiple_results else [out]
+            for var, o in zip(eqn.outputs, outs):
+                o = np.asarray(o, var.aval.dtype)
+                if o.shape == ():
+                    rename[var] = Literal(o, var.aval)
+                else:
+                    known[var] = o
+                    new_constvars.append(var)
+                    new_consts.append(o)
+            continue
+        eqns.append(Eqn(prim, inputs, eqn.params, eqn.outputs, eqn.source))
+    outvars = [sub(v) for v in jaxpr.outvars]
+    return Jaxpr(new_constvars, new_consts, jaxpr.invars, eqns, outvars)
+
+
+_MISSING = object()
