@@ -49,71 +49,78 @@ def _checkpoint_batch(values, dims, jaxpr, policy, prevent_cse):
     return outs, [0] * len(outs)
 
 
-def _saved_residuals(known, n_res, policy):
-    """Which residual outputs of the known Jaxpr the policy saves (the rest are recomputed)."""
-    if policy is None:
-        return [False] * n_res
-    producers = {}
-    for eqn in known.eqns:
-        for v in eqn.outputs:
-            producers[v] = eqn
+def _split_residuals(known, n_res, policy):
+    """Which values the forward pass keeps, and how the backward pass gets the residuals.
+
+    As in JAX, the policy judges every equation of the known Jaxpr, not only those that
+    produce residuals: e.g. under dots_saveable the output of `x @ W` is kept and only
+    the `tanh` after it is recomputed. Returns (saved_vars, recompute) with
+    recompute: (known inputs..., saved values...) -> every residual."""
+    key = ("remat", n_res, policy)
+    hit = known.cache.get(key)
+    if hit is not None:
+        return hit
     res_vars = known.outvars[len(known.outvars) - n_res:]
-    return [bool(policy(producers[v].primitive, **producers[v].params)) if v in producers
-            else False for v in res_vars]
+    saveable = []
+    if policy is not None:
+        for eqn in known.eqns:
+            if policy(eqn.primitive, **eqn.params):
+                saveable.extend(eqn.outputs)
+    saveable_set = set(saveable)
+    eqns = [e for e in known.eqns if not (e.outputs and all(v in saveable_set
+                                                            for v in e.outputs))]
+    recompute = dead_code_elimination(Jaxpr(known.constvars, known.consts,
+                                            list(known.invars) + saveable, eqns, res_vars))
+    # Keep only the saveable values the recomputation reads.
+    used = {v for e in recompute.eqns for v in e.inputs} | set(recompute.outvars)
+    saved_vars = [v for v in saveable if v in used]
+    recompute = Jaxpr(recompute.constvars, recompute.consts,
+                      list(known.invars) + saved_vars, recompute.eqns, recompute.outvars)
+    result = (saved_vars, recompute)
+    known.cache[key] = result
+    return result
 
 
 def _checkpoint_partial_eval(trace, args, params):
     jaxpr, policy = params["jaxpr"], params["policy"]
     unknowns = [type(a) is StagingTracer and a._trace is trace for a in args]
     known, unknown, out_unknowns, n_res = partial_eval_jaxpr(jaxpr, unknowns)
-    saved = _saved_residuals(known, n_res, policy)
+    saved_vars, recompute = _split_residuals(known, n_res, policy)
     n_known_out = len(known.outvars) - n_res
-    # The known call returns its outputs and only the saved residuals.
-    keep = list(range(n_known_out)) + [n_known_out + i for i, s in enumerate(saved) if s]
-    forward = Jaxpr(known.constvars, known.consts, known.invars, known.eqns,
-                    [known.outvars[i] for i in keep])
-    forward = dead_code_elimination(forward)
+    # The known call returns its outputs and only the values the policy saves.
+    forward = dead_code_elimination(Jaxpr(known.constvars, known.consts, known.invars,
+                                          known.eqns, known.outvars[:n_known_out] + saved_vars))
     known_args = [a for a, u in zip(args, unknowns) if not u]
     known_outs = core.bind_under(trace.parent, checkpoint_p, known_args, dict(
         jaxpr=forward, policy=policy, prevent_cse=params["prevent_cse"]))
     saved_values = known_outs[n_known_out:]
-    # The staged half recomputes the unsaved residuals from the known inputs.
+    # The staged half recomputes the residuals from the known inputs and saved values.
     unknown_args = [a for a, u in zip(args, unknowns) if u]
     unknown_outs = trace.stage(remat_linear_p, known_args + list(saved_values) + unknown_args,
-                               dict(known=known, unknown=unknown, n_res=n_res,
-                                    saved=tuple(saved), n_known_args=len(known_args)))
+                               dict(recompute=recompute, unknown=unknown, n_res=n_res,
+                                    n_saved=len(saved_vars), n_known_args=len(known_args)))
     known_iter, unknown_iter = iter(known_outs[:n_known_out]), iter(unknown_outs)
     return [next(unknown_iter) if u else next(known_iter) for u in out_unknowns]
 
 
-def _residuals(known, n_res, saved, known_args, saved_values):
-    """All residuals: saved ones as given, the others recomputed from the known inputs."""
-    if all(saved):
-        return list(saved_values)
-    recomputed = eval_jaxpr(known, known.consts, *known_args)[len(known.outvars) - n_res:]
-    saved_iter = iter(saved_values)
-    return [next(saved_iter) if s else r for s, r in zip(saved, recomputed)]
+def _residuals(recompute, args, n_known_args, n_saved):
+    """The residuals, recomputed from the known inputs and the saved values in `args`."""
+    return eval_jaxpr(recompute, recompute.consts, *args[:n_known_args + n_saved])
 
 
-def _remat_linear_impl(*args, known, unknown, n_res, saved, n_known_args):
-    known_args = args[:n_known_args]
-    n_saved = sum(saved)
-    saved_values = args[n_known_args:n_known_args + n_saved]
-    rest = args[n_known_args + n_saved:]
-    res = _residuals(known, n_res, saved, known_args, saved_values)
-    return _wrap(compile_jaxpr(unknown)(*res, *rest), unknown.out_avals)
+def _remat_linear_impl(*args, recompute, unknown, n_res, n_saved, n_known_args):
+    res = _residuals(recompute, args, n_known_args, n_saved)
+    return _wrap(compile_jaxpr(unknown)(*res, *args[n_known_args + n_saved:]),
+                 unknown.out_avals)
 
 
-def _remat_linear_abstract(*avals, known, unknown, n_res, saved, n_known_args):
+def _remat_linear_abstract(*avals, recompute, unknown, n_res, n_saved, n_known_args):
     return unknown.out_avals
 
 
-def _remat_linear_transpose(cts, *args, known, unknown, n_res, saved, n_known_args):
-    n_saved = sum(saved)
-    known_args = args[:n_known_args]
-    saved_values = args[n_known_args:n_known_args + n_saved]
+def _remat_linear_transpose(cts, *args, recompute, unknown, n_res, n_saved, n_known_args):
     linear = args[n_known_args + n_saved:]
-    res = _residuals(known, n_res, saved, known_args, saved_values)  # recomputed now
+    res = _residuals(recompute, args, n_known_args, n_saved)  # recomputed now
     res_vars = unknown.invars[:n_res]
     cts = [np.zeros(v.aval.shape, v.aval.dtype) if c is None or type(c) is Zero else c
            for c, v in zip(cts, unknown.outvars)]
