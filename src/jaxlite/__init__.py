@@ -17,7 +17,12 @@ from ._src.jit_api import jit
 from ._src.lax_api import stop_gradient
 from ._src.misc import (disable_jit, devices, local_devices, device_count, local_device_count,
                         default_backend, clear_caches, enable_x64, Device, named_call,
-                        ensure_compile_time_eval, typeof)
+                        ensure_compile_time_eval, typeof, debug_nans, debug_infs,
+                        log_compiles, default_matmul_precision, numpy_rank_promotion,
+                        threefry_partitionable, named_scope, process_index, process_count,
+                        host_id, host_count, process_indices, host_ids, effects_barrier,
+                        live_arrays, print_environment_info, linear_transpose)
+from ._src.debugging import pure_callback
 from . import lax, tree_util, tree, errors
 from ._src.tree import tree_map, tree_leaves, tree_flatten, tree_unflatten, tree_structure
 from ._src.custom_derivatives import (custom_jvp, custom_vjp, custom_gradient,

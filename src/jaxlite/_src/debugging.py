@@ -38,3 +38,25 @@ def print(fmt, *args, ordered=False, **kwargs):
 
 def breakpoint(*args, **kwargs):
     raise NotImplementedError("jax.debug.breakpoint is not supported; use jax.debug.callback")
+
+
+def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_method=None,
+                  **kwargs):
+    """Call a host function returning arrays of the declared shapes/dtypes, from inside
+    jit and vmap (vmap_method: "sequential" (default), "expand_dims", "broadcast_all")."""
+    from .core import ShapedArray
+    from . import dtypes
+    from .prims.callback import pure_callback_p
+    leaves, tree = tree_flatten((args, kwargs))
+    result_leaves, result_tree = tree_flatten(result_shape_dtypes)
+    result_avals = tuple(ShapedArray(r.shape, dtypes.canonicalize_dtype(r.dtype), False)
+                         for r in result_leaves)
+
+    def flat_callback(*values):
+        a, kw = tree_unflatten(tree, list(values))
+        out = callback(*a, **kw)
+        return tree_flatten(out)[0]
+
+    outs = pure_callback_p.bind(*[asarray(x) for x in leaves], callback=flat_callback,
+                                result_avals=result_avals, vmap_method=vmap_method)
+    return tree_unflatten(result_tree, outs)

@@ -76,3 +76,83 @@ def ensure_compile_time_eval():
 def typeof(x):
     from .core import get_aval
     return get_aval(x)
+
+
+def _flag_context(name):
+    """A context manager setting one config flag (jax.debug_nans(True), ...)."""
+    @contextlib.contextmanager
+    def manager(new_val=True):
+        previous = getattr(flags, name)
+        update(name, new_val)
+        try:
+            yield
+        finally:
+            update(name, previous)
+    manager.__name__ = name[len("jax_"):]
+    return manager
+
+
+debug_nans = _flag_context("jax_debug_nans")
+debug_infs = _flag_context("jax_debug_infs")
+log_compiles = _flag_context("jax_log_compiles")
+default_matmul_precision = _flag_context("jax_default_matmul_precision")
+numpy_rank_promotion = _flag_context("jax_numpy_rank_promotion")
+threefry_partitionable = _flag_context("jax_threefry_partitionable")
+
+
+@contextlib.contextmanager
+def named_scope(name):
+    """Names a region of the program for profilers; nothing to do on NumPy."""
+    yield
+
+
+def process_index():
+    return 0
+
+
+def process_count():
+    return 1
+
+
+host_id = process_index
+host_count = process_count
+
+
+def process_indices():
+    return [0]
+
+
+host_ids = process_indices
+
+
+def effects_barrier():
+    """Wait for pending side effects: computation is synchronous, so nothing to wait for."""
+
+
+def live_arrays(platform=None):
+    import gc
+    from .array import Array
+    return [o for o in gc.get_objects() if isinstance(o, Array)]
+
+
+def print_environment_info(return_string=False):
+    import platform
+    import sys
+    import numpy as np
+    from .. import __version__
+    text = (f"jaxlite: {__version__}\nnumpy:   {np.__version__}\npython:  {sys.version}\n"
+            f"platform: {platform.platform()}\ndevices: {devices()}\n")
+    if return_string:
+        return text
+    print(text)
+
+
+def linear_transpose(fun, *primals, reduce_axes=()):
+    """The transpose of a linear function, as a function of output cotangents.
+
+    >>> f_t = jax.linear_transpose(lambda x: 2 * x, 1.0); f_t(1.0)
+    (Array(2., dtype=float32, weak_type=True),)
+    """
+    from .api import vjp
+    _, pullback = vjp(fun, *primals)
+    return lambda *cts: pullback(*cts)
