@@ -279,9 +279,9 @@ def explain_bad_operands(primitive, values, weak_types, params, error):
     if primitive.abstract_eval is None:
         return
     avals = [ShapedArray(np.shape(v), np.result_type(v), w) for v, w in zip(values, weak_types)]
-    primitive.abstract_eval(*avals, **params)  # raises a TypeError/ValueError naming shapes
-    raise TypeError(f"{primitive.name} failed on operands "
-                    + ", ".join(a.str_short() for a in avals) + f": {error}") from error
+    # Raises a TypeError/ValueError naming the shapes when the operands are at fault;
+    # otherwise the original error (e.g. from a user callback) propagates unchanged.
+    primitive.abstract_eval(*avals, **params)
 
 
 def check_floating_point(primitive, out):
