@@ -44,7 +44,7 @@ def polymul(a1, a2, *, trim_leading_zeros=False):
     """Product of two polynomials."""
     from .manipulation import trim_zeros
     check_arraylike("polymul", a1, a2)
-    a, b = promote(a1, a2)
+    a, b = promote_inexact(a1, a2)
     if trim_leading_zeros and (a.shape[0] > 1 or b.shape[0] > 1):
         a, b = trim_zeros(a, trim="f"), trim_zeros(b, trim="f")
     if a.ndim == 0:

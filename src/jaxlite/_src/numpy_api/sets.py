@@ -251,9 +251,8 @@ def union1d(ar1, ar2, *, size=None, fill_value=None):
 def setdiff1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
     """Sorted unique values of `ar1` not in `ar2` (`size=` pads with fill_value, default 0)."""
     from .shapes import ravel
-    a, b = promote(ar1, ar2)
-    a = ravel(a)
-    return _masked_set(a, isin(a, b, invert=True), size, fill_value, "setdiff1d", "zero")
+    a = ravel(asarray(ar1))  # the result keeps ar1's dtype, as in JAX
+    return _masked_set(a, isin(a, ar2, invert=True), size, fill_value, "setdiff1d", "zero")
 
 
 def setxor1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
