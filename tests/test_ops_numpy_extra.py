@@ -724,3 +724,51 @@ def test_existing_helpers():
                               (jnp.integer, jnp.uint8), (jnp.signedinteger, jnp.int16),
                               (jnp.unsignedinteger, jnp.uint32)]:
         assert jnp.issubdtype(specific, general)
+
+
+_i = jnp.arange(6).reshape(2, 3)
+_i8 = jnp.array([1, -2], dtype=jnp.int8)
+_u8 = jnp.array([1, 2], dtype=jnp.uint8)
+# (call, dtype, weak_type) as printed by JAX 0.10.2 (x32)
+JAX_DTYPES = {
+    "pad/mean": (lambda: jnp.pad(_i, 1, mode="mean"), "int32", False),
+    "pad/linear_ramp": (lambda: jnp.pad(_i, 1, mode="linear_ramp", end_values=5), "int32", False),
+    "insert": (lambda: jnp.insert(_i, 1, 2.7), "int32", False),
+    "piecewise": (lambda: jnp.piecewise(_i, [_i > 2], [1.5, 2]), "int32", False),
+    "choose": (lambda: jnp.choose(jnp.array([0, 1]), [_i8, 3]), "int8", False),
+    "bincount": (lambda: jnp.bincount(jnp.array([1, 2], jnp.int8)), "int32", False),
+    "bincount/weights": (lambda: jnp.bincount(jnp.array([1, 2]), weights=_u8), "uint8", False),
+    "histogram": (lambda: jnp.histogram(_i)[0], "float32", False),
+    "nanmean": (lambda: jnp.nanmean(_i), "float32", False),
+    "median": (lambda: jnp.median(_i), "float32", False),
+    "quantile/lower": (lambda: jnp.quantile(_i, 0.5, method="lower"), "float32", False),
+    "cov": (lambda: jnp.cov(_i), "float32", False),
+    "frexp": (lambda: jnp.frexp(_i)[1], "int32", False),
+    "ldexp": (lambda: jnp.ldexp(_i, _i), "float32", False),
+    "gcd": (lambda: jnp.gcd(_u8, _u8), "uint8", False),
+    "lcm": (lambda: jnp.lcm(_i8, 3), "int8", False),
+    "spacing": (lambda: jnp.spacing(_i), "float32", False),
+    "bitwise_count": (lambda: jnp.bitwise_count(_i), "uint8", False),
+    "diff/bool": (lambda: jnp.diff(_i > 2), "bool", False),
+    "ediff1d": (lambda: jnp.ediff1d(_i, to_end=2.5), "int32", False),
+    "gradient": (lambda: jnp.gradient(jnp.arange(4)), "float32", False),
+    "vander": (lambda: jnp.vander(jnp.arange(3)), "int32", False),
+    "polyval": (lambda: jnp.polyval(jnp.arange(3), 2), "int32", False),
+    "polymul": (lambda: jnp.polymul(jnp.arange(3), jnp.arange(2)), "float32", False),
+    "polyint": (lambda: jnp.polyint(jnp.arange(3)), "float32", False),
+    "r_": (lambda: jnp.r_[1:3, 0.5], "float32", True),
+    "mgrid": (lambda: jnp.mgrid[0:1:3j, 0:2], "float32", False),
+    "setdiff1d": (lambda: jnp.setdiff1d(_i8, _u8), "int8", False),
+    "union1d": (lambda: jnp.union1d(_i8, _u8), "int16", False),
+    "nanprod/bool": (lambda: jnp.nanprod(_i > 2), "int32", False),
+    "nanmin/bool": (lambda: jnp.nanmin(_i > 2), "bool", False),
+    "block": (lambda: jnp.block([[1, 2.5]]), "float32", True),
+    "histogram2d": (lambda: jnp.histogram2d(jnp.arange(6.0), jnp.arange(6.0))[0], "int32", False),
+}
+
+
+@pytest.mark.parametrize("name", list(JAX_DTYPES))
+def test_dtypes_match_jax(name):
+    call, dtype, weak = JAX_DTYPES[name]
+    out = call()
+    assert (out.dtype, out.weak_type) == (np.dtype(dtype), weak)
