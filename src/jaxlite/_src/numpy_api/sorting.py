@@ -91,7 +91,7 @@ def lexsort(keys, axis=-1):
 
 
 def _negate(x):
-    from .ufuncs import negative, add, subtract
+    from .ufuncs import negative, add
     if x.dtype.kind == "u":  # keep 0 in order: -(x + 1) wraps monotonically
         return negative(add(x, convert(1, x.dtype)))
     return negative(x)

@@ -15,7 +15,7 @@ from .. import core
 from ..core import Primitive, ShapedArray
 from ..ad import Zero
 from .util import shape_of
-from .shape import moveaxis, broadcast_in_dim_p, iota_p, reshape_p
+from .shape import moveaxis, broadcast_in_dim_p, iota_p
 from .index import gather_p, batch_by_loop
 
 

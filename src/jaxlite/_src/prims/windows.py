@@ -20,10 +20,10 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import core
 from ..core import Primitive, ShapedArray
-from ..ad import Zero, is_linear
+from ..ad import Zero
 from .util import shape_of
 from .shape import moveaxis, pad_p, broadcast_batch
-from .shape import _pad_impl
+from .shape import _pad_impl  # NumPy padding with interior (dilation) and negative pads
 
 
 # ---- shape arithmetic (shared with conv.py) ----------------------------------------------
@@ -146,15 +146,13 @@ def reduce_windows(view, ndim, ufunc, dtype):
     """Reduce the window axes (the last `ndim`) of a window view with a binary ufunc."""
     window = view.shape[ndim:]
     size = int(np.prod(window))
-    if 0 < size <= _SLICEWISE_MAX_WINDOW:
+    if size <= _SLICEWISE_MAX_WINDOW:  # windows are never empty (dimensions >= 1)
         offsets = np.ndindex(*window)
         acc = np.array(view[(Ellipsis,) + next(offsets)], dtype=dtype)
         for offset in offsets:
             ufunc(acc, view[(Ellipsis,) + offset], out=acc)
         return acc
-    axes = tuple(range(ndim, 2 * ndim))
-    return ufunc.reduce(view, axis=axes, dtype=dtype) if size else \
-        np.full(view.shape[:ndim], ufunc.identity if ufunc is np.add else 0, dtype)
+    return ufunc.reduce(view, axis=tuple(range(ndim, 2 * ndim)), dtype=dtype)
 
 
 def _define(kind):
