@@ -309,6 +309,8 @@ LAX_OPS = [
     Op("lax.linalg.householder_product",
        lambda a: lax.linalg.householder_product(*lax.linalg.geqrf(a)),
        lambda a: np.linalg.qr(a)[0], (well_conditioned((5, 3)),), **G),
+    Op("lax.linalg.hessenberg", lambda a: jsl.hessenberg(a) - jnp.triu(
+       lax.linalg.hessenberg(a)[0], -1), lambda a: np.zeros_like(a), (Arg((2, 4, 4)),)),
     Op("lax.linalg.lu_pivots_to_permutation",
        lambda p: lax.linalg.lu_pivots_to_permutation(p, 5),
        lambda p: np.stack([_perm_of_pivots(row, 5) for row in p.reshape(-1, 3)]).reshape(
@@ -399,6 +401,10 @@ SCIPY_OPS = [
     Op("scipy.linalg.svd compute_uv=False", lambda a: jsl.svd(a, compute_uv=False),
        lambda a: scipy_linalg.svd(a, compute_uv=False), (distinct_singular((3, 4)),),
        diff=(0,), **G),
+    Op("scipy.linalg.hessenberg", lambda a: jsl.hessenberg(a, calc_q=True),
+       lambda a: scipy_linalg.hessenberg(a, calc_q=True), (Arg((5, 5)),), vmap=False, **G),
+    Op("scipy.linalg.hessenberg h only", jsl.hessenberg, scipy_linalg.hessenberg,
+       (Arg((2, 2)),), vmap=False, **G),
     Op("scipy.linalg.polar", jsl.polar, scipy_linalg.polar, (distinct_singular((4, 3)),),
        diff=(0,), **G),
     Op("scipy.linalg.polar left", lambda a: jsl.polar(a, side="left"),

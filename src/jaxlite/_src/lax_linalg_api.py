@@ -70,6 +70,11 @@ def geqrf(a):
     return tuple(ld.geqrf_p.bind(asarray(a)))
 
 
+def hessenberg(a):
+    """(a, taus): reduction to upper Hessenberg form in LAPACK's packed form (forward only)."""
+    return tuple(ld.hessenberg_p.bind(asarray(a)))
+
+
 def householder_product(a, taus):
     """Q from geqrf's reflectors: Q = H_1 ... H_k with H_i = I - tau_i v_i v_i^T."""
     a, taus = asarray(a), asarray(taus)

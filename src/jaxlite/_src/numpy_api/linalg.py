@@ -203,7 +203,7 @@ def solve(a, b):
             "behavior, use solve(a, b[..., None]).squeeze(-1).")
     vector = b.ndim == 1
     if vector:
-        b = b[:, None]
+        b = sh.reshape(b, (b.shape[0], 1))
     if b.shape[-2] != n:
         raise ValueError(f"solve: b has {b.shape[-2]} rows, a is {n}x{n} "
                          f"(shapes {tuple(a.shape)} and {tuple(b.shape)})")
@@ -211,7 +211,7 @@ def solve(a, b):
     a = _broadcast_batch(a, batch, a.shape[-2:])
     b = _broadcast_batch(b, batch, b.shape[-2:])
     x = ls.linear_solve_p.bind(a, b, transpose_a=False)
-    return x[..., 0] if vector else x
+    return sh.reshape(x, x.shape[:-1]) if vector else x
 
 
 def inv(a):

@@ -386,3 +386,17 @@ def _geqrf_abstract(x):
 
 
 geqrf_p = _define("geqrf", _geqrf_impl, _geqrf_abstract, None)
+
+
+# ---- hessenberg (forward only, as in JAX): packed Householder reduction, as LAPACK gehrd -------
+def _hessenberg_impl(x):
+    return list(kernels.hessenberg(x))
+
+
+def _hessenberg_abstract(x):
+    _check_matrix("hessenberg", x)
+    n = x.shape[-1]
+    return [x.strip_weak_type(), ShapedArray(x.shape[:-2] + (max(n - 1, 0),), x.dtype)]
+
+
+hessenberg_p = _define("hessenberg", _hessenberg_impl, _hessenberg_abstract, None)

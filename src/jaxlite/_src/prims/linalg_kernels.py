@@ -25,28 +25,57 @@ def lu_factor(a):
     count = work.shape[0]
     pivots = np.zeros((count, k), np.int32)
     permutation = np.tile(np.arange(m, dtype=np.int32), (count, 1))
-    rows = np.arange(count)
     with np.errstate(all="ignore"):
-        for j in range(k):
-            p = j + np.argmax(np.abs(work[:, j:, j]), axis=1)
-            pivots[:, j] = p
-            swap = p != j
-            if swap.any():
-                r, pj = rows[swap], p[swap]
-                top = work[r, j].copy()
-                work[r, j] = work[r, pj]
-                work[r, pj] = top
-                top = permutation[r, j].copy()
-                permutation[r, j] = permutation[r, pj]
-                permutation[r, pj] = top
-            pivot = work[:, j, j]
-            nonzero = pivot != 0
-            column = work[:, j + 1:, j]
-            column[nonzero] /= pivot[nonzero, None]
-            if j + 1 < n:
-                work[:, j + 1:, j + 1:] -= column[:, :, None] * work[:, j, None, j + 1:]
+        if count <= 4:  # few matrices: scalar pivots, fewer NumPy calls per column
+            for w, piv, perm in zip(work, pivots, permutation):
+                _lu_single(w, piv, perm, k)
+        else:
+            _lu_batched(work, pivots, permutation, k)
     return (work.reshape(a.shape), pivots.reshape(tuple(batch) + (k,)),
             permutation.reshape(tuple(batch) + (m,)))
+
+
+def _lu_single(w, pivots, permutation, k):
+    """In-place LU of one (m, n) matrix; the per-column loop of getf2."""
+    n = w.shape[1]
+    for j in range(k):
+        p = j + int(np.argmax(np.abs(w[j:, j])))
+        pivots[j] = p
+        if p != j:
+            w[[j, p]] = w[[p, j]]
+            permutation[[j, p]] = permutation[[p, j]]
+        pivot = w[j, j]
+        if pivot != 0:
+            w[j + 1:, j] /= pivot
+        if j + 1 < n:
+            w[j + 1:, j + 1:] -= np.multiply.outer(w[j + 1:, j], w[j, j + 1:])
+
+
+def _lu_batched(work, pivots, permutation, k):
+    """In-place LU of a stack of (m, n) matrices, vectorized over the stack."""
+    n = work.shape[2]
+    rows = np.arange(work.shape[0])
+    for j in range(k):
+        p = j + np.argmax(np.abs(work[:, j:, j]), axis=1)
+        pivots[:, j] = p
+        swap = p != j
+        if swap.any():
+            r, pj = rows[swap], p[swap]
+            top = work[r, j].copy()
+            work[r, j] = work[r, pj]
+            work[r, pj] = top
+            top = permutation[r, j].copy()
+            permutation[r, j] = permutation[r, pj]
+            permutation[r, pj] = top
+        pivot = work[:, j, j]
+        nonzero = pivot != 0
+        column = work[:, j + 1:, j]
+        if nonzero.all():
+            column /= pivot[:, None]
+        else:
+            column[nonzero] /= pivot[nonzero, None]
+        if j + 1 < n:
+            work[:, j + 1:, j + 1:] -= column[:, :, None] * work[:, j, None, j + 1:]
 
 
 def substitute(tri, b, lower, unit_diagonal=False):
@@ -106,3 +135,29 @@ def solve(a, b):
     pb = np.take_along_axis(b, permutation[..., :, None].astype(np.intp), axis=-2)
     y = substitute(lu, pb, lower=True, unit_diagonal=True)
     return substitute(lu, y, lower=False).astype(b.dtype, copy=False)
+
+
+def hessenberg(a):
+    """Householder reduction to upper Hessenberg form, as LAPACK's gehrd: returns the
+    packed result (H on and above the first subdiagonal, reflector tails below it) and
+    the reflector scales taus (..., n-1) (the last one is 0)."""
+    a = np.asarray(a)
+    *batch, n, _ = a.shape
+    work = np.array(a, dtype=a.dtype if a.dtype.kind in "fc" else np.float64).reshape((-1, n, n))
+    taus = np.zeros((work.shape[0], max(n - 1, 0)), work.dtype)
+    with np.errstate(all="ignore"):
+        for w, tau_row in zip(work, taus):
+            for k in range(n - 2):
+                x = w[k + 1:, k]
+                alpha, xnorm = x[0], np.linalg.norm(x[1:])
+                if xnorm == 0:
+                    continue  # H_k = I (tau = 0), as dlarfg
+                beta = -np.copysign(np.hypot(alpha, xnorm), alpha)
+                tau = (beta - alpha) / beta
+                v = np.concatenate([[1], x[1:] / (alpha - beta)])
+                w[k + 1:, k + 1:] -= tau * np.multiply.outer(v, v @ w[k + 1:, k + 1:])
+                w[:, k + 1:] -= tau * np.multiply.outer(w[:, k + 1:] @ v, v)
+                w[k + 1, k] = beta
+                w[k + 2:, k] = v[1:]
+                tau_row[k] = tau
+    return work.reshape(a.shape), taus.reshape(tuple(batch) + (max(n - 1, 0),))

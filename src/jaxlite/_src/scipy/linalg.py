@@ -263,6 +263,31 @@ def qr_multiply(a, c, mode="right", pivoting=False, conjugate=False, overwrite_a
     return out, r
 
 
+def hessenberg(a, *, calc_q=False, overwrite_a=False, check_finite=True):
+    """Upper Hessenberg form h = q^T a q (and q with calc_q=True), as LAPACK gehrd/orghr.
+    Forward only, as in JAX."""
+    from ..lax_linalg_api import householder_product
+    a = _inexact(a)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"hessenberg: expected a (batch of) square matrices, got shape "
+                         f"{tuple(a.shape)}")
+    n = a.shape[-1]
+    if n == 0:
+        return (a, a) if calc_q else a
+    packed, taus = ld.hessenberg_p.bind(a)
+    h = ls.triu(packed, -1)
+    if not calc_q:
+        return h
+    batch = tuple(a.shape[:-2])
+    q = eye(n, dtype=a.dtype)
+    if n > 1:
+        inner = householder_product(packed[..., 1:, :-1], taus)
+        top = sh.broadcast_to(eye(1, n, dtype=a.dtype), batch + (1, n))
+        rest = sh.concatenate([zeros(batch + (n - 1, 1), a.dtype), inner], axis=-1)
+        q = sh.concatenate([top, rest], axis=-2)
+    return h, sh.broadcast_to(q, batch + (n, n))
+
+
 def polar(a, side="right", *, method="qdwh", eps=None, max_iterations=None):
     """Polar decomposition a = u @ p (side='right') or p @ u (side='left'), from the SVD
     (the result of JAX's QDWH iteration, computed directly)."""
