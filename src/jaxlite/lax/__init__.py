@@ -27,7 +27,13 @@ from .._src.prims.sort import sort_p, top_k_p
 from .._src.prims.windows import (reduce_window_sum_p, reduce_window_max_p, reduce_window_min_p,
                                   select_and_gather_add_p, select_and_scatter_add_p)
 from .._src.prims.conv import conv_general_dilated_p
-# linear algebra (issue 3: linalg): jax.lax.linalg as a submodule (the star import above
-# brought in _src.prims.linalg under the same name)
-import importlib as _importlib
-linalg = _importlib.import_module(f"{__name__}.linalg")
+# linear algebra (issue 3: linalg): jax.lax.linalg, a submodule loaded on first use (keeps
+# `import jaxlite` fast); the star import above brought in _src.prims.linalg under its name
+globals().pop("linalg", None)
+
+
+def __getattr__(name):
+    if name == "linalg":
+        import importlib
+        return importlib.import_module(f"{__name__}.linalg")
+    raise AttributeError(f"module 'jaxlite.lax' has no attribute {name!r}")
