@@ -82,6 +82,7 @@ class Measurement:
     output: object = None  # from the warm-up call, for the agreement check
     samples: list = field(default_factory=list)
     error: str = None
+    not_applicable: bool = False  # metric mode: the measure does not apply to this library
 
     @property
     def median(self):
@@ -106,6 +107,13 @@ def prepare(library, work):
     measurement = Measurement()
     try:
         thunk = work.build(library.jax, library.jnp)
+        if work.mode == "metric":  # the thunk measures (e.g. peak memory); one sample
+            value = thunk()
+            if value is None:
+                measurement.not_applicable = True
+            else:
+                measurement.samples.append(value)
+            return measurement
         # First call: compiles a jit, fills NumPy/XLA caches, loads lazy modules.
         _, measurement.output = timed_call(library, thunk)
         if work.mode == "steady":
@@ -145,7 +153,7 @@ def run_workload(work, libraries, repeats):
         order = libraries if repeat % 2 == 0 else libraries[::-1]
         for library in order:
             measurement = measurements[library.name]
-            if measurement.error:
+            if measurement.error or work.mode == "metric":
                 continue
             try:
                 measurement.samples.append(take_sample(library, work, measurement))
@@ -197,15 +205,26 @@ def format_seconds(seconds):
     return f"{value:.{2 if value < 10 else 1 if value < 100 else 0}f} {unit}"
 
 
+def format_bytes(count, vector_bytes=0):
+    text = f"{count / 1e6:.1f} MB"
+    if vector_bytes:
+        text += f" ({count / vector_bytes:.1f} n-vectors)"
+    return text
+
+
 def escape(text):
     return text.replace("|", "\\|")
 
 
-def cell(measurement):
+def cell(measurement, work):
     if measurement is None:
         return "—"
     if measurement.error:
         return "FAIL: " + escape(measurement.error)
+    if measurement.not_applicable:
+        return "n/a"
+    if work.mode == "metric":
+        return format_bytes(measurement.median, work.vector_bytes)
     return format_seconds(measurement.median)
 
 
@@ -213,6 +232,8 @@ def ratio(measurements):
     ours, theirs = measurements.get("jaxlite"), measurements.get("JAX")
     if not ours or not theirs or ours.median is None or theirs.median is None:
         return "—"
+    if theirs.median == 0:
+        return "∞" if ours.median else "—"
     value = ours.median / theirs.median
     return f"{value:.2f}×" if value < 10 else f"{value:.0f}×"
 
@@ -227,11 +248,11 @@ def table(rows, with_jax):
         lines.append("| --- | ---: |")
     for work, measurements in rows:
         if with_jax:
-            lines.append(f"| {escape(work.name)} | {cell(measurements.get('jaxlite'))} | "
-                         f"{cell(measurements.get('JAX'))} | {ratio(measurements)} | "
+            lines.append(f"| {escape(work.name)} | {cell(measurements.get('jaxlite'), work)} | "
+                         f"{cell(measurements.get('JAX'), work)} | {ratio(measurements)} | "
                          f"{escape(agreement(work, measurements))} |")
         else:
-            lines.append(f"| {escape(work.name)} | {cell(measurements.get('jaxlite'))} |")
+            lines.append(f"| {escape(work.name)} | {cell(measurements.get('jaxlite'), work)} |")
     return "\n".join(lines)
 
 
