@@ -357,3 +357,9 @@ def dynamic_update_slice_in_dim(operand, update, start_index, axis):
     starts = [0] * x.ndim
     starts[axis] = start_index
     return dynamic_update_slice(x, update, starts)
+
+
+# The public names (what `from lax_api import *` exports): functions and classes defined here.
+__all__ = [name for name, value in list(globals().items())
+           if not name.startswith("_") and (callable(value) or isinstance(value, type))
+           and getattr(value, "__module__", None) == __name__]

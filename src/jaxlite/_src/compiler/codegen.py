@@ -12,9 +12,10 @@ import threading
 import numpy as np
 
 from .passes import optimize
-from ..jaxpr import Literal
+from .dce import has_effects
+from ..jaxpr import Literal, Jaxpr
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: compiling a Jaxpr compiles the Jaxprs it holds
 
 
 from ..core import QUIET_NUMPY as _QUIET
@@ -64,12 +65,39 @@ def _last_uses(jaxpr):
     return last
 
 
-def _dead_buffer(eqn, index, last_use, owned):
-    """An input whose array this equation may overwrite: fresh, dying here, same shape
-    and dtype as the output."""
+def _buffer_last_uses(jaxpr, last_use):
+    """For each ufunc result (a fresh buffer), the last equation reading it or any variable
+    that may view its memory. Other primitives (reshape, transpose, slicing, broadcast_to,
+    control flow returning an operand, ...) may return views of their operands, so a
+    buffer may be overwritten only once its views are dead too. A buffer handed to a
+    callback is never overwritten: the callback may keep it (JAX hands it a copy)."""
+    views = {}  # variable -> the buffers whose memory it may share
+    buffer_last = {}
+    for eqn in jaxpr.eqns:
+        if eqn.primitive.ufunc_name is not None:
+            for v in eqn.outputs:
+                views[v] = (v,)
+                buffer_last[v] = last_use.get(v, -1)
+            continue
+        shared = {b for v in eqn.inputs if type(v) is not Literal for b in views.get(v, ())}
+        if shared and has_effects(eqn):
+            for b in shared:
+                buffer_last[b] = float("inf")
+        if shared:
+            for v in eqn.outputs:
+                views[v] = tuple(shared)
+                for b in shared:
+                    buffer_last[b] = max(buffer_last[b], last_use.get(v, -1))
+    return buffer_last
+
+
+def _dead_buffer(eqn, index, last_use, owned, buffer_last):
+    """An input whose array this equation may overwrite: fresh, dying here with every view
+    of it, same shape and dtype as the output."""
     out = eqn.outputs[0].aval
     for v in eqn.inputs:
         if (type(v) is not Literal and v in owned and last_use.get(v) == index
+                and buffer_last.get(v) == index
                 and v.aval.shape == out.shape and v.aval.dtype == out.dtype):
             return v
     return None
@@ -106,6 +134,7 @@ def _compile(jaxpr):
         names[v] = name
         args.append(name)
     last_use = _last_uses(optimized)
+    buffer_last = _buffer_last_uses(optimized, last_use)
     owned = set()  # variables holding fresh arrays this function may overwrite
     body = []
     for index, eqn in enumerate(optimized.eqns):
@@ -121,7 +150,7 @@ def _compile(jaxpr):
             out_aval = eqn.outputs[0].aval
             if out_aval.shape:  # 0-d results are NumPy scalars: nothing to reuse
                 owned.add(eqn.outputs[0])
-                buffer = _dead_buffer(eqn, index, last_use, owned)
+                buffer = _dead_buffer(eqn, index, last_use, owned, buffer_last)
                 if buffer is not None:
                     expr = f"{prim.ufunc_name}({', '.join(ins)}, out={names[buffer]})"
         if expr is None:
@@ -155,4 +184,19 @@ def _compile(jaxpr):
         lines.append(f"        return [{results}]")
     source = "\n".join(lines) + "\n"
     exec(compile(source, "<jaxlite-jit>", "exec"), namespace)
-    return Compiled(namespace["jitted"], source, optimized)
+    return Compiled(namespace["jitted"], source + _nested_sources(optimized), optimized)
+
+
+def _nested_sources(jaxpr):
+    """The generated code of Jaxprs held by control-flow equations (loop bodies,
+    branches), appended to the listing so `as_python()` shows everything that runs."""
+    parts = []
+    for eqn in jaxpr.eqns:
+        for key, value in sorted(eqn.params.items()):
+            held = value if isinstance(value, tuple) else (value,)
+            for i, j in enumerate(held):
+                if isinstance(j, Jaxpr) and eqn.primitive.name != "jit":
+                    label = f"{eqn.primitive.name} {key}" + (f"[{i}]" if len(held) > 1 else "")
+                    parts.append(f"\n# {label}, called by the {eqn.primitive.name} above:\n"
+                                 + compile_jaxpr(j).source)
+    return "".join(parts)
