@@ -1,0 +1,614 @@
+"""Custom derivative rules (custom_jvp, custom_vjp, custom_gradient, closure_convert) and
+rematerialization (checkpoint/remat with policies and checkpoint_name).
+
+A rule that deliberately disagrees with the true derivative (e.g. scaled by 10) shows
+that the rule, not the traced function, was differentiated. Expected values are
+closed-form; behaviours (errors, which transformations apply) follow JAX 0.10.2.
+"""
+from functools import partial
+
+import numpy as np
+import pytest
+
+import jaxlite
+import jaxlite.numpy as jnp
+from jaxlite import lax
+from jaxlite import grad, jvp, vjp, hessian, jacfwd, jacrev, jit, vmap
+from jaxlite import custom_jvp, custom_vjp, custom_gradient, closure_convert
+from jaxlite.ad_checkpoint import checkpoint_name
+from jaxlite._src.custom_derivatives import SymbolicZero
+
+
+def _is_number_list(v):
+    return isinstance(v, list) and all(isinstance(e, (int, float, np.number)) or
+                                       _is_number_list(e) for e in v)
+
+
+def allclose(a, b, rtol=1e-6, atol=1e-6):
+    """Pytrees a (computed) and b (expected, where a list stands for an array) agree."""
+    a_leaves = jaxlite.tree_util.tree_leaves(a)
+    b_leaves = jaxlite.tree_util.tree_leaves(b, is_leaf=_is_number_list)
+    assert len(a_leaves) == len(b_leaves)
+    for x, y in zip(a_leaves, b_leaves):
+        np.testing.assert_allclose(np.asarray(x), np.asarray(y), rtol=rtol, atol=atol)
+
+
+# ==== custom_jvp ============================================================================
+
+@custom_jvp
+def sin_times(x, y):
+    return jnp.sin(x) * y
+
+
+@sin_times.defjvp
+def _sin_times_jvp(primals, tangents):
+    x, y = primals
+    tx, ty = tangents
+    # d/dx deliberately scaled by 10: derivatives must come from this rule
+    return sin_times(x, y), 10 * jnp.cos(x) * tx * y + jnp.sin(x) * ty
+
+
+def test_custom_jvp_uses_the_rule_in_every_mode():
+    assert float(sin_times(1.0, 2.0)) == pytest.approx(2 * np.sin(1.0))
+    dx, dy = 10 * np.cos(1.0) * 2.0, np.sin(1.0)
+    allclose(jvp(sin_times, (1.0, 2.0), (1.0, 0.0)), (2 * np.sin(1.0), dx))
+    allclose(grad(sin_times, argnums=(0, 1))(1.0, 2.0), (dx, dy))
+    allclose(jit(grad(sin_times, argnums=(0, 1)))(1.0, 2.0), (dx, dy))
+    allclose(jacfwd(sin_times)(1.0, 2.0), dx)
+    allclose(jacrev(sin_times)(1.0, 2.0), dx)
+
+
+def test_custom_jvp_under_vmap_and_jit():
+    xs = jnp.arange(3.0)
+    allclose(vmap(sin_times)(xs, jnp.ones(3)), np.sin(np.arange(3.0)))
+    expected = 10 * np.cos(np.arange(3.0))
+    allclose(vmap(grad(sin_times))(xs, jnp.ones(3)), expected, rtol=1e-6)
+    allclose(vmap(grad(sin_times), in_axes=(0, None))(xs, 1.0), expected, rtol=1e-6)
+    allclose(jit(vmap(grad(sin_times)))(xs, jnp.ones(3)), expected, rtol=1e-6)
+    allclose(grad(lambda x: vmap(sin_times)(x, jnp.ones(3)).sum())(xs), expected, rtol=1e-6)
+    # vmap of jvp, with the rule batched
+    allclose(vmap(lambda x: jvp(lambda x: sin_times(x, 2.0), (x,), (1.0,)))(xs)[1],
+             2 * expected, rtol=1e-6)
+
+
+@custom_jvp
+def relu(x):
+    return jnp.maximum(x, 0.0)
+
+
+relu.defjvp(lambda p, t: (relu(p[0]), jnp.where(p[0] > 0, t[0], 0.0)))
+
+
+def test_custom_jvp_elementwise_rule_jacobians():
+    x = jnp.array([-1.0, 2.0])
+    allclose(jacfwd(relu)(x), np.diag([0.0, 1.0]))
+    allclose(jacrev(relu)(x), np.diag([0.0, 1.0]))
+    allclose(vmap(grad(relu))(x), [0.0, 1.0])
+
+
+def test_defjvps():
+    @custom_jvp
+    def exp(x):
+        return jnp.exp(x)
+
+    exp.defjvps(lambda t, ans, x: 3 * ans * t)
+    allclose(grad(exp)(1.0), 3 * np.e, rtol=1e-6)
+    allclose(grad(grad(exp))(1.0), 9 * np.e, rtol=1e-6)  # the rule's own derivative
+
+    @custom_jvp
+    def mul(x, y):
+        return x * y
+
+    mul.defjvps(lambda t, ans, x, y: t * y * 2, None)  # None: no dependence on y
+    allclose(grad(mul, argnums=(0, 1))(2.0, 3.0), (6.0, 0.0))
+    allclose(jvp(mul, (2.0, 3.0), (1.0, 1.0)), (6.0, 6.0))
+
+
+def test_custom_jvp_nondiff_argnums():
+    @partial(custom_jvp, nondiff_argnums=(0,))
+    def apply(fn, x):
+        return fn(x)
+
+    @apply.defjvp
+    def apply_jvp(fn, primals, tangents):
+        (x,), (t,) = primals, tangents
+        return apply(fn, x), 2 * t
+
+    assert float(apply(jnp.sin, 1.0)) == pytest.approx(np.sin(1.0))
+    assert float(grad(lambda x: apply(jnp.sin, x))(1.0)) == 2.0
+    assert float(jit(grad(lambda x: apply(jnp.sin, x)))(1.0)) == 2.0
+    allclose(vmap(grad(lambda x: apply(jnp.cos, x)))(jnp.arange(3.0)), [2.0, 2.0, 2.0])
+
+    # a nondiff integer argument, passed by keyword
+    @partial(custom_jvp, nondiff_argnums=(1,))
+    def power(x, n):
+        return x ** n
+
+    @power.defjvp
+    def power_jvp(n, primals, tangents):
+        (x,), (t,) = primals, tangents
+        return power(x, n), n * x ** (n - 1) * t
+
+    assert float(grad(lambda x: power(x, n=3))(2.0)) == 12.0
+
+
+def test_custom_jvp_symbolic_zeros():
+    seen = []
+
+    @custom_jvp
+    def f(x, y):
+        return x * y
+
+    def f_jvp(primals, tangents):
+        x, y = primals
+        tx, ty = tangents
+        seen.append((isinstance(tx, SymbolicZero), isinstance(ty, SymbolicZero)))
+        t = jnp.zeros_like(x)
+        if not isinstance(tx, SymbolicZero):
+            t = t + tx * y
+        if not isinstance(ty, SymbolicZero):
+            t = t + 100 * ty * x
+        return x * y, t
+
+    f.defjvp(f_jvp, symbolic_zeros=True)
+    assert float(grad(f)(2.0, 3.0)) == 3.0
+    assert seen[-1] == (False, True)  # y is not differentiated: its tangent is symbolic
+    assert float(grad(f, argnums=1)(2.0, 3.0)) == 200.0
+    assert seen[-1] == (True, False)
+    assert float(jit(grad(f, argnums=1))(2.0, 3.0)) == 200.0
+    allclose(vmap(grad(f))(jnp.arange(3.0), jnp.ones(3)), [1.0, 1.0, 1.0])
+    allclose(jvp(f, (2.0, 3.0), (1.0, 1.0)), (6.0, 203.0))
+    assert seen[-1] == (False, False)
+    assert repr(SymbolicZero(jaxlite.ShapeDtypeStruct((), jnp.float32))).startswith("SymbolicZero")
+
+    # without symbolic_zeros the rule sees materialized zeros
+    g = custom_jvp(lambda x, y: x * y)
+    g.defjvp(lambda p, t: (p[0] * p[1], (seen.append(type(t[1]).__name__) or t[0] * p[1])))
+    assert float(grad(g)(2.0, 3.0)) == 3.0
+    assert seen[-1] != "SymbolicZero"
+
+
+@custom_jvp
+def my_sin(x):
+    return jnp.sin(x)
+
+
+@custom_jvp
+def my_cos(x):
+    return jnp.cos(x)
+
+
+my_sin.defjvp(lambda p, t: (my_sin(p[0]), my_cos(p[0]) * t[0]))
+my_cos.defjvp(lambda p, t: (my_cos(p[0]), -my_sin(p[0]) * t[0]))
+
+
+def test_custom_jvp_higher_order():
+    allclose(grad(grad(my_sin))(1.0), -np.sin(1.0))
+    allclose(grad(grad(grad(my_sin)))(1.0), -np.cos(1.0))
+    allclose(jvp(grad(my_sin), (1.0,), (1.0,)), (np.cos(1.0), -np.sin(1.0)))
+    x = jnp.array([1.0, 2.0])
+    allclose(hessian(lambda x: my_sin(x).sum())(x), np.diag(-np.sin([1.0, 2.0])), rtol=1e-6)
+
+
+def test_custom_jvp_inside_control_flow():
+    x = jnp.array([1.0, 2.0])
+    f = lambda x: lax.scan(lambda c, v: (my_sin(c * v), None), 1.0, x)[0]
+    c1 = np.sin(1.0)
+    allclose(grad(f)(x), [np.cos(2 * c1) * 2 * np.cos(1.0), np.cos(2 * c1) * c1], rtol=1e-6)
+    allclose(grad(lambda x: lax.cond(x > 0, my_sin, my_cos, x))(1.0), np.cos(1.0))
+
+
+def test_custom_jvp_errors():
+    f = custom_jvp(lambda x: x * 2)
+    with pytest.raises(AttributeError, match="defjvp"):
+        f(1.0)
+    f.defjvp(lambda p, t: p[0] * 2)  # not a pair
+    with pytest.raises(TypeError, match="pair"):
+        jvp(f, (1.0,), (1.0,))
+    g = custom_jvp(lambda x: x * 2)
+    g.defjvp(lambda p, t: (p[0] * 2, jnp.ones(3)))  # wrong tangent shape
+    with pytest.raises(TypeError, match="shape"):
+        jvp(g, (1.0,), (1.0,))
+    h = custom_jvp(lambda x: x * 2)
+    h.defjvp(lambda p, t: ((p[0] * 2, p[0]), t[0]))  # wrong primal output structure
+    with pytest.raises(TypeError, match="structure"):
+        jvp(h, (1.0,), (1.0,))
+
+
+# ==== custom_vjp ============================================================================
+
+@custom_vjp
+def sin_times_v(x, y):
+    return jnp.sin(x) * y
+
+
+def _stv_fwd(x, y):
+    # residuals as a pytree
+    return sin_times_v(x, y), {"cos": jnp.cos(x), "sin_and_y": (jnp.sin(x), y)}
+
+
+def _stv_bwd(res, g):
+    return 10 * res["cos"] * res["sin_and_y"][1] * g, res["sin_and_y"][0] * g
+
+
+sin_times_v.defvjp(_stv_fwd, _stv_bwd)
+
+
+def test_custom_vjp_uses_the_rule():
+    assert float(sin_times_v(1.0, 2.0)) == pytest.approx(2 * np.sin(1.0))
+    dx, dy = 10 * np.cos(1.0) * 2.0, np.sin(1.0)
+    allclose(grad(sin_times_v, argnums=(0, 1))(1.0, 2.0), (dx, dy))
+    allclose(jit(grad(sin_times_v, argnums=(0, 1)))(1.0, 2.0), (dx, dy))
+    out, pullback = vjp(sin_times_v, 1.0, 2.0)
+    allclose(pullback(2.0), (2 * dx, 2 * dy))
+    allclose(jacrev(sin_times_v)(1.0, 2.0), dx)
+
+
+def test_custom_vjp_under_vmap_and_jit():
+    xs = jnp.arange(3.0)
+    allclose(vmap(sin_times_v)(xs, jnp.ones(3)), np.sin(np.arange(3.0)))
+    expected = 10 * np.cos(np.arange(3.0))
+    allclose(vmap(grad(sin_times_v))(xs, jnp.ones(3)), expected, rtol=1e-6)
+    allclose(vmap(grad(sin_times_v), in_axes=(0, None))(xs, 1.0), expected, rtol=1e-6)
+    allclose(jit(vmap(grad(sin_times_v)))(xs, jnp.ones(3)), expected, rtol=1e-6)
+    allclose(grad(lambda x: vmap(sin_times_v)(x, jnp.ones(3)).sum())(xs), expected, rtol=1e-6)
+
+
+def test_custom_vjp_higher_order_differentiates_bwd():
+    @custom_vjp
+    def vsin(x):
+        return jnp.sin(x)
+
+    vsin.defvjp(lambda x: (jnp.sin(x), x), lambda x, g: (jnp.cos(x) * g,))
+    allclose(grad(grad(vsin))(1.0), -np.sin(1.0))
+    allclose(jacfwd(jacrev(vsin))(1.0), -np.sin(1.0))
+    allclose(hessian(lambda x: vsin(x).sum())(jnp.array([1.0, 2.0])),
+             np.diag(-np.sin([1.0, 2.0])), rtol=1e-6)
+    f = lambda x: lax.scan(lambda c, v: (vsin(c * v), None), 1.0, x)[0]
+    c1 = np.sin(1.0)
+    allclose(grad(f)(jnp.array([1.0, 2.0])),
+             [np.cos(2 * c1) * 2 * np.cos(1.0), np.cos(2 * c1) * c1], rtol=1e-6)
+
+
+def test_custom_vjp_pytree_args_and_outputs():
+    @custom_vjp
+    def f(d):
+        return {"prod": d["a"] * d["b"], "a": d["a"]}
+
+    f.defvjp(lambda d: (f(d), d),
+             lambda d, g: ({"a": g["prod"] * d["b"] + g["a"], "b": g["prod"] * d["a"]},))
+    g = grad(lambda d: f(d)["prod"] + 2 * f(d)["a"])({"a": 2.0, "b": 3.0})
+    allclose(g, {"a": 5.0, "b": 2.0})
+
+
+def test_custom_vjp_bwd_may_return_none():
+    @custom_vjp
+    def f(x, y):
+        return x * y
+
+    f.defvjp(lambda x, y: (x * y, y), lambda y, g: (g * y, None))
+    allclose(grad(f, argnums=(0, 1))(2.0, 3.0), (3.0, 0.0))
+
+    # None for one leaf of a pytree argument
+    @custom_vjp
+    def h(p):
+        return p[0] * p[1]
+
+    h.defvjp(lambda p: (h(p), p), lambda p, g: ((g * p[1], None),))
+    allclose(grad(h)((2.0, 3.0)), (3.0, 0.0))
+
+
+def test_custom_vjp_nondiff_argnums():
+    @partial(custom_vjp, nondiff_argnums=(0,))
+    def power(n, x):
+        return x ** n
+
+    power.defvjp(lambda n, x: (x ** n, x), lambda n, x, g: (100 * n * x ** (n - 1) * g,))
+    assert float(grad(power, argnums=1)(3, 2.0)) == 1200.0
+    assert float(jit(grad(power, argnums=1), static_argnums=0)(3, 2.0)) == 1200.0
+
+    @partial(custom_vjp, nondiff_argnums=(0,))
+    def apply(fn, x):
+        return fn(x)
+
+    apply.defvjp(lambda fn, x: (fn(x), x), lambda fn, x, g: (2 * g,))
+    assert float(grad(lambda x: apply(jnp.sin, x))(1.0)) == 2.0
+
+
+def test_custom_vjp_keyword_arguments():
+    @custom_vjp
+    def f(x, y):
+        return x * y
+
+    f.defvjp(lambda x, y: (x * y, (x, y)), lambda r, g: (r[1] * g, r[0] * g))
+    assert float(grad(lambda x: f(x, y=3.0))(2.0)) == 3.0
+
+
+def _rule(fwd, bwd):
+    f = custom_vjp(lambda x: x * 2)
+    f.defvjp(fwd, bwd)
+    return f
+
+
+def test_custom_vjp_structure_errors():
+    with pytest.raises(ValueError, match="2 cotangents"):  # one argument, two cotangents
+        grad(_rule(lambda x: (x * 2, None), lambda r, g: (g, g)))(1.0)
+    with pytest.raises(TypeError, match="tuple"):
+        grad(_rule(lambda x: (x * 2, None), lambda r, g: g))(1.0)
+    with pytest.raises(ValueError, match="shape"):
+        grad(_rule(lambda x: (x * 2, None), lambda r, g: (jnp.ones(3),)))(1.0)
+    with pytest.raises(TypeError, match="pair"):
+        grad(_rule(lambda x: x * 2, lambda r, g: (g,)))(1.0)
+    with pytest.raises(TypeError, match="structure"):
+        grad(_rule(lambda x: ((x * 2, x), None), lambda r, g: (g,)))(1.0)
+
+    @custom_vjp
+    def f(d):
+        return d["a"] * 2
+
+    f.defvjp(lambda d: (d["a"] * 2, None), lambda r, g: ((g,),))  # a tuple for a dict
+    with pytest.raises(TypeError, match="structure"):
+        grad(f)({"a": 1.0})
+    g = custom_vjp(lambda x: x)
+    with pytest.raises(AttributeError, match="defvjp"):
+        g(1.0)
+
+
+def test_custom_vjp_forward_mode_is_an_error():
+    for f in [lambda: jvp(sin_times_v, (1.0, 2.0), (1.0, 0.0)),
+              lambda: jacfwd(sin_times_v)(1.0, 2.0),
+              lambda: jit(lambda x: jvp(sin_times_v, (x, 2.0), (1.0, 0.0)))(1.0)]:
+        with pytest.raises(TypeError, match="can't apply forward-mode autodiff"):
+            f()
+
+
+def test_custom_rules_closing_over_differentiated_values_are_refused():
+    def closes_over(w, x):
+        @custom_vjp
+        def f(x):
+            return jnp.sin(w * x)
+        f.defvjp(lambda x: (f(x), x), lambda x, g: (jnp.cos(w * x) * w * g,))
+        return f(x)
+
+    allclose(grad(closes_over, argnums=1)(2.0, 1.0), 2 * np.cos(2.0))  # w not differentiated
+    with pytest.raises(TypeError, match="closure_convert"):
+        grad(closes_over)(2.0, 1.0)
+
+
+# ==== custom_jvp and custom_vjp nested in each other ========================================
+
+def test_custom_jvp_inside_custom_vjp():
+    @custom_vjp
+    def outer(x):
+        return sin_times(x, 2.0)
+
+    # bwd differentiates the custom_jvp function, whose rule scales d/dx by 10
+    outer.defvjp(lambda x: (outer(x), x), lambda x, g: (grad(sin_times)(x, 2.0) * g,))
+    allclose(outer(1.0), 2 * np.sin(1.0))
+    allclose(grad(outer)(1.0), 20 * np.cos(1.0))
+    allclose(jit(grad(outer))(1.0), 20 * np.cos(1.0))
+    allclose(vmap(grad(outer))(jnp.array([0.0, 1.0])), 20 * np.cos([0.0, 1.0]), rtol=1e-6)
+
+
+def test_custom_vjp_inside_custom_jvp():
+    @custom_jvp
+    def outer(x):
+        return sin_times_v(x, 2.0)
+
+    outer.defjvp(lambda p, t: (outer(p[0]), grad(sin_times_v)(p[0], 2.0) * t[0]))
+    allclose(grad(outer)(1.0), 20 * np.cos(1.0))
+    allclose(jvp(outer, (1.0,), (1.0,)), (2 * np.sin(1.0), 20 * np.cos(1.0)))
+    allclose(jit(vmap(grad(outer)))(jnp.array([0.0, 1.0])), 20 * np.cos([0.0, 1.0]), rtol=1e-6)
+
+
+# ==== custom_gradient and closure_convert ===================================================
+
+def test_custom_gradient():
+    @custom_gradient
+    def clip_gradient(x):
+        return x, lambda g: (jnp.clip(g, -0.5, 0.5),)
+
+    assert float(grad(lambda x: 3 * clip_gradient(x))(1.0)) == 0.5
+    assert float(grad(lambda x: 0.2 * clip_gradient(x))(1.0)) == pytest.approx(0.2)
+
+    @custom_gradient
+    def scaled_mul(x, y):
+        return x * y, lambda g: (2 * g * y, 3 * g * x)
+
+    assert float(scaled_mul(2.0, 5.0)) == 10.0
+    allclose(grad(scaled_mul, argnums=(0, 1))(2.0, 5.0), (10.0, 6.0))
+    allclose(jit(grad(scaled_mul))(2.0, 5.0), 10.0)
+    allclose(vmap(grad(scaled_mul))(jnp.array([1.0, 2.0]), jnp.array([5.0, 6.0])), [10.0, 12.0])
+    with pytest.raises(TypeError, match="forward-mode"):
+        jvp(scaled_mul, (2.0, 5.0), (1.0, 0.0))
+
+
+def test_closure_convert_hoists_closed_over_values():
+    n_consts = []
+
+    def outer(w, x):
+        inner = lambda y: jnp.sin(w * y)
+        converted, consts = closure_convert(inner, x)
+        n_consts.append(len(consts))
+        return converted(x, *consts)
+
+    # a Python float closed over is a literal (nothing to hoist), a tracer is hoisted
+    assert float(outer(2.0, 3.0)) == pytest.approx(np.sin(6.0)) and n_consts[-1] == 0
+    allclose(grad(lambda w: outer(w, 3.0))(2.0), 3 * np.cos(6.0), rtol=1e-6)
+    assert n_consts[-1] == 1
+    allclose(jit(grad(lambda w: outer(w, 3.0)))(2.0), 3 * np.cos(6.0), rtol=1e-6)
+    # concrete arrays closed over stay inside (only values that may be perturbed move)
+    table, offset = jnp.array([1.0, 2.0]), jnp.array([1, 0])
+    converted, consts = closure_convert(lambda y: y * table[offset], 3.0)
+    assert len(consts) == 0
+    allclose(converted(3.0), [6.0, 3.0])
+    converted, consts = jit(lambda t: jnp.float32(len(closure_convert(lambda y: y * t, 3.0)[1])))(
+        table), None
+    allclose(converted, 1.0)
+
+
+def test_closure_convert_makes_a_custom_vjp_differentiable_in_its_closure():
+    # the documented use: a custom_vjp solver whose function argument closes over a tracer
+    @partial(custom_vjp, nondiff_argnums=(0,))
+    def apply_twice(fn, x, *consts):
+        return fn(fn(x, *consts), *consts)
+
+    def fwd(fn, x, *consts):
+        return apply_twice(fn, x, *consts), (x, consts)
+
+    def bwd(fn, res, g):
+        x, consts = res
+        _, pullback = vjp(lambda x, *c: fn(fn(x, *c), *c), x, *consts)
+        return pullback(g)
+
+    apply_twice.defvjp(fwd, bwd)
+
+    def loss(w, x):
+        f = lambda y: jnp.sin(w * y)
+        converted, consts = closure_convert(f, x)
+        return apply_twice(converted, x, *consts)
+
+    # d/dw sin(w sin(w x)) = cos(w sin(w x)) (sin(w x) + w x cos(w x))
+    w, x = 0.7, 1.3
+    expected = np.cos(w * np.sin(w * x)) * (np.sin(w * x) + w * x * np.cos(w * x))
+    allclose(grad(loss)(w, x), expected, rtol=1e-5)
+
+
+# ==== checkpoint / remat ====================================================================
+
+def mlp(params, x):
+    for W, b in params:
+        x = jnp.tanh(x @ W + b)
+    return jnp.sum(x ** 2)
+
+
+def make_params(n_layers=4, width=5, seed=0):
+    rng = np.random.RandomState(seed)
+    return [(jnp.asarray(rng.randn(width, width).astype(np.float32) / np.sqrt(width)),
+             jnp.asarray(rng.randn(width).astype(np.float32) * 0.1)) for _ in range(n_layers)]
+
+
+X = jnp.asarray(np.random.RandomState(1).randn(3, 5).astype(np.float32))
+POLICIES = [None, jaxlite.checkpoint_policies.everything_saveable,
+            jaxlite.checkpoint_policies.nothing_saveable,
+            jaxlite.checkpoint_policies.dots_saveable,
+            jaxlite.checkpoint_policies.dots_with_no_batch_dims_saveable,
+            jaxlite.checkpoint_policies.save_only_these_names("hidden")]
+
+
+def test_checkpoint_gives_the_same_values_and_gradients():
+    params = make_params()
+    expected_value, expected_grad = jaxlite.value_and_grad(mlp)(params, X)
+    for policy in POLICIES:
+        f = jaxlite.checkpoint(mlp, policy=policy)
+        value, g = jaxlite.value_and_grad(f)(params, X)
+        allclose(value, expected_value)
+        allclose(g, expected_grad, rtol=1e-5, atol=1e-6)
+        allclose(jit(grad(f))(params, X), expected_grad, rtol=1e-5, atol=1e-6)
+        allclose(jvp(lambda x: f(params, x), (X,), (jnp.ones_like(X),))[1],
+                 jvp(lambda x: mlp(params, x), (X,), (jnp.ones_like(X),))[1], rtol=1e-5)
+    assert jaxlite.remat is jaxlite.checkpoint
+
+
+def test_checkpoint_per_layer_and_blocks():
+    params = make_params(n_layers=6)
+    expected = grad(mlp)(params, X)
+    layer = jaxlite.checkpoint(lambda W, b, x: jnp.tanh(x @ W + b))
+
+    def per_layer(params, x):
+        for W, b in params:
+            x = layer(W, b, x)
+        return jnp.sum(x ** 2)
+
+    allclose(grad(per_layer)(params, X), expected, rtol=1e-5, atol=1e-6)
+    block = jaxlite.checkpoint(lambda ps, x: _layers(ps, x))
+
+    def blocks(params, x):
+        for i in range(0, 6, 3):
+            x = block(params[i:i + 3], x)
+        return jnp.sum(x ** 2)
+
+    allclose(grad(blocks)(params, X), expected, rtol=1e-5, atol=1e-6)
+    allclose(hessian(lambda x: per_layer(params, x))(X[0]),
+             hessian(lambda x: mlp(params, x))(X[0]), rtol=1e-4, atol=1e-5)
+
+
+def _layers(params, x):
+    for W, b in params:
+        x = jnp.tanh(x @ W + b)
+    return x
+
+
+def test_checkpoint_static_argnums_and_prevent_cse():
+    @partial(jaxlite.checkpoint, static_argnums=(1,))
+    def repeat_sin(x, times):
+        for _ in range(times):  # `times` must be a Python int: it is static
+            x = jnp.sin(x)
+        return x
+
+    expected = np.cos(1.0) * np.cos(np.sin(1.0)) * np.cos(np.sin(np.sin(1.0)))
+    allclose(grad(repeat_sin)(1.0, 3), expected, rtol=1e-6)
+    allclose(jit(grad(repeat_sin), static_argnums=1)(1.0, 3), expected, rtol=1e-6)
+    f = jaxlite.checkpoint(lambda x: jnp.sin(x) * 2, prevent_cse=False)
+    allclose(grad(f)(1.0), 2 * np.cos(1.0))
+
+
+def test_checkpoint_under_vmap_and_jit():
+    params = make_params()
+    f = jaxlite.checkpoint(mlp, policy=jaxlite.checkpoint_policies.dots_saveable)
+    per_example = vmap(grad(f, argnums=1), in_axes=(None, 0))(params, X)
+    expected = vmap(grad(mlp, argnums=1), in_axes=(None, 0))(params, X)
+    allclose(per_example, expected, rtol=1e-5, atol=1e-6)
+    allclose(jit(vmap(grad(f, argnums=1), in_axes=(None, 0)))(params, X), expected,
+             rtol=1e-5, atol=1e-6)
+    allclose(vmap(jaxlite.checkpoint(lambda x: jnp.sin(x) * x))(jnp.arange(3.0)),
+             np.sin(np.arange(3.0)) * np.arange(3.0))
+
+
+def test_checkpoint_inside_scan():
+    body = jaxlite.checkpoint(lambda c, v: (jnp.sin(c * v), c))
+    f = lambda x: lax.scan(body, 1.0, x)[0]
+    g = lambda x: lax.scan(lambda c, v: (jnp.sin(c * v), c), 1.0, x)[0]
+    x = jnp.array([1.0, 2.0, 0.5])
+    allclose(grad(f)(x), grad(g)(x), rtol=1e-6)
+
+
+def named(x):
+    a = checkpoint_name(jnp.sin(x), "a")
+    b = checkpoint_name(jnp.dot(a, a), "b")
+    return jnp.cos(b) * jnp.sum(jnp.exp(a))
+
+
+def count_ops(f, x, name):
+    """How often primitive `name` appears in the traced gradient of f."""
+    text = str(jaxlite.make_jaxpr(grad(f))(x))
+    return sum(line.split("=", 1)[1].split()[0].split("[")[0] == name
+               for line in text.splitlines() if "=" in line and ":" in line.split("=")[0])
+
+
+def test_checkpoint_policies_decide_what_is_recomputed():
+    x = jnp.arange(3.0)
+    policies = jaxlite.checkpoint_policies
+    expected = grad(named)(x)
+
+    def check(policy):
+        f = jaxlite.checkpoint(named, policy=policy)
+        allclose(grad(f)(x), expected, rtol=1e-6)
+        return count_ops(f, x, "exp"), count_ops(f, x, "dot_general")
+
+    plain = count_ops(named, x, "exp"), count_ops(named, x, "dot_general")
+    # saving everything recomputes nothing; saving nothing recomputes exp and the dot
+    assert check(policies.everything_saveable) == plain
+    exps, dots = check(policies.nothing_saveable)
+    assert exps == plain[0] + 1 and dots == plain[1] + 1
+    assert check(None) == (exps, dots)
+    # dots_saveable keeps the dot product; the exp is recomputed
+    assert check(policies.dots_saveable) == (plain[0] + 1, plain[1])
+    # a named value is saved: saving "b" spares the dot, saving "a" does not
+    assert check(policies.save_only_these_names("b")) == (plain[0] + 1, plain[1])
+    assert check(policies.save_only_these_names("a")) == (plain[0] + 1, plain[1] + 1)
+    assert check(policies.save_any_names_but_these("a")) == (plain[0] + 1, plain[1])
+    # checkpoint_name is the identity outside checkpoint, and on pytrees
+    allclose(checkpoint_name({"u": jnp.ones(2)}, "u"), {"u": [1.0, 1.0]})
+    allclose(grad(lambda x: checkpoint_name(x, "n") ** 2)(3.0), 6.0)
+    allclose(jit(named)(x), named(x))
