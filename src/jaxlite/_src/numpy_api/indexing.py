@@ -257,7 +257,8 @@ def nonzero(a, *, size=None, fill_value=None):
     positions = Array(np.arange(n, dtype=dtypes.default_int_dtype()), False)
     # Rank of each true element among the trues; scatter its position there.
     from ..prims.reduce import reduce_sum_p
-    ranks = cumsum_int(mask)
+    from ..prims.cumulative import cumsum_p
+    ranks = cumsum_p.bind(convert(mask, dtypes.default_int_dtype()), axis=0, reverse=False)
     target = where(mask, ranks - 1, size)
     fill = 0 if fill_value is None else fill_value
     flat = Array(np.full(size, 0, dtypes.default_int_dtype()), False)
@@ -272,14 +273,6 @@ def nonzero(a, *, size=None, fill_value=None):
     coords.reverse()
     return tuple(where(valid, c, fill if not isinstance(fill, tuple) else f)
                  for c, f in zip(coords, fill if isinstance(fill, tuple) else [fill] * len(coords)))
-
-
-def cumsum_int(mask):
-    """Inclusive running count of a boolean vector, as a matmul with a triangle (no scan yet)."""
-    from .contractions import matmul
-    n = mask.shape[0]
-    tri = Array(np.tril(np.ones((n, n), dtypes.default_int_dtype())), False)
-    return matmul(tri, convert(mask, dtypes.default_int_dtype()))
 
 
 def argwhere(a, *, size=None, fill_value=None):
