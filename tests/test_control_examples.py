@@ -73,3 +73,18 @@ def test_an_example_runs_as_a_script():
                          capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "max |implicit - unrolled|" in out.stdout
+
+
+def test_remat_memory_benchmark_small():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(EXAMPLES.parent / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    out = subprocess.run([sys.executable, str(EXAMPLES.parent / "bench" / "remat_memory.py"),
+                          "--layers", "20", "--width", "64", "--batch", "256"],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    rows = {line.split("|")[1].strip(): line.split("|")[2:] for line in out.stdout.splitlines()
+            if line.startswith("| ") and "MiB" in line}
+    peak = {name: float(cells[0].split()[0]) for name, cells in rows.items()}
+    assert peak["checkpoint every block of 5 layers"] < 0.9 * peak["no checkpoint"]
+    assert peak["checkpoint every layer"] < 0.9 * peak["no checkpoint"]
+    assert all(cells[3].strip() in ("yes", "(reference)") for cells in rows.values())
