@@ -575,3 +575,44 @@ def test_associative_scan_under_transformations():
     allclose(jvp(lambda x: lax.associative_scan(jnp.multiply, x), (x,), (jnp.ones(5),))[1],
              [sum(np.prod(np.delete(xv[:k + 1], i)) for i in range(k + 1)) for k in range(5)],
              rtol=1e-6)
+
+
+# ==== disable_jit: control flow runs as Python, as in JAX =====================================
+
+def test_disable_jit_runs_control_flow_as_python():
+    calls = []
+
+    def true_fun(x):
+        calls.append("true")
+        return x + 1
+
+    def false_fun(x):
+        calls.append("false")
+        return x - 1
+
+    with jaxlite.disable_jit():
+        assert float(lax.cond(True, true_fun, false_fun, 1.0)) == 2.0
+        assert float(lax.switch(7, [false_fun, true_fun], 1.0)) == 2.0  # still clamped
+        assert calls == ["true", "true"]  # only the taken branch runs
+        seen = []
+
+        def body(c, x):
+            seen.append(type(c).__name__)
+            return c + x, c
+
+        carry, ys = lax.scan(body, 0.0, jnp.arange(3.0))
+        assert float(carry) == 3.0 and len(seen) == 3  # one call per step
+        allclose(ys, [0.0, 0.0, 1.0])
+        allclose(lax.scan(lambda c, x: (c + x, c), 0.0, jnp.arange(3.0), reverse=True)[1],
+                 [3.0, 2.0, 0.0])
+        with pytest.raises(ValueError, match="zero-length"):
+            lax.scan(lambda c, x: (c, c), 0.0, None, length=0)
+        indices = []
+        assert int(lax.fori_loop(0, 3, lambda i, c: (indices.append(i), c + i)[1], 0)) == 3
+        assert indices == [0, 1, 2]  # Python ints
+        assert int(lax.fori_loop(3, 0, lambda i, c: c + i, 0)) == 0
+        steps = []
+        out = lax.while_loop(lambda c: c < 3, lambda c: (steps.append(1), c + 1)[1], 0)
+        assert int(out) == 3 and len(steps) == 3
+        # reverse mode through a while_loop works when it is a Python loop
+        allclose(grad(power_by_while)(2.0), 12.0)

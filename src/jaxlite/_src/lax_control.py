@@ -9,7 +9,9 @@ import operator
 import numpy as np
 
 from . import core, dtypes
+from .config import flags
 from .core import Tracer
+from .errors import ConcretizationTypeError
 from .array import Array
 from .tree import tree_flatten, tree_unflatten, tree_map, tree_structure
 from .staging import trace_to_jaxpr, close_over_tracer_consts
@@ -80,6 +82,8 @@ def switch(index, branches, *operands, operand=None):
     index = convert_element_type_p.bind(index, new_dtype=np.dtype(np.int32), weak_type=False) \
         if index.dtype != np.int32 else index
     index = clamp(np.int32(0), index, np.int32(len(branches) - 1))
+    if flags.jax_disable_jit and core.is_concrete(index):
+        return branches[int(index)](*operands)  # as JAX: only the chosen branch runs
     return _cond(index, branches, operands, "switch")
 
 
@@ -93,6 +97,8 @@ def cond(pred, true_fun, false_fun, *operands, operand=None):
                         f"{pred.shape}; use jnp.where for elementwise selection")
     if pred.dtype.kind not in "biuf":
         raise TypeError(f"cond: the predicate must be boolean or a number, got {pred.dtype}")
+    if flags.jax_disable_jit and core.is_concrete(pred):
+        return true_fun(*operands) if pred else false_fun(*operands)  # as JAX: one branch
     from .prims.elementwise import ne_p
     if pred.dtype != np.bool_:
         pred = ne_p.bind(pred, np.zeros((), pred.dtype))
@@ -173,6 +179,15 @@ def _strengthen(leaves, avals):
 
 def while_loop(cond_fun, body_fun, init_val):
     """Repeat body_fun while cond_fun(carry) holds (forward-mode differentiable only)."""
+    if flags.jax_disable_jit:
+        # as JAX: a plain Python loop, unless a traced predicate needs the primitive
+        try:
+            val = tree_map(asarray, init_val)
+            while cond_fun(val):
+                val = tree_map(asarray, body_fun(val))
+            return val
+        except ConcretizationTypeError:
+            pass
     leaves, in_tree = _operands((init_val,))  # the functions take the carry as one argument
     carry_tree = in_tree.children()[0]
     body, body_tree, body_consts, leaves, avals = _trace_loop_body(
@@ -230,6 +245,8 @@ def fori_loop(lower, upper, body_fun, init_val, *, unroll=None):
         def step(carry, _):
             i, x = carry
             return (i + 1, body_fun(i, x)), None
+        if flags.jax_disable_jit and hi <= lo:
+            return init_val  # scan cannot run zero steps in Python (no output type)
         (_, out), _ = scan(step, (lo, init_val), None, length=max(hi - lo, 0),
                            unroll=1 if unroll is None else unroll)
         return out
@@ -274,6 +291,8 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
         raise ValueError("scan: got no xs to scan over and no length=; pass length=N")
     else:
         length = lengths.pop()
+    if flags.jax_disable_jit:
+        return _python_scan(f, init, x_leaves, x_tree, length, reverse)
     c_leaves, c_tree = _operands(init)
     x_avals = [a.update(shape=a.shape[1:]) for a in _avals(x_leaves)]
     n_c = len(c_leaves)
@@ -294,6 +313,22 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
                        reverse=bool(reverse), num_consts=len(consts), num_carry=n_c,
                        unroll=unroll if isinstance(unroll, int) else 1)
     return tree_unflatten(carry_tree, outs[:n_c]), tree_unflatten(y_tree, outs[n_c:])
+
+
+def _python_scan(f, init, x_leaves, x_tree, length, reverse):
+    """scan under disable_jit, as in JAX: f runs once per step on concrete slices."""
+    from .numpy_api.shapes import stack
+    if length == 0:
+        raise ValueError("zero-length scan is not supported in disable_jit() mode because "
+                         "the output type is unknown.")
+    carry, ys = init, []
+    steps = range(length)
+    for i in (reversed(steps) if reverse else steps):
+        carry, y = f(carry, tree_unflatten(x_tree, [x[i] for x in x_leaves]))
+        ys.append(y)
+    if reverse:
+        ys.reverse()
+    return carry, tree_map(lambda *y: stack(y), *ys)
 
 
 def _split_out_tree(tree):
