@@ -23,7 +23,9 @@ def dead_code_elimination(jaxpr):
             kept.append(eqn)
             live.update(v for v in eqn.inputs if type(v) is not Literal)
     kept.reverse()
-    if len(kept) == len(jaxpr.eqns):
+    # Constants nothing reads (e.g. the operands of folded equations) go too: the
+    # generated code would keep them alive.
+    if len(kept) == len(jaxpr.eqns) and all(v in live for v in jaxpr.constvars):
         return jaxpr
     constvars = [v for v in jaxpr.constvars if v in live]
     consts = [c for v, c in zip(jaxpr.constvars, jaxpr.consts) if v in live]

@@ -1,0 +1,465 @@
+"""The jit compiler's passes (inline, fold, simplify, CSE, DCE), one at a time on
+hand-built or traced Jaxprs, and the code generator: buffer reuse through `out=` that never
+touches arguments, constants, views or buffers handed to callbacks; `del` of dead large
+arrays; jit == eager on programs that go through every pass."""
+import numpy as np
+import pytest
+
+import jaxlite as jax
+import jaxlite.numpy as jnp
+from jaxlite import lax
+from jaxlite._src.compiler.codegen import compile_jaxpr
+from jaxlite._src.compiler.cse import common_subexpression_elimination
+from jaxlite._src.compiler.dce import dead_code_elimination, has_effects
+from jaxlite._src.compiler.fold import fold_constants
+from jaxlite._src.compiler.inline import inline_calls
+from jaxlite._src.compiler.passes import optimize
+from jaxlite._src.compiler.simplify import simplify
+from jaxlite._src.core import ShapedArray
+from jaxlite._src.jaxpr import Eqn, Jaxpr, Literal, Var, eval_jaxpr
+from jaxlite._src.prims import elementwise as ew
+from jaxlite._src.prims.shape import broadcast_in_dim_p
+
+F32 = np.float32
+VEC = ShapedArray((3,), F32)
+SCALAR = ShapedArray((), F32)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+def traced(f, *args):
+    return jax.make_jaxpr(f)(*args).jaxpr
+
+
+def names(jaxpr):
+    return [e.primitive.name for e in jaxpr.eqns]
+
+
+def run(jaxpr, *args):
+    """Evaluate a Jaxpr eagerly (bind under the eval trace) to NumPy arrays."""
+    return [np.asarray(v) for v in eval_jaxpr(jaxpr, jaxpr.consts, *args)]
+
+
+def lit(value, dtype=F32, weak=True):
+    return Literal(np.asarray(value, dtype), ShapedArray((), dtype, weak))
+
+
+def eqn(prim, inputs, aval=VEC, **params):
+    out = Var(aval)
+    return Eqn(prim, list(inputs), params, [out]), out
+
+
+def source(f, *args):
+    return jax.jit(f).lower(*args).compile().as_python()
+
+
+def optimized(f, *args):
+    return compile_jaxpr(jax.jit(f).lower(*args).jaxpr().jaxpr).jaxpr
+
+
+X = np.array([0.5, -1.25, 2.0], F32)
+
+
+# --- dead-code elimination -------------------------------------------------------------
+
+def test_dce_drops_unused_equations_and_constants():
+    x = Var(VEC)
+    e_sin, s = eqn(ew.sin_p, [x])
+    e_cos, c = eqn(ew.cos_p, [x])  # unused
+    const = Var(VEC)
+    e_mul, m = eqn(ew.mul_p, [const, x])  # unused, and the only reader of const
+    jaxpr = Jaxpr([const], [np.ones(3, F32)], [x], [e_sin, e_cos, e_mul], [s])
+    out = dead_code_elimination(jaxpr)
+    assert names(out) == ["sin"]
+    assert out.constvars == [] and out.consts == []
+    np.testing.assert_array_equal(run(out, X)[0], np.sin(X))
+
+
+def test_dce_keeps_everything_live():
+    jaxpr = traced(lambda x: jnp.sin(x) * jnp.cos(x), X)
+    assert dead_code_elimination(jaxpr) is jaxpr
+
+
+def test_dce_keeps_debug_callbacks():
+    def f(x):
+        jax.debug.callback(lambda v: None, x)
+        unused = jnp.cos(x)  # noqa: F841
+        return x * 2.0
+    out = dead_code_elimination(traced(f, X))
+    assert names(out) == ["debug_callback", "mul"]
+
+
+def test_dce_keeps_scan_and_cond_with_callbacks_in_their_bodies():
+    def f(x):
+        def body(carry, y):
+            jax.debug.callback(lambda v: None, y)
+            return carry + y, y
+        lax.scan(body, 0.0, x)  # results unused
+        lax.cond(x[0] > 0, lambda v: (jax.debug.callback(lambda w: None, v), v)[1],
+                 lambda v: v, x[1])  # result unused
+        lax.scan(lambda c, y: (c * y, y), 1.0, x)  # no effects, unused: dropped
+        return x + 1.0
+    jaxpr = traced(f, X)
+    assert names(jaxpr).count("scan") == 2
+    out = dead_code_elimination(jaxpr)
+    assert names(out).count("scan") == 1 and "cond" in names(out)
+    scan = next(e for e in out.eqns if e.primitive.name == "scan")
+    cond = next(e for e in out.eqns if e.primitive.name == "cond")
+    assert has_effects(scan) and has_effects(cond)
+    assert not any(has_effects(e) for e in jaxpr.eqns if e.primitive.name == "gt")
+
+
+def test_jit_runs_callbacks_whose_results_are_unused():
+    seen = []
+
+    def f(x):
+        def body(carry, y):
+            jax.debug.callback(lambda v: seen.append(float(v)), y)
+            return carry, y
+        lax.scan(body, 0.0, x)
+        return x * 2.0
+    np.testing.assert_array_equal(jax.jit(f)(X), X * 2)
+    assert seen == [float(v) for v in X]
+
+
+# --- common-subexpression elimination --------------------------------------------------
+
+def test_cse_merges_duplicates_and_what_depends_on_them():
+    x = Var(VEC)
+    e1, a = eqn(ew.sin_p, [x])
+    e2, b = eqn(ew.sin_p, [x])
+    e3, ca = eqn(ew.cos_p, [a])
+    e4, cb = eqn(ew.cos_p, [b])  # same as e3 once b is renamed to a
+    e5, out = eqn(ew.add_p, [ca, cb])
+    jaxpr = Jaxpr([], [], [x], [e1, e2, e3, e4, e5], [out, b])
+    merged = common_subexpression_elimination(jaxpr)
+    assert names(merged) == ["sin", "cos", "add"]
+    assert merged.outvars[1] is a  # an output that was a duplicate is renamed too
+    expected = 2 * np.cos(np.sin(X))
+    np.testing.assert_array_equal(run(merged, X)[0], expected)
+    np.testing.assert_array_equal(run(merged, X)[1], np.sin(X))
+
+
+def test_cse_keys_on_params_and_literal_values():
+    x = Var(VEC)
+    e1, a = eqn(ew.integer_pow_p, [x], y=2)
+    e2, b = eqn(ew.integer_pow_p, [x], y=3)  # different params: kept
+    e3, c = eqn(ew.mul_p, [x, lit(2.0)])
+    e4, d = eqn(ew.mul_p, [x, lit(2.0)])  # same literal value: merged
+    e5, e = eqn(ew.mul_p, [x, lit(3.0)])  # different literal: kept
+    jaxpr = Jaxpr([], [], [x], [e1, e2, e3, e4, e5], [a, b, c, d, e])
+    merged = common_subexpression_elimination(jaxpr)
+    assert names(merged) == ["integer_pow", "integer_pow", "mul", "mul"]
+    assert merged.outvars[2] is merged.outvars[3]
+    for got, want in zip(run(merged, X), [X ** 2, X ** 3, X * 2, X * 2, X * 3]):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_cse_never_merges_effects():
+    def f(x):
+        jax.debug.print("x = {}", x)
+        jax.debug.print("x = {}", x)
+        return x
+    jaxpr = traced(f, X)
+    assert names(common_subexpression_elimination(jaxpr)).count("debug_callback") == 2
+
+
+def test_jit_prints_duplicate_callbacks_twice():
+    seen = []
+
+    def f(x):
+        jax.debug.callback(lambda v: seen.append(1), x)
+        jax.debug.callback(lambda v: seen.append(1), x)
+        return jnp.sin(x) + jnp.sin(x)
+    jax.jit(f)(X)
+    assert len(seen) == 2
+    assert source(f, X).count("np.sin(") == 1
+
+
+# --- constant folding ------------------------------------------------------------------
+
+def test_fold_evaluates_constant_subexpressions():
+    c = np.array([0.1, 0.2, 0.3], F32)
+    jaxpr = traced(lambda x: x + jnp.sin(c) * 2.0, X)
+    assert names(jaxpr) == ["sin", "mul", "add"]
+    folded = fold_constants(jaxpr)
+    assert names(folded) == ["add"]
+    folded = dead_code_elimination(folded)
+    assert len(folded.consts) == 1
+    np.testing.assert_array_equal(folded.consts[0], np.sin(c) * F32(2))
+    np.testing.assert_array_equal(run(folded, X)[0], X + np.sin(c) * F32(2))
+
+
+def test_fold_turns_scalar_results_into_literals():
+    c = np.array(0.5, F32)
+    folded = fold_constants(traced(lambda x: x * jnp.exp(c), X))
+    assert names(folded) == ["mul"]
+    literal = folded.eqns[0].inputs[1]
+    assert type(literal) is Literal and literal.aval.shape == ()
+    assert np.asarray(literal.value) == np.exp(c)
+
+
+def test_fold_keeps_broadcasts_of_scalars_symbolic():
+    x = Var(VEC)
+    e1, b = eqn(broadcast_in_dim_p, [lit(2.0, weak=False)], shape=(3,), broadcast_dimensions=())
+    e2, m = eqn(ew.mul_p, [x, b])
+    folded = fold_constants(Jaxpr([], [], [x], [e1, e2], [m]))
+    assert names(folded) == ["broadcast_in_dim", "mul"]
+    assert folded.consts == []
+
+
+def test_fold_forwards_stop_gradient_and_leaves_effects_and_arguments():
+    c = np.array([1.0, 2.0, 3.0], F32)
+
+    def f(x):
+        jax.debug.callback(lambda v: None, c)  # constant input, but effectful
+        return lax.stop_gradient(x) * 2.0
+    folded = fold_constants(traced(f, X))
+    assert names(folded) == ["debug_callback", "mul"]
+    assert folded.eqns[1].inputs[0] is folded.invars[0]
+
+
+# --- algebraic simplification ----------------------------------------------------------
+
+@pytest.mark.parametrize("build", [
+    lambda x: eqn(ew.integer_pow_p, [x], y=1),
+    lambda x: eqn(ew.mul_p, [x, lit(1.0)]),
+    lambda x: eqn(ew.mul_p, [lit(1.0), x]),
+    lambda x: eqn(ew.add_p, [x, lit(0.0)]),
+    lambda x: eqn(ew.add_p, [lit(0.0), x]),
+    lambda x: eqn(ew.sub_p, [x, lit(0.0)]),
+], ids=["x**1", "x*1", "1*x", "x+0", "0+x", "x-0"])
+def test_simplify_removes_identities(build):
+    x = Var(VEC)
+    e, out = build(x)
+    simplified = simplify(Jaxpr([], [], [x], [e], [out]))
+    assert simplified.eqns == [] and simplified.outvars == [x]
+
+
+def test_simplify_keeps_zero_minus_x():
+    x = Var(VEC)
+    e, out = eqn(ew.sub_p, [lit(0.0), x])
+    simplified = simplify(Jaxpr([], [], [x], [e], [out]))
+    assert names(simplified) == ["sub"]
+    np.testing.assert_array_equal(run(simplified, X)[0], -X)
+
+
+def test_simplify_keeps_identities_that_change_shape_or_weak_type():
+    s = Var(SCALAR)
+    e1, b = eqn(broadcast_in_dim_p, [lit(1.0, weak=False)], shape=(3,), broadcast_dimensions=())
+    e2, m = eqn(ew.mul_p, [s, b])  # f32[] * ones(3): the result has shape (3,)
+    kept = simplify(Jaxpr([], [], [s], [e1, e2], [m]))
+    assert names(kept) == ["broadcast_in_dim", "mul"]
+    np.testing.assert_array_equal(run(kept, np.float32(2.5))[0], np.full(3, 2.5, F32))
+    weak = Var(ShapedArray((3,), F32, weak_type=True))
+    out = Var(VEC)  # weak * strong 1.0 is strong: dropping the multiply would change it
+    e3 = Eqn(ew.mul_p, [weak, lit(1.0, weak=False)], {}, [out])
+    assert names(simplify(Jaxpr([], [], [weak], [e3], [out]))) == ["mul"]
+
+
+def test_simplify_replaces_broadcast_scalars_by_the_scalar():
+    x = Var(VEC)
+    e1, b = eqn(broadcast_in_dim_p, [lit(2.0, weak=False)], shape=(3,), broadcast_dimensions=())
+    e2, m = eqn(ew.mul_p, [x, b])
+    out = dead_code_elimination(simplify(Jaxpr([], [], [x], [e1, e2], [m])))
+    assert names(out) == ["mul"]
+    assert [type(v) for v in out.eqns[0].inputs].count(Literal) == 1
+    np.testing.assert_array_equal(run(out, X)[0], X * 2)
+
+
+def _scaling_chain(c_inner, c_outer, negate=False):
+    x = Var(VEC)
+    e1, a = eqn(ew.mul_p, [lit(c_inner), x])
+    e2, b = eqn(ew.mul_p, [lit(c_outer), a])
+    eqns = [e1, e2]
+    if negate:
+        e3, b = eqn(ew.neg_p, [b])
+        eqns.append(e3)
+    return Jaxpr([], [], [x], eqns, [b])
+
+
+@pytest.mark.parametrize("c_inner, c_outer, negate, factor", [
+    (3.0, 2.0, False, 6.0), (0.5, -4.0, False, -2.0), (2.0, 0.25, True, -0.5)])
+def test_simplify_folds_exact_scalar_scaling_chains(c_inner, c_outer, negate, factor):
+    jaxpr = _scaling_chain(c_inner, c_outer, negate)
+    out = dead_code_elimination(simplify(jaxpr))
+    assert names(out) == ["mul"]
+    assert np.asarray(out.eqns[0].inputs[0].value) == factor
+    x = np.array([1e-30, 3.7, -1e30], F32)
+    np.testing.assert_array_equal(run(out, x)[0], run(jaxpr, x)[0])
+
+
+@pytest.mark.parametrize("c_inner, c_outer", [
+    (0.1, 0.3),  # 0.1 * 0.3 is not exact in float32
+    (2.0 ** 30, 2.0 ** -30),  # the intermediate may overflow where the product does not
+])
+def test_simplify_keeps_inexact_or_extreme_scaling_chains(c_inner, c_outer):
+    out = dead_code_elimination(simplify(_scaling_chain(c_inner, c_outer)))
+    assert names(out) == ["mul", "mul"]
+
+
+# --- inlining --------------------------------------------------------------------------
+
+def test_inline_nested_jit_calls():
+    c = np.array([1.0, 2.0, 3.0], F32)
+    inner = jax.jit(lambda y: jnp.sin(y) * c)  # closes over a constant
+    middle = jax.jit(lambda y: inner(y) + inner(y * 2.0))
+    identity = jax.jit(lambda y: y)
+    f = lambda x: middle(x) + identity(x)  # noqa: E731
+    jaxpr = traced(f, X)
+    assert "jit" in names(jaxpr)
+    flat = inline_calls(jaxpr)
+    assert "jit" not in names(flat)
+    assert names(flat).count("sin") == 2
+    assert len(flat.consts) == 2  # the inner constant, once per inlined call
+    outputs = [v for e in flat.eqns for v in e.outputs]
+    assert len(outputs) == len(set(outputs))  # every inlined call got fresh variables
+    expected = np.sin(X) * c + np.sin(X * 2) * c + X
+    np.testing.assert_allclose(run(flat, X)[0], expected, rtol=1e-6)
+    np.testing.assert_allclose(jax.jit(f)(X), expected, rtol=1e-6)
+    assert "jit" not in jax.jit(f).lower(X).as_text()
+
+
+def test_inline_without_calls_is_the_identity():
+    jaxpr = traced(lambda x: x * 2.0, X)
+    assert inline_calls(jaxpr) is jaxpr
+
+
+# --- code generation -------------------------------------------------------------------
+
+BIG = np.linspace(-3, 3, 8192, dtype=F32)
+
+
+def test_codegen_reuses_dying_buffers_and_deletes_dead_arrays():
+    text = source(lambda x: jnp.sin(x) * 2.0 + jnp.cos(x), BIG)
+    assert "out=" in text
+    assert "del " in text
+    np.testing.assert_allclose(jax.jit(lambda x: jnp.sin(x) * 2.0 + jnp.cos(x))(BIG),
+                               np.sin(BIG) * 2 + np.cos(BIG), rtol=1e-6)
+
+
+def test_codegen_deletes_only_large_arrays():
+    small = np.ones(16, F32)
+    assert "del " not in source(lambda x: jnp.sin(x) * 2.0 + jnp.cos(x), small)
+
+
+def _check_inputs_untouched(f, *args, consts=()):
+    """jit(f) agrees with f and leaves its arguments and the given constants unchanged,
+    on two calls (a second call would see an overwritten constant)."""
+    before = [np.array(a, copy=True) for a in args]
+    consts_before = [np.array(c, copy=True) for c in consts]
+    expected = jax.tree_util.tree_map(np.asarray, f(*args))
+    jitted = jax.jit(f)
+    for _ in range(2):
+        got = jitted(*args)
+        jax.tree_util.tree_map(
+            lambda g, e: np.testing.assert_allclose(np.asarray(g), e, rtol=1e-6, atol=1e-6),
+            got, expected)
+        for a, b in zip(args, before):
+            np.testing.assert_array_equal(np.asarray(a), b)
+        for c, b in zip(consts, consts_before):
+            np.testing.assert_array_equal(c, b)
+
+
+def test_codegen_never_overwrites_arguments():
+    x, y = BIG.copy(), BIG[::-1].copy()
+    _check_inputs_untouched(lambda a, b: (a * 2.0 + b) * a, x, y)
+    text = source(lambda a, b: (a * 2.0 + b) * a, x, y)
+    assert "out=a" not in text
+    _check_inputs_untouched(lambda a: -a, jnp.asarray(x))  # a jaxlite Array argument
+
+
+def test_codegen_never_overwrites_constants():
+    c = np.cos(BIG)
+    f = lambda x: jnp.sin(x) + c  # noqa: E731
+    _check_inputs_untouched(f, BIG, consts=[c])
+    assert "out=c" not in source(f, BIG)
+    g = lambda x: (c * 3.0) * x  # noqa: E731  (c * 3.0 is folded to a new constant)
+    _check_inputs_untouched(g, BIG, consts=[c])
+
+
+@pytest.mark.parametrize("f", [
+    lambda x: jnp.sin(x) * 2.0 + jnp.sin(x).T,
+    lambda x: (lambda a: a * 2.0 + a.reshape(-1)[::-1].reshape(a.shape))(jnp.sin(x)),
+    lambda x: (lambda a: a * 2.0 + a[:, :1])(jnp.sin(x)),
+    lambda x: (lambda a: (a * 2.0, a.T))(jnp.sin(x)),  # the view is an output
+    lambda x: (lambda a: a * 2.0 + jnp.broadcast_to(a[0], a.shape))(jnp.sin(x)),
+    lambda x: (lambda a: a * 2.0 + lax.cond(True, lambda v: v, lambda v: v + 1, a))(
+        jnp.sin(x)),
+], ids=["transpose", "reshape-rev", "slice", "view-output", "broadcast", "cond-passthrough"])
+def test_codegen_never_overwrites_a_buffer_a_view_still_reads(f):
+    x = np.arange(64 * 64, dtype=F32).reshape(64, 64) / 100
+    _check_inputs_untouched(f, x)
+
+
+def test_codegen_never_overwrites_a_buffer_handed_to_a_callback():
+    kept = []
+
+    def f(x):
+        a = jnp.sin(x)
+        jax.debug.callback(kept.append, a)
+        return a * 2.0
+    jax.jit(f)(BIG)
+    np.testing.assert_array_equal(np.asarray(kept[0]), np.sin(BIG))
+
+
+# --- jit == eager after every pass -----------------------------------------------------
+
+def _mlp_loss(params, x):
+    h = jnp.tanh(x @ params["W"] + params["b"])
+    return jnp.sum(h ** 2) + 0.0 * jnp.sum(params["b"])
+
+
+_RNG = np.random.default_rng(0)
+_M = _RNG.standard_normal((6, 6)).astype(F32)
+_V = _RNG.standard_normal(6).astype(F32)
+_PARAMS = {"W": _RNG.standard_normal((6, 4)).astype(F32), "b": np.zeros(4, F32)}
+
+PROGRAMS = {
+    "elementwise chain": (lambda x: jnp.tanh(0.5 * x + 0.1) * x + jnp.sin(x), (_V,)),
+    "identities": (lambda x: (x ** 1 * 1.0 + 0.0 - 0.0) * 2.0 * 3.0, (_V,)),
+    "grad mlp": (jax.grad(_mlp_loss), (_PARAMS, _M)),
+    "hessian": (jax.hessian(lambda x: jnp.sum(jnp.tanh(_M @ x) ** 2)), (_V,)),
+    "hvp fwd-over-rev": (lambda x, v: jax.jvp(jax.grad(
+        lambda y: jnp.sum(jnp.sin(y) * y ** 2) + 0.5 * (y @ y)), (x,), (v,))[1], (_V, _V[::-1])),
+    "hvp rev-over-rev": (lambda x, v: jax.grad(lambda y: jnp.vdot(jax.grad(
+        lambda z: jnp.sum(jnp.sin(z) * z ** 2))(y), v))(x), (_V, _V[::-1])),
+    "vmap grad": (jax.vmap(jax.grad(lambda w, x: jnp.sum(jnp.tanh(w * x))), (None, 0)),
+                  (_V, _M)),
+    "softmax": (lambda x: jnp.exp(x - jnp.max(x)) / jnp.sum(jnp.exp(x - jnp.max(x))), (_M,)),
+    "scan": (lambda x: lax.scan(lambda c, y: (c * 0.9 + y, jnp.sin(c)), 0.0, x), (_V,)),
+    "cond": (lambda x: lax.cond(jnp.sum(x) > 0, jnp.sin, jnp.cos, x), (_V,)),
+    "duplicates": (lambda x: jnp.sin(x) * jnp.sin(x) + jnp.cos(x) * jnp.cos(x), (_V,)),
+    "constants": (lambda x: x @ (_M * 2.0) + jnp.sum(jnp.exp(_V)), (_V,)),
+    "integers": (lambda i: (i * 3 + 1) // 2 - i % 5, (np.arange(-6, 6, dtype=np.int32),)),
+    "nested jit": (lambda x: jax.jit(lambda y: jnp.sin(y) * 2.0)(x) + jax.jit(jnp.cos)(x),
+                   (_V,)),
+}
+
+
+@pytest.mark.parametrize("name", list(PROGRAMS))
+def test_jit_equals_eager(name):
+    f, args = PROGRAMS[name]
+    expected = f(*args)
+    got = jax.jit(f)(*args)
+    jax.tree_util.tree_map(
+        lambda g, e: np.testing.assert_allclose(np.asarray(g), np.asarray(e),
+                                                rtol=2e-6, atol=1e-6), got, expected)
+    before = jax.tree_util.tree_map(lambda a: np.array(a, copy=True), args)
+    jax.jit(f)(*args)  # the cached executable: still leaves its inputs alone
+    jax.tree_util.tree_map(np.testing.assert_array_equal, args, before)
+
+
+@pytest.mark.parametrize("name", list(PROGRAMS))
+def test_each_pass_preserves_values(name):
+    f, args = PROGRAMS[name]
+    jaxpr = jax.jit(f).lower(*args).jaxpr().jaxpr
+    flat_args = jax.tree_util.tree_leaves(args)
+    expected = run(jaxpr, *flat_args)
+    for step in (inline_calls, fold_constants, simplify, common_subexpression_elimination,
+                 dead_code_elimination):
+        jaxpr = step(jaxpr)
+        for got, want in zip(run(jaxpr, *flat_args), expected):
+            np.testing.assert_allclose(got, want, rtol=2e-6, atol=1e-6,
+                                       err_msg=f"after {step.__name__}")
+    assert names(optimize(jax.jit(f).lower(*args).jaxpr().jaxpr)) == names(jaxpr)
