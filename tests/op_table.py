@@ -8,6 +8,9 @@ differentiable. `check_op` then verifies, for that row:
   vmap     vmap(fn) over a batch of 3 (each array argument mapped) == a Python loop;
   grad     in x64 mode, JVPs along random directions and VJPs of random cotangents
            against central finite differences, for each differentiable argument.
+           Complex values count as pairs of reals: complex outputs are split into
+           real and imaginary parts, complex inputs get complex directions, and a
+           VJP pairs with a direction as JAX's transposes do, Re(sum(ct * v)).
 
 Use it from a test module:
 
@@ -31,7 +34,8 @@ class Arg:
     """How to draw one positional argument.
 
     kind: "float" (uniform in [low, high]), "positive" (uniform in [low, high] with
-    low > 0 by default), "int" (integers in [low, high)), "bool", "spd" (a symmetric
+    low > 0 by default), "complex" (real and imaginary parts uniform in [low, high];
+    give dtype="complex64"), "int" (integers in [low, high)), "bool", "spd" (a symmetric
     positive-definite matrix, shape (..., n, n)), "static" (pass `value` as is, never
     mapped or differentiated), or "custom" (call `gen(rng)` -> np.ndarray)."""
     shape: tuple = ()
@@ -50,6 +54,9 @@ class Arg:
             return np.asarray(self.gen(rng))
         if self.kind == "float":
             return rng.uniform(self.low, self.high, self.shape).astype(dtype)
+        if self.kind == "complex":
+            parts = rng.uniform(self.low, self.high, (2,) + tuple(self.shape))
+            return (parts[0] + 1j * parts[1]).astype(dtype)
         if self.kind == "positive":
             low = self.low if self.low > 0 else 0.5
             return rng.uniform(low, max(self.high, low + 1), self.shape).astype(dtype)
@@ -113,6 +120,8 @@ def _draw(op, rng, x64=False):
         dtype = None
         if x64 and a.kind in ("float", "positive", "spd") and a.dtype == "float32":
             dtype = "float64"
+        if x64 and a.kind == "complex" and a.dtype == "complex64":
+            dtype = "complex128"
         value = a.draw(rng, dtype)
         if x64 and a.kind == "custom" and np.asarray(value).dtype == np.float32:
             value = np.asarray(value, np.float64)  # gradient checks run in float64
@@ -187,9 +196,14 @@ def _scalarize(op, args, argnum):
         full[argnum] = x
         out = op.fn(*[a if spec.kind == "static" else jnp.asarray(a)
                       for a, spec in zip(full, op.args)], **op.kwargs)
-        leaves = jaxlite.tree_util.tree_leaves(out)
-        return jnp.concatenate([jnp.ravel(jnp.asarray(l, dtype=jnp.float64))
-                                for l in leaves if jnp.issubdtype(jnp.asarray(l).dtype, jnp.inexact)])
+        leaves = [jnp.asarray(l) for l in jaxlite.tree_util.tree_leaves(out)]
+        parts = []
+        for l in leaves:
+            if jnp.issubdtype(l.dtype, jnp.complexfloating):
+                parts += [jnp.real(l), jnp.imag(l)]
+            elif jnp.issubdtype(l.dtype, jnp.inexact):
+                parts.append(l)
+        return jnp.concatenate([jnp.ravel(jnp.asarray(p, dtype=jnp.float64)) for p in parts])
     return f
 
 
@@ -203,8 +217,11 @@ def check_grads(op, eps=1e-6):
         args = _draw(op, rng, x64=True)
         for argnum in op.diff:
             f = _scalarize(op, args, argnum)
-            x = np.asarray(args[argnum], np.float64)
+            x = np.asarray(args[argnum])
+            x = x.astype(np.complex128 if x.dtype.kind == "c" else np.float64)
             v = rng.normal(size=x.shape)
+            if x.dtype.kind == "c":
+                v = v + 1j * rng.normal(size=x.shape)
             fd = (np.asarray(f(x + eps * v)) - np.asarray(f(x - eps * v))) / (2 * eps)
             if "fwd" in op.modes:
                 _, tangent = jaxlite.jvp(f, (jnp.asarray(x),), (jnp.asarray(v),))
@@ -215,7 +232,7 @@ def check_grads(op, eps=1e-6):
                 u = rng.normal(size=np.shape(y))
                 (ct,) = pullback(jnp.asarray(u))
                 # <u, J v> from finite differences must equal <J^T u, v>.
-                np.testing.assert_allclose(np.sum(np.asarray(ct) * v), np.sum(u * fd),
+                np.testing.assert_allclose(np.real(np.sum(np.asarray(ct) * v)), np.sum(u * fd),
                                            rtol=op.grad_rtol, atol=op.grad_atol * max(1, x.size),
                                            err_msg=f"{op.name}: VJP of arg {argnum} vs FD")
     finally:

@@ -501,6 +501,24 @@ def test_nested_control_flow_derivatives():
                           2 * (np.sin(c1) + 1)], rtol=1e-6)
 
 
+def test_cond_inside_a_loop_under_reverse_mode():
+    # A branch whose output is known (here: computed from the carry alone) while the other
+    # branch's depends on the differentiated x. Partial evaluation of the loop body then
+    # forces a known output of one branch to be unknown (instantiate=...).
+    # JAX: grad(f)(1.5) == 1.0 for both loops, and -3.2822375 for the switch.
+    f = lambda x: lax.scan(lambda c, i: (lax.cond(i > 0, lambda a: a + 1.0, lambda a: a * x, c),
+                                         c), 1.0, jnp.array([0, 1, 2]))[0]
+    allclose(jvp(f, (1.5,), (1.0,)), (3.5, 1.0))
+    allclose(grad(f)(1.5), 1.0)
+    g = lambda x: lax.fori_loop(0, 3, lambda i, c: lax.cond(i > 0, lambda a: a + 1.0,
+                                                            lambda a: a * x, c), 1.0)
+    allclose(grad(g)(1.5), 1.0)
+    h = lambda x: lax.scan(lambda c, i: (lax.switch(i, [lambda a: a + x, lambda a: a * x,
+                                                        jnp.sin], c), c), 1.0,
+                           jnp.array([0, 1, 2]))[0]
+    allclose(grad(h)(1.5), -3.2822375, rtol=1e-5)
+
+
 # ==== map ===================================================================================
 
 def test_map_values_and_batch_size():

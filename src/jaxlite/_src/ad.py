@@ -179,8 +179,9 @@ def backward_pass(jaxpr, cotangents_out, known_inputs=None):
                 continue
         args = []
         for v in eqn.inputs:
-            if type(v) is Literal:
-                args.append(v.value)
+            if type(v) is Literal:  # as an Array: its weak type steers the cotangent's
+                args.append(core.Array(v.value, v.aval.weak_type) if isinstance(
+                    v.value, (np.ndarray, np.generic)) else v.value)
             elif v in consts:
                 args.append(consts[v])
             else:

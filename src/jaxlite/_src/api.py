@@ -74,6 +74,31 @@ def _check_inexact_inputs(leaves, transform, holomorphic=False, allow_int=False)
                 f"to float, e.g. x.astype(jnp.float32) or 1.0 instead of 1.")
 
 
+def _check_output_dtype(transform, dtype, holomorphic):
+    """JAX's checks on what grad/jacrev differentiate (jacfwd: only the holomorphic one)."""
+    if holomorphic:
+        if dtype.kind != "c":
+            raise TypeError(f"{transform} with holomorphic=True requires outputs with complex "
+                            f"dtype, but got {dtype.name}.")
+    elif transform != "jacfwd" and dtype.kind == "c":
+        raise TypeError(f"{transform} requires real-valued outputs (output dtype that is a "
+                        f"sub-dtype of np.floating), but got {dtype.name}. For holomorphic "
+                        "differentiation, pass holomorphic=True. For differentiation of "
+                        "non-holomorphic functions involving complex outputs, use jax.vjp "
+                        "directly.")
+
+
+def _check_jacfwd_inputs(leaves, holomorphic):
+    """jacfwd pushes forward real basis vectors: complex inputs need holomorphic=True."""
+    for x in leaves:
+        if not holomorphic and not dtypes.is_float(x.dtype):
+            raise TypeError(
+                f"jacfwd requires real-valued inputs (input dtype that is a sub-dtype of "
+                f"np.floating), but got {x.dtype.name}. For holomorphic differentiation, pass "
+                "holomorphic=True. For differentiation of non-holomorphic functions involving "
+                "complex inputs or integer inputs, use jax.jvp directly.")
+
+
 def _split_args(args, argnums):
     """(tuple of differentiated args, function rebuilding the full args list)."""
     def rebuild(diff):
@@ -156,6 +181,14 @@ def vjp(fun, *primals, has_aux=False, reduce_axes=()):
             if tuple(c.shape) != aval.shape:
                 raise ValueError(f"vjp function expected a cotangent of shape {aval.shape} "
                                  f"(the primal output's), got shape {tuple(c.shape)}")
+            if (c.dtype.kind == "c") != (aval.dtype.kind == "c"):  # real vs complex: as JAX
+                got, expected = (f"{a.dtype.name}[{','.join(map(str, a.shape))}]"
+                                 for a in (core.get_aval(c), aval))
+                raise ValueError(
+                    "unexpected JAX type (e.g. shape/dtype) for argument to VJP function: got "
+                    f"{got}, but expected {expected} because the "
+                    "corresponding output of the differentiated function had JAX type "
+                    f"{expected}")
             cts.append(c)
         grads = pullback(cts + [None] * (len(outs) - n_out))
         grads = [_match_input(g, x) for g, x in zip(grads, leaves)]
@@ -172,7 +205,9 @@ def _match_input(g, x):
     if core.get_aval(g).dtype != dtype:
         from .numpy_api.conversion import convert
         g = convert(g, dtype)
-    if type(g) is Array and g.weak_type != x.weak_type:
+    # Complex cotangents keep the weak type the transposition gave them: as in JAX, those
+    # that pass through real/imag/abs (grads of real-valued functions) are strongly typed.
+    if type(g) is Array and g.weak_type != x.weak_type and dtype.kind != "c":
         g = Array(g._value, x.weak_type)
     elif isinstance(g, np.ndarray) or isinstance(g, np.generic):
         g = Array(np.asarray(g, dtype), x.weak_type)
@@ -203,10 +238,12 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
             raise TypeError(f"Gradient only defined for scalar-output functions. Output of {name} "
                             f"had shape: {aval.shape}. Reduce it to a scalar (e.g. with .sum()) "
                             "or use jacrev/vjp.")
-        if not dtypes.is_inexact(aval.dtype) or (aval.dtype.kind == "c" and not holomorphic):
+        _check_output_dtype("grad", aval.dtype, holomorphic)
+        if not dtypes.is_inexact(aval.dtype):
             raise TypeError(f"grad requires real-valued outputs (output dtype that is a sub-dtype "
                             f"of np.floating), but {name} returned {aval.dtype.name}. For "
-                            "holomorphic functions, pass holomorphic=True.")
+                            "differentiation of functions with integer outputs, use jax.vjp "
+                            "directly.")
         one = Array(np.ones((), aval.dtype), aval.weak_type)  # JAX seeds with ones_like(out)
         grads = pullback([one] + [None] * (len(outs) - 1))
         grads = [_match_input(g, x) for g, x in zip(grads, leaves)]
@@ -326,7 +363,8 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
 
     def jacfun(*args, **kwargs):
         leaves, in_tree, multiple, flat, store = _differentiable_call(
-            "jacfwd", fun, args, kwargs, argnums, has_aux, holomorphic, False)
+            "jacfwd", fun, args, kwargs, argnums, has_aux, holomorphic, True)
+        _check_jacfwd_inputs(leaves, holomorphic)
         basis, sizes = _std_basis(leaves)
 
         def pushforward(*tangents):
@@ -338,6 +376,8 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
                                       lambda n: [0] * n)
         outs = store["primal_outs"]
         n = store["n_out"]
+        for o in outs[:n]:
+            _check_output_dtype("jacfwd", core.get_aval(o).dtype, holomorphic)
         per_out = []
         for col, o in zip(jac_cols, outs[:n]):
             pieces, start = [], 0
@@ -375,6 +415,8 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
         outs, pullback, _ = ad.vjp_flat(flat, leaves)
         n = store["n_out"]
         out_leaves = [_wrap_np(o) if not isinstance(o, (Array, Tracer)) else o for o in outs[:n]]
+        for o in out_leaves:
+            _check_output_dtype("jacrev", o.dtype, holomorphic)
         basis, sizes = _std_basis(out_leaves)
 
         def pull(*cts):

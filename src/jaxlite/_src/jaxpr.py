@@ -113,6 +113,8 @@ def _format_param(value, indent):
         return "\n" + inner
     if isinstance(value, np.dtype):
         return value.name
+    if isinstance(value, int) and type(value) is not bool:  # IntEnums print as numbers, as in JAX
+        return str(int(value))
     if isinstance(value, tuple):
         return "(" + ", ".join(_format_param(v, indent) for v in value) + ("," if len(value) == 1 else "") + ")"
     if callable(value) and hasattr(value, "__name__"):

@@ -179,8 +179,8 @@ def promote_inexact_pair(a, b):
     return promote_inexact(a, b)
 
 
-# ---- submodules loaded on first use (linalg; fft and others may join the set) -----------------
-_lazy_submodules = {"linalg"}
+# ---- submodules loaded on first use ------------------------------------------------------------
+_lazy_submodules = {"linalg", "fft"}
 
 
 def __getattr__(name):

@@ -12,10 +12,12 @@ def _safe_to_fold(c, c0):
     product is exactly representable (the scalings autodiff leaves: 2, -1, 0.5, ...);
     with huge or tiny constants the intermediate could overflow/underflow differently."""
     import numpy as np
-    a, b = float(c), float(c0)
-    if not all(2.0 ** -20 <= abs(v) <= 2.0 ** 20 for v in (a, b)):
+    number = complex if c.dtype.kind == "c" else float  # complex: each part must be exact
+    a, b = number(c), number(c0)
+    parts = [a, b] if number is float else [p for v in (a, b) for p in (v.real, v.imag) if p]
+    if not all(2.0 ** -20 <= abs(p) <= 2.0 ** 20 for p in parts):
         return False
-    return float(np.asarray(a * b, c.dtype)) == a * b
+    return number(np.asarray(a * b, c.dtype)) == a * b
 
 
 def simplify(jaxpr):

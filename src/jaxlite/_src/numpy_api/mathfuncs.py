@@ -205,11 +205,16 @@ def i0(x):
 
 # ---- complex-number predicates on real arrays ----------------------------------------------------
 def angle(z, deg=False):
-    """The argument of z: 0 or pi for real numbers (complex arrays are not supported yet)."""
+    """The argument of z, atan2(imag(z), real(z)), in radians (degrees if `deg`).
+
+    >>> jnp.angle(1j, deg=True)
+    Array(90., dtype=float32, weak_type=True)
+    """
     check_arraylike("angle", z)
     z = asarray(z)
     if z.dtype.kind == "c":
-        raise NotImplementedError("complex numbers are not supported yet")
+        out = uf.arctan2(uf.imag(z), uf.real(z))
+        return uf.rad2deg(out) if deg else out
     (z,) = promote_inexact(z)
     out = uf.arctan2(convert(0, z.dtype, True), z)
     return uf.rad2deg(out) if deg else out

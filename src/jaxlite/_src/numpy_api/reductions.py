@@ -156,7 +156,12 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     x = convert(x, target)
     axes = canonical_axes(axis, x.ndim)
     centered = ew.sub_p.bind(x, mean(x, axis=axes, keepdims=True, where=where))
-    squares = ew.integer_pow_p.bind(centered, y=2)
+    if target.kind == "c":  # |x - mean|^2: the variance of complex data is real, as in JAX
+        from ..prims.complex import real_p, conj_p
+        squares = real_p.bind(ew.mul_p.bind(centered, conj_p.bind(centered, input_dtype=target)))
+        target = squares.dtype
+    else:
+        squares = ew.integer_pow_p.bind(centered, y=2)
     n = _count(x, axes) if where is None else None
     total = sum(squares, axis=axes, keepdims=keepdims, where=where)
     if n is None:

@@ -4,7 +4,7 @@ import numpy as np
 from .. import core, dtypes
 from ..core import Tracer
 from ..array import Array
-from ..prims import elementwise as ew
+from ..prims import elementwise as ew, complex as cx
 from .conversion import (asarray, promote, promote_inexact, promote_numeric, convert,
                          check_arraylike, _scalar_types)
 
@@ -129,6 +129,8 @@ def round(a, decimals=0, out=None):
     a = asarray(a)
     if not dtypes.is_inexact(a.dtype):
         return a
+    if a.dtype.kind == "c":  # parts rounded separately, as JAX does
+        return cx.complex_p.bind(round(real(a), decimals), round(imag(a), decimals))
     if decimals == 0:
         return ew.round_p.bind(a, rounding_method=1)
     factor = convert(10.0 ** decimals, a.dtype, a.weak_type)
@@ -404,28 +406,33 @@ def clip(arr=None, /, min=None, max=None, *, a_min=None, a_max=None):
 
 
 def real(x, /):
+    """The real part (the array itself for real dtypes)."""
     x = asarray(x)
     if x.dtype.kind != "c":
         return x
-    raise NotImplementedError("complex numbers are not supported yet")
+    return cx.real_p.bind(x)
 
 
 def imag(x, /):
+    """The imaginary part (zeros of the input's dtype for real dtypes)."""
     x = asarray(x)
     if x.dtype.kind != "c":
-        return _zeros_like_input(x)
-    raise NotImplementedError("complex numbers are not supported yet")
+        return _full_like_input(x, 0)
+    return cx.imag_p.bind(x)
 
 
-def _zeros_like_input(x):
-    return multiply(x, 0)
+def _full_like_input(x, value):
+    from ..prims.shape import broadcast_in_dim_p
+    return broadcast_in_dim_p.bind(convert(value, x.dtype, x.weak_type), shape=tuple(x.shape),
+                                   broadcast_dimensions=())
 
 
 def conjugate(x, /):
+    """The complex conjugate (the array itself for real dtypes, as in JAX)."""
     x = asarray(x)
     if x.dtype.kind != "c":
         return x
-    raise NotImplementedError("complex numbers are not supported yet")
+    return cx.conj_p.bind(x, input_dtype=x.dtype)
 
 
 conj = conjugate

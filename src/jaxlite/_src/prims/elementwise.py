@@ -323,11 +323,25 @@ def _abs_impl(x):
 
 
 def _abs_jvp(t, ans, x):
+    if core.get_aval(x).dtype.kind == "c":
+        # JAX's rule: Re(t * conj(x) / |x|), with |x| replaced by 1 at 0 (slope 0 there).
+        from .complex import real_p, conj_p
+        dtype = core.get_aval(x).dtype
+        magnitude = convert_element_type_p.bind(ans, new_dtype=dtype, weak_type=False)
+        magnitude = select_n_p.bind(eq_p.bind(magnitude, const_like(magnitude, 0)), magnitude,
+                                    const_like(magnitude, 1))
+        return real_p.bind(mul_p.bind(t, div_p.bind(conj_p.bind(x, input_dtype=dtype),
+                                                    magnitude)))
     # JAX's rule: slope +1 at x == 0 (not sign(x) == 0), so grad(abs)(0.) == 1.
     return select_n_p.bind(ge_p.bind(x, const_like(x, 0)), neg_p.bind(t), t)
 
 
-abs_p = define("abs", _abs_impl, [_abs_jvp], numpy_name="np.abs")
+def _real_dtype(dtype):
+    """abs of complex64 is float32 (of complex128 float64); other dtypes are unchanged."""
+    return {dtypes.complex64: dtypes.float32, dtypes.complex128: dtypes.float64}.get(dtype, dtype)
+
+
+abs_p = define("abs", _abs_impl, [_abs_jvp], dtype_rule=_real_dtype, numpy_name="np.abs")
 sign_p = define("sign", np.sign, "zero", numpy_name="np.sign")
 floor_p = define("floor", np.floor, "zero", numpy_name="np.floor")
 ceil_p = define("ceil", np.ceil, "zero", numpy_name="np.ceil")
@@ -387,8 +401,13 @@ shift_left_p = define("shift_left", _shift_left, "zero")
 shift_right_logical_p = define("shift_right_logical", _shift_right_logical, "zero")
 shift_right_arithmetic_p = define("shift_right_arithmetic", np.right_shift, "zero",
                                   numpy_name="np.right_shift")
-population_count_p = define("population_count", lambda x: np.bitwise_count(x).astype(
-    np.result_type(x)), "zero")
+def _population_count(x):
+    x = np.asarray(x)
+    unsigned = x.view(np.dtype(f"uint{x.dtype.itemsize * 8}")) if x.dtype.kind == "i" else x
+    return np.bitwise_count(unsigned).astype(x.dtype)  # bits of the two's complement
+
+
+population_count_p = define("population_count", _population_count, "zero")
 
 # ---- select_n ----------------------------------------------------------------------------------
 select_n_p = Primitive("select_n")
@@ -482,12 +501,28 @@ bitcast_convert_type_p = Primitive("bitcast_convert_type")
 
 
 def _bitcast_impl(x, new_dtype):
+    # As XLA: a narrower dtype adds a trailing axis of the width ratio; a wider one consumes
+    # the trailing axis, whose size must be that ratio.
     x = np.asarray(x)
-    return x.view(new_dtype) if x.ndim else x.reshape(1).view(new_dtype)[0]
+    old, new = x.dtype.itemsize, np.dtype(new_dtype).itemsize
+    flat = np.ascontiguousarray(x).reshape(-1).view(new_dtype)
+    return flat.reshape(_bitcast_shape(x.shape, old, new))
+
+
+def _bitcast_shape(shape, old, new):
+    if old == new:
+        return tuple(shape)
+    if new < old:
+        return tuple(shape) + (old // new,)
+    if not shape or shape[-1] != new // old:
+        raise TypeError(f"bitcast_convert_type to a {new // old} times wider dtype needs a "
+                        f"trailing dimension of size {new // old}, got shape {tuple(shape)}")
+    return tuple(shape[:-1])
 
 
 bitcast_convert_type_p.impl = _bitcast_impl
-bitcast_convert_type_p.abstract_eval = lambda x, new_dtype: ShapedArray(x.shape, new_dtype, False)
+bitcast_convert_type_p.abstract_eval = lambda x, new_dtype: ShapedArray(
+    _bitcast_shape(x.shape, x.dtype.itemsize, np.dtype(new_dtype).itemsize), new_dtype, False)
 bitcast_convert_type_p.batch = batch_elementwise(bitcast_convert_type_p)
 bitcast_convert_type_p.weak_type_rule = core.never_weak
 bitcast_convert_type_p.jvp = lambda primals, tangents, new_dtype: (
