@@ -179,11 +179,13 @@ def partial_eval_jaxpr(jaxpr, unknowns, instantiate=False):
     try:
         with core.set_current_trace(unknown_trace):
             outs = eval_jaxpr(jaxpr, jaxpr.consts, *args)
+        out_unknowns = [(type(o) is StagingTracer and o._trace is unknown_trace) or f
+                        for o, f in zip(outs, force)]
+        # Known outputs forced unknown become constants of the unknown part, so both
+        # traces must still be alive while it is built.
+        unknown_jaxpr = unknown_trace.to_jaxpr([o for o, u in zip(outs, out_unknowns) if u])
     finally:
         known_trace.alive = unknown_trace.alive = False
-    out_unknowns = [(type(o) is StagingTracer and o._trace is unknown_trace) or f
-                    for o, f in zip(outs, force)]
-    unknown_jaxpr = unknown_trace.to_jaxpr([o for o, u in zip(outs, out_unknowns) if u])
     # Constants of the unknown part that the known part computes are the residuals.
     residual_vars, residuals, const_vars, consts = [], [], [], []
     for var, value in zip(unknown_jaxpr.constvars, unknown_jaxpr.consts):
