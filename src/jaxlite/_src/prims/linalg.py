@@ -182,6 +182,14 @@ def _lower_dot_general(names, params, avals=None):
     if small and not lb and len(lc) == 1 and (ya.ndim == 1 or xa.ndim == 1):
         if _np_dot_applies(ya.ndim, xa.ndim, rc, lc, ()):
             return f"np.dot({y}, {x})"
+    if small and not lb and len(lc) == 1 and xa.ndim == ya.ndim == 2:
+        # matrix . matrix^T and matrix^T . matrix (what transposition of matmul produces)
+        if lc == (1,) and rc == (1,):
+            return f"np.dot({x}, {y}.T)"
+        if lc == (0,) and rc == (0,):
+            return f"np.dot({x}.T, {y})"
+    if not lb:
+        return f"np.tensordot({x}, {y}, axes=({list(lc)!r}, {list(rc)!r}))"
     nb = len(lb)
     if lb == rb == tuple(range(nb)) and nb:
         x_free = _free_dims(xa.ndim, lc, lb)
@@ -194,7 +202,9 @@ def _lower_dot_general(names, params, avals=None):
             return f"np.multiply({xr}, {yr})"
         if (lc == (xa.ndim - 1,) and rc == (nb,) and len(x_free) == 1 and len(y_free) == 1):
             return f"np.matmul({x}, {y})"
-    return f"np.einsum({_einsum_subscripts(xa.ndim, ya.ndim, dims)!r}, {x}, {y})"
+    if xa.size * ya.size <= 1 << 16:  # tiny: one einsum call beats the general path
+        return f"np.einsum({_einsum_subscripts(xa.ndim, ya.ndim, dims)!r}, {x}, {y})"
+    return None  # the implementation: transposes and reshapes into one BLAS matmul
 
 
 dot_general_p.impl = _dot_general_impl
