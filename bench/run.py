@@ -281,9 +281,13 @@ def header(libraries, repeats, quick):
     except (OSError, subprocess.SubprocessError):
         pass
     threads = ", ".join(f"{k}={os.environ.get(k, '')!r}" for k in THREAD_ENV)
+    load = ""
+    if hasattr(os, "getloadavg"):  # other processes on a 2-core machine skew every number
+        load = (f"; load average at the end {os.getloadavg()[0]:.1f} (1 min), "
+                f"{os.getloadavg()[1]:.1f} (5 min)")
     return "\n".join([
         f"- machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} "
-        f"{platform.machine()}",
+        f"{platform.machine()}{load}",
         f"- versions: {', '.join(versions)}",
         f"- thread pinning: {threads}",
         f"- method: median of {repeats} repeats{' (--quick)' if quick else ''}; libraries "
