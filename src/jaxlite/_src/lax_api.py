@@ -1,6 +1,7 @@
 """jax.lax: thin functions over the primitives (no NumPy-style promotion beyond
 weak-typed Python scalars taking the other operand's dtype, as in JAX)."""
 import builtins
+import enum
 
 import numpy as np
 
@@ -40,8 +41,8 @@ def _binary(name, primitive):
 
 
 def _unary(name, primitive):
-    def fn(x, **params):
-        return primitive.bind(asarray(x), **params)
+    def fn(x, accuracy=None):  # accuracy (a Tolerance or AccuracyMode): accepted, ignored
+        return primitive.bind(asarray(x))
     fn.__name__ = name
     return fn
 
@@ -100,6 +101,53 @@ bitwise_not = _unary("bitwise_not", ew.not_p)
 population_count = _unary("population_count", ew.population_count_p)
 
 
+def clz(x):
+    """Count of leading zero bits of each integer.
+
+    >>> lax.clz(jnp.array([1, 0, -1], jnp.int32))
+    Array([31, 32,  0], dtype=int32)
+    """
+    from .prims.bits import clz_p
+    x = asarray(x)
+    _require_kind("clz", x, "iu", "integer")
+    return clz_p.bind(x)
+
+
+def mulhi(x, y, /):
+    """The high half of the double-width product of integers."""
+    from .prims.bits import mulhi_p
+    x, y = _lax_operands("mulhi", x, y)
+    _require_kind("mulhi", x, "iu", "integer")
+    return mulhi_p.bind(x, y)
+
+
+def _require_kind(name, x, kinds, what):
+    if x.dtype.kind not in kinds and x.dtype.name != ("bfloat16" if "f" in kinds else None):
+        raise TypeError(f"{name} does not accept dtype {x.dtype}. Accepted dtypes are subtypes "
+                        f"of {what}.")
+
+
+def reduce_precision(operand, exponent_bits, mantissa_bits):
+    """`operand` rounded (to nearest even) to a float format with the given numbers of
+    exponent and mantissa bits, overflowing to infinity and underflowing to zero, as XLA's
+    ReducePrecision; e.g. (8, 7) rounds float32 to bfloat16 values.
+
+    >>> lax.reduce_precision(jnp.float32(1.2345678), 5, 10)   # float16's precision
+    Array(1.234375, dtype=float32)
+    """
+    from .prims.bits import reduce_precision_p
+    exponent_bits = int(core.concrete_or_error(exponent_bits,
+                                               "exponent_bits argument of lax.reduce_precision"))
+    mantissa_bits = int(core.concrete_or_error(mantissa_bits,
+                                               "mantissa_bits argument of lax.reduce_precision"))
+    if exponent_bits < 1 or mantissa_bits < 0:
+        raise ValueError(f"reduce_precision: exponent_bits must be >= 1 and mantissa_bits >= 0,"
+                         f" got {exponent_bits} and {mantissa_bits}")
+    x = asarray(operand)
+    _require_kind("reduce_precision", x, "f", "floating")
+    return reduce_precision_p.bind(x, exponent_bits=exponent_bits, mantissa_bits=mantissa_bits)
+
+
 def square(x):
     return ew.integer_pow_p.bind(asarray(x), y=2)
 
@@ -112,7 +160,8 @@ def integer_pow(x, y):
     return ew.integer_pow_p.bind(asarray(x), y=int(y))
 
 
-class RoundingMethod:
+class RoundingMethod(enum.IntEnum):
+    """How lax.round breaks ties: away from zero (the default) or to the nearest even."""
     AWAY_FROM_ZERO = 0
     TO_NEAREST_EVEN = 1
 
@@ -162,7 +211,19 @@ def convert_element_type(operand, new_dtype):
 
 
 def bitcast_convert_type(operand, new_dtype):
-    return ew.bitcast_convert_type_p.bind(asarray(operand), new_dtype=np.dtype(new_dtype))
+    """The bits of each element reinterpreted as `new_dtype`; a narrower dtype adds a trailing
+    axis (float32 -> uint8: shape + (4,)), a wider one consumes it, as in XLA.
+
+    >>> lax.bitcast_convert_type(jnp.float32(1.0), jnp.uint8)
+    Array([  0,   0, 128,  63], dtype=uint8)
+    """
+    x = asarray(operand)
+    new_dtype = dtypes.canonicalize_dtype(new_dtype)
+    if x.dtype != new_dtype and (x.dtype.kind in "bc" or new_dtype.kind in "bc"):
+        raise TypeError("lax.bitcast_convert_type does not support bool or complex values "
+                        "unless the operand and destination types match. Got operand "
+                        f"dtype={x.dtype}, new_dtype={new_dtype}.")
+    return ew.bitcast_convert_type_p.bind(x, new_dtype=new_dtype)
 
 
 def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):
@@ -173,11 +234,23 @@ def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_t
     return linalg.dot_general_p.bind(x, y, dimension_numbers=dims, preferred_element_type=pet)
 
 
-def dot(lhs, rhs, precision=None, preferred_element_type=None):
+def dot(lhs, rhs, precision=None, preferred_element_type=None, *, dimension_numbers=None,
+        out_sharding=None):
+    """A contraction: matrix/vector products by default, or any `dot_general` contraction
+    given `dimension_numbers` ((lhs_contract, rhs_contract), (lhs_batch, rhs_batch)).
+
+    >>> lax.dot(jnp.ones((2, 3)), jnp.ones(3))
+    Array([3., 3.], dtype=float32)
+    """
     x, y = _lax_operands("dot", lhs, rhs)
-    if x.ndim not in (1, 2) or y.ndim not in (1, 2):
-        raise TypeError(f"lax.dot requires 1- or 2-D operands, got shapes {x.shape} and {y.shape}")
-    return dot_general(x, y, (((x.ndim - 1,), (0,)), ((), ())), precision, preferred_element_type)
+    if dimension_numbers is None:
+        if not (1 <= x.ndim <= 2 and 1 <= y.ndim <= 2 and x.shape[-1] == y.shape[0]):
+            raise ValueError(
+                "jax.lax.dot: dimension_numbers must be specified when not performing simple"
+                " un-batched matrix-matrix, matrix-vector, or vector-vector products;"
+                f" got lhs_shape={x.shape} rhs_shape={y.shape}")
+        dimension_numbers = (((x.ndim - 1,), (0,)), ((), ()))
+    return dot_general(x, y, dimension_numbers, precision, preferred_element_type)
 
 
 def reshape(operand, new_sizes, dimensions=None):
@@ -292,6 +365,7 @@ reduce_min = _reduce(red.reduce_min_p)
 reduce_prod = _reduce(red.reduce_prod_p)
 reduce_and = _reduce(red.reduce_and_p)
 reduce_or = _reduce(red.reduce_or_p)
+reduce_xor = _reduce(red.reduce_xor_p)
 
 
 def argmax(operand, axis, index_dtype):
@@ -304,13 +378,41 @@ def argmin(operand, axis, index_dtype):
                              index_dtype=dtypes.canonicalize_dtype(index_dtype))
 
 
-def dynamic_slice(operand, start_indices, slice_sizes):
-    """A slice of static size at (possibly traced) start indices, clamped into bounds."""
+def _dynamic_starts(x, start_indices, sizes, allow_negative_indices):
+    """Start indices as int arrays: negative ones count from the end (where allowed), then
+    clamped so the slice fits, as XLA's DynamicSlice does."""
+    if len(start_indices) != x.ndim:
+        raise TypeError(f"Length of slice indices must match number of operand dimensions "
+                        f"({len(start_indices)} vs {x.ndim})")
+    allow = ([allow_negative_indices] * x.ndim if isinstance(allow_negative_indices, bool)
+             else list(allow_negative_indices))
+    starts = []
+    for start, size, n, negative_ok in zip(start_indices, sizes, x.shape, allow):
+        start = asarray(start)
+        if start.dtype.kind not in "iu":
+            raise TypeError(f"index arguments to dynamic_slice must be integers, got {start.dtype}")
+        start = convert(start, dtypes.default_int_dtype())
+        if negative_ok:
+            start = select(lt(start, 0), add(start, n), start)
+        starts.append(clamp(0, start, builtins.max(n - size, 0)))
+    return starts
+
+
+def dynamic_slice(operand, start_indices, slice_sizes, *, allow_negative_indices=True):
+    """A slice of static size at (possibly traced) start indices: negative starts count from
+    the end; starts are clamped so that the slice fits, as in XLA.
+
+    >>> lax.dynamic_slice(jnp.arange(5), (-2,), (2,))
+    Array([3, 4], dtype=int32)
+    """
     x = asarray(operand)
-    index = []
-    for start, size, n in zip(start_indices, slice_sizes, x.shape):
-        start = clamp(0, convert(asarray(start), dtypes.default_int_dtype()), n - size)
-        index.append(start + np.arange(size, dtype=dtypes.default_int_dtype()))
+    sizes = tuple(int(s) for s in slice_sizes)
+    for size, n in zip(sizes, x.shape):
+        if not 0 <= size <= n:
+            raise TypeError(f"slice_sizes {sizes} must be at most the operand shape {x.shape}")
+    starts = _dynamic_starts(x, start_indices, sizes, allow_negative_indices)
+    index = [start + np.arange(size, dtype=dtypes.default_int_dtype())
+             for start, size in zip(starts, sizes)]
     return _outer_gather(x, index)
 
 
@@ -325,12 +427,17 @@ def _outer_gather(x, index_vectors):
     return ix.gather_p.bind(x, *arrays, index_spec=spec)
 
 
-def dynamic_update_slice(operand, update, start_indices):
+def dynamic_update_slice(operand, update, start_indices, *, allow_negative_indices=True):
+    """`operand` with `update` written at (possibly traced) start indices, which count from
+    the end when negative and are clamped so that the update fits, as in XLA."""
     x = asarray(operand)
     u = convert(update, x.dtype)
+    if u.ndim != x.ndim:
+        raise TypeError(f"dynamic_update_slice: update of shape {u.shape} must have the rank "
+                        f"of the operand (shape {x.shape})")
+    starts = _dynamic_starts(x, start_indices, u.shape, allow_negative_indices)
     arrays = []
-    for i, (start, size, n) in enumerate(zip(start_indices, u.shape, x.shape)):
-        start = clamp(0, convert(asarray(start), dtypes.default_int_dtype()), n - size)
+    for i, (start, size) in enumerate(zip(starts, u.shape)):
         v = start + np.arange(size, dtype=dtypes.default_int_dtype())
         shape = [1] * x.ndim
         shape[i] = size
@@ -339,27 +446,63 @@ def dynamic_update_slice(operand, update, start_indices):
     return ix.scatter_p.bind(x, u, *arrays, index_spec=spec, mode="set")
 
 
-def dynamic_slice_in_dim(operand, start_index, slice_size, axis=0):
+def dynamic_slice_in_dim(operand, start_index, slice_size, axis=0, *,
+                         allow_negative_indices=True):
     x = asarray(operand)
+    axis = axis % x.ndim
     starts = [0] * x.ndim
     sizes = list(x.shape)
     starts[axis], sizes[axis] = start_index, slice_size
-    return dynamic_slice(x, starts, sizes)
+    allow = [True] * x.ndim
+    allow[axis] = allow_negative_indices
+    return dynamic_slice(x, starts, sizes, allow_negative_indices=allow)
 
 
-def dynamic_index_in_dim(operand, index, axis=0, keepdims=True):
-    out = dynamic_slice_in_dim(operand, index, 1, axis)
+def dynamic_index_in_dim(operand, index, axis=0, keepdims=True, *, allow_negative_indices=True):
+    out = dynamic_slice_in_dim(operand, index, 1, axis,
+                               allow_negative_indices=allow_negative_indices)
     return out if keepdims else squeeze(out, (axis,))
 
 
-def dynamic_update_slice_in_dim(operand, update, start_index, axis):
+def dynamic_update_slice_in_dim(operand, update, start_index, axis, *,
+                                allow_negative_indices=True):
     x = asarray(operand)
+    axis = axis % x.ndim
     starts = [0] * x.ndim
     starts[axis] = start_index
-    return dynamic_update_slice(x, update, starts)
+    allow = [True] * x.ndim
+    allow[axis] = allow_negative_indices
+    return dynamic_update_slice(x, update, starts, allow_negative_indices=allow)
+
+
+def dynamic_update_index_in_dim(operand, update, index, axis, *, allow_negative_indices=True):
+    """`operand` with the slice at `index` along `axis` replaced by `update` (which may lack
+    that axis)."""
+    x = asarray(operand)
+    axis = axis % x.ndim
+    u = asarray(update)
+    if u.ndim == x.ndim - 1:
+        u = expand_dims(u, (axis,))
+    return dynamic_update_slice_in_dim(x, u, index, axis,
+                                       allow_negative_indices=allow_negative_indices)
 
 
 # The public names (what `from lax_api import *` exports): functions and classes defined here.
 __all__ = [name for name, value in list(globals().items())
            if not name.startswith("_") and (callable(value) or isinstance(value, type))
            and getattr(value, "__module__", None) == __name__]
+
+# ---- the rest of jax.lax (issue 3: lax coverage), one module per family; exported from here
+# so that jaxlite.lax's `from lax_api import *` picks them up.
+from . import (lax_slicing, lax_structure, lax_dot_api, lax_reduce_api, lax_effects,  # noqa: E402
+               lax_solves)
+from .lax_slicing import *  # noqa: E402,F401,F403
+from .lax_solves import *  # noqa: E402,F401,F403
+from .lax_structure import *  # noqa: E402,F401,F403
+from .lax_dot_api import *  # noqa: E402,F401,F403
+from .lax_reduce_api import *  # noqa: E402,F401,F403
+from .lax_effects import *  # noqa: E402,F401,F403
+for _module in (lax_slicing, lax_structure, lax_dot_api, lax_reduce_api, lax_effects,
+                lax_solves):
+    __all__ += _module.__all__
+del _module

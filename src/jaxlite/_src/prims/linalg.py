@@ -20,6 +20,12 @@ def _dot_general_impl(x, y, dimension_numbers, preferred_element_type=None):
     (lc, rc), (lb, rb) = dimension_numbers
     x, y = np.asarray(x), np.asarray(y)
     out_dtype = preferred_element_type or x.dtype
+    if out_dtype != x.dtype and (
+            (x.dtype.kind in "biu" and np.dtype(out_dtype).kind in "fc")
+            or np.dtype(out_dtype).itemsize > x.dtype.itemsize):
+        # Accumulate in the preferred type, as XLA does (int8 products summed in int32,
+        # integer products in float without wrapping).
+        x, y = x.astype(out_dtype), y.astype(out_dtype)
     if not lb:
         # np.dot uses BLAS only for operands of rank <= 2; tensordot reshapes to 2-D first.
         if _np_dot_applies(x.ndim, y.ndim, lc, rc, lb) and x.ndim <= 2 and y.ndim <= 2:

@@ -1,5 +1,6 @@
 """Reductions over axes: reduce_sum, reduce_max, reduce_min, reduce_prod,
-reduce_and, reduce_or, argmax, argmin."""
+reduce_and, reduce_or, reduce_xor (logical on booleans, bitwise on integers),
+argmax, argmin."""
 import numpy as np
 
 from .. import core, dtypes
@@ -144,10 +145,30 @@ reduce_prod_p.jvp = _prod_jvp
 
 _bool_reduction_jvp = lambda p: (lambda primals, tangents, axes: (
     lambda out: (out, Zero(out)))(p.bind(primals[0], axes=axes)))
-reduce_and_p = _define_reduction("reduce_and", lambda x, axes: np.all(x, axis=axes), "np.all")
-reduce_and_p.jvp = _bool_reduction_jvp(reduce_and_p)
-reduce_or_p = _define_reduction("reduce_or", lambda x, axes: np.any(x, axis=axes), "np.any")
-reduce_or_p.jvp = _bool_reduction_jvp(reduce_or_p)
+
+
+def _define_bitwise_reduction(name, ufunc):
+    """reduce_and/or/xor: logical on booleans, bitwise on integers (as XLA's reductions)."""
+    def impl(x, axes):
+        x = np.asarray(x)
+        return ufunc.reduce(x, axis=axes) if x.ndim else x
+    p = _define_reduction(name, impl, None)
+    p.jvp = _bool_reduction_jvp(p)
+    p.lower = lambda names, params, avals=None: (
+        f"np.{ufunc.__name__}.reduce({names[0]}, axis={params['axes']!r})")
+
+    def abstract_eval(x, axes):
+        _check_axes(name, x, axes)
+        if x.dtype != np.bool_ and x.dtype.kind not in "iu":
+            raise TypeError(f"{name} requires a boolean or integer operand, got {x.dtype}")
+        return ShapedArray(_reduced_shape(x.shape, axes), x.dtype, x.weak_type)
+    p.abstract_eval = abstract_eval
+    return p
+
+
+reduce_and_p = _define_bitwise_reduction("reduce_and", np.bitwise_and)
+reduce_or_p = _define_bitwise_reduction("reduce_or", np.bitwise_or)
+reduce_xor_p = _define_bitwise_reduction("reduce_xor", np.bitwise_xor)
 
 
 def _define_arg_reduction(name, fn):
