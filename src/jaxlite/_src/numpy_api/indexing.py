@@ -159,7 +159,26 @@ class _IndexUpdateRef:
         return self._scatter(values, "max")
 
     def apply(self, func, **kwargs):
-        return self.set(func(self.get()))
+        """Apply `func` to the indexed elements, once per hit (repeated indices apply it
+        repeatedly, as JAX's scatter does)."""
+        from ..prims.index import scatter_p
+        from ..lax_api import gt, select, reduce_max
+        x = asarray(self.array)
+        spec, arrays = _normalize_index(self.index, x.shape)
+        count_dtype = dtypes.default_int_dtype()
+        hits = scatter_p.bind(Array(np.zeros(x.shape, count_dtype), False),
+                              Array(np.ones((), count_dtype), False), *arrays,
+                              index_spec=spec, mode="add")
+        most = reduce_max(hits, tuple(range(x.ndim))) if x.ndim else hits
+        if isinstance(most, Tracer) and most.to_concrete_value() is None:
+            from ..lax_control import fori_loop
+            return fori_loop(0, most, lambda k, out: select(gt(hits, k), asarray(func(out)),
+                                                            out), x)
+        out = x
+        for k in range(int(np.asarray(most.to_concrete_value() if isinstance(most, Tracer)
+                                      else most))):
+            out = select(gt(hits, k), asarray(func(out)), out)
+        return out
 
     def get(self, *, indices_are_sorted=False, unique_indices=False, mode=None, fill_value=None):
         return getitem(self.array, self.index)
