@@ -12,6 +12,14 @@ from .._src.prims.shape import (broadcast_in_dim_p, reshape_p, transpose_p, sque
 from .._src.lax_control import (cond, switch, while_loop, fori_loop, scan, map,
                                 associative_scan)
 from .._src.prims.control import cond_p, scan_p, while_p
+# special functions (issue 3: special functions / scipy.special)
+from .._src.lax_special_api import (erf, erfc, erf_inv, lgamma, digamma, bessel_i0e, bessel_i1e,
+                                    polygamma, zeta, igamma, igammac, igamma_grad_a, betainc,
+                                    random_gamma_grad)
+from .._src.prims.special import (erf_p, erfc_p, erf_inv_p, lgamma_p, digamma_p, polygamma_p,
+                                  zeta_p, igamma_p, igammac_p, igamma_grad_a_p,
+                                  random_gamma_grad_p, regularized_incomplete_beta_p,
+                                  bessel_i0e_p, bessel_i1e_p)
 # cumulative reductions, sorting, windowed reductions, convolutions (issue 3)
 from .._src.lax_cumulative import cumsum, cumprod, cummax, cummin, cumlogsumexp
 from .._src.lax_sorting import sort, sort_key_val, top_k, approx_max_k, approx_min_k

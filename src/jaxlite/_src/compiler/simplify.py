@@ -51,7 +51,8 @@ def simplify(jaxpr):
             continue
         if name in ("mul", "add", "sub") and len(ins) == 2:
             neutral = 1 if name == "mul" else 0
-            for i in ((1, 0) if name == "sub" else (0, 1)):
+            # x - 0 -> x, but 0 - x is -x (only the subtrahend may be the neutral 0).
+            for i in ((1,) if name == "sub" else (0, 1)):
                 other = ins[1 - i]
                 if _scalar_literal(ins[i]) and np.asarray(ins[i].value) == neutral \
                         and same_shape[1 - i] and out.aval.weak_type == other.aval.weak_type:

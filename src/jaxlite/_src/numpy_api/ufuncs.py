@@ -329,12 +329,14 @@ def hypot(x, y, /):
 
 def logaddexp(x, y, /):
     x, y = promote_inexact(x, y)
-    amax = maximum(x, y)
     delta = subtract(x, y)
     finite = isfinite(delta)
     safe = where(finite, delta, 0)
-    out = add(amax, log1p(exp(negative(absolute(safe)))))
-    return where(finite, out, amax)
+    # (scipy.special/nn developer) A select, not maximum, so that at x == y the
+    # derivative is JAX's 0.5 per operand: abs'(0) = +1 pairs with picking x.
+    larger = where(greater_equal(x, y), x, y)
+    out = add(larger, log1p(exp(negative(absolute(safe)))))
+    return where(finite, out, maximum(x, y))
 
 
 def logaddexp2(x, y, /):

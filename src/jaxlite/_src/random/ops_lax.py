@@ -80,6 +80,16 @@ class LaxOps:
         return fma_p.bind(x, y, z)
 
     sqrt = staticmethod(lax.sqrt)
+    floor = staticmethod(lax.floor)
+    exp = staticmethod(lax.exp)
+    tan = staticmethod(lax.tan)
+    nextafter = staticmethod(lax.nextafter)
+
+    @staticmethod
+    def erf(x):
+        from ..prims.special import erf_p
+        return erf_p.bind(x)
+
     log = staticmethod(lax.log)
     abs = staticmethod(lax.abs)
     negative = staticmethod(lax.neg)

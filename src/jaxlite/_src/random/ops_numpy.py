@@ -25,6 +25,7 @@ Creation and shape
   index_axis(x, i, axis)        x[i] taken along `axis` (the axis is dropped);
                                 i is a static int.
   slice_axis(x, start, stop, axis)  x[start:stop] along `axis` (static ints).
+  broadcast_to(x, shape)        NumPy-style broadcast to `shape`.
 
 Conversions
   convert_element_type(x, dtype)  value conversion.  Integer -> integer wraps
@@ -54,6 +55,17 @@ Floating point (IEEE round-to-nearest-even in the operands' dtype)
                                 correctly rounded in practice, as is NumPy's).
   maximum(x, y), minimum(x, y)  elementwise; NaN handling is unspecified
                                 (results never depend on it).
+
+  (used by samplers.py)
+  floor(x)                      round toward -inf.
+  exp(x)                        e^x; used for float64 only (float32 is built
+                                from the ops above as XLA:CPU computes it).
+  tan(x)                        tangent; XLA:CPU's float32 and float64 tan
+                                agree with NumPy's bit for bit.
+  erf(x)                        the error function as XLA:CPU computes it
+                                (its float32 approximation; the C library's
+                                erf for float64).
+  nextafter(x, y)               the next float after x toward y.
 
 Comparisons and selection (also valid for integers)
   less, less_equal, greater, equal(x, y)   elementwise -> bool.
@@ -107,6 +119,10 @@ class NumpyOps:
         index = [slice(None)] * x.ndim
         index[axis] = slice(start, stop)
         return x[tuple(index)]
+
+    @staticmethod
+    def broadcast_to(x, shape):
+        return np.broadcast_to(x, tuple(shape))
 
     # -- conversions -------------------------------------------------------
     @staticmethod
@@ -226,6 +242,28 @@ class NumpyOps:
     @staticmethod
     def minimum(x, y):
         return np.minimum(x, y)
+
+    @staticmethod
+    def floor(x):
+        return np.floor(x)
+
+    @staticmethod
+    def exp(x):
+        with np.errstate(over="ignore", under="ignore"):
+            return np.exp(x)
+
+    @staticmethod
+    def tan(x):
+        return np.tan(x)
+
+    @staticmethod
+    def erf(x):
+        from ..prims.special_math import erf
+        return erf(x)
+
+    @staticmethod
+    def nextafter(x, y):
+        return np.nextafter(x, y)
 
     # -- comparisons and selection -----------------------------------------
     @staticmethod

@@ -1,0 +1,383 @@
+"""jax.random's other samplers: argument checks and dtype/shape rules as in JAX, the
+elementwise algorithms of samplers.py (NumPy for concrete keys, traced jaxlite ops
+otherwise), and the samplers built from them with sorting, reductions or linear
+algebra (categorical, choice, permutation, multivariate_normal, orthogonal, ...).
+
+    >>> key = jax.random.key(0)
+    >>> jax.random.exponential(key, (3,))
+    >>> jax.random.categorical(key, jnp.log(jnp.array([0.2, 0.3, 0.5])), shape=(4,))
+"""
+import math
+import operator
+
+import numpy as np
+
+from .. import core, dtypes
+from ..core import Tracer
+from . import samplers, threefry
+from .api import _single_key, _values, _backend, _wrap, _shape, _float_dtype, _scalar_arg
+
+
+def _params(*xs):
+    """Sampler parameters as values the backends take (NumPy for concrete arrays)."""
+    return [_scalar_arg(x) if not isinstance(x, (int, float)) else np.asarray(x)
+            for x in xs]
+
+
+def _jnp():
+    from ... import numpy as jnp
+    return jnp
+
+
+def _check_shape(name, shape, *param_shapes):
+    if param_shapes:
+        broadcast = tuple(np.broadcast_shapes(tuple(shape), *param_shapes))
+        if tuple(shape) != broadcast:
+            raise ValueError(
+                f"{name} parameter shapes must be broadcast-compatible with shape argument, "
+                f"and the result of broadcasting the shapes must equal the shape argument, "
+                f"but got result {broadcast} for shape argument {tuple(shape)}.")
+
+
+def _check_broadcast_shapes(name, shape, *args):
+    arg_shapes = [tuple(np.shape(a)) for a in args]
+    if shape is None:
+        return tuple(np.broadcast_shapes(*arg_shapes)) if arg_shapes else ()
+    shape = _shape(shape, name)
+    _check_shape(name, shape, *arg_shapes)
+    return shape
+
+
+def _int_dtype(dtype, name):
+    dtype = dtypes.canonicalize_dtype(dtypes.default_int_dtype() if dtype is None else dtype)
+    return dtype
+
+
+def _run(name, fn, key, *args, params=(), **kwargs):
+    """Call a samplers.py function on the right backend and wrap its result."""
+    data = _single_key(key, name)
+    values = _params(*params)
+    ops = _backend(data, *params)
+    return _wrap(fn(_values(data), *values, *args, ops=ops, **kwargs))
+
+
+# ---- elementwise transforms ---------------------------------------------------------------------
+def exponential(key, shape=(), dtype=None):
+    """Exponential(1) samples: -log1p(-u)."""
+    dtype = _float_dtype(dtype, "exponential")
+    return _run("exponential", samplers.exponential, key, _shape(shape, "exponential"), dtype)
+
+
+def laplace(key, shape=(), dtype=None):
+    """Laplace(0, 1) samples."""
+    dtype = _float_dtype(dtype, "laplace")
+    return _run("laplace", samplers.laplace, key, _shape(shape, "laplace"), dtype)
+
+
+def logistic(key, shape=(), dtype=None):
+    """Standard logistic samples: log(u) - log1p(-u)."""
+    dtype = _float_dtype(dtype, "logistic")
+    return _run("logistic", samplers.logistic, key, _shape(shape, "logistic"), dtype)
+
+
+def gumbel(key, shape=(), dtype=None, mode=None):
+    """Standard Gumbel samples: -log(-log(u)) (mode "high" for more resolution near 1)."""
+    dtype = _float_dtype(dtype, "gumbel")
+    mode = "low" if mode is None else mode
+    if mode not in ("highest", "high", "low"):
+        raise ValueError(f"Must provide valid mode for gumbel got: {mode}")
+    if mode == "highest":
+        mode = "high"  # jaxlite draws "highest" like "high" (see the README's differences)
+    return _run("gumbel", samplers.gumbel, key, _shape(shape, "gumbel"), dtype, mode)
+
+
+def cauchy(key, shape=(), dtype=None):
+    """Standard Cauchy samples: tan(pi (u - 1/2))."""
+    dtype = _float_dtype(dtype, "cauchy")
+    return _run("cauchy", samplers.cauchy, key, _shape(shape, "cauchy"), dtype)
+
+
+def truncated_normal(key, lower, upper, shape=None, dtype=None):
+    """Standard normal samples truncated to (lower, upper)."""
+    dtype = _float_dtype(dtype, "truncated_normal")
+    if shape is None:
+        shape = tuple(np.broadcast_shapes(np.shape(lower), np.shape(upper)))
+    else:
+        shape = _shape(shape, "truncated_normal")
+        _check_shape("truncated_normal", shape, np.shape(lower), np.shape(upper))
+    return _run("truncated_normal", samplers.truncated_normal, key, shape, dtype,
+                params=(lower, upper))
+
+
+def rademacher(key, shape=(), dtype=None):
+    """-1 or +1 with equal probability, as integers (default int dtype)."""
+    dtype = _int_dtype(dtype, "rademacher") if dtype is None else dtypes.canonicalize_dtype(dtype)
+    return _run("rademacher", samplers.rademacher, key, _shape(shape, "rademacher"), dtype,
+                dtypes.default_float_dtype())
+
+
+def rayleigh(key, scale, shape=None, dtype=None):
+    """Rayleigh samples with the given scale: scale * sqrt(-2 log u)."""
+    dtype = _float_dtype(dtype, "rayleigh")
+    shape = _check_broadcast_shapes("rayleigh", shape, scale)
+    return _run("rayleigh", samplers.rayleigh, key, shape, dtype, params=(scale,))
+
+
+def pareto(key, b, shape=None, dtype=None):
+    """Pareto(b) samples: exp(e / b), e exponential."""
+    dtype = _float_dtype(dtype, "pareto")
+    shape = _check_broadcast_shapes("pareto", shape, b)
+    return _run("pareto", samplers.pareto, key, shape, dtype, params=(b,))
+
+
+def lognormal(key, sigma=np.float32(1), shape=None, dtype=None):
+    """Log-normal samples exp(sigma * n)."""
+    dtype = _float_dtype(dtype, "lognormal")
+    shape = _check_broadcast_shapes("lognormal", shape, sigma)
+    return _run("lognormal", samplers.lognormal, key, shape, dtype, params=(sigma,))
+
+
+def maxwell(key, shape=(), dtype=None):
+    """Maxwell samples: the norm of three standard normals."""
+    dtype = _float_dtype(dtype, "maxwell")
+    return _run("maxwell", samplers.maxwell, key, _shape(shape, "maxwell"), dtype)
+
+
+def double_sided_maxwell(key, loc, scale, shape=(), dtype=None):
+    """Double-sided Maxwell samples: random sign * maxwell * scale + loc."""
+    dtype = _float_dtype(dtype, "double_sided_maxwell")
+    params_shape = tuple(np.broadcast_shapes(np.shape(loc), np.shape(scale)))
+    shape = _shape(shape, "double_sided_maxwell")
+    if not shape:
+        shape = params_shape
+    shape = shape + params_shape
+    data = _single_key(key, "double_sided_maxwell")
+    maxwell_key, sign_key = split_data(data)
+    m = maxwell(maxwell_key, shape, dtype)
+    sign = rademacher(sign_key, shape, dtype)
+    return sign * m * scale + loc
+
+
+def weibull_min(key, scale, concentration, shape=(), dtype=None):
+    """Weibull samples: (-log1p(-u)) ** (1 / concentration) * scale."""
+    dtype = _float_dtype(dtype, "weibull_min")
+    jnp = _jnp()
+    e = exponential(key, _shape(shape, "weibull_min"), dtype)
+    return jnp.power(e, 1.0 / concentration) * scale
+
+
+def triangular(key, left, mode, right, shape=None, dtype=None):
+    """Triangular samples on [left, right] with the given mode."""
+    dtype = _float_dtype(dtype, "triangular")
+    shape = _check_broadcast_shapes("triangular", shape, left, mode, right)
+    return _run("triangular", samplers.triangular, key, shape, dtype,
+                params=(left, mode, right))
+
+
+def wald(key, mean, shape=None, dtype=None):
+    """Wald (inverse Gaussian) samples with the given mean."""
+    dtype = _float_dtype(dtype, "wald")
+    shape = _check_broadcast_shapes("wald", shape, mean)
+    return _run("wald", samplers.wald, key, shape, dtype, params=(mean,))
+
+
+def geometric(key, p, shape=None, dtype=None):
+    """Geometric samples (number of trials to the first success), as integers."""
+    dtype = _int_dtype(dtype, "geometric")
+    if dtype.kind not in "iu":
+        raise ValueError(f"dtype argument to `geometric` must be an int dtype, got {dtype}")
+    jnp = _jnp()
+    (p,) = _promote_inexact(p)
+    shape = _check_broadcast_shapes("geometric", shape, p)
+    return _run("geometric", samplers.geometric, key, shape, dtype, params=(p,))
+
+
+def _promote_inexact(*xs):
+    from ..numpy_api.conversion import promote_inexact
+    return promote_inexact(*xs)
+
+
+def split_data(data):
+    """Two raw keys from a raw key (or typed key: typed keys come back)."""
+    from .api import split
+    keys = split(data)
+    return keys[0], keys[1]
+
+
+# ---- built on sorting, reductions, linear algebra -----------------------------------------------
+def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
+    """Samples of category indices from unnormalized log-probabilities (Gumbel-max)."""
+    jnp = _jnp()
+    from ..numpy_api.conversion import check_arraylike
+    check_arraylike("categorical", logits)
+    logits = jnp.asarray(logits)
+    ndim = logits.ndim
+    axis = operator.index(axis)
+    batch_shape = tuple(np.delete(logits.shape, axis))
+    if shape is None:
+        shape = batch_shape
+    else:
+        shape = _shape(shape, "categorical")
+        _check_shape("categorical", shape, batch_shape)
+    shape_prefix = shape[:len(shape) - len(batch_shape)]
+    if replace:
+        if axis >= 0:
+            axis -= ndim
+        logits_shape = list(shape[len(shape) - len(batch_shape):])
+        logits_shape.insert(axis % ndim, logits.shape[axis])
+        g = gumbel(key, (*shape_prefix, *logits_shape), logits.dtype, mode=mode)
+        expanded = jnp.expand_dims(logits, tuple(range(len(shape_prefix))))
+        return jnp.argmax(g + expanded, axis=axis)
+    from ..lax_sorting import top_k
+    logits = logits + gumbel(key, logits.shape, logits.dtype, mode=mode)
+    k = math.prod(shape_prefix)
+    if k > logits.shape[axis]:
+        raise ValueError(f"Number of samples without replacement ({k}) cannot exceed number "
+                         f"of categories ({logits.shape[axis]}).")
+    _, indices = top_k(jnp.moveaxis(logits, axis, -1), k)
+    order = (indices.ndim - 1, *range(indices.ndim - 1))
+    return jnp.reshape(jnp.transpose(indices, order), shape)
+
+
+def _shuffle(key, x, axis):
+    from ..lax_sorting import sort_key_val
+    jnp = _jnp()
+    data = _single_key(key, "permutation")
+    uint32max = np.iinfo(np.uint32).max
+    num_rounds = int(np.ceil(3 * np.log(max(1, x.size)) / np.log(uint32max)))
+    for _ in range(num_rounds):
+        keys = _wrap(threefry.split(_values(data), 2, ops=_backend(data)))
+        data, subkey = keys[0], keys[1]
+        sort_keys = _wrap(threefry.random_bits(_values(subkey), 32, tuple(x.shape),
+                                               ops=_backend(subkey)))
+        _, x = sort_key_val(sort_keys, x, axis)
+    return jnp.asarray(x)
+
+
+def permutation(key, x, axis=0, independent=False):
+    """A random permutation of arange(x) (int x) or of x along `axis`."""
+    jnp = _jnp()
+    from ..numpy_api.conversion import check_arraylike
+    check_arraylike("permutation", x)
+    x_ndim = np.ndim(x)
+    axis = operator.index(axis)
+    if not x_ndim:
+        if not np.issubdtype(core.get_aval(x).dtype, np.integer):
+            raise TypeError("x must be an integer or at least 1-dimensional")
+        r = int(core.concrete_or_error(x, "argument x of jax.random.permutation()"))
+        return _shuffle(key, jnp.arange(r), 0)
+    axis = axis % x_ndim if -x_ndim <= axis < x_ndim else _axis_error(axis, x_ndim)
+    x = jnp.asarray(x)
+    if independent or x_ndim == 1:
+        return _shuffle(key, x, axis)
+    indices = _shuffle(key, jnp.arange(x.shape[axis]), 0)
+    return jnp.take(x, indices, axis, unique_indices=True)
+
+
+def _axis_error(axis, ndim):
+    raise ValueError(f"axis {axis} is out of bounds for array of dimension {ndim}")
+
+
+def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
+    """Samples from a (an int n means arange(n)), with or without replacement, with
+    optional probabilities p."""
+    jnp = _jnp()
+    from ..numpy_api.conversion import check_arraylike
+    from .api import randint, uniform
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"shape argument of jax.random.choice must be a sequence, got {shape}")
+    check_arraylike("choice", a)
+    arr = jnp.asarray(a)
+    if arr.ndim == 0:
+        n_inputs = int(core.concrete_or_error(a, "The error occurred in jax.random.choice()"))
+    else:
+        axis = operator.index(axis)
+        axis = axis % arr.ndim if -arr.ndim <= axis < arr.ndim else _axis_error(axis, arr.ndim)
+        n_inputs = arr.shape[axis]
+    shape = tuple(shape)
+    n_draws = math.prod(shape)
+    if n_draws == 0:
+        return jnp.zeros(shape, dtype=arr.dtype)
+    if n_inputs <= 0:
+        raise ValueError("a must be greater than 0 unless no samples are taken")
+    if not replace and n_draws > n_inputs:
+        raise ValueError(f"Cannot take a larger sample (size {n_draws}) than population "
+                         f"(size {n_inputs}) when 'replace=False'")
+    if p is None:
+        if replace:
+            ind = randint(key, shape, 0, n_inputs)
+            result = ind if arr.ndim == 0 else jnp.take(arr, ind, axis)
+        else:
+            slices = (slice(None),) * axis + (slice(n_draws),)
+            result = permutation(key, n_inputs if arr.ndim == 0 else arr, axis)[slices]
+    else:
+        check_arraylike("choice", p)
+        (p_arr,) = _promote_inexact(p)
+        if p_arr.shape != (n_inputs,):
+            raise ValueError("p must be None or a 1D vector with the same size as a.shape[axis]. "
+                             f"p has shape {p_arr.shape} and a.shape[axis] is {n_inputs}.")
+        if replace:
+            p_cuml = jnp.cumsum(p_arr)
+            r = p_cuml[-1] * (1 - uniform(key, shape, dtype=p_cuml.dtype))
+            ind = jnp.searchsorted(p_cuml, r).astype(int)
+        else:
+            from ..lax_sorting import top_k
+            g = gumbel(key, (n_inputs,), dtype=p_arr.dtype, mode=mode) + jnp.log(p_arr)
+            ind = top_k(g, n_draws)[1].astype(int)
+        result = ind if arr.ndim == 0 else jnp.take(arr, ind, axis)
+    return result.reshape(shape if arr.ndim == 0 else
+                          arr.shape[0:axis] + tuple(shape) + arr.shape[axis + 1:])
+
+
+def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky"):
+    """Samples mean + factor @ n, with factor from a Cholesky, SVD or eigh of cov."""
+    jnp = _jnp()
+    from .api import normal
+    mean, cov = _promote_inexact(mean, cov)
+    if method not in {"svd", "eigh", "cholesky"}:
+        raise ValueError("method must be one of {'svd', 'eigh', 'cholesky'}")
+    dtype = mean.dtype if dtype is None else dtypes.canonicalize_dtype(dtype)
+    if not dtypes.is_float(dtype):
+        raise ValueError(f"dtype argument to `multivariate_normal` must be a float dtype, "
+                         f"got {dtype}")
+    if not mean.ndim >= 1:
+        raise ValueError(f"multivariate_normal requires mean.ndim >= 1, got mean.ndim == "
+                         f"{mean.ndim}")
+    if not cov.ndim >= 2:
+        raise ValueError(f"multivariate_normal requires cov.ndim >= 2, got cov.ndim == "
+                         f"{cov.ndim}")
+    n = mean.shape[-1]
+    if tuple(cov.shape[-2:]) != (n, n):
+        raise ValueError(f"multivariate_normal requires cov.shape == (..., n, n) for n={n}, "
+                         f"but got cov.shape == {tuple(cov.shape)}.")
+    if shape is None:
+        shape = tuple(np.broadcast_shapes(mean.shape[:-1], cov.shape[:-2]))
+    else:
+        shape = _shape(shape, "multivariate_normal")
+        _check_shape("normal", shape, mean.shape[:-1], cov.shape[:-2])
+    if method == "svd":
+        u, s, _ = jnp.linalg.svd(cov)
+        factor = u * jnp.sqrt(s[..., None, :])
+    elif method == "eigh":
+        w, v = jnp.linalg.eigh(cov)
+        factor = v * jnp.sqrt(w[..., None, :])
+    else:
+        factor = jnp.linalg.cholesky(cov)
+    samples = normal(key, shape + mean.shape[-1:], dtype)
+    return mean + jnp.einsum("...ij,...j->...i", factor, samples)
+
+
+def orthogonal(key, n, shape=(), dtype=None, m=None):
+    """Uniformly (Haar) distributed orthogonal n x m matrices (m defaults to n)."""
+    jnp = _jnp()
+    from .api import normal
+    shape = _shape(shape, "orthogonal")
+    dtype = _float_dtype(dtype, "orthogonal")
+    n = operator.index(core.concrete_or_error(n, "The error occurred in jax.random.orthogonal()")
+                       .item() if isinstance(n, Tracer) else n)
+    m = n if m is None else operator.index(m)
+    z = normal(key, (*shape, max(n, m), min(n, m)), dtype)
+    q, r = jnp.linalg.qr(z)
+    d = jnp.diagonal(r, axis1=-2, axis2=-1)
+    x = q * jnp.expand_dims(jnp.sign(d), -2)
+    return jnp.swapaxes(x, -1, -2) if n < m else x

@@ -1,0 +1,12 @@
+"""jaxlite.scipy.stats: distributions as submodules (norm, uniform, expon, ...), as in
+jax.scipy.stats. They load on first use."""
+import importlib as _importlib
+
+_distributions = {"norm", "uniform", "expon", "logistic", "laplace", "cauchy", "gamma", "beta",
+                  "t", "chi2", "poisson", "bernoulli"}
+
+
+def __getattr__(name):
+    if name in _distributions:
+        return _importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

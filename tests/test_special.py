@@ -1,0 +1,284 @@
+"""Special functions: the lax primitives' accuracy against SciPy over wide ranges, and
+one op-table row per jax.scipy.special / jax.scipy.stats function (values, jit, vmap,
+JVP/VJP against finite differences). JAX's own values are in test_golden_expressions."""
+import numpy as np
+import pytest
+import scipy.special as sc
+import scipy.stats as st
+
+import jaxlite
+import jaxlite.numpy as jnp
+from jaxlite import lax
+import jaxlite.scipy.special as special
+from jaxlite.scipy import stats
+from jaxlite.scipy.stats import norm
+
+from op_table import Op, Arg, check_op, op_id
+
+RNG = np.random.default_rng(1234)
+
+
+def _wide(n=4000):
+    return np.concatenate([RNG.uniform(-6, 6, n), RNG.uniform(-40, 40, n // 4),
+                           10.0 ** RNG.uniform(-12, 2, n // 4),
+                           [0.0, -0.0, 1.0, -1.0, 0.5, 26.0, -26.0, np.inf, -np.inf, np.nan]])
+
+
+def _positive(n=4000):
+    return np.concatenate([10.0 ** RNG.uniform(-8, 8, n), RNG.uniform(0, 20, n // 2),
+                           [1.0, 2.0, 3.0, 0.5, 1e300, np.inf, np.nan]])
+
+
+def _assert_close(got, want, rtol, atol=0.0):
+    got, want = np.asarray(got, np.float64), np.asarray(want, np.float64)
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    inf = np.isinf(want)
+    np.testing.assert_array_equal(got[inf], want[inf])
+    ok = ~(np.isnan(want) | inf)
+    np.testing.assert_allclose(got[ok], want[ok], rtol=rtol, atol=atol)
+
+
+# Each: (lax function, SciPy reference, argument generator, float64 rtol, float64 atol)
+UNARY = [
+    (lax.erf, sc.erf, _wide, 1e-15, 0),
+    (lax.erfc, sc.erfc, _wide, 1e-13, 1e-300),  # SciPy's own error is 5.7e-14
+    (lax.lgamma, sc.gammaln, lambda: np.concatenate([_wide(), _positive()]), 1e-14, 1e-15),
+    (lax.digamma, sc.psi, lambda: np.concatenate([_wide(), _positive()]), 1e-13, 1e-14),
+    (lax.bessel_i0e, sc.i0e, lambda: np.concatenate([_wide(), -_positive()]), 1e-15, 0),
+    (lax.bessel_i1e, sc.i1e, lambda: np.concatenate([_wide(), -_positive()]), 1e-15, 0),
+    (lax.erf_inv, sc.erfinv, lambda: RNG.uniform(-1, 1, 5000), 3e-14, 1e-15),
+    (special.erfcx, sc.erfcx, _wide, 2e-13, 0),
+    # SciPy loses ~2e-13 relative in the far upper tail (checked against mpmath).
+    (special.log_ndtr, sc.log_ndtr, lambda: np.concatenate([_wide(), -_positive()]), 3e-13,
+     1e-300),
+]
+
+
+def _no_poles(x):
+    # SciPy gives +-inf / different NaNs at the poles; JAX's conventions are tested with
+    # golden values instead.
+    return x[~((x <= 0) & (x == np.floor(x)))]
+
+
+@pytest.mark.parametrize("fn,ref,draw,rtol,atol", UNARY, ids=lambda v: getattr(v, "__name__", ""))
+def test_unary_accuracy_against_scipy(fn, ref, draw, rtol, atol):
+    x = _no_poles(draw())
+    if fn in (lax.digamma,):
+        # Relative error is meaningless at digamma's positive root; compare absolutely there.
+        atol = max(atol, 1e-15)
+    with jaxlite.enable_x64():
+        _assert_close(fn(jnp.asarray(x)), ref(x), rtol, atol)
+    # float32: computed in float64 and rounded once, so within an ulp or so of SciPy.
+    with np.errstate(over="ignore"):
+        x32 = x.astype(np.float32)
+    with np.errstate(all="ignore"):
+        want = ref(x32.astype(np.float64)).astype(np.float32)
+    # (erf_inv is XLA's float32 polynomial, bit for bit, which is good to ~3e-6 near +-1.)
+    _assert_close(fn(jnp.asarray(x32)), want, 5e-6 if fn is lax.erf_inv else 3e-7, 1e-37)
+
+
+def test_incomplete_gamma_and_beta_against_scipy():
+    a = 10.0 ** RNG.uniform(-3, 3, 3000)
+    x = 10.0 ** RNG.uniform(-4, 3.5, 3000)
+    with jaxlite.enable_x64():
+        _assert_close(lax.igamma(a, x), sc.gammainc(a, x), 1e-10, 1e-300)
+        _assert_close(lax.igammac(a, x), sc.gammaincc(a, x), 1e-10, 1e-300)
+        aa = 10.0 ** RNG.uniform(-2, 2, 3000)
+        bb = 10.0 ** RNG.uniform(-2, 2, 3000)
+        xx = RNG.uniform(0, 1, 3000)
+        _assert_close(lax.betainc(aa, bb, xx), sc.betainc(aa, bb, xx), 1e-10, 1e-300)
+        q = RNG.uniform(0.01, 30, 2000)
+        s = RNG.uniform(1.01, 40, 2000)
+        _assert_close(lax.zeta(s, q), sc.zeta(s, q), 1e-14)
+        n = RNG.integers(0, 7, 2000)
+        _assert_close(lax.polygamma(n.astype(float), q), sc.polygamma(n, q), 1e-13)
+        # d/da P(a, x) against central differences of SciPy's gammainc.
+        a, x = RNG.uniform(0.2, 30, 200), RNG.uniform(0.01, 40, 200)
+        h = 1e-6 * a
+        fd = (sc.gammainc(a + h, x) - sc.gammainc(a - h, x)) / (2 * h)
+        np.testing.assert_allclose(lax.igamma_grad_a(a, x), fd, rtol=1e-6, atol=1e-9)
+
+
+def test_special_values_follow_jax():
+    nan, inf = np.nan, np.inf
+    np.testing.assert_array_equal(lax.lgamma(jnp.array([0.0, -1.0, -2.0, inf, -inf])),
+                                  [inf, inf, inf, inf, inf])
+    np.testing.assert_array_equal(lax.digamma(jnp.array([0.0, -1.0, -inf, inf])),
+                                  [nan, nan, nan, inf])
+    np.testing.assert_array_equal(lax.igamma(jnp.array([0.0, 1.0, 1.0]), jnp.array([0.0, 0.0, inf])),
+                                  [nan, 0.0, 1.0])
+    np.testing.assert_array_equal(lax.zeta(jnp.array([1.0, 0.5, 2.0]), jnp.array([1.0, 1.0, 0.0])),
+                                  [inf, nan, inf])
+    np.testing.assert_array_equal(special.erfinv(jnp.array([-1.0, 1.0, 2.0])), [-inf, inf, nan])
+    with pytest.raises(TypeError, match="floating"):
+        lax.erf(jnp.arange(3))
+    with pytest.raises(ValueError, match="integer"):
+        special.polygamma(1.0, 2.0)
+    with pytest.raises(NotImplementedError):
+        special.zeta(2.0)
+
+
+def test_erf_inv_primitive_is_bit_identical_to_sampler_polynomial():
+    # jax.scipy.special.erfinv and jax.random.normal share XLA's float32 polynomial.
+    from jaxlite._src.random import threefry
+    u = RNG.uniform(-1, 1, 10000).astype(np.float32)
+    np.testing.assert_array_equal(np.asarray(special.erfinv(u)), threefry.erf_inv(u))
+
+
+def test_gradients_of_non_differentiable_arguments_raise():
+    with pytest.raises(ValueError, match="polygamma"):
+        jaxlite.grad(lambda m: lax.polygamma(m, 2.0))(1.0)
+    with pytest.raises(ValueError, match="Betainc"):
+        jaxlite.grad(lambda a: lax.betainc(a, 2.0, 0.5))(1.0)
+
+
+def test_higher_order_derivatives():
+    # lgamma'' = polygamma(1); digamma' = polygamma(1); through hessian, jacfwd and jit.
+    with jaxlite.enable_x64():
+        x = 3.7
+        np.testing.assert_allclose(jaxlite.hessian(lax.lgamma)(x), sc.polygamma(1, x), rtol=1e-13)
+        np.testing.assert_allclose(jaxlite.jit(jaxlite.grad(jaxlite.grad(special.erf)))(0.3),
+                                   -4 * 0.3 / np.sqrt(np.pi) * np.exp(-0.09), rtol=1e-13)
+        np.testing.assert_allclose(jaxlite.jacfwd(jaxlite.grad(special.gammaln))(2.5),
+                                   sc.polygamma(1, 2.5), rtol=1e-13)
+
+
+def _f64(fn):
+    """A SciPy reference evaluated in float64, as the op table's reference."""
+    def ref(*args, **kwargs):
+        return fn(*[np.asarray(a, np.float64) if np.asarray(a).dtype.kind == "f" else a
+                    for a in args], **kwargs)
+    return ref
+
+
+def _logsumexp_ref(a, axis=None, b=None, keepdims=False, return_sign=False):
+    return sc.logsumexp(a, axis=axis, b=b, keepdims=keepdims, return_sign=return_sign)
+
+
+F = Arg((3, 4))
+POS = Arg((3, 4), kind="positive", low=0.5, high=4.0)
+PROB = Arg((3, 4), kind="float", low=0.05, high=0.95)
+OPS = [
+    Op("lax.erf", lax.erf, sc.erf, (F,), diff=(0,)),
+    Op("lax.erfc", lax.erfc, sc.erfc, (F,), diff=(0,)),
+    Op("lax.erf_inv", lax.erf_inv, sc.erfinv, (Arg((3, 4), low=-0.9, high=0.9),), diff=(0,)),
+    Op("lax.lgamma", lax.lgamma, sc.gammaln, (POS,), diff=(0,)),
+    Op("lax.digamma", lax.digamma, sc.psi, (POS,), diff=(0,)),
+    Op("lax.polygamma", lambda m, x: lax.polygamma(m.astype(x.dtype), x),
+       lambda m, x: sc.polygamma(m.astype(int), x),
+       (Arg((3, 4), kind="int", low=0, high=4, dtype="float32"), POS), diff=(1,), rtol=1e-5),
+    Op("lax.zeta", lax.zeta, sc.zeta, (Arg((3, 4), kind="positive", low=1.5, high=5), POS),
+       diff=(1,), rtol=1e-5),
+    Op("lax.igamma", lax.igamma, sc.gammainc, (POS, POS), diff=(0, 1), rtol=1e-5),
+    Op("lax.igammac", lax.igammac, sc.gammaincc, (POS, POS), diff=(0, 1), rtol=1e-5),
+    Op("lax.igamma_grad_a", lax.igamma_grad_a, None, (POS, POS)),
+    Op("lax.random_gamma_grad", lax.random_gamma_grad, None, (POS, POS)),
+    Op("lax.betainc", lax.betainc, sc.betainc, (POS, POS, PROB), diff=(2,), rtol=1e-5),
+    Op("lax.bessel_i0e", lax.bessel_i0e, sc.i0e, (Arg((3, 4), low=-10, high=10),), diff=(0,)),
+    Op("lax.bessel_i1e", lax.bessel_i1e, sc.i1e, (Arg((3, 4), low=-10, high=10),), diff=(0,)),
+    Op("special.erf", special.erf, sc.erf, (F,), diff=(0,)),
+    Op("special.erfc", special.erfc, sc.erfc, (F,), diff=(0,)),
+    Op("special.erfinv", special.erfinv, sc.erfinv, (Arg((3, 4), low=-0.9, high=0.9),),
+       diff=(0,)),
+    Op("special.erfcx", special.erfcx, sc.erfcx, (F,), diff=(0,)),
+    Op("special.gammaln", special.gammaln, sc.gammaln, (POS,), diff=(0,)),
+    Op("special.gamma", special.gamma, sc.gamma, (POS,), diff=(0,), rtol=1e-5),
+    Op("special.gammasgn", special.gammasgn, sc.gammasgn, (Arg((3, 4), low=-3.7, high=3.7),)),
+    Op("special.loggamma", special.loggamma, sc.loggamma, (POS,), diff=(0,)),
+    Op("special.digamma", special.digamma, sc.digamma, (POS,), diff=(0,)),
+    Op("special.polygamma", lambda x: special.polygamma(2, x), lambda x: sc.polygamma(2, x),
+       (POS,), diff=(0,), rtol=1e-5),
+    Op("special.multigammaln", lambda a: special.multigammaln(a, 3),
+       lambda a: sc.multigammaln(a, 3), (Arg((3, 4), kind="positive", low=1.2, high=5),),
+       diff=(0,), rtol=1e-5),
+    Op("special.betaln", special.betaln, sc.betaln, (POS, Arg((3, 4), kind="positive",
+       low=0.5, high=20)), diff=(0, 1), rtol=1e-5),
+    Op("special.beta", special.beta, sc.beta, (POS, POS), diff=(0, 1), rtol=1e-5),
+    Op("special.betainc", special.betainc, sc.betainc, (POS, POS, PROB), diff=(2,), rtol=1e-5),
+    Op("special.gammainc", special.gammainc, sc.gammainc, (POS, POS), diff=(0, 1), rtol=1e-5),
+    Op("special.gammaincc", special.gammaincc, sc.gammaincc, (POS, POS), diff=(0, 1),
+       rtol=1e-5),
+    Op("special.factorial", special.factorial, sc.factorial, (POS,), diff=(0,), rtol=1e-5),
+    Op("special.comb", special.comb, sc.comb,
+       (Arg((3, 4), kind="positive", low=4, high=9), Arg((3, 4), kind="positive", high=3)),
+       diff=(0, 1), rtol=1e-5),
+    Op("special.poch", special.poch, sc.poch, (POS, POS), diff=(0, 1), rtol=1e-5),
+    Op("special.zeta", special.zeta, sc.zeta, (Arg((3, 4), kind="positive", low=1.5, high=5),
+       POS), diff=(1,), rtol=1e-5),
+    Op("special.expit", special.expit, sc.expit, (F,), diff=(0,)),
+    Op("special.logit", special.logit, sc.logit, (PROB,), diff=(0,)),
+    Op("special.xlogy", special.xlogy, sc.xlogy, (F, POS), diff=(0, 1)),
+    Op("special.xlog1py", special.xlog1py, sc.xlog1py, (F, POS), diff=(0, 1)),
+    Op("special.entr", special.entr, sc.entr, (POS,), diff=(0,)),
+    Op("special.rel_entr", special.rel_entr, sc.rel_entr, (POS, POS), diff=(0, 1)),
+    Op("special.kl_div", special.kl_div, sc.kl_div, (POS, POS), diff=(0, 1)),
+    Op("special.boxcox", special.boxcox, sc.boxcox, (POS, F), diff=(0, 1), rtol=1e-5),
+    Op("special.boxcox1p", special.boxcox1p, sc.boxcox1p, (POS, F), diff=(0, 1), rtol=1e-5),
+    Op("special.ndtr", special.ndtr, sc.ndtr, (F,), diff=(0,)),
+    Op("special.ndtri", special.ndtri, sc.ndtri, (PROB,), diff=(0,), rtol=1e-5),
+    Op("special.log_ndtr", special.log_ndtr, sc.log_ndtr, (Arg((3, 4), low=-30, high=5),),
+       diff=(0,)),
+    Op("special.i0", special.i0, sc.i0, (F,), diff=(0,)),
+    Op("special.i0e", special.i0e, sc.i0e, (F,), diff=(0,)),
+    Op("special.i1", special.i1, sc.i1, (F,), diff=(0,)),
+    Op("special.i1e", special.i1e, sc.i1e, (F,), diff=(0,)),
+    Op("special.logsumexp", special.logsumexp, _logsumexp_ref, (F,), diff=(0,)),
+    Op("special.logsumexp(axis, keepdims)", special.logsumexp, _logsumexp_ref, (F,),
+       {"axis": 1, "keepdims": True}, diff=(0,)),
+    Op("special.logsumexp(b)", lambda a, b: special.logsumexp(a, axis=0, b=b),
+       lambda a, b: sc.logsumexp(a, axis=0, b=b), (F, POS), diff=(0, 1)),
+    Op("special.logsumexp(return_sign)",
+       lambda a, b: special.logsumexp(a, axis=1, b=b, return_sign=True),
+       lambda a, b: sc.logsumexp(a, axis=1, b=b, return_sign=True), (F, F), diff=(0,)),
+    Op("special.softmax", special.softmax, sc.softmax, (F,), diff=(0,)),
+    Op("special.log_softmax", lambda x: special.log_softmax(x, axis=1),
+       lambda x: sc.log_softmax(x, axis=1), (F,), diff=(0,)),
+]
+
+for _name, _ref in [("pdf", st.norm.pdf), ("logpdf", st.norm.logpdf), ("cdf", st.norm.cdf),
+                    ("logcdf", st.norm.logcdf), ("sf", st.norm.sf), ("logsf", st.norm.logsf)]:
+    OPS.append(Op(f"norm.{_name}", getattr(norm, _name), _f64(_ref), (F, F, POS),
+                  diff=(0, 1, 2), rtol=2e-5))
+for _name, _ref in [("ppf", st.norm.ppf), ("isf", st.norm.isf)]:
+    OPS.append(Op(f"norm.{_name}", getattr(norm, _name), _f64(_ref), (PROB, F, POS),
+                  diff=(0, 1, 2), rtol=2e-5))
+
+_DISTRIBUTIONS = [
+    ("uniform", ["pdf", "logpdf", "cdf", "ppf"], ()),
+    ("expon", ["pdf", "logpdf", "cdf", "logcdf", "sf", "logsf", "ppf"], ()),
+    ("logistic", ["pdf", "logpdf", "cdf", "sf", "ppf", "isf"], ()),
+    ("laplace", ["pdf", "logpdf", "cdf"], ()),
+    ("cauchy", ["pdf", "logpdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf"], ()),
+    ("gamma", ["pdf", "logpdf", "cdf", "sf"], (POS,)),
+    ("beta", ["pdf", "logpdf", "cdf", "sf"], (POS, POS)),
+    ("t", ["pdf", "logpdf"], (POS,)),
+    ("chi2", ["pdf", "logpdf", "cdf", "sf"], (POS,)),
+]
+for _dist, _fns, _shape_args in _DISTRIBUTIONS:
+    for _fn in _fns:
+        _x = PROB if _fn in ("ppf", "isf") or _dist in ("beta", "uniform") else POS
+        OPS.append(Op(f"stats.{_dist}.{_fn}", getattr(getattr(stats, _dist), _fn),
+                      _f64(getattr(getattr(st, _dist), _fn)), (_x,) + _shape_args,
+                      diff=tuple(range(1 + len(_shape_args))) if _dist not in
+                      ("gamma", "beta", "chi2") or _fn in ("pdf", "logpdf") else (0,),
+                      rtol=2e-5))
+OPS += [
+    Op("stats.poisson.logpmf", stats.poisson.logpmf, _f64(st.poisson.logpmf),
+       (Arg((3, 4), kind="int", low=0, high=8, dtype="float32"), POS), diff=(1,), rtol=2e-5),
+    Op("stats.poisson.pmf", stats.poisson.pmf, _f64(st.poisson.pmf),
+       (Arg((3, 4), kind="int", low=0, high=8, dtype="float32"), POS), diff=(1,), rtol=2e-5),
+    Op("stats.poisson.cdf", stats.poisson.cdf, _f64(st.poisson.cdf),
+       (Arg((3, 4), kind="int", low=0, high=8, dtype="float32"), POS), diff=(1,), rtol=2e-5),
+    Op("stats.bernoulli.logpmf", stats.bernoulli.logpmf, _f64(st.bernoulli.logpmf),
+       (Arg((3, 4), kind="int", low=0, high=2, dtype="float32"), PROB), diff=(1,)),
+    Op("stats.bernoulli.pmf", stats.bernoulli.pmf, _f64(st.bernoulli.pmf),
+       (Arg((3, 4), kind="int", low=0, high=2, dtype="float32"), PROB), diff=(1,)),
+    Op("stats.bernoulli.cdf", stats.bernoulli.cdf, _f64(st.bernoulli.cdf),
+       (Arg((3, 4), kind="int", low=-1, high=3, dtype="float32"), PROB)),
+    Op("stats.bernoulli.ppf", stats.bernoulli.ppf, _f64(st.bernoulli.ppf), (PROB, PROB)),
+]
+
+
+@pytest.mark.parametrize("op", OPS, ids=op_id)
+def test_op(op):
+    check_op(op)

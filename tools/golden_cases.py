@@ -1,0 +1,271 @@
+"""Expressions whose JAX results are recorded as golden data (see
+record_expression_golden.py). Each case: {"expr": str, optional "rtol", "atol"}.
+The same strings run in the tests against jaxlite, so they must use only names
+both libraries share."""
+
+# Arrays reused by the expressions (spelled out so both libraries build them alike).
+X = "jnp.array([-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0, 6.0])"
+P = "jnp.array([1e-6, 0.01, 0.3, 0.5, 0.7, 0.99, 0.999999])"
+POS = "jnp.array([0.1, 0.5, 1.0, 1.5, 2.5, 7.0, 20.0])"
+
+
+def _c(expr, rtol=2e-6, atol=1e-7):
+    return {"expr": expr, "rtol": rtol, "atol": atol}
+
+
+def numerics(x64):
+    cases = []
+    add = cases.append
+    # -- jax.nn activations: values, dtypes, derivatives at kinks ----------------------
+    for name in ["relu", "relu6", "sigmoid", "softplus", "soft_sign", "silu", "swish",
+                 "log_sigmoid", "elu", "selu", "celu", "leaky_relu", "hard_tanh",
+                 "hard_sigmoid", "hard_silu", "hard_swish", "mish", "sparse_plus",
+                 "sparse_sigmoid", "squareplus", "identity", "tanh", "gelu"]:
+        add(_c(f"nn.{name}({X})"))
+        # XLA's float32 tanh is a few ulps off near saturation (tanh'(6) ~ 2.5e-5).
+        add(_c(f"jax.vmap(jax.grad(nn.{name}))({X})", atol=1e-6 if name == "tanh" else 1e-7))
+    for name in ["relu", "relu6", "elu", "leaky_relu", "hard_tanh", "celu", "selu"]:
+        add(_c(f"nn.{name}(jnp.array([1, -2, 3]))"))
+    add(_c(f"nn.gelu({X}, approximate=False)"))
+    add(_c(f"jax.vmap(jax.grad(lambda x: nn.gelu(x, approximate=False)))({X})"))
+    add(_c(f"nn.elu({X}, alpha=0.5)"))
+    add(_c(f"nn.celu({X}, alpha=2.0)"))
+    add(_c(f"nn.leaky_relu({X}, negative_slope=0.2)"))
+    add(_c(f"nn.squareplus({X}, b=1.0)"))
+    add(_c("nn.relu(2.0)"))
+    add(_c("nn.relu(jnp.float32(-2.0))"))
+    add(_c("nn.sigmoid(1)"))
+    add(_c("nn.log1mexp(jnp.array([1e-4, 0.1, 0.69, 0.7, 2.0, 20.0]))"))
+    add(_c("jax.vmap(jax.grad(nn.log1mexp))(jnp.array([1e-4, 0.1, 0.69, 0.7, 2.0, 20.0]))"))
+    add(_c("jax.grad(nn.relu6)(6.0)"))
+    add(_c("jax.grad(nn.relu6)(0.0)"))
+    add(_c("jax.grad(nn.hard_tanh)(1.0)"))
+    add(_c("jax.grad(nn.leaky_relu)(0.0)"))
+    add(_c("jax.grad(nn.celu)(0.0)"))
+    add(_c("jax.grad(nn.elu)(0.0)"))
+    add(_c("jax.grad(nn.sparse_plus)(1.0)"))
+    add(_c("nn.glu(jnp.arange(12.0).reshape(3, 4) / 5)"))
+    add(_c("nn.glu(jnp.arange(12.0).reshape(4, 3) / 5, axis=0)"))
+    # -- softmax family ---------------------------------------------------------------------
+    M = "(jnp.arange(12.0).reshape(3, 4) / 3 - 1)"
+    W = "(jnp.arange(12).reshape(3, 4) % 3 != 0)"
+    for fn in ["softmax", "log_softmax"]:
+        add(_c(f"nn.{fn}({M})"))
+        add(_c(f"nn.{fn}({M}, axis=0)"))
+        add(_c(f"nn.{fn}({M}, axis=(0, 1))"))
+        add(_c(f"nn.{fn}({M}, where={W})"))
+        add(_c(f"jax.grad(lambda x: jnp.sum(jnp.sin(nn.{fn}(x, where={W}))))({M})"))
+        add(_c(f"jax.jacfwd(lambda x: nn.{fn}(x))(jnp.array([0.5, -1.0, 2.0]))"))
+        add(_c(f"special.{fn}({M})"))
+        add(_c(f"special.{fn}({M}, axis=1)"))
+    add(_c("nn.softmax(jnp.array([0.0, -jnp.inf, 1.0]))"))
+    add(_c("jax.grad(lambda x: nn.softmax(x)[2])(jnp.array([0.0, -jnp.inf, 1.0]))"))
+    add(_c(f"nn.logsumexp({M}, axis=1)"))
+    add(_c(f"nn.logmeanexp({M}, axis=1)"))
+    add(_c(f"nn.logmeanexp({M}, axis=0, where={W}, keepdims=True)"))
+    add(_c(f"nn.standardize({M})", atol=1e-6))
+    add(_c(f"nn.standardize({M}, axis=0, algorithm='stable')", atol=1e-6))
+    add(_c(f"nn.standardize({M}, epsilon=0.1, where={W})", atol=1e-6))
+    add(_c(f"jax.grad(lambda x: jnp.sum(nn.standardize(x) ** 3))({M})", rtol=2e-5, atol=1e-5))
+    add(_c("nn.one_hot(jnp.array([0, 2, 1, 5, -1]), 4)"))
+    add(_c("nn.one_hot(jnp.array([[0, 2], [1, 3]]), 4, axis=0)"))
+    add(_c("nn.one_hot(jnp.array([0, 2]), 3, dtype=jnp.int32)"))
+    add(_c("nn.one_hot(jnp.array([0, 2]), 3, dtype=jnp.bool_, axis=-2)"))
+    # -- attention ------------------------------------------------------------------------
+    Q = "(jnp.sin(jnp.arange(2 * 4 * 4 * 8.0)).reshape(2, 4, 4, 8))"
+    KV = "(jnp.cos(jnp.arange(2 * 5 * 2 * 8.0)).reshape(2, 5, 2, 8))"
+    add(_c(f"nn.dot_product_attention({Q}, {KV}, {KV} * 2)", rtol=1e-5, atol=1e-6))
+    add(_c(f"nn.dot_product_attention({Q}, {KV}[:, :4], {KV}[:, :4], is_causal=True)",
+           rtol=1e-5, atol=1e-6))
+    add(_c(f"nn.dot_product_attention({Q}, {KV}, {KV}, scale=0.5, "
+           f"bias=jnp.linspace(-1, 1, 4 * 5).reshape(1, 1, 4, 5))", rtol=1e-5, atol=1e-6))
+    add(_c(f"nn.dot_product_attention({Q}, {KV}, {KV}, "
+           f"mask=(jnp.arange(20).reshape(1, 1, 4, 5) % 3 != 1))", rtol=1e-5, atol=1e-6))
+    add(_c(f"nn.dot_product_attention({Q}, {KV}, {KV}, "
+           f"query_seq_lengths=jnp.array([2, 4], jnp.int32), "
+           f"key_value_seq_lengths=jnp.array([5, 3], jnp.int32))", rtol=1e-5, atol=1e-6))
+    add(_c(f"nn.dot_product_attention({Q}, {KV}[:, :4], {KV}[:, :4], local_window_size=1)",
+           rtol=1e-5, atol=1e-6))
+    add(_c(f"nn.dot_product_attention({Q}[0], {KV}[0], {KV}[0], return_residual=True)",
+           rtol=1e-5, atol=1e-6))
+    add(_c(f"jax.grad(lambda q: jnp.sum(nn.dot_product_attention(q, {KV}, {KV}) ** 2))({Q})",
+           rtol=1e-4, atol=1e-5))
+    # -- scipy.special ------------------------------------------------------------------------
+    add(_c(f"special.logsumexp({M})"))
+    add(_c(f"special.logsumexp({M}, axis=0, keepdims=True)"))
+    add(_c(f"special.logsumexp({M}, axis=1, b=jnp.array([1.0, -1.0, 2.0, 0.0]))"))
+    add(_c(f"special.logsumexp({M}, axis=1, b=jnp.array([1.0, -1.0, 2.0, 0.0]), "
+           f"return_sign=True)"))
+    add(_c(f"special.logsumexp({M}, axis=1, where={W})"))
+    add(_c("special.logsumexp(jnp.array([-jnp.inf, -jnp.inf]))"))
+    add(_c("special.logsumexp(jnp.array([jnp.inf, 1.0]))"))
+    add(_c(f"jax.grad(lambda x: special.logsumexp(x, b=jnp.array([1.0, 2.0, 0.5, 1.0])))"
+           f"({M}[0])"))
+    add(_c(f"jax.grad(lambda x: special.logsumexp(x, where={W}[1]))({M}[1])"))
+    add(_c("jax.grad(lambda x: special.logsumexp(x))(jnp.array([-jnp.inf, 0.0, 1.0]))"))
+    unary = {"erf": X, "erfc": X, "erfinv": "jnp.array([-0.999, -0.5, 0.0, 0.3, 0.9, 0.99999])",
+             "gammaln": POS, "digamma": POS, "expit": X, "logit": P, "ndtr": X, "ndtri": P,
+             "log_ndtr": "jnp.array([-40.0, -12.0, -5.0, -1.0, 0.0, 2.0, 6.0, 9.0])",
+             "i0e": X, "i1e": X, "i0": X, "i1": X, "entr": P, "gamma": POS, "loggamma": POS,
+             "erfcx": X, "gammasgn": X, "factorial": "jnp.array([0.0, 1.0, 3.0, 5.5, -1.0])"}
+    for name, arg in unary.items():
+        add(_c(f"special.{name}({arg})", rtol=3e-6, atol=1e-6))
+        if name not in ("gammasgn",):
+            add(_c(f"jax.vmap(jax.grad(special.{name}))({arg})", rtol=3e-5, atol=1e-6))
+    add(_c("special.gammaln(jnp.array([-2.5, -1.0, 0.0, 1.0, 2.0, 1e10, 3e38]))",
+           rtol=3e-6, atol=2e-6))
+    add(_c("special.digamma(jnp.array([-2.5, -1.0, 0.0, 1.0, 2.0, 1e10]))", rtol=3e-6, atol=1e-6))
+    add(_c("special.erfinv(jnp.array([-1.0, 1.0, 1.5]))"))
+    add(_c("special.ndtri(jnp.array([0.0, 1.0, 0.5]))"))
+    add(_c("special.logit(jnp.array([0.0, 1.0]))"))
+    binary = {"xlogy": (X, "2.0"), "xlog1py": (X, "0.5"), "gammainc": (POS, "1.5"),
+              "gammaincc": (POS, "1.5"), "betaln": (POS, "2.5"), "beta": (POS, "2.5"),
+              "kl_div": (P, "0.4"), "rel_entr": (P, "0.4"), "zeta": ("3.0", POS),
+              "poch": (POS, "2.0"), "boxcox": (POS, "0.5"), "boxcox1p": (POS, "-0.5")}
+    for name, (a, b) in binary.items():
+        add(_c(f"special.{name}({a}, {b})", rtol=1e-5, atol=1e-6))
+    add(_c(f"special.xlogy(jnp.array([0.0, 0.0, 1.0]), jnp.array([0.0, jnp.nan, 0.0]))"))
+    add(_c("jax.grad(special.xlogy, argnums=(0, 1))(0.0, 2.0)"))
+    add(_c("jax.grad(special.xlog1py, argnums=(0, 1))(0.0, 2.0)"))
+    add(_c("jax.grad(special.entr)(0.5)"))
+    add(_c("jax.grad(special.gammainc, argnums=(0, 1))(2.5, 1.5)", rtol=1e-5))
+    add(_c("jax.grad(special.gammaincc, argnums=(0, 1))(2.5, 4.5)", rtol=1e-5))
+    add(_c("jax.grad(special.betainc, argnums=2)(2.0, 3.0, 0.4)", rtol=1e-5))
+    add(_c("special.betainc(jnp.array([0.5, 2.0, 5.0]), 3.0, jnp.array([0.1, 0.5, 0.9]))",
+           rtol=1e-5))
+    add(_c("special.polygamma(jnp.array([0, 1, 2, 3]), 1.5)", rtol=1e-5))
+    add(_c("jax.grad(lambda x: special.polygamma(2, x))(1.5)", rtol=1e-5))
+    add(_c("jax.grad(special.zeta, argnums=1)(3.0, 1.5)", rtol=1e-5))
+    add(_c("special.multigammaln(jnp.array([2.5, 4.0]), 3)", rtol=1e-5))
+    add(_c("special.comb(jnp.array([5.0, 10.0, 3.0]), jnp.array([2.0, 3.0, 4.0]))", rtol=1e-5))
+    add(_c("special.comb(5.0, 2.0, repetition=True)", rtol=1e-5))
+    add(_c("special.bernoulli(8)"))
+    # -- scipy.stats -------------------------------------------------------------------------
+    for fn in ["pdf", "logpdf", "cdf", "logcdf", "sf", "logsf"]:
+        add(_c(f"norm.{fn}({X})", rtol=1e-5, atol=1e-7))
+        add(_c(f"norm.{fn}({X}, loc=0.5, scale=2.0)", rtol=1e-5, atol=1e-7))
+        add(_c(f"jax.vmap(jax.grad(norm.{fn}))({X})", rtol=1e-5, atol=1e-7))
+    for fn in ["ppf", "isf"]:
+        add(_c(f"norm.{fn}({P})", rtol=1e-5))
+        add(_c(f"norm.{fn}({P}, loc=1.0, scale=3.0)", rtol=1e-5))
+        add(_c(f"jax.vmap(jax.grad(norm.{fn}))({P})", rtol=1e-4))
+    add(_c("norm.logcdf(jnp.array([-30.0, -15.0]))", rtol=1e-5))
+    dists = [("uniform", ["pdf", "logpdf", "cdf", "ppf"], ""),
+             ("expon", ["pdf", "logpdf", "cdf", "logcdf", "sf", "logsf", "ppf"], ""),
+             ("logistic", ["pdf", "logpdf", "cdf", "sf", "ppf", "isf"], ""),
+             ("laplace", ["pdf", "logpdf", "cdf"], ""),
+             ("cauchy", ["pdf", "logpdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf"], ""),
+             ("gamma", ["pdf", "logpdf", "cdf", "sf"], ", 2.5"),
+             ("beta", ["pdf", "logpdf", "cdf", "sf"], ", 2.0, 3.0"),
+             ("t", ["pdf", "logpdf"], ", 4.0"),
+             ("chi2", ["pdf", "logpdf", "cdf", "sf"], ", 3.0"),
+             ("poisson", ["pmf", "logpmf", "cdf"], ", 2.5"),
+             ("bernoulli", ["pmf", "logpmf"], ", 0.3")]
+    for dist, fns, extra in dists:
+        for fn in fns:
+            arg = P if fn in ("ppf", "isf") or dist == "beta" else (
+                "jnp.array([0.0, 1.0, 2.0, 3.0, 7.0])" if dist in ("poisson", "bernoulli")
+                else POS)
+            add(_c(f"stats.{dist}.{fn}({arg}{extra})", rtol=1e-5, atol=1e-7))
+    return cases
+
+
+def _s(expr, exact=True, rtol=1e-6, atol=1e-7):
+    """A sampler case: bit-exact unless exact=False (then to the tolerance)."""
+    return {"expr": expr, "exact": exact, "rtol": rtol, "atol": atol}
+
+
+def samplers(x64):
+    cases = []
+    add = cases.append
+    K = "random.key(42)"
+    R = "random.PRNGKey(7)"
+    floats = ["jnp.float32", "jnp.float16"] + (["jnp.float64"] if x64 else [])
+    # Not reproduced bit for bit (see sampler_api's docstring): float16 chains of several
+    # transcendental ops, and float64 exp (XLA's own, not the C library's).
+    inexact = {("logistic", "jnp.float16"), ("gumbel", "jnp.float16"), ("maxwell", "jnp.float16"),
+               ("wald", "jnp.float16"), ("double_sided_maxwell", "jnp.float16"),
+               ("pareto", "jnp.float64"), ("lognormal", "jnp.float64")}
+
+    def _sd(name, dtype, expr):
+        if (name, dtype) in inexact:
+            if dtype == "jnp.float16":  # several roundings apart: a loose sanity check
+                return _s(expr, exact=False, rtol=5e-2, atol=1e-2)
+            return _s(expr, exact=False, rtol=1e-14, atol=0)
+        return _s(expr)
+
+    for name in ["exponential", "laplace", "logistic", "gumbel", "cauchy", "maxwell"]:
+        for dtype in floats:
+            add(_sd(name, dtype, f"random.{name}({K}, (1000,), {dtype})"))
+        add(_s(f"random.{name}({R}, (2, 3))"))
+        add(_s(f"random.{name}({K})"))
+        add(_s(f"jax.jit(lambda k: random.{name}(k, (7,)))({K})"))
+        add(_s(f"jax.vmap(lambda k: random.{name}(k, (3,)))(random.split({K}, 4))"))
+    for dtype in floats:
+        add(_s(f"random.gumbel({K}, (1000,), {dtype}, mode='high')"))
+        add(_s(f"random.truncated_normal({K}, -1.5, 2.0, (1000,), {dtype})"))
+        add(_s(f"random.truncated_normal({K}, jnp.array([-3.0, 0.0, 1.0]), 4.0, None, {dtype})"))
+        add(_s(f"random.rayleigh({K}, 2.0, (1000,), {dtype})"))
+        add(_sd("pareto", dtype, f"random.pareto({K}, 3.0, (1000,), {dtype})"))
+        add(_sd("lognormal", dtype, f"random.lognormal({K}, 0.5, (1000,), {dtype})"))
+        add(_s(f"random.triangular({K}, -1.0, 0.5, 2.0, (1000,), {dtype})"))
+        add(_sd("wald", dtype, f"random.wald({K}, 1.5, (1000,), {dtype})"))
+        add(_s(f"random.weibull_min({K}, 2.0, 1.5, (1000,), {dtype})"))
+        add(_sd("double_sided_maxwell", dtype, f"random.double_sided_maxwell({K}, 1.0, 2.0, (500,), {dtype})"))
+    add(_s(f"random.truncated_normal({K}, jnp.array([-3.0, 0.0]), jnp.array([[1.0], [2.0]]))"))
+    add(_s(f"random.truncated_normal({K}, -jnp.inf, jnp.inf, (5,))"))
+    add(_s(f"random.rayleigh({K}, jnp.array([1.0, 2.0, 3.0]))"))
+    add(_s(f"random.pareto({K}, jnp.array([1.0, 2.0, 3.0]), (2, 3))"))
+    add(_s(f"random.geometric({K}, 0.3, (1000,))"))
+    add(_s(f"random.geometric({K}, jnp.array([0.1, 0.5, 0.9]))"))
+    add(_s(f"random.rademacher({K}, (1000,))"))
+    add(_s(f"random.rademacher({K}, (10,), jnp.float32)"))
+    add(_s(f"random.rademacher({K}, (10,), jnp.int8)"))
+    add(_sd("lognormal", "jnp.float64" if x64 else "", f"random.lognormal({K})"))
+    # categorical / choice / permutation
+    L = "jnp.log(jnp.array([0.1, 0.2, 0.3, 0.4]))"
+    L2 = "jnp.log(jnp.array([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25]]))"
+    add(_s(f"random.categorical({K}, {L}, shape=(1000,))"))
+    add(_s(f"random.categorical({K}, {L2})"))
+    add(_s(f"random.categorical({K}, {L2}, axis=0)"))
+    add(_s(f"random.categorical({K}, {L2}, shape=(5, 2))"))
+    add(_s(f"random.categorical({K}, {L2}, axis=0, shape=(4, 3))"))
+    add(_s(f"random.categorical({K}, {L}, shape=(3,), replace=False)"))
+    add(_s(f"random.categorical({K}, {L2}, shape=(2, 2), replace=False)"))
+    add(_s(f"jax.jit(lambda k, l: random.categorical(k, l, shape=(6,)))({K}, {L})"))
+    add(_s(f"random.permutation({K}, 10)"))
+    add(_s(f"random.permutation({K}, 2000)"))
+    add(_s(f"random.permutation({K}, jnp.arange(12.0).reshape(3, 4))"))
+    add(_s(f"random.permutation({K}, jnp.arange(12.0).reshape(3, 4), axis=1)"))
+    add(_s(f"random.permutation({K}, jnp.arange(12.0).reshape(3, 4), axis=1, independent=True)"))
+    add(_s(f"random.choice({K}, 10, (5,))"))
+    add(_s(f"random.choice({K}, 10, (5,), replace=False)"))
+    add(_s(f"random.choice({K}, jnp.arange(20.0).reshape(4, 5), (3,), axis=1)"))
+    add(_s(f"random.choice({K}, jnp.arange(20.0).reshape(4, 5), (2,), replace=False)"))
+    add(_s(f"random.choice({K}, 4, (1000,), p=jnp.array([0.1, 0.2, 0.3, 0.4]))"))
+    add(_s(f"random.choice({K}, 4, (3,), replace=False, p=jnp.array([0.1, 0.2, 0.3, 0.4]))"))
+    add(_s(f"random.choice({K}, 5, (2, 2))"))
+    # linear algebra: LAPACK and NumPy's einsum round differently from XLA's kernels
+    cov = "jnp.array([[2.0, 0.5, 0.1], [0.5, 1.0, 0.2], [0.1, 0.2, 0.5]])"
+    for method in ["cholesky", "svd", "eigh"]:
+        add(_s(f"random.multivariate_normal({K}, jnp.zeros(3), {cov}, (4,), method='{method}')",
+               exact=False, rtol=1e-4, atol=1e-5))
+    add(_s(f"random.multivariate_normal({K}, jnp.ones((2, 3)), {cov})", exact=False, rtol=1e-4,
+           atol=1e-5))
+    add(_s(f"random.orthogonal({K}, 4)", exact=False, rtol=1e-4, atol=1e-5))
+    add(_s(f"random.orthogonal({K}, 3, (2,), m=5)", exact=False, rtol=1e-4, atol=1e-5))
+    # initializers
+    for init in ["initializers.glorot_uniform()", "initializers.glorot_normal()",
+                 "initializers.he_normal()", "initializers.lecun_uniform()",
+                 "initializers.normal(0.3)", "initializers.uniform(0.3)",
+                 "initializers.truncated_normal(0.3)", "initializers.xavier_normal()",
+                 "initializers.kaiming_uniform()",
+                 "initializers.variance_scaling(2.0, 'fan_out', 'uniform', in_axis=0, "
+                 "out_axis=(1, 2))",
+                 "initializers.variance_scaling(0.5, 'fan_avg', 'normal')",
+                 "initializers.constant(0.25)", "initializers.zeros", "initializers.ones"]:
+        add(_s(f"{init}({K}, (4, 3, 5))"))
+    add(_s(f"initializers.orthogonal()({K}, (4, 3))", exact=False, rtol=1e-4, atol=1e-5))
+    add(_s(f"initializers.delta_orthogonal()({K}, (3, 3, 2, 4))", exact=False, rtol=1e-4,
+           atol=1e-5))
+    return cases
