@@ -3,7 +3,7 @@ dimension numbers, reduce_precision's rounding, bit functions on negative number
 order of generic reductions, implicit derivatives of custom_root/custom_linear_solve.
 
 Each case is a function of the modules (jax, jnp, lax) returning a pytree of arrays.
-tools/record_lax_golden.py runs them with real JAX and stores the results in
+tools/record_case_golden.py lax runs them with real JAX and stores the results in
 tests/data/lax_golden.json; tests/test_ops_lax.py runs them with jaxlite and compares.
 Nothing here imports JAX.
 """

@@ -4,7 +4,7 @@ Table rows (op_table) run every elementwise function, reduction and contraction 
 complex inputs: values against NumPy, jit, vmap, and JVP/VJP against finite
 differences (complex values as pairs of reals, VJPs paired through Re(sum(ct * v)) as
 JAX transposes without conjugation). Golden data recorded from JAX 0.10.2
-(tools/record_complex_fft_golden.py) pins the conventions finite differences cannot
+(tools/record_case_golden.py complex_fft) pins the conventions finite differences cannot
 tell: grad of a real-valued f at complex z is df/dx - i df/dy (so grad of |z|^2 is
 2 conj(z)), abs has slope 0 at 0j, holomorphic derivatives, weak types. The rest:
 creation, promotion and printing as JAX does them, jaxprs and generated code, and

@@ -2,7 +2,7 @@
 -inf in cumlogsumexp, the layouts of conv_transpose and patch extraction).
 
 Each case is a function of the modules (jax, jnp, lax) returning a pytree of
-arrays. tools/record_windows_sort_golden.py runs them with real JAX and stores
+arrays. tools/record_case_golden.py windows_sort runs them with real JAX and stores
 the results in tests/data/windows_sort_golden.json; tests/test_ops_windows.py
 runs them with jaxlite and compares. Nothing here imports JAX.
 """
