@@ -70,6 +70,17 @@ def _leaves(diff, what):
     return [asarray(x) for x in leaves], tree
 
 
+def _prepare_call(fun, args, kwargs, nondiff_argnums):
+    """What custom_jvp and custom_vjp calls share: bind keywords to positions, split off
+    the non-differentiable arguments, flatten the rest and trace the primal function."""
+    args = _resolve_args(fun, args, kwargs)
+    nondiff, diff = _split_nondiff(args, nondiff_argnums)
+    leaves, diff_tree = _leaves(diff, getattr(fun, "__name__", "custom function"))
+    jaxpr, consts, out_tree = _trace_call(fun, nondiff, diff_tree, leaves, len(args))
+    ordered_nondiff = [nondiff[i] for i in sorted(nondiff)]
+    return args, nondiff, diff, ordered_nondiff, leaves, diff_tree, jaxpr, consts, out_tree
+
+
 class custom_jvp:
     """A function with a custom JVP rule.
 
@@ -116,12 +127,9 @@ class custom_jvp:
         name = getattr(self.fun, "__name__", "function")
         if self.jvp is None:
             raise AttributeError(f"No JVP defined for custom_jvp function {name} using defjvp.")
-        args = _resolve_args(self.fun, args, kwargs)
-        nondiff, diff = _split_nondiff(args, self.nondiff_argnums)
-        leaves, diff_tree = _leaves(diff, "custom_jvp")
-        jaxpr, consts, out_tree = _trace_call(self.fun, nondiff, diff_tree, leaves, len(args))
+        args, nondiff, diff, ordered_nondiff, leaves, diff_tree, jaxpr, consts, out_tree = \
+            _prepare_call(self.fun, args, kwargs, self.nondiff_argnums)
         rule, symbolic = self.jvp, self.symbolic_zeros
-        ordered_nondiff = [nondiff[i] for i in sorted(nondiff)]
 
         def flat_jvp(primals, tangents):
             p_tree = tuple(tree_unflatten(diff_tree, primals))
@@ -180,12 +188,9 @@ class custom_vjp:
         name = getattr(self.fun, "__name__", "function")
         if self.fwd is None:
             raise AttributeError(f"No VJP defined for custom_vjp function {name} using defvjp.")
-        args = _resolve_args(self.fun, args, kwargs)
-        nondiff, diff = _split_nondiff(args, self.nondiff_argnums)
-        leaves, diff_tree = _leaves(diff, "custom_vjp")
-        jaxpr, consts, out_tree = _trace_call(self.fun, nondiff, diff_tree, leaves, len(args))
+        args, nondiff, diff, ordered_nondiff, leaves, diff_tree, jaxpr, consts, out_tree = \
+            _prepare_call(self.fun, args, kwargs, self.nondiff_argnums)
         fwd, bwd = self.fwd, self.bwd
-        ordered_nondiff = [nondiff[i] for i in sorted(nondiff)]
         res_trees = []
 
         def flat_fwd(primals):
