@@ -83,7 +83,7 @@ NUMERICS = _load("numerics_golden.json")
 
 
 @pytest.mark.parametrize("mode,case", NUMERICS,
-                         ids=[f"{m}:{c['expr'][:70]}" for m, c in NUMERICS])
+                         ids=[f"{m}:{c['expr']}" for m, c in NUMERICS])
 def test_numerics_match_jax(mode, case):
     leaves = _run(mode, case)
     if leaves is not None:
@@ -94,7 +94,7 @@ SAMPLERS = _load("sampler_golden.json")
 
 
 @pytest.mark.parametrize("mode,case", SAMPLERS,
-                         ids=[f"{m}:{c['expr'][:70]}" for m, c in SAMPLERS])
+                         ids=[f"{m}:{c['expr']}" for m, c in SAMPLERS])
 def test_samplers_match_jax(mode, case):
     leaves = _run(mode, case)
     if leaves is not None:

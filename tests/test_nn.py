@@ -194,6 +194,13 @@ def test_orthogonal_initializers_are_orthogonal():
         initializers.delta_orthogonal()(key, (3, 3))
 
 
+def test_initializer_protocol():
+    # Every initializer is called as init(key, shape, dtype=None).
+    for init in (initializers.zeros, initializers.lecun_normal(), initializers.constant(1.0)):
+        assert isinstance(init, initializers.Initializer) or callable(init)
+    assert issubclass(initializers.Initializer, object)
+
+
 def test_variance_scaling_fans_and_errors():
     init = initializers.variance_scaling(1.0, "fan_in", "truncated_normal", in_axis=(0, 1),
                                          out_axis=2)

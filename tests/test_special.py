@@ -282,3 +282,10 @@ OPS += [
 @pytest.mark.parametrize("op", OPS, ids=op_id)
 def test_op(op):
     check_op(op)
+
+
+def test_bernoulli_numbers():
+    np.testing.assert_allclose(special.bernoulli(10), sc.bernoulli(10), rtol=1e-6)
+    np.testing.assert_allclose(special.bernoulli(1), [1.0, -0.5])
+    with pytest.raises(ValueError):
+        special.bernoulli(-1)

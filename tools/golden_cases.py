@@ -254,6 +254,48 @@ def samplers(x64):
            atol=1e-5))
     add(_s(f"random.orthogonal({K}, 4)", exact=False, rtol=1e-4, atol=1e-5))
     add(_s(f"random.orthogonal({K}, 3, (2,), m=5)", exact=False, rtol=1e-4, atol=1e-5))
+    # Gamma family (rejection loops) and Poisson
+    for dtype in ["jnp.float32"] + (["jnp.float64"] if x64 else []):
+        for a in ["0.3", "1.0", "2.5", "7.0", "100.0", "jnp.array([0.1, 0.9, 1.5, 3.3, 12.0])"]:
+            add(_s(f"random.gamma({K}, {a}, (400,) if jnp.ndim({a}) == 0 else None, {dtype})"))
+            add(_s(f"random.loggamma({K}, {a}, (400,) if jnp.ndim({a}) == 0 else None, {dtype})"))
+        # These exponentiate log-Gamma draws: float64 exp is XLA's own (not reproduced).
+        ex = (lambda e: _s(e, exact=False, rtol=1e-13, atol=0)) if dtype == "jnp.float64" \
+            else _s
+        add(ex(f"random.beta({K}, 2.0, 3.5, (400,), {dtype})"))
+        add(ex(f"random.beta({K}, jnp.array([0.5, 1.0, 4.0]), 0.7, None, {dtype})"))
+        add(ex(f"random.dirichlet({K}, jnp.array([0.5, 1.0, 4.0]), (100,), {dtype})"))
+        add(ex(f"random.chisquare({K}, 3.0, (400,), {dtype})"))
+        add(ex(f"random.f({K}, 3.0, 5.0, (400,), {dtype})"))
+        add(_s(f"random.t({K}, 4.0, (400,), {dtype})"))
+        add(_s(f"random.t({K}, jnp.array([1.0, 2.0, 30.0]), None, {dtype})"))
+        add(_s(f"random.generalized_normal({K}, 1.5, (400,), {dtype})"))
+        add(_s(f"random.ball({K}, 3, 2, (50,), {dtype})", exact=False, rtol=1e-5, atol=1e-6))
+    add(_s(f"jax.jit(lambda k, a: random.gamma(k, a, (5,)))({K}, 2.5)"))
+    add(_s(f"jax.vmap(lambda k: random.gamma(k, 2.5, (3,)))(random.split({K}, 4))"))
+    add(_s(f"jax.vmap(lambda a: random.gamma({K}, a, (2,)))(jnp.array([0.5, 2.0, 9.0]))"))
+    add(_s(f"jax.grad(lambda a: jnp.sum(random.gamma({K}, a, (5,))))(2.5)", exact=False,
+           rtol=1e-4, atol=1e-6))
+    add(_s(f"jax.grad(lambda a: jnp.sum(random.loggamma({K}, a, (5,))))(0.5)", exact=False,
+           rtol=1e-4, atol=1e-6))
+    add(_s(f"jax.grad(lambda a: jnp.sum(random.beta({K}, a, 2.0, (5,))))(1.5)", exact=False,
+           rtol=1e-4, atol=1e-6))
+    for lam in ["0.5", "3.0", "9.9", "10.0", "25.0", "1000.0",
+                "jnp.array([0.0, 1.0, 5.0, 15.0, 100.0])"]:
+        add(_s(f"random.poisson({K}, {lam}, (500,) if jnp.ndim({lam}) == 0 else None)"))
+    add(_s(f"random.poisson({K}, 4.0, (10,), jnp.int16)"))
+    add(_s(f"jax.jit(lambda k: random.poisson(k, 12.0, (20,)))({K})"))
+    # Binomial and multinomial
+    for n, pp in [("5.0", "0.3"), ("20.0", "0.3"), ("100.0", "0.7"), ("1000.0", "0.05"),
+                  ("jnp.array([3.0, 30.0, 300.0])", "jnp.array([0.2, 0.5, 0.9])"),
+                  ("10.0", "jnp.array([0.1, 0.6])"), ("jnp.array([4.0, 40.0])", "0.4")]:
+        add(_s(f"random.binomial({K}, {n}, {pp}, (300,) if jnp.ndim({n}) + jnp.ndim({pp}) == 0 "
+               f"else None)"))
+    add(_s(f"random.binomial({K}, -1.0, 0.5, (3,))"))
+    add(_s(f"random.binomial({K}, jnp.inf, 0.5, (3,))"))
+    add(_s(f"random.multinomial({K}, 20.0, jnp.array([0.2, 0.3, 0.5]))"))
+    add(_s(f"random.multinomial({K}, jnp.array([10.0, 50.0]), jnp.array([0.1, 0.6, 0.3]), "
+           f"shape=(2, 3))"))
     # initializers
     for init in ["initializers.glorot_uniform()", "initializers.glorot_normal()",
                  "initializers.he_normal()", "initializers.lecun_uniform()",

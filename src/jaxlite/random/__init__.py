@@ -6,4 +6,6 @@ from .._src.random.keys import PRNGKeyArray as KeyArray
 from .._src.random.sampler_api import (  # noqa: F401
     exponential, laplace, logistic, gumbel, cauchy, truncated_normal, rademacher, rayleigh,
     pareto, lognormal, maxwell, double_sided_maxwell, weibull_min, triangular, wald, geometric,
-    categorical, permutation, choice, multivariate_normal, orthogonal)
+    categorical, permutation, choice, multivariate_normal, orthogonal, gamma, loggamma, beta,
+    dirichlet, chisquare, f, t, generalized_normal, ball, poisson, binomial, multinomial)
+from .._src.prims.random_gamma import random_gamma_p  # noqa: F401

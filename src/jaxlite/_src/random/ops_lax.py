@@ -21,6 +21,12 @@ fma_p = define(
      lambda t, a, x, y, z: t])
 
 
+# 1/sqrt(x) rounded once (lax.rsqrt may round twice), for the Gamma sampler.
+rsqrt_rounded_p = define(
+    "rsqrt_rounded", lambda x: ops_numpy.ops.rsqrt(x),
+    [lambda t, a, x: lax.mul(t, lax.mul(lax.full_like(a, -0.5), lax.div(a, x)))])
+
+
 class LaxOps:
     @staticmethod
     def asarray(x, dtype=None):
@@ -90,6 +96,28 @@ class LaxOps:
         from ..prims.special import erf_p
         return erf_p.bind(x)
 
+    @staticmethod
+    def power(x, y):
+        return lax.pow(x, y)
+
+    @staticmethod
+    def lgamma(x):
+        from ..prims.special import lgamma_p
+        return lgamma_p.bind(x)
+
+    @staticmethod
+    def rsqrt(x):
+        return rsqrt_rounded_p.bind(x)
+
+    @staticmethod
+    def any(x):
+        return lax.reduce_or(x, tuple(range(len(x.shape))))
+
+    @staticmethod
+    def while_loop(cond, body, init):
+        from ..lax_control import while_loop
+        return while_loop(cond, body, init)
+
     log = staticmethod(lax.log)
     abs = staticmethod(lax.abs)
     negative = staticmethod(lax.neg)
@@ -100,6 +128,8 @@ class LaxOps:
     greater = staticmethod(lax.gt)
     equal = staticmethod(lax.eq)
     logical_and = staticmethod(lax.bitwise_and)
+    logical_or = staticmethod(lax.bitwise_or)
+    logical_not = staticmethod(lax.bitwise_not)
 
     @staticmethod
     def where(cond, x, y):

@@ -66,10 +66,22 @@ Floating point (IEEE round-to-nearest-even in the operands' dtype)
                                 (its float32 approximation; the C library's
                                 erf for float64).
   nextafter(x, y)               the next float after x toward y.
+  power(x, y)                   x ** y (the C library's pow, as XLA:CPU
+                                calls for pow(x, 1/a) in the Gamma sampler).
+  lgamma(x)                     log|Gamma(x)| (lax.lgamma).
+  rsqrt(x)                      1/sqrt(x) correctly rounded (XLA:CPU's own
+                                float32 rsqrt is within 2 ulps of it; matching
+                                it exactly is not possible without the CPU's
+                                reciprocal-sqrt estimate).
+
+Control flow and reductions (used by samplers.py)
+  any(x)                        whether any element of a boolean array is true
+                                (a 0-d boolean).
+  while_loop(cond, body, init)  lax.while_loop over a tuple of arrays.
 
 Comparisons and selection (also valid for integers)
   less, less_equal, greater, equal(x, y)   elementwise -> bool.
-  logical_and(x, y)             elementwise on bools.
+  logical_and(x, y), logical_or(x, y), logical_not(x)   elementwise on bools.
   where(cond, x, y)             elementwise select (lax.select).
 """
 
@@ -265,6 +277,34 @@ class NumpyOps:
     def nextafter(x, y):
         return np.nextafter(x, y)
 
+    @staticmethod
+    def power(x, y):
+        with np.errstate(all="ignore"):
+            return np.power(x, y)
+
+    @staticmethod
+    def lgamma(x):
+        from ..prims.special_math import lgamma
+        return lgamma(x)
+
+    @staticmethod
+    def rsqrt(x):
+        x = np.asarray(x)
+        if x.dtype == np.float64:
+            return 1.0 / np.sqrt(x)
+        return (1.0 / np.sqrt(x.astype(np.float64))).astype(x.dtype)
+
+    @staticmethod
+    def any(x):
+        return np.any(x)
+
+    @staticmethod
+    def while_loop(cond, body, init):
+        state = init
+        while cond(state):
+            state = body(state)
+        return state
+
     # -- comparisons and selection -----------------------------------------
     @staticmethod
     def less(x, y):
@@ -285,6 +325,14 @@ class NumpyOps:
     @staticmethod
     def logical_and(x, y):
         return np.logical_and(x, y)
+
+    @staticmethod
+    def logical_or(x, y):
+        return np.logical_or(x, y)
+
+    @staticmethod
+    def logical_not(x):
+        return np.logical_not(x)
 
     @staticmethod
     def where(cond, x, y):
@@ -362,7 +410,9 @@ def _fma_float64(x, y, z):
         naive = x * y + z
         # Fall back to the plain expression where the error-free transforms
         # are invalid (infinities, NaNs, overflow of the partial products).
-        return np.where(np.isfinite(out) & np.isfinite(hi), out, naive)
+        # ... and where the result is zero: its sign then follows IEEE addition of
+        # x*y (exact in that case) and z, which the naive expression gets right.
+        return np.where(np.isfinite(out) & np.isfinite(hi) & (out != 0), out, naive)
 
 
 ops = NumpyOps()

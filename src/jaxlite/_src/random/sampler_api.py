@@ -31,7 +31,11 @@ def _jnp():
 
 def _check_shape(name, shape, *param_shapes):
     if param_shapes:
-        broadcast = tuple(np.broadcast_shapes(tuple(shape), *param_shapes))
+        try:
+            broadcast = tuple(np.broadcast_shapes(tuple(shape), *param_shapes))
+        except ValueError:
+            raise ValueError(f"Incompatible shapes for broadcasting: shapes="
+                             f"{[tuple(shape)] + [tuple(s) for s in param_shapes]}") from None
         if tuple(shape) != broadcast:
             raise ValueError(
                 f"{name} parameter shapes must be broadcast-compatible with shape argument, "
@@ -48,17 +52,30 @@ def _check_broadcast_shapes(name, shape, *args):
     return shape
 
 
+class TypePromotionError(ValueError):
+    """A sampler parameter cannot be safely cast to the requested dtype (as JAX)."""
+
+
+def _check_all_safe_to_cast(name, dtype, *args):
+    for arg in args:
+        arg_dtype = dtypes.canonicalize_dtype(core.get_aval(arg).dtype)
+        if arg_dtype != dtype and dtypes.result_type(arg, dtype) != dtype:
+            raise TypePromotionError(f"In arguments to {name}, cannot safely cast argument of "
+                                     f"type {arg_dtype} to {dtype}")
+
+
 def _int_dtype(dtype, name):
     dtype = dtypes.canonicalize_dtype(dtypes.default_int_dtype() if dtype is None else dtype)
     return dtype
 
 
 def _run(name, fn, key, *args, params=(), **kwargs):
-    """Call a samplers.py function on the right backend and wrap its result."""
+    """fn(key data, *params, *args) of samplers.py on the right backend, wrapped."""
     data = _single_key(key, name)
     values = _params(*params)
     ops = _backend(data, *params)
-    return _wrap(fn(_values(data), *values, *args, ops=ops, **kwargs))
+    with np.errstate(all="ignore"):  # JAX is silent about inf/NaN intermediates
+        return _wrap(fn(_values(data), *values, *args, ops=ops, **kwargs))
 
 
 # ---- elementwise transforms ---------------------------------------------------------------------
@@ -120,6 +137,7 @@ def rayleigh(key, scale, shape=None, dtype=None):
     """Rayleigh samples with the given scale: scale * sqrt(-2 log u)."""
     dtype = _float_dtype(dtype, "rayleigh")
     shape = _check_broadcast_shapes("rayleigh", shape, scale)
+    _check_all_safe_to_cast("rayleigh", dtype, scale)
     return _run("rayleigh", samplers.rayleigh, key, shape, dtype, params=(scale,))
 
 
@@ -127,6 +145,7 @@ def pareto(key, b, shape=None, dtype=None):
     """Pareto(b) samples: exp(e / b), e exponential."""
     dtype = _float_dtype(dtype, "pareto")
     shape = _check_broadcast_shapes("pareto", shape, b)
+    _check_all_safe_to_cast("pareto", dtype, b)
     return _run("pareto", samplers.pareto, key, shape, dtype, params=(b,))
 
 
@@ -134,6 +153,7 @@ def lognormal(key, sigma=np.float32(1), shape=None, dtype=None):
     """Log-normal samples exp(sigma * n)."""
     dtype = _float_dtype(dtype, "lognormal")
     shape = _check_broadcast_shapes("lognormal", shape, sigma)
+    _check_all_safe_to_cast("lognormal", dtype, sigma)
     return _run("lognormal", samplers.lognormal, key, shape, dtype, params=(sigma,))
 
 
@@ -170,6 +190,7 @@ def triangular(key, left, mode, right, shape=None, dtype=None):
     """Triangular samples on [left, right] with the given mode."""
     dtype = _float_dtype(dtype, "triangular")
     shape = _check_broadcast_shapes("triangular", shape, left, mode, right)
+    _check_all_safe_to_cast("triangular", dtype, left, mode, right)
     return _run("triangular", samplers.triangular, key, shape, dtype,
                 params=(left, mode, right))
 
@@ -178,6 +199,7 @@ def wald(key, mean, shape=None, dtype=None):
     """Wald (inverse Gaussian) samples with the given mean."""
     dtype = _float_dtype(dtype, "wald")
     shape = _check_broadcast_shapes("wald", shape, mean)
+    _check_all_safe_to_cast("wald", dtype, mean)
     return _run("wald", samplers.wald, key, shape, dtype, params=(mean,))
 
 
@@ -381,3 +403,203 @@ def orthogonal(key, n, shape=(), dtype=None, m=None):
     d = jnp.diagonal(r, axis1=-2, axis2=-1)
     x = q * jnp.expand_dims(jnp.sign(d), -2)
     return jnp.swapaxes(x, -1, -2) if n < m else x
+
+
+# ---- built on the Gamma sampler (a primitive: prims/random_gamma.py) ------------------------------
+def _gamma(name, key, a, shape, dtype, log_space):
+    from ..prims.random_gamma import random_gamma_p
+    from ..numpy_api.conversion import asarray
+    jnp = _jnp()
+    data = _single_key(key, name)
+    dtype = _float_dtype(dtype, name)
+    if shape is None:
+        shape = tuple(np.shape(a))
+    else:
+        shape = _shape(shape, name)
+        _check_shape(name, shape, np.shape(a))
+    a = asarray(a, dtype=dtype)
+    if tuple(a.shape) != shape:
+        a = jnp.broadcast_to(a, shape)
+    return random_gamma_p.bind(asarray(data), a, log_space=log_space)
+
+
+def gamma(key, a, shape=None, dtype=None):
+    """Gamma(a) samples (unit scale), differentiable in a (implicit reparameterization)."""
+    return _gamma("gamma", key, a, shape, dtype, False)
+
+
+def loggamma(key, a, shape=None, dtype=None):
+    """log of Gamma(a) samples, accurate for small a where the samples underflow."""
+    return _gamma("loggamma", key, a, shape, dtype, True)
+
+
+def _lax_ops():
+    from . import ops_lax
+    return ops_lax.ops
+
+
+def _exp(x):
+    """XLA's exp (bit-identical to JAX's) on jaxlite arrays."""
+    return samplers.xla_exp(_lax_ops(), x)
+
+
+def beta(key, a, b, shape=None, dtype=None):
+    """Beta(a, b) samples from two log-Gamma draws."""
+    jnp = _jnp()
+    dtype = _float_dtype(dtype, "beta")
+    shape = _check_broadcast_shapes("beta", shape, a, b)
+    _check_all_safe_to_cast("beta", dtype, a, b)
+    key_a, key_b = split_data(_single_key(key, "beta"))
+    a = jnp.broadcast_to(jnp.asarray(a, dtype=dtype), shape)
+    b = jnp.broadcast_to(jnp.asarray(b, dtype=dtype), shape)
+    log_gamma_a = loggamma(key_a, a, shape, dtype)
+    log_gamma_b = loggamma(key_b, b, shape, dtype)
+    log_max = jnp.maximum(log_gamma_a, log_gamma_b)
+    gamma_a = _exp(log_gamma_a - log_max)
+    gamma_b = _exp(log_gamma_b - log_max)
+    return gamma_a / (gamma_a + gamma_b)
+
+
+def _softmax_last(x):
+    """softmax over the last axis as XLA computes it (exp, and the sum's reciprocal)."""
+    jnp = _jnp()
+    from ..lax_api import stop_gradient
+    unnormalized = _exp(x - stop_gradient(jnp.max(x, -1, keepdims=True)))
+    total = jnp.sum(unnormalized, -1, keepdims=True)
+    return unnormalized * (1 / total)
+
+
+def dirichlet(key, alpha, shape=None, dtype=None):
+    """Dirichlet(alpha) samples (alpha's last axis is the simplex's)."""
+    jnp = _jnp()
+    dtype = _float_dtype(dtype, "dirichlet")
+    if not np.ndim(alpha) >= 1:
+        raise ValueError(f"dirichlet requires alpha.ndim >= 1, got alpha.ndim == "
+                         f"{np.ndim(alpha)}")
+    if shape is None:
+        shape = tuple(np.shape(alpha)[:-1])
+    else:
+        shape = _shape(shape, "dirichlet")
+        _check_shape("dirichlet", shape, np.shape(alpha)[:-1])
+    alpha = jnp.asarray(alpha, dtype=dtype)
+    log_gamma_samples = loggamma(key, alpha, shape + tuple(np.shape(alpha)[-1:]), dtype)
+    return _softmax_last(log_gamma_samples)
+
+
+def chisquare(key, df, shape=None, dtype=None):
+    """Chi-squared samples with df degrees of freedom: 2 * Gamma(df / 2)."""
+    jnp = _jnp()
+    dtype = _float_dtype(dtype, "chisquare")
+    shape = _check_broadcast_shapes("chisquare", shape, df)
+    _check_all_safe_to_cast("chisquare", dtype, df)
+    df = jnp.asarray(df, dtype=dtype)
+    log_g = loggamma(key, df / 2, shape, dtype)
+    return _exp(log_g) * 2
+
+
+def f(key, dfnum, dfden, shape=None, dtype=None):
+    """F-distribution samples: (chi2(dfnum)/dfnum) / (chi2(dfden)/dfden)."""
+    jnp = _jnp()
+    from ..numpy_api.conversion import asarray
+    dtype = _float_dtype(dtype, "f")
+    shape = _check_broadcast_shapes("f", shape, dfnum, dfden)
+    _check_all_safe_to_cast("f", dtype, dfnum, dfden)
+    dfden = asarray(dfden, dtype=dtype)
+    dfnum = asarray(dfnum, dtype=dtype)
+    key_dfd, key_dfn = split_data(_single_key(key, "f"))
+    chi2_dfn = chisquare(key_dfn, dfnum, shape, dtype)
+    chi2_dfd = chisquare(key_dfd, dfden, shape, dtype)
+    # (chi2_dfn / dfnum) / (chi2_dfd / dfden), which XLA rewrites as below.
+    return (chi2_dfn * dfden) / (dfnum * chi2_dfd)
+
+
+def t(key, df, shape=None, dtype=None):
+    """Student's t samples: n * sqrt((df/2) / Gamma(df/2))."""
+    jnp = _jnp()
+    from .api import normal
+    dtype = _float_dtype(dtype, "t")
+    shape = _check_broadcast_shapes("t", shape, df)
+    _check_all_safe_to_cast("t", dtype, df)
+    df = jnp.asarray(df, dtype=dtype)
+    key_n, key_g = split_data(_single_key(key, "t"))
+    n = normal(key_n, shape, dtype)
+    half_df = df / 2
+    g = gamma(key_g, half_df, shape, dtype)
+    return n * jnp.sqrt(half_df / g)
+
+
+def generalized_normal(key, p, shape=(), dtype=None):
+    """Generalized normal samples with density proportional to exp(-|x|^p)."""
+    jnp = _jnp()
+    shape = _shape(shape, "generalized_normal")
+    dtype = _float_dtype(dtype, "generalized_normal")
+    keys = split_data(_single_key(key, "generalized_normal"))
+    g = gamma(keys[0], 1 / p, shape, dtype)
+    r = rademacher(keys[1], shape, dtype)
+    return r * g ** (1 / p)
+
+
+def ball(key, d, p=2, shape=(), dtype=None):
+    """Samples uniform in the unit p-norm ball of dimension d."""
+    jnp = _jnp()
+    shape = _shape(shape, "ball")
+    dtype = _float_dtype(dtype, "ball")
+    d = operator.index(d)
+    k1, k2 = split_data(_single_key(key, "ball"))
+    g = generalized_normal(k1, p, (*shape, d), dtype)
+    e = exponential(k2, shape, dtype)
+    return g / (((jnp.abs(g) ** p).sum(-1) + e) ** (1 / p))[..., None]
+
+
+def poisson(key, lam, shape=None, dtype=None):
+    """Poisson(lam) samples as integers (lam is evaluated in float32, as in JAX)."""
+    jnp = _jnp()
+    dtype = _int_dtype(dtype, "poisson")
+    shape = tuple(np.shape(lam)) if shape is None else _shape(shape, "poisson")
+    lam = jnp.asarray(jnp.broadcast_to(lam, shape), dtype=np.float32)
+    return _run("poisson", samplers.poisson, key, shape, dtype, params=(lam,))
+
+
+def binomial(key, n, p, shape=None, dtype=None):
+    """Binomial(n, p) samples, as floats of `dtype` (default float)."""
+    jnp = _jnp()
+    from ..numpy_api.conversion import check_arraylike, asarray
+    check_arraylike("binomial", n, p)
+    dtype = _float_dtype(dtype, "binomial")
+    if shape is None:
+        shape = tuple(np.broadcast_shapes(np.shape(n), np.shape(p)))
+    else:
+        shape = _shape(shape, "binomial")
+        _check_shape("binomial", shape, np.shape(n), np.shape(p))
+    (prob,) = _promote_inexact(p)
+    prob_broadcast = tuple(prob.shape) != shape
+    count = jnp.broadcast_to(asarray(n, dtype=prob.dtype), shape)
+    prob = jnp.broadcast_to(prob, shape)
+    return _run("binomial", samplers.binomial, key, shape, dtype, prob_broadcast,
+                params=(count, prob))
+
+
+def multinomial(key, n, p, *, shape=None, dtype=None, unroll=1):
+    """Multinomial counts of n draws over the categories of p's last axis, by a chain of
+    binomial draws (one per category, as JAX's scan)."""
+    jnp = _jnp()
+    from ..numpy_api.conversion import check_arraylike
+    check_arraylike("multinomial", n, p)
+    n, p = _promote_inexact(n, p)
+    dtype = _float_dtype(dtype, "multinomial")
+    if shape is None:
+        shape = tuple(p.shape)
+    shape = tuple(shape)
+    n = jnp.broadcast_to(n, shape[:-1])
+    p = jnp.broadcast_to(p, shape)
+    p = jnp.moveaxis(p, -1, 0)
+    remaining = jnp.flip(jnp.cumsum(jnp.flip(p, 0), 0), 0)
+    ratios = p / jnp.where(remaining == 0, 1, remaining)
+    from .api import split
+    keys = split(key, ratios.shape[0])
+    remainder, counts = n, []
+    for i in range(ratios.shape[0]):
+        count = binomial(keys[i], remainder, jnp.clip(ratios[i], 0, 1), dtype=remainder.dtype)
+        remainder = remainder - count
+        counts.append(count)
+    return jnp.moveaxis(jnp.stack(counts), 0, -1).astype(dtype)
