@@ -135,7 +135,9 @@ def numerics(x64):
            rtol=1e-5))
     add(_c("special.polygamma(jnp.array([0, 1, 2, 3]), 1.5)", rtol=1e-5))
     add(_c("jax.grad(lambda x: special.polygamma(2, x))(1.5)", rtol=1e-5))
-    add(_c("jax.grad(special.zeta, argnums=1)(3.0, 1.5)", rtol=1e-5))
+    add(_c("jax.grad(special.zeta, argnums=(0, 1))(3.0, 1.5)", rtol=1e-5))
+    add(_c("jax.vmap(jax.grad(special.zeta))(jnp.array([1.5, 2.0, 4.0, 9.0]), "
+           "jnp.array([0.5, 1.0, 2.0, 7.0]))", rtol=1e-5))
     add(_c("special.multigammaln(jnp.array([2.5, 4.0]), 3)", rtol=1e-5))
     add(_c("special.comb(jnp.array([5.0, 10.0, 3.0]), jnp.array([2.0, 3.0, 4.0]))", rtol=1e-5))
     add(_c("special.comb(5.0, 2.0, repetition=True)", rtol=1e-5))

@@ -315,9 +315,12 @@ def _bernoulli_numbers(count):
     return out
 
 
-_B = _bernoulli_numbers(26)
+_B = _bernoulli_numbers(34)
 # Euler-Maclaurin coefficients (2k)! / B_2k, k = 1..12 (Cephes zeta's A[]).
 _ZETA_A = tuple(float(Fraction(math.factorial(2 * k)) / _B[2 * k]) for k in range(1, 13))
+# ... k = 1..16, for the differentiable series of prims/special.py.
+_ZETA_EULER_MACLAURIN = tuple(float(Fraction(math.factorial(2 * k)) / _B[2 * k])
+                              for k in range(1, 17))
 
 
 def _hurwitz_zeta(x, q):
