@@ -169,7 +169,8 @@ class NumpyOps:
 
     @staticmethod
     def divide(x, y):
-        return np.divide(x, y)
+        with np.errstate(divide="ignore", invalid="ignore"):  # silent like JAX
+            return np.divide(x, y)
 
     @staticmethod
     def rem(x, y):
