@@ -34,6 +34,15 @@ _F64 = np.float64
 _EPS = np.finfo(_F64).eps
 
 
+
+def _scatter_series(ans, dans_da, idx, size, shape):
+    """Series results computed for the still-active elements `idx`, put back in full
+    arrays (value 1 and derivative 0 elsewhere)."""
+    full_ans, full_dans = np.ones(size), np.zeros(size)
+    full_ans[idx] = ans
+    full_dans[idx] = dans_da
+    return full_ans.reshape(shape), full_dans.reshape(shape)
+
 def _float_kernel(fn):
     """Wrap a float64 kernel: inputs broadcast and go to float64, the result
     returns in the inputs' dtype (0-d results as NumPy scalars of that dtype)."""
@@ -416,11 +425,7 @@ def _igamma_series(ax, x, a, enabled, mode):
         dc_da = np.where(active, dc_da_new, dc_da)
         dans_da = np.where(active, dans_da_new, dans_da)
         active = keep_going
-    full_ans = np.ones(ax.size)
-    full_dans = np.zeros(ax.size)
-    full_ans[idx] = ans
-    full_dans[idx] = dans_da
-    ans, dans_da = full_ans.reshape(shape), full_dans.reshape(shape)
+    ans, dans_da = _scatter_series(ans, dans_da, idx, ax.size, shape)
     if mode == VALUE:
         return ans * ax / a
     dlogax_da = np.log(x) - digamma.f64(a + 1.0)
@@ -484,11 +489,7 @@ def _igammac_continued_fraction(ax, x, a, enabled, mode):
         dpkm1_da, dqkm1_da = sel(n_dpkm1, dpkm1_da), sel(n_dqkm1, dqkm1_da)
         dans_da = sel(dans_da_new, dans_da)
         active = keep_going
-    full_ans = np.ones(ax.size)
-    full_dans = np.zeros(ax.size)
-    full_ans[idx] = ans
-    full_dans[idx] = dans_da
-    ans, dans_da = full_ans.reshape(shape), full_dans.reshape(shape)
+    ans, dans_da = _scatter_series(ans, dans_da, idx, ax.size, shape)
     if mode == VALUE:
         return ans * ax
     dlogax_da = np.log(x) - digamma.f64(a)
