@@ -19,6 +19,9 @@ class Flags:
         self.jax_numpy_rank_promotion = "allow"
         self.jax_platforms = ""
         self.jax_platform_name = ""
+        # jaxlite's own: jitted code keeps large intermediates in buffers reused across
+        # calls (False: every call allocates them afresh, as eager code does).
+        self.jaxlite_jit_workspace = True
 
 
 flags = Flags()

@@ -14,6 +14,7 @@ import numpy as np
 from .passes import optimize
 from .dce import has_effects
 from ..jaxpr import Literal, Jaxpr
+from ..config import flags
 
 _lock = threading.RLock()  # re-entrant: compiling a Jaxpr compiles the Jaxprs it holds
 
@@ -103,6 +104,50 @@ def _dead_buffer(eqn, index, last_use, owned, buffer_last):
     return None
 
 
+_WORKSPACE_BYTES = 1 << 15  # smaller arrays come cheaply from malloc's free lists
+
+
+class _Workspace:
+    """Buffer assignment by liveness (as XLA assigns buffers): ufunc results that never
+    leave the call (no view of them is an output or reaches a callback) are written
+    into buffers allocated once per executable and kept across calls. Large fresh
+    arrays cost page faults on every call; a slot is reused as soon as the value in
+    it, and every view of it, is dead."""
+
+    def __init__(self, n_eqns):
+        self.n_eqns = n_eqns
+        self.specs = []      # slot -> (shape, dtype)
+        self.slot_of = {}    # var -> slot
+        self.free = {}       # (shape, dtype) -> free slots
+        self.dies = {}       # equation index -> vars whose slot frees after it
+
+    def assign(self, var, inplace, last):
+        """The slot `var` goes to (None: a fresh array). `inplace` is the dead input
+        buffer the ufunc may overwrite, if any; its slot then passes to `var`."""
+        aval = var.aval
+        if not (last < self.n_eqns and aval.size * aval.dtype.itemsize >= _WORKSPACE_BYTES):
+            return None
+        if inplace in self.slot_of:
+            slot = self.slot_of.pop(inplace)
+        else:
+            key = (aval.shape, aval.dtype)
+            free = self.free.get(key)
+            if free:
+                slot = free.pop()
+            else:
+                slot = len(self.specs)
+                self.specs.append(key)
+        self.slot_of[var] = slot
+        self.dies.setdefault(last, []).append(var)
+        return slot
+
+    def release(self, index):
+        for var in self.dies.pop(index, ()):
+            slot = self.slot_of.pop(var, None)
+            if slot is not None:
+                self.free.setdefault(self.specs[slot], []).append(slot)
+
+
 def _compile(jaxpr):
     optimized = optimize(jaxpr)
     namespace = {"np": np, "_errstate": np.errstate}
@@ -136,6 +181,7 @@ def _compile(jaxpr):
     last_use = _last_uses(optimized)
     buffer_last = _buffer_last_uses(optimized, last_use)
     owned = set()  # variables holding fresh arrays this function may overwrite
+    workspace = _Workspace(len(optimized.eqns)) if flags.jaxlite_jit_workspace else None
     body = []
     for index, eqn in enumerate(optimized.eqns):
         ins = [ref(v) for v in eqn.inputs]
@@ -149,10 +195,22 @@ def _compile(jaxpr):
         if prim.ufunc_name is not None:
             out_aval = eqn.outputs[0].aval
             if out_aval.shape:  # 0-d results are NumPy scalars: nothing to reuse
-                owned.add(eqn.outputs[0])
+                out = eqn.outputs[0]
+                owned.add(out)
                 buffer = _dead_buffer(eqn, index, last_use, owned, buffer_last)
-                if buffer is not None:
-                    expr = f"{prim.ufunc_name}({', '.join(ins)}, out={names[buffer]})"
+                target = names[buffer] if buffer is not None else None
+                if workspace is not None:
+                    # An in-place write into a workspace slot keeps the result in that
+                    # slot, which must then outlive no call: reuse it only if the result
+                    # itself may live in the workspace; else take a free slot.
+                    in_slot = buffer in workspace.slot_of
+                    slot = workspace.assign(out, buffer, buffer_last.get(out, -1))
+                    if slot is None and in_slot:
+                        target = None
+                    elif slot is not None and not in_slot:
+                        target = f"_w[{slot}]"
+                if target is not None:
+                    expr = f"{prim.ufunc_name}({', '.join(ins)}, out={target})"
         if expr is None:
             expr = (prim.lower(ins, eqn.params, [v.aval for v in eqn.inputs])
                     if prim.lower is not None else None)
@@ -173,15 +231,30 @@ def _compile(jaxpr):
                 and v.aval.size >= _DEL_THRESHOLD and v not in const_set]
         if dead:
             body.append(f"        del {', '.join(dead)}")
+        if workspace is not None:
+            workspace.release(index)
     results = ", ".join(ref(v) for v in optimized.outvars)
+    head, tail = [], []
+    if workspace is not None and workspace.specs:
+        # One set of buffers per concurrent call: a call takes a workspace from the
+        # pool (or makes one) and returns it, so threads and re-entrant calls never
+        # share buffers, and steady-state calls allocate nothing but their outputs.
+        specs = tuple(workspace.specs)
+        pool = []
+        namespace["_pool"] = pool
+        namespace["_new_workspace"] = lambda: [np.empty(shape, dtype) for shape, dtype in specs]
+        head = ["    try:", "        _w = _pool.pop()", "    except IndexError:",
+                "        _w = _new_workspace()"]
+        tail = ["        _pool.append(_w)"]
     if _QUIET is not None:
-        lines = [f"def jitted({', '.join(args)}):", "    _token = _quiet(_IGNORE)", "    try:"]
+        lines = [f"def jitted({', '.join(args)}):", *head, "    _token = _quiet(_IGNORE)", "    try:"]
         lines += body
-        lines += [f"        return [{results}]", "    finally:", "        _unquiet(_token)"]
+        lines += [f"        return [{results}]", "    finally:", "        _unquiet(_token)", *tail]
     else:
-        lines = [f"def jitted({', '.join(args)}):", "    with _errstate(all='ignore'):"]
-        lines += body
-        lines.append(f"        return [{results}]")
+        lines = [f"def jitted({', '.join(args)}):", *head, "    try:",
+                 "        with _errstate(all='ignore'):"]
+        lines += ["    " + line for line in body]
+        lines += [f"            return [{results}]", "    finally:", "        pass", *tail]
     source = "\n".join(lines) + "\n"
     exec(compile(source, "<jaxlite-jit>", "exec"), namespace)
     return Compiled(namespace["jitted"], source + _nested_sources(optimized), optimized)

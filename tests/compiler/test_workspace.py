@@ -1,0 +1,149 @@
+"""The jit workspace: large intermediates live in buffers allocated once per executable
+and reused across calls, but results, views of results and arrays handed to callbacks
+are always fresh; concurrent calls never share buffers."""
+import threading
+
+import numpy as np
+import pytest
+
+import jaxlite as jax
+import jaxlite.numpy as jnp
+from jaxlite import lax
+
+N = 20_000  # float32: 80 KB, above the workspace's size threshold
+
+
+def source(f, *args):
+    return jax.jit(f).lower(*args).compile().as_python()
+
+
+def data(seed, n=N):
+    return jnp.asarray(np.random.default_rng(seed).standard_normal(n).astype(np.float32))
+
+
+def chain(x):
+    y = jnp.sin(x) * 2.0 + x
+    z = y * y - x
+    return z * 3.0 + y
+
+
+def test_intermediates_go_to_the_workspace_and_results_stay_fresh():
+    x1, x2 = data(0), data(1)
+    text = source(chain, x1)
+    assert "_w[" in text and "_pool.pop()" in text
+    f = jax.jit(chain)
+    r1 = f(x1)
+    kept = np.array(r1)
+    r2 = f(x2)  # a second call must not write into the first call's result
+    np.testing.assert_array_equal(np.asarray(r1), kept)
+    np.testing.assert_array_equal(np.asarray(r1), np.asarray(chain(x1)))
+    np.testing.assert_array_equal(np.asarray(r2), np.asarray(chain(x2)))
+
+
+def test_small_arrays_are_not_kept():
+    assert "_w[" not in source(chain, data(0, 100))
+
+
+def test_views_of_results_are_never_workspace_buffers():
+    def f(x):
+        y = jnp.sin(x) * 2.0      # would be a workspace candidate...
+        return y.reshape(100, -1).T, jnp.cos(y)  # ...but a view of it is returned
+    x1, x2 = data(0), data(1)
+    g = jax.jit(f)
+    a1, b1 = g(x1)
+    kept = np.array(a1)
+    g(x2)
+    np.testing.assert_array_equal(np.asarray(a1), kept)
+    np.testing.assert_array_equal(np.asarray(a1), np.asarray(f(x1)[0]))
+
+
+def test_arrays_handed_to_callbacks_are_never_reused():
+    seen = []
+
+    def f(x):
+        y = jnp.sin(x) + 1.0
+        jax.debug.callback(lambda v: seen.append(v), y)
+        return jnp.sum(y * 2.0)
+    g = jax.jit(f)
+    x1, x2 = data(0), data(1)
+    g(x1)
+    first = np.array(seen[0])
+    g(x2)
+    np.testing.assert_array_equal(np.asarray(seen[0]), first)
+    assert not np.array_equal(np.asarray(seen[1]), first)
+
+
+def test_concurrent_calls_use_separate_workspaces():
+    f = jax.jit(chain)
+    inputs = [data(i) for i in range(8)]
+    expected = [np.asarray(chain(x)) for x in inputs]
+    f(inputs[0])
+    errors = []
+
+    def work(i):
+        for _ in range(20):
+            if not np.array_equal(np.asarray(f(inputs[i])), expected[i]):
+                errors.append(i)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+
+
+def test_loop_bodies_reuse_their_workspace_across_iterations():
+    def f(x):
+        def body(c, _):
+            return jnp.tanh(c * 1.5 + 0.1) * 0.9 + c * 0.1, None
+        return lax.scan(body, x, None, length=5)[0]
+    x = data(3)
+    np.testing.assert_allclose(np.asarray(jax.jit(f)(x)), np.asarray(f(x)), rtol=1e-6)
+    with jax.disable_jit():
+        eager = np.asarray(f(x))
+    np.testing.assert_allclose(np.asarray(jax.jit(f)(x)), eager, rtol=1e-6)
+
+
+def test_gradients_match_with_and_without_workspace():
+    def loss(x):
+        return jnp.sum(jnp.sin(x) * x ** 2) + 0.5 * x @ x
+    x = data(4)
+    hvp = lambda x: jax.grad(lambda y: jnp.vdot(jax.grad(loss)(y), x))(x)
+    with_ws = np.asarray(jax.jit(hvp)(x))
+    jax.config.update("jaxlite_jit_workspace", False)
+    try:
+        text = source(hvp, x)
+        without = np.asarray(jax.jit(hvp)(x))
+    finally:
+        jax.config.update("jaxlite_jit_workspace", True)
+    assert "_w[" not in text
+    np.testing.assert_array_equal(with_ws, without)
+
+
+@pytest.mark.parametrize("fail_at", [0, 1])
+def test_a_failing_call_returns_its_workspace(fail_at):
+    calls = []
+
+    def maybe_fail(v):
+        calls.append(1)
+        if len(calls) == fail_at + 1:
+            raise RuntimeError("boom")
+        return v
+
+    def f(x):
+        y = jnp.sin(x) * 2.0 + x
+        y = jax.pure_callback(maybe_fail, jax.ShapeDtypeStruct(y.shape, y.dtype), y)
+        return y * y + 1.0
+    g = jax.jit(f)
+    x = data(5)
+    outcomes = []
+    for _ in range(3):
+        try:
+            outcomes.append(np.asarray(g(x)))
+        except Exception:
+            outcomes.append(None)
+    assert outcomes[fail_at] is None
+    good = [o for o in outcomes if o is not None]
+    assert len(good) == 2
+    np.testing.assert_array_equal(good[0], good[1])
