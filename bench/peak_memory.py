@@ -11,9 +11,10 @@ jit, loads lazy modules, fills caches); the measured call comes after, so compil
 counted, and neither are the inputs; the output (one n-vector) is. Each measure is taken
 over 3 calls and the largest is reported.
 
-- traced_peak: tracemalloc's peak minus its level before the call. NumPy reports its array
-  allocations to tracemalloc, so for jaxlite this is every array the call allocates; XLA's
-  buffers are invisible to it (null for JAX).
+- traced_peak: tracemalloc's peak minus its level before the first call of a freshly made
+  function, so a jitted function's workspace (buffers kept between calls) counts. NumPy
+  reports its array allocations to tracemalloc, so for jaxlite this is every array the call
+  allocates or keeps; XLA's buffers are invisible to it (null for JAX).
 - rss_peak_increase: the increase of the process's resident-set high-water mark (VmHWM in
   /proc/self/status, the number getrusage's ru_maxrss reports), reset before the call by
   writing 5 to /proc/self/clear_refs. ru_maxrss itself cannot be used as a difference here:
@@ -85,15 +86,19 @@ def main(argv=None):
 
     traced = None
     if args.library != "jax":
+        # The first call of a fresh function: a jitted one allocates its workspace (the
+        # buffers it keeps between calls) inside the measured region, so they count.
         import tracemalloc
         traced = 0
         for _ in range(REPEATS):
+            fresh = hvp_function(library, jnp, args.kind)
+            fresh = library.jit(fresh) if args.jit else fresh
             gc.collect()
             tracemalloc.start()
             level = tracemalloc.get_traced_memory()[0]
-            out = hvp(x, v)
+            out = fresh(x, v)
             traced = max(traced, tracemalloc.get_traced_memory()[1] - level)
-            del out
+            del out, fresh
             tracemalloc.stop()
 
     print(json.dumps({

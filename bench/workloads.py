@@ -356,11 +356,13 @@ def _hvp_memory_workloads(kind):
 
         def traced(jax, jnp, jitted=jitted):
             return lambda: peak_memory_report(jax, kind, jitted)["traced_peak"]
-        traced.__doc__ = (f"HVP {kind}, {mode}: tracemalloc's peak over one call (NumPy's "
-                          "allocations are traced; XLA's are not: n/a for JAX).")
+        traced.__doc__ = (f"HVP {kind}, {mode}: tracemalloc's peak over the first call of a "
+                          "fresh function, so buffers a jitted function keeps between calls "
+                          "count (NumPy's allocations are traced; XLA's are not: n/a for JAX).")
         workload(f"HVP {kind}, {mode}, peak memory of a call (RSS high-water increase)",
                  mode="metric", vector_bytes=vector)(rss)
-        workload(f"HVP {kind}, {mode}, peak memory of a call (tracemalloc)",
+        workload(f"HVP {kind}, {mode}, peak memory, buffers kept between calls included "
+                 "(tracemalloc)",
                  mode="metric", vector_bytes=vector)(traced)
 
 
