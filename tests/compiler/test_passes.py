@@ -18,7 +18,7 @@ from jaxlite._src.compiler.simplify import simplify
 from jaxlite._src.core import ShapedArray
 from jaxlite._src.jaxpr import Eqn, Jaxpr, Literal, Var, eval_jaxpr
 from jaxlite._src.prims import elementwise as ew
-from jaxlite._src.prims.shape import broadcast_in_dim_p
+from jaxlite._src.prims.shape import broadcast_in_dim_p, reshape_p, transpose_p
 
 F32 = np.float32
 VEC = ShapedArray((3,), F32)
@@ -298,6 +298,118 @@ def test_simplify_keeps_inexact_or_extreme_scaling_chains(c_inner, c_outer):
     assert names(out) == ["mul", "mul"]
 
 
+A234 = np.arange(24, dtype=F32).reshape(2, 3, 4) - 7.5
+
+
+def _shape_chain(*steps, aval=ShapedArray((2, 3, 4), F32)):
+    """A Jaxpr applying shape primitives one after another: steps are (primitive, params)."""
+    x = Var(aval)
+    eqns, v = [], x
+    for prim, params in steps:
+        out_aval = prim.abstract_eval(v.aval, **params)
+        e, v = eqn(prim, [v], out_aval, **params)
+        eqns.append(e)
+    return Jaxpr([], [], [x], eqns, [v])
+
+
+def test_simplify_composes_transposes_and_drops_identity_permutations():
+    chain = _shape_chain((transpose_p, dict(permutation=(2, 0, 1))),
+                         (transpose_p, dict(permutation=(0, 2, 1))))
+    out = dead_code_elimination(simplify(chain))
+    assert names(out) == ["transpose"]
+    assert out.eqns[0].inputs == chain.invars
+    np.testing.assert_array_equal(run(out, A234)[0], A234.transpose(2, 0, 1).transpose(0, 2, 1))
+    np.testing.assert_array_equal(run(out, A234)[0], run(chain, A234)[0])
+    # A permutation and its inverse compose to nothing; so does the identity permutation.
+    inverse = _shape_chain((transpose_p, dict(permutation=(2, 0, 1))),
+                           (transpose_p, dict(permutation=(1, 2, 0))))
+    out = dead_code_elimination(simplify(inverse))
+    assert out.eqns == [] and out.outvars == inverse.invars
+    identity = _shape_chain((transpose_p, dict(permutation=(0, 1, 2))))
+    assert simplify(identity).outvars == identity.invars
+
+
+def test_simplify_drops_reshapes_that_do_nothing_and_merges_reshape_chains():
+    chain = _shape_chain((reshape_p, dict(new_sizes=(6, 4), dimensions=None)),
+                         (reshape_p, dict(new_sizes=(4, 6), dimensions=None)),
+                         (reshape_p, dict(new_sizes=(24,), dimensions=None)))
+    out = dead_code_elimination(simplify(chain))
+    assert names(out) == ["reshape"]
+    assert out.eqns[0].inputs == chain.invars
+    np.testing.assert_array_equal(run(out, A234)[0], A234.reshape(24))
+    back = _shape_chain((reshape_p, dict(new_sizes=(6, 4), dimensions=None)),
+                        (reshape_p, dict(new_sizes=(2, 3, 4), dimensions=None)))
+    out = dead_code_elimination(simplify(back))
+    assert out.eqns == [] and out.outvars == back.invars
+    same = _shape_chain((reshape_p, dict(new_sizes=(2, 3, 4), dimensions=None)))
+    assert simplify(same).outvars == same.invars
+
+
+def test_simplify_drops_broadcasts_that_do_nothing_and_composes_broadcasts():
+    same = _shape_chain((broadcast_in_dim_p, dict(shape=(2, 3, 4),
+                                                  broadcast_dimensions=(0, 1, 2))))
+    assert simplify(same).outvars == same.invars
+    v = np.array([1.0, -2.0, 3.5], F32)
+    chain = _shape_chain((broadcast_in_dim_p, dict(shape=(3, 5), broadcast_dimensions=(0,))),
+                         (broadcast_in_dim_p, dict(shape=(2, 3, 5), broadcast_dimensions=(1, 2))),
+                         aval=VEC)
+    out = dead_code_elimination(simplify(chain))
+    assert names(out) == ["broadcast_in_dim"]
+    assert out.eqns[0].inputs == chain.invars
+    assert out.eqns[0].params["broadcast_dimensions"] == (1,)
+    np.testing.assert_array_equal(run(out, v)[0], run(chain, v)[0])
+    np.testing.assert_array_equal(run(out, v)[0], np.broadcast_to(v[None, :, None], (2, 3, 5)))
+
+
+def test_simplify_feeds_elementwise_operations_what_a_numpy_aligned_broadcast_broadcasts():
+    m = Var(ShapedArray((2, 3), F32))
+    row = Var(VEC)
+    col = Var(ShapedArray((2,), F32))
+    e1, b_row = eqn(broadcast_in_dim_p, [row], ShapedArray((2, 3), F32), shape=(2, 3),
+                    broadcast_dimensions=(1,))  # trailing axes: NumPy broadcasts it alike
+    e2, b_col = eqn(broadcast_in_dim_p, [col], ShapedArray((2, 3), F32), shape=(2, 3),
+                    broadcast_dimensions=(0,))  # leading axis: NumPy would not
+    e3, s = eqn(ew.add_p, [m, b_row], ShapedArray((2, 3), F32))
+    e4, t = eqn(ew.mul_p, [s, b_col], ShapedArray((2, 3), F32))
+    e5, u = eqn(ew.sub_p, [b_row, b_row], ShapedArray((2, 3), F32))  # nothing else is (2, 3)
+    jaxpr = Jaxpr([], [], [m, row, col], [e1, e2, e3, e4, e5], [t, u])
+    out = dead_code_elimination(simplify(jaxpr))
+    assert names(out) == ["broadcast_in_dim", "broadcast_in_dim", "add", "mul", "sub"]
+    add = out.eqns[names(out).index("add")]
+    assert add.inputs == [m, row]
+    mul = out.eqns[names(out).index("mul")]
+    assert mul.inputs[1] is b_col
+    sub = out.eqns[names(out).index("sub")]
+    assert sub.inputs[0] is row and sub.inputs[1] is b_row  # one of the two is enough
+    args = (np.arange(6, dtype=F32).reshape(2, 3), np.array([1.0, -2.0, 0.5], F32),
+            np.array([3.0, -1.0], F32))
+    for got, want in zip(run(out, *args), run(jaxpr, *args)):
+        np.testing.assert_array_equal(got, want)
+        assert got.shape == (2, 3)
+
+
+def test_jitted_gradients_lose_their_broadcasts_and_keep_their_values():
+    """grad of a bias add transposes to a sum; grad through the bias broadcasts the cotangent
+    back: after simplification no broadcast is left for NumPy to materialize."""
+    w = _RNG_SHAPES.standard_normal((4, 3)).astype(F32)
+    b = _RNG_SHAPES.standard_normal(3).astype(F32)
+    x = _RNG_SHAPES.standard_normal((5, 4)).astype(F32)
+
+    def f(w, b):
+        def loss(w, b):
+            return jnp.sum(jnp.tanh(x @ w + b) ** 2)
+        gw, gb = jax.grad(loss, argnums=(0, 1))(w, b)
+        return loss(w - 0.1 * gw, b - 0.1 * gb)
+    g = jax.grad(f, argnums=(0, 1))
+    assert "broadcast_in_dim" in str(jax.make_jaxpr(g)(w, b))
+    assert "broadcast_in_dim" not in names(optimized(g, w, b))
+    for got, want in zip(jax.jit(g)(w, b), g(w, b)):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+
+
+_RNG_SHAPES = np.random.default_rng(7)
+
+
 # --- inlining --------------------------------------------------------------------------
 
 def test_inline_nested_jit_calls():
@@ -390,6 +502,45 @@ def test_codegen_never_overwrites_constants():
 def test_codegen_never_overwrites_a_buffer_a_view_still_reads(f):
     x = np.arange(64 * 64, dtype=F32).reshape(64, 64) / 100
     _check_inputs_untouched(f, x)
+
+
+@pytest.mark.parametrize("lc, rc", [(1, 0), (1, 1), (0, 0), (0, 1)])
+@pytest.mark.parametrize("m, k, n", [(5, 4, 3), (25, 40, 1), (1, 40, 25), (6, 1, 7)])
+def test_matrix_contractions_lower_to_one_dot_bit_for_bit(lc, rc, m, k, n):
+    rng = np.random.default_rng(m * 100 + k * 10 + n)
+    x = rng.standard_normal((m, k) if lc == 1 else (k, m)).astype(F32)
+    y = rng.standard_normal((k, n) if rc == 0 else (n, k)).astype(F32)
+    f = lambda a, b: lax.dot_general(a, b, (((lc,), (rc,)), ((), ())))  # noqa: E731
+    text = source(f, x, y)
+    assert "np.dot(" in text and "tensordot" not in text and "einsum" not in text
+    got, want = np.asarray(jax.jit(f)(x, y)), np.asarray(f(x, y))
+    assert got.shape == want.shape == (m, n)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_allclose(got, (x if lc == 1 else x.T).astype(np.float64)
+                               @ (y if rc == 0 else y.T), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("reduce, ufunc", [
+    (jnp.sum, "np.add.reduce"), (jnp.prod, "np.multiply.reduce"),
+    (jnp.max, "np.maximum.reduce"), (jnp.min, "np.minimum.reduce")])
+@pytest.mark.parametrize("dtype", [F32, np.int8, np.float16])
+def test_reductions_lower_to_the_ufunc_reduce_bit_for_bit(reduce, ufunc, dtype):
+    x = (np.arange(24).reshape(2, 3, 4) % 7 - 3).astype(dtype)
+    x[0, 1, 2] = dtype(0.5) if np.dtype(dtype).kind == "f" else 1
+    f = lambda a: (reduce(a, axis=1), reduce(a), reduce(a, axis=(0, 2)))  # noqa: E731
+    assert ufunc in source(f, x)
+    for got, want in zip(jax.jit(f)(x), f(x)):
+        got, want = np.asarray(got), np.asarray(want)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_equal(got, want)
+
+
+def test_transposes_lower_to_views_without_a_call():
+    f = lambda a: (jnp.sin(a[1]).T, jnp.transpose(jnp.cos(a), (2, 0, 1)))  # noqa: E731
+    text = source(f, A234)
+    assert "np.transpose" not in text and ".T" in text and ".transpose((2, 0, 1))" in text
+    for got, want in zip(jax.jit(f)(A234), (np.sin(A234[1]).T, np.cos(A234).transpose(2, 0, 1))):
+        np.testing.assert_array_equal(np.asarray(got), want)
 
 
 def test_codegen_never_overwrites_a_buffer_handed_to_a_callback():

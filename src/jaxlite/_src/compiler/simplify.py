@@ -1,5 +1,7 @@
 """Algebraic simplification of what autodiff leaves behind: x**1, x*1, x+0,
-broadcasts of scalars, and chains of scalar-constant scalings."""
+broadcasts feeding elementwise operations, chains of scalar-constant scalings, and
+shape operations that do nothing or compose (transpose of transpose, reshape of
+reshape, broadcast of broadcast)."""
 from ..jaxpr import Jaxpr, Eqn, Var, Literal
 
 
@@ -32,18 +34,26 @@ def simplify(jaxpr):
     def literal(value, aval):
         return Literal(np.asarray(value, aval.dtype), aval)
 
-    broadcast_scalar = {}  # var -> the scalar Literal it broadcasts
+    broadcast = {}  # var -> (operand, broadcast_dimensions) of the broadcast defining it
+    transposed = {}  # var -> (operand, permutation) of the transpose defining it
+    reshaped = {}  # var -> the operand of the reshape defining it
     for eqn in jaxpr.eqns:
         ins = [sub(v) for v in eqn.inputs]
         name = eqn.primitive.name
         out = eqn.outputs[0] if eqn.outputs else None
-        if name == "broadcast_in_dim" and _scalar_literal(ins[0]):
-            broadcast_scalar[out] = ins[0]
-        if name in ("mul", "add", "sub") and len(ins) == 2:
-            # x * broadcast(c) has x's shape whenever x already has the output's shape.
-            ins = [broadcast_scalar[v] if v in broadcast_scalar and type(w) is not Literal
-                   and w.aval.shape == out.aval.shape else v
-                   for v, w in zip(ins, ins[::-1])]
+        shape_op = _shape_op(name, ins, eqn.params, out, broadcast, transposed, reshaped)
+        if shape_op is not None:
+            if type(shape_op) is not Eqn:  # the operation does nothing: forward its operand
+                rename[out] = shape_op
+                continue
+            eqns.append(Eqn(shape_op.primitive, shape_op.inputs, shape_op.params,
+                            eqn.outputs, eqn.source))
+            continue
+        if eqn.primitive.ufunc_name is not None or name == "select_n":
+            # Elementwise operations broadcast NumPy-style: an operand broadcast with NumPy's
+            # alignment (trailing axes) can be used as it is, as long as the other operands
+            # still give the output its shape.
+            ins = _unbroadcast_operands(ins, broadcast, out)
         same_shape = [type(v) is not Literal and v.aval.shape == out.aval.shape
                       and v.aval.dtype == out.aval.dtype for v in ins] if out is not None else []
         if name == "integer_pow" and eqn.params["y"] == 1 and same_shape[0]:
@@ -83,6 +93,71 @@ def simplify(jaxpr):
         eqns.append(Eqn(eqn.primitive, ins, eqn.params, eqn.outputs, eqn.source))
     outvars = [sub(v) for v in jaxpr.outvars]
     return Jaxpr(jaxpr.constvars, jaxpr.consts, jaxpr.invars, eqns, outvars)
+
+
+def _identity(v, out):
+    """Whether forwarding `v` in place of `out` changes nothing (shape, dtype, weak type)."""
+    return (v.aval.shape == out.aval.shape and v.aval.dtype == out.aval.dtype
+            and v.aval.weak_type == out.aval.weak_type)
+
+
+def _shape_op(name, ins, params, out, broadcast, transposed, reshaped):
+    """transpose / reshape / broadcast_in_dim rewritten over the operand of a chain of the
+    same operation; returns None (not a shape operation), the operand itself (the
+    operation does nothing) or the rewritten equation (its outputs are filled in later)."""
+    if name == "transpose":
+        x, perm = ins[0], tuple(params["permutation"])
+        if type(x) is not Literal and x in transposed:  # transpose(transpose(y, p), q) == transpose(y, p[q])
+            x, inner = transposed[x]
+            perm = tuple(inner[i] for i in perm)
+        if perm == tuple(range(len(perm))) and _identity(x, out):
+            return x
+        transposed[out] = (x, perm)
+        return Eqn(_shape_primitive(name), [x], dict(params, permutation=perm), [])
+    if name == "reshape" and params.get("dimensions") is None:
+        x = ins[0]
+        if type(x) is not Literal and x in reshaped:  # reshape(reshape(y)) == reshape(y): row-major order is kept
+            x = reshaped[x]
+        if type(x) is not Literal and _identity(x, out):
+            return x
+        reshaped[out] = x
+        return Eqn(_shape_primitive(name), [x], params, [])
+    if name == "broadcast_in_dim":
+        x, dims = ins[0], tuple(params["broadcast_dimensions"])
+        if type(x) is not Literal and x in broadcast:  # broadcast of broadcast: compose
+            x, inner = broadcast[x]
+            dims = tuple(dims[d] for d in inner)
+        if type(x) is not Literal and dims == tuple(range(len(dims))) and _identity(x, out):
+            return x
+        broadcast[out] = (x, dims)
+        return Eqn(_shape_primitive(name), [x], dict(params, broadcast_dimensions=dims), [])
+    return None
+
+
+def _unbroadcast_operands(ins, broadcast, out):
+    """Operands of an elementwise operation with NumPy-aligned broadcasts replaced by what
+    they broadcast, one at a time while the output keeps its shape."""
+    import numpy as np
+    if out is None:
+        return ins
+    ins = list(ins)
+    shapes = [v.aval.shape for v in ins]
+    for i, v in enumerate(ins):
+        if type(v) is Literal or v not in broadcast:
+            continue
+        x, dims = broadcast[v]
+        rank = len(v.aval.shape)
+        if dims != tuple(range(rank - len(dims), rank)):
+            continue
+        trial = shapes[:i] + [x.aval.shape] + shapes[i + 1:]
+        if np.broadcast_shapes(*trial) == tuple(out.aval.shape):
+            ins[i], shapes = x, trial
+    return ins
+
+
+def _shape_primitive(name):
+    from ..prims import shape
+    return getattr(shape, f"{name}_p")
 
 
 def _primitive(name):

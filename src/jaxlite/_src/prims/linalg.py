@@ -194,6 +194,8 @@ def _lower_dot_general(names, params, avals=None):
             return f"np.dot({x}, {y}.T)"
         if lc == (0,) and rc == (0,):
             return f"np.dot({x}.T, {y})"
+        if lc == (0,) and rc == (1,):  # what np.tensordot computes, without its overhead
+            return f"np.dot({x}.T, {y}.T)"
     if not lb:
         return f"np.tensordot({x}, {y}, axes=({list(lc)!r}, {list(rc)!r}))"
     nb = len(lb)

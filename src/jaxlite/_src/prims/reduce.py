@@ -40,6 +40,8 @@ def _batch_reduce(primitive, axes_param="axes"):
 
 
 def _define_reduction(name, impl, numpy_name, dtype_rule=None, keep_dtype=False):
+    """numpy_name: the ufunc's reduce method (np.add.reduce), which np.sum & co. call
+    after a Python-level wrapper that costs more than the reduction of a small array."""
     p = Primitive(name)
     p.impl = impl
 
@@ -61,7 +63,7 @@ def _define_reduction(name, impl, numpy_name, dtype_rule=None, keep_dtype=False)
 
 reduce_sum_p = _define_reduction("reduce_sum",
                                  lambda x, axes: np.sum(x, axis=axes, dtype=x.dtype),
-                                 "np.sum", keep_dtype=True)
+                                 "np.add.reduce", keep_dtype=True)
 reduce_sum_p.jvp = lambda primals, tangents, axes: (
     reduce_sum_p.bind(primals[0], axes=axes), reduce_sum_p.bind(tangents[0], axes=axes))
 reduce_sum_p.transpose = lambda ct, x, axes: [_expand_back(ct, x.aval.shape, axes)]
@@ -82,9 +84,11 @@ def _extremum_jvp(primitive):
     return jvp
 
 
-reduce_max_p = _define_reduction("reduce_max", lambda x, axes: np.max(x, axis=axes), "np.max")
+reduce_max_p = _define_reduction("reduce_max", lambda x, axes: np.max(x, axis=axes),
+                                 "np.maximum.reduce")
 reduce_max_p.jvp = _extremum_jvp(reduce_max_p)
-reduce_min_p = _define_reduction("reduce_min", lambda x, axes: np.min(x, axis=axes), "np.min")
+reduce_min_p = _define_reduction("reduce_min", lambda x, axes: np.min(x, axis=axes),
+                                 "np.minimum.reduce")
 reduce_min_p.jvp = _extremum_jvp(reduce_min_p)
 
 
@@ -140,7 +144,7 @@ def _product_of_others(x):
 
 reduce_prod_p = _define_reduction("reduce_prod",
                                   lambda x, axes: np.prod(x, axis=axes, dtype=x.dtype),
-                                  "np.prod", keep_dtype=True)
+                                  "np.multiply.reduce", keep_dtype=True)
 reduce_prod_p.jvp = _prod_jvp
 
 _bool_reduction_jvp = lambda p: (lambda primals, tangents, axes: (

@@ -184,7 +184,18 @@ transpose_p.jvp = _linear_jvp(transpose_p)
 transpose_p.transpose = lambda ct, x, permutation: [
     transpose_p.bind(ct, permutation=tuple(np.argsort(permutation).tolist()))]
 transpose_p.batch = _transpose_batch
-transpose_p.lower = lambda names, params, avals=None: f"np.transpose({names[0]}, {params['permutation']!r})"
+
+
+def _lower_transpose(names, params, avals=None):
+    # The ndarray attribute/method, not np.transpose: the same view without the Python
+    # wrapper of the function (one attribute lookup for a matrix).
+    perm = tuple(params["permutation"])
+    if perm == (1, 0):
+        return f"{names[0]}.T"
+    return f"{names[0]}.transpose({perm!r})"
+
+
+transpose_p.lower = _lower_transpose
 
 # ---- squeeze ---------------------------------------------------------------------------
 squeeze_p = Primitive("squeeze")
