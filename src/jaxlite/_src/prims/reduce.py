@@ -52,12 +52,16 @@ def _define_reduction(name, impl, numpy_name, dtype_rule=None, keep_dtype=False)
 
     p.abstract_eval = abstract_eval
     p.batch = _batch_reduce(p)
-    if keep_dtype:  # np.sum/np.prod alone would widen small ints to the platform int
-        p.lower = lambda names, params, avals=None: (
-            f"{numpy_name}({names[0]}, axis={params['axes']!r}, dtype={names[0]}.dtype)")
+    # Positional arguments: keywords cost a ufunc method call more than a small reduction.
+    if keep_dtype:  # add/multiply.reduce alone would widen small ints to the platform int
+        def lower(names, params, avals=None):
+            if avals is not None and avals[0].dtype.kind in "fc":  # already keeps the dtype
+                return f"{numpy_name}({names[0]}, {params['axes']!r})"
+            return f"{numpy_name}({names[0]}, {params['axes']!r}, {names[0]}.dtype)"
+        p.lower = lower
     else:
         p.lower = lambda names, params, avals=None: (
-            f"{numpy_name}({names[0]}, axis={params['axes']!r})")
+            f"{numpy_name}({names[0]}, {params['axes']!r})")
     return p
 
 
@@ -159,7 +163,7 @@ def _define_bitwise_reduction(name, ufunc):
     p = _define_reduction(name, impl, None)
     p.jvp = _bool_reduction_jvp(p)
     p.lower = lambda names, params, avals=None: (
-        f"np.{ufunc.__name__}.reduce({names[0]}, axis={params['axes']!r})")
+        f"np.{ufunc.__name__}.reduce({names[0]}, {params['axes']!r})")
 
     def abstract_eval(x, axes):
         _check_axes(name, x, axes)
