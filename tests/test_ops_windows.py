@@ -157,3 +157,99 @@ def test_matches_jax_conventions(name):
         assert g.shape == w.shape and g.dtype == w.dtype, (i, g.shape, g.dtype, w.shape, w.dtype)
         np.testing.assert_allclose(g, w, rtol=2e-6, atol=2e-6, equal_nan=True,
                                    err_msg=f"{name}: output {i}")
+
+
+# ---- the non-overlapping fast path of select_and_{scatter,gather}_add -------------------
+from jaxlite._src.prims import windows as _windows  # noqa: E402
+
+NON_OVERLAPPING = [  # (operand shape, window, strides, padding, base dilation, window dilation)
+    ((4, 6, 6, 3), (1, 2, 2, 1), (1, 2, 2, 1), ((0, 0),) * 4, (1,) * 4, (1,) * 4),
+    ((2, 7, 5, 2), (1, 2, 2, 1), (1, 2, 2, 1), ((0, 0),) * 4, (1,) * 4, (1,) * 4),  # remainders
+    ((7, 9), (3, 2), (3, 2), ((1, 2), (0, 1)), (1, 1), (1, 1)),                    # padding
+    ((8, 9), (2, 3), (3, 4), ((-1, 0), (2, -2)), (1, 1), (1, 1)),                  # gaps, crops
+    ((5, 6), (2, 2), (3, 2), ((1, 0), (0, 1)), (2, 1), (1, 1)),                    # base dilation
+    ((9, 8), (2, 2), (4, 3), ((0, 1), (1, 0)), (1, 1), (3, 2)),                    # window dil.
+    ((6,), (3,), (3,), ((2, 1),), (1,), (1,)),
+]
+
+
+def _window_case_operand(rng, shape, dtype):
+    """Few distinct values, so windows tie; some -inf (all--inf windows have no winner)."""
+    x = rng.integers(-2, 3, size=shape).astype(dtype)
+    if np.dtype(dtype).kind == "f":
+        x[rng.random(shape) < 0.15] = -np.inf
+        x[rng.random(shape) < 0.15] = np.inf
+    return x
+
+
+@pytest.mark.parametrize("config", NON_OVERLAPPING, ids=str)
+@pytest.mark.parametrize("select", ["ge", "le"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.float16])
+def test_non_overlapping_fast_path_matches_general_path(config, select, dtype):
+    shape, window, strides, padding, base_dilation, window_dilation = config
+    params = dict(window_dimensions=window, window_strides=strides, padding=padding,
+                  base_dilation=base_dilation, window_dilation=window_dilation)
+    assert _windows._by_offsets(np.dtype(dtype), window, strides, window_dilation)
+    rng = np.random.default_rng(len(shape) * 100 + sum(shape))
+    for trial in range(5):
+        x = _window_case_operand(rng, shape, dtype)
+        if np.dtype(dtype).kind == "f" and trial == 4:
+            x[rng.random(shape) < 0.2] = np.nan  # where NaN wins follows the general path
+        out_shape = _windows._check("test", x, *_windows._window_params(params))
+        s = rng.normal(size=out_shape).astype(dtype)
+        t = rng.normal(size=shape).astype(dtype)
+        if np.dtype(dtype).kind == "f":
+            s.flat[0], t.flat[0] = np.inf, np.nan  # values move bit for bit, not multiplied
+        fast = _windows._scatter_add_by_offsets(s, x, select, **params)
+        general = _windows._scatter_add_by_index(s, x, select, **params)
+        assert fast.shape == general.shape == x.shape and fast.dtype == general.dtype
+        np.testing.assert_array_equal(fast, general)
+        fast = _windows._gather_add_by_offsets(t, x, select, **params)
+        general = _windows._gather_add_by_index(t, x, select, **params)
+        assert fast.shape == general.shape == tuple(out_shape) and fast.dtype == general.dtype
+        np.testing.assert_array_equal(fast, general)
+
+
+def test_fast_path_only_for_windows_that_do_not_overlap():
+    assert _windows._by_offsets(np.float32, (1, 2, 2, 1), (1, 2, 2, 1), (1,) * 4)
+    assert not _windows._by_offsets(np.float32, (3, 3), (2, 2), (1, 1))   # overlap
+    assert not _windows._by_offsets(np.float32, (2, 2), (2, 2), (2, 1))   # dilated: overlap
+    assert not _windows._by_offsets(np.complex128, (2, 2), (2, 2), (1, 1))
+    assert not _windows._by_offsets(np.float32, (9, 8), (9, 8), (1, 1))   # > 64 elements
+
+
+def test_max_pool_gradient_ties_go_to_the_first_element_in_window_order():
+    x = jnp.asarray(np.array([[1., 3., 3., 3.],
+                              [3., 2., 3., 3.],
+                              [-np.inf, -np.inf, 0., 5.],
+                              [-np.inf, -np.inf, 5., 5.]], np.float32))
+    pool = lambda x: lax.reduce_window(x, -jnp.inf, lax.max, (2, 2), (2, 2), "VALID")
+    g = jaxlite.grad(lambda x: (pool(x) * jnp.array([[1., 2.], [3., 4.]])).sum())(x)
+    np.testing.assert_array_equal(g, [[0, 1, 2, 0],
+                                      [0, 0, 0, 0],
+                                      [0, 0, 0, 4],   # an all -inf window has no winner
+                                      [0, 0, 0, 0]])
+    min_pool = lambda x: lax.reduce_window(x, jnp.inf, lax.min, (2, 2), (2, 2), "VALID")
+    g = jaxlite.grad(lambda x: min_pool(-x).sum())(x)
+    np.testing.assert_array_equal(g[:2], [[0, -1, -1, 0], [0, 0, 0, 0]])
+
+
+@pytest.mark.parametrize("padding", ["VALID", "SAME", [(0, 0), (1, 0), (0, 1), (0, 0)]])
+def test_max_pool_stride_equals_window_gradient_by_finite_differences(padding, x64):
+    rng = np.random.default_rng(3)
+    x = rng.permutation(2 * 7 * 5 * 3).reshape(2, 7, 5, 3).astype(np.float64) / 10  # no ties
+    w = rng.normal(size=(1000,))
+    pool = lambda x: lax.reduce_window(x, -jnp.inf, lax.max, (1, 2, 2, 1), (1, 2, 2, 1), padding)
+
+    def loss(x):
+        y = pool(x).reshape(-1)
+        return (y * w[:y.shape[0]]).sum()
+    g = np.asarray(jaxlite.jit(jaxlite.grad(loss))(x))
+    assert g.dtype == np.float64 and np.count_nonzero(g) == np.size(pool(x))
+    eps = 1e-3  # distinct values 0.1 apart: a small step never changes a window's winner
+    for index in np.ndindex(*x.shape):
+        up, down = x.copy(), x.copy()
+        up[index] += eps
+        down[index] -= eps
+        numeric = (float(loss(up)) - float(loss(down))) / (2 * eps)
+        assert abs(g[index] - numeric) < 1e-9, (index, g[index], numeric)

@@ -14,6 +14,10 @@ reduce_window_sum of the padded, stride-dilated cotangent; reduce_window_max
 (min) passes each window the tangent of its maximal (minimal) element, the
 first one in row-major window order among ties (select_and_gather_add), whose
 transpose scatters each cotangent back to that element (select_and_scatter_add).
+Both find each window's winner by its offset in the window; where windows do not
+overlap (pooling with stride == window) they move values by offset, one strided
+slice each, with no index arithmetic or scatter (about 10x faster); elsewhere
+through flat indices into the operand.
 """
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -217,6 +221,24 @@ def _chooser_jvp(primitive, select):
 
 
 # ---- select_and_gather_add / select_and_scatter_add ---------------------------------------
+def _choose_by_offsets(view, ndim, select):
+    """The window offset (uint8, row-major window order) of each window's first maximal
+    ("ge") or minimal ("le") element, and that element: a running best over one slice
+    of the window view per offset, for windows of at most _SLICEWISE_MAX_WINDOW elements."""
+    beats, extremum = (np.greater, np.maximum) if select == "ge" else (np.less, np.minimum)
+    offsets = np.ndindex(*view.shape[ndim:])
+    best = np.array(view[(Ellipsis,) + next(offsets)])
+    arg = np.zeros(best.shape, np.uint8)
+    for k, offset in enumerate(offsets, 1):
+        candidate = view[(Ellipsis,) + offset]
+        # Strictly better, so the first best element wins; k grows, so a max of
+        # (k where better) is the last improvement (arithmetic beats masked writes).
+        better = beats(candidate, best).view(np.uint8)
+        np.maximum(arg, better * np.uint8(k), out=arg)
+        extremum(best, candidate, out=best)
+    return arg, best
+
+
 def _winners(x, select, window_dimensions, window_strides, padding, base_dilation,
              window_dilation):
     """For each window: the flat index in `x` of its first maximal ("ge") or minimal
@@ -228,18 +250,8 @@ def _winners(x, select, window_dimensions, window_strides, padding, base_dilatio
     out_shape = view.shape[:x.ndim]
     window = view.shape[x.ndim:]
     size = int(np.prod(window))
-    if 0 < size <= _SLICEWISE_MAX_WINDOW:  # a running best over one slice per window offset
-        beats, extremum = (np.greater, np.maximum) if select == "ge" else (np.less, np.minimum)
-        offsets = np.ndindex(*window)
-        best = np.array(view[(Ellipsis,) + next(offsets)])
-        arg = np.zeros(out_shape, np.uint8)
-        for k, offset in enumerate(offsets, 1):
-            candidate = view[(Ellipsis,) + offset]
-            # Strictly better, so the first best element wins; k grows, so a max of
-            # (k where better) is the last improvement (arithmetic beats masked writes).
-            better = beats(candidate, best).view(np.uint8)
-            np.maximum(arg, better * np.uint8(k), out=arg)
-            extremum(best, candidate, out=best)
+    if 0 < size <= _SLICEWISE_MAX_WINDOW:
+        arg, best = _choose_by_offsets(view, x.ndim, select)
     else:
         flat = view.reshape(out_shape + (-1,))
         choose = np.argmax if select == "ge" else np.argmin
@@ -271,13 +283,13 @@ def _winners(x, select, window_dimensions, window_strides, padding, base_dilatio
     return np.where(valid, flat_index, 0), valid
 
 
-def _gather_add_impl(t, x, select, **params):
+def _gather_add_by_index(t, x, select, **params):
     t = np.asarray(t)
     flat_index, valid = _winners(x, select, *_window_params(params))
     return np.where(valid, t.reshape(-1)[flat_index], np.zeros((), t.dtype)).astype(t.dtype)
 
 
-def _scatter_add_impl(s, x, select, **params):
+def _scatter_add_by_index(s, x, select, **params):
     s = np.asarray(s)
     x = np.asarray(x)
     flat_index, valid = _winners(x, select, *_window_params(params))
@@ -287,6 +299,108 @@ def _scatter_add_impl(s, x, select, **params):
         out = np.zeros(x.size, s.dtype)
         np.add.at(out, flat_index[valid], s[valid])
     return out.astype(s.dtype).reshape(x.shape)
+
+
+# The fast path, for windows that do not overlap (max pooling's stride == window): each
+# element of the padded operand is in at most one window, so the scatter is a plain write
+# of each window's value to its winner, one strided slice per window offset, with no
+# index arithmetic and no accumulation. Values move as bits under a mask (branch-free:
+# NumPy's masked selects are slow on unpredictable masks, and 0 * inf would be nan).
+def _by_offsets(dtype, window_dimensions, window_strides, window_dilation):
+    return (0 < int(np.prod(window_dimensions)) <= _SLICEWISE_MAX_WINDOW
+            and np.dtype(dtype).itemsize in (1, 2, 4, 8)
+            and all(s >= (w - 1) * d + 1 for w, s, d in zip(window_dimensions, window_strides,
+                                                            window_dilation)))
+
+
+def _bits(a):
+    a = np.asarray(a)
+    return a.view(np.dtype(f"u{a.dtype.itemsize}"))
+
+
+def _offset_masks(x, select, window_dimensions, window_strides, padding, base_dilation,
+                  window_dilation):
+    """The window offset of each window's winner, or 255 where there is none."""
+    fill = _identity("max" if select == "ge" else "min", x.dtype)
+    view = window_view(x, fill, window_dimensions, window_strides, padding, base_dilation,
+                       window_dilation)
+    arg, best = _choose_by_offsets(view, x.ndim, select)
+    np.maximum(arg, np.equal(best, fill).view(np.uint8) * np.uint8(255), out=arg)
+    return arg
+
+
+def _padded_shape(shape, padding, base_dilation):
+    return tuple(n + lo + hi for n, (lo, hi) in zip(dilate_shape(shape, base_dilation),
+                                                      padding))
+
+
+def _unpad(padded, shape, padding, base_dilation):
+    """The elements of `padded` (in the coordinates of the dilated, padded operand) that
+    are the operand's own, in an array of the operand's `shape`; zeros where cropped."""
+    source, target, whole = [], [], True
+    for n, (lo, _), dilation, size in zip(shape, padding, base_dilation, padded.shape):
+        first = 0 if lo >= 0 else -(lo // dilation)  # element i sits at lo + i * dilation
+        stop = min(n, (size - 1 - lo) // dilation + 1) if size > lo else 0
+        if stop <= first:
+            return np.zeros(shape, padded.dtype)
+        source.append(slice(lo + first * dilation, lo + (stop - 1) * dilation + 1, dilation))
+        target.append(slice(first, stop))
+        whole = whole and first == 0 and stop == n
+    if whole and padded.shape == tuple(shape):
+        return padded
+    out = np.zeros(shape, padded.dtype)
+    out[tuple(target)] = padded[tuple(source)]
+    return out
+
+
+def _scatter_add_by_offsets(s, x, select, window_dimensions, window_strides, padding,
+                            base_dilation, window_dilation):
+    s, x = np.asarray(s), np.asarray(x)
+    arg = _offset_masks(x, select, window_dimensions, window_strides, padding, base_dilation,
+                        window_dilation)
+    padded = np.zeros(_padded_shape(x.shape, padding, base_dilation), s.dtype)
+    if padded.size and s.size:
+        extent = dilate_shape(window_dimensions, window_dilation)
+        windows = sliding_window_view(_bits(padded), extent, writeable=True)[
+            tuple(slice(None, None, st) for st in window_strides)
+            + tuple(slice(None, None, d) for d in window_dilation)]
+        source, mask = _bits(s), np.empty(arg.shape, _bits(s).dtype)
+        for k, offset in enumerate(np.ndindex(*window_dimensions)):
+            np.equal(arg, k, out=mask)
+            np.negative(mask, out=mask)  # all ones where this offset wins
+            np.bitwise_and(source, mask, out=windows[(Ellipsis,) + offset])
+    return _unpad(padded, x.shape, padding, base_dilation)
+
+
+def _gather_add_by_offsets(t, x, select, window_dimensions, window_strides, padding,
+                           base_dilation, window_dilation):
+    t, x = np.asarray(t), np.asarray(x)
+    arg = _offset_masks(x, select, window_dimensions, window_strides, padding, base_dilation,
+                        window_dilation)
+    view = window_view(_bits(t), 0, window_dimensions, window_strides, padding, base_dilation,
+                       window_dilation)
+    out = np.zeros(arg.shape, view.dtype)
+    mask = np.empty(arg.shape, view.dtype)
+    for k, offset in enumerate(np.ndindex(*window_dimensions)):
+        np.equal(arg, k, out=mask)
+        np.negative(mask, out=mask)
+        np.bitwise_and(view[(Ellipsis,) + offset], mask, out=mask)
+        np.bitwise_or(out, mask, out=out)
+    return out.view(t.dtype)
+
+
+def _gather_add_impl(t, x, select, **params):
+    if _by_offsets(np.asarray(t).dtype, params["window_dimensions"], params["window_strides"],
+                   params["window_dilation"]):
+        return _gather_add_by_offsets(t, x, select, **params)
+    return _gather_add_by_index(t, x, select, **params)
+
+
+def _scatter_add_impl(s, x, select, **params):
+    if _by_offsets(np.asarray(s).dtype, params["window_dimensions"], params["window_strides"],
+                   params["window_dilation"]):
+        return _scatter_add_by_offsets(s, x, select, **params)
+    return _scatter_add_by_index(s, x, select, **params)
 
 
 select_and_gather_add_p = Primitive("select_and_gather_add")
