@@ -22,6 +22,14 @@ class Flags:
         # jaxlite's own: jitted code keeps large intermediates in buffers reused across
         # calls (False: every call allocates them afresh, as eager code does).
         self.jaxlite_jit_workspace = True
+        # The fused tier (compiler/tiers.py): elementwise clusters of hot jitted functions
+        # compiled to Numba loops in the background. "auto": when Numba is importable.
+        self.jaxlite_fusion = os.environ.get("JAXLITE_FUSION", "auto")  # "auto" | "off"
+        self.jaxlite_fusion_hot_calls = 3       # calls before the fused tier compiles
+        self.jaxlite_fusion_background = True   # False: compile at the hot call, in its thread
+        self.jaxlite_fusion_min_size = 65536    # elements a fused cluster must have
+        self.jaxlite_fusion_min_ops = 3         # equations a fused cluster must have
+        self.jaxlite_fusion_cache_dir = os.environ.get("JAXLITE_FUSION_CACHE_DIR")  # None: default
 
 
 flags = Flags()

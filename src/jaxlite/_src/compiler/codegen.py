@@ -15,6 +15,7 @@ from .passes import optimize
 from .dce import has_effects
 from ..jaxpr import Literal, Jaxpr
 from ..config import flags
+from . import tiers
 
 _lock = threading.RLock()  # re-entrant: compiling a Jaxpr compiles the Jaxprs it holds
 
@@ -23,12 +24,23 @@ from ..core import QUIET_NUMPY as _QUIET
 
 
 class Compiled:
-    """An executable for one Jaxpr: call it with NumPy values, get a list back."""
+    """An executable for one Jaxpr: call it with NumPy values, get a list back.
+
+    `fn` is what runs. With a fused tier (tiers.py: Numba loops for elementwise
+    clusters, compiled once the executable is hot) `fn` dispatches to the current tier,
+    and `source` ends with the fused tier's code once it is built."""
 
     def __init__(self, fn, source, jaxpr):
         self.fn = fn
-        self.source = source
+        self.numpy_source = source
         self.jaxpr = jaxpr
+        self.tier = None
+
+    @property
+    def source(self):
+        if self.tier is None:
+            return self.numpy_source
+        return self.numpy_source + self.tier.listing()
 
     def __call__(self, *args):
         return self.fn(*args)
@@ -42,6 +54,8 @@ def compile_jaxpr(jaxpr):
             compiled = jaxpr.cache.get("compiled")
             if compiled is None:
                 compiled = _compile(jaxpr)
+                if flags.jaxlite_fusion != "off":
+                    tiers.attach(compiled, _compile)
                 jaxpr.cache["compiled"] = compiled
     return compiled
 
@@ -75,7 +89,9 @@ def _buffer_last_uses(jaxpr, last_use):
     views = {}  # variable -> the buffers whose memory it may share
     buffer_last = {}
     for eqn in jaxpr.eqns:
-        if eqn.primitive.ufunc_name is not None:
+        # fresh_results: a primitive whose results are new arrays, never views of its
+        # operands (the fused tier's fused_elementwise).
+        if eqn.primitive.ufunc_name is not None or getattr(eqn.primitive, "fresh_results", False):
             for v in eqn.outputs:
                 views[v] = (v,)
                 buffer_last[v] = last_use.get(v, -1)

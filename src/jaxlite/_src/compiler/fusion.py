@@ -1,0 +1,411 @@
+"""Fusion of elementwise clusters: the rewrite that the fused (Numba) tier compiles.
+
+A *cluster* is a set of elementwise equations over arrays of one shape (float32,
+float64 or bool; operands of that shape or 0-d), each exact when written as a scalar
+expression: arithmetic, comparisons, select, max/min, abs, sqrt, `x**2`. `fuse`
+reorders an optimized Jaxpr so that every other equation (the transcendental ufuncs
+sin/cos/tanh/exp/log..., which NumPy runs with SIMD, contractions, reductions) runs
+as early as its operands allow, groups the elementwise equations that become ready
+between them, and replaces each group worth it (>= `min_ops` equations on >= `min_size`
+elements) by one `fused_elementwise` equation. Its implementation is one scalar loop
+compiled by Numba (kernels.py) that reads each operand once and writes only the
+values used outside the cluster.
+
+    c = sin a; d = cos a; e = mul a a; f = mul e b; ...      ->
+    c = sin a; d = cos a; g = fused_elementwise[18 equations] a b c d
+
+Each scalar expression computes what NumPy's ufunc computes element by element, in
+the same precision (constants are typed as their operands, no fast-math), so the
+fused tier returns the NumPy tier's bits.
+"""
+import numpy as np
+
+from ..core import Primitive
+from ..jaxpr import Jaxpr, Eqn, Literal, pretty_print
+from .dce import has_effects
+
+_DTYPES = (np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.bool_))
+
+
+# ---- scalar expressions -----------------------------------------------------------------
+# rule(operand expressions, params, input avals, output aval) -> expression or None (not
+# fusible with these parameters). Operands are plain names (locals or constants), so a
+# rule may repeat one.
+
+def _binary(symbol, kinds="f"):
+    def rule(x, params, avals, out):
+        if avals[0].dtype.kind not in kinds:
+            return None
+        return f"{x[0]} {symbol} {x[1]}"
+    return rule
+
+
+def _extremum(symbol):
+    # NumPy's maximum/minimum: NaN propagates (the first NaN operand), and of two equal
+    # operands (0.0 and -0.0) the second is returned.
+    def rule(x, params, avals, out):
+        if avals[0].dtype.kind != "f":
+            return None
+        a, b = x
+        return f"({a} if ({a} {symbol} {b} or {a} != {a}) else {b})"
+    return rule
+
+
+def _integer_pow(x, params, avals, out):
+    y = params["y"]
+    if avals[0].dtype.kind != "f":
+        return None
+    if y == 1:
+        return x[0]
+    if y == 2:  # the NumPy tier's np.multiply(x, x); other powers go through np.power
+        return f"{x[0]} * {x[0]}"
+    return None
+
+
+def _select_n(x, params, avals, out):
+    if len(x) != 3 or avals[0].dtype.kind != "b":
+        return None
+    return f"({x[2]} if {x[0]} else {x[1]})"
+
+
+def _convert(x, params, avals, out):
+    source, target = avals[0].dtype, out.dtype
+    if target.kind != "f" or source.kind not in "fb":
+        return None
+    return f"np.{target.name}({x[0]})"
+
+
+def _dot_general(x, params, avals, out):
+    # A scalar times an array (what autodiff leaves of `c * x`): the NumPy tier's multiply.
+    (lc, rc), (lb, rb) = params["dimension_numbers"]
+    if lc or lb or not (avals[0].ndim == 0 or avals[1].ndim == 0):
+        return None
+    if params.get("preferred_element_type") not in (None, out.dtype):
+        return None
+    if avals[0].dtype.kind != "f":
+        return None
+    return f"{x[0]} * {x[1]}"
+
+
+def _broadcast_in_dim(x, params, avals, out):
+    return x[0] if avals[0].ndim == 0 else None
+
+
+def _unary(template, kinds="f"):
+    def rule(x, params, avals, out):
+        return template.format(x[0]) if avals[0].dtype.kind in kinds else None
+    return rule
+
+
+SCALAR_RULES = {
+    "add": _binary("+"), "sub": _binary("-"), "mul": _binary("*"), "div": _binary("/"),
+    "neg": _unary("-{}"), "abs": _unary("abs({})"), "sqrt": _unary("np.sqrt({})"),
+    "max": _extremum(">"), "min": _extremum("<"), "integer_pow": _integer_pow,
+    "eq": _binary("==", "fb"), "ne": _binary("!=", "fb"), "lt": _binary("<"),
+    "le": _binary("<="), "gt": _binary(">"), "ge": _binary(">="),
+    "and": _binary("&", "b"), "or": _binary("|", "b"), "xor": _binary("^", "b"),
+    "not": _unary("(not {})", "b"),
+    "select_n": _select_n, "convert_element_type": _convert, "dot_general": _dot_general,
+    "broadcast_in_dim": _broadcast_in_dim,
+}
+_FREE = {"broadcast_in_dim"}  # costs nothing in a loop: not counted towards min_ops
+
+
+def _loop_shape(eqn, min_size):
+    """The shape a fusible equation loops over, or None if it cannot join a cluster."""
+    rule = SCALAR_RULES.get(eqn.primitive.name)
+    if rule is None or eqn.primitive.multiple_results or len(eqn.outputs) != 1:
+        return None
+    out = eqn.outputs[0].aval
+    if out.dtype not in _DTYPES or out.size < max(min_size, 2) or not out.shape:
+        return None
+    for v in eqn.inputs:
+        a = v.aval
+        if a.dtype not in _DTYPES or (a.shape != out.shape and a.shape != ()):
+            return None
+    names = [f"x{i}" for i in range(len(eqn.inputs))]
+    if rule(names, eqn.params, [v.aval for v in eqn.inputs], out) is None:
+        return None
+    return out.shape
+
+
+# ---- clusters ---------------------------------------------------------------------------
+
+class Plan:
+    """A schedule of an optimized Jaxpr: items are equations or clusters (lists of them)."""
+
+    def __init__(self, items, clusters):
+        self.items = items        # [Eqn | [Eqn, ...]] in execution order
+        self.clusters = clusters  # the lists in `items` that become fused equations
+
+
+def plan_fusion(jaxpr, min_size=65536, min_ops=3):
+    """Find the clusters of `jaxpr` worth fusing; None if there are none.
+
+    Equations that cannot be fused are scheduled as early as their operands allow;
+    fusible ones of one shape that become ready between them form one cluster. A
+    fusible equation whose every user sits in one later cluster moves there (its value
+    then never leaves the loop)."""
+    eqns = jaxpr.eqns
+    shapes = [_loop_shape(e, min_size) for e in eqns]
+    fusible = [s is not None for s in shapes]
+    if sum(fusible) < min_ops:
+        return None
+    producer = {}
+    for i, e in enumerate(eqns):
+        for v in e.outputs:
+            producer[v] = i
+    deps = [set() for _ in eqns]
+    users = [[] for _ in eqns]
+    previous_effect = None
+    for i, e in enumerate(eqns):
+        for v in e.inputs:
+            j = producer.get(v) if type(v) is not Literal else None
+            if j is not None:
+                deps[i].add(j)
+        if has_effects(e):  # effects keep their order
+            if previous_effect is not None:
+                deps[i].add(previous_effect)
+            previous_effect = i
+        for j in deps[i]:
+            users[j].append(i)
+    waiting = [len(d) for d in deps]
+
+    import heapq
+    ready_other, ready_fusible = [], []
+    for i in range(len(eqns)):
+        if waiting[i] == 0:
+            heapq.heappush(ready_fusible if fusible[i] else ready_other, i)
+
+    def finish(i, fusible_sink):
+        for u in users[i]:
+            waiting[u] -= 1
+            if waiting[u] == 0:
+                heapq.heappush(fusible_sink if fusible[u] else ready_other, u)
+
+    stages = []  # ("eqn", i) | ("group", [i, ...])
+    while ready_other or ready_fusible:
+        while ready_other:
+            i = heapq.heappop(ready_other)
+            stages.append(("eqn", i))
+            finish(i, ready_fusible)
+        if not ready_fusible:
+            continue
+        shape = shapes[ready_fusible[0]]
+        group, later = [], []
+        while ready_fusible:
+            i = heapq.heappop(ready_fusible)
+            if shapes[i] != shape:
+                later.append(i)
+                continue
+            group.append(i)
+            finish(i, ready_fusible)
+        for i in later:
+            heapq.heappush(ready_fusible, i)
+        stages.append(("group", group))
+    assert sum(1 if k == "eqn" else len(g) for k, g in stages) == len(eqns)
+
+    # Sink: an equation all of whose users are in one later group joins that group.
+    group_of = {}
+    for s, (kind, members) in enumerate(stages):
+        if kind == "group":
+            for i in members:
+                group_of[i] = s
+    outputs = {v for v in jaxpr.outvars if type(v) is not Literal}
+    for s in range(len(stages) - 1, -1, -1):
+        kind, members = stages[s]
+        if kind != "group":
+            continue
+        for i in reversed(list(members)):
+            targets = {group_of.get(u) for u in users[i]}
+            if (len(targets) == 1 and None not in targets and not any(
+                    v in outputs for v in eqns[i].outputs)):
+                target = targets.pop()
+                if target > s:
+                    members.remove(i)
+                    stages[target][1].append(i)
+                    group_of[i] = target
+    items, clusters = [], []
+    for kind, members in stages:
+        if kind == "eqn":
+            items.append(eqns[members])
+            continue
+        members.sort()  # original order is topological
+        group = [eqns[i] for i in members]
+        counted = sum(e.primitive.name not in _FREE for e in group)
+        if counted >= min_ops:
+            items.append(group)
+            clusters.append(group)
+        else:
+            items.extend(group)
+    if not clusters:
+        return None
+    return Plan(items, clusters)
+
+
+class FusedCluster:
+    """The parameter of a `fused_elementwise` equation: the cluster as a Jaxpr (its inputs
+    and the values used outside it), its loop shape, and the Numba kernel that runs it."""
+
+    def __init__(self, jaxpr, shape):
+        self.jaxpr = jaxpr
+        self.shape = tuple(shape)
+        self.size = int(np.prod(self.shape, dtype=np.int64))
+        self.array_inputs = [v.aval.shape == self.shape for v in jaxpr.invars]
+        self.in_dtypes = [v.aval.dtype for v in jaxpr.invars]
+        self.out_dtypes = [v.aval.dtype for v in jaxpr.outvars]
+        self.source, self.signature = kernel_source(self)
+        self.kernel = None  # set by kernels.compile_cluster
+
+    def __call__(self, *args, out=None):
+        """Run the kernel. `out`: optional buffers, one per result (None: allocate), of
+        the loop's shape and dtype, C-contiguous; they may be inputs dying here (the
+        kernel reads every operand of an element before writing it)."""
+        flat = []
+        for a, is_array, dtype in zip(args, self.array_inputs, self.in_dtypes):
+            if is_array:
+                if (type(a) is not np.ndarray or a.dtype != dtype
+                        or not (a.flags.c_contiguous and a.flags.aligned)):
+                    a = np.require(a, dtype, ["C", "A"])
+                if a.ndim != 1:
+                    a = a.reshape(self.size)
+            else:
+                a = dtype.type(a)
+            flat.append(a)
+        results = []
+        for k, dtype in enumerate(self.out_dtypes):
+            buffer = out[k] if out is not None else None
+            results.append(np.empty(self.shape, dtype) if buffer is None else buffer)
+        if len(self.shape) == 1:
+            self.kernel(*flat, *results)
+        else:
+            self.kernel(*flat, *[r.reshape(self.size) for r in results])
+        return results
+
+    def __repr__(self):
+        return "\n" + pretty_print(self.jaxpr, indent=8)
+
+
+def _fused_impl(*args, cluster, out=None):
+    return cluster(*args, out=out)
+
+
+fused_elementwise_p = Primitive("fused_elementwise", multiple_results=True)
+fused_elementwise_p.impl = _fused_impl
+fused_elementwise_p.abstract_eval = lambda *avals, cluster: [v.aval for v in cluster.jaxpr.outvars]
+# Its results are new arrays, never views of its operands: operands may live in the
+# executable's workspace (codegen reads this attribute).
+fused_elementwise_p.fresh_results = True
+# The implementation also takes `out=` (a tuple of buffers, None entries allocate), which
+# may alias operands that die at this equation; code generation does not use it yet.
+fused_elementwise_p.accepts_out = True
+
+
+def fuse(jaxpr, plan):
+    """`jaxpr` rescheduled by `plan`, each cluster one `fused_elementwise` equation.
+    Returns (the new Jaxpr, its FusedClusters)."""
+    cluster_of = {}
+    for k, group in enumerate(plan.clusters):
+        for e in group:
+            cluster_of[id(e)] = k
+    used_outside = {}  # var -> True if read outside its cluster (or a result)
+    for item in plan.items:
+        group = item if isinstance(item, list) else [item]
+        for e in group:
+            k = cluster_of.get(id(e))
+            for v in e.inputs:
+                if type(v) is not Literal:
+                    used_outside.setdefault(id(v), set()).add(k)
+    results = {id(v) for v in jaxpr.outvars if type(v) is not Literal}
+    eqns, fused = [], []
+    for item in plan.items:
+        if not isinstance(item, list):
+            eqns.append(item)
+            continue
+        k = cluster_of[id(item[0])]
+        produced = {id(v) for e in item for v in e.outputs}
+        inputs, seen = [], set()
+        for e in item:
+            for v in e.inputs:
+                if type(v) is not Literal and id(v) not in produced and id(v) not in seen:
+                    seen.add(id(v))
+                    inputs.append(v)
+        outputs = [v for e in item for v in e.outputs
+                   if id(v) in results or (used_outside.get(id(v), set()) - {k})]
+        cluster = FusedCluster(Jaxpr([], [], inputs, item, outputs),
+                               item[-1].outputs[0].aval.shape)
+        fused.append(cluster)
+        sources = list(dict.fromkeys(e.source for e in item if e.source))
+        source = f"{len(item)} fused equations" + (f" from {', '.join(sources[:3])}"
+                                                   if sources else "")
+        if len(sources) > 3:
+            source += ", ..."
+        eqns.append(Eqn(fused_elementwise_p, inputs, {"cluster": cluster}, outputs, source))
+    return Jaxpr(jaxpr.constvars, jaxpr.consts, jaxpr.invars, eqns, jaxpr.outvars), fused
+
+
+# ---- the kernel's source ----------------------------------------------------------------
+
+def _constant(value, dtype):
+    value = np.asarray(value).astype(dtype).item()
+    if dtype.kind == "b":
+        return repr(bool(value))
+    value = float(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        text = f"float({str(value)!r})"
+    else:
+        text = repr(value)
+    return f"np.{dtype.name}({text})"  # typed: a bare float literal would be float64
+
+
+def kernel_source(cluster):
+    """(Python source of the cluster's scalar loop, its arguments' (dtype name, kind) with
+    kind "in" (a read-only array), "scalar" or "out" (an array written)).
+    Names depend only on the cluster's structure, so identical clusters share a kernel."""
+    jaxpr = cluster.jaxpr
+    names, params, loads, constants = {}, [], [], {}
+    signature = []
+    for j, (v, is_array) in enumerate(zip(jaxpr.invars, cluster.array_inputs)):
+        dtype = v.aval.dtype
+        if is_array:
+            params.append(f"a{j}")
+            loads.append(f"        x{j} = a{j}[i]")
+            names[v] = f"x{j}"
+            signature.append((dtype.name, "in"))
+        else:
+            params.append(f"s{j}")
+            names[v] = f"s{j}"
+            signature.append((dtype.name, "scalar"))
+
+    def operand(v):
+        if type(v) is Literal:
+            text = _constant(v.value, v.aval.dtype)
+            if text not in constants:
+                constants[text] = f"k{len(constants)}"
+            return constants[text]
+        return names[v]
+
+    body = []
+    for n, eqn in enumerate(jaxpr.eqns):
+        expr = SCALAR_RULES[eqn.primitive.name](
+            [operand(v) for v in eqn.inputs], eqn.params, [v.aval for v in eqn.inputs],
+            eqn.outputs[0].aval)
+        names[eqn.outputs[0]] = f"t{n}"
+        body.append(f"        t{n} = {expr}")
+    stores = []
+    for m, v in enumerate(jaxpr.outvars):
+        params.append(f"o{m}")
+        stores.append(f"        o{m}[i] = {names[v]}")
+        signature.append((v.aval.dtype.name, "out"))
+    lines = ["import numpy as np", ""]
+    lines += [f"{name} = {text}" for text, name in constants.items()]
+    lines += ["", "", f"def kernel({', '.join(params)}):",
+              "    for i in range(o0.shape[0]):"]
+    lines += loads + body + stores
+    return "\n".join(lines) + "\n", tuple(signature)
+
+
+def signature_text(signature):
+    """The kernel's argument types as text: read-only arrays, scalars, output arrays."""
+    spell = {"in": "{}[::1] (read)", "scalar": "{}", "out": "{}[::1]"}
+    return "(" + ", ".join(spell[kind].format(dtype) for dtype, kind in signature) + ")"

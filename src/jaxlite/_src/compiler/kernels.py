@@ -1,0 +1,183 @@
+"""Numba kernels of fused clusters: compiled once per distinct source, optionally cached
+on disk by Numba.
+
+Numba is imported here, lazily, on the first kernel compile (in the fused tier's
+background thread): `import jaxlite` never pays for it. Kernels are compiled eagerly for
+one signature (1-D C-contiguous arrays, typed scalars), without fast-math, with NumPy's
+error model (1/0 is inf, not an exception), releasing the GIL while they run.
+
+On-disk cache: with `jaxlite_fusion_cache_dir` set (default `~/.cache/jaxlite/numba`,
+`$XDG_CACHE_HOME` respected; "" disables it), each kernel's source is written there
+once as `k_<hash>.py` and compiled with Numba's `cache=True`, so another process loads
+the machine code instead of compiling it again (~0.2-1 s per kernel).
+"""
+import hashlib
+import importlib.util
+import os
+import sys
+import threading
+
+import numpy as np
+
+from ..config import flags
+
+_lock = threading.Lock()
+_kernels = {}  # (source, signature) -> compiled dispatcher
+_numba = None
+_importable = None  # cached answer of numba_importable()
+
+
+def numba_importable():
+    """Whether Numba can be imported, without importing it (the answer is cached)."""
+    global _importable
+    if _importable is None:
+        try:
+            _importable = _numba is not None or importlib.util.find_spec("numba") is not None
+        except (ImportError, ValueError):
+            _importable = False
+    return _importable
+
+
+def mark_unavailable():
+    """Numba failed to import: no more fused tiers in this process."""
+    global _importable
+    _importable = False
+
+
+def _import_numba():
+    global _numba
+    if _numba is None:
+        import numba
+        _numba = numba
+    return _numba
+
+
+def cache_dir():
+    """The directory kernels are cached in, or None (disabled or not writable)."""
+    path = flags.jaxlite_fusion_cache_dir
+    if path is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        path = os.path.join(base, "jaxlite", "numba")
+    if not path:
+        return None
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError:
+        return None
+    return path if os.access(path, os.W_OK) else None
+
+
+def _load_python(source):
+    """The kernel's Python function, from a file in the cache directory (so Numba can
+    cache its machine code next to it), or exec'd in memory."""
+    directory = cache_dir()
+    if directory is not None:
+        digest = hashlib.sha1(source.encode()).hexdigest()[:20]
+        path = os.path.join(directory, f"k_{digest}.py")
+        try:
+            if not os.path.exists(path):
+                temporary = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+                with open(temporary, "w") as file:
+                    file.write(source)
+                os.replace(temporary, path)  # atomic: other processes see all or nothing
+            name = f"jaxlite_kernel_{digest}"
+            module = sys.modules.get(name)
+            if module is None:
+                spec = importlib.util.spec_from_file_location(name, path)
+                module = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(module)
+                # Numba's cached code names its module: loading it imports that name.
+                sys.modules[name] = module
+            with open(path) as file:
+                if file.read() == source:  # not a hash collision or a damaged file
+                    return module.kernel, True
+        except OSError:
+            pass
+    namespace = {}
+    exec(compile(source, "<jaxlite-fused-kernel>", "exec"), namespace)
+    return namespace["kernel"], False
+
+
+def _numba_signature(numba, signature):
+    types = numba.types
+    scalar = {"float32": types.float32, "float64": types.float64, "bool": types.boolean}
+    args = []
+    for dtype, kind in signature:
+        if kind == "scalar":
+            args.append(scalar[dtype])
+        else:  # inputs are typed read-only: jaxlite's arrays are; writable ones convert
+            args.append(types.Array(scalar[dtype], 1, "C", readonly=kind == "in"))
+    return types.void(*args)
+
+
+def compile_kernel(source, signature):
+    """The compiled kernel of `source` (one per distinct source and signature, as
+    fusion.kernel_source gives them)."""
+    key = (source, signature)
+    kernel = _kernels.get(key)
+    if kernel is not None:
+        return kernel
+    numba = _import_numba()
+    with _lock:  # one compile per kernel even when two tiers want it at once
+        kernel = _kernels.get(key)
+        if kernel is None:
+            function, on_disk = _load_python(source)
+            options = dict(nogil=True, error_model="numpy", fastmath=False)
+            numba_signature = _numba_signature(numba, signature)
+            try:
+                kernel = numba.njit(numba_signature, cache=on_disk, **options)(function)
+            except Exception:
+                if not on_disk:
+                    raise
+                # A damaged or incompatible cache entry: compile afresh, not cached.
+                kernel = numba.njit(numba_signature, **options)(function)
+            _kernels[key] = kernel
+    return kernel
+
+
+def compile_cluster(cluster):
+    """Compile `cluster`'s kernel and check it on a few elements against the NumPy
+    implementation of its equations (a kernel that disagrees is an error: the tier
+    falls back to NumPy)."""
+    cluster.kernel = compile_kernel(cluster.source, cluster.signature)
+    _self_check(cluster)
+
+
+_PROBE = np.array([0.0, -0.0, 1.5, -2.25, 3.0e-3, 7.0, np.inf, np.nan])
+
+
+def _self_check(cluster):
+    from ..jaxpr import Literal
+    n = len(_PROBE)
+    env, args = {}, []
+    for j, v in enumerate(cluster.jaxpr.invars):
+        dtype = v.aval.dtype
+        values = np.roll(_PROBE, j).astype(dtype) if dtype.kind == "f" else \
+            (np.arange(n) + j) % 3 == 0
+        if not cluster.array_inputs[j]:
+            values = values[1:2].reshape(())
+        env[v] = values
+        args.append(values if cluster.array_inputs[j] else values[()])
+    with np.errstate(all="ignore"):
+        for eqn in cluster.jaxpr.eqns:
+            ins = [np.asarray(v.value) if type(v) is Literal else env[v] for v in eqn.inputs]
+            if eqn.primitive.name == "broadcast_in_dim":  # to the probe's shape, not the loop's
+                out = ins[0]
+            else:
+                out = eqn.primitive.impl(*ins, **eqn.params)
+            env[eqn.outputs[0]] = np.broadcast_to(np.asarray(out, eqn.outputs[0].aval.dtype),
+                                                  (n,))
+    results = [np.empty(n, dtype) for dtype in cluster.out_dtypes]
+    cluster.kernel(*[np.ascontiguousarray(np.broadcast_to(a, (n,))) if array else a
+                     for a, array in zip(args, cluster.array_inputs)], *results)
+    for v, got in zip(cluster.jaxpr.outvars, results):
+        want = env[v]
+        if got.dtype.kind == "f":  # the same bits, NaNs aside (their payloads may differ)
+            nan = np.isnan(got)
+            same = np.array_equal(nan, np.isnan(want)) and np.array_equal(
+                got[~nan].view(f"u{got.itemsize}"), want[~nan].view(f"u{got.itemsize}"))
+        else:
+            same = np.array_equal(got, want)
+        if not same:
+            raise AssertionError(f"fused kernel disagrees with NumPy: {got} != {want}\n"
+                                 + cluster.source)

@@ -1,0 +1,191 @@
+"""Tiered compilation: the NumPy code runs at once; once an executable proves hot, a
+fused version (elementwise clusters as Numba loops, fusion.py and kernels.py) is
+compiled in the background and swapped in.
+
+Tier 1 is the generated NumPy code: milliseconds to build. Tier 2 costs 0.2-1 s per
+Numba kernel (plus ~1 s to import Numba, once per process), so an executable gets it
+only when it has something worth fusing (a cluster of >= `jaxlite_fusion_min_ops`
+equations on >= `jaxlite_fusion_min_size` elements) and after
+`jaxlite_fusion_hot_calls` calls. One background thread compiles tiers one at a time;
+the swap is one attribute assignment, so calls running meanwhile finish on the tier
+they started with. If anything fails (Numba missing or broken, a kernel that does not
+compile or disagrees with NumPy on a probe), the executable stays on tier 1; the error
+is logged under `jax_log_compiles`.
+
+Config (jaxlite.config.update):
+  jaxlite_fusion              "auto" (the default; env JAXLITE_FUSION): use Numba when
+                              importable; "off": NumPy only
+  jaxlite_fusion_hot_calls    calls before the fused tier compiles (default 3; 0: at once)
+  jaxlite_fusion_background   False: compile in the calling thread at the hot call (tests
+                              and benchmarks: the tier is in place when that call returns)
+  jaxlite_fusion_min_size     elements a cluster must have (default 65536)
+  jaxlite_fusion_min_ops      equations a cluster must have (default 3)
+  jaxlite_fusion_cache_dir    Numba's on-disk kernel cache (kernels.py); "" disables it
+
+`wait_for_tiers()` blocks until every background compile requested so far is done.
+"""
+import logging
+import queue
+import threading
+import time
+
+from ..config import flags
+from . import fusion, kernels
+
+_logger = logging.getLogger("jaxlite")
+
+
+class Tier:
+    """The fused tier of one executable (a codegen.Compiled), from cold to fused."""
+
+    def __init__(self, compiled, plan, compile_fn):
+        self.compiled = compiled
+        self.plan = plan
+        self.compile_fn = compile_fn  # Jaxpr -> Compiled (the NumPy code generator)
+        self.numpy_fn = compiled.fn
+        self.fn = compiled.fn         # what calls run: swapped once the fused tier is built
+        self.hot_calls = flags.jaxlite_fusion_hot_calls
+        self.calls = 0                # calls counted while cold
+        self.cold = True              # not yet requested
+        self.state = "cold"           # cold | queued | compiling | fused | failed
+        self.fused = None             # the fused executable (a Compiled)
+        self.clusters = []
+        self.error = None
+        self.compile_seconds = None
+        self.done = threading.Event()
+        self._lock = threading.Lock()
+
+    def dispatcher(self):
+        """The function that stands for the executable: counts calls while cold, then
+        runs whichever tier is current."""
+        tier, hot = self, self.hot_calls
+
+        def jitted(*args):
+            fn = tier.fn
+            if tier.cold:
+                tier.calls += 1
+                if tier.calls >= hot:
+                    return tier._hot_call(fn, args)
+            return fn(*args)
+        jitted.tier = self
+        return jitted
+
+    def _hot_call(self, fn, args):
+        if not flags.jaxlite_fusion_background:
+            self.request(background=False)
+            return self.fn(*args)
+        result = fn(*args)
+        self.request()
+        return result
+
+    def request(self, background=True):
+        """Build the fused tier: queue it for the background thread, or build it now."""
+        with self._lock:
+            if not self.cold:
+                return
+            self.cold = False
+            if background:
+                self.state = "queued"
+        if background:
+            _submit(self)
+        else:
+            self.build()
+
+    def build(self):
+        """fusion rewrite -> Numba kernels -> the NumPy code generator -> swap."""
+        start = time.perf_counter()
+        self.state = "compiling"
+        try:
+            fused_jaxpr, clusters = fusion.fuse(self.compiled.jaxpr, self.plan)
+            for cluster in clusters:
+                kernels.compile_cluster(cluster)
+            fused = self.compile_fn(fused_jaxpr)
+            self.clusters = clusters
+            self.fused = fused
+            self.compile_seconds = time.perf_counter() - start
+            self.fn = fused.fn  # the swap: one assignment
+            self.state = "fused"
+            if flags.jax_log_compiles:
+                _logger.warning("Fused tier (Numba) of a jitted function compiled in %.2f s: "
+                                "%d clusters of %s equations.", self.compile_seconds,
+                                len(clusters), ", ".join(str(len(c.jaxpr.eqns))
+                                                         for c in clusters))
+        except Exception as error:  # the NumPy tier stays; say why under jax_log_compiles
+            self.error = error
+            self.state = "failed"
+            if isinstance(error, ImportError):
+                kernels.mark_unavailable()
+            if flags.jax_log_compiles:
+                _logger.warning("Fused tier (Numba) not compiled; staying on NumPy: %s: %s",
+                                type(error).__name__, error, exc_info=True)
+        finally:
+            self.plan = None if self.state == "fused" else self.plan
+            self.done.set()
+
+    def listing(self):
+        """What `as_python()` appends: the fused tier's code and kernels, or its status."""
+        if self.state != "fused":
+            sizes = ", ".join(str(len(c)) for c in self.plan.clusters) if self.plan else ""
+            why = f" ({type(self.error).__name__}: {self.error})" if self.error else ""
+            return (f"\n# Fused tier (Numba): {self.state}{why}; clusters of {sizes} "
+                    f"equations; compiles after {self.hot_calls} calls.\n")
+        parts = [f"\n# Fused tier (Numba), in use after {self.hot_calls} calls (compiled in "
+                 f"{self.compile_seconds:.2f} s):\n", self.fused.source]
+        for k, cluster in enumerate(self.clusters):
+            parts.append(f"\n# kernel of fused cluster {k} ({len(cluster.jaxpr.eqns)} "
+                         f"equations), arguments {fusion.signature_text(cluster.signature)}:\n{cluster.source}")
+        return "".join(parts)
+
+
+def attach(compiled, compile_fn):
+    """Give `compiled` a fused tier if it has clusters worth fusing and Numba may be
+    importable; its `fn` then becomes the tier's dispatcher."""
+    if flags.jaxlite_fusion != "auto" or not kernels.numba_importable():
+        return None
+    plan = fusion.plan_fusion(compiled.jaxpr, flags.jaxlite_fusion_min_size,
+                              flags.jaxlite_fusion_min_ops)
+    if plan is None:
+        return None
+    tier = Tier(compiled, plan, compile_fn)
+    compiled.tier = tier
+    compiled.fn = tier.dispatcher()
+    if tier.hot_calls <= 0:
+        tier.request(background=flags.jaxlite_fusion_background)
+    return tier
+
+
+# ---- the background compiler --------------------------------------------------------------
+
+_queue = queue.Queue()
+_pending = 0
+_condition = threading.Condition()
+_worker = None
+
+
+def _submit(tier):
+    global _pending, _worker
+    with _condition:
+        _pending += 1
+        if _worker is None or not _worker.is_alive():
+            _worker = threading.Thread(target=_work, name="jaxlite-fusion", daemon=True)
+            _worker.start()
+    _queue.put(tier)
+
+
+def _work():
+    global _pending
+    while True:
+        tier = _queue.get()
+        try:
+            tier.build()
+        finally:
+            with _condition:
+                _pending -= 1
+                _condition.notify_all()
+
+
+def wait_for_tiers(timeout=None):
+    """Block until every fused tier requested so far is compiled (or failed); True
+    unless the timeout passed first."""
+    with _condition:
+        return _condition.wait_for(lambda: _pending == 0, timeout)

@@ -1,0 +1,342 @@
+"""The fused tier: cluster finding (fusion.py), Numba kernels that return the NumPy
+tier's bits (kernels.py), and tiered compilation (tiers.py): the swap after the hot
+threshold, across threads, and the fall back to NumPy when anything fails.
+
+Tests that compile kernels skip when Numba is not installed; the rest run everywhere."""
+import logging
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+import jaxlite as jax
+import jaxlite.numpy as jnp
+from jaxlite._src.compiler import fusion, kernels, tiers
+from jaxlite._src.compiler.passes import optimize
+from jaxlite._src.config import flags
+
+needs_numba = pytest.mark.skipif(not kernels.numba_importable(), reason="Numba not installed")
+
+_SETTINGS = ("jaxlite_fusion", "jaxlite_fusion_hot_calls", "jaxlite_fusion_background",
+             "jaxlite_fusion_min_size", "jaxlite_fusion_min_ops", "jax_log_compiles")
+
+
+@pytest.fixture(autouse=True)
+def settings():
+    """Fusion of small arrays, compiled synchronously at the first call; restored after."""
+    saved = {name: getattr(flags, name) for name in _SETTINGS}
+    jax.config.update("jaxlite_fusion", "auto")
+    jax.config.update("jaxlite_fusion_min_size", 2)
+    jax.config.update("jaxlite_fusion_hot_calls", 1)
+    jax.config.update("jaxlite_fusion_background", False)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            jax.config.update(name, value)
+
+
+def optimized(f, *args):
+    return optimize(jax.make_jaxpr(f)(*args).jaxpr)
+
+
+def plan(f, *args, min_size=2, min_ops=3):
+    return fusion.plan_fusion(optimized(f, *args), min_size, min_ops)
+
+
+def cluster_names(p):
+    return [[e.primitive.name for e in c] for c in p.clusters]
+
+
+def schedule(p):
+    return [[e.primitive.name for e in item] if isinstance(item, list) else item.primitive.name
+            for item in p.items]
+
+
+def jax_compiled(f, *args):
+    from jaxlite._src.compiler.codegen import compile_jaxpr
+    return compile_jaxpr(f.lower(*args)._entry.jaxpr)
+
+
+def same_bits(a, b):
+    """Equal dtype, shape and bits; NaNs (whose payloads may differ) in the same places."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    if a.dtype.kind != "f":
+        return np.array_equal(a, b)
+    nan = np.isnan(a)
+    bits = f"u{a.itemsize}"
+    return np.array_equal(nan, np.isnan(b)) and np.array_equal(a[~nan].view(bits),
+                                                               b[~nan].view(bits))
+
+
+X = np.linspace(-2, 2, 64, dtype=np.float32)
+
+
+# --- finding clusters ------------------------------------------------------------------
+
+def test_transcendentals_stay_out_and_run_first():
+    def f(x, y):
+        return jnp.sin(x) * y + x ** 2 - 2.0 * y + jnp.cos(y)
+    p = plan(f, X, X)
+    assert schedule(p) == ["sin", "cos", ["mul", "integer_pow", "add", "mul", "sub", "add"]]
+
+
+def test_cluster_between_transcendentals_and_sinking():
+    # b = 0.5 * x is ready at once but only tanh's users read it: it sinks into the
+    # cluster after tanh instead of being written out by the first one.
+    def f(x):
+        a = x * 3.0 + 1.0 - x
+        b = 0.5 * x
+        t = jnp.tanh(a)
+        return t * b + b * b
+    p = plan(f, X)
+    assert schedule(p) == [["mul", "add", "sub"], "tanh", ["mul", "mul", "mul", "add"]]
+
+
+def test_small_clusters_and_small_arrays_are_left_alone():
+    assert plan(lambda x: jnp.sin(x * 2.0) + 1.0, X) is None        # runs of one and two
+    assert plan(lambda x: x * 2.0 + 1.0 - x, X, min_size=65) is None  # 64 elements
+    assert plan(lambda x: x * 2.0 + 1.0 - x, X, min_ops=4) is None
+
+
+@pytest.mark.parametrize("f, args", [
+    (lambda x, y: x * y + x - y, (X.reshape(64, 1), X.reshape(1, 64))),  # broadcasting
+    (lambda x, y: x * y + x - y, (np.arange(64, dtype=np.int32),) * 2),  # integers
+    (lambda x: x ** 3 * 2.0 + 1.0 - x, (X,)),  # x**3 is np.power in the NumPy tier
+])
+def test_not_fusible(f, args):
+    p = plan(f, *args)
+    assert p is None or all("integer_pow" not in names for names in cluster_names(p))
+
+
+def test_scalar_operands_and_select_join_clusters():
+    def f(x, s):
+        return jnp.where(x > s, x * s, jnp.maximum(x, -s)) + 1.0
+    p = plan(f, X, np.float32(0.5))
+    assert len(p.clusters) == 1
+    fused, (cluster,) = fusion.fuse(optimized(f, X, np.float32(0.5)), p)
+    assert [e.primitive.name for e in fused.eqns] == ["neg", "fused_elementwise"]  # -s: 0-d
+    assert cluster.array_inputs == [True, False, False]  # x, then s and -s as scalars
+    assert "select_n" in [e.primitive.name for e in cluster.jaxpr.eqns]
+
+
+def test_effects_keep_their_order():
+    seen = []
+
+    def f(x):
+        jax.debug.callback(lambda v: seen.append(1), x)
+        y = x * 2.0 + 1.0 - x
+        jax.debug.callback(lambda v: seen.append(2), y)
+        return y
+    p = plan(f, X)
+    names = schedule(p)
+    callbacks = [i for i, n in enumerate(names) if n == "debug_callback"]
+    assert len(callbacks) == 2 and names.index(["mul", "add", "sub"]) < callbacks[1]
+
+
+def test_kernel_source_types_constants_and_is_shared():
+    def f(x):
+        return x * 0.1 + 3.0 - jnp.minimum(x, 1.0)
+    jaxpr = optimized(f, X)
+    _, (cluster,) = fusion.fuse(jaxpr, fusion.plan_fusion(jaxpr, 2, 3))
+    assert "np.float32(0.1" in cluster.source and "0.1 " not in cluster.source
+    other = optimized(f, X + 1)
+    _, (again,) = fusion.fuse(other, fusion.plan_fusion(other, 2, 3))
+    assert again.source == cluster.source and again.signature == cluster.signature
+
+
+# --- the kernels: the NumPy tier's bits ---------------------------------------------------
+
+def special_values(rng, n, dtype):
+    x = rng.standard_normal(n).astype(dtype) * dtype(3)
+    x[rng.integers(0, n, 6)] = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0]
+    return x
+
+
+def random_program(rng):
+    """A random elementwise program on three vectors: fusible arithmetic with
+    transcendentals in between, several results."""
+    unary = [lambda a: -a, jnp.abs, jnp.square, lambda a: a * 0.1, lambda a: a + 3.0,
+             lambda a: 2.0 - a, jnp.sqrt, lambda a: a ** 3, jnp.sin, jnp.tanh,
+             lambda a: jnp.exp(-jnp.abs(a))]
+    binary = [jnp.add, jnp.subtract, jnp.multiply, jnp.divide, jnp.maximum, jnp.minimum,
+              lambda a, b: jnp.where(a > b, a, b * 2.0),
+              lambda a, b: jnp.where((a <= b) | (a == 0.5), a - b, b),
+              lambda a, b: jnp.where(a != b, a * b, 1.0)]
+    steps = [(int(rng.integers(0, 2)), int(rng.integers(0, 100)), int(rng.integers(0, 100)))
+             for _ in range(int(rng.integers(6, 14)))]
+    outs = sorted(set(int(i) for i in rng.integers(0, 100, 2)))
+
+    def f(x, y, z):
+        pool = [x, y, z]
+        for kind, i, j in steps:
+            if kind == 0:
+                pool.append(unary[i % len(unary)](pool[j % len(pool)]))
+            else:
+                pool.append(binary[i % len(binary)](pool[-1], pool[j % len(pool)]))
+        return pool[-1], *[pool[3 + o % (len(pool) - 3)] for o in outs]
+    return f
+
+
+def numpy_tier_and_fused(f, *args):
+    jax.config.update("jaxlite_fusion", "off")
+    reference = jax.jit(f)(*args)
+    jax.config.update("jaxlite_fusion", "auto")
+    g = jax.jit(f)
+    fused = g(*args)
+    return reference, fused, jax_compiled(g, *args).tier
+
+
+@needs_numba
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_fused_equals_numpy_tier_bit_for_bit(seed, dtype, request):
+    if dtype == "float64":
+        request.getfixturevalue("x64")
+    rng = np.random.default_rng(seed)
+    args = [special_values(rng, 300, np.dtype(dtype).type) for _ in range(3)]
+    f = random_program(rng)
+    reference, fused, tier = numpy_tier_and_fused(f, *args)
+    if tier is None:  # this program drew no cluster of three
+        return
+    assert tier.state == "fused", tier.error
+    for r, o in zip(reference, fused):
+        assert same_bits(r, o)
+
+
+@needs_numba
+def test_fused_2d_views_scalars_and_conversions(x64):
+    x = special_values(np.random.default_rng(0), 120, np.float32).reshape(10, 12)
+
+    def f(x, s):
+        t = x.T  # a non-contiguous operand
+        y = (t * s + 1.0) * t - jnp.maximum(t, 0.0)
+        wide = y.astype(jnp.float64) * 1e-3 + 0.5 * y.astype(jnp.float64)
+        return y, wide, (y > s).astype(jnp.float32) * 2.0 + 1.0
+    reference, fused, tier = numpy_tier_and_fused(f, x, np.float32(0.25))
+    assert tier.state == "fused", tier.error
+    assert [r.shape for r in fused] == [(12, 10)] * 3
+    for r, o in zip(reference, fused):
+        assert same_bits(r, o)
+
+
+@needs_numba
+def test_max_min_nan_and_signed_zero_as_numpy():
+    zeros = np.array([0.0, -0.0, np.nan, 1.0, -np.inf], np.float32)
+    x, y = np.repeat(zeros, 5), np.tile(zeros, 5)
+
+    def f(x, y):
+        return jnp.maximum(x, y) * 1.0, jnp.minimum(x, y) * 1.0, (x == y) & (x >= y)
+    reference, fused, tier = numpy_tier_and_fused(f, x, y)
+    assert tier.state == "fused"
+    for r, o in zip(reference, fused):
+        assert same_bits(r, o)
+
+
+@needs_numba
+def test_identical_clusters_compile_once():
+    def f(x):
+        return x * 2.0 + 1.0 - x
+    for scale in (1.0, 2.0):
+        g = jax.jit(lambda x: f(x) * scale)  # another function, the same cluster but one op
+        g(X)
+    f1, f2 = jax.jit(f), jax.jit(lambda x: f(x))
+    f1(X), f2(X)
+    k1 = jax_compiled(f1, X).tier.clusters[0].kernel
+    k2 = jax_compiled(f2, X).tier.clusters[0].kernel
+    assert k1 is k2
+
+
+# --- tiers -----------------------------------------------------------------------------
+
+def hvp_like(x, v):
+    return jnp.sin(x) * v * x * x + jnp.cos(x) * 2.0 * v - 0.5 * x * v
+
+
+@needs_numba
+def test_swap_after_the_threshold_in_the_background():
+    jax.config.update("jaxlite_fusion_background", True)
+    jax.config.update("jaxlite_fusion_hot_calls", 3)
+    x, v = X, X[::-1].copy()
+    f = jax.jit(hvp_like)
+    expected = np.asarray(f(x, v))
+    tier = jax_compiled(f, x, v).tier
+    assert tier.state == "cold" and tier.fn is tier.numpy_fn
+    assert same_bits(f(x, v), expected)
+    assert tier.state == "cold"
+    assert same_bits(f(x, v), expected)  # the third call: compiled in the background
+    assert tiers.wait_for_tiers(timeout=60)
+    assert tier.state == "fused" and tier.fn is not tier.numpy_fn
+    for _ in range(3):
+        assert same_bits(f(x, v), expected)
+    source = f.lower(x, v).compile().as_python()
+    assert "# Fused tier (Numba), in use after 3 calls" in source
+    assert "fused_elementwise" in source and "def kernel(" in source
+
+
+@needs_numba
+def test_threads_across_the_swap():
+    jax.config.update("jaxlite_fusion_background", True)
+    jax.config.update("jaxlite_fusion_hot_calls", 5)
+    x = special_values(np.random.default_rng(1), 4096, np.float32)
+    v = special_values(np.random.default_rng(2), 4096, np.float32)
+    f = jax.jit(hvp_like)
+    expected = np.asarray(f(x, v))
+    wrong, errors = [], []
+
+    def worker():
+        try:
+            for _ in range(40):
+                if not same_bits(f(x, v), expected):
+                    wrong.append(1)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert tiers.wait_for_tiers(timeout=60)
+    assert not errors and not wrong
+    assert jax_compiled(f, x, v).tier.state == "fused"
+    assert same_bits(f(x, v), expected)
+
+
+def test_errors_fall_back_to_numpy_and_are_logged(monkeypatch, caplog):
+    def broken(cluster):
+        raise RuntimeError("no compiler today")
+    monkeypatch.setattr(kernels, "compile_cluster", broken)
+    monkeypatch.setattr(kernels, "_importable", True)
+    jax.config.update("jax_log_compiles", True)
+    x, v = X, X + 1
+    f = jax.jit(hvp_like)
+    with caplog.at_level(logging.WARNING, logger="jaxlite"):
+        out = f(x, v)
+    tier = jax_compiled(f, x, v).tier
+    assert tier.state == "failed" and tier.fn is tier.numpy_fn
+    assert "no compiler today" in caplog.text
+    np.testing.assert_allclose(out, hvp_like(x, v), rtol=1e-6)
+    assert "Fused tier (Numba): failed" in f.lower(x, v).compile().as_python()
+
+
+def test_no_tier_without_numba_or_when_off(monkeypatch):
+    monkeypatch.setattr(kernels, "_importable", False)
+    f = jax.jit(hvp_like)
+    f(X, X)
+    assert jax_compiled(f, X, X).tier is None
+    monkeypatch.setattr(kernels, "_importable", None)
+    jax.config.update("jaxlite_fusion", "off")
+    g = jax.jit(hvp_like)
+    g(X, X)
+    assert jax_compiled(g, X, X).tier is None
+
+
+def test_import_does_not_import_numba():
+    code = "import sys, jaxlite, jaxlite.numpy; print('numba' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"
