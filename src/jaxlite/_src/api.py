@@ -351,8 +351,11 @@ def _std_basis(leaves):
     eye = np.eye(total, dtype=dtype)
     out, start = [], 0
     for l, s in zip(leaves, sizes):
-        out.append(Array(eye[:, start:start + s].reshape((total,) + tuple(l.shape)).astype(
-            l.dtype), False))
+        # A single leaf takes `eye` itself (its reshape is a view; astype of the same dtype
+        # copies nothing): no second n x n array to fill.
+        block = eye if s == total else eye[:, start:start + s]
+        out.append(Array(block.reshape((total,) + tuple(l.shape)).astype(
+            l.dtype, copy=s != total), False))
         start += s
     return out, sizes
 

@@ -1,6 +1,7 @@
 """The pass pipeline run on a Jaxpr before code generation (one module per pass)."""
 from .inline import inline_calls
 from .fold import fold_constants
+from .identity import collapse_identities
 from .simplify import simplify
 from .cse import common_subexpression_elimination
 from .dce import dead_code_elimination, has_effects
@@ -10,6 +11,7 @@ def optimize(jaxpr):
     """Inline nested calls, fold constants, simplify, merge duplicates, drop dead code."""
     jaxpr = inline_calls(jaxpr)
     jaxpr = fold_constants(jaxpr)
+    jaxpr = collapse_identities(jaxpr)
     jaxpr = simplify(jaxpr)
     jaxpr = common_subexpression_elimination(jaxpr)
     return dead_code_elimination(jaxpr)
