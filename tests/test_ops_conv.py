@@ -252,3 +252,48 @@ def test_cnn_per_example_gradients_with_vmap():
         g = jaxlite.grad(_cnn_loss)(params, images[i:i + 1], labels[i:i + 1])
         for name in params:
             np.testing.assert_allclose(grads[name][i], g[name], rtol=1e-5, atol=1e-6)
+
+
+# ---- im2col's strategies and layouts -----------------------------------------------------------
+from jaxlite._src.prims import conv as _conv  # noqa: E402
+
+IM2COL_CASES = [  # lhs shape, rhs shape, specs, strides, padding, lhs dil., rhs dil., fg, bg
+    ((2, 9, 8, 3), (3, 2, 3, 4), ("NHWC", "HWIO", "NHWC"), (1, 1), "VALID", None, None, 1, 1),
+    ((2, 9, 8, 3), (3, 2, 3, 4), ("NHWC", "HWIO", "NCHW"), (2, 1), "SAME", None, None, 1, 1),
+    ((2, 3, 9, 8), (4, 3, 3, 2), ("NCHW", "OIHW", "NHWC"), (1, 2), [(1, -1), (2, 0)], (1, 2),
+     (2, 1), 1, 1),
+    ((2, 9, 8, 4), (2, 3, 2, 6), ("NHWC", "HWIO", "NHWC"), (1, 1), "SAME", None, (1, 2), 2, 1),
+    ((4, 9, 8, 3), (2, 3, 3, 6), ("NHWC", "HWIO", "NHWC"), (2, 1), "VALID", (2, 1), None, 1, 2),
+    ((2, 5, 5, 3), (4, 4, 3, 2), ("NHWC", "HWIO", "NHWC"), (1, 1), "VALID", None, None, 1, 1),
+    ((3, 6, 5, 2), (5, 4, 2, 3), ("NHWC", "HWIO", "NHWC"), (1, 1), [(1, 0), (0, 1)], None,
+     None, 1, 1),  # a kernel larger than the output: one slice per output position
+    ((2, 3, 5, 6), (2, 3, 4, 5), ("NCHW", "OIHW", "NCHW"), (1, 1), "VALID", None, None, 1, 1),
+    ((2, 7, 3), (3, 3, 5), ("NWC", "WIO", "NWC"), (2,), "SAME", None, (2,), 1, 1),
+    ((1, 2, 4, 5, 4), (3, 2, 2, 2, 3), ("NCDHW", "OIDHW", "NCDHW"), (1, 2, 1), "SAME", None,
+     None, 1, 1),
+]
+
+
+@pytest.mark.parametrize("one_copy", [False, True])
+@pytest.mark.parametrize("case", IM2COL_CASES, ids=str)
+def test_im2col_strategies_match_the_reference(case, one_copy, monkeypatch):
+    lhs_shape, rhs_shape, specs, strides, padding, lhs_dil, rhs_dil, fg, bg = case
+    if one_copy:  # the whole window view in one copy instead of slice by slice
+        monkeypatch.setattr(_conv, "_IM2COL_MAX_SLICES", 0)
+    rng = np.random.default_rng(sum(lhs_shape))
+    lhs = rng.normal(size=lhs_shape)
+    rhs = rng.normal(size=rhs_shape)
+    dn = _dims(lhs_shape, rhs_shape, specs)
+    pads = _pads(lhs_shape, rhs_shape, strides, padding, rhs_dil, dn)
+    nd = len(strides)
+    got = _conv._conv_impl(lhs, rhs, tuple(strides), tuple(pads), lhs_dil or (1,) * nd,
+                           rhs_dil or (1,) * nd, dn, fg, bg, None)
+    want = conv_reference(lhs, rhs, strides, pads, lhs_dil or (1,) * nd, rhs_dil or (1,) * nd,
+                          dn, fg, bg)
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    # the same with the operands in other memory layouts (views): values never depend on it
+    got = _conv._conv_impl(np.asfortranarray(lhs), rhs[::-1].copy()[::-1], tuple(strides),
+                           tuple(pads), lhs_dil or (1,) * nd, rhs_dil or (1,) * nd, dn, fg, bg,
+                           None)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)

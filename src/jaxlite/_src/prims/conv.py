@@ -48,6 +48,46 @@ def _out_spatial(lhs_spatial, rhs_spatial, window_strides, padding, lhs_dilation
     return tuple(out)
 
 
+# im2col copies one strided slice per kernel offset or per output position, whichever
+# are fewer, while that is at most this many (else one copy of the whole window view).
+_IM2COL_MAX_SLICES = 64
+
+
+def _im2col(x, kernel, window_strides, rhs_dilation, out_spatial, channels_last):
+    """Columns (Gb, Gf, N * P, C * K) of x (Gb, Gf, N, C, S...): each output position's
+    window, its (channel, kernel offset) elements in the order (K..., C) if channels_last
+    else (C, K...)."""
+    nd = len(kernel)
+    lead = x.shape[:4]
+    order = (tuple(range(4 + nd, 4 + 2 * nd)) + (3,)) if channels_last else \
+        ((3,) + tuple(range(4 + nd, 4 + 2 * nd)))
+    if min(int(np.prod(kernel)), int(np.prod(out_spatial))) > _IM2COL_MAX_SLICES:
+        view = window_view(x, 0, (1,) * 4 + tuple(kernel), (1,) * 4 + tuple(window_strides),
+                           ((0, 0),) * (nd + 4), (1,) * (nd + 4), (1,) * 4 + tuple(rhs_dilation))
+        view = view.reshape(view.shape[:nd + 4] + view.shape[nd + 8:])  # (Gb,Gf,N,C,P..,K..)
+        cols = view.transpose((0, 1, 2) + tuple(range(4, 4 + nd)) + order)
+        return cols.reshape(lead[:2] + (lead[2] * int(np.prod(out_spatial)), -1))
+    # cols as (Gb, Gf, N, P..., then C and K... in `order`), filled slice by slice
+    inner = (tuple(kernel) + lead[3:4]) if channels_last else (lead[3:4] + tuple(kernel))
+    cols = np.empty(lead[:3] + tuple(out_spatial) + inner, x.dtype)
+    if int(np.prod(kernel)) <= int(np.prod(out_spatial)):
+        for k in np.ndindex(*kernel):  # every position's element at kernel offset k
+            source = x[(Ellipsis,) + tuple(
+                slice(o * d, o * d + (p - 1) * s + 1, s)
+                for o, d, p, s in zip(k, rhs_dilation, out_spatial, window_strides))]
+            target = cols[(Ellipsis,) + k + (slice(None),)] if channels_last else \
+                cols[(Ellipsis, slice(None)) + k]
+            target[...] = np.moveaxis(source, 3, 3 + nd)  # (Gb, Gf, N, P..., C)
+    else:
+        for q in np.ndindex(*out_spatial):  # every kernel offset's element at position q
+            source = x[(Ellipsis,) + tuple(
+                slice(o * s, o * s + (k - 1) * d + 1, d)
+                for o, s, k, d in zip(q, window_strides, kernel, rhs_dilation))]
+            target = cols[(slice(None),) * 3 + q]  # (Gb, Gf, N, inner...)
+            target[...] = np.moveaxis(source, 3, 3 + nd) if channels_last else source
+    return cols.reshape(lead[:2] + (lead[2] * int(np.prod(out_spatial)), -1))
+
+
 def _conv_impl(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
                dimension_numbers, feature_group_count, batch_group_count,
                preferred_element_type):
@@ -56,44 +96,50 @@ def _conv_impl(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
                    rhs_dilation, dimension_numbers, feature_group_count, batch_group_count,
                    preferred_element_type)  # eager calls skip abstract_eval: check here
     lhs_spec, rhs_spec, out_spec = dimension_numbers
-    x = np.transpose(lhs, lhs_spec)   # (N, C, spatial...)
-    w = np.transpose(rhs, rhs_spec)   # (O, I, spatial...)
-    out_dtype = np.dtype(preferred_element_type or x.dtype)
-    n_batch, channels = x.shape[:2]
+    w = np.transpose(rhs, rhs_spec)   # (O, I, spatial...), a view
+    out_dtype = np.dtype(preferred_element_type or lhs.dtype)
+    n_batch, channels = lhs.shape[lhs_spec[0]], lhs.shape[lhs_spec[1]]
     out_features, in_per_group = w.shape[:2]
     kernel = w.shape[2:]
     nd = len(kernel)
-    out_spatial = _out_spatial(x.shape[2:], kernel, window_strides, padding, lhs_dilation,
-                               rhs_dilation)
+    out_spatial = _out_spatial([lhs.shape[i] for i in lhs_spec[2:]], kernel, window_strides,
+                               padding, lhs_dilation, rhs_dilation)
     groups_b, groups_f = batch_group_count, feature_group_count
     n_out = n_batch // groups_b
-    if 0 in out_spatial or x.size == 0 or w.size == 0:
+    o_per_group = out_features // (groups_b * groups_f)
+    if 0 in out_spatial or lhs.size == 0 or w.size == 0:
         canonical = np.zeros((n_out, out_features) + out_spatial, out_dtype)
         return np.transpose(canonical, np.argsort(out_spec))
-    # Dilate and pad the spatial dims with zeros, then view every window: (N, C, P..., K...).
-    config = ((0, 0, 0),) * 2 + tuple((lo, hi, d - 1) for (lo, hi), d in zip(padding,
-                                                                             lhs_dilation))
+    # Dilate and pad the spatial dims with zeros, in the input's own layout.
+    config = [(0, 0, 0)] * lhs.ndim
+    for axis, (lo, hi), d in zip(lhs_spec[2:], padding, lhs_dilation):
+        config[axis] = (lo, hi, d - 1)
     if any(lo or hi or it for lo, hi, it in config):
-        x = _pad_impl(x, np.zeros((), x.dtype), config)
-    view = window_view(x, 0, (1, 1) + tuple(kernel), (1, 1) + tuple(window_strides),
-                       ((0, 0),) * (nd + 2), (1,) * (nd + 2), (1, 1) + tuple(rhs_dilation))
-    view = view.reshape(view.shape[:nd + 2] + view.shape[nd + 4:])  # drop unit windows of N, C
-    positions = int(np.prod(out_spatial))
-    k_size = int(np.prod(kernel))
-    # im2col, one copy: (Gb, Gf, N/Gb * P, C/Gf * K), contracted with the kernel by matmul.
-    view = view.reshape((groups_b, n_out, groups_f, in_per_group) + view.shape[2:])
-    order = (0, 2, 1) + tuple(range(4, 4 + nd)) + (3,) + tuple(range(4 + nd, 4 + 2 * nd))
-    cols = view.transpose(order).reshape(
-        (groups_b, groups_f, n_out * positions, in_per_group * k_size))
-    o_per_group = out_features // (groups_b * groups_f)
-    weights = w.reshape((groups_b, groups_f, o_per_group, in_per_group * k_size))
-    weights = weights.transpose(0, 1, 3, 2)
-    if out_dtype != x.dtype:
+        lhs = _pad_impl(lhs, np.zeros((), lhs.dtype), tuple(config))
+    x = np.transpose(lhs, lhs_spec)   # (N, C, spatial...), a view
+    # The window elements' order follows the input's layout: channels last where the
+    # channel axis is the innermost (NHWC), so that im2col copies contiguous runs of
+    # channels; the kernel is arranged to match (a copy of the kernel, or none where it
+    # lies that way: HWIO, and the kernel gradient's "kernel", the large cotangent).
+    channels_last = channels > 1 and abs(x.strides[1]) < min(
+        [abs(st) for st, n in zip(x.strides[2:], x.shape[2:]) if n > 1], default=0)
+    x = x.reshape((groups_b, n_out, groups_f, in_per_group) + x.shape[2:]).swapaxes(1, 2)
+    cols = _im2col(x, kernel, window_strides, rhs_dilation, out_spatial, channels_last)
+    w = w.reshape((groups_b, groups_f, o_per_group, in_per_group) + tuple(kernel))
+    w = np.moveaxis(w, 2, -1)  # (Gb, Gf, I, K..., O')
+    if channels_last:
+        w = np.moveaxis(w, 2, 2 + nd)  # (Gb, Gf, K..., I, O')
+    weights = w.reshape((groups_b, groups_f, -1, o_per_group))
+    if out_dtype != cols.dtype:
         cols, weights = cols.astype(out_dtype), weights.astype(out_dtype)
     out = np.matmul(cols, weights)  # (Gb, Gf, N' * P, O')
-    out = out.reshape((groups_b, groups_f, n_out, positions, o_per_group))
-    out = out.transpose(2, 0, 1, 4, 3).reshape((n_out, out_features) + out_spatial)
-    return np.transpose(out, np.argsort(out_spec)).astype(out_dtype, copy=False)
+    out = out.reshape((groups_b, groups_f, n_out) + tuple(out_spatial) + (o_per_group,))
+    if groups_b * groups_f > 1:  # output features are (Gb, Gf, O') flattened
+        out = np.moveaxis(out, (0, 1), (-3, -2))
+    out = out.reshape((n_out,) + tuple(out_spatial) + (out_features,))  # (N, P..., O)
+    canonical_axes = (0, nd + 1) + tuple(range(1, nd + 1))  # as (N, O, P...)
+    final = tuple(canonical_axes[i] for i in np.argsort(out_spec))
+    return np.transpose(out, final).astype(out_dtype, copy=False)
 
 
 def _conv_abstract(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
