@@ -55,7 +55,7 @@ def compile_jaxpr(jaxpr):
             if compiled is None:
                 compiled = _compile(jaxpr)
                 if flags.jaxlite_fusion != "off":
-                    tiers.attach(compiled, _compile)
+                    tiers.attach(compiled, _generate)
                 jaxpr.cache["compiled"] = compiled
     return compiled
 
@@ -165,7 +165,11 @@ class _Workspace:
 
 
 def _compile(jaxpr):
-    optimized = optimize(jaxpr)
+    return _generate(optimize(jaxpr))
+
+
+def _generate(optimized):
+    """The executable of an optimized Jaxpr (the fused tier's rewrite comes here too)."""
     namespace = {"np": np, "_errstate": np.errstate}
     if _QUIET is not None:
         namespace["_quiet"], namespace["_unquiet"], namespace["_IGNORE"] = _QUIET

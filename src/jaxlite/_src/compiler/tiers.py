@@ -41,8 +41,8 @@ class Tier:
     def __init__(self, compiled, plan, compile_fn):
         self.compiled = compiled
         self.plan = plan
-        self.compile_fn = compile_fn  # Jaxpr -> Compiled (the NumPy code generator)
-        self.numpy_fn = compiled.fn
+        self.compile_fn = compile_fn  # optimized Jaxpr -> Compiled (the code generator)
+        self.numpy_fn = compiled.fn   # the NumPy code (dropped once the fused tier runs)
         self.fn = compiled.fn         # what calls run: swapped once the fused tier is built
         self.hot_calls = flags.jaxlite_fusion_hot_calls
         self.calls = 0                # calls counted while cold
@@ -105,6 +105,7 @@ class Tier:
             self.compile_seconds = time.perf_counter() - start
             self.fn = fused.fn  # the swap: one assignment
             self.state = "fused"
+            self.numpy_fn = None  # and the NumPy code's workspace goes once its calls end
             if flags.jax_log_compiles:
                 _logger.warning("Fused tier (Numba) of a jitted function compiled in %.2f s: "
                                 "%d clusters of %s equations.", self.compile_seconds,
