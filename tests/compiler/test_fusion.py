@@ -341,3 +341,21 @@ def test_import_does_not_import_numba():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_broadcast_scalar_read_outside_stays_a_view():
+    from jaxlite._src.core import ShapedArray
+    from jaxlite._src.jaxpr import Eqn, Jaxpr, Var
+    from jaxlite._src.prims import elementwise as ew
+    from jaxlite._src.prims.shape import broadcast_in_dim_p
+    vec, scalar = ShapedArray((64,), np.float32), ShapedArray((), np.float32)
+    x, s, b, m, a, n = Var(vec), Var(scalar), Var(vec), Var(vec), Var(vec), Var(vec)
+    jaxpr = Jaxpr([], [], [x, s], [
+        Eqn(broadcast_in_dim_p, [s], {"shape": (64,), "broadcast_dimensions": ()}, [b]),
+        Eqn(ew.mul_p, [x, b], {}, [m]),
+        Eqn(ew.add_p, [m, b], {}, [a]),
+        Eqn(ew.sub_p, [a, x], {}, [n]),
+    ], [n, b])
+    fused, (cluster,) = fusion.fuse(jaxpr, fusion.plan_fusion(jaxpr, 2, 3))
+    assert [e.primitive.name for e in fused.eqns] == ["broadcast_in_dim", "fused_elementwise"]
+    assert cluster.jaxpr.outvars == [n] and cluster.array_inputs == [False, True]  # s, x

@@ -330,8 +330,16 @@ def fuse(jaxpr, plan):
                 if type(v) is not Literal and id(v) not in produced and id(v) not in seen:
                     seen.add(id(v))
                     inputs.append(v)
-        outputs = [v for e in item for v in e.outputs
-                   if id(v) in results or (used_outside.get(id(v), set()) - {k})]
+        outputs = []
+        for e in item:
+            for v in e.outputs:
+                if id(v) in results or (used_outside.get(id(v), set()) - {k}):
+                    if e.primitive.name in _FREE:
+                        # A broadcast scalar read outside stays a view there (and the
+                        # scalar inside the loop): not an array the loop writes.
+                        eqns.append(e)
+                    else:
+                        outputs.append(v)
         cluster = FusedCluster(Jaxpr([], [], inputs, item, outputs),
                                item[-1].outputs[0].aval.shape)
         fused.append(cluster)
