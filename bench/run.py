@@ -36,6 +36,7 @@ import datetime  # noqa: E402
 import gc  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
+import re  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -53,8 +54,14 @@ SAMPLE_SECONDS = 0.05  # a steady-state sample loops calls for at least this lon
 @dataclass
 class Library:
     name: str
-    jax: object  # the top-level module: jaxlite or jax
+    jax: object  # the top-level module: jaxlite or jax (torch: has block_until_ready)
     jnp: object  # its numpy module
+    build: object = None  # build(work) -> thunk, or None where it has no such workload;
+    #                       default: work.build(jax, jnp)
+    convert: object = None  # convert(work, output) -> output comparable with jaxlite's
+
+
+TORCH_LIBRARIES = ("torch.func", "torch.compile")  # bench/torch_reference.py's two forms
 
 
 def load_libraries(with_jax):
@@ -72,6 +79,16 @@ def load_libraries(with_jax):
     return libraries
 
 
+def load_torch(forms):
+    """The torch reference (bench/torch_reference.py) in each form, or [] without torch."""
+    try:
+        import torch_reference
+    except ImportError as error:
+        print(f"--torch: torch not importable ({error}); no torch column", file=sys.stderr)
+        return []
+    return [Library(**torch_reference.library_fields(form)) for form in forms]
+
+
 # --- measurement ---------------------------------------------------------------------------
 
 @dataclass
@@ -81,6 +98,7 @@ class Measurement:
     calls_per_sample: int = 1
     output: object = None  # from the warm-up call, for the agreement check
     samples: list = field(default_factory=list)
+    first_call_seconds: float = None  # the untimed warm-up call (torch.compile: compiling)
     error: str = None
     not_applicable: bool = False  # metric mode: the measure does not apply to this library
 
@@ -106,7 +124,10 @@ def prepare(library, work):
     """Build, warm up and (steady mode) calibrate; never raises."""
     measurement = Measurement()
     try:
-        thunk = work.build(library.jax, library.jnp)
+        thunk = library.build(work) if library.build else work.build(library.jax, library.jnp)
+        if thunk is None:  # e.g. torch: references exist for the steady states only
+            measurement.not_applicable = True
+            return measurement
         if work.mode == "metric":  # the thunk measures (e.g. peak memory); one sample
             value = thunk()
             if value is None:
@@ -115,7 +136,9 @@ def prepare(library, work):
                 measurement.samples.append(value)
             return measurement
         # First call: compiles a jit, fills NumPy/XLA caches, loads lazy modules.
-        _, measurement.output = timed_call(library, thunk)
+        measurement.first_call_seconds, measurement.output = timed_call(library, thunk)
+        if library.convert:
+            measurement.output = library.convert(work, measurement.output)
         if work.mode == "steady":
             one_call, _ = timed_call(library, thunk)
             measurement.thunk = thunk
@@ -153,7 +176,7 @@ def run_workload(work, libraries, repeats):
         order = libraries if repeat % 2 == 0 else libraries[::-1]
         for library in order:
             measurement = measurements[library.name]
-            if measurement.error or work.mode == "metric":
+            if measurement.error or measurement.not_applicable or work.mode == "metric":
                 continue
             try:
                 measurement.samples.append(take_sample(library, work, measurement))
@@ -173,12 +196,23 @@ def leaves(tree):
 
 
 def agreement(work, measurements):
-    """'ok', or what differs between jaxlite's and JAX's outputs."""
+    """'ok', or what differs between jaxlite's output and each other library's (a torch
+    form that failed or has no reference is left out; its cell says so)."""
     if not work.compare or len(measurements) < 2:
         return ""
-    if any(m.error for m in measurements.values()):
+    if any(m.error for name, m in measurements.items() if name not in TORCH_LIBRARIES):
         return "n/a"
-    ours, theirs = (leaves(m.output) for m in measurements.values())
+    ours = leaves(measurements["jaxlite"].output)
+    others = [(name, m) for name, m in measurements.items() if name != "jaxlite"
+              and not m.error and not m.not_applicable and m.output is not None]
+    for name, measurement in others:
+        verdict = compare_outputs(work, ours, leaves(measurement.output))
+        if verdict != "ok":
+            return verdict if len(others) == 1 else f"{verdict} ({name})"
+    return "ok" if others else ""
+
+
+def compare_outputs(work, ours, theirs):
     if len(ours) != len(theirs):
         return f"MISMATCH: {len(ours)} vs {len(theirs)} outputs"
     worst = 0.0
@@ -228,8 +262,13 @@ def cell(measurement, work):
     return format_seconds(measurement.median)
 
 
-def ratio(measurements):
-    ours, theirs = measurements.get("jaxlite"), measurements.get("JAX")
+def ratio(measurements, other="JAX"):
+    ours = measurements.get("jaxlite")
+    theirs = best_torch(measurements) if other == "torch" else measurements.get(other)
+    if other == "best":  # the faster of JAX and torch (either alone if the other is missing)
+        candidates = [m for m in (measurements.get("JAX"), best_torch(measurements))
+                      if m and m.median is not None]
+        theirs = min(candidates, key=lambda m: m.median) if candidates else None
     if not ours or not theirs or ours.median is None or theirs.median is None:
         return "—"
     if theirs.median == 0:
@@ -238,22 +277,74 @@ def ratio(measurements):
     return f"{value:.2f}×" if value < 10 else f"{value:.0f}×"
 
 
-def table(rows, with_jax):
-    lines = []
-    if with_jax:
-        lines.append("| workload | jaxlite | JAX | ratio jaxlite/JAX | outputs agree |")
-        lines.append("| --- | ---: | ---: | ---: | --- |")
-    else:
-        lines.append("| workload | jaxlite |")
-        lines.append("| --- | ---: |")
+def best_torch(measurements):
+    """The fastest torch form's measurement on this row, or None."""
+    timed = [measurements[name] for name in TORCH_LIBRARIES
+             if name in measurements and measurements[name].median is not None]
+    return min(timed, key=lambda m: m.median) if timed else None
+
+
+def torch_cell(measurements, work):
+    """The best torch form's time and which form it was; failures of either form shown."""
+    forms = {name: measurements[name] for name in TORCH_LIBRARIES if name in measurements}
+    if not forms or all(m.not_applicable for m in forms.values()):
+        return "—"
+    best = best_torch(measurements)
+    text = ""
+    if best is not None:
+        form = next(name for name, m in forms.items() if m is best).split(".")[1]
+        text = f"{format_seconds(best.median)} ({'eager' if form == 'func' else form})"
+    failures = [f"{name.split('.')[1]} FAIL: {m.error}" for name, m in forms.items() if m.error]
+    return escape("; ".join([text] * bool(text) + failures))
+
+
+def table(rows, with_jax, with_torch=False):
+    """Without torch: workload | jaxlite [| JAX | ratio | outputs agree]. With torch a
+    torch.func column (best form) and a ratio jaxlite / best(JAX, torch) are added."""
+    columns = ["workload", "jaxlite"] + ["JAX"] * with_jax + ["torch.func"] * with_torch
+    columns += ["ratio jaxlite/JAX"] * with_jax
+    if with_torch:
+        columns.append("ratio jaxlite / best(JAX, torch)" if with_jax else "ratio jaxlite/torch")
+    if with_jax or with_torch:
+        columns.append("outputs agree")
+    lines = ["| " + " | ".join(columns) + " |",
+             "| " + " | ".join("---" if column in ("workload", "outputs agree") else "---:"
+                               for column in columns) + " |"]
     for work, measurements in rows:
+        cells = [escape(work.name), cell(measurements.get("jaxlite"), work)]
         if with_jax:
-            lines.append(f"| {escape(work.name)} | {cell(measurements.get('jaxlite'), work)} | "
-                         f"{cell(measurements.get('JAX'), work)} | {ratio(measurements)} | "
-                         f"{escape(agreement(work, measurements))} |")
-        else:
-            lines.append(f"| {escape(work.name)} | {cell(measurements.get('jaxlite'), work)} |")
+            cells.append(cell(measurements.get("JAX"), work))
+        if with_torch:
+            cells.append(torch_cell(measurements, work))
+        if with_jax:
+            cells.append(ratio(measurements))
+        if with_torch:
+            cells.append(ratio(measurements, "best" if with_jax else "torch")
+                         if best_torch(measurements) else "—")
+        if with_jax or with_torch:
+            cells.append(escape(agreement(work, measurements)))
+        lines.append("| " + " | ".join(cells) + " |")
+    if with_torch:
+        lines += ["", torch_notes(rows)]
     return "\n".join(lines)
+
+
+def torch_notes(rows):
+    """A line under the table: torch.compile's first call (compile) per workload."""
+    compiles = []
+    for work, measurements in rows:
+        m = measurements.get("torch.compile")
+        if m is not None and m.first_call_seconds is not None and not m.error:
+            compiles.append(f"{re.sub(r',? jit.*steady state$', '', work.name)} "
+                            f"{format_seconds(m.first_call_seconds)}")
+    text = ("torch.func column: the faster of torch.func eager and torch.compile (Inductor) "
+            "of bench/torch_reference.py; one thread; inputs are the same NumPy arrays.")
+    if compiles:
+        cache = ("off" if os.environ.get("TORCHINDUCTOR_FORCE_DISABLE_CACHES") == "1"
+                 else "on: a rerun compiles faster")
+        text += (f" torch.compile first call (compile + run; Inductor's on-disk cache {cache}): "
+                 + "; ".join(compiles) + ".")
+    return text
 
 
 def cpu_model():
@@ -334,7 +425,13 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, help="samples per library per workload")
     parser.add_argument("--only", action="append", metavar="SUBSTRING",
                         help="run workloads whose name contains SUBSTRING (repeatable)")
-    parser.add_argument("--no-jax", action="store_true", help="time jaxlite only")
+    parser.add_argument("--no-jax", action="store_true", help="do not time JAX")
+    parser.add_argument("--torch", action="store_true",
+                        help="add a torch.func column for the jit steady states "
+                             "(bench/torch_reference.py; needs torch; torch.compile takes "
+                             "10-60 s per workload on its first call)")
+    parser.add_argument("--torch-forms", default="eager,compile", metavar="FORMS",
+                        help="with --torch: eager, compile or both (default: eager,compile)")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/")
     parser.add_argument("--profile", metavar="SUBSTRING",
                         help="cProfile jaxlite on the first matching workload, then exit")
@@ -352,6 +449,12 @@ def main(argv=None):
 
     libraries = load_libraries(with_jax=not args.no_jax)
     with_jax = len(libraries) > 1
+    if args.torch:
+        forms = [form.strip() for form in args.torch_forms.split(",") if form.strip()]
+        if not forms or set(forms) - {"eager", "compile"}:
+            parser.error("--torch-forms takes eager, compile or eager,compile")
+        libraries += load_torch(forms)
+    with_torch = any(library.name in TORCH_LIBRARIES for library in libraries)
     repeats = args.repeats or (3 if args.quick else 7)
     print(f"timing {len(selected)} workloads on {', '.join(l.name for l in libraries)}, "
           f"{repeats} repeats", file=sys.stderr)
@@ -362,7 +465,7 @@ def main(argv=None):
         workload_started = time.perf_counter()
         rows.append((work, run_workload(work, libraries, repeats)))
         print(f" {time.perf_counter() - workload_started:.1f} s", file=sys.stderr)
-    text = header(libraries, repeats, args.quick) + "\n\n" + table(rows, with_jax)
+    text = header(libraries, repeats, args.quick) + "\n\n" + table(rows, with_jax, with_torch)
     print(text)
     print(f"\n(total {time.perf_counter() - started:.1f} s)", file=sys.stderr)
     if not args.no_save:
