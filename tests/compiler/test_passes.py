@@ -285,17 +285,22 @@ def test_simplify_folds_exact_scalar_scaling_chains(c_inner, c_outer, negate, fa
     out = dead_code_elimination(simplify(jaxpr))
     assert names(out) == ["mul"]
     assert np.asarray(out.eqns[0].inputs[0].value) == factor
-    x = np.array([1e-30, 3.7, -1e30], F32)
+    x = np.concatenate([[1e-30, 3.7, -1e30],
+                        np.random.default_rng(2).standard_normal(1000)]).astype(F32)
     np.testing.assert_array_equal(run(out, x)[0], run(jaxpr, x)[0])
 
 
 @pytest.mark.parametrize("c_inner, c_outer", [
     (0.1, 0.3),  # 0.1 * 0.3 is not exact in float32
+    (3.0, 3.0),  # 9 is exact, but 3 * (3 * x) rounds twice and 9 * x once
     (2.0 ** 30, 2.0 ** -30),  # the intermediate may overflow where the product does not
 ])
 def test_simplify_keeps_inexact_or_extreme_scaling_chains(c_inner, c_outer):
-    out = dead_code_elimination(simplify(_scaling_chain(c_inner, c_outer)))
+    jaxpr = _scaling_chain(c_inner, c_outer)
+    out = dead_code_elimination(simplify(jaxpr))
     assert names(out) == ["mul", "mul"]
+    x = np.random.default_rng(1).standard_normal(1000).astype(F32)
+    np.testing.assert_array_equal(run(out, x)[0], run(jaxpr, x)[0])
 
 
 A234 = np.arange(24, dtype=F32).reshape(2, 3, 4) - 7.5
@@ -386,6 +391,71 @@ def test_simplify_feeds_elementwise_operations_what_a_numpy_aligned_broadcast_br
     for got, want in zip(run(out, *args), run(jaxpr, *args)):
         np.testing.assert_array_equal(got, want)
         assert got.shape == (2, 3)
+
+
+SPECIAL = np.array([0.0, -0.0, 1.5, -1.5, np.nan, np.inf, -np.inf, 1e-45, -1e-45, 2.0], F32)
+OTHER = np.array([0.0, 0.0, 1.5, 2.0, 1.0, np.inf, 0.0, 0.0, np.nan, -np.inf], F32)
+
+
+@pytest.mark.parametrize("f", [
+    lambda x, y: jnp.maximum(x, 0.0), lambda x, y: jnp.maximum(0.0, x),
+    lambda x, y: jnp.minimum(x, 0.0), lambda x, y: jnp.maximum(x, y),
+    lambda x, y: jnp.minimum(y, x), lambda x, y: jnp.maximum(x, x)],
+    ids=["max(x,0)", "max(0,x)", "min(x,0)", "max(x,y)", "min(y,x)", "max(x,x)"])
+@pytest.mark.parametrize("dtype", [F32, np.float64, np.float16])
+def test_simplify_turns_the_jvp_weights_of_max_and_min_into_one_equation(f, dtype, request):
+    """JAX's rule for max/min writes each operand's weight as two comparisons and two
+    selects; simplify makes it one extremum_weight: same bits at ties, signed zeros,
+    infinities, NaN in either operand, subnormals."""
+    if dtype == np.float64:
+        request.getfixturevalue("x64")
+    x, y = SPECIAL.astype(dtype), OTHER.astype(dtype)
+    jvp = lambda x, y, tx, ty: jax.jvp(f, (x, y), (tx, ty))[1]  # noqa: E731
+    tx, ty = np.linspace(-2, 3, 10).astype(dtype), np.linspace(5, -1, 10).astype(dtype)
+    jaxpr = traced(jvp, x, y, tx, ty)
+    out = dead_code_elimination(simplify(jaxpr))
+    assert "select_n" in names(jaxpr) and "select_n" not in names(out)
+    assert "eq" not in names(out)
+    assert names(out).count("extremum_weight") == names(jaxpr).count("select_n") // 2 >= 1
+    for got, want in zip(run(out, x, y, tx, ty), run(jaxpr, x, y, tx, ty)):
+        assert got.dtype == want.dtype == dtype
+        np.testing.assert_array_equal(got, want)
+    got = np.asarray(jax.jit(jvp)(x, y, tx, ty))  # the lowering: the same bits again
+    np.testing.assert_array_equal(got, run(jaxpr, x, y, tx, ty)[0])
+    assert "np.where" not in source(jvp, x, y, tx, ty)
+
+
+def test_extremum_weight_needs_the_whole_pattern():
+    """A select between 0 and a tie value that is not max's rule stays as written."""
+    def f(x):
+        z = jnp.maximum(x, 0.0)
+        return jnp.where(x == z, jnp.where(z == 1.0, 0.5, 1.0), 0.0)  # compares z with 1
+    jaxpr = traced(f, SPECIAL)
+    out = simplify(jaxpr)
+    assert "extremum_weight" not in names(out)
+    np.testing.assert_array_equal(run(out, SPECIAL)[0], run(jaxpr, SPECIAL)[0])
+
+
+def test_relu_network_meta_gradient_keeps_its_values():
+    rng = np.random.default_rng(3)
+    params = [(rng.standard_normal((1, 16)).astype(F32), rng.standard_normal(16).astype(F32)),
+              (rng.standard_normal((16, 1)).astype(F32), rng.standard_normal(1).astype(F32))]
+    x = np.concatenate([rng.uniform(-2, 2, (9, 1)), np.zeros((1, 1))]).astype(F32)
+
+    def loss(params):
+        (w1, b1), (w2, b2) = params
+        h = jnp.maximum(x @ w1 + b1, 0.0)
+        return jnp.mean((h @ w2 + b2 - 1.0) ** 2)
+    meta = jax.grad(lambda p: loss(jax.tree_util.tree_map(lambda a, g: a - 0.1 * g, p,
+                                                          jax.grad(loss)(p))))
+    assert names(optimized(meta, params)).count("extremum_weight") == 2  # one per forward
+    jaxpr = traced(meta, params)
+    flat = jax.tree_util.tree_leaves(params)
+    for got, want in zip(run(simplify(jaxpr), *flat), run(jaxpr, *flat)):
+        np.testing.assert_array_equal(got, want)
+    for got, want in zip(jax.tree_util.tree_leaves(jax.jit(meta)(params)),
+                         jax.tree_util.tree_leaves(meta(params))):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6, atol=1e-7)
 
 
 def test_jitted_gradients_lose_their_broadcasts_and_keep_their_values():

@@ -1,7 +1,8 @@
 """Algebraic simplification of what autodiff leaves behind: x**1, x*1, x+0,
-broadcasts feeding elementwise operations, chains of scalar-constant scalings, and
-shape operations that do nothing or compose (transpose of transpose, reshape of
-reshape, broadcast of broadcast)."""
+broadcasts feeding elementwise operations, chains of scalar-constant scalings, the
+two-compare-two-select weights of max/min's JVP rule (ReLU's derivative), and shape
+operations that do nothing or compose (transpose of transpose, reshape of reshape,
+broadcast of broadcast)."""
 from ..jaxpr import Jaxpr, Eqn, Var, Literal
 
 
@@ -9,13 +10,25 @@ def _scalar_literal(v):
     return type(v) is Literal and v.aval.shape == ()
 
 
+def _power_of_two(v):
+    """A real ±2**k: multiplying by it only shifts the exponent, so it commutes with
+    rounding (away from overflow and underflow)."""
+    import math
+    v = complex(v)
+    return v.imag == 0 and v.real != 0 and math.isfinite(v.real) \
+        and math.frexp(abs(v.real))[0] == 0.5
+
+
 def _safe_to_fold(c, c0):
-    """Reassociating c * (c0 * x) as (c * c0) * x is exact for moderate constants whose
-    product is exactly representable (the scalings autodiff leaves: 2, -1, 0.5, ...);
-    with huge or tiny constants the intermediate could overflow/underflow differently."""
+    """Reassociating c * (c0 * x) as (c * c0) * x is exact when one constant is a power of
+    two (the scalings autodiff leaves: 2, -1, 0.5, ...) and the product is representable:
+    then both sides round c * c0 * x once. (3 * (3 * x) is not 9 * x: 3 * x rounds.) With
+    huge or tiny constants the intermediate could overflow/underflow differently."""
     import numpy as np
     number = complex if c.dtype.kind == "c" else float  # complex: each part must be exact
     a, b = number(c), number(c0)
+    if not (_power_of_two(a) or _power_of_two(b)):
+        return False
     parts = [a, b] if number is float else [p for v in (a, b) for p in (v.real, v.imag) if p]
     if not all(2.0 ** -20 <= abs(p) <= 2.0 ** 20 for p in parts):
         return False
@@ -37,6 +50,7 @@ def simplify(jaxpr):
     broadcast = {}  # var -> (operand, broadcast_dimensions) of the broadcast defining it
     transposed = {}  # var -> (operand, permutation) of the transpose defining it
     reshaped = {}  # var -> the operand of the reshape defining it
+    defined = {}  # var -> (name, inputs) of the eq / max / min / select_n defining it
     for eqn in jaxpr.eqns:
         ins = [sub(v) for v in eqn.inputs]
         name = eqn.primitive.name
@@ -54,6 +68,15 @@ def simplify(jaxpr):
             # alignment (trailing axes) can be used as it is, as long as the other operands
             # still give the output its shape.
             ins = _unbroadcast_operands(ins, broadcast, out)
+        if name in ("eq", "max", "min", "select_n") and len(ins) in (2, 3):
+            weight = _extremum_weight(ins, defined, out) if name == "select_n" \
+                and len(ins) == 3 else None
+            if weight is not None:  # the JVP weight of max/min: 4 equations -> 1
+                x, y, extremum = weight
+                eqns.append(Eqn(_primitive("extremum_weight"), [x, y], {"which": extremum},
+                                eqn.outputs, eqn.source))
+                continue
+            defined[out] = (name, ins)
         same_shape = [type(v) is not Literal and v.aval.shape == out.aval.shape
                       and v.aval.dtype == out.aval.dtype for v in ins] if out is not None else []
         if name == "integer_pow" and eqn.params["y"] == 1 and same_shape[0]:
@@ -153,6 +176,46 @@ def _unbroadcast_operands(ins, broadcast, out):
         if np.broadcast_shapes(*trial) == tuple(out.aval.shape):
             ins[i], shapes = x, trial
     return ins
+
+
+def _literal_is(v, value):
+    import numpy as np
+    return _scalar_literal(v) and np.asarray(v.value) == value
+
+
+def _same_operand(a, b):
+    """The same variable, or literals of one value and dtype."""
+    if type(a) is Literal or type(b) is Literal:
+        import numpy as np
+        return (type(a) is Literal and type(b) is Literal and a.aval.dtype == b.aval.dtype
+                and np.array_equal(a.value, b.value))
+    return a is b
+
+
+def _extremum_weight(ins, defined, out):
+    """(x, y, "max"/"min") where `out` is the weight JAX's JVP rule of max (min) gives x
+    in max(x, y): select_n(eq(x, z), 0, select_n(eq(y, z), 1, 0.5)) with z = max(x, y)
+    or max(y, x) (min alike); else None."""
+    which, zero, tie = ins
+    if not _literal_is(zero, 0) or defined.get(tie, (None,))[0] != "select_n":
+        return None
+    tie_which, one, half = defined[tie][1]
+    if not (_literal_is(one, 1) and _literal_is(half, 0.5)):
+        return None
+    eq_x, eq_y = defined.get(which), defined.get(tie_which)
+    if eq_x is None or eq_y is None or eq_x[0] != "eq" or eq_y[0] != "eq":
+        return None
+    (x, z), (y, z2) = eq_x[1], eq_y[1]
+    if z is not z2 or type(z) is Literal or defined.get(z, (None,))[0] not in ("max", "min"):
+        return None
+    extremum, (a, b) = defined[z][0], defined[z][1]
+    if not ((_same_operand(a, x) and _same_operand(b, y))
+            or (_same_operand(a, y) and _same_operand(b, x))):
+        return None
+    if (x.aval.dtype.name not in ("float16", "float32", "float64")
+            or x.aval.dtype != out.aval.dtype or z.aval.shape != out.aval.shape):
+        return None
+    return x, y, extremum
 
 
 def _shape_primitive(name):

@@ -186,6 +186,35 @@ min_p = define("min", np.minimum,
                 lambda t, a, x, y: mul_p.bind(t, _balanced_eq(y, a, x))], numpy_name="np.minimum")
 
 
+# The weight JAX's JVP rule of max (min) gives x in max(x, y): _balanced_eq(x, max(x, y), y),
+# two comparisons and two selects, is 1 where x > y (x < y), 1/2 where x == y, 0 where
+# x < y (x > y) or either is NaN: that is ((x > y) + (x >= y)) / 2, exactly, in four cheap
+# ufunc calls (np.where's per-element branch is slow on irregular masks, ReLU's). Never
+# bound by a transformation: the compiler's simplify pass rewrites the rule's selects
+# into it.
+_WEIGHT_COMPARISONS = {"max": ("greater", "greater_equal"), "min": ("less", "less_equal")}
+
+
+def _extremum_weight_impl(x, y, which):
+    x, y = np.asarray(x), np.asarray(y)
+    strict, loose = (getattr(np, name) for name in _WEIGHT_COMPARISONS[which])
+    count = np.add(strict(x, y).view(np.int8), loose(x, y).view(np.int8))  # 0, 1 or 2
+    return np.multiply(count.astype(x.dtype), x.dtype.type(0.5))
+
+
+def _lower_extremum_weight(names, params, avals=None):
+    if avals is None or avals[0].dtype.name not in ("float16", "float32", "float64"):
+        return None
+    x, y = names
+    strict, loose = _WEIGHT_COMPARISONS[params["which"]]
+    return (f"np.multiply(np.add(np.{strict}({x}, {y}).view(np.int8), "
+            f"np.{loose}({x}, {y}).view(np.int8)).astype(np.{avals[0].dtype.name}), 0.5)")
+
+
+extremum_weight_p = define("extremum_weight", _extremum_weight_impl, "zero")
+extremum_weight_p.lower = _lower_extremum_weight
+
+
 def _pow_jvp_x(t, ans, x, y):
     # y * x**(y-1), written to stay finite (and warning-free) at x == 0 when y == 0.
     y_is_zero = eq_p.bind(y, const_like(y, 0))
