@@ -220,8 +220,9 @@ def test_hessians_have_no_cubic_work(outer, inner, x64):
     hess = outer(inner(f))
     jaxpr = staged(hess, x)
     opt = optimize(jaxpr)
-    if (outer, inner) != (jax.jacfwd, jax.jacfwd):  # its n^3 product is a real contraction
-        assert largest_intermediate(opt) <= n * n  # no n x n x n broadcast-multiply-reduce
+    # No n x n x n broadcast-multiply-reduce: a scaled identity collapses (this pass), a
+    # real contraction becomes a dot_general (contract.py; jacfwd(jacfwd) has one).
+    assert largest_intermediate(opt) <= n * n
     got = compiled(jaxpr, x)[0]
     np.testing.assert_allclose(got, unoptimized(jaxpr, x)[0], rtol=1e-13, atol=1e-14)
     expected = _finite_differences(

@@ -20,13 +20,15 @@ the dense computation on finite inputs: each dropped term is an exact zero. (An 
 nan in the other operand would have spread through 0 * inf in the dense program; here
 it stays at its own entry, as in the mathematical Jacobian.)
 
-The dense equations stay in the program; dead-code elimination drops those that nothing
-reads any more.
+The dense equations stay where something else still reads them. The pass runs before
+constant folding (so that W @ I for a closed-over W is not a GEMM at compile time) and
+after it (for the identities folding makes, e.g. a basis scattered into zeros).
 """
 import numpy as np
 
 from ..core import ShapedArray
 from ..jaxpr import Jaxpr, Eqn, Var, Literal
+from .dce import dead_code_elimination
 
 
 class _Diagonal:
@@ -95,7 +97,9 @@ def collapse_identities(jaxpr):
     if not changed:
         return jaxpr
     outvars = [sub(v) for v in jaxpr.outvars]
-    return Jaxpr(constvars, constvalues, jaxpr.invars, eqns, outvars)
+    # The dense equations nothing reads any more go now: run before constant folding,
+    # this keeps folding from computing them (W @ I for a closed-over W) at compile time.
+    return dead_code_elimination(Jaxpr(constvars, constvalues, jaxpr.invars, eqns, outvars))
 
 
 # --- recognizing identity constants -----------------------------------------------------

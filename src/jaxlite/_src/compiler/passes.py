@@ -2,6 +2,7 @@
 from .inline import inline_calls
 from .fold import fold_constants
 from .identity import collapse_identities
+from .contract import contract_sums
 from .simplify import simplify
 from .cse import common_subexpression_elimination
 from .dce import dead_code_elimination, has_effects
@@ -10,8 +11,10 @@ from .dce import dead_code_elimination, has_effects
 def optimize(jaxpr):
     """Inline nested calls, fold constants, simplify, merge duplicates, drop dead code."""
     jaxpr = inline_calls(jaxpr)
+    jaxpr = collapse_identities(jaxpr)  # before folding: W @ I is W, not a compile-time GEMM
     jaxpr = fold_constants(jaxpr)
     jaxpr = collapse_identities(jaxpr)
     jaxpr = simplify(jaxpr)
+    jaxpr = contract_sums(jaxpr)
     jaxpr = common_subexpression_elimination(jaxpr)
     return dead_code_elimination(jaxpr)
