@@ -253,3 +253,38 @@ def test_max_pool_stride_equals_window_gradient_by_finite_differences(padding, x
         down[index] -= eps
         numeric = (float(loss(up)) - float(loss(down))) / (2 * eps)
         assert abs(g[index] - numeric) < 1e-9, (index, g[index], numeric)
+
+
+OVERLAPPING = [
+    ((5, 7), (3, 3), (1, 1), ((0, 0), (0, 0)), (1, 1), (1, 1)),
+    ((5, 7), (3, 2), (2, 1), ((1, 1), (2, -1)), (1, 1), (1, 1)),
+    ((4, 6), (2, 3), (1, 2), ((1, 0), (0, 2)), (2, 1), (1, 2)),
+    ((3, 4, 5), (1, 2, 3), (2, 1, 1), ((0, 1), (0, 0), (1, 1)), (1, 1, 1), (1, 2, 1)),
+    ((9, 10), (9, 8), (3, 2), ((4, 4), (3, 4)), (1, 1), (1, 1)),  # > 64 elements
+    ((2, 3), (4, 4), (1, 1), ((0, 0), (0, 0)), (1, 1), (1, 1)),   # no windows at all
+]
+
+
+@pytest.mark.parametrize("config", NON_OVERLAPPING + OVERLAPPING, ids=str)
+@pytest.mark.parametrize("kind", ["max", "min"])
+@pytest.mark.parametrize("dtype", [np.float32, np.int32, np.bool_])
+def test_max_min_axis_by_axis_match_window_view(config, kind, dtype):
+    shape, window, strides, padding, base_dilation, window_dilation = config
+    params = (window, strides, padding, base_dilation, window_dilation)
+    rng = np.random.default_rng(sum(shape))
+    for trial in range(3):
+        x = _window_case_operand(rng, shape, np.float32)
+        if trial == 2:
+            x[rng.random(shape) < 0.2] = np.nan
+        if dtype != np.float32:  # ties and the dtype's extremes (the identities)
+            x = rng.integers(-2, 3, size=shape).astype(dtype)
+            if dtype == np.int32:
+                x[x == 2] = np.iinfo(np.int32).max
+                x[x == -2] = np.iinfo(np.int32).min
+        fill = _windows._identity(kind, x.dtype)
+        want = _windows.reduce_windows(_windows.window_view(x, fill, *params), x.ndim,
+                                       _windows._ufuncs[kind], x.dtype)
+        got = _windows._reduce_axis_by_axis(x, kind, *params)
+        assert got.shape == want.shape and got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+        assert got.base is None or got.size == 0  # never a view of the operand

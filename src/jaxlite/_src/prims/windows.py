@@ -7,7 +7,8 @@ window_strides, padding ((low, high) per dimension, negative allowed),
 base_dilation (holes between operand elements, filled with the reduction's
 identity) and window_dilation (holes between window elements). The NumPy
 implementations read all windows at once through a strided view
-(sliding_window_view) of the padded operand.
+(sliding_window_view) of the padded operand; max and min reduce one window
+dimension at a time (exact: they never round).
 
 Derivatives are JAX's: reduce_window_sum is linear and transposes to a
 reduce_window_sum of the padded, stride-dilated cotangent; reduce_window_max
@@ -159,12 +160,44 @@ def reduce_windows(view, ndim, ufunc, dtype):
     return ufunc.reduce(view, axis=tuple(range(ndim, 2 * ndim)), dtype=dtype)
 
 
+def _reduce_axis_by_axis(x, kind, window_dimensions, window_strides, padding, base_dilation,
+                         window_dilation):
+    """reduce_window_max/min one window dimension at a time: a max over a box is the max
+    over rows of the maxima over columns, exactly (max and min never round), in
+    sum(window - 1) ufunc calls instead of prod(window) - 1, the first on long runs."""
+    fill = _identity(kind, x.dtype)
+    ufunc = _ufuncs[kind]
+    config = tuple((lo, hi, b - 1) for (lo, hi), b in zip(padding, base_dilation))
+    if any(lo or hi or interior for lo, hi, interior in config):
+        x = _pad_impl(x, fill, config)
+    out_shape = reduce_window_shape_tuple(x.shape, window_dimensions, window_strides,
+                                          [(0, 0)] * x.ndim, None, window_dilation)
+    if 0 in out_shape:
+        return np.empty(out_shape, x.dtype)
+    acc = x
+    for d, (w, stride, dilation, n) in enumerate(zip(window_dimensions, window_strides,
+                                                     window_dilation, out_shape)):
+        if w == 1 and stride == 1:
+            continue
+        taps = [acc[(slice(None),) * d + (slice(o * dilation, o * dilation + (n - 1) * stride + 1,
+                                                stride),)] for o in range(w)]
+        if w == 1:
+            acc = taps[0]  # a strided view; copied below if nothing else copies it
+            continue
+        acc = ufunc(taps[0], taps[1])
+        for tap in taps[2:]:
+            ufunc(acc, tap, out=acc)
+    return np.array(acc) if acc.base is not None or acc is x else acc
+
+
 def _define(kind):
     p = Primitive(f"reduce_window_{kind}")
 
     def impl(x, **params):
         x = np.asarray(x)
         _check(p.name, core.get_aval(x), *_window_params(params))  # eager calls skip abstract_eval
+        if kind != "sum":
+            return _reduce_axis_by_axis(x, kind, *_window_params(params))
         view = window_view(x, _identity(kind, x.dtype), *_window_params(params))
         return reduce_windows(view, x.ndim, _ufuncs[kind], x.dtype)
 
