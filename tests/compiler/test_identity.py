@@ -144,8 +144,9 @@ M = rng.standard_normal((3, N)).astype(F32)
     lambda g, w: jnp.sum(jnp.eye(N)[:, None, :] * g * w[:, :1, None], axis=2),
     lambda g, w: jnp.tensordot(jnp.eye(N) * g, w, axes=([0], [0])),
     lambda g, w: jnp.diag(jnp.arange(N, dtype=jnp.float32) - 2.0) @ (w * g[:, None]),
+    lambda g, w: (jnp.eye(N) / (g * g + 1.0) * g) @ w,      # divided (as sqrt's JVP does)
 ], ids=["diag_w", "row_scaled", "w_diag", "eye_w", "w_eye", "transposed", "neg_add",
-        "product", "einsum", "sum0", "sum1", "broadcast_sum", "tensordot", "diagonal_constant"])
+        "product", "einsum", "sum0", "sum1", "broadcast_sum", "tensordot", "diagonal_constant", "divided"])
 def test_jnp_eye_rewrites_match_the_unoptimized_program(f):
     opt = assert_same_as_unoptimized(f, G, W)
     assert largest_intermediate(opt) < N * N * 3  # no n x n x k work
@@ -259,3 +260,14 @@ def test_jacobians_with_several_inputs_and_outputs():
         got = jax.tree_util.tree_leaves(jax.jit(jac)(x, y))
         for g, e in zip(got, expected):
             np.testing.assert_allclose(np.asarray(g), np.asarray(e), rtol=1e-6, atol=1e-6)
+
+
+def test_infinite_derivative_stays_in_its_column():
+    # d sqrt(x)/dx is inf at 0. Dense, the basis' off-diagonal 0 / 0 would make every
+    # entry NaN; the Jacobian (and JAX's jit(jacfwd) here) keeps inf/nan to column 0.
+    x = np.array([0.0, 1.0, 4.0], F32)
+    w = np.array([[1.0, 2.0, 3.0], [0.0, 1.0, 0.0]], F32)
+    expected = np.array([[np.inf, 1.0, 0.75], [np.nan, 0.5, 0.0]], F32)
+    for mode in (jax.jacfwd, jax.jacrev):
+        got = np.asarray(jax.jit(mode(lambda x: jnp.asarray(w) @ jnp.sqrt(x)))(x))
+        np.testing.assert_array_equal(got, expected)

@@ -7,18 +7,21 @@ A value is *diagonal* over a pair of equal-length axes (p, q) when
 
 for a factor x that broadcasts (NumPy-style, right-aligned) to a shape `xs` with
 xs[q] == 1. An identity constant (possibly broadcast along other axes) is diagonal with
-x = 1, any other diagonal constant with x its diagonal. Multiplying by an array that is constant along q (or along p, after swapping the
-pair) keeps a value diagonal, and so do neg, add/sub/mul of two diagonals, transposes,
-broadcasts and reshapes that only add or drop unit axes. Contracting one axis of the
-pair collapses the diagonal into a dense value of the useful size:
+x = 1, any other diagonal constant with x its diagonal. Multiplying or dividing by an
+array that is constant along q (or along p, after swapping the pair) keeps a value
+diagonal, and so do neg, add/sub/mul of two diagonals, transposes, broadcasts and
+reshapes that only add or drop unit axes. Contracting one axis of the pair collapses
+the diagonal into a dense value of the useful size:
 
     reduce_sum over q              -> x
     dot_general contracting q      -> x * (the other operand, its contracted axis put at p)
 
 so diag(d) @ W becomes d[:, None] * W and W @ I becomes W. Every collapsed value equals
-the dense computation on finite inputs: each dropped term is an exact zero. (An inf or
-nan in the other operand would have spread through 0 * inf in the dense program; here
-it stays at its own entry, as in the mathematical Jacobian.)
+the dense computation bit for bit on finite values: each dropped term is an exact zero,
+and the diagonal's factors are multiplied in the dense program's order. Non-finite
+values differ as they do under XLA's simplifications: where the dense program spreads
+0 * inf or 0 / 0 into a NaN from an off-diagonal zero, the rewrite keeps the
+mathematical Jacobian's entries (JAX's jacfwd of W @ sqrt(x) at x = 0 agrees).
 
 The dense equations stay where something else still reads them. The pass runs before
 constant folding (so that W @ I for a closed-over W is not a GEMM at compile time) and
@@ -157,6 +160,7 @@ def _primitive(name):
     return {"reshape": shape.reshape_p, "transpose": shape.transpose_p,
             "broadcast_in_dim": shape.broadcast_in_dim_p, "mul": elementwise.mul_p,
             "add": elementwise.add_p, "sub": elementwise.sub_p, "neg": elementwise.neg_p,
+            "div": elementwise.div_p,
             "reduce_sum": reduce.reduce_sum_p}[name]
 
 
@@ -219,7 +223,8 @@ class _Builder:
         one = _literal(1, dtype)
         a, b = (one if a is None else a), (one if b is None else b)
         if type(a) is Literal and type(b) is Literal:
-            op = {"mul": np.multiply, "add": np.add, "sub": np.subtract}[name]
+            op = {"mul": np.multiply, "add": np.add, "sub": np.subtract,
+                  "div": np.true_divide}[name]
             return _literal(op(np.asarray(a.value, dtype), np.asarray(b.value, dtype)), dtype)
         shape = np.broadcast_shapes(_shape(a), _shape(b))
         return self.emit(name, [a, b], {}, shape, dtype, weak_type)
@@ -277,20 +282,20 @@ def _elementwise(build, eqn, structures):
         else:  # off the diagonal 0 op 0 == 0 for mul, add and sub
             x = build.binary(name, da.x, db.x, out.dtype, out.weak_type)
         return "diagonal", _Diagonal(da.p, da.q, x, np.broadcast_shapes(da.xs, db.xs))
-    if name != "mul":
-        return None  # diagonal + dense is dense
     k = 0 if da is not None else 1
+    if name not in ("mul", "div") or (name == "div" and (k == 1 or out.dtype.kind not in "fc")):
+        return None  # diagonal + dense is dense; y / diagonal is mostly 1 / 0
     d, y = _shift(structures[k], rank), (a, b)[1 - k]
     ys = _aligned(_shape(y), rank)
     if ys[d.q] != 1:
         if ys[d.p] != 1:
             return None  # y varies along both axes of the pair: only its diagonal counts
         d = build.swap(d)
-    if d.x is None and type(y) is not Literal and y.aval.dtype == out.dtype:
+    if name == "mul" and d.x is None and type(y) is not Literal and y.aval.dtype == out.dtype:
         x = y
-    else:
+    else:  # the diagonal is x * y or x / y (1 / y: the same division the dense program does)
         pair = (d.x, y) if k == 0 else (y, d.x)
-        x = build.binary("mul", *pair, out.dtype, out.weak_type)
+        x = build.binary(name, *pair, out.dtype, out.weak_type)
     return "diagonal", _Diagonal(d.p, d.q, x, np.broadcast_shapes(d.xs, ys))
 
 
@@ -430,7 +435,8 @@ def _convert_element_type(build, eqn, structures):
     return "diagonal", _Diagonal(d.p, d.q, x, d.xs)
 
 
-_rules = {"mul": _elementwise, "add": _elementwise, "sub": _elementwise, "neg": _neg,
+_rules = {"mul": _elementwise, "div": _elementwise, "add": _elementwise, "sub": _elementwise,
+          "neg": _neg,
           "transpose": _transpose, "reshape": _reshape, "squeeze": _reshape,
           "broadcast_in_dim": _broadcast_in_dim, "reduce_sum": _reduce_sum,
           "dot_general": _dot_general, "convert_element_type": _convert_element_type}
