@@ -366,24 +366,26 @@ def test_simplify_drops_broadcasts_that_do_nothing_and_composes_broadcasts():
     np.testing.assert_array_equal(run(out, v)[0], np.broadcast_to(v[None, :, None], (2, 3, 5)))
 
 
-def test_simplify_feeds_elementwise_operations_what_a_numpy_aligned_broadcast_broadcasts():
+def test_simplify_feeds_elementwise_operations_what_their_broadcasts_broadcast():
     m = Var(ShapedArray((2, 3), F32))
     row = Var(VEC)
     col = Var(ShapedArray((2,), F32))
     e1, b_row = eqn(broadcast_in_dim_p, [row], ShapedArray((2, 3), F32), shape=(2, 3),
                     broadcast_dimensions=(1,))  # trailing axes: NumPy broadcasts it alike
     e2, b_col = eqn(broadcast_in_dim_p, [col], ShapedArray((2, 3), F32), shape=(2, 3),
-                    broadcast_dimensions=(0,))  # leading axis: NumPy would not
+                    broadcast_dimensions=(0,))  # leading axis: as a (2, 1) column it does
     e3, s = eqn(ew.add_p, [m, b_row], ShapedArray((2, 3), F32))
     e4, t = eqn(ew.mul_p, [s, b_col], ShapedArray((2, 3), F32))
     e5, u = eqn(ew.sub_p, [b_row, b_row], ShapedArray((2, 3), F32))  # nothing else is (2, 3)
     jaxpr = Jaxpr([], [], [m, row, col], [e1, e2, e3, e4, e5], [t, u])
     out = dead_code_elimination(simplify(jaxpr))
-    assert names(out) == ["broadcast_in_dim", "broadcast_in_dim", "add", "mul", "sub"]
+    assert names(out) == ["broadcast_in_dim", "add", "reshape", "mul", "sub"]
     add = out.eqns[names(out).index("add")]
     assert add.inputs == [m, row]
+    reshape = out.eqns[names(out).index("reshape")]
+    assert reshape.inputs == [col] and reshape.params["new_sizes"] == (2, 1)
     mul = out.eqns[names(out).index("mul")]
-    assert mul.inputs[1] is b_col
+    assert mul.inputs[1] is reshape.outputs[0]
     sub = out.eqns[names(out).index("sub")]
     assert sub.inputs[0] is row and sub.inputs[1] is b_row  # one of the two is enough
     args = (np.arange(6, dtype=F32).reshape(2, 3), np.array([1.0, -2.0, 0.5], F32),
@@ -391,6 +393,57 @@ def test_simplify_feeds_elementwise_operations_what_a_numpy_aligned_broadcast_br
     for got, want in zip(run(out, *args), run(jaxpr, *args)):
         np.testing.assert_array_equal(got, want)
         assert got.shape == (2, 3)
+
+
+def test_simplify_keeps_broadcasts_that_transpose_or_that_give_the_shape():
+    col = Var(ShapedArray((2, 3), F32))
+    e1, b_t = eqn(broadcast_in_dim_p, [col], ShapedArray((3, 4, 2), F32), shape=(3, 4, 2),
+                  broadcast_dimensions=(2, 0))  # the axes change order: not a reshape
+    other = Var(ShapedArray((3, 4, 2), F32))
+    e2, t = eqn(ew.add_p, [other, b_t], ShapedArray((3, 4, 2), F32))
+    jaxpr = Jaxpr([], [], [col, other], [e1, e2], [t])
+    assert names(dead_code_elimination(simplify(jaxpr))) == ["broadcast_in_dim", "add"]
+
+
+def test_simplify_turns_a_broadcast_of_a_squeezed_column_back_into_the_column():
+    """log_softmax's gradient: reshape (5, 1) -> (5,), broadcast along axis 0 to (5, 4)
+    for a multiply: the multiply can take the (5, 1) column itself."""
+    def f(x, w):
+        return jnp.broadcast_to(w.reshape(5)[:, None], (5, 4)) * x
+    x = np.arange(20, dtype=F32).reshape(5, 4)
+    w = np.linspace(-1, 1, 5, dtype=F32).reshape(5, 1)
+    jaxpr = traced(lambda x, w: lax.broadcast_in_dim(w.reshape(5), (5, 4), (0,)) * x, x, w)
+    out = dead_code_elimination(simplify(jaxpr))
+    assert names(out) == ["mul"] and out.eqns[0].inputs[0] is jaxpr.invars[1]
+    np.testing.assert_array_equal(run(out, x, w)[0], x * w)
+    np.testing.assert_array_equal(np.asarray(jax.jit(f)(x, w)), x * w)
+    assert "broadcast_to" not in source(f, x, w)
+
+
+def test_simplify_drops_max_with_minus_infinity_and_min_with_infinity():
+    jaxpr = traced(lambda x: (jnp.maximum(x, -jnp.inf), jnp.minimum(jnp.inf, x),
+                              jnp.maximum(x, 0.0)), SPECIAL)
+    out = dead_code_elimination(simplify(jaxpr))
+    assert names(out) == ["max"]
+    for got, want in zip(run(out, SPECIAL), run(jaxpr, SPECIAL)):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_simplify_reduces_jax_nn_relu_forward_to_its_max():
+    """jax.nn.relu is select_n(x > 0, max(x, 0), x) (a where that fixes its derivative);
+    where x > 0 the max is x, so the select always gives the max."""
+    jaxpr = traced(jax.nn.relu, SPECIAL)
+    assert "select_n" in names(jaxpr)
+    out = dead_code_elimination(simplify(fold_constants(jaxpr)))  # fold: stop_gradient
+    assert names(out) == ["max"]
+    np.testing.assert_array_equal(run(out, SPECIAL)[0], run(jaxpr, SPECIAL)[0])
+    np.testing.assert_array_equal(np.asarray(jax.jit(jax.nn.relu)(SPECIAL)),
+                                  np.asarray(jax.nn.relu(SPECIAL)))
+    g = jax.grad(lambda x: jnp.sum(jax.nn.relu(x) * x))  # the derivative keeps its select
+    np.testing.assert_array_equal(np.asarray(jax.jit(g)(SPECIAL)), np.asarray(g(SPECIAL)))
+    # A select between the max and something else stays.
+    other = traced(lambda x: jnp.where(x > 0.0, x * 2.0, jnp.maximum(x, 0.0)), SPECIAL)
+    assert "select_n" in names(dead_code_elimination(simplify(fold_constants(other))))
 
 
 SPECIAL = np.array([0.0, -0.0, 1.5, -1.5, np.nan, np.inf, -np.inf, 1e-45, -1e-45, 2.0], F32)
@@ -605,12 +658,17 @@ def test_reductions_lower_to_the_ufunc_reduce_bit_for_bit(reduce, ufunc, dtype):
         np.testing.assert_array_equal(got, want)
 
 
-def test_transposes_lower_to_views_without_a_call():
-    f = lambda a: (jnp.sin(a[1]).T, jnp.transpose(jnp.cos(a), (2, 0, 1)))  # noqa: E731
+def test_transposes_and_reshapes_lower_to_ndarray_methods():
+    f = lambda a: (jnp.sin(a[1]).T, jnp.transpose(jnp.cos(a), (2, 0, 1)),  # noqa: E731
+                   jnp.tanh(a).reshape(4, 6), jnp.sum(a).reshape(1, 1))
     text = source(f, A234)
     assert "np.transpose" not in text and ".T" in text and ".transpose((2, 0, 1))" in text
-    for got, want in zip(jax.jit(f)(A234), (np.sin(A234[1]).T, np.cos(A234).transpose(2, 0, 1))):
-        np.testing.assert_array_equal(np.asarray(got), want)
+    assert "np.reshape" not in text and ".reshape((4, 6))" in text
+    want = (np.sin(A234[1]).T, np.cos(A234).transpose(2, 0, 1), np.tanh(A234).reshape(4, 6),
+            np.sum(A234).reshape(1, 1))
+    for got, w in zip(jax.jit(f)(A234), want):
+        assert np.asarray(got).shape == w.shape
+        np.testing.assert_array_equal(np.asarray(got), w)
 
 
 def test_codegen_never_overwrites_a_buffer_handed_to_a_callback():

@@ -50,7 +50,7 @@ def simplify(jaxpr):
     broadcast = {}  # var -> (operand, broadcast_dimensions) of the broadcast defining it
     transposed = {}  # var -> (operand, permutation) of the transpose defining it
     reshaped = {}  # var -> the operand of the reshape defining it
-    defined = {}  # var -> (name, inputs) of the eq / max / min / select_n defining it
+    defined = {}  # var -> (name, inputs) of the comparison / max / min / select defining it
     for eqn in jaxpr.eqns:
         ins = [sub(v) for v in eqn.inputs]
         name = eqn.primitive.name
@@ -65,23 +65,38 @@ def simplify(jaxpr):
             continue
         if eqn.primitive.ufunc_name is not None or name == "select_n":
             # Elementwise operations broadcast NumPy-style: an operand broadcast with NumPy's
-            # alignment (trailing axes) can be used as it is, as long as the other operands
-            # still give the output its shape.
-            ins = _unbroadcast_operands(ins, broadcast, out)
-        if name in ("eq", "max", "min", "select_n") and len(ins) in (2, 3):
-            weight = _extremum_weight(ins, defined, out) if name == "select_n" \
-                and len(ins) == 3 else None
+            # alignment (trailing axes) can be used as it is, one broadcast along other axes
+            # as a reshape that puts 1s in the broadcast axes (a view, where np.broadcast_to
+            # costs microseconds), as long as the other operands give the output its shape.
+            ins = _unbroadcast_operands(ins, broadcast, out, eqns, eqn.source,
+                                        lambda n, i, p, o: _shape_op(n, i, p, o, broadcast,
+                                                                     transposed, reshaped))
+        if name == "select_n" and len(ins) == 3:
+            same = _select_of_one_value(ins, defined)
+            if same is not None and _identity(same, out):
+                rename[out] = same
+                continue
+            weight = _extremum_weight(ins, defined, out)
             if weight is not None:  # the JVP weight of max/min: 4 equations -> 1
                 x, y, extremum = weight
                 eqns.append(Eqn(_primitive("extremum_weight"), [x, y], {"which": extremum},
                                 eqn.outputs, eqn.source))
                 continue
+        if name in ("eq", "gt", "lt", "max", "min", "select_n") and len(ins) in (2, 3):
             defined[out] = (name, ins)
         same_shape = [type(v) is not Literal and v.aval.shape == out.aval.shape
                       and v.aval.dtype == out.aval.dtype for v in ins] if out is not None else []
         if name == "integer_pow" and eqn.params["y"] == 1 and same_shape[0]:
             rename[out] = ins[0]
             continue
+        if name in ("max", "min") and len(ins) == 2 and out.aval.dtype.kind == "f":
+            # max(x, -inf) and min(x, inf) are x, NaN included (what logsumexp leaves).
+            neutral = -np.inf if name == "max" else np.inf
+            kept = [w for v, w in ((ins[0], ins[1]), (ins[1], ins[0]))
+                    if _literal_is(v, neutral) and type(w) is not Literal and _identity(w, out)]
+            if kept:
+                rename[out] = kept[0]
+                continue
         if name in ("mul", "add", "sub") and len(ins) == 2:
             neutral = 1 if name == "mul" else 0
             # x - 0 -> x, but 0 - x is -x (only the subtrahend may be the neutral 0).
@@ -130,7 +145,8 @@ def _shape_op(name, ins, params, out, broadcast, transposed, reshaped):
     operation does nothing) or the rewritten equation (its outputs are filled in later)."""
     if name == "transpose":
         x, perm = ins[0], tuple(params["permutation"])
-        if type(x) is not Literal and x in transposed:  # transpose(transpose(y, p), q) == transpose(y, p[q])
+        if type(x) is not Literal and x in transposed:
+            # transpose(transpose(y, p), q) == transpose(y, p[q])
             x, inner = transposed[x]
             perm = tuple(inner[i] for i in perm)
         if perm == tuple(range(len(perm))) and _identity(x, out):
@@ -139,7 +155,8 @@ def _shape_op(name, ins, params, out, broadcast, transposed, reshaped):
         return Eqn(_shape_primitive(name), [x], dict(params, permutation=perm), [])
     if name == "reshape" and params.get("dimensions") is None:
         x = ins[0]
-        if type(x) is not Literal and x in reshaped:  # reshape(reshape(y)) == reshape(y): row-major order is kept
+        if type(x) is not Literal and x in reshaped:
+            # reshape(reshape(y)) == reshape(y): both keep the row-major order
             x = reshaped[x]
         if type(x) is not Literal and _identity(x, out):
             return x
@@ -157,9 +174,11 @@ def _shape_op(name, ins, params, out, broadcast, transposed, reshaped):
     return None
 
 
-def _unbroadcast_operands(ins, broadcast, out):
-    """Operands of an elementwise operation with NumPy-aligned broadcasts replaced by what
-    they broadcast, one at a time while the output keeps its shape."""
+def _unbroadcast_operands(ins, broadcast, out, eqns, source, shape_op):
+    """Operands of an elementwise operation with broadcasts replaced by what they broadcast
+    (NumPy's alignment) or by its reshape with 1s in the broadcast axes (appended to
+    `eqns`, through `shape_op` so that reshape chains collapse), one at a time while the
+    output keeps its shape."""
     import numpy as np
     if out is None:
         return ins
@@ -169,12 +188,29 @@ def _unbroadcast_operands(ins, broadcast, out):
         if type(v) is Literal or v not in broadcast:
             continue
         x, dims = broadcast[v]
-        rank = len(v.aval.shape)
-        if dims != tuple(range(rank - len(dims), rank)):
+        shape = v.aval.shape
+        if dims == tuple(range(len(shape) - len(dims), len(shape))):
+            expanded = x.aval.shape
+        elif list(dims) == sorted(set(dims)):  # axes kept in order: a reshape lines them up
+            expanded = [1] * len(shape)
+            for axis, d in zip(dims, x.aval.shape):
+                expanded[axis] = d
+            expanded = tuple(expanded)
+        else:
             continue
-        trial = shapes[:i] + [x.aval.shape] + shapes[i + 1:]
-        if np.broadcast_shapes(*trial) == tuple(out.aval.shape):
-            ins[i], shapes = x, trial
+        trial = shapes[:i] + [expanded] + shapes[i + 1:]
+        if np.broadcast_shapes(*trial) != tuple(out.aval.shape):
+            continue
+        if expanded != x.aval.shape:
+            reshaped = Var(x.aval.update(shape=expanded))
+            op = shape_op("reshape", [x], {"new_sizes": expanded, "dimensions": None},
+                          reshaped)
+            if type(op) is Eqn:
+                eqns.append(Eqn(op.primitive, op.inputs, op.params, [reshaped], source))
+            else:
+                reshaped = op  # the operand already has that shape
+            x = reshaped
+        ins[i], shapes = x, trial
     return ins
 
 
@@ -190,6 +226,21 @@ def _same_operand(a, b):
         return (type(a) is Literal and type(b) is Literal and a.aval.dtype == b.aval.dtype
                 and np.array_equal(a.value, b.value))
     return a is b
+
+
+def _select_of_one_value(ins, defined):
+    """What select_n(which, a, b) always picks: a == b, or relu's forward as jax.nn.relu
+    writes it, select_n(x > c, max(x, c), x): where x > c, max(x, c) is x (min alike)."""
+    which, a, b = ins
+    if _same_operand(a, b):
+        return a
+    compare, extremum = defined.get(which, (None,)), defined.get(a, (None,))
+    pairs = {("gt", "max"), ("lt", "min")}
+    if (compare[0], extremum[0]) in pairs and type(b) is not Literal:
+        (x, c), (u, v) = compare[1], extremum[1]
+        if x is b and ((u is b and _same_operand(v, c)) or (v is b and _same_operand(u, c))):
+            return a
+    return None
 
 
 def _extremum_weight(ins, defined, out):

@@ -160,7 +160,8 @@ reshape_p.jvp = _linear_jvp(reshape_p)
 reshape_p.transpose = lambda ct, x, new_sizes, dimensions=None: [
     reshape_p.bind(ct, new_sizes=x.aval.shape)]
 reshape_p.batch = _reshape_batch
-reshape_p.lower = lambda names, params, avals=None: f"np.reshape({names[0]}, {params['new_sizes']!r})"
+reshape_p.lower = lambda names, params, avals=None: (  # the method: np.reshape wraps it
+    f"{names[0]}.reshape({tuple(params['new_sizes'])!r})")
 
 # ---- transpose ----------------------------------------------------------------------
 transpose_p = Primitive("transpose")
