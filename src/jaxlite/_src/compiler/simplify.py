@@ -203,8 +203,7 @@ def _unbroadcast_operands(ins, broadcast, out, eqns, source, shape_op):
             continue
         if expanded != x.aval.shape:
             reshaped = Var(x.aval.update(shape=expanded))
-            op = shape_op("reshape", [x], {"new_sizes": expanded, "dimensions": None},
-                          reshaped)
+            op = shape_op("reshape", [x], {"new_sizes": expanded}, reshaped)
             if type(op) is Eqn:
                 eqns.append(Eqn(op.primitive, op.inputs, op.params, [reshaped], source))
             else:
