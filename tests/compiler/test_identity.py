@@ -146,7 +146,8 @@ M = rng.standard_normal((3, N)).astype(F32)
     lambda g, w: jnp.diag(jnp.arange(N, dtype=jnp.float32) - 2.0) @ (w * g[:, None]),
     lambda g, w: (jnp.eye(N) / (g * g + 1.0) * g) @ w,      # divided (as sqrt's JVP does)
 ], ids=["diag_w", "row_scaled", "w_diag", "eye_w", "w_eye", "transposed", "neg_add",
-        "product", "einsum", "sum0", "sum1", "broadcast_sum", "tensordot", "diagonal_constant", "divided"])
+        "product", "einsum", "sum0", "sum1", "broadcast_sum", "tensordot", "diagonal_constant",
+        "divided"])
 def test_jnp_eye_rewrites_match_the_unoptimized_program(f):
     opt = assert_same_as_unoptimized(f, G, W)
     assert largest_intermediate(opt) < N * N * 3  # no n x n x k work

@@ -116,7 +116,7 @@ def _array(c):
 
 def _may_be_diagonal(c):
     c = _array(c)
-    return c is not None and c.ndim >= 2 and c.dtype.kind in _KINDS + "b"
+    return c is not None and c.ndim >= 2 and c.dtype.kind in _KINDS
 
 
 def _diagonal_of(c):
@@ -225,7 +225,9 @@ class _Builder:
         if type(a) is Literal and type(b) is Literal:
             op = {"mul": np.multiply, "add": np.add, "sub": np.subtract,
                   "div": np.true_divide}[name]
-            return _literal(op(np.asarray(a.value, dtype), np.asarray(b.value, dtype)), dtype)
+            with np.errstate(all="ignore"):  # 1 / 0 is inf here as at run time
+                value = op(np.asarray(a.value, dtype), np.asarray(b.value, dtype))
+            return _literal(value, dtype)
         shape = np.broadcast_shapes(_shape(a), _shape(b))
         return self.emit(name, [a, b], {}, shape, dtype, weak_type)
 
@@ -318,7 +320,8 @@ def _transpose(build, eqn, structures):
 
 def _relabel(build, d, old_shape, new_shape):
     """`d` after a reshape that only adds or drops unit axes (None for any other)."""
-    old, new = _nonunit(old_shape, range(len(old_shape))), _nonunit(new_shape, range(len(new_shape)))
+    old = _nonunit(old_shape, range(len(old_shape)))
+    new = _nonunit(new_shape, range(len(new_shape)))
     if [old_shape[i] for i in old] != [new_shape[j] for j in new]:
         return None
     where = dict(zip(old, new))
