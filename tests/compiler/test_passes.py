@@ -671,6 +671,22 @@ def test_transposes_and_reshapes_lower_to_ndarray_methods():
         np.testing.assert_array_equal(np.asarray(got), w)
 
 
+def test_conversions_lower_to_the_astype_method_except_from_complex():
+    f = lambda a: ((a > 0).astype(jnp.float32), a.astype(jnp.int32),  # noqa: E731
+                   jnp.sum(a).astype(jnp.int8))
+    text = source(f, A234)
+    assert ".astype(np.float32)" in text and ".astype(np.int32)" in text
+    assert "np.asarray" not in text
+    want = ((A234 > 0).astype(F32), A234.astype(np.int32), np.int8(A234.sum()))
+    for got, w in zip(jax.jit(f)(A234), want):
+        assert np.asarray(got).dtype == w.dtype
+        np.testing.assert_array_equal(np.asarray(got), w)
+    z = (A234 + 2j * A234).astype(np.complex64)
+    g = lambda a: lax.convert_element_type(a, jnp.float32)  # noqa: E731  (the real part)
+    np.testing.assert_array_equal(np.asarray(jax.jit(g)(z)), A234)
+    np.testing.assert_array_equal(np.asarray(jax.jit(g)(z)), np.asarray(g(z)))
+
+
 def test_codegen_never_overwrites_a_buffer_handed_to_a_callback():
     kept = []
 

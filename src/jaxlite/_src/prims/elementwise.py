@@ -554,7 +554,12 @@ convert_element_type_p.weak_type_rule = lambda weak, params: params.get("weak_ty
 
 
 def _lower_convert(names, params, avals=None):
-    return f"np.asarray({names[0]}).astype({params['new_dtype'].name!r})"
+    dtype = np.dtype(params["new_dtype"])
+    if avals is not None and avals[0].dtype.kind != "c" and \
+            np.dtype(getattr(np, dtype.name, object)) == dtype:
+        # An array or NumPy scalar already: its method, with the dtype as an object.
+        return f"{names[0]}.astype(np.{dtype.name})"
+    return f"np.asarray({names[0]}).astype({dtype.name!r})"
 
 
 convert_element_type_p.lower = _lower_convert
