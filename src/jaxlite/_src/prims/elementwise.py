@@ -559,6 +559,9 @@ def _lower_convert(names, params, avals=None):
             np.dtype(getattr(np, dtype.name, object)) == dtype:
         # An array or NumPy scalar already: its method, with the dtype as an object.
         return f"{names[0]}.astype(np.{dtype.name})"
+    if avals is not None and avals[0].dtype.kind == "c" and dtype.kind != "c":
+        # The real part, as the implementation (astype alone would warn: ComplexWarning).
+        return f"np.asarray({names[0]}).real.astype({dtype.name!r})"
     return f"np.asarray({names[0]}).astype({dtype.name!r})"
 
 
