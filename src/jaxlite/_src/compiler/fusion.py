@@ -113,11 +113,13 @@ _FREE = {"broadcast_in_dim"}  # costs nothing in a loop: not counted towards min
 
 def _loop_shape(eqn, min_size):
     """The shape a fusible equation loops over, or None if it cannot join a cluster."""
-    rule = SCALAR_RULES.get(eqn.primitive.name)
-    if rule is None or eqn.primitive.multiple_results or len(eqn.outputs) != 1:
+    if len(eqn.outputs) != 1:
         return None
     out = eqn.outputs[0].aval
-    if out.dtype not in _DTYPES or out.size < max(min_size, 2) or not out.shape:
+    if not out.shape or out.size < max(min_size, 2) or out.dtype not in _DTYPES:
+        return None
+    rule = SCALAR_RULES.get(eqn.primitive.name)
+    if rule is None or eqn.primitive.multiple_results:
         return None
     for v in eqn.inputs:
         a = v.aval
@@ -130,6 +132,18 @@ def _loop_shape(eqn, min_size):
 
 
 # ---- clusters ---------------------------------------------------------------------------
+
+def may_fuse(jaxpr, min_size=65536, min_ops=3):
+    """Whether `jaxpr` has at least `min_ops` fusible equations (a quick test at compile
+    time; plan_fusion, run only once the executable is hot, finds the clusters)."""
+    count = 0
+    for eqn in jaxpr.eqns:
+        if _loop_shape(eqn, min_size) is not None:
+            count += 1
+            if count >= min_ops:
+                return True
+    return False
+
 
 class Plan:
     """A schedule of an optimized Jaxpr: items are equations or clusters (lists of them)."""

@@ -4,9 +4,9 @@ compiled in the background and swapped in.
 
 Tier 1 is the generated NumPy code: milliseconds to build. Tier 2 costs 0.2-1 s per
 Numba kernel (plus ~1 s to import Numba, once per process), so an executable gets it
-only when it has something worth fusing (a cluster of >= `jaxlite_fusion_min_ops`
-equations on >= `jaxlite_fusion_min_size` elements) and after
-`jaxlite_fusion_hot_calls` calls. One background thread compiles tiers one at a time;
+only when it has something to fuse (>= `jaxlite_fusion_min_ops` fusible equations on
+>= `jaxlite_fusion_min_size` elements: a quick test at compile time) and after
+`jaxlite_fusion_hot_calls` calls; the clusters are found then, in the background. One background thread compiles tiers one at a time;
 the swap is one attribute assignment, so calls running meanwhile finish on the tier
 they started with. If anything fails (Numba missing or broken, a kernel that does not
 compile or disagrees with NumPy on a probe), the executable stays on tier 1; the error
@@ -38,16 +38,15 @@ _logger = logging.getLogger("jaxlite")
 class Tier:
     """The fused tier of one executable (a codegen.Compiled), from cold to fused."""
 
-    def __init__(self, compiled, plan, compile_fn):
+    def __init__(self, compiled, compile_fn):
         self.compiled = compiled
-        self.plan = plan
         self.compile_fn = compile_fn  # optimized Jaxpr -> Compiled (the code generator)
         self.numpy_fn = compiled.fn   # the NumPy code (dropped once the fused tier runs)
         self.fn = compiled.fn         # what calls run: swapped once the fused tier is built
         self.hot_calls = flags.jaxlite_fusion_hot_calls
         self.calls = 0                # calls counted while cold
         self.cold = True              # not yet requested
-        self.state = "cold"           # cold | queued | compiling | fused | failed
+        self.state = "cold"           # cold | queued | compiling | fused | unfused | failed
         self.fused = None             # the fused executable (a Compiled)
         self.clusters = []
         self.error = None
@@ -96,7 +95,12 @@ class Tier:
         start = time.perf_counter()
         self.state = "compiling"
         try:
-            fused_jaxpr, clusters = fusion.fuse(self.compiled.jaxpr, self.plan)
+            plan = fusion.plan_fusion(self.compiled.jaxpr, flags.jaxlite_fusion_min_size,
+                                      flags.jaxlite_fusion_min_ops)
+            if plan is None:  # fusible equations, but no cluster worth a loop
+                self.state = "unfused"
+                return
+            fused_jaxpr, clusters = fusion.fuse(self.compiled.jaxpr, plan)
             for cluster in clusters:
                 kernels.compile_cluster(cluster)
             fused = self.compile_fn(fused_jaxpr)
@@ -120,16 +124,14 @@ class Tier:
                 _logger.warning("Fused tier (Numba) not compiled; staying on NumPy: %s: %s",
                                 type(error).__name__, error, exc_info=True)
         finally:
-            self.plan = None if self.state == "fused" else self.plan
             self.done.set()
 
     def listing(self):
         """What `as_python()` appends: the fused tier's code and kernels, or its status."""
         if self.state != "fused":
-            sizes = ", ".join(str(len(c)) for c in self.plan.clusters) if self.plan else ""
             why = f" ({type(self.error).__name__}: {self.error})" if self.error else ""
-            return (f"\n# Fused tier (Numba): {self.state}{why}; clusters of {sizes} "
-                    f"equations; compiles after {self.hot_calls} calls.\n")
+            return (f"\n# Fused tier (Numba): {self.state}{why}; compiles after "
+                    f"{self.hot_calls} calls.\n")
         parts = [f"\n# Fused tier (Numba), in use after {self.hot_calls} calls (compiled in "
                  f"{self.compile_seconds:.2f} s):\n", self.fused.source]
         for k, cluster in enumerate(self.clusters):
@@ -139,15 +141,14 @@ class Tier:
 
 
 def attach(compiled, compile_fn):
-    """Give `compiled` a fused tier if it has clusters worth fusing and Numba may be
+    """Give `compiled` a fused tier if it has enough fusible equations and Numba may be
     importable; its `fn` then becomes the tier's dispatcher."""
     if flags.jaxlite_fusion != "auto" or not kernels.numba_importable():
         return None
-    plan = fusion.plan_fusion(compiled.jaxpr, flags.jaxlite_fusion_min_size,
-                              flags.jaxlite_fusion_min_ops)
-    if plan is None:
+    if not fusion.may_fuse(compiled.jaxpr, flags.jaxlite_fusion_min_size,
+                           flags.jaxlite_fusion_min_ops):
         return None
-    tier = Tier(compiled, plan, compile_fn)
+    tier = Tier(compiled, compile_fn)
     compiled.tier = tier
     compiled.fn = tier.dispatcher()
     if tier.hot_calls <= 0:
