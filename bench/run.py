@@ -140,12 +140,25 @@ def prepare(library, work):
         if library.convert:
             measurement.output = library.convert(work, measurement.output)
         if work.mode == "steady":
+            settle_tiers(library, thunk)
             one_call, _ = timed_call(library, thunk)
             measurement.thunk = thunk
             measurement.calls_per_sample = max(1, math.ceil(SAMPLE_SECONDS / max(one_call, 1e-9)))
     except Exception as error:  # a missing function or a bug: record, keep going
         measurement.error = describe_error(error)
     return measurement
+
+
+def settle_tiers(library, thunk):
+    """jaxlite's fused tier (Numba loops, when Numba is installed) compiles in the background
+    once a jitted function has been called `jaxlite_fusion_hot_calls` times: make those
+    calls and wait for it, so steady-state samples time what a long-running program runs."""
+    if library.name != "jaxlite":
+        return
+    from jaxlite._src.compiler.tiers import wait_for_tiers
+    for _ in range(library.jax.config.jaxlite_fusion_hot_calls):
+        library.jax.block_until_ready(thunk())
+    wait_for_tiers()
 
 
 def take_sample(library, work, measurement):
