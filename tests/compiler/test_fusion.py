@@ -368,3 +368,20 @@ def test_fusible_equations_without_a_cluster_stay_on_numpy(monkeypatch):
     tier = jax_compiled(f, X).tier
     assert tier.state == "unfused" and tier.fn is tier.numpy_fn
     assert same_bits(out, np.sin(np.sin(X * np.float32(2)) * np.float32(3)) + np.float32(1))
+
+
+@needs_numba
+def test_out_buffers_may_alias_dying_inputs():
+    def f(x, y):
+        return x * y + x - 2.0 * y
+    jaxpr = optimized(f, X, X)
+    _, (cluster,) = fusion.fuse(jaxpr, fusion.plan_fusion(jaxpr, 2, 3))
+    kernels.compile_cluster(cluster)
+    x, y = X.copy(), X[::-1].copy()
+    expected = x * y + x - np.float32(2) * y
+    (result,) = cluster(x, y, out=(x,))  # written over x, which it reads
+    assert result is x and same_bits(result, expected)
+    strided = np.zeros(2 * len(X), np.float32)[::2]
+    (fresh,) = cluster(X, y, out=(strided,))  # not written through a copy: allocated
+    assert fresh is not strided and not strided.any()
+    assert same_bits(fresh, X * y + X - np.float32(2) * y)

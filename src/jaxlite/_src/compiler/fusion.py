@@ -289,7 +289,10 @@ class FusedCluster:
         results = []
         for k, dtype in enumerate(self.out_dtypes):
             buffer = out[k] if out is not None else None
-            results.append(np.empty(self.shape, dtype) if buffer is None else buffer)
+            if (buffer is None or buffer.dtype != dtype or buffer.shape != self.shape
+                    or not buffer.flags.c_contiguous):
+                buffer = np.empty(self.shape, dtype)  # (a strided buffer would be copied)
+            results.append(buffer)
         if len(self.shape) == 1:
             self.kernel(*flat, *results)
         else:
