@@ -385,3 +385,18 @@ def test_out_buffers_may_alias_dying_inputs():
     (fresh,) = cluster(X, y, out=(strided,))  # not written through a copy: allocated
     assert fresh is not strided and not strided.any()
     assert same_bits(fresh, X * y + X - np.float32(2) * y)
+
+
+@needs_numba
+@pytest.mark.parametrize("which", ["max", "min"])
+def test_extremum_weight_as_numpy(which):
+    from jaxlite._src.prims.elementwise import extremum_weight_p
+    values = np.array([0.0, -0.0, np.nan, 1.0, -np.inf, 2.0], np.float32)
+    x, y = np.repeat(values, 6), np.tile(values, 6)
+
+    def f(x, y):
+        return extremum_weight_p.bind(x * 2.0, y * 2.0, which=which) * 3.0  # 2x: exact
+    reference, fused, tier = numpy_tier_and_fused(f, x, y)
+    assert tier.state == "fused"
+    assert "extremum_weight" in [e.primitive.name for e in tier.clusters[0].jaxpr.eqns]
+    assert same_bits(reference, fused)

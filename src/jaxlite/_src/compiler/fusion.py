@@ -87,6 +87,16 @@ def _dot_general(x, params, avals, out):
     return f"{x[0]} * {x[1]}"
 
 
+def _extremum_weight(x, params, avals, out):
+    # max/min's JVP weight: ((x > y) + (x >= y)) / 2 for max, 0, 0.5 or 1 exactly.
+    strict, loose = {"max": (">", ">="), "min": ("<", "<=")}.get(params.get("which"), (None,) * 2)
+    if strict is None or avals[0].dtype.kind != "f":
+        return None
+    a, b = x
+    half = _constant(0.5, out.dtype)
+    return f"np.{out.dtype.name}(np.int8({a} {strict} {b}) + np.int8({a} {loose} {b})) * {half}"
+
+
 def _broadcast_in_dim(x, params, avals, out):
     return x[0] if avals[0].ndim == 0 else None
 
@@ -106,7 +116,7 @@ SCALAR_RULES = {
     "and": _binary("&", "b"), "or": _binary("|", "b"), "xor": _binary("^", "b"),
     "not": _unary("(not {})", "b"),
     "select_n": _select_n, "convert_element_type": _convert, "dot_general": _dot_general,
-    "broadcast_in_dim": _broadcast_in_dim,
+    "broadcast_in_dim": _broadcast_in_dim, "extremum_weight": _extremum_weight,
 }
 _FREE = {"broadcast_in_dim"}  # costs nothing in a loop: not counted towards min_ops
 
