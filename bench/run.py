@@ -36,7 +36,6 @@ import datetime  # noqa: E402
 import gc  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
-import re  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -305,9 +304,12 @@ def torch_cell(measurements, work):
     best = best_torch(measurements)
     text = ""
     if best is not None:
-        form = next(name for name, m in forms.items() if m is best).split(".")[1]
-        text = f"{format_seconds(best.median)} ({'eager' if form == 'func' else form})"
-    failures = [f"{name.split('.')[1]} FAIL: {m.error}" for name, m in forms.items() if m.error]
+        form = next(name for name, m in forms.items() if m is best)
+        text = f"{format_seconds(best.median)} " + (
+            "(eager)" if form == "torch.func" else
+            f"(torch.compile; {format_seconds(best.first_call_seconds)} to compile)")
+    failures = [f"{'eager' if name == 'torch.func' else 'torch.compile'} FAIL: {m.error}"
+                for name, m in forms.items() if m.error]
     return escape("; ".join([text] * bool(text) + failures))
 
 
@@ -338,26 +340,18 @@ def table(rows, with_jax, with_torch=False):
             cells.append(escape(agreement(work, measurements)))
         lines.append("| " + " | ".join(cells) + " |")
     if with_torch:
-        lines += ["", torch_notes(rows)]
+        lines += ["", torch_notes()]
     return "\n".join(lines)
 
 
-def torch_notes(rows):
-    """A line under the table: torch.compile's first call (compile) per workload."""
-    compiles = []
-    for work, measurements in rows:
-        m = measurements.get("torch.compile")
-        if m is not None and m.first_call_seconds is not None and not m.error:
-            compiles.append(f"{re.sub(r',? jit.*steady state$', '', work.name)} "
-                            f"{format_seconds(m.first_call_seconds)}")
-    text = ("torch.func column: the faster of torch.func eager and torch.compile (Inductor) "
-            "of bench/torch_reference.py; one thread; inputs are the same NumPy arrays.")
-    if compiles:
-        cache = ("off" if os.environ.get("TORCHINDUCTOR_FORCE_DISABLE_CACHES") == "1"
-                 else "on: a rerun compiles faster")
-        text += (f" torch.compile first call (compile + run; Inductor's on-disk cache {cache}): "
-                 + "; ".join(compiles) + ".")
-    return text
+def torch_notes():
+    """A line under the table: what the torch.func column holds."""
+    cache = ("off" if os.environ.get("TORCHINDUCTOR_FORCE_DISABLE_CACHES") == "1"
+             else "on, so a rerun compiles faster")
+    return ("torch.func column: the faster of the torch.func composition run eagerly "
+            "(\"eager\") and the same under torch.compile (Inductor; its first call, "
+            f"compile + run, is the time to compile; Inductor's on-disk cache {cache}); "
+            "bench/torch_reference.py, one thread, the same NumPy inputs.")
 
 
 def cpu_model():
