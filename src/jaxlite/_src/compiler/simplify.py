@@ -36,8 +36,11 @@ def _safe_to_fold(c, c0):
 
 
 def simplify(jaxpr):
-    """Algebraic clean-up of what autodiff leaves behind: x**1, x*1, x+0, chains of
-    scalar-constant scalings (c1 * (c2 * x) -> (c1*c2) * x, -(c * x) -> (-c) * x)."""
+    """Algebraic clean-up of what autodiff leaves behind: x**1, x*1, x+0, max(x, -inf),
+    chains of scalar-constant scalings (2 * (c * x) -> (2c) * x, -(c * x) -> (-c) * x),
+    broadcasts into elementwise operations (NumPy broadcasts), max/min's JVP weights (one
+    extremum_weight), relu's select_n(x > 0, max(x, 0), x), and transpose / reshape /
+    broadcast_in_dim chains composed or dropped."""
     import numpy as np
     rename, scaled, eqns = {}, {}, []
 
