@@ -225,6 +225,26 @@ def test_fused_2d_views_scalars_and_conversions(x64):
 
 
 @needs_numba
+def test_fused_results_keep_the_operands_memory_order():
+    """A reduction after the cluster adds in memory order: a transposed operand must give
+    a transposed (F-ordered) result, as NumPy's ufuncs do, or the sums differ."""
+    a = np.random.default_rng(1).standard_normal((300, 400)).astype(np.float32)
+
+    def f(a):
+        t = a.T * 1.5
+        u = (t * t + t) * t - 2.0
+        return jnp.sum(u * u, axis=0), jnp.sum(u + 1.0, axis=1), u
+    reference, fused, tier = numpy_tier_and_fused(f, a)
+    assert tier.state == "fused", tier.error
+    assert np.asarray(fused[2]).flags.f_contiguous and np.asarray(reference[2]).flags.f_contiguous
+    for r, o in zip(reference, fused):
+        assert same_bits(r, o)
+    eager = f(jnp.asarray(a))
+    for e, o in zip(eager, fused):
+        assert same_bits(np.asarray(e), o)
+
+
+@needs_numba
 def test_max_min_nan_and_signed_zero_as_numpy():
     zeros = np.array([0.0, -0.0, np.nan, 1.0, -np.inf], np.float32)
     x, y = np.repeat(zeros, 5), np.tile(zeros, 5)

@@ -147,3 +147,19 @@ def test_a_failing_call_returns_its_workspace(fail_at):
     good = [o for o in outcomes if o is not None]
     assert len(good) == 2
     np.testing.assert_array_equal(good[0], good[1])
+
+
+def test_transposed_operands_keep_their_layout_so_jit_equals_eager():
+    """A ufunc on a transposed operand lays its result out F-ordered; written into a
+    C-ordered buffer instead, a later sum would add in another order (last-bit changes)."""
+    rng = np.random.default_rng(0)
+
+    def f(a):
+        t = a.T * 1.5
+        u = jnp.sin(t) * t
+        return jnp.sum(u * u, axis=0), jnp.sum(u + 1.0, axis=1)
+    g = jax.jit(f)
+    for _ in range(5):
+        a = jnp.asarray(rng.standard_normal((300, 200)).astype(np.float32))
+        for e, j in zip(f(a), g(a)):
+            np.testing.assert_array_equal(np.asarray(j), np.asarray(e))

@@ -120,6 +120,25 @@ def _dead_buffer(eqn, index, last_use, owned, buffer_last):
     return None
 
 
+# Views keep their operand's memory order; a ufunc without out= lays its result out as
+# its operands are laid out (order "K"). Writing such a result into a C-ordered buffer
+# instead would change the order a later reduction adds in: jit would differ from eager
+# in the last bit. So values that may be transposed in memory never get an out= buffer.
+_VIEWS = frozenset({"broadcast_in_dim", "squeeze", "expand_dims", "slice", "rev",
+                    "reshape", "convert_element_type"})
+
+
+def _permuted_layout(eqn, transposed):
+    """Whether this equation's results may be in a memory order other than C order."""
+    name = eqn.primitive.name
+    if name == "transpose":
+        return True
+    if eqn.primitive.ufunc_name is None and name not in _VIEWS:
+        return False
+    return any(type(v) is not Literal and v in transposed and len(v.aval.shape) > 1
+               for v in eqn.inputs)
+
+
 _WORKSPACE_BYTES = 1 << 15  # smaller arrays come cheaply from malloc's free lists
 
 
@@ -201,6 +220,7 @@ def _generate(optimized):
     last_use = _last_uses(optimized)
     buffer_last = _buffer_last_uses(optimized, last_use)
     owned = set()  # variables holding fresh arrays this function may overwrite
+    transposed = set()  # variables whose memory order may not be C order
     workspace = _Workspace(len(optimized.eqns)) if flags.jaxlite_jit_workspace else None
     body = []
     for index, eqn in enumerate(optimized.eqns):
@@ -212,9 +232,12 @@ def _generate(optimized):
             outs.append(name)
         prim = eqn.primitive
         expr = None
+        permuted = _permuted_layout(eqn, transposed)
+        if permuted:
+            transposed.update(eqn.outputs)
         if prim.ufunc_name is not None:
             out_aval = eqn.outputs[0].aval
-            if out_aval.shape:  # 0-d results are NumPy scalars: nothing to reuse
+            if out_aval.shape and not permuted:  # 0-d results are NumPy scalars
                 out = eqn.outputs[0]
                 owned.add(out)
                 buffer = _dead_buffer(eqn, index, last_use, owned, buffer_last)

@@ -285,6 +285,21 @@ class FusedCluster:
         """Run the kernel. `out`: optional buffers, one per result (None: allocate), of
         the loop's shape and dtype, C-contiguous; they may be inputs dying here (the
         kernel reads every operand of an element before writing it)."""
+        if len(self.shape) > 1:
+            order = _memory_order(args, self.array_inputs)
+            if order is not None:
+                # NumPy lays a ufunc's result out as its operands are (order "K"); a
+                # C-ordered result would change the order later reductions add in.
+                # Run the loop over the operands' own memory order and hand back views
+                # in the logical order: the layout the NumPy tier would have made.
+                args = [np.transpose(a, order) if is_array else a
+                        for a, is_array in zip(args, self.array_inputs)]
+                shape = tuple(self.shape[i] for i in order)
+                inverse = np.argsort(order)
+                return [r.transpose(inverse) for r in self._run(args, shape, None)]
+        return self._run(args, self.shape, out)
+
+    def _run(self, args, shape, out):
         flat = []
         for a, is_array, dtype in zip(args, self.array_inputs, self.in_dtypes):
             if is_array:
@@ -299,11 +314,11 @@ class FusedCluster:
         results = []
         for k, dtype in enumerate(self.out_dtypes):
             buffer = out[k] if out is not None else None
-            if (buffer is None or buffer.dtype != dtype or buffer.shape != self.shape
+            if (buffer is None or buffer.dtype != dtype or buffer.shape != shape
                     or not buffer.flags.c_contiguous):
-                buffer = np.empty(self.shape, dtype)  # (a strided buffer would be copied)
+                buffer = np.empty(shape, dtype)  # (a strided buffer would be copied)
             results.append(buffer)
-        if len(self.shape) == 1:
+        if len(shape) == 1:
             self.kernel(*flat, *results)
         else:
             self.kernel(*flat, *[r.reshape(self.size) for r in results])
@@ -311,6 +326,15 @@ class FusedCluster:
 
     def __repr__(self):
         return "\n" + pretty_print(self.jaxpr, indent=8)
+
+
+def _memory_order(args, array_inputs):
+    """The axis order (slowest first) of the first operand not in C order, if any."""
+    for a, is_array in zip(args, array_inputs):
+        if is_array and isinstance(a, np.ndarray) and not a.flags.c_contiguous:
+            order = sorted(range(a.ndim), key=lambda i: -abs(a.strides[i]))
+            return None if order == list(range(a.ndim)) else order
+    return None
 
 
 def _fused_impl(*args, cluster, out=None):
