@@ -4,6 +4,7 @@ in this interpreter, on JAX, side by side; print a markdown table and append it
 to bench/results/YYYY-MM-DD.md.
 
     python bench/run.py [--quick] [--only SUBSTRING] [--no-save] [--no-jax]
+    python bench/run.py --torch    # + a torch.func column (bench/torch_reference.py)
     python bench/run.py --profile SUBSTRING     # cProfile jaxlite on one workload
 
 To compare with JAX, run it with an interpreter that has both (see README.md):
