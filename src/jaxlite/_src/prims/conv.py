@@ -2,8 +2,10 @@
 with strides, padding, lhs (input) and rhs (kernel) dilation, dimension numbers,
 feature groups and batch groups.
 
-The implementation is im2col: a strided window view of the dilated, padded
-input, contracted with the kernel by one batched matmul per group. The
+The implementation is im2col: the windows of the dilated, padded input copied
+into columns (one strided slice per kernel offset or per output position,
+whichever are fewer, with the window elements ordered as the input and kernel
+lie in memory), contracted with the kernel by one batched matmul per group. The
 primitive is bilinear; its transposes are JAX's formulas, themselves
 convolutions: w.r.t. the input, a convolution of the cotangent with the
 spatially reversed kernel (strides and lhs dilation swapped); w.r.t. the
