@@ -172,6 +172,23 @@ def test_cache_keyed_on_pytree_structure():
     assert f.count() == 5
 
 
+def test_fast_path_values_follow_the_structure():
+    """The call path's one-walk key must hand leaves over in tree_flatten's order, for
+    dicts in any insertion order, None leaves, NumPy scalars and custom nodes."""
+    import collections
+    Pair = collections.namedtuple("Pair", "x y")
+    f = counting(lambda d, n, p: d["a"] * 10.0 + d["b"] + p.x * 100.0 - p.y + n[1])
+    jf = jit(f)
+    for k in range(3):
+        d = {"b": jnp.float32(k), "a": jnp.float32(2 * k)} if k % 2 else \
+            {"a": jnp.float32(2 * k), "b": jnp.float32(k)}
+        n = (None, np.float32(0.5 * k))
+        p = Pair(jnp.float32(k + 1), jnp.float32(3 * k))
+        expected = 2 * k * 10.0 + k + (k + 1) * 100.0 - 3 * k + 0.5 * k
+        assert float(jf(d, n, p)) == expected
+    assert f.count() == 1
+
+
 def jax_sum_leaves(t):
     return sum(jaxlite.tree_leaves(t))
 

@@ -55,6 +55,46 @@ def _leaf_value(x):
     return np.asarray(x, dtypes.canonicalize_dtype(x.dtype))
 
 
+class _Unsupported(Exception):
+    """A node the fast signature walk does not know (custom pytree, namedtuple, ...)."""
+
+
+def _fast_signature(x, values):
+    """One walk over the arguments that both collects the leaves' NumPy values (in
+    tree_flatten's order) and builds a hashable key of the structure and the leaves'
+    (shape, dtype, weak type): cheaper than a PyTreeDef plus a signature tuple. Only
+    tuples, lists, dicts with sortable keys, None and leaves; anything else raises
+    _Unsupported and the call takes the general path."""
+    t = type(x)
+    if t is Array:
+        v = x._value
+        values.append(v)
+        return (v.shape, v.dtype, x.weak_type)
+    if t is tuple or t is list:
+        return (t, *[_fast_signature(c, values) for c in x])
+    if t is dict:
+        try:
+            keys = tuple(sorted(x))
+        except TypeError:
+            raise _Unsupported from None
+        return (dict, keys, *[_fast_signature(x[k], values) for k in keys])
+    if x is None:
+        return None
+    if t in _scalar_types or isinstance(x, (np.ndarray, np.generic)):
+        values.append(_leaf_value(x))
+        return _leaf_signature(x)
+    raise _Unsupported
+
+
+def _fast_key(args):
+    """(cache key, leaf values) of positional arguments, or (None, None)."""
+    values = []
+    try:
+        return (_fast_signature(args, values), flags.jax_enable_x64), values
+    except _Unsupported:
+        return None, None
+
+
 class _Entry:
     __slots__ = ("jaxpr", "in_tree", "out_tree", "compiled", "fn", "out_weak", "tracer_consts",
                  "single_output")
@@ -133,7 +173,7 @@ class JitWrapped:
         self._static_argnums = tuple(sorted(set(static_argnums)))
         self._static_argnames = static_argnames
         self._cache = OrderedDict()
-        self._fast_cache = OrderedDict()  # keyed by the positional args' signature alone
+        self._fast_cache = OrderedDict()  # keyed by _fast_key of the positional args
         # An LRU of traces per function; jax_jit_cache_size (config) sets its default size.
         self._max_cache_size = max_cache_size or flags.jax_jit_cache_size
         self._lock = threading.Lock()
@@ -245,19 +285,11 @@ class JitWrapped:
         if kwargs or self._static_argnums or flags.jax_disable_jit \
                 or _context.trace is not eval_trace or flags.jax_debug_nans or flags.jax_debug_infs:
             return self._call(args, kwargs)
-        # The hot path (no statics, no kwargs, no active transformation): flatten, look up
-        # the signature, run the generated code. Kept to a few microseconds.
-        leaves, treedef = tree_flatten(args)
-        signature, values = [], []
-        for x in leaves:
-            if type(x) is Array:
-                v = x._value
-                signature.append((v.shape, v.dtype, x.weak_type))
-                values.append(v)
-            else:
-                signature.append(_leaf_signature(x))
-                values.append(_leaf_value(x))
-        entry = self._fast_cache.get((treedef, tuple(signature), flags.jax_enable_x64))
+        # The hot path (no statics, no kwargs, no active transformation): one walk makes
+        # the signature key and the values, a dict lookup finds the generated code.
+        # Kept to a few microseconds.
+        key, values = _fast_key(args)
+        entry = self._fast_cache.get(key) if key is not None else None
         if entry is None:
             return self._call(args, kwargs)
         outs = entry.fn(*values)
@@ -274,9 +306,8 @@ class JitWrapped:
             if compiled is None:
                 compiled = entry.compiled = compile_jaxpr(entry.jaxpr)
                 entry.fn = compiled.fn
-            if not kwargs and not self._static_argnums:
-                _, treedef = tree_flatten(args)
-                key = (treedef, tuple(_leaf_signature(x) for x in leaves), flags.jax_enable_x64)
+            key = _fast_key(args)[0] if not kwargs and not self._static_argnums else None
+            if key is not None:
                 with self._lock:
                     self._fast_cache[key] = entry
                     if len(self._fast_cache) > self._max_cache_size:
