@@ -87,12 +87,19 @@ def _fast_signature(x, values):
 
 
 def _fast_key(args):
-    """(cache key, leaf values) of positional arguments, or (None, None)."""
+    """(cache key, leaf values) of positional arguments, or (None, None) for leaves jit
+    rejects or traces (the general path explains those)."""
     values = []
     try:
         return (_fast_signature(args, values), flags.jax_enable_x64), values
     except _Unsupported:
+        pass
+    leaves, treedef = tree_flatten(args)  # custom nodes: key by the PyTreeDef
+    if not all(type(x) is Array or type(x) in _scalar_types
+               or isinstance(x, (np.ndarray, np.generic)) for x in leaves):
         return None, None
+    key = (treedef, tuple(_leaf_signature(x) for x in leaves), flags.jax_enable_x64)
+    return key, [_leaf_value(x) for x in leaves]
 
 
 class _Entry:
