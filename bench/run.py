@@ -379,6 +379,14 @@ def header(libraries, repeats, quick):
             versions[2] += f" (git {commit})"
     except (OSError, subprocess.SubprocessError):
         pass
+    config = libraries[0].jax.config
+    if getattr(config, "jaxlite_fusion", None) is not None:  # which tiers jaxlite ran with
+        try:
+            import numba
+            fused = f"Numba {numba.__version__}" if config.jaxlite_fusion != "off" else "off"
+        except ImportError:
+            fused = "Numba not installed"
+        versions[2] += f" (fused tier: {fused})"
     threads = ", ".join(f"{k}={os.environ.get(k, '')!r}" for k in THREAD_ENV)
     load = ""
     if hasattr(os, "getloadavg"):  # other processes on a 2-core machine skew every number
