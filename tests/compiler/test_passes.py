@@ -762,3 +762,16 @@ def test_each_pass_preserves_values(name):
             np.testing.assert_allclose(got, want, rtol=2e-6, atol=1e-6,
                                        err_msg=f"after {step.__name__}")
     assert names(optimize(jax.jit(f).lower(*args).jaxpr().jaxpr)) == names(jaxpr)
+
+
+def test_squares_and_scalar_dot_products_become_muls_that_reuse_buffers():
+    """x ** 2 and dot_general(scalar, x) compute x * x and s * x; as muls they may be
+    written into dead or workspace buffers. Same bits as eager."""
+    x = jnp.asarray(np.linspace(-3, 3, 50_000, dtype=F32))
+
+    def f(x):
+        return jnp.sum(jnp.sin(x) * x ** 2) + 0.5 * x @ x
+    hvp = lambda x: jax.grad(lambda y: jnp.vdot(jax.grad(f)(y), x))(x)
+    names = [e.primitive.name for e in optimize(jax.make_jaxpr(hvp)(x).jaxpr).eqns]
+    assert "integer_pow" not in names and "dot_general" not in names
+    np.testing.assert_array_equal(np.asarray(jax.jit(hvp)(x)), np.asarray(hvp(x)))

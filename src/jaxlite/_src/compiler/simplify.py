@@ -92,6 +92,13 @@ def simplify(jaxpr):
         if name == "integer_pow" and eqn.params["y"] == 1 and same_shape[0]:
             rename[out] = ins[0]
             continue
+        if (name == "integer_pow" and eqn.params["y"] == 2) or _scalar_product(eqn, ins):
+            # x**2 is x * x and a dot_general with a 0-d operand and nothing to contract is a
+            # product (their implementations compute exactly that): as a mul, the code
+            # generator can write it into a dead or workspace buffer.
+            pair = [ins[0], ins[0]] if name == "integer_pow" else ins
+            eqns.append(Eqn(_primitive("mul"), pair, {}, eqn.outputs, eqn.source))
+            continue
         if name in ("max", "min") and len(ins) == 2 and out.aval.dtype.kind == "f":
             # max(x, -inf) and min(x, inf) are x, NaN included (what logsumexp leaves).
             neutral = -np.inf if name == "max" else np.inf
@@ -274,6 +281,16 @@ def _extremum_weight(ins, defined, out):
 def _shape_primitive(name):
     from ..prims import shape
     return getattr(shape, f"{name}_p")
+
+
+def _scalar_product(eqn, ins):
+    """A dot_general of a 0-d operand and an array, in the operands' own dtype."""
+    if eqn.primitive.name != "dot_general" or len(ins) != 2:
+        return False
+    (lc, rc), (lb, rb) = eqn.params["dimension_numbers"]
+    dtype = eqn.outputs[0].aval.dtype
+    return (not (lc or rc or lb or rb) and min(len(v.aval.shape) for v in ins) == 0
+            and all(v.aval.dtype == dtype for v in ins))
 
 
 def _primitive(name):
