@@ -674,3 +674,29 @@ def test_custom_root_matches_finite_differences():
                                  lambda f, x0: (newton(f, x0), 25), lambda g, y: y / g(1.0),
                                  has_aux=True)
     assert abs(float(value) - 2.0) < 1e-6 and int(aux) == 25
+
+
+_SIZE_ONE_CONTRACTIONS = [
+    ((25, 1), (1, 40), (((1,), (0,)), ((), ()))),
+    ((1, 25), (1, 40), (((0,), (0,)), ((), ()))),
+    ((1, 25), (40, 1), (((0,), (1,)), ((), ()))),
+    ((3, 1, 4), (1, 5), (((1,), (0,)), ((), ()))),
+    ((1,), (1, 7), (((0,), (0,)), ((), ()))),
+    ((6, 1), (1,), (((1,), (0,)), ((), ()))),
+]
+
+
+@pytest.mark.parametrize("x_shape, y_shape, dims", _SIZE_ONE_CONTRACTIONS)
+@pytest.mark.parametrize("dtype", [np.float32, np.int32])
+def test_dot_general_over_size_one_axes_is_a_product_under_jit(x_shape, y_shape, dims, dtype):
+    """Contracting only size-1 axes lowers to a broadcasting multiply: the same values as
+    the BLAS call eager makes, bit for bit, in dot_general's output order."""
+    rng = np.random.default_rng(0)
+    x = jnp.asarray((rng.standard_normal(x_shape) * 10).astype(dtype))
+    y = jnp.asarray((rng.standard_normal(y_shape) * 10).astype(dtype))
+    f = lambda x, y: lax.dot_general(x, y, dims)
+    jitted = jaxlite.jit(f)
+    assert "np.multiply" in jitted.lower(x, y).compile().as_python()
+    eager = np.asarray(f(x, y))
+    np.testing.assert_array_equal(np.asarray(jitted(x, y)), eager)
+    assert eager.dtype == np.dtype(dtype)

@@ -637,7 +637,9 @@ def test_matrix_contractions_lower_to_one_dot_bit_for_bit(lc, rc, m, k, n):
     y = rng.standard_normal((k, n) if rc == 0 else (n, k)).astype(F32)
     f = lambda a, b: lax.dot_general(a, b, (((lc,), (rc,)), ((), ())))  # noqa: E731
     text = source(f, x, y)
-    assert "np.dot(" in text and "tensordot" not in text and "einsum" not in text
+    # (k = 1 contracts nothing but size-1 axes: a broadcasting multiply, no BLAS call)
+    assert ("np.multiply(" if k == 1 else "np.dot(") in text
+    assert "tensordot" not in text and "einsum" not in text
     got, want = np.asarray(jax.jit(f)(x, y)), np.asarray(f(x, y))
     assert got.shape == want.shape == (m, n)
     np.testing.assert_array_equal(got, want)

@@ -182,6 +182,17 @@ def _lower_dot_general(names, params, avals=None):
     xa, ya = avals
     if not lc and not lb and (xa.ndim == 0 or ya.ndim == 0):
         return f"np.multiply({x}, {y})"  # a scalar times an array
+    if not lb and lc and all(xa.shape[i] == 1 for i in lc):
+        # Contracting only size-1 axes: each result is one product, which is exactly what
+        # BLAS returns too (0 + a*b); a broadcasting multiply skips BLAS's call overhead
+        # (the x @ W1 of a 1-input network). Dropping size-1 axes keeps the free axes'
+        # order, which is dot_general's output order (x's free axes, then y's).
+        x_free = [xa.shape[i] for i in _free_dims(xa.ndim, lc, lb)]
+        y_free = [ya.shape[i] for i in _free_dims(ya.ndim, rc, rb)]
+        xs, ys = tuple(x_free) + (1,) * len(y_free), tuple(y_free)
+        xr = x if xs == tuple(xa.shape) else f"{x}.reshape({xs!r})"
+        yr = y if ys == tuple(ya.shape) else f"{y}.reshape({ys!r})"
+        return f"np.multiply({xr}, {yr})"
     small = xa.ndim <= 2 and ya.ndim <= 2  # np.dot uses BLAS only up to rank 2
     if small and _np_dot_applies(xa.ndim, ya.ndim, lc, rc, lb):
         return f"np.dot({x}, {y})"
