@@ -19,8 +19,8 @@ import numpy as np
 
 from .. import core
 from ..core import Primitive, ShapedArray
-from ..ad import Zero, is_linear
-from .util import shape_of
+from ..ad import is_linear
+from .util import shape_of, bilinear_jvp
 from .shape import reshape_p, transpose_p, rev_p, _pad_impl
 from .windows import dilate_shape, vjp_lhs_padding, window_view
 
@@ -192,20 +192,6 @@ def _conv_abstract(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation
     return ShapedArray(shape, dtype, lhs.weak_type and rhs.weak_type)
 
 
-def _conv_jvp(primals, tangents, **params):
-    lhs, rhs = primals
-    t_lhs, t_rhs = tangents
-    out = conv_general_dilated_p.bind(lhs, rhs, **params)
-    t = None
-    if type(t_lhs) is not Zero:
-        t = conv_general_dilated_p.bind(t_lhs, rhs, **params)
-    if type(t_rhs) is not Zero:
-        from .elementwise import add_p
-        part = conv_general_dilated_p.bind(lhs, t_rhs, **params)
-        t = part if t is None else add_p.bind(t, part)
-    return out, t
-
-
 # ---- transposes (JAX's formulas) -----------------------------------------------------------
 def _spec_transpose(spec):
     return (spec[1], spec[0]) + tuple(spec[2:])
@@ -364,7 +350,7 @@ def _conv_batch(values, dims, window_strides, padding, lhs_dilation, rhs_dilatio
 
 conv_general_dilated_p.impl = _conv_impl
 conv_general_dilated_p.abstract_eval = _conv_abstract
-conv_general_dilated_p.jvp = _conv_jvp
+conv_general_dilated_p.jvp = bilinear_jvp(conv_general_dilated_p)
 conv_general_dilated_p.transpose = _conv_transpose
 conv_general_dilated_p.batch = _conv_batch
 conv_general_dilated_p.weak_type_rule = lambda weak, params: all(weak)

@@ -5,8 +5,8 @@ import numpy as np
 
 from .. import core, dtypes
 from ..core import Primitive, ShapedArray
-from ..ad import Zero, is_linear
-from .util import ndim, shape_of
+from ..ad import is_linear
+from .util import ndim, shape_of, bilinear_jvp
 from .shape import transpose_p
 
 dot_general_p = Primitive("dot_general")
@@ -67,21 +67,6 @@ def _dot_general_abstract(x, y, dimension_numbers, preferred_element_type=None):
     shape = ([x.shape[i] for i in lb] + [x.shape[i] for i in _free_dims(x.ndim, lc, lb)]
              + [y.shape[i] for i in _free_dims(y.ndim, rc, rb)])
     return ShapedArray(shape, preferred_element_type or x.dtype, x.weak_type and y.weak_type)
-
-
-def _dot_general_jvp(primals, tangents, dimension_numbers, preferred_element_type=None):
-    from .elementwise import add_p
-    x, y = primals
-    tx, ty = tangents
-    params = dict(dimension_numbers=dimension_numbers, preferred_element_type=preferred_element_type)
-    out = dot_general_p.bind(x, y, **params)
-    t = None
-    if type(tx) is not Zero:
-        t = dot_general_p.bind(tx, y, **params)
-    if type(ty) is not Zero:
-        ty_part = dot_general_p.bind(x, ty, **params)
-        t = ty_part if t is None else add_p.bind(t, ty_part)
-    return out, t
 
 
 def _transpose_operand(ct, other, my_rank, my_contract, my_batch, other_contract, other_batch,
@@ -229,7 +214,7 @@ def _lower_dot_general(names, params, avals=None):
 dot_general_p.impl = _dot_general_impl
 dot_general_p.lower = _lower_dot_general
 dot_general_p.abstract_eval = _dot_general_abstract
-dot_general_p.jvp = _dot_general_jvp
+dot_general_p.jvp = bilinear_jvp(dot_general_p)
 dot_general_p.transpose = _dot_general_transpose
 dot_general_p.batch = _dot_general_batch
 dot_general_p.weak_type_rule = lambda weak, params: all(weak)
