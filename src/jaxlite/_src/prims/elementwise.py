@@ -11,7 +11,7 @@ from .. import core, dtypes
 from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear, instantiate
 from .util import ndim, shape_of, const_like, broadcast_shapes, quiet
-from .shape import moveaxis, unbroadcast, reshape_p, broadcast_in_dim_p
+from .shape import moveaxis, unbroadcast, broadcast_trailing, reshape_p
 
 
 def _same_dtype_check(name, avals):
@@ -43,16 +43,6 @@ def batch_elementwise(primitive):
             moved.append(v)
         return primitive.bind(*moved, **params), 0
     return batch
-
-
-def _to_shape(t, shape):
-    """Broadcast a tangent contribution up to the output's shape."""
-    tshape = tuple(shape_of(t))
-    if tshape == tuple(shape):
-        return t
-    n = len(tshape)
-    return broadcast_in_dim_p.bind(t, shape=tuple(shape),
-                                   broadcast_dimensions=tuple(range(len(shape) - n, len(shape))))
 
 
 def define(name, impl, jvps=None, dtype_rule=None, numpy_name=None, nin=None,
@@ -89,7 +79,7 @@ def define(name, impl, jvps=None, dtype_rule=None, numpy_name=None, nin=None,
             for t, rule in zip(tangents, jvps):
                 if type(t) is Zero or rule is None:
                     continue
-                contribution = _to_shape(rule(t, ans, *primals, **params), out_shape)
+                contribution = broadcast_trailing(rule(t, ans, *primals, **params), out_shape)
                 out = contribution if out is None else add_p.bind(out, contribution)
             return ans, (Zero(ans) if out is None else out)
         p.jvp = jvp
@@ -492,7 +482,7 @@ def _select_n_jvp(primals, tangents):
     out = select_n_p.bind(which, *cases)
     if all(type(t) is Zero for t in tangents[1:]):
         return out, Zero(out)
-    ts = [_to_shape(instantiate(t), shape_of(out)) for t in tangents[1:]]
+    ts = [broadcast_trailing(instantiate(t), shape_of(out)) for t in tangents[1:]]
     return out, select_n_p.bind(which, *ts)
 
 

@@ -12,7 +12,7 @@ from .. import core
 from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear, instantiate
 from .util import shape_of, ndim, broadcast_shapes
-from .shape import moveaxis, broadcast_batch, reshape_p
+from .shape import moveaxis, broadcast_batch, broadcast_trailing, reshape_p
 
 gather_p = Primitive("gather")
 scatter_p = Primitive("scatter")
@@ -331,7 +331,7 @@ def _scatter_extremum_tangent(x, u, arrays, out, tx, tu, index_spec):
     from .elementwise import eq_p, convert_element_type_p, mul_p, div_p, add_p
     dtype = core.get_aval(out).dtype
     target = gather_p.bind(out, *arrays, index_spec=index_spec)
-    u_full = _broadcast_to_target(u, shape_of(target))
+    u_full = broadcast_trailing(u, shape_of(target))
     as_float = lambda b: convert_element_type_p.bind(b, new_dtype=dtype, weak_type=False)
     update_wins = as_float(eq_p.bind(u_full, target))
     x_wins = as_float(eq_p.bind(x, out))
@@ -342,21 +342,11 @@ def _scatter_extremum_tangent(x, u, arrays, out, tx, tu, index_spec):
     if type(tx) is not Zero:
         total = mul_p.bind(tx, x_wins)
     if type(tu) is not Zero:
-        from_updates = scatter_p.bind(zeros, mul_p.bind(_broadcast_to_target(tu, shape_of(target)),
+        from_updates = scatter_p.bind(zeros, mul_p.bind(broadcast_trailing(tu, shape_of(target)),
                                                         update_wins),
                                       *arrays, index_spec=index_spec, mode="add")
         total = from_updates if total is None else add_p.bind(total, from_updates)
     return div_p.bind(total, winners)
-
-
-def _broadcast_to_target(u, target_shape):
-    from .shape import broadcast_in_dim_p
-    shape = tuple(shape_of(u))
-    if shape == tuple(target_shape):
-        return u
-    n = len(target_shape)
-    return broadcast_in_dim_p.bind(u, shape=tuple(target_shape),
-                                   broadcast_dimensions=tuple(range(n - len(shape), n)))
 
 
 def _winning_updates(x_shape, arrays, index_spec):

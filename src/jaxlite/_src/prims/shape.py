@@ -50,6 +50,17 @@ def move_batch_dim(x, src, dst, size):
     return moveaxis(x, src, dst)
 
 
+def broadcast_trailing(x, shape):
+    """Broadcast `x` up to `shape` as NumPy does (trailing axes aligned); the inverse
+    of unbroadcast."""
+    x_shape = tuple(shape_of(x))
+    if x_shape == tuple(shape):
+        return x
+    n = len(shape)
+    return broadcast_in_dim_p.bind(x, shape=tuple(shape),
+                                   broadcast_dimensions=tuple(range(n - len(x_shape), n)))
+
+
 def unbroadcast(ct, shape):
     """Sum a cotangent of a broadcast result back down to `shape`."""
     ct_shape = shape_of(ct)
