@@ -99,7 +99,17 @@ def _to_numpy(tree):
     return jaxlite.tree_util.tree_map(lambda x: np.asarray(x), tree)
 
 
-def _assert_close(got, want, rtol, atol, what, check_dtype=True):
+def decode_golden(entry):
+    """An array recorded by tools/record_*_golden.py: values (complex as [re, im] pairs),
+    dtype and shape."""
+    dtype = np.dtype(entry["dtype"])
+    values = np.array(entry["values"], dtype=np.float64 if dtype.kind in "fc" else dtype)
+    if dtype.kind == "c":
+        values = values[..., 0] + 1j * values[..., 1]
+    return values.astype(dtype).reshape(entry["shape"])
+
+
+def assert_close(got, want, rtol, atol, what, check_dtype=True):
     got_leaves = jaxlite.tree_util.tree_leaves(_to_numpy(got))
     want_leaves = jaxlite.tree_util.tree_leaves(want)
     assert len(got_leaves) == len(want_leaves), f"{what}: {len(got_leaves)} outputs, expected {len(want_leaves)}"
@@ -142,7 +152,7 @@ def check_values(op):
     want = op.ref(*args, **op.kwargs)
     want = jaxlite.tree_util.tree_map(
         lambda w: np.asarray(w).astype(_jax_dtype(np.asarray(w).dtype)), want)
-    _assert_close(_call(op, args), want, op.rtol, op.atol, f"{op.name} vs reference",
+    assert_close(_call(op, args), want, op.rtol, op.atol, f"{op.name} vs reference",
                   op.check_dtype)
 
 
@@ -163,7 +173,7 @@ def check_jit(op):
     jitted = jaxlite.jit(lambda *xs: op.fn(*xs, **op.kwargs), static_argnums=static)
     got = jitted(*[a if spec.kind == "static" else jnp.asarray(a)
                    for a, spec in zip(args, op.args)])
-    _assert_close(got, _to_numpy(eager), op.rtol * 10, op.atol * 10, f"{op.name}: jit vs eager")
+    assert_close(got, _to_numpy(eager), op.rtol * 10, op.atol * 10, f"{op.name}: jit vs eager")
 
 
 def check_vmap(op, batch=3):
@@ -186,7 +196,7 @@ def check_vmap(op, batch=3):
     got = jaxlite.vmap(f, in_axes=in_axes)(*stacked)
     lanes = [_to_numpy(_call(op, lane)) for lane in per_lane]
     want = jaxlite.tree_util.tree_map(lambda *xs: np.stack(xs), *lanes)
-    _assert_close(got, want, op.rtol * 10, op.atol * 10, f"{op.name}: vmap vs loop")
+    assert_close(got, want, op.rtol * 10, op.atol * 10, f"{op.name}: vmap vs loop")
 
 
 def _scalarize(op, args, argnum):

@@ -19,7 +19,7 @@ import pytest
 import jaxlite
 import jaxlite.numpy as jnp
 from jaxlite import lax
-from op_table import Arg, Op, check_op, op_id
+from op_table import Arg, Op, check_op, decode_golden, op_id
 import complex_fft_cases
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "data", "complex_fft_golden.json")
@@ -112,20 +112,12 @@ def _golden():
         return json.load(f)["cases"]
 
 
-def decode(entry):
-    dtype = np.dtype(entry["dtype"])
-    values = np.array(entry["values"], dtype=np.float64 if dtype.kind in "fc" else dtype)
-    if dtype.kind == "c":
-        values = values[..., 0] + 1j * values[..., 1]
-    return values.astype(dtype).reshape(entry["shape"])
-
-
 def check_golden(name, rtol=2e-6, atol=2e-6):
     want = _golden()[name]
     got = jaxlite.tree_util.tree_leaves(complex_fft_cases.CASES[name](jaxlite, jnp, lax))
     assert len(got) == len(want), name
     for i, (g, w) in enumerate(zip(got, want)):
-        expected = decode(w)
+        expected = decode_golden(w)
         assert np.asarray(g).dtype == expected.dtype, (name, i, np.asarray(g).dtype)
         assert bool(getattr(g, "weak_type", False)) == w["weak_type"], (name, i, "weak_type")
         np.testing.assert_allclose(np.asarray(g), expected, rtol=rtol, atol=atol,

@@ -13,7 +13,7 @@ import pytest
 import jaxlite
 import jaxlite.numpy as jnp
 from jaxlite import lax
-from op_table import Arg, Op, check_op, op_id
+from op_table import Arg, Op, assert_close, check_op, decode_golden, op_id
 import lax_cases
 
 F = Arg((3, 4))
@@ -445,20 +445,10 @@ with open(GOLDEN) as _f:
     _GOLDEN = json.load(_f)["cases"]
 
 
-def _decode(entry):
-    return np.array(entry["values"], dtype=entry["dtype"]).reshape(entry["shape"])
-
-
 @pytest.mark.parametrize("name", sorted(lax_cases.CASES))
 def test_matches_jax(name):
     got = jaxlite.tree_util.tree_leaves(lax_cases.CASES[name](jaxlite, jnp, lax))
-    want = [_decode(entry) for entry in _GOLDEN[name]]
-    assert len(got) == len(want)
-    for i, (g, w) in enumerate(zip(got, want)):
-        g = np.asarray(g)
-        assert g.shape == w.shape and g.dtype == w.dtype, (i, g.shape, g.dtype, w.shape, w.dtype)
-        np.testing.assert_allclose(g, w, rtol=2e-6, atol=2e-6, equal_nan=True,
-                                   err_msg=f"{name}: output {i}")
+    assert_close(got, [decode_golden(entry) for entry in _GOLDEN[name]], 2e-6, 2e-6, name)
 
 
 # ---- specific behaviour ----------------------------------------------------------------------

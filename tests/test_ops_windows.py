@@ -10,7 +10,7 @@ import pytest
 import jaxlite
 import jaxlite.numpy as jnp
 from jaxlite import lax
-from op_table import Arg, Op, check_op, op_id
+from op_table import Arg, Op, assert_close, check_op, decode_golden, op_id
 from window_references import reduce_window_reference
 import windows_sort_cases
 
@@ -132,14 +132,6 @@ def test_reduce_window_errors():
         lax.reduce_window(jnp.ones(3), 0., lax.add, (2,), (1,), "FULL")
 
 
-def _decode(entry):
-    dtype = np.dtype(entry["dtype"])
-    values = np.array(entry["values"], dtype=np.float64 if dtype.kind in "fc" else dtype)
-    if dtype.kind == "c":
-        values = values[..., 0] + 1j * values[..., 1]
-    return values.astype(dtype).reshape(entry["shape"])
-
-
 with open(GOLDEN) as _f:
     _GOLDEN = json.load(_f)["cases"]
 
@@ -150,13 +142,7 @@ def test_matches_jax_conventions(name):
         got = jaxlite.tree_util.tree_leaves(windows_sort_cases.CASES[name](jaxlite, jnp, lax))
     except NotImplementedError as e:  # complex numbers arrive with their own issue
         pytest.skip(str(e))
-    want = [_decode(entry) for entry in _GOLDEN[name]]
-    assert len(got) == len(want)
-    for i, (g, w) in enumerate(zip(got, want)):
-        g = np.asarray(g)
-        assert g.shape == w.shape and g.dtype == w.dtype, (i, g.shape, g.dtype, w.shape, w.dtype)
-        np.testing.assert_allclose(g, w, rtol=2e-6, atol=2e-6, equal_nan=True,
-                                   err_msg=f"{name}: output {i}")
+    assert_close(got, [decode_golden(entry) for entry in _GOLDEN[name]], 2e-6, 2e-6, name)
 
 
 # ---- the non-overlapping fast path of select_and_{scatter,gather}_add -------------------

@@ -29,7 +29,7 @@ def _positive(n=4000):
                            [1.0, 2.0, 3.0, 0.5, 1e300, np.inf, np.nan]])
 
 
-def _assert_close(got, want, rtol, atol=0.0):
+def assert_close(got, want, rtol, atol=0.0):
     got, want = np.asarray(got, np.float64), np.asarray(want, np.float64)
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
     inf = np.isinf(want)
@@ -67,31 +67,31 @@ def test_unary_accuracy_against_scipy(fn, ref, draw, rtol, atol):
         # Relative error is meaningless at digamma's positive root; compare absolutely there.
         atol = max(atol, 1e-15)
     with jaxlite.enable_x64():
-        _assert_close(fn(jnp.asarray(x)), ref(x), rtol, atol)
+        assert_close(fn(jnp.asarray(x)), ref(x), rtol, atol)
     # float32: computed in float64 and rounded once, so within an ulp or so of SciPy.
     with np.errstate(over="ignore"):
         x32 = x.astype(np.float32)
     with np.errstate(all="ignore"):
         want = ref(x32.astype(np.float64)).astype(np.float32)
     # (erf_inv is XLA's float32 polynomial, bit for bit, which is good to ~3e-6 near +-1.)
-    _assert_close(fn(jnp.asarray(x32)), want, 5e-6 if fn is lax.erf_inv else 3e-7, 1e-37)
+    assert_close(fn(jnp.asarray(x32)), want, 5e-6 if fn is lax.erf_inv else 3e-7, 1e-37)
 
 
 def test_incomplete_gamma_and_beta_against_scipy():
     a = 10.0 ** RNG.uniform(-3, 3, 3000)
     x = 10.0 ** RNG.uniform(-4, 3.5, 3000)
     with jaxlite.enable_x64():
-        _assert_close(lax.igamma(a, x), sc.gammainc(a, x), 1e-10, 1e-300)
-        _assert_close(lax.igammac(a, x), sc.gammaincc(a, x), 1e-10, 1e-300)
+        assert_close(lax.igamma(a, x), sc.gammainc(a, x), 1e-10, 1e-300)
+        assert_close(lax.igammac(a, x), sc.gammaincc(a, x), 1e-10, 1e-300)
         aa = 10.0 ** RNG.uniform(-2, 2, 3000)
         bb = 10.0 ** RNG.uniform(-2, 2, 3000)
         xx = RNG.uniform(0, 1, 3000)
-        _assert_close(lax.betainc(aa, bb, xx), sc.betainc(aa, bb, xx), 1e-10, 1e-300)
+        assert_close(lax.betainc(aa, bb, xx), sc.betainc(aa, bb, xx), 1e-10, 1e-300)
         q = RNG.uniform(0.01, 30, 2000)
         s = RNG.uniform(1.01, 40, 2000)
-        _assert_close(lax.zeta(s, q), sc.zeta(s, q), 1e-14)
+        assert_close(lax.zeta(s, q), sc.zeta(s, q), 1e-14)
         n = RNG.integers(0, 7, 2000)
-        _assert_close(lax.polygamma(n.astype(float), q), sc.polygamma(n, q), 1e-13)
+        assert_close(lax.polygamma(n.astype(float), q), sc.polygamma(n, q), 1e-13)
         # d/da P(a, x) against central differences of SciPy's gammainc.
         a, x = RNG.uniform(0.2, 30, 200), RNG.uniform(0.01, 40, 200)
         h = 1e-6 * a
