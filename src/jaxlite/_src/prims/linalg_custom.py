@@ -7,14 +7,16 @@ rules rather than through their implementation, here primitives with those rules
 - pinv: the Golub-Pereyra formula, which stays finite for rank-deficient inputs
   where differentiating through the SVD would not.
 """
+import functools
+
 import numpy as np
 
 from .. import core
-from ..core import Primitive, ShapedArray
+from ..core import ShapedArray
 from ..ad import Zero
 from .util import shape_of, const_like
 from .linalg_solve import (mT, matmul, eye_like, expand, diagonal, triangular_solve_p,
-                           linear_solve_p, batch_leading, _check_matrix)
+                           linear_solve_p, define_linalg, _check_matrix)
 from .linalg_decomp import lu_p, permute_rows
 from .elementwise import (add_p, sub_p, mul_p, div_p, neg_p, select_n_p, ne_p, is_finite_p,
                           not_p, convert_element_type_p, rem_p)
@@ -22,14 +24,7 @@ from .reduce import reduce_sum_p, reduce_prod_p, reduce_or_p
 from .shape import slice_p, concatenate_p, broadcast_in_dim_p
 
 
-def _define(name, impl, abstract_eval, jvp, multiple_results=False):
-    p = Primitive(name, multiple_results=multiple_results)
-    p.impl = impl
-    p.abstract_eval = abstract_eval
-    p.jvp = jvp
-    p.batch = batch_leading(p)
-    p.weak_type_rule = core.never_weak
-    return p
+_define = functools.partial(define_linalg, multiple_results=False)  # det, pinv: one result
 
 
 def _trace(x):

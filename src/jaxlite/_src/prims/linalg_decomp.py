@@ -7,29 +7,24 @@ dimensions, so the batching rule only moves the vmapped axis to the front.
 The JVP rules are written with primitives (triangular_solve, dot_general,
 select...), so they are themselves differentiable, batchable and jittable.
 """
+import functools
+
 import numpy as np
 
 from .. import core
-from ..core import Primitive, ShapedArray
+from ..core import ShapedArray
 from ..ad import Zero
 from . import linalg_kernels as kernels
 from .util import shape_of, const_like
 from .linalg_solve import (mT, matmul, tril, triu, eye_like, expand, diagonal, diag_embed,
-                           triangular_solve_p, linear_solve_p, batch_leading, _check_matrix)
+                           triangular_solve_p, linear_solve_p, define_linalg, _check_matrix)
 from .elementwise import (add_p, sub_p, mul_p, div_p, neg_p, select_n_p, eq_p,
                           convert_element_type_p)
 from .shape import slice_p, concatenate_p, pad_p
 from .elementwise import integer_pow_p
 
 
-def _define(name, impl, abstract_eval, jvp, multiple_results=True):
-    p = Primitive(name, multiple_results=multiple_results)
-    p.impl = impl
-    p.abstract_eval = abstract_eval
-    p.jvp = jvp
-    p.batch = batch_leading(p)
-    p.weak_type_rule = core.never_weak
-    return p
+_define = functools.partial(define_linalg, multiple_results=True)  # factorizations: several
 
 
 def _real_dtype(dtype):

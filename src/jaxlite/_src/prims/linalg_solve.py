@@ -164,6 +164,18 @@ def batch_leading(primitive):
     return batch
 
 
+def define_linalg(name, impl, abstract_eval, jvp, multiple_results):
+    """A primitive over matrices with any leading batch dims: vmap moves the batched
+    axes to the front (batch_leading); its results are never weakly typed."""
+    p = Primitive(name, multiple_results=multiple_results)
+    p.impl = impl
+    p.abstract_eval = abstract_eval
+    p.jvp = jvp
+    p.batch = batch_leading(p)
+    p.weak_type_rule = core.never_weak
+    return p
+
+
 def _fold_batch_into_rhs(primitive, a, b, db, left_side, params):
     """Unbatched matrix, batched right-hand sides: one solve with the batch as extra
     columns (left side) or rows (right side)."""
