@@ -109,6 +109,20 @@ def decode_golden(entry):
     return values.astype(dtype).reshape(entry["shape"])
 
 
+def ulp_distance(a, b):
+    """|a - b| in units in the last place, elementwise, for float arrays of one dtype
+    (NaN against NaN counts 0). Floats map to a monotonic integer line, so the distance
+    is the number of representable values between them, across zero too."""
+    a, b = np.atleast_1d(np.asarray(a)), np.atleast_1d(np.asarray(b))
+    signed = {2: np.int16, 4: np.int32, 8: np.int64}[a.dtype.itemsize]
+
+    def line(x):
+        bits = x.view(signed).astype(np.int64)
+        return np.where(bits < 0, np.iinfo(signed).min - bits, bits)
+    distance = np.abs(line(a) - line(b))
+    return np.where(np.isnan(a) & np.isnan(b), 0, distance)
+
+
 def assert_close(got, want, rtol, atol, what, check_dtype=True):
     got_leaves = jaxlite.tree_util.tree_leaves(_to_numpy(got))
     want_leaves = jaxlite.tree_util.tree_leaves(want)
