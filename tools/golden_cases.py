@@ -316,3 +316,109 @@ def samplers(x64):
     add(_s(f"initializers.delta_orthogonal()({K}, (3, 3, 2, 4))", exact=False, rtol=1e-4,
            atol=1e-5))
     return cases
+
+
+# ---- narrow dtypes (ml_dtypes): bfloat16, float8_*, int4, ... ----------------------------------
+XB = "jnp.array([-3.7, -1.3, -0.5, 0.0, 0.3, 1.1, 2.9, 7.5, 100.3], jnp.bfloat16)"
+YB = "jnp.array([0.7, 2.2, -1.9, 3.3, 0.01, -0.6, 4.4, 1.5, 0.125], jnp.bfloat16)"
+MB = "(jnp.arange(12.0).reshape(3, 4) * 0.37 - 1.1).astype(jnp.bfloat16)"
+F8 = "jnp.array([-3.7, -1.3, 0.0, 0.3, 1.1, 2.9, 7.5, 100.3], jnp.{})"
+I4 = "jnp.array([-8, -3, 0, 1, 5, 7], jnp.int4)"
+U4 = "jnp.array([0, 1, 5, 9, 15], jnp.uint4)"
+NARROW = ["bfloat16", "float8_e4m3fn", "float8_e5m2", "float8_e4m3b11fnuz", "float8_e4m3fnuz",
+          "float8_e5m2fnuz", "float8_e3m4", "float8_e4m3", "float8_e8m0fnu", "float6_e2m3fn",
+          "float6_e3m2fn", "float4_e2m1fn", "int4", "uint4", "int2", "uint2"]
+PARTNERS = ["bool", "int8", "uint8", "int32", "uint32", "int64", "float16", "float32",
+            "float64", "complex64", "bfloat16", "float8_e4m3fn", "float8_e5m2", "int4", "uint4"]
+
+
+def _n(expr, ulps=0):
+    """A narrow-dtype case: bit-exact, or within `ulps` units in the last place where a
+    transcendental function's float32 value is rounded (libm vs XLA may differ by one)."""
+    return {"expr": expr, "ulps": ulps}
+
+
+def narrow(x64):
+    cases = []
+    add = cases.append
+    # -- promotion: JAX's lattice, TypePromotionError where JAX refuses ------------------------
+    for a in NARROW:
+        for b in PARTNERS:
+            add(_n(f"jnp.empty((0,), jnp.promote_types('{a}', '{b}'))"))
+        # (XLA's CPU backend has no float6 arrays; float8_e8m0fnu has no zero: XLA makes NaN)
+        for weak in ["1", "1.5", "True"] if a[:6] != "float6" and a != "float8_e8m0fnu" else []:
+            add(_n(f"jnp.zeros(2, jnp.{a}) + {weak}"))
+    # -- bfloat16 arithmetic: each op computes in float32 and rounds once ----------------------
+    for op in ["+", "-", "*", "/", ">", "<=", "=="]:
+        add(_n(f"{XB} {op} {YB}"))
+    for expr in [f"{XB} + 1", f"{XB} * 2.5", f"{XB} + 1.7", f"{XB} + jnp.float32(1)",
+                 f"{XB} + jnp.float16(1)", f"{XB} + jnp.int32(3)", f"{XB} + jnp.arange(9)",
+                 f"-{XB}", f"{XB} ** 2", f"jnp.abs({XB})", f"jnp.sqrt(jnp.abs({XB}))",
+                 f"jnp.floor({XB})", f"jnp.round({XB})", f"jnp.maximum({XB}, {YB})",
+                 f"jnp.where({XB} > 0, {XB}, {YB})", f"jnp.clip({XB}, -1, 1)",
+                 f"jnp.sign({XB})", f"{XB} // {YB}", f"jnp.square({YB})", f"jnp.reciprocal({YB})",
+                 f"{XB}.astype(jnp.float32)", f"{XB}.astype(jnp.int32)", f"{XB}.astype(jnp.float16)",
+                 f"{XB}.astype(jnp.float8_e4m3fn)", f"{XB}.astype('float8_e5m2')",
+                 "jnp.arange(5).astype(jnp.bfloat16)", "jnp.bfloat16(1.5)", "jnp.bfloat16(3)",
+                 "jnp.array([1e40, 3.14159, -0.0, 65504.0, 1e-40], jnp.float32).astype(jnp.bfloat16)",
+                 "jnp.linspace(-3, 3, 7, dtype=jnp.bfloat16)", "jnp.ones((2, 3), jnp.bfloat16)",
+                 "jnp.zeros_like(jnp.ones(3, jnp.bfloat16))", "jnp.full((2,), 0.1, jnp.bfloat16)"]:
+        add(_n(expr))
+    for fn in ["exp", "sin", "cos", "tanh", "log1p", "expm1", "arctan", "log"]:
+        arg = f"jnp.abs({XB}) + 0.5" if fn == "log" else f"{XB} / 10"
+        add(_n(f"jnp.{fn}({arg})", ulps=1))
+    add(_n(f"jax.nn.relu({XB})"))
+    add(_n(f"jax.nn.sigmoid({XB})", ulps=1))
+    add(_n(f"jax.nn.softmax({XB} / 10)", ulps=1))
+    # -- reductions: JAX accumulates bfloat16 in float32 and rounds the result -----------------
+    for expr in [f"jnp.sum({XB})", f"jnp.sum({MB}, axis=0)", f"jnp.mean({XB})", f"jnp.max({XB})",
+                 f"jnp.min({MB}, axis=1)", f"jnp.prod({YB})", f"jnp.cumsum({XB})",
+                 f"jnp.argmax({XB})", f"jnp.sort({XB})", f"jnp.sum(jnp.full(1000, 0.1, jnp.bfloat16))",
+                 f"jnp.mean(jnp.full(1000, 0.1, jnp.bfloat16))"]:
+        add(_n(expr))
+    add(_n(f"jnp.sin({I4})", ulps=1))
+    add(_n(f"jnp.var({XB})", ulps=1))
+    add(_n(f"jnp.std({MB}, axis=0)", ulps=1))
+    # -- contractions ---------------------------------------------------------------------------
+    for expr in [f"{MB} @ {MB}.T", f"jnp.dot({MB}, {MB}.T, preferred_element_type=jnp.float32)",
+                 f"lax.dot_general({MB}, {MB}, (((1,), (1,)), ((), ())), "
+                 "preferred_element_type=jnp.float32)",
+                 f"jnp.einsum('ij,kj->ik', {MB}, {MB})", f"{MB} @ jnp.ones(4, jnp.float32)",
+                 f"jnp.matmul({MB}, jnp.arange(4))"]:
+        add(_n(expr))
+    # -- transformations through bfloat16 ------------------------------------------------------
+    for expr in [f"jax.grad(lambda x: jnp.sum(x * x))({XB})",
+                 f"jax.grad(lambda x: jnp.sum(jnp.sin(x) * x))({XB} / 10)",
+                 f"jax.jit(lambda x, y: jnp.exp(x / 10) * y + 1)({XB}, {YB})",
+                 f"jax.vmap(jnp.dot)({MB}, {MB})",
+                 f"jax.grad(lambda w: jnp.sum(({MB} @ w) ** 2))(jnp.ones(4, jnp.bfloat16))",
+                 f"jax.value_and_grad(lambda x: jnp.mean(jnp.tanh(x)))({XB} / 10)",
+                 f"jax.jit(jax.grad(lambda x: jnp.sum(x ** 3)))({YB})",
+                 f"jax.jvp(lambda x: x * x, ({XB},), ({YB},))",
+                 f"jax.grad(lambda x: jnp.sum(x.astype(jnp.float32) ** 2))({XB})"]:
+        add(_n(expr, ulps=1 if "sin" in expr or "exp" in expr or "tanh" in expr else 0))
+    # -- float8 / float6 / float4 ---------------------------------------------------------------
+    for name in ["float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e4m3b11fnuz",
+                 "float8_e5m2fnuz", "float8_e3m4", "float8_e4m3"]:
+        f8 = F8.format(name)
+        for expr in [f8, f"{f8} + 1", f"{f8} * {f8}", f"{f8} + 0.3", f"{f8} + jnp.int32(2)",
+                     f"{f8} + jnp.float32(1)", f"{f8} / 3", f"jnp.sum({f8})", f"jnp.max({f8})",
+                     f"{f8}.astype(jnp.float32)", f"{f8}.astype(jnp.bfloat16)",
+                     f"jnp.{name}(448)", f"jnp.{name}(-0.3)"]:
+            add(_n(expr))
+        add(_n(f"jnp.sin({f8})", ulps=1))
+    add(_n(F8.format("float8_e4m3fn") + " + " + F8.format("float8_e5m2")))
+    for name in ["float4_e2m1fn", "float8_e8m0fnu"]:
+        add(_n(f"jnp.array([0.5, 1.0, 2.0, 3.0], jnp.{name})"))
+        add(_n(f"jnp.array([0.5, 1.0, 2.0, 3.0], jnp.{name}).astype(jnp.float32)"))
+    # -- int4 / uint4 / int2 / uint2: wrap-around arithmetic ------------------------------------
+    for expr in [I4, f"{I4} + 1", f"{I4} * 2", f"-{I4}", f"{I4} // 2", f"{I4} % 3",
+                 f"{I4} + jnp.int8(1)", f"{I4} & 3",
+                 f"{I4} > 0", f"jnp.maximum({I4}, 0)", f"{I4}.astype(jnp.int32)",
+                 f"{I4}.astype(jnp.float32)", f"jnp.max({I4})",
+                 f"jnp.mean({I4})", f"jnp.int4(7) + jnp.int4(1)",
+                 U4, f"{U4} + 1", f"{U4} * 3", f"{U4} - 2", f"{U4} << 1", f"{U4} + jnp.int4(1)",
+                 "jnp.array([-2, -1, 0, 1], jnp.int2) + 1", "jnp.array([0, 1, 2, 3], jnp.uint2) * 3",
+                 "jnp.arange(6).astype(jnp.int4)", "jnp.arange(6, dtype=jnp.uint4)"]:
+        add(_n(expr))
+    return cases

@@ -9,6 +9,8 @@ those names and compare. Run with a real JAX (CPU) installed:
         [--out tests/data/numerics_golden.json]
     /tmp/jaxref/bin/python tools/record_expression_golden.py samplers \
         [--out tests/data/sampler_golden.json]
+    /tmp/jaxref/bin/python tools/record_expression_golden.py narrow \
+        [--out tests/data/narrow_golden.json]
 
 The case lists live in tools/golden_cases.py. The script runs itself once per
 mode (x64 off, then on) in subprocesses. Outputs are stored leaf by leaf as raw
@@ -73,7 +75,7 @@ def record_mode(suite, x64):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("suite", choices=["numerics", "samplers"])
+    parser.add_argument("suite", choices=["numerics", "samplers", "narrow"])
     parser.add_argument("--out")
     parser.add_argument("--mode", choices=["x32", "x64"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -90,7 +92,8 @@ def main():
                               check=True, capture_output=True, text=True)
         result[mode] = json.loads(proc.stdout)
     out = args.out or os.path.join(os.path.dirname(__file__), "..", "tests", "data",
-                                   {"numerics": "numerics_golden.json", "samplers": "sampler_golden.json"}[args.suite])
+                                   {"numerics": "numerics_golden.json", "samplers": "sampler_golden.json",
+                                    "narrow": "narrow_golden.json"}[args.suite])
     with open(out, "w") as f:
         json.dump(result, f, separators=(",", ":"))
     counts = {m: len(result[m]) for m in ["x32", "x64"]}

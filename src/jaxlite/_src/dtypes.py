@@ -22,7 +22,7 @@ _python_scalar_kinds = {bool: "b", int: "i", float: "f", complex: "c"}
 
 def canonicalize_dtype(dtype):
     """The dtype JAX actually uses for `dtype` under the current x64 setting."""
-    dtype = np.dtype(dtype)
+    dtype = as_dtype(dtype)
     if flags.jax_enable_x64:
         return dtype
     return _to_32.get(dtype, dtype)
@@ -69,28 +69,152 @@ def python_type_dtype(t):
     return None
 
 
+# ---- narrow floats and ints (ml_dtypes), loaded on first use -------------------------------
+# ml_dtypes costs ~0.9 s to import, so it loads only when a program names one of its types
+# (`jnp.bfloat16`, `jnp.dtype('bfloat16')`, `x.astype('int4')`) or hands us an array of one
+# (which means someone else imported it already). JAX exports these names from jax.numpy.
+NARROW_FLOAT_NAMES = ("bfloat16", "float8_e4m3fn", "float8_e5m2", "float8_e4m3b11fnuz",
+                      "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e3m4", "float8_e4m3",
+                      "float8_e8m0fnu", "float6_e2m3fn", "float6_e3m2fn", "float4_e2m1fn")
+NARROW_INT_NAMES = ("int4", "uint4", "int2", "uint2")
+NARROW_NAMES = NARROW_FLOAT_NAMES + NARROW_INT_NAMES
+INSTALL_HINT = "install it with `pip install ml_dtypes`"
+
+
+class TypePromotionError(ValueError):
+    """No implicit promotion exists between two dtypes (as `jax.dtypes.TypePromotionError`)."""
+
+
+class NarrowDtypeUnavailableError(ModuleNotFoundError):
+    """A narrow dtype (bfloat16, float8_*, int4, ...) was named but ml_dtypes is not installed.
+
+    Raised where a dtype *name* is converted (`jnp.dtype('bfloat16')`, `x.astype('int4')`).
+    Attribute access (`jnp.bfloat16`) raises AttributeError instead, so `hasattr` probes work."""
+
+
+_narrow = None            # name -> np.dtype, once ml_dtypes is loaded
+_narrow_kind_of = {}      # np.dtype -> "f" | "i" | "u" for the narrow dtypes
+
+
+def load_narrow_dtypes():
+    """Import ml_dtypes and teach the promotion lattice its types; name -> dtype.
+
+    Raises NarrowDtypeUnavailableError (a ModuleNotFoundError) without ml_dtypes."""
+    global _narrow
+    if _narrow is None:
+        try:
+            import ml_dtypes
+        except ImportError as e:
+            raise NarrowDtypeUnavailableError(
+                f"bfloat16, float8_*, int4 and the other narrow dtypes need the ml_dtypes "
+                f"package: {INSTALL_HINT}", name="ml_dtypes") from e
+        loaded = {}
+        for name in NARROW_NAMES:
+            t = getattr(ml_dtypes, name, None)  # older ml_dtypes lack the newest float8s
+            if t is not None:
+                loaded[name] = np.dtype(t)
+        for name, d in loaded.items():
+            _narrow_kind_of[d] = "f" if name in NARROW_FLOAT_NAMES else name[0]
+            node = _narrow_nodes.get(name, name)
+            _node_of_dtype[d] = node
+            _dtype_of_node[node] = d
+        _narrow = loaded
+    return _narrow
+
+
+def narrow_dtype(name, attribute=None):
+    """The dtype of narrow type `name`, loading ml_dtypes. With `attribute` (the public name
+    being looked up), a missing ml_dtypes raises AttributeError saying what to install."""
+    try:
+        loaded = load_narrow_dtypes()
+    except NarrowDtypeUnavailableError:
+        if attribute is None:
+            raise
+        raise AttributeError(f"{attribute} needs the ml_dtypes package, which is not "
+                             f"installed: {INSTALL_HINT}") from None
+    if name not in loaded:
+        import ml_dtypes
+        message = (f"{name} needs a newer ml_dtypes than the installed {ml_dtypes.__version__}: "
+                   f"`pip install -U ml_dtypes`")
+        raise (AttributeError if attribute else NarrowDtypeUnavailableError)(message)
+    return loaded[name]
+
+
+def _is_ml_dtype(d):
+    return d.kind == "V" and d.type.__module__.split(".")[0] == "ml_dtypes"
+
+
+def kind(d):
+    """`d.kind`, except that ml_dtypes' narrow floats are "f" and narrow ints "i"/"u"
+    (NumPy reports "V" for all of them)."""
+    k = d.kind
+    if k != "V":
+        return k
+    k = _narrow_kind_of.get(d)
+    if k is None and _is_ml_dtype(d):  # an ml_dtypes array reached us before any name did
+        load_narrow_dtypes()
+        k = _narrow_kind_of.get(d)
+    return k or "V"
+
+
+def as_dtype(x):
+    """`np.dtype(x)`, also for narrow dtype names before ml_dtypes is loaded ('bfloat16')."""
+    try:
+        return np.dtype(x)
+    except TypeError:
+        if isinstance(x, str) and x in NARROW_NAMES:
+            return narrow_dtype(x)
+        raise
+
+
+class _DTypeMeta(type):
+    """Makes `jnp.dtype` behave as `np.dtype` (isinstance, subscripting) while its call also
+    knows the narrow names before ml_dtypes is loaded."""
+
+    def __call__(cls, obj, *args, **kwargs):
+        if not args and not kwargs:
+            return as_dtype(obj)
+        return np.dtype(obj, *args, **kwargs)
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, np.dtype)
+
+    def __subclasscheck__(cls, sub):
+        return issubclass(sub, np.dtype)
+
+    def __getitem__(cls, item):
+        return np.dtype[item]
+
+
+class DType(metaclass=_DTypeMeta):
+    """`jnp.dtype`: `np.dtype`, which also loads ml_dtypes for `jnp.dtype('bfloat16')`.
+
+    >>> jnp.dtype('bfloat16')
+    dtype(bfloat16)
+    """
+
+
 # ---- JAX's promotion lattice -------------------------------------------------
 # Nodes are dtypes plus the weak categories "i*", "f*", "c*". Each node lists
 # the nodes directly above it; the result of promotion is the least upper bound.
+# The narrow types are leaves (except bfloat16): JAX promotes float8/6/4 and 2/4-bit
+# integers only with weak scalars and their own kind's bool/int inputs below them.
+_narrow_nodes = {"bfloat16": "bf16"}
+_small_float_nodes = [n for n in NARROW_FLOAT_NAMES if n != "bfloat16"]
 _edges = {
     "b1": ["i*"],
-    "i*": ["u8", "i8"],
+    "i*": ["u8", "i8", *NARROW_INT_NAMES],
     "u8": ["i16", "u16"], "u16": ["i32", "u32"], "u32": ["i64", "u64"], "u64": ["f*"],
     "i8": ["i16"], "i16": ["i32"], "i32": ["i64"], "i64": ["f*"],
-    "f*": ["bf16", "f16", "c*"],
+    "f*": [*_small_float_nodes, "bf16", "f16", "c*"],
     "bf16": ["f32"], "f16": ["f32"], "f32": ["f64", "c64"], "f64": ["c128"],
     "c*": ["c64"], "c64": ["c128"], "c128": [],
+    **{n: [] for n in (*_small_float_nodes, *NARROW_INT_NAMES)},
 }
 _node_of_dtype = {bool_: "b1", int8: "i8", int16: "i16", int32: "i32", int64: "i64",
                   uint8: "u8", uint16: "u16", uint32: "u32", uint64: "u64",
                   float16: "f16", float32: "f32", float64: "f64",
                   complex64: "c64", complex128: "c128"}
-try:  # bfloat16 exists only where ml_dtypes is installed
-    import ml_dtypes as _ml_dtypes
-    bfloat16 = np.dtype(_ml_dtypes.bfloat16)
-    _node_of_dtype[bfloat16] = "bf16"
-except ImportError:
-    bfloat16 = None
 _dtype_of_node = {v: k for k, v in _node_of_dtype.items()}
 
 
@@ -119,7 +243,25 @@ def _join(a, b):
     for n in common:
         if uppers[n] >= common:
             return n
-    raise TypeError(f"no common type for {a} and {b}")
+    raise TypePromotionError(_no_promotion_message(a, b))
+
+
+def _no_promotion_message(*nodes):
+    """JAX's words for a pair with no common type (only narrow types have none)."""
+    names = tuple({"i*": "int", "f*": "float", "c*": "complex"}.get(n) or _dtype_of_node[n].name
+                  for n in nodes)
+    start = f"Input dtypes {names} have no available implicit dtype promotion path."
+    for prefix, what in (("float8", "8-bit floats"), ("float6", "6-bit floats"),
+                         ("float4", "4-bit floats")):
+        if any(name.startswith(prefix) for name in names):
+            return (f"{start} To avoid unintended promotion, {what} do not support implicit "
+                    "promotion. If you'd like your inputs to be promoted to another type, you "
+                    "can do so explicitly using e.g. x.astype('float32')")
+    if any(name in NARROW_INT_NAMES for name in names):
+        return (f"{start} To avoid unintended promotion, 1-bit, 2-bit and 4-bit integers do not "
+                "support implicit promotion. If you'd like your inputs to be promoted to another "
+                "type, you can do so explicitly using e.g. x.astype('int32')")
+    return f"{start} Try explicitly casting inputs to the desired output type."
 
 
 _join_cache = {}
@@ -127,14 +269,19 @@ _join_cache = {}
 
 def _node(dtype, weak):
     if weak:
-        kind = dtype.kind
-        if kind in "iu":
+        k = kind(dtype)
+        if k in "iu":
             return "i*"
-        if kind == "f":
+        if k == "f":
             return "f*"
-        if kind == "c":
+        if k == "c":
             return "c*"
-    return _node_of_dtype[dtype]
+    node = _node_of_dtype.get(dtype)
+    if node is None:
+        if kind(dtype) == "V":  # not a JAX type (kind() registers ml_dtypes' types it meets)
+            raise TypePromotionError(f"dtype={dtype} is not a valid dtype for JAX type promotion.")
+        node = _node_of_dtype[dtype]
+    return node
 
 
 def promote(dtype_a, weak_a, dtype_b, weak_b):
@@ -180,7 +327,7 @@ def result_type_and_weak(*args):
 def _as_dtype_spec(x):
     """Treat dtype-like arguments (np.float32, 'int32', dtype objects) as strong dtypes."""
     if isinstance(x, (np.dtype, type, str)) and not (isinstance(x, type) and x in _python_scalar_kinds):
-        return canonicalize_dtype(np.dtype(x)), False
+        return canonicalize_dtype(x), False
     if isinstance(x, type) and x in _python_scalar_kinds:
         return default_dtype_for_kind(_python_scalar_kinds[x]), x is not bool
     return dtype_and_weak(x)
@@ -198,26 +345,71 @@ def result_type(*args):
 
 def promote_types(a, b):
     """`jnp.promote_types`: promotion of two dtypes, both taken as strongly typed."""
-    da, db = np.dtype(a), np.dtype(b)
-    node = _join(_node_of_dtype[da], _node_of_dtype[db])
+    node = _join(_node(as_dtype(a), False), _node(as_dtype(b), False))
     # Strong uint64 with a signed int meets at the float category: JAX picks float64.
     return _dtype_of_node.get(node) or {"f*": float64, "i*": int64, "c*": complex128}[node]
 
 
+_abstract_of_kind = {"f": (np.floating, np.inexact, np.number, np.generic),
+                     "i": (np.signedinteger, np.integer, np.number, np.generic),
+                     "u": (np.unsignedinteger, np.integer, np.number, np.generic)}
+_abstract_types = {np.generic, np.number, np.inexact, np.floating, np.complexfloating,
+                   np.integer, np.signedinteger, np.unsignedinteger, np.bool_, np.character,
+                   np.flexible}
+
+
+def _narrow_or_none(x):
+    """The narrow dtype `x` names (a dtype, scalar type or name), else None; never imports."""
+    if isinstance(x, str):
+        return as_dtype(x) if x in NARROW_NAMES else None
+    if isinstance(x, type) and x in _abstract_types:
+        return None
+    try:
+        d = np.dtype(x)
+    except TypeError:
+        return None
+    return d if kind(d) != "V" and d.kind == "V" else None
+
+
 def issubdtype(a, b):
+    """`jnp.issubdtype`: NumPy's, with ml_dtypes' types placed as JAX places them
+    (`issubdtype(bfloat16, floating)` and `issubdtype(int4, signedinteger)` are True)."""
+    narrow_a, narrow_b = _narrow_or_none(a), _narrow_or_none(b)
+    if narrow_b is not None:
+        return narrow_a == narrow_b
+    if narrow_a is not None:
+        return isinstance(b, type) and b in _abstract_of_kind[kind(narrow_a)]
     return np.issubdtype(a, b)
 
 
+def finfo(dtype):
+    """`jnp.finfo`: NumPy's, or ml_dtypes' for the narrow floats."""
+    d = _narrow_or_none(dtype)
+    if d is None:
+        return np.finfo(dtype)
+    import ml_dtypes
+    return ml_dtypes.finfo(d)
+
+
+def iinfo(dtype):
+    """`jnp.iinfo`: NumPy's, or ml_dtypes' for int4, uint4, int2, uint2."""
+    d = _narrow_or_none(dtype)
+    if d is None:
+        return np.iinfo(dtype)
+    import ml_dtypes
+    return ml_dtypes.iinfo(d)
+
+
 def is_float(dtype):
-    return np.dtype(dtype).kind == "f" or dtype == bfloat16
+    return kind(as_dtype(dtype)) == "f"
 
 
 def is_inexact(dtype):
-    return np.dtype(dtype).kind in "fc" or dtype == bfloat16
+    return kind(as_dtype(dtype)) in "fc"
 
 
 def is_integer(dtype):
-    return np.dtype(dtype).kind in "iu"
+    return kind(as_dtype(dtype)) in "iu"
 
 
 def to_inexact(dtype):
@@ -225,7 +417,14 @@ def to_inexact(dtype):
 
     As in JAX, integers up to 32 bits become float32 and 64-bit ones float64
     (so with x64 enabled, `jnp.sin` of an int32 array is float32)."""
-    dtype = np.dtype(dtype)
-    if dtype.kind in "fc" or dtype == bfloat16:
+    dtype = as_dtype(dtype)
+    if kind(dtype) in "fc":
         return dtype
     return canonicalize_dtype(float64 if dtype.itemsize == 8 else float32)
+
+
+def __getattr__(name):
+    # `dtypes.bfloat16` etc.: the narrow dtypes, loading ml_dtypes on first use.
+    if name in NARROW_NAMES:
+        return narrow_dtype(name, attribute=f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -236,8 +236,8 @@ def scaled_dot(lhs, rhs, *, lhs_scale=None, rhs_scale=None, dimension_numbers=No
             raise ValueError("scaled_dot: dimension_numbers must be given for operands that "
                              "are not 2-D or 3-D (batched) matrices")
     (lhs_contract, rhs_contract), _ = dimension_numbers
-    out_dtype = dtypes.canonicalize_dtype(preferred_element_type or dtypes.bfloat16
-                                          or dtypes.float32)
+    out_dtype = dtypes.canonicalize_dtype(preferred_element_type
+                                          or getattr(dtypes, "bfloat16", None) or dtypes.float32)
 
     def apply_scale(x, scale, contract):
         x = convert_element_type(x, dtypes.float32)

@@ -108,21 +108,19 @@ uint8, uint16, uint32, uint64 = (_scalar_type(f"uint{n}", getattr(_np, f"uint{n}
 float16, float32, float64 = (_scalar_type(f"float{n}", getattr(_np, f"float{n}")) for n in (16, 32, 64))
 complex64, complex128 = _scalar_type("complex64", _np.complex64), _scalar_type("complex128",
                                                                               _np.complex128)
-if _dtypes.bfloat16 is not None:
-    bfloat16 = _scalar_type("bfloat16", _dtypes.bfloat16.type)
 int_ = int64
 uint = uint64
 float_ = float64
 complex_ = complex128
 single, double = float32, float64
 
-dtype = _np.dtype
+dtype = _dtypes.DType
 generic, number, inexact, floating, complexfloating = (_np.generic, _np.number, _np.inexact,
                                                        _np.floating, _np.complexfloating)
 integer, signedinteger, unsignedinteger = _np.integer, _np.signedinteger, _np.unsignedinteger
 pi, e, inf, nan, euler_gamma = _np.pi, _np.e, _np.inf, _np.nan, _np.euler_gamma
 newaxis = None
-finfo, iinfo = _np.finfo, _np.iinfo
+finfo, iinfo = _dtypes.finfo, _dtypes.iinfo
 # more dtype names (issue 3, long tail); `bool` shadows the builtin only inside this module
 bool = bool_
 cdouble, csingle = complex128, complex64
@@ -130,8 +128,8 @@ object_, flexible, character = _np.object_, _np.flexible, _np.character
 
 
 def issubdtype(arg1, arg2):
-    return _np.issubdtype(_np.dtype(arg1) if isinstance(arg1, _ScalarMeta) else arg1,
-                          arg2.dtype.type if isinstance(arg2, _ScalarMeta) else arg2)
+    return _dtypes.issubdtype(_np.dtype(arg1) if isinstance(arg1, _ScalarMeta) else arg1,
+                              arg2.dtype.type if isinstance(arg2, _ScalarMeta) else arg2)
 
 
 def isscalar(element):
@@ -187,4 +185,8 @@ def __getattr__(name):
     if name in _lazy_submodules:
         import importlib
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _dtypes.NARROW_NAMES:  # bfloat16, float8_*, int4, ...: ml_dtypes loads now
+        scalar_type = _scalar_type(name, _dtypes.narrow_dtype(name, f"jnp.{name}").type)
+        globals()[name] = scalar_type
+        return scalar_type
     raise AttributeError(f"module 'jaxlite.numpy' has no attribute {name!r}")

@@ -3,6 +3,7 @@ import builtins
 
 import numpy as np
 
+from .. import dtypes
 from ..prims.linalg import dot_general_p
 from ..prims import elementwise as ew
 from ..prims import reduce as red
@@ -10,10 +11,12 @@ from .conversion import asarray, promote, check_arraylike
 from .shapes import reshape, transpose, broadcast_to, ravel, expand_dims
 
 
-def _dot_general(x, y, contract, batch=((), ())):
+def _dot_general(x, y, contract, batch=((), ()), preferred_element_type=None):
+    if preferred_element_type is not None:
+        preferred_element_type = dtypes.canonicalize_dtype(preferred_element_type)
     return dot_general_p.bind(x, y, dimension_numbers=(tuple(map(tuple, contract)),
                                                        tuple(map(tuple, batch))),
-                              preferred_element_type=None)
+                              preferred_element_type=preferred_element_type)
 
 
 def dot(a, b, *, precision=None, preferred_element_type=None):
@@ -26,7 +29,7 @@ def dot(a, b, *, precision=None, preferred_element_type=None):
     if x.shape[-1] != y.shape[y_axis]:
         raise TypeError(f"dot: shapes {tuple(x.shape)} and {tuple(y.shape)} are not aligned: "
                         f"{x.shape[-1]} (dim {x.ndim - 1}) != {y.shape[y_axis]} (dim {y_axis})")
-    return _dot_general(x, y, ((x.ndim - 1,), (y_axis,)))
+    return _dot_general(x, y, ((x.ndim - 1,), (y_axis,)), preferred_element_type=preferred_element_type)
 
 
 def vdot(a, b, *, precision=None, preferred_element_type=None):
@@ -35,7 +38,7 @@ def vdot(a, b, *, precision=None, preferred_element_type=None):
     x, y = ravel(conjugate(x)), ravel(y)
     if x.shape != y.shape:
         raise TypeError(f"vdot: arrays of sizes {x.size} and {y.size} differ")
-    return _dot_general(x, y, ((0,), (0,)))
+    return _dot_general(x, y, ((0,), (0,)), preferred_element_type=preferred_element_type)
 
 
 def vecdot(x1, x2, /, *, axis=-1, precision=None, preferred_element_type=None):
@@ -50,7 +53,8 @@ def inner(a, b, *, precision=None, preferred_element_type=None):
         return ew.mul_p.bind(x, y)
     if x.shape[-1] != y.shape[-1]:
         raise TypeError(f"inner: last dimensions differ: {x.shape} and {y.shape}")
-    return _dot_general(x, y, ((x.ndim - 1,), (y.ndim - 1,)))
+    return _dot_general(x, y, ((x.ndim - 1,), (y.ndim - 1,)),
+                        preferred_element_type=preferred_element_type)
 
 
 def outer(a, b, out=None):
@@ -72,7 +76,7 @@ def matmul(a, b, *, precision=None, preferred_element_type=None):
         if x.shape[-1] != y.shape[y_axis]:
             raise TypeError(f"matmul: shapes {tuple(x.shape)} and {tuple(y.shape)} are "
                             f"incompatible: {x.shape[-1]} != {y.shape[y_axis]}")
-        return _dot_general(x, y, ((x.ndim - 1,), (y_axis,)))
+        return _dot_general(x, y, ((x.ndim - 1,), (y_axis,)), preferred_element_type=preferred_element_type)
     x_vec, y_vec = x.ndim == 1, y.ndim == 1
     if x_vec:
         x = reshape(x, (1, x.shape[0]))
@@ -89,7 +93,8 @@ def matmul(a, b, *, precision=None, preferred_element_type=None):
             x = broadcast_to(x, batch + tuple(x.shape[-2:]))
         if tuple(y.shape[:-2]) != batch:
             y = broadcast_to(y, batch + tuple(y.shape[-2:]))
-    out = _dot_general(x, y, ((nb + 1,), (nb,)), (tuple(range(nb)), tuple(range(nb))))
+    out = _dot_general(x, y, ((nb + 1,), (nb,)), (tuple(range(nb)), tuple(range(nb))),
+                       preferred_element_type=preferred_element_type)
     if x_vec and y_vec:
         return reshape(out, batch)
     if x_vec:
@@ -110,7 +115,7 @@ def tensordot(a, b, axes=2, *, precision=None, preferred_element_type=None):
         ya = (ya,) if isinstance(ya, int) else tuple(ya)
         xa = tuple(i % x.ndim for i in xa)
         ya = tuple(i % y.ndim for i in ya)
-    return _dot_general(x, y, (xa, ya))
+    return _dot_general(x, y, (xa, ya), preferred_element_type=preferred_element_type)
 
 
 def _parse_einsum(subscripts, operands):

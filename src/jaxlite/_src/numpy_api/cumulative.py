@@ -21,9 +21,9 @@ def _user_dtype(dtype):
 def _promote_integer_dtype(dtype):
     if dtype == np.bool_:
         return dtypes.default_int_dtype()
-    if dtype.kind == "u" and dtype.itemsize < dtypes.default_uint_dtype().itemsize:
+    if dtypes.kind(dtype) == "u" and dtype.itemsize < dtypes.default_uint_dtype().itemsize:
         return dtypes.default_uint_dtype()
-    if dtype.kind == "i" and dtype.itemsize < dtypes.default_int_dtype().itemsize:
+    if dtypes.kind(dtype) == "i" and dtype.itemsize < dtypes.default_int_dtype().itemsize:
         return dtypes.default_int_dtype()
     return dtype
 

@@ -39,9 +39,10 @@ def _sum_dtype(x_dtype):
     # Sums of bools and narrower ints accumulate in the default int (as JAX does).
     if x_dtype == np.bool_:
         return dtypes.default_int_dtype()
-    if x_dtype.kind == "i" and x_dtype.itemsize < dtypes.default_int_dtype().itemsize:
+    kind = dtypes.kind(x_dtype)  # int4/uint4 too (NumPy calls them "V")
+    if kind == "i" and x_dtype.itemsize < dtypes.default_int_dtype().itemsize:
         return dtypes.default_int_dtype()
-    if x_dtype.kind == "u" and x_dtype.itemsize < dtypes.default_uint_dtype().itemsize:
+    if kind == "u" and x_dtype.itemsize < dtypes.default_uint_dtype().itemsize:
         return dtypes.default_uint_dtype()
     return x_dtype
 

@@ -10,7 +10,7 @@ equal elements the way JAX's tree of `lax.max`/`lax.min` calls does.
 """
 import numpy as np
 
-from .. import ad, core
+from .. import ad, core, dtypes
 from ..core import Primitive, ShapedArray
 from .shape import pad_p, rev_p, slice_p, concatenate_p
 from .elementwise import (add_p, sub_p, mul_p, max_p, min_p, exp_p, log1p_p, neg_p, abs_p,
@@ -21,7 +21,7 @@ from .util import shape_of, quiet
 def _check(name, x, axis):
     if not 0 <= axis < x.ndim:
         raise ValueError(f"{name}: axis {axis} is out of bounds for an array of shape {x.shape}")
-    if x.dtype.kind not in "iufc":
+    if dtypes.kind(x.dtype) not in "iufc":
         raise TypeError(f"{name} does not accept dtype {x.dtype.name}. Accepted dtypes are "
                         "subtypes of number.")
     return ShapedArray(x.shape, x.dtype, x.weak_type)

@@ -57,6 +57,8 @@ def _define_reduction(name, impl, numpy_name, dtype_rule=None, keep_dtype=False)
         def lower(names, params, avals=None):
             if avals is not None and avals[0].dtype.kind in "fc":  # already keeps the dtype
                 return f"{numpy_name}({names[0]}, {params['axes']!r})"
+            if avals is not None and avals[0].dtype.kind == "V":  # narrow dtypes: the impl
+                return None
             return f"{numpy_name}({names[0]}, {params['axes']!r}, {names[0]}.dtype)"
         p.lower = lower
     else:
@@ -65,8 +67,19 @@ def _define_reduction(name, impl, numpy_name, dtype_rule=None, keep_dtype=False)
     return p
 
 
+def _in_float32(reduce):
+    """bfloat16 and the other ml_dtypes floats accumulate in float32 and round once, as XLA
+    does (ml_dtypes' own add.reduce would round after every element)."""
+    def impl(x, axes):
+        if x.dtype.kind == "V" and dtypes.kind(x.dtype) == "f":
+            return np.asarray(reduce(x.astype(np.float32), axes, np.float32)).astype(x.dtype)
+        return reduce(x, axes, x.dtype)
+    return impl
+
+
 reduce_sum_p = _define_reduction("reduce_sum",
-                                 lambda x, axes: np.sum(x, axis=axes, dtype=x.dtype),
+                                 _in_float32(lambda x, axes, dtype: np.sum(x, axis=axes,
+                                                                           dtype=dtype)),
                                  "np.add.reduce", keep_dtype=True)
 reduce_sum_p.jvp = lambda primals, tangents, axes: (
     reduce_sum_p.bind(primals[0], axes=axes), reduce_sum_p.bind(tangents[0], axes=axes))
@@ -147,7 +160,8 @@ def _product_of_others(x):
 
 
 reduce_prod_p = _define_reduction("reduce_prod",
-                                  lambda x, axes: np.prod(x, axis=axes, dtype=x.dtype),
+                                  _in_float32(lambda x, axes, dtype: np.prod(x, axis=axes,
+                                                                             dtype=dtype)),
                                   "np.multiply.reduce", keep_dtype=True)
 reduce_prod_p.jvp = _prod_jvp
 

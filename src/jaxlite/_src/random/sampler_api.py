@@ -52,8 +52,7 @@ def _check_broadcast_shapes(name, shape, *args):
     return shape
 
 
-class TypePromotionError(ValueError):
-    """A sampler parameter cannot be safely cast to the requested dtype (as JAX)."""
+TypePromotionError = dtypes.TypePromotionError  # a sampler parameter cannot be safely cast
 
 
 def _check_all_safe_to_cast(name, dtype, *args):
