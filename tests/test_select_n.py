@@ -89,3 +89,16 @@ def test_select_n_large_eager_jit_and_grad():
     g = jaxlite.jit(jaxlite.grad(lambda x: jnp.maximum(f(x), 0.0).sum()))(x)
     slope = np.where(np.asarray(x) > 0.2, 3.0, -1.0)
     np.testing.assert_array_equal(g, np.where(want > 0, slope, 0.0).astype(np.float32))
+
+
+@pytest.mark.parametrize("index_dtype", ["int8", "uint8", "int32", "uint32", "int64", "uint64"])
+def test_select_n_any_integer_index_dtype(x64, index_dtype):
+    # np.choose casts its index to np.intp 'safe'ly: uint64 fails on x86-64, and int64 on
+    # wasm32, where np.intp is int32 (Pyodide).
+    which = np.array([0, 2, 1, 2], index_dtype)
+    cases = [np.arange(4.0) + 10 * k for k in range(3)]
+    want = np.array([0.0, 21.0, 12.0, 23.0])
+    np.testing.assert_array_equal(lax.select_n(which, *cases), want)
+    np.testing.assert_array_equal(jaxlite.jit(lax.select_n)(which, *cases), want)
+    grads = jaxlite.grad(lambda c: lax.select_n(which, c, 2 * c, c ** 2).sum())(cases[0])
+    np.testing.assert_array_equal(grads, [1.0, 2.0, 2.0, 6.0])

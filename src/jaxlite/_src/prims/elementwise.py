@@ -466,7 +466,9 @@ def _select_n_impl(which, *cases):
             if out is not None:
                 return out
         return np.where(which, cases[1], cases[0])
-    return np.choose(which, cases)
+    # np.choose takes its index as np.intp and casts 'safe'ly: a uint64 index (or an int64
+    # one where np.intp is int32, as on wasm32) would raise. The index is below len(cases).
+    return np.choose(np.asarray(which).astype(np.intp, copy=False), cases)
 
 
 def _select_n_abstract(which, *cases):
