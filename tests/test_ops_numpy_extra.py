@@ -483,7 +483,10 @@ def test_numeric_conventions_match_jax():
     # frexp: derivative of the mantissa is 2**-exponent (JAX 0.10.2: 0.25 at 3.0)
     assert jaxlite.grad(lambda v: jnp.frexp(v)[0])(3.0) == 0.25
     f = np.array([0., 1e-40, np.inf, -np.inf, np.nan, 1e30, -0.75], np.float32)
-    for g, w in zip(jnp.frexp(f), np.frexp(f)):
+    mantissa, exponent = np.frexp(f)
+    # C leaves frexp's exponent of inf/NaN unspecified (glibc: 0, wasm32: garbage); JAX: 0
+    exponent = np.where(np.isfinite(f), exponent, 0).astype(exponent.dtype)
+    for g, w in zip(jnp.frexp(f), (mantissa, exponent)):
         np.testing.assert_array_equal(g, w)
     np.testing.assert_array_equal(jnp.modf(jnp.array([np.inf]))[0], [np.nan])  # JAX: nan
     np.testing.assert_allclose(jaxlite.grad(jnp.i0)(1.5), 0.9816664, rtol=1e-6)
