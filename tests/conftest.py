@@ -41,10 +41,11 @@ def pytest_configure(config):
                             "start a thread (Pyodide without pthreads, WASI)")
 
 
-def pytest_runtest_setup(item):
-    for name, (available, reason) in _PLATFORM_SKIPS.items():
-        if not available and item.get_closest_marker(name) is not None:
-            pytest.skip(reason)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for name, (available, reason) in _PLATFORM_SKIPS.items():
+            if not available and item.get_closest_marker(name) is not None:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture
