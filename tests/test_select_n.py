@@ -19,8 +19,8 @@ def _values(rng, shape, dtype):
         info = np.iinfo(dtype)
         return rng.integers(info.min, info.max, size=shape, dtype=dtype, endpoint=True)
     x = rng.normal(size=shape).astype(dtype)
-    if dtype.kind == "c":
-        x = x + 1j * rng.normal(size=shape).astype(dtype)
+    if dtype.kind == "c":  # astype: NumPy < 2 promotes a 0-d complex64 plus a scalar
+        x = (x + 1j * rng.normal(size=shape)).astype(dtype)
     if x.ndim == 0:
         return x.reshape(()) if dtype.kind == "c" else np.array(np.nan, dtype)
     specials = np.array([np.nan, -0.0, 0.0, np.inf, -np.inf]).astype(dtype)
@@ -28,7 +28,9 @@ def _values(rng, shape, dtype):
     flat[::7] = specials[np.arange(flat[::7].size) % specials.size]
     if dtype.kind == "f":  # a NaN with another payload must survive as is
         bits = flat.view(f"u{dtype.itemsize}")
-        bits[min(3, bits.size - 1)] = np.array(np.nan, dtype).view(f"u{dtype.itemsize}") | 1
+        unsigned = np.dtype(f"u{dtype.itemsize}")  # 1 as an array: NumPy < 2 promotes u8 | 1
+        nan_bits = np.array(np.nan, dtype).view(unsigned)
+        bits[min(3, bits.size - 1)] = nan_bits | np.array(1, unsigned)
     return x
 
 
