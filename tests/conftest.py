@@ -1,7 +1,51 @@
-"""Fixtures shared by the test modules."""
+"""Fixtures shared by the test modules, and the platform markers:
+`@pytest.mark.needs_subprocess` and `@pytest.mark.needs_threads` skip a test, with the
+reason, where the platform cannot start a process or a thread (Pyodide and other wasm32
+builds of CPython: `sys.platform` is 'emscripten' or 'wasi')."""
+import sys
+import threading
+
 import pytest
 
 import jaxlite
+
+
+def _can_start_subprocess():
+    # As CPython's own test.support.has_subprocess_support: no fork/exec on these platforms.
+    return sys.platform not in ("emscripten", "wasi", "ios", "tvos", "watchos")
+
+
+def _can_start_thread():
+    # A probe rather than a platform list: Pyodide may be built with or without pthreads.
+    try:
+        thread = threading.Thread(target=lambda: None)
+        thread.start()
+    except RuntimeError:  # "can't start new thread"
+        return False
+    thread.join()
+    return True
+
+
+HAS_SUBPROCESS = _can_start_subprocess()
+HAS_THREADS = _can_start_thread()
+_PLATFORM_SKIPS = {
+    "needs_subprocess": (HAS_SUBPROCESS, f"{sys.platform} cannot start subprocesses"),
+    "needs_threads": (HAS_THREADS, f"{sys.platform} cannot start threads"),
+}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "needs_subprocess: skipped where the platform cannot "
+                            "start a subprocess (Pyodide, WASI)")
+    config.addinivalue_line("markers", "needs_threads: skipped where the platform cannot "
+                            "start a thread (Pyodide without pthreads, WASI)")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for name, (available, reason) in _PLATFORM_SKIPS.items():
+            if not available and item.get_closest_marker(name) is not None:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture

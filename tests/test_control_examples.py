@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 import jaxlite
 
@@ -65,6 +66,7 @@ def test_maml_meta_loss_decreases():
     assert result["second_order"] > 1e-2  # the check is not vacuous: the H term matters
 
 
+@pytest.mark.needs_subprocess
 def test_an_example_runs_as_a_script():
     env = dict(os.environ)
     src = str(EXAMPLES.parent / "src")
@@ -75,6 +77,7 @@ def test_an_example_runs_as_a_script():
     assert "max |implicit - unrolled|" in out.stdout
 
 
+@pytest.mark.needs_subprocess
 def test_remat_memory_benchmark_small():
     env = dict(os.environ)
     env["PYTHONPATH"] = str(EXAMPLES.parent / "src") + os.pathsep + env.get("PYTHONPATH", "")

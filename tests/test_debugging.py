@@ -130,6 +130,7 @@ def test_clear_caches_and_lru_size(flag):
     assert h._cache_size() == 2  # the oldest signature was evicted, then retraced
 
 
+@pytest.mark.needs_threads
 def test_threads_compute_correctly_concurrently():
     f = jax.jit(lambda x: jnp.sum(jnp.tanh(x) ** 2))
     g = jax.grad(lambda x: jnp.sum(jnp.sin(x) * x))

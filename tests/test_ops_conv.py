@@ -173,6 +173,36 @@ def test_conv_errors():
         jnp.correlate(jnp.ones(3), jnp.ones(2), mode="nope")
 
 
+
+@pytest.mark.parametrize("int_type", [int, np.int32, np.int64, np.uint32])
+def test_shape_helpers_return_python_ints(int_type):
+    # Whatever integers the shapes hold: a NumPy integer type would make np.array(shape)
+    # and shape arithmetic depend on it (np.intp is int32 on wasm32).
+    def ints(*values):
+        return tuple(int_type(v) for v in values)
+    dn = ("NHWC", "HWIO", "NHWC")
+    results = {
+        "conv_shape_tuple": lax.conv_shape_tuple(ints(2, 3, 9, 8), ints(5, 3, 3, 2), ints(2, 2),
+                                                 "SAME"),
+        "conv_general_shape_tuple": lax.conv_general_shape_tuple(
+            ints(2, 9, 8, 3), ints(3, 2, 3, 5), ints(2, 1), "SAME", dn),
+        "conv_transpose_shape_tuple": lax.conv_transpose_shape_tuple(
+            ints(2, 9, 8, 3), ints(3, 2, 3, 5), ints(2, 1), "SAME", dn),
+        "padtype_to_pads": [p for pair in lax.padtype_to_pads(ints(9, 8), ints(3, 2),
+                                                              ints(2, 3), "SAME_LOWER")
+                            for p in pair],
+        "reduce_window_shape_tuple": lax.reduce_window_shape_tuple(
+            ints(9, 8), ints(3, 2), ints(2, 3), (ints(1, 0), ints(2, 2)), ints(2, 1),
+            ints(1, 3)),
+    }
+    for name, dims in results.items():
+        assert all(type(d) is int for d in dims), (name, [type(d) for d in dims])
+    assert results["conv_shape_tuple"] == (2, 5, 5, 4)
+    assert results["conv_general_shape_tuple"] == (2, 5, 8, 5)
+    assert results["conv_transpose_shape_tuple"] == (2, 18, 8, 5)
+    assert results["padtype_to_pads"] == [1, 1, 0, 0]
+    assert results["reduce_window_shape_tuple"] == (8, 3)
+
 def test_conv_dimension_numbers_and_shapes():
     dn = lax.conv_dimension_numbers((1, 8, 8, 3), (3, 3, 3, 16), ("NHWC", "HWIO", "NHWC"))
     assert dn == lax.ConvDimensionNumbers((0, 3, 1, 2), (3, 2, 0, 1), (0, 3, 1, 2))

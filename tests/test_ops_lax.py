@@ -690,3 +690,16 @@ def test_dot_general_over_size_one_axes_is_a_product_under_jit(x_shape, y_shape,
     eager = np.asarray(f(x, y))
     np.testing.assert_array_equal(np.asarray(jitted(x, y)), eager)
     assert eager.dtype == np.dtype(dtype)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "uint16", "uint32", "uint64"])
+def test_population_count_without_numpy_bitwise_count(dtype):
+    # NumPy < 2.0 has no np.bitwise_count: the per-byte table stands in for it.
+    from jaxlite._src.prims.elementwise import _bitwise_count_by_bytes
+    info = np.iinfo(dtype)
+    x = np.random.default_rng(0).integers(0, info.max, (5, 6), dtype=dtype, endpoint=True)
+    x[0, :3] = [0, info.max, 1]
+    for value in (x, x[:, ::2], x[1, 1]):  # contiguous, strided, 0-d
+        got = _bitwise_count_by_bytes(np.asarray(value))
+        assert got.dtype == np.uint8 and got.shape == np.shape(value)
+        np.testing.assert_array_equal(got, _popcount_reference(np.asarray(value)))

@@ -556,6 +556,31 @@ def test_cholesky_not_positive_definite_gives_nan():
     assert np.isnan(out[1, 1, 1])
 
 
+
+def test_cholesky_not_positive_definite_without_floating_point_flags(monkeypatch):
+    # Where the platform has no floating-point flags (wasm32: Pyodide), NumPy does not raise
+    # for a matrix that is not positive definite: it returns NaN everywhere.
+    numpy_cholesky = np.linalg.cholesky
+
+    def without_flags(a):
+        a = np.asarray(a)
+        flat = a.reshape((-1,) + a.shape[-2:])
+        out = np.full_like(flat, np.nan)
+        for i, m in enumerate(flat):
+            try:
+                out[i] = numpy_cholesky(m)
+            except np.linalg.LinAlgError:
+                pass
+        return out.reshape(a.shape)
+
+    monkeypatch.setattr(np.linalg, "cholesky", without_flags)
+    bad = np.array([[1., 0, 0], [0, -1, 0], [0, 0, 1]], np.float32)
+    good = np.eye(3, dtype=np.float32) * 4
+    out = np.asarray(linalg.cholesky(np.stack([good, bad])))
+    np.testing.assert_array_equal(out[0], 2 * np.eye(3))
+    assert np.isnan(out[1][np.tril_indices(3)]).all()
+    np.testing.assert_array_equal(out[1][np.triu_indices(3, 1)], 0)
+
 def test_singular_solves_do_not_raise():
     sing = np.array([[1., 2], [2, 4]], np.float32)
     x = np.asarray(linalg.solve(sing, np.ones(2, np.float32)))

@@ -5,6 +5,10 @@ import sys
 import textwrap
 
 import numpy as np
+import pytest
+
+# Every test here runs `python -m jaxlite.run` or `python -c` in a child process.
+pytestmark = pytest.mark.needs_subprocess
 
 SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
 

@@ -19,8 +19,8 @@ def _values(rng, shape, dtype):
         info = np.iinfo(dtype)
         return rng.integers(info.min, info.max, size=shape, dtype=dtype, endpoint=True)
     x = rng.normal(size=shape).astype(dtype)
-    if dtype.kind == "c":
-        x = x + 1j * rng.normal(size=shape).astype(dtype)
+    if dtype.kind == "c":  # astype: NumPy < 2 promotes a 0-d complex64 plus a scalar
+        x = (x + 1j * rng.normal(size=shape)).astype(dtype)
     if x.ndim == 0:
         return x.reshape(()) if dtype.kind == "c" else np.array(np.nan, dtype)
     specials = np.array([np.nan, -0.0, 0.0, np.inf, -np.inf]).astype(dtype)
@@ -28,7 +28,9 @@ def _values(rng, shape, dtype):
     flat[::7] = specials[np.arange(flat[::7].size) % specials.size]
     if dtype.kind == "f":  # a NaN with another payload must survive as is
         bits = flat.view(f"u{dtype.itemsize}")
-        bits[min(3, bits.size - 1)] = np.array(np.nan, dtype).view(f"u{dtype.itemsize}") | 1
+        unsigned = np.dtype(f"u{dtype.itemsize}")  # 1 as an array: NumPy < 2 promotes u8 | 1
+        nan_bits = np.array(np.nan, dtype).view(unsigned)
+        bits[min(3, bits.size - 1)] = nan_bits | np.array(1, unsigned)
     return x
 
 
@@ -89,3 +91,16 @@ def test_select_n_large_eager_jit_and_grad():
     g = jaxlite.jit(jaxlite.grad(lambda x: jnp.maximum(f(x), 0.0).sum()))(x)
     slope = np.where(np.asarray(x) > 0.2, 3.0, -1.0)
     np.testing.assert_array_equal(g, np.where(want > 0, slope, 0.0).astype(np.float32))
+
+
+@pytest.mark.parametrize("index_dtype", ["int8", "uint8", "int32", "uint32", "int64", "uint64"])
+def test_select_n_any_integer_index_dtype(x64, index_dtype):
+    # np.choose casts its index to np.intp 'safe'ly: uint64 fails on x86-64, and int64 on
+    # wasm32, where np.intp is int32 (Pyodide).
+    which = np.array([0, 2, 1, 2], index_dtype)
+    cases = [np.arange(4.0) + 10 * k for k in range(3)]
+    want = np.array([0.0, 21.0, 12.0, 23.0])
+    np.testing.assert_array_equal(lax.select_n(which, *cases), want)
+    np.testing.assert_array_equal(jaxlite.jit(lax.select_n)(which, *cases), want)
+    grads = jaxlite.grad(lambda c: lax.select_n(which, c, 2 * c, c ** 2).sum())(cases[0])
+    np.testing.assert_array_equal(grads, [1.0, 2.0, 2.0, 6.0])

@@ -127,6 +127,7 @@ def test_hvp_with_closure():
 
 @pytest.mark.skipif(not os.path.exists(os.path.join(SEED, "run_notebook.py")),
                     reason="the seed notebook lives outside the repository (../shared/seed)")
+@pytest.mark.needs_subprocess
 def test_seed_notebook_runs_unchanged():
     src = os.path.abspath(os.path.join(HERE, "..", "src"))
     env = dict(os.environ, PYTHONPATH=src + os.pathsep + os.environ.get("PYTHONPATH", ""))

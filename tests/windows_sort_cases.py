@@ -129,15 +129,16 @@ def conv_patches_and_local(jax, jnp, lax):
 
 
 def conv_shapes(jax, jnp, lax):
+    # Shape helpers return tuples of ints; int64 here because np.array of Python ints takes
+    # the platform's default integer (int32 on wasm32 and on Windows before NumPy 2).
     dn = ("NHWC", "HWIO", "NHWC")
-    return [np.array(lax.conv_general_shape_tuple((2, 9, 8, 3), (3, 2, 3, 5), (2, 1), "SAME",
-                                                  dn)),
-            np.array(lax.conv_transpose_shape_tuple((2, 9, 8, 3), (3, 2, 3, 5), (2, 1), "SAME",
-                                                    dn)),
-            np.array(lax.conv_shape_tuple((2, 3, 9, 8), (5, 3, 3, 2), (2, 2), "VALID")),
-            np.array(lax.padtype_to_pads((9, 8), (3, 2), (2, 3), "SAME_LOWER")),
-            np.array(lax.reduce_window_shape_tuple((9, 8), (3, 2), (2, 3), ((1, 0), (2, 2)),
-                                                   (2, 1), (1, 3)))]
+    shapes = [lax.conv_general_shape_tuple((2, 9, 8, 3), (3, 2, 3, 5), (2, 1), "SAME", dn),
+              lax.conv_transpose_shape_tuple((2, 9, 8, 3), (3, 2, 3, 5), (2, 1), "SAME", dn),
+              lax.conv_shape_tuple((2, 3, 9, 8), (5, 3, 3, 2), (2, 2), "VALID"),
+              lax.padtype_to_pads((9, 8), (3, 2), (2, 3), "SAME_LOWER"),
+              lax.reduce_window_shape_tuple((9, 8), (3, 2), (2, 3), ((1, 0), (2, 2)), (2, 1),
+                                            (1, 3))]
+    return [np.array(shape, np.int64) for shape in shapes]
 
 
 def correlate_complex(jax, jnp, lax):

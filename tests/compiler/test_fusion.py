@@ -300,6 +300,7 @@ def test_swap_after_the_threshold_in_the_background():
     assert "fused_elementwise" in source and "def kernel(" in source
 
 
+@pytest.mark.needs_threads
 @needs_numba
 def test_threads_across_the_swap():
     jax.config.update("jaxlite_fusion_background", True)
@@ -357,6 +358,7 @@ def test_no_tier_without_numba_or_when_off(monkeypatch):
     assert jax_compiled(g, X, X).tier is None
 
 
+@pytest.mark.needs_subprocess
 def test_import_does_not_import_numba():
     code = "import sys, jaxlite, jaxlite.numpy; print('numba' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -73,6 +73,7 @@ def test_arrays_handed_to_callbacks_are_never_reused():
     assert not np.array_equal(np.asarray(seen[1]), first)
 
 
+@pytest.mark.needs_threads
 def test_concurrent_calls_use_separate_workspaces():
     f = jax.jit(chain)
     inputs = [data(i) for i in range(8)]

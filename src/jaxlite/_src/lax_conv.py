@@ -182,12 +182,17 @@ def conv_transpose(lhs, rhs, strides, padding, rhs_dilation=None, dimension_numb
 
 def conv_shape_tuple(lhs_shape, rhs_shape, strides, pads, batch_group_count=1):
     """Output shape of a convolution in canonical (N, C, spatial...) order."""
+    # Python ints whatever integers come in: NumPy ones would wrap (unsigned), or make
+    # np.array(shape) depend on their type rather than be the platform's default integer.
+    lhs_shape, rhs_shape, strides = (tuple(map(int, dims))
+                                     for dims in (lhs_shape, rhs_shape, strides))
+    batch_group_count = int(batch_group_count)
     if isinstance(pads, str):
         pads = padtype_to_pads(lhs_shape[2:], rhs_shape[2:], strides, pads)
     if len(pads) != len(lhs_shape) - 2:
         raise TypeError("Wrong number of explicit pads for convolution: expected "
                         f"{len(lhs_shape) - 2}, got {len(pads)}.")
-    padded = [n + lo + hi for n, (lo, hi) in zip(lhs_shape[2:], pads)]
+    padded = [n + int(lo) + int(hi) for n, (lo, hi) in zip(lhs_shape[2:], pads)]
     if any(p < 0 for p in padded):
         raise ValueError("Negative padding is larger than the size of the corresponding "
                          f"dimension: got padding={pads} for lhs_shape[2:]={lhs_shape[2:]}")
@@ -206,12 +211,13 @@ def conv_general_shape_tuple(lhs_shape, rhs_shape, window_strides, padding, dime
 def conv_transpose_shape_tuple(lhs_shape, rhs_shape, window_strides, padding,
                                dimension_numbers):
     lhs_perm, rhs_perm, out_perm = conv_general_permutations(dimension_numbers)
-    lhs_trans = [lhs_shape[i] for i in lhs_perm]
-    rhs_trans = [rhs_shape[i] for i in rhs_perm]
+    lhs_trans = [int(lhs_shape[i]) for i in lhs_perm]
+    rhs_trans = [int(rhs_shape[i]) for i in rhs_perm]
+    window_strides = tuple(map(int, window_strides))
     if isinstance(padding, str):
         padding = [_conv_transpose_padding(k, s, padding)
                    for k, s in zip(rhs_trans[2:], window_strides)]
-    totals = [sum(p) for p in padding]
+    totals = [sum(map(int, p)) for p in padding]
     space = [(i - 1) * s - k + 2 + p
              for i, k, s, p in zip(lhs_trans[2:], rhs_trans[2:], window_strides, totals)]
     out = (lhs_trans[0], rhs_trans[0]) + tuple(space)

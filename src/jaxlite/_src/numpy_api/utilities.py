@@ -15,7 +15,7 @@ from .conversion import asarray, convert, promote, check_arraylike
 s_ = np.s_
 index_exp = np.index_exp
 iterable = np.iterable
-ComplexWarning = np.exceptions.ComplexWarning
+ComplexWarning = getattr(np, "exceptions", np).ComplexWarning  # np.exceptions: NumPy >= 1.25
 
 
 # ---- copying and casting ---------------------------------------------------------------------

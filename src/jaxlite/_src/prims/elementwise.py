@@ -423,7 +423,18 @@ shift_right_arithmetic_p = define("shift_right_arithmetic", np.right_shift, "zer
 def _population_count(x):
     x = np.asarray(x)
     unsigned = x.view(np.dtype(f"uint{x.dtype.itemsize * 8}")) if x.dtype.kind == "i" else x
-    return np.bitwise_count(unsigned).astype(x.dtype)  # bits of the two's complement
+    return _bitwise_count(unsigned).astype(x.dtype)  # bits of the two's complement
+
+
+def _bitwise_count_by_bytes(unsigned):
+    """np.bitwise_count (NumPy >= 2.0) for older NumPy: a 256-entry table per byte."""
+    table = np.array([bin(i).count("1") for i in range(256)], np.uint8)
+    flat = np.ascontiguousarray(unsigned.reshape(-1))  # a byte view needs unit strides
+    per_byte = table[flat.view(np.uint8).reshape(flat.size, unsigned.dtype.itemsize)]
+    return per_byte.sum(axis=-1, dtype=np.uint8).reshape(unsigned.shape)
+
+
+_bitwise_count = getattr(np, "bitwise_count", _bitwise_count_by_bytes)
 
 
 population_count_p = define("population_count", _population_count, "zero")
@@ -466,7 +477,9 @@ def _select_n_impl(which, *cases):
             if out is not None:
                 return out
         return np.where(which, cases[1], cases[0])
-    return np.choose(which, cases)
+    # np.choose takes its index as np.intp and casts 'safe'ly: a uint64 index (or an int64
+    # one where np.intp is int32, as on wasm32) would raise. The index is below len(cases).
+    return np.choose(np.asarray(which).astype(np.intp, copy=False), cases)
 
 
 def _select_n_abstract(which, *cases):

@@ -49,17 +49,28 @@ def _slice_last2(x, rows=None, cols=None):
 def _cholesky_impl(x):
     x = np.asarray(x)
     try:
-        return np.linalg.cholesky(x)
+        out = np.linalg.cholesky(x)
     except np.linalg.LinAlgError:
-        pass
-    # Some matrix is not positive definite: JAX returns NaN (lower triangle) for it.
+        out = _cholesky_each(x)
+    # A matrix that is not positive definite gives NaN in the lower triangle and zeros above,
+    # as in JAX. NumPy raises for it where the FPU flags "invalid", but returns all NaNs,
+    # without raising, where there are no floating-point flags (wasm32: Pyodide); a true
+    # factor has exact zeros above the diagonal, so NaN there marks such a failure.
+    failed = np.isnan(np.triu(out, 1)).any(axis=(-2, -1))
+    if failed.any():
+        nan_lower = np.tril(np.full(x.shape[-2:], np.nan, out.dtype))
+        out = np.where(failed[..., None, None], nan_lower, out)
+    return out
+
+
+def _cholesky_each(x):
     flat = x.reshape((-1,) + x.shape[-2:])
     out = np.empty_like(flat)
     for i, m in enumerate(flat):
         try:
             out[i] = np.linalg.cholesky(m)
         except np.linalg.LinAlgError:
-            out[i] = np.tril(np.full_like(m, np.nan))
+            out[i] = np.nan
     return out.reshape(x.shape)
 
 

@@ -46,6 +46,7 @@ def padtype_to_pads(in_shape, window_shape, window_strides, padding):
                            f"'SAME_LOWER', got {padding}.")
     pads = []
     for n, w, s in zip(in_shape, window_shape, window_strides):
+        n, w, s = int(n), int(w), int(s)  # NumPy integers would wrap or leak their type
         out = -(-n // s)
         total = max((out - 1) * s + w - n, 0)
         small, large = total // 2, total - total // 2
@@ -55,10 +56,14 @@ def padtype_to_pads(in_shape, window_shape, window_strides, padding):
 
 def reduce_window_shape_tuple(operand_shape, window_dimensions, window_strides, padding,
                               base_dilation=None, window_dilation=None):
+    # Python ints whatever integers come in (NumPy ones would wrap, or leak their type).
+    operand_shape, window_dimensions, window_strides = (
+        tuple(map(int, dims)) for dims in (operand_shape, window_dimensions, window_strides))
+    padding = [(int(lo), int(hi)) for lo, hi in padding]
     if base_dilation is not None:
-        operand_shape = dilate_shape(operand_shape, base_dilation)
+        operand_shape = dilate_shape(operand_shape, tuple(map(int, base_dilation)))
     if window_dilation is not None:
-        window_dimensions = dilate_shape(window_dimensions, window_dilation)
+        window_dimensions = dilate_shape(window_dimensions, tuple(map(int, window_dilation)))
     return tuple(max((d + lo + hi - w) // s + 1, 0) if d + lo + hi >= w else 0
                  for d, (lo, hi), w, s in zip(operand_shape, padding, window_dimensions,
                                               window_strides))
