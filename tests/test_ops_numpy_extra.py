@@ -19,8 +19,9 @@ I = lambda shape, low, high: Arg(shape, "int32", "int", low, high)
 S = lambda value: Arg(kind="static", value=value)
 
 
-# References are written with what NumPy 1.24 has (the declared minimum): NumPy 2.0 added
-# bitwise_count, trapezoid, vecdot, permute_dims, matrix_transpose; 2.2 added matvec, vecmat.
+# References are written with what NumPy 1.24 has, so the table collects on any NumPy
+# (the declared minimum is 2.0; 2.0 added bitwise_count, trapezoid, vecdot, permute_dims,
+# matrix_transpose; 2.2 added matvec, vecmat).
 def _bitwise_count(x):
     """np.bitwise_count: the number of 1 bits of |x|, as uint8."""
     counts = [bin(abs(int(v))).count("1") for v in np.ravel(x)]
