@@ -24,14 +24,14 @@ from ._src.misc import (disable_jit, devices, local_devices, device_count, local
                         threefry_partitionable, named_scope, process_index, process_count,
                         host_id, host_count, process_indices, host_ids, effects_barrier,
                         live_arrays, print_environment_info, linear_transpose)
-from . import lax, tree_util, tree, errors
+from . import tree_util, tree, errors
 from ._src.tree import tree_map, tree_leaves, tree_flatten, tree_unflatten, tree_structure
 from ._src.custom_derivatives import (custom_jvp, custom_vjp, custom_gradient,
                                       closure_convert)
 from ._src.checkpoint import checkpoint, remat, checkpoint_policies
 
-_lazy_submodules = {"random", "nn", "scipy", "dtypes", "test_util", "flatten_util", "debug",
-                    "experimental", "ad_checkpoint"}
+_lazy_submodules = {"lax", "random", "nn", "scipy", "dtypes", "test_util", "flatten_util",
+                    "debug", "experimental", "ad_checkpoint"}
 # Attributes whose module `import jaxlite.numpy` does not need: name -> module.
 _lazy_attributes = {"pure_callback": "jaxlite._src.debugging"}
 
