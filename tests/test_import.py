@@ -18,7 +18,8 @@ pytestmark = pytest.mark.skipif(sys.platform == "emscripten",
 # Optional dependencies with a large import cost, loaded only where a program uses them.
 HEAVY = ["scipy", "numba", "llvmlite", "ml_dtypes"]
 # jaxlite's parts that `import jaxlite.numpy` does not need.
-ON_DEMAND = ["jaxlite.random", "jaxlite.nn", "jaxlite.scipy", "jaxlite._src.random",
+ON_DEMAND = ["jaxlite.lax", "jaxlite._src.lax_control", "jaxlite._src.prims.special_math",
+             "jaxlite.random", "jaxlite.nn", "jaxlite.scipy", "jaxlite._src.random",
              "jaxlite._src.scipy", "jaxlite._src.nn", "jaxlite.numpy.linalg", "jaxlite.numpy.fft",
              "jaxlite._src.compiler.passes", "jaxlite._src.compiler.tiers",
              "jaxlite._src.compiler.fusion", "jaxlite._src.compiler.kernels",
@@ -46,7 +47,7 @@ def test_import_does_not_load_heavy_optional_dependency(module):
 
 
 def test_import_does_not_load_on_demand_parts():
-    assert loaded_after("import jaxlite, jaxlite.numpy, jaxlite.lax", ON_DEMAND) == []
+    assert loaded_after("import jaxlite, jaxlite.numpy", ON_DEMAND) == []
 
 
 def test_on_demand_parts_load_by_every_public_route():
@@ -57,6 +58,7 @@ key = jaxlite.random.key(0)                     # attribute of the package
 from jaxlite import random                      # from-import
 import jaxlite.scipy.special                    # dotted import
 from jaxlite.nn import relu
+carry, _ = jaxlite.lax.scan(lambda c, x: (c + x, c), 0.0, jaxlite.numpy.arange(3.0))
 import jaxlite.numpy as jnp
 x = jnp.arange(3.0)
 f = jaxlite.jit(lambda x: jnp.sin(x) * 2.0 + 1.0)   # the pass pipeline and tiers load
@@ -66,10 +68,11 @@ z = jaxlite.pure_callback(lambda a: a, jaxlite.ShapeDtypeStruct((3,), jnp.float3
 print(json.dumps([random is jaxlite.random, random.key_data(key).tolist(),
                   float(jaxlite.scipy.special.logsumexp(x)), float(relu(-1.0)),
                   y.tolist(), "sin" in text, z.tolist(), float(jnp.linalg.norm(x)),
-                  "pure_callback" in dir(jaxlite) and "random" in dir(jaxlite)]))
+                  "pure_callback" in dir(jaxlite) and "random" in dir(jaxlite),
+                  float(carry)]))
 """)
-    same, key_data, logsumexp, relu, y, has_sin, z, norm, listed = result
-    assert same and key_data == [0, 0] and listed and has_sin
+    same, key_data, logsumexp, relu, y, has_sin, z, norm, listed, carry = result
+    assert same and key_data == [0, 0] and listed and has_sin and carry == 3.0
     assert logsumexp == pytest.approx(2.4076059644443806, rel=1e-6) and relu == 0.0
     assert y == pytest.approx([1.0, 2.682942, 2.818595], rel=1e-6)
     assert z == [0.0, 1.0, 2.0] and norm == pytest.approx(5 ** 0.5, rel=1e-6)
@@ -81,9 +84,10 @@ def test_jax_alias_reaches_on_demand_parts():
 import json, jaxlite.run
 jaxlite.run.install_jax_alias()
 import jax, jax.random, jax.scipy.special
-from jax import nn
+from jax import nn, lax
 import jaxlite
 print(json.dumps([jax.random is jaxlite.random, jax.random.key_data(jax.random.key(1)).tolist(),
-                  nn is jaxlite.nn, jax.scipy.special is jaxlite.scipy.special]))
+                  nn is jaxlite.nn, jax.scipy.special is jaxlite.scipy.special,
+                  lax is jaxlite.lax and jax.lax is jaxlite.lax]))
 """)
-    assert result == [True, [0, 1], True, True]
+    assert result == [True, [0, 1], True, True, True]
