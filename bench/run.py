@@ -270,8 +270,10 @@ def cell(measurement, work):
         return "FAIL: " + escape(measurement.error)
     if measurement.not_applicable:
         return "n/a"
-    if work.mode == "metric":
+    if work.mode == "metric" and work.unit == "bytes":
         return format_bytes(measurement.median, work.vector_bytes)
+    if work.mode == "metric" and work.unit == "ratio":
+        return f"{measurement.median:.2f}×"
     return format_seconds(measurement.median)
 
 

@@ -14,21 +14,25 @@ Modes:
               reports time per call.
   first_call  build afresh for every sample (new function objects, so no
               cache can hit) and time its first call: trace + compile + run.
-  metric      the thunk measures something itself (peak memory, in a
-              subprocess) and returns a number of bytes, or None where the
-              measure does not apply to that library; one sample.
+  metric      the thunk measures something itself (peak memory or import
+              time, in subprocesses) and returns a number (`unit`: bytes,
+              seconds or a ratio), or None where the measure does not apply
+              to that library; one sample.
 
 The harness (run.py) calls `block_until_ready` on every output and compares
 jaxlite's output with JAX's (np.allclose with the workload's rtol/atol).
 Inputs come from NumPy so both libraries see identical float32 data.
 """
 import os
+import statistics
 import subprocess
 import sys
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
+import import_time  # bench/import_time.py (run.py puts bench/ on sys.path)
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Workload:
     atol: float = 1e-6
     compare: bool = True  # compare outputs between the libraries
     vector_bytes: int = 0  # metric mode: also report bytes as multiples of this
+    unit: str = "bytes"  # metric mode: what the thunk returns: "bytes" | "seconds" | "ratio"
 
     @property
     def description(self):
@@ -49,13 +54,15 @@ class Workload:
 WORKLOADS = []
 
 
-def workload(name, mode="steady", rtol=1e-5, atol=1e-6, compare=True, vector_bytes=0):
+def workload(name, mode="steady", rtol=1e-5, atol=1e-6, compare=True, vector_bytes=0,
+             unit="bytes"):
     """Register `build(jax, jnp) -> thunk` as a workload (in definition order)."""
     assert mode in ("steady", "first_call", "metric"), mode
+    assert unit in ("bytes", "seconds", "ratio"), unit
     compare = compare and mode != "metric"
 
     def register(build):
-        WORKLOADS.append(Workload(name, build, mode, rtol, atol, compare, vector_bytes))
+        WORKLOADS.append(Workload(name, build, mode, rtol, atol, compare, vector_bytes, unit))
         return build
     return register
 
@@ -111,23 +118,39 @@ def td_jit_first(jax, jnp):
 
 # --- 2. Import time ----------------------------------------------------------------------
 
-@workload("`import <lib>.numpy` in a fresh interpreter", mode="first_call", compare=False)
-def import_numpy(jax, jnp):
-    """Wall time of `python -c "import jax.numpy"` (resp. jaxlite.numpy), subprocess;
-    includes interpreter start-up."""
-    command = [sys.executable, "-c", f"import {jax.__name__}.numpy"]
-    env = dict(os.environ)
-    # Measure imports as a normal install runs them, from cached bytecode (pip installs
-    # JAX with its .pyc files; some sandboxes set PYTHONDONTWRITEBYTECODE, which would
-    # make jaxlite recompile its sources on every import). The untimed warm-up writes them.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    # The library must import from where this process found it (e.g. PYTHONPATH=src).
-    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(jax.__file__)))
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
+_import_reports = {}  # library name -> {module: [seconds]}, shared by the two import rows
 
-    def run():
-        subprocess.run(command, env=env, check=True)
-    return run
+
+def import_samples(jax):
+    """bench/import_time.py's samples of `import numpy` and `import <lib>.numpy` in fresh
+    interpreters of this Python, with the library imported from where this process found
+    it (e.g. PYTHONPATH=src). Cached: both import rows come from one measurement."""
+    if jax.__name__ not in _import_reports:
+        package_parent = os.path.dirname(os.path.dirname(os.path.abspath(jax.__file__)))
+        _import_reports[jax.__name__] = import_time.measure(
+            sys.executable, ["numpy", f"{jax.__name__}.numpy"],
+            env=import_time.environment(package_parent))
+    return _import_reports[jax.__name__]
+
+
+@workload(f"`import <lib>.numpy` in a fresh interpreter (median of {import_time.RUNS})",
+          mode="metric", unit="seconds")
+def import_numpy(jax, jnp):
+    """The import statement alone, timed inside a fresh `python -c` (start-up excluded),
+    from cached bytecode; bench/import_time.py, which also measures other environments."""
+    return lambda: statistics.median(import_samples(jax)[f"{jax.__name__}.numpy"])
+
+
+@workload("`import <lib>.numpy` / `import numpy`, same interpreter (target: <= 2×)",
+          mode="metric", unit="ratio")
+def import_numpy_ratio(jax, jnp):
+    """Median import time of the library's numpy over NumPy's own, both measured in
+    alternation in fresh interpreters of this Python (issue 10)."""
+    def ratio():
+        samples = import_samples(jax)
+        return (statistics.median(samples[f"{jax.__name__}.numpy"])
+                / statistics.median(samples["numpy"]))
+    return ratio
 
 
 # --- 3. MLP 784-512-10 per-example gradients ---------------------------------------------

@@ -1,6 +1,9 @@
 """Special functions: the lax primitives' accuracy against SciPy over wide ranges, and
 one op-table row per jax.scipy.special / jax.scipy.stats function (values, jit, vmap,
 JVP/VJP against finite differences). JAX's own values are in test_golden_expressions."""
+import math
+from fractions import Fraction
+
 import numpy as np
 import pytest
 import scipy.special as sc
@@ -12,6 +15,8 @@ from jaxlite import lax
 import jaxlite.scipy.special as special
 from jaxlite.scipy import stats
 from jaxlite.scipy.stats import norm
+from jaxlite._src.prims import special_math
+from jaxlite._src.scipy.special import bernoulli_numbers
 
 from op_table import Op, Arg, check_op, op_id
 
@@ -282,6 +287,16 @@ OPS += [
 @pytest.mark.parametrize("op", OPS, ids=op_id)
 def test_op(op):
     check_op(op)
+
+
+def test_zeta_euler_maclaurin_coefficients_are_the_exact_rationals_rounded():
+    # (2k)! / B_2k with B_n from the Akiyama-Tanigawa algorithm in exact arithmetic: the
+    # literals in special_math (written out so that import does no Fraction arithmetic).
+    bernoulli = bernoulli_numbers(34)
+    expected = tuple(float(Fraction(math.factorial(2 * k)) / bernoulli[2 * k])
+                     for k in range(1, 17))
+    assert special_math._ZETA_EULER_MACLAURIN == expected
+    assert special_math._ZETA_A == expected[:12]
 
 
 def test_bernoulli_numbers():

@@ -6,6 +6,8 @@ jax.random — in pure Python on NumPy.
 """
 __version__ = "0.1.0"
 
+import importlib as _importlib
+
 from . import config
 from ._src.array import Array
 from ._src import numpy_api as _numpy_api
@@ -22,20 +24,27 @@ from ._src.misc import (disable_jit, devices, local_devices, device_count, local
                         threefry_partitionable, named_scope, process_index, process_count,
                         host_id, host_count, process_indices, host_ids, effects_barrier,
                         live_arrays, print_environment_info, linear_transpose)
-from ._src.debugging import pure_callback
-from . import lax, tree_util, tree, errors
+from . import tree_util, tree, errors
 from ._src.tree import tree_map, tree_leaves, tree_flatten, tree_unflatten, tree_structure
 from ._src.custom_derivatives import (custom_jvp, custom_vjp, custom_gradient,
                                       closure_convert)
 from ._src.checkpoint import checkpoint, remat, checkpoint_policies
 
-_lazy_submodules = {"random", "nn", "scipy", "dtypes", "test_util", "flatten_util", "debug",
-                    "experimental", "ad_checkpoint"}
+_lazy_submodules = {"lax", "random", "nn", "scipy", "dtypes", "test_util", "flatten_util",
+                    "debug", "experimental", "ad_checkpoint"}
+# Attributes whose module `import jaxlite.numpy` does not need: name -> module.
+_lazy_attributes = {"pure_callback": "jaxlite._src.debugging"}
 
 
 def __getattr__(name):
-    # Submodules not needed by `import jaxlite.numpy` load on first use (keeps import fast).
+    # Submodules and attributes not needed by `import jaxlite.numpy` load on first use
+    # (keeps import fast).
     if name in _lazy_submodules:
-        import importlib
-        return importlib.import_module(f"{__name__}.{name}")
+        return _importlib.import_module(f"{__name__}.{name}")
+    if name in _lazy_attributes:
+        return getattr(_importlib.import_module(_lazy_attributes[name]), name)
     raise AttributeError(f"module 'jaxlite' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _lazy_submodules | set(_lazy_attributes))

@@ -20,6 +20,7 @@ from .config import flags
 from .tree import tree_flatten, tree_unflatten
 from .jaxpr import ClosedJaxpr
 from .staging import close_over_tracer_consts
+from . import compiler
 from .compiler import compile_jaxpr
 from .prims.jit import jit_p
 from .api import trace_pytree_function, ShapeDtypeStruct, leaf_aval
@@ -114,8 +115,7 @@ class Lowered:
         self._entry = entry
 
     def as_text(self, dialect=None):
-        from .compiler.passes import optimize
-        return optimize(self._entry.jaxpr).pretty_print(source_comments=True)
+        return compiler.passes.optimize(self._entry.jaxpr).pretty_print(source_comments=True)
 
     def jaxpr(self):
         return ClosedJaxpr(self._entry.jaxpr)

@@ -11,11 +11,11 @@ import threading
 
 import numpy as np
 
-from .passes import optimize
 from .dce import has_effects
 from ..jaxpr import Literal, Jaxpr
 from ..config import flags
-from . import tiers
+# This package; its attributes `passes` and `tiers` load those modules on first use.
+from .. import compiler
 
 _lock = threading.RLock()  # re-entrant: compiling a Jaxpr compiles the Jaxprs it holds
 
@@ -55,7 +55,7 @@ def compile_jaxpr(jaxpr):
             if compiled is None:
                 compiled = _compile(jaxpr)
                 if flags.jaxlite_fusion != "off":
-                    tiers.attach(compiled, _generate)
+                    compiler.tiers.attach(compiled, _generate)
                 jaxpr.cache["compiled"] = compiled
     return compiled
 
@@ -184,7 +184,7 @@ class _Workspace:
 
 
 def _compile(jaxpr):
-    return _generate(optimize(jaxpr))
+    return _generate(compiler.passes.optimize(jaxpr))
 
 
 def _generate(optimized):

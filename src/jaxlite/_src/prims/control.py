@@ -19,6 +19,7 @@ from ..batching import batch_jaxpr
 from ..jaxpr import Jaxpr, Var, eval_jaxpr
 from ..staging import StagingTracer, partial_eval_jaxpr, trace_closed_jaxpr
 from ..compiler import compile_jaxpr
+from ..compiler.dce import dead_code_elimination
 from .shape import moveaxis, broadcast_batch
 
 
@@ -452,7 +453,6 @@ def _while_partial_eval(trace, args, params):
     # As in JAX: the known carries come from a loop over the known part of the body, run
     # now; the unknown ones from the whole loop, staged (it recomputes the known part).
     # linearize therefore works; transposing the staged loop raises JAX's error.
-    from ..compiler.passes import dead_code_elimination
     cond_jaxpr, body_jaxpr = params["cond_jaxpr"], params["body_jaxpr"]
     n_cc, n_bc = params["cond_nconsts"], params["body_nconsts"]
     unknowns = [_unknown(trace, a) for a in args]

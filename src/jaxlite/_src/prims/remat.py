@@ -17,7 +17,7 @@ from ..batching import batch_jaxpr
 from ..jaxpr import Jaxpr, eval_jaxpr
 from ..staging import StagingTracer, partial_eval_jaxpr
 from ..compiler import compile_jaxpr
-from ..compiler.passes import dead_code_elimination
+from ..compiler.dce import dead_code_elimination
 from .shape import moveaxis
 
 checkpoint_p = Primitive("checkpoint", multiple_results=True)

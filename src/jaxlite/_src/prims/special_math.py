@@ -26,7 +26,6 @@ results are within a few ulps of SciPy's over the tested ranges:
 Special values follow JAX (e.g. lgamma at poles is inf, digamma at poles NaN).
 """
 import math
-from fractions import Fraction
 
 import numpy as np
 
@@ -312,24 +311,17 @@ def digamma(x):
 
 
 # ---- zeta, polygamma --------------------------------------------------------------------------------
-def _bernoulli_numbers(count):
-    """B_0 ... B_{count-1} as Fractions (Akiyama-Tanigawa)."""
-    out = []
-    a = [Fraction(0)] * count
-    for m in range(count):
-        a[m] = Fraction(1, m + 1)
-        for j in range(m, 0, -1):
-            a[j - 1] = j * (a[j - 1] - a[j])
-        out.append(a[0])
-    return out
-
-
-_B = _bernoulli_numbers(34)
-# Euler-Maclaurin coefficients (2k)! / B_2k, k = 1..12 (Cephes zeta's A[]).
-_ZETA_A = tuple(float(Fraction(math.factorial(2 * k)) / _B[2 * k]) for k in range(1, 13))
-# ... k = 1..16, for the differentiable series of prims/special.py.
-_ZETA_EULER_MACLAURIN = tuple(float(Fraction(math.factorial(2 * k)) / _B[2 * k])
-                              for k in range(1, 17))
+# Euler-Maclaurin coefficients (2k)! / B_2k, k = 1..16, with B_2k the Bernoulli numbers;
+# written out (the nearest doubles of the exact rationals, as tests/test_special.py checks)
+# rather than derived with Fractions at import.
+_ZETA_EULER_MACLAURIN = (12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1892437580.3183792,
+                         74724249600.0, -2950130727918.164, 116467828143500.67,
+                         -4597978722407473.0, 1.8152105401943546e+17, -7.166165256175667e+18,
+                         2.82908877253043e+20, -1.1168794925000445e+22, 4.4092635141854666e+23,
+                         -1.7407074646225822e+25)
+# k = 1..12 for zeta's sum (Cephes zeta's A[]); all 16 for the differentiable series of
+# prims/special.py.
+_ZETA_A = _ZETA_EULER_MACLAURIN[:12]
 
 
 def _hurwitz_zeta(x, q):

@@ -8,6 +8,7 @@ differentiable (with JAX's derivative conventions), batchable and jittable.
     >>> gammaln(5.0)                             # log(24) = 3.1780539
 """
 import operator
+from fractions import Fraction
 
 import numpy as np
 
@@ -186,6 +187,18 @@ def zeta(x, q=None):
     return sp.zeta_p.bind(x, q)
 
 
+def bernoulli_numbers(count):
+    """B_0 ... B_{count-1} as exact Fractions (Akiyama-Tanigawa; B_1 = +1/2)."""
+    out = []
+    a = [Fraction(0)] * count
+    for m in range(count):
+        a[m] = Fraction(1, m + 1)
+        for j in range(m, 0, -1):
+            a[j - 1] = j * (a[j - 1] - a[j])
+        out.append(a[0])
+    return out
+
+
 def bernoulli(n):
     """The Bernoulli numbers B_0 ... B_n (with B_1 = -1/2)."""
     n = core.concrete_or_error(n, "Argument n of bernoulli").item() \
@@ -193,8 +206,7 @@ def bernoulli(n):
     n = operator.index(n)
     if n < 0:
         raise ValueError("n must be a non-negative integer.")
-    from ..prims.special_math import _bernoulli_numbers
-    values = [float(b) for b in _bernoulli_numbers(n + 1)]
+    values = [float(b) for b in bernoulli_numbers(n + 1)]
     if n >= 1:
         values[1] = -0.5
     return asarray(np.array(values, dtypes.default_float_dtype()))
