@@ -234,7 +234,7 @@ def test_while_loop_jvp():
 
 
 def test_while_loop_reverse_mode_raises_jax_error():
-    from jaxlite._src.prims.control import ReverseModeWhileError
+    from jaxlite._src.higher_order.control import ReverseModeWhileError
     for f in [lambda: grad(power_by_while)(2.0),
               lambda: vjp(power_by_while, 2.0)[1](1.0),
               lambda: jacrev(power_by_while)(2.0),

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "emscripten",
 # Optional dependencies with a large import cost, loaded only where a program uses them.
 HEAVY = ["scipy", "numba", "llvmlite", "ml_dtypes"]
 # jaxlite's parts that `import jaxlite.numpy` does not need.
-ON_DEMAND = ["jaxlite.lax", "jaxlite._src.lax_control", "jaxlite._src.prims.special_math",
+ON_DEMAND = ["jaxlite.lax", "jaxlite._src.lax.control_flow", "jaxlite._src.prims.special_math",
              "jaxlite.random", "jaxlite.nn", "jaxlite.scipy", "jaxlite._src.random",
              "jaxlite._src.scipy", "jaxlite._src.nn", "jaxlite.numpy.linalg", "jaxlite.numpy.fft",
              "jaxlite._src.compiler.passes", "jaxlite._src.compiler.tiers",

@@ -3,7 +3,7 @@ import numpy as np
 
 from ._src import api
 from ._src.tree import tree_flatten, tree_unflatten, tree_map
-from ._src.numpy_api.conversion import asarray
+from ._src.conversion import asarray
 
 _default_eps = {np.dtype("float32"): 1e-3, np.dtype("float64"): 1e-5}
 _default_tol = {np.dtype("float32"): 1e-2, np.dtype("float64"): 1e-5}

@@ -18,7 +18,7 @@ from .tree import (tree_flatten, tree_unflatten, tree_map, tree_structure, tree_
 from . import ad, batching
 from .staging import trace_to_jaxpr
 from .jaxpr import ClosedJaxpr
-from .numpy_api.conversion import asarray
+from .conversion import asarray
 
 
 def fun_name(fun):
@@ -203,7 +203,7 @@ def _match_input(g, x):
     """A cotangent with the dtype and weak type of its primal input."""
     dtype = x.dtype
     if core.get_aval(g).dtype != dtype:
-        from .numpy_api.conversion import convert
+        from .conversion import convert
         g = convert(g, dtype)
     # Complex cotangents keep the weak type the transposition gave them: as in JAX, those
     # that pass through real/imag/abs (grads of real-valued functions) are strongly typed.

@@ -4,8 +4,8 @@ import functools
 from . import core
 from .tree import tree_flatten, tree_unflatten
 from .staging import trace_to_jaxpr, close_over_tracer_consts
-from .numpy_api.conversion import asarray
-from .prims.remat import checkpoint_p, name_p
+from .conversion import asarray
+from .higher_order.remat import checkpoint_p, name_p
 
 
 def checkpoint(fun=None, *, prevent_cse=True, policy=None, static_argnums=()):

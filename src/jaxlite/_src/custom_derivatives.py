@@ -1,7 +1,7 @@
 """custom_jvp, custom_vjp, custom_gradient and closure_convert (JAX's API).
 
 The decorators trace the function to a Jaxpr and bind a primitive of
-prims/custom.py that carries the user's rule as a flat callable; the pytree
+higher_order/custom.py that carries the user's rule as a flat callable; the pytree
 plumbing (nondiff_argnums, residual pytrees, structure checks) lives here.
 """
 import functools
@@ -14,9 +14,9 @@ from .core import Tracer
 from .array import Array
 from .tree import tree_flatten, tree_unflatten, tree_map, tree_structure
 from .staging import trace_to_jaxpr, close_over_tracer_consts
-from .numpy_api.conversion import asarray
+from .conversion import asarray
 from .ad import Zero, instantiate
-from .prims.custom import custom_jvp_call_p, custom_vjp_call_p
+from .higher_order.custom import custom_jvp_call_p, custom_vjp_call_p
 
 
 class SymbolicZero:

@@ -4,7 +4,7 @@ import string
 import numpy as np
 
 from .tree import tree_flatten, tree_unflatten
-from .numpy_api.conversion import asarray
+from .conversion import asarray
 from .prims.debug import debug_callback_p
 
 

@@ -22,7 +22,7 @@ from .jaxpr import ClosedJaxpr
 from .staging import close_over_tracer_consts
 from . import compiler
 from .compiler import compile_jaxpr
-from .prims.jit import jit_p
+from .higher_order.jit import jit_p
 from .api import trace_pytree_function, ShapeDtypeStruct, leaf_aval
 
 _scalar_types = {bool, int, float, complex}

@@ -1,6 +1,6 @@
 """jaxlite.lax: the jax.lax API."""
-from .._src.lax_api import *  # noqa: F401,F403
-from .._src.lax_api import (abs, max, min, pow, round, slice)  # names shadowing builtins
+from .._src.lax.lax import *  # noqa: F401,F403
+from .._src.lax.lax import (abs, max, min, pow, round, slice)  # names shadowing builtins
 from .._src.prims.elementwise import (add_p, sub_p, mul_p, div_p, neg_p, exp_p, log_p, sin_p,
                                       cos_p, tanh_p, max_p, min_p, integer_pow_p, pow_p,
                                       select_n_p, convert_element_type_p, stop_gradient_p)
@@ -9,11 +9,11 @@ from .._src.prims.reduce import reduce_sum_p, reduce_max_p, reduce_min_p
 from .._src.prims.shape import (broadcast_in_dim_p, reshape_p, transpose_p, squeeze_p,
                                 concatenate_p)
 # control flow (issue 4)
-from .._src.lax_control import (cond, switch, while_loop, fori_loop, scan, map,
+from .._src.lax.control_flow import (cond, switch, while_loop, fori_loop, scan, map,
                                 associative_scan)
-from .._src.prims.control import cond_p, scan_p, while_p
+from .._src.higher_order.control import cond_p, scan_p, while_p
 # special functions (issue 3: special functions / scipy.special)
-from .._src.lax_special_api import (erf, erfc, erf_inv, lgamma, digamma, bessel_i0e, bessel_i1e,
+from .._src.lax.special import (erf, erfc, erf_inv, lgamma, digamma, bessel_i0e, bessel_i1e,
                                     polygamma, zeta, igamma, igammac, igamma_grad_a, betainc,
                                     random_gamma_grad)
 from .._src.prims.special import (erf_p, erfc_p, erf_inv_p, lgamma_p, digamma_p, polygamma_p,
@@ -21,10 +21,10 @@ from .._src.prims.special import (erf_p, erfc_p, erf_inv_p, lgamma_p, digamma_p,
                                   random_gamma_grad_p, regularized_incomplete_beta_p,
                                   bessel_i0e_p, bessel_i1e_p)
 # cumulative reductions, sorting, windowed reductions, convolutions (issue 3)
-from .._src.lax_cumulative import cumsum, cumprod, cummax, cummin, cumlogsumexp
-from .._src.lax_sorting import sort, sort_key_val, top_k, approx_max_k, approx_min_k
-from .._src.lax_windows import reduce_window, reduce_window_shape_tuple, padtype_to_pads
-from .._src.lax_conv import (conv_general_dilated, conv, conv_with_general_padding,
+from .._src.lax.cumulative import cumsum, cumprod, cummax, cummin, cumlogsumexp
+from .._src.lax.sorting import sort, sort_key_val, top_k, approx_max_k, approx_min_k
+from .._src.lax.windows import reduce_window, reduce_window_shape_tuple, padtype_to_pads
+from .._src.lax.convolution import (conv_general_dilated, conv, conv_with_general_padding,
                              conv_transpose, conv_dimension_numbers, conv_general_permutations,
                              conv_shape_tuple, conv_general_shape_tuple,
                              conv_transpose_shape_tuple, conv_general_dilated_patches,

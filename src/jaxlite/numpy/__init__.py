@@ -3,7 +3,7 @@ import numpy as _np
 
 from .._src import dtypes as _dtypes
 from .._src.array import Array as ndarray
-from .._src.numpy_api.conversion import asarray as _asarray, array
+from .._src.conversion import asarray as _asarray, array
 from .._src.numpy_api.ufuncs import *  # noqa: F401,F403
 from .._src.numpy_api.ufuncs import (abs, round, where, clip, real, imag, conjugate, conj,
                                      divmod, power, absolute)
@@ -173,7 +173,7 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def promote_inexact_pair(a, b):
-    from .._src.numpy_api.conversion import promote_inexact
+    from .._src.conversion import promote_inexact
     return promote_inexact(a, b)
 
 

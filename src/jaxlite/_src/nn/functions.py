@@ -15,9 +15,9 @@ import operator
 import numpy as np
 
 from .. import core, dtypes
-from .. import lax_api as lax
+from ..lax import lax
 from ..numpy_api import ufuncs, reductions, shapes, creation, contractions
-from ..numpy_api.conversion import asarray, promote_inexact, check_arraylike
+from ..conversion import asarray, promote_inexact, check_arraylike
 from ..prims.util import const_like
 from ..scipy.special import logsumexp as _logsumexp
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import dtypes
 from ..numpy_api import creation, shapes, ufuncs
-from ..numpy_api.conversion import asarray
+from ..conversion import asarray
 
 
 def _random():

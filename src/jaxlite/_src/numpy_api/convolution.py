@@ -2,11 +2,11 @@
 (modes 'full', 'same', 'valid'; inputs promoted to inexact unless
 preferred_element_type is given, as in JAX)."""
 from ..prims.shape import reshape_p, rev_p
-from .conversion import asarray, promote, promote_inexact, check_arraylike
+from ..conversion import asarray, promote, promote_inexact, check_arraylike
 
 
 def _conv(x, y, mode, op, precision, preferred_element_type):
-    from ..lax_conv import conv_general_dilated
+    from ..lax.convolution import conv_general_dilated
     check_arraylike(op, x, y)
     x, y = asarray(x), asarray(y)
     if x.ndim != 1 or y.ndim != 1:

@@ -7,7 +7,7 @@ import numpy as np
 from .. import core, dtypes
 from ..array import Array
 from ..prims import shape as sp
-from .conversion import asarray, convert
+from ..conversion import asarray, convert
 
 
 def _dtype(dtype, default_kind="f"):

@@ -10,7 +10,7 @@ import numpy as np
 from .. import dtypes
 from ..prims import cumulative as cu
 from ..prims.shape import reshape_p, concatenate_p
-from .conversion import asarray, convert, check_arraylike
+from ..conversion import asarray, convert, check_arraylike
 from .reductions import canonical_axes
 
 

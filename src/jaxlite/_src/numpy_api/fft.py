@@ -13,8 +13,8 @@ import numpy as np
 
 from .. import dtypes
 from ..prims.fft import FftType, fft as lax_fft
-from .. import lax_api
-from .conversion import asarray, check_arraylike
+from ..lax import lax as lax_api
+from ..conversion import asarray, check_arraylike
 from .shapes import moveaxis
 from .creation import arange
 from .manipulation import roll

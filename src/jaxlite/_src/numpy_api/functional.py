@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import core, dtypes
 from ..array import Array
-from .conversion import asarray, convert, promote
+from ..conversion import asarray, convert, promote
 from .reductions import canonical_axes
 
 

@@ -9,7 +9,7 @@ from ..array import Array
 from ..errors import NonConcreteBooleanIndexError
 from ..prims.index import gather_p, scatter_p
 from ..prims import elementwise as ew
-from .conversion import asarray, convert
+from ..conversion import asarray, convert
 
 
 def _normalize_index(index, shape):
@@ -162,7 +162,7 @@ class _IndexUpdateRef:
         """Apply `func` to the indexed elements, once per hit (repeated indices apply it
         repeatedly, as JAX's scatter does)."""
         from ..prims.index import scatter_p
-        from ..lax_api import gt, select, reduce_max
+        from ..lax.lax import gt, select, reduce_max
         x = asarray(self.array)
         spec, arrays = _normalize_index(self.index, x.shape)
         count_dtype = dtypes.default_int_dtype()
@@ -171,7 +171,7 @@ class _IndexUpdateRef:
                               index_spec=spec, mode="add")
         most = reduce_max(hits, tuple(range(x.ndim))) if x.ndim else hits
         if isinstance(most, Tracer) and most.to_concrete_value() is None:
-            from ..lax_control import fori_loop
+            from ..lax.control_flow import fori_loop
             return fori_loop(0, most, lambda k, out: select(gt(hits, k), asarray(func(out)),
                                                             out), x)
         out = x

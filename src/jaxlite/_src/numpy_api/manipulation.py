@@ -16,7 +16,7 @@ from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
 from ..prims import shape as sp
-from .conversion import asarray, convert, promote, check_arraylike
+from ..conversion import asarray, convert, promote, check_arraylike
 from .reductions import canonical_axes
 
 

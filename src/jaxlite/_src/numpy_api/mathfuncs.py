@@ -8,7 +8,7 @@ from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
 from ..prims import elementwise as ew
-from .conversion import asarray, convert, promote, promote_inexact, promote_numeric, \
+from ..conversion import asarray, convert, promote, promote_inexact, promote_numeric, \
     check_arraylike
 from . import ufuncs as uf
 

@@ -2,7 +2,7 @@
 from ..core import Tracer
 from ..array import Array
 from . import ufuncs as uf, reductions as rd, shapes as sh, contractions as ct, indexing as ix
-from .conversion import asarray, convert
+from ..conversion import asarray, convert
 from .. import dtypes
 
 

@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import core, dtypes
 from ..array import Array
-from .conversion import asarray, convert, promote, promote_inexact, check_arraylike
+from ..conversion import asarray, convert, promote, promote_inexact, check_arraylike
 from .manipulation import static_int, _concat
 from . import ufuncs as uf
 

@@ -7,7 +7,7 @@ from .. import core, dtypes
 from ..prims import reduce as red
 from ..prims import elementwise as ew
 from ..prims.shape import reshape_p, broadcast_in_dim_p
-from .conversion import asarray, convert, promote_inexact, check_arraylike
+from ..conversion import asarray, convert, promote_inexact, check_arraylike
 
 
 def canonical_axes(axis, ndim, name="axis"):

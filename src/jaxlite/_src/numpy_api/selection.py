@@ -13,7 +13,7 @@ import numpy as np
 from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
-from .conversion import asarray, convert, promote, check_arraylike
+from ..conversion import asarray, convert, promote, check_arraylike
 from .reductions import canonical_axes
 from .manipulation import static_int, _int_array
 

@@ -16,7 +16,7 @@ import numpy as np
 from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
-from .conversion import asarray, convert, promote, check_arraylike
+from ..conversion import asarray, convert, promote, check_arraylike
 from .sorting import searchsorted
 
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import core
 from ..prims import shape as sp
-from .conversion import asarray, promote, check_arraylike
+from ..conversion import asarray, promote, check_arraylike
 from .reductions import canonical_axes
 
 
@@ -155,7 +155,7 @@ def concatenate(arrays, axis=0, dtype=None):
         raise ValueError("Need at least one array to concatenate.")
     xs = promote(*arrays)
     if dtype is not None:
-        from .conversion import convert
+        from ..conversion import convert
         from ..dtypes import canonicalize_dtype
         xs = [convert(x, canonicalize_dtype(dtype)) for x in xs]
     if axis is None:

@@ -10,7 +10,7 @@ import numpy as np
 from .. import dtypes
 from ..prims import sort as so
 from ..prims.shape import iota_p, rev_p, reshape_p, concatenate_p
-from .conversion import asarray, convert, promote, check_arraylike
+from ..conversion import asarray, convert, promote, check_arraylike
 from .reductions import canonical_axes
 
 

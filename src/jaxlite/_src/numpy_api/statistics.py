@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import core, dtypes
 from ..array import Array
-from .conversion import asarray, convert, promote_inexact, check_arraylike
+from ..conversion import asarray, convert, promote_inexact, check_arraylike
 from .reductions import canonical_axes, _keepdims
 from . import reductions as rd
 

@@ -5,7 +5,7 @@ from .. import core, dtypes
 from ..core import Tracer
 from ..array import Array
 from ..prims import elementwise as ew, complex as cx
-from .conversion import (asarray, promote, promote_inexact, promote_numeric, convert,
+from ..conversion import (asarray, promote, promote_inexact, promote_numeric, convert,
                          check_arraylike, _scalar_types)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
-from .conversion import asarray, convert, promote, check_arraylike
+from ..conversion import asarray, convert, promote, check_arraylike
 
 s_ = np.s_
 index_exp = np.index_exp

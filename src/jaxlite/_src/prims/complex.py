@@ -132,10 +132,10 @@ def complex(x, y):
     >>> lax.complex(1., 2.)
     Array(1.+2.j, dtype=complex64, weak_type=True)
     """
-    from ..lax_api import _lax_operands
+    from ..lax.lax import _lax_operands
     return complex_p.bind(*_lax_operands("complex", x, y))
 
 
 def _operand(x):
-    from ..numpy_api.conversion import asarray
+    from ..conversion import asarray
     return asarray(x)

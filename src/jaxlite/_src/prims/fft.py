@@ -163,7 +163,7 @@ def fft(x, fft_type, fft_lengths):
     Array([3.+0.j, 0.+0.j, 0.+0.j], dtype=complex64)
     """
     from .. import dtypes
-    from ..numpy_api.conversion import asarray, convert
+    from ..conversion import asarray, convert
     fft_type = _fft_type(fft_type)
     x = asarray(x)
     if fft_type == FftType.RFFT:

@@ -6,10 +6,10 @@ so they run under jit, vmap and grad. Each op is the matching lax operation.
 import numpy as np
 
 from .. import core
-from .. import lax_api as lax
+from ..lax import lax
 from ..core import Primitive
 from ..numpy_api import shapes, creation
-from ..numpy_api.conversion import asarray as _asarray
+from ..conversion import asarray as _asarray
 from ..prims.elementwise import define
 from . import ops_numpy
 
@@ -115,7 +115,7 @@ class LaxOps:
 
     @staticmethod
     def while_loop(cond, body, init):
-        from ..lax_control import while_loop
+        from ..lax.control_flow import while_loop
         return while_loop(cond, body, init)
 
     log = staticmethod(lax.log)

@@ -214,7 +214,7 @@ def geometric(key, p, shape=None, dtype=None):
 
 
 def _promote_inexact(*xs):
-    from ..numpy_api.conversion import promote_inexact
+    from ..conversion import promote_inexact
     return promote_inexact(*xs)
 
 
@@ -229,7 +229,7 @@ def split_data(data):
 def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
     """Samples of category indices from unnormalized log-probabilities (Gumbel-max)."""
     jnp = _jnp()
-    from ..numpy_api.conversion import check_arraylike
+    from ..conversion import check_arraylike
     check_arraylike("categorical", logits)
     logits = jnp.asarray(logits)
     ndim = logits.ndim
@@ -249,7 +249,7 @@ def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
         g = gumbel(key, (*shape_prefix, *logits_shape), logits.dtype, mode=mode)
         expanded = jnp.expand_dims(logits, tuple(range(len(shape_prefix))))
         return jnp.argmax(g + expanded, axis=axis)
-    from ..lax_sorting import top_k
+    from ..lax.sorting import top_k
     logits = logits + gumbel(key, logits.shape, logits.dtype, mode=mode)
     k = math.prod(shape_prefix)
     if k > logits.shape[axis]:
@@ -261,7 +261,7 @@ def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
 
 
 def _shuffle(key, x, axis):
-    from ..lax_sorting import sort_key_val
+    from ..lax.sorting import sort_key_val
     jnp = _jnp()
     data = _single_key(key, "permutation")
     uint32max = np.iinfo(np.uint32).max
@@ -278,7 +278,7 @@ def _shuffle(key, x, axis):
 def permutation(key, x, axis=0, independent=False):
     """A random permutation of arange(x) (int x) or of x along `axis`."""
     jnp = _jnp()
-    from ..numpy_api.conversion import check_arraylike
+    from ..conversion import check_arraylike
     check_arraylike("permutation", x)
     x_ndim = np.ndim(x)
     axis = operator.index(axis)
@@ -303,7 +303,7 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
     """Samples from a (an int n means arange(n)), with or without replacement, with
     optional probabilities p."""
     jnp = _jnp()
-    from ..numpy_api.conversion import check_arraylike
+    from ..conversion import check_arraylike
     from .api import randint, uniform
     if not isinstance(shape, (tuple, list)):
         raise TypeError(f"shape argument of jax.random.choice must be a sequence, got {shape}")
@@ -342,7 +342,7 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
             r = p_cuml[-1] * (1 - uniform(key, shape, dtype=p_cuml.dtype))
             ind = jnp.searchsorted(p_cuml, r).astype(int)
         else:
-            from ..lax_sorting import top_k
+            from ..lax.sorting import top_k
             g = gumbel(key, (n_inputs,), dtype=p_arr.dtype, mode=mode) + jnp.log(p_arr)
             ind = top_k(g, n_draws)[1].astype(int)
         result = ind if arr.ndim == 0 else jnp.take(arr, ind, axis)
@@ -407,7 +407,7 @@ def orthogonal(key, n, shape=(), dtype=None, m=None):
 # ---- built on the Gamma sampler (a primitive: prims/random_gamma.py) ------------------------------
 def _gamma(name, key, a, shape, dtype, log_space):
     from ..prims.random_gamma import random_gamma_p
-    from ..numpy_api.conversion import asarray
+    from ..conversion import asarray
     jnp = _jnp()
     data = _single_key(key, name)
     dtype = _float_dtype(dtype, name)
@@ -462,7 +462,7 @@ def beta(key, a, b, shape=None, dtype=None):
 def _softmax_last(x):
     """softmax over the last axis as XLA computes it (exp, and the sum's reciprocal)."""
     jnp = _jnp()
-    from ..lax_api import stop_gradient
+    from ..lax.lax import stop_gradient
     unnormalized = _exp(x - stop_gradient(jnp.max(x, -1, keepdims=True)))
     total = jnp.sum(unnormalized, -1, keepdims=True)
     return unnormalized * (1 / total)
@@ -499,7 +499,7 @@ def chisquare(key, df, shape=None, dtype=None):
 def f(key, dfnum, dfden, shape=None, dtype=None):
     """F-distribution samples: (chi2(dfnum)/dfnum) / (chi2(dfden)/dfden)."""
     jnp = _jnp()
-    from ..numpy_api.conversion import asarray
+    from ..conversion import asarray
     dtype = _float_dtype(dtype, "f")
     shape = _check_broadcast_shapes("f", shape, dfnum, dfden)
     _check_all_safe_to_cast("f", dtype, dfnum, dfden)
@@ -562,7 +562,7 @@ def poisson(key, lam, shape=None, dtype=None):
 def binomial(key, n, p, shape=None, dtype=None):
     """Binomial(n, p) samples, as floats of `dtype` (default float)."""
     jnp = _jnp()
-    from ..numpy_api.conversion import check_arraylike, asarray
+    from ..conversion import check_arraylike, asarray
     check_arraylike("binomial", n, p)
     dtype = _float_dtype(dtype, "binomial")
     if shape is None:
@@ -582,7 +582,7 @@ def multinomial(key, n, p, *, shape=None, dtype=None, unroll=1):
     """Multinomial counts of n draws over the categories of p's last axis, by a chain of
     binomial draws (one per category, as JAX's scan)."""
     jnp = _jnp()
-    from ..numpy_api.conversion import check_arraylike
+    from ..conversion import check_arraylike
     check_arraylike("multinomial", n, p)
     n, p = _promote_inexact(n, p)
     dtype = _float_dtype(dtype, "multinomial")

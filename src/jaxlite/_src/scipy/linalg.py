@@ -19,11 +19,11 @@ from ..array import Array
 from ..prims import linalg_solve as ls
 from ..prims import linalg_decomp as ld
 from ..numpy_api import linalg as jla
-from ..lax_linalg_api import permutation_matrix
+from ..lax.linalg import permutation_matrix
 from ..numpy_api import ufuncs as uf
 from ..numpy_api import reductions as rd
 from ..numpy_api import shapes as sh
-from ..numpy_api.conversion import asarray, promote, promote_inexact, check_arraylike
+from ..conversion import asarray, promote, promote_inexact, check_arraylike
 from ..numpy_api.creation import eye, zeros, zeros_like, full_like
 
 
@@ -266,7 +266,7 @@ def qr_multiply(a, c, mode="right", pivoting=False, conjugate=False, overwrite_a
 def hessenberg(a, *, calc_q=False, overwrite_a=False, check_finite=True):
     """Upper Hessenberg form h = q^T a q (and q with calc_q=True), as LAPACK gehrd/orghr.
     Forward only, as in JAX."""
-    from ..lax_linalg_api import householder_product
+    from ..lax.linalg import householder_product
     a = _inexact(a)
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise ValueError(f"hessenberg: expected a (batch of) square matrices, got shape "

@@ -13,9 +13,9 @@ from fractions import Fraction
 import numpy as np
 
 from .. import core, dtypes
-from .. import lax_api as lax
+from ..lax import lax
 from ..numpy_api import ufuncs, reductions, shapes, creation
-from ..numpy_api.conversion import asarray, promote_inexact, check_arraylike
+from ..conversion import asarray, promote_inexact, check_arraylike
 from ..prims import special as sp
 from ..prims.util import const_like
 

@@ -10,9 +10,9 @@ follows JAX's formulas, so values and derivatives match.
 """
 import numpy as np
 
-from .. import lax_api as lax
+from ..lax import lax
 from ..numpy_api import ufuncs
-from ..numpy_api.conversion import asarray
+from ..conversion import asarray
 from ..prims.util import const_like
 from . import special
 from .special import _promote

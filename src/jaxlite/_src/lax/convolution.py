@@ -7,10 +7,10 @@ from typing import Union
 
 import numpy as np
 
-from . import dtypes
-from .numpy_api.conversion import asarray
-from .prims.conv import ConvDimensionNumbers, conv_general_dilated_p
-from .prims.windows import dilate_shape, padtype_to_pads
+from .. import dtypes
+from ..conversion import asarray
+from ..prims.conv import ConvDimensionNumbers, conv_general_dilated_p
+from ..prims.windows import dilate_shape, padtype_to_pads
 
 ConvGeneralDilatedDimensionNumbers = Union[tuple, ConvDimensionNumbers, None]
 
@@ -104,7 +104,7 @@ def conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=None,
         raise ValueError("padding argument to conv_general_dilated should be a string or a "
                          f"sequence of (low, high) pairs, got {padding}") from None
     if lhs.dtype != rhs.dtype:  # weakly typed Python scalars adopt the other's dtype
-        from .numpy_api.conversion import promote
+        from ..conversion import promote
         lhs, rhs = promote(lhs, rhs)
     pet = None if preferred_element_type is None else dtypes.canonicalize_dtype(
         preferred_element_type)
@@ -172,8 +172,8 @@ def conv_transpose(lhs, rhs, strides, padding, rhs_dilation=None, dimension_numb
     else:
         pads = padding
     if transpose_kernel:  # flip the spatial dims and swap the kernel's feature dims
-        from .prims.shape import rev_p
-        from .numpy_api.shapes import swapaxes
+        from ..prims.shape import rev_p
+        from ..numpy_api.shapes import swapaxes
         rhs = rev_p.bind(rhs, dimensions=tuple(dn.rhs_spec[2:]))
         rhs = swapaxes(rhs, dn.rhs_spec[0], dn.rhs_spec[1])
     return conv_general_dilated(lhs, rhs, one, pads, strides, rhs_dilation, dn,
@@ -229,9 +229,9 @@ def conv_general_dilated_patches(lhs, filter_shape, window_strides, padding, lhs
                                  preferred_element_type=None):
     """The patches a convolution with a kernel of `filter_shape` would see, in the output's
     feature dimension (ordered channel-major, then the filter's spatial positions)."""
-    from .numpy_api.creation import eye
-    from .numpy_api.shapes import moveaxis
-    from .prims.shape import broadcast_in_dim_p, reshape_p
+    from ..numpy_api.creation import eye
+    from ..numpy_api.shapes import moveaxis
+    from ..prims.shape import broadcast_in_dim_p, reshape_p
     x = asarray(lhs)
     filter_shape = tuple(filter_shape)
     dnums = conv_dimension_numbers(x.shape, (1, 1) + filter_shape, dimension_numbers)
@@ -252,8 +252,8 @@ def conv_general_dilated_local(lhs, rhs, window_strides, padding, filter_shape,
                                lhs_dilation=None, rhs_dilation=None, dimension_numbers=None,
                                precision=None):
     """Unshared (locally connected) convolution: a separate kernel at every output position."""
-    from .lax_api import dot_general
-    from .numpy_api.shapes import moveaxis
+    from .lax import dot_general
+    from ..numpy_api.shapes import moveaxis
     x = asarray(lhs)
     patches = conv_general_dilated_patches(x, filter_shape, window_strides, padding,
                                            lhs_dilation, rhs_dilation, dimension_numbers)

@@ -16,10 +16,10 @@ must work elementwise, which lax/jnp code written for scalars does:
 """
 import numpy as np
 
-from . import dtypes
-from .core import Tracer
-from .numpy_api.conversion import asarray
-from .tree import tree_flatten, tree_unflatten
+from .. import dtypes
+from ..core import Tracer
+from ..conversion import asarray
+from ..tree import tree_flatten, tree_unflatten
 
 __all__ = ["reduce"]
 
@@ -40,7 +40,7 @@ def _identity(name, dtype):
 
 
 def _monoid_reducer(computation, inits):
-    from . import lax_api as lax
+    from . import lax
     if len(inits) != 1:
         return None
     init = inits[0]
@@ -89,14 +89,14 @@ def reduce(operands, init_values, computation, dimensions, out_sharding=None):
         weak = bool(x.weak_type and dtypes.dtype_and_weak(flat_inits[0])[1])
         out = reducer(x, dimensions) if dimensions else x
         if out.weak_type != weak:
-            from .prims.elementwise import convert_element_type_p
+            from ..prims.elementwise import convert_element_type_p
             out = convert_element_type_p.bind(out, new_dtype=out.dtype, weak_type=weak)
         return tree_unflatten(tree, [out])
     return tree_unflatten(tree, _sequential_reduce(flat, flat_inits, computation, dimensions, tree))
 
 
 def _sequential_reduce(operands, inits, computation, dimensions, tree):
-    from . import lax_api as lax
+    from . import lax
     xs = [asarray(x) for x in operands]
     shape = xs[0].shape
     for x in xs:

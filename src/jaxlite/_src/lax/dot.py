@@ -8,8 +8,8 @@ from typing import NamedTuple, Union
 
 import numpy as np
 
-from . import dtypes
-from .numpy_api.conversion import asarray
+from .. import dtypes
+from ..conversion import asarray
 
 __all__ = ["Precision", "PrecisionLike", "DotAlgorithm", "DotAlgorithmPreset", "AccuracyMode",
            "Tolerance", "DotDimensionNumbers", "RaggedDotDimensionNumbers", "batch_matmul",
@@ -119,7 +119,7 @@ def batch_matmul(lhs, rhs, precision=None):
     >>> lax.batch_matmul(jnp.ones((2, 3, 4)), jnp.ones((2, 4, 5))).shape
     (2, 3, 5)
     """
-    from .lax_api import dot_general
+    from .lax import dot_general
     lhs, rhs = asarray(lhs), asarray(rhs)
     if min(lhs.ndim, rhs.ndim) < 2:
         raise ValueError(f"Arguments to batch_matmul must be at least 2D, got {lhs.ndim}, "
@@ -134,8 +134,8 @@ def batch_matmul(lhs, rhs, precision=None):
 
 def _group_mask(group_sizes, size, dtype):
     """mask[i, g] = 1 where position i (of the ragged dimension) lies in group g."""
-    from .lax_api import ge, lt, bitwise_and, convert_element_type, sub, reshape
-    from .lax_cumulative import cumsum
+    from .lax import ge, lt, bitwise_and, convert_element_type, sub, reshape
+    from .cumulative import cumsum
     ends = cumsum(group_sizes, axis=0)
     starts = sub(ends, group_sizes)
     groups = group_sizes.shape[0]
@@ -152,7 +152,7 @@ def ragged_dot_general(lhs, rhs, group_sizes, ragged_dot_dimension_numbers, prec
     one output each (ragged contracting dimension). Computed densely with a group mask.
     The ragged batch mode, multi-dimensional group_sizes and group_offset are not
     supported."""
-    from .lax_api import dot_general, mul, broadcast_in_dim, transpose
+    from .lax import dot_general, mul, broadcast_in_dim, transpose
     lhs, rhs, group_sizes = asarray(lhs), asarray(rhs), asarray(group_sizes)
     rd = ragged_dot_dimension_numbers
     (lhs_contract, rhs_contract), (lhs_batch, rhs_batch) = rd.dot_dimension_numbers
@@ -225,7 +225,7 @@ def scaled_dot(lhs, rhs, *, lhs_scale=None, rhs_scale=None, dimension_numbers=No
     """(lhs * lhs_scale) @ (rhs * rhs_scale) computed in `preferred_element_type`
     (default bfloat16, as JAX, where ml_dtypes provides it; else float32), each scale repeated along the contracting dimension
     (subchannels) to the operand's size."""
-    from .lax_api import dot_general, mul, convert_element_type
+    from .lax import dot_general, mul, convert_element_type
     lhs, rhs = asarray(lhs), asarray(rhs)
     if dimension_numbers is None:
         if lhs.ndim == 2 and rhs.ndim == 2:
@@ -250,7 +250,7 @@ def scaled_dot(lhs, rhs, *, lhs_scale=None, rhs_scale=None, dimension_numbers=No
                 raise ValueError(f"scaled_dot: contracting size {x.shape[axis]} is not a "
                                  f"multiple of the scale's {scale.shape[axis]}")
             if repeats > 1:
-                from .numpy_api.manipulation import repeat
+                from ..numpy_api.manipulation import repeat
                 scale = repeat(scale, repeats, axis=axis)
         return mul(x, scale)
 

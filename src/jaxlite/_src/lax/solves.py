@@ -2,16 +2,16 @@
 solution rather than through their iterations (JAX's API and derivative rules).
 
 custom_linear_solve traces matvec, solve, transpose_solve (and vecmat, the transpose of
-matvec) to Jaxprs for the linear_solve primitive (prims/solves.py). custom_root is a
+matvec) to Jaxprs for the linear_solve primitive (higher_order/solves.py). custom_root is a
 custom_jvp function of f's, solve's and the tangent solver's closed-over values: its JVP
 follows the implicit function theorem, dx = -tangent_solve(J_x f, J_params f . dparams).
 """
 import functools
 
-from . import core
-from .tree import tree_flatten, tree_unflatten, tree_structure
-from .numpy_api.conversion import asarray
-from .staging import trace_to_jaxpr, close_over_tracer_consts
+from .. import core
+from ..tree import tree_flatten, tree_unflatten, tree_structure
+from ..conversion import asarray
+from ..staging import trace_to_jaxpr, close_over_tracer_consts
 
 __all__ = ["custom_root", "custom_linear_solve"]
 
@@ -61,8 +61,8 @@ def custom_linear_solve(matvec, b, solve, transpose_solve=None, symmetric=False,
     ...                         lambda mv, b: jnp.linalg.solve(A, b), symmetric=True)
     Array([0.4, 0.2], dtype=float32)
     """
-    from .prims.solves import linear_solve_p
-    from .misc import linear_transpose
+    from ..higher_order.solves import linear_solve_p
+    from ..misc import linear_transpose
     if transpose_solve is None and symmetric:
         transpose_solve = solve
     b_leaves, tree = tree_flatten(b)
@@ -114,7 +114,7 @@ def custom_root(f, initial_guess, solve, tangent_solve, has_aux=False):
     ...     f = lambda x: x ** 2 - a
     ...     return lax.custom_root(f, 1.0, newton, lambda g, y: y / g(1.0))
     """
-    from .api import linearize
+    from ..api import linearize
     guess_leaves, tree = tree_flatten(initial_guess)
     guess_leaves = [asarray(v) for v in guess_leaves]
     avals = [core.get_aval(v) for v in guess_leaves]
@@ -148,15 +148,15 @@ def _split_root_args(args, lengths):
 
 
 def _root(lengths, jaxprs, *args):
-    from .jaxpr import eval_jaxpr
+    from ..jaxpr import eval_jaxpr
     (_, solve_consts, _), guess = _split_root_args(args, lengths)
     solve = jaxprs[1]
     return eval_jaxpr(solve, solve.consts, *solve_consts, *guess)
 
 
 def _root_jvp(lengths, jaxprs, primals, tangents):
-    from .jaxpr import eval_jaxpr
-    from .ad import jvp_flat, instantiate
+    from ..jaxpr import eval_jaxpr
+    from ..ad import jvp_flat, instantiate
     (f_consts, _, l_and_s_consts), _ = _split_root_args(primals, lengths)
     (f_dots, _, _), _ = _split_root_args(tangents, lengths)
     solution_and_aux = _custom_root(lengths, jaxprs, *primals)
@@ -168,12 +168,12 @@ def _root_jvp(lengths, jaxprs, primals, tangents):
                       list(f_consts), list(f_dots))
     rhs = [instantiate(r) for r in rhs]
     step = eval_jaxpr(l_and_s, l_and_s.consts, *l_and_s_consts, *solution, *rhs)
-    from .lax_api import neg
+    from .lax import neg
     return solution_and_aux, [neg(s) for s in step] + [None] * len(aux)
 
 
 def _make_custom_root():
-    from .custom_derivatives import custom_jvp
+    from ..custom_derivatives import custom_jvp
     fn = custom_jvp(_root, nondiff_argnums=(0, 1))
     fn.defjvp(_root_jvp)
     return fn

@@ -2,9 +2,9 @@
 JAX's argument conventions (symmetrize_input, vector right-hand sides, ...)."""
 import numpy as np
 
-from .numpy_api.conversion import asarray
-from .prims import linalg_solve as ls
-from .prims import linalg_decomp as ld
+from ..conversion import asarray
+from ..prims import linalg_solve as ls
+from ..prims import linalg_decomp as ld
 
 
 def permutation_matrix(permutation, dtype):

@@ -1,23 +1,23 @@
 """lax's control flow: cond, switch, while_loop, fori_loop, scan, map, associative_scan.
 
 Each traces its Python functions to Jaxprs (closed-over tracers become explicit
-operands) and binds a primitive of prims/control.py, so loops and branches stay
+operands) and binds a primitive of higher_order/control.py, so loops and branches stay
 loops and branches under every transformation, and inside jit.
 """
 import operator
 
 import numpy as np
 
-from . import core, dtypes
-from .config import flags
-from .core import Tracer
-from .errors import ConcretizationTypeError
-from .array import Array
-from .tree import tree_flatten, tree_unflatten, tree_map, tree_structure
-from .staging import trace_to_jaxpr, close_over_tracer_consts
-from .numpy_api.conversion import asarray
-from .prims.control import cond_p, scan_p, while_p, _with_unused_inputs
-from .prims.elementwise import convert_element_type_p
+from .. import core, dtypes
+from ..config import flags
+from ..core import Tracer
+from ..errors import ConcretizationTypeError
+from ..array import Array
+from ..tree import tree_flatten, tree_unflatten, tree_map, tree_structure
+from ..staging import trace_to_jaxpr, close_over_tracer_consts
+from ..conversion import asarray
+from ..higher_order.control import cond_p, scan_p, while_p, _with_unused_inputs
+from ..prims.elementwise import convert_element_type_p
 
 
 def _trace(fun, in_tree, in_avals, what):
@@ -78,7 +78,7 @@ def switch(index, branches, *operands, operand=None):
         raise TypeError(f"switch: the index must be a scalar, got shape {index.shape}")
     if index.dtype.kind not in "iub":
         raise TypeError(f"switch: the index must be an integer, got {index.dtype}")
-    from .lax_api import clamp
+    from .lax import clamp
     index = convert_element_type_p.bind(index, new_dtype=np.dtype(np.int32), weak_type=False) \
         if index.dtype != np.int32 else index
     index = clamp(np.int32(0), index, np.int32(len(branches) - 1))
@@ -99,7 +99,7 @@ def cond(pred, true_fun, false_fun, *operands, operand=None):
         raise TypeError(f"cond: the predicate must be boolean or a number, got {pred.dtype}")
     if flags.jax_disable_jit and core.is_concrete(pred):
         return true_fun(*operands) if pred else false_fun(*operands)  # as JAX: one branch
-    from .prims.elementwise import ne_p
+    from ..prims.elementwise import ne_p
     if pred.dtype != np.bool_:
         pred = ne_p.bind(pred, np.zeros((), pred.dtype))
     index = convert_element_type_p.bind(pred, new_dtype=np.dtype(np.int32), weak_type=False)
@@ -317,7 +317,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
 
 def _python_scan(f, init, x_leaves, x_tree, length, reverse):
     """scan under disable_jit, as in JAX: f runs once per step on concrete slices."""
-    from .numpy_api.shapes import stack
+    from ..numpy_api.shapes import stack
     if length == 0:
         raise ValueError("zero-length scan is not supported in disable_jit() mode because "
                          "the output type is unknown.")
@@ -343,8 +343,8 @@ def map(f, xs, *, batch_size=None):
     if batch_size is None:
         _, ys = scan(lambda _, x: (None, f(x)), None, xs)
         return ys
-    from .api import vmap
-    from .numpy_api.shapes import reshape, concatenate
+    from ..api import vmap
+    from ..numpy_api.shapes import reshape, concatenate
     leaves, tree = tree_flatten(xs)
     n = int(leaves[0].shape[0])
     batch_size = min(int(batch_size), n)
@@ -361,7 +361,7 @@ def map(f, xs, *, batch_size=None):
 
 def associative_scan(fn, elems, reverse=False, axis=0):
     """Inclusive prefix scan with an associative fn, by the parallel odd/even recursion."""
-    from .numpy_api.shapes import moveaxis, concatenate, stack, reshape, flip
+    from ..numpy_api.shapes import moveaxis, concatenate, stack, reshape, flip
     leaves, tree = tree_flatten(elems)
     leaves = [asarray(l) for l in leaves]
     if not leaves:

@@ -9,10 +9,10 @@ import functools
 
 import numpy as np
 
-from . import dtypes
-from .core import Tracer
-from .numpy_api.conversion import asarray
-from .tree import tree_flatten, tree_unflatten, register_pytree_node
+from .. import dtypes
+from ..core import Tracer
+from ..conversion import asarray
+from ..tree import tree_flatten, tree_unflatten, register_pytree_node
 
 __all__ = ["create_token", "after_all", "optimization_barrier", "dce_sink",
            "platform_dependent", "composite", "rng_uniform", "rng_bit_generator",
@@ -88,7 +88,7 @@ def composite(decomposition, name, version=0):
     @functools.wraps(decomposition)
     def wrapper(*args, **kwargs):
         if any(isinstance(v, Tracer) for v in tree_flatten(kwargs)[0]):
-            from .errors import UnexpectedTracerError
+            from ..errors import UnexpectedTracerError
             raise UnexpectedTracerError(
                 f"Found a JAX Tracer as an attribute in the decomposition for the composite "
                 f"op '{name}'. Values that aren't known at compile time must be passed as "
@@ -100,8 +100,8 @@ def composite(decomposition, name, version=0):
 def rng_uniform(a, b, shape):
     """Stateful uniform floats in [a, b) (experimental in JAX; use jax.random instead).
     Every call, compiled or not, draws fresh values."""
-    from .lax_api import _lax_operands, add, mul, sub
-    from .prims.rng import rng_uniform_p
+    from .lax import _lax_operands, add, mul, sub
+    from ..prims.rng import rng_uniform_p
     a, b = _lax_operands("rng_uniform", a, b)
     if a.ndim or b.ndim:
         raise TypeError("rng_uniform: a and b must be scalars")
@@ -127,8 +127,8 @@ def rng_bit_generator(key, shape, dtype=np.uint32, algorithm=RandomAlgorithm.RNG
     """(new_key, bits): uniform unsigned integers of `shape` and `dtype` from a uint32 key
     (shape (4,) as in JAX), and the key to use next. Deterministic in the key, but drawn
     with threefry-2x32 whatever `algorithm` says: not bit-identical to XLA's streams."""
-    from .random import threefry, ops_numpy
-    from .random.api import _backend, _wrap
+    from ..random import threefry, ops_numpy
+    from ..random.api import _backend, _wrap
     dtype = dtypes.canonicalize_dtype(dtype)
     if dtype not in (np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.uint32),
                      np.dtype(np.uint64)):

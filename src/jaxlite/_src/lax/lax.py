@@ -5,11 +5,11 @@ import enum
 
 import numpy as np
 
-from . import core, dtypes
-from .core import Tracer
-from .array import Array
-from .prims import elementwise as ew, reduce as red, shape as sp, linalg, index as ix
-from .numpy_api.conversion import asarray, convert
+from .. import core, dtypes
+from ..core import Tracer
+from ..array import Array
+from ..prims import elementwise as ew, reduce as red, shape as sp, linalg, index as ix
+from ..conversion import asarray, convert
 
 
 def _lax_operands(name, *args):
@@ -107,7 +107,7 @@ def clz(x):
     >>> lax.clz(jnp.array([1, 0, -1], jnp.int32))
     Array([31, 32,  0], dtype=int32)
     """
-    from .prims.bits import clz_p
+    from ..prims.bits import clz_p
     x = asarray(x)
     _require_kind("clz", x, "iu", "integer")
     return clz_p.bind(x)
@@ -115,7 +115,7 @@ def clz(x):
 
 def mulhi(x, y, /):
     """The high half of the double-width product of integers."""
-    from .prims.bits import mulhi_p
+    from ..prims.bits import mulhi_p
     x, y = _lax_operands("mulhi", x, y)
     _require_kind("mulhi", x, "iu", "integer")
     return mulhi_p.bind(x, y)
@@ -135,7 +135,7 @@ def reduce_precision(operand, exponent_bits, mantissa_bits):
     >>> lax.reduce_precision(jnp.float32(1.2345678), 5, 10)   # float16's precision
     Array(1.234375, dtype=float32)
     """
-    from .prims.bits import reduce_precision_p
+    from ..prims.bits import reduce_precision_p
     exponent_bits = int(core.concrete_or_error(exponent_bits,
                                                "exponent_bits argument of lax.reduce_precision"))
     mantissa_bits = int(core.concrete_or_error(mantissa_bits,
@@ -176,7 +176,7 @@ def stop_gradient(x):
     >>> jaxlite.grad(lambda x: x * jaxlite.lax.stop_gradient(x))(3.0)
     Array(3., dtype=float32, weak_type=True)
     """
-    from .tree import tree_map
+    from ..tree import tree_map
 
     def stop(leaf):
         leaf = asarray(leaf)
@@ -338,17 +338,17 @@ def broadcasted_iota(dtype, shape, dimension):
 
 
 def full(shape, fill_value, dtype=None):
-    from .numpy_api.creation import full as jnp_full
+    from ..numpy_api.creation import full as jnp_full
     return jnp_full(shape, fill_value, dtype)
 
 
 def full_like(x, fill_value, dtype=None, shape=None):
-    from .numpy_api.creation import full_like as jnp_full_like
+    from ..numpy_api.creation import full_like as jnp_full_like
     return jnp_full_like(x, fill_value, dtype, shape)
 
 
 def zeros_like_array(x):
-    from .numpy_api.creation import zeros_like
+    from ..numpy_api.creation import zeros_like
     return zeros_like(x)
 
 
@@ -494,14 +494,18 @@ __all__ = [name for name, value in list(globals().items())
 
 # ---- the rest of jax.lax (issue 3: lax coverage), one module per family; exported from here
 # so that jaxlite.lax's `from lax_api import *` picks them up.
-from . import (lax_slicing, lax_structure, lax_dot_api, lax_reduce_api, lax_effects,  # noqa: E402
-               lax_solves)
-from .lax_slicing import *  # noqa: E402,F401,F403
-from .lax_solves import *  # noqa: E402,F401,F403
-from .lax_structure import *  # noqa: E402,F401,F403
-from .lax_dot_api import *  # noqa: E402,F401,F403
-from .lax_reduce_api import *  # noqa: E402,F401,F403
-from .lax_effects import *  # noqa: E402,F401,F403
+from . import slicing as lax_slicing
+from . import structure as lax_structure
+from . import dot as lax_dot_api
+from . import reduce as lax_reduce_api
+from . import effects as lax_effects
+from . import solves as lax_solves
+from .slicing import *  # noqa: E402,F401,F403
+from .solves import *  # noqa: E402,F401,F403
+from .structure import *  # noqa: E402,F401,F403
+from .dot import *  # noqa: E402,F401,F403
+from .reduce import *  # noqa: E402,F401,F403
+from .effects import *  # noqa: E402,F401,F403
 for _module in (lax_slicing, lax_structure, lax_dot_api, lax_reduce_api, lax_effects,
                 lax_solves):
     __all__ += _module.__all__

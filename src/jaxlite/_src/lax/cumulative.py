@@ -1,6 +1,6 @@
 """jax.lax cumulative reductions: cumsum, cumprod, cummax, cummin, cumlogsumexp."""
-from .numpy_api.conversion import asarray
-from .prims import cumulative as cu
+from ..conversion import asarray
+from ..prims import cumulative as cu
 
 
 def _cumulative(name, primitive):

@@ -18,7 +18,7 @@ from ..ad import Zero, instantiate, is_linear
 from ..batching import batch_jaxpr, vmap_flat
 from ..jaxpr import eval_jaxpr
 from ..compiler import compile_jaxpr
-from .shape import moveaxis, broadcast_batch
+from ..prims.shape import moveaxis, broadcast_batch
 
 
 def _wrap(values, avals):

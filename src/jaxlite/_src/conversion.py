@@ -6,11 +6,11 @@ dtype so primitives always see equal dtypes.
 """
 import numpy as np
 
-from .. import core, dtypes
-from ..core import Tracer
-from ..array import Array
-from ..prims.elementwise import convert_element_type_p
-from ..prims.shape import concatenate_p, reshape_p
+from . import core, dtypes
+from .core import Tracer
+from .array import Array
+from .prims.elementwise import convert_element_type_p
+from .prims.shape import concatenate_p, reshape_p
 
 _scalar_types = (bool, int, float, complex)
 

@@ -10,18 +10,18 @@ import itertools
 
 import numpy as np
 
-from . import core
-from .tree import tree_flatten, tree_unflatten
-from .numpy_api.conversion import asarray, convert
-from .prims import windows as wi
-from .prims.shape import pad_p, slice_p, broadcast_in_dim_p
-from .prims.windows import padtype_to_pads, reduce_window_shape_tuple  # noqa: F401 (public)
+from .. import core
+from ..tree import tree_flatten, tree_unflatten
+from ..conversion import asarray, convert
+from ..prims import windows as wi
+from ..prims.shape import pad_p, slice_p, broadcast_in_dim_p
+from ..prims.windows import padtype_to_pads, reduce_window_shape_tuple  # noqa: F401 (public)
 
 
 def _monoid_primitive(computation, init_values):
     """The reduce_window primitive for (computation, init) if init is its identity."""
-    from . import lax_api
-    from .numpy_api import ufuncs
+    from . import lax as lax_api
+    from ..numpy_api import ufuncs
     if len(init_values) != 1:
         return None
     init = init_values[0]

@@ -1,8 +1,8 @@
 """jax.lax sorting: sort, sort_key_val, top_k, approx_max_k, approx_min_k."""
 from collections.abc import Sequence
 
-from .numpy_api.conversion import asarray
-from .prims import sort as so
+from ..conversion import asarray
+from ..prims import sort as so
 
 
 def _axis(axis, ndim, name):
@@ -67,7 +67,7 @@ def _approx_k(name, operand, k, reduction_dimension, is_max):
     axis = _axis(reduction_dimension, x.ndim, name)
     if is_max:
         return list(so.top_k_p.bind(x, k=int(k), axis=axis))
-    from .prims.elementwise import neg_p
+    from ..prims.elementwise import neg_p
     values, indices = so.top_k_p.bind(neg_p.bind(x), k=int(k), axis=axis)
     return [neg_p.bind(values), indices]
 

@@ -1,9 +1,9 @@
 """jax.lax's special functions: thin wrappers over the primitives of prims/special.py
 (operands of equal float dtype; Python scalars take the array operands' dtype)."""
-from . import dtypes
-from .lax_api import _lax_operands
-from .numpy_api.conversion import asarray
-from .prims import special as sp
+from .. import dtypes
+from .lax import _lax_operands
+from ..conversion import asarray
+from ..prims import special as sp
 
 
 def _floats(name, operands):

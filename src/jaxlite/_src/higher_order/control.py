@@ -20,7 +20,7 @@ from ..jaxpr import Jaxpr, Var, eval_jaxpr
 from ..staging import StagingTracer, partial_eval_jaxpr, trace_closed_jaxpr
 from ..compiler import compile_jaxpr
 from ..compiler.dce import dead_code_elimination
-from .shape import moveaxis, broadcast_batch
+from ..prims.shape import moveaxis, broadcast_batch
 
 
 def _wrap(values, avals):
@@ -96,8 +96,8 @@ def _cond_batch(values, dims, branches):
     if index_dim is None:
         return cond_p.bind(index, *args, branches=batched), [0] * len(branches[0].outvars)
     # A per-lane branch choice: run every branch, then select per lane (as JAX does).
-    from .elementwise import select_n_p
-    from .shape import reshape_p
+    from ..prims.elementwise import select_n_p
+    from ..prims.shape import reshape_p
     index = moveaxis(index, index_dim, 0)
     outs_per_branch = [eval_jaxpr(b, b.consts, *args) for b in batched]
     results = []
@@ -310,7 +310,7 @@ def _scan_partial_eval(trace, args, params):
 
 
 def _scan_transpose(cts, *args, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
-    from .elementwise import add_any
+    from ..prims.elementwise import add_any
     c, k, x = _split(args, num_consts, num_carry)
     # Consts and carries of a linear scan are linear; one may arrive as a known value
     # (e.g. a zero initial tangent carry), whose cotangent is then simply dropped.
@@ -393,9 +393,9 @@ def _while_jvp(primals, tangents, cond_jaxpr, body_jaxpr, cond_nconsts, body_nco
 
 
 def _while_batch(values, dims, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
-    from .elementwise import select_n_p
-    from .reduce import reduce_or_p
-    from .shape import reshape_p
+    from ..prims.elementwise import select_n_p
+    from ..prims.reduce import reduce_or_p
+    from ..prims.shape import reshape_p
     size = next(core.get_aval(v).shape[d] for v, d in zip(values, dims) if d is not None)
     cc, bc, k = _split(values, cond_nconsts, body_nconsts)
     cc_d, bc_d, k_d = _split(dims, cond_nconsts, body_nconsts)
