@@ -104,6 +104,7 @@ def _python(code, block_ml_dtypes=False):
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.needs_subprocess
 def test_import_does_not_load_ml_dtypes():
     out = _python("""
         import jaxlite, jaxlite.numpy as jnp
@@ -121,6 +122,7 @@ def test_import_does_not_load_ml_dtypes():
                                        "jnp.zeros(2).astype('int4')",
                                        "jaxlite.dtypes.float8_e4m3fn",
                                        "jnp.sin(np.zeros(2, ml_dtypes.bfloat16)).dtype"])
+@pytest.mark.needs_subprocess
 def test_first_use_loads_ml_dtypes(first_use):
     out = _python(f"""
         import numpy as np, jaxlite, jaxlite.numpy as jnp
@@ -139,6 +141,7 @@ def test_first_use_loads_ml_dtypes(first_use):
     ("jnp.dtype('bfloat16')", "ModuleNotFoundError"),
     ("jnp.zeros(3).astype('float8_e4m3fn')", "ModuleNotFoundError"),
     ("jnp.zeros(3, 'int4')", "ModuleNotFoundError")])
+@pytest.mark.needs_subprocess
 def test_without_ml_dtypes_the_error_says_what_to_install(use, error):
     out = _python(f"""
         import jaxlite, jaxlite.numpy as jnp
