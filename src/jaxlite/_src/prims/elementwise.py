@@ -436,9 +436,11 @@ ceil_p = define("ceil", np.ceil, "zero", numpy_name="np.ceil", returns_output_dt
 def _round_impl(x, rounding_method=0):
     if rounding_method in (1, "TO_NEAREST_EVEN"):
         return np.round(x)
-    # Away from zero (lax.round's default).
-    return (np.sign(x) * np.floor(np.abs(x) + np.array(0.5, dtype=np.result_type(x)))).astype(
-        np.result_type(x))
+    # Away from zero (lax.round's default): the integer part, one further from zero where
+    # the fraction cut off (x - trunc(x), exact) is at least a half. floor(|x| + 0.5) rounded
+    # the sum first (2**23 + 1 became 2**23 + 2) and lost the sign of -0.0.
+    whole = np.trunc(x)
+    return np.where(np.abs(np.subtract(x, whole)) >= 0.5, np.add(whole, np.sign(x)), whole)
 
 
 round_p = define("round", _round_impl, "zero", returns_output_dtype=True)
