@@ -57,21 +57,11 @@ def _bits(array):
     return np.ascontiguousarray(array).view(UNSIGNED[array.dtype.itemsize]).astype(np.int64)
 
 
-# Known differences, left to do: NumPy's loops for int4/uint4 widen these results to int8,
-# ml_dtypes' bfloat16 floor_divide gives +0.0 where XLA gives -0.0, and jnp.linspace
-# rounds bfloat16 differently.
-KNOWN_GAPS = ("-jnp.array([-8", "jnp.int4) // 2", "jnp.int4) % 3", "jnp.int4) & 3",
-              "jnp.maximum(jnp.array([-8", "jnp.max(jnp.array([-8", "jnp.uint4) << 1",
-              "jnp.bfloat16) // jnp.array", "jnp.linspace(-3, 3, 7, dtype=jnp.bfloat16)")
-
-
 @needs_ml_dtypes
 @pytest.mark.parametrize("mode,case", GOLDEN, ids=[f"{m}:{c['expr']}" for m, c in GOLDEN])
 def test_narrow_dtypes_match_jax(mode, case):
     if case.get("error") == "JaxRuntimeError":
         pytest.skip("XLA's CPU backend cannot make arrays of this dtype (float6)")
-    if any(gap in case["expr"] for gap in KNOWN_GAPS):
-        pytest.xfail("known difference from JAX (see KNOWN_GAPS)")
     previous = jaxlite.config.jax_enable_x64
     jaxlite.config.update("jax_enable_x64", mode == "x64")
     try:
@@ -201,3 +191,62 @@ def test_grad_jit_vmap_through_bfloat16():
     g32 = jaxlite.grad(f)(x.astype(jnp.float32))
     np.testing.assert_allclose(np.asarray(g, np.float32), np.asarray(g32), rtol=2e-2, atol=2e-2)
     np.testing.assert_array_equal(np.asarray(jaxlite.vmap(lambda v: v * v)(x)), np.asarray(x * x))
+
+
+# ---- narrow integers keep their dtype through every integer op, wrapping as XLA does ----
+def _wrap(values, dtype):
+    """Exact integer results reduced to `dtype`'s bits (two's complement wraparound)."""
+    bits = jnp.iinfo(dtype).bits
+    values = np.asarray(values, np.int64) % (1 << bits)
+    if jnp.issubdtype(dtype, jnp.signedinteger):
+        values = np.where(values >= 1 << (bits - 1), values - (1 << bits), values)
+    return values
+
+
+def _clz(x, bits):
+    unsigned = np.asarray(x, np.int64) % (1 << bits)
+    return bits - np.array([int(u).bit_length() for u in unsigned.ravel()]).reshape(unsigned.shape)
+
+
+_INTEGER_OPS = {  # name: (jaxlite function, exact result on int64 values of `bits` bits)
+    "add": (lambda x, y: x + y, lambda x, y, bits: x + y),
+    "subtract": (lambda x, y: x - y, lambda x, y, bits: x - y),
+    "multiply": (lambda x, y: x * y, lambda x, y, bits: x * y),
+    "negative": (lambda x, y: -x, lambda x, y, bits: -x),
+    "invert": (lambda x, y: ~x, lambda x, y, bits: ~x),
+    "sign": (lambda x, y: jnp.sign(x), lambda x, y, bits: np.sign(x)),
+    "maximum": (jnp.maximum, lambda x, y, bits: np.maximum(x, y)),
+    "minimum": (jnp.minimum, lambda x, y, bits: np.minimum(x, y)),
+    "and": (lambda x, y: x & y, lambda x, y, bits: x & y),
+    "or": (lambda x, y: x | y, lambda x, y, bits: x | y),
+    "xor": (lambda x, y: x ^ y, lambda x, y, bits: x ^ y),
+    "floor_divide": (lambda x, y: x // y, lambda x, y, bits: x // y),
+    "remainder": (lambda x, y: x % y, lambda x, y, bits: x % y),
+    "lax.div": (lax.div, lambda x, y, bits: np.trunc(x / y)),
+    "lax.rem": (lax.rem, lambda x, y, bits: np.fmod(x, y)),
+    "cube": (lambda x, y: x ** 3, lambda x, y, bits: x ** 3),
+    "shift_left": (lambda x, y: x << (y & 1), lambda x, y, bits: x << (y & 1)),
+    "clz": (lambda x, y: lax.clz(x), lambda x, y, bits: _clz(x, bits)),
+    "max": (lambda x, y: jnp.max(x, axis=0), lambda x, y, bits: np.max(x, axis=0)),
+    "min": (lambda x, y: jnp.min(x, axis=0), lambda x, y, bits: np.min(x, axis=0)),
+}
+
+
+@needs_ml_dtypes
+@pytest.mark.parametrize("name", sorted(_INTEGER_OPS))
+@pytest.mark.parametrize("dtype", ["int4", "uint4", "int2", "uint2"])
+def test_narrow_integer_ops_keep_dtype_and_wrap(name, dtype):
+    dtype = jnp.dtype(dtype)
+    info = jnp.iinfo(dtype)
+    x = np.arange(int(info.min), int(info.max) + 1)
+    y = np.roll(x, 1)
+    y = np.where(y == 0, 1, y)  # no division by zero
+    if jnp.issubdtype(dtype, jnp.signedinteger) and name in ("floor_divide", "remainder",
+                                                              "lax.div", "lax.rem"):
+        y = np.where((x == info.min) & (y == -1), 1, y)  # min // -1 overflows
+    fn, exact = _INTEGER_OPS[name]
+    want = _wrap(exact(x, y, info.bits), dtype)
+    xs, ys = jnp.asarray(x).astype(dtype), jnp.asarray(y).astype(dtype)
+    for got in (fn(xs, ys), jaxlite.jit(fn)(xs, ys)):
+        assert got.dtype == dtype
+        np.testing.assert_array_equal(np.asarray(got).astype(np.int64), want)

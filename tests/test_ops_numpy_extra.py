@@ -9,6 +9,7 @@ import pytest
 
 import jaxlite
 import jaxlite.numpy as jnp
+from jaxlite import lax
 from jaxlite.errors import ConcretizationTypeError
 from op_table import Arg, Op, check_op, op_id
 
@@ -796,3 +797,41 @@ def test_dtypes_match_jax(name):
     call, dtype, weak = JAX_DTYPES[name]
     out = call()
     assert (out.dtype, out.weak_type) == (np.dtype(dtype), weak)
+
+
+# ---- floor division of floats, lax.round and linspace, bit for bit as JAX 0.10 ----
+def test_float_floor_divide_matches_jax_signed_zeros_and_exact_quotients():
+    # JAX divides x - fmod(x, y) by y (CPython's float_divmod), not floor(x / y): 1 // 0.1 is
+    # 9 (floor(10.000000149) would be 10), and -0.5 // -1.9 is -0.0.
+    x = jnp.array([-0.5, 0.0, -0.0, 1.0, -1.0, 7.5, -3.7, 5.0], jnp.float32)
+    y = jnp.array([-1.9, -3.3, 3.3, 0.1, 0.1, 1.5, 0.7, -2.5], jnp.float32)
+    quotient = [-0.0, -0.0, 0.0, 9.0, -10.0, 5.0, -6.0, -2.0]
+    remainder = [-0.5, 0.0, -0.0, 0.09999998658895493, 1.4901161193847656e-08, 0.0,
+                 0.49999988079071045, 0.0]
+    for q, r in (jnp.divmod(x, y), jaxlite.jit(jnp.divmod)(x, y), (x // y, None)):
+        np.testing.assert_array_equal(np.asarray(q), np.float32(quotient))
+        np.testing.assert_array_equal(np.signbit(q), np.signbit(np.float32(quotient)))
+        if r is not None:
+            np.testing.assert_array_equal(np.asarray(r), np.float32(remainder))
+            np.testing.assert_array_equal(np.signbit(r), np.signbit(np.float32(remainder)))
+
+
+def test_lax_round_away_from_zero_is_exact():
+    # floor(|x| + 0.5) rounds the sum first: 2**23 + 1 became 2**23 + 2, 0.49999997 became 1.
+    x = jnp.array([8388609., -8388609., 0.49999997, -0.0, -0.5, 2.5], jnp.float32)
+    want = np.float32([8388609., -8388609., 0.0, -0.0, -1.0, 3.0])
+    for got in (lax.round(x), jaxlite.jit(lax.round)(x)):
+        np.testing.assert_array_equal(np.asarray(got), want)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+
+
+def test_linspace_integer_dtype_takes_the_floor():
+    assert jnp.linspace(-1.7, 2.3, 13, dtype=jnp.int32).tolist() == [
+        -2, -2, -2, -1, -1, -1, 0, 0, 0, 1, 1, 1, 2]
+    assert jnp.linspace(3, -2, 11, dtype=jnp.int32).tolist() == [
+        3, 2, 2, 1, 1, 0, -1, -1, -1, -2, -2]
+    # start and stop broadcast against each other, for every num
+    assert jnp.linspace(jnp.arange(3.), 5., 1).shape == (1, 3)
+    assert jnp.linspace(0., jnp.arange(3.), 0).shape == (0, 3)
+    np.testing.assert_array_equal(np.asarray(jnp.linspace(0., jnp.arange(3.), 3, axis=1)),
+                                  np.float32([[0, 0, 0], [0, 0.5, 1], [0, 1, 2]]))

@@ -122,7 +122,9 @@ def mulhi(x, y, /):
 
 
 def _require_kind(name, x, kinds, what):
-    if x.dtype.kind not in kinds and x.dtype.name != ("bfloat16" if "f" in kinds else None):
+    kind = dtypes.kind(x.dtype)  # int4 & co. by their kind, not NumPy's "V"
+    # Of the narrow floats, bfloat16 only: reduce_precision knows its layout, not float8's.
+    if kind not in kinds or (kind == "f" and x.dtype.kind == "V" and x.dtype.name != "bfloat16"):
         raise TypeError(f"{name} does not accept dtype {x.dtype}. Accepted dtypes are subtypes "
                         f"of {what}.")
 

@@ -109,11 +109,18 @@ def arange(start, stop=None, step=None, dtype=None, device=None):
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, device=None):
+    """`num` evenly spaced values from `start` to `stop`, computed as JAX does: in the
+    requested dtype (bfloat16 rounds every step, as XLA), `start * (1 - t) + stop * t` with
+    t = iota / (num - 1), which recovers both endpoints; integer dtypes take the floor.
+
+    >>> jnp.linspace(0, 1, 5)
+    Array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
+    """
     num = operator.index(num)
     if num < 0:
         raise ValueError(f"Number of samples, {num}, must be non-negative.")
-    from .ufuncs import add, multiply, subtract, divide
-    from .shapes import reshape, moveaxis, expand_dims, concatenate
+    from .ufuncs import add, multiply, subtract, divide, floor
+    from .shapes import reshape, moveaxis, expand_dims, concatenate, broadcast_to
     dt = dtypes.canonicalize_dtype(dtype) if dtype is not None else dtypes.to_inexact(
         dtypes.result_type(start, stop))
     compute = dtypes.to_inexact(dt)
@@ -121,19 +128,25 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     e = convert(stop, compute)
     div = (num - 1) if endpoint else num
     shape = np.broadcast_shapes(np.shape(s), np.shape(e))
-    iota = Array(np.arange(num).astype(compute).reshape((num,) + (1,) * len(shape)), False)
+    if shape:
+        s, e = broadcast_to(s, shape), broadcast_to(e, shape)
     s_ = expand_dims(s, 0) if s.ndim or shape else s
     e_ = expand_dims(e, 0) if e.ndim or shape else e
-    if div > 0:
-        step = divide(subtract(e_, s_), div)
-        out = add(s_, multiply(iota, step))
-        if endpoint and num > 1:
-            out = concatenate([out[:-1], reshape(e_, (1,) + shape) if shape else reshape(e, (1,))],
-                              axis=0)
+    if num > 1:
+        step = divide(subtract(e, s), Array(np.asarray(div, compute), False))
+        real = dtypes.finfo(compute).dtype  # complex linspace interpolates with real weights
+        t = np.arange(div).astype(real).reshape((div,) + (1,) * len(shape)) / np.asarray(div, real)
+        t = Array(np.asarray(t, real).astype(compute), False)
+        out = add(multiply(s_, subtract(Array(np.ones((), compute), False), t)), multiply(e_, t))
+        if endpoint:
+            out = concatenate([out, e_ if shape else reshape(e, (1,))], axis=0)
     else:
-        step = Array(np.array(np.nan, compute), False)
-        out = add(s_, multiply(iota, 0)) if num else reshape(s_, (0,) + shape)[:0]
+        step = subtract(e, s) if num == 1 and not endpoint else Array(np.array(np.nan, compute),
+                                                                      False)
+        out = broadcast_to(s, (num,) + shape)  # [start], or empty
     out = out if not shape else moveaxis(out, 0, axis)
+    if dtypes.is_integer(dt) and not dtypes.is_integer(out.dtype):
+        out = floor(out)
     out = convert(out, dt)
     if retstep:
         return out, step

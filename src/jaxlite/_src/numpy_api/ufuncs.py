@@ -210,7 +210,22 @@ def floor_divide(x, y, /):
         return ew.select_n_p.bind(adjust, q, ew.sub_p.bind(q, convert(1, x.dtype, True)))
     if x.dtype == np.bool_:
         return x
-    return ew.floor_p.bind(ew.div_p.bind(x, y))
+    return _float_divmod(x, y)[0]
+
+
+def _float_divmod(x, y):
+    """JAX's floor division of floats (CPython's float_divmod): x - fmod(x, y) divided by y,
+    one less where the remainder's sign differs from y's, rounded; the remainder moved to
+    y's sign. Unlike floor(x / y) it does not round the quotient first (1 // 0.1 is 9, not
+    10), and it signs zeros as XLA does (-0.5 // -1.9 is -0.0)."""
+    zero, one = convert(0, x.dtype, True), convert(1, x.dtype, True)
+    mod = ew.rem_p.bind(x, y)
+    div = ew.div_p.bind(ew.select_n_p.bind(ew.eq_p.bind(y, zero), ew.sub_p.bind(x, mod), x), y)
+    step = ew.and_p.bind(ew.ne_p.bind(mod, zero),
+                         ew.ne_p.bind(ew.sign_p.bind(y), ew.sign_p.bind(mod)))
+    mod = ew.select_n_p.bind(step, mod, ew.add_p.bind(mod, y))
+    div = ew.select_n_p.bind(step, div, ew.sub_p.bind(div, one))
+    return ew.round_p.bind(div, rounding_method=0), mod
 
 
 def remainder(x, y, /):
@@ -232,6 +247,9 @@ def fmod(x, y, /):
 
 
 def divmod(x, y, /):
+    x, y = promote_numeric(x, y)
+    if dtypes.is_inexact(x.dtype):
+        return _float_divmod(x, y)
     return floor_divide(x, y), remainder(x, y)
 
 

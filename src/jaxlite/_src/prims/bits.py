@@ -7,6 +7,7 @@ linear, as in JAX: its tangent and cotangent are rounded the same way.
 """
 import numpy as np
 
+from .. import dtypes
 from .elementwise import define
 
 _UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
@@ -24,7 +25,7 @@ def _from_unsigned(u, dtype):
 
 
 def _integer_dtype(name, dtype):
-    if dtype.kind not in "iu":
+    if dtypes.kind(dtype) not in "iu":  # int4 & co. included (NumPy's kind is "V")
         raise TypeError(f"{name} does not accept dtype {dtype}. Accepted dtypes are subtypes "
                         "of integer.")
     return dtype
@@ -33,7 +34,7 @@ def _integer_dtype(name, dtype):
 # ---- clz ------------------------------------------------------------------------------------
 def _clz_impl(x):
     x = np.asarray(x)
-    bits = x.dtype.itemsize * 8
+    bits = dtypes.iinfo(x.dtype).bits  # int4's 4 bits, stored in the low half of a byte
     # Left-align in 64 bits, then binary-search the highest set bit.
     y = _as_unsigned(x).astype(np.uint64) << np.uint64(64 - bits)
     count = np.zeros(y.shape, np.uint64)
@@ -66,9 +67,9 @@ def _mulhi_unsigned64(a, b):
 def _mulhi_impl(x, y):
     x, y = np.asarray(x), np.asarray(y)
     dtype = x.dtype
-    bits = dtype.itemsize * 8
+    bits = dtypes.iinfo(dtype).bits
     if bits < 64:
-        wide = np.int64 if dtype.kind == "i" else np.uint64
+        wide = np.int64 if dtypes.kind(dtype) == "i" else np.uint64
         product = x.astype(wide) * y.astype(wide)
         return (product >> bits).astype(dtype)
     with np.errstate(over="ignore"):

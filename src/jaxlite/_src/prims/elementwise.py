@@ -45,16 +45,48 @@ def batch_elementwise(primitive):
     return batch
 
 
+def _in_operand_dtype(impl):
+    """`impl`, its result cast back to its first operand's dtype where NumPy's differs:
+    ml_dtypes' loops for int4/uint4/int2/uint2 compute negative, maximum, bitwise ops,
+    shifts... in (u)int8 and return that, where XLA keeps the narrow dtype (and wraps
+    around). Other dtypes pay a call and an identity test of dtypes; NumPy ufuncs, which
+    never take parameters here, get a wrapper of their arity (no *args/**kwargs packing)."""
+    nin = impl.nin if isinstance(impl, np.ufunc) else None
+    if nin == 1:
+        def impl_in_operand_dtype(x):
+            out = impl(x)
+            return out if out.dtype is x.dtype else _cast(out, x.dtype)
+    elif nin == 2:
+        def impl_in_operand_dtype(x, y):
+            out = impl(x, y)
+            return out if out.dtype is x.dtype else _cast(out, x.dtype)
+    else:
+        def impl_in_operand_dtype(x, *rest, **params):
+            out = impl(x, *rest, **params)
+            return out if out.dtype is x.dtype else _cast(out, x.dtype)
+    return impl_in_operand_dtype
+
+
+def _cast(out, dtype):
+    return out if out.dtype == dtype else out.astype(dtype)
+
+
 def define(name, impl, jvps=None, dtype_rule=None, numpy_name=None, nin=None,
-           weak_type_rule=None, linear_transpose=None):
+           weak_type_rule=None, linear_transpose=None, returns_output_dtype=False):
     """Define an elementwise primitive.
 
     jvps: one function per operand, f(t, ans, *primals) -> tangent contribution;
           "zero" for primitives whose outputs have zero derivative everywhere.
     dtype_rule: output dtype from input dtype (default: same dtype).
+    returns_output_dtype: `impl` returns the output dtype for every operand dtype, the
+          narrow ones included (ml_dtypes' add/subtract/multiply loops and all its float
+          loops keep the dtype), so the eager path calls it unwrapped; otherwise it is
+          wrapped to cast back what ml_dtypes' int4/uint4/int2/uint2 loops widen.
     """
     p = Primitive(name)
-    p.impl = impl
+    # (A dtype_rule's impls, comparisons and abs, return their own dtype.)
+    p.impl = (impl if returns_output_dtype or dtype_rule is not None
+              else _in_operand_dtype(impl))
 
     def abstract_eval(*avals, **params):
         dtype = _same_dtype_check(name, avals)
@@ -86,7 +118,10 @@ def define(name, impl, jvps=None, dtype_rule=None, numpy_name=None, nin=None,
     if linear_transpose is not None:
         p.transpose = linear_transpose
     if numpy_name is not None:
-        p.lower = lambda names, params, avals=None: f"{numpy_name}({', '.join(names)})"
+        # Narrow dtypes run the impl, which returns the output dtype where the ufunc may not.
+        p.lower = lambda names, params, avals=None: (
+            None if avals and avals[0].dtype.kind == "V"
+            else f"{numpy_name}({', '.join(names)})")
         # A NumPy ufunc can write into a dead input's buffer (codegen's `out=` reuse).
         if isinstance(getattr(np, numpy_name[3:], None), np.ufunc):
             p.ufunc_name = numpy_name
@@ -122,6 +157,16 @@ def _div_transpose(ct, x, y):
     return [unbroadcast(div_p.bind(ct, y), x.aval.shape), None]
 
 
+def _is_integer(x):
+    """Integer dtype, narrow ones included (NumPy's kind is "V" for ml_dtypes' int4)."""
+    kind = np.result_type(x).kind
+    return kind in "iu" or (kind == "V" and dtypes.kind(np.result_type(x)) in "iu")
+
+
+def _bit_width(dtype):
+    return dtype.itemsize * 8 if dtype.kind != "V" else dtypes.iinfo(dtype).bits
+
+
 def _int_div(x, y):
     # lax.div rounds toward zero (C semantics) for integers.
     q = np.floor_divide(x, y)
@@ -130,22 +175,25 @@ def _int_div(x, y):
 
 
 def _div_impl(x, y):
-    if np.result_type(x).kind in "iu":
+    if _is_integer(x):
         return _int_div(x, y)
     return np.true_divide(x, y)
 
 
 add_p = define("add", np.add, [lambda t, a, x, y: t, lambda t, a, x, y: t],
-               numpy_name="np.add", linear_transpose=_add_transpose)
+               numpy_name="np.add", linear_transpose=_add_transpose,
+               returns_output_dtype=True)
 sub_p = define("sub", np.subtract, [lambda t, a, x, y: t, lambda t, a, x, y: neg_p.bind(t)],
-               numpy_name="np.subtract", linear_transpose=_sub_transpose)
+               numpy_name="np.subtract", linear_transpose=_sub_transpose,
+               returns_output_dtype=True)
 mul_p = define("mul", np.multiply, [lambda t, a, x, y: mul_p.bind(t, y),
                                     lambda t, a, x, y: mul_p.bind(x, t)],
-               numpy_name="np.multiply", linear_transpose=_mul_transpose)
+               numpy_name="np.multiply", linear_transpose=_mul_transpose,
+               returns_output_dtype=True)
 div_p = define("div", quiet(_div_impl),
                [lambda t, a, x, y: div_p.bind(t, y),
                 lambda t, a, x, y: neg_p.bind(mul_p.bind(t, div_p.bind(a, y)))],
-               linear_transpose=_div_transpose)
+               linear_transpose=_div_transpose, returns_output_dtype=True)
 div_p.lower = lambda names, params, avals=None: (
     f"np.true_divide({names[0]}, {names[1]})" if avals and avals[0].dtype.kind in "fc" else None)
 neg_p = define("neg", np.negative, [lambda t, a, x: neg_p.bind(t)], numpy_name="np.negative",
@@ -201,7 +249,8 @@ def _lower_extremum_weight(names, params, avals=None):
             f"np.{loose}({x}, {y}).view(np.int8)).astype(np.{avals[0].dtype.name}), 0.5)")
 
 
-extremum_weight_p = define("extremum_weight", _extremum_weight_impl, "zero")
+extremum_weight_p = define("extremum_weight", _extremum_weight_impl, "zero",
+                           returns_output_dtype=True)
 extremum_weight_p.lower = _lower_extremum_weight
 
 
@@ -226,8 +275,18 @@ def _integer_pow_impl(x, y):
     if y == 2:
         return np.multiply(x, x)
     with np.errstate(all="ignore"):
-        if y < 0 and np.result_type(x).kind in "iu":
-            raise ValueError("integer_pow with a negative exponent needs a float base")
+        if _is_integer(x):
+            if y < 0:
+                raise ValueError("integer_pow with a negative exponent needs a float base")
+            # By squaring, in x's dtype, wrapping as XLA: np.power would need y in that
+            # dtype too, where it may not fit (3 in int2, 200 in int8).
+            out = None
+            while y:
+                if y & 1:
+                    out = x if out is None else np.multiply(out, x)
+                y >>= 1
+                x = np.multiply(x, x) if y else x
+            return np.ones_like(x) if out is None else out
         return np.power(x, np.array(y, dtype=np.result_type(x)))
 
 
@@ -239,7 +298,8 @@ def _integer_pow_jvp(t, ans, x, y):
     return mul_p.bind(t, d)
 
 
-integer_pow_p = define("integer_pow", _integer_pow_impl, [_integer_pow_jvp])
+integer_pow_p = define("integer_pow", _integer_pow_impl, [_integer_pow_jvp],
+                       returns_output_dtype=True)
 
 
 def _lower_integer_pow(names, params, avals=None):
@@ -261,14 +321,16 @@ def _rem_jvp_y(t, ans, x, y):
 
 
 def _rem_impl(x, y):
-    if np.result_type(x).kind in "iu":
+    if _is_integer(x):
         # XLA's integer remainder: x rem 0 == x (and truncation toward zero, like C).
         zero = np.equal(y, 0)
-        return np.where(zero, x, np.fmod(x, np.where(zero, np.ones((), np.result_type(y)), y)))
+        out = np.where(zero, x, np.fmod(x, np.where(zero, np.ones((), np.result_type(y)), y)))
+        return _cast(out, np.result_type(x))  # int4's fmod loop returns int8
     return np.fmod(x, y)
 
 
-rem_p = define("rem", quiet(_rem_impl), [lambda t, a, x, y: t, _rem_jvp_y])
+rem_p = define("rem", quiet(_rem_impl), [lambda t, a, x, y: t, _rem_jvp_y],
+               returns_output_dtype=True)
 
 
 def _atan2_jvp(which):
@@ -279,12 +341,15 @@ def _atan2_jvp(which):
     return rule
 
 
-atan2_p = define("atan2", np.arctan2, [_atan2_jvp(0), _atan2_jvp(1)], numpy_name="np.arctan2")
-nextafter_p = define("nextafter", np.nextafter, "zero", numpy_name="np.nextafter")
+# Floating-point only: ml_dtypes' float loops keep the dtype, so no cast back.
+atan2_p = define("atan2", np.arctan2, [_atan2_jvp(0), _atan2_jvp(1)], numpy_name="np.arctan2",
+                 returns_output_dtype=True)
+nextafter_p = define("nextafter", np.nextafter, "zero", numpy_name="np.nextafter",
+                     returns_output_dtype=True)
 
 # ---- unary transcendental ----------------------------------------------------------------
 def _unary(name, fn, jvp, numpy_name):
-    return define(name, quiet(fn), [jvp], numpy_name=numpy_name)
+    return define(name, quiet(fn), [jvp], numpy_name=numpy_name, returns_output_dtype=True)
 
 
 def _one_plus(x, sign=1):
@@ -338,7 +403,9 @@ cbrt_p = _unary("cbrt", np.cbrt, lambda t, a, x: mul_p.bind(t, mul_p.bind(
 
 
 def _abs_impl(x):
-    return np.abs(x)
+    out = np.abs(x)
+    # Complex magnitudes are real; int4's loop returns int8, cast back.
+    return out if out.dtype is x.dtype or out.dtype.kind == "f" else out.astype(x.dtype)
 
 
 def _abs_jvp(t, ans, x):
@@ -362,19 +429,21 @@ def _real_dtype(dtype):
 
 abs_p = define("abs", _abs_impl, [_abs_jvp], dtype_rule=_real_dtype, numpy_name="np.abs")
 sign_p = define("sign", np.sign, "zero", numpy_name="np.sign")
-floor_p = define("floor", np.floor, "zero", numpy_name="np.floor")
-ceil_p = define("ceil", np.ceil, "zero", numpy_name="np.ceil")
+floor_p = define("floor", np.floor, "zero", numpy_name="np.floor", returns_output_dtype=True)
+ceil_p = define("ceil", np.ceil, "zero", numpy_name="np.ceil", returns_output_dtype=True)
 
 
 def _round_impl(x, rounding_method=0):
     if rounding_method in (1, "TO_NEAREST_EVEN"):
         return np.round(x)
-    # Away from zero (lax.round's default).
-    return (np.sign(x) * np.floor(np.abs(x) + np.array(0.5, dtype=np.result_type(x)))).astype(
-        np.result_type(x))
+    # Away from zero (lax.round's default): the integer part, one further from zero where
+    # the fraction cut off (x - trunc(x), exact) is at least a half. floor(|x| + 0.5) rounded
+    # the sum first (2**23 + 1 became 2**23 + 2) and lost the sign of -0.0.
+    whole = np.trunc(x)
+    return np.where(np.abs(np.subtract(x, whole)) >= 0.5, np.add(whole, np.sign(x)), whole)
 
 
-round_p = define("round", _round_impl, "zero")
+round_p = define("round", _round_impl, "zero", returns_output_dtype=True)
 is_finite_p = define("is_finite", np.isfinite, "zero", dtype_rule=_bool_dtype,
                      weak_type_rule=_weak_rule_bool, numpy_name="np.isfinite")
 
@@ -401,7 +470,7 @@ not_p = define("not", lambda x: np.logical_not(x) if np.result_type(x) == np.boo
 def _shift_right_logical(x, y):
     dtype = np.result_type(x)
     unsigned = np.dtype(f"uint{dtype.itemsize * 8}")
-    bits = dtype.itemsize * 8
+    bits = _bit_width(dtype)
     out = np.right_shift(np.asarray(x).view(unsigned) if np.ndim(x) else
                          np.asarray(x).astype(dtype).view(unsigned), np.asarray(y).astype(unsigned))
     out = np.where(np.asarray(y) >= bits, np.zeros((), unsigned), out)
@@ -410,7 +479,7 @@ def _shift_right_logical(x, y):
 
 def _shift_left(x, y):
     dtype = np.result_type(x)
-    bits = dtype.itemsize * 8
+    bits = _bit_width(dtype)
     out = np.left_shift(x, y)
     return np.where(np.asarray(y) >= bits, np.zeros((), dtype), out)[()] \
         if np.any(np.asarray(y) >= bits) else out
@@ -437,7 +506,8 @@ def _bitwise_count_by_bytes(unsigned):
 _bitwise_count = getattr(np, "bitwise_count", _bitwise_count_by_bytes)
 
 
-population_count_p = define("population_count", _population_count, "zero")
+population_count_p = define("population_count", _population_count, "zero",
+                            returns_output_dtype=True)
 
 # ---- select_n ----------------------------------------------------------------------------------
 select_n_p = Primitive("select_n")

@@ -43,7 +43,14 @@ def _define_reduction(name, impl, numpy_name, dtype_rule=None, keep_dtype=False)
     """numpy_name: the ufunc's reduce method (np.add.reduce), which np.sum & co. call
     after a Python-level wrapper that costs more than the reduction of a small array."""
     p = Primitive(name)
-    p.impl = impl
+
+    def impl_in_output_dtype(x, axes):
+        # ml_dtypes' maximum/minimum/bitwise loops reduce int4/uint4 to int8; XLA keeps them.
+        out = impl(x, axes)
+        dtype = x.dtype if dtype_rule is None else dtype_rule(x.dtype)
+        return out if out.dtype is dtype or out.dtype == dtype else out.astype(dtype)
+
+    p.impl = impl if keep_dtype else impl_in_output_dtype  # sum/prod pass dtype= already
 
     def abstract_eval(x, axes):
         _check_axes(name, x, axes)
@@ -61,9 +68,10 @@ def _define_reduction(name, impl, numpy_name, dtype_rule=None, keep_dtype=False)
                 return None
             return f"{numpy_name}({names[0]}, {params['axes']!r}, {names[0]}.dtype)"
         p.lower = lower
-    else:
+    else:  # narrow dtypes: the impl, which casts back what ml_dtypes' loops widen
         p.lower = lambda names, params, avals=None: (
-            f"{numpy_name}({names[0]}, {params['axes']!r})")
+            None if avals is not None and avals[0].dtype.kind == "V"
+            else f"{numpy_name}({names[0]}, {params['axes']!r})")
     return p
 
 
@@ -177,11 +185,12 @@ def _define_bitwise_reduction(name, ufunc):
     p = _define_reduction(name, impl, None)
     p.jvp = _bool_reduction_jvp(p)
     p.lower = lambda names, params, avals=None: (
-        f"np.{ufunc.__name__}.reduce({names[0]}, {params['axes']!r})")
+        None if avals is not None and avals[0].dtype.kind == "V"
+        else f"np.{ufunc.__name__}.reduce({names[0]}, {params['axes']!r})")
 
     def abstract_eval(x, axes):
         _check_axes(name, x, axes)
-        if x.dtype != np.bool_ and x.dtype.kind not in "iu":
+        if x.dtype != np.bool_ and dtypes.kind(x.dtype) not in "iu":
             raise TypeError(f"{name} requires a boolean or integer operand, got {x.dtype}")
         return ShapedArray(_reduced_shape(x.shape, axes), x.dtype, x.weak_type)
     p.abstract_eval = abstract_eval

@@ -177,10 +177,12 @@ def _xlogx_impl(x):
 
 # x log x with JAX's derivative log(x) + 1 (-inf at 0), for entr and rel_entr.
 xlogx_p = define("xlogx", _xlogx_impl, [
-    lambda t, ans, x: mul_p.bind(t, add_p.bind(log_p.bind(x), const_like(x, 1)))])
+    lambda t, ans, x: mul_p.bind(t, add_p.bind(log_p.bind(x), const_like(x, 1)))],
+    returns_output_dtype=True)
 xlogy_p = define("xlogy", _xlogy_impl, [
     lambda t, ans, x, y: mul_p.bind(t, log_p.bind(y)),
-    lambda t, ans, x, y: mul_p.bind(t, div_p.bind(x, y))])
+    lambda t, ans, x, y: mul_p.bind(t, div_p.bind(x, y))], returns_output_dtype=True)
 xlog1py_p = define("xlog1py", _xlog1py_impl, [
     lambda t, ans, x, y: mul_p.bind(t, log1p_p.bind(y)),
-    lambda t, ans, x, y: mul_p.bind(t, div_p.bind(x, add_p.bind(y, const_like(y, 1))))])
+    lambda t, ans, x, y: mul_p.bind(t, div_p.bind(x, add_p.bind(y, const_like(y, 1))))],
+    returns_output_dtype=True)

@@ -18,13 +18,14 @@ from . import ops_numpy
 fma_p = define(
     "fma", lambda x, y, z: ops_numpy.ops.fma(x, y, z),
     [lambda t, a, x, y, z: lax.mul(t, y), lambda t, a, x, y, z: lax.mul(x, t),
-     lambda t, a, x, y, z: t])
+     lambda t, a, x, y, z: t], returns_output_dtype=True)
 
 
 # 1/sqrt(x) rounded once (lax.rsqrt may round twice), for the Gamma sampler.
 rsqrt_rounded_p = define(
     "rsqrt_rounded", lambda x: ops_numpy.ops.rsqrt(x),
-    [lambda t, a, x: lax.mul(t, lax.mul(lax.full_like(a, -0.5), lax.div(a, x)))])
+    [lambda t, a, x: lax.mul(t, lax.mul(lax.full_like(a, -0.5), lax.div(a, x)))],
+    returns_output_dtype=True)
 
 
 class LaxOps:
