@@ -15,7 +15,7 @@ from window_references import reduce_window_reference
 import windows_sort_cases
 
 F = Arg((5, 6))
-GOLDEN = os.path.join(os.path.dirname(__file__), "data", "windows_sort_golden.json")
+GOLDEN = os.path.join(os.path.dirname(__file__), "..", "data", "windows_sort_golden.json")
 
 
 def pool_row(name, init, computation, ref_op, window, strides=None, padding="VALID",
