@@ -20,9 +20,9 @@ import pytest
 
 import jaxlite
 
-# The suites in the subdirectories import the shared helpers by name (`from op_table import
-# Op`); pytest's prepend mode puts this directory on sys.path for conftest.py already, this
-# keeps it so under --import-mode=importlib too.
+# The suites in the subdirectories import the shared helpers here by name (`from op_table
+# import Op`). pytest's default prepend mode puts this directory on sys.path for conftest.py
+# anyway; saying so here keeps the helpers' home explicit rather than a side effect.
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 if TESTS_DIR not in sys.path:
     sys.path.insert(0, TESTS_DIR)
