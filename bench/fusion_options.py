@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Which way of running a large elementwise cluster pays? (issue 5: "fusion that pays").
+"""Which way of running a large elementwise cluster pays? (fusion must pay for itself).
 
     /tmp/jaxref/bin/python bench/fusion_options.py [--n 1000000] [--quick]
 

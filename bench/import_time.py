@@ -8,7 +8,7 @@ in fresh interpreters, for one or more Python environments.
 
 Prints a markdown table: per interpreter, which optional packages it has (ml_dtypes, SciPy,
 Numba, JAX), the median and minimum time of each import, the ratio jaxlite.numpy / numpy
-(issue 10's target: at most 2x), jaxlite's own share (`import jaxlite.numpy` once NumPy
+(the target: at most 2x), jaxlite's own share (`import jaxlite.numpy` once NumPy
 is imported: what jaxlite adds, measured directly), and which heavy optional packages `import jaxlite.numpy`
 loaded (none should be: they load on first use). `bench/run.py` reports the same
 measurement as its import-time row (`measure()`).

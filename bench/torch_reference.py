@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """torch.func reference implementations of the benchmark's jitted steady states.
 
-Issue 5 sets the target "jitted steady state at most 1.0x the best of JAX and
+The performance target is "jitted steady state at most 1.0x the best of JAX and
 torch.func". This module writes the steady-state workloads of workloads.py
 idiomatically in torch + torch.func (grad, vmap, jacfwd, jacrev, jvp,
 functional_call), on the same NumPy-generated float32 inputs (workloads.py's own

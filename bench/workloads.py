@@ -145,7 +145,7 @@ def import_numpy(jax, jnp):
           mode="metric", unit="ratio")
 def import_numpy_ratio(jax, jnp):
     """Median import time of the library's numpy over NumPy's own, both measured in
-    alternation in fresh interpreters of this Python (issue 10)."""
+    alternation in fresh interpreters of this Python (the target: at most 2x)."""
     def ratio():
         samples = import_samples(jax)
         return (statistics.median(samples[f"{jax.__name__}.numpy"])

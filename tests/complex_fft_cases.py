@@ -2,8 +2,8 @@
 real-valued functions of complex inputs, holomorphic derivatives, and the transposes
 (VJPs) of the FFTs. Each case is `fn(jax, jnp, lax) -> pytree of arrays`, so that the
 same code runs on JAX (tools/record_case_golden.py complex_fft records the results in
-tests/data/complex_fft_golden.json) and on jaxlite (tests/test_complex.py and
-tests/test_ops_fft.py compare).
+tests/data/complex_fft_golden.json) and on jaxlite (tests/prims/test_complex.py and
+tests/prims/test_ops_fft.py compare).
 """
 import numpy as np
 

@@ -1,13 +1,31 @@
 """Fixtures shared by the test modules, and the platform markers:
 `@pytest.mark.needs_subprocess` and `@pytest.mark.needs_threads` skip a test, with the
 reason, where the platform cannot start a process or a thread (Pyodide and other wasm32
-builds of CPython: `sys.platform` is 'emscripten' or 'wasi')."""
+builds of CPython: `sys.platform` is 'emscripten' or 'wasi').
+
+Layout: the subdirectories mirror src/jaxlite/_src/ (core/, transformations/ for ad,
+batching, jit and the other public transformations, prims/, compiler/, higher_order/,
+lax/, numpy_api/, random/, scipy/, nn/); the suites that cut across layers (properties,
+fuzz, errors, golden expressions, tutorial, docstrings, import, run) sit here at the top,
+beside the helpers they share (op_table, the *_cases files, window_references) and data/.
+The subdirectories are not packages (no __init__.py, as pytest's default "prepend" import
+mode expects): test file names must be unique across tests/, and a package named random/
+or scipy/ would shadow the real one.
+"""
+import os
 import sys
 import threading
 
 import pytest
 
 import jaxlite
+
+# The suites in the subdirectories import the shared helpers here by name (`from op_table
+# import Op`). pytest's default prepend mode puts this directory on sys.path for conftest.py
+# anyway; saying so here keeps the helpers' home explicit rather than a side effect.
+TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+if TESTS_DIR not in sys.path:
+    sys.path.insert(0, TESTS_DIR)
 
 
 def _can_start_subprocess():

@@ -4,7 +4,7 @@ order of generic reductions, implicit derivatives of custom_root/custom_linear_s
 
 Each case is a function of the modules (jax, jnp, lax) returning a pytree of arrays.
 tools/record_case_golden.py lax runs them with real JAX and stores the results in
-tests/data/lax_golden.json; tests/test_ops_lax.py runs them with jaxlite and compares.
+tests/data/lax_golden.json; tests/lax/test_ops_lax.py runs them with jaxlite and compares.
 Nothing here imports JAX.
 """
 import numpy as np

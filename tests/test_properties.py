@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
 from hypothesis.extra import numpy as hnp
 
-import jaxlite
 import jaxlite.numpy as jnp
 from jaxlite import lax, grad, jacfwd, jacrev, jit, vmap, jvp, vjp
 

@@ -3,7 +3,7 @@
 
 Each case is a function of the modules (jax, jnp, lax) returning a pytree of
 arrays. tools/record_case_golden.py windows_sort runs them with real JAX and stores
-the results in tests/data/windows_sort_golden.json; tests/test_ops_windows.py
+the results in tests/data/windows_sort_golden.json; tests/prims/test_ops_windows.py
 runs them with jaxlite and compares. Nothing here imports JAX.
 """
 import numpy as np

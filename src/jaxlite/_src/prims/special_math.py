@@ -312,7 +312,7 @@ def digamma(x):
 
 # ---- zeta, polygamma --------------------------------------------------------------------------------
 # Euler-Maclaurin coefficients (2k)! / B_2k, k = 1..16, with B_2k the Bernoulli numbers;
-# written out (the nearest doubles of the exact rationals, as tests/test_special.py checks)
+# written out (the nearest doubles of the exact rationals, as tests/prims/test_special.py checks)
 # rather than derived with Fractions at import.
 _ZETA_EULER_MACLAURIN = (12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1892437580.3183792,
                          74724249600.0, -2950130727918.164, 116467828143500.67,

@@ -21,7 +21,7 @@ P = Arg((3, 4), kind="positive")
 I32 = Arg((3, 4), "int32", "int", -100, 100)
 U8 = Arg((3, 4), "uint8", "int", 0, 256)
 B = Arg((3, 4), kind="bool")
-GOLDEN = os.path.join(os.path.dirname(__file__), "data", "lax_golden.json")
+GOLDEN = os.path.join(os.path.dirname(__file__), "..", "data", "lax_golden.json")
 
 
 def static(value):

@@ -35,7 +35,7 @@ NAMESPACE = dict(jax=jaxlite, jnp=jnp, lax=lax, np=np)
 
 
 def _golden():
-    with open(os.path.join(os.path.dirname(__file__), "data", "narrow_golden.json")) as f:
+    with open(os.path.join(os.path.dirname(__file__), "..", "data", "narrow_golden.json")) as f:
         data = json.load(f)
     return [(mode, case) for mode in ("x32", "x64") for case in data[mode]]
 

@@ -22,7 +22,7 @@ from jaxlite import lax
 from op_table import Arg, Op, check_op, decode_golden, op_id
 import complex_fft_cases
 
-GOLDEN = os.path.join(os.path.dirname(__file__), "data", "complex_fft_golden.json")
+GOLDEN = os.path.join(os.path.dirname(__file__), "..", "data", "complex_fft_golden.json")
 
 C = Arg((4,), "complex64", "complex")
 C34 = Arg((3, 4), "complex64", "complex")

@@ -118,7 +118,8 @@ def test_clear_caches_and_lru_size(flag):
         return x + 1
 
     g = jax.jit(f)
-    g(jnp.ones(1)); g(jnp.ones(1))
+    g(jnp.ones(1))
+    g(jnp.ones(1))
     assert len(traces) == 1
     jax.clear_caches()
     g(jnp.ones(1))

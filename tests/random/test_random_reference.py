@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from op_table import ulp_distance
 
-GOLDEN_PATH = os.path.join(os.path.dirname(__file__), "data", "random_golden.json")
+GOLDEN_PATH = os.path.join(os.path.dirname(__file__), "..", "data", "random_golden.json")
 UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
 
@@ -27,7 +27,7 @@ def _load_threefry():
         from jaxlite._src.random import threefry
         return threefry
     except Exception:  # a broken jaxlite/__init__ must not hide PRNG results
-        here = os.path.join(os.path.dirname(__file__), "..", "src", "jaxlite",
+        here = os.path.join(os.path.dirname(__file__), "..", "..", "src", "jaxlite",
                             "_src", "random")
         package = types.ModuleType("_jaxlite_random_isolated")
         package.__path__ = [here]

@@ -15,7 +15,7 @@ from window_references import reduce_window_reference
 import windows_sort_cases
 
 F = Arg((5, 6))
-GOLDEN = os.path.join(os.path.dirname(__file__), "data", "windows_sort_golden.json")
+GOLDEN = os.path.join(os.path.dirname(__file__), "..", "data", "windows_sort_golden.json")
 
 
 def pool_row(name, init, computation, ref_op, window, strides=None, padding="VALID",
@@ -140,7 +140,7 @@ with open(GOLDEN) as _f:
 def test_matches_jax_conventions(name):
     try:
         got = jaxlite.tree_util.tree_leaves(windows_sort_cases.CASES[name](jaxlite, jnp, lax))
-    except NotImplementedError as e:  # complex numbers arrive with their own issue
+    except NotImplementedError as e:  # a case jaxlite does not implement yet (complex)
         pytest.skip(str(e))
     assert_close(got, [decode_golden(entry) for entry in _GOLDEN[name]], 2e-6, 2e-6, name)
 
