@@ -4,7 +4,7 @@ jax.random — in pure Python on NumPy.
     import jaxlite as jax
     import jaxlite.numpy as jnp
 """
-__version__ = "0.1.0"
+from ._src.config import __version__
 
 import importlib as _importlib
 

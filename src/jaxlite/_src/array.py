@@ -3,12 +3,26 @@
 An Array holds a NumPy value of a canonical dtype and a weak_type flag (set for
 values that came from Python scalars). Its operators and methods are the
 jax.numpy functions, installed by numpy_api on both Array and Tracer so the
-two behave alike.
+two behave alike. Arrays live on the one device jaxlite computes on, the host CPU.
 """
 import numpy as np
 
 from . import core, dtypes
 from .core import ShapedArray
+
+
+class Device:
+    """The one device jaxlite computes on: the host CPU, through NumPy."""
+    platform = "cpu"
+    device_kind = "cpu"
+    id = 0
+    process_index = 0
+
+    def __repr__(self):
+        return "CpuDevice(id=0)"
+
+
+CPU_DEVICE = Device()
 
 
 class Array:
@@ -106,13 +120,11 @@ class Array:
         return Array(np.array(self._value), self.weak_type)
 
     def devices(self):
-        from .. import devices
-        return set(devices())
+        return {CPU_DEVICE}
 
     @property
     def device(self):
-        from .. import devices
-        return devices()[0]
+        return CPU_DEVICE
 
     is_fully_addressable = True
     is_fully_replicated = True

@@ -7,6 +7,18 @@ computing under the parent trace: the batch axis is just data to it.
 """
 from . import core
 from .core import Tracer, Trace, ShapedArray, _context
+from .jaxpr import eval_jaxpr
+from .staging import trace_closed_jaxpr
+
+# Moving a batch axis (or broadcasting an unbatched output) takes shape primitives, which
+# are defined above this module: prims/shape.py registers its `move_batch_dim` here.
+_move_batch_dim = []
+
+
+def register_move_batch_dim(move):
+    """Set the function (x, src, dst, size) -> x with its batch axis moved from `src`
+    (None: unbatched, broadcast to `size`) to `dst` (None: must be unbatched)."""
+    _move_batch_dim[:] = [move]
 
 
 class BatchTracer(Tracer):
@@ -64,7 +76,6 @@ def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None
     """Map `fun` over axis `in_dims[i]` of each arg; outputs get axis `out_dims[j]`.
 
     `out_dims` may be a callable taking the number of outputs (known after tracing)."""
-    from .prims.shape import move_batch_dim
     trace = BatchTrace(_context.trace, axis_size, axis_name, name)
     tracers = [a if d is None else BatchTracer(trace, a, d) for a, d in zip(args, in_dims)]
     try:
@@ -74,6 +85,7 @@ def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None
         trace.alive = False
     if callable(out_dims):
         out_dims = out_dims(len(outs))
+    move_batch_dim = _move_batch_dim[0]
     results = []
     for out, dst in zip(outs, out_dims):
         if type(out) is BatchTracer and out._trace is trace:
@@ -87,8 +99,6 @@ def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None
 def batch_jaxpr(jaxpr, dims, size, out_dims=None):
     """The batched Jaxpr: inputs carry a batch axis at `dims` (None: unbatched),
     outputs at `out_dims` (default: axis 0 for every output)."""
-    from .staging import trace_closed_jaxpr
-    from .jaxpr import eval_jaxpr
     dims = tuple(dims)
     out_dims = tuple(out_dims) if out_dims is not None else (0,) * len(jaxpr.outvars)
     key = ("batch", dims, size, out_dims)

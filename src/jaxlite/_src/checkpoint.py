@@ -2,7 +2,7 @@
 import functools
 
 from . import core
-from .tree import tree_flatten, tree_unflatten
+from .tree import tree_flatten, tree_unflatten, tree_map
 from .staging import trace_to_jaxpr, close_over_tracer_consts
 from .conversion import asarray
 from .higher_order.remat import checkpoint_p, name_p
@@ -14,6 +14,9 @@ def checkpoint(fun=None, *, prevent_cse=True, policy=None, static_argnums=()):
     policy saves).
 
     >>> layer = jax.checkpoint(lambda W, x: jnp.tanh(W @ x))
+    >>> print(jnp.round(jax.grad(lambda W: layer(W, jnp.ones(2)).sum())(jnp.eye(2)), 4))
+    [[0.42 0.42]
+     [0.42 0.42]]
     """
     if fun is None:
         return functools.partial(checkpoint, prevent_cse=prevent_cse, policy=policy,
@@ -50,7 +53,6 @@ remat = checkpoint
 
 def checkpoint_name(x, name):
     """Tag a value so that `save_only_these_names` / `save_any_names_but_these` find it."""
-    from .tree import tree_map
     return tree_map(lambda leaf: name_p.bind(asarray(leaf), name=name), x)
 
 

@@ -3,7 +3,10 @@
 Flags live in one plain object so that reading one is an attribute access.
 `jaxlite.config.update(name, value)` is the public way to change them.
 """
+import contextlib
 import os
+
+__version__ = "0.1.0"  # jaxlite's version (`jaxlite.__version__`)
 
 
 class Flags:
@@ -48,3 +51,14 @@ def update(name, value):
 
 def read(name):
     return getattr(flags, name)
+
+
+@contextlib.contextmanager
+def disable_jit(disable=True):
+    """Context manager running jitted functions op by op (for debugging with print)."""
+    previous = flags.jax_disable_jit
+    update("jax_disable_jit", disable)
+    try:
+        yield
+    finally:
+        update("jax_disable_jit", previous)

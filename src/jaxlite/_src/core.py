@@ -18,7 +18,12 @@ from . import dtypes
 from .config import flags
 from .errors import (UnexpectedTracerError, TracerBoolConversionError,
                      TracerIntegerConversionError, TracerArrayConversionError,
-                     ConcretizationTypeError, concretization_message)
+                     ConcretizationTypeError, concretization_message, user_source_line)
+
+try:  # NumPy's floating-point error state as a context variable (NumPy >= 2)
+    from numpy._core import _ufunc_config
+except ImportError:
+    _ufunc_config = None
 
 _short_dtype_names = {
     "bool": "bool", "int8": "i8", "int16": "i16", "int32": "i32", "int64": "i64",
@@ -218,7 +223,6 @@ def _quiet_floating_point():
     call, a large share of a small operation, so eager evaluation and jitted code set
     NumPy's error-state context variable directly (~0.2 us) when this NumPy has it."""
     try:
-        from numpy._core import _ufunc_config
         var = _ufunc_config._extobj_contextvar
         with np.errstate(all="ignore"):
             ignore = var.get()
@@ -286,7 +290,6 @@ def explain_bad_operands(primitive, values, weak_types, params, error):
 
 def check_floating_point(primitive, out):
     """jax_debug_nans / jax_debug_infs: raise FloatingPointError naming the primitive."""
-    from .staging import user_source_line
     for value in (out if primitive.multiple_results else [out]):
         value = getattr(value, "_value", value)
         value = np.asarray(value)

@@ -13,6 +13,7 @@ from . import core
 from .core import Tracer
 from .array import Array
 from .tree import tree_flatten, tree_unflatten, tree_map, tree_structure
+from .jaxpr import Jaxpr, eval_jaxpr
 from .staging import trace_to_jaxpr, close_over_tracer_consts
 from .conversion import asarray
 from .ad import Zero, instantiate
@@ -267,7 +268,17 @@ def closure_convert(fun, *example_args):
     closes over (values a transformation may perturb) hoisted out as explicit arguments;
     concrete values stay inside, as in JAX.
 
-    >>> converted, consts = jax.closure_convert(lambda y: jnp.sin(w * y), x)
+    >>> x = jnp.array(0.5)
+    >>> def f(w):
+    ...     converted, consts = jax.closure_convert(lambda y: jnp.sin(w * y), x)
+    ...     print(len(consts), "hoisted")
+    ...     return converted(x, *consts)
+    >>> print(f"{f(2.0):.4f}")  # w is concrete: it stays inside
+    0 hoisted
+    0.8415
+    >>> print(f"{jax.grad(f)(2.0):.4f}")  # w is a tracer of grad: hoisted
+    1 hoisted
+    0.2702
     """
     leaves, in_tree = tree_flatten(example_args)
     store = {}
@@ -278,14 +289,12 @@ def closure_convert(fun, *example_args):
         return [asarray(o) for o in out_leaves]
 
     jaxpr = trace_to_jaxpr(flat, [core.get_aval(asarray(x)) for x in leaves])
-    from .jaxpr import Jaxpr, eval_jaxpr
     hoist = [i for i, c in enumerate(jaxpr.consts) if isinstance(c, Tracer)]
     consts = [jaxpr.consts[i] for i in hoist]
     kept_vars = [v for i, v in enumerate(jaxpr.constvars) if i not in hoist]
     kept = [c for i, c in enumerate(jaxpr.consts) if i not in hoist]
     hoisted_vars = [jaxpr.constvars[i] for i in hoist]
     closed = Jaxpr(kept_vars, kept, list(jaxpr.invars) + hoisted_vars, jaxpr.eqns, jaxpr.outvars)
-    n = len(leaves)
 
     def converted(*args):
         arg_leaves = tree_flatten(args[:len(args) - len(consts)])[0]

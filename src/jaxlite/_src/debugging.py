@@ -1,11 +1,13 @@
 """jax.debug: print and callback from inside transformed functions."""
+import builtins
 import string
 
-import numpy as np
-
+from . import dtypes
+from .core import ShapedArray
 from .tree import tree_flatten, tree_unflatten
 from .conversion import asarray
 from .prims.debug import debug_callback_p
+from .prims.callback import pure_callback_p
 
 
 def callback(callback, *args, ordered=False, **kwargs):
@@ -30,7 +32,6 @@ def print(fmt, *args, ordered=False, **kwargs):
     del fields  # formatting errors surface when the values arrive, as in JAX
 
     def formatted(*a, **kw):
-        import builtins
         builtins.print(fmt.format(*a, **kw))
 
     callback(formatted, *args, ordered=ordered, **kwargs)
@@ -44,9 +45,6 @@ def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_meth
                   **kwargs):
     """Call a host function returning arrays of the declared shapes/dtypes, from inside
     jit and vmap (vmap_method: "sequential" (default), "expand_dims", "broadcast_all")."""
-    from .core import ShapedArray
-    from . import dtypes
-    from .prims.callback import pure_callback_p
     leaves, tree = tree_flatten((args, kwargs))
     result_leaves, result_tree = tree_flatten(result_shape_dtypes)
     result_avals = tuple(ShapedArray(r.shape, dtypes.canonicalize_dtype(r.dtype), False)

@@ -103,7 +103,7 @@ def load_narrow_dtypes():
     global _narrow
     if _narrow is None:
         try:
-            import ml_dtypes
+            import ml_dtypes  # noqa: PLC0415 (optional dependency, loaded on first narrow dtype)
         except ImportError as e:
             raise NarrowDtypeUnavailableError(
                 f"bfloat16, float8_*, int4 and the other narrow dtypes need the ml_dtypes "
@@ -133,7 +133,7 @@ def narrow_dtype(name, attribute=None):
         raise AttributeError(f"{attribute} needs the ml_dtypes package, which is not "
                              f"installed: {INSTALL_HINT}") from None
     if name not in loaded:
-        import ml_dtypes
+        import ml_dtypes  # noqa: PLC0415 (optional dependency, loaded already by this point)
         message = (f"{name} needs a newer ml_dtypes than the installed {ml_dtypes.__version__}: "
                    f"`pip install -U ml_dtypes`")
         raise (AttributeError if attribute else NarrowDtypeUnavailableError)(message)
@@ -387,7 +387,7 @@ def finfo(dtype):
     d = _narrow_or_none(dtype)
     if d is None:
         return np.finfo(dtype)
-    import ml_dtypes
+    import ml_dtypes  # noqa: PLC0415 (optional dependency, loaded already for a narrow dtype)
     return ml_dtypes.finfo(d)
 
 
@@ -396,7 +396,7 @@ def iinfo(dtype):
     d = _narrow_or_none(dtype)
     if d is None:
         return np.iinfo(dtype)
-    import ml_dtypes
+    import ml_dtypes  # noqa: PLC0415 (optional dependency, loaded already for a narrow dtype)
     return ml_dtypes.iinfo(d)
 
 

@@ -1,4 +1,20 @@
-"""JAX's public error classes, with the same base classes as JAX's."""
+"""JAX's public error classes, with the same base classes as JAX's, and where in the
+user's code an error happened (the source line that messages and Jaxprs name)."""
+import os
+import sys
+
+_package_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def user_source_line():
+    """'file:line (function)' of the innermost frame outside jaxlite."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_package_dir):
+            return f"{os.path.basename(filename)}:{frame.f_lineno} ({frame.f_code.co_name})"
+        frame = frame.f_back
+    return None
 
 
 class JAXTypeError(TypeError):
@@ -41,7 +57,6 @@ _fixes = (
 
 
 def concretization_message(tracer, what):
-    from .staging import user_source_line
     line = user_source_line()
     at = f" at {line}" if line else ""
     return (f"Abstract tracer value encountered where a concrete value is expected: "

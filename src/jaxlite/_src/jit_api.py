@@ -16,7 +16,7 @@ import numpy as np
 from . import core, dtypes
 from .core import Tracer, _context, eval_trace
 from .array import Array
-from .config import flags
+from .config import flags, disable_jit
 from .tree import tree_flatten, tree_unflatten
 from .jaxpr import ClosedJaxpr
 from .staging import close_over_tracer_consts
@@ -257,7 +257,7 @@ class JitWrapped:
         entry.single_output = out_tree.num_leaves == 1 and out_tree.num_nodes == 1
         entry.tracer_consts = tracer_consts
         if flags.jax_log_compiles:
-            import logging
+            import logging  # noqa: PLC0415 (~3 ms at import; loaded only when logging compiles)
             logging.getLogger("jaxlite").warning(
                 "Compiling %s for args %s.%s", self._name,
                 ", ".join(a.str_short() + ("{weak}" if a.weak_type else "") for a in jaxpr.in_avals),
@@ -336,7 +336,6 @@ class JitWrapped:
                                          or (flags.jax_debug_infs and np.isinf(v).any())):
                 bad = True
         if bad:
-            from .misc import disable_jit
             with disable_jit():
                 self._fun(*args, **kwargs)  # raises FloatingPointError at the primitive
 
@@ -366,10 +365,17 @@ def jit(fun=None, *, static_argnums=None, static_argnames=None, donate_argnums=N
         abstracted_axes=None, in_shardings=None, out_shardings=None, compiler_options=None):
     """Compile `fun` (Python over NumPy, generated once per argument signature).
 
-    >>> f = jaxlite.jit(lambda x: x * 2 + 1)
+    >>> f = jax.jit(lambda x: x * 2 + 1)
     >>> f(jnp.arange(3.0))
     Array([1., 3., 5.], dtype=float32)
-    >>> print(f.lower(jnp.arange(3.0)).compile().as_python())   # the generated code
+    >>> print(f.lower(jnp.arange(3.0)).as_text())  # the Jaxpr, with the user's source lines
+    { lambda ; a:f32[3]. let
+        b:f32[3] = mul 2.0:f32[] a  # ...
+        c:f32[3] = add b 1.0:f32[]  # ...
+      in (c,) }
+    >>> print(f.lower(jnp.arange(3.0)).compile().as_python())  # the generated code
+    def jitted(a1):
+    ...
     """
     if fun is None:
         return lambda f: jit(f, static_argnums=static_argnums, static_argnames=static_argnames)

@@ -1,25 +1,22 @@
 """Small public utilities: devices, disable_jit, enable_x64, clear_caches."""
 import contextlib
+import gc
+import platform
+import sys
 
-from .config import flags, update
+import numpy as np
 
-
-class Device:
-    """The one device jaxlite computes on: the host CPU, through NumPy."""
-    platform = "cpu"
-    device_kind = "cpu"
-    id = 0
-    process_index = 0
-
-    def __repr__(self):
-        return "CpuDevice(id=0)"
-
-
-_cpu = Device()
+from .config import flags, update, __version__
+from .config import disable_jit as disable_jit  # public from here; jit_api needs it below
+from .core import get_aval
+from .array import Array, CPU_DEVICE
+from .array import Device as Device  # public from here; arrays name their device below
+from .api import vjp
+from .jit_api import _live_jits
 
 
 def devices(backend=None):
-    return [_cpu]
+    return [CPU_DEVICE]
 
 
 local_devices = devices
@@ -37,17 +34,6 @@ def default_backend():
 
 
 @contextlib.contextmanager
-def disable_jit(disable=True):
-    """Context manager running jitted functions op by op (for debugging with print)."""
-    previous = flags.jax_disable_jit
-    update("jax_disable_jit", disable)
-    try:
-        yield
-    finally:
-        update("jax_disable_jit", previous)
-
-
-@contextlib.contextmanager
 def enable_x64(new_val=True):
     previous = flags.jax_enable_x64
     update("jax_enable_x64", new_val)
@@ -59,7 +45,6 @@ def enable_x64(new_val=True):
 
 def clear_caches():
     """Drop every jitted function's traces and executables (each retraces on its next call)."""
-    from .jit_api import _live_jits
     for f in list(_live_jits):
         f.clear_cache()
 
@@ -74,7 +59,6 @@ def ensure_compile_time_eval():
 
 
 def typeof(x):
-    from .core import get_aval
     return get_aval(x)
 
 
@@ -130,16 +114,10 @@ def effects_barrier():
 
 
 def live_arrays(platform=None):
-    import gc
-    from .array import Array
     return [o for o in gc.get_objects() if isinstance(o, Array)]
 
 
 def print_environment_info(return_string=False):
-    import platform
-    import sys
-    import numpy as np
-    from .. import __version__
     text = (f"jaxlite: {__version__}\nnumpy:   {np.__version__}\npython:  {sys.version}\n"
             f"platform: {platform.platform()}\ndevices: {devices()}\n")
     if return_string:
@@ -153,6 +131,5 @@ def linear_transpose(fun, *primals, reduce_axes=()):
     >>> f_t = jax.linear_transpose(lambda x: 2 * x, 1.0); f_t(1.0)
     (Array(2., dtype=float32, weak_type=True),)
     """
-    from .api import vjp
     _, pullback = vjp(fun, *primals)
     return lambda *cts: pullback(*cts)

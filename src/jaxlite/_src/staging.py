@@ -11,29 +11,12 @@ partial StagingTrace whose tracers are the tangents stages exactly the linear
 (tangent) computation, with the primal values as residual constants: that is
 `linearize`, and transposing it gives `vjp`.
 """
-import os
-import sys
-
 import numpy as np
 
 from . import core
 from .core import Tracer, Trace, ShapedArray, _context
-from .jaxpr import Var, Literal, Eqn, Jaxpr
-from .errors import UnexpectedTracerError
-
-_package_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def user_source_line():
-    """'file:line (function)' of the innermost frame outside jaxlite."""
-    frame = sys._getframe(2)
-    while frame is not None:
-        filename = frame.f_code.co_filename
-        if not filename.startswith(_package_dir):
-            return f"{os.path.basename(filename)}:{frame.f_lineno} ({frame.f_code.co_name})"
-        frame = frame.f_back
-    return None
-
+from .jaxpr import Var, Literal, Eqn, Jaxpr, eval_jaxpr
+from .errors import UnexpectedTracerError, user_source_line
 
 class StagingTracer(Tracer):
     __slots__ = ("aval", "var")
@@ -165,7 +148,6 @@ def partial_eval_jaxpr(jaxpr, unknowns, instantiate=False):
     The split is found by evaluating the Jaxpr under a partial StagingTrace (the
     unknown part) whose parent StagingTrace records the known part.
     """
-    from .jaxpr import eval_jaxpr
     n_out = len(jaxpr.outvars)
     force = [instantiate] * n_out if isinstance(instantiate, bool) else list(instantiate)
     key = ("partial_eval", tuple(unknowns), tuple(force))

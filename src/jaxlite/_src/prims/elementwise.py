@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import core, dtypes
 from ..core import Primitive, ShapedArray
-from ..ad import Zero, is_linear, instantiate
+from ..ad import Zero, is_linear, instantiate, register_cotangent_add
 from .util import ndim, shape_of, const_like, broadcast_shapes, quiet
 from .shape import moveaxis, unbroadcast, broadcast_trailing, reshape_p
 
@@ -203,6 +203,9 @@ neg_p = define("neg", np.negative, [lambda t, a, x: neg_p.bind(t)], numpy_name="
 def add_any(a, b):
     """Sum of two cotangent/tangent contributions of the same shape."""
     return add_p.bind(a, b)
+
+
+register_cotangent_add(add_any)
 
 
 # ---- nonlinear arithmetic ---------------------------------------------------------------

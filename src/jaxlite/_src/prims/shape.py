@@ -5,6 +5,7 @@ import numpy as np
 from .. import core, dtypes
 from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear, instantiate
+from ..batching import register_move_batch_dim
 from .util import ndim, shape_of
 
 
@@ -48,6 +49,9 @@ def move_batch_dim(x, src, dst, size):
         x = broadcast_batch(x, size)
         src = 0
     return moveaxis(x, src, dst)
+
+
+register_move_batch_dim(move_batch_dim)
 
 
 def broadcast_trailing(x, shape):

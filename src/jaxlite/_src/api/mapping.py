@@ -1,0 +1,121 @@
+"""vmap over pytrees: in_axes / out_axes specs, argument checks and error messages, on
+batching.py's flat vmap."""
+import functools
+
+import numpy as np
+
+from .. import batching
+from ..core import Tracer
+from ..array import Array
+from ..tree import (tree_flatten, tree_unflatten, tree_map, tree_structure, broadcast_prefix,
+                    tree_flatten_with_path, keystr)
+from .arguments import _as_array_leaf
+
+
+class _NoneAxis:
+    def __repr__(self):
+        return "None"
+
+
+_NONE_AXIS = _NoneAxis()
+
+
+def _axes_leaves(axes, tree, what, fun):
+    """One axis (int or None) per leaf of `tree`, from an axis-spec pytree prefix."""
+    axes = tree_map(lambda a: _NONE_AXIS if a is None else a, axes, is_leaf=lambda a: a is None)
+    try:
+        out = broadcast_prefix(axes, tree)
+    except ValueError as e:
+        raise ValueError(f"vmap({getattr(fun, '__name__', 'fun')}): {what} specification must be "
+                         f"a tree prefix of the corresponding value, got {what}={axes!r} for a "
+                         f"value with structure {tree_structure(tree)}. ({e})") from None
+    for a in out:
+        if a is not _NONE_AXIS and not isinstance(a, (int, np.integer)):
+            raise TypeError(f"vmap {what} must be an int, None, or a (nested) container with "
+                            f"those types as leaves, but got {a!r}.")
+    return [None if a is _NONE_AXIS else int(a) for a in out]
+
+
+def _inconsistent_sizes_message(all_args, leaves, dims, name):
+    paths = [p for p, _ in tree_flatten_with_path(all_args)[0]]
+    lines = []
+    for path, x, d in zip(paths, leaves, dims):
+        if d is None:
+            continue
+        # path[0] selects positional args (0) or kwargs (1); path[1] the argument itself.
+        where = (f"argument {path[1].idx}" if path[0].idx == 0 else f"keyword argument "
+                 f"{path[1].key!r}") + keystr(path[2:])
+        lines.append(f"  {where} of shape {tuple(x.shape)} has size {x.shape[d]} along "
+                     f"mapped axis {d}")
+    return (f"vmap({name}) got inconsistent sizes for the array axes to be mapped:\n"
+            + "\n".join(lines) + "\nAll mapped axes must have the same size; use in_axes=None "
+            "for arguments that should not be mapped.")
+
+
+def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_name=None):
+    """Vectorize `fun` over an axis of its arguments.
+
+    >>> jax.vmap(jnp.dot, in_axes=(0, None))(jnp.ones((4, 3)), jnp.ones(3)).shape
+    (4,)
+    """
+    if isinstance(in_axes, list):
+        in_axes = tuple(in_axes)
+    name = getattr(fun, "__name__", "fun")
+
+    @functools.wraps(fun)
+    def vmapped(*args, **kwargs):
+        if isinstance(in_axes, tuple) and len(in_axes) != len(args):
+            raise ValueError(f"vmap in_axes must be an int, None, or a tuple of entries "
+                             f"corresponding to the positional arguments passed to the function, "
+                             f"but got len(in_axes)={len(in_axes)}, len(args)={len(args)}")
+        all_args = (args, kwargs)
+        axes_spec = (in_axes if isinstance(in_axes, tuple) else (in_axes,) * len(args),
+                     {k: 0 for k in kwargs})
+        leaves, in_tree = tree_flatten(all_args)
+        dims = _axes_leaves(axes_spec, all_args, "in_axes", fun)
+        leaves = [_as_array_leaf(x, "vmap") if d is not None or not isinstance(
+            x, (Array, Tracer)) else x for x, d in zip(leaves, dims)]
+        sizes = []
+        for i, (x, d) in enumerate(zip(leaves, dims)):
+            if d is None:
+                continue
+            nd = x.ndim
+            if not -nd <= d < nd:
+                raise ValueError(f"vmap was requested to map its argument along axis {d}, which "
+                                 f"implies that its rank should be at least {d + 1 if d >= 0 else -d}, "
+                                 f"but is only {nd} (its shape is {tuple(x.shape)})")
+            dims[i] = d % nd
+            sizes.append(x.shape[dims[i]])
+        size = axis_size
+        if sizes:
+            if len(set(sizes)) > 1:
+                raise ValueError(_inconsistent_sizes_message(all_args, leaves, dims, name))
+            if axis_size is not None and axis_size != sizes[0]:
+                raise ValueError(f"vmap got axis_size={axis_size} but mapped axes have size "
+                                 f"{sizes[0]}")
+            size = sizes[0]
+        elif axis_size is None:
+            raise ValueError("vmap must have at least one non-None value in in_axes, or be given "
+                             "axis_size")
+        store = {}
+
+        def flat_fun(*xs):
+            a, kw = tree_unflatten(in_tree, xs)
+            out = fun(*a, **kw)
+            out_leaves, out_tree = tree_flatten(out)
+            store["out_tree"] = out_tree
+            store["out"] = out
+            return [_as_array_leaf(o, "vmap output") for o in out_leaves]
+
+        def out_dims(n):
+            shape_tree = tree_unflatten(store["out_tree"], [0] * n)
+            spec = out_axes
+            if isinstance(spec, list):
+                spec = tuple(spec)
+            return _axes_leaves(spec, shape_tree, "out_axes", fun)
+
+        outs = batching.vmap_flat(flat_fun, leaves, dims, size, out_dims, axis_name, name)
+        return tree_unflatten(store["out_tree"], outs)
+
+    return vmapped
+

@@ -1,0 +1,125 @@
+"""Tracing without differentiating or mapping: make_jaxpr, eval_shape and
+ShapeDtypeStruct, the pytree tracing jit builds on, and the device utilities
+(block_until_ready, device_get, device_put)."""
+import functools
+
+import numpy as np
+
+from .. import core, dtypes
+from ..core import Tracer, ShapedArray
+from ..array import Array
+from ..tree import tree_flatten, tree_unflatten, tree_map, tree_leaves
+from ..staging import trace_to_jaxpr
+from ..jaxpr import ClosedJaxpr
+from ..conversion import asarray
+from .arguments import _as_array_leaf
+
+
+class ShapeDtypeStruct:
+    """A shape and dtype standing in for an array (eval_shape's outputs, jit.lower's inputs)."""
+    __slots__ = ("shape", "dtype", "weak_type", "sharding")
+
+    def __init__(self, shape, dtype, weak_type=False, sharding=None):
+        self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
+        self.weak_type = weak_type
+        self.sharding = sharding
+
+    ndim = property(lambda self: len(self.shape))
+    size = property(lambda self: int(np.prod(self.shape, dtype=np.int64)))
+
+    @property
+    def aval(self):
+        return ShapedArray(self.shape, dtypes.canonicalize_dtype(self.dtype), self.weak_type)
+
+    def __repr__(self):
+        weak = ", weak_type=True" if self.weak_type else ""
+        return f"ShapeDtypeStruct(shape={self.shape}, dtype={self.dtype.name}{weak})"
+
+    def __eq__(self, other):
+        return (isinstance(other, ShapeDtypeStruct) and self.shape == other.shape
+                and self.dtype == other.dtype and self.weak_type == other.weak_type)
+
+    def __hash__(self):
+        return hash((self.shape, self.dtype, self.weak_type))
+
+
+def leaf_aval(x):
+    if isinstance(x, ShapeDtypeStruct):
+        return x.aval
+    if isinstance(x, (Array, Tracer)):
+        return x.aval
+    return core.get_aval(asarray(x) if not isinstance(x, np.ndarray) else
+                         np.asarray(x, dtypes.canonicalize_dtype(x.dtype)))
+
+
+def trace_pytree_function(fun, args, kwargs, static_argnums=(), name=None):
+    """Trace fun(*args, **kwargs) to a Jaxpr over the array leaves of the non-static args.
+
+    Returns (jaxpr, in_tree, out_tree)."""
+    dyn = tuple(a for i, a in enumerate(args) if i not in static_argnums)
+    leaves, in_tree = tree_flatten((dyn, kwargs))
+    avals = [leaf_aval(x) for x in leaves]
+    store = {}
+
+    def flat_fun(*xs):
+        d, kw = tree_unflatten(in_tree, xs)
+        d = iter(d)
+        full = [a if i in static_argnums else next(d) for i, a in enumerate(args)]
+        out = fun(*full, **kw)
+        out_leaves, out_tree = tree_flatten(out)
+        store["out_tree"] = out_tree
+        return [_as_array_leaf(o, "output") for o in out_leaves]
+
+    jaxpr = trace_to_jaxpr(flat_fun, avals, name=name or getattr(fun, "__name__", None))
+    return jaxpr, in_tree, store["out_tree"]
+
+
+def make_jaxpr(fun, static_argnums=(), axis_env=None, return_shape=False, abstracted_axes=None):
+    """A function returning the Jaxpr that `fun` stages for the given arguments.
+
+    >>> print(jax.make_jaxpr(lambda x, y: jnp.sin(x) * y + 2)(1.0, 3.0))
+    { lambda ; a:f32[] b:f32[]. let
+        c:f32[] = sin a
+        d:f32[] = mul c b
+        e:f32[] = add d 2.0:f32[]
+      in (e,) }
+    """
+    static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+
+    @functools.wraps(fun)
+    def make(*args, **kwargs):
+        jaxpr, _, out_tree = trace_pytree_function(fun, args, kwargs, static)
+        closed = ClosedJaxpr(jaxpr)
+        if return_shape:
+            shapes = tree_unflatten(out_tree, [ShapeDtypeStruct(a.shape, a.dtype, a.weak_type)
+                                               for a in jaxpr.out_avals])
+            return closed, shapes
+        return closed
+
+    return make
+
+
+def eval_shape(fun, *args, **kwargs):
+    """The shapes and dtypes of fun's outputs, as ShapeDtypeStructs, without computing."""
+    jaxpr, _, out_tree = trace_pytree_function(fun, args, kwargs)
+    return tree_unflatten(out_tree, [ShapeDtypeStruct(a.shape, a.dtype, a.weak_type)
+                                     for a in jaxpr.out_avals])
+
+
+def block_until_ready(x):
+    """Wait for every array in a pytree (computation here is synchronous) and return it."""
+    for leaf in tree_leaves(x):
+        if hasattr(leaf, "block_until_ready"):
+            leaf.block_until_ready()
+    return x
+
+
+def device_get(x):
+    """Pytree of Arrays -> pytree of NumPy arrays."""
+    return tree_map(lambda l: np.asarray(l) if isinstance(l, Array) else l, x)
+
+
+def device_put(x, device=None, *, src=None, donate=False, may_alias=None):
+    return tree_map(lambda l: asarray(l) if isinstance(l, (np.ndarray, np.generic, int, float,
+                                                           complex, bool)) else l, x)
