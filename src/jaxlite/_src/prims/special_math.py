@@ -21,13 +21,15 @@ results are within a few ulps of SciPy's over the tested ranges:
                    igamma, igammac, igamma_grad_a and random_gamma_grad to)
   betainc          XLA's Lentz continued fraction (as JAX's betainc)
   bessel_i0e/i1e   Cephes Chebyshev expansions
-  erf_inv          XLA:CPU's polynomial, bit for bit (random/threefry.py)
+  erf_inv          XLA:CPU's polynomial, bit for bit (xla_math.py)
 
 Special values follow JAX (e.g. lgamma at poles is inf, digamma at poles NaN).
 """
 import math
 
 import numpy as np
+
+from . import numpy_ops, xla_math
 
 _F64 = np.float64
 _EPS = np.finfo(_F64).eps
@@ -119,10 +121,9 @@ def erf(x):
     x = np.asarray(x)
     if x.dtype == np.float64:
         return np.asarray(_libm_erf(x), np.float64).reshape(x.shape)
-    from ..random import samplers, ops_numpy
     wide = x.astype(np.float32)
     with np.errstate(all="ignore"):
-        out = samplers._erf_f32(ops_numpy.ops, wide)
+        out = xla_math._erf_f32(numpy_ops.ops, wide)
     return np.asarray(out, np.float32).astype(x.dtype)
 
 
@@ -183,10 +184,9 @@ def log_ndtr(x):
 
 def erf_inv(x):
     """XLA:CPU's erf_inv (bit-identical to JAX for float32)."""
-    from ..random import threefry, ops_numpy
     x = np.asarray(x)
     with np.errstate(all="ignore"):
-        out = threefry.erf_inv(x, ops=ops_numpy.ops)
+        out = xla_math.erf_inv(x, ops=numpy_ops.ops)
         # Outside [-1, 1] the polynomial is meaningless: NaN, as in JAX.
         return np.where(np.abs(x) > 1, np.array(np.nan, x.dtype), out).astype(x.dtype)
 
