@@ -4,7 +4,7 @@ namespace the XLA-exact kernels (xla_math.py) and the PRNG (random/) are written
 `fma` rounds x * y + z once, as XLA:CPU's fused multiply-adds do; integer ops wrap;
 shifts past the width give 0; `rem` keeps x where y == 0, as XLA does.
 
-    >>> import numpy as np
+    >>> from jaxlite._src.prims.numpy_ops import ops
     >>> ops.fma(np.float32(0.1), np.float32(10.0), np.float32(-1.0))
     np.float32(1.4901161e-08)
 """

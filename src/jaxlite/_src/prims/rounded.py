@@ -4,7 +4,7 @@ erf_inv polynomial relies on) and rsqrt_rounded (1/sqrt(x) rounded once, where
 lax.rsqrt may round twice; the Gamma sampler needs it). Their NumPy kernels are
 numpy_ops.py's; the samplers bind them through random/ops_lax.py.
 
-    >>> import numpy as np
+    >>> from jaxlite._src.prims.rounded import fma_p
     >>> fma_p.bind(np.float32(0.1), np.float32(10.0), np.float32(-1.0))
     Array(1.4901161e-08, dtype=float32)
 """

@@ -8,9 +8,9 @@ namespace: `numpy_ops.ops` on NumPy arrays, random/ops_lax.py's on traced arrays
 the same code gives JAX's bits eagerly, under jit and under vmap. Where XLA calls the
 C library instead (float64 log, tan, sqrt, pow, erf), NumPy's results are the same.
 
-    >>> import numpy as np
+    >>> from jaxlite._src.prims.xla_math import erf_inv
     >>> erf_inv(np.array([0.0, 0.5], np.float32))
-    array([0.       , 0.4769363], dtype=float32)
+    array([0.        , 0.47693628], dtype=float32)
 """
 import numpy as np
 

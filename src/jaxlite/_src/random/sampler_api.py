@@ -4,8 +4,10 @@ otherwise), and the samplers built from them with sorting, reductions or linear
 algebra (categorical, choice, permutation, multivariate_normal, orthogonal, ...).
 
     >>> key = jax.random.key(0)
-    >>> jax.random.exponential(key, (3,))
+    >>> jax.random.exponential(key, (3,)).round(4)
+    Array([2.9501, 3.8434, 0.4039], dtype=float32)
     >>> jax.random.categorical(key, jnp.log(jnp.array([0.2, 0.3, 0.5])), shape=(4,))
+    Array([1, 1, 2, 1], dtype=int32)
 """
 import math
 import operator

@@ -18,6 +18,7 @@ Shapes and dtypes are static Python values.
 
 Example (raw keys, NumPy backend)::
 
+    >>> from jaxlite._src.random.threefry import seed_to_key, split, uniform
     >>> key = seed_to_key(np.int32(0))
     >>> key, sub = split(key)
     >>> uniform(sub, (2,))
