@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import core, dtypes
 from ..ad import Zero, instantiate, jvp_flat
-from . import special_math as kernels
+from . import special_math as kernels, special_math_incomplete as incomplete
 from .cumulative import cumprod_p
 from .reduce import reduce_sum_p
 from .shape import iota_p, reshape_p, slice_p
@@ -132,12 +132,12 @@ def _igamma_dx(a, x):
     return exp_p.bind(log_density)
 
 
-igamma_grad_a_p = _special("igamma_grad_a", kernels.igamma_grad_a, None)
-random_gamma_grad_p = _special("random_gamma_grad", kernels.random_gamma_grad, None)
-igamma_p = _special("igamma", kernels.igamma, [
+igamma_grad_a_p = _special("igamma_grad_a", incomplete.igamma_grad_a, None)
+random_gamma_grad_p = _special("random_gamma_grad", incomplete.random_gamma_grad, None)
+igamma_p = _special("igamma", incomplete.igamma, [
     lambda t, ans, a, x: mul_p.bind(t, igamma_grad_a_p.bind(a, x)),
     lambda t, ans, a, x: mul_p.bind(t, _igamma_dx(a, x))])
-igammac_p = _special("igammac", kernels.igammac, [
+igammac_p = _special("igammac", incomplete.igammac, [
     lambda t, ans, a, x: neg_p.bind(mul_p.bind(t, igamma_grad_a_p.bind(a, x))),
     lambda t, ans, a, x: neg_p.bind(mul_p.bind(t, _igamma_dx(a, x)))])
 
@@ -153,11 +153,11 @@ def _betainc_dx(t, ans, a, b, x):
 
 
 _betainc_ab = _not_differentiable("Betainc gradient with respect to a and b not supported.")
-regularized_incomplete_beta_p = _special("regularized_incomplete_beta", kernels.betainc,
+regularized_incomplete_beta_p = _special("regularized_incomplete_beta", incomplete.betainc,
                                          [_betainc_ab, _betainc_ab, _betainc_dx])
 
 # ---- Bessel functions ------------------------------------------------------------------------
-bessel_i0e_p = _special("bessel_i0e", kernels.bessel_i0e, [
+bessel_i0e_p = _special("bessel_i0e", incomplete.bessel_i0e, [
     lambda t, ans, x: mul_p.bind(t, sub_p.bind(bessel_i1e_p.bind(x),
                                                mul_p.bind(sign_p.bind(x), ans)))])
 
@@ -172,7 +172,7 @@ def _bessel_i1e_jvp(t, ans, x):
     return mul_p.bind(t, derivative)
 
 
-bessel_i1e_p = _special("bessel_i1e", kernels.bessel_i1e, [_bessel_i1e_jvp])
+bessel_i1e_p = _special("bessel_i1e", incomplete.bessel_i1e, [_bessel_i1e_jvp])
 
 
 # ---- x log y, x log(1 + y) ------------------------------------------------------------------------
