@@ -46,6 +46,7 @@ def __getattr__(name):
         return importlib.import_module(f"{__name__}.linalg")
     raise AttributeError(f"module 'jaxlite.lax' has no attribute {name!r}")
 # complex numbers and FFTs (issue 3)
-from .._src.prims.complex import (real, imag, conj, complex, real_p, imag_p, conj_p,  # noqa: F401
-                                  complex_p)
-from .._src.prims.fft import fft, FftType, fft_p  # noqa: F401
+from .._src.lax.complex import real, imag, conj, complex  # noqa: F401
+from .._src.prims.complex import real_p, imag_p, conj_p, complex_p  # noqa: F401
+from .._src.lax.fft import fft  # noqa: F401
+from .._src.prims.fft import FftType, fft_p  # noqa: F401

@@ -8,4 +8,4 @@ from .._src.random.sampler_api import (  # noqa: F401
     pareto, lognormal, maxwell, double_sided_maxwell, weibull_min, triangular, wald, geometric,
     categorical, permutation, choice, multivariate_normal, orthogonal, gamma, loggamma, beta,
     dirichlet, chisquare, f, t, generalized_normal, ball, poisson, binomial, multinomial)
-from .._src.prims.random_gamma import random_gamma_p  # noqa: F401
+from .._src.random.gamma import random_gamma_p  # noqa: F401

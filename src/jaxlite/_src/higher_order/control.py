@@ -20,7 +20,9 @@ from ..jaxpr import Jaxpr, Var, eval_jaxpr
 from ..staging import StagingTracer, partial_eval_jaxpr, trace_closed_jaxpr
 from ..compiler import compile_jaxpr
 from ..compiler.dce import dead_code_elimination
-from ..prims.shape import moveaxis, broadcast_batch
+from ..prims.shape import moveaxis, broadcast_batch, reshape_p
+from ..prims.elementwise import select_n_p, add_any
+from ..prims.reduce import reduce_or_p
 
 
 def _wrap(values, avals):
@@ -96,8 +98,6 @@ def _cond_batch(values, dims, branches):
     if index_dim is None:
         return cond_p.bind(index, *args, branches=batched), [0] * len(branches[0].outvars)
     # A per-lane branch choice: run every branch, then select per lane (as JAX does).
-    from ..prims.elementwise import select_n_p
-    from ..prims.shape import reshape_p
     index = moveaxis(index, index_dim, 0)
     outs_per_branch = [eval_jaxpr(b, b.consts, *args) for b in batched]
     results = []
@@ -230,7 +230,7 @@ def _scan_jvp(primals, tangents, jaxpr, length, reverse, num_consts, num_carry, 
     x_nz = [type(t) is not Zero for t in x_t]
     nonzero = c_nz + [True] * n_k + x_nz
     jj = jvp_jaxpr(jaxpr, nonzero)
-    n_ct, n_xt = sum(c_nz), sum(x_nz)
+    n_ct = sum(c_nz)
     # jj inputs: (consts, carry, xs, consts_t, carry_t, xs_t); outputs: (carry, ys, carry_t, ys_t)
     n_in = n_c + n_k + n_x
     order_in = (list(range(n_c)) + list(range(n_in, n_in + n_ct))
@@ -310,13 +310,11 @@ def _scan_partial_eval(trace, args, params):
 
 
 def _scan_transpose(cts, *args, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
-    from ..prims.elementwise import add_any
     c, k, x = _split(args, num_consts, num_carry)
     # Consts and carries of a linear scan are linear; one may arrive as a known value
     # (e.g. a zero initial tangent carry), whose cotangent is then simply dropped.
     x_linear = [is_linear(a) for a in x]
     res = [a for a, l in zip(x, x_linear) if not l]
-    n_y = len(jaxpr.outvars) - num_carry
     ct_carry = [_instantiate_ct(ct, v.aval) for ct, v in zip(cts[:num_carry],
                                                              jaxpr.outvars[:num_carry])]
     ct_ys = [_instantiate_ct(ct, a) for ct, a in zip(cts[num_carry:], _scan_out_avals(
@@ -393,9 +391,6 @@ def _while_jvp(primals, tangents, cond_jaxpr, body_jaxpr, cond_nconsts, body_nco
 
 
 def _while_batch(values, dims, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
-    from ..prims.elementwise import select_n_p
-    from ..prims.reduce import reduce_or_p
-    from ..prims.shape import reshape_p
     size = next(core.get_aval(v).shape[d] for v, d in zip(values, dims) if d is not None)
     cc, bc, k = _split(values, cond_nconsts, body_nconsts)
     cc_d, bc_d, k_d = _split(dims, cond_nconsts, body_nconsts)

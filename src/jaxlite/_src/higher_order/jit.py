@@ -5,12 +5,15 @@ the inner Jaxpr: jvp and vmap bind jit again with a transformed Jaxpr (so the
 result stays compiled); partial evaluation (linearize / grad) splits it into a known call, run now, and
 a linear call that is staged and later transposed.
 """
+import numpy as np
+
 from .. import core
 from ..core import Primitive, Array, _context
 from ..jaxpr import Jaxpr, eval_jaxpr
-from ..ad import Zero, jvp_jaxpr
+from ..ad import Zero, jvp_jaxpr, is_linear, transpose_jaxpr
 from ..batching import batch_jaxpr
 from ..compiler import compile_jaxpr
+from ..staging import StagingTracer, partial_eval_jaxpr
 
 jit_p = Primitive("jit", multiple_results=True)
 
@@ -46,7 +49,6 @@ def _jit_batch(values, dims, jaxpr, name):
 def _jit_partial_eval(trace, args, params):
     """Split the call: the known part runs (compiled) now under the parent trace and
     returns residuals; the unknown (linear) part is staged as another jit call."""
-    from ..staging import StagingTracer, partial_eval_jaxpr
     jaxpr, name = params["jaxpr"], params["name"]
     unknowns = [type(a) is StagingTracer and a._trace is trace for a in args]
     known_jaxpr, unknown_jaxpr, out_unknowns, n_res = partial_eval_jaxpr(jaxpr, unknowns)
@@ -62,7 +64,6 @@ def _jit_partial_eval(trace, args, params):
 
 
 def _jit_transpose(cts, *args, jaxpr, name):
-    from ..ad import is_linear, transpose_jaxpr
     linear = [is_linear(a) for a in args]
     transposed = transpose_jaxpr(jaxpr, linear)
     nonlinear = [a for a, l in zip(args, linear) if not l]
@@ -72,7 +73,6 @@ def _jit_transpose(cts, *args, jaxpr, name):
 
 
 def instantiate_ct(ct, aval):
-    import numpy as np
     if ct is None or type(ct) is Zero:
         return np.zeros(aval.shape, aval.dtype)
     return ct

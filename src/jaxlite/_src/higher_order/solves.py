@@ -18,6 +18,7 @@ from ..batching import batch_jaxpr
 from ..compiler import compile_jaxpr
 from ..jaxpr import eval_jaxpr
 from ..prims.shape import moveaxis, broadcast_batch
+from ..prims.elementwise import sub_p
 
 linear_solve_p = Primitive("linear_solve", multiple_results=True)
 
@@ -58,7 +59,6 @@ def _jvp(primals, tangents, const_lengths, jaxprs):
         _, dA_x = jvp_flat(lambda *a: eval_jaxpr(matvec, matvec.consts, *a),
                            list(consts[MATVEC]) + list(x_leaves),
                            list(const_tangents[MATVEC]) + zeros)
-        from ..prims.elementwise import sub_p
         rhs = [r if type(t) is Zero else sub_p.bind(r, instantiate(t))
                for r, t in zip(rhs, dA_x)]
     flat_consts = [c for group in consts for c in group]

@@ -12,7 +12,8 @@ import operator
 import numpy as np
 
 from .. import dtypes
-from ..prims.fft import FftType, fft as lax_fft
+from ..prims.fft import FftType
+from ..lax.fft import fft as lax_fft
 from ..lax import lax as lax_api
 from ..conversion import asarray, check_arraylike
 from .shapes import moveaxis

@@ -88,7 +88,7 @@ def _float_layout(dtype):
     try:
         info = np.finfo(dtype)
     except ValueError:  # bfloat16 and other ml_dtypes floats
-        import ml_dtypes
+        import ml_dtypes  # noqa: PLC0415 (optional dependency, loaded only for its floats)
         info = ml_dtypes.finfo(dtype)
     return info.nexp, info.nmant
 

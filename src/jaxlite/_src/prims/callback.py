@@ -4,7 +4,8 @@ import numpy as np
 
 from .. import core
 from ..core import Primitive
-from .shape import moveaxis, broadcast_batch
+from .shape import moveaxis, broadcast_batch, concatenate_p, reshape_p
+from .index import gather_p
 
 pure_callback_p = Primitive("pure_callback", multiple_results=True)
 
@@ -22,8 +23,6 @@ def _impl(*args, callback, result_avals, vmap_method):
 
 
 def _batch(values, dims, callback, result_avals, vmap_method):
-    from .index import gather_p
-    from .shape import concatenate_p, reshape_p
     size = next(core.get_aval(v).shape[d] for v, d in zip(values, dims) if d is not None)
     if vmap_method in ("expand_dims", "broadcast_all", "legacy_vectorized"):
         values = [broadcast_batch(v, size) if d is None else moveaxis(v, d, 0)

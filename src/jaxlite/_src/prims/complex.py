@@ -7,6 +7,8 @@ of complex(x, y) ct -> (Re ct, -Im ct), and of conj ct -> conj(ct). One
 consequence, which JAX documents: grad of a real-valued f at complex z is
 df/dx - i df/dy, the conjugate of the steepest-ascent direction
 (grad(lambda z: abs(z)**2)(z) == 2 * conj(z)).
+
+The jax.lax functions on them are in lax/complex.py.
 """
 import numpy as np
 
@@ -106,36 +108,3 @@ conj_p = define("conj", _checked(_conj_dtype, _conj_impl),
                 dtype_rule=_conj_dtype, linear_transpose=_conj_transpose)
 conj_p.lower = lambda names, params, avals=None: (
     f"np.conjugate({names[0]})" if avals and avals[0].dtype.kind == "c" else None)
-
-
-# ---- the jax.lax functions -------------------------------------------------------------
-
-def real(x):
-    """`lax.real`: the real part of a complex array (a real array of matching precision)."""
-    return real_p.bind(_operand(x))
-
-
-def imag(x):
-    """`lax.imag`: the imaginary part of a complex array."""
-    return imag_p.bind(_operand(x))
-
-
-def conj(x):
-    """`lax.conj`: the complex conjugate; real floating inputs become complex."""
-    x = _operand(x)
-    return conj_p.bind(x, input_dtype=core.get_aval(x).dtype)
-
-
-def complex(x, y):
-    """`lax.complex`: x + iy from two real arrays of one floating dtype.
-
-    >>> lax.complex(1., 2.)
-    Array(1.+2.j, dtype=complex64, weak_type=True)
-    """
-    from ..lax.lax import _lax_operands
-    return complex_p.bind(*_lax_operands("complex", x, y))
-
-
-def _operand(x):
-    from ..conversion import asarray
-    return asarray(x)

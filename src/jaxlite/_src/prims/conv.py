@@ -20,9 +20,11 @@ import numpy as np
 from .. import core
 from ..core import Primitive, ShapedArray
 from ..ad import is_linear
-from .util import shape_of, bilinear_jvp
+from .util import shape_of
+from .linalg import bilinear_jvp
 from .shape import reshape_p, transpose_p, rev_p, _pad_impl
 from .windows import dilate_shape, vjp_lhs_padding, window_view
+from .elementwise import convert_element_type_p
 
 
 class ConvDimensionNumbers(NamedTuple):
@@ -219,7 +221,6 @@ def reshape_axis_out_of(src, size1, x):
 def _cast(x, dtype):
     if core.get_aval(x).dtype == dtype:
         return x
-    from .elementwise import convert_element_type_p
     return convert_element_type_p.bind(x, new_dtype=dtype, weak_type=False)
 
 

@@ -7,6 +7,7 @@ from .. import core
 from ..core import Primitive
 from ..ad import Zero
 from .shape import moveaxis
+from .index import gather_p
 
 debug_callback_p = Primitive("debug_callback", multiple_results=True)
 debug_callback_p.effectful = True
@@ -24,7 +25,6 @@ def _jvp(primals, tangents, callback, ordered=True):
 
 def _batch(values, dims, callback, ordered=True):
     # One call per lane, in order (as JAX's unvectorized callbacks).
-    from .index import gather_p
     size = next(core.get_aval(v).shape[d] for v, d in zip(values, dims) if d is not None)
     for i in range(size):
         lane = [v if d is None else gather_p.bind(moveaxis(v, d, 0), index_spec=(("int", i),))

@@ -10,12 +10,14 @@ the full spectrum.
 
 NumPy computes the transforms; the results are cast to JAX's dtypes
 (complex64 for float32 input) in case NumPy computed them in double precision.
+lax.fft, the jax.lax function, is in lax/fft.py.
 """
 import enum
 import math
 
 import numpy as np
 
+from ..ad import Zero
 from ..core import Primitive, ShapedArray
 from .util import shape_of, dtype_of, ndim
 from .shape import moveaxis
@@ -90,7 +92,6 @@ def _fft_abstract(x, fft_type, fft_lengths):
 
 
 def _fft_jvp(primals, tangents, fft_type, fft_lengths):
-    from ..ad import Zero
     out = fft_p.bind(primals[0], fft_type=fft_type, fft_lengths=fft_lengths)
     if type(tangents[0]) is Zero:
         return out, Zero(out)
@@ -141,49 +142,3 @@ fft_p.jvp = _fft_jvp
 fft_p.transpose = _fft_transpose
 fft_p.batch = _fft_batch
 fft_p.weak_type_rule = lambda weak_types, params: False
-
-
-def _fft_type(fft_type):
-    if isinstance(fft_type, FftType):
-        return fft_type
-    if isinstance(fft_type, str):
-        try:
-            return FftType[fft_type.upper()]
-        except KeyError:
-            raise ValueError(f"Unknown FFT type '{fft_type}'") from None
-    raise TypeError(f"Unknown FFT type value '{fft_type}'")
-
-
-def fft(x, fft_type, fft_lengths):
-    """`lax.fft`: the FFT of `x` over its trailing len(fft_lengths) axes.
-
-    fft_type: FftType.FFT, IFFT, RFFT or IRFFT (or "fft", "ifft", "rfft", "irfft").
-
-    >>> lax.fft(jnp.ones(3), "fft", (3,))
-    Array([3.+0.j, 0.+0.j, 0.+0.j], dtype=complex64)
-    """
-    from .. import dtypes
-    from ..conversion import asarray, convert
-    fft_type = _fft_type(fft_type)
-    x = asarray(x)
-    if fft_type == FftType.RFFT:
-        if x.dtype.kind == "c":
-            raise ValueError("only real valued inputs supported for rfft")
-        x = convert(x, dtypes.to_inexact(x.dtype))
-    else:
-        x = convert(x, to_complex_dtype(x.dtype))
-    fft_lengths = tuple(int(n) for n in fft_lengths)
-    if not fft_lengths:
-        return x
-    return fft_p.bind(x, fft_type=fft_type, fft_lengths=fft_lengths)
-
-
-def to_complex_dtype(dtype):
-    """The complex dtype holding values of `dtype` (float64 -> complex128, int32 ->
-    complex64), as JAX's dtypes.to_complex_dtype."""
-    from .. import dtypes
-    dtype = np.dtype(dtype)
-    if dtype.kind == "c":
-        return dtype
-    inexact = dtypes.to_inexact(dtype)
-    return dtypes.complex128 if inexact == dtypes.float64 else dtypes.complex64

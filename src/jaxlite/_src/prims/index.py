@@ -12,7 +12,8 @@ from .. import core
 from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear, instantiate
 from .util import shape_of, ndim, broadcast_shapes
-from .shape import moveaxis, broadcast_batch, broadcast_trailing, reshape_p
+from .shape import moveaxis, broadcast_batch, broadcast_trailing, reshape_p, broadcast_in_dim_p, concatenate_p, unbroadcast
+from .elementwise import ge_p, lt_p, and_p, eq_p, convert_element_type_p, mul_p, div_p, add_p, select_n_p
 
 gather_p = Primitive("gather")
 scatter_p = Primitive("scatter")
@@ -104,7 +105,6 @@ def _spec_array_axes(spec, shape):
 
 def _in_bounds_updates(arrays, spec, shape):
     """Boolean mask, broadcastable to the indexed shape, of the updates a scatter keeps."""
-    from .elementwise import ge_p, lt_p, and_p
     ok = None
     for a, axis in zip(arrays, _spec_array_axes(spec, shape)):
         n = shape[axis]
@@ -114,7 +114,6 @@ def _in_bounds_updates(arrays, spec, shape):
     array_shapes = [tuple(shape_of(a)) for a in arrays]
     index_shape = broadcast_shapes(*array_shapes)
     if tuple(shape_of(ok)) != tuple(index_shape):
-        from .shape import broadcast_in_dim_p
         rank = len(shape_of(ok))
         ok = broadcast_in_dim_p.bind(ok, shape=tuple(index_shape), broadcast_dimensions=tuple(
             range(len(index_shape) - rank, len(index_shape))))
@@ -189,7 +188,6 @@ def _pad_rank(a, rank, batched):
 
 def batch_by_loop(primitive, values, dims, size, params):
     """Batching by a Python loop over lanes: always correct, used for rare cases."""
-    from .shape import concatenate_p
     lanes = []
     for i in range(size):
         args = [v if d is None else gather_p.bind(moveaxis(v, d, 0),
@@ -246,7 +244,6 @@ def _in_bounds_mask(index, shape, target_shape):
     for a, axis in zip(arrays, axes):
         ok = ok & (a >= 0) & (a < shape[axis])
     # Broadcast the mask over the sliced dims of the target.
-    dummy = np.zeros(shape, np.bool_)
     full = np.ones(target_shape, np.bool_)
     position = _advanced_result_position(index, shape)
     mask_shape = [1] * len(target_shape)
@@ -328,7 +325,6 @@ def _scatter_jvp(primals, tangents, index_spec, mode):
 def _scatter_extremum_tangent(x, u, arrays, out, tx, tu, index_spec):
     """Tangent of x.at[...].min/max: each output takes the tangents of the values that
     attain it (x's own and the updates'), averaged over ties, as JAX does."""
-    from .elementwise import eq_p, convert_element_type_p, mul_p, div_p, add_p
     dtype = core.get_aval(out).dtype
     target = gather_p.bind(out, *arrays, index_spec=index_spec)
     u_full = broadcast_trailing(u, shape_of(target))
@@ -352,7 +348,6 @@ def _scatter_extremum_tangent(x, u, arrays, out, tx, tu, index_spec):
 def _winning_updates(x_shape, arrays, index_spec):
     """1 where an element of the (broadcast) updates is the one that lands, 0 where a later
     duplicate index overwrites it: scatter each update's id and read back who won."""
-    from .elementwise import eq_p
     target_shape = _result_shape(x_shape, index_spec, [shape_of(a) for a in arrays])
     size = int(np.prod(target_shape, dtype=np.int64))
     ids = np.arange(1, size + 1, dtype=np.int32).reshape(target_shape)
@@ -369,15 +364,12 @@ def _scatter_transpose(ct, x, updates, *arrays, index_spec, mode):
         ct_u = gather_p.bind(ct, *arrays, index_spec=index_spec)
         x_shape = x.aval.shape if is_linear(x) else shape_of(x)
         if arrays:  # updates at out-of-bounds indices were dropped: no cotangent
-            from .elementwise import select_n_p
             ct_u = select_n_p.bind(_in_bounds_updates(arrays, index_spec, x_shape),
                                    np.zeros((), core.get_aval(ct).dtype), ct_u)
         if mode == "set" and arrays:  # with duplicate indices only the last write lands
-            from .elementwise import select_n_p
             ct_u = select_n_p.bind(_winning_updates(x_shape, arrays, index_spec),
                                    np.zeros((), core.get_aval(ct).dtype), ct_u)
         shape = updates.aval.shape
-        from .shape import unbroadcast
         ct_u = unbroadcast(ct_u, shape)
     ct_x = None
     if is_linear(x):

@@ -5,9 +5,27 @@ import numpy as np
 
 from .. import core, dtypes
 from ..core import Primitive, ShapedArray
-from ..ad import is_linear
-from .util import ndim, shape_of, bilinear_jvp
-from .shape import transpose_p
+from ..ad import Zero, is_linear
+from .util import ndim, shape_of
+from .shape import transpose_p, moveaxis
+from .elementwise import add_p, convert_element_type_p
+
+def bilinear_jvp(primitive):
+    """The JVP rule of a primitive linear in each operand separately (dot_general, conv):
+    the product rule, d(x * y) = dx * y + x * dy, with each term bound only when its
+    tangent is nonzero."""
+    def jvp(primals, tangents, **params):
+        (x, y), (tx, ty) = primals, tangents
+        out = primitive.bind(x, y, **params)
+        t = None
+        if type(tx) is not Zero:
+            t = primitive.bind(tx, y, **params)
+        if type(ty) is not Zero:
+            part = primitive.bind(x, ty, **params)
+            t = part if t is None else add_p.bind(t, part)
+        return out, t
+    return jvp
+
 
 dot_general_p = Primitive("dot_general")
 
@@ -103,7 +121,6 @@ def _dot_general_transpose(ct, x, y, dimension_numbers, preferred_element_type=N
 def _cast(x, dtype):
     if core.get_aval(x).dtype == dtype:
         return x
-    from .elementwise import convert_element_type_p
     return convert_element_type_p.bind(x, new_dtype=dtype, weak_type=False)
 
 
@@ -112,7 +129,6 @@ def _shift(dims, d):
 
 
 def _dot_general_batch(values, dims, dimension_numbers, preferred_element_type=None):
-    from .shape import moveaxis
     x, y = values
     dx, dy = dims
     (lc, rc), (lb, rb) = dimension_numbers

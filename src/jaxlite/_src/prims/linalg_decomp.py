@@ -17,7 +17,8 @@ from ..ad import Zero
 from . import linalg_kernels as kernels
 from .util import shape_of, const_like
 from .linalg_solve import (mT, matmul, tril, triu, eye_like, expand, diagonal, diag_embed,
-                           triangular_solve_p, linear_solve_p, define_linalg, _check_matrix)
+                           triangular_solve_p, linear_solve_p, define_linalg, _check_matrix,
+                           permute_rows)
 from .elementwise import (add_p, sub_p, mul_p, div_p, neg_p, select_n_p, eq_p,
                           convert_element_type_p)
 from .shape import slice_p, concatenate_p, pad_p
@@ -276,12 +277,6 @@ def _lu_abstract(x):
     batch = tuple(batch)
     return [x.strip_weak_type(), ShapedArray(batch + (min(m, n),), np.int32),
             ShapedArray(batch + (m,), np.int32)]
-
-
-def permute_rows(x, permutation):
-    """x[..., permutation, :] for (..., m, n) x and (..., m) permutation."""
-    from ..numpy_api.indexing import take_along_axis
-    return take_along_axis(x, expand(permutation, -1), axis=-2)
 
 
 def _lu_jvp(primals, tangents):

@@ -14,12 +14,13 @@ substitutions in one call, and the JVP/transpose rules give JAX's derivatives.
 """
 import numpy as np
 
-from .. import core
+from .. import core, dtypes
 from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear
 from . import linalg_kernels as kernels
 from .util import ndim, shape_of, const_like
 from .shape import transpose_p, reshape_p, moveaxis, _batch_to_front
+from .index import gather_p
 from .linalg import dot_general_p
 from .elementwise import select_n_p, add_p, sub_p, neg_p, mul_p
 
@@ -70,9 +71,25 @@ def expand(x, axis):
 
 
 def diagonal(x):
-    """The main diagonal of the last two axes."""
-    from ..numpy_api.indexing import diagonal as jnp_diagonal
-    return jnp_diagonal(x, 0, -2, -1)
+    """The main diagonal of the last two axes: x[..., i, i], the gather jnp.diagonal binds."""
+    k = min(shape_of(x)[-2:])
+    i = core.Array(np.arange(k, dtype=np.int32), False)
+    return gather_p.bind(x, i, i, index_spec=(("ellipsis",), ("array",), ("array",)))
+
+
+def permute_rows(x, permutation):
+    """x[..., permutation, :] for (..., m, n) x and (..., m) permutation: the gather
+    jnp.take_along_axis binds (a permutation is never out of bounds)."""
+    shape = shape_of(x)
+    rank = len(shape)
+    index = []
+    for axis, size in enumerate(shape):
+        if axis == rank - 2:
+            index.append(expand(permutation, -1))
+        else:
+            positions = np.arange(size).reshape([size if a == axis else 1 for a in range(rank)])
+            index.append(core.Array(positions.astype(dtypes.default_int_dtype()), False))
+    return gather_p.bind(x, *index, index_spec=(("array",),) * rank)
 
 
 def diag_embed(v):

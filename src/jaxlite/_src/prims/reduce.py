@@ -7,7 +7,8 @@ from .. import core, dtypes
 from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear
 from .util import shape_of, const_like, ndim
-from .shape import moveaxis, broadcast_in_dim_p, reshape_p
+from .shape import moveaxis, broadcast_in_dim_p, reshape_p, transpose_p, concatenate_p, slice_p
+from .elementwise import eq_p, convert_element_type_p, mul_p, div_p
 
 
 def _reduced_shape(shape, axes):
@@ -97,7 +98,6 @@ reduce_sum_p.transpose = lambda ct, x, axes: [_expand_back(ct, x.aval.shape, axe
 def _extremum_jvp(primitive):
     # The derivative flows evenly to every location attaining the extremum, as in JAX.
     def jvp(primals, tangents, axes):
-        from .elementwise import eq_p, convert_element_type_p, mul_p, div_p
         (x,), (t,) = primals, tangents
         ans = primitive.bind(x, axes=axes)
         shape = shape_of(x)
@@ -120,7 +120,6 @@ reduce_min_p.jvp = _extremum_jvp(reduce_min_p)
 def _prod_jvp(primals, tangents, axes):
     # d(prod x) = sum_i t_i * prod_{j != i} x_j, with the "product of the others"
     # computed from exclusive products on both sides so zeros in x are exact.
-    from .elementwise import mul_p
     (x,), (t,) = primals, tangents
     ans = reduce_prod_p.bind(x, axes=axes)
     shape = shape_of(x)
@@ -140,7 +139,6 @@ def _prod_jvp(primals, tangents, axes):
 
 
 def moveaxis_all(x, perm):
-    from .shape import transpose_p
     if perm == tuple(range(len(perm))):
         return x
     return transpose_p.bind(x, permutation=perm)
@@ -148,8 +146,6 @@ def moveaxis_all(x, perm):
 
 def _product_of_others(x):
     """For each position i along the last axis, the product of all other entries."""
-    from .elementwise import mul_p
-    from .shape import concatenate_p, slice_p
     shape = shape_of(x)
     n = shape[-1]
     if n == 1:

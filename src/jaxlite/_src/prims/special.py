@@ -10,11 +10,14 @@ shape/dtype rule, JVP (JAX's rules) and batching rule, through elementwise.defin
 import numpy as np
 
 from .. import core, dtypes
-from ..ad import Zero
-from . import special_math as kernels
+from ..ad import Zero, instantiate, jvp_flat
+from . import special_math as kernels, special_math_incomplete as incomplete
+from .cumulative import cumprod_p
+from .reduce import reduce_sum_p
+from .shape import iota_p, reshape_p, slice_p
 from .elementwise import (define, add_p, sub_p, mul_p, div_p, neg_p, exp_p, log_p, log1p_p,
-                          sign_p, select_n_p, gt_p, eq_p, abs_p)
-from .util import const_like
+                          sign_p, select_n_p, gt_p, eq_p, abs_p, pow_p, min_p)
+from .util import const_like, shape_of
 
 
 def _float_only(name):
@@ -76,27 +79,44 @@ polygamma_p = _special("polygamma", kernels.polygamma, [
 def _zeta_series(s, a):
     """Hurwitz zeta by Euler-Maclaurin with N = M = 8 (float32) or 16 terms (Johansson,
     "Rigorous high-precision computation of the Hurwitz zeta function and its
-    derivatives", 2015, formula 5): JAX differentiates this series for d/dx zeta(x, q)."""
-    from ..numpy_api import reductions, creation, cumulative, ufuncs, shapes
+    derivatives", 2015, formula 5): JAX differentiates this series for d/dx zeta(x, q).
+    Written with primitives (the operations jnp would bind), so its JVP is the same."""
     dtype = np.dtype(core.get_aval(a).dtype)
     n = 8 if dtype == np.float32 else 16
-    s_, a_ = shapes.expand_dims(s, -1), shapes.expand_dims(a, -1)
-    k = creation.arange(n, dtype=dtype)
-    total = reductions.sum((a_ + k) ** -s_, -1)
-    integral = (a + n) ** (1 - s) / (s - 1)
-    t0 = (a + n) ** -s
-    m = creation.arange(2 * n, dtype=dtype)
-    t1 = cumulative.cumprod((s_ + m) / (a_ + n), -1)[..., ::2]
-    t1 = ufuncs.clip(t1, max=np.finfo(dtype).max)
+    c = lambda value: const_like(a, value)  # noqa: E731
+    s_, a_ = _expand_last(s), _expand_last(a)
+    k = iota_p.bind(dtype=dtype, shape=(n,), dimension=0)
+    total = _sum_last(pow_p.bind(add_p.bind(a_, k), neg_p.bind(s_)))
+    a_n = add_p.bind(a, c(n))
+    integral = div_p.bind(pow_p.bind(a_n, sub_p.bind(c(1), s)), sub_p.bind(s, c(1)))
+    t0 = pow_p.bind(a_n, neg_p.bind(s))
+    m = iota_p.bind(dtype=dtype, shape=(2 * n,), dimension=0)
+    t1 = cumprod_p.bind(div_p.bind(add_p.bind(s_, m), add_p.bind(a_, c(n))),
+                        axis=len(shape_of(t0)), reverse=False)
+    t1 = _every_other_last(t1)
+    t1 = min_p.bind(t1, c(np.finfo(dtype).max))
     coefficients = np.array([kernels._ZETA_EULER_MACLAURIN[i] for i in range(n)], dtype)
-    tail = t0 * (0.5 + reductions.sum(t1 / coefficients, -1))
-    return total + integral + tail
+    tail = mul_p.bind(t0, add_p.bind(c(0.5), _sum_last(div_p.bind(t1, coefficients))))
+    return add_p.bind(add_p.bind(total, integral), tail)
+
+
+def _expand_last(x):
+    return reshape_p.bind(x, new_sizes=tuple(shape_of(x)) + (1,), dimensions=None)
+
+
+def _sum_last(x):
+    return reduce_sum_p.bind(x, axes=(len(shape_of(x)) - 1,))
+
+
+def _every_other_last(x):
+    shape = tuple(shape_of(x))
+    return slice_p.bind(x, start_indices=(0,) * len(shape), limit_indices=shape,
+                        strides=(1,) * (len(shape) - 1) + (2,))
 
 
 def _zeta_dx(t, ans, s, q):
-    from ..api import jvp
-    _, tangent = jvp(lambda s: _zeta_series(s, q), (s,), (t,))
-    return tangent
+    _, (tangent,) = jvp_flat(lambda s: [_zeta_series(s, q)], [s], [t])
+    return instantiate(tangent)
 
 
 zeta_p = _special("zeta", kernels.zeta, [
@@ -112,12 +132,12 @@ def _igamma_dx(a, x):
     return exp_p.bind(log_density)
 
 
-igamma_grad_a_p = _special("igamma_grad_a", kernels.igamma_grad_a, None)
-random_gamma_grad_p = _special("random_gamma_grad", kernels.random_gamma_grad, None)
-igamma_p = _special("igamma", kernels.igamma, [
+igamma_grad_a_p = _special("igamma_grad_a", incomplete.igamma_grad_a, None)
+random_gamma_grad_p = _special("random_gamma_grad", incomplete.random_gamma_grad, None)
+igamma_p = _special("igamma", incomplete.igamma, [
     lambda t, ans, a, x: mul_p.bind(t, igamma_grad_a_p.bind(a, x)),
     lambda t, ans, a, x: mul_p.bind(t, _igamma_dx(a, x))])
-igammac_p = _special("igammac", kernels.igammac, [
+igammac_p = _special("igammac", incomplete.igammac, [
     lambda t, ans, a, x: neg_p.bind(mul_p.bind(t, igamma_grad_a_p.bind(a, x))),
     lambda t, ans, a, x: neg_p.bind(mul_p.bind(t, _igamma_dx(a, x)))])
 
@@ -133,11 +153,11 @@ def _betainc_dx(t, ans, a, b, x):
 
 
 _betainc_ab = _not_differentiable("Betainc gradient with respect to a and b not supported.")
-regularized_incomplete_beta_p = _special("regularized_incomplete_beta", kernels.betainc,
+regularized_incomplete_beta_p = _special("regularized_incomplete_beta", incomplete.betainc,
                                          [_betainc_ab, _betainc_ab, _betainc_dx])
 
 # ---- Bessel functions ------------------------------------------------------------------------
-bessel_i0e_p = _special("bessel_i0e", kernels.bessel_i0e, [
+bessel_i0e_p = _special("bessel_i0e", incomplete.bessel_i0e, [
     lambda t, ans, x: mul_p.bind(t, sub_p.bind(bessel_i1e_p.bind(x),
                                                mul_p.bind(sign_p.bind(x), ans)))])
 
@@ -152,7 +172,7 @@ def _bessel_i1e_jvp(t, ans, x):
     return mul_p.bind(t, derivative)
 
 
-bessel_i1e_p = _special("bessel_i1e", kernels.bessel_i1e, [_bessel_i1e_jvp])
+bessel_i1e_p = _special("bessel_i1e", incomplete.bessel_i1e, [_bessel_i1e_jvp])
 
 
 # ---- x log y, x log(1 + y) ------------------------------------------------------------------------

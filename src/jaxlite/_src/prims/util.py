@@ -37,25 +37,6 @@ def broadcast_shapes(*shapes, name=None):
                         + ", ".join(str(tuple(s)) for s in shapes)) from None
 
 
-def bilinear_jvp(primitive):
-    """The JVP rule of a primitive linear in each operand separately (dot_general, conv):
-    the product rule, d(x * y) = dx * y + x * dy, with each term bound only when its
-    tangent is nonzero."""
-    def jvp(primals, tangents, **params):
-        from ..ad import Zero
-        from .elementwise import add_p
-        (x, y), (tx, ty) = primals, tangents
-        out = primitive.bind(x, y, **params)
-        t = None
-        if type(tx) is not Zero:
-            t = primitive.bind(tx, y, **params)
-        if type(ty) is not Zero:
-            part = primitive.bind(x, ty, **params)
-            t = part if t is None else add_p.bind(t, part)
-        return out, t
-    return jvp
-
-
 def quiet(fn):
     """Run a NumPy implementation without floating-point warnings (JAX is silent)."""
     def impl(*args, **kwargs):

@@ -9,7 +9,7 @@ from .. import core, dtypes
 from ..core import Tracer
 from ..array import Array
 from ..config import flags
-from . import threefry, ops_numpy
+from . import threefry, ops_lax, ops_numpy
 from .keys import PRNGKeyArray, key_dtype
 
 
@@ -17,7 +17,6 @@ def _backend(*values):
     """NumPy when every value is concrete and no transformation is active."""
     if core._context.trace is core.eval_trace and not any(isinstance(v, Tracer) for v in values):
         return ops_numpy.ops
-    from . import ops_lax
     return ops_lax.ops
 
 
@@ -93,7 +92,6 @@ def _wrap_raw(data):
 
 def _seed_data(seed):
     if isinstance(seed, Tracer):
-        from . import ops_lax
         return threefry.seed_to_key(seed, ops=ops_lax.ops)
     if isinstance(seed, (float, np.floating)) or (hasattr(seed, "dtype") and
                                                  np.dtype(seed.dtype).kind not in "iu"):

@@ -8,6 +8,8 @@ import numpy as np
 
 from ..tree import register_pytree_node
 from ..core import Tracer
+from ..numpy_api.reductions import all as all_
+from ..numpy_api.shapes import reshape
 
 
 class KeyDtype:
@@ -60,7 +62,6 @@ class PRNGKeyArray:
                             if Ellipsis not in index else self._data[index + (slice(None),)])
 
     def reshape(self, *shape):
-        from ..numpy_api.shapes import reshape
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = shape[0]
         return PRNGKeyArray(reshape(self._data, tuple(shape) + (2,)))
@@ -74,7 +75,6 @@ class PRNGKeyArray:
         return f"Array({self.shape}, dtype=key<fry>) overlaying:\n{np.asarray(self._data)}"
 
     def __eq__(self, other):
-        from ..numpy_api.reductions import all as all_
         if not isinstance(other, PRNGKeyArray):
             return NotImplemented
         return all_(self._data == other._data, axis=-1)

@@ -3,29 +3,12 @@
 With this backend the samplers of threefry.py trace like any jax.numpy code,
 so they run under jit, vmap and grad. Each op is the matching lax operation.
 """
-import numpy as np
-
-from .. import core
 from ..lax import lax
-from ..core import Primitive
 from ..numpy_api import shapes, creation
 from ..conversion import asarray as _asarray
-from ..prims.elementwise import define
-from . import ops_numpy
-
-# Fused multiply-add, rounded once (XLA:CPU contracts a*b+c into an FMA, and
-# JAX's erf_inv polynomial is evaluated that way): a primitive of its own.
-fma_p = define(
-    "fma", lambda x, y, z: ops_numpy.ops.fma(x, y, z),
-    [lambda t, a, x, y, z: lax.mul(t, y), lambda t, a, x, y, z: lax.mul(x, t),
-     lambda t, a, x, y, z: t], returns_output_dtype=True)
-
-
-# 1/sqrt(x) rounded once (lax.rsqrt may round twice), for the Gamma sampler.
-rsqrt_rounded_p = define(
-    "rsqrt_rounded", lambda x: ops_numpy.ops.rsqrt(x),
-    [lambda t, a, x: lax.mul(t, lax.mul(lax.full_like(a, -0.5), lax.div(a, x)))],
-    returns_output_dtype=True)
+from ..prims.rounded import fma_p, rsqrt_rounded_p
+from ..prims.special import erf_p, lgamma_p
+from ..lax.control_flow import while_loop as _while_loop
 
 
 class LaxOps:
@@ -94,7 +77,6 @@ class LaxOps:
 
     @staticmethod
     def erf(x):
-        from ..prims.special import erf_p
         return erf_p.bind(x)
 
     @staticmethod
@@ -103,7 +85,6 @@ class LaxOps:
 
     @staticmethod
     def lgamma(x):
-        from ..prims.special import lgamma_p
         return lgamma_p.bind(x)
 
     @staticmethod
@@ -116,8 +97,7 @@ class LaxOps:
 
     @staticmethod
     def while_loop(cond, body, init):
-        from ..lax.control_flow import while_loop
-        return while_loop(cond, body, init)
+        return _while_loop(cond, body, init)
 
     log = staticmethod(lax.log)
     abs = staticmethod(lax.abs)

@@ -4,8 +4,10 @@ otherwise), and the samplers built from them with sorting, reductions or linear
 algebra (categorical, choice, permutation, multivariate_normal, orthogonal, ...).
 
     >>> key = jax.random.key(0)
-    >>> jax.random.exponential(key, (3,))
+    >>> jax.random.exponential(key, (3,)).round(4)
+    Array([2.9501, 3.8434, 0.4039], dtype=float32)
     >>> jax.random.categorical(key, jnp.log(jnp.array([0.2, 0.3, 0.5])), shape=(4,))
+    Array([1, 1, 2, 1], dtype=int32)
 """
 import math
 import operator
@@ -14,19 +16,21 @@ import numpy as np
 
 from .. import core, dtypes
 from ..core import Tracer
-from . import samplers, threefry
-from .api import _single_key, _values, _backend, _wrap, _shape, _float_dtype, _scalar_arg
+from ..conversion import asarray, array, check_arraylike, promote_inexact
+from ..lax.lax import stop_gradient
+from ..lax.sorting import top_k, sort_key_val
+from ..numpy_api import (contractions, creation, cumulative, indexing, linalg, reductions,
+                         shapes, sorting, ufuncs)
+from . import ops_lax, samplers, threefry
+from .api import (_single_key, _values, _backend, _wrap, _shape, _float_dtype, _scalar_arg,
+                  split, randint, uniform, normal)
+from .gamma import random_gamma_p
 
 
 def _params(*xs):
     """Sampler parameters as values the backends take (NumPy for concrete arrays)."""
     return [_scalar_arg(x) if not isinstance(x, (int, float)) else np.asarray(x)
             for x in xs]
-
-
-def _jnp():
-    from ... import numpy as jnp
-    return jnp
 
 
 def _check_shape(name, shape, *param_shapes):
@@ -180,9 +184,8 @@ def double_sided_maxwell(key, loc, scale, shape=(), dtype=None):
 def weibull_min(key, scale, concentration, shape=(), dtype=None):
     """Weibull samples: (-log1p(-u)) ** (1 / concentration) * scale."""
     dtype = _float_dtype(dtype, "weibull_min")
-    jnp = _jnp()
     e = exponential(key, _shape(shape, "weibull_min"), dtype)
-    return jnp.power(e, 1.0 / concentration) * scale
+    return ufuncs.power(e, 1.0 / concentration) * scale
 
 
 def triangular(key, left, mode, right, shape=None, dtype=None):
@@ -207,20 +210,13 @@ def geometric(key, p, shape=None, dtype=None):
     dtype = _int_dtype(dtype, "geometric")
     if dtype.kind not in "iu":
         raise ValueError(f"dtype argument to `geometric` must be an int dtype, got {dtype}")
-    jnp = _jnp()
-    (p,) = _promote_inexact(p)
+    (p,) = promote_inexact(p)
     shape = _check_broadcast_shapes("geometric", shape, p)
     return _run("geometric", samplers.geometric, key, shape, dtype, params=(p,))
 
 
-def _promote_inexact(*xs):
-    from ..conversion import promote_inexact
-    return promote_inexact(*xs)
-
-
 def split_data(data):
     """Two raw keys from a raw key (or typed key: typed keys come back)."""
-    from .api import split
     keys = split(data)
     return keys[0], keys[1]
 
@@ -228,10 +224,8 @@ def split_data(data):
 # ---- built on sorting, reductions, linear algebra -----------------------------------------------
 def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
     """Samples of category indices from unnormalized log-probabilities (Gumbel-max)."""
-    jnp = _jnp()
-    from ..conversion import check_arraylike
     check_arraylike("categorical", logits)
-    logits = jnp.asarray(logits)
+    logits = asarray(logits)
     ndim = logits.ndim
     axis = operator.index(axis)
     batch_shape = tuple(np.delete(logits.shape, axis))
@@ -247,22 +241,19 @@ def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
         logits_shape = list(shape[len(shape) - len(batch_shape):])
         logits_shape.insert(axis % ndim, logits.shape[axis])
         g = gumbel(key, (*shape_prefix, *logits_shape), logits.dtype, mode=mode)
-        expanded = jnp.expand_dims(logits, tuple(range(len(shape_prefix))))
-        return jnp.argmax(g + expanded, axis=axis)
-    from ..lax.sorting import top_k
+        expanded = shapes.expand_dims(logits, tuple(range(len(shape_prefix))))
+        return reductions.argmax(g + expanded, axis=axis)
     logits = logits + gumbel(key, logits.shape, logits.dtype, mode=mode)
     k = math.prod(shape_prefix)
     if k > logits.shape[axis]:
         raise ValueError(f"Number of samples without replacement ({k}) cannot exceed number "
                          f"of categories ({logits.shape[axis]}).")
-    _, indices = top_k(jnp.moveaxis(logits, axis, -1), k)
+    _, indices = top_k(shapes.moveaxis(logits, axis, -1), k)
     order = (indices.ndim - 1, *range(indices.ndim - 1))
-    return jnp.reshape(jnp.transpose(indices, order), shape)
+    return shapes.reshape(shapes.transpose(indices, order), shape)
 
 
 def _shuffle(key, x, axis):
-    from ..lax.sorting import sort_key_val
-    jnp = _jnp()
     data = _single_key(key, "permutation")
     uint32max = np.iinfo(np.uint32).max
     num_rounds = int(np.ceil(3 * np.log(max(1, x.size)) / np.log(uint32max)))
@@ -272,13 +263,11 @@ def _shuffle(key, x, axis):
         sort_keys = _wrap(threefry.random_bits(_values(subkey), 32, tuple(x.shape),
                                                ops=_backend(subkey)))
         _, x = sort_key_val(sort_keys, x, axis)
-    return jnp.asarray(x)
+    return asarray(x)
 
 
 def permutation(key, x, axis=0, independent=False):
     """A random permutation of arange(x) (int x) or of x along `axis`."""
-    jnp = _jnp()
-    from ..conversion import check_arraylike
     check_arraylike("permutation", x)
     x_ndim = np.ndim(x)
     axis = operator.index(axis)
@@ -286,13 +275,13 @@ def permutation(key, x, axis=0, independent=False):
         if not np.issubdtype(core.get_aval(x).dtype, np.integer):
             raise TypeError("x must be an integer or at least 1-dimensional")
         r = int(core.concrete_or_error(x, "argument x of jax.random.permutation()"))
-        return _shuffle(key, jnp.arange(r), 0)
+        return _shuffle(key, creation.arange(r), 0)
     axis = axis % x_ndim if -x_ndim <= axis < x_ndim else _axis_error(axis, x_ndim)
-    x = jnp.asarray(x)
+    x = asarray(x)
     if independent or x_ndim == 1:
         return _shuffle(key, x, axis)
-    indices = _shuffle(key, jnp.arange(x.shape[axis]), 0)
-    return jnp.take(x, indices, axis, unique_indices=True)
+    indices = _shuffle(key, creation.arange(x.shape[axis]), 0)
+    return indexing.take(x, indices, axis, unique_indices=True)
 
 
 def _axis_error(axis, ndim):
@@ -302,13 +291,10 @@ def _axis_error(axis, ndim):
 def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
     """Samples from a (an int n means arange(n)), with or without replacement, with
     optional probabilities p."""
-    jnp = _jnp()
-    from ..conversion import check_arraylike
-    from .api import randint, uniform
     if not isinstance(shape, (tuple, list)):
         raise TypeError(f"shape argument of jax.random.choice must be a sequence, got {shape}")
     check_arraylike("choice", a)
-    arr = jnp.asarray(a)
+    arr = asarray(a)
     if arr.ndim == 0:
         n_inputs = int(core.concrete_or_error(a, "The error occurred in jax.random.choice()"))
     else:
@@ -318,7 +304,7 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
     shape = tuple(shape)
     n_draws = math.prod(shape)
     if n_draws == 0:
-        return jnp.zeros(shape, dtype=arr.dtype)
+        return creation.zeros(shape, dtype=arr.dtype)
     if n_inputs <= 0:
         raise ValueError("a must be greater than 0 unless no samples are taken")
     if not replace and n_draws > n_inputs:
@@ -327,34 +313,31 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
     if p is None:
         if replace:
             ind = randint(key, shape, 0, n_inputs)
-            result = ind if arr.ndim == 0 else jnp.take(arr, ind, axis)
+            result = ind if arr.ndim == 0 else indexing.take(arr, ind, axis)
         else:
             slices = (slice(None),) * axis + (slice(n_draws),)
             result = permutation(key, n_inputs if arr.ndim == 0 else arr, axis)[slices]
     else:
         check_arraylike("choice", p)
-        (p_arr,) = _promote_inexact(p)
+        (p_arr,) = promote_inexact(p)
         if p_arr.shape != (n_inputs,):
             raise ValueError("p must be None or a 1D vector with the same size as a.shape[axis]. "
                              f"p has shape {p_arr.shape} and a.shape[axis] is {n_inputs}.")
         if replace:
-            p_cuml = jnp.cumsum(p_arr)
+            p_cuml = cumulative.cumsum(p_arr)
             r = p_cuml[-1] * (1 - uniform(key, shape, dtype=p_cuml.dtype))
-            ind = jnp.searchsorted(p_cuml, r).astype(int)
+            ind = sorting.searchsorted(p_cuml, r).astype(int)
         else:
-            from ..lax.sorting import top_k
-            g = gumbel(key, (n_inputs,), dtype=p_arr.dtype, mode=mode) + jnp.log(p_arr)
+            g = gumbel(key, (n_inputs,), dtype=p_arr.dtype, mode=mode) + ufuncs.log(p_arr)
             ind = top_k(g, n_draws)[1].astype(int)
-        result = ind if arr.ndim == 0 else jnp.take(arr, ind, axis)
+        result = ind if arr.ndim == 0 else indexing.take(arr, ind, axis)
     return result.reshape(shape if arr.ndim == 0 else
                           arr.shape[0:axis] + tuple(shape) + arr.shape[axis + 1:])
 
 
 def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky"):
     """Samples mean + factor @ n, with factor from a Cholesky, SVD or eigh of cov."""
-    jnp = _jnp()
-    from .api import normal
-    mean, cov = _promote_inexact(mean, cov)
+    mean, cov = promote_inexact(mean, cov)
     if method not in {"svd", "eigh", "cholesky"}:
         raise ValueError("method must be one of {'svd', 'eigh', 'cholesky'}")
     dtype = mean.dtype if dtype is None else dtypes.canonicalize_dtype(dtype)
@@ -377,38 +360,33 @@ def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky
         shape = _shape(shape, "multivariate_normal")
         _check_shape("normal", shape, mean.shape[:-1], cov.shape[:-2])
     if method == "svd":
-        u, s, _ = jnp.linalg.svd(cov)
-        factor = u * jnp.sqrt(s[..., None, :])
+        u, s, _ = linalg.svd(cov)
+        factor = u * ufuncs.sqrt(s[..., None, :])
     elif method == "eigh":
-        w, v = jnp.linalg.eigh(cov)
-        factor = v * jnp.sqrt(w[..., None, :])
+        w, v = linalg.eigh(cov)
+        factor = v * ufuncs.sqrt(w[..., None, :])
     else:
-        factor = jnp.linalg.cholesky(cov)
+        factor = linalg.cholesky(cov)
     samples = normal(key, shape + mean.shape[-1:], dtype)
-    return mean + jnp.einsum("...ij,...j->...i", factor, samples)
+    return mean + contractions.einsum("...ij,...j->...i", factor, samples)
 
 
 def orthogonal(key, n, shape=(), dtype=None, m=None):
     """Uniformly (Haar) distributed orthogonal n x m matrices (m defaults to n)."""
-    jnp = _jnp()
-    from .api import normal
     shape = _shape(shape, "orthogonal")
     dtype = _float_dtype(dtype, "orthogonal")
     n = operator.index(core.concrete_or_error(n, "The error occurred in jax.random.orthogonal()")
                        .item() if isinstance(n, Tracer) else n)
     m = n if m is None else operator.index(m)
     z = normal(key, (*shape, max(n, m), min(n, m)), dtype)
-    q, r = jnp.linalg.qr(z)
-    d = jnp.diagonal(r, axis1=-2, axis2=-1)
-    x = q * jnp.expand_dims(jnp.sign(d), -2)
-    return jnp.swapaxes(x, -1, -2) if n < m else x
+    q, r = linalg.qr(z)
+    d = indexing.diagonal(r, axis1=-2, axis2=-1)
+    x = q * shapes.expand_dims(ufuncs.sign(d), -2)
+    return shapes.swapaxes(x, -1, -2) if n < m else x
 
 
-# ---- built on the Gamma sampler (a primitive: prims/random_gamma.py) ------------------------------
+# ---- built on the Gamma sampler (a primitive: gamma.py) ------------------------------
 def _gamma(name, key, a, shape, dtype, log_space):
-    from ..prims.random_gamma import random_gamma_p
-    from ..conversion import asarray
-    jnp = _jnp()
     data = _single_key(key, name)
     dtype = _float_dtype(dtype, name)
     if shape is None:
@@ -418,7 +396,7 @@ def _gamma(name, key, a, shape, dtype, log_space):
         _check_shape(name, shape, np.shape(a))
     a = asarray(a, dtype=dtype)
     if tuple(a.shape) != shape:
-        a = jnp.broadcast_to(a, shape)
+        a = shapes.broadcast_to(a, shape)
     return random_gamma_p.bind(asarray(data), a, log_space=log_space)
 
 
@@ -433,7 +411,6 @@ def loggamma(key, a, shape=None, dtype=None):
 
 
 def _lax_ops():
-    from . import ops_lax
     return ops_lax.ops
 
 
@@ -444,16 +421,15 @@ def _exp(x):
 
 def beta(key, a, b, shape=None, dtype=None):
     """Beta(a, b) samples from two log-Gamma draws."""
-    jnp = _jnp()
     dtype = _float_dtype(dtype, "beta")
     shape = _check_broadcast_shapes("beta", shape, a, b)
     _check_all_safe_to_cast("beta", dtype, a, b)
     key_a, key_b = split_data(_single_key(key, "beta"))
-    a = jnp.broadcast_to(jnp.asarray(a, dtype=dtype), shape)
-    b = jnp.broadcast_to(jnp.asarray(b, dtype=dtype), shape)
+    a = shapes.broadcast_to(asarray(a, dtype=dtype), shape)
+    b = shapes.broadcast_to(asarray(b, dtype=dtype), shape)
     log_gamma_a = loggamma(key_a, a, shape, dtype)
     log_gamma_b = loggamma(key_b, b, shape, dtype)
-    log_max = jnp.maximum(log_gamma_a, log_gamma_b)
+    log_max = ufuncs.maximum(log_gamma_a, log_gamma_b)
     gamma_a = _exp(log_gamma_a - log_max)
     gamma_b = _exp(log_gamma_b - log_max)
     return gamma_a / (gamma_a + gamma_b)
@@ -461,16 +437,13 @@ def beta(key, a, b, shape=None, dtype=None):
 
 def _softmax_last(x):
     """softmax over the last axis as XLA computes it (exp, and the sum's reciprocal)."""
-    jnp = _jnp()
-    from ..lax.lax import stop_gradient
-    unnormalized = _exp(x - stop_gradient(jnp.max(x, -1, keepdims=True)))
-    total = jnp.sum(unnormalized, -1, keepdims=True)
+    unnormalized = _exp(x - stop_gradient(reductions.max(x, -1, keepdims=True)))
+    total = reductions.sum(unnormalized, -1, keepdims=True)
     return unnormalized * (1 / total)
 
 
 def dirichlet(key, alpha, shape=None, dtype=None):
     """Dirichlet(alpha) samples (alpha's last axis is the simplex's)."""
-    jnp = _jnp()
     dtype = _float_dtype(dtype, "dirichlet")
     if not np.ndim(alpha) >= 1:
         raise ValueError(f"dirichlet requires alpha.ndim >= 1, got alpha.ndim == "
@@ -480,26 +453,23 @@ def dirichlet(key, alpha, shape=None, dtype=None):
     else:
         shape = _shape(shape, "dirichlet")
         _check_shape("dirichlet", shape, np.shape(alpha)[:-1])
-    alpha = jnp.asarray(alpha, dtype=dtype)
+    alpha = asarray(alpha, dtype=dtype)
     log_gamma_samples = loggamma(key, alpha, shape + tuple(np.shape(alpha)[-1:]), dtype)
     return _softmax_last(log_gamma_samples)
 
 
 def chisquare(key, df, shape=None, dtype=None):
     """Chi-squared samples with df degrees of freedom: 2 * Gamma(df / 2)."""
-    jnp = _jnp()
     dtype = _float_dtype(dtype, "chisquare")
     shape = _check_broadcast_shapes("chisquare", shape, df)
     _check_all_safe_to_cast("chisquare", dtype, df)
-    df = jnp.asarray(df, dtype=dtype)
+    df = asarray(df, dtype=dtype)
     log_g = loggamma(key, df / 2, shape, dtype)
     return _exp(log_g) * 2
 
 
 def f(key, dfnum, dfden, shape=None, dtype=None):
     """F-distribution samples: (chi2(dfnum)/dfnum) / (chi2(dfden)/dfden)."""
-    jnp = _jnp()
-    from ..conversion import asarray
     dtype = _float_dtype(dtype, "f")
     shape = _check_broadcast_shapes("f", shape, dfnum, dfden)
     _check_all_safe_to_cast("f", dtype, dfnum, dfden)
@@ -514,22 +484,19 @@ def f(key, dfnum, dfden, shape=None, dtype=None):
 
 def t(key, df, shape=None, dtype=None):
     """Student's t samples: n * sqrt((df/2) / Gamma(df/2))."""
-    jnp = _jnp()
-    from .api import normal
     dtype = _float_dtype(dtype, "t")
     shape = _check_broadcast_shapes("t", shape, df)
     _check_all_safe_to_cast("t", dtype, df)
-    df = jnp.asarray(df, dtype=dtype)
+    df = asarray(df, dtype=dtype)
     key_n, key_g = split_data(_single_key(key, "t"))
     n = normal(key_n, shape, dtype)
     half_df = df / 2
     g = gamma(key_g, half_df, shape, dtype)
-    return n * jnp.sqrt(half_df / g)
+    return n * ufuncs.sqrt(half_df / g)
 
 
 def generalized_normal(key, p, shape=(), dtype=None):
     """Generalized normal samples with density proportional to exp(-|x|^p)."""
-    jnp = _jnp()
     shape = _shape(shape, "generalized_normal")
     dtype = _float_dtype(dtype, "generalized_normal")
     keys = split_data(_single_key(key, "generalized_normal"))
@@ -540,29 +507,25 @@ def generalized_normal(key, p, shape=(), dtype=None):
 
 def ball(key, d, p=2, shape=(), dtype=None):
     """Samples uniform in the unit p-norm ball of dimension d."""
-    jnp = _jnp()
     shape = _shape(shape, "ball")
     dtype = _float_dtype(dtype, "ball")
     d = operator.index(d)
     k1, k2 = split_data(_single_key(key, "ball"))
     g = generalized_normal(k1, p, (*shape, d), dtype)
     e = exponential(k2, shape, dtype)
-    return g / (((jnp.abs(g) ** p).sum(-1) + e) ** (1 / p))[..., None]
+    return g / (((ufuncs.abs(g) ** p).sum(-1) + e) ** (1 / p))[..., None]
 
 
 def poisson(key, lam, shape=None, dtype=None):
     """Poisson(lam) samples as integers (lam is evaluated in float32, as in JAX)."""
-    jnp = _jnp()
     dtype = _int_dtype(dtype, "poisson")
     shape = tuple(np.shape(lam)) if shape is None else _shape(shape, "poisson")
-    lam = jnp.asarray(jnp.broadcast_to(lam, shape), dtype=np.float32)
+    lam = asarray(shapes.broadcast_to(lam, shape), dtype=np.float32)
     return _run("poisson", samplers.poisson, key, shape, dtype, params=(lam,))
 
 
 def binomial(key, n, p, shape=None, dtype=None):
     """Binomial(n, p) samples, as floats of `dtype` (default float)."""
-    jnp = _jnp()
-    from ..conversion import check_arraylike, asarray
     check_arraylike("binomial", n, p)
     dtype = _float_dtype(dtype, "binomial")
     if shape is None:
@@ -570,10 +533,10 @@ def binomial(key, n, p, shape=None, dtype=None):
     else:
         shape = _shape(shape, "binomial")
         _check_shape("binomial", shape, np.shape(n), np.shape(p))
-    (prob,) = _promote_inexact(p)
+    (prob,) = promote_inexact(p)
     prob_broadcast = tuple(prob.shape) != shape
-    count = jnp.broadcast_to(asarray(n, dtype=prob.dtype), shape)
-    prob = jnp.broadcast_to(prob, shape)
+    count = shapes.broadcast_to(asarray(n, dtype=prob.dtype), shape)
+    prob = shapes.broadcast_to(prob, shape)
     return _run("binomial", samplers.binomial, key, shape, dtype, prob_broadcast,
                 params=(count, prob))
 
@@ -581,24 +544,21 @@ def binomial(key, n, p, shape=None, dtype=None):
 def multinomial(key, n, p, *, shape=None, dtype=None, unroll=1):
     """Multinomial counts of n draws over the categories of p's last axis, by a chain of
     binomial draws (one per category, as JAX's scan)."""
-    jnp = _jnp()
-    from ..conversion import check_arraylike
     check_arraylike("multinomial", n, p)
-    n, p = _promote_inexact(n, p)
+    n, p = promote_inexact(n, p)
     dtype = _float_dtype(dtype, "multinomial")
     if shape is None:
         shape = tuple(p.shape)
     shape = tuple(shape)
-    n = jnp.broadcast_to(n, shape[:-1])
-    p = jnp.broadcast_to(p, shape)
-    p = jnp.moveaxis(p, -1, 0)
-    remaining = jnp.flip(jnp.cumsum(jnp.flip(p, 0), 0), 0)
-    ratios = p / jnp.where(remaining == 0, 1, remaining)
-    from .api import split
+    n = shapes.broadcast_to(n, shape[:-1])
+    p = shapes.broadcast_to(p, shape)
+    p = shapes.moveaxis(p, -1, 0)
+    remaining = shapes.flip(cumulative.cumsum(shapes.flip(p, 0), 0), 0)
+    ratios = p / ufuncs.where(remaining == 0, 1, remaining)
     keys = split(key, ratios.shape[0])
     remainder, counts = n, []
     for i in range(ratios.shape[0]):
-        count = binomial(keys[i], remainder, jnp.clip(ratios[i], 0, 1), dtype=remainder.dtype)
+        count = binomial(keys[i], remainder, ufuncs.clip(ratios[i], 0, 1), dtype=remainder.dtype)
         remainder = remainder - count
         counts.append(count)
-    return jnp.moveaxis(jnp.stack(counts), 0, -1).astype(dtype)
+    return shapes.moveaxis(shapes.stack(counts), 0, -1).astype(dtype)

@@ -10,130 +10,20 @@ with sorting or linear algebra live in the public layer (sampler_api.py).
 
 XLA:CPU evaluates float32 transcendental functions with its own polynomial
 approximations, fused multiply-adds and denormals flushed to zero; `xla_exp`,
-`xla_erf`, `xla_log` and `xla_log1p` reproduce them (exhaustively checked against
-JAX on samples of a few hundred thousand points), so samplers built on them match
-JAX bit for bit. Where XLA calls the C library instead (float64 log, tan, sqrt,
+`xla_erf`, `xla_log` and `xla_log1p` (prims/xla_math.py) reproduce them (exhaustively
+checked against JAX on samples of a few hundred thousand points), so samplers built on
+them match JAX bit for bit. Where XLA calls the C library instead (float64 log, tan, sqrt,
 pow, erf), NumPy's results are the same.
 """
 import math
 
 import numpy as np
 
+from ..prims.xla_math import F32, _c, xla_exp, xla_erf, xla_log, xla_log1p
 from . import ops_numpy, threefry
 from .threefry import uniform, normal, random_bits, split, bernoulli, UINT32
 
 _DEFAULT_OPS = ops_numpy.ops
-F32 = np.dtype(np.float32)
-F64 = np.dtype(np.float64)
-
-
-def _c(ops, value, dtype):
-    return ops.asarray(value, dtype)
-
-
-def _is_narrow(dtype):
-    """float16/bfloat16: XLA computes transcendental functions in float32 and rounds."""
-    return np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize < 4
-
-
-def _via_f32(ops, fn, x):
-    dtype = np.dtype(x.dtype)
-    return ops.convert_element_type(fn(ops, ops.convert_element_type(x, F32)), dtype)
-
-
-def flush_denormals(ops, x):
-    """XLA:CPU flushes subnormal float32 results to zero."""
-    tiny = _c(ops, np.finfo(x.dtype).tiny, x.dtype)
-    return ops.where(ops.less(ops.abs(x), tiny), _c(ops, 0, x.dtype), x)
-
-
-# ---- exp ------------------------------------------------------------------------------------------
-# XLA:CPU's float32 exp (Cephes): x = n ln2 + a, n = floor(x log2e + 1/2) clamped to
-# [-127, 127], e^a by a degree-6 polynomial in fused multiply-adds, times 2^n built in
-# the exponent bits; subnormal results flush to zero.
-_EXP_P = (1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
-          1.6666665459e-1, 5.0000001201e-1)
-
-
-def _exp_f32(ops, x):
-    f = lambda v: _c(ops, v, F32)  # noqa: E731
-    clamped = ops.maximum(f(-87.8), ops.minimum(x, f(88.8)))
-    n = ops.floor(ops.fma(clamped, f(1.44269504088896341), f(0.5)))
-    n = ops.maximum(f(-127.0), ops.minimum(n, f(127.0)))
-    a = ops.fma(ops.negative(n), f(0.693359375), clamped)
-    a = ops.fma(ops.negative(n), f(-2.12194440e-4), a)
-    z = ops.fma(a, f(_EXP_P[0]), f(_EXP_P[1]))
-    for c in _EXP_P[2:]:
-        z = ops.fma(z, a, f(c))
-    z = ops.fma(z, ops.multiply(a, a), a)
-    z = ops.add(f(1.0), z)
-    n_int = ops.convert_element_type(n, np.int32)
-    scale = ops.bitcast_convert_type(
-        ops.shift_left(ops.add(n_int, ops.asarray(127, np.int32)), ops.asarray(23, np.int32)),
-        F32)
-    out = flush_denormals(ops, ops.multiply(z, scale))
-    return ops.where(ops.equal(x, x), out, x)  # NaN stays NaN
-
-
-def xla_exp(ops, x):
-    dtype = np.dtype(x.dtype)
-    if dtype == F32:
-        return _exp_f32(ops, x)
-    if _is_narrow(dtype):
-        return _via_f32(ops, _exp_f32, x)
-    return ops.exp(x)
-
-
-# ---- erf --------------------------------------------------------------------------------------------
-# XLA:CPU's float32 erf: x clamped to +-erfinv(1 - 2^-24), then x P(x^2) / Q(x^2) with
-# Horner steps fused.
-_ERF_ALPHA = (0.00022905065861350646, 0.0034082910107109506, 0.050955695062380861,
-              0.18520832239976145, 1.128379143519084)
-_ERF_BETA = (-1.1791602954361697e-7, 0.000023547966471313185, 0.0010179625278914885,
-             0.014070470171167667, 0.11098505178285362, 0.49746925110067538, 1.0)
-_ERF_CLAMP = 3.832506856900711
-
-
-def _erf_f32(ops, x):
-    f = lambda v: _c(ops, v, F32)  # noqa: E731
-    x = ops.minimum(ops.maximum(x, f(-_ERF_CLAMP)), f(_ERF_CLAMP))
-    x2 = ops.multiply(x, x)
-
-    def horner(coefficients):
-        out = f(coefficients[0])
-        for c in coefficients[1:]:
-            out = ops.fma(out, x2, f(c))
-        return out
-
-    return ops.divide(ops.multiply(horner(_ERF_ALPHA), x), horner(_ERF_BETA))
-
-
-def xla_erf(ops, x):
-    dtype = np.dtype(x.dtype)
-    if dtype == F32:
-        return _erf_f32(ops, x)
-    if _is_narrow(dtype):
-        return _via_f32(ops, _erf_f32, x)
-    return ops.erf(x)
-
-
-# ---- log, log1p (threefry.py has XLA's float32 versions) -----------------------------------------------
-def xla_log(ops, x):
-    dtype = np.dtype(x.dtype)
-    if dtype == F32:
-        return threefry._log_f32(ops, x)
-    if _is_narrow(dtype):
-        return _via_f32(ops, threefry._log_f32, x)
-    return ops.log(x)
-
-
-def xla_log1p(ops, x):
-    dtype = np.dtype(x.dtype)
-    if dtype == F32:
-        return threefry._log1p_f32(ops, x)
-    if dtype == F64:
-        return threefry._log1p_f64(ops, x)
-    return _via_f32(ops, threefry._log1p_f32, x)
 
 
 def _sign(ops, x):

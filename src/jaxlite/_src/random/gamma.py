@@ -2,8 +2,9 @@
 
 random_gamma(key, a, log_space) with key data of shape (*kb, 2) and `a` of shape
 (*kb, *rest): each key is split into prod(rest) keys and every element runs JAX's
-Marsaglia-Tsang rejection loop with its own key (random/samplers.py), so samples are
-JAX's. The JVP in `a` is JAX's implicit reparameterization gradient,
+Marsaglia-Tsang rejection loop with its own key (samplers.py), so samples are
+JAX's. The primitive belongs to the random library, as in JAX (jax._src.random):
+its implementation is threefry's split and the Gamma sampler. The JVP in `a` is JAX's implicit reparameterization gradient,
 random_gamma_grad(a, sample) (divided by the sample in log space). The
 implementation is NumPy (rejection loops over concrete values), which jit calls at
 run time; vmap moves the batch axes of key and `a` to the front.
@@ -15,13 +16,16 @@ import numpy as np
 from .. import core
 from ..core import Primitive, ShapedArray
 from ..ad import Zero
-from .shape import moveaxis, broadcast_batch
+from ..prims.elementwise import mul_p, div_p, exp_p, eq_p, select_n_p
+from ..prims.shape import moveaxis, broadcast_batch
+from ..prims.special import random_gamma_grad_p
+from ..prims.util import const_like
+from . import samplers, threefry
 
 random_gamma_p = Primitive("random_gamma")
 
 
 def _impl(key, a, log_space=False):
-    from ..random import samplers, threefry
     key, a = np.asarray(key), np.asarray(a)
     key_batch = key.shape[:-1]
     rest = a.shape[len(key_batch):]
@@ -43,9 +47,6 @@ def _abstract_eval(key, a, log_space=False):
 
 
 def _jvp(primals, tangents, log_space=False):
-    from .special import random_gamma_grad_p
-    from .elementwise import mul_p, div_p, exp_p, eq_p, select_n_p
-    from .util import const_like
     key, a = primals
     sample = random_gamma_p.bind(key, a, log_space=log_space)
     t = tangents[1]

@@ -1,0 +1,333 @@
+"""XLA's elementwise semantics on eager NumPy arrays, exactly rounded: the NumPy
+namespace the XLA-exact kernels (xla_math.py) and the PRNG (random/) are written on.
+
+`fma` rounds x * y + z once, as XLA:CPU's fused multiply-adds do; integer ops wrap;
+shifts past the width give 0; `rem` keeps x where y == 0, as XLA does.
+
+    >>> from jaxlite._src.prims.numpy_ops import ops
+    >>> ops.fma(np.float32(0.1), np.float32(10.0), np.float32(-1.0))
+    np.float32(1.4901161e-08)
+"""
+import numpy as np
+
+
+class NumpyOps:
+    """The array namespace of the XLA kernels on eager NumPy arrays: each op has the
+    semantics of the matching lax operation (random/ops_numpy.py documents them all)."""
+
+    # -- creation and shape ------------------------------------------------
+    @staticmethod
+    def asarray(x, dtype=None):
+        if dtype is None:
+            return np.asarray(x)
+        dtype = np.dtype(dtype)
+        if isinstance(x, np.ndarray) or isinstance(x, np.generic):
+            return np.asarray(x).astype(dtype)
+        return np.asarray(x, dtype=dtype)
+
+    @staticmethod
+    def full(shape, value, dtype):
+        return np.full(tuple(shape), value, dtype=np.dtype(dtype))
+
+    @staticmethod
+    def iota(dtype, size):
+        return np.arange(size, dtype=np.dtype(dtype))
+
+    @staticmethod
+    def reshape(x, shape):
+        return np.reshape(x, tuple(shape))
+
+    @staticmethod
+    def concatenate(xs, axis=0):
+        return np.concatenate(xs, axis=axis)
+
+    @staticmethod
+    def stack(xs, axis=0):
+        return np.stack(xs, axis=axis)
+
+    @staticmethod
+    def index_axis(x, i, axis):
+        return np.take(np.asarray(x), i, axis=axis)
+
+    @staticmethod
+    def slice_axis(x, start, stop, axis):
+        x = np.asarray(x)
+        index = [slice(None)] * x.ndim
+        index[axis] = slice(start, stop)
+        return x[tuple(index)]
+
+    @staticmethod
+    def broadcast_to(x, shape):
+        return np.broadcast_to(x, tuple(shape))
+
+    # -- conversions -------------------------------------------------------
+    @staticmethod
+    def convert_element_type(x, dtype):
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.asarray(x).astype(np.dtype(dtype))
+
+    @staticmethod
+    def bitcast_convert_type(x, dtype):
+        x = np.array(x, copy=True, order="C")  # view() needs C order; keeps 0-d
+        dtype = np.dtype(dtype)
+        if x.dtype.itemsize != dtype.itemsize:
+            raise TypeError(
+                f"bitcast_convert_type needs equal widths, got {x.dtype} -> {dtype}")
+        return x.view(dtype)
+
+    # -- integer / bitwise -------------------------------------------------
+    @staticmethod
+    def add(x, y):
+        with np.errstate(over="ignore"):
+            return np.add(x, y)
+
+    @staticmethod
+    def subtract(x, y):
+        with np.errstate(over="ignore"):
+            return np.subtract(x, y)
+
+    @staticmethod
+    def multiply(x, y):
+        with np.errstate(over="ignore"):
+            return np.multiply(x, y)
+
+    @staticmethod
+    def divide(x, y):
+        with np.errstate(divide="ignore", invalid="ignore"):  # silent like JAX
+            return np.divide(x, y)
+
+    @staticmethod
+    def rem(x, y):
+        x, y = np.asarray(x), np.asarray(y)
+        zero = y == 0
+        safe = np.where(zero, np.ones_like(y), y)
+        # np.fmod truncates toward zero like C and XLA (np.remainder floors).
+        return np.where(zero, x, np.fmod(x, safe))
+
+    @staticmethod
+    def bitwise_and(x, y):
+        return np.bitwise_and(x, y)
+
+    @staticmethod
+    def bitwise_or(x, y):
+        return np.bitwise_or(x, y)
+
+    @staticmethod
+    def bitwise_xor(x, y):
+        return np.bitwise_xor(x, y)
+
+    @staticmethod
+    def shift_left(x, n):
+        x = np.asarray(x)
+        bits = x.dtype.itemsize * 8
+        if np.ndim(n) == 0:  # the common case: a constant shift
+            n = int(n)
+            return np.left_shift(x, x.dtype.type(n)) if n < bits else np.zeros_like(x)
+        n = np.asarray(n).astype(x.dtype)
+        ok = n < bits
+        return np.where(ok, np.left_shift(x, np.where(ok, n, 0).astype(x.dtype)),
+                        np.zeros((), x.dtype))
+
+    @staticmethod
+    def shift_right_logical(x, n):
+        x = np.asarray(x)
+        bits = x.dtype.itemsize * 8
+        unsigned = np.dtype(f"uint{bits}")
+        ux = x.view(unsigned) if x.dtype != unsigned else x
+        if np.ndim(n) == 0:
+            n = int(n)
+            out = np.right_shift(ux, unsigned.type(n)) if n < bits else np.zeros_like(ux)
+        else:
+            n = np.asarray(n).astype(unsigned)
+            ok = n < bits
+            out = np.where(ok, np.right_shift(ux, np.where(ok, n, 0).astype(unsigned)),
+                           np.zeros((), unsigned))
+        return out.view(x.dtype) if x.dtype != unsigned else out
+
+    # -- floating point ----------------------------------------------------
+    @staticmethod
+    def fma(x, y, z):
+        x, y, z = np.asarray(x), np.asarray(y), np.asarray(z)
+        dtype = np.result_type(x, y, z)
+        if dtype == np.float64:
+            return _fma_float64(x, y, z)
+        if dtype in (np.float32, np.float16):
+            return _fma_via_float64(x, y, z, dtype)
+        raise TypeError(f"fma: unsupported dtype {dtype}")
+
+    @staticmethod
+    def sqrt(x):
+        return np.sqrt(x)
+
+    @staticmethod
+    def log(x):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(x)
+
+    @staticmethod
+    def abs(x):
+        return np.abs(x)
+
+    @staticmethod
+    def negative(x):
+        return np.negative(x)
+
+    @staticmethod
+    def maximum(x, y):
+        return np.maximum(x, y)
+
+    @staticmethod
+    def minimum(x, y):
+        return np.minimum(x, y)
+
+    @staticmethod
+    def floor(x):
+        return np.floor(x)
+
+    @staticmethod
+    def exp(x):
+        with np.errstate(over="ignore", under="ignore"):
+            return np.exp(x)
+
+    @staticmethod
+    def tan(x):
+        return np.tan(x)
+
+    @staticmethod
+    def nextafter(x, y):
+        return np.nextafter(x, y)
+
+    @staticmethod
+    def power(x, y):
+        with np.errstate(all="ignore"):
+            return np.power(x, y)
+
+    @staticmethod
+    def rsqrt(x):
+        x = np.asarray(x)
+        if x.dtype == np.float64:
+            return 1.0 / np.sqrt(x)
+        return (1.0 / np.sqrt(x.astype(np.float64))).astype(x.dtype)
+
+    @staticmethod
+    def any(x):
+        return np.any(x)
+
+    @staticmethod
+    def while_loop(cond, body, init):
+        state = init
+        while cond(state):
+            state = body(state)
+        return state
+
+    # -- comparisons and selection -----------------------------------------
+    @staticmethod
+    def less(x, y):
+        return np.less(x, y)
+
+    @staticmethod
+    def less_equal(x, y):
+        return np.less_equal(x, y)
+
+    @staticmethod
+    def greater(x, y):
+        return np.greater(x, y)
+
+    @staticmethod
+    def equal(x, y):
+        return np.equal(x, y)
+
+    @staticmethod
+    def logical_and(x, y):
+        return np.logical_and(x, y)
+
+    @staticmethod
+    def logical_or(x, y):
+        return np.logical_or(x, y)
+
+    @staticmethod
+    def logical_not(x):
+        return np.logical_not(x)
+
+    @staticmethod
+    def where(cond, x, y):
+        return np.where(cond, x, y)
+
+
+def _round_to_odd_sum(a, b):
+    """a + b in float64, rounded to odd instead of to nearest.
+
+    Rounding to odd keeps a sticky bit of everything that was discarded, so a
+    later rounding to a precision at least two bits narrower is the correct
+    rounding of the exact sum (Boldo & Melquiond).
+    """
+    s = a + b
+    bb = s - a
+    err = (a - (s - bb)) + (b - bb)  # TwoSum: a + b == s + err exactly
+    even = (s.view(np.uint64) & np.uint64(1)) == 0
+    nudge = (err != 0) & even & np.isfinite(s)
+    toward = np.where(err > 0, np.inf, -np.inf)
+    return np.where(nudge, np.nextafter(s, toward), s)
+
+
+def _fma_via_float64(x, y, z, dtype):
+    # A product of two float32 (or float16) values is exact in float64, so
+    # only the float64 sum rounds before the final rounding to `dtype`.  That
+    # double rounding can only go wrong when the float64 sum lands exactly
+    # halfway between two `dtype` values; those rare elements (and results
+    # too small to be normal) are redone with a round-to-odd sum.
+    with np.errstate(over="ignore", invalid="ignore"):
+        p = x.astype(np.float64) * y.astype(np.float64)
+        zz = np.broadcast_to(z.astype(np.float64), p.shape)
+        s = p + zz
+        out = np.asarray(s.astype(dtype))
+        dropped = 52 - np.finfo(dtype).nmant
+        low = np.asarray(s).view(np.uint64) & np.uint64((1 << dropped) - 1)
+        suspect = (low == np.uint64(1 << (dropped - 1))) | (
+            np.abs(out) < np.finfo(dtype).tiny)
+        if suspect.any():
+            p, zz, out = np.broadcast_arrays(p, zz, out)
+            out = out.copy()
+            out[suspect] = _round_to_odd_sum(p[suspect], zz[suspect]).astype(dtype)
+        return out[()] if out.ndim == 0 else out
+
+
+def _two_product(a, b):
+    """Dekker's exact product: a * b == hi + lo (no overflow assumed)."""
+    hi = a * b
+    split = 134217729.0  # 2**27 + 1 (Veltkamp splitting of 53-bit mantissas)
+    ca = split * a
+    a_hi = ca - (ca - a)
+    a_lo = a - a_hi
+    cb = split * b
+    b_hi = cb - (cb - b)
+    b_lo = b - b_hi
+    lo = ((a_hi * b_hi - hi) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    return hi, lo
+
+
+def _two_sum(a, b):
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _fma_float64(x, y, z):
+    # x*y + z = hi + lo + z exactly; sum three floats correctly rounded with
+    # the round-to-odd algorithm of Boldo & Melquiond.
+    with np.errstate(over="ignore", invalid="ignore"):
+        x, y, z = np.broadcast_arrays(x.astype(np.float64), y.astype(np.float64),
+                                      z.astype(np.float64))
+        hi, lo = _two_product(x, y)
+        s_hi, s_lo = _two_sum(z, hi)
+        v = _round_to_odd_sum(s_lo, lo)
+        out = s_hi + v
+        naive = x * y + z
+        # Fall back to the plain expression where the error-free transforms
+        # are invalid (infinities, NaNs, overflow of the partial products).
+        # ... and where the result is zero: its sign then follows IEEE addition of
+        # x*y (exact in that case) and z, which the naive expression gets right.
+        return np.where(np.isfinite(out) & np.isfinite(hi) & (out != 0), out, naive)
+
+
+ops = NumpyOps()

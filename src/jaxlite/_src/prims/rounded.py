@@ -1,0 +1,23 @@
+"""Elementwise primitives rounded once, as XLA:CPU computes them: fma (x * y + z, the
+fused multiply-add XLA:CPU contracts a multiply feeding an add into, which JAX's
+erf_inv polynomial relies on) and rsqrt_rounded (1/sqrt(x) rounded once, where
+lax.rsqrt may round twice; the Gamma sampler needs it). Their NumPy kernels are
+numpy_ops.py's; the samplers bind them through random/ops_lax.py.
+
+    >>> from jaxlite._src.prims.rounded import fma_p
+    >>> fma_p.bind(np.float32(0.1), np.float32(10.0), np.float32(-1.0))
+    Array(1.4901161e-08, dtype=float32)
+"""
+from .elementwise import define, mul_p, div_p
+from .numpy_ops import ops as _numpy_ops
+from .util import const_like
+
+fma_p = define(
+    "fma", lambda x, y, z: _numpy_ops.fma(x, y, z),
+    [lambda t, a, x, y, z: mul_p.bind(t, y), lambda t, a, x, y, z: mul_p.bind(x, t),
+     lambda t, a, x, y, z: t], returns_output_dtype=True)
+
+rsqrt_rounded_p = define(
+    "rsqrt_rounded", lambda x: _numpy_ops.rsqrt(x),
+    [lambda t, a, x: mul_p.bind(t, mul_p.bind(const_like(a, -0.5), div_p.bind(a, x)))],
+    returns_output_dtype=True)
