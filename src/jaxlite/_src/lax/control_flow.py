@@ -17,7 +17,11 @@ from ..tree import tree_flatten, tree_unflatten, tree_map, tree_structure
 from ..staging import trace_to_jaxpr, close_over_tracer_consts
 from ..conversion import asarray
 from ..higher_order.control import cond_p, scan_p, while_p, _with_unused_inputs
-from ..prims.elementwise import convert_element_type_p
+from ..api import vmap
+from ..prims.elementwise import convert_element_type_p, ne_p
+from ..prims.shape import reshape_p, rev_p
+from .lax import clamp
+from .utils import concatenate, leading_index, leading_slice, moveaxis, stack
 
 
 def _trace(fun, in_tree, in_avals, what):
@@ -78,7 +82,6 @@ def switch(index, branches, *operands, operand=None):
         raise TypeError(f"switch: the index must be a scalar, got shape {index.shape}")
     if index.dtype.kind not in "iub":
         raise TypeError(f"switch: the index must be an integer, got {index.dtype}")
-    from .lax import clamp
     index = convert_element_type_p.bind(index, new_dtype=np.dtype(np.int32), weak_type=False) \
         if index.dtype != np.int32 else index
     index = clamp(np.int32(0), index, np.int32(len(branches) - 1))
@@ -99,7 +102,6 @@ def cond(pred, true_fun, false_fun, *operands, operand=None):
         raise TypeError(f"cond: the predicate must be boolean or a number, got {pred.dtype}")
     if flags.jax_disable_jit and core.is_concrete(pred):
         return true_fun(*operands) if pred else false_fun(*operands)  # as JAX: one branch
-    from ..prims.elementwise import ne_p
     if pred.dtype != np.bool_:
         pred = ne_p.bind(pred, np.zeros((), pred.dtype))
     index = convert_element_type_p.bind(pred, new_dtype=np.dtype(np.int32), weak_type=False)
@@ -317,18 +319,21 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
 
 def _python_scan(f, init, x_leaves, x_tree, length, reverse):
     """scan under disable_jit, as in JAX: f runs once per step on concrete slices."""
-    from ..numpy_api.shapes import stack
     if length == 0:
         raise ValueError("zero-length scan is not supported in disable_jit() mode because "
                          "the output type is unknown.")
     carry, ys = init, []
     steps = range(length)
     for i in (reversed(steps) if reverse else steps):
-        carry, y = f(carry, tree_unflatten(x_tree, [x[i] for x in x_leaves]))
+        carry, y = f(carry, tree_unflatten(x_tree, [leading_index(x, i) for x in x_leaves]))
         ys.append(y)
     if reverse:
         ys.reverse()
     return carry, tree_map(lambda *y: stack(y), *ys)
+
+
+def _reshape(x, shape):
+    return x if tuple(x.shape) == shape else reshape_p.bind(x, new_sizes=shape)
 
 
 def _split_out_tree(tree):
@@ -343,25 +348,23 @@ def map(f, xs, *, batch_size=None):
     if batch_size is None:
         _, ys = scan(lambda _, x: (None, f(x)), None, xs)
         return ys
-    from ..api import vmap
-    from ..numpy_api.shapes import reshape, concatenate
     leaves, tree = tree_flatten(xs)
     n = int(leaves[0].shape[0])
     batch_size = min(int(batch_size), n)
     full = n // batch_size * batch_size
-    main = tree_unflatten(tree, [reshape(asarray(l)[:full], (n // batch_size, batch_size)
-                                         + tuple(l.shape[1:])) for l in leaves])
+    main = tree_unflatten(tree, [_reshape(leading_slice(asarray(l), None, full),
+                                          (n // batch_size, batch_size) + tuple(l.shape[1:]))
+                                 for l in leaves])
     _, ys = scan(lambda _, x: (None, vmap(f)(x)), None, main)
-    ys = tree_map(lambda y: reshape(y, (full,) + tuple(y.shape[2:])), ys)
+    ys = tree_map(lambda y: _reshape(y, (full,) + tuple(y.shape[2:])), ys)
     if full == n:
         return ys
-    rest = vmap(f)(tree_unflatten(tree, [asarray(l)[full:] for l in leaves]))
+    rest = vmap(f)(tree_unflatten(tree, [leading_slice(asarray(l), full) for l in leaves]))
     return tree_map(lambda a, b: concatenate([a, b]), ys, rest)
 
 
 def associative_scan(fn, elems, reverse=False, axis=0):
     """Inclusive prefix scan with an associative fn, by the parallel odd/even recursion."""
-    from ..numpy_api.shapes import moveaxis, concatenate, stack, reshape, flip
     leaves, tree = tree_flatten(elems)
     leaves = [asarray(l) for l in leaves]
     if not leaves:
@@ -370,7 +373,7 @@ def associative_scan(fn, elems, reverse=False, axis=0):
     axis = axis % ndim
     leaves = [moveaxis(l, axis, 0) for l in leaves]
     if reverse:
-        leaves = [flip(l, 0) for l in leaves]
+        leaves = [rev_p.bind(l, dimensions=(0,)) for l in leaves]
     n = int(leaves[0].shape[0])
     if any(int(l.shape[0]) != n for l in leaves):
         raise ValueError("associative_scan: all leaves must have the same size along axis")
@@ -383,22 +386,26 @@ def associative_scan(fn, elems, reverse=False, axis=0):
         k = int(xs[0].shape[0])
         if k < 2:
             return xs
-        reduced = combine([x[0:k - 1:2] for x in xs], [x[1::2] for x in xs])
+        reduced = combine([leading_slice(x, 0, k - 1, 2) for x in xs],
+                          [leading_slice(x, 1, None, 2) for x in xs])
         odd = prefix(reduced)
         if k % 2 == 0:
-            even = combine([o[:-1] for o in odd], [x[2::2] for x in xs])
+            even = combine([leading_slice(o, None, -1) for o in odd],
+                           [leading_slice(x, 2, None, 2) for x in xs])
         else:
-            even = combine(odd, [x[2::2] for x in xs])
-        even = [concatenate([x[:1], e]) for x, e in zip(xs, even)]
+            even = combine(odd, [leading_slice(x, 2, None, 2) for x in xs])
+        even = [concatenate([leading_slice(x, None, 1), e]) for x, e in zip(xs, even)]
         out = []
         for e, o in zip(even, odd):
             m = int(o.shape[0])
-            pairs = reshape(stack([e[:m], o], axis=1), (2 * m,) + tuple(o.shape[1:]))
-            out.append(concatenate([pairs, e[m:]]) if int(e.shape[0]) > m else pairs)
+            pairs = _reshape(stack([leading_slice(e, None, m), o], axis=1),
+                             (2 * m,) + tuple(o.shape[1:]))
+            out.append(concatenate([pairs, leading_slice(e, m)]) if int(e.shape[0]) > m
+                       else pairs)
         return out
 
     result = prefix(leaves)
     if reverse:
-        result = [flip(r, 0) for r in result]
+        result = [rev_p.bind(r, dimensions=(0,)) for r in result]
     result = [moveaxis(r, 0, axis) for r in result]
     return tree_unflatten(tree, result)

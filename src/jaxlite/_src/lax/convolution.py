@@ -8,9 +8,13 @@ from typing import Union
 import numpy as np
 
 from .. import dtypes
-from ..conversion import asarray
+from ..array import Array
+from ..conversion import asarray, promote
 from ..prims.conv import ConvDimensionNumbers, conv_general_dilated_p
+from ..prims.shape import broadcast_in_dim_p, reshape_p, rev_p
 from ..prims.windows import dilate_shape, padtype_to_pads
+from .lax import dot_general
+from .utils import moveaxis, swapaxes
 
 ConvGeneralDilatedDimensionNumbers = Union[tuple, ConvDimensionNumbers, None]
 
@@ -43,7 +47,7 @@ def conv_general_permutations(dimension_numbers):
 def conv_dimension_numbers(lhs_shape, rhs_shape, dimension_numbers):
     """`dimension_numbers` (None, 3 strings, or ConvDimensionNumbers) as ConvDimensionNumbers.
 
-    >>> jaxlite.lax.conv_dimension_numbers((1, 8, 8, 3), (3, 3, 3, 16), ('NHWC', 'HWIO', 'NHWC'))
+    >>> lax.conv_dimension_numbers((1, 8, 8, 3), (3, 3, 3, 16), ('NHWC', 'HWIO', 'NHWC'))
     ConvDimensionNumbers(lhs_spec=(0, 3, 1, 2), rhs_spec=(3, 2, 0, 1), out_spec=(0, 3, 1, 2))
     """
     if isinstance(dimension_numbers, ConvDimensionNumbers):
@@ -81,7 +85,7 @@ def conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=None,
     `dimension_numbers` defaults to ('NCHW', 'OIHW', 'NCHW') and its 2-D analogues.
 
     >>> x = jnp.ones((1, 1, 4, 4)); k = jnp.ones((1, 1, 3, 3))
-    >>> jaxlite.lax.conv_general_dilated(x, k, (1, 1), 'VALID')[0, 0]
+    >>> lax.conv_general_dilated(x, k, (1, 1), 'VALID')[0, 0]
     Array([[9., 9.],
            [9., 9.]], dtype=float32)
     """
@@ -104,7 +108,6 @@ def conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=None,
         raise ValueError("padding argument to conv_general_dilated should be a string or a "
                          f"sequence of (low, high) pairs, got {padding}") from None
     if lhs.dtype != rhs.dtype:  # weakly typed Python scalars adopt the other's dtype
-        from ..conversion import promote
         lhs, rhs = promote(lhs, rhs)
     pet = None if preferred_element_type is None else dtypes.canonicalize_dtype(
         preferred_element_type)
@@ -172,8 +175,6 @@ def conv_transpose(lhs, rhs, strides, padding, rhs_dilation=None, dimension_numb
     else:
         pads = padding
     if transpose_kernel:  # flip the spatial dims and swap the kernel's feature dims
-        from ..prims.shape import rev_p
-        from ..numpy_api.shapes import swapaxes
         rhs = rev_p.bind(rhs, dimensions=tuple(dn.rhs_spec[2:]))
         rhs = swapaxes(rhs, dn.rhs_spec[0], dn.rhs_spec[1])
     return conv_general_dilated(lhs, rhs, one, pads, strides, rhs_dilation, dn,
@@ -229,16 +230,13 @@ def conv_general_dilated_patches(lhs, filter_shape, window_strides, padding, lhs
                                  preferred_element_type=None):
     """The patches a convolution with a kernel of `filter_shape` would see, in the output's
     feature dimension (ordered channel-major, then the filter's spatial positions)."""
-    from ..numpy_api.creation import eye
-    from ..numpy_api.shapes import moveaxis
-    from ..prims.shape import broadcast_in_dim_p, reshape_p
     x = asarray(lhs)
     filter_shape = tuple(filter_shape)
     dnums = conv_dimension_numbers(x.shape, (1, 1) + filter_shape, dimension_numbers)
     lhs_spec, rhs_spec, out_spec = dnums
     spatial_size = math.prod(filter_shape)
     n_channels = x.shape[lhs_spec[1]]
-    rhs = eye(spatial_size, dtype=x.dtype)
+    rhs = Array(np.eye(spatial_size, dtype=x.dtype), False)
     rhs = broadcast_in_dim_p.bind(rhs, shape=(n_channels, spatial_size, spatial_size),
                                   broadcast_dimensions=(1, 2))
     rhs = reshape_p.bind(rhs, new_sizes=(n_channels * spatial_size, 1) + filter_shape)
@@ -252,8 +250,6 @@ def conv_general_dilated_local(lhs, rhs, window_strides, padding, filter_shape,
                                lhs_dilation=None, rhs_dilation=None, dimension_numbers=None,
                                precision=None):
     """Unshared (locally connected) convolution: a separate kernel at every output position."""
-    from .lax import dot_general
-    from ..numpy_api.shapes import moveaxis
     x = asarray(lhs)
     patches = conv_general_dilated_patches(x, filter_shape, window_strides, padding,
                                            lhs_dilation, rhs_dilation, dimension_numbers)

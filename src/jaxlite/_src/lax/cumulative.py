@@ -13,9 +13,19 @@ def _cumulative(name, primitive):
     fn.__name__ = name
     fn.__doc__ = f"""Computes a cumulative {name[3:]} along `axis` (from the end if `reverse`).
 
-    >>> jaxlite.lax.{name}(jaxlite.numpy.array([1., 2., 3.]))
+    {_EXAMPLES[name]}
     """
     return fn
+
+
+_EXAMPLES = {
+    "cumsum": ">>> lax.cumsum(jnp.array([1., 2., 3.]))\n    Array([1., 3., 6.], dtype=float32)",
+    "cumprod": ">>> lax.cumprod(jnp.array([1., 2., 3.]))\n    Array([1., 2., 6.], dtype=float32)",
+    "cummax": ">>> lax.cummax(jnp.array([1., 3., 2.]))\n    Array([1., 3., 3.], dtype=float32)",
+    "cummin": ">>> lax.cummin(jnp.array([3., 1., 2.]))\n    Array([3., 1., 1.], dtype=float32)",
+    "cumlogsumexp": ">>> jnp.round(lax.cumlogsumexp(jnp.array([0., 0.])), 4)\n"
+                    "    Array([0.    , 0.6931], dtype=float32)",
+}
 
 
 cumsum = _cumulative("cumsum", cu.cumsum_p)

@@ -10,6 +10,9 @@ import numpy as np
 
 from .. import dtypes
 from ..conversion import asarray
+from .cumulative import cumsum
+from .lax import (bitwise_and, broadcast_in_dim, convert_element_type, dot_general, ge, lt, mul,
+                  reshape, sub, transpose)
 
 __all__ = ["Precision", "PrecisionLike", "DotAlgorithm", "DotAlgorithmPreset", "AccuracyMode",
            "Tolerance", "DotDimensionNumbers", "RaggedDotDimensionNumbers", "batch_matmul",
@@ -119,7 +122,6 @@ def batch_matmul(lhs, rhs, precision=None):
     >>> lax.batch_matmul(jnp.ones((2, 3, 4)), jnp.ones((2, 4, 5))).shape
     (2, 3, 5)
     """
-    from .lax import dot_general
     lhs, rhs = asarray(lhs), asarray(rhs)
     if min(lhs.ndim, rhs.ndim) < 2:
         raise ValueError(f"Arguments to batch_matmul must be at least 2D, got {lhs.ndim}, "
@@ -134,8 +136,6 @@ def batch_matmul(lhs, rhs, precision=None):
 
 def _group_mask(group_sizes, size, dtype):
     """mask[i, g] = 1 where position i (of the ragged dimension) lies in group g."""
-    from .lax import ge, lt, bitwise_and, convert_element_type, sub, reshape
-    from .cumulative import cumsum
     ends = cumsum(group_sizes, axis=0)
     starts = sub(ends, group_sizes)
     groups = group_sizes.shape[0]
@@ -152,7 +152,6 @@ def ragged_dot_general(lhs, rhs, group_sizes, ragged_dot_dimension_numbers, prec
     one output each (ragged contracting dimension). Computed densely with a group mask.
     The ragged batch mode, multi-dimensional group_sizes and group_offset are not
     supported."""
-    from .lax import dot_general, mul, broadcast_in_dim, transpose
     lhs, rhs, group_sizes = asarray(lhs), asarray(rhs), asarray(group_sizes)
     rd = ragged_dot_dimension_numbers
     (lhs_contract, rhs_contract), (lhs_batch, rhs_batch) = rd.dot_dimension_numbers
@@ -220,12 +219,21 @@ def ragged_dot(lhs, rhs, group_sizes, precision=None, preferred_element_type=Non
                               group_offset)
 
 
+def _repeat(x, repeats, axis):
+    """Each element of `x` repeated `repeats` times along `axis` (jnp.repeat with a static
+    count)."""
+    axis = axis % x.ndim
+    expanded = x.shape[:axis + 1] + (repeats,) + x.shape[axis + 1:]
+    dims = tuple(range(axis + 1)) + tuple(range(axis + 2, x.ndim + 1))
+    tiled = broadcast_in_dim(x, expanded, dims)
+    return reshape(tiled, x.shape[:axis] + (x.shape[axis] * repeats,) + x.shape[axis + 1:])
+
+
 def scaled_dot(lhs, rhs, *, lhs_scale=None, rhs_scale=None, dimension_numbers=None,
                preferred_element_type=None):
     """(lhs * lhs_scale) @ (rhs * rhs_scale) computed in `preferred_element_type`
-    (default bfloat16, as JAX, where ml_dtypes provides it; else float32), each scale repeated along the contracting dimension
-    (subchannels) to the operand's size."""
-    from .lax import dot_general, mul, convert_element_type
+    (default bfloat16, as JAX, where ml_dtypes provides it; else float32), each scale repeated
+    along the contracting dimension (subchannels) to the operand's size."""
     lhs, rhs = asarray(lhs), asarray(rhs)
     if dimension_numbers is None:
         if lhs.ndim == 2 and rhs.ndim == 2:
@@ -250,8 +258,7 @@ def scaled_dot(lhs, rhs, *, lhs_scale=None, rhs_scale=None, dimension_numbers=No
                 raise ValueError(f"scaled_dot: contracting size {x.shape[axis]} is not a "
                                  f"multiple of the scale's {scale.shape[axis]}")
             if repeats > 1:
-                from ..numpy_api.manipulation import repeat
-                scale = repeat(scale, repeats, axis=axis)
+                scale = _repeat(scale, repeats, axis)
         return mul(x, scale)
 
     x = apply_scale(lhs, lhs_scale, lhs_contract)

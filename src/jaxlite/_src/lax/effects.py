@@ -1,22 +1,22 @@
 """jax.lax's functions about effects, compilation and platforms, which mean little on
 NumPy: tokens (trivial objects: NumPy runs in program order), optimization_barrier and
 dce_sink (identity / no-op), platform_dependent (the 'cpu' branch), composite (calls its
-decomposition), and the experimental PRNG primitives rng_uniform (fresh entropy per call)
-and rng_bit_generator (a threefry-2x32 stream: deterministic in the key, but not the bits
-XLA's generators produce)."""
+decomposition), and the experimental PRNG primitive rng_uniform (fresh entropy per call).
+rng_bit_generator draws threefry-2x32 bits, so it lives with threefry in
+random/bit_generator.py (jaxlite.lax exports it); its RandomAlgorithm enum is here."""
 import enum
 import functools
-
-import numpy as np
 
 from .. import dtypes
 from ..core import Tracer
 from ..conversion import asarray
+from ..errors import UnexpectedTracerError
+from ..prims.rng import rng_uniform_p
 from ..tree import tree_flatten, tree_unflatten, register_pytree_node
+from .lax import _lax_operands, add, mul, sub
 
 __all__ = ["create_token", "after_all", "optimization_barrier", "dce_sink",
-           "platform_dependent", "composite", "rng_uniform", "rng_bit_generator",
-           "RandomAlgorithm"]
+           "platform_dependent", "composite", "rng_uniform", "RandomAlgorithm"]
 
 
 class Token:
@@ -63,8 +63,8 @@ def dce_sink(val, *, prevent_mlir_dce=False):
 def platform_dependent(*args, default=None, **per_platform):
     """Calls the branch for this platform ('cpu' here) on `args`, else `default`.
 
-    >>> lax.platform_dependent(2.0, cpu=lambda x: x + 1, default=lambda x: x - 1)
-    Array(3., dtype=float32, weak_type=True)
+    >>> lax.platform_dependent(jnp.ones(2), cpu=lambda x: x + 1, default=lambda x: x - 1)
+    Array([2., 2.], dtype=float32)
     """
     for name, branch in per_platform.items():
         if not callable(branch):
@@ -88,7 +88,6 @@ def composite(decomposition, name, version=0):
     @functools.wraps(decomposition)
     def wrapper(*args, **kwargs):
         if any(isinstance(v, Tracer) for v in tree_flatten(kwargs)[0]):
-            from ..errors import UnexpectedTracerError
             raise UnexpectedTracerError(
                 f"Found a JAX Tracer as an attribute in the decomposition for the composite "
                 f"op '{name}'. Values that aren't known at compile time must be passed as "
@@ -100,8 +99,6 @@ def composite(decomposition, name, version=0):
 def rng_uniform(a, b, shape):
     """Stateful uniform floats in [a, b) (experimental in JAX; use jax.random instead).
     Every call, compiled or not, draws fresh values."""
-    from .lax import _lax_operands, add, mul, sub
-    from ..prims.rng import rng_uniform_p
     a, b = _lax_operands("rng_uniform", a, b)
     if a.ndim or b.ndim:
         raise TypeError("rng_uniform: a and b must be scalars")
@@ -120,31 +117,3 @@ class RandomAlgorithm(enum.IntEnum):
 
     def __str__(self):
         return self.name
-
-
-def rng_bit_generator(key, shape, dtype=np.uint32, algorithm=RandomAlgorithm.RNG_DEFAULT,
-                      *, out_sharding=None):
-    """(new_key, bits): uniform unsigned integers of `shape` and `dtype` from a uint32 key
-    (shape (4,) as in JAX), and the key to use next. Deterministic in the key, but drawn
-    with threefry-2x32 whatever `algorithm` says: not bit-identical to XLA's streams."""
-    from ..random import threefry, ops_numpy
-    from ..random.api import _backend, _wrap
-    dtype = dtypes.canonicalize_dtype(dtype)
-    if dtype not in (np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.uint32),
-                     np.dtype(np.uint64)):
-        raise TypeError(f"rng_bit_generator: unsupported dtype {dtype}")
-    key = key if isinstance(key, Tracer) else asarray(key)
-    if key.dtype != np.uint32 or key.ndim != 1 or key.shape[0] % 2:
-        raise TypeError(f"rng_bit_generator: the key must be a uint32 vector of even length "
-                        f"(JAX uses shape (4,)), got {key.dtype}{list(key.shape)}")
-    ops = _backend(key)
-    data = key if isinstance(key, Tracer) or ops is not ops_numpy.ops else np.asarray(key)
-    words = ops.reshape(data, (key.shape[0] // 2, 2))
-    seed = ops.index_axis(words, 0, 0)
-    for i in range(1, key.shape[0] // 2):  # fold the remaining word pairs into one key
-        seed = ops.bitwise_xor(seed, ops.index_axis(words, i, 0))
-    bits_key, next_key = threefry.fold_in(seed, 0, ops=ops), threefry.fold_in(seed, 1, ops=ops)
-    new_key = threefry.random_bits(next_key, 32, tuple(key.shape), ops=ops)
-    bits = threefry.random_bits(bits_key, dtype.itemsize * 8, tuple(int(d) for d in shape),
-                                ops=ops)
-    return _wrap(new_key), _wrap(bits)

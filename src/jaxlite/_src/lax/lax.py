@@ -2,14 +2,18 @@
 weak-typed Python scalars taking the other operand's dtype, as in JAX)."""
 import builtins
 import enum
+import operator
 
 import numpy as np
 
 from .. import core, dtypes
 from ..core import Tracer
 from ..array import Array
+from ..tree import tree_map
 from ..prims import elementwise as ew, reduce as red, shape as sp, linalg, index as ix
+from ..prims.bits import clz_p, mulhi_p, reduce_precision_p
 from ..conversion import asarray, convert
+from .utils import broadcast_to
 
 
 def _lax_operands(name, *args):
@@ -100,6 +104,11 @@ abs = _unary("abs", ew.abs_p)
 bitwise_not = _unary("bitwise_not", ew.not_p)
 population_count = _unary("population_count", ew.population_count_p)
 
+# Functions that compute add, max or min exactly (the monoid's name for each): reduce_window
+# binds its reduce_window_{sum,max,min} primitive for them instead of folding the windows.
+# Layers above lax register theirs here (jax.numpy: add, maximum, minimum).
+window_monoids = {add: "add", max: "max", min: "min"}
+
 
 def clz(x):
     """Count of leading zero bits of each integer.
@@ -107,7 +116,6 @@ def clz(x):
     >>> lax.clz(jnp.array([1, 0, -1], jnp.int32))
     Array([31, 32,  0], dtype=int32)
     """
-    from ..prims.bits import clz_p
     x = asarray(x)
     _require_kind("clz", x, "iu", "integer")
     return clz_p.bind(x)
@@ -115,7 +123,6 @@ def clz(x):
 
 def mulhi(x, y, /):
     """The high half of the double-width product of integers."""
-    from ..prims.bits import mulhi_p
     x, y = _lax_operands("mulhi", x, y)
     _require_kind("mulhi", x, "iu", "integer")
     return mulhi_p.bind(x, y)
@@ -137,7 +144,6 @@ def reduce_precision(operand, exponent_bits, mantissa_bits):
     >>> lax.reduce_precision(jnp.float32(1.2345678), 5, 10)   # float16's precision
     Array(1.234375, dtype=float32)
     """
-    from ..prims.bits import reduce_precision_p
     exponent_bits = int(core.concrete_or_error(exponent_bits,
                                                "exponent_bits argument of lax.reduce_precision"))
     mantissa_bits = int(core.concrete_or_error(mantissa_bits,
@@ -175,11 +181,9 @@ def round(x, rounding_method=RoundingMethod.AWAY_FROM_ZERO):
 def stop_gradient(x):
     """Identity whose derivative is zero: gradients do not flow into `x` (any pytree).
 
-    >>> jaxlite.grad(lambda x: x * jaxlite.lax.stop_gradient(x))(3.0)
+    >>> jax.grad(lambda x: x * lax.stop_gradient(x))(3.0)
     Array(3., dtype=float32, weak_type=True)
     """
-    from ..tree import tree_map
-
     def stop(leaf):
         leaf = asarray(leaf)
         if not dtypes.is_inexact(leaf.dtype):
@@ -339,19 +343,58 @@ def broadcasted_iota(dtype, shape, dimension):
                           dimension=int(dimension))
 
 
+def _shape(shape):
+    """A shape as a tuple of non-negative Python ints (an int or a 0-d array is a 1-d
+    shape); traced dimensions must be concrete."""
+    if isinstance(shape, (int, np.integer)) or (hasattr(shape, "ndim") and not isinstance(shape, tuple)
+                                                and getattr(shape, "ndim", 1) == 0):
+        shape = (shape,)
+    try:
+        out = tuple(operator.index(core.concrete_or_error(d, "an array shape")
+                                   if isinstance(d, Tracer) else d) for d in shape)
+    except TypeError:
+        raise TypeError(f"Shapes must be 1D sequences of concrete values of integer type, got "
+                        f"{shape!r}") from None
+    if builtins.any(d < 0 for d in out):
+        raise ValueError(f"negative dimensions are not allowed: {out}")
+    return out
+
+
 def full(shape, fill_value, dtype=None):
-    from ..numpy_api.creation import full as jnp_full
-    return jnp_full(shape, fill_value, dtype)
+    """An array of `shape` filled with `fill_value` (an array value is broadcast to it).
+
+    >>> lax.full((2,), 7, jnp.float32)
+    Array([7., 7.], dtype=float32)
+    """
+    shape = _shape(shape)
+    value = asarray(fill_value, dtype)
+    if isinstance(fill_value, Tracer) or (hasattr(fill_value, "ndim") and fill_value.ndim):
+        return broadcast_to(value, shape)
+    return Array(np.full(shape, np.asarray(value), value.dtype), value.weak_type)
+
+
+def _weak_of(x):
+    if type(x) in (int, float, complex):
+        return True
+    return bool(getattr(x, "weak_type", False))
 
 
 def full_like(x, fill_value, dtype=None, shape=None):
-    from ..numpy_api.creation import full_like as jnp_full_like
-    return jnp_full_like(x, fill_value, dtype, shape)
+    """An array like `x` (its shape and dtype, unless given) filled with `fill_value`."""
+    weak = _weak_of(x) and dtype is None
+    x_dtype = x.dtype if hasattr(x, "dtype") else dtypes.dtype_and_weak(x)[0]
+    dtype = dtypes.canonicalize_dtype(dtype) if dtype is not None else x_dtype
+    shape = _shape(shape) if shape is not None else tuple(np.shape(x) if not hasattr(x, "shape")
+                                                          else x.shape)
+    out = full(shape, fill_value, dtype)
+    return Array(out._value, weak) if type(out) is Array else out
 
 
 def zeros_like_array(x):
-    from ..numpy_api.creation import zeros_like
-    return zeros_like(x)
+    """Zeros of the shape and dtype (and weak type) of `x`."""
+    dtype = x.dtype if hasattr(x, "dtype") else dtypes.dtype_and_weak(x)[0]
+    shape = tuple(np.shape(x) if not hasattr(x, "shape") else x.shape)
+    return Array(np.zeros(shape, dtype), _weak_of(x))
 
 
 def _reduce(primitive):
@@ -489,26 +532,7 @@ def dynamic_update_index_in_dim(operand, update, index, axis, *, allow_negative_
                                        allow_negative_indices=allow_negative_indices)
 
 
-# The public names (what `from lax_api import *` exports): functions and classes defined here.
+# The public names: the functions and classes defined here (jaxlite.lax re-exports them).
 __all__ = [name for name, value in list(globals().items())
            if not name.startswith("_") and (callable(value) or isinstance(value, type))
            and getattr(value, "__module__", None) == __name__]
-
-# ---- the rest of jax.lax (issue 3: lax coverage), one module per family; exported from here
-# so that jaxlite.lax's `from lax_api import *` picks them up.
-from . import slicing as lax_slicing
-from . import structure as lax_structure
-from . import dot as lax_dot_api
-from . import reduce as lax_reduce_api
-from . import effects as lax_effects
-from . import solves as lax_solves
-from .slicing import *  # noqa: E402,F401,F403
-from .solves import *  # noqa: E402,F401,F403
-from .structure import *  # noqa: E402,F401,F403
-from .dot import *  # noqa: E402,F401,F403
-from .reduce import *  # noqa: E402,F401,F403
-from .effects import *  # noqa: E402,F401,F403
-for _module in (lax_slicing, lax_structure, lax_dot_api, lax_reduce_api, lax_effects,
-                lax_solves):
-    __all__ += _module.__all__
-del _module

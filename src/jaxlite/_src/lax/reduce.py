@@ -19,7 +19,9 @@ import numpy as np
 from .. import dtypes
 from ..core import Tracer
 from ..conversion import asarray
+from ..prims.elementwise import convert_element_type_p
 from ..tree import tree_flatten, tree_unflatten
+from . import lax
 
 __all__ = ["reduce"]
 
@@ -40,7 +42,6 @@ def _identity(name, dtype):
 
 
 def _monoid_reducer(computation, inits):
-    from . import lax
     if len(inits) != 1:
         return None
     init = inits[0]
@@ -72,7 +73,11 @@ def reduce(operands, init_values, computation, dimensions, out_sharding=None):
 
     >>> lax.reduce(jnp.arange(6.).reshape(2, 3), 0., lax.add, (1,))
     Array([ 3., 12.], dtype=float32)
-    >>> lax.reduce((x, idx), (-jnp.inf, 0), argmax_pair, (0,))   # a variadic reduction
+    >>> def argmax_pair(best, candidate):   # a variadic reduction: (value, index) pairs
+    ...     take = candidate[0] > best[0]
+    ...     return tuple(jnp.where(take, c, b) for b, c in zip(best, candidate))
+    >>> lax.reduce((jnp.array([1., 5., 3.]), jnp.arange(3)), (-jnp.inf, 0), argmax_pair, (0,))
+    (Array(5., dtype=float32), Array(1, dtype=int32))
     """
     flat, tree = tree_flatten(operands)
     flat_inits, init_tree = tree_flatten(init_values)
@@ -89,14 +94,12 @@ def reduce(operands, init_values, computation, dimensions, out_sharding=None):
         weak = bool(x.weak_type and dtypes.dtype_and_weak(flat_inits[0])[1])
         out = reducer(x, dimensions) if dimensions else x
         if out.weak_type != weak:
-            from ..prims.elementwise import convert_element_type_p
             out = convert_element_type_p.bind(out, new_dtype=out.dtype, weak_type=weak)
         return tree_unflatten(tree, [out])
     return tree_unflatten(tree, _sequential_reduce(flat, flat_inits, computation, dimensions, tree))
 
 
 def _sequential_reduce(operands, inits, computation, dimensions, tree):
-    from . import lax
     xs = [asarray(x) for x in operands]
     shape = xs[0].shape
     for x in xs:

@@ -25,6 +25,10 @@ import numpy as np
 from .. import core, dtypes
 from ..conversion import asarray, convert
 from ..prims import index as ix, elementwise as ew
+from .control_flow import fori_loop
+from .lax import (add, bitwise_and, broadcast_in_dim, clamp, concatenate, convert_element_type,
+                  expand_dims, ge, gt, le, neg, reduce_max, rem, reshape, select, slice_in_dim,
+                  squeeze, transpose)
 
 __all__ = ["GatherDimensionNumbers", "ScatterDimensionNumbers", "GatherScatterMode", "gather",
            "scatter", "scatter_add", "scatter_sub", "scatter_mul", "scatter_min", "scatter_max",
@@ -87,7 +91,6 @@ def _int_indices(indices, what):
 
 def _component(idx, k):
     """idx[..., k] (shape: the batch dimensions of the indices)."""
-    from .lax import slice_in_dim, squeeze
     return squeeze(slice_in_dim(idx, k, k + 1, axis=idx.ndim - 1), (idx.ndim - 1,))
 
 
@@ -99,7 +102,6 @@ class _Plan:
 
     def __init__(self, operand_shape, idx, window, start_map, operand_batching,
                  indices_batching, clip):
-        from .lax import clamp, reshape, ge, le, bitwise_and, add, broadcast_in_dim
         batch = tuple(idx.shape[:-1])
         nb, rank = len(batch), len(operand_shape)
         indexed = [d for d in range(rank) if d in start_map or d in operand_batching]
@@ -140,7 +142,6 @@ class _Plan:
         self.shape = full + tuple(window[d] for d in sliced)
 
     def reorder(self, x):
-        from .lax import transpose
         return x if self.order == sorted(self.order) else transpose(x, self.order)
 
 
@@ -177,7 +178,6 @@ def gather(operand, start_indices, dimension_numbers, slice_sizes, *, unique_ind
     Array([[6., 7., 8.],
            [0., 1., 2.]], dtype=float32)
     """
-    from .lax import reshape, transpose, broadcast_in_dim
     x = asarray(operand)
     idx = _int_indices(start_indices, "gather")
     dn = dimension_numbers
@@ -233,7 +233,6 @@ def gather(operand, start_indices, dimension_numbers, slice_sizes, *, unique_ind
 def _scatter(name, operand, scatter_indices, updates, dimension_numbers, mode, combine):
     """The common part of scatter*: lay the updates out as batch + window and bind scatter_p
     with `combine` ("set", "add", "multiply", "min", "max")."""
-    from .lax import reshape, transpose, broadcast_in_dim
     x = asarray(operand)
     idx = _int_indices(scatter_indices, name)
     u = convert(updates, x.dtype) if type(updates) in (int, float, bool, complex) \
@@ -318,7 +317,6 @@ def scatter_add(operand, scatter_indices, updates, dimension_numbers, *,
 def scatter_sub(operand, scatter_indices, updates, dimension_numbers, *,
                 indices_are_sorted=False, unique_indices=False, mode=None):
     """XLA's Scatter with subtraction."""
-    from .lax import neg
     u = asarray(operand)
     updates = convert(updates, u.dtype) if type(updates) in (int, float, bool, complex) \
         else asarray(updates)
@@ -359,7 +357,6 @@ def scatter_apply(operand, scatter_indices, func, dimension_numbers, *, update_s
     window hits, once per hit (as XLA applies the combiner once per update).
 
     Unlike JAX's, this one is differentiable (func is applied through where)."""
-    from .lax import gt, select, reduce_max
     x = asarray(operand)
     count_dtype = dtypes.default_int_dtype()
     counts = _scatter("scatter_apply", np.zeros(x.shape, count_dtype), scatter_indices,
@@ -372,14 +369,13 @@ def scatter_apply(operand, scatter_indices, func, dimension_numbers, *, update_s
         for k in range(int(most)):
             out = select(gt(counts, k), asarray(func(out)), out)
         return out
-    from .control_flow import fori_loop  # traced counts: loop to the largest
+    # traced counts: loop to the largest
     return fori_loop(0, most, lambda k, out: select(gt(counts, k), asarray(func(out)), out), x)
 
 
 def index_take(src, idxs, axes):
     """`src` at the index arrays `idxs` (one per axis in `axes`, wrapping negative indices),
     keeping the other axes: shape idxs[0].shape + the remaining dims of src."""
-    from .lax import concatenate, expand_dims, rem, add, convert_element_type
     x = asarray(src)
     axes = tuple(int(a) for a in axes)
     columns = [expand_dims(convert_element_type(asarray(i), dtypes.default_int_dtype()), (1,))

@@ -9,9 +9,16 @@ follows the implicit function theorem, dx = -tangent_solve(J_x f, J_params f . d
 import functools
 
 from .. import core
+from ..ad import jvp_flat, instantiate
+from ..api import linearize
+from ..custom_derivatives import custom_jvp
+from ..higher_order.solves import linear_solve_p
+from ..jaxpr import eval_jaxpr
+from ..misc import linear_transpose
 from ..tree import tree_flatten, tree_unflatten, tree_structure
 from ..conversion import asarray
 from ..staging import trace_to_jaxpr, close_over_tracer_consts
+from .lax import neg
 
 __all__ = ["custom_root", "custom_linear_solve"]
 
@@ -61,8 +68,6 @@ def custom_linear_solve(matvec, b, solve, transpose_solve=None, symmetric=False,
     ...                         lambda mv, b: jnp.linalg.solve(A, b), symmetric=True)
     Array([0.4, 0.2], dtype=float32)
     """
-    from ..higher_order.solves import linear_solve_p
-    from ..misc import linear_transpose
     if transpose_solve is None and symmetric:
         transpose_solve = solve
     b_leaves, tree = tree_flatten(b)
@@ -110,11 +115,15 @@ def custom_root(f, initial_guess, solve, tangent_solve, has_aux=False):
     tangent_solve(g, y) must solve the linear system g(x) = y, e.g. `lambda g, y: y / g(1.0)`
     for scalars.
 
-    >>> def sqrt_newton(a):  # x**2 - a == 0
-    ...     f = lambda x: x ** 2 - a
-    ...     return lax.custom_root(f, 1.0, newton, lambda g, y: y / g(1.0))
+    >>> def newton(f, x):   # the solver's iterations are not differentiated
+    ...     for _ in range(10):
+    ...         x = x - f(x) / jax.grad(f)(x)
+    ...     return x
+    >>> def sqrt(a):   # the root of x**2 - a
+    ...     return lax.custom_root(lambda x: x ** 2 - a, 1.0, newton, lambda g, y: y / g(1.0))
+    >>> print(round(float(sqrt(2.0)), 5), round(float(jax.grad(sqrt)(2.0)), 5))
+    1.41421 0.35355
     """
-    from ..api import linearize
     guess_leaves, tree = tree_flatten(initial_guess)
     guess_leaves = [asarray(v) for v in guess_leaves]
     avals = [core.get_aval(v) for v in guess_leaves]
@@ -148,15 +157,12 @@ def _split_root_args(args, lengths):
 
 
 def _root(lengths, jaxprs, *args):
-    from ..jaxpr import eval_jaxpr
     (_, solve_consts, _), guess = _split_root_args(args, lengths)
     solve = jaxprs[1]
     return eval_jaxpr(solve, solve.consts, *solve_consts, *guess)
 
 
 def _root_jvp(lengths, jaxprs, primals, tangents):
-    from ..jaxpr import eval_jaxpr
-    from ..ad import jvp_flat, instantiate
     (f_consts, _, l_and_s_consts), _ = _split_root_args(primals, lengths)
     (f_dots, _, _), _ = _split_root_args(tangents, lengths)
     solution_and_aux = _custom_root(lengths, jaxprs, *primals)
@@ -168,25 +174,10 @@ def _root_jvp(lengths, jaxprs, primals, tangents):
                       list(f_consts), list(f_dots))
     rhs = [instantiate(r) for r in rhs]
     step = eval_jaxpr(l_and_s, l_and_s.consts, *l_and_s_consts, *solution, *rhs)
-    from .lax import neg
     return solution_and_aux, [neg(s) for s in step] + [None] * len(aux)
 
 
-def _make_custom_root():
-    from ..custom_derivatives import custom_jvp
-    fn = custom_jvp(_root, nondiff_argnums=(0, 1))
-    fn.defjvp(_root_jvp)
-    return fn
-
-
-class _LazyRoot:
-    """custom_jvp is built on first use (custom_derivatives imports staging machinery)."""
-    fn = None
-
-    def __call__(self, *args):
-        if _LazyRoot.fn is None:
-            _LazyRoot.fn = _make_custom_root()
-        return _LazyRoot.fn(*args)
-
-
-_custom_root = _LazyRoot()
+# The root as a custom_jvp function of (lengths, jaxprs, *consts, *guess): its derivative
+# is the implicit function theorem's, not the solver's.
+_custom_root = custom_jvp(_root, nondiff_argnums=(0, 1))
+_custom_root.defjvp(_root_jvp)

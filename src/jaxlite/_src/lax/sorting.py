@@ -3,6 +3,7 @@ from collections.abc import Sequence
 
 from ..conversion import asarray
 from ..prims import sort as so
+from ..prims.elementwise import neg_p
 
 
 def _axis(axis, ndim, name):
@@ -15,9 +16,9 @@ def sort(operand, dimension=-1, is_stable=True, num_keys=1):
     """Sorts along `dimension`; with a sequence of operands, sorts them all by the
     lexicographic order of the first `num_keys` (returns a tuple).
 
-    >>> jaxlite.lax.sort(jnp.array([3., 1., 2.]))
+    >>> lax.sort(jnp.array([3., 1., 2.]))
     Array([1., 2., 3.], dtype=float32)
-    >>> jaxlite.lax.sort((jnp.array([2, 1]), jnp.array([10., 20.])), num_keys=1)
+    >>> lax.sort((jnp.array([2, 1]), jnp.array([10., 20.])), num_keys=1)
     (Array([1, 2], dtype=int32), Array([20., 10.], dtype=float32))
     """
     if isinstance(operand, Sequence):
@@ -48,7 +49,7 @@ def top_k(operand, k, *, axis=-1):
     """The `k` largest entries along `axis` and their int32 indices (lower index first
     among equal values).
 
-    >>> jaxlite.lax.top_k(jnp.array([9., 3., 6., 4., 10.]), 3)
+    >>> lax.top_k(jnp.array([9., 3., 6., 4., 10.]), 3)
     [Array([10.,  9.,  6.], dtype=float32), Array([4, 0, 2], dtype=int32)]
     """
     x = asarray(operand)
@@ -67,7 +68,6 @@ def _approx_k(name, operand, k, reduction_dimension, is_max):
     axis = _axis(reduction_dimension, x.ndim, name)
     if is_max:
         return list(so.top_k_p.bind(x, k=int(k), axis=axis))
-    from ..prims.elementwise import neg_p
     values, indices = so.top_k_p.bind(neg_p.bind(x), k=int(k), axis=axis)
     return [neg_p.bind(values), indices]
 

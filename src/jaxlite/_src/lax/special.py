@@ -30,7 +30,11 @@ def _nary(name, primitive, doc):
     return fn
 
 
-erf = _unary("erf", sp.erf_p, "Elementwise error function.\n\n    >>> lax.erf(0.5)  # 0.5204999")
+erf = _unary("erf", sp.erf_p, """Elementwise error function.
+
+    >>> print(round(float(lax.erf(0.5)), 6))
+    0.5205
+    """)
 erfc = _unary("erfc", sp.erfc_p, "Elementwise complementary error function 1 - erf(x).")
 erf_inv = _unary("erf_inv", sp.erf_inv_p, "Elementwise inverse error function.")
 lgamma = _unary("lgamma", sp.lgamma_p, "Elementwise log of the absolute value of Gamma(x).")

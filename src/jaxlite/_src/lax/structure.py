@@ -10,6 +10,9 @@ from .. import core, dtypes
 from ..core import Tracer
 from ..array import Array
 from ..conversion import asarray
+from .lax import (_lax_operands, _shape, broadcast, broadcast_in_dim, concatenate, expand_dims,
+                  index_in_dim, reshape, slice_in_dim)
+from .utils import broadcast_to
 
 __all__ = ["split", "tile", "stack", "unstack", "collapse", "broadcast_to_rank",
            "broadcast_like", "broadcast_shapes", "empty", "shape_as_value", "stage", "dtype"]
@@ -27,7 +30,6 @@ def split(operand, sizes, axis=0):
     >>> lax.split(jnp.arange(5), (2, 3))
     [Array([0, 1], dtype=int32), Array([2, 3, 4], dtype=int32)]
     """
-    from .lax import slice_in_dim
     x = asarray(operand)
     axis = _axis(axis, x.ndim, "split")
     sizes = [int(s) for s in sizes]
@@ -45,7 +47,6 @@ def split(operand, sizes, axis=0):
 
 def tile(operand, reps):
     """`operand` repeated reps[i] times along each dimension i (len(reps) == ndim)."""
-    from .lax import broadcast_in_dim, reshape
     x = asarray(operand)
     reps = tuple(int(r) for r in reps)
     if len(reps) != x.ndim:
@@ -66,7 +67,6 @@ def stack(operands, axis=0):
     Array([[1, 3],
            [2, 4]], dtype=int32)
     """
-    from .lax import _lax_operands, concatenate, expand_dims
     arrays = _lax_operands("stack", *operands)
     if not arrays:
         raise ValueError("lax.stack requires at least one operand")
@@ -79,7 +79,6 @@ def stack(operands, axis=0):
 
 def unstack(x, axis=0):
     """The slices of `x` along `axis`, as a tuple."""
-    from .lax import index_in_dim
     x = asarray(x)
     axis = _axis(axis, x.ndim, "unstack")
     return tuple(index_in_dim(x, i, axis, keepdims=False) for i in range(x.shape[axis]))
@@ -91,7 +90,6 @@ def collapse(operand, start_dimension, stop_dimension=None):
     >>> lax.collapse(jnp.ones((2, 3, 4)), 0, 2).shape
     (6, 4)
     """
-    from .lax import reshape
     x = asarray(operand)
     lo, hi, _ = builtins.slice(start_dimension, stop_dimension).indices(x.ndim)
     if hi < lo:
@@ -103,7 +101,6 @@ def collapse(operand, start_dimension, stop_dimension=None):
 
 def broadcast_to_rank(x, rank):
     """`x` with leading dimensions of size 1 added up to rank `rank`."""
-    from .lax import broadcast
     x = asarray(x)
     if x.ndim == rank:
         return x
@@ -125,14 +122,14 @@ def broadcast_shapes(*shapes):
 
 def broadcast_like(arr, like_arr):
     """`arr` broadcast (NumPy rules) to the shape of `like_arr`."""
-    from ..numpy_api.shapes import broadcast_to
     return broadcast_to(arr, core.get_aval(asarray(like_arr)).shape)
 
 
 def empty(shape, dtype, *, out_sharding=None):
     """An array of the given shape and dtype whose values are unspecified (zeros here)."""
-    from ..numpy_api.creation import zeros
-    return zeros(shape, dtype)
+    dtype = (dtypes.default_float_dtype() if dtype is None
+             else dtypes.python_type_dtype(dtype) or dtypes.canonicalize_dtype(dtype))
+    return Array(np.zeros(_shape(shape), dtype), False)
 
 
 def shape_as_value(shape):

@@ -16,12 +16,11 @@ from ..conversion import asarray, convert
 from ..prims import windows as wi
 from ..prims.shape import pad_p, slice_p, broadcast_in_dim_p
 from ..prims.windows import padtype_to_pads, reduce_window_shape_tuple  # noqa: F401 (public)
+from .lax import window_monoids
 
 
 def _monoid_primitive(computation, init_values):
     """The reduce_window primitive for (computation, init) if init is its identity."""
-    from . import lax as lax_api
-    from ..numpy_api import ufuncs
     if len(init_values) != 1:
         return None
     init = init_values[0]
@@ -29,11 +28,12 @@ def _monoid_primitive(computation, init_values):
         return None
     value = np.asarray(init)
     dtype = core.get_aval(init).dtype
-    if computation in (lax_api.add, ufuncs.add):
+    monoid = next((name for fn, name in window_monoids.items() if computation == fn), None)
+    if monoid == "add":
         return wi.reduce_window_sum_p if value == 0 else None
-    if computation in (lax_api.max, ufuncs.maximum):
+    if monoid == "max":
         return wi.reduce_window_max_p if value == wi._identity("max", dtype) else None
-    if computation in (lax_api.min, ufuncs.minimum):
+    if monoid == "min":
         return wi.reduce_window_min_p if value == wi._identity("min", dtype) else None
     return None
 
@@ -44,7 +44,7 @@ def reduce_window(operand, init_value, computation, window_dimensions, window_st
     starting from `init_value`.
 
     >>> x = jnp.arange(10, dtype='float32')
-    >>> jaxlite.lax.reduce_window(x, -jnp.inf, jaxlite.lax.max, (2,), (2,), 'VALID')
+    >>> lax.reduce_window(x, -jnp.inf, lax.max, (2,), (2,), 'VALID')
     Array([1., 3., 5., 7., 9.], dtype=float32)
     """
     flat_operands, tree = tree_flatten(operand)

@@ -6,9 +6,12 @@ derivative at a kink (relu'(0) = 0, relu6'(6) = 0) or to keep it finite, the
 same derivative comes from a select whose untaken side is a stop_gradient, so
 eager calls stay as cheap as the jnp calls they are made of.
 
-    >>> jax.nn.relu(jnp.array([-1.0, 0.0, 2.0]))      # [0. 0. 2.]
-    >>> jax.grad(jax.nn.relu)(0.0)                     # 0.0, as JAX
-    >>> jax.nn.softmax(jnp.array([1.0, 2.0, 3.0]))    # [0.09003057 0.24472848 0.66524094]
+    >>> jax.nn.relu(jnp.array([-1.0, 0.0, 2.0]))
+    Array([0., 0., 2.], dtype=float32)
+    >>> jax.grad(jax.nn.relu)(0.0)   # as JAX
+    Array(0., dtype=float32, weak_type=True)
+    >>> print(jnp.round(jax.nn.softmax(jnp.array([1.0, 2.0, 3.0])), 5))
+    [0.09003 0.24473 0.66524]
 """
 import operator
 
@@ -18,8 +21,9 @@ from .. import core, dtypes
 from ..lax import lax
 from ..numpy_api import ufuncs, reductions, shapes, creation, contractions
 from ..conversion import asarray, promote_inexact, check_arraylike
+from ..prims.special import erfc_p
 from ..prims.util import const_like
-from ..scipy.special import logsumexp as _logsumexp
+from ..scipy.logsumexp import logsumexp as _logsumexp
 
 _where = ufuncs.where
 
@@ -139,7 +143,6 @@ def selu(x):
 
 def gelu(x, approximate=True):
     """The Gaussian error linear unit x * Phi(x); approximate=True uses the tanh form."""
-    from ..prims.special import erfc_p
     (x,) = promote_inexact(_array("gelu", x))
     if approximate:
         sqrt_2_over_pi = const_like(x, np.sqrt(2 / np.pi))
@@ -240,7 +243,10 @@ def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5, where=None, 
 def one_hot(x, num_classes, *, dtype=None, axis=-1):
     """One-hot encoding: x[..., None] == arange(num_classes), as `dtype` (default float).
 
-    >>> jax.nn.one_hot(jnp.array([0, 2]), 3)   # [[1. 0. 0.] [0. 0. 1.]]"""
+    >>> jax.nn.one_hot(jnp.array([0, 2]), 3)
+    Array([[1., 0., 0.],
+           [0., 0., 1.]], dtype=float32)
+    """
     num_classes = operator.index(core.concrete_or_error(
         num_classes, "The error arose in jax.nn.one_hot argument `num_classes`.").item()
         if not isinstance(num_classes, int) else num_classes)

@@ -4,6 +4,8 @@ where the underlying sampler does).
 
     >>> init = jax.nn.initializers.glorot_uniform()
     >>> w = init(jax.random.key(0), (784, 512))
+    >>> w.shape, w.dtype
+    ((784, 512), dtype('float32'))
 """
 import math
 
@@ -12,11 +14,7 @@ import numpy as np
 from .. import dtypes
 from ..numpy_api import creation, shapes, ufuncs
 from ..conversion import asarray
-
-
-def _random():
-    from ... import random
-    return random
+from ..random import api as random_api, sampler_api
 
 
 def _float(dtype):
@@ -55,7 +53,7 @@ def uniform(scale=1e-2, dtype=None):
     """An initializer drawing uniformly from [0, scale)."""
     def init(key, shape, dtype=dtype, out_sharding=None):
         dtype = _float(dtype)
-        return _random().uniform(key, shape, dtype) * _scalar(scale, dtype)
+        return random_api.uniform(key, shape, dtype) * _scalar(scale, dtype)
     return init
 
 
@@ -63,7 +61,7 @@ def normal(stddev=1e-2, dtype=None):
     """An initializer drawing from a normal distribution with the given stddev."""
     def init(key, shape, dtype=dtype, out_sharding=None):
         dtype = _float(dtype)
-        return _random().normal(key, shape, dtype) * _scalar(stddev, dtype)
+        return random_api.normal(key, shape, dtype) * _scalar(stddev, dtype)
     return init
 
 
@@ -72,7 +70,7 @@ def truncated_normal(stddev=1e-2, dtype=None, lower=-2.0, upper=2.0):
     then scaled by stddev."""
     def init(key, shape, dtype=dtype, out_sharding=None):
         dtype = _float(dtype)
-        return _random().truncated_normal(key, lower, upper, shape, dtype) * \
+        return sampler_api.truncated_normal(key, lower, upper, shape, dtype) * \
             _scalar(stddev, dtype)
     return init
 
@@ -109,15 +107,14 @@ def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_a
         else:
             raise ValueError(f"invalid mode for variance scaling initializer: {mode}")
         variance = _scalar(scale / denominator, dtype)
-        random = _random()
         if distribution == "truncated_normal":
             # The constant is the stddev of a standard normal truncated to (-2, 2).
             stddev = ufuncs.sqrt(variance) / _scalar(.87962566103423978, dtype)
-            return random.truncated_normal(key, -2, 2, shape, dtype) * stddev
+            return sampler_api.truncated_normal(key, -2, 2, shape, dtype) * stddev
         if distribution == "normal":
-            return random.normal(key, shape, dtype) * ufuncs.sqrt(variance)
+            return random_api.normal(key, shape, dtype) * ufuncs.sqrt(variance)
         if distribution == "uniform":
-            return random.uniform(key, shape, dtype, -1) * ufuncs.sqrt(3 * variance)
+            return random_api.uniform(key, shape, dtype, -1) * ufuncs.sqrt(3 * variance)
         raise ValueError(f"invalid distribution for variance scaling initializer: "
                          f"{distribution}")
     return init
@@ -159,7 +156,7 @@ def orthogonal(scale=1.0, column_axis=-1, dtype=None):
         if any(d == 0 for d in shape):
             return creation.zeros(shape, dtype)
         n_rows, n_cols = math.prod(shape) // shape[column_axis], shape[column_axis]
-        q = _random().orthogonal(key, n_rows, (), dtype, n_cols)
+        q = sampler_api.orthogonal(key, n_rows, (), dtype, n_cols)
         q = shapes.reshape(q, tuple(np.delete(shape, column_axis)) + (shape[column_axis],))
         q = shapes.moveaxis(q, -1, column_axis)
         return _scalar(scale, dtype) * q

@@ -7,6 +7,7 @@ from ..array import Array
 from ..prims import elementwise as ew, complex as cx
 from ..conversion import (asarray, promote, promote_inexact, promote_numeric, convert,
                          check_arraylike, _scalar_types)
+from ..lax.lax import window_monoids
 
 
 def _binary(name, primitive, inexact=False, numeric=False):
@@ -57,6 +58,7 @@ multiply = _binary("multiply", ew.mul_p)
 true_divide = divide = _binary("true_divide", ew.div_p, inexact=True)
 maximum = _binary("maximum", ew.max_p)
 minimum = _binary("minimum", ew.min_p)
+window_monoids.update({add: "add", maximum: "max", minimum: "min"})  # for lax.reduce_window
 arctan2 = _binary("arctan2", ew.atan2_p, inexact=True)
 nextafter = _binary("nextafter", ew.nextafter_p, inexact=True)
 equal = _binary("equal", ew.eq_p)

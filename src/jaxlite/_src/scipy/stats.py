@@ -5,17 +5,16 @@ Each function promotes its arguments to a common inexact dtype, as JAX does, and
 follows JAX's formulas, so values and derivatives match.
 
     >>> from jaxlite.scipy.stats import norm
-    >>> norm.cdf(1.96)          # 0.9750021
-    >>> norm.ppf(0.975)         # 1.959964
+    >>> print(round(float(norm.cdf(1.96)), 6), round(float(norm.ppf(0.975)), 5))
+    0.975002 1.95996
 """
 import numpy as np
 
-from ..lax import lax
 from ..numpy_api import ufuncs
 from ..conversion import asarray
 from ..prims.util import const_like
 from . import special
-from .special import _promote
+from .logsumexp import _promote
 
 _where = ufuncs.where
 
