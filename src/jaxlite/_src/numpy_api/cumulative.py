@@ -11,7 +11,7 @@ from .. import dtypes
 from ..prims import cumulative as cu
 from ..prims.shape import reshape_p, concatenate_p
 from ..conversion import asarray, convert, check_arraylike
-from .reductions import canonical_axes
+from .shapes import canonical_axes
 
 
 def _user_dtype(dtype):
@@ -124,15 +124,3 @@ def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
     """
     return _array_api_cumulative("cumulative_prod", cu.cumprod_p, x, axis, dtype,
                                  include_initial, 1, False)
-
-
-def _install_methods():
-    """x.cumsum(...) and x.cumprod(...) on arrays and tracers, as in JAX."""
-    from ..array import Array
-    from ..core import Tracer
-    for cls in (Array, Tracer):
-        cls.cumsum = cumsum
-        cls.cumprod = cumprod
-
-
-_install_methods()

@@ -9,7 +9,7 @@ import numpy as np
 from .. import core, dtypes
 from ..array import Array
 from ..conversion import asarray, convert, promote
-from .reductions import canonical_axes
+from .shapes import canonical_axes
 
 
 def _vmap(fn, in_axes=0, out_axes=0):

@@ -17,7 +17,7 @@ from ..array import Array
 from ..core import Tracer
 from ..prims import shape as sp
 from ..conversion import asarray, convert, promote, check_arraylike
-from .reductions import canonical_axes
+from .shapes import canonical_axes
 
 
 def static_int(x, what):

@@ -8,7 +8,7 @@ import numpy as np
 from .. import core, dtypes
 from ..array import Array
 from ..conversion import asarray, convert, promote, promote_inexact, check_arraylike
-from .reductions import canonical_axes
+from .shapes import canonical_axes
 from .manipulation import slice_in_dim, static_int, _concat
 from . import ufuncs as uf
 

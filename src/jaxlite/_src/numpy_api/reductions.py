@@ -8,24 +8,7 @@ from ..prims import reduce as red
 from ..prims import elementwise as ew
 from ..prims.shape import reshape_p, broadcast_in_dim_p
 from ..conversion import asarray, convert, promote_inexact, check_arraylike
-
-
-def canonical_axes(axis, ndim, name="axis"):
-    """A sorted tuple of non-negative axes; None means all."""
-    if axis is None:
-        return tuple(range(ndim))
-    if isinstance(axis, core.Tracer):
-        axis = core.concrete_or_error(axis, f"the {name} argument").item()
-    axes = (axis,) if not isinstance(axis, (tuple, list)) else tuple(axis)
-    out = []
-    for a in axes:
-        a = int(a)
-        if not -ndim <= a < builtins.max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
-            raise ValueError(f"axis {a} is out of bounds for array of dimension {ndim}")
-        out.append(a % ndim if ndim else 0)
-    if len(set(out)) != len(out):
-        raise ValueError(f"repeated axis in {axis!r}")
-    return tuple(sorted(out)) if ndim else ()
+from .shapes import canonical_axes
 
 
 def _keepdims(x, result, axes, keepdims):

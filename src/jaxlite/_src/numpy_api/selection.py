@@ -14,7 +14,7 @@ from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
 from ..conversion import asarray, convert, promote, check_arraylike
-from .reductions import canonical_axes
+from .shapes import canonical_axes
 from .manipulation import static_int, _int_array
 
 

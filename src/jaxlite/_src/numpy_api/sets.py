@@ -52,7 +52,7 @@ def _as_rows(x, axis):
     if axis is None:
         flat = ravel(x)
         return reshape(flat, (flat.shape[0], 1)), lambda r: reshape(r, (r.shape[0],))
-    from .reductions import canonical_axes
+    from .shapes import canonical_axes
     axis = canonical_axes(axis, x.ndim)[0]
     moved = moveaxis(x, axis, 0)
     rest = moved.shape[1:]

@@ -8,7 +8,24 @@ import numpy as np
 from .. import core
 from ..prims import shape as sp
 from ..conversion import asarray, promote, check_arraylike
-from .reductions import canonical_axes
+
+
+def canonical_axes(axis, ndim, name="axis"):
+    """A sorted tuple of non-negative axes; None means all."""
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, core.Tracer):
+        axis = core.concrete_or_error(axis, f"the {name} argument").item()
+    axes = (axis,) if not isinstance(axis, (tuple, list)) else tuple(axis)
+    out = []
+    for a in axes:
+        a = int(a)
+        if not -ndim <= a < builtins.max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+            raise ValueError(f"axis {a} is out of bounds for array of dimension {ndim}")
+        out.append(a % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise ValueError(f"repeated axis in {axis!r}")
+    return tuple(sorted(out)) if ndim else ()
 
 
 def _static_int(x, what):

@@ -11,7 +11,7 @@ from .. import dtypes
 from ..prims import sort as so
 from ..prims.shape import iota_p, rev_p, reshape_p, concatenate_p
 from ..conversion import asarray, convert, promote, check_arraylike
-from .reductions import canonical_axes
+from .shapes import canonical_axes
 
 
 def _sort_axis(x, axis):
@@ -178,16 +178,3 @@ def searchsorted(a, v, side="left", sorter=None, *, method="scan"):
         a = take(a, asarray(sorter))
     dtype = np.dtype(np.int32) if a.shape[0] <= np.iinfo(np.int32).max else np.dtype(np.int64)
     return so.searchsorted_p.bind(a, v, side=side, dtype=dtype)
-
-
-def _install_methods():
-    """x.sort(...), x.argsort(...) and x.searchsorted(v, ...) on arrays and tracers."""
-    from ..array import Array
-    from ..core import Tracer
-    for cls in (Array, Tracer):
-        cls.sort = sort
-        cls.argsort = argsort
-        cls.searchsorted = searchsorted
-
-
-_install_methods()

@@ -12,7 +12,8 @@ import numpy as np
 from .. import core, dtypes
 from ..array import Array
 from ..conversion import asarray, convert, promote_inexact, check_arraylike
-from .reductions import canonical_axes, _keepdims
+from .shapes import canonical_axes
+from .reductions import _keepdims
 from . import reductions as rd
 
 

@@ -384,8 +384,9 @@ def fmin(x1, x2):
 def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     """`jnp.where(c, x, y)` selects elementwise; `jnp.where(c)` is `nonzero(c)`."""
     if x is None and y is None:
-        from .indexing import nonzero
-        return nonzero(condition, size=size, fill_value=fill_value)
+        # nonzero lives above this module (it needs reductions and shapes): reach it through
+        # the array method that methods.py installs.
+        return asarray(condition).nonzero(size=size, fill_value=fill_value)
     if x is None or y is None:
         raise ValueError("jnp.where takes either 1 or 3 arguments: where(condition) or "
                          "where(condition, x, y)")
