@@ -8,6 +8,8 @@ from .. import core, dtypes
 from ..array import Array
 from ..prims import shape as sp
 from ..conversion import asarray, convert
+from .shapes import broadcast_to, reshape, moveaxis, expand_dims, concatenate
+from .ufuncs import add, multiply, subtract, divide, power
 
 
 def _dtype(dtype, default_kind="f"):
@@ -47,7 +49,6 @@ def full(shape, fill_value, dtype=None, device=None):
     shape = _shape(shape)
     if isinstance(fill_value, core.Tracer) or (hasattr(fill_value, "ndim") and fill_value.ndim):
         value = asarray(fill_value, dtype)
-        from .shapes import broadcast_to
         return broadcast_to(value, shape)
     value = asarray(fill_value, dtype)
     return Array(np.full(shape, np.asarray(value), value.dtype), value.weak_type)
@@ -112,8 +113,6 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     num = operator.index(num)
     if num < 0:
         raise ValueError(f"Number of samples, {num}, must be non-negative.")
-    from .ufuncs import add, multiply, subtract, divide
-    from .shapes import reshape, moveaxis, expand_dims, concatenate
     dt = dtypes.canonicalize_dtype(dtype) if dtype is not None else dtypes.to_inexact(
         dtypes.result_type(start, stop))
     compute = dtypes.to_inexact(dt)
@@ -141,7 +140,6 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
 
 def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
-    from .ufuncs import power
     lin = linspace(start, stop, num, endpoint=endpoint, axis=axis)
     out = power(convert(base, lin.dtype), lin)
     return convert(out, _dtype(dtype)) if dtype is not None else out

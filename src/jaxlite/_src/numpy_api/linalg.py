@@ -26,7 +26,7 @@ from . import ufuncs as uf
 from . import reductions as rd
 from . import shapes as sh
 from . import contractions as ct
-from ..conversion import asarray, promote_inexact, check_arraylike
+from ..conversion import asarray, promote_inexact, check_arraylike, promote
 from .creation import eye, zeros, ones
 from .indexing import diagonal as _jnp_diagonal, trace as _jnp_trace
 
@@ -577,7 +577,6 @@ def cross(x1, x2, /, *, axis=-1):
 
 def cross3(x1, x2, axis=-1):
     """The cross product of 3-vectors along `axis` (shared with jnp.cross)."""
-    from ..conversion import promote
     a, b = promote(asarray(x1), asarray(x2))
     a, b = sh.moveaxis(a, axis, -1), sh.moveaxis(b, axis, -1)
     a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]

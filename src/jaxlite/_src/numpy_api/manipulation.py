@@ -17,7 +17,18 @@ from ..array import Array
 from ..core import Tracer
 from ..prims import shape as sp
 from ..conversion import asarray, convert, promote, check_arraylike
-from .shapes import canonical_axes
+from .shapes import (canonical_axes, concatenate, reshape, broadcast_to, ravel, moveaxis, flip,
+                     swapaxes, squeeze)
+from .indexing import take, getitem
+from .ufuncs import (less_equal, minimum, remainder, subtract, multiply, round as round_, where,
+                     less, add, greater_equal, clip)
+from .reductions import sum
+from .cumulative import cumsum
+from .creation import zeros, linspace
+from .functional import apply_along_axis
+from . import reductions
+from .statistics import median
+from .sorting import sort
 
 
 def static_int(x, what):
@@ -43,7 +54,6 @@ def slice_in_dim(x, start, stop, axis):
 
 
 def _concat(parts, axis):
-    from .shapes import concatenate
     parts = [p for p in parts if p.shape[axis] or len(parts) == 1]
     return concatenate(parts, axis=axis) if len(parts) > 1 else parts[0]
 
@@ -56,7 +66,6 @@ def tile(A, reps):
     Array([[1, 2, 1, 2],
            [1, 2, 1, 2]], dtype=int32)
     """
-    from .shapes import reshape, broadcast_to
     x = asarray(A)
     reps = tuple(reps) if isinstance(reps, (tuple, list)) else (reps,)
     reps = tuple(static_int(r, "the reps argument of jnp.tile") for r in reps)
@@ -76,8 +85,6 @@ def repeat(a, repeats, axis=None, *, total_repeat_length=None, out_sharding=None
     With per-element `repeats` that are traced (inside jit), pass `total_repeat_length`:
     longer results repeat the last element, shorter ones are cut, as in JAX.
     """
-    from .shapes import ravel, reshape, broadcast_to, moveaxis
-    from .indexing import take
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0
@@ -115,11 +122,7 @@ def repeat(a, repeats, axis=None, *, total_repeat_length=None, out_sharding=None
     if n == 0 or total == 0:
         shape = list(x.shape)
         shape[axis] = total
-        from .creation import zeros
         return convert(zeros(tuple(shape), x.dtype), x.dtype)
-    from .ufuncs import less_equal, minimum
-    from .reductions import sum
-    from .cumulative import cumsum
     ends = cumsum(convert(repeats, dtypes.default_int_dtype()))
     positions = _int_array(np.arange(total))
     # Output position p takes the element whose block contains p: the number of blocks
@@ -143,7 +146,6 @@ def _roll_static(x, shift, axis):
 
 def roll(a, shift, axis=None):
     """Roll elements along `axis` (of the flattened array when None); `shift` may be traced."""
-    from .shapes import ravel, reshape
     x = asarray(a)
     if axis is None:
         return reshape(roll(ravel(x), shift, 0), x.shape)
@@ -164,8 +166,6 @@ def roll(a, shift, axis=None):
         if not isinstance(s, Tracer) or core.is_concrete(s):
             x = _roll_static(x, static_int(s, "shift"), ax)
         else:
-            from .ufuncs import remainder, subtract
-            from .indexing import take
             n = x.shape[ax]
             if n:
                 index = remainder(subtract(_int_array(np.arange(n)),
@@ -176,7 +176,6 @@ def roll(a, shift, axis=None):
 
 def rot90(m, k=1, axes=(0, 1)):
     """Rotate by 90 degrees `k` times in the plane of `axes` (from the first towards the second)."""
-    from .shapes import flip, swapaxes
     x = asarray(m)
     if len(axes) != 2:
         raise ValueError("len(axes) must be 2.")
@@ -194,7 +193,6 @@ def rot90(m, k=1, axes=(0, 1)):
 
 
 def rollaxis(a, axis, start=0):
-    from .shapes import moveaxis
     x = asarray(a)
     n = x.ndim
     axis = canonical_axes(axis, n)[0]
@@ -208,7 +206,6 @@ def rollaxis(a, axis, start=0):
 
 def unstack(x, /, *, axis=0):
     """The slices of `x` along `axis`, as a tuple."""
-    from .indexing import getitem
     x = asarray(x)
     if x.ndim == 0:
         raise ValueError("Unstack requires arrays with rank > 0, however a scalar array was "
@@ -246,10 +243,8 @@ def _pad_constant(x, widths, constant_values):
     c = asarray(constant_values)
     c = convert(c, x.dtype, x.weak_type)
     if c.ndim == 0 or c.shape == (1,):
-        from .shapes import reshape
         return sp.pad_p.bind(x, reshape(c, ()), padding_config=tuple((lo, hi, 0)
                                                                      for lo, hi in widths))
-    from .shapes import broadcast_to
     c = broadcast_to(c, (x.ndim, 2))
     for i, (lo, hi) in enumerate(widths):
         for side, width in ((0, lo), (1, hi)):
@@ -284,8 +279,6 @@ def _check_no_padding(lo, hi, mode):
 
 
 def _pad_reflect(x, widths, mode, reflect_type):
-    from .shapes import flip
-    from .ufuncs import subtract, multiply
     for i, (lo, hi) in enumerate(widths):
         n = x.shape[i]
         if n == 0:
@@ -324,8 +317,6 @@ def _pad_edge(x, widths):
 
 
 def _pad_linear_ramp(x, widths, end_values):
-    from .creation import linspace
-    from .shapes import squeeze, flip
     for i, (lo, hi) in enumerate(widths):
         edge_before = squeeze(slice_in_dim(x, 0, 1, i), i)
         edge_after = squeeze(slice_in_dim(x, -1, None, i), i)
@@ -339,7 +330,6 @@ def _pad_linear_ramp(x, widths, end_values):
 
 
 def _pad_stats(x, widths, stat_length, stat):
-    from .ufuncs import round as round_
     for i, (lo, hi) in enumerate(widths):
         if stat_length is None:
             before = after = stat(x, axis=i, keepdims=True)
@@ -360,7 +350,6 @@ def _pad_stats(x, widths, stat_length, stat):
 
 
 def _pad_func(x, widths, func, kwargs):
-    from .functional import apply_along_axis
     x = _pad_constant(x, widths, 0)
     for axis in range(x.ndim):
         x = apply_along_axis(func, axis, x, widths[axis], axis, kwargs)
@@ -419,10 +408,8 @@ def pad(array, pad_width, mode="constant", **kwargs):
     if mode == "linear_ramp":
         return _pad_linear_ramp(x, widths, _pairs(kwargs.get("end_values", 0), x.ndim,
                                                   "end_values"))
-    from . import reductions
     stats = {"maximum": reductions.max, "minimum": reductions.min, "mean": reductions.mean}
     if mode == "median":
-        from .statistics import median
         stats["median"] = median
     stat_length = kwargs.get("stat_length")
     if stat_length is not None:
@@ -432,7 +419,6 @@ def pad(array, pad_width, mode="constant", **kwargs):
 
 # ---- append, insert, delete, resize, trim_zeros ---------------------------------------------------
 def append(arr, values, axis=None):
-    from .shapes import ravel, concatenate
     if axis is None:
         return concatenate([ravel(arr), ravel(values)], axis=0)
     return concatenate([arr, values], axis=axis)
@@ -447,8 +433,6 @@ def _concrete_index_array(obj, name):
 def delete(arr, obj, axis=None, *, assume_unique_indices=False):
     """`arr` without the entries `obj` (an int, slice, integer array or boolean mask) along
     `axis`. Traced integer `obj` needs `assume_unique_indices=True`, as in JAX."""
-    from .shapes import ravel
-    from .indexing import getitem
     x = asarray(arr)
     if axis is None:
         x, axis = ravel(x), 0
@@ -467,10 +451,6 @@ def delete(arr, obj, axis=None, *, assume_unique_indices=False):
         return getitem(x, lead + (_int_array(np.nonzero(keep)[0]),))
     if isinstance(obj, Tracer) and not core.is_concrete(obj) and assume_unique_indices \
             and dtypes.is_integer(obj.dtype):
-        from .ufuncs import where, less, add, greater_equal, clip
-        from .reductions import sum
-        from .shapes import reshape
-        from .sorting import sort
         idx = ravel(obj)
         idx = sort(clip(where(less(idx, 0), add(idx, n), idx), 0, n))
         idx = idx - _int_array(np.arange(idx.shape[0])).astype(idx.dtype)
@@ -496,8 +476,6 @@ def delete(arr, obj, axis=None, *, assume_unique_indices=False):
 def insert(arr, obj, values, axis=None):
     """`arr` with `values` inserted before the positions `obj` along `axis`; positions must
     be concrete (the output size depends on them)."""
-    from .shapes import ravel, broadcast_to, moveaxis, reshape
-    from .indexing import getitem
     x = asarray(arr)
     if axis is None:
         x, axis = ravel(x), 0
@@ -548,8 +526,6 @@ def insert(arr, obj, values, axis=None):
 
 def resize(a, new_shape):
     """A new array of `new_shape` filled by cycling through the elements of `a`."""
-    from .shapes import ravel, reshape
-    from .creation import zeros
     x = asarray(a)
     new_shape = (new_shape,) if isinstance(new_shape, (int, np.integer)) else tuple(new_shape)
     new_shape = tuple(static_int(d, "new_shape") for d in new_shape)
@@ -566,7 +542,6 @@ def resize(a, new_shape):
 def trim_zeros(filt, trim="fb", axis=None):
     """Trim leading ('f') and/or trailing ('b') zeros; needs a concrete input (the output
     size depends on its values)."""
-    from .indexing import getitem
     x = asarray(filt)
     value = np.asarray(core.concrete_or_error(x, "the filt argument of jnp.trim_zeros()"))
     axes = set(canonical_axes(axis, x.ndim))
@@ -592,7 +567,6 @@ def trim_zeros(filt, trim="fb", axis=None):
 # ---- block -----------------------------------------------------------------------------------
 def block(arrays):
     """Assemble an array from nested lists of blocks (like `np.block`)."""
-    from .shapes import concatenate
 
     def depth(x):
         if isinstance(x, tuple):

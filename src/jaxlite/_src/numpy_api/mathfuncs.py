@@ -11,6 +11,9 @@ from ..prims import elementwise as ew
 from ..conversion import asarray, convert, promote, promote_inexact, promote_numeric, \
     check_arraylike
 from . import ufuncs as uf
+from .shapes import broadcast_arrays, ravel, reshape, moveaxis
+from .manipulation import pad, slice_in_dim
+from .reductions import sum, all
 
 
 def _int_dtype_for(dtype):
@@ -84,7 +87,6 @@ def _euclid_step(a, b):
 
 def gcd(x1, x2):
     """Greatest common divisor of integers (elementwise, non-negative)."""
-    from .shapes import broadcast_arrays
     check_arraylike("gcd", x1, x2)
     x1, x2 = promote_numeric(x1, x2)
     if not dtypes.is_integer(x1.dtype):
@@ -267,9 +269,6 @@ def atan2(x1, x2, /):
 
 def packbits(a, axis=None, bitorder="big"):
     """Pack the truthiness of elements into uint8 bits along `axis` (flattened if None)."""
-    from .shapes import ravel, reshape, moveaxis
-    from .manipulation import pad
-    from .reductions import sum
     x = asarray(a)
     if not (dtypes.is_integer(x.dtype) or x.dtype == np.bool_):
         raise TypeError("Expected an input array of integer or boolean data type")
@@ -294,8 +293,6 @@ def packbits(a, axis=None, bitorder="big"):
 
 def unpackbits(a, axis=None, count=None, bitorder="big"):
     """Unpack uint8 elements into their bits (as uint8) along `axis` (flattened if None)."""
-    from .shapes import ravel, reshape, moveaxis
-    from .manipulation import slice_in_dim, pad
     x = asarray(a)
     if x.dtype != np.uint8:
         raise TypeError("Expected an input array of unsigned byte data type")
@@ -327,7 +324,6 @@ def unpackbits(a, axis=None, count=None, bitorder="big"):
 # ---- whole-array comparisons ----------------------------------------------------------------------
 def array_equiv(a1, a2):
     """True when the arrays broadcast together and are equal everywhere."""
-    from .reductions import all
     a1, a2 = asarray(a1), asarray(a2)
     try:
         np.broadcast_shapes(a1.shape, a2.shape)

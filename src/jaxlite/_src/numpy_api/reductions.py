@@ -8,7 +8,9 @@ from ..prims import reduce as red
 from ..prims import elementwise as ew
 from ..prims.shape import reshape_p, broadcast_in_dim_p
 from ..conversion import asarray, convert, promote_inexact, check_arraylike
-from .shapes import canonical_axes
+from .shapes import canonical_axes, broadcast_to
+from .ufuncs import where as select, _as_bool, multiply
+from ..prims.complex import real_p, conj_p
 
 
 def _keepdims(x, result, axes, keepdims):
@@ -33,7 +35,6 @@ def _sum_dtype(x_dtype):
 def _masked(x, where, identity):
     if where is None:
         return x
-    from .ufuncs import where as select
     return select(where, x, identity)
 
 
@@ -89,7 +90,6 @@ min = amin = _extremum(red.reduce_min_p, "min", 1)
 
 
 def all(a, axis=None, out=None, keepdims=False, *, where=None):
-    from .ufuncs import _as_bool
     x = _masked(_as_bool(a), where, True)
     axes = canonical_axes(axis, x.ndim)
     result = red.reduce_and_p.bind(x, axes=axes) if axes else x
@@ -97,7 +97,6 @@ def all(a, axis=None, out=None, keepdims=False, *, where=None):
 
 
 def any(a, axis=None, out=None, keepdims=False, *, where=None):
-    from .ufuncs import _as_bool
     x = _masked(_as_bool(a), where, False)
     axes = canonical_axes(axis, x.ndim)
     result = red.reduce_or_p.bind(x, axes=axes) if axes else x
@@ -128,7 +127,6 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
 
 
 def broadcast_to_shape(x, shape):
-    from .shapes import broadcast_to
     return broadcast_to(x, shape)
 
 
@@ -141,7 +139,6 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     axes = canonical_axes(axis, x.ndim)
     centered = ew.sub_p.bind(x, mean(x, axis=axes, keepdims=True, where=where))
     if target.kind == "c":  # |x - mean|^2: the variance of complex data is real, as in JAX
-        from ..prims.complex import real_p, conj_p
         squares = real_p.bind(ew.mul_p.bind(centered, conj_p.bind(centered, input_dtype=target)))
         target = squares.dtype
     else:
@@ -188,7 +185,6 @@ def ptp(a, axis=None, out=None, keepdims=False):
 
 
 def count_nonzero(a, axis=None, keepdims=False):
-    from .ufuncs import _as_bool
     return sum(_as_bool(a), axis=axis, keepdims=keepdims, dtype=dtypes.default_int_dtype())
 
 
@@ -200,7 +196,6 @@ def average(a, axis=None, weights=None, returned=False, keepdims=False):
             axes = canonical_axes(axis, x.ndim)
             return avg, convert(_count(x, axes), avg.dtype) * 1
         return avg
-    from .ufuncs import multiply
     x, w = promote_inexact(a, weights)
     if w.shape != x.shape:
         if axis is None or w.ndim != 1:

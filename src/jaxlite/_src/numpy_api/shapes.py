@@ -7,7 +7,8 @@ import numpy as np
 
 from .. import core
 from ..prims import shape as sp
-from ..conversion import asarray, promote, check_arraylike
+from ..conversion import asarray, promote, check_arraylike, convert
+from ..dtypes import canonicalize_dtype
 
 
 def canonical_axes(axis, ndim, name="axis"):
@@ -172,8 +173,6 @@ def concatenate(arrays, axis=0, dtype=None):
         raise ValueError("Need at least one array to concatenate.")
     xs = promote(*arrays)
     if dtype is not None:
-        from ..conversion import convert
-        from ..dtypes import canonicalize_dtype
         xs = [convert(x, canonicalize_dtype(dtype)) for x in xs]
     if axis is None:
         xs = [ravel(x) for x in xs]

@@ -7,6 +7,7 @@ from ..array import Array
 from ..prims import elementwise as ew, complex as cx
 from ..conversion import (asarray, promote, promote_inexact, promote_numeric, convert,
                          check_arraylike, _scalar_types)
+from ..prims.shape import broadcast_in_dim_p
 
 
 def _binary(name, primitive, inexact=False, numeric=False):
@@ -300,7 +301,6 @@ def isneginf(x, /):
 
 
 def _full_bool(x, value):
-    from ..prims.shape import broadcast_in_dim_p
     return broadcast_in_dim_p.bind(np.array(value), shape=tuple(x.shape), broadcast_dimensions=())
 
 
@@ -425,7 +425,6 @@ def imag(x, /):
 
 
 def _full_like_input(x, value):
-    from ..prims.shape import broadcast_in_dim_p
     return broadcast_in_dim_p.bind(convert(value, x.dtype, x.weak_type), shape=tuple(x.shape),
                                    broadcast_dimensions=())
 
