@@ -7,7 +7,8 @@ import numpy as np
 from .. import core, dtypes
 from ..array import Array
 from ..prims import shape as sp
-from ..conversion import asarray, convert
+from .. import conversion
+from ..conversion import convert
 from .shapes import broadcast_to, reshape, moveaxis, expand_dims, concatenate
 from .ufuncs import add, multiply, subtract, divide, power
 
@@ -48,9 +49,9 @@ def empty(shape, dtype=None, device=None):
 def full(shape, fill_value, dtype=None, device=None):
     shape = _shape(shape)
     if isinstance(fill_value, core.Tracer) or (hasattr(fill_value, "ndim") and fill_value.ndim):
-        value = asarray(fill_value, dtype)
+        value = conversion.asarray(fill_value, dtype)
         return broadcast_to(value, shape)
-    value = asarray(fill_value, dtype)
+    value = conversion.asarray(fill_value, dtype)
     return Array(np.full(shape, np.asarray(value), value.dtype), value.weak_type)
 
 
@@ -156,3 +157,12 @@ def identity(n, dtype=None):
 
 def tri(N, M=None, k=0, dtype=None):
     return Array(np.tri(N, M, k, dtype=_dtype(dtype)), False)
+
+
+def asarray(a, dtype=None, order=None, *, copy=None, device=None):
+    """Convert to a jaxlite Array with JAX's canonical dtype.
+
+    >>> jnp.asarray([1, 2])
+    Array([1, 2], dtype=int32)
+    """
+    return conversion.asarray(a, dtype, copy)

@@ -1,6 +1,6 @@
 """More elementwise math: frexp, ldexp, modf, gcd, lcm, nan_to_num, spacing, i0, fabs,
 angle, iscomplex/isreal, bitwise aliases and bit packing (packbits, unpackbits,
-bitwise_count), and array comparisons (array_equiv).
+bitwise_count), and array comparisons (array_equiv, array_equal, allclose, isclose).
 """
 import numpy as np
 
@@ -330,3 +330,41 @@ def array_equiv(a1, a2):
     except ValueError:
         return asarray(False)
     return all(uf.equal(a1, a2))
+
+
+def array_equal(a1, a2, equal_nan=False):
+    """True when the arrays have one shape and equal elements (NaNs equal with `equal_nan`).
+
+    >>> jnp.array_equal(jnp.array([1.0, np.nan]), jnp.array([1.0, np.nan]), equal_nan=True)
+    Array(True, dtype=bool)
+    """
+    a1, a2 = asarray(a1), asarray(a2)
+    if a1.shape != a2.shape:
+        return asarray(False)
+    eq = uf.equal(a1, a2)
+    if equal_nan:
+        eq = uf.logical_or(eq, uf.logical_and(uf.isnan(a1), uf.isnan(a2)))
+    return all(eq)
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return all(isclose(a, b, rtol, atol, equal_nan))
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise |a - b| <= atol + rtol * |b|, in the inexact type of a and b.
+
+    >>> jnp.isclose(jnp.array([1.0, 2.0]), jnp.array([1.0 + 1e-7, 2.1]))
+    Array([ True, False], dtype=bool)
+    """
+    a, b = promote_inexact_pair(a, b)
+    close = uf.less_equal(uf.absolute(uf.subtract(a, b)),
+                          uf.add(atol, uf.multiply(rtol, uf.absolute(b))))
+    close = uf.logical_or(close, uf.equal(a, b))
+    if equal_nan:
+        close = uf.logical_or(close, uf.logical_and(uf.isnan(a), uf.isnan(b)))
+    return close
+
+
+def promote_inexact_pair(a, b):
+    return promote_inexact(a, b)
