@@ -2,7 +2,7 @@
 import numpy as np
 
 from ._src import api
-from ._src.tree import tree_flatten, tree_unflatten, tree_map
+from ._src.tree import tree_flatten, tree_map
 from ._src.conversion import asarray
 
 _default_eps = {np.dtype("float32"): 1e-3, np.dtype("float64"): 1e-5}

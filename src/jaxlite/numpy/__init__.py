@@ -30,7 +30,8 @@ from .._src.numpy_api.cumulative import (cumsum, cumprod, nancumsum, nancumprod,
 from .._src.numpy_api.sorting import (sort, argsort, lexsort, partition, argpartition,
                                       sort_complex, searchsorted)
 from .._src.numpy_api.convolution import convolve, correlate
-from .._src.numpy_api.manipulation import (tile, repeat, roll, rot90, rollaxis, unstack, pad,
+from .._src.numpy_api.padding import pad
+from .._src.numpy_api.manipulation import (tile, repeat, roll, rot90, rollaxis, unstack,
                                            append, insert, delete, resize, trim_zeros, block)
 from .._src.numpy_api.selection import (tril, triu, tril_indices, triu_indices,
                                         tril_indices_from, triu_indices_from, diag_indices,

@@ -7,8 +7,8 @@ from .. import dtypes
 from ..prims.linalg import dot_general_p
 from ..prims import elementwise as ew
 from ..prims import reduce as red
-from ..conversion import asarray, promote, check_arraylike
-from .shapes import reshape, transpose, broadcast_to, ravel, expand_dims
+from ..conversion import promote, check_arraylike
+from .shapes import reshape, transpose, broadcast_to, ravel
 from .ufuncs import conjugate, multiply
 from .reductions import sum
 from .indexing import diagonal

@@ -6,7 +6,6 @@ import numpy as np
 
 from .. import core, dtypes
 from ..array import Array
-from ..prims import shape as sp
 from .. import conversion
 from ..conversion import convert
 from .shapes import broadcast_to, reshape, moveaxis, expand_dims, concatenate

@@ -7,9 +7,8 @@ import re
 import numpy as np
 
 from .. import core, dtypes
-from ..array import Array
-from ..conversion import asarray, convert, promote
-from .shapes import canonical_axes, expand_dims, broadcast_to, reshape, ravel, moveaxis, stack
+from ..conversion import asarray, convert
+from .shapes import canonical_axes, expand_dims, broadcast_to, reshape, moveaxis, stack
 from ..api import vmap
 from .creation import arange
 from .ufuncs import where as select

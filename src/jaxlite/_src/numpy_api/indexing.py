@@ -8,10 +8,8 @@ from ..core import Tracer
 from ..array import Array
 from ..errors import NonConcreteBooleanIndexError
 from ..prims.index import gather_p, scatter_p
-from ..prims import elementwise as ew
 from ..conversion import asarray, convert
 from ..prims.shape import reshape_p
-from ..prims.reduce import reduce_sum_p
 from ..prims.cumulative import cumsum_p
 from .. import lax as lax_modules  # control_flow loads at first use (PEP 562)
 from ..lax.lax import gt, select, reduce_max

@@ -17,7 +17,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import core, dtypes
 from ..array import Array
 from ..prims import linalg_solve as ls
 from ..prims import linalg_decomp as ld
@@ -27,7 +26,7 @@ from . import reductions as rd
 from . import shapes as sh
 from . import contractions as ct
 from ..conversion import asarray, promote_inexact, check_arraylike, promote
-from .creation import eye, zeros, ones
+from .creation import eye, zeros
 from .indexing import diagonal as _jnp_diagonal, trace as _jnp_trace
 
 

@@ -8,11 +8,12 @@ from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
 from ..prims import elementwise as ew
-from ..conversion import asarray, convert, promote, promote_inexact, promote_numeric, \
+from ..conversion import asarray, convert, promote_inexact, promote_numeric, \
     check_arraylike
 from . import ufuncs as uf
 from .shapes import broadcast_arrays, ravel, reshape, moveaxis
-from .manipulation import pad, slice_in_dim
+from .manipulation import slice_in_dim
+from .padding import pad
 from .reductions import sum, all
 
 

@@ -6,8 +6,7 @@ from ..core import Tracer
 from ..array import Array
 from . import ufuncs as uf, reductions as rd, shapes as sh, contractions as ct, indexing as ix
 from . import cumulative, sorting
-from ..conversion import asarray, convert
-from .. import dtypes
+from ..conversion import asarray
 
 
 def _swap(f):

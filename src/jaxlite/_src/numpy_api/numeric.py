@@ -5,7 +5,7 @@ import builtins
 
 import numpy as np
 
-from .. import core, dtypes
+from .. import dtypes
 from ..array import Array
 from ..conversion import asarray, convert, promote, promote_inexact, check_arraylike
 from .shapes import canonical_axes, broadcast_to, ravel, reshape, moveaxis, stack, broadcast_arrays

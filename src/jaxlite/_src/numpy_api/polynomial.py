@@ -2,14 +2,15 @@
 polymul, polydiv, polyder, polyint, polyfit, roots."""
 import numpy as np
 
-from .. import core, dtypes
+from .. import core
 from ..array import Array
 from ..conversion import asarray, convert, promote, promote_inexact, check_arraylike
 from .. import numpy_api  # linalg loads at first use (PEP 562)
-from .manipulation import static_int, _concat, pad, trim_zeros
+from .manipulation import static_int, _concat, trim_zeros
+from .padding import pad
 from . import ufuncs as uf
-from .shapes import broadcast_to, reshape
-from .reductions import sum, argmax
+from .shapes import broadcast_to
+from .reductions import sum
 from .numeric import vander
 from .contractions import matmul, outer
 

@@ -3,10 +3,10 @@ import builtins
 
 import numpy as np
 
-from .. import core, dtypes
+from .. import dtypes
 from ..prims import reduce as red
 from ..prims import elementwise as ew
-from ..prims.shape import reshape_p, broadcast_in_dim_p
+from ..prims.shape import reshape_p
 from ..conversion import asarray, convert, promote_inexact, check_arraylike
 from .shapes import canonical_axes, broadcast_to
 from .ufuncs import where as select, _as_bool, multiply

@@ -16,10 +16,10 @@ import numpy as np
 from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
-from ..conversion import asarray, convert, promote, check_arraylike
+from ..conversion import asarray, convert, promote
 from .sorting import searchsorted, argsort, lexsort
 from .shapes import ravel, reshape, moveaxis, canonical_axes, concatenate, stack, flip
-from .ufuncs import (logical_not, logical_and, logical_or, not_equal, isnan, where, less, equal,
+from .ufuncs import (logical_not, logical_and, not_equal, isnan, where, less, equal,
                      maximum, subtract, add, divide, greater_equal)
 from .reductions import any, sum, argmax, min, max
 from .cumulative import cumsum

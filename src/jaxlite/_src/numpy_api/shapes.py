@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import core
 from ..prims import shape as sp
-from ..conversion import asarray, promote, check_arraylike, convert
+from ..conversion import asarray, promote, convert
 from ..dtypes import canonicalize_dtype
 
 

@@ -4,20 +4,18 @@ median, quantile and percentile (and their nan* versions), cov and corrcoef.
 Quantiles sort along the reduced axes and interpolate between
 gathered neighbours, following JAX's formulas (so 'nearest' rounds half down, like JAX).
 """
-import builtins
 import math
 
 import numpy as np
 
-from .. import core, dtypes
+from .. import dtypes
 from ..array import Array
 from ..conversion import asarray, convert, promote_inexact, check_arraylike
 from .shapes import (canonical_axes, moveaxis, reshape, ravel, transpose, atleast_2d, concatenate,
                      squeeze)
-from .reductions import _keepdims
 from . import reductions as rd
 from .ufuncs import (isnan, where, where as select, logical_not, divide, subtract, square,
-                     less_equal, maximum, sqrt, floor, ceil, multiply, add, clip, true_divide,
+                     less_equal, sqrt, floor, ceil, multiply, add, clip, true_divide,
                      conjugate)
 from .indexing import take_along_axis, diagonal
 from .sorting import sort

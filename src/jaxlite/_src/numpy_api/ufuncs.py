@@ -1,12 +1,11 @@
 """Elementwise jax.numpy functions: arithmetic, math, comparisons, logic, where, clip."""
 import numpy as np
 
-from .. import core, dtypes
-from ..core import Tracer
+from .. import dtypes
 from ..array import Array
 from ..prims import elementwise as ew, complex as cx
 from ..conversion import (asarray, promote, promote_inexact, promote_numeric, convert,
-                         check_arraylike, _scalar_types)
+                         check_arraylike)
 from ..prims.shape import broadcast_in_dim_p
 
 

@@ -3,14 +3,11 @@ mgrid, ogrid), copying and casting (copy, astype), dtype predicates (isdtype), i
 output through NumPy (load, save, savez, frombuffer, fromstring, from_dlpack; fromfile and
 fromiter raise, as in JAX), printing (printoptions, array_str, array_repr), einsum_path
 and iterable."""
-import builtins
 
 import numpy as np
 
-from .. import core, dtypes
-from ..array import Array
-from ..core import Tracer
-from ..conversion import asarray, convert, promote, check_arraylike
+from .. import dtypes
+from ..conversion import asarray, promote, check_arraylike
 from .creation import arange, linspace
 from .selection import meshgrid
 from .shapes import stack, concatenate, reshape, transpose
