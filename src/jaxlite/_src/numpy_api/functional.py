@@ -8,8 +8,8 @@ import numpy as np
 
 from .. import core, dtypes
 from ..conversion import asarray, convert
-from .shapes import canonical_axes, expand_dims, broadcast_to, reshape, moveaxis, stack
 from ..api import vmap
+from .shapes import canonical_axes, expand_dims, broadcast_to, reshape, moveaxis, stack
 from .creation import arange
 from .ufuncs import where as select
 

@@ -22,11 +22,11 @@ from ..array import Array
 from ..prims import linalg_solve as ls
 from ..prims import linalg_decomp as ld
 from ..prims import linalg_custom as lc
+from ..conversion import asarray, promote_inexact, check_arraylike
 from . import ufuncs as uf
 from . import reductions as rd
 from . import shapes as sh
 from . import contractions as ct
-from ..conversion import asarray, promote_inexact, check_arraylike
 from .creation import eye, zeros
 
 

@@ -6,9 +6,9 @@ import math
 import operator
 
 from ..prims import linalg_solve as ls
+from ..conversion import asarray, check_arraylike, promote
 from . import shapes as sh
 from . import contractions as ct
-from ..conversion import asarray, check_arraylike, promote
 from .creation import eye
 from .indexing import diagonal as _jnp_diagonal, trace as _jnp_trace
 from .linalg import solve, inv

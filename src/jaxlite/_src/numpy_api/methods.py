@@ -4,9 +4,9 @@ import numpy as np
 
 from ..core import Tracer
 from ..array import Array
+from ..conversion import asarray
 from . import ufuncs as uf, reductions as rd, shapes as sh, contractions as ct, indexing as ix
 from . import cumulative, sorting
-from ..conversion import asarray
 
 
 def _swap(f):

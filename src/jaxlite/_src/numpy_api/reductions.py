@@ -8,9 +8,9 @@ from ..prims import reduce as red
 from ..prims import elementwise as ew
 from ..prims.shape import reshape_p
 from ..conversion import asarray, convert, promote_inexact, check_arraylike
+from ..prims.complex import real_p, conj_p
 from .shapes import canonical_axes, broadcast_to
 from .ufuncs import where as select, _as_bool, multiply
-from ..prims.complex import real_p, conj_p
 
 
 def _keepdims(x, result, axes, keepdims):

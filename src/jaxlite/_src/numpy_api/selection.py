@@ -14,12 +14,12 @@ from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
 from ..conversion import asarray, convert, promote, check_arraylike
+from ..prims.elementwise import select_n_p
 from .shapes import canonical_axes, ravel, broadcast_to, broadcast_arrays, reshape
 from .manipulation import static_int, _int_array, resize, _concat
 from .ufuncs import where, _as_bool, remainder, clip, subtract, less, add, multiply, floor_divide
 from .indexing import nonzero, diag, take
 from .creation import ones
-from ..prims.elementwise import select_n_p
 from .cumulative import cumsum
 
 

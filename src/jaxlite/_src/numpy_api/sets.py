@@ -17,6 +17,7 @@ from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
 from ..conversion import asarray, convert, promote
+from ..tree import register_pytree_node
 from .sorting import searchsorted, argsort, lexsort
 from .shapes import ravel, reshape, moveaxis, canonical_axes, concatenate, stack, flip
 from .ufuncs import (logical_not, logical_and, not_equal, isnan, where, less, equal,
@@ -24,7 +25,6 @@ from .ufuncs import (logical_not, logical_and, not_equal, isnan, where, less, eq
 from .reductions import any, sum, argmax, min, max
 from .cumulative import cumsum
 from .indexing import nonzero
-from ..tree import register_pytree_node
 from .creation import zeros, linspace
 from .selection import ravel_multi_index
 
