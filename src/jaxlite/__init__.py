@@ -10,8 +10,7 @@ import importlib as _importlib
 
 from . import config
 from ._src.array import Array
-from ._src import numpy_api as _numpy_api
-from . import numpy  # installs array methods
+from . import numpy  # also installs jax.numpy's operators and methods on Array and Tracer
 from ._src.api import (grad, value_and_grad, jvp, vjp, linearize, jacfwd, jacrev, jacobian,
                        hessian, vmap, make_jaxpr, eval_shape, ShapeDtypeStruct,
                        block_until_ready, device_get, device_put)

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ._src import api
-from ._src.tree import tree_flatten, tree_unflatten, tree_map
+from ._src.tree import tree_flatten, tree_map
 from ._src.conversion import asarray
 
 _default_eps = {np.dtype("float32"): 1e-3, np.dtype("float64"): 1e-5}
@@ -68,7 +68,21 @@ def check_grads(f, args, order, modes=("fwd", "rev"), atol=None, rtol=None, eps=
     """Check f's derivatives up to `order` against finite differences, in forward
     ("fwd") and/or reverse ("rev") mode, as jax.test_util.check_grads does.
 
-    >>> check_grads(jnp.sin, (1.0,), order=2)
+    It returns None when the derivatives agree, and raises AssertionError when a rule is
+    wrong:
+
+    >>> jax.test_util.check_grads(jnp.sin, (1.0,), order=2) is None
+    True
+    >>> @jax.custom_jvp
+    ... def f(x):
+    ...     return jnp.sin(x)
+    >>> @f.defjvp
+    ... def f_jvp(primals, tangents):
+    ...     return f(*primals), 2.0 * tangents[0]  # wrong: d sin(x) = cos(x) dx
+    >>> jax.test_util.check_grads(f, (1.0,), order=1, modes=("fwd",))
+    Traceback (most recent call last):
+    ...
+    AssertionError: ...JVP does not match finite differences...
     """
     args = tuple(asarray(a) for a in args)
     unknown = set(modes) - {"fwd", "rev"}

@@ -1,6 +1,8 @@
 """jaxlite.numpy.linalg: the jax.numpy.linalg API."""
-from .._src.numpy_api.linalg import (  # noqa: F401
+from .._src.numpy_api.linalg import (
     EighResult, EigResult, QRResult, SlogdetResult, SVDResult,
-    cholesky, cond, cross, det, diagonal, eig, eigh, eigvals, eigvalsh, inv, lstsq, matmul,
-    matrix_norm, matrix_power, matrix_rank, matrix_transpose, multi_dot, norm, outer, pinv, qr,
-    slogdet, solve, svd, svdvals, tensordot, tensorinv, tensorsolve, trace, vecdot, vector_norm)
+    cholesky, cond, det, eig, eigh, eigvals, eigvalsh, inv, lstsq, matrix_norm, matrix_rank,
+    norm, pinv, qr, slogdet, solve, svd, svdvals, vector_norm)
+from .._src.numpy_api.linalg_products import (
+    cross, diagonal, matmul, matrix_power, matrix_transpose, multi_dot, outer, tensordot,
+    tensorinv, tensorsolve, trace, vecdot)

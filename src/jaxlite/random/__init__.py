@@ -2,7 +2,6 @@
 from .._src.random.api import (PRNGKey, key, key_data, wrap_key_data, key_impl, split, fold_in,
                                clone, bits, uniform, normal, randint, bernoulli)
 from .._src.random.keys import PRNGKeyArray as KeyArray
-# more samplers (issue 3: random samplers)
 from .._src.random.sampler_api import (  # noqa: F401
     exponential, laplace, logistic, gumbel, cauchy, truncated_normal, rademacher, rayleigh,
     pareto, lognormal, maxwell, double_sided_maxwell, weibull_min, triangular, wald, geometric,

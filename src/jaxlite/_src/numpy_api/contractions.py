@@ -7,8 +7,11 @@ from .. import dtypes
 from ..prims.linalg import dot_general_p
 from ..prims import elementwise as ew
 from ..prims import reduce as red
-from ..conversion import asarray, promote, check_arraylike
-from .shapes import reshape, transpose, broadcast_to, ravel, expand_dims
+from ..conversion import promote, check_arraylike
+from .shapes import reshape, transpose, broadcast_to, ravel
+from .ufuncs import conjugate, multiply
+from .reductions import sum
+from .indexing import diagonal
 
 
 def _dot_general(x, y, contract, batch=((), ()), preferred_element_type=None):
@@ -33,7 +36,6 @@ def dot(a, b, *, precision=None, preferred_element_type=None):
 
 
 def vdot(a, b, *, precision=None, preferred_element_type=None):
-    from .ufuncs import conjugate
     x, y = promote(a, b)
     x, y = ravel(conjugate(x)), ravel(y)
     if x.shape != y.shape:
@@ -42,8 +44,6 @@ def vdot(a, b, *, precision=None, preferred_element_type=None):
 
 
 def vecdot(x1, x2, /, *, axis=-1, precision=None, preferred_element_type=None):
-    from .ufuncs import multiply, conjugate
-    from .reductions import sum
     return sum(multiply(conjugate(x1), x2), axis=axis)
 
 
@@ -156,7 +156,6 @@ def _parse_einsum(subscripts, operands):
 
 def _einsum_single(x, term, keep):
     """Reduce one operand to the indices in `keep` (diagonals taken, others summed)."""
-    from .indexing import diagonal
     while len(set(term)) != len(term):  # repeated index: take the diagonal
         c = next(ch for ch in term if term.count(ch) > 1)
         i = term.index(c)

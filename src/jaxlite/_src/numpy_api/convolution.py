@@ -2,11 +2,12 @@
 (modes 'full', 'same', 'valid'; inputs promoted to inexact unless
 preferred_element_type is given, as in JAX)."""
 from ..prims.shape import reshape_p, rev_p
+from .. import lax as lax_modules  # convolution loads at first use (PEP 562)
 from ..conversion import asarray, promote, promote_inexact, check_arraylike
+from .ufuncs import conjugate
 
 
 def _conv(x, y, mode, op, precision, preferred_element_type):
-    from ..lax.convolution import conv_general_dilated
     check_arraylike(op, x, y)
     x, y = asarray(x), asarray(y)
     if x.ndim != 1 or y.ndim != 1:
@@ -17,7 +18,6 @@ def _conv(x, y, mode, op, precision, preferred_element_type):
     reverse_output = False
     if op == "correlate":
         if y.dtype.kind == "c":
-            from .ufuncs import conjugate
             y = conjugate(y)
         if x.shape[0] < y.shape[0]:
             x, y = y, x
@@ -35,9 +35,9 @@ def _conv(x, y, mode, op, precision, preferred_element_type):
         padding = [(n - 1, n - 1)]
     else:
         raise ValueError("mode must be one of ['full', 'same', 'valid']")
-    out = conv_general_dilated(reshape_p.bind(x, new_sizes=(1, 1, x.shape[0])),
-                               reshape_p.bind(y, new_sizes=(1, 1, n)), (1,), padding,
-                               precision=precision, preferred_element_type=preferred_element_type)
+    out = lax_modules.convolution.conv_general_dilated(
+        reshape_p.bind(x, new_sizes=(1, 1, x.shape[0])), reshape_p.bind(y, new_sizes=(1, 1, n)),
+        (1,), padding, precision=precision, preferred_element_type=preferred_element_type)
     out = reshape_p.bind(out, new_sizes=(out.shape[-1],))
     return rev_p.bind(out, dimensions=(0,)) if reverse_output else out
 

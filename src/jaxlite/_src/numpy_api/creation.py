@@ -6,8 +6,10 @@ import numpy as np
 
 from .. import core, dtypes
 from ..array import Array
-from ..prims import shape as sp
-from ..conversion import asarray, convert
+from .. import conversion
+from ..conversion import convert
+from .shapes import broadcast_to, reshape, moveaxis, expand_dims, concatenate
+from .ufuncs import add, multiply, subtract, divide, power, floor
 
 
 def _dtype(dtype, default_kind="f"):
@@ -46,10 +48,9 @@ def empty(shape, dtype=None, device=None):
 def full(shape, fill_value, dtype=None, device=None):
     shape = _shape(shape)
     if isinstance(fill_value, core.Tracer) or (hasattr(fill_value, "ndim") and fill_value.ndim):
-        value = asarray(fill_value, dtype)
-        from .shapes import broadcast_to
+        value = conversion.asarray(fill_value, dtype)
         return broadcast_to(value, shape)
-    value = asarray(fill_value, dtype)
+    value = conversion.asarray(fill_value, dtype)
     return Array(np.full(shape, np.asarray(value), value.dtype), value.weak_type)
 
 
@@ -119,8 +120,6 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     num = operator.index(num)
     if num < 0:
         raise ValueError(f"Number of samples, {num}, must be non-negative.")
-    from .ufuncs import add, multiply, subtract, divide, floor
-    from .shapes import reshape, moveaxis, expand_dims, concatenate, broadcast_to
     dt = dtypes.canonicalize_dtype(dtype) if dtype is not None else dtypes.to_inexact(
         dtypes.result_type(start, stop))
     compute = dtypes.to_inexact(dt)
@@ -154,7 +153,6 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
 
 def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
-    from .ufuncs import power
     lin = linspace(start, stop, num, endpoint=endpoint, axis=axis)
     out = power(convert(base, lin.dtype), lin)
     return convert(out, _dtype(dtype)) if dtype is not None else out
@@ -171,3 +169,12 @@ def identity(n, dtype=None):
 
 def tri(N, M=None, k=0, dtype=None):
     return Array(np.tri(N, M, k, dtype=_dtype(dtype)), False)
+
+
+def asarray(a, dtype=None, order=None, *, copy=None, device=None):
+    """Convert to a jaxlite Array with JAX's canonical dtype.
+
+    >>> jnp.asarray([1, 2])
+    Array([1, 2], dtype=int32)
+    """
+    return conversion.asarray(a, dtype, copy)

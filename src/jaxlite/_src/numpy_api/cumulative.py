@@ -11,7 +11,9 @@ from .. import dtypes
 from ..prims import cumulative as cu
 from ..prims.shape import reshape_p, concatenate_p
 from ..conversion import asarray, convert, check_arraylike
-from .reductions import canonical_axes
+from .shapes import canonical_axes
+from .ufuncs import where, isnan, not_equal
+from .creation import full
 
 
 def _user_dtype(dtype):
@@ -36,7 +38,6 @@ def _cumulative(name, primitive, a, axis, dtype, fill_nan=False, fill_value=0,
         x = reshape_p.bind(x, new_sizes=(x.size,))
     (axis,) = canonical_axes(0 if axis is None else axis, x.ndim)
     if fill_nan and dtypes.is_inexact(x.dtype):
-        from .ufuncs import where, isnan
         x = where(isnan(x), convert(fill_value, x.dtype), x)
     if dtype is None:
         result_type = (_promote_integer_dtype(x.dtype)
@@ -47,7 +48,6 @@ def _cumulative(name, primitive, a, axis, dtype, fill_nan=False, fill_value=0,
         computation_type = result_type
         if result_type == np.bool_:
             if x.dtype != np.bool_:
-                from .ufuncs import not_equal
                 x = not_equal(x, 0)
             computation_type = _promote_integer_dtype(result_type)
     x = convert(x, computation_type)
@@ -101,7 +101,6 @@ def _array_api_cumulative(name, primitive, x, axis, dtype, include_initial, init
     if include_initial:
         shape = list(x.shape)
         shape[axis] = 1
-        from .creation import full
         out = concatenate_p.bind(full(shape, initial, out.dtype), out, dimension=axis)
     return out
 
@@ -124,15 +123,3 @@ def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
     """
     return _array_api_cumulative("cumulative_prod", cu.cumprod_p, x, axis, dtype,
                                  include_initial, 1, False)
-
-
-def _install_methods():
-    """x.cumsum(...) and x.cumprod(...) on arrays and tracers, as in JAX."""
-    from ..array import Array
-    from ..core import Tracer
-    for cls in (Array, Tracer):
-        cls.cumsum = cumsum
-        cls.cumprod = cumprod
-
-
-_install_methods()

@@ -7,13 +7,14 @@ import re
 import numpy as np
 
 from .. import core, dtypes
-from ..array import Array
-from ..conversion import asarray, convert, promote
-from .reductions import canonical_axes
+from ..conversion import asarray, convert
+from ..api import vmap
+from .shapes import canonical_axes, expand_dims, broadcast_to, reshape, moveaxis, stack
+from .creation import arange
+from .ufuncs import where as select
 
 
 def _vmap(fn, in_axes=0, out_axes=0):
-    from ..api import vmap
     return vmap(fn, in_axes=in_axes, out_axes=out_axes)
 
 
@@ -50,7 +51,6 @@ class vectorize:
         self.__name__ = getattr(pyfunc, "__name__", "vectorized")
 
     def __call__(self, *args, **kwargs):
-        from .shapes import broadcast_to, reshape
         excluded = self.excluded
         fixed_kwargs = {k: v for k, v in kwargs.items() if k in excluded}
         mapped_kwargs = {k: v for k, v in kwargs.items() if k not in excluded}
@@ -119,7 +119,6 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
 
 def apply_over_axes(func, a, axes):
     """Apply `func(a, axis)` repeatedly over `axes`, keeping reduced axes as size 1."""
-    from .shapes import expand_dims
     x = asarray(a)
     for axis in [axes] if isinstance(axes, int) else axes:
         out = asarray(func(x, axis))
@@ -129,7 +128,6 @@ def apply_over_axes(func, a, axes):
 
 def fromfunction(function, shape, *, dtype=float, **kwargs):
     """Build an array by calling `function` on each index (vmapped, so it sees scalars)."""
-    from .creation import arange
     shape = tuple(int(d) for d in shape)
     for i in range(len(shape)):
         in_axes = [0 if i == j else None for j in range(len(shape))]
@@ -171,8 +169,6 @@ class ufunc:
 
     def reduce(self, a, axis=0, dtype=None, out=None, keepdims=False, initial=None, where=None):
         """Fold the binary function over `axis` (or several axes, or None for all)."""
-        from .shapes import ravel, moveaxis, reshape, broadcast_to
-        from .ufuncs import where as select
         self._check_binary("reduce")
         x = asarray(a)
         if dtype is not None:
@@ -206,7 +202,6 @@ class ufunc:
 
     def accumulate(self, a, axis=0, dtype=None, out=None):
         """The running fold along `axis`."""
-        from .shapes import moveaxis, stack
         self._check_binary("accumulate")
         x = asarray(a)
         if dtype is not None:
@@ -222,7 +217,6 @@ class ufunc:
 
     def outer(self, A, B, /):
         """f(A[i...], B[j...]) for every pair."""
-        from .shapes import reshape
         self._check_binary("outer")
         a, b = asarray(A), asarray(B)
         return self(reshape(a, a.shape + (1,) * b.ndim), b)
@@ -230,7 +224,6 @@ class ufunc:
     def at(self, a, indices, b=None, /, *, indices_are_sorted=False, unique_indices=False,
            inplace=True):
         """`a` with a[indices] = f(a[indices], b), applied index by index (repeats compound)."""
-        from .shapes import broadcast_to
         if inplace:
             raise NotImplementedError("jax.numpy.ufunc.at operation does not support "
                                       "inplace=True")
@@ -252,7 +245,6 @@ class ufunc:
     def reduceat(self, a, indices, axis=0, dtype=None, out=None):
         """Reductions over the slices [indices[i], indices[i+1]) along `axis` (concrete
         indices)."""
-        from .shapes import moveaxis, stack
         self._check_binary("reduceat")
         x = asarray(a)
         axis = canonical_axes(axis, x.ndim)[0]

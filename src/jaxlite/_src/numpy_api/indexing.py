@@ -8,8 +8,15 @@ from ..core import Tracer
 from ..array import Array
 from ..errors import NonConcreteBooleanIndexError
 from ..prims.index import gather_p, scatter_p
-from ..prims import elementwise as ew
 from ..conversion import asarray, convert
+from ..prims.shape import reshape_p
+from ..prims.cumulative import cumsum_p
+from .. import lax as lax_modules  # control_flow loads at first use (PEP 562)
+from ..lax.lax import gt, select, reduce_max
+from .shapes import ravel, stack, moveaxis
+from .ufuncs import (less, logical_and, greater_equal, remainder, clip, where, not_equal,
+                     negative, divide, power)
+from .reductions import sum
 
 
 def _normalize_index(index, shape):
@@ -136,7 +143,6 @@ class _IndexUpdateRef:
         return self._scatter(values, "add")
 
     def subtract(self, values, **kwargs):
-        from .ufuncs import negative
         return self._scatter(negative(asarray(values)), "add")
 
     def multiply(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
@@ -145,11 +151,9 @@ class _IndexUpdateRef:
     mul = multiply
 
     def divide(self, values, **kwargs):
-        from .ufuncs import divide
         return self.set(divide(self.get(), values))
 
     def power(self, values, **kwargs):
-        from .ufuncs import power
         return self.set(power(self.get(), values))
 
     def min(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
@@ -161,8 +165,6 @@ class _IndexUpdateRef:
     def apply(self, func, **kwargs):
         """Apply `func` to the indexed elements, once per hit (repeated indices apply it
         repeatedly, as JAX's scatter does)."""
-        from ..prims.index import scatter_p
-        from ..lax.lax import gt, select, reduce_max
         x = asarray(self.array)
         spec, arrays = _normalize_index(self.index, x.shape)
         count_dtype = dtypes.default_int_dtype()
@@ -171,9 +173,8 @@ class _IndexUpdateRef:
                               index_spec=spec, mode="add")
         most = reduce_max(hits, tuple(range(x.ndim))) if x.ndim else hits
         if isinstance(most, Tracer) and most.to_concrete_value() is None:
-            from ..lax.control_flow import fori_loop
-            return fori_loop(0, most, lambda k, out: select(gt(hits, k), asarray(func(out)),
-                                                            out), x)
+            return lax_modules.control_flow.fori_loop(
+                0, most, lambda k, out: select(gt(hits, k), asarray(func(out)), out), x)
         out = x
         for k in range(int(np.asarray(most.to_concrete_value() if isinstance(most, Tracer)
                                       else most))):
@@ -196,7 +197,6 @@ def _default_fill(dtype):
 
 def _indices_for_mode(idx, n, mode):
     """(indices to gather, in-bounds mask or None) for take's `mode`."""
-    from .ufuncs import less, logical_and, greater_equal, remainder, clip
     if mode is None or mode == "fill":
         in_bounds = logical_and(greater_equal(idx, -n), less(idx, n))
         return idx, in_bounds
@@ -211,8 +211,6 @@ def _indices_for_mode(idx, n, mode):
 
 
 def _fill_out_of_bounds(out, in_bounds, mask_shape, fill_value):
-    from .ufuncs import where
-    from ..prims.shape import reshape_p
     if in_bounds is None:
         return out
     fill = _default_fill(out.dtype) if fill_value is None else fill_value
@@ -226,7 +224,6 @@ def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
     dtype's fill) unless mode is 'clip' or 'wrap', as in JAX."""
     x = asarray(a)
     if axis is None:
-        from .shapes import ravel
         x, axis = ravel(x), 0
     axis = axis % x.ndim
     idx, in_bounds = _indices_for_mode(asarray(indices), x.shape[axis], mode)
@@ -239,7 +236,6 @@ def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
     x = asarray(arr)
     idx = asarray(indices)
     if axis is None:
-        from .shapes import ravel
         x, idx, axis = ravel(x), ravel(idx), 0
     axis = axis % x.ndim
     if idx.ndim != x.ndim:
@@ -268,15 +264,10 @@ def nonzero(a, *, size=None, fill_value=None):
                 "transformations: pass size=N (and optionally fill_value=...).")
         value = np.asarray(x.to_concrete_value() if isinstance(x, Tracer) else x)
         return tuple(Array(i.astype(dtypes.default_int_dtype()), False) for i in np.nonzero(value))
-    from .ufuncs import not_equal, where
-    from .reductions import sum
-    from .shapes import ravel
     mask = ravel(not_equal(x, 0))
     n = x.size
     positions = Array(np.arange(n, dtype=dtypes.default_int_dtype()), False)
     # Rank of each true element among the trues; scatter its position there.
-    from ..prims.reduce import reduce_sum_p
-    from ..prims.cumulative import cumsum_p
     ranks = cumsum_p.bind(convert(mask, dtypes.default_int_dtype()), axis=0, reverse=False)
     target = where(mask, ranks - 1, size)
     fill = 0 if fill_value is None else fill_value
@@ -295,13 +286,11 @@ def nonzero(a, *, size=None, fill_value=None):
 
 
 def argwhere(a, *, size=None, fill_value=None):
-    from .shapes import stack
     coords = nonzero(a, size=size, fill_value=fill_value)
     return stack(coords, axis=1) if coords else asarray(np.zeros((0, 0), np.int32))
 
 
 def flatnonzero(a, *, size=None, fill_value=None):
-    from .shapes import ravel
     return nonzero(ravel(a), size=size, fill_value=fill_value)[0]
 
 
@@ -312,7 +301,6 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     k = builtins.max(0, builtins.min(n - builtins.max(0, -offset), m - builtins.max(0, offset)))
     rows = np.arange(k) + builtins.max(0, -offset)
     cols = np.arange(k) + builtins.max(0, offset)
-    from .shapes import moveaxis
     x = moveaxis(x, (axis1, axis2), (-2, -1))
     index = (Ellipsis, Array(rows.astype(np.int32), False), Array(cols.astype(np.int32), False))
     return getitem(x, index)
@@ -333,5 +321,4 @@ def diag(v, k=0):
 
 
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
-    from .reductions import sum
     return sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)

@@ -1,5 +1,5 @@
-"""Array manipulation: tile, repeat, roll, rot90, pad (every JAX mode), append, insert,
-delete, resize, trim_zeros, rollaxis, unstack, block.
+"""Array manipulation: tile, repeat, roll, rot90, append, insert, delete, resize,
+trim_zeros, rollaxis, unstack, block (pad, in every JAX mode, is in padding.py).
 
 Everything is written on slices, concatenations, gathers and scatters, so each function
 is differentiable, batchable and jittable. Sizes that NumPy reads from array *values*
@@ -16,8 +16,16 @@ from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
 from ..prims import shape as sp
-from ..conversion import asarray, convert, promote, check_arraylike
-from .reductions import canonical_axes
+from ..conversion import asarray, convert
+from .shapes import (canonical_axes, concatenate, reshape, broadcast_to, ravel, moveaxis, flip,
+                     swapaxes)
+from .indexing import take, getitem
+from .ufuncs import (less_equal, minimum, remainder, subtract, where,
+                     less, add, greater_equal, clip)
+from .reductions import sum
+from .cumulative import cumsum
+from .creation import zeros
+from .sorting import sort
 
 
 def static_int(x, what):
@@ -43,7 +51,6 @@ def slice_in_dim(x, start, stop, axis):
 
 
 def _concat(parts, axis):
-    from .shapes import concatenate
     parts = [p for p in parts if p.shape[axis] or len(parts) == 1]
     return concatenate(parts, axis=axis) if len(parts) > 1 else parts[0]
 
@@ -56,7 +63,6 @@ def tile(A, reps):
     Array([[1, 2, 1, 2],
            [1, 2, 1, 2]], dtype=int32)
     """
-    from .shapes import reshape, broadcast_to
     x = asarray(A)
     reps = tuple(reps) if isinstance(reps, (tuple, list)) else (reps,)
     reps = tuple(static_int(r, "the reps argument of jnp.tile") for r in reps)
@@ -76,8 +82,6 @@ def repeat(a, repeats, axis=None, *, total_repeat_length=None, out_sharding=None
     With per-element `repeats` that are traced (inside jit), pass `total_repeat_length`:
     longer results repeat the last element, shorter ones are cut, as in JAX.
     """
-    from .shapes import ravel, reshape, broadcast_to, moveaxis
-    from .indexing import take
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0
@@ -115,11 +119,7 @@ def repeat(a, repeats, axis=None, *, total_repeat_length=None, out_sharding=None
     if n == 0 or total == 0:
         shape = list(x.shape)
         shape[axis] = total
-        from .creation import zeros
         return convert(zeros(tuple(shape), x.dtype), x.dtype)
-    from .ufuncs import less_equal, minimum
-    from .reductions import sum
-    from .cumulative import cumsum
     ends = cumsum(convert(repeats, dtypes.default_int_dtype()))
     positions = _int_array(np.arange(total))
     # Output position p takes the element whose block contains p: the number of blocks
@@ -143,7 +143,6 @@ def _roll_static(x, shift, axis):
 
 def roll(a, shift, axis=None):
     """Roll elements along `axis` (of the flattened array when None); `shift` may be traced."""
-    from .shapes import ravel, reshape
     x = asarray(a)
     if axis is None:
         return reshape(roll(ravel(x), shift, 0), x.shape)
@@ -164,8 +163,6 @@ def roll(a, shift, axis=None):
         if not isinstance(s, Tracer) or core.is_concrete(s):
             x = _roll_static(x, static_int(s, "shift"), ax)
         else:
-            from .ufuncs import remainder, subtract
-            from .indexing import take
             n = x.shape[ax]
             if n:
                 index = remainder(subtract(_int_array(np.arange(n)),
@@ -176,7 +173,6 @@ def roll(a, shift, axis=None):
 
 def rot90(m, k=1, axes=(0, 1)):
     """Rotate by 90 degrees `k` times in the plane of `axes` (from the first towards the second)."""
-    from .shapes import flip, swapaxes
     x = asarray(m)
     if len(axes) != 2:
         raise ValueError("len(axes) must be 2.")
@@ -194,7 +190,6 @@ def rot90(m, k=1, axes=(0, 1)):
 
 
 def rollaxis(a, axis, start=0):
-    from .shapes import moveaxis
     x = asarray(a)
     n = x.ndim
     axis = canonical_axes(axis, n)[0]
@@ -208,7 +203,6 @@ def rollaxis(a, axis, start=0):
 
 def unstack(x, /, *, axis=0):
     """The slices of `x` along `axis`, as a tuple."""
-    from .indexing import getitem
     x = asarray(x)
     if x.ndim == 0:
         raise ValueError("Unstack requires arrays with rank > 0, however a scalar array was "
@@ -217,222 +211,8 @@ def unstack(x, /, *, axis=0):
     return tuple(getitem(x, (slice(None),) * axis + (i,)) for i in range(x.shape[axis]))
 
 
-# ---- pad ---------------------------------------------------------------------------------------
-def _pairs(values, ndim, name):
-    if isinstance(values, Tracer):
-        values = core.concrete_or_error(values, f"the {name} argument of jnp.pad")
-    arr = np.asarray(jax_tree_to_numpy(values))
-    if arr.shape == (ndim, 2):
-        return tuple((arr[i, 0], arr[i, 1]) for i in range(ndim))
-    if arr.shape in ((1, 2), (2,)):
-        flat = arr.reshape(2)
-        return tuple((flat[0], flat[1]) for _ in range(ndim))
-    if arr.shape in ((1,), ()):
-        v = arr.reshape(())
-        return tuple((v, v) for _ in range(ndim))
-    raise ValueError(f"jnp.pad: {name} with nd={ndim} has unsupported shape {arr.shape}. "
-                     f"Valid shapes are ({ndim}, 2), (1, 2), (2,), (1,), or ().")
-
-
-def jax_tree_to_numpy(values):
-    if isinstance(values, (list, tuple)):
-        return [jax_tree_to_numpy(v) for v in values]
-    if isinstance(values, Tracer):
-        return core.concrete_or_error(values, "a jnp.pad argument")
-    return np.asarray(values)
-
-
-def _pad_constant(x, widths, constant_values):
-    c = asarray(constant_values)
-    c = convert(c, x.dtype, x.weak_type)
-    if c.ndim == 0 or c.shape == (1,):
-        from .shapes import reshape
-        return sp.pad_p.bind(x, reshape(c, ()), padding_config=tuple((lo, hi, 0)
-                                                                     for lo, hi in widths))
-    from .shapes import broadcast_to
-    c = broadcast_to(c, (x.ndim, 2))
-    for i, (lo, hi) in enumerate(widths):
-        for side, width in ((0, lo), (1, hi)):
-            if width:
-                config = [(0, 0, 0)] * x.ndim
-                config[i] = (width, 0, 0) if side == 0 else (0, width, 0)
-                x = sp.pad_p.bind(x, c[i, side], padding_config=tuple(config))
-    return x
-
-
-def _pad_wrap(x, widths):
-    for i, (lo, hi) in enumerate(widths):
-        n = x.shape[i]
-        if n == 0:
-            _check_no_padding(lo, hi, "wrap")
-            continue
-        left_repeats, left_rem = divmod(lo, n)
-        right_repeats, right_rem = divmod(hi, n)
-        parts = []
-        if left_rem:
-            parts.append(slice_in_dim(x, n - left_rem, n, i))
-        parts += [x] * (left_repeats + right_repeats + 1)
-        if right_rem:
-            parts.append(slice_in_dim(x, 0, right_rem, i))
-        x = _concat(parts, i)
-    return x
-
-
-def _check_no_padding(lo, hi, mode):
-    if lo > 0 or hi > 0:
-        raise ValueError(f"Cannot apply '{mode}' padding to empty axis")
-
-
-def _pad_reflect(x, widths, mode, reflect_type):
-    from .shapes import flip
-    from .ufuncs import subtract, multiply
-    for i, (lo, hi) in enumerate(widths):
-        n = x.shape[i]
-        if n == 0:
-            _check_no_padding(lo, hi, mode)
-            continue
-        offset = 1 if (mode == "reflect" and n > 1) else 0
-        for before, padding in ((True, lo), (False, hi)):
-            edge = slice_in_dim(x, 0, 1, i) if before else slice_in_dim(x, -1, None, i)
-            while padding > 0:
-                current = builtins.min(padding, n - offset)
-                padding -= current
-                if before:
-                    part = slice_in_dim(x, offset, offset + current, i)
-                else:
-                    stop = None if (mode == "symmetric" or n == 1) else -1
-                    part = slice_in_dim(x, -(current + offset), stop, i)
-                part = flip(part, i)
-                if reflect_type == "odd":
-                    part = subtract(multiply(2, edge), part)
-                    if n > 1:
-                        edge = slice_in_dim(part, 0, 1, i) if before else \
-                            slice_in_dim(part, -1, None, i)
-                x = _concat([part, x] if before else [x, part], i)
-    return x
-
-
-def _pad_edge(x, widths):
-    for i, (lo, hi) in enumerate(widths):
-        n = x.shape[i]
-        if n == 0:
-            _check_no_padding(lo, hi, "edge")
-            continue
-        x = _concat([repeat(slice_in_dim(x, 0, 1, i), lo, axis=i), x,
-                     repeat(slice_in_dim(x, n - 1, n, i), hi, axis=i)], i)
-    return x
-
-
-def _pad_linear_ramp(x, widths, end_values):
-    from .creation import linspace
-    from .shapes import squeeze, flip
-    for i, (lo, hi) in enumerate(widths):
-        edge_before = squeeze(slice_in_dim(x, 0, 1, i), i)
-        edge_after = squeeze(slice_in_dim(x, -1, None, i), i)
-        before = linspace(end_values[i][0].item(), edge_before, lo, endpoint=False,
-                          dtype=x.dtype, axis=i)
-        after = linspace(end_values[i][1].item(), edge_after, hi, endpoint=False,
-                         dtype=x.dtype, axis=i)
-        x = _concat([convert(before, x.dtype, x.weak_type), x,
-                     flip(convert(after, x.dtype, x.weak_type), i)], i)
-    return x
-
-
-def _pad_stats(x, widths, stat_length, stat):
-    from .ufuncs import round as round_
-    for i, (lo, hi) in enumerate(widths):
-        if stat_length is None:
-            before = after = stat(x, axis=i, keepdims=True)
-        else:
-            len_before, len_after = (int(v) for v in stat_length[i])
-            if len_before == 0 or len_after == 0:
-                raise ValueError("stat_length of 0 yields no value for padding")
-            len_before = builtins.min(len_before, x.shape[i])
-            len_after = builtins.min(len_after, x.shape[i])
-            before = stat(slice_in_dim(x, 0, len_before, i), axis=i, keepdims=True)
-            after = stat(slice_in_dim(x, -len_after, None, i), axis=i, keepdims=True)
-        if dtypes.is_integer(x.dtype):
-            before, after = round_(before), round_(after)
-        before = convert(before, x.dtype, x.weak_type)
-        after = convert(after, x.dtype, x.weak_type)
-        x = _concat([repeat(before, lo, axis=i), x, repeat(after, hi, axis=i)], i)
-    return x
-
-
-def _pad_func(x, widths, func, kwargs):
-    from .functional import apply_along_axis
-    x = _pad_constant(x, widths, 0)
-    for axis in range(x.ndim):
-        x = apply_along_axis(func, axis, x, widths[axis], axis, kwargs)
-    return x
-
-
-_STAT_MODES = ("maximum", "minimum", "mean", "median")
-
-
-def pad(array, pad_width, mode="constant", **kwargs):
-    """Pad an array, with every mode of `jnp.pad`: constant, empty, edge, wrap, linear_ramp,
-    maximum, mean, median, minimum, reflect, symmetric (reflect_type even/odd), or a callable
-    `f(row, pad_width, iaxis, kwargs) -> row` mapped over each axis.
-
-    >>> jnp.pad(jnp.array([1, 2, 3]), (2, 1), mode="reflect")
-    Array([3, 2, 1, 2, 3, 2], dtype=int32)
-    """
-    check_arraylike("pad", array)
-    x = asarray(array)
-    allowed = {"constant": {"constant_values"}, "empty": set(), "edge": set(), "wrap": set(),
-               "linear_ramp": {"end_values"}, "maximum": {"stat_length"},
-               "mean": {"stat_length"}, "median": {"stat_length"}, "minimum": {"stat_length"},
-               "reflect": {"reflect_type"}, "symmetric": {"reflect_type"}}
-    if callable(mode):
-        if x.ndim == 0:
-            return x
-        widths = tuple((int(lo), int(hi)) for lo, hi in _pairs(pad_width, x.ndim, "pad_width"))
-        return _pad_func(x, widths, mode, kwargs)
-    if mode not in allowed:
-        raise ValueError(f"Unimplemented padding mode '{mode}' for np.pad.")
-    unsupported = set(kwargs) - allowed[mode]
-    if unsupported:
-        raise ValueError(f"unsupported keyword arguments for mode '{mode}': "
-                         f"{sorted(unsupported)}")
-    if x.ndim == 0:
-        return x
-    widths = _pairs(pad_width, x.ndim, "pad_width")
-    if builtins.any(np.asarray(w).dtype.kind not in "iu" for pair in widths for w in pair):
-        raise TypeError(f"`pad_width` must be of integral type; got {pad_width!r}")
-    widths = tuple((int(lo), int(hi)) for lo, hi in widths)
-    if builtins.any(lo < 0 or hi < 0 for lo, hi in widths):
-        raise ValueError("index can't contain negative values")
-    if mode == "constant":
-        return _pad_constant(x, widths, kwargs.get("constant_values", 0))
-    if mode == "empty":
-        return _pad_constant(x, widths, 0)
-    if mode == "wrap":
-        return _pad_wrap(x, widths)
-    if mode in ("reflect", "symmetric"):
-        reflect_type = kwargs.get("reflect_type", "even")
-        if reflect_type not in ("even", "odd"):
-            raise ValueError(f"unsupported reflect_type {reflect_type!r}")
-        return _pad_reflect(x, widths, mode, reflect_type)
-    if mode == "edge":
-        return _pad_edge(x, widths)
-    if mode == "linear_ramp":
-        return _pad_linear_ramp(x, widths, _pairs(kwargs.get("end_values", 0), x.ndim,
-                                                  "end_values"))
-    from . import reductions
-    stats = {"maximum": reductions.max, "minimum": reductions.min, "mean": reductions.mean}
-    if mode == "median":
-        from .statistics import median
-        stats["median"] = median
-    stat_length = kwargs.get("stat_length")
-    if stat_length is not None:
-        stat_length = _pairs(stat_length, x.ndim, "stat_length")
-    return _pad_stats(x, widths, stat_length, stats[mode])
-
-
 # ---- append, insert, delete, resize, trim_zeros ---------------------------------------------------
 def append(arr, values, axis=None):
-    from .shapes import ravel, concatenate
     if axis is None:
         return concatenate([ravel(arr), ravel(values)], axis=0)
     return concatenate([arr, values], axis=axis)
@@ -447,8 +227,6 @@ def _concrete_index_array(obj, name):
 def delete(arr, obj, axis=None, *, assume_unique_indices=False):
     """`arr` without the entries `obj` (an int, slice, integer array or boolean mask) along
     `axis`. Traced integer `obj` needs `assume_unique_indices=True`, as in JAX."""
-    from .shapes import ravel
-    from .indexing import getitem
     x = asarray(arr)
     if axis is None:
         x, axis = ravel(x), 0
@@ -467,10 +245,6 @@ def delete(arr, obj, axis=None, *, assume_unique_indices=False):
         return getitem(x, lead + (_int_array(np.nonzero(keep)[0]),))
     if isinstance(obj, Tracer) and not core.is_concrete(obj) and assume_unique_indices \
             and dtypes.is_integer(obj.dtype):
-        from .ufuncs import where, less, add, greater_equal, clip
-        from .reductions import sum
-        from .shapes import reshape
-        from .sorting import sort
         idx = ravel(obj)
         idx = sort(clip(where(less(idx, 0), add(idx, n), idx), 0, n))
         idx = idx - _int_array(np.arange(idx.shape[0])).astype(idx.dtype)
@@ -496,8 +270,6 @@ def delete(arr, obj, axis=None, *, assume_unique_indices=False):
 def insert(arr, obj, values, axis=None):
     """`arr` with `values` inserted before the positions `obj` along `axis`; positions must
     be concrete (the output size depends on them)."""
-    from .shapes import ravel, broadcast_to, moveaxis, reshape
-    from .indexing import getitem
     x = asarray(arr)
     if axis is None:
         x, axis = ravel(x), 0
@@ -548,8 +320,6 @@ def insert(arr, obj, values, axis=None):
 
 def resize(a, new_shape):
     """A new array of `new_shape` filled by cycling through the elements of `a`."""
-    from .shapes import ravel, reshape
-    from .creation import zeros
     x = asarray(a)
     new_shape = (new_shape,) if isinstance(new_shape, (int, np.integer)) else tuple(new_shape)
     new_shape = tuple(static_int(d, "new_shape") for d in new_shape)
@@ -566,7 +336,6 @@ def resize(a, new_shape):
 def trim_zeros(filt, trim="fb", axis=None):
     """Trim leading ('f') and/or trailing ('b') zeros; needs a concrete input (the output
     size depends on its values)."""
-    from .indexing import getitem
     x = asarray(filt)
     value = np.asarray(core.concrete_or_error(x, "the filt argument of jnp.trim_zeros()"))
     axes = set(canonical_axes(axis, x.ndim))
@@ -592,7 +361,6 @@ def trim_zeros(filt, trim="fb", axis=None):
 # ---- block -----------------------------------------------------------------------------------
 def block(arrays):
     """Assemble an array from nested lists of blocks (like `np.block`)."""
-    from .shapes import concatenate
 
     def depth(x):
         if isinstance(x, tuple):

@@ -1,6 +1,6 @@
 """More elementwise math: frexp, ldexp, modf, gcd, lcm, nan_to_num, spacing, i0, fabs,
 angle, iscomplex/isreal, bitwise aliases and bit packing (packbits, unpackbits,
-bitwise_count), and array comparisons (array_equiv).
+bitwise_count), and array comparisons (array_equiv, array_equal, allclose, isclose).
 """
 import numpy as np
 
@@ -8,9 +8,13 @@ from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
 from ..prims import elementwise as ew
-from ..conversion import asarray, convert, promote, promote_inexact, promote_numeric, \
+from ..conversion import asarray, convert, promote_inexact, promote_numeric, \
     check_arraylike
 from . import ufuncs as uf
+from .shapes import broadcast_arrays, ravel, reshape, moveaxis
+from .manipulation import slice_in_dim
+from .padding import pad
+from .reductions import sum, all
 
 
 def _int_dtype_for(dtype):
@@ -84,7 +88,6 @@ def _euclid_step(a, b):
 
 def gcd(x1, x2):
     """Greatest common divisor of integers (elementwise, non-negative)."""
-    from .shapes import broadcast_arrays
     check_arraylike("gcd", x1, x2)
     x1, x2 = promote_numeric(x1, x2)
     if not dtypes.is_integer(x1.dtype):
@@ -267,9 +270,6 @@ def atan2(x1, x2, /):
 
 def packbits(a, axis=None, bitorder="big"):
     """Pack the truthiness of elements into uint8 bits along `axis` (flattened if None)."""
-    from .shapes import ravel, reshape, moveaxis
-    from .manipulation import pad
-    from .reductions import sum
     x = asarray(a)
     if not (dtypes.is_integer(x.dtype) or x.dtype == np.bool_):
         raise TypeError("Expected an input array of integer or boolean data type")
@@ -294,8 +294,6 @@ def packbits(a, axis=None, bitorder="big"):
 
 def unpackbits(a, axis=None, count=None, bitorder="big"):
     """Unpack uint8 elements into their bits (as uint8) along `axis` (flattened if None)."""
-    from .shapes import ravel, reshape, moveaxis
-    from .manipulation import slice_in_dim, pad
     x = asarray(a)
     if x.dtype != np.uint8:
         raise TypeError("Expected an input array of unsigned byte data type")
@@ -327,10 +325,47 @@ def unpackbits(a, axis=None, count=None, bitorder="big"):
 # ---- whole-array comparisons ----------------------------------------------------------------------
 def array_equiv(a1, a2):
     """True when the arrays broadcast together and are equal everywhere."""
-    from .reductions import all
     a1, a2 = asarray(a1), asarray(a2)
     try:
         np.broadcast_shapes(a1.shape, a2.shape)
     except ValueError:
         return asarray(False)
     return all(uf.equal(a1, a2))
+
+
+def array_equal(a1, a2, equal_nan=False):
+    """True when the arrays have one shape and equal elements (NaNs equal with `equal_nan`).
+
+    >>> jnp.array_equal(jnp.array([1.0, np.nan]), jnp.array([1.0, np.nan]), equal_nan=True)
+    Array(True, dtype=bool)
+    """
+    a1, a2 = asarray(a1), asarray(a2)
+    if a1.shape != a2.shape:
+        return asarray(False)
+    eq = uf.equal(a1, a2)
+    if equal_nan:
+        eq = uf.logical_or(eq, uf.logical_and(uf.isnan(a1), uf.isnan(a2)))
+    return all(eq)
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return all(isclose(a, b, rtol, atol, equal_nan))
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise |a - b| <= atol + rtol * |b|, in the inexact type of a and b.
+
+    >>> jnp.isclose(jnp.array([1.0, 2.0]), jnp.array([1.0 + 1e-7, 2.1]))
+    Array([ True, False], dtype=bool)
+    """
+    a, b = promote_inexact_pair(a, b)
+    close = uf.less_equal(uf.absolute(uf.subtract(a, b)),
+                          uf.add(atol, uf.multiply(rtol, uf.absolute(b))))
+    close = uf.logical_or(close, uf.equal(a, b))
+    if equal_nan:
+        close = uf.logical_or(close, uf.logical_and(uf.isnan(a), uf.isnan(b)))
+    return close
+
+
+def promote_inexact_pair(a, b):
+    return promote_inexact(a, b)

@@ -1,9 +1,12 @@
-"""Operators and methods of arrays, shared by Array and every Tracer."""
+"""Operators and methods of arrays, shared by Array and every Tracer: the one place that
+installs jax.numpy onto the core's Array and Tracer classes (imported by jaxlite.numpy)."""
+import numpy as np
+
 from ..core import Tracer
 from ..array import Array
+from ..conversion import asarray
 from . import ufuncs as uf, reductions as rd, shapes as sh, contractions as ct, indexing as ix
-from ..conversion import asarray, convert
-from .. import dtypes
+from . import cumulative, sorting
 
 
 def _swap(f):
@@ -20,7 +23,6 @@ def _defer_unknown(f):
 
 
 def _known(x):
-    import numpy as np
     return isinstance(x, (Array, Tracer, int, float, complex, bool, np.ndarray, np.generic))
 
 
@@ -73,7 +75,8 @@ _methods = {
     "squeeze": sh.squeeze, "swapaxes": sh.swapaxes, "astype": _astype,
     "dot": ct.dot, "clip": uf.clip, "round": uf.round, "conj": uf.conjugate,
     "conjugate": uf.conjugate, "take": ix.take, "diagonal": ix.diagonal, "trace": ix.trace,
-    "nonzero": ix.nonzero,
+    "nonzero": ix.nonzero, "cumsum": cumulative.cumsum, "cumprod": cumulative.cumprod,
+    "sort": sorting.sort, "argsort": sorting.argsort, "searchsorted": sorting.searchsorted,
 }
 
 _binary_ops = {name for name in _methods if name.startswith("__") and name not in (

@@ -5,12 +5,19 @@ import builtins
 
 import numpy as np
 
-from .. import core, dtypes
+from .. import dtypes
 from ..array import Array
 from ..conversion import asarray, convert, promote, promote_inexact, check_arraylike
-from .reductions import canonical_axes
+from .shapes import canonical_axes, broadcast_to, ravel, reshape, moveaxis, stack, broadcast_arrays
 from .manipulation import slice_in_dim, static_int, _concat
 from . import ufuncs as uf
+from .reductions import sum
+from .ufuncs import remainder, where, logical_and, equal, greater, less, absolute, clip, less_equal
+from .cumulative import cumsum
+from .sorting import searchsorted, argsort
+from .contractions import matmul
+from .creation import logspace
+from .mathfuncs import i0
 
 
 def _axis(axis, ndim):
@@ -20,7 +27,6 @@ def _axis(axis, ndim):
 # ---- differences --------------------------------------------------------------------------------
 def diff(a, n=1, axis=-1, prepend=None, append=None):
     """The n-th discrete difference along `axis` (`not_equal` for booleans, as in NumPy)."""
-    from .shapes import broadcast_to
     check_arraylike("diff", a)
     x = asarray(a)
     n = static_int(n, "the n argument of jnp.diff")
@@ -53,7 +59,6 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
 
 def ediff1d(ary, to_end=None, to_begin=None):
     """Differences of consecutive elements of the flattened array, with optional ends."""
-    from .shapes import ravel
     x = ravel(asarray(ary))
     result = diff(x) if x.shape[0] else x
     pieces = []
@@ -68,7 +73,6 @@ def ediff1d(ary, to_end=None, to_begin=None):
 def gradient(f, *varargs, axis=None, edge_order=None):
     """Central differences inside, one-sided at the edges (JAX supports edge_order 1 only).
     Spacing per axis: a scalar or a coordinate array. A list for several axes."""
-    from .shapes import reshape
     if edge_order is not None:
         raise NotImplementedError("The 'edge_order' argument to jnp.gradient is not supported.")
     (x,) = promote_inexact(f)
@@ -121,8 +125,6 @@ def gradient(f, *varargs, axis=None, edge_order=None):
 
 def trapezoid(y, x=None, dx=1.0, axis=-1):
     """Integral of `y` along `axis` by the trapezoidal rule (samples at `x`, or spaced `dx`)."""
-    from .shapes import moveaxis
-    from .reductions import sum
     if x is None:
         (y,) = promote_inexact(y)
         d = asarray(dx)
@@ -141,8 +143,6 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 
 def unwrap(p, discont=None, axis=-1, period=2 * np.pi):
     """Unwrap phase jumps larger than `discont` (default period/2) along `axis`."""
-    from .ufuncs import remainder, where, logical_and, equal, greater, less, absolute
-    from .cumulative import cumsum
     check_arraylike("unwrap", p)
     (x,) = promote_inexact(p)
     axis = _axis(axis, x.ndim)
@@ -161,8 +161,6 @@ def unwrap(p, discont=None, axis=-1, period=2 * np.pi):
 
 def interp(x, xp, fp, left=None, right=None, period=None):
     """One-dimensional piecewise-linear interpolation of (xp, fp) at `x`."""
-    from .ufuncs import where, clip, less, greater, less_equal, absolute, remainder
-    from .sorting import searchsorted, argsort
     check_arraylike("interp", x, xp, fp)
     x, xp, fp = promote_inexact(x, xp, fp)
     if xp.ndim != 1 or fp.ndim != 1:
@@ -196,7 +194,6 @@ def interp(x, xp, fp, left=None, right=None, period=None):
 # ---- products ----------------------------------------------------------------------------------------
 def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """Cross product of 2- or 3-vectors along the given axes (2-vectors give a scalar)."""
-    from .shapes import moveaxis, stack, broadcast_arrays
     a, b = promote(a, b)
     if axis is not None:
         axisa = axisb = axisc = axis
@@ -218,7 +215,6 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
 
 def kron(a, b):
     """Kronecker product: blocks a[i, j] * b."""
-    from .shapes import reshape
     a, b = promote(a, b)
     n = builtins.max(a.ndim, b.ndim)
     a = reshape(a, (1,) * (n - a.ndim) + tuple(a.shape))
@@ -230,7 +226,6 @@ def kron(a, b):
 
 def vander(x, N=None, increasing=False):
     """The Vandermonde matrix of a 1-D `x`: columns are powers of x (decreasing by default)."""
-    from .shapes import reshape
     x = asarray(x)
     if x.ndim != 1:
         raise ValueError("x must be a one-dimensional array")
@@ -246,14 +241,12 @@ def vander(x, N=None, increasing=False):
 
 def matvec(x1, x2, /):
     """Matrix-vector products over the leading (broadcast) dimensions."""
-    from .contractions import matmul
     x1, x2 = asarray(x1), asarray(x2)
     return matmul(x1, x2[..., None])[..., 0]
 
 
 def vecmat(x1, x2, /):
     """Vector-matrix products (the vector conjugated) over the leading dimensions."""
-    from .contractions import matmul
     x1, x2 = asarray(x1), asarray(x2)
     return matmul(uf.conjugate(x1)[..., None, :], x2)[..., 0, :]
 
@@ -261,8 +254,6 @@ def vecmat(x1, x2, /):
 # ---- spaces and windows ------------------------------------------------------------------------------
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """Numbers spaced evenly on a log scale between start and stop (same sign, non-zero)."""
-    from .creation import logspace
-    from .shapes import moveaxis
     check_arraylike("geomspace", start, stop)
     start_, stop_ = promote_inexact(start, stop)
     sign = uf.sign(start_)
@@ -310,7 +301,6 @@ def hanning(M):
 
 def kaiser(M, beta):
     """The Kaiser window; `beta` may be traced (and differentiated)."""
-    from .mathfuncs import i0
     M = static_int(M, "M")
     if M <= 0:
         return _window(np.zeros(0))

@@ -2,11 +2,17 @@
 polymul, polydiv, polyder, polyint, polyfit, roots."""
 import numpy as np
 
-from .. import core, dtypes
+from .. import core
 from ..array import Array
 from ..conversion import asarray, convert, promote, promote_inexact, check_arraylike
-from .manipulation import static_int, _concat
+from .. import numpy_api  # linalg loads at first use (PEP 562)
+from .manipulation import static_int, _concat, trim_zeros
+from .padding import pad
 from . import ufuncs as uf
+from .shapes import broadcast_to
+from .reductions import sum
+from .numeric import vander
+from .contractions import matmul, outer
 
 
 def _check_1d(name, *arrays):
@@ -29,7 +35,6 @@ def polyval(p, x, *, unroll=16):
 
 def _full_convolution(a, b):
     """Coefficients of the product polynomial: sum of shifted, scaled copies of b."""
-    from .manipulation import pad
     n, m = a.shape[0], b.shape[0]
     if n == 0 or m == 0:
         return convert(Array(np.zeros(0), False), a.dtype)
@@ -42,7 +47,6 @@ def _full_convolution(a, b):
 
 def polymul(a1, a2, *, trim_leading_zeros=False):
     """Product of two polynomials."""
-    from .manipulation import trim_zeros
     check_arraylike("polymul", a1, a2)
     a, b = promote_inexact(a1, a2)
     if trim_leading_zeros and (a.shape[0] > 1 or b.shape[0] > 1):
@@ -55,7 +59,6 @@ def polymul(a1, a2, *, trim_leading_zeros=False):
 
 
 def _aligned(a1, a2):
-    from .manipulation import pad
     a, b = promote(a1, a2)
     a, b = a.reshape((-1,)) if a.ndim == 0 else a, b.reshape((-1,)) if b.ndim == 0 else b
     n = max(a.shape[0], b.shape[0])
@@ -120,7 +123,6 @@ def polyint(p, m=1, k=None):
         raise ValueError("Order of integral must be positive (see polyder)")
     k_arr = Array(np.zeros(m), False) if k is None else asarray(k)
     if k_arr.ndim == 0:
-        from .shapes import broadcast_to
         k_arr = broadcast_to(k_arr, (m,))
     if k_arr.shape != (m,):
         raise ValueError("k must be a scalar or a rank-1 array of length 1 or m.")
@@ -138,10 +140,7 @@ def poly(seq_of_zeros):
     check_arraylike("poly", seq_of_zeros)
     (z,) = promote_inexact(seq_of_zeros)
     if z.ndim == 2 and z.shape[0] == z.shape[1] and z.shape[0]:
-        import jaxlite.numpy as jnp
-        if not hasattr(jnp.linalg if hasattr(jnp, "linalg") else None, "eigvals"):
-            raise NotImplementedError("jnp.poly of a matrix needs jnp.linalg.eigvals")
-        z = jnp.linalg.eigvals(z)
+        z = numpy_api.linalg.eigvals(z)
     elif z.ndim != 1:
         raise ValueError("input must be 1d or non-empty square 2d array.")
     a = convert(Array(np.ones(1), False), z.dtype)
@@ -153,10 +152,6 @@ def poly(seq_of_zeros):
 
 def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     """Least-squares polynomial fit of degree `deg` (columns scaled as in JAX)."""
-    from .shapes import reshape
-    from .reductions import sum
-    from .numeric import vander
-    from .contractions import matmul
     check_arraylike("polyfit", x, y)
     deg = static_int(deg, "deg")
     if deg < 0:
@@ -174,22 +169,14 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
         rhs = uf.multiply(rhs, w if rhs.ndim == 1 else w[:, None])
     scale = uf.sqrt(sum(uf.multiply(lhs, lhs), axis=0))
     lhs = uf.divide(lhs, scale)
-    import jaxlite.numpy as jnp
-    linalg = getattr(jnp, "linalg", None)
-    if full or cov:
-        if linalg is None or not hasattr(linalg, "lstsq"):
-            raise NotImplementedError("jnp.polyfit(full=True or cov=True) needs jnp.linalg")
-    if linalg is not None and hasattr(linalg, "lstsq"):
-        if rcond is None:
-            rcond = x.shape[0] * float(np.finfo(x.dtype).eps)
-        c, resids, rank, s = linalg.lstsq(lhs, rhs, rcond)
-    else:
-        c = _solve_normal_equations(lhs, rhs)
+    linalg = numpy_api.linalg
+    if rcond is None:
+        rcond = x.shape[0] * float(np.finfo(x.dtype).eps)
+    c, resids, rank, s = linalg.lstsq(lhs, rhs, rcond)
     c = uf.divide(c.T, scale).T
     if full:
         return c, resids, rank, s, rcond
     if cov:
-        from .contractions import outer
         base = uf.divide(linalg.inv(matmul(lhs.T, lhs)), outer(scale, scale))
         fac = uf.divide(resids, (x.shape[0] - deg - 1) if cov != "unscaled" else 1.0)
         if cov == "unscaled":
@@ -197,30 +184,6 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
         return c, (uf.multiply(base, fac) if y.ndim == 1 else
                    uf.multiply(base[:, :, None], fac[None, None, :]))
     return c
-
-
-def _solve_normal_equations(a, b):
-    """Solve min |a c - b| through (a^T a) c = a^T b by Gauss-Jordan elimination with
-    partial pivoting (a small, unrolled solver for when jnp.linalg is absent)."""
-    from .contractions import matmul
-    from .reductions import argmax
-    m = matmul(a.T, a)
-    rhs = matmul(a.T, b)
-    vector = rhs.ndim == 1
-    if vector:
-        rhs = rhs[:, None]
-    n = m.shape[0]
-    aug = _concat([m, rhs], 1)
-    rows = Array(np.arange(n, dtype=dtypes.default_int_dtype()), False)
-    for k in range(n):
-        pivot = argmax(uf.where(uf.greater_equal(rows, k), uf.absolute(aug[:, k]), -1.0))
-        row_k, row_p = aug[k], aug[pivot]
-        aug = aug.at[pivot].set(row_k).at[k].set(row_p)
-        aug = aug.at[k].set(uf.divide(aug[k], aug[k, k]))
-        factors = uf.where(uf.equal(rows, k), 0.0, aug[:, k])
-        aug = uf.subtract(aug, uf.multiply(factors[:, None], aug[k][None, :]))
-    solution = aug[:, n:]
-    return solution[:, 0] if vector else solution
 
 
 def roots(p, *, strip_zeros=True):

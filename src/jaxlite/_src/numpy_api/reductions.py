@@ -3,29 +3,14 @@ import builtins
 
 import numpy as np
 
-from .. import core, dtypes
+from .. import dtypes
 from ..prims import reduce as red
 from ..prims import elementwise as ew
-from ..prims.shape import reshape_p, broadcast_in_dim_p
+from ..prims.shape import reshape_p
 from ..conversion import asarray, convert, promote_inexact, check_arraylike
-
-
-def canonical_axes(axis, ndim, name="axis"):
-    """A sorted tuple of non-negative axes; None means all."""
-    if axis is None:
-        return tuple(range(ndim))
-    if isinstance(axis, core.Tracer):
-        axis = core.concrete_or_error(axis, f"the {name} argument").item()
-    axes = (axis,) if not isinstance(axis, (tuple, list)) else tuple(axis)
-    out = []
-    for a in axes:
-        a = int(a)
-        if not -ndim <= a < builtins.max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
-            raise ValueError(f"axis {a} is out of bounds for array of dimension {ndim}")
-        out.append(a % ndim if ndim else 0)
-    if len(set(out)) != len(out):
-        raise ValueError(f"repeated axis in {axis!r}")
-    return tuple(sorted(out)) if ndim else ()
+from ..prims.complex import real_p, conj_p
+from .shapes import canonical_axes, broadcast_to
+from .ufuncs import where as select, _as_bool, multiply
 
 
 def _keepdims(x, result, axes, keepdims):
@@ -50,7 +35,6 @@ def _sum_dtype(x_dtype):
 def _masked(x, where, identity):
     if where is None:
         return x
-    from .ufuncs import where as select
     return select(where, x, identity)
 
 
@@ -106,7 +90,6 @@ min = amin = _extremum(red.reduce_min_p, "min", 1)
 
 
 def all(a, axis=None, out=None, keepdims=False, *, where=None):
-    from .ufuncs import _as_bool
     x = _masked(_as_bool(a), where, True)
     axes = canonical_axes(axis, x.ndim)
     result = red.reduce_and_p.bind(x, axes=axes) if axes else x
@@ -114,7 +97,6 @@ def all(a, axis=None, out=None, keepdims=False, *, where=None):
 
 
 def any(a, axis=None, out=None, keepdims=False, *, where=None):
-    from .ufuncs import _as_bool
     x = _masked(_as_bool(a), where, False)
     axes = canonical_axes(axis, x.ndim)
     result = red.reduce_or_p.bind(x, axes=axes) if axes else x
@@ -145,7 +127,6 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
 
 
 def broadcast_to_shape(x, shape):
-    from .shapes import broadcast_to
     return broadcast_to(x, shape)
 
 
@@ -158,7 +139,6 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     axes = canonical_axes(axis, x.ndim)
     centered = ew.sub_p.bind(x, mean(x, axis=axes, keepdims=True, where=where))
     if target.kind == "c":  # |x - mean|^2: the variance of complex data is real, as in JAX
-        from ..prims.complex import real_p, conj_p
         squares = real_p.bind(ew.mul_p.bind(centered, conj_p.bind(centered, input_dtype=target)))
         target = squares.dtype
     else:
@@ -205,7 +185,6 @@ def ptp(a, axis=None, out=None, keepdims=False):
 
 
 def count_nonzero(a, axis=None, keepdims=False):
-    from .ufuncs import _as_bool
     return sum(_as_bool(a), axis=axis, keepdims=keepdims, dtype=dtypes.default_int_dtype())
 
 
@@ -217,7 +196,6 @@ def average(a, axis=None, weights=None, returned=False, keepdims=False):
             axes = canonical_axes(axis, x.ndim)
             return avg, convert(_count(x, axes), avg.dtype) * 1
         return avg
-    from .ufuncs import multiply
     x, w = promote_inexact(a, weights)
     if w.shape != x.shape:
         if axis is None or w.ndim != 1:

@@ -14,8 +14,13 @@ from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
 from ..conversion import asarray, convert, promote, check_arraylike
-from .reductions import canonical_axes
-from .manipulation import static_int, _int_array
+from ..prims.elementwise import select_n_p
+from .shapes import canonical_axes, ravel, broadcast_to, broadcast_arrays, reshape
+from .manipulation import static_int, _int_array, resize, _concat
+from .ufuncs import where, _as_bool, remainder, clip, subtract, less, add, multiply, floor_divide
+from .indexing import nonzero, diag, take
+from .creation import ones
+from .cumulative import cumsum
 
 
 def _default_int():
@@ -31,7 +36,6 @@ def _triangle_mask(shape, k, lower):
 
 def tril(m, k=0):
     """The lower triangle (at and below diagonal `k`) of the last two axes; zeros elsewhere."""
-    from .ufuncs import where
     x = asarray(m)
     if x.ndim < 2:
         raise ValueError("Argument to jax.numpy.tril must be at least 2-dimensional")
@@ -41,7 +45,6 @@ def tril(m, k=0):
 
 def triu(m, k=0):
     """The upper triangle (at and above diagonal `k`) of the last two axes; zeros elsewhere."""
-    from .ufuncs import where
     x = asarray(m)
     if x.ndim < 2:
         raise ValueError("Argument to jax.numpy.triu must be at least 2-dimensional")
@@ -103,24 +106,18 @@ def diag_indices_from(arr):
 
 def mask_indices(n, mask_func, k=0, *, size=None):
     """Indices where `mask_func(ones((n, n)), k)` is non-zero (e.g. `jnp.triu`)."""
-    from .indexing import nonzero
-    from .creation import ones
     n = static_int(n, "n")
     return nonzero(mask_func(ones((n, n)), k), size=size)
 
 
 def diagflat(v, k=0):
     """A 2-D array with the flattened `v` on diagonal `k`."""
-    from .shapes import ravel
-    from .indexing import diag
     return diag(ravel(v), static_int(k, "k"))
 
 
 def fill_diagonal(a, val, wrap=False, *, inplace=True):
     """A copy of `a` with its main diagonal set to `val` (repeated or cut to fit); JAX needs
     `inplace=False` since arrays are immutable."""
-    from .shapes import ravel
-    from .manipulation import resize
     if inplace:
         raise NotImplementedError("JAX arrays are immutable, must use inplace=False")
     if wrap:
@@ -140,7 +137,6 @@ def fill_diagonal(a, val, wrap=False, *, inplace=True):
 # ---- select, piecewise, choose ---------------------------------------------------------------
 def select(condlist, choicelist, default=0):
     """Elementwise, the choice of the first true condition (`default` where none is)."""
-    from .ufuncs import where, _as_bool
     if len(condlist) != len(choicelist):
         raise ValueError(f"condlist must have length equal to choicelist ({len(condlist)} vs "
                          f"{len(choicelist)})")
@@ -157,8 +153,6 @@ def piecewise(x, condlist, funclist, *args, **kw):
     """Evaluate `funclist[i]` (a function or a constant) where `condlist[i]` holds; an
     extra last entry is the default. Later conditions win, as in NumPy; results take x's
     dtype."""
-    from .ufuncs import where, _as_bool
-    from .creation import zeros_like
     x = asarray(x)
     if isinstance(condlist, (Array, Tracer, np.ndarray)) and np.ndim(condlist) == x.ndim:
         condlist = [condlist]
@@ -175,7 +169,6 @@ def piecewise(x, condlist, funclist, *args, **kw):
         v = f(x, *args, **kw) if callable(f) else f
         return convert(asarray(v), x.dtype, x.weak_type)
 
-    from .shapes import broadcast_to
     out = broadcast_to(value(default), x.shape)
     for cond, f in zip(condlist, funclist):
         out = where(_as_bool(cond), value(f), out)
@@ -185,8 +178,6 @@ def piecewise(x, condlist, funclist, *args, **kw):
 def choose(a, choices, out=None, mode="raise"):
     """`choices[a]` elementwise (all broadcast together); mode 'raise' needs a concrete `a`
     (use 'wrap' or 'clip' under jit)."""
-    from .ufuncs import remainder, clip
-    from .shapes import broadcast_arrays, stack
     if out is not None:
         raise NotImplementedError("The 'out' argument to jnp.choose is not supported.")
     index = asarray(a)
@@ -206,7 +197,6 @@ def choose(a, choices, out=None, mode="raise"):
     else:
         raise ValueError(f"mode={mode!r} not understood. Must be 'raise', 'wrap', or 'clip'")
     index, *choices = broadcast_arrays(index, *promote(*choices))
-    from ..prims.elementwise import select_n_p
     return select_n_p.bind(convert(index, np.dtype(np.int32)), *choices) if n > 1 \
         else choices[0]
 
@@ -214,10 +204,6 @@ def choose(a, choices, out=None, mode="raise"):
 # ---- writing at positions: place, put, put_along_axis ------------------------------------------
 def place(arr, mask, vals, *, inplace=True):
     """Fill the positions where `mask` is true with `vals` (cycled), in order."""
-    from .shapes import ravel, reshape
-    from .ufuncs import where, _as_bool
-    from .indexing import take
-    from .cumulative import cumsum
     if inplace:
         raise ValueError("jax.numpy.place cannot modify arrays in-place, because JAX arrays "
                          "are immutable. Pass inplace=False to instead return an updated array.")
@@ -228,7 +214,6 @@ def place(arr, mask, vals, *, inplace=True):
     values = ravel(convert(asarray(vals), x.dtype, x.weak_type))
     if values.shape[0] == 0:
         return x
-    from .ufuncs import remainder, subtract
     order = remainder(subtract(cumsum(convert(m, dtypes.default_int_dtype())), 1),
                       values.shape[0])
     filled = take(values, order, mode="clip")
@@ -238,9 +223,6 @@ def place(arr, mask, vals, *, inplace=True):
 def put(a, ind, v, mode=None, *, inplace=True):
     """Set the flat positions `ind` of `a` to `v` (cycled); mode 'clip' (the default, like
     JAX's), 'wrap' or 'raise' (concrete indices)."""
-    from .shapes import ravel, reshape, broadcast_to
-    from .ufuncs import remainder, clip
-    from .manipulation import resize
     if inplace:
         raise ValueError("jax.numpy.put cannot modify arrays in-place, because JAX arrays are "
                          "immutable. Pass inplace=False to instead return an updated array.")
@@ -261,7 +243,6 @@ def put(a, ind, v, mode=None, *, inplace=True):
         if ((value < -n) | (value >= n)).any():
             raise IndexError("index out of range in jnp.put")
     elif mode in (None, "clip"):
-        from .ufuncs import where, less, add
         index = where(less(index, 0), add(index, n), index) if mode is None else index
         index = clip(index, 0, n - 1)
     else:
@@ -272,7 +253,6 @@ def put(a, ind, v, mode=None, *, inplace=True):
 def put_along_axis(arr, indices, values, axis, inplace=True, *, mode=None):
     """`arr` with `values` written at `indices` along `axis` (the inverse of
     `take_along_axis`); out-of-bounds writes are dropped."""
-    from .shapes import ravel, broadcast_to
     if inplace:
         raise ValueError("jax.numpy.put_along_axis cannot modify arrays in-place, because JAX "
                          "arrays are immutable. Pass inplace=False to instead return an "
@@ -280,14 +260,12 @@ def put_along_axis(arr, indices, values, axis, inplace=True, *, mode=None):
     x = asarray(arr)
     idx = asarray(indices)
     if axis is None:
-        from .shapes import reshape
         return reshape(put_along_axis(ravel(x), ravel(idx), ravel(asarray(values)), 0,
                                       inplace=False, mode=mode), x.shape)
     axis = canonical_axes(axis, x.ndim)[0]
     if idx.ndim != x.ndim:
         raise ValueError("put_along_axis: indices and arr must have the same number of "
                          "dimensions")
-    from .ufuncs import where, less, add
     idx = where(less(idx, 0), add(idx, x.shape[axis]), idx)
     index = []
     for i in range(x.ndim):
@@ -306,9 +284,6 @@ def put_along_axis(arr, indices, values, axis, inplace=True, *, mode=None):
 def compress(condition, a, axis=None, *, size=None, fill_value=0, out=None):
     """The slices of `a` along `axis` where `condition` is true (a shorter condition is
     padded with False). Inside jit pass `size=` (and `fill_value=`)."""
-    from .shapes import ravel, moveaxis
-    from .indexing import nonzero, take
-    from .ufuncs import _as_bool, where
     if out is not None:
         raise NotImplementedError("The 'out' argument to jnp.compress is not supported.")
     cond = ravel(_as_bool(condition))
@@ -323,7 +298,6 @@ def compress(condition, a, axis=None, *, size=None, fill_value=0, out=None):
             raise ValueError("condition contains entries that are out of bounds")
         cond = cond[:n]
     elif cond.shape[0] < n:
-        from .manipulation import _concat
         cond = _concat([cond, Array(np.zeros(n - cond.shape[0], bool), False)], 0)
     if size is None:
         (positions,) = nonzero(cond)
@@ -336,7 +310,6 @@ def compress(condition, a, axis=None, *, size=None, fill_value=0, out=None):
 
 def extract(condition, arr, *, size=None, fill_value=0):
     """The elements of `arr` where `condition` is true, flattened (`size=` for jit)."""
-    from .shapes import ravel
     return compress(ravel(condition), ravel(arr), size=size, fill_value=fill_value)
 
 
@@ -354,7 +327,6 @@ def indices(dimensions, dtype=None, sparse=False):
 
 def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
     """Coordinate matrices from coordinate vectors (`indexing` 'xy' or 'ij')."""
-    from .shapes import reshape, broadcast_to, ravel
     if indexing not in ("xy", "ij"):
         raise ValueError(f"Valid values for indexing are 'xy' and 'ij', got {indexing}")
     arrays = [asarray(x) for x in xi]
@@ -381,7 +353,6 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
 
 def ix_(*args):
     """An open mesh from 1-D sequences: `x[jnp.ix_(rows, cols)]` picks a sub-matrix."""
-    from .shapes import reshape
     out = []
     n = len(args)
     for i, a in enumerate(args):
@@ -398,13 +369,11 @@ def ix_(*args):
 
 
 def _bool_to_index(x):
-    from .indexing import nonzero
     return nonzero(x)
 
 
 def ravel_multi_index(multi_index, dims, mode="raise", order="C", *, dtype=None):
     """Flat indices from coordinate arrays (mode 'raise' needs concrete inputs)."""
-    from .ufuncs import clip, remainder, add, multiply
     dims = tuple(static_int(d, "dims") for d in dims)
     if len(multi_index) != len(dims):
         raise ValueError(f"parameter multi_index must be a sequence of length {len(dims)}")
@@ -442,7 +411,6 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C", *, dtype=None)
 def unravel_index(indices, shape):
     """Coordinate arrays of flat `indices` in an array of `shape`; out-of-bounds indices are
     clamped (negative ones count from the end), as in JAX."""
-    from .ufuncs import clip, where, less, add, floor_divide, remainder
     idx = asarray(indices)
     if not dtypes.is_integer(idx.dtype):
         raise TypeError("only int indices permitted")

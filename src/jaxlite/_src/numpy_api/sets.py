@@ -16,8 +16,17 @@ import numpy as np
 from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
-from ..conversion import asarray, convert, promote, check_arraylike
-from .sorting import searchsorted
+from ..conversion import asarray, convert, promote
+from ..tree import register_pytree_node
+from .sorting import searchsorted, argsort, lexsort
+from .shapes import ravel, reshape, moveaxis, canonical_axes, concatenate, stack, flip
+from .ufuncs import (logical_not, logical_and, not_equal, isnan, where, less, equal,
+                     maximum, subtract, add, divide, greater_equal)
+from .reductions import any, sum, argmax, min, max
+from .cumulative import cumsum
+from .indexing import nonzero
+from .creation import zeros, linspace
+from .selection import ravel_multi_index
 
 
 def _int(values):
@@ -35,7 +44,6 @@ def _value(x):
 # ---- sorting helpers ---------------------------------------------------------------------------
 def argsort_rows(keys):
     """Stable lexicographic order of the rows of a 2-D array (first column most significant)."""
-    from .sorting import argsort, lexsort
     keys = asarray(keys)
     n, m = keys.shape
     if n <= 1 or m == 0:
@@ -48,11 +56,9 @@ def argsort_rows(keys):
 # ---- unique -----------------------------------------------------------------------------------
 def _as_rows(x, axis):
     """(rows (n, m), restore(rows) -> array) for unique along `axis` (None: flattened)."""
-    from .shapes import ravel, reshape, moveaxis
     if axis is None:
         flat = ravel(x)
         return reshape(flat, (flat.shape[0], 1)), lambda r: reshape(r, (r.shape[0],))
-    from .reductions import canonical_axes
     axis = canonical_axes(axis, x.ndim)[0]
     moved = moveaxis(x, axis, 0)
     rest = moved.shape[1:]
@@ -66,10 +72,6 @@ def _sorted_unique(rows, mask, size, equal_nan, what):
     Returns (perm, first, group, count): the permutation sorting the rows (masked-out rows
     last), a boolean per sorted row that starts a group of equal valid rows, each sorted
     row's group number, and the number of groups (an int when concrete, else a tracer)."""
-    from .ufuncs import logical_not, logical_and, logical_or, not_equal, isnan
-    from .reductions import any, sum
-    from .shapes import concatenate, reshape
-    from .cumulative import cumsum
     n = rows.shape[0]
     keys = rows if mask is None else concatenate(
         [reshape(convert(logical_not(mask), rows.dtype), (n, 1)), rows], axis=1)
@@ -97,8 +99,6 @@ def _sorted_unique(rows, mask, size, equal_nan, what):
 
 def _fill_past(values, count, size, fill_value):
     """Replace entries at positions >= count with fill_value (along axis 0)."""
-    from .ufuncs import where, less
-    from .shapes import reshape
     if fill_value is None:
         return values
     keep = less(_int(np.arange(size)), count)
@@ -108,7 +108,6 @@ def _fill_past(values, count, size, fill_value):
 
 def _unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None,
             equal_nan=True, size=None, fill_value=None, what="unique"):
-    from .indexing import nonzero
     x = asarray(ar)
     rows, restore = _as_rows(x, axis)
     n = rows.shape[0]
@@ -181,7 +180,6 @@ class _UniqueInverseResult(tuple):
 
 
 def _register_results():
-    from ..tree import register_pytree_node
     for cls in (_UniqueAllResult, _UniqueCountsResult, _UniqueInverseResult):
         register_pytree_node(cls, lambda r: (tuple(r), None),
                              lambda aux, children, cls=cls: cls(*children))
@@ -212,9 +210,6 @@ def unique_all(x, /, *, size=None, fill_value=None):
 # ---- set operations ------------------------------------------------------------------------------
 def isin(element, test_elements, assume_unique=False, invert=False, *, method="auto"):
     """Elementwise: is `element` among `test_elements`?"""
-    from .shapes import ravel, reshape
-    from .ufuncs import equal, logical_not
-    from .reductions import any
     e, t = promote(element, test_elements)
     flat = ravel(t)
     hit = any(equal(reshape(e, e.shape + (1,)), flat), axis=-1) if flat.shape[0] else \
@@ -224,7 +219,6 @@ def isin(element, test_elements, assume_unique=False, invert=False, *, method="a
 
 def _masked_set(values, mask, size, fill_value, what, default_fill="first", with_count=False):
     """Sorted unique values of `values` where `mask` holds, with JAX's size/fill rules."""
-    from .indexing import nonzero
     rows = values.reshape((values.shape[0], 1))
     n = rows.shape[0]
     perm, first, group, count = _sorted_unique(rows, mask, size, True, what)
@@ -243,21 +237,18 @@ def _masked_set(values, mask, size, fill_value, what, default_fill="first", with
 
 
 def union1d(ar1, ar2, *, size=None, fill_value=None):
-    from .shapes import ravel, concatenate
     a, b = promote(ar1, ar2)
     return _masked_set(concatenate([ravel(a), ravel(b)]), None, size, fill_value, "union1d")
 
 
 def setdiff1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
     """Sorted unique values of `ar1` not in `ar2` (`size=` pads with fill_value, default 0)."""
-    from .shapes import ravel
     a = ravel(asarray(ar1))  # the result keeps ar1's dtype, as in JAX
     return _masked_set(a, isin(a, ar2, invert=True), size, fill_value, "setdiff1d", "zero")
 
 
 def setxor1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
     """Sorted unique values in exactly one of `ar1` and `ar2`."""
-    from .shapes import ravel, concatenate
     a, b = promote(ar1, ar2)
     a, b = ravel(a), ravel(b)
     mask = concatenate([isin(a, b, invert=True), isin(b, a, invert=True)])
@@ -268,9 +259,6 @@ def intersect1d(ar1, ar2, assume_unique=False, return_indices=False, *, size=Non
                 fill_value=None):
     """Sorted unique values in both arrays; with `return_indices`, also the first index of
     each in `ar1` and in `ar2` (padding entries get the array length)."""
-    from .shapes import ravel
-    from .ufuncs import equal, where, less
-    from .reductions import argmax
     a, b = promote(ar1, ar2)
     a, b = ravel(a), ravel(b)
     values, count = _masked_set(a, isin(a, b), size, fill_value, "intersect1d",
@@ -293,8 +281,6 @@ def intersect1d(ar1, ar2, assume_unique=False, return_indices=False, *, size=Non
 def bincount(x, weights=None, minlength=0, *, length=None, out_sharding=None):
     """Counts (or summed weights) of each non-negative integer in `x`; negative values count
     as 0 and values >= length are dropped, as in JAX. Inside jit pass `length=`."""
-    from .ufuncs import maximum
-    from .creation import zeros
     x = asarray(x)
     if not dtypes.is_integer(x.dtype) and x.dtype != np.bool_:
         raise TypeError(f"x argument to bincount must have an integer type; got {x.dtype}")
@@ -325,9 +311,6 @@ def bincount(x, weights=None, minlength=0, *, length=None, out_sharding=None):
 
 def histogram_bin_edges(a, bins=10, range=None, weights=None):
     """Edges of `bins` equal-width bins over `range` (default: the data's min and max)."""
-    from .creation import linspace
-    from .reductions import min, max
-    from .ufuncs import where, equal, subtract, add
     x = asarray(a)
     if not (isinstance(bins, (int, np.integer))
             or (hasattr(bins, "ndim") and bins.ndim == 0 and not isinstance(bins, Tracer))):
@@ -350,10 +333,6 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):
 
 def histogram(a, bins=10, range=None, weights=None, density=None):
     """(counts, bin_edges); counts are floats (weights' dtype), as in JAX."""
-    from .shapes import ravel
-    from .ufuncs import where, equal, divide
-    from .reductions import sum
-    from .creation import zeros
     x = ravel(asarray(a))
     edges = histogram_bin_edges(x, bins, range, weights)
     if weights is None:
@@ -373,9 +352,6 @@ def histogram(a, bins=10, range=None, weights=None, density=None):
 
 def histogramdd(sample, bins=10, range=None, weights=None, density=None):
     """Multidimensional histogram of `sample` (N, D): (counts, list of D edge arrays)."""
-    from .ufuncs import where, equal, divide
-    from .reductions import sum
-    from .selection import ravel_multi_index
     s = asarray(sample)
     if s.ndim != 2:
         raise ValueError("sample must be 2-dimensional (N, D)")
@@ -407,7 +383,6 @@ def histogramdd(sample, bins=10, range=None, weights=None, density=None):
 
 def histogram2d(x, y, bins=10, range=None, weights=None, density=None):
     """2-D histogram: (counts, x edges, y edges)."""
-    from .shapes import stack
     x, y = promote(x, y)
     sample = stack([x, y], axis=1)
     if not isinstance(bins, (int, np.integer)) and len(bins) != 2:
@@ -418,8 +393,6 @@ def histogram2d(x, y, bins=10, range=None, weights=None, density=None):
 
 def digitize(x, bins, right=False, *, method=None):
     """Indices of the bins (increasing or decreasing edges) that each value of `x` falls in."""
-    from .ufuncs import where, greater_equal, subtract
-    from .shapes import flip
     x, edges = asarray(x), asarray(bins)
     if edges.ndim != 1:
         raise ValueError(f"digitize: bins must be a 1-dimensional array; got bins={bins}")

@@ -7,8 +7,26 @@ import numpy as np
 
 from .. import core
 from ..prims import shape as sp
-from ..conversion import asarray, promote, check_arraylike
-from .reductions import canonical_axes
+from ..conversion import asarray, promote, convert
+from ..dtypes import canonicalize_dtype
+
+
+def canonical_axes(axis, ndim, name="axis"):
+    """A sorted tuple of non-negative axes; None means all."""
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, core.Tracer):
+        axis = core.concrete_or_error(axis, f"the {name} argument").item()
+    axes = (axis,) if not isinstance(axis, (tuple, list)) else tuple(axis)
+    out = []
+    for a in axes:
+        a = int(a)
+        if not -ndim <= a < builtins.max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+            raise ValueError(f"axis {a} is out of bounds for array of dimension {ndim}")
+        out.append(a % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise ValueError(f"repeated axis in {axis!r}")
+    return tuple(sorted(out)) if ndim else ()
 
 
 def _static_int(x, what):
@@ -155,8 +173,6 @@ def concatenate(arrays, axis=0, dtype=None):
         raise ValueError("Need at least one array to concatenate.")
     xs = promote(*arrays)
     if dtype is not None:
-        from ..conversion import convert
-        from ..dtypes import canonicalize_dtype
         xs = [convert(x, canonicalize_dtype(dtype)) for x in xs]
     if axis is None:
         xs = [ravel(x) for x in xs]

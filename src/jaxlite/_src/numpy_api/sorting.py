@@ -11,7 +11,10 @@ from .. import dtypes
 from ..prims import sort as so
 from ..prims.shape import iota_p, rev_p, reshape_p, concatenate_p
 from ..conversion import asarray, convert, promote, check_arraylike
-from .reductions import canonical_axes
+from .shapes import canonical_axes, swapaxes
+from .ufuncs import negative, add, subtract, equal, where
+from .reductions import any as any_
+from .indexing import take
 
 
 def _sort_axis(x, axis):
@@ -91,7 +94,6 @@ def lexsort(keys, axis=-1):
 
 
 def _negate(x):
-    from .ufuncs import negative, add
     if x.dtype.kind == "u":  # keep 0 in order: -(x + 1) wraps monotonically
         return negative(add(x, convert(1, x.dtype)))
     return negative(x)
@@ -106,7 +108,6 @@ def _last_axis(a, axis, kth, name):
     n = x.shape[axis]
     if not -n <= kth < n:
         raise ValueError(f"kth={kth} is out of bounds for an axis of size {n}")
-    from .shapes import swapaxes
     return swapaxes(x, axis, -1), axis, kth % n
 
 
@@ -117,8 +118,6 @@ def partition(a, kth, axis=-1):
     >>> jnp.partition(jnp.array([5., 1., 4., 2., 3., 0.]), 2)
     Array([0., 1., 2., 5., 4., 3.], dtype=float32)
     """
-    from .shapes import swapaxes
-    from .ufuncs import negative, subtract
     x, axis, kth = _last_axis(a, axis, kth, "partition")
     bottom = negative(so.top_k_p.bind(_negate(x), k=kth + 1, axis=x.ndim - 1)[0])
     if x.dtype.kind == "u":
@@ -133,9 +132,6 @@ def argpartition(a, kth, axis=-1):
     >>> jnp.argpartition(jnp.array([5., 1., 4., 2., 3., 0.]), 2)
     Array([5, 1, 3, 0, 2, 4], dtype=int32)
     """
-    from .shapes import swapaxes
-    from .ufuncs import equal, where
-    from .reductions import any as any_
     x, axis, kth = _last_axis(a, axis, kth, "argpartition")
     n = x.shape[-1]
     bottom = so.top_k_p.bind(_negate(x), k=kth + 1, axis=x.ndim - 1)[1]
@@ -174,20 +170,6 @@ def searchsorted(a, v, side="left", sorter=None, *, method="scan"):
         raise ValueError("a should be 1-dimensional")
     a, v = promote(a, v)
     if sorter is not None:
-        from .indexing import take
         a = take(a, asarray(sorter))
     dtype = np.dtype(np.int32) if a.shape[0] <= np.iinfo(np.int32).max else np.dtype(np.int64)
     return so.searchsorted_p.bind(a, v, side=side, dtype=dtype)
-
-
-def _install_methods():
-    """x.sort(...), x.argsort(...) and x.searchsorted(v, ...) on arrays and tracers."""
-    from ..array import Array
-    from ..core import Tracer
-    for cls in (Array, Tracer):
-        cls.sort = sort
-        cls.argsort = argsort
-        cls.searchsorted = searchsorted
-
-
-_install_methods()

@@ -4,25 +4,29 @@ median, quantile and percentile (and their nan* versions), cov and corrcoef.
 Quantiles sort along the reduced axes and interpolate between
 gathered neighbours, following JAX's formulas (so 'nearest' rounds half down, like JAX).
 """
-import builtins
 import math
 
 import numpy as np
 
-from .. import core, dtypes
+from .. import dtypes
 from ..array import Array
 from ..conversion import asarray, convert, promote_inexact, check_arraylike
-from .reductions import canonical_axes, _keepdims
+from .shapes import (canonical_axes, moveaxis, reshape, ravel, transpose, atleast_2d, concatenate,
+                     squeeze)
 from . import reductions as rd
+from .ufuncs import (isnan, where, where as select, logical_not, divide, subtract, square,
+                     less_equal, sqrt, floor, ceil, multiply, add, clip, true_divide,
+                     conjugate)
+from .indexing import take_along_axis, diagonal
+from .sorting import sort
+from .contractions import dot
 
 
 def _nan_mask(x):
-    from .ufuncs import isnan
     return isnan(x)
 
 
 def _replace_nan(x, value):
-    from .ufuncs import where
     x = asarray(x)
     if not dtypes.is_inexact(x.dtype):
         return x
@@ -46,7 +50,6 @@ def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, wh
 
 def _nan_extremum(reduce, fill):
     def fn(a, axis=None, out=None, keepdims=False, initial=None, where=None):
-        from .ufuncs import where as select
         x = asarray(a)
         if not dtypes.is_inexact(x.dtype):
             return reduce(x, axis=axis, keepdims=keepdims, initial=initial, where=where)
@@ -65,7 +68,6 @@ nanmin.__name__, nanmin.__doc__ = "nanmin", "Minimum ignoring NaNs (NaN where al
 
 def _nan_arg_extremum(reduce, fill):
     def fn(a, axis=None, out=None, keepdims=None):
-        from .ufuncs import where as select
         x = asarray(a)
         if not dtypes.is_inexact(x.dtype):
             return reduce(x, axis=axis, keepdims=bool(keepdims))
@@ -83,14 +85,12 @@ nanargmin.__name__, nanargmin.__doc__ = "nanargmin", "argmin ignoring NaNs (-1 w
 
 
 def _count_not_nan(x, axis, keepdims, where, dtype):
-    from .ufuncs import logical_not
     return rd.sum(logical_not(_nan_mask(x)), axis=axis, keepdims=keepdims, where=where,
                   dtype=dtype)
 
 
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
     """Mean of the non-NaN elements."""
-    from .ufuncs import divide
     check_arraylike("nanmean", a)
     x = asarray(a)
     target = dtypes.canonicalize_dtype(dtype) if dtype is not None else dtypes.to_inexact(x.dtype)
@@ -103,7 +103,6 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
 
 def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None, mean=None):
     """Variance of the non-NaN elements (NaN where fewer than ddof + 1 remain)."""
-    from .ufuncs import subtract, where as select, divide, square, less_equal, maximum
     check_arraylike("nanvar", a)
     x = asarray(a)
     target = dtypes.canonicalize_dtype(dtype) if dtype is not None else dtypes.to_inexact(x.dtype)
@@ -118,7 +117,6 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=Non
 
 def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None, mean=None):
     """Standard deviation of the non-NaN elements."""
-    from .ufuncs import sqrt
     return sqrt(nanvar(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=where,
                        mean=mean))
 
@@ -128,11 +126,6 @@ _METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
 def _quantile(a, q, axis, method, keepdims, ignore_nan, weights, name):
-    from .shapes import moveaxis, reshape, ravel, transpose
-    from .ufuncs import (where, isnan, floor, ceil, subtract, multiply, add, clip, less_equal,
-                         logical_not)
-    from .indexing import take_along_axis
-    from .sorting import sort
     if weights is not None:
         raise NotImplementedError(f"jnp.{name}: weights (method='inverted_cdf') are not "
                                   "supported by jaxlite")
@@ -205,7 +198,6 @@ def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear
 
 
 def _percent(q):
-    from .ufuncs import true_divide
     return true_divide(q, 100.0)
 
 
@@ -239,9 +231,6 @@ def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
 def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None,
         dtype=None):
     """Covariance matrix of the variables in the rows (columns if not rowvar) of `m`."""
-    from .shapes import atleast_2d, concatenate, squeeze, transpose
-    from .ufuncs import subtract, multiply, divide, conjugate
-    from .contractions import dot
     check_arraylike("cov", m)
     x = atleast_2d(asarray(m))
     if x.ndim > 2:
@@ -287,8 +276,6 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
 
 def corrcoef(x, y=None, rowvar=True, dtype=None):
     """Pearson correlation coefficients (cov normalized by the standard deviations)."""
-    from .ufuncs import sqrt, divide, clip
-    from .indexing import diagonal
     c = cov(x, y, rowvar, dtype=dtype)
     if c.ndim == 0:
         return divide(c, c)

@@ -1,13 +1,13 @@
 """Elementwise jax.numpy functions: arithmetic, math, comparisons, logic, where, clip."""
 import numpy as np
 
-from .. import core, dtypes
-from ..core import Tracer
+from .. import dtypes
 from ..array import Array
 from ..prims import elementwise as ew, complex as cx
 from ..conversion import (asarray, promote, promote_inexact, promote_numeric, convert,
-                         check_arraylike, _scalar_types)
+                         check_arraylike)
 from ..lax.lax import window_monoids
+from ..prims.shape import broadcast_in_dim_p
 
 
 def _binary(name, primitive, inexact=False, numeric=False):
@@ -320,7 +320,6 @@ def isneginf(x, /):
 
 
 def _full_bool(x, value):
-    from ..prims.shape import broadcast_in_dim_p
     return broadcast_in_dim_p.bind(np.array(value), shape=tuple(x.shape), broadcast_dimensions=())
 
 
@@ -404,8 +403,9 @@ def fmin(x1, x2):
 def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     """`jnp.where(c, x, y)` selects elementwise; `jnp.where(c)` is `nonzero(c)`."""
     if x is None and y is None:
-        from .indexing import nonzero
-        return nonzero(condition, size=size, fill_value=fill_value)
+        # nonzero lives above this module (it needs reductions and shapes): reach it through
+        # the array method that methods.py installs.
+        return asarray(condition).nonzero(size=size, fill_value=fill_value)
     if x is None or y is None:
         raise ValueError("jnp.where takes either 1 or 3 arguments: where(condition) or "
                          "where(condition, x, y)")
@@ -444,7 +444,6 @@ def imag(x, /):
 
 
 def _full_like_input(x, value):
-    from ..prims.shape import broadcast_in_dim_p
     return broadcast_in_dim_p.bind(convert(value, x.dtype, x.weak_type), shape=tuple(x.shape),
                                    broadcast_dimensions=())
 

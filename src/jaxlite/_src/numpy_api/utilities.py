@@ -3,14 +3,14 @@ mgrid, ogrid), copying and casting (copy, astype), dtype predicates (isdtype), i
 output through NumPy (load, save, savez, frombuffer, fromstring, from_dlpack; fromfile and
 fromiter raise, as in JAX), printing (printoptions, array_str, array_repr), einsum_path
 and iterable."""
-import builtins
 
 import numpy as np
 
-from .. import core, dtypes
-from ..array import Array
-from ..core import Tracer
-from ..conversion import asarray, convert, promote, check_arraylike
+from .. import dtypes
+from ..conversion import asarray, promote, check_arraylike
+from .creation import arange, linspace
+from .selection import meshgrid
+from .shapes import stack, concatenate, reshape, transpose
 
 s_ = np.s_
 index_exp = np.index_exp
@@ -133,7 +133,6 @@ def einsum_path(subscripts, /, *operands, optimize="auto"):
 # ---- index tricks --------------------------------------------------------------------------------
 def _range_of(item):
     """The values of a slice in mgrid/r_ notation (a complex step is a number of points)."""
-    from .creation import arange, linspace
     start = 0 if item.start is None else item.start
     stop, step = item.stop, item.step
     if isinstance(step, complex):
@@ -146,8 +145,6 @@ class _Grid:
         self.sparse = sparse
 
     def __getitem__(self, key):
-        from .selection import meshgrid
-        from .shapes import stack
         single = isinstance(key, slice)
         items = (key,) if single else tuple(key)
         ranges = [_range_of(k) for k in items]
@@ -169,7 +166,6 @@ class _AxisConcatenator:
         self.axis, self.ndmin, self.trans1d = axis, ndmin, trans1d
 
     def __getitem__(self, key):
-        from .shapes import concatenate, reshape, transpose
         items = key if isinstance(key, tuple) else (key,)
         axis, ndmin, trans1d = self.axis, self.ndmin, self.trans1d
         if items and isinstance(items[0], str):
