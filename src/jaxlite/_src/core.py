@@ -104,6 +104,12 @@ class Primitive:
         self.effectful = False    # has side effects (callbacks): never dropped or merged
         self.ufunc_name = None    # "np.add" etc.: lowered to a ufunc that accepts out=
         self.weak_type_rule = _all_weak
+        # Compiler knowledge, data the compiler reads (prims/compiler_rules.py):
+        self.simplify_rules = ()   # rewrite rules, tried in order (compiler/simplify.py)
+        self.scalar_code = None    # one element as a scalar expression (compiler/fusion.py)
+        self.diagonal = None       # how identity structure passes through (compiler/identity.py)
+        self.layout = None         # results' memory order: "operand" (views, astype) or
+                                   # "permuted" (transpose); None: C order (compiler/codegen.py)
 
     def bind(self, *args, **params):
         return _context.trace.process_primitive(self, args, params)

@@ -12,15 +12,13 @@ import threading
 import numpy as np
 
 from .dce import has_effects
+from ..core import QUIET_NUMPY as _QUIET
 from ..jaxpr import Literal, Jaxpr
 from ..config import flags
 # This package; its attributes `passes` and `tiers` load those modules on first use.
 from .. import compiler
 
 _lock = threading.RLock()  # re-entrant: compiling a Jaxpr compiles the Jaxprs it holds
-
-
-from ..core import QUIET_NUMPY as _QUIET
 
 
 class Compiled:
@@ -124,16 +122,13 @@ def _dead_buffer(eqn, index, last_use, owned, buffer_last):
 # its operands are laid out (order "K"). Writing such a result into a C-ordered buffer
 # instead would change the order a later reduction adds in: jit would differ from eager
 # in the last bit. So values that may be transposed in memory never get an out= buffer.
-_VIEWS = frozenset({"broadcast_in_dim", "squeeze", "expand_dims", "slice", "rev",
-                    "reshape", "convert_element_type"})
-
-
+# Each primitive says how its results lie (`Primitive.layout`).
 def _permuted_layout(eqn, transposed):
     """Whether this equation's results may be in a memory order other than C order."""
-    name = eqn.primitive.name
-    if name == "transpose":
+    prim = eqn.primitive
+    if prim.layout == "permuted":
         return True
-    if eqn.primitive.ufunc_name is None and name not in _VIEWS:
+    if prim.ufunc_name is None and prim.layout != "operand":
         return False
     return any(type(v) is not Literal and v in transposed and len(v.aval.shape) > 1
                for v in eqn.inputs)

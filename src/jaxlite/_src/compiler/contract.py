@@ -16,6 +16,10 @@ import numpy as np
 
 from ..core import ShapedArray
 from ..jaxpr import Jaxpr, Eqn, Var, Literal
+from ..prims.elementwise import add_p, mul_p, neg_p, sub_p
+from ..prims.linalg import dot_general_p
+from ..prims.reduce import reduce_sum_p
+from ..prims.shape import reshape_p, transpose_p
 
 _MAX_TERMS, _MAX_FACTORS = 4, 5
 _BLAS_SPEEDUP = 16  # a multiply-add inside a GEMM costs about this much less than a NumPy pass
@@ -23,7 +27,7 @@ _BLAS_SPEEDUP = 16  # a multiply-add inside a GEMM costs about this much less th
 
 def contract_sums(jaxpr):
     """Rewrite reduce_sum of broadcast products into dot_general (see module doc)."""
-    if not any(e.primitive.name == "reduce_sum" for e in jaxpr.eqns):
+    if not any(e.primitive is reduce_sum_p for e in jaxpr.eqns):
         return jaxpr
     uses, producer = {}, {}
     for eqn in jaxpr.eqns:
@@ -38,7 +42,7 @@ def contract_sums(jaxpr):
 
     eqns, changed = [], False
     for eqn in jaxpr.eqns:
-        if eqn.primitive.name == "reduce_sum" and eqn.outputs[0].aval.dtype.kind in "fc":
+        if eqn.primitive is reduce_sum_p and eqn.outputs[0].aval.dtype.kind in "fc":
             terms = _terms(eqn.inputs[0], producer, uses, top=True)
             plan = _plan(terms, eqn) if terms else None
             if plan is not None:
@@ -53,27 +57,28 @@ def contract_sums(jaxpr):
 
 # --- the summed expression as a sum of products ----------------------------------------
 
-def _private(v, producer, uses, name):
-    """The equation defining v, if it is a `name` whose result only its consumer reads."""
+def _private(v, producer, uses, primitives):
+    """The equation defining v, if it is one of `primitives` and only its consumer reads
+    its result."""
     eqn = producer.get(v) if type(v) is not Literal else None
-    if eqn is None or eqn.primitive.name not in name or uses.get(v, 0) != 1:
+    if eqn is None or eqn.primitive not in primitives or uses.get(v, 0) != 1:
         return None
     return eqn
 
 
 def _terms(v, producer, uses, top=False):
     """v as a list of products, each a list of factors (atoms; Literals are scalars)."""
-    eqn = _private(v, producer, uses, ("add", "sub", "neg", "mul"))
+    eqn = _private(v, producer, uses, (add_p, sub_p, neg_p, mul_p))
     if eqn is None:
         return None if top else [[v]]
-    name = eqn.primitive.name
-    if name == "mul":
+    prim = eqn.primitive
+    if prim is mul_p:
         factors = _factors(v, producer, uses)
         return [factors] if factors is not None else None
     parts = [_terms(x, producer, uses) or [[x]] for x in eqn.inputs]
-    if name == "neg":
+    if prim is neg_p:
         terms = [[_minus_one(v)] + t for t in parts[0]]
-    elif name == "sub":
+    elif prim is sub_p:
         terms = parts[0] + [[_minus_one(v)] + t for t in parts[1]]
     else:
         terms = parts[0] + parts[1]
@@ -83,7 +88,7 @@ def _terms(v, producer, uses, top=False):
 
 
 def _factors(v, producer, uses):
-    eqn = _private(v, producer, uses, ("mul",))
+    eqn = _private(v, producer, uses, (mul_p,))
     if eqn is None:
         return [v]
     out = []
@@ -154,8 +159,6 @@ def _emit(plan, eqn, eqns):
     out = eqn.outputs[0]
     dtype, weak = out.aval.dtype, out.aval.weak_type
     source = eqn.source
-    from ..prims import elementwise, shape as shape_prims
-    from ..prims.linalg import dot_general_p
 
     def emit(prim, inputs, params, out_shape, var=None):
         var = var or Var(ShapedArray(out_shape, dtype, weak))
@@ -166,11 +169,11 @@ def _emit(plan, eqn, eqns):
         """The factors multiplied in order, then shaped to their axes alone."""
         value = factors[0]
         for f in factors[1:]:
-            value = emit(elementwise.mul_p, [value, f], {},
+            value = emit(mul_p, [value, f], {},
                          np.broadcast_shapes(_shape(value), _shape(f)))
         target = tuple(shape[a] for a in sorted(axes))
         if _shape(value) != target:
-            value = emit(shape_prims.reshape_p, [value], {"new_sizes": target}, target)
+            value = emit(reshape_p, [value], {"new_sizes": target}, target)
         return value
 
     total = None
@@ -192,12 +195,12 @@ def _emit(plan, eqn, eqns):
                      tuple(shape[a] for a in order))
         if order != sorted(order):
             perm = tuple(order.index(a) for a in sorted(order))
-            value = emit(shape_prims.transpose_p, [value], {"permutation": perm},
+            value = emit(transpose_p, [value], {"permutation": perm},
                          tuple(shape[a] for a in sorted(order)))
         total = value if total is None else emit(
-            elementwise.add_p, [total, value], {}, value.aval.shape)
+            add_p, [total, value], {}, value.aval.shape)
     if total.aval.shape != out.aval.shape:
-        emit(shape_prims.reshape_p, [total], {"new_sizes": out.aval.shape}, out.aval.shape,
+        emit(reshape_p, [total], {"new_sizes": out.aval.shape}, out.aval.shape,
              var=out)
     else:
         eqns[-1].outputs[0] = out

@@ -1,10 +1,14 @@
 """Constant folding: equations whose inputs are all known at compile time are
 evaluated once; identity primitives (stop_gradient) are forwarded."""
-from ..jaxpr import Jaxpr, Eqn, Var, Literal
+import numpy as np
+
+from ..jaxpr import Jaxpr, Eqn, Literal
+from ..prims.elementwise import stop_gradient_p
+from ..prims.shape import broadcast_in_dim_p
 from .dce import has_effects
 
 
-_identities = {"stop_gradient"}  # primitives that compute nothing once staged
+_identities = {stop_gradient_p}  # primitives that compute nothing once staged
 
 
 def fold_constants(jaxpr):
@@ -25,18 +29,17 @@ def fold_constants(jaxpr):
     for eqn in jaxpr.eqns:
         inputs = [sub(v) for v in eqn.inputs]
         prim = eqn.primitive
-        if prim.name in _identities:
+        if prim in _identities:
             rename[eqn.outputs[0]] = inputs[0]
             continue
         values = [value(v) for v in inputs]
-        if prim.name == "broadcast_in_dim" and type(inputs[0]) is Literal:
+        if prim is broadcast_in_dim_p and type(inputs[0]) is Literal:
             # Keep `broadcast(scalar)` symbolic: a view costs nothing, a folded constant
             # costs memory, and simplify() can treat it as the scalar.
             eqns.append(Eqn(prim, inputs, eqn.params, eqn.outputs, eqn.source))
             continue
         if (prim.name != "jit" and not has_effects(eqn) and inputs
                 and all(v is not _MISSING for v in values)):
-            import numpy as np
             with np.errstate(all="ignore"):
                 out = prim.impl(*[np.asarray(getattr(v, "_value", v)) for v in values],
                                 **eqn.params)

@@ -18,107 +18,27 @@ Each scalar expression computes what NumPy's ufunc computes element by element, 
 the same precision (constants are typed as their operands, no fast-math), so the
 fused tier returns the NumPy tier's bits.
 """
+import heapq
+
 import numpy as np
 
 from ..core import Primitive
 from ..jaxpr import Jaxpr, Eqn, Literal, pretty_print
+from ..prims.compiler_rules import constant
+from ..prims.shape import broadcast_in_dim_p
 from .dce import has_effects
 
 _DTYPES = (np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.bool_))
 
 
-# ---- scalar expressions -----------------------------------------------------------------
-# rule(operand expressions, params, input avals, output aval) -> expression or None (not
-# fusible with these parameters). Operands are plain names (locals or constants), so a
-# rule may repeat one.
+# ---- scalar expressions ---------------------------------------------------------------
+# Each fusible primitive carries its scalar expression (`Primitive.scalar_code`, set where
+# it is defined; prims/compiler_rules.py): rule(operand expressions, params, input avals,
+# output aval) -> expression or None (not fusible with these parameters).
 
-def _binary(symbol, kinds="f"):
-    def rule(x, params, avals, out):
-        if avals[0].dtype.kind not in kinds:
-            return None
-        return f"{x[0]} {symbol} {x[1]}"
-    return rule
-
-
-def _extremum(symbol):
-    # NumPy's maximum/minimum: NaN propagates (the first NaN operand), and of two equal
-    # operands (0.0 and -0.0) the second is returned.
-    def rule(x, params, avals, out):
-        if avals[0].dtype.kind != "f":
-            return None
-        a, b = x
-        return f"({a} if ({a} {symbol} {b} or {a} != {a}) else {b})"
-    return rule
-
-
-def _integer_pow(x, params, avals, out):
-    y = params["y"]
-    if avals[0].dtype.kind != "f":
-        return None
-    if y == 1:
-        return x[0]
-    if y == 2:  # the NumPy tier's np.multiply(x, x); other powers go through np.power
-        return f"{x[0]} * {x[0]}"
-    return None
-
-
-def _select_n(x, params, avals, out):
-    if len(x) != 3 or avals[0].dtype.kind != "b":
-        return None
-    return f"({x[2]} if {x[0]} else {x[1]})"
-
-
-def _convert(x, params, avals, out):
-    source, target = avals[0].dtype, out.dtype
-    if target.kind != "f" or source.kind not in "fb":
-        return None
-    return f"np.{target.name}({x[0]})"
-
-
-def _dot_general(x, params, avals, out):
-    # A scalar times an array (what autodiff leaves of `c * x`): the NumPy tier's multiply.
-    (lc, rc), (lb, rb) = params["dimension_numbers"]
-    if lc or lb or not (avals[0].ndim == 0 or avals[1].ndim == 0):
-        return None
-    if params.get("preferred_element_type") not in (None, out.dtype):
-        return None
-    if avals[0].dtype.kind != "f":
-        return None
-    return f"{x[0]} * {x[1]}"
-
-
-def _extremum_weight(x, params, avals, out):
-    # max/min's JVP weight: ((x > y) + (x >= y)) / 2 for max, 0, 0.5 or 1 exactly.
-    strict, loose = {"max": (">", ">="), "min": ("<", "<=")}.get(params.get("which"), (None,) * 2)
-    if strict is None or avals[0].dtype.kind != "f":
-        return None
-    a, b = x
-    half = _constant(0.5, out.dtype)
-    return f"np.{out.dtype.name}(np.int8({a} {strict} {b}) + np.int8({a} {loose} {b})) * {half}"
-
-
-def _broadcast_in_dim(x, params, avals, out):
-    return x[0] if avals[0].ndim == 0 else None
-
-
-def _unary(template, kinds="f"):
-    def rule(x, params, avals, out):
-        return template.format(x[0]) if avals[0].dtype.kind in kinds else None
-    return rule
-
-
-SCALAR_RULES = {
-    "add": _binary("+"), "sub": _binary("-"), "mul": _binary("*"), "div": _binary("/"),
-    "neg": _unary("-{}"), "abs": _unary("abs({})"), "sqrt": _unary("np.sqrt({})"),
-    "max": _extremum(">"), "min": _extremum("<"), "integer_pow": _integer_pow,
-    "eq": _binary("==", "fb"), "ne": _binary("!=", "fb"), "lt": _binary("<"),
-    "le": _binary("<="), "gt": _binary(">"), "ge": _binary(">="),
-    "and": _binary("&", "b"), "or": _binary("|", "b"), "xor": _binary("^", "b"),
-    "not": _unary("(not {})", "b"),
-    "select_n": _select_n, "convert_element_type": _convert, "dot_general": _dot_general,
-    "broadcast_in_dim": _broadcast_in_dim, "extremum_weight": _extremum_weight,
-}
-_FREE = {"broadcast_in_dim"}  # costs nothing in a loop: not counted towards min_ops
+# A broadcast of a 0-d operand costs nothing in a loop (the scalar itself): it is not
+# counted towards min_ops, and where read outside the cluster it stays a view.
+_FREE = {broadcast_in_dim_p}
 
 
 def _loop_shape(eqn, min_size):
@@ -128,7 +48,7 @@ def _loop_shape(eqn, min_size):
     out = eqn.outputs[0].aval
     if not out.shape or out.size < max(min_size, 2) or out.dtype not in _DTYPES:
         return None
-    rule = SCALAR_RULES.get(eqn.primitive.name)
+    rule = eqn.primitive.scalar_code
     if rule is None or eqn.primitive.multiple_results:
         return None
     for v in eqn.inputs:
@@ -195,7 +115,6 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3):
             users[j].append(i)
     waiting = [len(d) for d in deps]
 
-    import heapq
     ready_other, ready_fusible = [], []
     for i in range(len(eqns)):
         if waiting[i] == 0:
@@ -256,7 +175,7 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3):
             continue
         members.sort()  # original order is topological
         group = [eqns[i] for i in members]
-        counted = sum(e.primitive.name not in _FREE for e in group)
+        counted = sum(e.primitive not in _FREE for e in group)
         if counted >= min_ops:
             items.append(group)
             clusters.append(group)
@@ -385,7 +304,7 @@ def fuse(jaxpr, plan):
         for e in item:
             for v in e.outputs:
                 if id(v) in results or (used_outside.get(id(v), set()) - {k}):
-                    if e.primitive.name in _FREE:
+                    if e.primitive in _FREE:
                         # A broadcast scalar read outside stays a view there (and the
                         # scalar inside the loop): not an array the loop writes.
                         eqns.append(e)
@@ -404,18 +323,6 @@ def fuse(jaxpr, plan):
 
 
 # ---- the kernel's source ----------------------------------------------------------------
-
-def _constant(value, dtype):
-    value = np.asarray(value).astype(dtype).item()
-    if dtype.kind == "b":
-        return repr(bool(value))
-    value = float(value)
-    if value != value or value in (float("inf"), float("-inf")):
-        text = f"float({str(value)!r})"
-    else:
-        text = repr(value)
-    return f"np.{dtype.name}({text})"  # typed: a bare float literal would be float64
-
 
 def kernel_source(cluster):
     """(Python source of the cluster's scalar loop, its arguments' (dtype name, kind) with
@@ -438,7 +345,7 @@ def kernel_source(cluster):
 
     def operand(v):
         if type(v) is Literal:
-            text = _constant(v.value, v.aval.dtype)
+            text = constant(v.value, v.aval.dtype)
             if text not in constants:
                 constants[text] = f"k{len(constants)}"
             return constants[text]
@@ -446,7 +353,7 @@ def kernel_source(cluster):
 
     body = []
     for n, eqn in enumerate(jaxpr.eqns):
-        expr = SCALAR_RULES[eqn.primitive.name](
+        expr = eqn.primitive.scalar_code(
             [operand(v) for v in eqn.inputs], eqn.params, [v.aval for v in eqn.inputs],
             eqn.outputs[0].aval)
         names[eqn.outputs[0]] = f"t{n}"

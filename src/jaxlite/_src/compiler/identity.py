@@ -23,7 +23,9 @@ values differ as they do under XLA's simplifications: where the dense program sp
 0 * inf or 0 / 0 into a NaN from an off-diagonal zero, the rewrite keeps the
 mathematical Jacobian's entries (JAX's jacfwd of W @ sqrt(x) at x = 0 agrees).
 
-The dense equations stay where something else still reads them. The pass runs before
+Which law a primitive obeys is data on it (`Primitive.diagonal`, a role named in
+`_rules` at the end of this module: "product", "sum", "transpose", ...), set where it is
+defined. The dense equations stay where something else still reads them. The pass runs before
 constant folding (so that W @ I for a closed-over W is not a GEMM at compile time) and
 after it (for the identities folding makes, e.g. a basis scattered into zeros).
 """
@@ -31,6 +33,9 @@ import numpy as np
 
 from ..core import ShapedArray
 from ..jaxpr import Jaxpr, Eqn, Var, Literal
+from ..prims.elementwise import add_p, div_p, mul_p, neg_p, sub_p
+from ..prims.reduce import reduce_sum_p
+from ..prims.shape import broadcast_in_dim_p, reshape_p, transpose_p
 from .dce import dead_code_elimination
 
 
@@ -81,7 +86,7 @@ def collapse_identities(jaxpr):
     for eqn in jaxpr.eqns:
         eqn = Eqn(eqn.primitive, [sub(v) for v in eqn.inputs], eqn.params, eqn.outputs,
                   eqn.source)
-        rule = _rules.get(eqn.primitive.name)
+        rule = _rules.get(eqn.primitive.diagonal)
         structures = [structure(v) for v in eqn.inputs] if rule is not None else ()
         if not any(structures) or eqn.outputs[0].aval.dtype.kind not in _KINDS:
             eqns.append(eqn)
@@ -155,13 +160,8 @@ def _identity_axes(c):
 
 # --- emitting equations -----------------------------------------------------------------
 
-def _primitive(name):
-    from ..prims import elementwise, shape, reduce
-    return {"reshape": shape.reshape_p, "transpose": shape.transpose_p,
-            "broadcast_in_dim": shape.broadcast_in_dim_p, "mul": elementwise.mul_p,
-            "add": elementwise.add_p, "sub": elementwise.sub_p, "neg": elementwise.neg_p,
-            "div": elementwise.div_p,
-            "reduce_sum": reduce.reduce_sum_p}[name]
+# What the rewrites compute on literals at compile time, as the program would.
+_NUMPY_OPS = {mul_p: np.multiply, add_p: np.add, sub_p: np.subtract, div_p: np.true_divide}
 
 
 def _shape(atom):
@@ -190,9 +190,9 @@ class _Builder:
     def __init__(self, eqns, source):
         self.eqns, self.source, self.start = eqns, source, len(eqns)
 
-    def emit(self, name, inputs, params, shape, dtype, weak_type=False):
+    def emit(self, primitive, inputs, params, shape, dtype, weak_type=False):
         var = Var(ShapedArray(shape, dtype, weak_type))
-        self.eqns.append(Eqn(_primitive(name), list(inputs), params, [var], self.source))
+        self.eqns.append(Eqn(primitive, list(inputs), params, [var], self.source))
         return var
 
     def reshape(self, atom, shape):
@@ -200,7 +200,7 @@ class _Builder:
         shape = tuple(shape)
         if atom.aval.shape == shape:
             return atom
-        return self.emit("reshape", [atom], {"new_sizes": shape}, shape, atom.aval.dtype,
+        return self.emit(reshape_p, [atom], {"new_sizes": shape}, shape, atom.aval.dtype,
                          atom.aval.weak_type)
 
     def arrange(self, atom, shape, perm, target):
@@ -213,23 +213,22 @@ class _Builder:
         full = _aligned(atom.aval.shape, rank)
         if _nonunit(full, perm) == _nonunit(full, range(rank)):
             return self.reshape(atom, target)
-        moved = self.emit("transpose", [self.reshape(atom, full)],
+        moved = self.emit(transpose_p, [self.reshape(atom, full)],
                           {"permutation": tuple(perm)}, tuple(full[i] for i in perm),
                           atom.aval.dtype, atom.aval.weak_type)
         return self.reshape(moved, target)
 
-    def binary(self, name, a, b, dtype, weak_type):
+    def binary(self, primitive, a, b, dtype, weak_type):
         """a (op) b for atoms (None: the scalar 1); literal pairs are computed here."""
         one = _literal(1, dtype)
         a, b = (one if a is None else a), (one if b is None else b)
         if type(a) is Literal and type(b) is Literal:
-            op = {"mul": np.multiply, "add": np.add, "sub": np.subtract,
-                  "div": np.true_divide}[name]
+            op = _NUMPY_OPS[primitive]
             with np.errstate(all="ignore"):  # 1 / 0 is inf here as at run time
                 value = op(np.asarray(a.value, dtype), np.asarray(b.value, dtype))
             return _literal(value, dtype)
         shape = np.broadcast_shapes(_shape(a), _shape(b))
-        return self.emit(name, [a, b], {}, shape, dtype, weak_type)
+        return self.emit(primitive, [a, b], {}, shape, dtype, weak_type)
 
     def bind_output(self, atom, out, rename):
         """Make `out` (the rewritten equation's result) hold `atom`."""
@@ -239,7 +238,7 @@ class _Builder:
         elif type(atom) is not Literal and atom.aval == out.aval:
             rename[out] = atom
         else:
-            self.eqns.append(Eqn(_primitive("broadcast_in_dim"), [atom],
+            self.eqns.append(Eqn(broadcast_in_dim_p, [atom],
                                  {"shape": out.aval.shape,
                                   "broadcast_dimensions": tuple(range(
                                       len(out.aval.shape) - len(_shape(atom)),
@@ -271,7 +270,7 @@ def _same_pair(build, a, b):
 
 def _elementwise(build, eqn, structures):
     out = eqn.outputs[0].aval
-    name, rank = eqn.primitive.name, out.ndim
+    role, rank = eqn.primitive.diagonal, out.ndim
     a, b = eqn.inputs
     da, db = structures
     if da is not None and db is not None:
@@ -279,13 +278,14 @@ def _elementwise(build, eqn, structures):
         db = _same_pair(build, da, db)
         if db is None:
             return None
-        if name == "mul" and (da.x is None or db.x is None):
+        if role == "product" and (da.x is None or db.x is None):
             x = da.x if db.x is None else db.x
         else:  # off the diagonal 0 op 0 == 0 for mul, add and sub
-            x = build.binary(name, da.x, db.x, out.dtype, out.weak_type)
+            x = build.binary(eqn.primitive, da.x, db.x, out.dtype, out.weak_type)
         return "diagonal", _Diagonal(da.p, da.q, x, np.broadcast_shapes(da.xs, db.xs))
     k = 0 if da is not None else 1
-    if name not in ("mul", "div") or (name == "div" and (k == 1 or out.dtype.kind not in "fc")):
+    if role not in ("product", "quotient") or (
+            role == "quotient" and (k == 1 or out.dtype.kind not in "fc")):
         return None  # diagonal + dense is dense; y / diagonal is mostly 1 / 0
     d, y = _shift(structures[k], rank), (a, b)[1 - k]
     ys = _aligned(_shape(y), rank)
@@ -293,11 +293,11 @@ def _elementwise(build, eqn, structures):
         if ys[d.p] != 1:
             return None  # y varies along both axes of the pair: only its diagonal counts
         d = build.swap(d)
-    if name == "mul" and d.x is None and type(y) is not Literal and y.aval.dtype == out.dtype:
+    if role == "product" and d.x is None and type(y) is not Literal and y.aval.dtype == out.dtype:
         x = y
     else:  # the diagonal is x * y or x / y (1 / y: the same division the dense program does)
         pair = (d.x, y) if k == 0 else (y, d.x)
-        x = build.binary(name, *pair, out.dtype, out.weak_type)
+        x = build.binary(eqn.primitive, *pair, out.dtype, out.weak_type)
     return "diagonal", _Diagonal(d.p, d.q, x, np.broadcast_shapes(d.xs, ys))
 
 
@@ -307,7 +307,7 @@ def _neg(build, eqn, structures):
         value = 1 if d.x is None else d.x.value
         x = _literal(np.negative(np.asarray(value, out.dtype)), out.dtype)
     else:
-        x = build.emit("neg", [d.x], {}, d.x.aval.shape, out.dtype, out.weak_type)
+        x = build.emit(neg_p, [d.x], {}, d.x.aval.shape, out.dtype, out.weak_type)
     return "diagonal", _Diagonal(d.p, d.q, x, d.xs)
 
 
@@ -352,12 +352,12 @@ def _dense(build, x, xs, shape, dtype, weak_type):
     """The factor x (broadcasting to xs) materialized at `shape`."""
     if _scalar(x):
         x = _literal(1, dtype) if x is None else x
-        return build.emit("broadcast_in_dim", [x], {"shape": shape, "broadcast_dimensions": ()},
+        return build.emit(broadcast_in_dim_p, [x], {"shape": shape, "broadcast_dimensions": ()},
                           shape, dtype, weak_type)
     x = build.reshape(x, xs)
     if tuple(xs) == tuple(shape):
         return x
-    return build.emit("broadcast_in_dim", [x], {"shape": shape,
+    return build.emit(broadcast_in_dim_p, [x], {"shape": shape,
                                                  "broadcast_dimensions": tuple(range(len(shape)))},
                       shape, dtype, weak_type)
 
@@ -376,7 +376,7 @@ def _reduce_sum(build, eqn, structures):
     if not rest:  # the sum over q of one nonzero term: exactly x
         return "value", _dense(build, d.x, xs, full, out.dtype, out.weak_type)
     dense = _dense(build, d.x, xs, full, out.dtype, out.weak_type)
-    return "value", build.emit("reduce_sum", [dense], {"axes": rest}, out.shape, out.dtype,
+    return "value", build.emit(reduce_sum_p, [dense], {"axes": rest}, out.shape, out.dtype,
                                out.weak_type)
 
 
@@ -415,10 +415,10 @@ def _dot_general(build, eqn, structures):
             result = b
         else:
             x = d.x if _scalar(d.x) else build.reshape(d.x, xs)
-            result = build.binary("mul", *((x, b) if k == 0 else (b, x)), out.dtype,
+            result = build.binary(mul_p, *((x, b) if k == 0 else (b, x)), out.dtype,
                                   out.weak_type)
         if _shape(result) != out.shape:
-            result = build.emit("broadcast_in_dim", [result],
+            result = build.emit(broadcast_in_dim_p, [result],
                                 {"shape": out.shape,
                                  "broadcast_dimensions": tuple(range(len(out.shape)))},
                                 out.shape, out.dtype, out.weak_type)
@@ -438,8 +438,9 @@ def _convert_element_type(build, eqn, structures):
     return "diagonal", _Diagonal(d.p, d.q, x, d.xs)
 
 
-_rules = {"mul": _elementwise, "div": _elementwise, "add": _elementwise, "sub": _elementwise,
-          "neg": _neg,
-          "transpose": _transpose, "reshape": _reshape, "squeeze": _reshape,
-          "broadcast_in_dim": _broadcast_in_dim, "reduce_sum": _reduce_sum,
-          "dot_general": _dot_general, "convert_element_type": _convert_element_type}
+# The algebra of identity structure, by the role a primitive declares (`Primitive.diagonal`,
+# set where it is defined).
+_rules = {"sum": _elementwise, "product": _elementwise, "quotient": _elementwise,
+          "negation": _neg, "transpose": _transpose, "unit_reshape": _reshape,
+          "broadcast": _broadcast_in_dim, "sum_reduction": _reduce_sum,
+          "contraction": _dot_general, "conversion": _convert_element_type}

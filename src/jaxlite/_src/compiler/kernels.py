@@ -20,6 +20,8 @@ import threading
 import numpy as np
 
 from ..config import flags
+from ..jaxpr import Literal
+from ..prims.shape import broadcast_in_dim_p
 
 _lock = threading.Lock()
 _kernels = {}  # (source, signature) -> compiled dispatcher
@@ -47,7 +49,7 @@ def mark_unavailable():
 def _import_numba():
     global _numba
     if _numba is None:
-        import numba
+        import numba  # noqa: PLC0415 -- optional, ~1 s to import: only when a tier compiles
         _numba = numba
     return _numba
 
@@ -147,7 +149,6 @@ _PROBE = np.array([0.0, -0.0, 1.5, -2.25, 3.0e-3, 7.0, np.inf, np.nan])
 
 
 def _self_check(cluster):
-    from ..jaxpr import Literal
     n = len(_PROBE)
     env, args = {}, []
     for j, v in enumerate(cluster.jaxpr.invars):
@@ -161,7 +162,7 @@ def _self_check(cluster):
     with np.errstate(all="ignore"):
         for eqn in cluster.jaxpr.eqns:
             ins = [np.asarray(v.value) if type(v) is Literal else env[v] for v in eqn.inputs]
-            if eqn.primitive.name == "broadcast_in_dim":  # to the probe's shape, not the loop's
+            if eqn.primitive is broadcast_in_dim_p:  # to the probe's shape, not the loop's
                 out = ins[0]
             else:
                 out = eqn.primitive.impl(*ins, **eqn.params)

@@ -11,7 +11,12 @@ from .. import core, dtypes
 from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear, instantiate, register_cotangent_add
 from .util import ndim, shape_of, const_like, broadcast_shapes, quiet
-from .shape import moveaxis, unbroadcast, broadcast_trailing, reshape_p
+from .shape import moveaxis, unbroadcast, broadcast_trailing, reshape_p, broadcast_in_dim_p
+from .compiler_rules import (neutral_element, fold_scalings, negation_as_scaling,
+                             integer_power_as_product, numpy_broadcasting, select_of_one_value,
+                             extremum_weight_select, infix, template, extremum_code,
+                             integer_power_code, select_code, convert_code,
+                             extremum_weight_code)
 
 
 def _same_dtype_check(name, avals):
@@ -71,8 +76,13 @@ def _cast(out, dtype):
     return out if out.dtype == dtype else out.astype(dtype)
 
 
+# A ufunc broadcasts its operands NumPy-style: the compiler drops broadcasts into it.
+_numpy_broadcasting = numpy_broadcasting(broadcast_in_dim_p, reshape_p)
+
+
 def define(name, impl, jvps=None, dtype_rule=None, numpy_name=None, nin=None,
-           weak_type_rule=None, linear_transpose=None, returns_output_dtype=False):
+           weak_type_rule=None, linear_transpose=None, returns_output_dtype=False,
+           simplify=(), scalar=None, diagonal=None):
     """Define an elementwise primitive.
 
     jvps: one function per operand, f(t, ans, *primals) -> tangent contribution;
@@ -82,8 +92,11 @@ def define(name, impl, jvps=None, dtype_rule=None, numpy_name=None, nin=None,
           narrow ones included (ml_dtypes' add/subtract/multiply loops and all its float
           loops keep the dtype), so the eager path calls it unwrapped; otherwise it is
           wrapped to cast back what ml_dtypes' int4/uint4/int2/uint2 loops widen.
+    simplify, scalar, diagonal: the compiler's rewrite rules, the fused tier's scalar
+          code (prims/compiler_rules.py) and identity-structure role (compiler/identity.py).
     """
     p = Primitive(name)
+    p.scalar_code, p.diagonal = scalar, diagonal
     # (A dtype_rule's impls, comparisons and abs, return their own dtype.)
     p.impl = (impl if returns_output_dtype or dtype_rule is not None
               else _in_operand_dtype(impl))
@@ -125,6 +138,8 @@ def define(name, impl, jvps=None, dtype_rule=None, numpy_name=None, nin=None,
         # A NumPy ufunc can write into a dead input's buffer (codegen's `out=` reuse).
         if isinstance(getattr(np, numpy_name[3:], None), np.ufunc):
             p.ufunc_name = numpy_name
+            simplify = (_numpy_broadcasting, *simplify)
+    p.simplify_rules = tuple(simplify)
     return p
 
 
@@ -182,22 +197,27 @@ def _div_impl(x, y):
 
 add_p = define("add", np.add, [lambda t, a, x, y: t, lambda t, a, x, y: t],
                numpy_name="np.add", linear_transpose=_add_transpose,
+               simplify=[neutral_element(0)], scalar=infix("+"), diagonal="sum",
                returns_output_dtype=True)
 sub_p = define("sub", np.subtract, [lambda t, a, x, y: t, lambda t, a, x, y: neg_p.bind(t)],
                numpy_name="np.subtract", linear_transpose=_sub_transpose,
+               simplify=[neutral_element(0, sides=(1,))], scalar=infix("-"), diagonal="sum",
                returns_output_dtype=True)
 mul_p = define("mul", np.multiply, [lambda t, a, x, y: mul_p.bind(t, y),
                                     lambda t, a, x, y: mul_p.bind(x, t)],
                numpy_name="np.multiply", linear_transpose=_mul_transpose,
-               returns_output_dtype=True)
+               simplify=[neutral_element(1), fold_scalings], scalar=infix("*"),
+               diagonal="product", returns_output_dtype=True)
 div_p = define("div", quiet(_div_impl),
                [lambda t, a, x, y: div_p.bind(t, y),
                 lambda t, a, x, y: neg_p.bind(mul_p.bind(t, div_p.bind(a, y)))],
-               linear_transpose=_div_transpose, returns_output_dtype=True)
+               linear_transpose=_div_transpose, scalar=infix("/"), diagonal="quotient",
+               returns_output_dtype=True)
 div_p.lower = lambda names, params, avals=None: (
     f"np.true_divide({names[0]}, {names[1]})" if avals and avals[0].dtype.kind in "fc" else None)
 neg_p = define("neg", np.negative, [lambda t, a, x: neg_p.bind(t)], numpy_name="np.negative",
-               linear_transpose=lambda ct, x: [neg_p.bind(ct)])
+               linear_transpose=lambda ct, x: [neg_p.bind(ct)],
+               simplify=[negation_as_scaling(mul_p)], scalar=template("-{}"), diagonal="negation")
 
 
 def add_any(a, b):
@@ -221,10 +241,12 @@ def _balanced_eq(x, z, y):
 
 max_p = define("max", np.maximum,
                [lambda t, a, x, y: mul_p.bind(t, _balanced_eq(x, a, y)),
-                lambda t, a, x, y: mul_p.bind(t, _balanced_eq(y, a, x))], numpy_name="np.maximum")
+                lambda t, a, x, y: mul_p.bind(t, _balanced_eq(y, a, x))], numpy_name="np.maximum",
+               simplify=[neutral_element(-np.inf, kinds="f")], scalar=extremum_code(">"))
 min_p = define("min", np.minimum,
                [lambda t, a, x, y: mul_p.bind(t, _balanced_eq(x, a, y)),
-                lambda t, a, x, y: mul_p.bind(t, _balanced_eq(y, a, x))], numpy_name="np.minimum")
+                lambda t, a, x, y: mul_p.bind(t, _balanced_eq(y, a, x))], numpy_name="np.minimum",
+               simplify=[neutral_element(np.inf, kinds="f")], scalar=extremum_code("<"))
 
 
 # The weight JAX's JVP rule of max (min) gives x in max(x, y): _balanced_eq(x, max(x, y), y),
@@ -253,7 +275,7 @@ def _lower_extremum_weight(names, params, avals=None):
 
 
 extremum_weight_p = define("extremum_weight", _extremum_weight_impl, "zero",
-                           returns_output_dtype=True)
+                           scalar=extremum_weight_code, returns_output_dtype=True)
 extremum_weight_p.lower = _lower_extremum_weight
 
 
@@ -302,6 +324,7 @@ def _integer_pow_jvp(t, ans, x, y):
 
 
 integer_pow_p = define("integer_pow", _integer_pow_impl, [_integer_pow_jvp],
+                       simplify=[integer_power_as_product(mul_p)], scalar=integer_power_code,
                        returns_output_dtype=True)
 
 
@@ -393,6 +416,7 @@ atanh_p = _unary("atanh", np.arctanh,
                  lambda t, a, x: div_p.bind(t, _one_plus(mul_p.bind(x, x), -1)), "np.arctanh")
 sqrt_p = _unary("sqrt", np.sqrt,
                 lambda t, a, x: div_p.bind(t, mul_p.bind(const_like(x, 2), a)), "np.sqrt")
+sqrt_p.scalar_code = template("np.sqrt({})")
 
 
 def _rsqrt_impl(x):
@@ -430,7 +454,8 @@ def _real_dtype(dtype):
     return {dtypes.complex64: dtypes.float32, dtypes.complex128: dtypes.float64}.get(dtype, dtype)
 
 
-abs_p = define("abs", _abs_impl, [_abs_jvp], dtype_rule=_real_dtype, numpy_name="np.abs")
+abs_p = define("abs", _abs_impl, [_abs_jvp], dtype_rule=_real_dtype, numpy_name="np.abs",
+               scalar=template("abs({})"))
 sign_p = define("sign", np.sign, "zero", numpy_name="np.sign")
 floor_p = define("floor", np.floor, "zero", numpy_name="np.floor", returns_output_dtype=True)
 ceil_p = define("ceil", np.ceil, "zero", numpy_name="np.ceil", returns_output_dtype=True)
@@ -451,23 +476,24 @@ is_finite_p = define("is_finite", np.isfinite, "zero", dtype_rule=_bool_dtype,
                      weak_type_rule=_weak_rule_bool, numpy_name="np.isfinite")
 
 # ---- comparisons, logic, bits ---------------------------------------------------------------
-def _comparison(name, fn, numpy_name):
+def _comparison(name, fn, numpy_name, scalar):
     return define(name, fn, "zero", dtype_rule=_bool_dtype, weak_type_rule=_weak_rule_bool,
-                  numpy_name=numpy_name)
+                  numpy_name=numpy_name, scalar=scalar)
 
 
-eq_p = _comparison("eq", np.equal, "np.equal")
-ne_p = _comparison("ne", np.not_equal, "np.not_equal")
-lt_p = _comparison("lt", np.less, "np.less")
-le_p = _comparison("le", np.less_equal, "np.less_equal")
-gt_p = _comparison("gt", np.greater, "np.greater")
-ge_p = _comparison("ge", np.greater_equal, "np.greater_equal")
+eq_p = _comparison("eq", np.equal, "np.equal", infix("==", "fb"))
+ne_p = _comparison("ne", np.not_equal, "np.not_equal", infix("!=", "fb"))
+lt_p = _comparison("lt", np.less, "np.less", infix("<"))
+le_p = _comparison("le", np.less_equal, "np.less_equal", infix("<="))
+gt_p = _comparison("gt", np.greater, "np.greater", infix(">"))
+ge_p = _comparison("ge", np.greater_equal, "np.greater_equal", infix(">="))
 
-and_p = define("and", np.bitwise_and, "zero", numpy_name="np.bitwise_and")
-or_p = define("or", np.bitwise_or, "zero", numpy_name="np.bitwise_or")
-xor_p = define("xor", np.bitwise_xor, "zero", numpy_name="np.bitwise_xor")
+and_p = define("and", np.bitwise_and, "zero", numpy_name="np.bitwise_and", scalar=infix("&", "b"))
+or_p = define("or", np.bitwise_or, "zero", numpy_name="np.bitwise_or", scalar=infix("|", "b"))
+xor_p = define("xor", np.bitwise_xor, "zero", numpy_name="np.bitwise_xor",
+               scalar=infix("^", "b"))
 not_p = define("not", lambda x: np.logical_not(x) if np.result_type(x) == np.bool_
-               else np.invert(x), "zero")
+               else np.invert(x), "zero", scalar=template("(not {})", "b"))
 
 
 def _shift_right_logical(x, y):
@@ -595,6 +621,11 @@ select_n_p.lower = lambda names, params, avals=None: (
     f"np.where({names[0]}, {names[2]}, {names[1]})"
     if len(names) == 3 and avals is not None
     and avals[0].size < _BITWISE_SELECT_MIN_SIZE else None)
+select_n_p.simplify_rules = (
+    _numpy_broadcasting,  # np.where broadcasts as a ufunc does
+    select_of_one_value(relu_pairs=((gt_p, max_p), (lt_p, min_p))),
+    extremum_weight_select(eq_p, {max_p: "max", min_p: "min"}, extremum_weight_p))
+select_n_p.scalar_code = select_code
 
 # ---- convert_element_type -------------------------------------------------------------------------
 convert_element_type_p = Primitive("convert_element_type")
@@ -627,6 +658,9 @@ convert_element_type_p.jvp = _convert_jvp
 convert_element_type_p.transpose = _convert_transpose
 convert_element_type_p.batch = batch_elementwise(convert_element_type_p)
 convert_element_type_p.weak_type_rule = lambda weak, params: params.get("weak_type", False)
+convert_element_type_p.scalar_code = convert_code
+convert_element_type_p.layout = "operand"  # astype keeps the operand's memory order
+convert_element_type_p.diagonal = "conversion"
 
 
 def _lower_convert(names, params, avals=None):

@@ -8,7 +8,8 @@ from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear
 from .util import ndim, shape_of
 from .shape import transpose_p, moveaxis
-from .elementwise import add_p, convert_element_type_p
+from .elementwise import add_p, mul_p, convert_element_type_p
+from .compiler_rules import scalar_product_as_product, scalar_product_code
 
 def bilinear_jvp(primitive):
     """The JVP rule of a primitive linear in each operand separately (dot_general, conv):
@@ -234,3 +235,6 @@ dot_general_p.jvp = bilinear_jvp(dot_general_p)
 dot_general_p.transpose = _dot_general_transpose
 dot_general_p.batch = _dot_general_batch
 dot_general_p.weak_type_rule = lambda weak, params: all(weak)
+dot_general_p.simplify_rules = (scalar_product_as_product(mul_p),)
+dot_general_p.scalar_code = scalar_product_code
+dot_general_p.diagonal = "contraction"

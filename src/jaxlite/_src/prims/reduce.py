@@ -93,6 +93,7 @@ reduce_sum_p = _define_reduction("reduce_sum",
 reduce_sum_p.jvp = lambda primals, tangents, axes: (
     reduce_sum_p.bind(primals[0], axes=axes), reduce_sum_p.bind(tangents[0], axes=axes))
 reduce_sum_p.transpose = lambda ct, x, axes: [_expand_back(ct, x.aval.shape, axes)]
+reduce_sum_p.diagonal = "sum_reduction"
 
 
 def _extremum_jvp(primitive):

@@ -7,6 +7,8 @@ from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear, instantiate
 from ..batching import register_move_batch_dim
 from .util import ndim, shape_of
+from .compiler_rules import (compose_broadcasts, compose_reshapes, compose_transposes,
+                             scalar_broadcast_code)
 
 
 def _batch_to_front(values, dims, size=None):
@@ -149,6 +151,9 @@ def _lower_broadcast_in_dim(names, params, avals=None):
 
 
 broadcast_in_dim_p.lower = _lower_broadcast_in_dim
+broadcast_in_dim_p.simplify_rules = (compose_broadcasts,)
+broadcast_in_dim_p.scalar_code = scalar_broadcast_code
+broadcast_in_dim_p.layout, broadcast_in_dim_p.diagonal = "operand", "broadcast"
 
 # ---- reshape ----------------------------------------------------------------------
 reshape_p = Primitive("reshape")
@@ -175,6 +180,8 @@ reshape_p.jvp = _linear_jvp(reshape_p)
 reshape_p.transpose = lambda ct, x, new_sizes, dimensions=None: [
     reshape_p.bind(ct, new_sizes=x.aval.shape)]
 reshape_p.batch = _reshape_batch
+reshape_p.simplify_rules = (compose_reshapes,)
+reshape_p.layout, reshape_p.diagonal = "operand", "unit_reshape"
 reshape_p.lower = lambda names, params, avals=None: (  # the method: np.reshape wraps it
     f"{names[0]}.reshape({tuple(params['new_sizes'])!r})")
 
@@ -212,6 +219,8 @@ def _lower_transpose(names, params, avals=None):
 
 
 transpose_p.lower = _lower_transpose
+transpose_p.simplify_rules = (compose_transposes,)
+transpose_p.layout, transpose_p.diagonal = "permuted", "transpose"
 
 # ---- squeeze ---------------------------------------------------------------------------
 squeeze_p = Primitive("squeeze")
@@ -237,10 +246,12 @@ squeeze_p.jvp = _linear_jvp(squeeze_p)
 squeeze_p.transpose = lambda ct, x, dimensions: [reshape_p.bind(ct, new_sizes=x.aval.shape)]
 squeeze_p.batch = _squeeze_batch
 squeeze_p.lower = lambda names, params, avals=None: f"np.squeeze({names[0]}, axis={params['dimensions']!r})"
+squeeze_p.layout, squeeze_p.diagonal = "operand", "unit_reshape"
 
 # ---- rev ---------------------------------------------------------------------------------
 rev_p = Primitive("rev")
 rev_p.impl = lambda x, dimensions: np.flip(x, dimensions)
+rev_p.layout = "operand"
 rev_p.abstract_eval = lambda x, dimensions: x
 rev_p.jvp = _linear_jvp(rev_p)
 rev_p.transpose = lambda ct, x, dimensions: [rev_p.bind(ct, dimensions=dimensions)]
@@ -353,6 +364,7 @@ slice_p.abstract_eval = _slice_abstract
 slice_p.jvp = _linear_jvp(slice_p)
 slice_p.transpose = _slice_transpose
 slice_p.batch = _slice_batch
+slice_p.layout = "operand"
 
 # ---- pad ------------------------------------------------------------------------------------------
 pad_p = Primitive("pad")

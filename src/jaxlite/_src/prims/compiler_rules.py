@@ -1,0 +1,400 @@
+"""The vocabulary of the compiler knowledge a primitive carries: rewrite rules for the
+simplification pass and scalar code for the fused tier. A primitive's module sets them
+where it defines the primitive, so that the compiler only walks Jaxprs and reads
+primitive data (compiler/simplify.py, compiler/fusion.py):
+
+    mul_p = define("mul", ..., simplify=[neutral_element(1), fold_scalings],
+                   scalar=infix("*"))
+
+Rewrite rules (`Primitive.simplify_rules`, tried in order on each equation):
+  rule(eqn, ctx) -> None (no change) | an atom (the result is that Var or Literal) |
+                    an Eqn (the equation rewritten; it keeps eqn's outputs and source)
+  Each rule sees the equation as the rules before it left it; a rewrite into another
+  primitive ends the list. The context `ctx` (the pass) offers:
+    ctx.producer(atom)  the simplified equation defining `atom` (None: an input,
+                        constant or literal)
+    ctx.emit(primitive, inputs, params, aval)
+                        a helper equation, simplified and emitted before this one;
+                        returns the atom holding its result
+    ctx.scalings        var -> (c, x): var is the scalar constant c times x
+  Rules that recognize or build other primitives take them as arguments, so this
+  module imports no primitive.
+
+Scalar code (`Primitive.scalar_code`, the fused tier's loop body):
+  rule(operands, params, input avals, output aval) -> Python expression | None
+  Operands are plain names (locals or constants), so a rule may repeat one; None means
+  not fusible with these parameters. The expression must compute what the primitive's
+  NumPy code computes for one element, in the same precision (no fast-math).
+"""
+import math
+
+import numpy as np
+
+from ..jaxpr import Eqn, Literal
+
+# ---- predicates -------------------------------------------------------------------------
+
+
+def scalar_literal(v):
+    return type(v) is Literal and v.aval.shape == ()
+
+
+def literal_is(v, value):
+    return scalar_literal(v) and np.asarray(v.value) == value
+
+
+def same_aval(v, out):
+    """Whether forwarding `v` in place of `out` changes nothing (shape, dtype, weak type)."""
+    return (v.aval.shape == out.aval.shape and v.aval.dtype == out.aval.dtype
+            and v.aval.weak_type == out.aval.weak_type)
+
+
+def same_operand(a, b):
+    """The same variable, or literals of one value and dtype."""
+    if type(a) is Literal or type(b) is Literal:
+        return (type(a) is Literal and type(b) is Literal and a.aval.dtype == b.aval.dtype
+                and np.array_equal(a.value, b.value))
+    return a is b
+
+
+def _defined_by(ctx, v, primitives):
+    """The equation defining `v` if it is one of `primitives`, else None."""
+    eqn = ctx.producer(v)
+    return eqn if eqn is not None and eqn.primitive in primitives else None
+
+
+# ---- algebraic rewrites -----------------------------------------------------------------
+
+
+def neutral_element(value, sides=(0, 1), kinds=None):
+    """x op e -> x (and e op x, for the operand positions in `sides`) where e is a scalar
+    literal equal to `value` and x already has the result's shape, dtype and weak type;
+    `kinds`: the result dtype kinds it holds for (max(x, -inf) is x for floats only)."""
+    def rule(eqn, ctx):
+        out = eqn.outputs[0]
+        if len(eqn.inputs) != 2 or (kinds is not None and out.aval.dtype.kind not in kinds):
+            return None
+        for i in sides:
+            other = eqn.inputs[1 - i]
+            if literal_is(eqn.inputs[i], value) and type(other) is not Literal \
+                    and same_aval(other, out):
+                return other
+        return None
+    return rule
+
+
+def _power_of_two(v):
+    """A real ±2**k: multiplying by it only shifts the exponent, so it commutes with
+    rounding (away from overflow and underflow)."""
+    v = complex(v)
+    return v.imag == 0 and v.real != 0 and math.isfinite(v.real) \
+        and math.frexp(abs(v.real))[0] == 0.5
+
+
+def _safe_to_fold(c, c0):
+    """Reassociating c * (c0 * x) as (c * c0) * x is exact when one constant is a power of
+    two (the scalings autodiff leaves: 2, -1, 0.5, ...) and the product is representable:
+    then both sides round c * c0 * x once. (3 * (3 * x) is not 9 * x: 3 * x rounds.) With
+    huge or tiny constants the intermediate could overflow/underflow differently."""
+    number = complex if c.dtype.kind == "c" else float  # complex: each part must be exact
+    a, b = number(c), number(c0)
+    if not (_power_of_two(a) or _power_of_two(b)):
+        return False
+    parts = [a, b] if number is float else [p for v in (a, b) for p in (v.real, v.imag) if p]
+    if not all(2.0 ** -20 <= abs(p) <= 2.0 ** 20 for p in parts):
+        return False
+    return number(np.asarray(a * b, c.dtype)) == a * b
+
+
+def fold_scalings(eqn, ctx):
+    """A product with a scalar constant, c * (c0 * x) -> (c * c0) * x where exact, written
+    constant first; the result is noted in ctx.scalings (float and complex only)."""
+    out = eqn.outputs[0]
+    if len(eqn.inputs) != 2 or out.aval.dtype.kind not in "fc":
+        return None
+    ins = eqn.inputs
+    k = 0 if scalar_literal(ins[0]) else 1 if scalar_literal(ins[1]) else None
+    if k is None:
+        return None
+    c, x = np.asarray(ins[k].value), ins[1 - k]
+    if x in ctx.scalings and _safe_to_fold(c, ctx.scalings[x][0]):
+        c0, x = ctx.scalings[x]  # c * (c0 * base) -> (c * c0) * base
+        c = (c * c0).astype(c.dtype)
+    ctx.scalings[out] = (c, x)
+    return Eqn(eqn.primitive, [Literal(np.asarray(c, ins[k].aval.dtype), ins[k].aval), x],
+               eqn.params, eqn.outputs, eqn.source)
+
+
+def negation_as_scaling(mul):
+    """-(c * x) -> (-c) * x (a `mul` equation); any other negation is noted in
+    ctx.scalings as (-1) * x (float and complex only)."""
+    def rule(eqn, ctx):
+        out = eqn.outputs[0]
+        if out.aval.dtype.kind not in "fc":
+            return None
+        x = eqn.inputs[0]
+        if x in ctx.scalings:  # -(c * base) -> (-c) * base
+            c, base = ctx.scalings[x]
+            ctx.scalings[out] = (-c, base)
+            literal = Literal(np.asarray(-c, out.aval.dtype), out.aval.update(shape=(), weak_type=True))
+            return Eqn(mul, [literal, base], {}, eqn.outputs, eqn.source)
+        ctx.scalings[out] = (np.asarray(-1, out.aval.dtype), x)
+        return None
+    return rule
+
+
+def integer_power_as_product(mul):
+    """x**1 -> x, and x**2 -> x * x (what the implementation computes): as a `mul`, the
+    code generator can write it into a dead or workspace buffer."""
+    def rule(eqn, ctx):
+        y, x, out = eqn.params["y"], eqn.inputs[0], eqn.outputs[0]
+        if y == 1 and type(x) is not Literal and x.aval.shape == out.aval.shape \
+                and x.aval.dtype == out.aval.dtype:
+            return x
+        if y == 2:
+            return Eqn(mul, [x, x], {}, eqn.outputs, eqn.source)
+        return None
+    return rule
+
+
+def scalar_product_as_product(mul):
+    """A dot_general of a 0-d operand and an array, nothing contracted, in the operands'
+    own dtype, is their product (what the implementation computes): a `mul`."""
+    def rule(eqn, ctx):
+        if len(eqn.inputs) != 2:
+            return None
+        (lc, rc), (lb, rb) = eqn.params["dimension_numbers"]
+        dtype = eqn.outputs[0].aval.dtype
+        if (not (lc or rc or lb or rb) and min(len(v.aval.shape) for v in eqn.inputs) == 0
+                and all(v.aval.dtype == dtype for v in eqn.inputs)):
+            return Eqn(mul, list(eqn.inputs), {}, eqn.outputs, eqn.source)
+        return None
+    return rule
+
+
+def numpy_broadcasting(broadcast_in_dim, reshape):
+    """For an operation that broadcasts NumPy-style: an operand made by `broadcast_in_dim`
+    with NumPy's alignment (trailing axes) can be used as it is, one broadcast along other
+    axes (kept in order) as a `reshape` with 1s in the broadcast axes (a view, where
+    np.broadcast_to costs microseconds), one operand at a time while the output keeps
+    its shape."""
+    def rule(eqn, ctx):
+        if not eqn.outputs:
+            return None
+        out = eqn.outputs[0]
+        ins = list(eqn.inputs)
+        shapes = [v.aval.shape for v in ins]
+        changed = False
+        for i, v in enumerate(ins):
+            producer = _defined_by(ctx, v, (broadcast_in_dim,))
+            if producer is None:
+                continue
+            x, dims = producer.inputs[0], tuple(producer.params["broadcast_dimensions"])
+            shape = v.aval.shape
+            if dims == tuple(range(len(shape) - len(dims), len(shape))):
+                expanded = x.aval.shape
+            elif list(dims) == sorted(set(dims)):  # axes kept in order: a reshape lines them up
+                expanded = [1] * len(shape)
+                for axis, d in zip(dims, x.aval.shape):
+                    expanded[axis] = d
+                expanded = tuple(expanded)
+            else:
+                continue
+            trial = shapes[:i] + [expanded] + shapes[i + 1:]
+            if np.broadcast_shapes(*trial) != tuple(out.aval.shape):
+                continue
+            if expanded != x.aval.shape:
+                x = ctx.emit(reshape, [x], {"new_sizes": expanded}, x.aval.update(shape=expanded))
+            ins[i], shapes, changed = x, trial, True
+        return Eqn(eqn.primitive, ins, eqn.params, eqn.outputs, eqn.source) if changed else None
+    return rule
+
+
+def select_of_one_value(relu_pairs):
+    """What select_n(which, a, b) always picks: a == b, or relu's forward as jax.nn.relu
+    writes it, select_n(x > c, max(x, c), x): where x > c, max(x, c) is x. `relu_pairs`:
+    the (comparison, extremum) primitive pairs where that holds ((gt, max), (lt, min))."""
+    def rule(eqn, ctx):
+        if len(eqn.inputs) != 3:
+            return None
+        (which, a, b), out = eqn.inputs, eqn.outputs[0]
+        same = None
+        if same_operand(a, b):
+            same = a
+        elif type(b) is not Literal:
+            compare, extremum = ctx.producer(which), ctx.producer(a)
+            if compare is not None and extremum is not None and any(
+                    compare.primitive is c and extremum.primitive is e for c, e in relu_pairs):
+                (x, c), (u, v) = compare.inputs, extremum.inputs
+                if x is b and ((u is b and same_operand(v, c)) or (v is b and same_operand(u, c))):
+                    same = a
+        return same if same is not None and same_aval(same, out) else None
+    return rule
+
+
+def extremum_weight_select(eq, extrema, weight):
+    """The weight JAX's JVP rule of max (min) gives x in max(x, y),
+    select_n(eq(x, z), 0, select_n(eq(y, z), 1, 0.5)) with z = max(x, y) or max(y, x),
+    as one `weight` equation (4 equations -> 1). `extrema`: {max primitive: "max",
+    min primitive: "min"}, the value of weight's `which` parameter."""
+    def rule(eqn, ctx):
+        if len(eqn.inputs) != 3:
+            return None
+        (which, zero, tie), out = eqn.inputs, eqn.outputs[0]
+        tie_eqn = _defined_by(ctx, tie, (eqn.primitive,))
+        if not literal_is(zero, 0) or tie_eqn is None or len(tie_eqn.inputs) != 3:
+            return None
+        tie_which, one, half = tie_eqn.inputs
+        if not (literal_is(one, 1) and literal_is(half, 0.5)):
+            return None
+        eq_x, eq_y = _defined_by(ctx, which, (eq,)), _defined_by(ctx, tie_which, (eq,))
+        if eq_x is None or eq_y is None:
+            return None
+        (x, z), (y, z2) = eq_x.inputs, eq_y.inputs
+        if z is not z2:
+            return None
+        extremum = _defined_by(ctx, z, tuple(extrema))
+        if extremum is None:
+            return None
+        a, b = extremum.inputs
+        if not ((same_operand(a, x) and same_operand(b, y))
+                or (same_operand(a, y) and same_operand(b, x))):
+            return None
+        if (x.aval.dtype.name not in ("float16", "float32", "float64")
+                or x.aval.dtype != out.aval.dtype or z.aval.shape != out.aval.shape):
+            return None
+        return Eqn(weight, [x, y], {"which": extrema[extremum.primitive]}, eqn.outputs,
+                   eqn.source)
+    return rule
+
+
+def compose_transposes(eqn, ctx):
+    """transpose(transpose(y, p), q) -> transpose(y, p[q]); the identity permutation -> y."""
+    x, perm = eqn.inputs[0], tuple(eqn.params["permutation"])
+    inner = _defined_by(ctx, x, (eqn.primitive,))
+    if inner is not None:
+        x, perm = inner.inputs[0], tuple(inner.params["permutation"][i] for i in perm)
+    if perm == tuple(range(len(perm))) and same_aval(x, eqn.outputs[0]):
+        return x
+    return Eqn(eqn.primitive, [x], dict(eqn.params, permutation=perm), eqn.outputs, eqn.source)
+
+
+def compose_reshapes(eqn, ctx):
+    """reshape(reshape(y)) -> reshape(y) (both keep the row-major order); a reshape to
+    the operand's own shape -> the operand."""
+    if eqn.params.get("dimensions") is not None:
+        return None
+    x = eqn.inputs[0]
+    inner = _defined_by(ctx, x, (eqn.primitive,))
+    if inner is not None and inner.params.get("dimensions") is None:
+        x = inner.inputs[0]
+    if type(x) is not Literal and same_aval(x, eqn.outputs[0]):
+        return x
+    return Eqn(eqn.primitive, [x], eqn.params, eqn.outputs, eqn.source)
+
+
+def compose_broadcasts(eqn, ctx):
+    """broadcast_in_dim of broadcast_in_dim -> one broadcast; one that adds nothing -> x."""
+    x, dims = eqn.inputs[0], tuple(eqn.params["broadcast_dimensions"])
+    inner = _defined_by(ctx, x, (eqn.primitive,))
+    if inner is not None:
+        x, dims = inner.inputs[0], tuple(dims[d] for d in inner.params["broadcast_dimensions"])
+    if type(x) is not Literal and dims == tuple(range(len(dims))) \
+            and same_aval(x, eqn.outputs[0]):
+        return x
+    return Eqn(eqn.primitive, [x], dict(eqn.params, broadcast_dimensions=dims), eqn.outputs,
+               eqn.source)
+
+
+# ---- scalar code for the fused tier -----------------------------------------------------
+
+
+def constant(value, dtype):
+    """A typed scalar constant as Python source (a bare float literal would be float64)."""
+    value = np.asarray(value).astype(dtype).item()
+    if dtype.kind == "b":
+        return repr(bool(value))
+    value = float(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        text = f"float({str(value)!r})"
+    else:
+        text = repr(value)
+    return f"np.{dtype.name}({text})"
+
+
+def infix(symbol, kinds="f"):
+    """`x0 symbol x1`, for operands of the dtype kinds in `kinds`."""
+    def rule(x, params, avals, out):
+        if avals[0].dtype.kind not in kinds:
+            return None
+        return f"{x[0]} {symbol} {x[1]}"
+    return rule
+
+
+def template(text, kinds="f"):
+    """`text` with {} the operand, for an operand of the dtype kinds in `kinds`."""
+    def rule(x, params, avals, out):
+        return text.format(x[0]) if avals[0].dtype.kind in kinds else None
+    return rule
+
+
+def extremum_code(symbol):
+    """NumPy's maximum (symbol ">") or minimum ("<"): NaN propagates (the first NaN
+    operand), and of two equal operands (0.0 and -0.0) the second is returned."""
+    def rule(x, params, avals, out):
+        if avals[0].dtype.kind != "f":
+            return None
+        a, b = x
+        return f"({a} if ({a} {symbol} {b} or {a} != {a}) else {b})"
+    return rule
+
+
+def integer_power_code(x, params, avals, out):
+    y = params["y"]
+    if avals[0].dtype.kind != "f":
+        return None
+    if y == 1:
+        return x[0]
+    if y == 2:  # the NumPy tier's np.multiply(x, x); other powers go through np.power
+        return f"{x[0]} * {x[0]}"
+    return None
+
+
+def select_code(x, params, avals, out):
+    if len(x) != 3 or avals[0].dtype.kind != "b":
+        return None
+    return f"({x[2]} if {x[0]} else {x[1]})"
+
+
+def convert_code(x, params, avals, out):
+    source, target = avals[0].dtype, out.dtype
+    if target.kind != "f" or source.kind not in "fb":
+        return None
+    return f"np.{target.name}({x[0]})"
+
+
+def scalar_product_code(x, params, avals, out):
+    # A scalar times an array (what autodiff leaves of `c * x`): the NumPy tier's multiply.
+    (lc, rc), (lb, rb) = params["dimension_numbers"]
+    if lc or lb or not (avals[0].ndim == 0 or avals[1].ndim == 0):
+        return None
+    if params.get("preferred_element_type") not in (None, out.dtype):
+        return None
+    if avals[0].dtype.kind != "f":
+        return None
+    return f"{x[0]} * {x[1]}"
+
+
+def extremum_weight_code(x, params, avals, out):
+    # max/min's JVP weight: ((x > y) + (x >= y)) / 2 for max, 0, 0.5 or 1 exactly.
+    strict, loose = {"max": (">", ">="), "min": ("<", "<=")}.get(params.get("which"), (None,) * 2)
+    if strict is None or avals[0].dtype.kind != "f":
+        return None
+    a, b = x
+    half = constant(0.5, out.dtype)
+    return f"np.{out.dtype.name}(np.int8({a} {strict} {b}) + np.int8({a} {loose} {b})) * {half}"
+
+
+def scalar_broadcast_code(x, params, avals, out):
+    # A 0-d operand broadcast: in the loop, the scalar itself.
+    return x[0] if avals[0].ndim == 0 else None
