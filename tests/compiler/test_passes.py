@@ -20,6 +20,7 @@ from jaxlite._src.compiler.simplify import simplify
 from jaxlite._src.core import ShapedArray
 from jaxlite._src.jaxpr import Eqn, Jaxpr, Literal, Var, eval_jaxpr
 from jaxlite._src.prims import elementwise as ew
+from jaxlite._src.prims import transcendental as tr
 from jaxlite._src.prims.shape import broadcast_in_dim_p, reshape_p, transpose_p
 
 F32 = np.float32
@@ -66,8 +67,8 @@ X = np.array([0.5, -1.25, 2.0], F32)
 
 def test_dce_drops_unused_equations_and_constants():
     x = Var(VEC)
-    e_sin, s = eqn(ew.sin_p, [x])
-    e_cos, c = eqn(ew.cos_p, [x])  # unused
+    e_sin, s = eqn(tr.sin_p, [x])
+    e_cos, c = eqn(tr.cos_p, [x])  # unused
     const = Var(VEC)
     e_mul, m = eqn(ew.mul_p, [const, x])  # unused, and the only reader of const
     jaxpr = Jaxpr([const], [np.ones(3, F32)], [x], [e_sin, e_cos, e_mul], [s])
@@ -128,10 +129,10 @@ def test_jit_runs_callbacks_whose_results_are_unused():
 
 def test_cse_merges_duplicates_and_what_depends_on_them():
     x = Var(VEC)
-    e1, a = eqn(ew.sin_p, [x])
-    e2, b = eqn(ew.sin_p, [x])
-    e3, ca = eqn(ew.cos_p, [a])
-    e4, cb = eqn(ew.cos_p, [b])  # same as e3 once b is renamed to a
+    e1, a = eqn(tr.sin_p, [x])
+    e2, b = eqn(tr.sin_p, [x])
+    e3, ca = eqn(tr.cos_p, [a])
+    e4, cb = eqn(tr.cos_p, [b])  # same as e3 once b is renamed to a
     e5, out = eqn(ew.add_p, [ca, cb])
     jaxpr = Jaxpr([], [], [x], [e1, e2, e3, e4, e5], [out, b])
     merged = common_subexpression_elimination(jaxpr)

@@ -9,9 +9,8 @@ from .._src.lax.structure import *  # noqa: F401,F403
 from .._src.lax.dot import *  # noqa: F401,F403
 from .._src.lax.reduce import *  # noqa: F401,F403
 from .._src.lax.effects import *  # noqa: F401,F403
-from .._src.prims.elementwise import (add_p, sub_p, mul_p, div_p, neg_p, exp_p, log_p, sin_p,
-                                      cos_p, tanh_p, max_p, min_p, integer_pow_p, pow_p,
-                                      select_n_p, convert_element_type_p, stop_gradient_p)
+from .._src.prims.elementwise import add_p, sub_p, mul_p, div_p, neg_p, max_p, min_p, integer_pow_p, select_n_p, convert_element_type_p, stop_gradient_p
+from .._src.prims.transcendental import exp_p, log_p, sin_p, cos_p, tanh_p, pow_p
 from .._src.prims.linalg import dot_general_p
 from .._src.prims.reduce import reduce_sum_p, reduce_max_p, reduce_min_p
 from .._src.prims.shape import (broadcast_in_dim_p, reshape_p, transpose_p, squeeze_p,

@@ -8,6 +8,7 @@ from .. import core, dtypes
 from ..array import Array
 from ..core import Tracer
 from ..prims import elementwise as ew
+from ..prims import transcendental as tr
 from ..conversion import asarray, convert, promote_inexact, promote_numeric, \
     check_arraylike
 from . import ufuncs as uf
@@ -80,7 +81,7 @@ def _euclid_step(a, b):
     zero = convert(0, a.dtype, True)
     nonzero = uf.not_equal(b, zero)
     a, b = (uf.where(nonzero, b, a),
-            uf.where(nonzero, ew.rem_p.bind(a, uf.where(nonzero, b, convert(1, b.dtype, True))),
+            uf.where(nonzero, tr.rem_p.bind(a, uf.where(nonzero, b, convert(1, b.dtype, True))),
                      zero))
     swap = uf.less(a, b)
     return uf.where(swap, b, a), uf.where(swap, a, b)

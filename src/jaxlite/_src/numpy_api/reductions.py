@@ -6,6 +6,7 @@ import numpy as np
 from .. import dtypes
 from ..prims import reduce as red
 from ..prims import elementwise as ew
+from ..prims import transcendental as tr
 from ..prims.shape import reshape_p
 from ..conversion import asarray, convert, promote_inexact, check_arraylike
 from ..prims.complex import real_p, conj_p
@@ -152,7 +153,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
 
 
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, correction=None):
-    return ew.sqrt_p.bind(var(a, axis, dtype, out, ddof, keepdims, where=where,
+    return tr.sqrt_p.bind(var(a, axis, dtype, out, ddof, keepdims, where=where,
                               correction=correction))
 
 

@@ -4,6 +4,7 @@ import numpy as np
 from .. import dtypes
 from ..array import Array
 from ..prims import elementwise as ew, complex as cx
+from ..prims import transcendental as tr
 from ..conversion import (asarray, promote, promote_inexact, promote_numeric, convert,
                          check_arraylike)
 from ..lax.lax import window_monoids
@@ -74,25 +75,25 @@ left_shift = _binary("left_shift", ew.shift_left_p, numeric=True)
 
 negative = _unary("negative", ew.neg_p)
 sign = _unary("sign", ew.sign_p)
-exp = _unary("exp", ew.exp_p, True)
-exp2 = _unary("exp2", ew.exp2_p, True)
-log = _unary("log", ew.log_p, True)
-log1p = _unary("log1p", ew.log1p_p, True)
-expm1 = _unary("expm1", ew.expm1_p, True)
-sqrt = _unary("sqrt", ew.sqrt_p, True)
-cbrt = _unary("cbrt", ew.cbrt_p, True)
-sin = _unary("sin", ew.sin_p, True)
-cos = _unary("cos", ew.cos_p, True)
-tan = _unary("tan", ew.tan_p, True)
-arcsin = asin = _unary("arcsin", ew.asin_p, True)
-arccos = acos = _unary("arccos", ew.acos_p, True)
-arctan = atan = _unary("arctan", ew.atan_p, True)
-sinh = _unary("sinh", ew.sinh_p, True)
-cosh = _unary("cosh", ew.cosh_p, True)
-tanh = _unary("tanh", ew.tanh_p, True)
-arcsinh = asinh = _unary("arcsinh", ew.asinh_p, True)
-arccosh = acosh = _unary("arccosh", ew.acosh_p, True)
-arctanh = atanh = _unary("arctanh", ew.atanh_p, True)
+exp = _unary("exp", tr.exp_p, True)
+exp2 = _unary("exp2", tr.exp2_p, True)
+log = _unary("log", tr.log_p, True)
+log1p = _unary("log1p", tr.log1p_p, True)
+expm1 = _unary("expm1", tr.expm1_p, True)
+sqrt = _unary("sqrt", tr.sqrt_p, True)
+cbrt = _unary("cbrt", tr.cbrt_p, True)
+sin = _unary("sin", tr.sin_p, True)
+cos = _unary("cos", tr.cos_p, True)
+tan = _unary("tan", tr.tan_p, True)
+arcsin = asin = _unary("arcsin", tr.asin_p, True)
+arccos = acos = _unary("arccos", tr.acos_p, True)
+arctan = atan = _unary("arctan", tr.atan_p, True)
+sinh = _unary("sinh", tr.sinh_p, True)
+cosh = _unary("cosh", tr.cosh_p, True)
+tanh = _unary("tanh", tr.tanh_p, True)
+arcsinh = asinh = _unary("arcsinh", tr.asinh_p, True)
+arccosh = acosh = _unary("arccosh", tr.acosh_p, True)
+arctanh = atanh = _unary("arctanh", tr.atanh_p, True)
 isfinite = _unary("isfinite", ew.is_finite_p, True)
 
 
@@ -105,7 +106,7 @@ def absolute(x, /):
     x = asarray(x)
     if x.dtype.kind in "ub":
         return x
-    return ew.abs_p.bind(x)
+    return tr.abs_p.bind(x)
 
 
 abs = absolute
@@ -170,12 +171,12 @@ def reciprocal(x, /):
 
 def log2(x, /):
     (x,) = promote_inexact(x)
-    return ew.div_p.bind(ew.log_p.bind(x), convert(np.log(2), x.dtype, x.weak_type))
+    return ew.div_p.bind(tr.log_p.bind(x), convert(np.log(2), x.dtype, x.weak_type))
 
 
 def log10(x, /):
     (x,) = promote_inexact(x)
-    return ew.div_p.bind(ew.log_p.bind(x), convert(np.log(10), x.dtype, x.weak_type))
+    return ew.div_p.bind(tr.log_p.bind(x), convert(np.log(10), x.dtype, x.weak_type))
 
 
 def _is_concrete_int(y):
@@ -193,19 +194,19 @@ def power(x, y, /):
             raise ValueError("Integers to negative integer powers are not allowed.")
         return ew.integer_pow_p.bind(x, y=y)
     x, y = promote_numeric(x, y)
-    return ew.pow_p.bind(x, y)
+    return tr.pow_p.bind(x, y)
 
 
 def float_power(x, y, /):
     x, y = promote_inexact(x, y)
-    return ew.pow_p.bind(x, y)
+    return tr.pow_p.bind(x, y)
 
 
 def floor_divide(x, y, /):
     x, y = promote_numeric(x, y)
     if dtypes.is_integer(x.dtype):
         q = ew.div_p.bind(x, y)  # rounds toward zero; step down where signs differ and inexact
-        r = ew.rem_p.bind(x, y)
+        r = tr.rem_p.bind(x, y)
         zero = convert(0, x.dtype, True)
         adjust = ew.and_p.bind(ew.ne_p.bind(r, zero),
                                ew.ne_p.bind(ew.lt_p.bind(r, zero), ew.lt_p.bind(y, zero)))
@@ -221,7 +222,7 @@ def _float_divmod(x, y):
     y's sign. Unlike floor(x / y) it does not round the quotient first (1 // 0.1 is 9, not
     10), and it signs zeros as XLA does (-0.5 // -1.9 is -0.0)."""
     zero, one = convert(0, x.dtype, True), convert(1, x.dtype, True)
-    mod = ew.rem_p.bind(x, y)
+    mod = tr.rem_p.bind(x, y)
     div = ew.div_p.bind(ew.select_n_p.bind(ew.eq_p.bind(y, zero), ew.sub_p.bind(x, mod), x), y)
     step = ew.and_p.bind(ew.ne_p.bind(mod, zero),
                          ew.ne_p.bind(ew.sign_p.bind(y), ew.sign_p.bind(mod)))
@@ -233,7 +234,7 @@ def _float_divmod(x, y):
 def remainder(x, y, /):
     """Remainder with the sign of the divisor (Python's %), as NumPy and JAX."""
     x, y = promote_numeric(x, y)
-    r = ew.rem_p.bind(x, y)
+    r = tr.rem_p.bind(x, y)
     zero = convert(0, x.dtype, True)
     fix_needed = ew.and_p.bind(ew.ne_p.bind(r, zero),
                                ew.ne_p.bind(ew.lt_p.bind(r, zero), ew.lt_p.bind(y, zero)))
@@ -245,7 +246,7 @@ mod = remainder
 
 def fmod(x, y, /):
     x, y = promote_numeric(x, y)
-    return ew.rem_p.bind(x, y)
+    return tr.rem_p.bind(x, y)
 
 
 def divmod(x, y, /):
@@ -302,7 +303,7 @@ def isinf(x, /):
     x = asarray(x)
     if not dtypes.is_inexact(x.dtype):
         return _full_bool(x, False)
-    return ew.eq_p.bind(ew.abs_p.bind(x), convert(np.inf, x.dtype, True))
+    return ew.eq_p.bind(tr.abs_p.bind(x), convert(np.inf, x.dtype, True))
 
 
 def isposinf(x, /):
@@ -337,7 +338,7 @@ def copysign(x, y, /):
     # 1/y separates -0.0 from +0.0.
     y_negative = ew.or_p.bind(ew.lt_p.bind(y, zero),
                               ew.lt_p.bind(ew.div_p.bind(convert(1, y.dtype, True), y), zero))
-    magnitude = ew.abs_p.bind(x)
+    magnitude = tr.abs_p.bind(x)
     return ew.select_n_p.bind(y_negative, magnitude, ew.neg_p.bind(magnitude))
 
 

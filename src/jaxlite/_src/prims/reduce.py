@@ -7,7 +7,8 @@ from .. import core, dtypes
 from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear
 from .util import shape_of, const_like, ndim
-from .shape import moveaxis, broadcast_in_dim_p, reshape_p, transpose_p, concatenate_p, slice_p
+from .shape import (moveaxis, broadcast_in_dim_p, reshape_p, transpose_p, concatenate_p,
+                    slice_p, register_defined_above)
 from .elementwise import eq_p, convert_element_type_p, mul_p, div_p
 
 
@@ -94,6 +95,7 @@ reduce_sum_p.jvp = lambda primals, tangents, axes: (
     reduce_sum_p.bind(primals[0], axes=axes), reduce_sum_p.bind(tangents[0], axes=axes))
 reduce_sum_p.transpose = lambda ct, x, axes: [_expand_back(ct, x.aval.shape, axes)]
 reduce_sum_p.diagonal = "sum_reduction"
+register_defined_above(reduce_sum=reduce_sum_p)
 
 
 def _extremum_jvp(primitive):

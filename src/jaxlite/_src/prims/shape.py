@@ -11,6 +11,17 @@ from .compiler_rules import (compose_broadcasts, compose_reshapes, compose_trans
                              scalar_broadcast_code)
 
 
+# Primitives that shape's rules bind but that modules above this one define (they import
+# it): broadcast_in_dim's transpose is reduce_sum, and pad's rules sum, subtract and
+# select. reduce.py and elementwise.py register them where they are defined, as the
+# interpreters' tables are filled (ad.register_cotangent_add).
+_defined_above = {}
+
+
+def register_defined_above(**primitives):
+    _defined_above.update(primitives)
+
+
 def _batch_to_front(values, dims, size=None):
     """Move every batch dim to axis 0 (broadcasting unbatched values if size given)."""
     out = []
@@ -72,7 +83,7 @@ def unbroadcast(ct, shape):
     ct_shape = shape_of(ct)
     if tuple(ct_shape) == tuple(shape):
         return ct
-    from .reduce import reduce_sum_p
+    reduce_sum_p = _defined_above["reduce_sum"]
     lead = len(ct_shape) - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, d in enumerate(shape) if d == 1 and ct_shape[lead + i] != 1)
@@ -114,7 +125,7 @@ def _broadcast_in_dim_abstract(x, shape, broadcast_dimensions):
 
 
 def _broadcast_in_dim_transpose(ct, x, shape, broadcast_dimensions):
-    from .reduce import reduce_sum_p
+    reduce_sum_p = _defined_above["reduce_sum"]
     in_shape = x.aval.shape
     summed = tuple(i for i in range(len(shape)) if i not in broadcast_dimensions)
     kept_ones = tuple(d for i, d in enumerate(broadcast_dimensions)
@@ -404,7 +415,7 @@ def _pad_jvp(primals, tangents, padding_config):
 
 
 def _pad_transpose(ct, x, padding_value, padding_config):
-    from .reduce import reduce_sum_p
+    reduce_sum_p = _defined_above["reduce_sum"]
     shape = x.aval.shape if is_linear(x) else shape_of(x)
     # Undo negative padding by padding the cotangent with zeros, then slice out x's part.
     unpad = tuple((-min(lo, 0), -min(hi, 0), 0) for lo, hi, it in padding_config)
@@ -419,7 +430,7 @@ def _pad_transpose(ct, x, padding_value, padding_config):
         if is_linear(x) else None
     ct_v = None
     if is_linear(padding_value):
-        from .elementwise import sub_p
+        sub_p = _defined_above["sub"]
         total = reduce_sum_p.bind(ct, axes=tuple(range(len(shape))))
         inner = reduce_sum_p.bind(ct_x, axes=tuple(range(len(shape)))) if ct_x is not None else \
             reduce_sum_p.bind(slice_p.bind(ct, start_indices=starts, limit_indices=limits,
@@ -433,7 +444,7 @@ def _pad_batch(values, dims, padding_config):
     dx, dv = dims
     if dv is not None:
         # Pad with zeros, then put each lane's padding value where the mask says "padding".
-        from .elementwise import select_n_p
+        select_n_p = _defined_above["select_n"]
         size = shape_of(v)[dv]
         x = broadcast_batch(x, size) if dx is None else moveaxis(x, dx, 0)
         config = ((0, 0, 0),) + tuple(padding_config)

@@ -16,7 +16,8 @@ import numpy as np
 from .. import core
 from ..core import Primitive, ShapedArray
 from ..ad import Zero
-from ..prims.elementwise import mul_p, div_p, exp_p, eq_p, select_n_p
+from ..prims.elementwise import mul_p, div_p, eq_p, select_n_p
+from ..prims.transcendental import exp_p
 from ..prims.shape import moveaxis, broadcast_batch
 from ..prims.special import random_gamma_grad_p
 from ..prims.util import const_like

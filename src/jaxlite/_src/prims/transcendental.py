@@ -1,0 +1,133 @@
+"""Transcendental elementwise primitives: pow, exp and log (and their 2/1p/m1 forms),
+trigonometric and hyperbolic functions and their inverses, roots, logistic, abs and rem.
+
+They sit above complex.py because abs's derivative at a complex point needs real and
+conj, and rem's and pow's derivatives need abs and log; the arithmetic, comparisons and
+selection they are built from are in elementwise.py."""
+import numpy as np
+
+from .. import core, dtypes
+from .util import const_like, quiet
+from .elementwise import (define, add_p, sub_p, mul_p, div_p, neg_p, eq_p, ge_p, select_n_p,
+                          integer_pow_p, convert_element_type_p, sign_p, floor_p, _is_integer,
+                          _cast)
+from .complex import real_p, conj_p
+from .compiler_rules import template
+
+
+def _pow_jvp_x(t, ans, x, y):
+    # y * x**(y-1), written to stay finite (and warning-free) at x == 0 when y == 0.
+    y_is_zero = eq_p.bind(y, const_like(y, 0))
+    safe_x = select_n_p.bind(y_is_zero, x, const_like(x, 1))
+    d = mul_p.bind(y, pow_p.bind(safe_x, sub_p.bind(y, const_like(y, 1))))
+    d = select_n_p.bind(y_is_zero, d, const_like(d, 0))
+    return mul_p.bind(t, d)
+
+
+def _pow_jvp_y(t, ans, x, y):
+    safe_x = select_n_p.bind(eq_p.bind(x, const_like(x, 0)), x, const_like(x, 1))
+    return mul_p.bind(t, mul_p.bind(log_p.bind(safe_x), ans))
+
+
+pow_p = define("pow", quiet(np.power), [_pow_jvp_x, _pow_jvp_y], numpy_name="np.power")
+
+
+def _rem_jvp_y(t, ans, x, y):
+    q = div_p.bind(x, y)
+    return neg_p.bind(mul_p.bind(t, mul_p.bind(sign_p.bind(q), floor_p.bind(abs_p.bind(q)))))
+
+
+def _rem_impl(x, y):
+    if _is_integer(x):
+        # XLA's integer remainder: x rem 0 == x (and truncation toward zero, like C).
+        zero = np.equal(y, 0)
+        out = np.where(zero, x, np.fmod(x, np.where(zero, np.ones((), np.result_type(y)), y)))
+        return _cast(out, np.result_type(x))  # int4's fmod loop returns int8
+    return np.fmod(x, y)
+
+
+rem_p = define("rem", quiet(_rem_impl), [lambda t, a, x, y: t, _rem_jvp_y],
+               returns_output_dtype=True)
+
+
+def _unary(name, fn, jvp, numpy_name):
+    return define(name, quiet(fn), [jvp], numpy_name=numpy_name, returns_output_dtype=True)
+
+
+def _one_plus(x, sign=1):
+    return add_p.bind(const_like(x, 1), x) if sign > 0 else sub_p.bind(const_like(x, 1), x)
+
+
+def _logistic_impl(x):
+    return np.reciprocal(np.add(1, np.exp(np.negative(x)), dtype=x.dtype), dtype=x.dtype) \
+        if hasattr(x, "dtype") else 1 / (1 + np.exp(-x))
+
+
+exp_p = _unary("exp", np.exp, lambda t, a, x: mul_p.bind(t, a), "np.exp")
+exp2_p = _unary("exp2", np.exp2,
+                lambda t, a, x: mul_p.bind(t, mul_p.bind(a, const_like(x, np.log(2)))), "np.exp2")
+log_p = _unary("log", np.log, lambda t, a, x: div_p.bind(t, x), "np.log")
+log1p_p = _unary("log1p", np.log1p, lambda t, a, x: div_p.bind(t, _one_plus(x)), "np.log1p")
+expm1_p = _unary("expm1", np.expm1, lambda t, a, x: mul_p.bind(t, _one_plus(a)), "np.expm1")
+tanh_p = _unary("tanh", np.tanh,
+                lambda t, a, x: mul_p.bind(t, _one_plus(mul_p.bind(a, a), -1)), "np.tanh")
+logistic_p = _unary("logistic", _logistic_impl,
+                    lambda t, a, x: mul_p.bind(t, mul_p.bind(a, _one_plus(a, -1))), None)
+sin_p = _unary("sin", np.sin, lambda t, a, x: mul_p.bind(t, cos_p.bind(x)), "np.sin")
+cos_p = _unary("cos", np.cos, lambda t, a, x: neg_p.bind(mul_p.bind(t, sin_p.bind(x))), "np.cos")
+tan_p = _unary("tan", np.tan, lambda t, a, x: mul_p.bind(t, _one_plus(mul_p.bind(a, a))), "np.tan")
+asin_p = _unary("asin", np.arcsin, lambda t, a, x: mul_p.bind(
+    t, rsqrt_p.bind(_one_plus(mul_p.bind(x, x), -1))), "np.arcsin")
+acos_p = _unary("acos", np.arccos, lambda t, a, x: neg_p.bind(mul_p.bind(
+    t, rsqrt_p.bind(_one_plus(mul_p.bind(x, x), -1)))), "np.arccos")
+atan_p = _unary("atan", np.arctan,
+                lambda t, a, x: div_p.bind(t, _one_plus(mul_p.bind(x, x))), "np.arctan")
+sinh_p = _unary("sinh", np.sinh, lambda t, a, x: mul_p.bind(t, cosh_p.bind(x)), "np.sinh")
+cosh_p = _unary("cosh", np.cosh, lambda t, a, x: mul_p.bind(t, sinh_p.bind(x)), "np.cosh")
+asinh_p = _unary("asinh", np.arcsinh, lambda t, a, x: mul_p.bind(
+    t, rsqrt_p.bind(_one_plus(mul_p.bind(x, x)))), "np.arcsinh")
+acosh_p = _unary("acosh", np.arccosh, lambda t, a, x: mul_p.bind(t, rsqrt_p.bind(mul_p.bind(
+    sub_p.bind(x, const_like(x, 1)), add_p.bind(x, const_like(x, 1))))), "np.arccosh")
+atanh_p = _unary("atanh", np.arctanh,
+                 lambda t, a, x: div_p.bind(t, _one_plus(mul_p.bind(x, x), -1)), "np.arctanh")
+sqrt_p = _unary("sqrt", np.sqrt,
+                lambda t, a, x: div_p.bind(t, mul_p.bind(const_like(x, 2), a)), "np.sqrt")
+sqrt_p.scalar_code = template("np.sqrt({})")
+
+
+def _rsqrt_impl(x):
+    return np.reciprocal(np.sqrt(x))
+
+
+rsqrt_p = _unary("rsqrt", _rsqrt_impl, lambda t, a, x: mul_p.bind(
+    t, mul_p.bind(const_like(x, -0.5), div_p.bind(a, x))), None)
+cbrt_p = _unary("cbrt", np.cbrt, lambda t, a, x: mul_p.bind(t, mul_p.bind(
+    const_like(x, 1 / 3), integer_pow_p.bind(a, y=-2))), "np.cbrt")
+
+
+def _abs_impl(x):
+    out = np.abs(x)
+    # Complex magnitudes are real; int4's loop returns int8, cast back.
+    return out if out.dtype is x.dtype or out.dtype.kind == "f" else out.astype(x.dtype)
+
+
+def _abs_jvp(t, ans, x):
+    if core.get_aval(x).dtype.kind == "c":
+        # JAX's rule: Re(t * conj(x) / |x|), with |x| replaced by 1 at 0 (slope 0 there).
+        dtype = core.get_aval(x).dtype
+        magnitude = convert_element_type_p.bind(ans, new_dtype=dtype, weak_type=False)
+        magnitude = select_n_p.bind(eq_p.bind(magnitude, const_like(magnitude, 0)), magnitude,
+                                    const_like(magnitude, 1))
+        return real_p.bind(mul_p.bind(t, div_p.bind(conj_p.bind(x, input_dtype=dtype),
+                                                    magnitude)))
+    # JAX's rule: slope +1 at x == 0 (not sign(x) == 0), so grad(abs)(0.) == 1.
+    return select_n_p.bind(ge_p.bind(x, const_like(x, 0)), neg_p.bind(t), t)
+
+
+def _real_dtype(dtype):
+    """abs of complex64 is float32 (of complex128 float64); other dtypes are unchanged."""
+    return {dtypes.complex64: dtypes.float32, dtypes.complex128: dtypes.float64}.get(dtype, dtype)
+
+
+abs_p = define("abs", _abs_impl, [_abs_jvp], dtype_rule=_real_dtype, numpy_name="np.abs",
+               scalar=template("abs({})"))
