@@ -7,7 +7,7 @@ two behave alike. Arrays live on the one device jaxlite computes on, the host CP
 """
 import numpy as np
 
-from . import core, dtypes
+from . import core
 from .core import ShapedArray
 
 

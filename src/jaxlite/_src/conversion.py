@@ -6,7 +6,7 @@ dtype so primitives always see equal dtypes.
 """
 import numpy as np
 
-from . import core, dtypes
+from . import dtypes
 from .core import Tracer
 from .array import Array
 from .prims.elementwise import convert_element_type_p

@@ -11,12 +11,11 @@ import numpy as np
 
 from . import core
 from .core import Tracer
-from .array import Array
 from .tree import tree_flatten, tree_unflatten, tree_map, tree_structure
 from .jaxpr import Jaxpr, eval_jaxpr
 from .staging import trace_to_jaxpr, close_over_tracer_consts
 from .conversion import asarray
-from .ad import Zero, instantiate
+from .ad import Zero
 from .higher_order.custom import custom_jvp_call_p, custom_vjp_call_p
 
 

@@ -13,7 +13,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from . import core, dtypes
+from . import dtypes
 from .core import Tracer, _context, eval_trace
 from .array import Array
 from .config import flags, disable_jit
@@ -23,7 +23,7 @@ from .staging import close_over_tracer_consts
 from . import compiler
 from .compiler import compile_jaxpr
 from .higher_order.jit import jit_p
-from .api import trace_pytree_function, ShapeDtypeStruct, leaf_aval
+from .api import trace_pytree_function, ShapeDtypeStruct
 
 _scalar_types = {bool, int, float, complex}
 

@@ -14,7 +14,7 @@ partial StagingTrace whose tracers are the tangents stages exactly the linear
 import numpy as np
 
 from . import core
-from .core import Tracer, Trace, ShapedArray, _context
+from .core import Tracer, Trace, _context
 from .jaxpr import Var, Literal, Eqn, Jaxpr, eval_jaxpr
 from .errors import UnexpectedTracerError, user_source_line
 

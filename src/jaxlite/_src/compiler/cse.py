@@ -1,6 +1,6 @@
 """Common-subexpression elimination: an equation identical to an earlier one (same
 primitive, inputs and parameters) reuses its result; effectful ones never merge."""
-from ..jaxpr import Jaxpr, Eqn, Var, Literal
+from ..jaxpr import Jaxpr, Eqn, Literal
 from .dce import has_effects
 
 

@@ -1,6 +1,6 @@
 """Dead-code elimination: drop equations whose results nothing uses, keeping those
 with side effects (callbacks), also when nested inside control flow."""
-from ..jaxpr import Jaxpr, Eqn, Var, Literal
+from ..jaxpr import Jaxpr, Literal
 
 
 def has_effects(eqn):

@@ -5,7 +5,7 @@ from .identity import collapse_identities
 from .contract import contract_sums
 from .simplify import simplify
 from .cse import common_subexpression_elimination
-from .dce import dead_code_elimination, has_effects
+from .dce import dead_code_elimination
 
 
 def optimize(jaxpr):

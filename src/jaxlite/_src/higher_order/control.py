@@ -13,7 +13,7 @@ Reverse mode through `while` is refused, as in JAX (its trip count is unknown).
 import numpy as np
 
 from .. import core
-from ..core import Primitive, ShapedArray
+from ..core import Primitive
 from ..ad import Zero, is_linear, jvp_jaxpr, transpose_jaxpr, instantiate
 from ..batching import batch_jaxpr
 from ..jaxpr import Jaxpr, Var, eval_jaxpr

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import core
 from ..core import Primitive
-from ..ad import Zero, instantiate, is_linear
+from ..ad import Zero, instantiate
 from ..batching import batch_jaxpr, vmap_flat
 from ..jaxpr import eval_jaxpr
 from ..compiler import compile_jaxpr

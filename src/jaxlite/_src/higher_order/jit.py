@@ -8,8 +8,7 @@ a linear call that is staged and later transposed.
 import numpy as np
 
 from .. import core
-from ..core import Primitive, Array, _context
-from ..jaxpr import Jaxpr, eval_jaxpr
+from ..core import Primitive
 from ..ad import Zero, jvp_jaxpr, is_linear, transpose_jaxpr
 from ..batching import batch_jaxpr
 from ..compiler import compile_jaxpr

@@ -18,7 +18,6 @@ from ..jaxpr import Jaxpr, eval_jaxpr
 from ..staging import StagingTracer, partial_eval_jaxpr
 from ..compiler import compile_jaxpr
 from ..compiler.dce import dead_code_elimination
-from ..prims.shape import moveaxis
 
 checkpoint_p = Primitive("checkpoint", multiple_results=True)
 remat_linear_p = Primitive("remat_linear", multiple_results=True)

@@ -12,8 +12,7 @@ The jax.lax functions on them are in lax/complex.py.
 """
 import numpy as np
 
-from .. import core
-from .elementwise import define, mul_p, neg_p
+from .elementwise import define, neg_p
 from .shape import unbroadcast
 from .util import dtype_of, const_like
 from ..ad import is_linear

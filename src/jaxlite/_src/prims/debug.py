@@ -5,7 +5,6 @@ import numpy as np
 
 from .. import core
 from ..core import Primitive
-from ..ad import Zero
 from .shape import moveaxis
 from .index import gather_p
 

@@ -11,7 +11,7 @@ import numpy as np
 from .. import core
 from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear, instantiate
-from .util import shape_of, ndim, broadcast_shapes
+from .util import shape_of, broadcast_shapes
 from .shape import moveaxis, broadcast_batch, broadcast_trailing, reshape_p, broadcast_in_dim_p, concatenate_p, unbroadcast
 from .elementwise import ge_p, lt_p, and_p, eq_p, convert_element_type_p, mul_p, div_p, add_p, select_n_p
 

@@ -3,10 +3,10 @@ import math
 
 import numpy as np
 
-from .. import core, dtypes
+from .. import core
 from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear
-from .util import ndim, shape_of
+from .util import ndim
 from .shape import transpose_p, moveaxis
 from .elementwise import add_p, mul_p, convert_element_type_p
 from .compiler_rules import scalar_product_as_product, scalar_product_code

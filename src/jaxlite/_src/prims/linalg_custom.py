@@ -15,11 +15,11 @@ from .. import core
 from ..core import ShapedArray
 from ..ad import Zero
 from .util import shape_of, const_like
-from .linalg_solve import (mT, matmul, eye_like, expand, diagonal, triangular_solve_p,
+from .linalg_solve import (mT, expand, diagonal, triangular_solve_p,
                            linear_solve_p, define_linalg, _check_matrix)
 from .linalg_decomp import lu_p
 from .linalg_solve import permute_rows
-from .elementwise import add_p, sub_p, mul_p, div_p, neg_p, select_n_p, ne_p, is_finite_p, not_p, convert_element_type_p
+from .elementwise import sub_p, mul_p, div_p, select_n_p, ne_p, is_finite_p, not_p, convert_element_type_p
 from .transcendental import rem_p
 from .reduce import reduce_sum_p, reduce_prod_p, reduce_or_p
 from .shape import slice_p, concatenate_p, broadcast_in_dim_p

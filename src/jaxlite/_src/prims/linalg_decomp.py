@@ -19,7 +19,7 @@ from .util import shape_of, const_like
 from .linalg_solve import (mT, matmul, tril, triu, eye_like, expand, diagonal, diag_embed,
                            triangular_solve_p, linear_solve_p, define_linalg, _check_matrix,
                            permute_rows)
-from .elementwise import (add_p, sub_p, mul_p, div_p, neg_p, select_n_p, eq_p,
+from .elementwise import (add_p, sub_p, mul_p, div_p, eq_p,
                           convert_element_type_p)
 from .shape import slice_p, concatenate_p, pad_p
 from .elementwise import integer_pow_p

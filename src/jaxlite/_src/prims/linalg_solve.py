@@ -22,7 +22,7 @@ from .util import ndim, shape_of, const_like
 from .shape import transpose_p, reshape_p, moveaxis, _batch_to_front
 from .index import gather_p
 from .linalg import dot_general_p
-from .elementwise import select_n_p, add_p, sub_p, neg_p, mul_p
+from .elementwise import select_n_p, add_p, sub_p, neg_p
 
 
 # ---- helpers on (batched) matrices, usable under any trace ---------------------------------------

@@ -5,8 +5,8 @@ import numpy as np
 
 from .. import core, dtypes
 from ..core import Primitive, ShapedArray
-from ..ad import Zero, is_linear
-from .util import shape_of, const_like, ndim
+from ..ad import Zero
+from .util import shape_of
 from .shape import (moveaxis, broadcast_in_dim_p, reshape_p, transpose_p, concatenate_p,
                     slice_p, register_defined_above)
 from .elementwise import eq_p, convert_element_type_p, mul_p, div_p

@@ -2,7 +2,7 @@
 concatenate, pad, slice, rev, iota — and the batching helpers built on them."""
 import numpy as np
 
-from .. import core, dtypes
+from .. import core
 from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear, instantiate
 from ..batching import register_move_batch_dim

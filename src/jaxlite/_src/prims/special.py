@@ -10,12 +10,12 @@ shape/dtype rule, JVP (JAX's rules) and batching rule, through elementwise.defin
 import numpy as np
 
 from .. import core, dtypes
-from ..ad import Zero, instantiate, jvp_flat
+from ..ad import instantiate, jvp_flat
 from . import special_math as kernels, special_math_incomplete as incomplete
 from .cumulative import cumprod_p
 from .reduce import reduce_sum_p
 from .shape import iota_p, reshape_p, slice_p
-from .elementwise import define, add_p, sub_p, mul_p, div_p, neg_p, sign_p, select_n_p, gt_p, eq_p, min_p
+from .elementwise import define, add_p, sub_p, mul_p, div_p, neg_p, sign_p, select_n_p, gt_p, min_p
 from .transcendental import exp_p, log_p, log1p_p, abs_p, pow_p
 from .util import const_like, shape_of
 

@@ -2,7 +2,6 @@
 import numpy as np
 
 from .. import core
-from ..core import ShapedArray
 
 
 def ndim(x):

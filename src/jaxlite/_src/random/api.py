@@ -10,7 +10,7 @@ from ..core import Tracer
 from ..array import Array
 from ..config import flags
 from . import threefry, ops_lax, ops_numpy
-from .keys import PRNGKeyArray, key_dtype
+from .keys import PRNGKeyArray
 
 
 def _backend(*values):

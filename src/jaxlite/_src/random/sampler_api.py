@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import core, dtypes
 from ..core import Tracer
-from ..conversion import asarray, array, check_arraylike, promote_inexact
+from ..conversion import asarray, check_arraylike, promote_inexact
 from ..lax.lax import stop_gradient
 from ..lax.sorting import top_k, sort_key_val
 from ..numpy_api import (contractions, creation, cumulative, indexing, linalg, reductions,

@@ -15,13 +15,12 @@ checked against JAX on samples of a few hundred thousand points), so samplers bu
 them match JAX bit for bit. Where XLA calls the C library instead (float64 log, tan, sqrt,
 pow, erf), NumPy's results are the same.
 """
-import math
 
 import numpy as np
 
 from ..prims.xla_math import F32, _c, xla_exp, xla_erf, xla_log, xla_log1p
 from . import ops_numpy, threefry
-from .threefry import uniform, normal, random_bits, split, bernoulli, UINT32
+from .threefry import uniform, normal, split, bernoulli
 
 _DEFAULT_OPS = ops_numpy.ops
 
