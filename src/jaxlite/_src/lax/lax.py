@@ -12,7 +12,7 @@ from ..array import Array
 from ..tree import tree_map
 from ..prims import elementwise as ew, reduce as red, shape as sp, linalg, index as ix
 from ..prims import transcendental as tr
-from ..prims.bits import clz_p, mulhi_p, reduce_precision_p
+from ..prims.bits import clz_p, mulhi_p, reduce_precision_p, bitcast_convert_type_p
 from ..conversion import asarray, convert
 from .utils import broadcast_to
 
@@ -230,7 +230,7 @@ def bitcast_convert_type(operand, new_dtype):
         raise TypeError("lax.bitcast_convert_type does not support bool or complex values "
                         "unless the operand and destination types match. Got operand "
                         f"dtype={x.dtype}, new_dtype={new_dtype}.")
-    return ew.bitcast_convert_type_p.bind(x, new_dtype=new_dtype)
+    return bitcast_convert_type_p.bind(x, new_dtype=new_dtype)
 
 
 def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):

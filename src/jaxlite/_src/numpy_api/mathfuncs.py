@@ -9,6 +9,7 @@ from ..array import Array
 from ..core import Tracer
 from ..prims import elementwise as ew
 from ..prims import transcendental as tr
+from ..prims.bits import bitcast_convert_type_p
 from ..conversion import asarray, convert, promote_inexact, promote_numeric, \
     check_arraylike
 from . import ufuncs as uf
@@ -30,7 +31,7 @@ def _exponent_of(x):
     # Scale subnormals into the normal range first (exact: a power of two).
     tiny = uf.less(uf.absolute(x), convert(info.tiny, dtype, True))
     scaled = uf.where(tiny, uf.multiply(x, convert(2.0 ** info.nmant, dtype, True)), x)
-    bits = ew.bitcast_convert_type_p.bind(scaled, new_dtype=int_dtype)
+    bits = bitcast_convert_type_p.bind(scaled, new_dtype=int_dtype)
     mask = (1 << info.nexp) - 1
     biased = uf.bitwise_and(uf.right_shift(bits, convert(info.nmant, int_dtype, True)),
                             convert(mask, int_dtype, True))

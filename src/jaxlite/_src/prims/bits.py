@@ -1,14 +1,16 @@
-"""Bit-level elementwise primitives: clz (count leading zeros), mulhi (high half of an
-integer product) and reduce_precision (rounding floats to fewer exponent/mantissa bits,
-as XLA's ReducePrecision does).
+"""Bit-level primitives: clz (count leading zeros), mulhi (high half of an integer
+product), reduce_precision (rounding floats to fewer exponent/mantissa bits, as XLA's
+ReducePrecision does) and bitcast_convert_type (reinterpreting bits as another dtype).
 
 clz and mulhi are integer functions (zero derivative); reduce_precision is treated as
 linear, as in JAX: its tangent and cotangent are rounded the same way.
 """
 import numpy as np
 
-from .. import dtypes
-from .elementwise import define
+from .. import core, dtypes
+from ..ad import Zero
+from ..core import Primitive, ShapedArray
+from .elementwise import define, batch_elementwise
 
 _UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
@@ -145,3 +147,36 @@ reduce_precision_p = define(
     "reduce_precision", _reduce_precision_impl,
     [lambda t, ans, x, **params: reduce_precision_p.bind(t, **params)],
     dtype_rule=_float_dtype, linear_transpose=_reduce_precision_transpose)
+
+
+# ---- bitcast_convert_type ---------------------------------------------------------------
+bitcast_convert_type_p = Primitive("bitcast_convert_type")
+
+
+def _bitcast_impl(x, new_dtype):
+    # As XLA: a narrower dtype adds a trailing axis of the width ratio; a wider one consumes
+    # the trailing axis, whose size must be that ratio.
+    x = np.asarray(x)
+    old, new = x.dtype.itemsize, np.dtype(new_dtype).itemsize
+    flat = np.ascontiguousarray(x).reshape(-1).view(new_dtype)
+    return flat.reshape(_bitcast_shape(x.shape, old, new))
+
+
+def _bitcast_shape(shape, old, new):
+    if old == new:
+        return tuple(shape)
+    if new < old:
+        return tuple(shape) + (old // new,)
+    if not shape or shape[-1] != new // old:
+        raise TypeError(f"bitcast_convert_type to a {new // old} times wider dtype needs a "
+                        f"trailing dimension of size {new // old}, got shape {tuple(shape)}")
+    return tuple(shape[:-1])
+
+
+bitcast_convert_type_p.impl = _bitcast_impl
+bitcast_convert_type_p.abstract_eval = lambda x, new_dtype: ShapedArray(
+    _bitcast_shape(x.shape, x.dtype.itemsize, np.dtype(new_dtype).itemsize), new_dtype, False)
+bitcast_convert_type_p.batch = batch_elementwise(bitcast_convert_type_p)
+bitcast_convert_type_p.weak_type_rule = core.never_weak
+bitcast_convert_type_p.jvp = lambda primals, tangents, new_dtype: (
+    lambda out: (out, Zero(out)))(bitcast_convert_type_p.bind(primals[0], new_dtype=new_dtype))

@@ -561,37 +561,6 @@ def _lower_convert(names, params, avals=None):
 
 convert_element_type_p.lower = _lower_convert
 
-bitcast_convert_type_p = Primitive("bitcast_convert_type")
-
-
-def _bitcast_impl(x, new_dtype):
-    # As XLA: a narrower dtype adds a trailing axis of the width ratio; a wider one consumes
-    # the trailing axis, whose size must be that ratio.
-    x = np.asarray(x)
-    old, new = x.dtype.itemsize, np.dtype(new_dtype).itemsize
-    flat = np.ascontiguousarray(x).reshape(-1).view(new_dtype)
-    return flat.reshape(_bitcast_shape(x.shape, old, new))
-
-
-def _bitcast_shape(shape, old, new):
-    if old == new:
-        return tuple(shape)
-    if new < old:
-        return tuple(shape) + (old // new,)
-    if not shape or shape[-1] != new // old:
-        raise TypeError(f"bitcast_convert_type to a {new // old} times wider dtype needs a "
-                        f"trailing dimension of size {new // old}, got shape {tuple(shape)}")
-    return tuple(shape[:-1])
-
-
-bitcast_convert_type_p.impl = _bitcast_impl
-bitcast_convert_type_p.abstract_eval = lambda x, new_dtype: ShapedArray(
-    _bitcast_shape(x.shape, x.dtype.itemsize, np.dtype(new_dtype).itemsize), new_dtype, False)
-bitcast_convert_type_p.batch = batch_elementwise(bitcast_convert_type_p)
-bitcast_convert_type_p.weak_type_rule = core.never_weak
-bitcast_convert_type_p.jvp = lambda primals, tangents, new_dtype: (
-    lambda out: (out, Zero(out)))(bitcast_convert_type_p.bind(primals[0], new_dtype=new_dtype))
-
 # ---- stop_gradient ------------------------------------------------------------------------------------
 stop_gradient_p = Primitive("stop_gradient")
 stop_gradient_p.impl = lambda x: x
