@@ -374,7 +374,8 @@ def full(shape, fill_value, dtype=None):
     return Array(np.full(shape, np.asarray(value), value.dtype), value.weak_type)
 
 
-def _weak_of(x):
+def weak_of(x):
+    """Whether `x` is weakly typed: a Python scalar, or an array marked weak."""
     if type(x) in (int, float, complex):
         return True
     return bool(getattr(x, "weak_type", False))
@@ -382,7 +383,7 @@ def _weak_of(x):
 
 def full_like(x, fill_value, dtype=None, shape=None):
     """An array like `x` (its shape and dtype, unless given) filled with `fill_value`."""
-    weak = _weak_of(x) and dtype is None
+    weak = weak_of(x) and dtype is None
     x_dtype = x.dtype if hasattr(x, "dtype") else dtypes.dtype_and_weak(x)[0]
     dtype = dtypes.canonicalize_dtype(dtype) if dtype is not None else x_dtype
     shape = _shape(shape) if shape is not None else tuple(np.shape(x) if not hasattr(x, "shape")
@@ -395,7 +396,7 @@ def zeros_like_array(x):
     """Zeros of the shape and dtype (and weak type) of `x`."""
     dtype = x.dtype if hasattr(x, "dtype") else dtypes.dtype_and_weak(x)[0]
     shape = tuple(np.shape(x) if not hasattr(x, "shape") else x.shape)
-    return Array(np.zeros(shape, dtype), _weak_of(x))
+    return Array(np.zeros(shape, dtype), weak_of(x))
 
 
 def _reduce(primitive):

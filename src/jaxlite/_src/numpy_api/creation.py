@@ -8,6 +8,7 @@ from .. import core, dtypes
 from ..array import Array
 from .. import conversion
 from ..conversion import convert
+from ..lax.lax import full as lax_full, full_like as lax_full_like, weak_of
 from .shapes import broadcast_to, reshape, moveaxis, expand_dims, concatenate
 from .ufuncs import add, multiply, subtract, divide, power, floor
 
@@ -46,12 +47,7 @@ def empty(shape, dtype=None, device=None):
 
 
 def full(shape, fill_value, dtype=None, device=None):
-    shape = _shape(shape)
-    if isinstance(fill_value, core.Tracer) or (hasattr(fill_value, "ndim") and fill_value.ndim):
-        value = conversion.asarray(fill_value, dtype)
-        return broadcast_to(value, shape)
-    value = conversion.asarray(fill_value, dtype)
-    return Array(np.full(shape, np.asarray(value), value.dtype), value.weak_type)
+    return lax_full(shape, fill_value, dtype)
 
 
 def _like(a, dtype, shape):
@@ -63,13 +59,13 @@ def _like(a, dtype, shape):
 
 
 def zeros_like(a, dtype=None, shape=None, device=None):
-    weak = _weak_of(a) and dtype is None
+    weak = weak_of(a) and dtype is None
     dtype, shape = _like(a, dtype, shape)
     return Array(np.zeros(shape, dtype), weak)
 
 
 def ones_like(a, dtype=None, shape=None, device=None):
-    weak = _weak_of(a) and dtype is None
+    weak = weak_of(a) and dtype is None
     dtype, shape = _like(a, dtype, shape)
     return Array(np.ones(shape, dtype), weak)
 
@@ -79,16 +75,7 @@ def empty_like(a, dtype=None, shape=None, device=None):
 
 
 def full_like(a, fill_value, dtype=None, shape=None, device=None):
-    weak = _weak_of(a) and dtype is None
-    dtype, shape = _like(a, dtype, shape)
-    out = full(shape, fill_value, dtype)
-    return Array(out._value, weak) if type(out) is Array else out
-
-
-def _weak_of(a):
-    if type(a) in (int, float, complex):
-        return True
-    return bool(getattr(a, "weak_type", False))
+    return lax_full_like(a, fill_value, dtype, shape)
 
 
 def arange(start, stop=None, step=None, dtype=None, device=None):

@@ -9,6 +9,7 @@ from .. import core
 from ..prims import shape as sp
 from ..conversion import asarray, promote, convert
 from ..dtypes import canonicalize_dtype
+from ..lax import utils as lax_utils
 
 
 def canonical_axes(axis, ndim, name="axis"):
@@ -94,24 +95,11 @@ def matrix_transpose(x):
 
 
 def swapaxes(a, axis1, axis2):
-    x = asarray(a)
-    perm = list(range(x.ndim))
-    i, j = axis1 % x.ndim, axis2 % x.ndim
-    perm[i], perm[j] = perm[j], perm[i]
-    return transpose(x, perm)
+    return lax_utils.swapaxes(a, axis1, axis2)
 
 
 def moveaxis(a, source, destination):
-    x = asarray(a)
-    src = [s % x.ndim for s in (source if isinstance(source, (tuple, list)) else [source])]
-    dst = [d % x.ndim for d in (destination if isinstance(destination, (tuple, list))
-                                else [destination])]
-    if len(src) != len(dst):
-        raise ValueError("moveaxis: source and destination must have the same number of axes")
-    order = [i for i in range(x.ndim) if i not in src]
-    for d, s in sorted(zip(dst, src)):
-        order.insert(d, s)
-    return transpose(x, order)
+    return lax_utils.moveaxis(a, source, destination)
 
 
 def broadcast_shapes(*shapes):
@@ -123,16 +111,7 @@ def broadcast_shapes(*shapes):
 
 
 def broadcast_to(array, shape):
-    x = asarray(array)
-    shape = (shape,) if isinstance(shape, int) else tuple(int(d) for d in shape)
-    if x.shape == shape:
-        return x
-    lead = len(shape) - x.ndim
-    if lead < 0 or builtins.any(d not in (1, s) for d, s in zip(x.shape, shape[lead:])):
-        raise ValueError(f"Incompatible shapes for broadcasting: {x.shape} and requested shape "
-                         f"{shape}")
-    return sp.broadcast_in_dim_p.bind(x, shape=shape,
-                                      broadcast_dimensions=tuple(range(lead, len(shape))))
+    return lax_utils.broadcast_to(array, shape)
 
 
 def broadcast_arrays(*args):
