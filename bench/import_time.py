@@ -144,7 +144,9 @@ def table(reports):
     return "\n".join(lines)
 
 
-def save(text):
+def save(text, heading="Import time, run at"):
+    """Append `text` under "## <heading> HH:MM:SS" to bench/results/YYYY-MM-DD.md
+    (run.py saves its table this way too)."""
     results_dir = os.path.join(BENCH_DIR, "results")
     os.makedirs(results_dir, exist_ok=True)
     now = datetime.datetime.now()
@@ -153,7 +155,7 @@ def save(text):
     with open(path, "a") as out:
         if is_new:
             out.write(f"# Benchmark results, {now:%Y-%m-%d}\n\n")
-        out.write(f"## Import time, run at {now:%H:%M:%S}\n\n{text}\n\n")
+        out.write(f"## {heading} {now:%H:%M:%S}\n\n{text}\n\n")
     return path
 
 

@@ -33,7 +33,6 @@ for _name, _value in THREAD_ENV.items():
     os.environ.setdefault(_name, _value)
 
 import argparse  # noqa: E402
-import datetime  # noqa: E402
 import gc  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
@@ -45,6 +44,7 @@ from dataclasses import dataclass, field  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import import_time  # noqa: E402
 from workloads import WORKLOADS  # noqa: E402
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -406,19 +406,6 @@ def header(libraries, repeats, quick):
     ])
 
 
-def save(text):
-    results_dir = os.path.join(BENCH_DIR, "results")
-    os.makedirs(results_dir, exist_ok=True)
-    now = datetime.datetime.now()
-    path = os.path.join(results_dir, f"{now:%Y-%m-%d}.md")
-    is_new = not os.path.exists(path)
-    with open(path, "a") as out:
-        if is_new:
-            out.write(f"# Benchmark results, {now:%Y-%m-%d}\n\n")
-        out.write(f"## Run at {now:%H:%M:%S}\n\n{text}\n\n")
-    return path
-
-
 def profile(work, library, calls):
     import cProfile
     import pstats
@@ -487,7 +474,7 @@ def main(argv=None):
     print(text)
     print(f"\n(total {time.perf_counter() - started:.1f} s)", file=sys.stderr)
     if not args.no_save:
-        print(f"saved to {save(text)}", file=sys.stderr)
+        print(f"saved to {import_time.save(text, 'Run at')}", file=sys.stderr)
     return 0
 
 
