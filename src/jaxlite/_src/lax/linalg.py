@@ -38,9 +38,12 @@ def eigh(x, *, lower=True, symmetrize_input=True, sort_eigenvalues=True, subset_
 
 def eig(x, *, compute_left_eigenvectors=True, compute_right_eigenvectors=True,
         enable_eigvec_derivs=False, implementation=None):
-    """Eigenvalues (and left/right eigenvectors) of general matrices, complex (forward only)."""
+    """Eigenvalues (and left/right eigenvectors) of general matrices, complex. Eigenvalues
+    are differentiable; eigenvectors only with enable_eigvec_derivs=True (as JAX: the
+    derivative assumes distinct eigenvalues)."""
     return ld.eig_p.bind(asarray(x), compute_left_eigenvectors=compute_left_eigenvectors,
-                         compute_right_eigenvectors=compute_right_eigenvectors)
+                         compute_right_eigenvectors=compute_right_eigenvectors,
+                         enable_eigvec_derivs=bool(enable_eigvec_derivs))
 
 
 def lu(x):

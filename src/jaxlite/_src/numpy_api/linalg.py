@@ -113,11 +113,13 @@ def eigvalsh(a, UPLO="L", *, symmetrize_input=True):
 
 
 def eig(a):
-    """Eigenvalues and right eigenvectors of general square matrices (complex outputs;
-    forward only: jaxlite has no complex differentiation yet)."""
+    """Eigenvalues and right eigenvectors of general square matrices (complex outputs).
+    As in JAX, differentiating the eigenvectors raises NotImplementedError (use
+    jax.lax.linalg.eig with enable_eigvec_derivs=True); eigvals is differentiable."""
     a = _inexact("jnp.linalg.eig", a)
     _square("eig", a)
-    w, v = ld.eig_p.bind(a, compute_left_eigenvectors=False, compute_right_eigenvectors=True)
+    w, v = ld.eig_p.bind(a, compute_left_eigenvectors=False, compute_right_eigenvectors=True,
+                         enable_eigvec_derivs=False)
     return EigResult(w, v)
 
 
@@ -125,7 +127,8 @@ def eigvals(a):
     """Eigenvalues of general square matrices (complex)."""
     a = _inexact("jnp.linalg.eigvals", a)
     _square("eigvals", a)
-    return ld.eig_p.bind(a, compute_left_eigenvectors=False, compute_right_eigenvectors=False)[0]
+    return ld.eig_p.bind(a, compute_left_eigenvectors=False, compute_right_eigenvectors=False,
+                         enable_eigvec_derivs=False)[0]
 
 
 def _descending_order(s):
@@ -148,7 +151,7 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False, subset_by_index
         s = ls.matmul(order, uf.abs(w)[..., None])[..., 0]
         if not compute_uv:
             return s
-        u = ls.matmul(v, ls.mT(order))
+        u = ls.matmul(v, ls.mT(order).astype(v.dtype))
         sign = ls.matmul(order, uf.sign(w)[..., None])[..., 0]
         return SVDResult(u, s, ls.mH(u * sign[..., None, :]))
     if compute_uv:

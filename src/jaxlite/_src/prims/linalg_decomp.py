@@ -19,8 +19,11 @@ from .util import shape_of, const_like
 from .linalg_solve import (mT, mH, conj, real_part, matmul, tril, triu, eye_like, expand,
                            diagonal, diag_embed, triangular_solve_p, linear_solve_p,
                            define_linalg, _check_matrix, permute_rows)
-from .elementwise import (add_p, sub_p, mul_p, div_p, eq_p,
+from .elementwise import (add_p, sub_p, mul_p, div_p, eq_p, neg_p,
                           convert_element_type_p)
+from .complex import real_p, imag_p, complex_p
+from .transcendental import abs_p
+from .reduce import reduce_sum_p, argmax_p
 from .shape import slice_p, concatenate_p, pad_p
 from .elementwise import integer_pow_p
 
@@ -363,12 +366,13 @@ lu_pivots_to_permutation_p = _define(
     None, multiple_results=False)
 
 
-# ---- eig (forward only: JAX's derivative rules need complex arithmetic) ---------------------------
+# ---- eig -----------------------------------------------------------------------------------------
 def _complex_dtype(dtype):
     return np.result_type(dtype, np.complex64)
 
 
-def _eig_impl(x, *, compute_left_eigenvectors=False, compute_right_eigenvectors=True):
+def _eig_impl(x, *, compute_left_eigenvectors=False, compute_right_eigenvectors=True,
+              enable_eigvec_derivs=False):
     x = np.asarray(x)
     dtype = _complex_dtype(x.dtype)
     w, vr = np.linalg.eig(x)
@@ -383,7 +387,8 @@ def _eig_impl(x, *, compute_left_eigenvectors=False, compute_right_eigenvectors=
     return out
 
 
-def _eig_abstract(x, *, compute_left_eigenvectors=False, compute_right_eigenvectors=True):
+def _eig_abstract(x, *, compute_left_eigenvectors=False, compute_right_eigenvectors=True,
+                  enable_eigvec_derivs=False):
     _check_matrix("eig", x)
     dtype = _complex_dtype(x.dtype)
     w = ShapedArray(x.shape[:-1], dtype)
@@ -391,7 +396,62 @@ def _eig_abstract(x, *, compute_left_eigenvectors=False, compute_right_eigenvect
     return [w] + [v] * compute_left_eigenvectors + [v] * compute_right_eigenvectors
 
 
-eig_p = _define("eig", _eig_impl, _eig_abstract, None)
+def _eig_vec_jvp(w, v, da):
+    """(dw, dv) by nondegenerate perturbation theory, as JAX: LAPACK's geev normalizes
+    each eigenvector to unit norm with its largest-magnitude entry real, and the free
+    multiple c_j of v_j in dv_j = u_j + c_j v_j is fixed by those two real constraints."""
+    n = shape_of(w)[-1]
+    eye = eye_like(v)
+    rank = len(shape_of(v))
+    # F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it.
+    fmat = sub_p.bind(integer_pow_p.bind(add_p.bind(eye, sub_p.bind(expand(w, -2), expand(w, -1))),
+                                         y=-1), eye)
+    p = matmul(linear_solve_p.bind(v, da, transpose_a=False), v)
+    dw = diagonal(p)
+    u = matmul(v, mul_p.bind(fmat, p))
+    k = argmax_p.bind(abs_p.bind(v), axis=rank - 2, index_dtype=np.dtype(np.int32))
+    rows = core.Array(np.arange(n, dtype=np.int32).reshape(n, 1), False)
+    mask = _cast(eq_p.bind(rows, expand(k, -2)), core.get_aval(v).dtype)
+    axis = (rank - 2,)
+    re = neg_p.bind(real_p.bind(reduce_sum_p.bind(mul_p.bind(conj(v), u), axes=axis)))
+    im = neg_p.bind(div_p.bind(imag_p.bind(reduce_sum_p.bind(mul_p.bind(mask, u), axes=axis)),
+                               real_p.bind(reduce_sum_p.bind(mul_p.bind(mask, v), axes=axis))))
+    c = complex_p.bind(re, im)
+    return dw, add_p.bind(u, mul_p.bind(v, expand(c, -2)))
+
+
+def _eig_jvp(primals, tangents, *, compute_left_eigenvectors=False,
+             compute_right_eigenvectors=True, enable_eigvec_derivs=False):
+    (a,), (da,) = primals, tangents
+    if (compute_left_eigenvectors or compute_right_eigenvectors) and not enable_eigvec_derivs:
+        raise NotImplementedError(
+            "Derivatives of non-symmetric eigenvectors are only valid under assumptions on "
+            "the input that JAX cannot check (see the enable_eigvec_derivs argument to "
+            "jax.lax.linalg.eig). Pass enable_eigvec_derivs=True to jax.lax.linalg.eig to "
+            "opt in. See https://github.com/jax-ml/jax/issues/2748 for discussion.")
+    outs = eig_p.bind(a, compute_left_eigenvectors=compute_left_eigenvectors,
+                      compute_right_eigenvectors=True,
+                      enable_eigvec_derivs=enable_eigvec_derivs)
+    w, vr = outs[0], outs[-1]
+    da = _cast(da, core.get_aval(vr).dtype)
+    if not (compute_left_eigenvectors or compute_right_eigenvectors):
+        # dw_i = (V^-1 dA V)_ii
+        dw = reduce_sum_p.bind(mul_p.bind(linear_solve_p.bind(vr, da, transpose_a=False),
+                                          mT(vr)), axes=(len(shape_of(vr)) - 1,))
+        return [w], [dw]
+    dw, dvr = _eig_vec_jvp(w, vr, da)
+    primal_out, tangent_out = [w], [dw]
+    if compute_left_eigenvectors:
+        _, dvl = _eig_vec_jvp(conj(w), outs[1], mH(da))
+        primal_out.append(outs[1])
+        tangent_out.append(dvl)
+    if compute_right_eigenvectors:
+        primal_out.append(vr)
+        tangent_out.append(dvr)
+    return primal_out, tangent_out
+
+
+eig_p = _define("eig", _eig_impl, _eig_abstract, _eig_jvp)
 
 
 # ---- geqrf (forward only): Householder reflectors and scales, as LAPACK ----------------------------

@@ -112,7 +112,7 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
 
 
 def lu(a, permute_l=False, overwrite_a=False, check_finite=True):
-    """(p, l, u) with a = p @ l @ u, or (p @ l, u) with permute_l=True."""
+    """(p, l, u) with a = p @ l @ u (p real), or (p @ l, u) with permute_l=True."""
     a = _inexact(a)
     packed, _, permutation = ld.lu_p.bind(a)
     m, n = a.shape[-2:]
@@ -122,7 +122,7 @@ def lu(a, permute_l=False, overwrite_a=False, check_finite=True):
     u = ls.triu(packed)[..., :k, :]
     if permute_l:
         return ls.matmul(p, l), u
-    return p, l, u
+    return uf.real(p), l, u  # a real permutation matrix for complex `a` too, as JAX
 
 
 # ---- triangular and general solves ---------------------------------------------------------------
