@@ -328,6 +328,11 @@ SCIPY_OPS = [
     Op("scipy.linalg.qr_multiply", lambda a, c: jsl.qr_multiply(a, c),
        lambda a, c: scipy_linalg.qr_multiply(a, c), (c_well((5, 3)), c_plain((2, 5))),
        diff=(0, 1), vmap=False, **G),
+    *[Op(f"scipy.linalg.qr_multiply mode={mode} conjugate", lambda a, c, mode=mode:
+         jsl.qr_multiply(a, c, mode=mode, conjugate=True), lambda a, c, mode=mode:
+         scipy_linalg.qr_multiply(a, c, mode=mode, conjugate=True),
+         (c_well((5, 3)), c_plain((3, 2) if mode == "left" else (2, 5))), diff=(0, 1),
+         vmap=False, **G) for mode in ("left", "right")],
     Op("scipy.linalg.svd", _svd_normalized(jnp, jsl.svd, full_matrices=False),
        _svd_normalized(np, scipy_linalg.svd, full_matrices=False),
        (c_distinct_singular((5, 3)),), diff=(0,), vmap=False, **G),

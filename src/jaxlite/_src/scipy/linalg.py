@@ -238,7 +238,8 @@ def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_fini
 
 def qr_multiply(a, c, mode="right", pivoting=False, conjugate=False, overwrite_a=False,
                 overwrite_c=False):
-    """(Q @ c, R) for mode='left' or (c @ Q, R) for mode='right', with the economic Q."""
+    """(Q @ c, R) for mode='left' or (c @ Q, R) for mode='right', with the economic Q
+    (conj(Q) with conjugate=True)."""
     if pivoting:
         raise NotImplementedError("qr_multiply: pivoting=True is not supported by jaxlite")
     if mode not in ("right", "left"):
@@ -259,6 +260,8 @@ def qr_multiply(a, c, mode="right", pivoting=False, conjugate=False, overwrite_a
                          f"(expected {m}).")
     a, c = _batch_broadcast(a, c, 2, 2)
     q, r = ld.qr_p.bind(a, full_matrices=False)
+    if conjugate:
+        q = ls.conj(q)
     out = ls.matmul(q, c) if mode == "left" else ls.matmul(c, q)
     if onedim:
         out = sh.ravel(out)
