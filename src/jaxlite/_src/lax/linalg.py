@@ -14,7 +14,8 @@ def permutation_matrix(permutation, dtype):
 
 
 def _symmetrize(x):
-    return (x + ls.mT(x)) / 2
+    """(x + x^H) / 2: the Hermitian part (symmetric for real x), as JAX's symmetrize."""
+    return (x + ls.mH(x)) / 2
 
 
 def cholesky(x, *, symmetrize_input=True):
@@ -37,9 +38,12 @@ def eigh(x, *, lower=True, symmetrize_input=True, sort_eigenvalues=True, subset_
 
 def eig(x, *, compute_left_eigenvectors=True, compute_right_eigenvectors=True,
         enable_eigvec_derivs=False, implementation=None):
-    """Eigenvalues (and left/right eigenvectors) of general matrices, complex (forward only)."""
+    """Eigenvalues (and left/right eigenvectors) of general matrices, complex. Eigenvalues
+    are differentiable; eigenvectors only with enable_eigvec_derivs=True (as JAX: the
+    derivative assumes distinct eigenvalues)."""
     return ld.eig_p.bind(asarray(x), compute_left_eigenvectors=compute_left_eigenvectors,
-                         compute_right_eigenvectors=compute_right_eigenvectors)
+                         compute_right_eigenvectors=compute_right_eigenvectors,
+                         enable_eigvec_derivs=bool(enable_eigvec_derivs))
 
 
 def lu(x):
@@ -76,7 +80,7 @@ def hessenberg(a):
 
 
 def householder_product(a, taus):
-    """Q from geqrf's reflectors: Q = H_1 ... H_k with H_i = I - tau_i v_i v_i^T."""
+    """Q from geqrf's reflectors: Q = H_1 ... H_k with H_i = I - tau_i v_i v_i^H."""
     a, taus = asarray(a), asarray(taus)
     m, n = a.shape[-2:]
     k = taus.shape[-1]
@@ -88,9 +92,9 @@ def householder_product(a, taus):
         v = (rows > i) * col + (rows == i)
         h_q = v * taus[..., i, None, None]
         if q is None:
-            q = ls.eye_like(a, m)[..., :, :n] - ls.matmul(h_q, ls.mT(v)[..., :, :n])
+            q = ls.eye_like(a, m)[..., :, :n] - ls.matmul(h_q, ls.mH(v)[..., :, :n])
         else:
-            q = q - ls.matmul(h_q, ls.matmul(ls.mT(v), q))
+            q = q - ls.matmul(h_q, ls.matmul(ls.mH(v), q))
     return q if q is not None else ls.eye_like(a, m)[..., :, :n]
 
 
@@ -110,7 +114,8 @@ def triangular_solve(a, b, *, left_side=False, lower=False, transpose_a=False,
 
 
 def lu_solve(lu, permutation, b, trans=0):
-    """Solve with an LU factorization given as (lu, permutation)."""
+    """Solve a x = b (trans=0), a^T x = b (1) or a^H x = b (2) with an LU factorization
+    given as (lu, permutation)."""
     lu, b = asarray(lu), asarray(b)
     vector = lu.ndim == b.ndim + 1
     if vector:
@@ -122,12 +127,15 @@ def lu_solve(lu, permutation, b, trans=0):
                                        unit_diagonal=True, **params)
         x = ls.triangular_solve_p.bind(lu, x, lower=False, transpose_a=False,
                                        unit_diagonal=False, **params)
-    else:
+    elif trans in (1, 2):
+        params["conjugate_a"] = trans == 2
         x = ls.triangular_solve_p.bind(lu, b, lower=False, transpose_a=True, unit_diagonal=False,
                                        **params)
         x = ls.triangular_solve_p.bind(lu, x, lower=True, transpose_a=True, unit_diagonal=True,
                                        **params)
         x = ls.matmul(ls.mT(P), x)
+    else:
+        raise ValueError(f"'trans' value must be 0, 1, or 2, got {trans}")
     return x[..., 0] if vector else x
 
 

@@ -74,23 +74,25 @@ def _matrix(name, a):
 
 
 def _symmetrize(x):
-    return (x + ls.mT(x)) / 2
+    """(x + x^H) / 2: the Hermitian part (symmetric for real x), as JAX."""
+    return (x + ls.mH(x)) / 2
 
 
 # ---- decompositions -----------------------------------------------------------------------------
 def cholesky(a, *, upper=False, symmetrize_input=True):
-    """Cholesky factor L (lower; U = L^T with upper=True) of positive-definite matrices.
+    """Cholesky factor L (lower; U = L^H with upper=True) of Hermitian positive-definite
+    matrices.
     Matrices that are not positive definite give NaN, as in JAX."""
     a = _inexact("jnp.linalg.cholesky", a)
     _square("cholesky", a)
     if symmetrize_input:
         a = _symmetrize(a)
     L = ld.cholesky_p.bind(a)
-    return ls.mT(L) if upper else L
+    return ls.mH(L) if upper else L
 
 
 def eigh(a, UPLO=None, symmetrize_input=True):
-    """Eigenvalues (ascending) and eigenvectors (columns) of symmetric matrices."""
+    """Eigenvalues (ascending, real) and eigenvectors (columns) of Hermitian matrices."""
     if UPLO is None or UPLO == "L":
         lower = True
     elif UPLO == "U":
@@ -111,11 +113,13 @@ def eigvalsh(a, UPLO="L", *, symmetrize_input=True):
 
 
 def eig(a):
-    """Eigenvalues and right eigenvectors of general square matrices (complex outputs;
-    forward only: jaxlite has no complex differentiation yet)."""
+    """Eigenvalues and right eigenvectors of general square matrices (complex outputs).
+    As in JAX, differentiating the eigenvectors raises NotImplementedError (use
+    jax.lax.linalg.eig with enable_eigvec_derivs=True); eigvals is differentiable."""
     a = _inexact("jnp.linalg.eig", a)
     _square("eig", a)
-    w, v = ld.eig_p.bind(a, compute_left_eigenvectors=False, compute_right_eigenvectors=True)
+    w, v = ld.eig_p.bind(a, compute_left_eigenvectors=False, compute_right_eigenvectors=True,
+                         enable_eigvec_derivs=False)
     return EigResult(w, v)
 
 
@@ -123,7 +127,8 @@ def eigvals(a):
     """Eigenvalues of general square matrices (complex)."""
     a = _inexact("jnp.linalg.eigvals", a)
     _square("eigvals", a)
-    return ld.eig_p.bind(a, compute_left_eigenvectors=False, compute_right_eigenvectors=False)[0]
+    return ld.eig_p.bind(a, compute_left_eigenvectors=False, compute_right_eigenvectors=False,
+                         enable_eigvec_derivs=False)[0]
 
 
 def _descending_order(s):
@@ -146,9 +151,9 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False, subset_by_index
         s = ls.matmul(order, uf.abs(w)[..., None])[..., 0]
         if not compute_uv:
             return s
-        u = ls.matmul(v, ls.mT(order))
+        u = ls.matmul(v, ls.mT(order).astype(v.dtype))
         sign = ls.matmul(order, uf.sign(w)[..., None])[..., 0]
-        return SVDResult(u, s, ls.mT(u * sign[..., None, :]))
+        return SVDResult(u, s, ls.mH(u * sign[..., None, :]))
     if compute_uv:
         s, u, vh = ld.svd_p.bind(a, full_matrices=full_matrices, compute_uv=True,
                                  subset_by_index=subset_by_index)
@@ -268,7 +273,7 @@ def lstsq(a, b, rcond=None, *, numpy_resid=False):
         rank = rd.sum(mask)
         safe_s = uf.where(mask, s, 1).astype(dtype)
         s_inv = uf.where(mask, 1 / safe_s, 0)[:, None]
-        x = ct.matmul(vt.T, s_inv * ct.matmul(u.T, b))
+        x = ct.matmul(ls.mH(vt), s_inv * ct.matmul(ls.mH(u), b))
     if numpy_resid and (int(rank) < n or m <= n):
         resid = asarray(np.zeros((0,), dtype))
     else:

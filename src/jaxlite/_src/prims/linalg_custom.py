@@ -15,11 +15,12 @@ from .. import core
 from ..core import ShapedArray
 from ..ad import Zero
 from .util import shape_of, const_like
-from .linalg_solve import (mT, expand, diagonal, triangular_solve_p,
+from .linalg_solve import (mH, expand, diagonal, triangular_solve_p,
                            linear_solve_p, define_linalg, _check_matrix)
 from .linalg_decomp import lu_p
 from .linalg_solve import permute_rows
 from .elementwise import sub_p, mul_p, div_p, select_n_p, ne_p, is_finite_p, not_p, convert_element_type_p
+from .complex import real_p
 from .transcendental import rem_p
 from .reduce import reduce_sum_p, reduce_prod_p, reduce_or_p
 from .shape import slice_p, concatenate_p, broadcast_in_dim_p
@@ -48,21 +49,33 @@ def _slogdet_impl(a):
     with np.errstate(all="ignore"):
         if n in (1, 2):  # closed forms, as JAX (no factorization)
             det = a[..., 0, 0] if n == 1 else a[..., 0, 0] * a[..., 1, 1] - a[..., 0, 1] * a[..., 1, 0]
+            # np.sign of a complex number is its phase, det / |det|, as jnp.sign.
             return [np.sign(det), np.log(np.abs(det))]
         sign, logdet = np.linalg.slogdet(a)
-    return [sign.astype(a.dtype), logdet.astype(a.dtype)]
+    return [sign.astype(a.dtype), logdet.astype(_real_dtype(a.dtype))]
+
+
+def _real_dtype(dtype):
+    return np.empty((), dtype).real.dtype
 
 
 def _slogdet_abstract(a):
     _check_matrix("slogdet", a)
-    out = ShapedArray(a.shape[:-2], a.dtype)
-    return [out, out]
+    return [ShapedArray(a.shape[:-2], a.dtype), ShapedArray(a.shape[:-2], _real_dtype(a.dtype))]
 
 
 def _slogdet_jvp(primals, tangents):
+    # d log det A = trace(A^-1 dA): its real part is d log|det A|, and for complex A its
+    # imaginary part turns the phase, d sign = i Im(trace(A^-1 dA)) sign (as JAX).
     (x,), (g,) = primals, tangents
     sign, logdet = slogdet_p.bind(x)
-    return [sign, logdet], [Zero(sign), _trace(linear_solve_p.bind(x, g, transpose_a=False))]
+    dlog = _trace(linear_solve_p.bind(x, g, transpose_a=False))
+    if core.get_aval(x).dtype.kind != "c":
+        return [sign, logdet], [Zero(sign), dlog]
+    dlog_re = real_p.bind(dlog)
+    dphase = sub_p.bind(dlog, convert_element_type_p.bind(dlog_re, new_dtype=core.get_aval(x).dtype,
+                                                          weak_type=False))
+    return [sign, logdet], [mul_p.bind(dphase, sign), dlog_re]
 
 
 slogdet_p = _define("slogdet", _slogdet_impl, _slogdet_abstract, _slogdet_jvp,
@@ -73,7 +86,7 @@ slogdet_p = _define("slogdet", _slogdet_impl, _slogdet_abstract, _slogdet_jvp,
 def _det_impl(a):
     sign, logdet = _slogdet_impl(a)
     with np.errstate(all="ignore"):
-        return (sign * np.exp(logdet)).astype(np.asarray(a).dtype)
+        return (sign * np.exp(logdet).astype(sign.dtype)).astype(np.asarray(a).dtype)
 
 
 def _det_abstract(a):
@@ -169,17 +182,17 @@ def _pinv_jvp(primals, tangents, *, hermitian=False):
     if type(a_dot) is Zero:
         return p, Zero(p)
     if hermitian:  # svd(hermitian=True) symmetrizes its input; the JVP must match
-        a = (a + mT(a)) * 0.5
-        a_dot = (a_dot + mT(a_dot)) * 0.5
+        a = (a + mH(a)) * 0.5
+        a_dot = (a_dot + mH(a_dot)) * 0.5
     # Array operators (jax.numpy semantics) keep the formulas readable.
     m, n = shape_of(a)[-2:]
     if m >= n:
-        s = (p @ mT(p)) @ mT(a_dot)
-        t = (mT(a_dot) @ mT(p)) @ p
+        s = (p @ mH(p)) @ mH(a_dot)
+        t = (mH(a_dot) @ mH(p)) @ p
         p_dot = -(p @ a_dot) @ p + s - (s @ a) @ p + t - (p @ a) @ t
     else:
-        s = p @ (mT(p) @ mT(a_dot))
-        t = mT(a_dot) @ (mT(p) @ p)
+        s = p @ (mH(p) @ mH(a_dot))
+        t = mH(a_dot) @ (mH(p) @ p)
         p_dot = -p @ (a_dot @ p) + s - s @ (a @ p) + t - p @ (a @ t)
     return p, p_dot
 

@@ -16,11 +16,14 @@ from ..core import ShapedArray
 from ..ad import Zero
 from . import linalg_kernels as kernels
 from .util import shape_of, const_like
-from .linalg_solve import (mT, matmul, tril, triu, eye_like, expand, diagonal, diag_embed,
-                           triangular_solve_p, linear_solve_p, define_linalg, _check_matrix,
-                           permute_rows)
-from .elementwise import (add_p, sub_p, mul_p, div_p, eq_p,
+from .linalg_solve import (mT, mH, conj, real_part, matmul, tril, triu, eye_like, expand,
+                           diagonal, diag_embed, triangular_solve_p, linear_solve_p,
+                           define_linalg, _check_matrix, permute_rows)
+from .elementwise import (add_p, sub_p, mul_p, div_p, eq_p, neg_p,
                           convert_element_type_p)
+from .complex import real_p, imag_p, complex_p
+from .transcendental import abs_p
+from .reduce import reduce_sum_p, argmax_p
 from .shape import slice_p, concatenate_p, pad_p
 from .elementwise import integer_pow_p
 
@@ -30,6 +33,13 @@ _define = functools.partial(define_linalg, multiple_results=True)  # factorizati
 
 def _real_dtype(dtype):
     return np.empty((), dtype).real.dtype
+
+
+def _cast(x, dtype):
+    """x converted to `dtype` (real eigen/singular values to the matrix's complex dtype)."""
+    if core.get_aval(x).dtype == dtype:
+        return x
+    return convert_element_type_p.bind(x, new_dtype=dtype, weak_type=False)
 
 
 def _slice_last2(x, rows=None, cols=None):
@@ -122,17 +132,20 @@ def _eigh_jvp(primals, tangents, *, lower=True, sort_eigenvalues=True, subset_by
     if _subset(subset_by_index, n) != (0, n):
         raise NotImplementedError("Derivatives not defined for partial eigen decomposition.")
     # Non-degenerate perturbation theory, as JAX (see Giles, "An extended collection of
-    # matrix derivative results", 2008).
-    sym = div_p.bind(add_p.bind(a, mT(a)), const_like(a, 2))
+    # matrix derivative results", 2008). Complex Hermitian matrices: the conjugate
+    # transposes below, real eigenvalue tangents (the diagonal of the Hermitian V^H dA V,
+    # for Hermitian dA, is real; JAX takes its real part for any dA).
+    sym = div_p.bind(add_p.bind(a, mH(a)), const_like(a, 2))
     v, w = eigh_p.bind(sym, lower=lower, sort_eigenvalues=sort_eigenvalues,
                        subset_by_index=subset_by_index)
     eye = eye_like(a)
+    w_full = _cast(w, core.get_aval(a).dtype)
     # F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it.
-    diffs = sub_p.bind(expand(w, -2), expand(w, -1))
+    diffs = sub_p.bind(expand(w_full, -2), expand(w_full, -1))
     fmat = sub_p.bind(integer_pow_p.bind(add_p.bind(eye, diffs), y=-1), eye)
-    vt_adot_v = matmul(matmul(mT(v), a_dot), v)
-    dv = matmul(v, mul_p.bind(fmat, vt_adot_v))
-    dw = diagonal(vt_adot_v)
+    vh_adot_v = matmul(matmul(mH(v), a_dot), v)
+    dv = matmul(v, mul_p.bind(fmat, vh_adot_v))
+    dw = real_part(diagonal(vh_adot_v))
     return [v, w], [dv, dw]
 
 
@@ -175,32 +188,36 @@ def _svd_jvp(primals, tangents, *, full_matrices=True, compute_uv=True, subset_b
     if compute_uv and full_matrices and m != n:
         raise NotImplementedError(
             "Singular value decomposition JVP not implemented for full matrices")
-    Ut, V = mT(U), mT(Vt)
+    # As JAX: conjugate transposes, so that complex matrices work too.
+    dtype = core.get_aval(A).dtype
+    Ut, V = mH(U), mH(Vt)
     s_row = expand(s, -2)  # s[..., None, :]
     dS = matmul(matmul(Ut, dA), V)
-    ds = diagonal(dS)
+    ds = real_part(diagonal(dS))
     if not compute_uv:
         return [s], [ds]
     s_col = mT(s_row)
     eye = eye_like(s_row, shape_of(s)[-1])
     s_diffs = mul_p.bind(add_p.bind(s_row, s_col), sub_p.bind(s_row, s_col))
-    F = sub_p.bind(div_p.bind(const_like(s, 1), add_p.bind(s_diffs, eye)), eye)
-    dSS = mul_p.bind(s_row, dS)   # dS @ diag(s)
-    SdS = mul_p.bind(s_col, dS)   # diag(s) @ dS
+    F = _cast(sub_p.bind(div_p.bind(const_like(s, 1), add_p.bind(s_diffs, eye)), eye), dtype)
+    s_row_c = _cast(s_row, dtype)
+    dSS = mul_p.bind(s_row_c, dS)   # dS @ diag(s)
+    SdS = mul_p.bind(mT(s_row_c), dS)   # diag(s) @ dS
     s_zero = convert_element_type_p.bind(eq_p.bind(s, const_like(s, 0)), new_dtype=s.dtype,
                                          weak_type=False)
     s_inv = sub_p.bind(div_p.bind(const_like(s, 1), add_p.bind(s, s_zero)), s_zero)
-    dUdV_diag = mul_p.bind(mul_p.bind(const_like(dS, 0.5), sub_p.bind(dS, mT(dS))),
-                           diag_embed(s_inv))
-    dU = matmul(U, add_p.bind(mul_p.bind(F, add_p.bind(dSS, mT(dSS))), dUdV_diag))
-    dV = matmul(V, mul_p.bind(F, add_p.bind(SdS, mT(SdS))))
+    dUdV_diag = mul_p.bind(mul_p.bind(const_like(dS, 0.5), sub_p.bind(dS, mH(dS))),
+                           _cast(diag_embed(s_inv), dtype))
+    dU = matmul(U, add_p.bind(mul_p.bind(F, add_p.bind(dSS, mH(dSS))), dUdV_diag))
+    dV = matmul(V, mul_p.bind(F, add_p.bind(SdS, mH(SdS))))
     if m > n:
         dAV = matmul(dA, V)
-        dU = add_p.bind(dU, div_p.bind(sub_p.bind(dAV, matmul(U, matmul(Ut, dAV))), s_row))
+        dU = add_p.bind(dU, div_p.bind(sub_p.bind(dAV, matmul(U, matmul(Ut, dAV))), s_row_c))
     if n > m:
-        dAHU = matmul(mT(dA), U)
-        dV = add_p.bind(dV, div_p.bind(sub_p.bind(dAHU, matmul(V, matmul(Vt, dAHU))), s_row))
-    return [s, U, Vt], [ds, dU, mT(dV)]
+        dAHU = matmul(mH(dA), U)
+        dV = add_p.bind(dV, div_p.bind(sub_p.bind(dAHU, matmul(V, matmul(Vt, dAHU))),
+                                       s_row_c))
+    return [s, U, Vt], [ds, dU, mH(dV)]
 
 
 svd_p = _define("svd", _svd_impl, _svd_abstract, _svd_jvp)
@@ -224,9 +241,13 @@ def _thin_qr_jvp(q, r, dx):
     j-towns.github.io/papers/qr-derivative.pdf)."""
     dx_rinv = triangular_solve_p.bind(r, dx, left_side=False, lower=False, transpose_a=False,
                                       conjugate_a=False, unit_diagonal=False)
-    qt_dx_rinv = matmul(mT(q), dx_rinv)
+    qt_dx_rinv = matmul(mH(q), dx_rinv)
     lower = tril(qt_dx_rinv, -1)
-    do = sub_p.bind(lower, mT(lower))  # skew-symmetric
+    do = sub_p.bind(lower, mH(lower))  # skew-Hermitian
+    if core.get_aval(q).dtype.kind == "c":
+        # Complex inputs: the imaginary part of the diagonal too (R's diagonal stays real).
+        imag_diag = sub_p.bind(qt_dx_rinv, _cast(real_part(qt_dx_rinv), core.get_aval(q).dtype))
+        do = add_p.bind(do, mul_p.bind(eye_like(do), imag_diag))
     dq = add_p.bind(matmul(q, sub_p.bind(do, qt_dx_rinv)), dx_rinv)
     dr = matmul(sub_p.bind(qt_dx_rinv, do), r)
     return dq, dr
@@ -240,7 +261,7 @@ def _qr_jvp(primals, tangents, *, full_matrices=True):
         x2 = _slice_last2(x, cols=(m, n))
         dx1, dx2 = _slice_last2(dx, cols=(0, m)), _slice_last2(dx, cols=(m, n))
         dq, dr1 = _thin_qr_jvp(q, _slice_last2(r, cols=(0, m)), dx1)
-        dr2 = add_p.bind(matmul(mT(dq), x2), matmul(mT(q), dx2))
+        dr2 = add_p.bind(matmul(mH(dq), x2), matmul(mH(q), dx2))
         return [q, r], [dq, concatenate_p.bind(dr1, dr2, dimension=len(shape_of(dr1)) - 1)]
     q_mn = _slice_last2(q, cols=(0, n)) if full_matrices else q
     r_nn = _slice_last2(r, rows=(0, n)) if full_matrices else r
@@ -251,11 +272,13 @@ def _qr_jvp(primals, tangents, *, full_matrices=True):
     q_nn, q_pn = _slice_last2(q_mn, rows=(0, n)), _slice_last2(q_mn, rows=(n, m))
     q_mp = _slice_last2(q, cols=(n, m))
     dq_nn, dq_pn = _slice_last2(dq_mn, rows=(0, n)), _slice_last2(dq_mn, rows=(n, m))
-    z_pn_t = linear_solve_p.bind(sub_p.bind(q_nn, eye_like(q_nn)), mT(q_pn), transpose_a=True)
-    z_pn = mT(z_pn_t)
-    dq_mp = sub_p.bind(matmul(dq_mn, z_pn_t),
+    # Z_pn^H = (Q_nn - I)^-H Q_pn^H: a transposed solve with the conjugated matrix.
+    z_pn_h = linear_solve_p.bind(conj(sub_p.bind(q_nn, eye_like(q_nn))), mH(q_pn),
+                                 transpose_a=True)
+    z_pn = mH(z_pn_h)
+    dq_mp = sub_p.bind(matmul(dq_mn, z_pn_h),
                        matmul(add_p.bind(q_mn, matmul(q_mp, z_pn)),
-                              mT(sub_p.bind(dq_pn, matmul(z_pn, dq_nn)))))
+                              mH(sub_p.bind(dq_pn, matmul(z_pn, dq_nn)))))
     last = len(shape_of(dq_mn)) - 1
     dq = concatenate_p.bind(dq_mn, dq_mp, dimension=last)
     dr = pad_p.bind(dr_nn, const_like(dr_nn, 0),
@@ -343,12 +366,13 @@ lu_pivots_to_permutation_p = _define(
     None, multiple_results=False)
 
 
-# ---- eig (forward only: JAX's derivative rules need complex arithmetic) ---------------------------
+# ---- eig -----------------------------------------------------------------------------------------
 def _complex_dtype(dtype):
     return np.result_type(dtype, np.complex64)
 
 
-def _eig_impl(x, *, compute_left_eigenvectors=False, compute_right_eigenvectors=True):
+def _eig_impl(x, *, compute_left_eigenvectors=False, compute_right_eigenvectors=True,
+              enable_eigvec_derivs=False):
     x = np.asarray(x)
     dtype = _complex_dtype(x.dtype)
     w, vr = np.linalg.eig(x)
@@ -363,7 +387,8 @@ def _eig_impl(x, *, compute_left_eigenvectors=False, compute_right_eigenvectors=
     return out
 
 
-def _eig_abstract(x, *, compute_left_eigenvectors=False, compute_right_eigenvectors=True):
+def _eig_abstract(x, *, compute_left_eigenvectors=False, compute_right_eigenvectors=True,
+                  enable_eigvec_derivs=False):
     _check_matrix("eig", x)
     dtype = _complex_dtype(x.dtype)
     w = ShapedArray(x.shape[:-1], dtype)
@@ -371,7 +396,62 @@ def _eig_abstract(x, *, compute_left_eigenvectors=False, compute_right_eigenvect
     return [w] + [v] * compute_left_eigenvectors + [v] * compute_right_eigenvectors
 
 
-eig_p = _define("eig", _eig_impl, _eig_abstract, None)
+def _eig_vec_jvp(w, v, da):
+    """(dw, dv) by nondegenerate perturbation theory, as JAX: LAPACK's geev normalizes
+    each eigenvector to unit norm with its largest-magnitude entry real, and the free
+    multiple c_j of v_j in dv_j = u_j + c_j v_j is fixed by those two real constraints."""
+    n = shape_of(w)[-1]
+    eye = eye_like(v)
+    rank = len(shape_of(v))
+    # F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it.
+    fmat = sub_p.bind(integer_pow_p.bind(add_p.bind(eye, sub_p.bind(expand(w, -2), expand(w, -1))),
+                                         y=-1), eye)
+    p = matmul(linear_solve_p.bind(v, da, transpose_a=False), v)
+    dw = diagonal(p)
+    u = matmul(v, mul_p.bind(fmat, p))
+    k = argmax_p.bind(abs_p.bind(v), axis=rank - 2, index_dtype=np.dtype(np.int32))
+    rows = core.Array(np.arange(n, dtype=np.int32).reshape(n, 1), False)
+    mask = _cast(eq_p.bind(rows, expand(k, -2)), core.get_aval(v).dtype)
+    axis = (rank - 2,)
+    re = neg_p.bind(real_p.bind(reduce_sum_p.bind(mul_p.bind(conj(v), u), axes=axis)))
+    im = neg_p.bind(div_p.bind(imag_p.bind(reduce_sum_p.bind(mul_p.bind(mask, u), axes=axis)),
+                               real_p.bind(reduce_sum_p.bind(mul_p.bind(mask, v), axes=axis))))
+    c = complex_p.bind(re, im)
+    return dw, add_p.bind(u, mul_p.bind(v, expand(c, -2)))
+
+
+def _eig_jvp(primals, tangents, *, compute_left_eigenvectors=False,
+             compute_right_eigenvectors=True, enable_eigvec_derivs=False):
+    (a,), (da,) = primals, tangents
+    if (compute_left_eigenvectors or compute_right_eigenvectors) and not enable_eigvec_derivs:
+        raise NotImplementedError(
+            "Derivatives of non-symmetric eigenvectors are only valid under assumptions on "
+            "the input that JAX cannot check (see the enable_eigvec_derivs argument to "
+            "jax.lax.linalg.eig). Pass enable_eigvec_derivs=True to jax.lax.linalg.eig to "
+            "opt in. See https://github.com/jax-ml/jax/issues/2748 for discussion.")
+    outs = eig_p.bind(a, compute_left_eigenvectors=compute_left_eigenvectors,
+                      compute_right_eigenvectors=True,
+                      enable_eigvec_derivs=enable_eigvec_derivs)
+    w, vr = outs[0], outs[-1]
+    da = _cast(da, core.get_aval(vr).dtype)
+    if not (compute_left_eigenvectors or compute_right_eigenvectors):
+        # dw_i = (V^-1 dA V)_ii
+        dw = reduce_sum_p.bind(mul_p.bind(linear_solve_p.bind(vr, da, transpose_a=False),
+                                          mT(vr)), axes=(len(shape_of(vr)) - 1,))
+        return [w], [dw]
+    dw, dvr = _eig_vec_jvp(w, vr, da)
+    primal_out, tangent_out = [w], [dw]
+    if compute_left_eigenvectors:
+        _, dvl = _eig_vec_jvp(conj(w), outs[1], mH(da))
+        primal_out.append(outs[1])
+        tangent_out.append(dvl)
+    if compute_right_eigenvectors:
+        primal_out.append(vr)
+        tangent_out.append(dvr)
+    return primal_out, tangent_out
+
+
+eig_p = _define("eig", _eig_impl, _eig_abstract, _eig_jvp)
 
 
 # ---- geqrf (forward only): Householder reflectors and scales, as LAPACK ----------------------------

@@ -140,23 +140,26 @@ def solve(a, b):
 def hessenberg(a):
     """Householder reduction to upper Hessenberg form, as LAPACK's gehrd: returns the
     packed result (H on and above the first subdiagonal, reflector tails below it) and
-    the reflector scales taus (..., n-1) (the last one is 0)."""
+    the reflector scales taus (..., n-1) (the last one is 0 for real matrices;
+    for complex ones it makes the last subdiagonal entry real, as zgehrd)."""
     a = np.asarray(a)
     *batch, n, _ = a.shape
     work = np.array(a, dtype=a.dtype if a.dtype.kind in "fc" else np.float64).reshape((-1, n, n))
     taus = np.zeros((work.shape[0], max(n - 1, 0)), work.dtype)
     with np.errstate(all="ignore"):
         for w, tau_row in zip(work, taus):
-            for k in range(n - 2):
+            for k in range(n - 1):  # the last one is I for real A; complex: a phase
                 x = w[k + 1:, k]
                 alpha, xnorm = x[0], np.linalg.norm(x[1:])
-                if xnorm == 0:
-                    continue  # H_k = I (tau = 0), as dlarfg
-                beta = -np.copysign(np.hypot(alpha, xnorm), alpha)
+                if xnorm == 0 and alpha.imag == 0:
+                    continue  # H_k = I (tau = 0), as dlarfg/zlarfg
+                # beta real with the sign opposite to Re(alpha), as zlarfg (dlarfg if real).
+                beta = -np.copysign(np.sqrt(abs(alpha) ** 2 + xnorm ** 2), alpha.real)
                 tau = (beta - alpha) / beta
                 v = np.concatenate([[1], x[1:] / (alpha - beta)])
-                w[k + 1:, k + 1:] -= tau * np.multiply.outer(v, v @ w[k + 1:, k + 1:])
-                w[:, k + 1:] -= tau * np.multiply.outer(w[:, k + 1:] @ v, v)
+                # A <- H^H A H with H = I - tau v v^H (v v^T and tau real for real A).
+                w[k + 1:, k + 1:] -= np.conj(tau) * np.multiply.outer(v, np.conj(v) @ w[k + 1:, k + 1:])
+                w[:, k + 1:] -= tau * np.multiply.outer(w[:, k + 1:] @ v, np.conj(v))
                 w[k + 1, k] = beta
                 w[k + 2:, k] = v[1:]
                 tau_row[k] = tau

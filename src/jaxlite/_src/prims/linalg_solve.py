@@ -23,6 +23,7 @@ from .shape import transpose_p, reshape_p, moveaxis, _batch_to_front
 from .index import gather_p
 from .linalg import dot_general_p
 from .elementwise import select_n_p, add_p, sub_p, neg_p
+from .complex import conj_p, real_p
 
 
 # ---- helpers on (batched) matrices, usable under any trace ---------------------------------------
@@ -30,6 +31,22 @@ def mT(x):
     """Swap the last two axes."""
     n = ndim(x)
     return transpose_p.bind(x, permutation=tuple(range(n - 2)) + (n - 1, n - 2))
+
+
+def conj(x):
+    """The complex conjugate of complex `x`; real `x` unchanged (no equation bound)."""
+    dtype = core.get_aval(x).dtype
+    return conj_p.bind(x, input_dtype=dtype) if dtype.kind == "c" else x
+
+
+def mH(x):
+    """The conjugate transpose of the last two axes (mT for real matrices)."""
+    return conj(mT(x))
+
+
+def real_part(x):
+    """The real part of complex `x`, as a real array; real `x` unchanged."""
+    return real_p.bind(x) if core.get_aval(x).dtype.kind == "c" else x
 
 
 def matmul(a, b):
@@ -144,6 +161,8 @@ def _triangular_solve_jvp(primals, tangents, *, left_side, lower, transpose_a, c
         g = neg_p.bind(g)
         if transpose_a:
             g = mT(g)
+        if conjugate_a:
+            g = conj(g)
 
         def a_inverse(rhs):
             return triangular_solve_p.bind(a, rhs, **params)

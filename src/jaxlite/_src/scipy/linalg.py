@@ -52,10 +52,10 @@ def _vector_or_matrix_rhs(name, a, b):
 
 # ---- Cholesky --------------------------------------------------------------------------------------
 def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
-    """Cholesky factor (upper by default, as SciPy), reading one triangle of `a`."""
+    """Cholesky factor (upper by default, a = U^H U, as SciPy), reading one triangle of `a`."""
     a = _inexact(a)
-    L = ld.cholesky_p.bind(a if lower else ls.mT(a))
-    return L if lower else ls.mT(L)
+    L = ld.cholesky_p.bind(a if lower else ls.mH(a))
+    return L if lower else ls.mH(L)
 
 
 def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
@@ -68,9 +68,10 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
     c, lower = c_and_lower
     c, b = _inexact(c, b)
     c, b, vector = _vector_or_matrix_rhs("cho_solve", c, b)
-    params = dict(left_side=True, lower=lower, conjugate_a=not lower, unit_diagonal=False)
-    b = ls.triangular_solve_p.bind(c, b, transpose_a=not lower, **params)
-    b = ls.triangular_solve_p.bind(c, b, transpose_a=lower, **params)
+    # a = L L^H (lower) or U^H U: solve with the factor and its conjugate transpose.
+    params = dict(left_side=True, lower=lower, unit_diagonal=False)
+    b = ls.triangular_solve_p.bind(c, b, transpose_a=not lower, conjugate_a=not lower, **params)
+    b = ls.triangular_solve_p.bind(c, b, transpose_a=lower, conjugate_a=lower, **params)
     return b[..., 0] if vector else b
 
 
@@ -83,7 +84,8 @@ def lu_factor(a, overwrite_a=False, check_finite=True):
 
 
 def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
-    """Solve a @ x = b (trans=0) or a^T @ x = b (trans=1, 2) given lu_factor(a)."""
+    """Solve a @ x = b (trans=0), a^T @ x = b (trans=1) or a^H @ x = b (trans=2) given
+    lu_factor(a)."""
     lu, pivots = lu_and_piv
     lu, b = _inexact(lu, b)
     m = lu.shape[-2]
@@ -91,7 +93,7 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     lu, b, vector = _vector_or_matrix_rhs("lu_solve", lu, b)
     perm = sh.broadcast_to(perm, tuple(lu.shape[:-1]))
     P = permutation_matrix(perm, lu.dtype)
-    params = dict(left_side=True, conjugate_a=False)
+    params = dict(left_side=True, conjugate_a=trans == 2)
     if trans == 0:
         x = ls.matmul(P, b)
         x = ls.triangular_solve_p.bind(lu, x, lower=True, transpose_a=False, unit_diagonal=True,
@@ -110,7 +112,7 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
 
 
 def lu(a, permute_l=False, overwrite_a=False, check_finite=True):
-    """(p, l, u) with a = p @ l @ u, or (p @ l, u) with permute_l=True."""
+    """(p, l, u) with a = p @ l @ u (p real), or (p @ l, u) with permute_l=True."""
     a = _inexact(a)
     packed, _, permutation = ld.lu_p.bind(a)
     m, n = a.shape[-2:]
@@ -120,23 +122,25 @@ def lu(a, permute_l=False, overwrite_a=False, check_finite=True):
     u = ls.triu(packed)[..., :k, :]
     if permute_l:
         return ls.matmul(p, l), u
-    return p, l, u
+    return uf.real(p), l, u  # a real permutation matrix for complex `a` too, as JAX
 
 
 # ---- triangular and general solves ---------------------------------------------------------------
 def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False,
                      debug=None, check_finite=True):
-    """Solve op(a) @ x = b for triangular `a` (trans: 0/'N', 1/'T', 2/'C')."""
+    """Solve op(a) @ x = b for triangular `a` (trans: 0/'N' a, 1/'T' a^T, 2/'C' a^H)."""
     if trans in (0, "N"):
-        transpose_a = False
-    elif trans in (1, "T", 2, "C"):
-        transpose_a = True
+        transpose_a = conjugate_a = False
+    elif trans in (1, "T"):
+        transpose_a, conjugate_a = True, False
+    elif trans in (2, "C"):
+        transpose_a = conjugate_a = True
     else:
         raise ValueError(f"Invalid 'trans' value {trans}")
     a, b = _inexact(a, b)
     a, b, vector = _vector_or_matrix_rhs("solve_triangular", a, b)
     x = ls.triangular_solve_p.bind(a, b, left_side=True, lower=lower, transpose_a=transpose_a,
-                                   conjugate_a=False, unit_diagonal=unit_diagonal)
+                                   conjugate_a=conjugate_a, unit_diagonal=unit_diagonal)
     return x[..., 0] if vector else x
 
 
@@ -163,7 +167,7 @@ def det(a, overwrite_a=False, check_finite=True):
 # ---- decompositions ------------------------------------------------------------------------------
 def eigh(a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False,
          turbo=True, eigvals=None, type=1, check_finite=True):
-    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix (b=None only)."""
+    """Eigenvalues (ascending) and eigenvectors of a Hermitian matrix (b=None only)."""
     if b is not None:
         raise NotImplementedError("Only the b=None case of eigh is implemented")
     if type != 1:
@@ -171,7 +175,7 @@ def eigh(a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwrite
     if eigvals is not None:
         raise NotImplementedError("Only the eigvals=None case of eigh is implemented.")
     a = _inexact(a)
-    a = (a + ls.mT(a)) / 2
+    a = (a + ls.mH(a)) / 2
     v, w = ld.eigh_p.bind(a, lower=lower, sort_eigenvalues=True, subset_by_index=None)
     return w if eigvals_only else (w, v)
 
@@ -234,7 +238,8 @@ def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_fini
 
 def qr_multiply(a, c, mode="right", pivoting=False, conjugate=False, overwrite_a=False,
                 overwrite_c=False):
-    """(Q @ c, R) for mode='left' or (c @ Q, R) for mode='right', with the economic Q."""
+    """(Q @ c, R) for mode='left' or (c @ Q, R) for mode='right', with the economic Q
+    (conj(Q) with conjugate=True)."""
     if pivoting:
         raise NotImplementedError("qr_multiply: pivoting=True is not supported by jaxlite")
     if mode not in ("right", "left"):
@@ -255,6 +260,8 @@ def qr_multiply(a, c, mode="right", pivoting=False, conjugate=False, overwrite_a
                          f"(expected {m}).")
     a, c = _batch_broadcast(a, c, 2, 2)
     q, r = ld.qr_p.bind(a, full_matrices=False)
+    if conjugate:
+        q = ls.conj(q)
     out = ls.matmul(q, c) if mode == "left" else ls.matmul(c, q)
     if onedim:
         out = sh.ravel(out)
@@ -262,7 +269,7 @@ def qr_multiply(a, c, mode="right", pivoting=False, conjugate=False, overwrite_a
 
 
 def hessenberg(a, *, calc_q=False, overwrite_a=False, check_finite=True):
-    """Upper Hessenberg form h = q^T a q (and q with calc_q=True), as LAPACK gehrd/orghr.
+    """Upper Hessenberg form h = q^H a q (and q with calc_q=True), as LAPACK gehrd/orghr.
     Forward only, as in JAX."""
     a = _inexact(a)
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
@@ -295,10 +302,11 @@ def polar(a, side="right", *, method="qdwh", eps=None, max_iterations=None):
         raise ValueError("The input `a` must be at least a 2-D array.")
     s, w, vh = ld.svd_p.bind(a, full_matrices=False, compute_uv=True, subset_by_index=None)
     u = ls.matmul(w, vh)
+    s = s.astype(a.dtype)
     if side == "right":
-        p = ls.matmul(ls.mT(vh) * s[..., None, :], vh)
+        p = ls.matmul(ls.mH(vh) * s[..., None, :], vh)
     else:
-        p = ls.matmul(w * s[..., None, :], ls.mT(w))
+        p = ls.matmul(w * s[..., None, :], ls.mH(w))
     return u, p
 
 
@@ -377,12 +385,12 @@ def expm(A, *, upper_triangular=False, max_squarings=16):
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
         raise ValueError(f"Expected A to be a (batched) square matrix, got A.shape="
                          f"{tuple(A.shape)}.")
-    if A.dtype == np.float64:
+    if A.dtype in (np.float64, np.complex128):
         maxnorm, conds, orders = 5.371920351148152, (1.495585217958292e-002,
                                                       2.539398330063230e-001,
                                                       9.504178996162932e-001,
                                                       2.097847961257068e+000), (3, 5, 7, 9, 13)
-    elif A.dtype == np.float32:
+    elif A.dtype in (np.float32, np.complex64):
         maxnorm, conds, orders = 3.925724783138660, (4.258730016922831e-001,
                                                       1.880152677804762e+000), (3, 5, 7)
     else:
@@ -390,7 +398,7 @@ def expm(A, *, upper_triangular=False, max_squarings=16):
     A_L1 = rd.max(rd.sum(uf.abs(A), axis=-2), axis=-1)  # norm(A, 1) per matrix
     n_squarings = uf.maximum(0, uf.floor(uf.log2(A_L1 / maxnorm)))
     A = A / (2 ** n_squarings.astype(A.dtype))[..., None, None]
-    idx = rd.sum(A_L1[..., None] >= np.asarray(conds, A.dtype), axis=-1)
+    idx = rd.sum(A_L1[..., None] >= np.asarray(conds, A_L1.dtype), axis=-1)
     known_idx, known_squarings = _concrete(idx), _concrete(n_squarings)
     if known_idx is not None and known_idx.ndim == 0:  # one matrix, known norm: one branch
         U, V = _pade(orders[int(known_idx)], A)
