@@ -162,6 +162,8 @@ def test_combinators():
     init_fun, apply_fun = stax.shape_dependent(lambda shape: stax.Dense(shape[-1] * 2))
     out_shape, params = init_fun(random.PRNGKey(0), (1, 3))
     assert out_shape == (1, 6) and apply_fun(params, jnp.ones((1, 3))).shape == (1, 6)
+    with pytest.raises(ValueError):   # as JAX: no layers to unpack
+        stax.serial()
 
 
 def test_serial_splits_keys_like_jax():

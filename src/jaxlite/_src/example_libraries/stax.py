@@ -297,7 +297,7 @@ def serial(*layers):
 
     init splits its key once per layer (a fresh key carried along, a subkey to the
     layer); apply splits ``rng`` (if given) into one key per layer."""
-    init_funs, apply_funs = zip(*layers) if layers else ((), ())
+    init_funs, apply_funs = zip(*layers)
 
     def init_fun(rng, input_shape):
         params = []
@@ -319,7 +319,7 @@ def parallel(*layers):
     """Layers side by side: the i-th applies to the i-th of a sequence of inputs (input
     shapes) and gives the i-th output (output shape). Often between FanOut and FanInSum
     or FanInConcat."""
-    init_funs, apply_funs = zip(*layers) if layers else ((), ())
+    init_funs, apply_funs = zip(*layers)
 
     def init_fun(rng, input_shape):
         rngs = random.split(rng, len(init_funs))
