@@ -283,20 +283,22 @@ extremum_weight_p.lower = _lower_extremum_weight
 def _integer_pow_impl(x, y):
     if y == 2:
         return np.multiply(x, x)
+    if y < 0 and _is_integer(x):
+        raise ValueError("integer_pow with a negative exponent needs a float base")
+    # As JAX lowers integer_pow for XLA: binary exponentiation, each product rounded (or
+    # wrapped, for integers) in x's dtype, and a reciprocal for negative y. np.power rounds
+    # once, so 0.999 ** 3 differed from JAX in the last bit; and for integers it would need
+    # y in x's dtype, where it may not fit (3 in int2, 200 in int8).
     with np.errstate(all="ignore"):
-        if _is_integer(x):
-            if y < 0:
-                raise ValueError("integer_pow with a negative exponent needs a float base")
-            # By squaring, in x's dtype, wrapping as XLA: np.power would need y in that
-            # dtype too, where it may not fit (3 in int2, 200 in int8).
-            out = None
-            while y:
-                if y & 1:
-                    out = x if out is None else np.multiply(out, x)
-                y >>= 1
-                x = np.multiply(x, x) if y else x
-            return np.ones_like(x) if out is None else out
-        return np.power(x, np.array(y, dtype=np.result_type(x)))
+        out, n = None, abs(y)
+        while n:
+            if n & 1:
+                out = x if out is None else np.multiply(out, x)
+            n >>= 1
+            x = np.multiply(x, x) if n else x
+        if out is None:
+            return np.ones_like(x)
+        return np.divide(np.ones((), np.result_type(out)), out) if y < 0 else out
 
 
 def _integer_pow_jvp(t, ans, x, y):
