@@ -58,9 +58,14 @@ class ShapedArray:
     def strip_weak_type(self):
         return ShapedArray(self.shape, self.dtype, False) if self.weak_type else self
 
-    def str_short(self):
-        name = _short_dtype_names.get(self.dtype.name, self.dtype.name)
+    def str_short(self, short_dtypes=False, mesh_axis_types=False):
+        name = self.dtype.name
+        if short_dtypes:
+            name = _short_dtype_names.get(name, name)
         return f"{name}[{','.join(map(str, self.shape))}]"
+
+    def __str__(self):
+        return ("~" if self.weak_type else "") + self.str_short()
 
     def __eq__(self, other):
         return (type(other) is ShapedArray and self.shape == other.shape
@@ -111,11 +116,64 @@ class Primitive:
         self.layout = None         # results' memory order: "operand" (views, astype) or
                                    # "permuted" (transpose); None: C order (compiler/codegen.py)
 
+    # Printing (jaxpr.py): print_rule(eqn, context) -> the (name, value) params to show.
+    print_rule = None
+    call_primitive = False
+    map_primitive = False
+
     def bind(self, *args, **params):
         return _context.trace.process_primitive(self, args, params)
 
     def __repr__(self):
         return self.name
+
+    # ---- JAX's API for defining a primitive (jax.extend.core.Primitive) ----------
+    def def_impl(self, impl):
+        """Set how the primitive computes; `impl` takes and returns arrays.
+
+        >>> from jaxlite.extend.core import Primitive
+        >>> twice_p = Primitive("twice")
+        >>> _ = twice_p.def_impl(lambda x: 2 * x)
+        >>> _ = twice_p.def_abstract_eval(lambda x: x)
+        >>> twice_p.bind(3.0)
+        Array(6., dtype=float32, weak_type=True)
+        """
+        multiple = self.multiple_results
+
+        def numpy_impl(*values, **params):
+            out = impl(*[Array(v) for v in values], **params)
+            return [_numpy_result(o) for o in out] if multiple else _numpy_result(out)
+        self.impl = numpy_impl
+        return impl
+
+    def def_abstract_eval(self, abstract_eval):
+        """Set the shapes and dtypes of the results (ShapedArrays or ShapeDtypeStructs)."""
+        multiple = self.multiple_results
+
+        def shaped(*avals, **params):
+            out = abstract_eval(*avals, **params)
+            return [_as_shaped(o) for o in out] if multiple else _as_shaped(out)
+        self.abstract_eval = shaped
+        return abstract_eval
+
+    def def_effectful_abstract_eval(self, effectful_abstract_eval):
+        """As `def_abstract_eval`, for a rule returning (avals, effects)."""
+        self.effectful = True
+        self.def_abstract_eval(lambda *avals, **params:
+                               effectful_abstract_eval(*avals, **params)[0])
+        return effectful_abstract_eval
+
+
+def _numpy_result(x):
+    value = np.asarray(getattr(x, "_value", x))
+    return np.asarray(value, dtypes.canonicalize_dtype(value.dtype))
+
+
+def _as_shaped(aval):
+    if type(aval) is ShapedArray:
+        return aval
+    return ShapedArray(aval.shape, dtypes.canonicalize_dtype(aval.dtype),
+                       getattr(aval, "weak_type", False))
 
 
 class Trace:

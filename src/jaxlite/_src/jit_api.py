@@ -260,7 +260,7 @@ class JitWrapped:
             import logging  # noqa: PLC0415 (~3 ms at import; loaded only when logging compiles)
             logging.getLogger("jaxlite").warning(
                 "Compiling %s for args %s.%s", self._name,
-                ", ".join(a.str_short() + ("{weak}" if a.weak_type else "") for a in jaxpr.in_avals),
+                ", ".join(a.str_short(short_dtypes=True) + ("{weak}" if a.weak_type else "") for a in jaxpr.in_avals),
                 self._explain_miss(in_tree, jaxpr.in_avals, statics))
         return entry
 
@@ -277,9 +277,9 @@ class JitWrapped:
             else:
                 for i, (old, new) in enumerate(zip(entry.jaxpr.in_avals, in_avals)):
                     if old != new:
-                        reasons.append(f"argument leaf {i} changed from {old.str_short()}"
+                        reasons.append(f"argument leaf {i} changed from {old.str_short(short_dtypes=True)}"
                                        f"{'{weak}' if old.weak_type else ''} to "
-                                       f"{new.str_short()}{'{weak}' if new.weak_type else ''}")
+                                       f"{new.str_short(short_dtypes=True)}{'{weak}' if new.weak_type else ''}")
             if old_statics != statics:
                 reasons.append(f"static arguments changed from {old_statics!r} to {statics!r}")
             if best is None or len(reasons) < len(best):

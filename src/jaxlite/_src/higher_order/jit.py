@@ -83,3 +83,17 @@ jit_p.jvp = _jit_jvp
 jit_p.batch = _jit_batch
 jit_p.partial_eval = _jit_partial_eval
 jit_p.transpose = _jit_transpose
+
+
+def _print_jit(eqn, context):
+    # As JAX prints it: the inner Jaxpr's binders take the names of the operands and
+    # results they stand for, and name= comes first.
+    jaxpr = eqn.params["jaxpr"]
+    if jaxpr not in context.shared:
+        context.suggest_same_names(jaxpr.invars, eqn.invars)
+        context.suggest_same_names(jaxpr.outvars, eqn.outvars)
+    rest = sorted((k, v) for k, v in eqn.params.items() if k != "name")
+    return [("name", eqn.params["name"])] + rest
+
+
+jit_p.print_rule = _print_jit

@@ -50,7 +50,7 @@ def _avals(leaves):
 
 
 def _type_str(avals):
-    return "[" + ", ".join(a.str_short() + ("{weak}" if a.weak_type else "") for a in avals) + "]"
+    return "[" + ", ".join(a.str_short(short_dtypes=True) + ("{weak}" if a.weak_type else "") for a in avals) + "]"
 
 
 def _check_same_types(what, avals_a, avals_b, tree_a, tree_b, name_a, name_b):

@@ -233,6 +233,17 @@ dot_general_p.lower = _lower_dot_general
 dot_general_p.abstract_eval = _dot_general_abstract
 dot_general_p.jvp = bilinear_jvp(dot_general_p)
 dot_general_p.transpose = _dot_general_transpose
+
+
+def _print_dot_general(eqn, context):
+    # As JAX prints it: dimension numbers as lists, no None-valued params.
+    (lc, rc), (lb, rb) = eqn.params["dimension_numbers"]
+    params = {k: v for k, v in eqn.params.items() if v is not None}
+    params["dimension_numbers"] = ((list(lc), list(rc)), (list(lb), list(rb)))
+    return sorted(params.items())
+
+
+dot_general_p.print_rule = _print_dot_general
 dot_general_p.batch = _dot_general_batch
 dot_general_p.weak_type_rule = lambda weak, params: all(weak)
 dot_general_p.simplify_rules = (scalar_product_as_product(mul_p),)

@@ -163,6 +163,10 @@ def _lower_broadcast_in_dim(names, params, avals=None):
 
 broadcast_in_dim_p.lower = _lower_broadcast_in_dim
 broadcast_in_dim_p.simplify_rules = (compose_broadcasts,)
+# As JAX prints it: the shape is the result's type; trivial broadcast_dimensions hidden.
+broadcast_in_dim_p.print_rule = lambda eqn, context: sorted(
+    (k, v) for k, v in eqn.params.items()
+    if k not in ("shape", "sharding") and (k != "broadcast_dimensions" or v))
 broadcast_in_dim_p.scalar_code = scalar_broadcast_code
 broadcast_in_dim_p.layout, broadcast_in_dim_p.diagonal = "operand", "broadcast"
 
