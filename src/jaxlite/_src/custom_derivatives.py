@@ -13,10 +13,10 @@ from . import core
 from .core import Tracer
 from .tree import tree_flatten, tree_unflatten, tree_map, tree_structure
 from .jaxpr import Jaxpr, eval_jaxpr
-from .staging import trace_to_jaxpr, close_over_tracer_consts
+from .staging import trace_to_jaxpr
 from .conversion import asarray
 from .ad import Zero
-from .higher_order.custom import custom_jvp_call_p, custom_vjp_call_p
+from .higher_order.custom import call_custom_jvp, call_custom_vjp
 
 
 class SymbolicZero:
@@ -50,35 +50,31 @@ def _merge(nondiff, diff, n):
     return [nondiff[i] if i in nondiff else next(it) for i in range(n)]
 
 
-def _trace_call(fun, nondiff, diff_tree, leaves, n_args):
-    """Trace the primal function over the differentiable leaves."""
-    store = {}
-
-    def flat(*xs):
-        out = fun(*_merge(nondiff, list(tree_unflatten(diff_tree, xs)), n_args))
-        out_leaves, store["out_tree"] = tree_flatten(out)
-        return [asarray(o) for o in out_leaves]
-
-    jaxpr = trace_to_jaxpr(flat, [core.get_aval(x) for x in leaves],
-                           getattr(fun, "__name__", "custom function"))
-    jaxpr, consts = close_over_tracer_consts(jaxpr)
-    return jaxpr, consts, store["out_tree"]
-
-
-def _leaves(diff, what):
-    leaves, tree = tree_flatten(tuple(diff))
-    return [asarray(x) for x in leaves], tree
-
-
 def _prepare_call(fun, args, kwargs, nondiff_argnums):
     """What custom_jvp and custom_vjp calls share: bind keywords to positions, split off
-    the non-differentiable arguments, flatten the rest and trace the primal function."""
+    the non-differentiable arguments and flatten the rest."""
     args = _resolve_args(fun, args, kwargs)
     nondiff, diff = _split_nondiff(args, nondiff_argnums)
-    leaves, diff_tree = _leaves(diff, getattr(fun, "__name__", "custom function"))
-    jaxpr, consts, out_tree = _trace_call(fun, nondiff, diff_tree, leaves, len(args))
+    leaves, diff_tree = tree_flatten(tuple(diff))
     ordered_nondiff = [nondiff[i] for i in sorted(nondiff)]
-    return args, nondiff, diff, ordered_nondiff, leaves, diff_tree, jaxpr, consts, out_tree
+    return args, nondiff, diff, ordered_nondiff, leaves, diff_tree
+
+
+def _note_out_tree(store, tree, name, what):
+    """The output structure, from whichever of the function and its rules ran first."""
+    known = store.setdefault("out_tree", tree)
+    if known != tree:
+        raise TypeError(f"Custom {what} rule of {name} returned a primal output with "
+                        f"structure {tree}, but the function returns {known}")
+
+
+def _flat_fun(fun, nondiff, diff_tree, n_args, store):
+    def flat(*xs):
+        out = fun(*_merge(nondiff, list(tree_unflatten(diff_tree, xs)), n_args))
+        out_leaves, tree = tree_flatten(out)
+        store["out_tree"] = tree
+        return out_leaves
+    return flat
 
 
 class custom_jvp:
@@ -127,9 +123,13 @@ class custom_jvp:
         name = getattr(self.fun, "__name__", "function")
         if self.jvp is None:
             raise AttributeError(f"No JVP defined for custom_jvp function {name} using defjvp.")
-        args, nondiff, diff, ordered_nondiff, leaves, diff_tree, jaxpr, consts, out_tree = \
+        if core.current_trace() is core.eval_trace:
+            # Nothing transforms this call: the function runs as written, as in JAX.
+            return self.fun(*_resolve_args(self.fun, args, kwargs))
+        args, nondiff, diff, ordered_nondiff, leaves, diff_tree = \
             _prepare_call(self.fun, args, kwargs, self.nondiff_argnums)
         rule, symbolic = self.jvp, self.symbolic_zeros
+        store = {}
 
         def flat_jvp(primals, tangents):
             p_tree = tuple(tree_unflatten(diff_tree, primals))
@@ -143,9 +143,7 @@ class custom_jvp:
                                 f"tangent_out), got {type(result).__name__}")
             out, t_out = result
             out_leaves, tree = tree_flatten(out)
-            if tree != out_tree:
-                raise TypeError(f"Custom JVP rule of {name} returned a primal output with "
-                                f"structure {tree}, but the function returns {out_tree}")
+            _note_out_tree(store, tree, name, "JVP")
             t_leaves, t_tree_out = tree_flatten(t_out, is_leaf=lambda x: x is None or
                                                 isinstance(x, SymbolicZero))
             if len(t_leaves) != len(out_leaves):
@@ -153,12 +151,11 @@ class custom_jvp:
                                 f"structure {t_tree_out}, which must match the primal output "
                                 f"structure {tree}")
             t_leaves = [None if isinstance(t, SymbolicZero) else t for t in t_leaves]
-            return [asarray(o) for o in out_leaves], [t if t is None else asarray(t)
-                                                      for t in t_leaves]
+            return out_leaves, [t if t is None else asarray(t) for t in t_leaves]
 
-        outs = custom_jvp_call_p.bind(*consts, *leaves, call_jaxpr=jaxpr, jvp=flat_jvp,
-                                      num_consts=len(consts), symbolic_zeros=symbolic)
-        return tree_unflatten(out_tree, outs)
+        fun = _flat_fun(self.fun, nondiff, diff_tree, len(args), store)
+        outs = call_custom_jvp(fun, flat_jvp, leaves, symbolic, name)
+        return tree_unflatten(store["out_tree"], outs)
 
 
 class custom_vjp:
@@ -188,10 +185,13 @@ class custom_vjp:
         name = getattr(self.fun, "__name__", "function")
         if self.fwd is None:
             raise AttributeError(f"No VJP defined for custom_vjp function {name} using defvjp.")
-        args, nondiff, diff, ordered_nondiff, leaves, diff_tree, jaxpr, consts, out_tree = \
+        if core.current_trace() is core.eval_trace:
+            return self.fun(*_resolve_args(self.fun, args, kwargs))
+        args, nondiff, diff, ordered_nondiff, leaves, diff_tree = \
             _prepare_call(self.fun, args, kwargs, self.nondiff_argnums)
         fwd, bwd = self.fwd, self.bwd
         res_trees = []
+        store = {}
 
         def flat_fwd(primals):
             full = _merge(nondiff, list(tree_unflatten(diff_tree, primals)), len(args))
@@ -201,16 +201,14 @@ class custom_vjp:
                                 f"residuals), got {type(result).__name__}")
             out, res = result
             out_leaves, tree = tree_flatten(out)
-            if tree != out_tree:
-                raise TypeError(f"Custom VJP fwd rule of {name} returned a primal output with "
-                                f"structure {tree}, but the function returns {out_tree}")
+            _note_out_tree(store, tree, name, "VJP fwd")
             res_leaves, res_tree = tree_flatten(res)
             res_trees[:] = [res_tree]
-            return [asarray(o) for o in out_leaves], [asarray(r) for r in res_leaves]
+            return out_leaves, res_leaves
 
         def flat_bwd(residuals, cts):
             res = tree_unflatten(res_trees[0], residuals)
-            ct_tree = tree_unflatten(out_tree, cts)
+            ct_tree = tree_unflatten(store["out_tree"], cts)
             result = bwd(*ordered_nondiff, res, ct_tree)
             if not isinstance(result, (tuple, list)):
                 raise TypeError(f"Custom VJP bwd rule of {name} must return a tuple with one "
@@ -237,10 +235,9 @@ class custom_vjp:
                 flat.extend(None if c is None else asarray(c) for c in ct_leaves)
             return flat
 
-        outs = custom_vjp_call_p.bind(*consts, *leaves, call_jaxpr=jaxpr, fwd=flat_fwd,
-                                      bwd=flat_bwd, num_consts=len(consts),
-                                      symbolic_zeros=self.symbolic_zeros)
-        return tree_unflatten(out_tree, outs)
+        fun = _flat_fun(self.fun, nondiff, diff_tree, len(args), store)
+        outs = call_custom_vjp(fun, flat_fwd, flat_bwd, leaves, self.symbolic_zeros, name)
+        return tree_unflatten(store["out_tree"], outs)
 
 
 def custom_gradient(fun):
