@@ -11,23 +11,67 @@ import numpy as np
 
 from . import core
 from .core import Tracer
-from .tree import tree_flatten, tree_unflatten, tree_map, tree_structure
+from .tree import (tree_flatten, tree_unflatten, tree_map, tree_structure,
+                   register_pytree_node)
 from .jaxpr import Jaxpr, eval_jaxpr
-from .staging import trace_to_jaxpr
+from .staging import trace_to_jaxpr, close_over_tracer_consts
 from .conversion import asarray
 from .ad import Zero
 from .higher_order.custom import call_custom_jvp, call_custom_vjp
 
 
 class SymbolicZero:
-    """A tangent known to be zero, passed to rules defined with symbolic_zeros=True."""
+    """A tangent known to be zero, passed to rules defined with symbolic_zeros=True.
+    Other attributes (ndim, size, ...) are its abstract value's."""
 
     def __init__(self, aval):
         self.aval = aval
         self.shape, self.dtype = aval.shape, aval.dtype
 
+    def __getattr__(self, name):
+        if name == "aval":  # not set yet (e.g. while unpickling)
+            raise AttributeError(name)
+        try:
+            return getattr(self.aval, name)
+        except AttributeError:
+            raise AttributeError(f"SymbolicZero has no attribute {name}") from None
+
     def __repr__(self):
-        return f"SymbolicZero({self.aval})"
+        return "SymbolicZero"
+
+    @staticmethod
+    def from_primal_value(value):
+        return SymbolicZero(core.get_aval(value).strip_weak_type())
+
+
+def zero_from_primal(value, symbolic_zeros=False):
+    """Zero tangents for the pytree `value`: SymbolicZero leaves, or arrays of zeros.
+
+    >>> jax.custom_derivatives.zero_from_primal((1.0, jnp.ones(2)))
+    (Array(0., dtype=float32), Array([0., 0.], dtype=float32))
+    """
+    def zero(x):
+        aval = core.get_aval(x).strip_weak_type()
+        return SymbolicZero(aval) if symbolic_zeros else asarray(np.zeros(aval.shape, aval.dtype))
+    return tree_map(zero, value)
+
+
+class CustomVJPPrimal:
+    """A primal argument of a custom_vjp fwd rule defined with symbolic_zeros=True:
+    its `value`, and whether it is `perturbed` (differentiated)."""
+    __slots__ = ("value", "perturbed")
+
+    def __init__(self, value, perturbed):
+        self.value, self.perturbed = value, perturbed
+
+    def __repr__(self):
+        return f"CustomVJPPrimal(value={self.value!r}, perturbed={self.perturbed})"
+
+
+def custom_vjp_primal_tree_values(tree):
+    """The values of a pytree of CustomVJPPrimal records (a fwd rule's arguments)."""
+    return tree_map(lambda x: x.value if isinstance(x, CustomVJPPrimal) else x, tree,
+                    is_leaf=lambda x: isinstance(x, CustomVJPPrimal))
 
 
 def _resolve_args(fun, args, kwargs):
@@ -193,7 +237,9 @@ class custom_vjp:
         res_trees = []
         store = {}
 
-        def flat_fwd(primals):
+        def flat_fwd(primals, perturbed):
+            if self.symbolic_zeros:
+                primals = [CustomVJPPrimal(p, bool(z)) for p, z in zip(primals, perturbed)]
             full = _merge(nondiff, list(tree_unflatten(diff_tree, primals)), len(args))
             result = fwd(*full)
             if not (isinstance(result, (tuple, list)) and len(result) == 2):
@@ -241,23 +287,55 @@ class custom_vjp:
 
 
 def custom_gradient(fun):
-    """fun(*args) returns (value, vjp_fn); the result's gradient is given by vjp_fn."""
+    """fun(*args) returns (value, vjp_fn); the result's gradient is given by vjp_fn.
+
+    As in JAX, fun runs once per differentiation: its vjp_fn is traced when the forward
+    pass runs, and the backward pass evaluates that trace.
+
+    >>> @jax.custom_gradient
+    ... def f(x):
+    ...     return x ** 2, lambda g: (3.0 * g,)
+    >>> print(jax.grad(f)(2.0))
+    3.0
+    """
     @custom_vjp
     def wrapped(*args):
         return fun(*args)[0]
 
     def fwd(*args):
-        value, _ = fun(*args)
-        return value, args
+        value, vjp_fn = fun(*args)
+        out_leaves, out_tree = tree_flatten(value)
+        store = {}
 
-    def bwd(args, ct):
-        _, vjp_fn = fun(*args)
-        cts = vjp_fn(ct)
-        return tuple(cts) if isinstance(cts, (tuple, list)) else (cts,)
+        def flat_rule(*cts):
+            result = vjp_fn(tree_unflatten(out_tree, cts))
+            leaves, store["tree"] = tree_flatten(result)
+            return [asarray(c) for c in leaves]
+
+        avals = [core.get_aval(o).strip_weak_type() for o in out_leaves]
+        jaxpr, consts = close_over_tracer_consts(trace_to_jaxpr(flat_rule, avals))
+        return value, (consts, _Rule(jaxpr, out_tree, store["tree"]))
+
+    def bwd(residuals, ct):
+        consts, rule = residuals
+        cts = tree_flatten(ct)[0]
+        result = tree_unflatten(rule.in_tree, eval_jaxpr(rule.jaxpr, rule.jaxpr.consts,
+                                                         *consts, *cts))
+        return tuple(result) if isinstance(result, (tuple, list)) else (result,)
 
     wrapped.defvjp(fwd, bwd)
     return functools.wraps(fun)(lambda *args: wrapped(*args))
 
+
+class _Rule:
+    """custom_gradient's traced vjp_fn, carried through the residuals as a pytree leaf
+    that is not an array (flattening keeps it whole: it is static data)."""
+
+    def __init__(self, jaxpr, out_tree, in_tree):
+        self.jaxpr, self.out_tree, self.in_tree = jaxpr, out_tree, in_tree
+
+
+register_pytree_node(_Rule, lambda rule: ((), rule), lambda rule, _: rule)
 
 def closure_convert(fun, *example_args):
     """(converted, consts): converted(*args, *consts) == fun(*args), with the tracers fun

@@ -4,7 +4,8 @@ Each call primitive holds the traced function (`call_jaxpr`, what runs when noth
 differentiates it) and the user's rule as a flat Python callable:
 
   custom_jvp_call  jvp(primals, tangents) -> (primal_out, tangent_out)
-  custom_vjp_call  fwd(primals) -> (primal_out, residuals); bwd(residuals, cts) -> cts
+  custom_vjp_call  fwd(primals, perturbed) -> (primal_out, residuals);
+                   bwd(residuals, cts) -> cts
 
 The JVP of custom_vjp_call runs `fwd` and emits `custom_lin`, a primitive linear
 in the tangents whose transpose is `bwd`: reverse mode works, forward mode raises
@@ -129,15 +130,19 @@ def _custom_vjp_jvp(primals, tangents, call_jaxpr, fwd, bwd, num_consts, symboli
             raise TypeError(
                 "A custom_vjp function closes over a value that is being differentiated. "
                 "Pass that value as an argument instead (see jax.closure_convert).")
-    if type(core.current_trace()) is core.EvalTrace:
-        _custom_lin_impl()  # forward mode with nothing to stage custom_lin: JAX's error now
-    args = list(primals[num_consts:])
-    outs, residuals = fwd(args)
-    arg_tangents = [instantiate(t) for t in tangents[num_consts:]]
+    return _jvp_of_custom_vjp(list(primals[num_consts:]), list(tangents[num_consts:]), fwd, bwd)
+
+
+def _jvp_of_custom_vjp(primals, tangents, fwd, bwd):
+    """Run fwd now; the tangents' map is custom_lin, linear, transposed by bwd. Without a
+    trace to stage custom_lin (forward mode), evaluating it raises JAX's error, after fwd
+    ran, as in JAX."""
+    outs, residuals = fwd(primals, [type(t) is not Zero for t in tangents])
     out_avals = [core.get_aval(o).strip_weak_type() for o in outs]
-    arg_avals = [core.get_aval(a) for a in args]
-    touts = custom_lin_p.bind(*residuals, *arg_tangents, bwd=bwd, num_res=len(residuals),
-                              out_avals=tuple(out_avals), arg_avals=tuple(arg_avals))
+    arg_avals = [core.get_aval(a) for a in primals]
+    touts = custom_lin_p.bind(*residuals, *[instantiate(t) for t in tangents], bwd=bwd,
+                              num_res=len(residuals), out_avals=tuple(out_avals),
+                              arg_avals=tuple(arg_avals))
     return outs, touts
 
 
@@ -147,9 +152,9 @@ def _custom_vjp_batch(values, dims, call_jaxpr, fwd, bwd, num_consts, symbolic_z
     n_out = len(call_jaxpr.outvars)
     batched = batch_jaxpr(call_jaxpr, [0] * len(values), size)
 
-    def batched_fwd(args):
+    def batched_fwd(args, perturbed):
         def flat(*xs):
-            outs, res = fwd(list(xs))
+            outs, res = fwd(list(xs), perturbed)
             return list(outs) + list(res)
         res = vmap_flat(flat, list(args), [0] * len(args), size, lambda n: [0] * n)
         return res[:n_out], res[n_out:]
@@ -166,8 +171,8 @@ def _custom_vjp_batch(values, dims, call_jaxpr, fwd, bwd, num_consts, symbolic_z
 
 
 def _custom_lin_impl(*args, **params):
-    raise TypeError("can't apply forward-mode autodiff (jvp) to a custom_vjp function. Use "
-                    "reverse mode (grad, vjp, jacrev), or define the function with "
+    raise TypeError("can't apply forward-mode autodiff (jvp) to a custom_vjp function.\n"
+                    "Use reverse mode (grad, vjp, jacrev), or define the function with "
                     "jax.custom_jvp instead.")
 
 
@@ -349,8 +354,9 @@ def call_custom_jvp(fun, jvp, leaves, symbolic_zeros, name):
 
 
 def call_custom_vjp(fun, fwd, bwd, leaves, symbolic_zeros, name):
-    """Call a custom_vjp function: fun(*leaves) -> output leaves; fwd(primals) -> (output
-    leaves, residual leaves); bwd(residuals, cotangents) -> cotangent leaves (None: zero)."""
+    """Call a custom_vjp function: fun(*leaves) -> output leaves; fwd(primals, perturbed) ->
+    (output leaves, residual leaves); bwd(residuals, cotangents) -> cotangent leaves (None:
+    zero)."""
     trace, leaves = _handling_trace(list(leaves))
     kind = type(trace)
     if kind is core.EvalTrace:
@@ -359,12 +365,7 @@ def call_custom_vjp(fun, fwd, bwd, leaves, symbolic_zeros, name):
     if kind is JVPTrace:
         primals, tangents = _split_tangents(trace, leaves)
         with core.set_current_trace(trace.parent):
-            outs, residuals = fwd(primals)
-            out_avals = [core.get_aval(o).strip_weak_type() for o in outs]
-            arg_avals = [core.get_aval(a) for a in primals]
-            touts = custom_lin_p.bind(*residuals, *[instantiate(t) for t in tangents], bwd=bwd,
-                                      num_res=len(residuals), out_avals=tuple(out_avals),
-                                      arg_avals=tuple(arg_avals))
+            outs, touts = _jvp_of_custom_vjp(primals, tangents, fwd, bwd)
         return _jvp_tracers(trace, outs, touts)
     if kind is BatchTrace:
         counts = {}
@@ -372,9 +373,9 @@ def call_custom_vjp(fun, fwd, bwd, leaves, symbolic_zeros, name):
         def batched_fun(*xs):
             return _under_batch(trace, fun, xs)
 
-        def batched_fwd(primals):
+        def batched_fwd(primals, perturbed):
             def flat(*xs):
-                outs, res = fwd(list(xs))
+                outs, res = fwd(list(xs), perturbed)
                 counts["outs"] = len(outs)
                 return list(outs) + list(res)
             res = _under_batch(trace, flat, primals)
