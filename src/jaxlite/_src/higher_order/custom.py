@@ -171,9 +171,8 @@ def _custom_vjp_batch(values, dims, call_jaxpr, fwd, bwd, num_consts, symbolic_z
 
 
 def _custom_lin_impl(*args, **params):
-    raise TypeError("can't apply forward-mode autodiff (jvp) to a custom_vjp function.\n"
-                    "Use reverse mode (grad, vjp, jacrev), or define the function with "
-                    "jax.custom_jvp instead.")
+    # JAX's message, word for word: programs print it (the custom-derivatives tutorial does).
+    raise TypeError("can't apply forward-mode autodiff (jvp) to a custom_vjp function.")
 
 
 def _custom_lin_batch(values, dims, **params):
