@@ -371,7 +371,9 @@ def test_custom_rules_closing_over_differentiated_values_are_refused():
         return f(x)
 
     allclose(grad(closes_over, argnums=1)(2.0, 1.0), 2 * np.cos(2.0))  # w not differentiated
-    with pytest.raises(TypeError, match="closure_convert"):
+    # As in JAX: the rules run on the primal values, where w (differentiated) is a tracer
+    # of grad that the rule cannot use.
+    with pytest.raises(jaxlite.errors.UnexpectedTracerError):
         grad(closes_over)(2.0, 1.0)
 
 
@@ -612,3 +614,122 @@ def test_checkpoint_policies_decide_what_is_recomputed():
     allclose(checkpoint_name({"u": jnp.ones(2)}, "u"), {"u": [1.0, 1.0]})
     allclose(grad(lambda x: checkpoint_name(x, "n") ** 2)(3.0), 6.0)
     allclose(jit(named)(x), named(x))
+
+
+# ==== concrete evaluation outside jit (JAX calls the function and rules on values) ============
+
+def _counting():
+    calls = []
+
+    @custom_jvp
+    def f(x):
+        calls.append("f")
+        return 2 * x if x > 0 else -x  # Python control flow on the value
+
+    @f.defjvp
+    def f_jvp(primals, tangents):
+        calls.append("jvp")
+        return f(primals[0]), 3 * tangents[0]
+
+    @custom_vjp
+    def g(x):
+        calls.append("g")
+        return 2 * x if x > 0 else -x
+
+    def g_fwd(x):
+        calls.append("fwd")
+        return g(x), x
+
+    def g_bwd(x, ct):
+        calls.append("bwd")
+        return (3 * ct,)
+
+    g.defvjp(g_fwd, g_bwd)
+    return calls, f, g
+
+
+# (transformation, calls JAX 0.10.2 makes, in order), measured with print side effects.
+CALL_COUNTS = [
+    ("call_f", ["f"]), ("grad_f", ["jvp", "f"]), ("jvp_f", ["jvp", "f"]),
+    ("vjp_f", ["jvp", "f"]), ("call_g", ["g"]), ("grad_g", ["fwd", "g", "bwd"]),
+    ("vjp_g", ["fwd", "g", "bwd"]), ("vjp_g_forward_only", ["fwd", "g"]),
+]
+
+
+@pytest.mark.parametrize("case,expected", CALL_COUNTS)
+def test_custom_functions_and_rules_run_once_on_concrete_values(case, expected):
+    calls, f, g = _counting()
+    run = {"call_f": lambda: f(1.0), "grad_f": lambda: grad(f)(1.0),
+           "jvp_f": lambda: jvp(f, (1.0,), (1.0,)), "vjp_f": lambda: vjp(f, 1.0)[1](1.0),
+           "call_g": lambda: g(1.0), "grad_g": lambda: grad(g)(1.0),
+           "vjp_g": lambda: vjp(g, 1.0)[1](1.0), "vjp_g_forward_only": lambda: vjp(g, 1.0)[0]}
+    run[case]()
+    assert calls == expected
+
+
+def test_concrete_custom_functions_values():
+    _, f, g = _counting()
+    assert f(1.0) == 2.0 and type(f(1.0)) is float  # a Python value stays one
+    assert f(-2) == 2 and type(f(-2)) is int
+    allclose(grad(f)(1.0), 3.0)
+    allclose(grad(f)(-1.0), 3.0)
+    allclose(grad(g)(-1.0), 3.0)
+    allclose(jvp(f, (1.0,), (1.0,)), (2.0, 3.0))
+    # Under jit and vmap the function is traced as before: Python `if` on a tracer fails.
+    for transformed, x in ((jit(f), 1.0), (vmap(f), jnp.ones(2)), (jit(g), 1.0),
+                           (vmap(g), jnp.ones(2))):
+        with pytest.raises(jaxlite.errors.TracerBoolConversionError):
+            transformed(x)
+
+
+def test_forward_mode_of_custom_vjp_runs_fwd_first_as_jax():
+    calls, _, g = _counting()
+    with pytest.raises(TypeError, match="can't apply forward-mode autodiff"):
+        jvp(g, (1.0,), (1.0,))
+    assert calls == ["fwd", "g"]
+
+
+def test_custom_jvp_closing_over_a_batched_value_is_batched():
+    def scaled(w):
+        @custom_jvp
+        def f(y):
+            return y * w
+        f.defjvp(lambda p, t: (f(p[0]), t[0] * w))
+        return f(2.0)
+    allclose(vmap(scaled)(jnp.array([1.0, 3.0])), [2.0, 6.0])
+    allclose(jit(vmap(scaled))(jnp.array([1.0, 3.0])), [2.0, 6.0])
+
+
+def test_custom_gradient_runs_fun_once_per_differentiation():
+    calls = []
+
+    @custom_gradient
+    def f(x):
+        calls.append("f")
+        return jnp.sin(x), lambda ct: (calls.append("vjp_fn"), ct * jnp.cos(x))[1]
+
+    allclose(grad(f)(1.0), np.cos(1.0))
+    assert calls == ["f", "vjp_fn"]  # vjp_fn traced in the forward pass, as in JAX
+    allclose(vmap(grad(f))(jnp.array([0.0, 1.0])), np.cos([0.0, 1.0]))
+    allclose(jit(grad(f))(1.0), np.cos(1.0))
+    allclose(grad(grad(f))(1.0), -np.sin(1.0))
+
+
+def test_custom_vjp_symbolic_zeros_fwd_gets_custom_vjp_primals():
+    from jaxlite.custom_derivatives import CustomVJPPrimal, custom_vjp_primal_tree_values
+    seen = []
+
+    @custom_vjp
+    def f(x, y):
+        return x * y
+
+    def fwd(x, y):
+        seen.append((type(x), x.perturbed, y.perturbed))
+        x, y = custom_vjp_primal_tree_values((x, y))
+        return x * y, (x, y)
+
+    f.defvjp(fwd, lambda res, ct: (ct * res[1], ct * res[0]), symbolic_zeros=True)
+    allclose(grad(f)(2.0, 3.0), 3.0)
+    allclose(grad(f, (0, 1))(2.0, 3.0), (3.0, 2.0))
+    allclose(vmap(grad(f), (0, None))(jnp.array([1.0, 2.0]), 3.0), [3.0, 3.0])
+    assert seen[:2] == [(CustomVJPPrimal, True, False), (CustomVJPPrimal, True, True)]

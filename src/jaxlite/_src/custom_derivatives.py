@@ -11,23 +11,67 @@ import numpy as np
 
 from . import core
 from .core import Tracer
-from .tree import tree_flatten, tree_unflatten, tree_map, tree_structure
+from .tree import (tree_flatten, tree_unflatten, tree_map, tree_structure,
+                   register_pytree_node)
 from .jaxpr import Jaxpr, eval_jaxpr
 from .staging import trace_to_jaxpr, close_over_tracer_consts
 from .conversion import asarray
 from .ad import Zero
-from .higher_order.custom import custom_jvp_call_p, custom_vjp_call_p
+from .higher_order.custom import call_custom_jvp, call_custom_vjp
 
 
 class SymbolicZero:
-    """A tangent known to be zero, passed to rules defined with symbolic_zeros=True."""
+    """A tangent known to be zero, passed to rules defined with symbolic_zeros=True.
+    Other attributes (ndim, size, ...) are its abstract value's."""
 
     def __init__(self, aval):
         self.aval = aval
         self.shape, self.dtype = aval.shape, aval.dtype
 
+    def __getattr__(self, name):
+        if name == "aval":  # not set yet (e.g. while unpickling)
+            raise AttributeError(name)
+        try:
+            return getattr(self.aval, name)
+        except AttributeError:
+            raise AttributeError(f"SymbolicZero has no attribute {name}") from None
+
     def __repr__(self):
-        return f"SymbolicZero({self.aval})"
+        return "SymbolicZero"
+
+    @staticmethod
+    def from_primal_value(value):
+        return SymbolicZero(core.get_aval(value).strip_weak_type())
+
+
+def zero_from_primal(value, symbolic_zeros=False):
+    """Zero tangents for the pytree `value`: SymbolicZero leaves, or arrays of zeros.
+
+    >>> jax.custom_derivatives.zero_from_primal((1.0, jnp.ones(2)))
+    (Array(0., dtype=float32), Array([0., 0.], dtype=float32))
+    """
+    def zero(x):
+        aval = core.get_aval(x).strip_weak_type()
+        return SymbolicZero(aval) if symbolic_zeros else asarray(np.zeros(aval.shape, aval.dtype))
+    return tree_map(zero, value)
+
+
+class CustomVJPPrimal:
+    """A primal argument of a custom_vjp fwd rule defined with symbolic_zeros=True:
+    its `value`, and whether it is `perturbed` (differentiated)."""
+    __slots__ = ("value", "perturbed")
+
+    def __init__(self, value, perturbed):
+        self.value, self.perturbed = value, perturbed
+
+    def __repr__(self):
+        return f"CustomVJPPrimal(value={self.value!r}, perturbed={self.perturbed})"
+
+
+def custom_vjp_primal_tree_values(tree):
+    """The values of a pytree of CustomVJPPrimal records (a fwd rule's arguments)."""
+    return tree_map(lambda x: x.value if isinstance(x, CustomVJPPrimal) else x, tree,
+                    is_leaf=lambda x: isinstance(x, CustomVJPPrimal))
 
 
 def _resolve_args(fun, args, kwargs):
@@ -50,35 +94,31 @@ def _merge(nondiff, diff, n):
     return [nondiff[i] if i in nondiff else next(it) for i in range(n)]
 
 
-def _trace_call(fun, nondiff, diff_tree, leaves, n_args):
-    """Trace the primal function over the differentiable leaves."""
-    store = {}
-
-    def flat(*xs):
-        out = fun(*_merge(nondiff, list(tree_unflatten(diff_tree, xs)), n_args))
-        out_leaves, store["out_tree"] = tree_flatten(out)
-        return [asarray(o) for o in out_leaves]
-
-    jaxpr = trace_to_jaxpr(flat, [core.get_aval(x) for x in leaves],
-                           getattr(fun, "__name__", "custom function"))
-    jaxpr, consts = close_over_tracer_consts(jaxpr)
-    return jaxpr, consts, store["out_tree"]
-
-
-def _leaves(diff, what):
-    leaves, tree = tree_flatten(tuple(diff))
-    return [asarray(x) for x in leaves], tree
-
-
 def _prepare_call(fun, args, kwargs, nondiff_argnums):
     """What custom_jvp and custom_vjp calls share: bind keywords to positions, split off
-    the non-differentiable arguments, flatten the rest and trace the primal function."""
+    the non-differentiable arguments and flatten the rest."""
     args = _resolve_args(fun, args, kwargs)
     nondiff, diff = _split_nondiff(args, nondiff_argnums)
-    leaves, diff_tree = _leaves(diff, getattr(fun, "__name__", "custom function"))
-    jaxpr, consts, out_tree = _trace_call(fun, nondiff, diff_tree, leaves, len(args))
+    leaves, diff_tree = tree_flatten(tuple(diff))
     ordered_nondiff = [nondiff[i] for i in sorted(nondiff)]
-    return args, nondiff, diff, ordered_nondiff, leaves, diff_tree, jaxpr, consts, out_tree
+    return args, nondiff, diff, ordered_nondiff, leaves, diff_tree
+
+
+def _note_out_tree(store, tree, name, what):
+    """The output structure, from whichever of the function and its rules ran first."""
+    known = store.setdefault("out_tree", tree)
+    if known != tree:
+        raise TypeError(f"Custom {what} rule of {name} returned a primal output with "
+                        f"structure {tree}, but the function returns {known}")
+
+
+def _flat_fun(fun, nondiff, diff_tree, n_args, store):
+    def flat(*xs):
+        out = fun(*_merge(nondiff, list(tree_unflatten(diff_tree, xs)), n_args))
+        out_leaves, tree = tree_flatten(out)
+        store["out_tree"] = tree
+        return out_leaves
+    return flat
 
 
 class custom_jvp:
@@ -127,9 +167,13 @@ class custom_jvp:
         name = getattr(self.fun, "__name__", "function")
         if self.jvp is None:
             raise AttributeError(f"No JVP defined for custom_jvp function {name} using defjvp.")
-        args, nondiff, diff, ordered_nondiff, leaves, diff_tree, jaxpr, consts, out_tree = \
+        if core.current_trace() is core.eval_trace:
+            # Nothing transforms this call: the function runs as written, as in JAX.
+            return self.fun(*_resolve_args(self.fun, args, kwargs))
+        args, nondiff, diff, ordered_nondiff, leaves, diff_tree = \
             _prepare_call(self.fun, args, kwargs, self.nondiff_argnums)
         rule, symbolic = self.jvp, self.symbolic_zeros
+        store = {}
 
         def flat_jvp(primals, tangents):
             p_tree = tuple(tree_unflatten(diff_tree, primals))
@@ -143,9 +187,7 @@ class custom_jvp:
                                 f"tangent_out), got {type(result).__name__}")
             out, t_out = result
             out_leaves, tree = tree_flatten(out)
-            if tree != out_tree:
-                raise TypeError(f"Custom JVP rule of {name} returned a primal output with "
-                                f"structure {tree}, but the function returns {out_tree}")
+            _note_out_tree(store, tree, name, "JVP")
             t_leaves, t_tree_out = tree_flatten(t_out, is_leaf=lambda x: x is None or
                                                 isinstance(x, SymbolicZero))
             if len(t_leaves) != len(out_leaves):
@@ -153,12 +195,11 @@ class custom_jvp:
                                 f"structure {t_tree_out}, which must match the primal output "
                                 f"structure {tree}")
             t_leaves = [None if isinstance(t, SymbolicZero) else t for t in t_leaves]
-            return [asarray(o) for o in out_leaves], [t if t is None else asarray(t)
-                                                      for t in t_leaves]
+            return out_leaves, [t if t is None else asarray(t) for t in t_leaves]
 
-        outs = custom_jvp_call_p.bind(*consts, *leaves, call_jaxpr=jaxpr, jvp=flat_jvp,
-                                      num_consts=len(consts), symbolic_zeros=symbolic)
-        return tree_unflatten(out_tree, outs)
+        fun = _flat_fun(self.fun, nondiff, diff_tree, len(args), store)
+        outs = call_custom_jvp(fun, flat_jvp, leaves, symbolic, name)
+        return tree_unflatten(store["out_tree"], outs)
 
 
 class custom_vjp:
@@ -188,12 +229,17 @@ class custom_vjp:
         name = getattr(self.fun, "__name__", "function")
         if self.fwd is None:
             raise AttributeError(f"No VJP defined for custom_vjp function {name} using defvjp.")
-        args, nondiff, diff, ordered_nondiff, leaves, diff_tree, jaxpr, consts, out_tree = \
+        if core.current_trace() is core.eval_trace:
+            return self.fun(*_resolve_args(self.fun, args, kwargs))
+        args, nondiff, diff, ordered_nondiff, leaves, diff_tree = \
             _prepare_call(self.fun, args, kwargs, self.nondiff_argnums)
         fwd, bwd = self.fwd, self.bwd
         res_trees = []
+        store = {}
 
-        def flat_fwd(primals):
+        def flat_fwd(primals, perturbed):
+            if self.symbolic_zeros:
+                primals = [CustomVJPPrimal(p, bool(z)) for p, z in zip(primals, perturbed)]
             full = _merge(nondiff, list(tree_unflatten(diff_tree, primals)), len(args))
             result = fwd(*full)
             if not (isinstance(result, (tuple, list)) and len(result) == 2):
@@ -201,16 +247,14 @@ class custom_vjp:
                                 f"residuals), got {type(result).__name__}")
             out, res = result
             out_leaves, tree = tree_flatten(out)
-            if tree != out_tree:
-                raise TypeError(f"Custom VJP fwd rule of {name} returned a primal output with "
-                                f"structure {tree}, but the function returns {out_tree}")
+            _note_out_tree(store, tree, name, "VJP fwd")
             res_leaves, res_tree = tree_flatten(res)
             res_trees[:] = [res_tree]
-            return [asarray(o) for o in out_leaves], [asarray(r) for r in res_leaves]
+            return out_leaves, res_leaves
 
         def flat_bwd(residuals, cts):
             res = tree_unflatten(res_trees[0], residuals)
-            ct_tree = tree_unflatten(out_tree, cts)
+            ct_tree = tree_unflatten(store["out_tree"], cts)
             result = bwd(*ordered_nondiff, res, ct_tree)
             if not isinstance(result, (tuple, list)):
                 raise TypeError(f"Custom VJP bwd rule of {name} must return a tuple with one "
@@ -237,30 +281,61 @@ class custom_vjp:
                 flat.extend(None if c is None else asarray(c) for c in ct_leaves)
             return flat
 
-        outs = custom_vjp_call_p.bind(*consts, *leaves, call_jaxpr=jaxpr, fwd=flat_fwd,
-                                      bwd=flat_bwd, num_consts=len(consts),
-                                      symbolic_zeros=self.symbolic_zeros)
-        return tree_unflatten(out_tree, outs)
+        fun = _flat_fun(self.fun, nondiff, diff_tree, len(args), store)
+        outs = call_custom_vjp(fun, flat_fwd, flat_bwd, leaves, self.symbolic_zeros, name)
+        return tree_unflatten(store["out_tree"], outs)
 
 
 def custom_gradient(fun):
-    """fun(*args) returns (value, vjp_fn); the result's gradient is given by vjp_fn."""
+    """fun(*args) returns (value, vjp_fn); the result's gradient is given by vjp_fn.
+
+    As in JAX, fun runs once per differentiation: its vjp_fn is traced when the forward
+    pass runs, and the backward pass evaluates that trace.
+
+    >>> @jax.custom_gradient
+    ... def f(x):
+    ...     return x ** 2, lambda g: (3.0 * g,)
+    >>> print(jax.grad(f)(2.0))
+    3.0
+    """
     @custom_vjp
     def wrapped(*args):
         return fun(*args)[0]
 
     def fwd(*args):
-        value, _ = fun(*args)
-        return value, args
+        value, vjp_fn = fun(*args)
+        out_leaves, out_tree = tree_flatten(value)
+        store = {}
 
-    def bwd(args, ct):
-        _, vjp_fn = fun(*args)
-        cts = vjp_fn(ct)
-        return tuple(cts) if isinstance(cts, (tuple, list)) else (cts,)
+        def flat_rule(*cts):
+            result = vjp_fn(tree_unflatten(out_tree, cts))
+            leaves, store["tree"] = tree_flatten(result)
+            return [asarray(c) for c in leaves]
+
+        avals = [core.get_aval(o).strip_weak_type() for o in out_leaves]
+        jaxpr, consts = close_over_tracer_consts(trace_to_jaxpr(flat_rule, avals))
+        return value, (consts, _Rule(jaxpr, out_tree, store["tree"]))
+
+    def bwd(residuals, ct):
+        consts, rule = residuals
+        cts = tree_flatten(ct)[0]
+        result = tree_unflatten(rule.in_tree, eval_jaxpr(rule.jaxpr, rule.jaxpr.consts,
+                                                         *consts, *cts))
+        return tuple(result) if isinstance(result, (tuple, list)) else (result,)
 
     wrapped.defvjp(fwd, bwd)
     return functools.wraps(fun)(lambda *args: wrapped(*args))
 
+
+class _Rule:
+    """custom_gradient's traced vjp_fn, carried through the residuals as a pytree leaf
+    that is not an array (flattening keeps it whole: it is static data)."""
+
+    def __init__(self, jaxpr, out_tree, in_tree):
+        self.jaxpr, self.out_tree, self.in_tree = jaxpr, out_tree, in_tree
+
+
+register_pytree_node(_Rule, lambda rule: ((), rule), lambda rule, _: rule)
 
 def closure_convert(fun, *example_args):
     """(converted, consts): converted(*args, *consts) == fun(*args), with the tracers fun

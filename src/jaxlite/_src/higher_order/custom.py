@@ -4,21 +4,32 @@ Each call primitive holds the traced function (`call_jaxpr`, what runs when noth
 differentiates it) and the user's rule as a flat Python callable:
 
   custom_jvp_call  jvp(primals, tangents) -> (primal_out, tangent_out)
-  custom_vjp_call  fwd(primals) -> (primal_out, residuals); bwd(residuals, cts) -> cts
+  custom_vjp_call  fwd(primals, perturbed) -> (primal_out, residuals);
+                   bwd(residuals, cts) -> cts
 
 The JVP of custom_vjp_call runs `fwd` and emits `custom_lin`, a primitive linear
 in the tangents whose transpose is `bwd`: reverse mode works, forward mode raises
 JAX's error. Under vmap the Jaxpr and the rules are batched together.
+
+`call_custom_jvp` and `call_custom_vjp` are what a custom function's call does, as JAX's
+`process_custom_jvp_call` per trace: the trace that owns the arguments decides. With
+none (outside any transformation), the function runs on the values as given, so Python
+control flow on values works and Python scalars stay Python scalars; a JVP trace calls
+the rule with its primals (concrete under grad/jvp/vjp of concrete values); vmap batches
+the function and its rules and passes them on; only jit-like staging traces the
+function to a Jaxpr and binds the primitives above.
 """
 import numpy as np
 
 from .. import core
 from ..core import Primitive
-from ..ad import Zero, instantiate
-from ..batching import batch_jaxpr, vmap_flat
+from ..ad import Zero, instantiate, JVPTrace, JVPTracer
+from ..batching import BatchTrace, BatchTracer, batch_jaxpr, vmap_flat
+from ..conversion import asarray
 from ..jaxpr import eval_jaxpr
 from ..compiler import compile_jaxpr
-from ..prims.shape import moveaxis, broadcast_batch
+from ..prims.shape import moveaxis, broadcast_batch, move_batch_dim
+from ..staging import StagingTrace, StagingTracer, trace_to_jaxpr, close_over_tracer_consts
 
 
 def _wrap(values, avals):
@@ -119,15 +130,19 @@ def _custom_vjp_jvp(primals, tangents, call_jaxpr, fwd, bwd, num_consts, symboli
             raise TypeError(
                 "A custom_vjp function closes over a value that is being differentiated. "
                 "Pass that value as an argument instead (see jax.closure_convert).")
-    if type(core.current_trace()) is core.EvalTrace:
-        _custom_lin_impl()  # forward mode with nothing to stage custom_lin: JAX's error now
-    args = list(primals[num_consts:])
-    outs, residuals = fwd(args)
-    arg_tangents = [instantiate(t) for t in tangents[num_consts:]]
+    return _jvp_of_custom_vjp(list(primals[num_consts:]), list(tangents[num_consts:]), fwd, bwd)
+
+
+def _jvp_of_custom_vjp(primals, tangents, fwd, bwd):
+    """Run fwd now; the tangents' map is custom_lin, linear, transposed by bwd. Without a
+    trace to stage custom_lin (forward mode), evaluating it raises JAX's error, after fwd
+    ran, as in JAX."""
+    outs, residuals = fwd(primals, [type(t) is not Zero for t in tangents])
     out_avals = [core.get_aval(o).strip_weak_type() for o in outs]
-    arg_avals = [core.get_aval(a) for a in args]
-    touts = custom_lin_p.bind(*residuals, *arg_tangents, bwd=bwd, num_res=len(residuals),
-                              out_avals=tuple(out_avals), arg_avals=tuple(arg_avals))
+    arg_avals = [core.get_aval(a) for a in primals]
+    touts = custom_lin_p.bind(*residuals, *[instantiate(t) for t in tangents], bwd=bwd,
+                              num_res=len(residuals), out_avals=tuple(out_avals),
+                              arg_avals=tuple(arg_avals))
     return outs, touts
 
 
@@ -137,9 +152,9 @@ def _custom_vjp_batch(values, dims, call_jaxpr, fwd, bwd, num_consts, symbolic_z
     n_out = len(call_jaxpr.outvars)
     batched = batch_jaxpr(call_jaxpr, [0] * len(values), size)
 
-    def batched_fwd(args):
+    def batched_fwd(args, perturbed):
         def flat(*xs):
-            outs, res = fwd(list(xs))
+            outs, res = fwd(list(xs), perturbed)
             return list(outs) + list(res)
         res = vmap_flat(flat, list(args), [0] * len(args), size, lambda n: [0] * n)
         return res[:n_out], res[n_out:]
@@ -156,9 +171,8 @@ def _custom_vjp_batch(values, dims, call_jaxpr, fwd, bwd, num_consts, symbolic_z
 
 
 def _custom_lin_impl(*args, **params):
-    raise TypeError("can't apply forward-mode autodiff (jvp) to a custom_vjp function. Use "
-                    "reverse mode (grad, vjp, jacrev), or define the function with "
-                    "jax.custom_jvp instead.")
+    # JAX's message, word for word: programs print it (the custom-derivatives tutorial does).
+    raise TypeError("can't apply forward-mode autodiff (jvp) to a custom_vjp function.")
 
 
 def _custom_lin_batch(values, dims, **params):
@@ -199,3 +213,185 @@ custom_lin_p.impl = _custom_lin_impl
 custom_lin_p.abstract_eval = _custom_lin_abstract
 custom_lin_p.transpose = _custom_lin_transpose
 custom_lin_p.batch = _custom_lin_batch
+
+
+# ---- calls of custom functions: which trace handles them ------------------------------------
+
+def _handling_trace(leaves):
+    """(trace, leaves): the trace that handles a custom call on `leaves`, found as bind would
+    find it, and the leaves as that trace sees them. JVP traces and partial evaluators pass
+    on calls none of whose arguments they own (a JVP tracer with a zero tangent passes its
+    primal); vmap and jit-like staging handle every call made under them (vmap so that a
+    function closing over a batched value is batched)."""
+    trace = core.current_trace()
+    while type(trace) is not core.EvalTrace:
+        kind = type(trace)
+        if kind is JVPTrace:
+            owned = False
+            for i, x in enumerate(leaves):
+                if type(x) is JVPTracer and x._trace is trace:
+                    if type(x.tangent) is Zero:
+                        leaves = leaves[:i] + [x.primal] + leaves[i + 1:]
+                    else:
+                        owned = True
+            if owned:
+                return trace, leaves
+        elif kind is StagingTrace and trace.partial:
+            if any(type(x) is StagingTracer and x._trace is trace for x in leaves):
+                return trace, leaves
+        else:
+            return trace, leaves
+        trace = trace.parent
+    return trace, leaves
+
+
+def _split_tangents(trace, leaves):
+    primals, tangents = [], []
+    for x in leaves:
+        if type(x) is JVPTracer and x._trace is trace:
+            primals.append(x.primal)
+            tangents.append(x.tangent)
+        else:
+            primals.append(x)
+            tangents.append(Zero(x))
+    return primals, tangents
+
+
+def _jvp_tracers(trace, primals, tangents):
+    return [p if type(t) is Zero else JVPTracer(trace, p, t) for p, t in zip(primals, tangents)]
+
+
+def _stage(trace, primitive, fun, leaves, name, params):
+    leaves = [asarray(x) for x in leaves]
+    with core.set_current_trace(trace):
+        jaxpr = trace_to_jaxpr(lambda *xs: [asarray(o) for o in fun(*xs)],
+                               [core.get_aval(x) for x in leaves], name)
+    jaxpr, consts = close_over_tracer_consts(jaxpr)
+    return core.bind_under(trace, primitive, [*consts, *leaves],
+                           dict(params, call_jaxpr=jaxpr, num_consts=len(consts)))
+
+
+def _batched_leaves(trace, leaves):
+    size = trace.axis_size
+    with core.set_current_trace(trace.parent):
+        return [moveaxis(x.val, x.batch_dim, 0) if type(x) is BatchTracer and x._trace is trace
+                else broadcast_batch(asarray(x), size) for x in leaves]
+
+
+def _under_batch(trace, fn, xs):
+    """fn run under the vmap trace itself on values batched at axis 0, so that values fn
+    closes over are batched too; its outputs (None kept) batched at axis 0. The trace
+    computes under the caller's current trace meanwhile (JAX's subtrace with the same tag):
+    a rule may run at a level below the one the vmap started at (e.g. inside jit)."""
+    tracers = [BatchTracer(trace, x, 0) for x in xs]
+    previous = trace.parent
+    trace.parent = core.current_trace()
+    try:
+        with core.set_current_trace(trace):
+            outs = fn(*tracers)
+    finally:
+        trace.parent = previous
+    size, result = trace.axis_size, []
+    for o in outs:
+        if o is None or type(o) is Zero:
+            result.append(None)
+        elif type(o) is BatchTracer and o._trace is trace:
+            result.append(move_batch_dim(o.val, o.batch_dim, 0, size))
+        else:
+            result.append(move_batch_dim(asarray(o), None, 0, size))
+    return result
+
+
+def _zeros_for(outs, touts):
+    return [np.zeros(core.get_aval(o).shape, core.get_aval(o).dtype) if t is None else t
+            for o, t in zip(outs, touts)]
+
+
+def call_custom_jvp(fun, jvp, leaves, symbolic_zeros, name):
+    """Call a custom_jvp function: fun(*leaves) -> output leaves; jvp(primals, tangents) ->
+    (output leaves, tangent leaves, None for a zero)."""
+    trace, leaves = _handling_trace(list(leaves))
+    kind = type(trace)
+    if kind is core.EvalTrace:
+        with core.set_current_trace(trace):
+            return list(fun(*leaves))
+    if kind is JVPTrace:
+        primals, tangents = _split_tangents(trace, leaves)
+        with core.set_current_trace(trace.parent):
+            if not symbolic_zeros:
+                tangents = [instantiate(t) for t in tangents]
+            outs, touts = jvp(primals, tangents)
+        touts = [Zero(o) if t is None or type(t) is Zero else t for o, t in zip(outs, touts)]
+        for o, t in zip(outs, touts):
+            if type(t) is not Zero:
+                _check_tangent(t, core.get_aval(o), "custom_jvp rule")
+        return _jvp_tracers(trace, outs, touts)
+    if kind is BatchTrace:
+        def batched_fun(*xs):
+            return _under_batch(trace, fun, xs)
+
+        def batched_jvp(primals, tangents):
+            n = len(primals)
+
+            def flat(*xs):
+                outs, touts = jvp(list(xs[:n]), list(xs[n:]))
+                return list(outs) + _zeros_for(outs, touts)
+            res = _under_batch(trace, flat, [*primals, *[instantiate(t) for t in tangents]])
+            return res[:len(res) // 2], res[len(res) // 2:]
+
+        values = _batched_leaves(trace, leaves)
+        with core.set_current_trace(trace.parent):
+            outs = call_custom_jvp(batched_fun, batched_jvp, values, False, name)
+        return [BatchTracer(trace, o, 0) for o in outs]
+    if kind is StagingTrace and trace.partial:
+        # Partial evaluation meets a custom function of unknown values only inside a
+        # linear (tangent) computation, where the rule is no longer needed (as in JAX).
+        with core.set_current_trace(trace):
+            return list(fun(*leaves))
+    return _stage(trace, custom_jvp_call_p, fun, leaves, name,
+                  dict(jvp=jvp, symbolic_zeros=symbolic_zeros))
+
+
+def call_custom_vjp(fun, fwd, bwd, leaves, symbolic_zeros, name):
+    """Call a custom_vjp function: fun(*leaves) -> output leaves; fwd(primals, perturbed) ->
+    (output leaves, residual leaves); bwd(residuals, cotangents) -> cotangent leaves (None:
+    zero)."""
+    trace, leaves = _handling_trace(list(leaves))
+    kind = type(trace)
+    if kind is core.EvalTrace:
+        with core.set_current_trace(trace):
+            return list(fun(*leaves))
+    if kind is JVPTrace:
+        primals, tangents = _split_tangents(trace, leaves)
+        with core.set_current_trace(trace.parent):
+            outs, touts = _jvp_of_custom_vjp(primals, tangents, fwd, bwd)
+        return _jvp_tracers(trace, outs, touts)
+    if kind is BatchTrace:
+        counts = {}
+
+        def batched_fun(*xs):
+            return _under_batch(trace, fun, xs)
+
+        def batched_fwd(primals, perturbed):
+            def flat(*xs):
+                outs, res = fwd(list(xs), perturbed)
+                counts["outs"] = len(outs)
+                return list(outs) + list(res)
+            res = _under_batch(trace, flat, primals)
+            return res[:counts["outs"]], res[counts["outs"]:]
+
+        def batched_bwd(residuals, cts):
+            n = len(residuals)
+            return _under_batch(trace, lambda *xs: bwd(list(xs[:n]), list(xs[n:])),
+                                [*residuals, *cts])
+
+        values = _batched_leaves(trace, leaves)
+        with core.set_current_trace(trace.parent):
+            outs = call_custom_vjp(batched_fun, batched_fwd, batched_bwd, values,
+                                   symbolic_zeros, name)
+        return [BatchTracer(trace, o, 0) for o in outs]
+    if kind is StagingTrace and trace.partial:
+        with core.set_current_trace(trace):
+            return list(fun(*leaves))
+    return _stage(trace, custom_vjp_call_p, fun, leaves, name,
+                  dict(fwd=fwd, bwd=bwd, symbolic_zeros=symbolic_zeros))
