@@ -297,3 +297,14 @@ def disable_jit(disable=True):
         yield
     finally:
         update("jax_disable_jit", previous)
+
+
+def set_cache_dir(path):
+    """`jax.experimental.compilation_cache.compilation_cache.set_cache_dir`: sets the
+    `jax_compilation_cache_dir` option (jaxlite keeps no persistent cache of executables:
+    its jitted code is Python over NumPy, generated in milliseconds)."""
+    update("jax_compilation_cache_dir", path)
+
+
+def reset_cache():
+    """`...compilation_cache.reset_cache`: there is no persistent cache to reset."""
