@@ -37,10 +37,6 @@ def print(fmt, *args, ordered=False, **kwargs):
     callback(formatted, *args, ordered=ordered, **kwargs)
 
 
-def breakpoint(*args, **kwargs):
-    raise NotImplementedError("jax.debug.breakpoint is not supported; use jax.debug.callback")
-
-
 def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_method=None,
                   **kwargs):
     """Call a host function returning arrays of the declared shapes/dtypes, from inside

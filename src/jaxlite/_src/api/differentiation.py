@@ -47,7 +47,7 @@ def vjp(fun, *primals, has_aux=False, reduce_axes=()):
 
     >>> y, f_vjp = jax.vjp(lambda x: x * jnp.sin(x), 0.5)
     >>> jax.jit(lambda f, ct: f(ct))(f_vjp, 1.0)
-    (Array(0.9182313, dtype=float32, weak_type=True),)
+    (Array(0.9182168, dtype=float32, weak_type=True),)
     """
     leaves, in_tree = tree_flatten(primals)
     leaves = [_as_array_leaf(x, "vjp") for x in leaves]
