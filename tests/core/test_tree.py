@@ -532,3 +532,22 @@ def test_public_names():
     assert [n for n in tree_names if not hasattr(jtree, n)] == []
     assert isinstance(tree_structure(1), PyTreeDef)
     assert tu.default_registry.flatten([1, (2,)])[0] == [1, 2]
+
+
+def test_treedef_walk_from_iterable_tree_and_node_data():
+    # Expected values from JAX 0.10.2.
+    from jaxlite import tree_util as tu
+    td = tu.tree_structure((1, [2, {'x': 3}]))
+    assert td.walk(lambda children, _: sum(children), None, [1, 2, 3]) == 6
+    assert td.walk(lambda children, _: max(children), lambda leaf: -leaf, [1, 2, 3]) == -1
+    assert td.from_iterable_tree(('a', ('b', ('c',)))) == ('a', ['b', {'x': 'c'}])
+    with pytest.raises(ValueError):
+        td.from_iterable_tree(('a',))
+    d = tu.tree_structure({'a': 1, 'b': (2, 3)})
+    assert d.from_node_data_and_children(tu.default_registry, d.node_data(), d.children()) == d
+    rebuilt = d.from_node_data_and_children(tu.default_registry, (tuple, None),
+                                            [tu.tree_structure(1), tu.tree_structure([1, 2])])
+    assert rebuilt == tu.tree_structure((1, [2, 3]))
+    assert d.from_node_data_and_children(tu.default_registry, None, []) == tu.tree_structure(1)
+    with pytest.raises(NotImplementedError, match="protobuf"):
+        d.serialize_using_proto()

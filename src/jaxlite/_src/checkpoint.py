@@ -1,9 +1,12 @@
 """jax.checkpoint / jax.remat, checkpoint policies and checkpoint_name."""
 import functools
+import inspect
 
 from . import core
-from .tree import tree_flatten, tree_unflatten, tree_map
+from .tree import keystr, tree_flatten, tree_flatten_with_path, tree_leaves, tree_unflatten, tree_map
+from .jaxpr import Literal
 from .staging import trace_to_jaxpr, close_over_tracer_consts
+from .api import vjp
 from .conversion import asarray
 from .higher_order.remat import checkpoint_p, name_p
 
@@ -95,3 +98,113 @@ class checkpoint_policies:
     @staticmethod
     def save_from_both_policies(policy_1, policy_2):
         return lambda prim, *a, **p: policy_1(prim, *a, **p) or policy_2(prim, *a, **p)
+
+
+def _argument_names(f, args, kwargs):
+    """JAX's names of the flattened arguments: the parameter's name and the leaf's key path
+    ("W", "params['b']"); "unknown" where f's signature cannot tell."""
+    try:
+        bound = inspect.signature(f).bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        return None
+    names = []
+    for name, value in bound.arguments.items():
+        kind = inspect.signature(f).parameters[name].kind
+        values = (list(enumerate(value)) if kind is inspect.Parameter.VAR_POSITIONAL
+                  else list(value.items()) if kind is inspect.Parameter.VAR_KEYWORD
+                  else [(None, value)])
+        for key, v in values:
+            base = name if key is None else (f"{name}[{key}]" if isinstance(key, int) else key)
+            names += [base + keystr(path) for path, _ in tree_flatten_with_path(v)[0]]
+    return names
+
+
+def saved_residuals(f, *args, **kwargs):
+    """[(aval, where it comes from)] for each value reverse mode keeps from the forward
+    pass of f(*args, **kwargs) (JAX's `jax.ad_checkpoint.saved_residuals`)."""
+    leaves, in_tree = tree_flatten((args, kwargs))
+    leaves = [asarray(x) for x in leaves]
+    names = _argument_names(f, args, kwargs)
+    if names is None or len(names) != len(leaves):
+        names = ["unknown"] * len(leaves)
+
+    def residuals(*xs):
+        a, kw = tree_unflatten(in_tree, xs)
+        _, pullback = vjp(lambda *a: f(*a, **kw), *a)
+        return [asarray(r) for r in tree_leaves(pullback)]
+
+    jaxpr = trace_to_jaxpr(residuals, [core.get_aval(x) for x in leaves],
+                           getattr(f, "__name__", "saved_residuals"))
+    return _describe(jaxpr, names)
+
+
+def _forwarded_input(eqn, v):
+    """The outer input a jit equation's output `v` merely forwards, else None."""
+    inner = eqn.params["jaxpr"]
+    out = inner.outvars[eqn.outputs.index(v)]
+    if out in inner.invars:
+        return eqn.inputs[inner.invars.index(out)]
+    return None
+
+
+def _named(eqn, v):
+    """The checkpoint_name equation that gives `v` its name: `eqn` itself, or, for a
+    checkpoint's output saved by its policy, the one inside the checkpoint's Jaxpr."""
+    if eqn.primitive is name_p:
+        return eqn
+    if eqn.primitive is checkpoint_p:
+        inner = eqn.params["jaxpr"]
+        out = inner.outvars[eqn.outputs.index(v)]
+        return next((e for e in inner.eqns if e.primitive is name_p and out in e.outputs), None)
+    return None
+
+
+def _describe(jaxpr, names):
+    """JAX's descriptions, in JAX's order: literals, constants, arguments, then the
+    equations' outputs in program order."""
+    producer = {v: eqn for eqn in jaxpr.eqns for v in eqn.outputs}
+    wanted = set()
+    found = []
+    for v in jaxpr.outvars:
+        while not isinstance(v, Literal) and v in producer and producer[v].primitive.name == "jit":
+            source = _forwarded_input(producer[v], v)
+            if source is None:
+                break
+            v = source
+        if isinstance(v, Literal):
+            found.append((v.aval, "from a literal"))
+        else:
+            wanted.add(v)
+    found += [(v.aval, "from a constant") for v in jaxpr.constvars if v in wanted]
+    found += [(v.aval, f"from the argument {name}") for v, name in zip(jaxpr.invars, names)
+              if v in wanted]
+    for eqn in jaxpr.eqns:
+        where = eqn.source or ""
+        for v in eqn.outputs:
+            if v not in wanted:
+                continue
+            named = _named(eqn, v)
+            if named is not None:
+                found.append((v.aval, f"named '{named.params['name']}' from "
+                                      f"{named.source or where}"))
+            elif eqn.primitive.name == "jit":
+                name = eqn.params["name"]
+                while name.startswith("jvp(") and name.endswith(")"):
+                    name = name[4:-1]
+                found.append((v.aval, f"output of jitted function '{name}' from {where}"))
+            else:
+                found.append((v.aval, f"output of {eqn.primitive.name} from {where}"))
+    return found
+
+
+def print_saved_residuals(f, *args, **kwargs):
+    """Print the values reverse mode of f keeps from the forward pass, one a line: shape
+    and dtype, and where each comes from (an argument, or the operation computing it).
+
+    >>> jax.ad_checkpoint.print_saved_residuals(lambda W, x: jnp.sum(W @ x), jnp.ones((2, 2)),
+    ...                                         jnp.ones(2))
+    f32[2,2] from the argument W
+    f32[2] from the argument x
+    """
+    for aval, where in saved_residuals(f, *args, **kwargs):
+        print(f"{aval.str_short()} {where}")

@@ -7,7 +7,7 @@ from .core import ShapedArray
 from .tree import tree_flatten, tree_unflatten
 from .conversion import asarray
 from .prims.debug import debug_callback_p
-from .prims.callback import pure_callback_p
+from .prims.callback import io_callback_p, pure_callback_p
 
 
 def callback(callback, *args, ordered=False, **kwargs):
@@ -37,10 +37,6 @@ def print(fmt, *args, ordered=False, **kwargs):
     callback(formatted, *args, ordered=ordered, **kwargs)
 
 
-def breakpoint(*args, **kwargs):
-    raise NotImplementedError("jax.debug.breakpoint is not supported; use jax.debug.callback")
-
-
 def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_method=None,
                   **kwargs):
     """Call a host function returning arrays of the declared shapes/dtypes, from inside
@@ -57,4 +53,33 @@ def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_meth
 
     outs = pure_callback_p.bind(*[asarray(x) for x in leaves], callback=flat_callback,
                                 result_avals=result_avals, vmap_method=vmap_method)
+    return tree_unflatten(result_tree, outs)
+
+
+def io_callback(callback, result_shape_dtypes, *args, sharding=None, ordered=False, **kwargs):
+    """Call a host function that may have side effects, from inside jit/vmap/scan
+    (`jax.experimental.io_callback`). Unlike pure_callback it is never dropped when its
+    results are unused; `ordered=True` keeps the calls in program order (and cannot be
+    vmapped). Not differentiable.
+
+    >>> seen = []
+    >>> def log(x):
+    ...     seen.append(float(x))
+    ...     return np.float32(x * 2)
+    >>> f = jax.jit(lambda x: jax.experimental.io_callback(
+    ...     log, jax.ShapeDtypeStruct((), jnp.float32), x, ordered=True))
+    >>> f(1.5), seen
+    (Array(3., dtype=float32), [1.5])
+    """
+    leaves, tree = tree_flatten((args, kwargs))
+    result_leaves, result_tree = tree_flatten(result_shape_dtypes)
+    result_avals = tuple(ShapedArray(r.shape, dtypes.canonicalize_dtype(r.dtype), False)
+                         for r in result_leaves)
+
+    def flat_callback(*values):
+        a, kw = tree_unflatten(tree, list(values))
+        return tree_flatten(callback(*a, **kw))[0]
+
+    outs = io_callback_p.bind(*[asarray(x) for x in leaves], callback=flat_callback,
+                              result_avals=result_avals, ordered=bool(ordered))
     return tree_unflatten(result_tree, outs)

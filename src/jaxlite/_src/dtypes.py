@@ -20,8 +20,36 @@ _to_32 = {int64: int32, uint64: uint32, float64: float32, complex128: complex64}
 _python_scalar_kinds = {bool: "b", int: "i", float: "f", complex: "c"}
 
 
-def canonicalize_dtype(dtype):
-    """The dtype JAX actually uses for `dtype` under the current x64 setting."""
+# The dtype of the cotangents of integer and boolean inputs (`grad(..., allow_int=True)`):
+# zero bytes per element, as JAX's.
+float0 = np.dtype([("float0", np.void, 0)])
+
+
+class extended(np.generic):
+    """Abstract scalar type above JAX's extended dtypes (`issubdtype(key.dtype, extended)`)."""
+
+
+class prng_key(extended):
+    """Abstract scalar type of typed PRNG key dtypes (`jax.random.key(0).dtype`)."""
+
+
+def _extended_type(dtype):
+    """The scalar type of an extended dtype (a typed key's key<fry>), else None."""
+    t = getattr(dtype, "type", None)
+    return t if isinstance(t, type) and issubclass(t, extended) else None
+
+
+def canonicalize_dtype(dtype, allow_extended_dtype=False):
+    """The dtype JAX actually uses for `dtype` under the current x64 setting.
+
+    >>> jax.dtypes.canonicalize_dtype(np.float64)
+    dtype('float32')
+    """
+    if _extended_type(dtype) is not None:
+        if not allow_extended_dtype:
+            raise ValueError(f"Internal: canonicalize_dtype called on extended dtype {dtype} "
+                             "with allow_extended_dtype=False")
+        return dtype
     dtype = as_dtype(dtype)
     if flags.jax_enable_x64:
         return dtype
@@ -333,14 +361,54 @@ def _as_dtype_spec(x):
     return dtype_and_weak(x)
 
 
-def result_type(*args):
-    """`jnp.result_type`: the dtype that combining `args` produces."""
+def result_type(*args, return_weak_type_flag=False):
+    """`jnp.result_type`: the dtype that combining `args` produces (with
+    `return_weak_type_flag=True`, also whether it is weakly typed, as `jax.dtypes`'s).
+
+    >>> jax.dtypes.result_type(1, 1.0, return_weak_type_flag=True)
+    (dtype('float32'), True)
+    """
     if not args:
         raise ValueError("at least one array or dtype is required")
     dtype, weak = _as_dtype_spec(args[0])
     for a in args[1:]:
         dtype, weak = promote(dtype, weak, *_as_dtype_spec(a))
-    return dtype
+    return (dtype, weak) if return_weak_type_flag else dtype
+
+
+def scalar_type_of(x):
+    """The Python scalar type (bool, int, float, complex) of `x`'s dtype kind.
+
+    >>> jax.dtypes.scalar_type_of(jnp.int8(3))
+    <class 'int'>
+    """
+    try:
+        dtype = dtype_and_weak(x)[0]
+    except TypeError:
+        dtype = np.asarray(x).dtype
+    scalar = {"b": bool, "i": int, "u": int, "f": float, "c": complex}.get(kind(dtype))
+    if scalar is None:
+        raise TypeError(f"Value {x!r} with dtype {dtype} is not a valid JAX array type. Only "
+                        "arrays of numeric types are supported by JAX.")
+    return scalar
+
+
+def itemsize_bits(dtype):
+    """Bits one element of `dtype` takes (4 for int4, 8 for bool).
+
+    >>> jax.dtypes.itemsize_bits(jnp.float32)
+    32
+    """
+    if dtype is None:
+        raise ValueError("dtype cannot be None.")
+    d = as_dtype(dtype)
+    if d == float0:
+        raise ValueError(f"unexpected input: dtype={d!r}")
+    if d.kind == "V" and kind(d) in "iu":  # ml_dtypes' int4 / int2 report one byte
+        return int("".join(c for c in d.name if c.isdigit()))
+    if d.kind == "V" and d.name.startswith(("float4", "float6")):
+        return int(d.name[5])
+    return d.itemsize * 8
 
 
 def promote_types(a, b):
@@ -374,6 +442,13 @@ def _narrow_or_none(x):
 def issubdtype(a, b):
     """`jnp.issubdtype`: NumPy's, with ml_dtypes' types placed as JAX places them
     (`issubdtype(bfloat16, floating)` and `issubdtype(int4, signedinteger)` are True)."""
+    extended_a = _extended_type(a) or (a if isinstance(a, type) and issubclass(a, extended)
+                                        else None)
+    if extended_a is not None or (isinstance(b, type) and issubclass(b, extended)):
+        return (extended_a is not None and isinstance(b, type) and issubclass(extended_a, b)
+                or a == b)
+    if a is float0 or b is float0 or (isinstance(a, np.dtype) and a == float0):
+        return a == b
     narrow_a, narrow_b = _narrow_or_none(a), _narrow_or_none(b)
     if narrow_b is not None:
         return narrow_a == narrow_b

@@ -7,7 +7,7 @@ import numpy as np
 from .. import core, dtypes, ad, batching
 from ..core import Tracer
 from ..array import Array
-from ..tree import tree_flatten, tree_unflatten, tree_structure
+from ..tree import Partial, tree_flatten, tree_unflatten, tree_structure
 from ..jaxpr import eval_jaxpr
 from ..conversion import asarray, convert
 from ..prims.shape import reshape_p, transpose_p
@@ -41,44 +41,61 @@ def vjp(fun, *primals, has_aux=False, reduce_axes=()):
 
     >>> y, f_vjp = jax.vjp(jnp.sin, 0.5); f_vjp(1.0)
     (Array(0.87758255, dtype=float32, weak_type=True),)
+
+    As in JAX, `vjp_fn` is a pytree (a `jax.tree_util.Partial`) whose leaves are the
+    residuals the backward pass needs, so it can be passed to a jitted function:
+
+    >>> y, f_vjp = jax.vjp(lambda x: x * jnp.sin(x), 0.5)
+    >>> jax.jit(lambda f, ct: f(ct))(f_vjp, 1.0)
+    (Array(0.9182168, dtype=float32, weak_type=True),)
     """
     leaves, in_tree = tree_flatten(primals)
     leaves = [_as_array_leaf(x, "vjp") for x in leaves]
     store = {}
     flat = _flat_fun_with_aux(fun, lambda d: list(d), in_tree, {}, has_aux, store)
-    outs, pullback, _ = ad.vjp_flat(flat, leaves)
+    outs, _, jaxpr = ad.vjp_flat(flat, leaves)
     out, aux = _unpack_aux(store, outs)
     n_out = store["n_out"]
-    out_avals = [core.get_aval(o) for o in outs[:n_out]]
-
-    def vjp_fn(*cotangents):
-        ct = cotangents[0] if len(cotangents) == 1 else cotangents
-        ct_leaves, ct_tree = tree_flatten(ct)
-        if ct_tree != store["out_tree"]:
-            raise ValueError(f"vjp function expected a cotangent with the structure of the "
-                             f"primal output {store['out_tree']}, got {ct_tree}")
-        cts = []
-        for c, aval in zip(ct_leaves, out_avals):
-            c = asarray(c)
-            if tuple(c.shape) != aval.shape:
-                raise ValueError(f"vjp function expected a cotangent of shape {aval.shape} "
-                                 f"(the primal output's), got shape {tuple(c.shape)}")
-            if (c.dtype.kind == "c") != (aval.dtype.kind == "c"):  # real vs complex: as JAX
-                got, expected = (f"{a.dtype.name}[{','.join(map(str, a.shape))}]"
-                                 for a in (core.get_aval(c), aval))
-                raise ValueError(
-                    "unexpected JAX type (e.g. shape/dtype) for argument to VJP function: got "
-                    f"{got}, but expected {expected} because the "
-                    "corresponding output of the differentiated function had JAX type "
-                    f"{expected}")
-            cts.append(c)
-        grads = pullback(cts + [None] * (len(outs) - n_out))
-        grads = [_match_input(g, x) for g, x in zip(grads, leaves)]
-        return tuple(tree_unflatten(in_tree, grads))
-
+    out_avals = tuple(core.get_aval(o) for o in outs[:n_out])
+    in_avals = tuple(core.get_aval(x) for x in leaves)
+    pullback = functools.partial(_vjp_pullback, jaxpr, store["out_tree"], out_avals,
+                                 len(outs), in_tree, in_avals)
+    vjp_fn = Partial(pullback, list(jaxpr.consts))
     if has_aux:
         return out, vjp_fn, aux
     return out, vjp_fn
+
+
+def _vjp_pullback(jaxpr, out_tree, out_avals, n_outs, in_tree, in_avals, residuals,
+                  *cotangents):
+    """The function vjp returns, with its residuals (the linear Jaxpr's constants) passed
+    in, so that they are the leaves of the Partial and travel through jit and tree_map."""
+    ct = cotangents[0] if len(cotangents) == 1 else cotangents
+    ct_leaves, ct_tree = tree_flatten(ct)
+    if ct_tree != out_tree:
+        raise ValueError(f"vjp function expected a cotangent with the structure of the "
+                         f"primal output {out_tree}, got {ct_tree}")
+    cts = []
+    for c, aval in zip(ct_leaves, out_avals):
+        c = asarray(c)
+        if tuple(c.shape) != aval.shape:
+            raise ValueError(f"vjp function expected a cotangent of shape {aval.shape} "
+                             f"(the primal output's), got shape {tuple(c.shape)}")
+        if (c.dtype.kind == "c") != (aval.dtype.kind == "c"):  # real vs complex: as JAX
+            got, expected = (f"{a.dtype.name}[{','.join(map(str, a.shape))}]"
+                             for a in (core.get_aval(c), aval))
+            raise ValueError(
+                "unexpected JAX type (e.g. shape/dtype) for argument to VJP function: got "
+                f"{got}, but expected {expected} because the "
+                "corresponding output of the differentiated function had JAX type "
+                f"{expected}")
+        cts.append(c)
+    cts += [None] * (n_outs - len(out_avals))
+    grads = ad.backward_pass(jaxpr, cts, dict(zip(jaxpr.constvars, residuals)))
+    grads = [ad.zeros_like_aval(v.aval) if g is None else g
+             for g, v in zip(grads, jaxpr.invars)]
+    grads = [_match_input(g, aval) for g, aval in zip(grads, in_avals)]
+    return tuple(tree_unflatten(in_tree, grads))
 
 
 def _match_input(g, x):

@@ -28,6 +28,18 @@ class ShapeDtypeStruct:
     ndim = property(lambda self: len(self.shape))
     size = property(lambda self: int(np.prod(self.shape, dtype=np.int64)))
 
+    @classmethod
+    def like(cls, x):
+        """The ShapeDtypeStruct of `x` (an array, a scalar, or another ShapeDtypeStruct).
+
+        >>> jax.ShapeDtypeStruct.like(3.0)
+        ShapeDtypeStruct(shape=(), dtype=float32, weak_type=True)
+        """
+        if isinstance(x, ShapeDtypeStruct):
+            return cls(x.shape, x.dtype, x.weak_type, x.sharding)
+        aval = leaf_aval(x)
+        return cls(aval.shape, aval.dtype, aval.weak_type)
+
     @property
     def aval(self):
         return ShapedArray(self.shape, dtypes.canonicalize_dtype(self.dtype), self.weak_type)

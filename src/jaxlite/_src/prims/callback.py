@@ -1,5 +1,6 @@
-"""pure_callback: a host Python function with declared result shapes, callable inside
-jit and vmap (not differentiable, as in JAX)."""
+"""pure_callback and io_callback: a host Python function with declared result shapes,
+callable inside jit and vmap (not differentiable, as in JAX). io_callback's is effectful:
+never dropped when its results go unused, nor merged, nor reordered."""
 import numpy as np
 
 from .. import core
@@ -10,13 +11,13 @@ from .index import gather_p
 pure_callback_p = Primitive("pure_callback", multiple_results=True)
 
 
-def _impl(*args, callback, result_avals, vmap_method):
+def _impl(*args, callback, result_avals, vmap_method, what="pure_callback"):
     outs = callback(*[np.asarray(getattr(a, "_value", a)) for a in args])
     results = []
     for out, aval in zip(outs, result_avals):
         out = np.asarray(out)
         if out.shape != aval.shape:
-            raise ValueError(f"pure_callback: the callback returned shape {out.shape}, but "
+            raise ValueError(f"{what}: the callback returned shape {out.shape}, but "
                              f"result_shape_dtypes declared {aval.shape}")
         results.append(core.Array(out.astype(aval.dtype, copy=False), False))
     return results
@@ -53,3 +54,38 @@ pure_callback_p.abstract_eval = lambda *avals, callback, result_avals, vmap_meth
     result_avals)
 pure_callback_p.batch = _batch
 pure_callback_p.jvp = _jvp
+
+
+io_callback_p = Primitive("io_callback", multiple_results=True)
+io_callback_p.effectful = True
+
+
+def _io_impl(*args, callback, result_avals, ordered):
+    return _impl(*args, callback=callback, result_avals=result_avals, vmap_method=None,
+                 what="io_callback")
+
+
+def _io_batch(values, dims, callback, result_avals, ordered):
+    if ordered:
+        raise ValueError("Cannot `vmap` ordered IO callback.")
+    # One call per lane, in order, as JAX's unordered io_callback under vmap.
+    size = next(core.get_aval(v).shape[d] for v, d in zip(values, dims) if d is not None)
+    lanes = []
+    for i in range(size):
+        lane = [v if d is None else gather_p.bind(moveaxis(v, d, 0), index_spec=(("int", i),))
+                for v, d in zip(values, dims)]
+        outs = io_callback_p.bind(*lane, callback=callback, result_avals=result_avals,
+                                  ordered=ordered)
+        lanes.append([reshape_p.bind(o, new_sizes=(1,) + a.shape)
+                      for o, a in zip(outs, result_avals)])
+    return [concatenate_p.bind(*col, dimension=0) for col in zip(*lanes)], [0] * len(result_avals)
+
+
+def _io_jvp(primals, tangents, **params):
+    raise ValueError("IO callbacks do not support JVP.")
+
+
+io_callback_p.impl = _io_impl
+io_callback_p.abstract_eval = lambda *avals, callback, result_avals, ordered: list(result_avals)
+io_callback_p.batch = _io_batch
+io_callback_p.jvp = _io_jvp

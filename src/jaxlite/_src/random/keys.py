@@ -6,6 +6,7 @@ other array; its shape is the key data's shape without the trailing 2.
 """
 import numpy as np
 
+from .. import dtypes
 from ..tree import register_pytree_node
 from ..core import Tracer
 from ..numpy_api.reductions import all as all_
@@ -18,6 +19,7 @@ class KeyDtype:
     impl = "threefry2x32"
     itemsize = 8
     kind = "V"
+    type = dtypes.prng_key  # so issubdtype(key.dtype, jax.dtypes.prng_key) holds
 
     def __repr__(self):
         return "key<fry>"

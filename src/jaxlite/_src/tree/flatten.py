@@ -196,6 +196,62 @@ class PyTreeDef:
                          tuple(c.compose(inner) for c in self._children),
                          self.num_leaves * inner.num_leaves)
 
+    def walk(self, f_node, f_leaf, leaves):
+        """Fold the tree bottom-up: f_leaf(leaf) at each leaf (the leaf itself when f_leaf is
+        None) and f_node(tuple of the children's results, node's aux data) at each node.
+
+        >>> jax.tree_util.tree_structure((1, [2, 3])).walk(lambda c, _: sum(c), None, [1, 2, 3])
+        6
+        """
+        leaves = iter(leaves)
+
+        def visit(treedef):
+            if treedef._kind is _LEAF:
+                leaf = next(leaves)
+                return leaf if f_leaf is None else f_leaf(leaf)
+            return f_node(tuple(visit(c) for c in treedef._children), treedef._data)
+
+        return visit(self)
+
+    def from_iterable_tree(self, subtrees):
+        """Rebuild this structure's containers from nested iterables of the same shape.
+
+        >>> jax.tree_util.tree_structure((1, {'x': 2})).from_iterable_tree(('a', ['b']))
+        ('a', {'x': 'b'})
+        """
+        def build(treedef, subtree):
+            if treedef._kind is _LEAF:
+                return subtree
+            items = list(subtree)
+            if len(items) != len(treedef._children):
+                raise ValueError(f"from_iterable_tree: a node of {treedef} has "
+                                 f"{len(treedef._children)} children, the iterable {len(items)}")
+            return treedef._kind.unflatten(
+                treedef._data, [build(c, x) for c, x in zip(treedef._children, items)])
+
+        return build(self, subtrees)
+
+    def from_node_data_and_children(self, registry, node_data, children):
+        """The treedef with root `node_data` ((type, aux data), or None for a leaf) over the
+        treedefs `children`: the inverse of node_data() and children()."""
+        if node_data is None:
+            return _LEAF_DEF
+        kind = registry.kind_of(node_data[0])
+        if kind is _LEAF:
+            raise ValueError(f"from_node_data_and_children: {node_data[0]} is not a registered "
+                             "pytree node type")
+        children = tuple(children)
+        return PyTreeDef(kind, node_data[1], children, sum(c.num_leaves for c in children))
+
+    def serialize_using_proto(self):
+        raise NotImplementedError("PyTreeDef.serialize_using_proto is not supported by jaxlite: "
+                                  "it needs XLA's protobuf schema")
+
+    @staticmethod
+    def deserialize_using_proto(registry, data):
+        raise NotImplementedError("PyTreeDef.deserialize_using_proto is not supported by "
+                                  "jaxlite: it needs XLA's protobuf schema")
+
     def __eq__(self, other):
         if self is other:
             return True

@@ -1,0 +1,2 @@
+"""jaxlite.typing: `jax.typing` — the annotations ArrayLike and DTypeLike."""
+from ._src.typing import ArrayLike, DTypeLike
