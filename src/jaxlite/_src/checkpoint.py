@@ -207,4 +207,4 @@ def print_saved_residuals(f, *args, **kwargs):
     f32[2] from the argument x
     """
     for aval, where in saved_residuals(f, *args, **kwargs):
-        print(f"{aval.str_short()} {where}")
+        print(f"{aval.str_short(short_dtypes=True)} {where}")
