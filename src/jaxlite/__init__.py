@@ -30,7 +30,8 @@ from ._src.custom_derivatives import (custom_jvp, custom_vjp, custom_gradient,
 from ._src.checkpoint import checkpoint, remat, checkpoint_policies
 
 _lazy_submodules = {"lax", "random", "nn", "scipy", "dtypes", "test_util", "flatten_util",
-                    "debug", "experimental", "ad_checkpoint"}
+                    "debug", "experimental", "ad_checkpoint", "image",
+                    "custom_batching"}
 # Attributes whose module `import jaxlite.numpy` does not need: name -> module.
 _lazy_attributes = {"pure_callback": "jaxlite._src.debugging"}
 
