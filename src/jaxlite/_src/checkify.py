@@ -104,9 +104,12 @@ class Error:
         lane = np.unravel_index(failing[0], code.shape)
         site = int(code[lane])
         payload = [np.asarray(getattr(p, "_value", p)) for p in self._payloads[site]]
-        if code.ndim:  # a batched error (vmap of checkify): the first failing lane
-            payload = [p[lane] if p.ndim >= code.ndim else p for p in payload]
-        return self._sites[site].message(payload)
+        if not code.ndim:
+            return self._sites[site].message(payload)
+        # A batched error (vmap of checkify): the first failing lane, named as JAX does.
+        payload = [p[lane] if p.ndim >= code.ndim else p for p in payload]
+        where = int(lane[0]) if code.ndim == 1 else tuple(int(i) for i in lane)
+        return f"at mapped index {where}: " + self._sites[site].message(payload)
 
     def get(self):
         """The message of the first failed check, or None."""
