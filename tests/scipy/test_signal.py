@@ -65,3 +65,20 @@ def test_bad_input_raises_jax_errors():
         signal.convolve2d(jnp.ones((3, 3)), jnp.ones((2, 2)), boundary="wrap")
     with pytest.raises(ValueError, match="noverlap"):
         signal.stft(jnp.ones(32), nperseg=8, noverlap=8)
+
+
+def test_named_functions_agree_with_their_definitions():
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(size=(5, 4)).astype(np.float32), rng.normal(size=(2, 3)).astype(
+        np.float32)
+    np.testing.assert_allclose(signal.fftconvolve(a, b), signal.convolve2d(a, b), atol=1e-5)
+    np.testing.assert_allclose(signal.correlate2d(a, b),
+                               signal.convolve2d(a, b[::-1, ::-1]), atol=1e-6)
+    x = jnp.asarray(rng.normal(size=64).astype(np.float32))
+    ramp = x + 3 * jnp.arange(64.) - 1
+    np.testing.assert_allclose(signal.detrend(ramp), signal.detrend(x), atol=1e-4)
+    f, pxx = signal.welch(x, nperseg=16)
+    f2, pxy = signal.csd(x, x, nperseg=16)
+    np.testing.assert_allclose(f, f2)
+    np.testing.assert_allclose(pxy.real, pxx, rtol=1e-5)
+    np.testing.assert_allclose(pxy.imag, 0., atol=1e-6)

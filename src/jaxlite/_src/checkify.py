@@ -409,9 +409,15 @@ debug_check = check
 
 
 def check_error(error):
-    """Re-raise (or, under checkify, re-record) a checkify Error."""
+    """Raise `error` (an Error) if it holds a failure; under checkify, record it into the
+    checkified function's error instead (as JAX's check_error re-raises)."""
     if not isinstance(error, Error):
         raise TypeError(f"check_error takes an Error, got {type(error).__name__}")
-    message = error.get() if core.is_concrete(error._code) else None
-    if message is not None:
-        raise JaxRuntimeError(message)
+    code = asarray(error._code)
+    if code.ndim:
+        raise NotImplementedError("check_error of a batched Error (from vmap of checkify) "
+                                  "is not supported here; call .throw() on it")
+    for k, (site, payload) in enumerate(zip(error._sites, error._payloads)):
+        payload_tree = tree_flatten(payload)[1]
+        check_p.bind(code != np.int32(k), *[asarray(p) for p in payload], fmt=site.message,
+                     payload_tree=payload_tree)

@@ -52,8 +52,12 @@ class JaxRuntimeError(ValueError):
 
 
 def format_check_message(fmt, payload_tree, payload):
-    args, kwargs = payload_tree.unflatten([np.asarray(getattr(p, "_value", p))
-                                           for p in payload])
+    """The message of a failed check: `fmt` (a str.format template, or a function of the
+    payload values, for an error re-raised by check_error) with its payload."""
+    values = [np.asarray(getattr(p, "_value", p)) for p in payload]
+    if callable(fmt):
+        return fmt(values)
+    args, kwargs = payload_tree.unflatten(values)
     return fmt.format(*args, **kwargs) + " (`check` failed)"
 
 
