@@ -44,6 +44,11 @@ MODULES = [
     ("jax.scipy.linalg", None),
     ("jax.scipy.stats.norm", None),
     ("jax.random", None),
+    ("jax.scipy.signal", 100),
+    ("jax.scipy.optimize", 100),
+    ("jax.image", 100),
+    ("jax.experimental.checkify", 100),
+    ("jax.custom_batching", 100),
 ]
 
 # Collective and sharding functions of jax.lax: they need named mapped axes or devices.

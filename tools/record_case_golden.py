@@ -8,6 +8,7 @@ Run with a real JAX (CPU) installed, for one of the case files:
     /tmp/jaxref/bin/python tools/record_case_golden.py windows_sort
     /tmp/jaxref/bin/python tools/record_case_golden.py complex_fft
     /tmp/jaxref/bin/python tools/record_case_golden.py example_libraries   # stax, optimizers
+    /tmp/jaxref/bin/python tools/record_case_golden.py numerics_modules  # signal, optimize, image
 
 Outputs go to tests/data/<name>_golden.json (or --out): each case's output leaves as
 nested lists with dtype, shape and weak type (complex numbers as [real, imag] pairs,

@@ -1,5 +1,5 @@
 """jaxlite.experimental: `jax.experimental` — io_callback, and the submodules jaxlite
-implements (compilation_cache; checkify where present). Names load on first use.
+implements (compilation_cache, checkify). Names load on first use.
 
 EArray, cur_qdd and primal_tangent_dtype (extended dtypes and mutable-array internals)
 cannot work here: calling them raises NotImplementedError with the reason.

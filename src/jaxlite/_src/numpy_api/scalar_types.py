@@ -111,7 +111,9 @@ def can_cast(from_, to, casting="safe"):
 
 
 def iscomplexobj(x):
-    return np.dtype(getattr(x, "dtype", np.asarray(x).dtype)).kind == "c"
+    # Not getattr(x, "dtype", np.asarray(x).dtype): the default would convert a tracer.
+    dtype = x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype
+    return np.dtype(dtype).kind == "c"
 
 
 def isrealobj(x):

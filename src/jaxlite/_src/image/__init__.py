@@ -1,0 +1,1 @@
+"""jax.image: image resampling (resize, scale_and_translate)."""
