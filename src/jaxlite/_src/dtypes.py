@@ -215,10 +215,11 @@ class _DTypeMeta(type):
 
 
 class DType(metaclass=_DTypeMeta):
-    """`jnp.dtype`: `np.dtype`, which also loads ml_dtypes for `jnp.dtype('bfloat16')`.
+    """`jnp.dtype`: `np.dtype`, which also loads ml_dtypes for `jnp.dtype('bfloat16')`
+    (and says what to install where it is missing).
 
-    >>> jnp.dtype('bfloat16')
-    dtype(bfloat16)
+    >>> jnp.dtype('float32')
+    dtype('float32')
     """
 
 
