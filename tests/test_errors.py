@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import jaxlite
+import jaxlite as jax
 import jaxlite.numpy as jnp
 from jaxlite import lax, jit, grad, vmap
 from jaxlite.errors import (ConcretizationTypeError, TracerBoolConversionError,
@@ -168,8 +169,14 @@ def test_grad_of_integer_output():
 
 
 def test_grad_argnums_out_of_range():
-    with pytest.raises(ValueError, match="argnums"):
+    # JAX's classes: TypeError from grad and value_and_grad, ValueError from the jacobians.
+    with pytest.raises(TypeError, match="argnums"):
         grad(lambda x, y: x * y, argnums=2)(1.0, 2.0)
+    with pytest.raises(TypeError, match="argnums"):
+        jax.value_and_grad(lambda x: x, argnums=1)(1.0)
+    for transform in (jax.jacfwd, jax.jacrev, jax.hessian):
+        with pytest.raises(ValueError, match="argnums"):
+            transform(lambda x: x, argnums=1)(1.0)
     with pytest.raises(TypeError, match="argnums"):
         grad(lambda x: x, argnums=1.5)(1.0)
 
@@ -281,11 +288,26 @@ def test_lax_requires_equal_dtypes():
 
 def test_indexing_errors():
     with pytest.raises(IndexError, match="out of bounds"):
-        jnp.ones(3)[5]
+        jnp.ones(0)[0]
     with pytest.raises(IndexError, match="too many indices"):
         jnp.ones(3)[0, 0]
-    with pytest.raises(IndexError, match="float32"):
-        jnp.ones(3)[jnp.array([1.0])]
+    for index in (jnp.array([1.0]), 1.0, np.float32(1)):  # JAX: TypeError, eager and jit
+        with pytest.raises(TypeError, match="integer or boolean type"):
+            jnp.ones(3)[index]
+        with pytest.raises(TypeError, match="integer or boolean type"):
+            jit(lambda x, i=index: x[i])(jnp.ones(3))
+    with pytest.raises(TypeError, match="integer or boolean type"):
+        jit(lambda x, i: x[i])(jnp.ones(3), 1.0)
+    with pytest.raises(TypeError, match="cannot be interpreted as an integer"):
+        jnp.ones(3)[slice(1.0, 2)]
+    # A list is never a multi-dimensional index (nor, in JAX, an index array).
+    for index in ([0, 1], [[0, 1], [1, 0]], [slice(None), 0], range(2)):
+        with pytest.raises(TypeError, match="non-tuple sequence"):
+            jnp.ones((2, 2))[index]
+        with pytest.raises(TypeError, match="non-tuple sequence"):
+            jnp.ones((2, 2)).at[index].set(0.0)
+    with pytest.raises(TypeError, match="string indexing"):
+        jnp.ones(3)["a"]
 
 
 # ---- jit argument errors -----------------------------------------------------------------------------------

@@ -322,7 +322,11 @@ def slice_in_dim(operand, start_index, limit_index, stride=1, axis=0):
 
 def index_in_dim(operand, index, axis=0, keepdims=True):
     x = asarray(operand)
-    out = slice_in_dim(x, index % x.shape[axis], index % x.shape[axis] + 1, 1, axis)
+    n = x.shape[axis]
+    index = operator.index(index)
+    if not -n <= index < n:
+        raise IndexError(f"index {index} is out of bounds for axis {axis} with size {n}")
+    out = slice_in_dim(x, index % n, index % n + 1, 1, axis)
     return out if keepdims else squeeze(out, (axis,))
 
 

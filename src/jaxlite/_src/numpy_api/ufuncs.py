@@ -191,7 +191,9 @@ def power(x, y, /):
     if _is_concrete_int(y):
         (x,) = promote_numeric(x)
         if dtypes.is_integer(x.dtype) and y < 0:
-            raise ValueError("Integers to negative integer powers are not allowed.")
+            raise TypeError(f"Integers cannot be raised to negative powers, got integer_pow("
+                            f"{x.dtype.name}{list(x.shape)}, {y}); use a float base, e.g. "
+                            "x.astype(float) ** y")
         return ew.integer_pow_p.bind(x, y=y)
     x, y = promote_numeric(x, y)
     return tr.pow_p.bind(x, y)

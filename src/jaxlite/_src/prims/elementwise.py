@@ -286,7 +286,8 @@ def _integer_pow_impl(x, y):
     with np.errstate(all="ignore"):
         if _is_integer(x):
             if y < 0:
-                raise ValueError("integer_pow with a negative exponent needs a float base")
+                raise TypeError(f"Integers cannot be raised to negative powers, got "
+                                f"integer_pow({x.dtype.name}{list(np.shape(x))}, {y})")
             # By squaring, in x's dtype, wrapping as XLA: np.power would need y in that
             # dtype too, where it may not fit (3 in int2, 200 in int8).
             out = None
