@@ -415,7 +415,15 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     check_arraylike("where", condition, x, y)
     c = _as_bool(condition)
     x, y = promote(x, y)
-    return ew.select_n_p.bind(c, y, x)
+    try:
+        return ew.select_n_p.bind(c, y, x)
+    except TypeError:  # jnp.where broadcasts as jnp.broadcast_arrays: ValueError, as in JAX
+        shapes = [tuple(np.shape(a)) for a in (c, x, y)]
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            raise ValueError(f"Incompatible shapes for broadcasting: shapes={shapes}") from None
+        raise
 
 
 def clip(arr=None, /, min=None, max=None, *, a_min=None, a_max=None):
