@@ -148,6 +148,24 @@ class CompiledFunction:
 
 
 _live_jits = weakref.WeakSet()  # for jaxlite.clear_caches()
+_caches_by_function = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def _function_caches(fun, statics):
+    """(trace cache, fast-path cache) of `fun` with these static arguments. As in JAX the
+    traces belong to the function, not to the jit wrapper: `jit(f)` made twice (inside a
+    loop, or by a helper on each call) reuses f's traces instead of tracing again. A callable
+    that cannot be weakly referenced or hashed keeps its caches on the wrapper."""
+    try:
+        with _caches_lock:
+            per_function = _caches_by_function.setdefault(fun, {})
+            caches = per_function.get(statics)
+            if caches is None:
+                caches = per_function[statics] = (OrderedDict(), OrderedDict())
+            return caches
+    except TypeError:
+        return OrderedDict(), OrderedDict()
 
 
 class JitWrapped:
@@ -179,8 +197,9 @@ class JitWrapped:
                     static_argnames += (params[i],)
         self._static_argnums = tuple(sorted(set(static_argnums)))
         self._static_argnames = static_argnames
-        self._cache = OrderedDict()
-        self._fast_cache = OrderedDict()  # keyed by _fast_key of the positional args
+        # _fast_cache is keyed by _fast_key of the positional args.
+        self._cache, self._fast_cache = _function_caches(
+            fun, (self._static_argnums, self._static_argnames))
         # An LRU of traces per function; jax_jit_cache_size (config) sets its default size.
         self._max_cache_size = max_cache_size or flags.jax_jit_cache_size
         self._lock = threading.Lock()
