@@ -168,6 +168,27 @@ def _function_caches(fun, statics):
         return OrderedDict(), OrderedDict()
 
 
+def _check_static_arguments(signature, static_argnums, static_argnames):
+    """JAX's checks when jit is applied: static_argnums within the positional parameters
+    (negative ones counted from the end), static_argnames among the parameters. Returns
+    static_argnums with negative positions resolved."""
+    kinds = [p.kind for p in signature.parameters.values()]
+    positional = sum(k in (inspect.Parameter.POSITIONAL_ONLY,
+                           inspect.Parameter.POSITIONAL_OR_KEYWORD) for k in kinds)
+    if inspect.Parameter.VAR_POSITIONAL not in kinds:
+        for i in static_argnums:
+            if not -positional <= i < positional:
+                raise ValueError(f"Jitted function has static_argnums={static_argnums}, but "
+                                 f"only accepts {positional} positional arguments.")
+        static_argnums = tuple(i % positional if i < 0 else i for i in static_argnums)
+    if inspect.Parameter.VAR_KEYWORD not in kinds:
+        invalid = set(static_argnames) - set(signature.parameters)
+        if invalid:
+            raise ValueError(f"Jitted function has invalid argnames {invalid} in "
+                             "static_argnames. Function does not take these args.")
+    return static_argnums
+
+
 class JitWrapped:
     """The function returned by `jit`."""
 
@@ -184,6 +205,8 @@ class JitWrapped:
         static_argnames = (static_argnames,) if isinstance(static_argnames, str) else \
             tuple(static_argnames or ())
         if self._signature is not None:
+            static_argnums = _check_static_arguments(self._signature, static_argnums,
+                                                     static_argnames)
             params = list(self._signature.parameters)
             for name in static_argnames:
                 if name in params and params.index(name) not in static_argnums:

@@ -181,7 +181,7 @@ abs = _unary("abs", tr.abs_p, "ifc")
 bitwise_not = _unary("bitwise_not", ew.not_p, "iub")
 population_count = _unary("population_count", ew.population_count_p, "iu")
 
-class adopting:  # noqa: N801 -- a namespace, used like a module
+class _adopting:  # noqa: N801 -- a namespace, used like a module
     """The elementwise ops without lax's dtype checks, for jaxlite's own lax-level code
     (gather's index arithmetic, the PRNG's samplers): Python scalars adopt the dtype of the
     array operands, as jax.numpy's weak types would give."""
@@ -198,7 +198,7 @@ for _name, _primitive in [("add", ew.add_p), ("sub", ew.sub_p), ("mul", ew.mul_p
     def _adopting_op(x, y, _name=_name, _primitive=_primitive):
         return _primitive.bind(*_lax_operands(_name, x, y))
     _adopting_op.__name__ = _name
-    setattr(adopting, _name, staticmethod(_adopting_op))
+    setattr(_adopting, _name, staticmethod(_adopting_op))
 
 
 def _adopting_select(pred, on_true, on_false):
@@ -211,8 +211,8 @@ def _adopting_clamp(min, x, max):
     return ew.min_p.bind(ew.max_p.bind(x, min), max)
 
 
-adopting.select = staticmethod(_adopting_select)
-adopting.clamp = staticmethod(_adopting_clamp)
+_adopting.select = staticmethod(_adopting_select)
+_adopting.clamp = staticmethod(_adopting_clamp)
 
 
 # Functions that compute add, max or min exactly (the monoid's name for each): reduce_window

@@ -26,13 +26,13 @@ from .. import core, dtypes
 from ..conversion import asarray, convert
 from ..prims import index as ix, elementwise as ew
 from .control_flow import fori_loop
-from .lax import (adopting, broadcast_in_dim, concatenate, convert_element_type, expand_dims,
+from .lax import (_adopting, broadcast_in_dim, concatenate, convert_element_type, expand_dims,
                   neg, reduce_max, reshape, slice_in_dim, squeeze, transpose)
 
 # Index arithmetic mixes Python ints with the index arrays' dtype.
 add, bitwise_and, clamp, ge, gt, le, rem, select = (
-    adopting.add, adopting.bitwise_and, adopting.clamp, adopting.ge, adopting.gt, adopting.le,
-    adopting.rem, adopting.select)
+    _adopting.add, _adopting.bitwise_and, _adopting.clamp, _adopting.ge, _adopting.gt, _adopting.le,
+    _adopting.rem, _adopting.select)
 
 __all__ = ["GatherDimensionNumbers", "ScatterDimensionNumbers", "GatherScatterMode", "gather",
            "scatter", "scatter_add", "scatter_sub", "scatter_mul", "scatter_min", "scatter_max",

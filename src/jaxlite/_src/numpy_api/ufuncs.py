@@ -179,16 +179,23 @@ def log10(x, /):
     return ew.div_p.bind(tr.log_p.bind(x), convert(np.log(10), x.dtype, x.weak_type))
 
 
-def _is_concrete_int(y):
+def _concrete_int(y):
+    """A concrete integer scalar exponent as a Python int (None otherwise), as JAX's
+    `operator.index` on concrete values: Python and NumPy ints, 0-d integer Arrays."""
     if type(y) is int:
-        return True
-    return False
+        return y
+    if isinstance(y, np.integer) or (type(y) is Array and y.ndim == 0
+                                     and y.dtype.kind in "iu"):
+        return int(y)
+    return None
 
 
 def power(x, y, /):
-    """`x ** y`; a Python int exponent uses lax.integer_pow (exact, as JAX does)."""
+    """`x ** y`; a concrete integer exponent uses lax.integer_pow (exact, as JAX does)."""
     check_arraylike("power", x, y)
-    if _is_concrete_int(y):
+    exponent = _concrete_int(y)
+    if exponent is not None:
+        y = exponent
         (x,) = promote_numeric(x)
         if dtypes.is_integer(x.dtype) and y < 0:
             raise TypeError(f"Integers cannot be raised to negative powers, got integer_pow("

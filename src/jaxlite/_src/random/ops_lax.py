@@ -53,16 +53,16 @@ class LaxOps:
         return lax.convert_element_type(x, dtype)
 
     bitcast_convert_type = staticmethod(lax.bitcast_convert_type)
-    add = staticmethod(lax.adopting.add)
-    subtract = staticmethod(lax.adopting.sub)
-    multiply = staticmethod(lax.adopting.mul)
-    divide = staticmethod(lax.adopting.div)
-    rem = staticmethod(lax.adopting.rem)
-    bitwise_and = staticmethod(lax.adopting.bitwise_and)
-    bitwise_or = staticmethod(lax.adopting.bitwise_or)
-    bitwise_xor = staticmethod(lax.adopting.bitwise_xor)
-    shift_left = staticmethod(lax.adopting.shift_left)
-    shift_right_logical = staticmethod(lax.adopting.shift_right_logical)
+    add = staticmethod(lax._adopting.add)
+    subtract = staticmethod(lax._adopting.sub)
+    multiply = staticmethod(lax._adopting.mul)
+    divide = staticmethod(lax._adopting.div)
+    rem = staticmethod(lax._adopting.rem)
+    bitwise_and = staticmethod(lax._adopting.bitwise_and)
+    bitwise_or = staticmethod(lax._adopting.bitwise_or)
+    bitwise_xor = staticmethod(lax._adopting.bitwise_xor)
+    shift_left = staticmethod(lax._adopting.shift_left)
+    shift_right_logical = staticmethod(lax._adopting.shift_right_logical)
 
     @staticmethod
     def fma(x, y, z):
@@ -73,7 +73,7 @@ class LaxOps:
     floor = staticmethod(lax.floor)
     exp = staticmethod(lax.exp)
     tan = staticmethod(lax.tan)
-    nextafter = staticmethod(lax.adopting.nextafter)
+    nextafter = staticmethod(lax._adopting.nextafter)
 
     @staticmethod
     def erf(x):
@@ -81,7 +81,7 @@ class LaxOps:
 
     @staticmethod
     def power(x, y):
-        return lax.adopting.pow(x, y)
+        return lax._adopting.pow(x, y)
 
     @staticmethod
     def lgamma(x):
@@ -102,19 +102,19 @@ class LaxOps:
     log = staticmethod(lax.log)
     abs = staticmethod(lax.abs)
     negative = staticmethod(lax.neg)
-    maximum = staticmethod(lax.adopting.max)
-    minimum = staticmethod(lax.adopting.min)
-    less = staticmethod(lax.adopting.lt)
-    less_equal = staticmethod(lax.adopting.le)
-    greater = staticmethod(lax.adopting.gt)
-    equal = staticmethod(lax.adopting.eq)
-    logical_and = staticmethod(lax.adopting.bitwise_and)
-    logical_or = staticmethod(lax.adopting.bitwise_or)
+    maximum = staticmethod(lax._adopting.max)
+    minimum = staticmethod(lax._adopting.min)
+    less = staticmethod(lax._adopting.lt)
+    less_equal = staticmethod(lax._adopting.le)
+    greater = staticmethod(lax._adopting.gt)
+    equal = staticmethod(lax._adopting.eq)
+    logical_and = staticmethod(lax._adopting.bitwise_and)
+    logical_or = staticmethod(lax._adopting.bitwise_or)
     logical_not = staticmethod(lax.bitwise_not)
 
     @staticmethod
     def where(cond, x, y):
-        return lax.adopting.select(cond, x, y)
+        return lax._adopting.select(cond, x, y)
 
 
 ops = LaxOps()
