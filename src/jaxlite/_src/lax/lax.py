@@ -92,9 +92,16 @@ def _check_elementwise(name, args, kinds, same_dtype=True, hint=None):
 
 
 def _binary(name, primitive, kinds=_NUMBER, hint=None):
+    accepted = set()  # dtypes that passed the checks: two such Arrays of one rank skip them
+
     def fn(x, y):
+        if type(x) is Array and type(y) is Array:
+            vx, vy = x._value, y._value
+            if vx.dtype == vy.dtype and vx.dtype in accepted and vx.ndim == vy.ndim:
+                return primitive.bind(x, y)
         args = _lax_values(name, (x, y))
         _check_elementwise(name, args, (kinds, kinds), hint=hint)
+        accepted.add(args[0].dtype)
         return primitive.bind(*args)
     fn.__name__ = name
     fn.__qualname__ = name
@@ -104,9 +111,13 @@ def _binary(name, primitive, kinds=_NUMBER, hint=None):
 
 
 def _unary(name, primitive, kinds=_INEXACT):
+    accepted = set()  # dtypes that passed the checks
+
     def fn(x, accuracy=None):  # accuracy (a Tolerance or AccuracyMode): accepted, ignored
-        (x,) = _lax_values(name, (x,))
-        _check_elementwise(name, (x,), (kinds,))
+        if type(x) is not Array or x._value.dtype not in accepted:
+            (x,) = _lax_values(name, (x,))
+            _check_elementwise(name, (x,), (kinds,))
+            accepted.add(x.dtype)
         return primitive.bind(x)
     fn.__name__ = name
     fn.__qualname__ = name

@@ -30,8 +30,11 @@ _LIST_INDEX_MESSAGE = (
 def _reject_list_index(index):
     """JAX raises TypeError for every non-tuple sequence used as an index (NumPy guesses
     whether `x[[0, 1]]` means `x[(0, 1)]` or `x[array([0, 1])]`)."""
-    if isinstance(index, (list, range)) or (
-            isinstance(index, Sequence) and not isinstance(index, (tuple, str))):
+    t = type(index)
+    if t is tuple or t is int or t is slice:  # the usual indices, decided without ABC checks
+        return
+    if t is list or t is range or (isinstance(index, Sequence) and not isinstance(index, str)
+                                   and not isinstance(index, tuple)):
         multidim = builtins.any(isinstance(i, (Sequence, slice)) or i is None or i is Ellipsis
                                 or (isinstance(i, (Array, Tracer, np.ndarray)) and np.ndim(i))
                                 for i in index)
