@@ -108,3 +108,20 @@ def test_jax_array_excludes_numpy_and_python_values():
     assert issubclass(type(jnp.ones(2)), jax.Array)
     with pytest.raises(TypeError, match="cannot be instantiated"):
         jax.Array(np.ones(2))
+
+
+def test_a_config_change_starts_new_jits_afresh():
+    traces = []
+
+    def f(x):
+        traces.append(1)
+        return x
+
+    jax.jit(f)(1.0)
+    previous = jax.config.read("jaxlite_jit_workspace")
+    jax.config.update("jaxlite_jit_workspace", not previous)
+    try:
+        jax.jit(f)(1.0)
+    finally:
+        jax.config.update("jaxlite_jit_workspace", previous)
+    assert len(traces) == 2

@@ -16,7 +16,7 @@ import numpy as np
 from . import dtypes
 from .core import Tracer, _context, eval_trace
 from .array import Array
-from .config import flags, disable_jit
+from .config import flags, disable_jit, _listeners as config_listeners
 from .tree import tree_flatten, tree_unflatten
 from .jaxpr import ClosedJaxpr
 from .staging import close_over_tracer_consts
@@ -150,6 +150,18 @@ class CompiledFunction:
 _live_jits = weakref.WeakSet()  # for jaxlite.clear_caches()
 _caches_by_function = weakref.WeakKeyDictionary()
 _caches_lock = threading.Lock()
+
+
+def _start_afresh_after_config_change(name, value):
+    """Traces and generated code depend on the flags (x64, fusion, workspace, matmul
+    precision...): a jit applied after a flag changes starts with empty caches (wrappers
+    made before keep theirs, as before the change)."""
+    if name not in ("jax_disable_jit", "jax_log_compiles", "jax_debug_nans", "jax_debug_infs"):
+        with _caches_lock:
+            _caches_by_function.clear()
+
+
+config_listeners.append(_start_afresh_after_config_change)
 
 
 def _function_caches(fun, statics):
