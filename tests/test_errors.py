@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import jaxlite
+import jaxlite as jax
 import jaxlite.numpy as jnp
 from jaxlite import lax, jit, grad, vmap
 from jaxlite.errors import (ConcretizationTypeError, TracerBoolConversionError,
@@ -168,8 +169,14 @@ def test_grad_of_integer_output():
 
 
 def test_grad_argnums_out_of_range():
-    with pytest.raises(ValueError, match="argnums"):
+    # JAX's classes: TypeError from grad and value_and_grad, ValueError from the jacobians.
+    with pytest.raises(TypeError, match="argnums"):
         grad(lambda x, y: x * y, argnums=2)(1.0, 2.0)
+    with pytest.raises(TypeError, match="argnums"):
+        jax.value_and_grad(lambda x: x, argnums=1)(1.0)
+    for transform in (jax.jacfwd, jax.jacrev, jax.hessian):
+        with pytest.raises(ValueError, match="argnums"):
+            transform(lambda x: x, argnums=1)(1.0)
     with pytest.raises(TypeError, match="argnums"):
         grad(lambda x: x, argnums=1.5)(1.0)
 
@@ -281,11 +288,26 @@ def test_lax_requires_equal_dtypes():
 
 def test_indexing_errors():
     with pytest.raises(IndexError, match="out of bounds"):
-        jnp.ones(3)[5]
+        jnp.ones(0)[0]
     with pytest.raises(IndexError, match="too many indices"):
         jnp.ones(3)[0, 0]
-    with pytest.raises(IndexError, match="float32"):
-        jnp.ones(3)[jnp.array([1.0])]
+    for index in (jnp.array([1.0]), 1.0, np.float32(1)):  # JAX: TypeError, eager and jit
+        with pytest.raises(TypeError, match="integer or boolean type"):
+            jnp.ones(3)[index]
+        with pytest.raises(TypeError, match="integer or boolean type"):
+            jit(lambda x, i=index: x[i])(jnp.ones(3))
+    with pytest.raises(TypeError, match="integer or boolean type"):
+        jit(lambda x, i: x[i])(jnp.ones(3), 1.0)
+    with pytest.raises(TypeError, match="cannot be interpreted as an integer"):
+        jnp.ones(3)[slice(1.0, 2)]
+    # A list is never a multi-dimensional index (nor, in JAX, an index array).
+    for index in ([0, 1], [[0, 1], [1, 0]], [slice(None), 0], range(2)):
+        with pytest.raises(TypeError, match="non-tuple sequence"):
+            jnp.ones((2, 2))[index]
+        with pytest.raises(TypeError, match="non-tuple sequence"):
+            jnp.ones((2, 2)).at[index].set(0.0)
+    with pytest.raises(TypeError, match="string indexing"):
+        jnp.ones(3)["a"]
 
 
 # ---- jit argument errors -----------------------------------------------------------------------------------
@@ -347,3 +369,82 @@ def test_while_loop_reverse_mode_error():
     from jaxlite import lax
     with pytest.raises(ValueError, match="scan"):
         jaxlite.grad(lambda x: lax.while_loop(lambda c: c < 3, lambda c: c * 2, x))(1.0)
+
+
+# ---- JAX's exception classes (issue 11; checked against JAX 0.10.2), eager and under jit ----
+
+_EAGER_AND_JIT = [lambda f, *a: f(*a), lambda f, *a: jit(f)(*a)]
+
+
+@pytest.mark.parametrize("run", _EAGER_AND_JIT, ids=["eager", "jit"])
+def test_broadcast_error_classes_match_jax(run):
+    a2, a3 = jnp.ones(2), jnp.ones(3)
+    # Elementwise operators and ufuncs: TypeError, as JAX's lax-level shape check.
+    for f in (lambda a, b: a + b, jnp.add, jnp.maximum, jnp.arctan2, lambda a, b: a == b):
+        with pytest.raises(TypeError, match="incompatible shapes"):
+            run(f, a2, a3)
+    # Functions that broadcast as jnp.broadcast_arrays: ValueError.
+    for f in (lambda a, b: jnp.where(a > 0, a, b), lambda a, b: jnp.select([a > 0], [b]),
+              lambda a, b: jnp.broadcast_arrays(a, b), lambda a, b: jnp.broadcast_to(b, (2,)),
+              lambda a, b: a.at[:].set(b)):
+        with pytest.raises(ValueError, match="broadcast"):
+            run(f, a2, a3)
+    with pytest.raises(ValueError, match="Size of label 'i'"):
+        run(lambda a, b: jnp.einsum("i,i->", a, b), a2, a3)
+    with pytest.raises(TypeError, match="same number of dimensions"):
+        run(lambda a, b: lax.mul(a, b), a2, jnp.ones((2, 2)))
+    with pytest.raises(TypeError, match="cannot reshape"):
+        run(lambda a: a.reshape(4, -1), jnp.ones(6))
+
+
+def test_conversion_error_classes_match_jax():
+    for value in (None, [1, None], [[1, 2], [3]], ((1, 2), (3,)), [[[1, 2]], [[3]]]):
+        with pytest.raises(ValueError):
+            jnp.asarray(value)
+        with pytest.raises(ValueError):
+            jnp.array(value)
+    with pytest.raises(ValueError, match="None is not a valid value"):
+        jit(lambda x: x + jnp.asarray(None))(1.0)
+    for value in ("a", object(), {}, np.array([1, "a"], dtype=object)):
+        with pytest.raises(TypeError, match="not a valid JAX array type"):
+            jnp.asarray(value)
+
+
+@pytest.mark.parametrize("run", _EAGER_AND_JIT, ids=["eager", "jit"])
+def test_integer_negative_power_is_type_error(run):
+    x = jnp.arange(1, 4)
+    for f in (lambda a: a ** -1, lambda a: jnp.power(a, -2), lambda a: lax.integer_pow(a, -2),
+              lax.reciprocal):
+        with pytest.raises(TypeError, match="Integers cannot be raised to negative powers"):
+            run(f, x)
+    np.testing.assert_array_equal(run(lambda a: a ** 2, x), [1, 4, 9])
+
+
+def test_grad_of_pure_callback_is_value_error():
+    def f(x):
+        return jaxlite.pure_callback(lambda v: np.sin(v), jaxlite.ShapeDtypeStruct((), jnp.float32),
+                                     x)
+
+    for transform in (grad(f), jit(grad(f))):
+        with pytest.raises(ValueError, match="custom_jvp"):
+            transform(1.0)
+
+
+def test_static_argument_errors_at_jit_time():
+    with pytest.raises(ValueError, match="static_argnums=.*only accepts 1 positional"):
+        jit(lambda a: a, static_argnums=1)
+    with pytest.raises(ValueError, match="static_argnums=.*only accepts 1 positional"):
+        jit(lambda a: a, static_argnums=-2)
+    with pytest.raises(ValueError, match="invalid argnames"):
+        jit(lambda a: a, static_argnames="b")
+    assert float(jit(lambda a, n: a * n, static_argnums=-1)(2.0, 3)) == 6.0
+    jit(lambda a, *rest: a, static_argnums=3)  # *args: any position may be static
+
+
+def test_concrete_integer_exponents_use_integer_pow():
+    x = jnp.arange(1, 4)
+    np.testing.assert_array_equal(x ** jnp.array(2), [1, 4, 9])
+    with pytest.raises(TypeError, match="negative powers"):
+        x ** jnp.array(-1)
+    with pytest.raises(TypeError, match="negative powers"):
+        x ** np.int64(-1)

@@ -9,7 +9,7 @@ from ._src.config import __version__
 import importlib as _importlib
 
 from . import config
-from ._src.array import Array
+from ._src.array import AnyArray as Array  # arrays and tracers alike, as jax.Array
 from . import numpy  # also installs jax.numpy's operators and methods on Array and Tracer
 from ._src.api import (grad, value_and_grad, jvp, vjp, linearize, jacfwd, jacrev, jacobian,
                        hessian, vmap, make_jaxpr, eval_shape, ShapeDtypeStruct,

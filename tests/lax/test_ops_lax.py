@@ -230,7 +230,7 @@ ELEMENTWISE = [
     Op("lax.ne", lax.ne, np.not_equal, (Arg((3, 4), "int32", "int", 0, 3),) * 2),
     Op("lax.lt", lax.lt, np.less, (F, F)),
     Op("lax.le", lax.le, np.less_equal, (Arg((3, 4), "int32", "int", 0, 3),) * 2),
-    Op("lax.gt", lax.gt, np.greater, (F, Arg((4,)))),
+    Op("lax.gt", lax.gt, np.greater, (F, Arg((1, 4)))),
     Op("lax.ge", lax.ge, np.greater_equal, (F, F)),
     Op("lax.clamp", lambda lo, x, hi: lax.clamp(lo, x, hi), np.clip,
        (Arg((3, 4), low=-2, high=-0.5), F, Arg((3, 4), low=0.5, high=2)), diff=(0, 1, 2)),

@@ -151,3 +151,32 @@ core.Array = Array
 
 def is_array(x):
     return isinstance(x, (Array, core.Tracer))
+
+
+class _AnyArrayMeta(type):
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, (Array, core.Tracer))
+
+    def __subclasscheck__(cls, subclass):
+        return isinstance(subclass, type) and issubclass(subclass, (Array, core.Tracer))
+
+
+class AnyArray(metaclass=_AnyArrayMeta):
+    """`jax.Array` (and `jax.numpy.ndarray`): the type of arrays *and* of traced values, so
+    `isinstance(x, jax.Array)` holds inside jit, grad and vmap too, as in JAX; a NumPy array
+    is not one. Internally, `Array` stays the concrete type alone (a metaclass check there
+    would slow every eager call).
+
+    >>> isinstance(jnp.ones(2), jax.Array), isinstance(np.ones(2), jax.Array)
+    (True, False)
+    >>> jax.jit(lambda x: isinstance(x, jax.Array))(1.0)  # x is a tracer here
+    Array(True, dtype=bool)
+    """
+    __slots__ = ()
+
+    def __new__(cls, *args, **kwargs):
+        raise TypeError("jax.Array cannot be instantiated: make arrays with jnp.array, "
+                        "jnp.asarray or jax.device_put")
+
+
+AnyArray.__name__ = AnyArray.__qualname__ = "Array"

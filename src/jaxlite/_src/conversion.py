@@ -44,14 +44,20 @@ def asarray(x, dtype=None, copy=None, order=None):
         return out
     if hasattr(x, "__jax_array__"):
         return asarray(x.__jax_array__(), dtype)
+    if x is None:
+        raise ValueError("None is not a valid value for jnp.array")
     try:
         value = np.asarray(x)
+    except ValueError as e:  # NumPy's ragged nested sequences: JAX keeps NumPy's ValueError
+        raise ValueError(f"{e} (jnp.array needs nested lists of equal lengths)") from None
     except Exception:
         raise TypeError(f"Value {x!r} of type {type(x).__name__} is not a valid JAX array type: "
                         "pass numbers, NumPy arrays, or nested lists/tuples of them") from None
-    if value.dtype == object:
-        raise TypeError(f"Value of type {type(x).__name__} cannot be converted to an array: "
-                        "its elements are not numbers (ragged nested lists are not supported)")
+    if value.dtype == object or value.dtype.kind in "US":
+        if isinstance(x, (list, tuple)) and _contains_none(x):
+            raise ValueError("None is not a valid value for jnp.array")
+        raise TypeError(f"Value {_short_repr(x)} with dtype {value.dtype} is not a valid JAX "
+                        "array type. Only arrays of numeric types are supported by JAX.")
     if isinstance(x, (list, tuple)) and value.dtype.kind in "iu" and dtype is None:
         value = value.astype(dtypes.default_int_dtype())
     target = dtype or dtypes.canonicalize_dtype(value.dtype)
@@ -68,6 +74,15 @@ def array(x, dtype=None, copy=True, order=None, ndmin=0):
     if ndmin and out.ndim < ndmin:
         out = reshape_p.bind(out, new_sizes=(1,) * (ndmin - out.ndim) + tuple(out.shape))
     return out
+
+
+def _contains_none(x):
+    return any(e is None or (isinstance(e, (list, tuple)) and _contains_none(e)) for e in x)
+
+
+def _short_repr(x):
+    text = str(x)
+    return f"'{text}'" if len(text) <= 60 else f"'{text[:57]}...'"
 
 
 def _contains_array(x):

@@ -16,7 +16,7 @@ import numpy as np
 from . import dtypes
 from .core import Tracer, _context, eval_trace
 from .array import Array
-from .config import flags, disable_jit
+from .config import flags, disable_jit, _listeners as config_listeners
 from .tree import tree_flatten, tree_unflatten
 from .jaxpr import ClosedJaxpr
 from .staging import close_over_tracer_consts
@@ -148,6 +148,57 @@ class CompiledFunction:
 
 
 _live_jits = weakref.WeakSet()  # for jaxlite.clear_caches()
+_caches_by_function = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def _start_afresh_after_config_change(name, value):
+    """Traces and generated code depend on the flags (x64, fusion, workspace, matmul
+    precision...): a jit applied after a flag changes starts with empty caches (wrappers
+    made before keep theirs, as before the change)."""
+    if name not in ("jax_disable_jit", "jax_log_compiles", "jax_debug_nans", "jax_debug_infs"):
+        with _caches_lock:
+            _caches_by_function.clear()
+
+
+config_listeners.append(_start_afresh_after_config_change)
+
+
+def _function_caches(fun, statics):
+    """(trace cache, fast-path cache) of `fun` with these static arguments. As in JAX the
+    traces belong to the function, not to the jit wrapper: `jit(f)` made twice (inside a
+    loop, or by a helper on each call) reuses f's traces instead of tracing again. A callable
+    that cannot be weakly referenced or hashed keeps its caches on the wrapper."""
+    try:
+        with _caches_lock:
+            per_function = _caches_by_function.setdefault(fun, {})
+            caches = per_function.get(statics)
+            if caches is None:
+                caches = per_function[statics] = (OrderedDict(), OrderedDict())
+            return caches
+    except TypeError:
+        return OrderedDict(), OrderedDict()
+
+
+def _check_static_arguments(signature, static_argnums, static_argnames):
+    """JAX's checks when jit is applied: static_argnums within the positional parameters
+    (negative ones counted from the end), static_argnames among the parameters. Returns
+    static_argnums with negative positions resolved."""
+    kinds = [p.kind for p in signature.parameters.values()]
+    positional = sum(k in (inspect.Parameter.POSITIONAL_ONLY,
+                           inspect.Parameter.POSITIONAL_OR_KEYWORD) for k in kinds)
+    if inspect.Parameter.VAR_POSITIONAL not in kinds:
+        for i in static_argnums:
+            if not -positional <= i < positional:
+                raise ValueError(f"Jitted function has static_argnums={static_argnums}, but "
+                                 f"only accepts {positional} positional arguments.")
+        static_argnums = tuple(i % positional if i < 0 else i for i in static_argnums)
+    if inspect.Parameter.VAR_KEYWORD not in kinds:
+        invalid = set(static_argnames) - set(signature.parameters)
+        if invalid:
+            raise ValueError(f"Jitted function has invalid argnames {invalid} in "
+                             "static_argnames. Function does not take these args.")
+    return static_argnums
 
 
 class JitWrapped:
@@ -166,6 +217,8 @@ class JitWrapped:
         static_argnames = (static_argnames,) if isinstance(static_argnames, str) else \
             tuple(static_argnames or ())
         if self._signature is not None:
+            static_argnums = _check_static_arguments(self._signature, static_argnums,
+                                                     static_argnames)
             params = list(self._signature.parameters)
             for name in static_argnames:
                 if name in params and params.index(name) not in static_argnums:
@@ -179,8 +232,9 @@ class JitWrapped:
                     static_argnames += (params[i],)
         self._static_argnums = tuple(sorted(set(static_argnums)))
         self._static_argnames = static_argnames
-        self._cache = OrderedDict()
-        self._fast_cache = OrderedDict()  # keyed by _fast_key of the positional args
+        # _fast_cache is keyed by _fast_key of the positional args.
+        self._cache, self._fast_cache = _function_caches(
+            fun, (self._static_argnums, self._static_argnames))
         # An LRU of traces per function; jax_jit_cache_size (config) sets its default size.
         self._max_cache_size = max_cache_size or flags.jax_jit_cache_size
         self._lock = threading.Lock()

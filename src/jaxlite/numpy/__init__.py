@@ -4,7 +4,7 @@
 ml_dtypes) load on first use, through the module's `__getattr__` (PEP 562)."""
 import importlib as _importlib
 
-from .._src.array import Array as ndarray
+from .._src.array import AnyArray as ndarray  # arrays and tracers alike, as jax.Array
 from .._src.conversion import array
 from .._src.numpy_api.ufuncs import *  # noqa: F403  (ufuncs.__all__: the elementwise functions)
 from .._src.numpy_api.ufuncs import (abs, round, where, clip, real, imag, conjugate, conj,

@@ -17,7 +17,9 @@ def _normalize_argnums(argnums, nargs, transform, fun):
         if not isinstance(a, (int, np.integer)):
             raise TypeError(f"{transform}: argnums must be an int or a tuple of ints, got {argnums!r}")
         if not -nargs <= a < nargs:
-            raise ValueError(
+            # JAX's classes: grad and value_and_grad raise TypeError, the jacobians ValueError.
+            error = TypeError if transform == "grad" else ValueError
+            raise error(
                 f"{transform}({getattr(fun, '__name__', 'fun')}) got argnums={argnums!r}, but "
                 f"the function was called with only {nargs} positional argument(s). "
                 "argnums refers to positional arguments; pass the arguments positionally or "

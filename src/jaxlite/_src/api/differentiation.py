@@ -11,6 +11,7 @@ from ..tree import Partial, tree_flatten, tree_unflatten, tree_structure
 from ..jaxpr import eval_jaxpr
 from ..conversion import asarray, convert
 from ..prims.shape import reshape_p, transpose_p
+from ..prims.elementwise import convert_element_type_p
 from .arguments import (_as_array_leaf, _check_output_dtype, _check_jacfwd_inputs,
                         _flat_fun_with_aux, _differentiable_call, _unpack_aux)
 
@@ -214,6 +215,15 @@ def jvp(fun, primals, tangents, has_aux=False):
     return out, tangent_out
 
 
+def _with_weak_type(x, weak):
+    """`x` with the weak type of the pytree leaf it is laid out like: JAX's jacobians take
+    jacfwd's from the outputs and jacrev's from the inputs (a weakly typed scalar argument
+    gives a weakly typed jacrev)."""
+    if x.weak_type == weak:
+        return x
+    return convert_element_type_p.bind(x, new_dtype=x.dtype, weak_type=weak)
+
+
 def _wrap_np(x):
     return Array(x, False) if isinstance(x, (np.ndarray, np.generic)) else x
 
@@ -284,7 +294,7 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
                 block = col[start:start + s]  # (s, *out_shape)
                 block = _reshape(block, tuple(leaf.shape) + o_shape)
                 block = _move_leading_axes_last(block, leaf.ndim) if leaf.ndim else block
-                pieces.append(block)
+                pieces.append(_with_weak_type(block, core.get_aval(o).weak_type))
                 start += s
             tree = tree_unflatten(in_tree, pieces)
             per_out.append(tree if multiple else tree[0])
@@ -321,7 +331,8 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
         per_out, start = [], 0
         for o, s in zip(out_leaves, sizes):
             o_shape = tuple(o.shape)
-            pieces = [_reshape(r[start:start + s], o_shape + tuple(leaf.shape))
+            pieces = [_with_weak_type(_reshape(r[start:start + s], o_shape + tuple(leaf.shape)),
+                                      leaf.weak_type)
                       for r, leaf in zip(rows, leaves)]
             tree = tree_unflatten(in_tree, pieces)
             per_out.append(tree if multiple else tree[0])

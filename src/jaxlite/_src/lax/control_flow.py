@@ -20,7 +20,7 @@ from ..higher_order.control import cond_p, scan_p, while_p, _with_unused_inputs
 from ..api import vmap
 from ..prims.elementwise import convert_element_type_p, ne_p
 from ..prims.shape import reshape_p, rev_p
-from .lax import clamp
+from .lax import _adopting
 from .utils import concatenate, leading_index, leading_slice, moveaxis, stack
 
 
@@ -84,7 +84,7 @@ def switch(index, branches, *operands, operand=None):
         raise TypeError(f"switch: the index must be an integer, got {index.dtype}")
     index = convert_element_type_p.bind(index, new_dtype=np.dtype(np.int32), weak_type=False) \
         if index.dtype != np.int32 else index
-    index = clamp(np.int32(0), index, np.int32(len(branches) - 1))
+    index = _adopting.clamp(np.int32(0), index, np.int32(len(branches) - 1))
     if flags.jax_disable_jit and core.is_concrete(index):
         return branches[int(index)](*operands)  # as JAX: only the chosen branch runs
     return _cond(index, branches, operands, "switch")

@@ -11,8 +11,11 @@ import numpy as np
 from .. import dtypes
 from ..conversion import asarray
 from .cumulative import cumsum
-from .lax import (bitwise_and, broadcast_in_dim, convert_element_type, dot_general, ge, lt, mul,
-                  reshape, sub, transpose)
+from .lax import _adopting, broadcast_in_dim, convert_element_type, dot_general, reshape, transpose
+
+# Index arithmetic mixes Python ints with the index arrays' dtype.
+bitwise_and, ge, lt, mul, sub = _adopting.bitwise_and, _adopting.ge, _adopting.lt, _adopting.mul, \
+    _adopting.sub
 
 __all__ = ["Precision", "PrecisionLike", "DotAlgorithm", "DotAlgorithmPreset", "AccuracyMode",
            "Tolerance", "DotDimensionNumbers", "RaggedDotDimensionNumbers", "batch_matmul",

@@ -13,7 +13,9 @@ from ..conversion import asarray
 from ..errors import UnexpectedTracerError
 from ..prims.rng import rng_uniform_p
 from ..tree import tree_flatten, tree_unflatten, register_pytree_node
-from .lax import _lax_operands, add, mul, sub
+from .lax import _lax_operands, _adopting
+
+add, mul, sub = _adopting.add, _adopting.mul, _adopting.sub
 
 __all__ = ["create_token", "after_all", "optimization_barrier", "dce_sink",
            "platform_dependent", "composite", "rng_uniform", "RandomAlgorithm"]

@@ -38,48 +38,135 @@ def _lax_operands(name, *args):
     return out
 
 
-def _binary(name, primitive):
+# JAX's names for the dtype families each elementwise op accepts (dtypes.kind letters).
+_FAMILIES = {"i": "signedinteger", "u": "unsignedinteger", "f": "floating",
+             "c": "complexfloating", "b": "bool"}
+_NUMBER, _INEXACT, _ANY = "iufc", "fc", "iufcb"
+
+
+def _family_names(kinds):
+    names = []
+    for k in kinds:
+        name = "integer" if k in "iu" and "i" in kinds and "u" in kinds else _FAMILIES[k]
+        if name not in names:
+            names.append(name)
+    return ", ".join(names)
+
+
+def _lax_values(name, args):
+    """Each argument as an array of its own canonical dtype (a Python scalar: the weakly
+    typed default of its kind), as JAX's lax does: no promotion and no lists."""
+    out = []
+    for i, a in enumerate(args):
+        if isinstance(a, (Array, Tracer)):
+            out.append(a)
+        elif type(a) in (int, float, bool, complex) or isinstance(a, (np.ndarray, np.generic)) \
+                or hasattr(a, "__jax_array__"):
+            out.append(asarray(a))
+        else:
+            raise TypeError(f"Error interpreting argument to {name} as a JAX value. The "
+                            f"problematic value is of type {type(a)} and was passed to {name} "
+                            f"at position {i}.")
+    return out
+
+
+def _check_elementwise(name, args, kinds, same_dtype=True, hint=None):
+    """JAX's eager checks, the same as under jit: accepted dtype families, equal dtypes
+    (weak types included: lax does not promote), equal ranks (0-d operands broadcast)."""
+    for i, (x, k) in enumerate(zip(args, kinds)):
+        if dtypes.kind(x.dtype) not in k:
+            where = f" at position {i}" if len(args) > 1 else ""
+            raise TypeError(f"{name} does not accept dtype {x.dtype.name}{where}. Accepted "
+                            f"dtypes{where} are subtypes of {_family_names(k)}.")
+    if same_dtype and len({x.dtype for x in args}) > 1:
+        tip = f" (Tip: jnp.{hint} is a similar function that does automatic type promotion " \
+            "on inputs)." if hint else ""
+        raise TypeError(f"lax.{name} requires arguments to have the same dtypes, got "
+                        + ", ".join(x.dtype.name for x in args) + "." + tip)
+    ranks = {len(x.shape) for x in args if x.shape}
+    if len(ranks) > 1:
+        raise TypeError(f"{name}: arrays must have the same number of dimensions, got "
+                        + "{" + ", ".join(map(str, sorted(ranks))) + "} (shapes "
+                        + ", ".join(str(tuple(x.shape)) for x in args) + "); lax does not "
+                        "broadcast ranks: reshape or use jax.numpy")
+
+
+def _binary(name, primitive, kinds=_NUMBER, hint=None):
+    accepted = set()  # dtypes that passed the checks: two such Arrays of one rank skip them
+
     def fn(x, y):
-        return primitive.bind(*_lax_operands(name, x, y))
+        if type(x) is Array and type(y) is Array:
+            vx, vy = x._value, y._value
+            if vx.dtype == vy.dtype and vx.dtype in accepted and vx.ndim == vy.ndim:
+                return primitive.bind(x, y)
+        args = _lax_values(name, (x, y))
+        _check_elementwise(name, args, (kinds, kinds), hint=hint)
+        accepted.add(args[0].dtype)
+        return primitive.bind(*args)
     fn.__name__ = name
+    fn.__qualname__ = name
+    fn.__doc__ = f"`lax.{name}`: elementwise, on operands of one dtype (see jnp.{hint or name}" \
+        " for NumPy-style promotion)."
     return fn
 
 
-def _unary(name, primitive):
+def _unary(name, primitive, kinds=_INEXACT):
+    accepted = set()  # dtypes that passed the checks
+
     def fn(x, accuracy=None):  # accuracy (a Tolerance or AccuracyMode): accepted, ignored
-        return primitive.bind(asarray(x))
+        if type(x) is not Array or x._value.dtype not in accepted:
+            (x,) = _lax_values(name, (x,))
+            _check_elementwise(name, (x,), (kinds,))
+            accepted.add(x.dtype)
+        return primitive.bind(x)
     fn.__name__ = name
+    fn.__qualname__ = name
     return fn
 
 
-add = _binary("add", ew.add_p)
-sub = _binary("sub", ew.sub_p)
-mul = _binary("mul", ew.mul_p)
-div = _binary("div", ew.div_p)
-rem = _binary("rem", tr.rem_p)
-pow = _binary("pow", tr.pow_p)
-max = _binary("max", ew.max_p)
-min = _binary("min", ew.min_p)
-atan2 = _binary("atan2", ew.atan2_p)
-nextafter = _binary("nextafter", ew.nextafter_p)
-eq = _binary("eq", ew.eq_p)
-ne = _binary("ne", ew.ne_p)
-lt = _binary("lt", ew.lt_p)
-le = _binary("le", ew.le_p)
-gt = _binary("gt", ew.gt_p)
-ge = _binary("ge", ew.ge_p)
-bitwise_and = _binary("bitwise_and", ew.and_p)
-bitwise_or = _binary("bitwise_or", ew.or_p)
-bitwise_xor = _binary("bitwise_xor", ew.xor_p)
-shift_left = _binary("shift_left", ew.shift_left_p)
-shift_right_logical = _binary("shift_right_logical", ew.shift_right_logical_p)
-shift_right_arithmetic = _binary("shift_right_arithmetic", ew.shift_right_arithmetic_p)
+add = _binary("add", ew.add_p, hint="add")
+sub = _binary("sub", ew.sub_p, hint="subtract")
+mul = _binary("mul", ew.mul_p, hint="multiply")
+div = _binary("div", ew.div_p, hint="divide")
+rem = _binary("rem", tr.rem_p, "iuf")
+max = _binary("max", ew.max_p, _ANY, hint="maximum")
+min = _binary("min", ew.min_p, _ANY, hint="minimum")
+atan2 = _binary("atan2", ew.atan2_p, _INEXACT, hint="arctan2")
+nextafter = _binary("nextafter", ew.nextafter_p, "f")
+eq = _binary("eq", ew.eq_p, _ANY)
+ne = _binary("ne", ew.ne_p, _ANY)
+lt = _binary("lt", ew.lt_p, "iufb")
+le = _binary("le", ew.le_p, "iufb")
+gt = _binary("gt", ew.gt_p, "iufb")
+ge = _binary("ge", ew.ge_p, "iufb")
+bitwise_and = _binary("bitwise_and", ew.and_p, "iub")
+bitwise_or = _binary("bitwise_or", ew.or_p, "iub")
+bitwise_xor = _binary("bitwise_xor", ew.xor_p, "iub")
+shift_left = _binary("shift_left", ew.shift_left_p, "iu", hint="left_shift")
+shift_right_logical = _binary("shift_right_logical", ew.shift_right_logical_p, "iu")
+shift_right_arithmetic = _binary("shift_right_arithmetic", ew.shift_right_arithmetic_p, "iu",
+                                 hint="right_shift")
 
-neg = _unary("neg", ew.neg_p)
-sign = _unary("sign", ew.sign_p)
-floor = _unary("floor", ew.floor_p)
-ceil = _unary("ceil", ew.ceil_p)
-is_finite = _unary("is_finite", ew.is_finite_p)
+
+def pow(x, y):
+    """`x ** y` elementwise: x floating or complex; y of x's dtype, or any integer dtype."""
+    x, y = _lax_values("pow", (x, y))
+    _check_elementwise("pow", (x, y), (_INEXACT, _NUMBER), same_dtype=False)
+    if dtypes.kind(y.dtype) not in "iu" and y.dtype != x.dtype:
+        raise TypeError("the first argument to pow must have an inexact dtype (float or "
+                        "complex), and the second argument must have an inexact or integer "
+                        f"dtype, and two inexact dtypes must match, but got {x.dtype.name} and "
+                        f"{y.dtype.name}.")
+    if y.dtype != x.dtype:  # an integer exponent: pow_p computes in one dtype
+        y = convert(y, x.dtype, y.weak_type)
+    return tr.pow_p.bind(x, y)
+
+
+neg = _unary("neg", ew.neg_p, _NUMBER)
+sign = _unary("sign", ew.sign_p, _NUMBER)
+floor = _unary("floor", ew.floor_p, "f")
+ceil = _unary("ceil", ew.ceil_p, "f")
+is_finite = _unary("is_finite", ew.is_finite_p, "f")
 exp = _unary("exp", tr.exp_p)
 exp2 = _unary("exp2", tr.exp2_p)
 log = _unary("log", tr.log_p)
@@ -100,10 +187,44 @@ acosh = _unary("acosh", tr.acosh_p)
 atanh = _unary("atanh", tr.atanh_p)
 sqrt = _unary("sqrt", tr.sqrt_p)
 rsqrt = _unary("rsqrt", tr.rsqrt_p)
-cbrt = _unary("cbrt", tr.cbrt_p)
-abs = _unary("abs", tr.abs_p)
-bitwise_not = _unary("bitwise_not", ew.not_p)
-population_count = _unary("population_count", ew.population_count_p)
+cbrt = _unary("cbrt", tr.cbrt_p, "f")
+abs = _unary("abs", tr.abs_p, "ifc")
+bitwise_not = _unary("bitwise_not", ew.not_p, "iub")
+population_count = _unary("population_count", ew.population_count_p, "iu")
+
+class _adopting:  # noqa: N801 -- a namespace, used like a module
+    """The elementwise ops without lax's dtype checks, for jaxlite's own lax-level code
+    (gather's index arithmetic, the PRNG's samplers): Python scalars adopt the dtype of the
+    array operands, as jax.numpy's weak types would give."""
+
+
+for _name, _primitive in [("add", ew.add_p), ("sub", ew.sub_p), ("mul", ew.mul_p),
+                          ("div", ew.div_p), ("rem", tr.rem_p), ("pow", tr.pow_p),
+                          ("max", ew.max_p), ("min", ew.min_p), ("nextafter", ew.nextafter_p),
+                          ("eq", ew.eq_p), ("ne", ew.ne_p), ("lt", ew.lt_p), ("le", ew.le_p),
+                          ("gt", ew.gt_p), ("ge", ew.ge_p), ("bitwise_and", ew.and_p),
+                          ("bitwise_or", ew.or_p), ("bitwise_xor", ew.xor_p),
+                          ("shift_left", ew.shift_left_p),
+                          ("shift_right_logical", ew.shift_right_logical_p)]:
+    def _adopting_op(x, y, _name=_name, _primitive=_primitive):
+        return _primitive.bind(*_lax_operands(_name, x, y))
+    _adopting_op.__name__ = _name
+    setattr(_adopting, _name, staticmethod(_adopting_op))
+
+
+def _adopting_select(pred, on_true, on_false):
+    on_true, on_false = _lax_operands("select", on_true, on_false)
+    return ew.select_n_p.bind(asarray(pred), on_false, on_true)
+
+
+def _adopting_clamp(min, x, max):
+    min, x, max = _lax_operands("clamp", min, x, max)
+    return ew.min_p.bind(ew.max_p.bind(x, min), max)
+
+
+_adopting.select = staticmethod(_adopting_select)
+_adopting.clamp = staticmethod(_adopting_clamp)
+
 
 # Functions that compute add, max or min exactly (the monoid's name for each): reduce_window
 # binds its reduce_window_{sum,max,min} primitive for them instead of folding the windows.
@@ -157,16 +278,25 @@ def reduce_precision(operand, exponent_bits, mantissa_bits):
     return reduce_precision_p.bind(x, exponent_bits=exponent_bits, mantissa_bits=mantissa_bits)
 
 
+def integer_pow(x, y):
+    """`x ** y` for a static Python int `y`, by repeated multiplication (exact for integers)."""
+    y = operator.index(y)
+    (x,) = _lax_values("integer_pow", (x,))
+    _check_elementwise("integer_pow", (x,), (_NUMBER,))
+    if y < 0 and dtypes.kind(x.dtype) in "iu":
+        raise TypeError(f"Integers cannot be raised to negative powers, got "
+                        f"integer_pow({x.dtype.name}{list(x.shape)}, {y})")
+    return ew.integer_pow_p.bind(x, y=y)
+
+
 def square(x):
-    return ew.integer_pow_p.bind(asarray(x), y=2)
+    (x,) = _lax_values("square", (x,))
+    _check_elementwise("square", (x,), (_NUMBER,))
+    return ew.integer_pow_p.bind(x, y=2)
 
 
 def reciprocal(x):
-    return ew.integer_pow_p.bind(asarray(x), y=-1)
-
-
-def integer_pow(x, y):
-    return ew.integer_pow_p.bind(asarray(x), y=int(y))
+    return integer_pow(x, -1)
 
 
 class RoundingMethod(enum.IntEnum):
@@ -176,7 +306,9 @@ class RoundingMethod(enum.IntEnum):
 
 
 def round(x, rounding_method=RoundingMethod.AWAY_FROM_ZERO):
-    return ew.round_p.bind(asarray(x), rounding_method=int(rounding_method))
+    (x,) = _lax_values("round", (x,))
+    _check_elementwise("round", (x,), ("f",))
+    return ew.round_p.bind(x, rounding_method=int(rounding_method))
 
 
 def stop_gradient(x):
@@ -195,17 +327,26 @@ def stop_gradient(x):
 
 
 def select(pred, on_true, on_false):
-    on_true, on_false = _lax_operands("select", on_true, on_false)
+    on_true, on_false = _lax_values("select", (on_true, on_false))
+    if on_true.dtype != on_false.dtype:
+        raise TypeError(f"lax.select requires arguments to have the same dtypes, got "
+                        f"{on_true.dtype.name}, {on_false.dtype.name}. (Tip: jnp.where is a "
+                        "similar function that does automatic type promotion on inputs).")
     return ew.select_n_p.bind(asarray(pred), on_false, on_true)
 
 
 def select_n(which, *cases):
-    cases = _lax_operands("select_n", *cases)
+    cases = _lax_values("select_n", cases)
+    _check_elementwise("select_n", cases, (_ANY,) * len(cases))
     return ew.select_n_p.bind(asarray(which), *cases)
 
 
 def clamp(min, x, max):
-    min, x, max = _lax_operands("clamp", min, x, max)
+    """`x` clipped to [min, max]; min and max are scalars or arrays of x's shape."""
+    min, x, max = _lax_values("clamp", (min, x, max))
+    if len({a.dtype for a in (min, x, max)}) > 1:
+        raise TypeError("lax.clamp requires arguments to have the same dtypes, got "
+                        + ", ".join(a.dtype.name for a in (min, x, max)) + ".")
     return ew.min_p.bind(ew.max_p.bind(x, min), max)
 
 
@@ -322,7 +463,11 @@ def slice_in_dim(operand, start_index, limit_index, stride=1, axis=0):
 
 def index_in_dim(operand, index, axis=0, keepdims=True):
     x = asarray(operand)
-    out = slice_in_dim(x, index % x.shape[axis], index % x.shape[axis] + 1, 1, axis)
+    n = x.shape[axis]
+    index = operator.index(index)
+    if not -n <= index < n:
+        raise IndexError(f"index {index} is out of bounds for axis {axis} with size {n}")
+    out = slice_in_dim(x, index % n, index % n + 1, 1, axis)
     return out if keepdims else squeeze(out, (axis,))
 
 

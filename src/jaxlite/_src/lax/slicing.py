@@ -26,9 +26,13 @@ from .. import core, dtypes
 from ..conversion import asarray, convert
 from ..prims import index as ix, elementwise as ew
 from .control_flow import fori_loop
-from .lax import (add, bitwise_and, broadcast_in_dim, clamp, concatenate, convert_element_type,
-                  expand_dims, ge, gt, le, neg, reduce_max, rem, reshape, select, slice_in_dim,
-                  squeeze, transpose)
+from .lax import (_adopting, broadcast_in_dim, concatenate, convert_element_type, expand_dims,
+                  neg, reduce_max, reshape, slice_in_dim, squeeze, transpose)
+
+# Index arithmetic mixes Python ints with the index arrays' dtype.
+add, bitwise_and, clamp, ge, gt, le, rem, select = (
+    _adopting.add, _adopting.bitwise_and, _adopting.clamp, _adopting.ge, _adopting.gt, _adopting.le,
+    _adopting.rem, _adopting.select)
 
 __all__ = ["GatherDimensionNumbers", "ScatterDimensionNumbers", "GatherScatterMode", "gather",
            "scatter", "scatter_add", "scatter_sub", "scatter_mul", "scatter_min", "scatter_max",

@@ -143,6 +143,13 @@ def _parse_einsum(subscripts, operands):
             raise ValueError(f"einsum: subscript {t!r} has {len(t)} indices for an operand of "
                              f"shape {tuple(op.shape)}")
         expanded.append(t)
+    sizes = {}
+    for k, (t, op) in enumerate(zip(expanded, operands)):
+        for c, n in zip(t, op.shape):
+            seen = sizes.setdefault(c, n)
+            if n != seen and 1 not in (n, seen):
+                raise ValueError(f"Size of label '{c}' for operand {k} ({n}) does not match "
+                                 f"previous terms ({seen}).")
     if output is None:
         counts = {}
         for t in expanded:

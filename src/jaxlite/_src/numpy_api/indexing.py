@@ -1,5 +1,7 @@
 """Indexing: `x[...]`, `x.at[...]`, take, take_along_axis, nonzero, diagonal."""
 import builtins
+import operator
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -7,7 +9,7 @@ from .. import core, dtypes
 from ..core import Tracer
 from ..array import Array
 from ..errors import NonConcreteBooleanIndexError
-from ..prims.index import gather_p, scatter_p
+from ..prims.index import gather_p, scatter_p, in_bounds_mask, spec_array_axes
 from ..conversion import asarray, convert
 from ..prims.shape import reshape_p
 from ..prims.cumulative import cumsum_p
@@ -19,8 +21,33 @@ from .ufuncs import (less, logical_and, greater_equal, remainder, clip, where, n
 from .reductions import sum
 
 
-def _normalize_index(index, shape):
-    """Split a user index into (static spec, dynamic index arrays)."""
+_LIST_INDEX_MESSAGE = (
+    "Using a non-tuple sequence for multidimensional indexing is not allowed; use "
+    "`arr[{}]` instead of `arr[seq]`. See https://github.com/jax-ml/jax/issues/4564 for more "
+    "information.")
+
+
+def _reject_list_index(index):
+    """JAX raises TypeError for every non-tuple sequence used as an index (NumPy guesses
+    whether `x[[0, 1]]` means `x[(0, 1)]` or `x[array([0, 1])]`)."""
+    t = type(index)
+    if t is tuple or t is int or t is slice:  # the usual indices, decided without ABC checks
+        return
+    if t is list or t is range or (isinstance(index, Sequence) and not isinstance(index, str)
+                                   and not isinstance(index, tuple)):
+        multidim = builtins.any(isinstance(i, (Sequence, slice)) or i is None or i is Ellipsis
+                                or (isinstance(i, (Array, Tracer, np.ndarray)) and np.ndim(i))
+                                for i in index)
+        raise TypeError(_LIST_INDEX_MESSAGE.format("tuple(seq)" if multidim else "array(seq)"))
+
+
+def _normalize_index(index, shape, out_of_bounds="clamp"):
+    """Split a user index into (static spec, dynamic index arrays).
+
+    A static int beyond its axis clamps to the axis' end when `out_of_bounds` is "clamp"
+    (reads, and writes in mode='clip', as JAX's gather does); with "array" it becomes a 0-d
+    index array, which scatter drops and `get(mode='fill')` fills."""
+    _reject_list_index(index)
     if not isinstance(index, tuple):
         index = (index,)
     spec, arrays = [], []
@@ -48,20 +75,36 @@ def _normalize_index(index, shape):
         elif isinstance(item, (int, np.integer)):
             n = shape[axis]
             i = int(item)
-            if not -n <= i < n:
-                raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
-            spec.append(("int", i % n))
+            if n == 0:
+                raise IndexError(f"index {i} is out of bounds for axis {axis} with size 0")
+            if -n <= i < n:
+                spec.append(("int", i % n))
+            elif out_of_bounds == "clamp":
+                spec.append(("int", n - 1 if i >= n else 0))
+            else:
+                spec.append(("array",))
+                arrays.append(Array(np.asarray(i, dtypes.default_int_dtype()), False))
             axis += 1
+        elif isinstance(item, str):
+            raise TypeError(f"JAX does not support string indexing; got idx={item!r}")
         elif _is_bool_mask(item):
             for idx in _mask_to_indices(item):
                 spec.append(("array",))
                 arrays.append(idx)
                 axis += 1
         else:
-            arr = asarray(item) if not isinstance(item, (Array, Tracer)) else item
+            if isinstance(item, (Array, Tracer)):
+                arr = item
+            elif isinstance(item, (list, tuple)) and not len(item):
+                arr = Array(np.zeros(0, dtypes.default_int_dtype()), False)
+            else:
+                arr = asarray(item)
             if arr.dtype.kind not in "iu":
-                raise IndexError(f"Indexer must have integer or boolean type, got indexer with "
-                                 f"dtype {arr.dtype}")
+                kind = (np.float64 if isinstance(item, float) else
+                        np.result_type(item) if isinstance(item, (np.ndarray, np.generic))
+                        else arr.dtype)
+                raise TypeError(f"Indexer must have integer or boolean type, got indexer with "
+                                f"type {np.dtype(kind).name}")
             spec.append(("array",))
             arrays.append(arr)
             axis += 1
@@ -73,7 +116,7 @@ def _static_slice_part(p):
         return None
     if isinstance(p, Tracer):
         p = core.concrete_or_error(p, "a slice bound (use lax.dynamic_slice for traced starts)")
-    return int(p)
+    return operator.index(p)  # a float bound is a TypeError, as in Python and JAX
 
 
 def _is_bool_mask(item):
@@ -130,43 +173,57 @@ class _IndexUpdateRef:
         self.array = array
         self.index = index
 
-    def _scatter(self, values, mode):
+    def _index(self, x, mode):
+        """(spec, index arrays) for `mode`: clip clamps every index into bounds; otherwise
+        out-of-bounds static ints become index arrays that scatter drops."""
+        if mode != "clip":
+            return _normalize_index(self.index, x.shape, out_of_bounds="array")
+        spec, arrays = _normalize_index(self.index, x.shape, out_of_bounds="clamp")
+        axes = spec_array_axes(spec, x.shape)
+        clipped = []
+        for a, axis in zip(arrays, axes):
+            n = x.shape[axis]
+            # Negative indices count from the end first, as in JAX: -1 is n - 1, -7 clips to 0.
+            clipped.append(remainder(clip(a, -n, n - 1), n) if n else a)
+        return spec, clipped
+
+    def _scatter(self, values, kind, mode=None):
         x = asarray(self.array)
-        spec, arrays = _normalize_index(self.index, x.shape)
+        spec, arrays = self._index(x, _gather_scatter_mode(mode))
         updates = convert(values, x.dtype)
-        return scatter_p.bind(x, updates, *arrays, index_spec=spec, mode=mode)
+        return scatter_p.bind(x, updates, *arrays, index_spec=spec, mode=kind)
 
     def set(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return self._scatter(values, "set")
+        return self._scatter(values, "set", mode)
 
     def add(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return self._scatter(values, "add")
+        return self._scatter(values, "add", mode)
 
-    def subtract(self, values, **kwargs):
-        return self._scatter(negative(asarray(values)), "add")
+    def subtract(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        return self._scatter(negative(asarray(values)), "add", mode)
 
     def multiply(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return self._scatter(values, "multiply")
+        return self._scatter(values, "multiply", mode)
 
     mul = multiply
 
-    def divide(self, values, **kwargs):
-        return self.set(divide(self.get(), values))
+    def divide(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        return self.set(divide(self.get(mode=mode), values), mode=mode)
 
-    def power(self, values, **kwargs):
-        return self.set(power(self.get(), values))
+    def power(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        return self.set(power(self.get(mode=mode), values), mode=mode)
 
     def min(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return self._scatter(values, "min")
+        return self._scatter(values, "min", mode)
 
     def max(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return self._scatter(values, "max")
+        return self._scatter(values, "max", mode)
 
-    def apply(self, func, **kwargs):
+    def apply(self, func, *, indices_are_sorted=False, unique_indices=False, mode=None):
         """Apply `func` to the indexed elements, once per hit (repeated indices apply it
         repeatedly, as JAX's scatter does)."""
         x = asarray(self.array)
-        spec, arrays = _normalize_index(self.index, x.shape)
+        spec, arrays = self._index(x, _gather_scatter_mode(mode))
         count_dtype = dtypes.default_int_dtype()
         hits = scatter_p.bind(Array(np.zeros(x.shape, count_dtype), False),
                               Array(np.ones((), count_dtype), False), *arrays,
@@ -182,7 +239,42 @@ class _IndexUpdateRef:
         return out
 
     def get(self, *, indices_are_sorted=False, unique_indices=False, mode=None, fill_value=None):
-        return getitem(self.array, self.index)
+        """`x[index]`; out-of-bounds indices clamp, or with mode='fill' (or 'drop') read
+        `fill_value` (NaN for inexact dtypes, the most negative int, the largest unsigned
+        int, True for bool), as in JAX."""
+        mode = _gather_scatter_mode(mode)
+        if mode == "one_hot":
+            raise ValueError("mode='one_hot' applies to scatters (x.at[...].set/add), not "
+                             "to x.at[...].get")
+        if mode != "fill":
+            return getitem(self.array, self.index)
+        x = asarray(self.array)
+        spec, arrays = _normalize_index(self.index, x.shape, out_of_bounds="array")
+        out = gather_p.bind(x, *arrays, index_spec=spec)
+        if not arrays:
+            return out
+        fill = _default_fill(out.dtype) if fill_value is None else fill_value
+        return where(in_bounds_mask(arrays, spec, x.shape), out,
+                     convert(fill, out.dtype, out.weak_type))
+
+
+_MODE_NAMES = {"CLIP": "clip", "FILL_OR_DROP": "fill", "PROMISE_IN_BOUNDS": "promise_in_bounds",
+               "ONE_HOT": "one_hot"}
+
+
+def _gather_scatter_mode(mode):
+    """JAX's GatherScatterMode.from_any, as a name: None (the default: reads clamp, writes
+    drop), 'clip', 'fill' ('drop' is its other name), 'promise_in_bounds', 'one_hot'."""
+    if mode is None:
+        return None
+    name = getattr(mode, "name", None)  # lax.GatherScatterMode, by name (lax loads lazily)
+    if name in _MODE_NAMES and not isinstance(mode, str):
+        return _MODE_NAMES[name]
+    if mode == "drop":
+        return "fill"
+    if mode in ("clip", "fill", "promise_in_bounds", "one_hot"):
+        return mode
+    raise ValueError(f'Unknown gather mode "{mode}"')
 
 
 def _default_fill(dtype):
@@ -215,7 +307,7 @@ def _fill_out_of_bounds(out, in_bounds, mask_shape, fill_value):
         return out
     fill = _default_fill(out.dtype) if fill_value is None else fill_value
     mask = reshape_p.bind(in_bounds, new_sizes=tuple(mask_shape))
-    return where(mask, out, convert(fill, out.dtype))
+    return where(mask, out, convert(fill, out.dtype, out.weak_type))
 
 
 def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,

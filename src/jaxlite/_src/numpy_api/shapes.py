@@ -42,14 +42,17 @@ def _resolve_shape(shape, size):
     shape = [_static_int(d, "a reshape dimension") for d in shape]
     unknown = [i for i, d in enumerate(shape) if d == -1]
     if len(unknown) > 1:
-        raise ValueError("can only specify one unknown dimension (-1) in reshape")
+        raise TypeError(f"can only specify one unknown axis size with a `-1` value, got "
+                        f"{tuple(shape)}")
     if unknown:
         known = 1
         for d in shape:
             if d != -1:
                 known *= d
         if known == 0 or size % known:
-            raise ValueError(f"cannot reshape array of size {size} into shape {tuple(shape)}")
+            raise TypeError(f"cannot reshape array of size {size} into shape {tuple(shape)}"
+                            + (f": the product of the specified axis sizes ({known}) does not "
+                               f"evenly divide {size}" if known else ""))
         shape[unknown[0]] = size // known
     return tuple(shape)
 

@@ -133,7 +133,9 @@ def _quantile(a, q, axis, method, keepdims, ignore_nan, weights, name):
         raise ValueError("method can only be 'linear', 'lower', 'higher', 'midpoint', "
                          "'nearest' or 'inverted_cdf'")
     check_arraylike(name, a, q)
-    x, q = promote_inexact(a, q)
+    # As in JAX: a alone decides the (strong) dtype, and q computes in it.
+    (x,) = promote_inexact(a)
+    x, q = asarray(x, dtype=x.dtype), asarray(q, dtype=x.dtype)
     if q.ndim > 1:
         raise ValueError(f"q must be have rank <= 1, got shape {q.shape}")
     axes = canonical_axes(axis, x.ndim)

@@ -179,19 +179,28 @@ def log10(x, /):
     return ew.div_p.bind(tr.log_p.bind(x), convert(np.log(10), x.dtype, x.weak_type))
 
 
-def _is_concrete_int(y):
+def _concrete_int(y):
+    """A concrete integer scalar exponent as a Python int (None otherwise), as JAX's
+    `operator.index` on concrete values: Python and NumPy ints, 0-d integer Arrays."""
     if type(y) is int:
-        return True
-    return False
+        return y
+    if isinstance(y, np.integer) or (type(y) is Array and y.ndim == 0
+                                     and y.dtype.kind in "iu"):
+        return int(y)
+    return None
 
 
 def power(x, y, /):
-    """`x ** y`; a Python int exponent uses lax.integer_pow (exact, as JAX does)."""
+    """`x ** y`; a concrete integer exponent uses lax.integer_pow (exact, as JAX does)."""
     check_arraylike("power", x, y)
-    if _is_concrete_int(y):
+    exponent = _concrete_int(y)
+    if exponent is not None:
+        y = exponent
         (x,) = promote_numeric(x)
         if dtypes.is_integer(x.dtype) and y < 0:
-            raise ValueError("Integers to negative integer powers are not allowed.")
+            raise TypeError(f"Integers cannot be raised to negative powers, got integer_pow("
+                            f"{x.dtype.name}{list(x.shape)}, {y}); use a float base, e.g. "
+                            "x.astype(float) ** y")
         return ew.integer_pow_p.bind(x, y=y)
     x, y = promote_numeric(x, y)
     return tr.pow_p.bind(x, y)
@@ -413,7 +422,15 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     check_arraylike("where", condition, x, y)
     c = _as_bool(condition)
     x, y = promote(x, y)
-    return ew.select_n_p.bind(c, y, x)
+    try:
+        return ew.select_n_p.bind(c, y, x)
+    except TypeError:  # jnp.where broadcasts as jnp.broadcast_arrays: ValueError, as in JAX
+        shapes = [tuple(np.shape(a)) for a in (c, x, y)]
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            raise ValueError(f"Incompatible shapes for broadcasting: shapes={shapes}") from None
+        raise
 
 
 def clip(arr=None, /, min=None, max=None, *, a_min=None, a_max=None):

@@ -45,8 +45,9 @@ def _batch(values, dims, callback, result_avals, vmap_method):
 
 
 def _jvp(primals, tangents, **params):
-    raise TypeError("pure_callback functions cannot be differentiated; wrap the callback in "
-                    "jax.custom_jvp or jax.custom_vjp to give it a derivative rule.")
+    raise ValueError("Pure callbacks do not support JVP: pure_callback functions cannot be "
+                     "differentiated; wrap the callback in jax.custom_jvp or jax.custom_vjp to "
+                     "give it a derivative rule.")
 
 
 pure_callback_p.impl = _impl

@@ -284,7 +284,8 @@ def _integer_pow_impl(x, y):
     if y == 2:
         return np.multiply(x, x)
     if y < 0 and _is_integer(x):
-        raise ValueError("integer_pow with a negative exponent needs a float base")
+        raise TypeError(f"Integers cannot be raised to negative powers, got "
+                        f"integer_pow({x.dtype.name}{list(np.shape(x))}, {y})")
     # As JAX lowers integer_pow for XLA: binary exponentiation, each product rounded (or
     # wrapped, for integers) in x's dtype, and a reciprocal for negative y. np.power rounds
     # once, so 0.999 ** 3 differed from JAX in the last bit; and for integers it would need

@@ -49,7 +49,7 @@ def build_index(spec, arrays, shape, clamp=True):
                 a = np.where(a < 0, a + n, a)
                 if clamp:
                     a = np.clip(a, 0, max(n - 1, 0))
-            index.append(a)
+            index.append(np.asarray(a))  # a 0-d index stays an array (clip returns a scalar)
             axis += 1
     return tuple(index)
 
@@ -88,7 +88,7 @@ def _gather_transpose(ct, x, *arrays, index_spec):
         [None] * len(arrays)
 
 
-def _spec_array_axes(spec, shape):
+def spec_array_axes(spec, shape):
     """The axis of x each ("array",) item of an index spec consumes."""
     n_consuming = sum(1 for it in spec if it[0] in ("int", "slice", "array"))
     axes, axis = [], 0
@@ -103,10 +103,12 @@ def _spec_array_axes(spec, shape):
     return axes
 
 
-def _in_bounds_updates(arrays, spec, shape):
-    """Boolean mask, broadcastable to the indexed shape, of the updates a scatter keeps."""
+def in_bounds_mask(arrays, spec, shape):
+    """Boolean mask, broadcastable to the indexed shape (the shape gather gives), of the
+    elements whose index arrays are in bounds: the updates a scatter keeps, the reads that
+    `x.at[...].get(mode='fill')` keeps."""
     ok = None
-    for a, axis in zip(arrays, _spec_array_axes(spec, shape)):
+    for a, axis in zip(arrays, spec_array_axes(spec, shape)):
         n = shape[axis]
         dtype = core.get_aval(a).dtype
         inside = and_p.bind(ge_p.bind(a, np.array(-n, dtype)), lt_p.bind(a, np.array(n, dtype)))
@@ -203,6 +205,7 @@ gather_p.abstract_eval = _gather_abstract
 gather_p.jvp = _gather_jvp
 gather_p.transpose = _gather_transpose
 gather_p.batch = _gather_batch
+gather_p.weak_type_rule = lambda weak, params: weak[0]  # the operand's, not the indices'
 
 
 # ---- scatter --------------------------------------------------------------------------------
@@ -216,6 +219,8 @@ def _scatter_impl(x, updates, *arrays, index_spec, mode):
         target_shape = out[_clamped(index, out.shape)].shape
         updates = np.broadcast_to(updates, target_shape)
         keep = _in_bounds_mask(index, out.shape, target_shape)
+        if not keep.any():  # every update lands out of bounds (x.at[11].set on 10 elements)
+            return out
         if not keep.all():
             index = _clamped(index, out.shape)
             sel = np.nonzero(keep)
@@ -233,7 +238,7 @@ def _scatter_impl(x, updates, *arrays, index_spec, mode):
 def _clamped(index, shape):
     """Index arrays clipped into bounds (the out-of-bounds ones are masked out after)."""
     axes = iter(_array_axes(index, shape))
-    return tuple(np.clip(i, 0, max(shape[next(axes)] - 1, 0))
+    return tuple(np.asarray(np.clip(i, 0, max(shape[next(axes)] - 1, 0)))
                  if isinstance(i, np.ndarray) else i for i in index)
 
 
@@ -364,7 +369,7 @@ def _scatter_transpose(ct, x, updates, *arrays, index_spec, mode):
         ct_u = gather_p.bind(ct, *arrays, index_spec=index_spec)
         x_shape = x.aval.shape if is_linear(x) else shape_of(x)
         if arrays:  # updates at out-of-bounds indices were dropped: no cotangent
-            ct_u = select_n_p.bind(_in_bounds_updates(arrays, index_spec, x_shape),
+            ct_u = select_n_p.bind(in_bounds_mask(arrays, index_spec, x_shape),
                                    np.zeros((), core.get_aval(ct).dtype), ct_u)
         if mode == "set" and arrays:  # with duplicate indices only the last write lands
             ct_u = select_n_p.bind(_winning_updates(x_shape, arrays, index_spec),

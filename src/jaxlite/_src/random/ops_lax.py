@@ -53,16 +53,16 @@ class LaxOps:
         return lax.convert_element_type(x, dtype)
 
     bitcast_convert_type = staticmethod(lax.bitcast_convert_type)
-    add = staticmethod(lax.add)
-    subtract = staticmethod(lax.sub)
-    multiply = staticmethod(lax.mul)
-    divide = staticmethod(lax.div)
-    rem = staticmethod(lax.rem)
-    bitwise_and = staticmethod(lax.bitwise_and)
-    bitwise_or = staticmethod(lax.bitwise_or)
-    bitwise_xor = staticmethod(lax.bitwise_xor)
-    shift_left = staticmethod(lax.shift_left)
-    shift_right_logical = staticmethod(lax.shift_right_logical)
+    add = staticmethod(lax._adopting.add)
+    subtract = staticmethod(lax._adopting.sub)
+    multiply = staticmethod(lax._adopting.mul)
+    divide = staticmethod(lax._adopting.div)
+    rem = staticmethod(lax._adopting.rem)
+    bitwise_and = staticmethod(lax._adopting.bitwise_and)
+    bitwise_or = staticmethod(lax._adopting.bitwise_or)
+    bitwise_xor = staticmethod(lax._adopting.bitwise_xor)
+    shift_left = staticmethod(lax._adopting.shift_left)
+    shift_right_logical = staticmethod(lax._adopting.shift_right_logical)
 
     @staticmethod
     def fma(x, y, z):
@@ -73,7 +73,7 @@ class LaxOps:
     floor = staticmethod(lax.floor)
     exp = staticmethod(lax.exp)
     tan = staticmethod(lax.tan)
-    nextafter = staticmethod(lax.nextafter)
+    nextafter = staticmethod(lax._adopting.nextafter)
 
     @staticmethod
     def erf(x):
@@ -81,7 +81,7 @@ class LaxOps:
 
     @staticmethod
     def power(x, y):
-        return lax.pow(x, y)
+        return lax._adopting.pow(x, y)
 
     @staticmethod
     def lgamma(x):
@@ -102,19 +102,19 @@ class LaxOps:
     log = staticmethod(lax.log)
     abs = staticmethod(lax.abs)
     negative = staticmethod(lax.neg)
-    maximum = staticmethod(lax.max)
-    minimum = staticmethod(lax.min)
-    less = staticmethod(lax.lt)
-    less_equal = staticmethod(lax.le)
-    greater = staticmethod(lax.gt)
-    equal = staticmethod(lax.eq)
-    logical_and = staticmethod(lax.bitwise_and)
-    logical_or = staticmethod(lax.bitwise_or)
+    maximum = staticmethod(lax._adopting.max)
+    minimum = staticmethod(lax._adopting.min)
+    less = staticmethod(lax._adopting.lt)
+    less_equal = staticmethod(lax._adopting.le)
+    greater = staticmethod(lax._adopting.gt)
+    equal = staticmethod(lax._adopting.eq)
+    logical_and = staticmethod(lax._adopting.bitwise_and)
+    logical_or = staticmethod(lax._adopting.bitwise_or)
     logical_not = staticmethod(lax.bitwise_not)
 
     @staticmethod
     def where(cond, x, y):
-        return lax.select(cond, x, y)
+        return lax._adopting.select(cond, x, y)
 
 
 ops = LaxOps()
