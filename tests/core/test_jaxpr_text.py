@@ -24,8 +24,6 @@ DIFFERENT_PROGRAMS = {
                    "jaxlite's leaves it None (not printed)",
     "where": "JAX's jnp.where is a jitted function (_where); jaxlite binds select_n directly",
     "eigh_unused": "JAX's jnp.linalg.eigh is a jitted function; jaxlite's is not",
-    "jit_twice": "jaxlite's jit(f) created twice traces twice (issue 11, item 8), so the two "
-                 "calls hold two Jaxprs, not one shared `let sin = ...`",
     "scan_cumsum": "JAX converts the weak-typed carry inside the scan body",
     "broadcast_add": "jaxlite's add broadcasts ranks itself; JAX stages broadcast_in_dim",
 }

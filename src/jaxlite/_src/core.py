@@ -386,6 +386,16 @@ def current_trace():
     return _context.trace
 
 
+# Per-thread state, besides the trace, that changes what tracing a function produces (for
+# example checkify functionalizing `check`s). jit keys its traces by it, as JAX keys its
+# caches by the trace context, so a trace made in one context is not reused in another.
+trace_context_providers = []
+
+
+def trace_context():
+    return tuple(provider() for provider in trace_context_providers)
+
+
 class set_current_trace:
     """Context manager making `trace` the current trace of this thread."""
     __slots__ = ("trace", "previous")

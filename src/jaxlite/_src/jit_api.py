@@ -14,7 +14,7 @@ from collections import OrderedDict
 import numpy as np
 
 from . import dtypes
-from .core import Tracer, _context, eval_trace
+from .core import Tracer, _context, eval_trace, trace_context
 from .array import Array
 from .config import flags, disable_jit, _listeners as config_listeners
 from .tree import tree_flatten, tree_unflatten
@@ -278,7 +278,7 @@ class JitWrapped:
         dyn_args, dyn_kwargs, statics = self._split(args, kwargs)
         leaves, in_tree = tree_flatten((dyn_args, dyn_kwargs))
         signature = tuple(_leaf_signature(x) for x in leaves)
-        key = (in_tree, signature, statics, flags.jax_enable_x64)
+        key = (in_tree, signature, statics, flags.jax_enable_x64, trace_context())
         entry = self._cache.get(key)
         if entry is not None:
             self._cache.move_to_end(key)
@@ -324,7 +324,7 @@ class JitWrapped:
         if not self._cache:
             return ""
         best = None
-        for (tree, signature, old_statics, _), entry in self._cache.items():
+        for (tree, signature, old_statics, *_), entry in self._cache.items():
             reasons = []
             if tree != in_tree:
                 reasons.append(f"the argument structure changed from {tree} to {in_tree}")

@@ -3,7 +3,7 @@ from typing import Any, Protocol, Union
 
 import numpy as np
 
-from .array import Array
+from .array import AnyArray as Array
 
 
 class SupportsDType(Protocol):

@@ -26,6 +26,9 @@ check_p.effectful = True
 _functionalizing = threading.local()
 
 
+core.trace_context_providers.append(lambda: getattr(_functionalizing, "on", False))
+
+
 @contextlib.contextmanager
 def functionalizing():
     previous = getattr(_functionalizing, "on", False)
