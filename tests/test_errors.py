@@ -448,3 +448,20 @@ def test_concrete_integer_exponents_use_integer_pow():
         x ** jnp.array(-1)
     with pytest.raises(TypeError, match="negative powers"):
         x ** np.int64(-1)
+
+
+def test_error_classes_subclass_as_jax():
+    """JAX's hierarchy (0.10.2): tracing errors are TypeErrors through JAXTypeError, so a
+    program's `except TypeError` catches them, UnexpectedTracerError included."""
+    from jaxlite import errors
+    assert issubclass(errors.UnexpectedTracerError, errors.JAXTypeError)
+    assert issubclass(errors.UnexpectedTracerError, TypeError)
+    for name in ["ConcretizationTypeError", "TracerIntegerConversionError",
+                 "TracerArrayConversionError", "KeyReuseError"]:
+        assert issubclass(getattr(errors, name), errors.JAXTypeError), name
+    assert issubclass(errors.TracerBoolConversionError, errors.ConcretizationTypeError)
+    assert issubclass(errors.NonConcreteBooleanIndexError, errors.JAXIndexError)
+    assert issubclass(errors.JAXIndexError, IndexError)
+    assert issubclass(errors.JaxprTypeError, TypeError)
+    assert issubclass(errors.JaxRuntimeError, RuntimeError)
+    assert not issubclass(errors.InconclusiveDimensionOperation, (TypeError, ValueError))

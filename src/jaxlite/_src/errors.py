@@ -18,10 +18,14 @@ def user_source_line():
 
 
 class JAXTypeError(TypeError):
-    pass
+    """The base of JAX's type errors about tracing (so `except TypeError` catches them)."""
 
 
-class ConcretizationTypeError(TypeError):
+class JAXIndexError(IndexError):
+    """The base of JAX's indexing errors."""
+
+
+class ConcretizationTypeError(JAXTypeError):
     """A traced (abstract) value was used where a concrete Python value is needed."""
 
 
@@ -29,20 +33,38 @@ class TracerBoolConversionError(ConcretizationTypeError):
     """`bool()` / `if` / `while` on a traced value."""
 
 
-class TracerIntegerConversionError(TypeError):
+class TracerIntegerConversionError(JAXTypeError):
     """`int()` / `range()` / indexing a Python list with a traced value."""
 
 
-class TracerArrayConversionError(TypeError):
+class TracerArrayConversionError(JAXTypeError):
     """`np.asarray()` on a traced value."""
 
 
-class NonConcreteBooleanIndexError(IndexError):
+class NonConcreteBooleanIndexError(JAXIndexError):
     """Boolean-mask indexing of an array inside a transformation that needs static shapes."""
 
 
-class UnexpectedTracerError(Exception):
+class UnexpectedTracerError(JAXTypeError):
     """A tracer escaped the transformation that created it and was used later."""
+
+
+class KeyReuseError(JAXTypeError):
+    """A PRNG key used twice (JAX raises it only under its key-reuse checker, which
+    jaxlite does not implement; the class exists so programs can name it)."""
+
+
+class JaxprTypeError(TypeError):
+    """A Jaxpr that does not type-check (`jax.extend.core.check_jaxpr`)."""
+
+
+class InconclusiveDimensionOperation(Exception):
+    """A shape-polymorphic dimension comparison with no definite answer (JAX's shape
+    polymorphism; jaxlite's shapes are always concrete, so it never raises this)."""
+
+
+class JaxRuntimeError(RuntimeError):
+    """An error raised while running a compiled computation."""
 
 
 class InvalidInputException(TypeError):

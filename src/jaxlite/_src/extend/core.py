@@ -13,10 +13,7 @@ import numpy as np
 from .. import core, dtypes
 from ..core import ShapedArray, Tracer
 from ..jaxpr import Var, Literal, Jaxpr, ClosedJaxpr
-
-
-class JaxprTypeError(TypeError):
-    """A Jaxpr is not well typed (`check_jaxpr`)."""
+from ..errors import JaxprTypeError
 
 
 def get_aval(x):
