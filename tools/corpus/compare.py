@@ -16,11 +16,21 @@ rewrites tools/corpus/matching.txt, the programs tests/test_corpus.py keeps
 matching.
 """
 import argparse
+import difflib
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus  # noqa: E402
+
+
+def show_diff(name, timeout):
+    env = dict(corpus.jaxlite_env())
+    rc, out, exc, _ = corpus.run(corpus.jaxlite_command(), name, timeout=timeout, env=env)
+    expected = corpus.mask(corpus.read_expected(name)[3]).splitlines(True)
+    print(f"== {name}: exit {rc} {exc or ''}")
+    sys.stdout.writelines(difflib.unified_diff(expected, corpus.mask(out).splitlines(True),
+                                               "JAX", "jaxlite", n=1))
 
 
 def main(argv=None):
@@ -30,7 +40,13 @@ def main(argv=None):
     parser.add_argument("--write-matching", action="store_true",
                         help="rewrite tools/corpus/matching.txt with the programs that match")
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--diff", action="store_true",
+                        help="print a diff of JAX's and jaxlite's masked output, and stderr's tail")
     args = parser.parse_args(argv)
+    if args.diff:
+        for name in args.names:
+            show_diff(name, args.timeout)
+        return 0
     rows = []
     for name in args.names or corpus.program_names():
         rc, out, exc, seconds = corpus.run(corpus.jaxlite_command(), name, timeout=args.timeout,

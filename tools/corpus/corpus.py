@@ -35,10 +35,20 @@ STDIN = "c\n" * 50
 # differently in the last bits); integers and all other text must be equal.
 RTOL, ATOL = 1e-5, 1e-6
 
-# Programs whose printed numbers amplify float32 noise beyond RTOL, and why. A
-# program listed here is still compared line by line and text must be equal.
+# Lines whose printed numbers amplify float32 noise beyond RTOL, and why: per
+# program, (regex the expected line matches, rtol, atol, reason). Only those lines
+# get the wider tolerance; their text must still be equal.
+_FD = ("finite-difference quotient (f(x + eps) - f(x - eps)) / (2 eps) with eps = 1e-4 in "
+       "float32: the last-bit difference of f is divided by 2e-4")
 TOLERANCE = {
-    # name: (rtol, atol, reason)
+    "doc_automatic_differentiation": [(r"_numerical", 1e-2, 1e-3, _FD)],
+    "nb_autodiff_cookbook": [(r"_numerical", 1e-2, 1e-3, _FD)],
+    "docs101_transformations": [(r"_numerical", 1e-2, 1e-3, _FD)],
+    "ex_gaussian_process_regression": [
+        (r"", 1e-4, 1e-5,
+         "200 steps of RMSProp-like training in float32 through a Cholesky solve; "
+         "rounding differences compound step by step, and the printed std is the square root of "
+         "a difference of nearly equal variances")],
 }
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|[-+]?\b(?:inf|nan)\b")
@@ -47,6 +57,7 @@ _MASKS = [
     (re.compile(r"\b\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\s?(?:sec|seconds|ms|µs|us|ns)\b"), "<time>"),
     # object addresses in reprs
     (re.compile(r"\b0x[0-9a-fA-F]{4,}\b"), "0x<addr>"),
+    (re.compile(r"\bid=\d{6,}"), "id=<id>"),           # Var(id=140668567639360)
 ]
 
 
@@ -158,7 +169,7 @@ def compare(name, returncode, stdout, exc):
     """(status, first differing line or '') for one jaxlite run against the record.
     status: 'match', 'match (tol)', 'differs', 'raises', 'timeout'."""
     exp_rc, exp_exc, _, exp_out = read_expected(name)
-    rtol, atol, _ = TOLERANCE.get(name, (RTOL, ATOL, ""))
+    wider = TOLERANCE.get(name, [])
     expected_lines = mask(exp_out).splitlines()
     actual_lines = mask(stdout).splitlines()
     exact = expected_lines == actual_lines
@@ -166,6 +177,10 @@ def compare(name, returncode, stdout, exc):
     for i in range(max(len(expected_lines), len(actual_lines))):
         e = expected_lines[i] if i < len(expected_lines) else "<end of output>"
         a = actual_lines[i] if i < len(actual_lines) else "<end of output>"
+        rtol, atol = RTOL, ATOL
+        for pattern, line_rtol, line_atol, _ in wider:
+            if re.search(pattern, e):
+                rtol, atol = line_rtol, line_atol
         if not lines_match(e, a, rtol, atol):
             first = f"line {i + 1}: expected {e.strip()[:70]!r}, got {a.strip()[:70]!r}"
             break
