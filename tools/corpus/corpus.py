@@ -51,6 +51,16 @@ TOLERANCE = {
          "a difference of nearly equal variances")],
 }
 
+# Lines a program prints in an order JAX does not fix: per program, (regex, reason).
+# Each run of consecutive lines matching the regex is compared as a sorted list.
+_UNORDERED_PRINT = ("unordered jax.debug.print (ordered=False, the default): JAX documents that "
+                    "such prints may come in any order, and XLA prints a scan body's second "
+                    "print before its first")
+UNORDERED = {
+    "doc_debugging": (r"^jax\.debug\.print\([xy]\) -> ", _UNORDERED_PRINT),
+    "docs201_debugging": (r"^jax\.debug\.print\([xy]\) -> ", _UNORDERED_PRINT),
+}
+
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|[-+]?\b(?:inf|nan)\b")
 _MASKS = [
     # timings the programs print ("Epoch 0 in 0.41 sec", "(7.729 sec)", "12.3 ms")
@@ -165,6 +175,19 @@ def lines_match(expected, actual, rtol, atol):
     return True
 
 
+def _sort_runs(lines, pattern):
+    out, run = [], []
+    for line in lines + [None]:
+        if line is not None and re.search(pattern, line):
+            run.append(line)
+            continue
+        out.extend(sorted(run))
+        run = []
+        if line is not None:
+            out.append(line)
+    return out
+
+
 def compare(name, returncode, stdout, exc):
     """(status, first differing line or '') for one jaxlite run against the record.
     status: 'match', 'match (tol)', 'differs', 'raises', 'timeout'."""
@@ -172,6 +195,9 @@ def compare(name, returncode, stdout, exc):
     wider = TOLERANCE.get(name, [])
     expected_lines = mask(exp_out).splitlines()
     actual_lines = mask(stdout).splitlines()
+    if name in UNORDERED:
+        expected_lines = _sort_runs(expected_lines, UNORDERED[name][0])
+        actual_lines = _sort_runs(actual_lines, UNORDERED[name][0])
     exact = expected_lines == actual_lines
     first = ""
     for i in range(max(len(expected_lines), len(actual_lines))):
