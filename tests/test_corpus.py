@@ -20,8 +20,6 @@ def _load_corpus():
 
 corpus = _load_corpus()
 MATCHING = corpus.read_matching()
-# Programs that take long on jaxlite run with -m slow only.
-SLOW = {"nb_autodiff_cookbook", "ex_mnist_vae", "doc_jacobian_vector_products"}
 
 
 def test_matching_programs_exist_and_are_recorded():
@@ -42,8 +40,7 @@ def test_comparison_masks_timings_and_tolerates_float32_noise():
 
 
 @pytest.mark.needs_subprocess
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n
-                                  for n in MATCHING])
+@pytest.mark.parametrize("name", MATCHING)  # each takes under 2 s on jaxlite
 def test_program_prints_what_jax_prints(name):
     rc, out, exc, _ = corpus.run(corpus.jaxlite_command(), name, timeout=300,
                                  env=corpus.jaxlite_env())
