@@ -439,3 +439,24 @@ def test_boolean_arithmetic_promotes_to_int_eager_and_jit():
     assert (b + c).dtype == np.bool_ and (b * c).dtype == np.bool_
     np.testing.assert_array_equal(b + c, [True, True, True])
     assert jnp.mean(b).dtype == np.float32 and jnp.sum(b).dtype == np.int32
+
+
+def test_tracers_and_avals_print_as_jax_prints_them():
+    # Programs print tracers (`print(x)` inside jit) and avals; JAX 0.10's text.
+    import jaxlite as jax
+    import jaxlite.numpy as jnp
+    seen = []
+    show = lambda x: seen.append(repr(x)) or x
+    jax.jit(show)(1.0)
+    jax.jit(show)(jnp.ones((2, 3), jnp.int32))
+    jax.grad(show)(1.0)
+    jax.vmap(show)(jnp.ones(3))
+    jax.jvp(show, (jnp.ones(2),), (jnp.ones(2),))
+    jax.jit(jax.grad(show))(1.0)
+    assert seen == ["JitTracer(~float32[])", "JitTracer(int32[2,3])",
+                    "GradTracer(primal=1.0, typeof(tangent)=f32[])",
+                    "VmapTracer(aval=float32[], batched=float32[3])",
+                    "JVPTracer(primal=[1. 1.], tangent=[1. 1.])",
+                    "GradTracer(primal=JitTracer(~float32[]), typeof(tangent)=f32[])"]
+    aval = jax.make_jaxpr(lambda x: x)(1.0).in_avals[0]
+    assert (str(aval), repr(aval)) == ("~float32[]", "ShapedArray(float32[], weak_type=True)")

@@ -61,6 +61,14 @@ class JVPTracer(Tracer):
     def aval(self):
         return core.get_aval(self.primal)
 
+    def __repr__(self):
+        # As JAX: under jvp (a concrete tangent) both values; under grad, vjp and
+        # linearize (a traced or symbolically zero tangent) the tangent's type.
+        if isinstance(self.tangent, (Tracer, Zero)):
+            return (f"GradTracer(primal={self.primal}, "
+                    f"typeof(tangent)={core.get_aval(self.tangent).str_short()})")
+        return f"JVPTracer(primal={self.primal}, tangent={self.tangent})"
+
     def to_concrete_value(self):
         p = self.primal
         return p.to_concrete_value() if isinstance(p, Tracer) else p

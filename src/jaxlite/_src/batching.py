@@ -42,6 +42,10 @@ class BatchTracer(Tracer):
         return aval
 
 
+    def __repr__(self):
+        return f"VmapTracer(aval={self.aval}, batched={core.get_aval(self.val)})"
+
+
 class BatchTrace(Trace):
     def __init__(self, parent, axis_size, axis_name=None, name=None):
         self.parent = parent

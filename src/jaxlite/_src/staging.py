@@ -26,6 +26,9 @@ class StagingTracer(Tracer):
         self.aval = aval
         self.var = var
 
+    def __repr__(self):
+        return f"JitTracer({self.aval})"  # JAX's repr of a tracer under jit
+
 
 class StagingTrace(Trace):
     def __init__(self, parent, partial=False, name=None):
