@@ -66,7 +66,7 @@ class JVPTracer(Tracer):
         # linearize (a traced or symbolically zero tangent) the tangent's type.
         if isinstance(self.tangent, (Tracer, Zero)):
             return (f"GradTracer(primal={self.primal}, "
-                    f"typeof(tangent)={core.get_aval(self.tangent).str_short()})")
+                    f"typeof(tangent)={core.get_aval(self.tangent).str_short(short_dtypes=True)})")
         return f"JVPTracer(primal={self.primal}, tangent={self.tangent})"
 
     def to_concrete_value(self):

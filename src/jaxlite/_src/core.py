@@ -74,9 +74,6 @@ class ShapedArray:
     def __hash__(self):
         return hash((self.shape, self.dtype, self.weak_type))
 
-    def __str__(self):
-        # JAX's: `float32[3,4]`, `~float32[]` for a weak type
-        return f"{'~' if self.weak_type else ''}{self.dtype.name}[{','.join(map(str, self.shape))}]"
 
     def __repr__(self):
         weak = ", weak_type=True" if self.weak_type else ""
