@@ -2,6 +2,8 @@
 jax.experimental package (behaviour as JAX 0.10.2's)."""
 import contextlib
 import io
+import os
+import re
 
 import numpy as np
 import pytest
@@ -30,8 +32,9 @@ W, x = jnp.ones((3, 3)), jnp.arange(3.0)
 def test_print_saved_residuals_names_arguments_and_operations():
     lines = _printed(f, W, x)
     assert lines[:2] == ["f32[3,3] from the argument W", "f32[3] from the argument x"]
-    assert lines[2].startswith("f32[3] output of cos from test_api_extras.py:")
-    assert lines[2].endswith(" (f)")
+    # JAX's form: the full path, line and column of the call, and the function
+    assert lines[2].startswith(f"f32[3] output of cos from {os.path.abspath(__file__)}:")
+    assert re.search(r":\d+:\d+ \(f\)$", lines[2])
     assert [line.split(" from ")[0] for line in lines[3:]] == ["f32[3] output of tanh",
                                                               "f32[3] output of sub"]
 

@@ -179,14 +179,14 @@ def _describe(jaxpr, names):
     found += [(v.aval, f"from the argument {name}") for v, name in zip(jaxpr.invars, names)
               if v in wanted]
     for eqn in jaxpr.eqns:
-        where = eqn.source or ""
+        where = _location(eqn.source)
         for v in eqn.outputs:
             if v not in wanted:
                 continue
             named = _named(eqn, v)
             if named is not None:
                 found.append((v.aval, f"named '{named.params['name']}' from "
-                                      f"{named.source or where}"))
+                                      f"{_location(named.source) or where}"))
             elif eqn.primitive.name == "jit":
                 name = eqn.params["name"]
                 while name.startswith("jvp(") and name.endswith(")"):
@@ -195,6 +195,11 @@ def _describe(jaxpr, names):
             else:
                 found.append((v.aval, f"output of {eqn.primitive.name} from {where}"))
     return found
+
+
+def _location(source):
+    """Where an equation was staged, as JAX names it: '/path/file.py:line:column (function)'."""
+    return source.location() if hasattr(source, "location") else (source or "")
 
 
 def print_saved_residuals(f, *args, **kwargs):

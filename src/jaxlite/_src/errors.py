@@ -6,13 +6,34 @@ import sys
 _package_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+class SourceLine(str):
+    """'file:line (function)', the short form messages and Jaxprs print, which also knows
+    the full location (`location()`: '/path/file.py:line:column (function)', as JAX names
+    source lines in print_saved_residuals). The column is found only when asked for."""
+
+    def __new__(cls, code, line, instruction):
+        text = super().__new__(cls, f"{os.path.basename(code.co_filename)}:{line} "
+                                    f"({code.co_name})")
+        text._code, text._line, text._instruction = code, line, instruction
+        return text
+
+    def location(self):
+        code, column = self._code, None
+        if hasattr(code, "co_positions"):  # Python >= 3.11: the instruction's column
+            for i, position in enumerate(code.co_positions()):
+                if i == self._instruction // 2:
+                    column = position[2]
+                    break
+        at = f"{self._line}:{column}" if column is not None else f"{self._line}"
+        return f"{code.co_filename}:{at} ({code.co_name})"
+
+
 def user_source_line():
-    """'file:line (function)' of the innermost frame outside jaxlite."""
+    """SourceLine ('file:line (function)') of the innermost frame outside jaxlite."""
     frame = sys._getframe(2)
     while frame is not None:
-        filename = frame.f_code.co_filename
-        if not filename.startswith(_package_dir):
-            return f"{os.path.basename(filename)}:{frame.f_lineno} ({frame.f_code.co_name})"
+        if not frame.f_code.co_filename.startswith(_package_dir):
+            return SourceLine(frame.f_code, frame.f_lineno, frame.f_lasti)
         frame = frame.f_back
     return None
 
