@@ -159,6 +159,19 @@ def _named(eqn, v):
     return None
 
 
+def _computed_inside(eqn, v):
+    """For a checkpoint's output `v`, the equation inside its Jaxpr (or a nested one's)
+    that computes it, as JAX names a residual by the operation that made it; else `eqn`."""
+    while eqn.primitive is checkpoint_p:
+        inner = eqn.params["jaxpr"]
+        v = inner.outvars[eqn.outputs.index(v)]
+        producer = next((e for e in inner.eqns if v in e.outputs), None)
+        if producer is None:
+            break
+        eqn = producer
+    return eqn
+
+
 def _describe(jaxpr, names):
     """JAX's descriptions, in JAX's order: literals, constants, arguments, then the
     equations' outputs in program order."""
@@ -193,7 +206,9 @@ def _describe(jaxpr, names):
                     name = name[4:-1]
                 found.append((v.aval, f"output of jitted function '{name}' from {where}"))
             else:
-                found.append((v.aval, f"output of {eqn.primitive.name} from {where}"))
+                made_by = _computed_inside(eqn, v)
+                found.append((v.aval, f"output of {made_by.primitive.name} from "
+                                      f"{_location(made_by.source) or where}"))
     return found
 
 

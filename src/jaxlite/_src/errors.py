@@ -2,6 +2,7 @@
 user's code an error happened (the source line that messages and Jaxprs name)."""
 import os
 import sys
+import threading
 
 _package_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -28,8 +29,17 @@ class SourceLine(str):
         return f"{code.co_filename}:{at} ({code.co_name})"
 
 
+# While a Jaxpr is replayed (eval_jaxpr under a transformation), the equations it stages
+# keep the source line of the equation they come from, as JAX propagates source info.
+_replaying = threading.local()
+
+
 def user_source_line():
-    """SourceLine ('file:line (function)') of the innermost frame outside jaxlite."""
+    """SourceLine ('file:line (function)') of the innermost frame outside jaxlite, or the
+    source of the equation being replayed."""
+    replayed = getattr(_replaying, "source", None)
+    if replayed is not None:
+        return replayed
     frame = sys._getframe(2)
     while frame is not None:
         if not frame.f_code.co_filename.startswith(_package_dir):

@@ -25,6 +25,7 @@ import numpy as np
 from . import core
 from . import pretty as pp
 from .source_info_util import SourceInfo
+from .errors import _replaying
 
 
 class Var:
@@ -376,13 +377,19 @@ def eval_jaxpr(jaxpr, consts, *args, propagate_source_info=True):
             return core.Array(v.value, True) if v.aval.weak_type else v.value
         return env[v]
 
-    for eqn in jaxpr.eqns:
-        out = eqn.primitive.bind(*[read(v) for v in eqn.inputs], **eqn.params)
-        if eqn.primitive.multiple_results:
-            for v, x in zip(eqn.outputs, out):
-                env[v] = x
-        else:
-            env[eqn.outputs[0]] = out
+    replaying, previous = _replaying, getattr(_replaying, "source", None)
+    try:
+        for eqn in jaxpr.eqns:
+            if propagate_source_info:
+                replaying.source = eqn.source or previous
+            out = eqn.primitive.bind(*[read(v) for v in eqn.inputs], **eqn.params)
+            if eqn.primitive.multiple_results:
+                for v, x in zip(eqn.outputs, out):
+                    env[v] = x
+            else:
+                env[eqn.outputs[0]] = out
+    finally:
+        replaying.source = previous
     return [read(v) for v in jaxpr.outvars]
 
 
