@@ -307,3 +307,22 @@ def test_reduction_options():
     assert int(jnp.count_nonzero(jnp.asarray(XI))) == 5
     with pytest.raises(ValueError):
         jnp.max(jnp.zeros((0,)))
+
+
+def test_array_of_traced_scalars_stages_as_jax():
+    """jnp.array of a list holding tracers: each leaf converted to the list's dtype
+    (strongly typed), broadcast to a leading axis of 1, then concatenated, level by level,
+    as JAX 0.10.2 stages it; Python scalars convert concretely."""
+    text = str(jaxlite.make_jaxpr(lambda a, b: jnp.array([a, b]))(1, 2.0))
+    assert text == ("{ lambda ; a:i32[] b:f32[]. let\n"
+                    "    c:f32[] = convert_element_type[new_dtype=float32 weak_type=False] a\n"
+                    "    d:f32[1] = broadcast_in_dim c\n"
+                    "    e:f32[] = convert_element_type[new_dtype=float32 weak_type=False] b\n"
+                    "    f:f32[1] = broadcast_in_dim e\n"
+                    "    g:f32[2] = concatenate[dimension=0] d f\n"
+                    "  in (g,) }")
+    text = str(jaxlite.make_jaxpr(lambda a: jnp.array([a, 3]))(jnp.int32(1)))
+    assert "broadcast_in_dim 3:i32[]" in text and "convert_element_type" not in text
+    out = jaxlite.jit(lambda a, b: jnp.array([[a, b], [b, a]]))(1.0, 2.0)
+    assert out.dtype == jnp.float32 and not out.weak_type
+    assert out.tolist() == [[1.0, 2.0], [2.0, 1.0]]

@@ -10,7 +10,7 @@ from . import dtypes
 from .core import Tracer
 from .array import Array
 from .prims.elementwise import convert_element_type_p
-from .prims.shape import concatenate_p, reshape_p
+from .prims.shape import broadcast_in_dim_p, concatenate_p, reshape_p
 
 _scalar_types = (bool, int, float, complex)
 
@@ -90,11 +90,24 @@ def _contains_array(x):
                for e in x)
 
 
+def _leaves(x):
+    return [leaf for e in x for leaf in (_leaves(e) if isinstance(e, (list, tuple)) else [e])]
+
+
 def _stack_nested(x, dtype):
-    parts = [asarray(e, dtype) if not isinstance(e, (list, tuple)) else _stack_nested(e, dtype)
-             for e in x]
-    parts = promote(*parts)
-    parts = [reshape_p.bind(p, new_sizes=(1,) + tuple(p.shape)) for p in parts]
+    """A nested list holding tracers or arrays, staged as JAX stages it: every leaf in the
+    list's dtype, strongly typed, and each level stacked by broadcasting its parts to a
+    leading axis of 1 and concatenating them."""
+    if dtype is None:
+        dtype = dtypes.canonicalize_dtype(dtypes.result_type_and_weak(*_leaves(x))[0])
+    parts = []
+    for e in x:
+        if isinstance(e, (list, tuple)):
+            part = _stack_nested(e, dtype)
+        else:  # an explicit dtype makes it strongly typed (Python scalars concretely)
+            part = asarray(e, dtype)
+        parts.append(broadcast_in_dim_p.bind(part, shape=(1,) + tuple(part.shape),
+                                             broadcast_dimensions=tuple(range(1, part.ndim + 1))))
     return concatenate_p.bind(*parts, dimension=0)
 
 
