@@ -68,7 +68,7 @@ def main(argv=None):
     print(f"{len(matched)} of {len(rows)} programs print what JAX prints.")
     if args.write_matching:
         with open(corpus.MATCHING, "w") as f:
-            f.write("# Programs of tools/corpus/programs that print what JAX prints on jaxlite\n"
+            f.write("# Programs of the corpus (../shared/corpus/programs) that print what JAX prints on jaxlite\n"
                     "# (written by compare.py --write-matching; tests/test_corpus.py keeps them so).\n")
             for name, *_ in matched:
                 f.write(name + "\n")

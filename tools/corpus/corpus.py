@@ -5,7 +5,7 @@ Shared by record.py (runs each program under real JAX), compare.py (runs each un
 `python -m jaxlite.run` and reports) and tests/test_corpus.py (CI: the programs that
 match today keep matching). Needs only the standard library.
 
-Each recorded file tools/corpus/expected/<name>.txt is a header, then the program's
+Each recorded file expected/<name>.txt (in the corpus folder) is a header, then the program's
 standard output as JAX printed it:
 
     # exit: 0                 (or: # exit: 1 ValueError -- the uncaught exception's class)
@@ -21,10 +21,14 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PROGRAMS = os.path.join(HERE, "programs")
-EXPECTED = os.path.join(HERE, "expected")
 MATCHING = os.path.join(HERE, "matching.txt")
 REPO = os.path.dirname(os.path.dirname(HERE))
+# The programs are JAX's examples and documentation (and JAX's recorded output of each),
+# so they live outside this repository, beside it in the workspace: ../shared/corpus
+# (programs/, expected/), or wherever JAXLITE_CORPUS points.
+CORPUS = os.environ.get("JAXLITE_CORPUS", os.path.join(REPO, "..", "shared", "corpus"))
+PROGRAMS = os.path.join(CORPUS, "programs")
+EXPECTED = os.path.join(CORPUS, "expected")
 SRC = os.path.join(REPO, "src")
 
 # Every program gets this on standard input: a `jax.debug.breakpoint()` prompt
@@ -79,7 +83,7 @@ _MASKS = [
     (re.compile(r"\b0x[0-9a-fA-F]{4,}\b"), "0x<addr>"),
     (re.compile(r"\bid=\d{6,}"), "id=<id>"),           # Var(id=140668567639360)
     # where the program ran: JAX's recordings and jaxlite's runs name its absolute path
-    (re.compile(r"/\S*?/tools/corpus/programs/"), "<corpus>/"),
+    (re.compile(r"/\S*?/corpus/programs/"), "<corpus>/"),
 ]
 
 

@@ -2,9 +2,9 @@
 
     python tools/corpus/record.py [--python /tmp/jaxref/bin/python] [NAME ...]
 
-Runs each program in tools/corpus/programs/ under a Python with real JAX
+Runs each program of the corpus (../shared/corpus/programs/) under a Python with real JAX
 installed and writes its standard output, exit status and uncaught exception
-class (and the wall time, for the report) to tools/corpus/expected/NAME.txt.
+class (and the wall time, for the report) to the corpus's expected/NAME.txt.
 The recorded files are committed: compare.py and the tests never need JAX.
 """
 import argparse
