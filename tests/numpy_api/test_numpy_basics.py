@@ -326,3 +326,28 @@ def test_array_of_traced_scalars_stages_as_jax():
     out = jaxlite.jit(lambda a, b: jnp.array([[a, b], [b, a]]))(1.0, 2.0)
     assert out.dtype == jnp.float32 and not out.weak_type
     assert out.tolist() == [[1.0, 2.0], [2.0, 1.0]]
+
+
+# ---- broadcasting errors (JAX 0.10.2's classes and messages) -----------------------------------
+
+def test_binary_op_rank_mismatch_is_value_error_from_rank_promotion():
+    # jnp promotes ranks first (jnp.broadcast_shapes), which raises ValueError.
+    with pytest.raises(ValueError, match=r"^Incompatible shapes for broadcasting: "
+                       r"shapes=\[\(100,\), \(100, 10\)\]$"):
+        jnp.ones(100) * jnp.ones((100, 10))
+    with pytest.raises(ValueError, match=r"shapes=\[\(3,\), \(2, 4\)\]"):
+        jaxlite.jit(lambda a, b: a + b)(jnp.ones(3), jnp.ones((2, 4)))
+
+
+def test_binary_op_equal_rank_mismatch_is_type_error_from_lax():
+    with pytest.raises(TypeError, match=r"^add got incompatible shapes for broadcasting: "
+                       r"\(3,\), \(2,\)\.$"):
+        jnp.add(jnp.ones(3), np.ones(2))
+    with pytest.raises(TypeError, match=r"^div got incompatible"):
+        jnp.ones(3) / jnp.ones(4)
+
+
+def test_broadcast_shapes_message():
+    with pytest.raises(ValueError, match=r"^Incompatible shapes for broadcasting: "
+                       r"shapes=\[\(3,\), \(4,\)\]$"):
+        jnp.broadcast_shapes((3,), (4,))

@@ -125,3 +125,23 @@ def test_a_config_change_starts_new_jits_afresh():
     finally:
         jax.config.update("jaxlite_jit_workspace", previous)
     assert len(traces) == 2
+
+
+class _StrictTree:
+    """A pytree node whose unflatten rejects None (jnp.asarray(None): ValueError)."""
+
+    def __init__(self, a):
+        self.a = jnp.asarray(a)
+
+
+jax.tree_util.register_pytree_node(_StrictTree, lambda t: ((t.a,), None),
+                                   lambda _, children: _StrictTree(*children))
+
+
+@pytest.mark.parametrize("transform", [jax.jacfwd, jax.jacrev, jax.hessian])
+def test_jacobians_rebuild_inputs_with_none_as_jax(transform):
+    # JAX checks jacobian inputs with a tree_map returning None: the node's unflatten
+    # sees None and raises ValueError there.
+    with pytest.raises(ValueError, match="None is not a valid value for jnp.array"):
+        transform(lambda t: t.a.sum())(_StrictTree(jnp.arange(5.0)))
+    assert jax.grad(lambda t: t.a.sum())(_StrictTree(jnp.arange(5.0))).a.shape == (5,)

@@ -119,6 +119,11 @@ def _differentiable_call(transform, fun, args, kwargs, argnums, has_aux, holomor
     nums, multiple = _normalize_argnums(argnums, len(args), transform, fun)
     diff, rebuild = _split_args(args, nums)
     leaves, in_tree = tree_flatten(diff)
+    if transform in ("jacfwd", "jacrev"):
+        # JAX checks the jacobians' input dtypes with a tree_map whose function returns
+        # None, rebuilding every custom node with None leaves: a node whose unflatten
+        # rejects None (say, jnp.asarray(None): ValueError) fails there, so here too.
+        tree_unflatten(in_tree, [None] * len(leaves))
     leaves = [_as_array_leaf(x, transform) for x in leaves]
     _check_inexact_inputs(leaves, transform, holomorphic, allow_int)
     store = {}

@@ -286,6 +286,7 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
         n = store["n_out"]
         for o in outs[:n]:
             _check_output_dtype("jacfwd", core.get_aval(o).dtype, holomorphic)
+        tree_unflatten(store["out_tree"], [None] * n)  # as JAX's tree_map output check
         per_out = []
         for col, o in zip(jac_cols, outs[:n]):
             pieces, start = [], 0
@@ -321,6 +322,7 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
         out_leaves = [_wrap_np(o) if not isinstance(o, (Array, Tracer)) else o for o in outs[:n]]
         for o in out_leaves:
             _check_output_dtype("jacrev", o.dtype, holomorphic)
+        tree_unflatten(store["out_tree"], [None] * n)  # as JAX's tree_map output check
         basis, sizes = _std_basis(out_leaves)
 
         def pull(*cts):

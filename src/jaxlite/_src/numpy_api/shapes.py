@@ -109,8 +109,8 @@ def broadcast_shapes(*shapes):
     try:
         return tuple(np.broadcast_shapes(*[tuple(s) for s in shapes]))
     except ValueError:
-        raise ValueError("Incompatible shapes for broadcasting: "
-                         + ", ".join(str(tuple(s)) for s in shapes)) from None
+        raise ValueError("Incompatible shapes for broadcasting: shapes="
+                         f"{[tuple(s) for s in shapes]}") from None
 
 
 def broadcast_to(array, shape):

@@ -21,10 +21,14 @@ def _binary(name, primitive, inexact=False, numeric=False):
             if (type(x) is Array and type(y) is Array and x._value.dtype == y._value.dtype
                     and not inexact and not (numeric and x._value.dtype == np.bool_)):
                 return primitive.bind(x, y)
-            check_arraylike(name, x, y)
+        except (TypeError, ValueError):
+            _check_broadcastable(primitive.name, x, y)
+            raise
+        check_arraylike(name, x, y)
+        try:
             return primitive.bind(*promoter(x, y))
-        except ValueError:  # NumPy's broadcasting error, raised as JAX does
-            _check_broadcastable(name, x, y)
+        except (TypeError, ValueError):  # a broadcasting error, raised as JAX does
+            _check_broadcastable(primitive.name, x, y)
             raise
     fn.__name__ = name
     fn.__doc__ = f"Elementwise `{name}` of two arrays, with JAX's type promotion."
@@ -32,10 +36,15 @@ def _binary(name, primitive, inexact=False, numeric=False):
 
 
 def _check_broadcastable(name, *args):
+    """JAX's errors for operands that do not broadcast: jnp first promotes ranks
+    (jnp.broadcast_shapes: ValueError) when they differ, then the lax primitive
+    checks equal-rank shapes (TypeError)."""
     shapes = [tuple(np.shape(a)) if not hasattr(a, "shape") else tuple(a.shape) for a in args]
     try:
         np.broadcast_shapes(*shapes)
     except ValueError:
+        if len({len(s) for s in shapes}) > 1:
+            raise ValueError(f"Incompatible shapes for broadcasting: shapes={shapes}") from None
         raise TypeError(f"{name} got incompatible shapes for broadcasting: "
                         + ", ".join(map(str, shapes)) + ".") from None
 

@@ -33,7 +33,7 @@ def broadcast_shapes(*shapes, name=None):
         return np.broadcast_shapes(*shapes)
     except ValueError:
         raise TypeError((f"{name} got " if name else "") + "incompatible shapes for broadcasting: "
-                        + ", ".join(str(tuple(s)) for s in shapes)) from None
+                        + ", ".join(str(tuple(s)) for s in shapes) + ".") from None
 
 
 def quiet(fn):
