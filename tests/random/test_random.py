@@ -80,3 +80,10 @@ def test_errors():
         random.randint(random.key(0), (2,), 0, 2 ** 40)
     with pytest.raises(ValueError, match="float dtype"):
         random.normal(random.key(0), (2,), jnp.int32)
+
+
+def test_typeof_a_typed_key_is_its_key_aval():
+    aval = jax.typeof(jax.random.key(42))
+    assert str(aval) == "key<fry>[]" and repr(aval) == "ShapedArray(key<fry>[])"
+    assert aval.dtype == jax.random.key(0).dtype and aval.shape == () and not aval.weak_type
+    assert str(jax.typeof(jax.random.split(jax.random.key(0), 3))) == "key<fry>[3]"

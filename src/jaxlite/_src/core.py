@@ -38,7 +38,8 @@ class ShapedArray:
 
     def __init__(self, shape, dtype, weak_type=False):
         self.shape = tuple(shape)
-        self.dtype = np.dtype(dtype)
+        # An extended dtype (a typed key's key<fry>) stays itself: NumPy has no such dtype.
+        self.dtype = dtype if dtypes._extended_type(dtype) is not None else np.dtype(dtype)
         self.weak_type = weak_type
 
     ndim = property(lambda self: len(self.shape))

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tree import register_pytree_node
-from ..core import Tracer
+from ..core import ShapedArray, Tracer
 from ..numpy_api.reductions import all as all_
 from ..numpy_api.shapes import reshape
 
@@ -46,6 +46,11 @@ class PRNGKeyArray:
     ndim = property(lambda self: len(self._data.shape) - 1)
     size = property(lambda self: int(np.prod(self.shape, dtype=np.int64)))
     dtype = property(lambda self: key_dtype)
+
+    @property
+    def aval(self):
+        """The key array's abstract value, key<fry>[shape] (jax.typeof prints it)."""
+        return ShapedArray(self.shape, key_dtype, False)
 
     def __len__(self):
         if not self.shape:
