@@ -31,7 +31,8 @@ from ._src.checkpoint import checkpoint, remat, checkpoint_policies
 
 _lazy_submodules = {"lax", "random", "nn", "scipy", "dtypes", "test_util", "flatten_util",
                     "debug", "experimental", "ad_checkpoint", "example_libraries", "core",
-                    "extend", "custom_derivatives", "typing", "ops", "image", "custom_batching"}
+                    "extend", "custom_derivatives", "typing", "ops", "image", "custom_batching",
+                    "sharding"}
 # Attributes whose module `import jaxlite.numpy` does not need: name -> module.
 _lazy_attributes = {"pure_callback": "jaxlite._src.debugging"}
 

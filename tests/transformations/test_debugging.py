@@ -81,6 +81,31 @@ def test_debug_nans_inside_jit_reruns_op_by_op(flag):
         f(1.0)
 
 
+_NOTICE = ("Invalid nan value encountered in the output of a jax.jit function. "
+           "Calling the de-optimized version.")
+
+
+def test_debug_nans_messages_and_notices_as_jax(flag, capsys):
+    # JAX 0.10.2: a lax primitive applied eagerly raises at once; jnp functions are jitted
+    # in JAX, so a NaN they make prints the de-optimization notice first; a jit whose
+    # output has a NaN prints it and reruns op by op (its jnp calls print theirs).
+    flag("jax_debug_nans", True)
+    cases = [(lambda: lax.log(-1.0), "log", 0), (lambda: jnp.log(-1.0), "log", 1),
+             (lambda: jnp.zeros(1) / 0, "div", 1), (lambda: jax.jit(lax.log)(-1.0), "log", 1),
+             (lambda: jax.jit(lambda x: jnp.log(-3 * jnp.square(x)))(5.0), "log", 2),
+             (lambda: jax.jit(jax.jit(lax.log))(-1.0), "log", 2)]
+    for fn, name, notices in cases:
+        with pytest.raises(FloatingPointError) as info:
+            fn()
+        assert str(info.value) == f"invalid value (nan) encountered in {name}"
+        assert capsys.readouterr().out == (_NOTICE + "\n") * notices
+    with jax.disable_jit(), pytest.raises(FloatingPointError):
+        jnp.log(-1.0)
+    assert capsys.readouterr().out == ""
+    with pytest.raises(FloatingPointError, match=r"encountered in jit\(<lambda>\)\. Because"):
+        jax.jit(lambda: jnp.nan)()
+
+
 def test_debug_infs(flag):
     flag("jax_debug_infs", True)
     with pytest.raises(FloatingPointError, match="inf"):

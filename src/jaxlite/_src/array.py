@@ -9,20 +9,7 @@ import numpy as np
 
 from . import core
 from .core import ShapedArray
-
-
-class Device:
-    """The one device jaxlite computes on: the host CPU, through NumPy."""
-    platform = "cpu"
-    device_kind = "cpu"
-    id = 0
-    process_index = 0
-
-    def __repr__(self):
-        return "CpuDevice(id=0)"
-
-
-CPU_DEVICE = Device()
+from .sharding import CPU_DEVICE, SINGLE_DEVICE_SHARDING, Shard
 
 
 class Array:
@@ -128,6 +115,19 @@ class Array:
 
     is_fully_addressable = True
     is_fully_replicated = True
+
+    @property
+    def sharding(self):
+        return SINGLE_DEVICE_SHARDING
+
+    @property
+    def addressable_shards(self):
+        return [Shard(CPU_DEVICE, SINGLE_DEVICE_SHARDING, self._value.shape, self)]
+
+    global_shards = addressable_shards
+
+    def addressable_data(self, index):
+        return self.addressable_shards[index].data
 
     # ---- printing like JAX --------------------------------------------------------------
     def __repr__(self):

@@ -10,6 +10,7 @@ transformations and closures never confuse their perturbations.
 A primitive carries all its rules as attributes (impl, abstract_eval, jvp,
 transpose, batch, lower), so adding a primitive touches one module in prims/.
 """
+import sys
 import threading
 
 import numpy as np
@@ -18,7 +19,7 @@ from . import dtypes
 from .config import flags
 from .errors import (UnexpectedTracerError, TracerBoolConversionError,
                      TracerIntegerConversionError, TracerArrayConversionError,
-                     ConcretizationTypeError, concretization_message, user_source_line)
+                     ConcretizationTypeError, concretization_message)
 
 try:  # NumPy's floating-point error state as a context variable (NumPy >= 2)
     from numpy._core import _ufunc_config
@@ -354,21 +355,40 @@ def explain_bad_operands(primitive, values, weak_types, params, error):
     primitive.abstract_eval(*avals, **params)
 
 
+# Modules whose public functions JAX jits (jax.numpy's): a NaN/inf computed eagerly inside
+# one is first seen in that jit's output, so JAX prints DEOPTIMIZED_NOTICE and reruns it op
+# by op before the primitive raises. Each such layer registers its module prefix here.
+jitted_in_jax_modules = []
+
+DEOPTIMIZED_NOTICE = ("Invalid nan value encountered in the output of a jax.jit function. "
+                      "Calling the de-optimized version.")
+
+
+def _inside_jitted_in_jax():
+    frame = sys._getframe(2)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if any(module.startswith(prefix) for prefix in jitted_in_jax_modules):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def check_floating_point(primitive, out):
-    """jax_debug_nans / jax_debug_infs: raise FloatingPointError naming the primitive."""
+    """jax_debug_nans / jax_debug_infs: raise FloatingPointError naming the primitive, with
+    JAX's message (invalid value (nan) encountered in log)."""
     for value in (out if primitive.multiple_results else [out]):
         value = getattr(value, "_value", value)
         value = np.asarray(value)
         if value.dtype.kind not in "fc":
             continue
-        for flag, test, what in (("jax_debug_nans", np.isnan, "NaN"),
+        for flag, test, what in (("jax_debug_nans", np.isnan, "nan"),
                                  ("jax_debug_infs", np.isinf, "inf")):
             if getattr(flags, flag) and test(value).any():
-                line = user_source_line()
-                at = f" at {line}" if line else ""
-                raise FloatingPointError(
-                    f"invalid value ({what}) encountered in {primitive.name}{at}. "
-                    f"(Raised because {flag} is set; unset it to compute through {what}s.)")
+                if not flags.jax_disable_jit and _inside_jitted_in_jax():
+                    print(DEOPTIMIZED_NOTICE)
+                raise FloatingPointError(f"invalid value ({what}) encountered in "
+                                         f"{primitive.name}")
 
 
 def leaked_tracer_message(tracer):

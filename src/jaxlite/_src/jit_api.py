@@ -14,9 +14,9 @@ from collections import OrderedDict
 import numpy as np
 
 from . import dtypes
-from .core import Tracer, _context, eval_trace, trace_context
+from .core import Tracer, _context, eval_trace, trace_context, DEOPTIMIZED_NOTICE
 from .array import Array
-from .config import flags, disable_jit, _listeners as config_listeners
+from .config import flags, _listeners as config_listeners
 from .tree import tree_flatten, tree_unflatten
 from .jaxpr import ClosedJaxpr
 from .staging import close_over_tracer_consts
@@ -382,16 +382,32 @@ class JitWrapped:
         return tree_unflatten(entry.out_tree, outs)
 
     def _locate_bad_values(self, values, args, kwargs):
-        """Like JAX: on a NaN/inf in a jitted result, re-run op by op to name the culprit."""
-        bad = False
+        """As JAX: on a NaN/inf in a jitted result, print its notice and rerun the function
+        de-optimized (op by op; jits inside it check their own outputs) to raise
+        FloatingPointError at the primitive that made it."""
+        bad = None
         for v in values:
             v = np.asarray(v)
-            if v.dtype.kind in "fc" and ((flags.jax_debug_nans and np.isnan(v).any())
-                                         or (flags.jax_debug_infs and np.isinf(v).any())):
-                bad = True
-        if bad:
-            with disable_jit():
-                self._fun(*args, **kwargs)  # raises FloatingPointError at the primitive
+            if v.dtype.kind in "fc":
+                if flags.jax_debug_nans and np.isnan(v).any():
+                    bad = bad or "nan"
+                elif flags.jax_debug_infs and np.isinf(v).any():
+                    bad = bad or "inf"
+        if bad is None:
+            return
+        print(DEOPTIMIZED_NOTICE)
+        self._fun(*args, **kwargs)  # raises FloatingPointError at the primitive
+        raise FloatingPointError(
+            f"invalid value ({bad}) encountered in jit({self._name}). Because "
+            "jax_config.debug_nans.value and/or config.jax_debug_infs is set, the de-optimized "
+            "function (i.e., the function as if the `jit` decorator were removed) was called "
+            "in an attempt to get a more precise error message. However, the de-optimized "
+            "function did not produce invalid values during its execution. This behavior can "
+            "result from `jit` optimizations causing the invalid value to be produced. It may "
+            "also arise from having nan/inf literals as inputs or outputs, like "
+            "`jax.jit(lambda ...: jax.numpy.nan)(...)`. \n\nIt may be possible to avoid the "
+            "invalid value by removing the `jit` decorator, at the cost of losing "
+            "optimizations.")
 
     def lower(self, *args, **kwargs):
         entry, _ = self._entry(args, kwargs)

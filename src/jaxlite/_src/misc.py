@@ -9,8 +9,9 @@ import numpy as np
 from .config import flags, update, __version__
 from .config import disable_jit as disable_jit  # public from here; jit_api needs it below
 from .core import get_aval
-from .array import Array, CPU_DEVICE
-from .array import Device as Device  # public from here; arrays name their device below
+from .array import Array
+from .sharding import CPU_DEVICE
+from .sharding import Device as Device  # public from here
 from .api import vjp
 from .jit_api import _live_jits
 

@@ -4,6 +4,12 @@
 `jaxlite.numpy.linalg` and `jaxlite.numpy.fft` do."""
 import importlib
 
+from .. import core
+
+# JAX jits jax.numpy's functions: a NaN they compute under jax_debug_nans is reported as
+# the output of a jit (core.check_floating_point prints JAX's notice first).
+core.jitted_in_jax_modules.append(__name__ + ".")
+
 _lazy_submodules = {"linalg", "fft"}
 
 
