@@ -58,8 +58,10 @@ class Sharding:
 class SingleDeviceSharding(Sharding):
     """An array held whole on one device: every jaxlite array's sharding.
 
-    >>> SingleDeviceSharding(CPU_DEVICE)
+    >>> jnp.arange(3.0).sharding
     SingleDeviceSharding(device=CpuDevice(id=0), memory_kind=device)
+    >>> jax.sharding.SingleDeviceSharding(jax.devices()[0]) == jnp.arange(3.0).sharding
+    True
     """
 
     def __init__(self, device, *, memory_kind=None):
