@@ -18,11 +18,8 @@ GOLDEN = json.load(open(os.path.join(os.path.dirname(os.path.dirname(__file__)),
                                      "jaxpr_text_golden.json")))["cases"]
 
 DIFFERENT_PROGRAMS = {
-    "integer_pow_sum": "JAX's reduce_sum has an out_sharding param; jaxlite has no shardings",
-    "transpose_reshape": "JAX's reshape has dimensions/sharding params jaxlite does not have",
-    "dot_vectors": "JAX's jnp.dot sets preferred_element_type to the result dtype; "
-                   "jaxlite's leaves it None (not printed)",
-    "where": "JAX's jnp.where is a jitted function (_where); jaxlite binds select_n directly",
+    "where": "inside its jit[name=_where], JAX converts and broadcasts the scalar operand; "
+             "jaxlite's select_n takes it as is",
     "eigh_unused": "JAX's jnp.linalg.eigh is a jitted function; jaxlite's is not",
     "scan_cumsum": "JAX converts the weak-typed carry inside the scan body",
     "broadcast_add": "jaxlite's add broadcasts ranks itself; JAX stages broadcast_in_dim",

@@ -431,3 +431,19 @@ def test_disable_jit_allows_value_dependent_python_control_flow():
         assert float(jf(-2.0)) == 2.0
     with pytest.raises(jaxlite.errors.TracerBoolConversionError):
         jf(-2.0)
+
+
+def test_trace_returns_traced_with_jaxpr_attribute():
+    traced = jit(lambda x: jnp.sin(x) * 2.0).trace(1.0)
+    assert str(traced.jaxpr) == ("{ lambda ; a:f32[]. let b:f32[] = sin a; "
+                                 "c:f32[] = mul b 2.0:f32[] in (c,) }")
+    assert traced.fun_name == "<lambda>"
+    assert traced.out_info.shape == () and traced.out_info.dtype == np.float32
+    assert float(traced.lower().compile()(1.0)) == pytest.approx(2 * np.sin(1.0), rel=1e-6)
+
+
+def test_reshape_to_traced_shape_is_a_type_error_as_jax():
+    f = jit(lambda x: x.reshape(jnp.array(x.shape).prod()))
+    with pytest.raises(TypeError, match="Shapes must be 1D sequences of concrete values") as e:
+        f(jnp.ones((2, 3)))
+    assert type(e.value) is TypeError

@@ -3,7 +3,10 @@
     >>> import jaxlite as jax, jaxlite.numpy as jnp
     >>> print(jax.make_jaxpr(jnp.dot)(jnp.ones(3), jnp.ones(3)))
     { lambda ; a:f32[3] b:f32[3]. let
-        c:f32[] = dot_general[dimension_numbers=(([0], [0]), ([], []))] a b
+        c:f32[] = dot_general[
+          dimension_numbers=(([0], [0]), ([], []))
+          preferred_element_type=float32
+        ] a b
       in (c,) }
 
 `constvars` name values captured while tracing (weights, closed-over arrays);

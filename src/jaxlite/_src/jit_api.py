@@ -129,6 +129,30 @@ class Lowered:
             ShapeDtypeStruct(a.shape, a.dtype, a.weak_type) for a in self._entry.jaxpr.out_avals])
 
 
+class Traced:
+    """`jit(f).trace(*args)`: the traced program; `.jaxpr` is its ClosedJaxpr (as JAX's
+    `jax.stages.Traced`), `.lower()` the next stage."""
+
+    def __init__(self, entry, name):
+        self._entry = entry
+        self.fun_name = name
+
+    @property
+    def jaxpr(self):
+        return ClosedJaxpr(self._entry.jaxpr)
+
+    @property
+    def out_avals(self):
+        return tree_unflatten(self._entry.out_tree, list(self._entry.jaxpr.out_avals))
+
+    @property
+    def out_info(self):
+        return Lowered(self._entry).out_info
+
+    def lower(self, **unused_options):
+        return Lowered(self._entry)
+
+
 class CompiledFunction:
     """`jit(f).lower(*args).compile()`: callable; `.as_python()` is the generated source."""
 
@@ -414,7 +438,8 @@ class JitWrapped:
         return Lowered(entry)
 
     def trace(self, *args, **kwargs):
-        return self.lower(*args, **kwargs)
+        entry, _ = self._entry(args, kwargs)
+        return Traced(entry, self._name)
 
     def eval_shape(self, *args, **kwargs):
         return self.lower(*args, **kwargs).out_info

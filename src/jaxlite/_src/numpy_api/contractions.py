@@ -15,8 +15,11 @@ from .indexing import diagonal
 
 
 def _dot_general(x, y, contract, batch=((), ()), preferred_element_type=None):
+    # As JAX's jnp functions: the product names its result type (the operands' by default).
     if preferred_element_type is not None:
         preferred_element_type = dtypes.canonicalize_dtype(preferred_element_type)
+    else:
+        preferred_element_type = x.dtype
     return dot_general_p.bind(x, y, dimension_numbers=(tuple(map(tuple, contract)),
                                                        tuple(map(tuple, batch))),
                               preferred_element_type=preferred_element_type)
@@ -203,7 +206,7 @@ def einsum(subscripts, *operands, out=None, optimize="optimal", precision=None,
                                       tuple(ty.index(c) for c in contract)),
                                      (tuple(tx.index(c) for c in batch),
                                       tuple(ty.index(c) for c in batch))),
-            preferred_element_type=None)
+            preferred_element_type=x.dtype)
         tx = "".join(batch) + "".join(c for c in tx if c not in shared) + \
             "".join(c for c in ty if c not in shared)
     x, tx = _einsum_single(x, tx, set(output))

@@ -6,6 +6,7 @@ import operator
 import numpy as np
 
 from .. import core
+from ..errors import ConcretizationTypeError
 from ..prims import shape as sp
 from ..conversion import asarray, promote, convert
 from ..dtypes import canonicalize_dtype
@@ -39,7 +40,13 @@ def _static_int(x, what):
 def _resolve_shape(shape, size):
     if isinstance(shape, (int, np.integer)) or (hasattr(shape, "ndim") and shape.ndim == 0):
         shape = (shape,)
-    shape = [_static_int(d, "a reshape dimension") for d in shape]
+    try:
+        shape = [_static_int(d, "a reshape dimension") for d in shape]
+    except ConcretizationTypeError:  # as JAX: a TypeError (not a ConcretizationTypeError)
+        raise TypeError(
+            f"Shapes must be 1D sequences of concrete values of integer type, got {list(shape)}."
+            "\nIf using `jit`, try using `static_argnums` or applying `jit` to smaller "
+            "subfunctions.") from None
     unknown = [i for i, d in enumerate(shape) if d == -1]
     if len(unknown) > 1:
         raise TypeError(f"can only specify one unknown axis size with a `-1` value, got "

@@ -9,6 +9,7 @@ from ..conversion import (asarray, promote, promote_inexact, promote_numeric, co
                          check_arraylike)
 from ..lax.lax import window_monoids
 from ..prims.shape import broadcast_in_dim_p
+from .staged import staged_as_jit
 
 
 def _binary(name, primitive, inexact=False, numeric=False):
@@ -429,6 +430,11 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
         raise ValueError("jnp.where takes either 1 or 3 arguments: where(condition) or "
                          "where(condition, x, y)")
     check_arraylike("where", condition, x, y)
+    return _where(condition, x, y)
+
+
+@staged_as_jit
+def _where(condition, x, y):
     c = _as_bool(condition)
     x, y = promote(x, y)
     try:

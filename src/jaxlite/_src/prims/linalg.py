@@ -89,7 +89,7 @@ def _dot_general_abstract(x, y, dimension_numbers, preferred_element_type=None):
 
 
 def _transpose_operand(ct, other, my_rank, my_contract, my_batch, other_contract, other_batch,
-                       my_free_first):
+                       my_free_first, preferred_element_type=None):
     """Cotangent of one operand of dot_general, contracting `ct` with the other operand.
 
     `ct` has axes (batch, lhs free, rhs free); `my_free_first` says whether this
@@ -100,7 +100,8 @@ def _transpose_operand(ct, other, my_rank, my_contract, my_batch, other_contract
     start = nb + len(my_free) if my_free_first else nb
     ct_other_free = tuple(range(start, start + len(other_free)))
     dims = ((ct_other_free, tuple(other_free)), (tuple(range(nb)), tuple(other_batch)))
-    result = dot_general_p.bind(ct, other, dimension_numbers=dims, preferred_element_type=None)
+    result = dot_general_p.bind(ct, other, dimension_numbers=dims,
+                                preferred_element_type=preferred_element_type)
     # result axes: batch, my free, then my contracting axes in the other's axis order
     result_axes = list(my_batch) + my_free + [my_contract[other_contract.index(r)]
                                               for r in sorted(other_contract)]
@@ -112,10 +113,13 @@ def _transpose_operand(ct, other, my_rank, my_contract, my_batch, other_contract
 
 def _dot_general_transpose(ct, x, y, dimension_numbers, preferred_element_type=None):
     (lc, rc), (lb, rb) = map(lambda p: tuple(map(list, p)), dimension_numbers)
+    # As JAX: a product that names its result type names the operand's in its transpose.
     if is_linear(x):
-        ct_x = _transpose_operand(ct, y, x.aval.ndim, lc, lb, rc, rb, True)
+        pet = None if preferred_element_type is None else x.aval.dtype
+        ct_x = _transpose_operand(ct, y, x.aval.ndim, lc, lb, rc, rb, True, pet)
         return [_cast(ct_x, x.aval.dtype), None]
-    ct_y = _transpose_operand(ct, x, y.aval.ndim, rc, rb, lc, lb, False)
+    pet = None if preferred_element_type is None else y.aval.dtype
+    ct_y = _transpose_operand(ct, x, y.aval.ndim, rc, rb, lc, lb, False, pet)
     return [None, _cast(ct_y, y.aval.dtype)]
 
 

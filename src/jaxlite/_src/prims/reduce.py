@@ -95,6 +95,8 @@ reduce_sum_p.jvp = lambda primals, tangents, axes: (
     reduce_sum_p.bind(primals[0], axes=axes), reduce_sum_p.bind(tangents[0], axes=axes))
 reduce_sum_p.transpose = lambda ct, x, axes: [_expand_back(ct, x.aval.shape, axes)]
 reduce_sum_p.diagonal = "sum_reduction"
+# As JAX prints it: with its `out_sharding` param (None here).
+reduce_sum_p.print_rule = lambda eqn, context: sorted({**eqn.params, "out_sharding": None}.items())
 register_defined_above(reduce_sum=reduce_sum_p)
 
 

@@ -196,6 +196,9 @@ reshape_p.transpose = lambda ct, x, new_sizes, dimensions=None: [
     reshape_p.bind(ct, new_sizes=x.aval.shape)]
 reshape_p.batch = _reshape_batch
 reshape_p.simplify_rules = (compose_reshapes,)
+# As JAX prints it: with its `dimensions` (None here) and `sharding` params.
+reshape_p.print_rule = lambda eqn, context: sorted(
+    {"dimensions": None, "sharding": None, **eqn.params}.items())
 reshape_p.layout, reshape_p.diagonal = "operand", "unit_reshape"
 reshape_p.lower = lambda names, params, avals=None: (  # the method: np.reshape wraps it
     f"{names[0]}.reshape({tuple(params['new_sizes'])!r})")
