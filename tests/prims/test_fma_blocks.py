@@ -1,0 +1,28 @@
+"""fma of float32 through float64 gives the same bits whether done whole or in blocks
+(large arrays go in cache-sized blocks): checked against exact rational arithmetic."""
+from fractions import Fraction
+
+import numpy as np
+
+from jaxlite._src.prims import numpy_ops
+
+
+def test_blocked_fma_is_correctly_rounded_and_broadcasts():
+    rng = np.random.default_rng(0)
+    n = 3 * numpy_ops._FMA_CHUNK + 17
+    x = rng.standard_normal(n).astype(np.float32)
+    y = rng.standard_normal(n).astype(np.float32)
+    z = np.asarray(np.float32(0.3))
+    out = numpy_ops.ops.fma(x, y, z)
+    assert out.shape == (n,) and out.dtype == np.float32
+    whole = numpy_ops._fma_via_float64_block(x, y, z, np.float32)
+    np.testing.assert_array_equal(out.view(np.uint32), whole.view(np.uint32))
+    for i in rng.integers(0, n, 50):
+        exact = Fraction(float(x[i])) * Fraction(float(y[i])) + Fraction(float(z))
+        assert abs(Fraction(float(out[i])) - exact) <= abs(
+            Fraction(float(np.nextafter(out[i], np.inf))) - Fraction(float(out[i]))) / 2
+    grid = numpy_ops.ops.fma(x[:6000].reshape(2, 3000), y[:3000], x[:2].reshape(2, 1))
+    np.testing.assert_array_equal(
+        grid.view(np.uint32),
+        numpy_ops._fma_via_float64_block(x[:6000].reshape(2, 3000), y[:3000],
+                                         x[:2].reshape(2, 1), np.float32).view(np.uint32))
