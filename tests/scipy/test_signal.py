@@ -82,3 +82,48 @@ def test_named_functions_agree_with_their_definitions():
     np.testing.assert_allclose(f, f2)
     np.testing.assert_allclose(pxy.real, pxx, rtol=1e-5)
     np.testing.assert_allclose(pxy.imag, 0., atol=1e-6)
+
+
+def test_correlate2d_same_is_centred_on_the_reversed_kernel():
+    # JAX (like SciPy's correlate2d) starts 'same' at len(in2) // 2 of the full result.
+    rng = np.random.default_rng(3)
+    a, k = rng.normal(size=(5, 6)).astype(np.float32), rng.normal(size=(2, 4)).astype(
+        np.float32)
+    full = np.asarray(signal.correlate2d(a, k))
+    np.testing.assert_allclose(signal.correlate2d(a, k, "same"), full[1:6, 2:8], atol=1e-6)
+    np.testing.assert_allclose(signal.correlate(a, k, "same"), full[0:5, 1:7], atol=1e-6)
+
+
+def test_windows_and_axes():
+    x = np.random.default_rng(4).normal(size=(3, 40)).astype(np.float32)
+    periodic_hamming = 0.54 - 0.46 * np.cos(2 * np.pi * np.arange(10) / 10)
+    _, _, by_name = signal.stft(x, window="hamming", nperseg=10)
+    _, _, by_array = signal.stft(x, window=periodic_hamming.astype(np.float32), nperseg=10)
+    np.testing.assert_allclose(by_name, by_array, atol=1e-6)
+    _, _, z = signal.stft(x, nperseg=10)
+    _, y = signal.istft(z, nperseg=10)
+    _, y_moved = signal.istft(jnp.moveaxis(z, -1, 0), time_axis=0, freq_axis=-1)
+    np.testing.assert_allclose(y_moved, y.T, atol=1e-6)
+    np.testing.assert_allclose(y, x, atol=1e-5)
+    _, _, z0 = signal.stft(x.T, nperseg=10, axis=0)
+    np.testing.assert_allclose(z0, jnp.moveaxis(z, -2, 0), atol=1e-6)
+
+
+def test_median_average_divides_by_the_median_bias():
+    # A signal whose segments are all alike: the median periodogram equals the mean one,
+    # and 'median' divides it by 1 - 1/2 + 1/3 for 4 segments.
+    x = jnp.tile(jnp.array([1., 3., -2., 0.5, 2., -1., 0., 1.]), 4)
+    _, mean = signal.welch(x, nperseg=8, noverlap=0)
+    _, median = signal.welch(x, nperseg=8, noverlap=0, average="median")
+    np.testing.assert_allclose(median, mean / (1 - 1 / 2 + 1 / 3), rtol=1e-5)
+    with pytest.raises(ValueError, match="average"):
+        signal.welch(x, nperseg=8, average="mode")
+
+
+def test_fftconvolve_maps_the_other_axes():
+    a, b = jnp.ones((3, 6)), jnp.arange(12.).reshape(3, 4)
+    rows = signal.fftconvolve(a, b, axes=1)
+    for i in range(3):
+        np.testing.assert_allclose(rows[i], signal.convolve(a[i], b[i]), atol=1e-5)
+    with pytest.raises(ValueError, match="mapped axes must have same shape"):
+        signal.fftconvolve(a, b[:2], axes=1)

@@ -100,7 +100,7 @@ def _normalize_axes(axes, ndim):
 def fftconvolve(in1, in2, mode="full", axes=None):
     """Convolve `in1` and `in2` along `axes` (default: all) by multiplying their DFTs.
 
-    The other axes are broadcast against each other, as in SciPy.
+    The other axes are mapped over and must have equal sizes in both inputs (as in JAX).
 
     >>> out = jax.scipy.signal.fftconvolve(jnp.array([1., 2., 3.]), jnp.array([0., 1., 0.5]))
     >>> print(out.round(4) + 0.)
@@ -116,10 +116,9 @@ def fftconvolve(in1, in2, mode="full", axes=None):
         raise ValueError("zero-size arrays not supported in convolutions, got shapes "
                          f"{a.shape} and {b.shape}.")
     axes = _normalize_axes(axes, a.ndim)
-    for ax in range(a.ndim):
-        if ax not in axes and a.shape[ax] != b.shape[ax] and 1 not in (a.shape[ax],
-                                                                      b.shape[ax]):
-            raise ValueError(f"incompatible shapes for in1 and in2: {a.shape} and {b.shape}")
+    if any(a.shape[ax] != b.shape[ax] for ax in range(a.ndim) if ax not in axes):
+        raise ValueError(f"mapped axes must have same shape; got in1.shape={a.shape} "
+                         f"in2.shape={b.shape} axes={tuple(axes)}")
     s1 = [a.shape[ax] for ax in axes]
     s2 = [b.shape[ax] for ax in axes]
     if mode == "valid" and not _one_contains_the_other(s1, s2):
