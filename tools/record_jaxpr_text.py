@@ -11,6 +11,16 @@ import json
 import os
 
 CASES = [
+    ("slice_static", "lambda x: x[1:3]", "(jnp.ones((6, 4)),)"),
+    ("slice_strided", "lambda x: x[::2]", "(jnp.ones((6, 4)),)"),
+    ("slice_reversed", "lambda x: x[::-1]", "(jnp.ones((6, 4)),)"),
+    ("slice_negative_stride", "lambda x: x[:, ::-2]", "(jnp.ones((6, 4)),)"),
+    ("index_int", "lambda x: x[-1]", "(jnp.ones((6, 4)),)"),
+    ("index_ints", "lambda x: x[1, 2]", "(jnp.ones((6, 4)),)"),
+    ("index_stride_int", "lambda x: x[1:5:2, 2]", "(jnp.ones((6, 4)),)"),
+    ("index_newaxis", "lambda x: x[:, None]", "(jnp.ones((6, 4)),)"),
+    ("index_newaxis_int", "lambda x: x[None, 1, ::-1, None]", "(jnp.ones((2, 3, 4)),)"),
+    ("index_ellipsis_int", "lambda x: x[..., 1]", "(jnp.ones((6, 4)),)"),
     ("add_literal", "lambda x: x + 1", "(5,)"),
     ("sin_mul_add", "lambda x, y: jnp.sin(x) * y + 2", "(1.0, 3.0)"),
     ("tanh_exp", "lambda x: jnp.exp(jnp.tanh(x))", "(jnp.ones(5),)"),

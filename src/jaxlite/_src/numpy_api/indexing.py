@@ -11,7 +11,7 @@ from ..array import Array
 from ..errors import NonConcreteBooleanIndexError
 from ..prims.index import gather_p, scatter_p, in_bounds_mask, spec_array_axes
 from ..conversion import asarray, convert
-from ..prims.shape import reshape_p
+from ..prims.shape import reshape_p, slice_p, squeeze_p, rev_p, broadcast_in_dim_p
 from ..prims.cumulative import cumsum_p
 from .. import lax as lax_modules  # control_flow loads at first use (PEP 562)
 from ..lax.lax import gt, select, reduce_max
@@ -148,7 +148,70 @@ def getitem(x, index):
     if not arrays and builtins.all(item[0] == "slice" and item[1:] == (None, None, None)
                                    for item in spec):
         return x
+    if not arrays and core.current_trace() is not core.eval_trace:
+        return _static_take(x, spec)
     return gather_p.bind(x, *arrays, index_spec=spec)
+
+
+def _static_take(x, spec):
+    """A static basic index under a transformation, staged as JAX stages it: one `slice`
+    (strides=None when all are 1; omitted when it keeps everything), `rev` for negative
+    steps, `squeeze` for the integer indices, `broadcast_in_dim` for the `None`s. (Eager
+    indexing keeps the single gather, one NumPy index.)"""
+    shape = x.shape
+    starts, limits, strides, rev, squeezed, kept = [], [], [], [], [], []
+    axis = 0
+    for item in spec:
+        kind = item[0]
+        if kind == "ellipsis":
+            for _ in range(len(shape) - builtins.sum(i[0] in ("int", "slice") for i in spec)):
+                starts.append(0), limits.append(shape[axis]), strides.append(1)
+                kept.append(len(starts) - 1)
+                axis += 1
+        elif kind == "none":
+            kept.append(None)
+        elif kind == "int":
+            starts.append(item[1]), limits.append(item[1] + 1), strides.append(1)
+            squeezed.append(axis)
+            axis += 1
+        else:
+            a, b, s = slice(*item[1:]).indices(shape[axis])
+            n = len(range(a, b, s))
+            if s > 0:
+                starts.append(a), limits.append(max(a, b) if n else a), strides.append(s)
+            else:
+                low = a + (n - 1) * s if n else 0
+                starts.append(low), limits.append(a + 1 if n else 0), strides.append(-s)
+                if n:
+                    rev.append(axis)
+            kept.append(len(starts) - 1)
+            axis += 1
+    for _ in range(axis, len(shape)):
+        starts.append(0), limits.append(shape[axis]), strides.append(1)
+        kept.append(axis)
+        axis += 1
+    out = x
+    if starts != [0] * len(shape) or limits != list(shape) or strides != [1] * len(shape):
+        out = slice_p.bind(out, start_indices=tuple(starts), limit_indices=tuple(limits),
+                           strides=None if builtins.all(s == 1 for s in strides) else tuple(strides))
+    if rev:
+        out = rev_p.bind(out, dimensions=tuple(rev))
+    if squeezed:
+        out = squeeze_p.bind(out, dimensions=tuple(squeezed))
+    if None in kept:
+        dims = [i for i, k in enumerate(kept) if k is not None]
+        new_shape = tuple(1 if k is None else out.shape[j] for j, k in
+                          zip(_positions(kept), kept))
+        out = broadcast_in_dim_p.bind(out, shape=new_shape, broadcast_dimensions=tuple(dims))
+    return out
+
+
+def _positions(kept):
+    j = 0
+    for k in kept:
+        yield j
+        if k is not None:
+            j += 1
 
 
 class _IndexUpdateHelper:

@@ -13,6 +13,9 @@ from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear, instantiate
 from .util import shape_of, broadcast_shapes
 from .shape import moveaxis, broadcast_batch, broadcast_trailing, reshape_p, broadcast_in_dim_p, concatenate_p, unbroadcast
+from .shape import slice_p, squeeze_p
+from .compiler_rules import _defined_by
+from ..jaxpr import Eqn
 from .elementwise import ge_p, lt_p, and_p, eq_p, convert_element_type_p, mul_p, div_p, add_p, select_n_p
 
 gather_p = Primitive("gather")
@@ -411,3 +414,21 @@ scatter_p.jvp = _scatter_jvp
 scatter_p.transpose = _scatter_transpose
 scatter_p.batch = _scatter_batch
 scatter_p.weak_type_rule = lambda weak, params: weak[0]
+
+
+def _squeeze_of_slice(eqn, ctx):
+    """squeeze(slice(x)) -> one gather: `x[1:, 0]` staged as JAX stages it (slice, then
+    squeeze) compiles to the single NumPy index the eager path runs."""
+    inner = _defined_by(ctx, eqn.inputs[0], (slice_p,))
+    if inner is None:
+        return eqn
+    p = inner.params
+    strides = p["strides"] or (1,) * len(p["start_indices"])
+    dropped = set(eqn.params["dimensions"])
+    spec = tuple(("int", a) if d in dropped else ("slice", a, b, None if s == 1 else s)
+                 for d, (a, b, s) in enumerate(zip(p["start_indices"], p["limit_indices"],
+                                                   strides)))
+    return Eqn(gather_p, [inner.inputs[0]], {"index_spec": spec}, eqn.outputs, eqn.source)
+
+
+squeeze_p.simplify_rules = (_squeeze_of_slice,)
