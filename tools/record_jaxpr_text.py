@@ -11,6 +11,9 @@ import json
 import os
 
 CASES = [
+    ("ones_staged", "lambda x: x + jnp.ones(3)", "(jnp.ones(3),)"),
+    ("zeros_full_staged", "lambda x: (jnp.zeros((2, 3), jnp.int32), jnp.full((2,), 3), x)",
+     "(jnp.ones(3),)"),
     ("slice_static", "lambda x: x[1:3]", "(jnp.ones((6, 4)),)"),
     ("slice_strided", "lambda x: x[::2]", "(jnp.ones((6, 4)),)"),
     ("slice_reversed", "lambda x: x[::-1]", "(jnp.ones((6, 4)),)"),

@@ -516,6 +516,9 @@ def full(shape, fill_value, dtype=None):
     value = asarray(fill_value, dtype)
     if isinstance(fill_value, Tracer) or (hasattr(fill_value, "ndim") and fill_value.ndim):
         return broadcast_to(value, shape)
+    if shape and core.current_trace() is not core.eval_trace:
+        # staged as JAX stages it: a broadcast of the scalar literal, not a hoisted constant
+        return broadcast_in_dim(Array(np.asarray(value), value.weak_type), shape, ())
     return Array(np.full(shape, np.asarray(value), value.dtype), value.weak_type)
 
 

@@ -35,10 +35,14 @@ def _shape(shape):
 
 
 def zeros(shape, dtype=None, device=None):
+    if core.current_trace() is not core.eval_trace:
+        return lax_full(shape, 0, _dtype(dtype))
     return Array(np.zeros(_shape(shape), _dtype(dtype)), False)
 
 
 def ones(shape, dtype=None, device=None):
+    if core.current_trace() is not core.eval_trace:
+        return lax_full(shape, 1, _dtype(dtype))
     return Array(np.ones(_shape(shape), _dtype(dtype)), False)
 
 
