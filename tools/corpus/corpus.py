@@ -77,6 +77,11 @@ UNORDERED = {
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|[-+]?\b(?:inf|nan)\b")
 _MASKS = [
+    # JAX's traceback filtering appends a note about the frames it removed; jaxlite removes
+    # no frames, so it has no such note (the exception line before it is still compared)
+    (re.compile(r"-{20,}\nFor simplicity, JAX has removed its internal frames from the "
+                r"traceback of the following exception\. Set JAX_TRACEBACK_FILTERING=off to "
+                r"include these\.\n?"), ""),
     # timings the programs print ("Epoch 0 in 0.41 sec", "(7.729 sec)", "12.3 ms")
     (re.compile(r"\b\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\s?(?:sec|seconds|ms|µs|us|ns)\b"), "<time>"),
     # object addresses in reprs
