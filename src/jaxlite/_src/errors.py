@@ -116,3 +116,15 @@ def concretization_message(tracer, what):
             f"{what} was called on {tracer!r}{tracer._trace.where()}{at}.\n"
             f"The value depends on a traced input, so its Python value is unknown while "
             f"the function is being transformed.\n{_fixes}")
+
+def unavailable(name, reason):
+    """A stand-in for a JAX API that cannot work in jaxlite: using it (calling it)
+    raises NotImplementedError saying why; merely importing or naming it does not."""
+
+    def raise_not_implemented(*args, **kwargs):
+        raise NotImplementedError(f"{name} is not supported by jaxlite: {reason}")
+
+    raise_not_implemented.__name__ = name.rsplit(".", 1)[-1]
+    raise_not_implemented.__qualname__ = raise_not_implemented.__name__
+    raise_not_implemented.__doc__ = f"Not supported by jaxlite ({reason}); raises NotImplementedError."
+    return raise_not_implemented

@@ -134,16 +134,3 @@ def linear_transpose(fun, *primals, reduce_axes=()):
     """
     _, pullback = vjp(fun, *primals)
     return lambda *cts: pullback(*cts)
-
-
-def unavailable(name, reason):
-    """A stand-in for a JAX API that cannot work in jaxlite: using it (calling it)
-    raises NotImplementedError saying why; merely importing or naming it does not."""
-
-    def raise_not_implemented(*args, **kwargs):
-        raise NotImplementedError(f"{name} is not supported by jaxlite: {reason}")
-
-    raise_not_implemented.__name__ = name.rsplit(".", 1)[-1]
-    raise_not_implemented.__qualname__ = raise_not_implemented.__name__
-    raise_not_implemented.__doc__ = f"Not supported by jaxlite ({reason}); raises NotImplementedError."
-    return raise_not_implemented

@@ -7,6 +7,8 @@ raise NotImplementedError when used.
 """
 import enum
 
+from .errors import unavailable
+
 
 class Device:
     """The one device jaxlite computes on: the host CPU, through NumPy."""
@@ -131,11 +133,7 @@ def _unavailable_class(name):
 
 
 def _unavailable_function(name):
-    def fn(*args, **kwargs):
-        raise NotImplementedError(f"jax.sharding.{name}: {_NO_MESH}")
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"Not available in jaxlite: {_NO_MESH}."
-    return fn
+    return unavailable(f"jax.sharding.{name}", _NO_MESH)
 
 
 Mesh = _unavailable_class("Mesh")

@@ -18,8 +18,8 @@ def __getattr__(name):
     if name in _lazy_attributes:
         value = getattr(_importlib.import_module(_lazy_attributes[name]), name)
     elif name in _unavailable:
-        misc = _importlib.import_module("jaxlite._src.misc")
-        value = misc.unavailable(f"jax.experimental.{name}", _unavailable[name])
+        errors = _importlib.import_module("jaxlite._src.errors")
+        value = errors.unavailable(f"jax.experimental.{name}", _unavailable[name])
     else:
         try:
             value = _importlib.import_module(f"{__name__}.{name}")
