@@ -15,6 +15,7 @@ from ._src.api import (grad, value_and_grad, jvp, vjp, linearize, jacfwd, jacrev
                        hessian, vmap, make_jaxpr, eval_shape, ShapeDtypeStruct,
                        block_until_ready, device_get, device_put)
 from ._src.jit_api import jit
+from ._src.state import new_ref, freeze, Ref
 from ._src.lax.lax import stop_gradient
 from ._src.misc import (disable_jit, devices, local_devices, device_count, local_device_count,
                         default_backend, clear_caches, enable_x64, Device, named_call,

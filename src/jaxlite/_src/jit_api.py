@@ -15,9 +15,11 @@ import numpy as np
 
 from . import dtypes
 from .core import Tracer, _context, eval_trace, trace_context, DEOPTIMIZED_NOTICE
+from .core import current_trace as core_current_trace
 from .array import Array
 from .config import flags, _listeners as config_listeners
-from .tree import tree_flatten, tree_unflatten
+from .tree import tree_flatten, tree_unflatten, tree_structure
+from .state import Ref, RefScope, ref_positions, write_back
 from .jaxpr import ClosedJaxpr
 from .staging import close_over_tracer_consts
 from . import compiler
@@ -42,6 +44,8 @@ def _leaf_signature(x):
         return (x.shape, dtypes.canonicalize_dtype(x.dtype), False)
     if isinstance(x, ShapeDtypeStruct):
         return (x.shape, dtypes.canonicalize_dtype(x.dtype), x.weak_type)
+    if isinstance(x, Ref):
+        return ("ref", *_leaf_signature(x._value))
     raise TypeError(f"Argument {x!r} of type {type(x).__name__} is not a valid JAX type. jit "
                     "accepts arrays, Python numbers and pytrees of them; mark other arguments "
                     "static with static_argnums/static_argnames.")
@@ -105,7 +109,7 @@ def _fast_key(args):
 
 class _Entry:
     __slots__ = ("jaxpr", "in_tree", "out_tree", "compiled", "fn", "out_weak", "tracer_consts",
-                 "single_output")
+                 "single_output", "ref_positions", "outside_refs")
 
 
 class Lowered:
@@ -320,11 +324,33 @@ class JitWrapped:
         static_kw = {k: v for k, v in statics if isinstance(k, str)}
         dyn_kwargs = {k: v for k, v in kwargs.items() if k not in static_kw}
 
+        positions = ref_positions(tree_flatten((args, dyn_kwargs))[0])
+        if positions:  # trace with the values the Refs hold; fun puts the Refs back
+            leaves, tree = tree_flatten((args, dyn_kwargs))
+            arg_refs = [leaves[p] for p in positions]
+            for p in positions:
+                leaves[p] = leaves[p]._value
+            args, dyn_kwargs = tree_unflatten(tree, leaves)
+        store = {}
+
         def fun(*full_args, **kw):
-            return self._fun(*full_args, **kw, **static_kw)
+            values = []
+            if positions:
+                leaves, tree = tree_flatten((full_args, kw))
+                values = [leaves[p] for p in positions]
+                for p, ref in zip(positions, arg_refs):
+                    leaves[p] = ref
+                full_args, kw = tree_unflatten(tree, leaves)
+            scope = RefScope(core_current_trace(), arg_refs if positions else (), values)
+            with scope:
+                out = self._fun(*full_args, **kw, **static_kw)
+            store["scope"], store["out_tree"] = scope, tree_structure(out)
+            return out, scope.finals
 
         jaxpr, in_tree, out_tree = trace_pytree_function(fun, args, dyn_kwargs,
                                                          static_positions, name=self._name)
+        scope = store["scope"]
+        out_tree = store["out_tree"]
         jaxpr, tracer_consts = close_over_tracer_consts(jaxpr)
         entry = _Entry()
         entry.jaxpr = jaxpr
@@ -334,6 +360,8 @@ class JitWrapped:
         entry.out_weak = [a.weak_type for a in jaxpr.out_avals]
         entry.single_output = out_tree.num_leaves == 1 and out_tree.num_nodes == 1
         entry.tracer_consts = tracer_consts
+        entry.ref_positions = positions
+        entry.outside_refs = scope.outside_refs(len(positions))
         if flags.jax_log_compiles:
             import logging  # noqa: PLC0415 (~3 ms at import; loaded only when logging compiles)
             logging.getLogger("jaxlite").warning(
@@ -386,6 +414,8 @@ class JitWrapped:
         if flags.jax_disable_jit:
             return self._fun(*args, **kwargs)
         entry, leaves = self._entry(args, kwargs)
+        if entry.ref_positions or entry.outside_refs:
+            return self._call_with_refs(entry, leaves)
         if _context.trace is eval_trace and not entry.tracer_consts:
             compiled = entry.compiled
             if compiled is None:
@@ -404,6 +434,25 @@ class JitWrapped:
                                                    zip(values, entry.out_weak)])
         outs = jit_p.bind(*entry.tracer_consts, *leaves, jaxpr=entry.jaxpr, name=self._name)
         return tree_unflatten(entry.out_tree, outs)
+
+    def _call_with_refs(self, entry, leaves):
+        """Pass the values of the Refs the function uses as extra inputs; write the
+        extra outputs (their final values) back."""
+        refs = [leaves[p] for p in entry.ref_positions] + entry.outside_refs
+        values = [x._value if type(x) is Ref else x for x in leaves] + \
+            [r._value for r in entry.outside_refs]
+        if _context.trace is eval_trace and not entry.tracer_consts and \
+                not any(isinstance(v, Tracer) for v in values):
+            if entry.compiled is None:
+                entry.compiled = compile_jaxpr(entry.jaxpr)
+                entry.fn = entry.compiled.fn
+            outs = [Array(v, w) for v, w in zip(entry.fn(*[_leaf_value(x) for x in values]),
+                                                entry.out_weak)]
+        else:
+            outs = jit_p.bind(*entry.tracer_consts, *values, jaxpr=entry.jaxpr, name=self._name)
+        n = entry.out_tree.num_leaves
+        write_back(refs, outs[n:])
+        return tree_unflatten(entry.out_tree, outs[:n])
 
     def _locate_bad_values(self, values, args, kwargs):
         """As JAX: on a NaN/inf in a jitted result, print its notice and rerun the function

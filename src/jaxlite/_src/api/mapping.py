@@ -5,7 +5,8 @@ import functools
 import numpy as np
 
 from .. import batching
-from ..core import Tracer
+from ..core import Tracer, current_trace
+from ..state import Ref, RefScope, write_back
 from ..array import Array
 from ..tree import (tree_flatten, tree_unflatten, tree_map, tree_structure, broadcast_prefix,
                     tree_flatten_with_path, keystr)
@@ -73,8 +74,13 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
                      {k: 0 for k in kwargs})
         leaves, in_tree = tree_flatten(all_args)
         dims = _axes_leaves(axes_spec, all_args, "in_axes", fun)
+        # A Ref mapped along an axis: its value is mapped, and its final value written back.
+        positions = [i for i, (x, d) in enumerate(zip(leaves, dims))
+                     if type(x) is Ref and d is not None]
+        refs = [leaves[i] for i in positions]
+        leaves = [x._value if i in positions else x for i, x in enumerate(leaves)]
         leaves = [_as_array_leaf(x, "vmap") if d is not None or not isinstance(
-            x, (Array, Tracer)) else x for x, d in zip(leaves, dims)]
+            x, (Array, Tracer, Ref)) else x for x, d in zip(leaves, dims)]
         sizes = []
         for i, (x, d) in enumerate(zip(leaves, dims)):
             if d is None:
@@ -100,22 +106,30 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
         store = {}
 
         def flat_fun(*xs):
+            xs = list(xs)
+            scope = RefScope(current_trace(), refs, [xs[i] for i in positions], lift=False)
+            for i, ref in zip(positions, refs):
+                xs[i] = ref
             a, kw = tree_unflatten(in_tree, xs)
-            out = fun(*a, **kw)
+            with scope:
+                out = fun(*a, **kw)
             out_leaves, out_tree = tree_flatten(out)
             store["out_tree"] = out_tree
             store["out"] = out
-            return [_as_array_leaf(o, "vmap output") for o in out_leaves]
+            return [_as_array_leaf(o, "vmap output") for o in out_leaves] + scope.finals
 
         def out_dims(n):
-            shape_tree = tree_unflatten(store["out_tree"], [0] * n)
             spec = out_axes
             if isinstance(spec, list):
                 spec = tuple(spec)
-            return _axes_leaves(spec, shape_tree, "out_axes", fun)
+            n_user = n - len(refs)
+            shape_tree = tree_unflatten(store["out_tree"], [0] * n_user)
+            return _axes_leaves(spec, shape_tree, "out_axes", fun) + [dims[i] for i in positions]
 
         outs = batching.vmap_flat(flat_fun, leaves, dims, size, out_dims, axis_name, name)
-        return tree_unflatten(store["out_tree"], outs)
+        n_user = len(outs) - len(refs)
+        write_back(refs, outs[n_user:])
+        return tree_unflatten(store["out_tree"], outs[:n_user])
 
     return vmapped
 
