@@ -272,8 +272,8 @@ def _round_to_odd_sum(a, b):
     return np.where(nudge, np.nextafter(s, toward), s)
 
 
-_FMA_CHUNK = 1 << 13  # elements per pass: float64 blocks of 64 KiB, reused from the heap
-# (larger ones are mmapped afresh each time: page faults dominate)
+_FMA_CHUNK = 1 << 16  # elements per pass over a large array, in float64 buffers allocated
+# once per call and reused (fresh whole-array temporaries are mmapped: page faults dominate)
 
 
 def _fma_via_float64(x, y, z, dtype):
@@ -286,15 +286,36 @@ def _fma_via_float64(x, y, z, dtype):
     size = math.prod(shape)
     if size <= _FMA_CHUNK:
         return _fma_via_float64_block(x, y, z, dtype)
-    # Large arrays go in cache-sized blocks (several times faster than whole-array
-    # float64 temporaries; the same values).
+    # Large arrays go in blocks through buffers reused from block to block, with the
+    # ufuncs writing into them (out=): the same values as the one-block path.
     flat = [a.reshape(()) if a.size == 1 else np.broadcast_to(a, shape).reshape(-1)
             for a in (x, y, z)]  # scalars (Horner's coefficients) stay scalars
     out = np.empty(size, dtype)
-    for start in range(0, size, _FMA_CHUNK):
-        block = slice(start, start + _FMA_CHUNK)
-        out[block] = _fma_via_float64_block(*[a if a.ndim == 0 else a[block] for a in flat],
-                                            dtype)
+    n = _FMA_CHUNK
+    total, rounded, low = np.empty(n, np.float64), np.empty(n, dtype), np.empty(n, np.uint64)
+    suspect, tiny_flag = np.empty(n, bool), np.empty(n, bool)
+    info = np.finfo(dtype)
+    dropped = 52 - info.nmant
+    low_mask, half = np.uint64((1 << dropped) - 1), np.uint64(1 << (dropped - 1))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, size, n):
+            m = min(n, size - start)
+            xs, ys, zs = [a if a.ndim == 0 else a[start:start + m] for a in flat]
+            s, r, lb, sb, tb = total[:m], rounded[:m], low[:m], suspect[:m], tiny_flag[:m]
+            np.multiply(xs, ys, out=s, dtype=np.float64)
+            np.add(s, zs, out=s, dtype=np.float64)
+            r[...] = s  # rounds to nearest
+            np.bitwise_and(s.view(np.uint64), low_mask, out=lb)
+            np.equal(lb, half, out=sb)
+            np.less(np.abs(r, out=out[start:start + m]), info.tiny, out=tb)
+            np.logical_or(sb, tb, out=sb)
+            if sb.any():
+                where = np.flatnonzero(sb)
+                p = [a.astype(np.float64) if a.ndim == 0 else a[where].astype(np.float64)
+                     for a in (xs, ys, zs)]
+                r[where] = _round_to_odd_sum(p[0] * p[1], np.broadcast_to(
+                    p[2], where.shape)).astype(dtype)
+            out[start:start + m] = r
     return out.reshape(shape)
 
 
