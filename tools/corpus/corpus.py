@@ -87,6 +87,8 @@ _MASKS = [
     # object addresses in reprs
     (re.compile(r"\b0x[0-9a-fA-F]{4,}\b"), "0x<addr>"),
     (re.compile(r"\bid=\d{6,}"), "id=<id>"),           # Var(id=140668567639360)
+    # buffer addresses a program prints (x_ref.unsafe_buffer_pointer()): 12+ digit integers
+    (re.compile(r"(?<![\d.])\d{12,}(?![\d.])"), "<address>"),
     # where the program ran: JAX's recordings and jaxlite's runs name its absolute path
     (re.compile(r"/\S*?/corpus/programs/"), "<corpus>/"),
 ]
