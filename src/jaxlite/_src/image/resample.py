@@ -47,7 +47,8 @@ class ResizeMethod(enum.Enum):
 
     NEAREST, LINEAR, LANCZOS3, LANCZOS5, CUBIC (Keys, a = -0.5), CUBIC_PYTORCH and AREA.
 
-    >>> ResizeMethod.from_string("bilinear")
+    >>> from jaxlite import image
+    >>> image.ResizeMethod.from_string("bilinear")
     <ResizeMethod.LINEAR: 1>
     """
     NEAREST = 0
@@ -188,9 +189,10 @@ def scale_and_translate(image, shape, spatial_dims, scale, translation, method,
     the input. Methods: linear, cubic, cubic-pytorch, lanczos3, lanczos5, area.
 
     >>> import jaxlite.numpy as jnp
-    >>> scale_and_translate(jnp.array([1., 2., 3.]), (3,), (0,), jnp.array([1.]),
-    ...                     jnp.array([0.5]), "linear")
-    Array([0. , 1.5, 2.5], dtype=float32)
+    >>> from jaxlite import image
+    >>> image.scale_and_translate(jnp.array([1., 2., 3.]), (3,), (0,), jnp.array([1.]),
+    ...                           jnp.array([0.75]), "linear")
+    Array([0.  , 1.25, 2.25], dtype=float32)
     """
     image = asarray(image)
     shape = _shape(shape, image)
@@ -233,9 +235,10 @@ def resize(image, shape, method, antialias=True, precision=Precision.HIGHEST):
     kernel when downsampling. Nearest keeps the dtype; the others return floats.
 
     >>> import jaxlite.numpy as jnp
-    >>> resize(jnp.array([0., 1.]), (4,), "linear")
+    >>> from jaxlite import image
+    >>> image.resize(jnp.array([0., 1.]), (4,), "linear")
     Array([0.  , 0.25, 0.75, 1.  ], dtype=float32)
-    >>> resize(jnp.array([1, 2, 3]), (6,), "nearest")
+    >>> image.resize(jnp.array([1, 2, 3]), (6,), "nearest")
     Array([1, 1, 2, 2, 3, 3], dtype=int32)
     """
     image = asarray(image)
