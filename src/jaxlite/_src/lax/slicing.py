@@ -17,6 +17,7 @@ updates out the same way. Out-of-bounds windows follow the mode: CLIP (and
 PROMISE_IN_BOUNDS for gather) clamps the window start into bounds; FILL_OR_DROP fills whole
 windows with `fill_value` when reading and drops whole windows when writing, as XLA does.
 """
+import builtins
 import enum
 from typing import NamedTuple, Sequence
 
@@ -26,7 +27,7 @@ from .. import core, dtypes
 from ..conversion import asarray, convert
 from ..prims import index as ix, elementwise as ew
 from .control_flow import fori_loop
-from .lax import (_adopting, broadcast_in_dim, concatenate, convert_element_type, expand_dims,
+from .lax import (_adopting, lt, broadcast_in_dim, concatenate, convert_element_type, expand_dims,
                   neg, reduce_max, reshape, slice_in_dim, squeeze, transpose)
 
 # Index arithmetic mixes Python ints with the index arrays' dtype.
@@ -36,7 +37,9 @@ add, bitwise_and, clamp, ge, gt, le, rem, select = (
 
 __all__ = ["GatherDimensionNumbers", "ScatterDimensionNumbers", "GatherScatterMode", "gather",
            "scatter", "scatter_add", "scatter_sub", "scatter_mul", "scatter_min", "scatter_max",
-           "scatter_apply", "index_take"]
+           "scatter_apply", "index_take", "dynamic_slice", "dynamic_update_slice",
+           "dynamic_slice_in_dim", "dynamic_index_in_dim", "dynamic_update_slice_in_dim",
+           "dynamic_update_index_in_dim"]
 
 
 class GatherScatterMode(enum.Enum):
@@ -394,3 +397,116 @@ def index_take(src, idxs, axes):
     dn = GatherDimensionNumbers(offset_dims=offset_dims, collapsed_slice_dims=axes,
                                 start_index_map=axes)
     return gather(x, indices, dn, tuple(window))
+
+
+# ---- dynamic slices: starts that may be traced, clamped into range as XLA clamps ----
+def _dynamic_starts(x, start_indices, sizes, allow_negative_indices):
+    """Start indices as int arrays: negative ones count from the end (where allowed), then
+    clamped so the slice fits, as XLA's DynamicSlice does."""
+    if len(start_indices) != x.ndim:
+        raise TypeError(f"Length of slice indices must match number of operand dimensions "
+                        f"({len(start_indices)} vs {x.ndim})")
+    allow = ([allow_negative_indices] * x.ndim if isinstance(allow_negative_indices, bool)
+             else list(allow_negative_indices))
+    starts = []
+    for start, size, n, negative_ok in zip(start_indices, sizes, x.shape, allow):
+        start = asarray(start)
+        if start.dtype.kind not in "iu":
+            raise TypeError(f"index arguments to dynamic_slice must be integers, got {start.dtype}")
+        start = convert(start, dtypes.default_int_dtype())
+        if negative_ok:
+            start = select(lt(start, 0), add(start, n), start)
+        starts.append(clamp(0, start, builtins.max(n - size, 0)))
+    return starts
+
+
+def dynamic_slice(operand, start_indices, slice_sizes, *, allow_negative_indices=True):
+    """A slice of static size at (possibly traced) start indices: negative starts count from
+    the end; starts are clamped so that the slice fits, as in XLA.
+
+    >>> lax.dynamic_slice(jnp.arange(5), (-2,), (2,))
+    Array([3, 4], dtype=int32)
+    """
+    x = asarray(operand)
+    sizes = tuple(int(s) for s in slice_sizes)
+    for size, n in zip(sizes, x.shape):
+        if not 0 <= size <= n:
+            raise TypeError(f"slice_sizes {sizes} must be at most the operand shape {x.shape}")
+    starts = _dynamic_starts(x, start_indices, sizes, allow_negative_indices)
+    index = [start + np.arange(size, dtype=dtypes.default_int_dtype())
+             for start, size in zip(starts, sizes)]
+    return _outer_gather(x, index)
+
+
+def _outer_gather(x, index_vectors):
+    arrays = []
+    for i, v in enumerate(index_vectors):
+        shape = [1] * len(index_vectors)
+        shape[i] = -1
+        arrays.append(reshape(v, tuple(builtins.max(d, 1) if d != -1 else v.shape[0]
+                                       for d in shape)))
+    spec = tuple(("array",) for _ in arrays)
+    return ix.gather_p.bind(x, *arrays, index_spec=spec)
+
+
+def dynamic_update_slice(operand, update, start_indices, *, allow_negative_indices=True):
+    """`operand` with `update` written at (possibly traced) start indices, which count from
+    the end when negative and are clamped so that the update fits, as in XLA."""
+    x = asarray(operand)
+    u = convert(update, x.dtype)
+    if u.ndim != x.ndim:
+        raise TypeError(f"dynamic_update_slice: update of shape {u.shape} must have the rank "
+                        f"of the operand (shape {x.shape})")
+    starts = _dynamic_starts(x, start_indices, u.shape, allow_negative_indices)
+    arrays = []
+    for i, (start, size) in enumerate(zip(starts, u.shape)):
+        v = start + np.arange(size, dtype=dtypes.default_int_dtype())
+        shape = [1] * x.ndim
+        shape[i] = size
+        arrays.append(reshape(v, tuple(shape)))
+    spec = tuple(("array",) for _ in arrays)
+    return ix.scatter_p.bind(x, u, *arrays, index_spec=spec, mode="set")
+
+
+def dynamic_slice_in_dim(operand, start_index, slice_size, axis=0, *,
+                         allow_negative_indices=True):
+    x = asarray(operand)
+    axis = axis % x.ndim
+    starts = [0] * x.ndim
+    sizes = list(x.shape)
+    starts[axis], sizes[axis] = start_index, slice_size
+    allow = [True] * x.ndim
+    allow[axis] = allow_negative_indices
+    return dynamic_slice(x, starts, sizes, allow_negative_indices=allow)
+
+
+def dynamic_index_in_dim(operand, index, axis=0, keepdims=True, *, allow_negative_indices=True):
+    out = dynamic_slice_in_dim(operand, index, 1, axis,
+                               allow_negative_indices=allow_negative_indices)
+    return out if keepdims else squeeze(out, (axis,))
+
+
+def dynamic_update_slice_in_dim(operand, update, start_index, axis, *,
+                                allow_negative_indices=True):
+    x = asarray(operand)
+    axis = axis % x.ndim
+    starts = [0] * x.ndim
+    starts[axis] = start_index
+    allow = [True] * x.ndim
+    allow[axis] = allow_negative_indices
+    return dynamic_update_slice(x, update, starts, allow_negative_indices=allow)
+
+
+def dynamic_update_index_in_dim(operand, update, index, axis, *, allow_negative_indices=True):
+    """`operand` with the slice at `index` along `axis` replaced by `update` (which may lack
+    that axis)."""
+    x = asarray(operand)
+    axis = axis % x.ndim
+    u = asarray(update)
+    if u.ndim == x.ndim - 1:
+        u = expand_dims(u, (axis,))
+    return dynamic_update_slice_in_dim(x, u, index, axis,
+                                       allow_negative_indices=allow_negative_indices)
+
+
+# The public names: the functions and classes defined here (jaxlite.lax re-exports them).
