@@ -96,7 +96,10 @@ def op_id(op):
 
 
 def _to_numpy(tree):
-    return jaxlite.tree_util.tree_map(lambda x: np.asarray(x), tree)
+    # A Python int leaf is recorded as NumPy saw it on the recording machine (int64);
+    # np.asarray would give the platform's int (int32 on wasm32).
+    return jaxlite.tree_util.tree_map(
+        lambda x: np.asarray(x, np.int64) if type(x) is int else np.asarray(x), tree)
 
 
 def decode_golden(entry):

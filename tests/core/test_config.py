@@ -60,6 +60,7 @@ def _run(code, *args, env=None):
                           env={**os.environ, **(env or {})}, check=True).stdout
 
 
+@pytest.mark.needs_subprocess
 def test_options_read_their_environment_variables():
     code = "import jaxlite; print(jaxlite.config.jax_enable_x64, jaxlite.config.jax_log_compiles)"
     assert _run(code, env={"JAX_ENABLE_X64": "1", "JAX_LOG_COMPILES": "true"}) == "True True\n"

@@ -1,4 +1,6 @@
 """jax.dtypes and jax.typing: the public names and their behaviour (values from JAX 0.10.2)."""
+import importlib.util
+
 import numpy as np
 import pytest
 
@@ -8,10 +10,12 @@ from jaxlite import dtypes
 
 
 def test_public_names_match_jax():
-    names = {"TypePromotionError", "bfloat16", "canonicalize_dtype", "extended", "finfo",
+    names = {"TypePromotionError", "canonicalize_dtype", "extended", "finfo",
              "float0", "iinfo", "issubdtype", "itemsize_bits", "prng_key", "result_type",
              "scalar_type_of"}
     assert all(hasattr(dtypes, n) for n in names)
+    # bfloat16 exists where ml_dtypes is installed (it loads on first use)
+    assert hasattr(dtypes, "bfloat16") == (importlib.util.find_spec("ml_dtypes") is not None)
 
 
 def test_float0_and_extended_dtypes():

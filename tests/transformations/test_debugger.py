@@ -104,6 +104,7 @@ def test_end_of_input_and_quit_exit_the_program_with_status_zero():
         assert info.value.code == 0
 
 
+@pytest.mark.needs_subprocess
 def test_piped_stdin_as_jax():
     script = textwrap.dedent("""
         import jaxlite as jax, jaxlite.numpy as jnp
