@@ -33,16 +33,22 @@ def _batch(values, dims, callback, result_avals, vmap_method):
                                     vmap_method=vmap_method), [0] * len(result_avals)
     if vmap_method not in (None, "sequential"):
         raise ValueError(f"pure_callback: unknown vmap_method {vmap_method!r}")
+    return _one_call_per_lane(pure_callback_p, values, dims, size, callback=callback,
+                              result_avals=result_avals, vmap_method=vmap_method)
+
+
+def _one_call_per_lane(primitive, values, dims, size, **params):
+    """A callback primitive under vmap, run sequentially: one call per lane, in order,
+    on that lane's values, the results stacked along a new leading axis."""
     lanes = []
     for i in range(size):
         lane = [v if d is None else gather_p.bind(moveaxis(v, d, 0), index_spec=(("int", i),))
                 for v, d in zip(values, dims)]
-        outs = pure_callback_p.bind(*lane, callback=callback, result_avals=result_avals,
-                                    vmap_method=vmap_method)
+        outs = primitive.bind(*lane, **params)
         lanes.append([reshape_p.bind(o, new_sizes=(1,) + a.shape)
-                      for o, a in zip(outs, result_avals)])
-    return [concatenate_p.bind(*col, dimension=0) for col in zip(*lanes)], [0] * len(result_avals)
-
+                      for o, a in zip(outs, params["result_avals"])])
+    return ([concatenate_p.bind(*col, dimension=0) for col in zip(*lanes)],
+            [0] * len(params["result_avals"]))
 
 def _jvp(primals, tangents, **params):
     raise ValueError("Pure callbacks do not support JVP: pure_callback functions cannot be "
@@ -71,15 +77,8 @@ def _io_batch(values, dims, callback, result_avals, ordered):
         raise ValueError("Cannot `vmap` ordered IO callback.")
     # One call per lane, in order, as JAX's unordered io_callback under vmap.
     size = next(core.get_aval(v).shape[d] for v, d in zip(values, dims) if d is not None)
-    lanes = []
-    for i in range(size):
-        lane = [v if d is None else gather_p.bind(moveaxis(v, d, 0), index_spec=(("int", i),))
-                for v, d in zip(values, dims)]
-        outs = io_callback_p.bind(*lane, callback=callback, result_avals=result_avals,
-                                  ordered=ordered)
-        lanes.append([reshape_p.bind(o, new_sizes=(1,) + a.shape)
-                      for o, a in zip(outs, result_avals)])
-    return [concatenate_p.bind(*col, dimension=0) for col in zip(*lanes)], [0] * len(result_avals)
+    return _one_call_per_lane(io_callback_p, values, dims, size, callback=callback,
+                              result_avals=result_avals, ordered=ordered)
 
 
 def _io_jvp(primals, tangents, **params):
