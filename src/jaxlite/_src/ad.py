@@ -111,15 +111,21 @@ def jvp_flat(fun, primals, tangents):
             outs = fun(*tracers)
     finally:
         trace.alive = False
-    primals_out, tangents_out = [], []
-    for out in outs:
-        if type(out) is JVPTracer and out._trace is trace:
-            primals_out.append(out.primal)
-            tangents_out.append(out.tangent)
+    return split_tangents(trace, outs)
+
+
+def split_tangents(trace, values):
+    """(primals, tangents) of `values`: a tracer of `trace` gives its primal and tangent,
+    anything else is a primal with a symbolic zero tangent."""
+    primals, tangents = [], []
+    for x in values:
+        if type(x) is JVPTracer and x._trace is trace:
+            primals.append(x.primal)
+            tangents.append(x.tangent)
         else:
-            primals_out.append(out)
-            tangents_out.append(Zero(out))
-    return primals_out, tangents_out
+            primals.append(x)
+            tangents.append(Zero(x))
+    return primals, tangents
 
 
 def tangent_aval(aval):

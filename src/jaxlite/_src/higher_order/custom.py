@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import core
 from ..core import Primitive
-from ..ad import Zero, instantiate, JVPTrace, JVPTracer
+from ..ad import Zero, instantiate, JVPTrace, JVPTracer, split_tangents
 from ..batching import BatchTrace, BatchTracer, batch_jaxpr, vmap_flat
 from ..conversion import asarray
 from ..jaxpr import eval_jaxpr
@@ -245,18 +245,6 @@ def _handling_trace(leaves):
     return trace, leaves
 
 
-def _split_tangents(trace, leaves):
-    primals, tangents = [], []
-    for x in leaves:
-        if type(x) is JVPTracer and x._trace is trace:
-            primals.append(x.primal)
-            tangents.append(x.tangent)
-        else:
-            primals.append(x)
-            tangents.append(Zero(x))
-    return primals, tangents
-
-
 def _jvp_tracers(trace, primals, tangents):
     return [p if type(t) is Zero else JVPTracer(trace, p, t) for p, t in zip(primals, tangents)]
 
@@ -316,7 +304,7 @@ def call_custom_jvp(fun, jvp, leaves, symbolic_zeros, name):
         with core.set_current_trace(trace):
             return list(fun(*leaves))
     if kind is JVPTrace:
-        primals, tangents = _split_tangents(trace, leaves)
+        primals, tangents = split_tangents(trace, leaves)
         with core.set_current_trace(trace.parent):
             if not symbolic_zeros:
                 tangents = [instantiate(t) for t in tangents]
@@ -362,7 +350,7 @@ def call_custom_vjp(fun, fwd, bwd, leaves, symbolic_zeros, name):
         with core.set_current_trace(trace):
             return list(fun(*leaves))
     if kind is JVPTrace:
-        primals, tangents = _split_tangents(trace, leaves)
+        primals, tangents = split_tangents(trace, leaves)
         with core.set_current_trace(trace.parent):
             outs, touts = _jvp_of_custom_vjp(primals, tangents, fwd, bwd)
         return _jvp_tracers(trace, outs, touts)
