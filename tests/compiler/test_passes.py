@@ -678,12 +678,16 @@ def test_transposes_and_reshapes_lower_to_ndarray_methods():
 
 
 def test_conversions_lower_to_the_astype_method_except_from_complex():
+    # Float -> integer conversions saturate (XLA): they call the primitive's
+    # implementation, the one place that knows how.
     f = lambda a: ((a > 0).astype(jnp.float32), a.astype(jnp.int32),  # noqa: E731
-                   jnp.sum(a).astype(jnp.int8))
+                   jnp.sum(a).astype(jnp.int8), (a > 0).astype(jnp.int32))
     text = source(f, A234)
     assert ".astype(np.float32)" in text and ".astype(np.int32)" in text
+    assert "convert_element_type_" in text
     assert "np.asarray" not in text
-    want = ((A234 > 0).astype(F32), A234.astype(np.int32), np.int8(A234.sum()))
+    want = ((A234 > 0).astype(F32), A234.astype(np.int32), np.int8(A234.sum()),
+            (A234 > 0).astype(np.int32))
     for got, w in zip(jax.jit(f)(A234), want):
         assert np.asarray(got).dtype == w.dtype
         np.testing.assert_array_equal(np.asarray(got), w)

@@ -58,6 +58,11 @@ def asarray(x, dtype=None, copy=None, order=None):
             raise ValueError("None is not a valid value for jnp.array")
         raise TypeError(f"Value {_short_repr(x)} with dtype {value.dtype} is not a valid JAX "
                         "array type. Only arrays of numeric types are supported by JAX.")
+    if isinstance(x, (list, tuple)) and value.dtype.kind == "f" and dtype is not None \
+            and dtype.kind in "iu":
+        # Each Python float converted by NumPy, as JAX does: a NaN, an infinity or an
+        # out-of-range value raises (ValueError, OverflowError) instead of wrapping.
+        value = np.asarray(x, dtype)
     if isinstance(x, (list, tuple)) and value.dtype.kind in "iu" and dtype is None:
         value = value.astype(dtypes.default_int_dtype())
     target = dtype or dtypes.canonicalize_dtype(value.dtype)

@@ -431,8 +431,8 @@ def _convert_element_type(build, eqn, structures):
     if d.x is None:
         return "diagonal", d
     if type(d.x) is Literal:
-        return "diagonal", _Diagonal(d.p, d.q, _literal(np.asarray(d.x.value).astype(out.dtype),
-                                                        out.dtype), d.xs)
+        value = eqn.primitive.impl(np.asarray(d.x.value), **eqn.params)  # XLA's conversion
+        return "diagonal", _Diagonal(d.p, d.q, _literal(value, out.dtype), d.xs)
     x = Var(ShapedArray(d.x.aval.shape, out.dtype, out.weak_type))
     build.eqns.append(Eqn(eqn.primitive, [d.x], eqn.params, [x], eqn.source))
     return "diagonal", _Diagonal(d.p, d.q, x, d.xs)

@@ -224,11 +224,14 @@ def float_power(x, y, /):
 def floor_divide(x, y, /):
     x, y = promote_numeric(x, y)
     if dtypes.is_integer(x.dtype):
-        q = ew.div_p.bind(x, y)  # rounds toward zero; step down where signs differ and inexact
+        q = ew.div_p.bind(x, y)  # rounds toward zero (x // 0 is -1, as XLA's division)
+        if x.dtype.kind == "u":
+            return q
+        # One step down where the signs differ and the division is inexact; by the signs
+        # themselves, as JAX, so that x // 0 is -2 for x != 0 (sign(0) is 0).
         r = tr.rem_p.bind(x, y)
-        zero = convert(0, x.dtype, True)
-        adjust = ew.and_p.bind(ew.ne_p.bind(r, zero),
-                               ew.ne_p.bind(ew.lt_p.bind(r, zero), ew.lt_p.bind(y, zero)))
+        adjust = ew.and_p.bind(ew.ne_p.bind(r, convert(0, x.dtype, True)),
+                               ew.ne_p.bind(ew.sign_p.bind(x), ew.sign_p.bind(y)))
         return ew.select_n_p.bind(adjust, q, ew.sub_p.bind(q, convert(1, x.dtype, True)))
     if x.dtype == np.bool_:
         return x
@@ -253,6 +256,7 @@ def _float_divmod(x, y):
 def remainder(x, y, /):
     """Remainder with the sign of the divisor (Python's %), as NumPy and JAX."""
     x, y = promote_numeric(x, y)
+    y = _nonzero_divisor(y)
     r = tr.rem_p.bind(x, y)
     zero = convert(0, x.dtype, True)
     fix_needed = ew.and_p.bind(ew.ne_p.bind(r, zero),
@@ -263,9 +267,18 @@ def remainder(x, y, /):
 mod = remainder
 
 
+def _nonzero_divisor(y):
+    """An integer divisor with its zeros replaced by ones: JAX's integer `x % 0` and
+    `fmod(x, 0)` are 0, where lax.rem (XLA) gives x."""
+    if not dtypes.is_integer(y.dtype):
+        return y
+    one = convert(1, y.dtype, True)
+    return ew.select_n_p.bind(ew.eq_p.bind(y, convert(0, y.dtype, True)), y, one)
+
+
 def fmod(x, y, /):
     x, y = promote_numeric(x, y)
-    return tr.rem_p.bind(x, y)
+    return tr.rem_p.bind(x, _nonzero_divisor(y))
 
 
 def divmod(x, y, /):

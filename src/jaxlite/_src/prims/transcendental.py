@@ -41,8 +41,10 @@ def _rem_impl(x, y):
     if _is_integer(x):
         # XLA's integer remainder: x rem 0 == x (and truncation toward zero, like C).
         zero = np.equal(y, 0)
+        if not zero.any():
+            return _cast(np.fmod(x, y), np.result_type(x))  # int4's fmod loop returns int8
         out = np.where(zero, x, np.fmod(x, np.where(zero, np.ones((), np.result_type(y)), y)))
-        return _cast(out, np.result_type(x))  # int4's fmod loop returns int8
+        return _cast(out, np.result_type(x))
     return np.fmod(x, y)
 
 

@@ -1,0 +1,184 @@
+"""XLA's edge-case semantics, which JAX programs get and jaxlite must give too: integer
+division and remainder by zero, saturating float -> integer conversion, narrow floats
+accumulated as XLA accumulates them, the identities of empty reductions. Expected values
+were recorded from JAX 0.10.2 on CPU; each case runs eagerly, under jit and under vmap.
+"""
+import warnings
+
+import numpy as np
+import pytest
+
+import jaxlite as jax
+import jaxlite.numpy as jnp
+from jaxlite import lax
+
+try:
+    import ml_dtypes  # noqa: F401
+    HAVE_ML_DTYPES = True
+except ImportError:
+    HAVE_ML_DTYPES = False
+needs_ml_dtypes = pytest.mark.skipif(not HAVE_ML_DTYPES, reason="ml_dtypes is not installed")
+
+
+def _three_ways(f, *args):
+    """f(*args) eagerly, under jit, and under vmap over a leading axis of 1; all equal."""
+    eager = np.asarray(f(*args))
+    jitted = np.asarray(jax.jit(f)(*args))
+    batched = np.asarray(jax.vmap(f)(*[jnp.asarray(a)[None] for a in args]))[0]
+    for other in (jitted, batched):
+        assert other.dtype == eager.dtype
+        np.testing.assert_array_equal(other, eager)
+    return eager
+
+
+@pytest.fixture(autouse=True)
+def _no_numpy_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a NumPy RuntimeWarning leaking out fails the test
+        yield
+
+
+# ---- integer division and remainder ------------------------------------------------------
+def test_floor_divide_and_remainder_by_zero():
+    a = jnp.array([1, -1, 0])
+    np.testing.assert_array_equal(_three_ways(lambda a: a // 0, a), [-2, -2, -1])
+    np.testing.assert_array_equal(_three_ways(lambda a: a % 0, a), [0, 0, 0])
+    np.testing.assert_array_equal(_three_ways(lambda a: jnp.fmod(a, 0), a), [0, 0, 0])
+    q, r = jnp.divmod(a, 0)
+    np.testing.assert_array_equal(q, [-2, -2, -1])
+    np.testing.assert_array_equal(r, [0, 0, 0])
+    assert int(jnp.int32(-7) // 0) == -2
+
+
+@pytest.mark.parametrize("dtype, quotient", [
+    (np.int8, [-2, -1, -2]), (np.int16, [-2, -1, -2]), (np.uint8, [255, 255, 255]),
+    (np.uint16, [65535, 65535, 65535]), (np.uint32, [4294967295] * 3)])
+def test_narrow_and_unsigned_floor_divide_by_zero(dtype, quotient):
+    x, zero = jnp.array([5, 0, 100], dtype), jnp.zeros(3, dtype)
+    np.testing.assert_array_equal(_three_ways(lambda x, z: x // z, x, zero), quotient)
+    np.testing.assert_array_equal(_three_ways(lambda x, z: x % z, x, zero), [0, 0, 0])
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.uint8, np.uint16, np.uint32])
+def test_lax_div_rem_by_zero_as_xla(dtype):
+    # x / 0 has all bits set (-1, or the largest unsigned value); x rem 0 is x.
+    x, zero = jnp.array([5, 0, 100], dtype), jnp.zeros(3, dtype)
+    all_ones = np.array(-1).astype(dtype)
+    np.testing.assert_array_equal(_three_ways(lax.div, x, zero), [all_ones] * 3)
+    np.testing.assert_array_equal(_three_ways(lax.rem, x, zero), [5, 0, 100])
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32])
+def test_int_min_divided_by_minus_one_wraps(dtype):
+    low = np.iinfo(dtype).min
+    m, minus_one = jnp.array([low], dtype), jnp.array([-1], dtype)
+    np.testing.assert_array_equal(_three_ways(lax.div, m, minus_one), [low])
+    np.testing.assert_array_equal(_three_ways(lax.rem, m, minus_one), [0])
+    np.testing.assert_array_equal(_three_ways(lambda m, d: m // d, m, minus_one), [low])
+    np.testing.assert_array_equal(_three_ways(lambda m, d: m % d, m, minus_one), [0])
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.uint8, np.uint16, np.uint32])
+def test_lax_div_truncates_exactly(dtype):
+    # Against Python's exact integers: the 32-bit path divides in float64.
+    info = np.iinfo(dtype)
+    rng = np.random.RandomState(0)
+    x = rng.randint(info.min, info.max, 2000, dtype=dtype)
+    y = rng.randint(info.min, info.max, 2000, dtype=dtype)
+    y[::3] = rng.randint(max(info.min, -7), 8, y[::3].shape).astype(dtype)
+    y[y == 0] = 1
+    got = np.asarray(lax.div(jnp.asarray(x), jnp.asarray(y)))
+    assert got.dtype == dtype
+    bits = 8 * np.dtype(dtype).itemsize
+    for a, b, q in zip(x.tolist(), y.tolist(), got.tolist()):
+        exact = abs(a) // abs(b) * (1 if (a < 0) == (b < 0) else -1)
+        assert q % (1 << bits) == exact % (1 << bits), (a, b, q)
+
+
+def test_int64_division_by_zero_under_x64(x64):
+    a = jnp.array([7, -7, 0], jnp.int64)
+    np.testing.assert_array_equal(a // 0, [-2, -2, -1])
+    np.testing.assert_array_equal(lax.div(a, jnp.zeros(3, jnp.int64)), [-1, -1, -1])
+    low = jnp.array([np.iinfo(np.int64).min])
+    np.testing.assert_array_equal(lax.div(low, jnp.array([-1])), low)
+
+
+# ---- float -> integer conversion saturates ------------------------------------------------
+_VALUES = [np.nan, np.inf, -np.inf, 3e9, -3e9, 2.7, -2.7, 1e20, -1e20, 255.5, 256.0, -1.0,
+           65535.9, 127.9, -128.9, -129.0]
+# JAX 0.10.2 (XLA's conversion): toward zero, saturating, NaN -> 0.
+_CONVERTED = {
+    np.int8: [0, 127, -128, 127, -128, 2, -2, 127, -128, 127, 127, -1, 127, 127, -128, -128],
+    np.int16: [0, 32767, -32768, 32767, -32768, 2, -2, 32767, -32768, 255, 256, -1, 32767,
+               127, -128, -129],
+    np.int32: [0, 2147483647, -2147483648, 2147483647, -2147483648, 2, -2, 2147483647,
+               -2147483648, 255, 256, -1, 65535, 127, -128, -129],
+    np.uint8: [0, 255, 0, 255, 0, 2, 0, 255, 0, 255, 255, 0, 255, 127, 0, 0],
+    np.uint16: [0, 65535, 0, 65535, 0, 2, 0, 65535, 0, 255, 256, 0, 65535, 127, 0, 0],
+    np.uint32: [0, 4294967295, 0, 3000000000, 0, 2, 0, 4294967295, 0, 255, 256, 0, 65535,
+                127, 0, 0],
+}
+
+
+@pytest.mark.parametrize("dtype", list(_CONVERTED))
+def test_float_to_int_saturates(dtype):
+    f = jnp.array(_VALUES, jnp.float32)
+    expected = np.array(_CONVERTED[dtype], dtype)
+    for convert in (lambda f: f.astype(dtype), lambda f: lax.convert_element_type(f, dtype),
+                    lambda f: jnp.array(f, dtype=dtype), lambda f: jnp.asarray(f, dtype)):
+        np.testing.assert_array_equal(_three_ways(convert, f), expected)
+
+
+def test_rounded_then_converted():
+    f = jnp.array(_VALUES, jnp.float32)
+    expected = [0, 2147483647, -2147483648, 2147483647, -2147483648, 3, -3, 2147483647,
+                -2147483648, 256, 256, -1, 65536, 128, -129, -129]
+    np.testing.assert_array_equal(_three_ways(lambda f: jnp.round(f).astype(jnp.int32), f),
+                                  expected)
+
+
+def test_float16_and_float64_sources(x64):
+    assert int(jnp.float16(np.inf).astype(jnp.int16)) == 32767
+    f = jnp.array([np.nan, 1e19, 2e19, -9.3e18, -1.0, 3e9], jnp.float64)
+    np.testing.assert_array_equal(
+        f.astype(jnp.int64), [0, 9223372036854775807, 9223372036854775807,
+                              -9223372036854775808, -1, 3000000000])
+    np.testing.assert_array_equal(
+        f.astype(jnp.uint64), np.array([0, 10**19, 2**64 - 1, 0, 0, 3000000000], np.uint64))
+    np.testing.assert_array_equal(f.astype(jnp.int32), [0, 2147483647, 2147483647,
+                                                        -2147483648, -1, 2147483647])
+    f32 = jnp.array([np.inf, -np.inf, 1e20], jnp.float32)
+    np.testing.assert_array_equal(f32.astype(jnp.int64), [9223372036854775807,
+                                                          -9223372036854775808,
+                                                          9223372036854775807])
+
+
+def test_in_range_conversion_unchanged():
+    f = jnp.array([-2147483648.0, 2147483520.0, -0.9, 0.9, 1e9], jnp.float32)
+    np.testing.assert_array_equal(f.astype(jnp.int32), [-2147483648, 2147483520, 0, 0,
+                                                        1000000000])
+    np.testing.assert_array_equal(jnp.array([-0.5, 255.9], jnp.float32).astype(jnp.uint8),
+                                  [0, 255])
+    assert jnp.zeros((0,), jnp.float32).astype(jnp.int8).shape == (0,)
+
+
+def test_python_lists_convert_as_numpy_does():
+    # jnp.array of a Python list with an integer dtype: NumPy converts each number (as in
+    # JAX), so NaN, infinities and out-of-range values raise instead of saturating.
+    with pytest.raises(ValueError, match="NaN"):
+        jnp.array([1.5, np.nan], dtype=jnp.int32)
+    with pytest.raises(OverflowError):
+        jnp.array([np.inf], dtype=jnp.int32)
+    with pytest.raises(OverflowError):
+        jnp.array([300.0], dtype=jnp.uint8)
+    np.testing.assert_array_equal(jnp.array([-1.5, 2.7], dtype=jnp.int8), [-1, 2])
+
+
+def test_conversion_without_floating_point_flags(monkeypatch):
+    # Where casts raise no invalid-operation flag (WebAssembly), the range check decides.
+    from jaxlite._src.prims import elementwise  # noqa: PLC0415 (the probe, patched)
+    monkeypatch.setattr(elementwise, "_casts_flag_invalid", lambda: False)
+    f = jnp.array(_VALUES, jnp.float32)
+    for dtype, expected in _CONVERTED.items():
+        np.testing.assert_array_equal(f.astype(dtype), np.array(expected, dtype))
+    np.testing.assert_array_equal(jnp.array([1.5, -2.5], jnp.float32).astype(jnp.int32), [1, -2])
