@@ -182,3 +182,66 @@ def test_conversion_without_floating_point_flags(monkeypatch):
     for dtype, expected in _CONVERTED.items():
         np.testing.assert_array_equal(f.astype(dtype), np.array(expected, dtype))
     np.testing.assert_array_equal(jnp.array([1.5, -2.5], jnp.float32).astype(jnp.int32), [1, -2])
+
+
+# ---- narrow floats accumulate as JAX accumulates them --------------------------------------
+_NARROW = ["float16"] + (["bfloat16"] if HAVE_ML_DTYPES else [])
+
+
+def test_narrow_float_reductions_accumulate_in_float32():
+    # jnp computes float16/bfloat16 sums, means and variances in float32, rounding once.
+    h = jnp.full(4096, 0.1, jnp.float16)
+    assert float(jnp.sum(h)) == float(np.float16(409.5)) and jnp.sum(h).dtype == jnp.float16
+    assert float(jnp.sum(h.reshape(64, 64), axis=0)[0]) == float(np.float16(6.4))
+    assert float(jnp.mean(h)) == float(np.float16(0.1))
+    y = (jnp.arange(4096) % 100).astype(jnp.float16) * 2
+    for variance in (jnp.var(y), jax.jit(jnp.var)(y), jnp.var(y, ddof=1)):
+        assert variance.dtype == jnp.float16 and float(variance) == 3328.0  # not inf
+    assert float(jnp.std(y)) == float(np.float16(57.7))
+    assert float(jnp.prod(jnp.full(300, 1.01, jnp.float16))) == float(np.float16(18.45))
+    assert float(jnp.sum(h, initial=1000.0)) == float(np.float16(1410.0))
+    assert float(jnp.sum(h, where=jnp.arange(4096) < 3000)) == 300.0
+
+
+@needs_ml_dtypes
+def test_bfloat16_reductions_accumulate_in_float32():
+    b = jnp.full(4096, 0.1, jnp.bfloat16)
+    assert float(jnp.sum(b)) == 410.0 and jnp.sum(b).dtype == jnp.bfloat16
+    assert float(jax.jit(jnp.sum)(b)) == 410.0
+    assert float(jnp.var((jnp.arange(4096) % 100).astype(jnp.bfloat16) * 2)) == 3328.0
+
+
+@pytest.mark.parametrize("dtype", _NARROW)
+def test_narrow_cumsum_in_xla_order(dtype):
+    x = jnp.full(4096, 0.1, dtype)
+    last = {"float16": 408.25, "bfloat16": 414.0}[dtype]  # sequentially: 256 and 32
+    for f in (jnp.cumsum, jax.jit(jnp.cumsum)):
+        out = f(x)
+        assert out.dtype == x.dtype and float(out[-1]) == last
+
+
+# sha256 (first 16 hex digits) of JAX 0.10.2's results (CPU) for cumsum and cumprod of a
+# 200x3 array along axis 0: XLA's blocked scan rounds in its own order, which these pin.
+_SCAN_DIGESTS = {
+    ("float16", False): ("1a42b4e604013ec9", "5174bce8a36146b2"),
+    ("float16", True): ("c1f07eb20f0e8b53", "3cd855a1fad2b975"),
+    ("bfloat16", False): ("7873560c9e57ae3b", "71d9f8414b00cd11"),
+    ("bfloat16", True): ("90cd4b724ae55fa8", "a57f097f650e4cae"),
+    ("float32", False): ("f81fccea9ba91b42", "f701b9a44d3e6639"),
+    ("float32", True): ("f7d8609ef65f7438", "4d7f76b95dce9b00"),
+}
+
+
+@pytest.mark.parametrize("dtype", _NARROW + ["float32"])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_cumulative_sums_and_products_bit_identical_to_jax(dtype, reverse):
+    import hashlib  # noqa: PLC0415
+    x = jnp.asarray(((np.arange(600) * 7919) % 1000 / 997).astype(np.float32).reshape(200, 3))
+    x = x.astype(dtype)
+    digest = lambda a: hashlib.sha256(np.asarray(a).tobytes()).hexdigest()[:16]  # noqa: E731
+    total = lambda x: lax.cumsum(x, axis=0, reverse=reverse)  # noqa: E731
+    product = lambda x: lax.cumprod(1 + (x - 0.5) * 0.0625, axis=0, reverse=reverse)  # noqa: E731
+    expected = _SCAN_DIGESTS[(dtype, reverse)]
+    assert (digest(total(x)), digest(product(x))) == expected
+    assert (digest(jax.jit(total)(x)), digest(jax.jit(product)(x))) == expected
+    assert digest(jax.vmap(total, 1, 1)(x)) == expected[0]
