@@ -245,3 +245,56 @@ def test_cumulative_sums_and_products_bit_identical_to_jax(dtype, reverse):
     assert (digest(total(x)), digest(product(x))) == expected
     assert (digest(jax.jit(total)(x)), digest(jax.jit(product)(x))) == expected
     assert digest(jax.vmap(total, 1, 1)(x)) == expected[0]
+
+
+# ---- random samplers draw bfloat16 and float16 as JAX does --------------------------------
+# Bits (uint16 views) of JAX 0.10.2's samples for key(42), shape (6,): narrow floats are
+# drawn in their own bit width (8 random bits for bfloat16's 7-bit mantissa).
+_NARROW_SAMPLES = {
+    ("bfloat16", "normal"): [16048, 16258, 16370, 16252, 49076, 16258],
+    ("bfloat16", "uniform"): [16276, 16398, 16438, 16396, 49102, 16398],
+    ("bfloat16", "truncated_normal"): [16067, 16225, 16298, 16222, 48967, 16225],
+    ("bfloat16", "exponential"): [16256, 16366, 16478, 16359, 15783, 16366],
+    ("float16", "normal"): [48568, 47873, 16358, 14739, 45073, 47108],
+    ("float16", "uniform"): [48762, 48177, 16834, 16164, 13280, 46948],
+    ("float16", "truncated_normal"): [47676, 47118, 15735, 14659, 9274, 46126],
+    ("float16", "exponential"): [11538, 12995, 17261, 15784, 14533, 13794],
+}
+_SAMPLERS = {
+    "normal": lambda k, dt: jax.random.normal(k, (6,), dt),
+    "uniform": lambda k, dt: jax.random.uniform(k, (6,), dt, -2.0, 3.0),
+    "truncated_normal": lambda k, dt: jax.random.truncated_normal(k, -1.0, 1.5, (6,), dt),
+    "exponential": lambda k, dt: jax.random.exponential(k, (6,), dt),
+}
+
+
+@pytest.mark.parametrize("dtype, name", list(_NARROW_SAMPLES))
+def test_narrow_float_samples_bit_identical_to_jax(dtype, name):
+    if dtype == "bfloat16" and not HAVE_ML_DTYPES:
+        pytest.skip("ml_dtypes is not installed")
+    key = jax.random.key(42)
+    for sample in (_SAMPLERS[name], jax.jit(_SAMPLERS[name], static_argnums=1)):
+        out = np.asarray(sample(key, jnp.dtype(dtype)))
+        assert out.dtype == jnp.dtype(dtype)
+        assert out.view(np.uint16).tolist() == _NARROW_SAMPLES[(dtype, name)]
+
+
+@needs_ml_dtypes
+def test_every_sampler_accepts_bfloat16():
+    key, bf16 = jax.random.key(0), jnp.bfloat16
+    r = jax.random
+    samples = [r.gamma(key, 2.0, (3,), bf16), r.beta(key, 2.0, 3.0, (3,), bf16),
+               r.laplace(key, (3,), bf16), r.logistic(key, (3,), bf16),
+               r.gumbel(key, (3,), bf16), r.cauchy(key, (3,), bf16), r.t(key, 3.0, (3,), bf16),
+               r.dirichlet(key, jnp.ones(3), (2,), bf16), r.maxwell(key, (3,), bf16),
+               r.double_sided_maxwell(key, 0.0, 1.0, (3,), bf16),
+               r.weibull_min(key, 1.0, 2.0, (3,), bf16), r.pareto(key, 3.0, (3,), bf16),
+               r.chisquare(key, 3.0, (3,), bf16), r.f(key, 2.0, 3.0, (3,), bf16),
+               r.generalized_normal(key, 2.0, (3,), bf16),
+               r.triangular(key, 0.0, 1.0, 2.0, (3,), bf16), r.wald(key, 1.0, (3,), bf16),
+               r.ball(key, 2, 2, (3,), bf16), r.loggamma(key, 2.0, (3,), bf16),
+               r.rayleigh(key, 3.0, (3,), bf16)]
+    for s in samples:
+        assert s.dtype == bf16 and bool(jnp.all(jnp.isfinite(s)))
+    assert r.categorical(key, jnp.zeros(3, bf16), shape=(4,)).shape == (4,)
+    assert r.bernoulli(key, jnp.full((3,), 0.5, bf16)).dtype == jnp.bool_

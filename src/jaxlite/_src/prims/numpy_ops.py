@@ -153,7 +153,7 @@ class NumpyOps:
         dtype = np.result_type(x, y, z)
         if dtype == np.float64:
             return _fma_float64(x, y, z)
-        if dtype in (np.float32, np.float16):
+        if dtype in (np.float32, np.float16) or dtype.name == "bfloat16":
             return _fma_via_float64(x, y, z, dtype)
         raise TypeError(f"fma: unsupported dtype {dtype}")
 

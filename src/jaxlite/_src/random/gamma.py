@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from .. import core
+from .. import core, dtypes
 from ..core import Primitive, ShapedArray
 from ..ad import Zero
 from ..prims.elementwise import mul_p, div_p, eq_p, select_n_p
@@ -55,7 +55,7 @@ def _jvp(primals, tangents, log_space=False):
         return sample, Zero(sample)
     if log_space:
         value = exp_p.bind(sample)
-        tiny = const_like(value, np.finfo(core.get_aval(value).dtype).tiny)
+        tiny = const_like(value, dtypes.finfo(core.get_aval(value).dtype).tiny)
         value = select_n_p.bind(eq_p.bind(value, const_like(value, 0)), value, tiny)
         grad = div_p.bind(random_gamma_grad_p.bind(a, value), value)
     else:

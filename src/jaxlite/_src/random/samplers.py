@@ -18,6 +18,7 @@ pow, erf), NumPy's results are the same.
 
 import numpy as np
 
+from .. import dtypes
 from ..prims.xla_math import F32, _c, xla_exp, xla_erf, xla_log, xla_log1p
 from . import ops_numpy, threefry
 from .threefry import uniform, normal, split, bernoulli
@@ -41,21 +42,21 @@ def exponential(key, shape, dtype, *, ops=_DEFAULT_OPS):
 def laplace(key, shape, dtype, *, ops=_DEFAULT_OPS):
     """sign(u) log1p(-|u|), u uniform in (-1, 1)."""
     dtype = np.dtype(dtype)
-    u = uniform(key, shape, dtype, -1.0 + float(np.finfo(dtype).epsneg), 1.0, ops=ops)
+    u = uniform(key, shape, dtype, -1.0 + float(dtypes.finfo(dtype).epsneg), 1.0, ops=ops)
     return ops.multiply(_sign(ops, u), xla_log1p(ops, ops.negative(ops.abs(u))))
 
 
 def logistic(key, shape, dtype, *, ops=_DEFAULT_OPS):
     """log(u) - log1p(-u), u uniform in [tiny, 1)."""
     dtype = np.dtype(dtype)
-    x = uniform(key, shape, dtype, float(np.finfo(dtype).tiny), 1.0, ops=ops)
+    x = uniform(key, shape, dtype, float(dtypes.finfo(dtype).tiny), 1.0, ops=ops)
     return ops.subtract(xla_log(ops, x), xla_log1p(ops, ops.negative(x)))
 
 
 def gumbel(key, shape, dtype, mode="low", *, ops=_DEFAULT_OPS):
     """-log(-log(u)); mode "high" resolves u near 1 with a second uniform draw."""
     dtype = np.dtype(dtype)
-    info = np.finfo(dtype)
+    info = dtypes.finfo(dtype)
     if mode == "low":
         u = uniform(key, shape, dtype, float(info.tiny), 1.0, ops=ops)
         return ops.negative(xla_log(ops, ops.negative(xla_log(ops, u))))
@@ -72,7 +73,7 @@ def gumbel(key, shape, dtype, mode="low", *, ops=_DEFAULT_OPS):
 def cauchy(key, shape, dtype, *, ops=_DEFAULT_OPS):
     """tan(pi (u - 1/2)), u uniform in [eps, 1)."""
     dtype = np.dtype(dtype)
-    u = uniform(key, shape, dtype, float(np.finfo(dtype).eps), 1.0, ops=ops)
+    u = uniform(key, shape, dtype, float(dtypes.finfo(dtype).eps), 1.0, ops=ops)
     return ops.tan(ops.multiply(_c(ops, np.pi, dtype), ops.subtract(u, _c(ops, 0.5, dtype))))
 
 
@@ -481,7 +482,7 @@ def binomial(key, count, prob, shape, dtype, prob_broadcast=False, *, ops=_DEFAU
     count_inv = ops.where(use_inversion, count, c(0.0))
     count_btrs = ops.where(use_inversion, c(1e4), count)
     q_btrs = ops.where(use_inversion, c(0.5), q)
-    max_iters = float(np.finfo(dtype).max)
+    max_iters = float(dtypes.finfo(dtype).max)
     samples = ops.where(use_inversion,
                         _binomial_inversion(ops, key, count_inv, q, shape, prob_broadcast,
                                             max_iters),
