@@ -298,3 +298,41 @@ def test_every_sampler_accepts_bfloat16():
         assert s.dtype == bf16 and bool(jnp.all(jnp.isfinite(s)))
     assert r.categorical(key, jnp.zeros(3, bf16), shape=(4,)).shape == (4,)
     assert r.bernoulli(key, jnp.full((3,), 0.5, bf16)).dtype == jnp.bool_
+
+
+# ---- empty reductions give the reduction's identity ---------------------------------------
+def test_empty_max_min_reductions_give_the_identity():
+    e, ei, eu = jnp.zeros((0, 3)), jnp.zeros((0, 3), jnp.int32), jnp.zeros((0, 3), jnp.uint8)
+    np.testing.assert_array_equal(lax.reduce_max(e, (0,)), [-np.inf] * 3)
+    np.testing.assert_array_equal(lax.reduce_min(e, (0,)), [np.inf] * 3)
+    np.testing.assert_array_equal(lax.reduce_max(ei, (0,)), [np.iinfo(np.int32).min] * 3)
+    np.testing.assert_array_equal(lax.reduce_min(ei, (0,)), [np.iinfo(np.int32).max] * 3)
+    np.testing.assert_array_equal(lax.reduce_min(eu, (0,)), [255] * 3)
+    assert lax.reduce_max(jnp.zeros((0,), bool), (0,)).tolist() is False
+    np.testing.assert_array_equal(_three_ways(lambda x: lax.reduce_max(x, (0,)), e), [-np.inf] * 3)
+    np.testing.assert_array_equal(jnp.max(e, axis=0, initial=-5.0), [-5.0] * 3)
+    assert jnp.max(e, axis=1).shape == (0,)
+    with pytest.raises(ValueError, match="zero-size array to reduction operation max"):
+        jnp.max(e, axis=0)  # jnp.max without initial= raises, as JAX's does
+    with pytest.raises(ValueError, match="argmax of an empty sequence"):
+        jnp.argmax(e, axis=0)
+
+
+def test_empty_logsumexp_is_minus_infinity():
+    import jaxlite.scipy.special as jss  # noqa: PLC0415
+    e = jnp.zeros((0, 3))
+    for lse in (jax.nn.logsumexp, jss.logsumexp):
+        np.testing.assert_array_equal(_three_ways(lambda x: lse(x, axis=0), e), [-np.inf] * 3)
+    assert float(jss.logsumexp(e)) == -np.inf
+    value, sign = jss.logsumexp(e, axis=0, return_sign=True)
+    np.testing.assert_array_equal(value, [-np.inf] * 3)
+    np.testing.assert_array_equal(sign, [0.0] * 3)
+    assert jax.grad(lambda x: jnp.sum(jss.logsumexp(x, axis=0)))(e).shape == (0, 3)
+    assert jax.nn.softmax(e, axis=0).shape == (0, 3)
+
+
+def test_heaviside_of_nan_is_nan():
+    out = _three_ways(lambda x: jnp.heaviside(x, 0.5),
+                      jnp.array([np.nan, 0.0, -1.0, 2.0, np.inf, -np.inf]))
+    np.testing.assert_array_equal(out, [np.nan, 0.5, 0.0, 1.0, 1.0, 0.0])
+    np.testing.assert_array_equal(jnp.heaviside(jnp.array([0.0, 1.0]), np.nan), [np.nan, 1.0])

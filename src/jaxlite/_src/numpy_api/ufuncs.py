@@ -420,7 +420,8 @@ def sinc(x, /):
 
 def heaviside(x1, x2, /):
     x1, x2 = promote_inexact(x1, x2)
-    return where(less(x1, 0), 0, where(greater(x1, 0), 1, x2))
+    # 0 below zero, 1 above, x2 at zero, and NaN (x1 itself) where x1 is NaN, as JAX.
+    return where(less(x1, 0), 0, where(greater(x1, 0), 1, where(equal(x1, 0), x2, x1)))
 
 
 def fmax(x1, x2):

@@ -114,12 +114,36 @@ def _extremum_jvp(primitive):
     return jvp
 
 
-reduce_max_p = _define_reduction("reduce_max", lambda x, axes: np.max(x, axis=axes),
-                                 "np.maximum.reduce")
-reduce_max_p.jvp = _extremum_jvp(reduce_max_p)
-reduce_min_p = _define_reduction("reduce_min", lambda x, axes: np.min(x, axis=axes),
-                                 "np.minimum.reduce")
-reduce_min_p.jvp = _extremum_jvp(reduce_min_p)
+def _extremum_identity(dtype, sign):
+    """XLA's identity of max (sign -1) or min (+1): what an empty reduction gives."""
+    kind = dtypes.kind(dtype)
+    if kind == "b":
+        return sign > 0
+    if kind in "iu":
+        info = dtypes.iinfo(dtype)
+        return info.max if sign > 0 else info.min
+    return np.array(sign * np.inf).astype(dtype)
+
+
+def _extremum_reduction(name, reduce, numpy_name, sign):
+    def impl(x, axes):
+        x = np.asarray(x)
+        if x.size == 0 or any(x.shape[a] == 0 for a in axes):
+            shape = _reduced_shape(x.shape, axes)
+            return np.full(shape, _extremum_identity(x.dtype, sign), x.dtype)
+        return reduce(x, axis=axes)
+
+    p = _define_reduction(name, impl, numpy_name)
+    lower = p.lower
+    p.lower = lambda names, params, avals=None: (
+        None if avals is None or any(avals[0].shape[a] == 0 for a in params["axes"])
+        else lower(names, params, avals))  # empty: the identity, from the implementation
+    p.jvp = _extremum_jvp(p)
+    return p
+
+
+reduce_max_p = _extremum_reduction("reduce_max", np.max, "np.maximum.reduce", -1)
+reduce_min_p = _extremum_reduction("reduce_min", np.min, "np.minimum.reduce", 1)
 
 
 def _prod_jvp(primals, tangents, axes):
