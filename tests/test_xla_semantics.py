@@ -336,3 +336,62 @@ def test_heaviside_of_nan_is_nan():
                       jnp.array([np.nan, 0.0, -1.0, 2.0, np.inf, -np.inf]))
     np.testing.assert_array_equal(out, [np.nan, 0.5, 0.0, 1.0, 1.0, 0.0])
     np.testing.assert_array_equal(jnp.heaviside(jnp.array([0.0, 1.0]), np.nan), [np.nan, 1.0])
+
+
+# ---- argument validation: JAX's exception classes, messages naming function and argument --
+def test_vmap_out_axes_out_of_bounds():
+    f = lambda x: jnp.ones((2, 2)) * x  # noqa: E731
+    for bad in (3, -4):
+        with pytest.raises(ValueError, match=f"out_axes {bad} is out of bounds"):
+            jax.vmap(f, out_axes=bad)(jnp.ones(4))
+    assert jax.vmap(f, out_axes=2)(jnp.ones(4)).shape == (2, 2, 4)
+    assert jax.vmap(f, out_axes=-3)(jnp.ones(4)).shape == (4, 2, 2)
+    assert jax.vmap(f, out_axes=-1)(jnp.ones(4)).shape == (2, 2, 4)
+
+
+def test_concatenate_and_stack_axis_out_of_bounds():
+    with pytest.raises(ValueError, match="concatenate: axis 2 is out of bounds"):
+        jnp.concatenate([jnp.ones(2), jnp.ones(3)], axis=2)
+    with pytest.raises(ValueError, match="concatenate: axis -2 is out of bounds"):
+        jnp.concatenate([jnp.ones(2), jnp.ones(3)], axis=-2)
+    with pytest.raises(ValueError, match="stack: axis 3 is out of bounds"):
+        jnp.stack([jnp.ones(2), jnp.ones(2)], axis=3)
+    np.testing.assert_array_equal(jnp.concatenate([jnp.ones(2), jnp.zeros(1)], axis=-1),
+                                  [1, 1, 0])
+    assert jnp.stack([jnp.ones(2), jnp.ones(2)], axis=-1).shape == (2, 2)
+
+
+def test_einsum_output_letters_must_come_from_the_inputs():
+    with pytest.raises(ValueError, match="output character 'k' did not appear in the input"):
+        jnp.einsum("ij->ik", jnp.ones((2, 2)))
+    with pytest.raises(ValueError, match="output character 'i' appeared more than once"):
+        jnp.einsum("ij->ii", jnp.ones((2, 2)))
+
+
+def test_at_set_with_updates_that_do_not_fit():
+    for update in (lambda z: z.at[0].set(jnp.ones(2)), lambda z: z.at[0].add(jnp.ones(2)),
+                   jax.jit(lambda z: z.at[0].set(jnp.ones(2)))):
+        with pytest.raises(ValueError, match=r"updates of shape \(2,\) do not broadcast to the "
+                                             r"indexed shape \(\)"):
+            update(jnp.zeros(3))
+    with pytest.raises(ValueError, match="do not broadcast"):
+        jnp.zeros((3, 2)).at[0].set(jnp.ones((3, 2)))
+    np.testing.assert_array_equal(jnp.zeros((3, 2)).at[0].set(jnp.ones(2))[0], [1, 1])
+    np.testing.assert_array_equal(jnp.zeros((3, 2)).at[:, 0].set(jnp.ones((1,)))[:, 0], [1] * 3)
+
+
+def test_typed_and_raw_keys_do_not_mix():
+    typed, raw = jax.random.key(0), jax.random.PRNGKey(0)
+    with pytest.raises(ValueError, match="key<fry> is not a valid dtype"):
+        jnp.concatenate([typed[None], raw[None]])
+    with pytest.raises(ValueError, match="key<fry> is not a valid dtype"):
+        jnp.stack([typed, raw])
+
+
+@pytest.mark.parametrize("value", [np.array(["a", "b"]), np.array([b"a", b"b"]),
+                                   np.str_("a"), np.array([1, None])])
+def test_non_numeric_arrays_raise_type_error(value):
+    for f in (lambda v: jnp.add(v, v), lambda v: jnp.ones(2) + v, jnp.sin, jnp.sum,
+              jax.jit(lambda v: v + 1), lambda v: jnp.where(True, v, v), jnp.asarray):
+        with pytest.raises(TypeError, match="not a valid JAX array type"):
+            f(value)

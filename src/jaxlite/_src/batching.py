@@ -96,6 +96,13 @@ def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None
             val, src = out.val, out.batch_dim
         else:
             val, src = out, None
+        if dst is not None:
+            rank = len(core.get_aval(val).shape) + (src is None)  # with its batch axis
+            if not -rank <= dst < rank:
+                raise ValueError(f"vmap{'' if name is None else f' of {name}'}: out_axes "
+                                 f"{dst} is out of bounds for an output of rank {rank - 1} "
+                                 f"(axis {dst} is out of bounds for array of dimension {rank})")
+            dst %= rank
         results.append(move_batch_dim(val, src, dst, axis_size))
     return results
 

@@ -309,8 +309,20 @@ def _node(dtype, weak):
     if node is None:
         if kind(dtype) == "V":  # not a JAX type (kind() registers ml_dtypes' types it meets)
             raise TypePromotionError(f"dtype={dtype} is not a valid dtype for JAX type promotion.")
+        if is_non_numeric(dtype):
+            raise TypeError(non_numeric_message(dtype))
         node = _node_of_dtype[dtype]
     return node
+
+
+def is_non_numeric(dtype):
+    """Strings, bytes, Python objects, dates and times: NumPy dtypes JAX has no arrays of."""
+    return isinstance(dtype, np.dtype) and dtype.kind in "USOMma"
+
+
+def non_numeric_message(dtype):
+    return (f"Dtype {dtype} is not a valid JAX array type. Only arrays of numeric types are "
+            "supported by JAX.")
 
 
 def promote(dtype_a, weak_a, dtype_b, weak_b):

@@ -41,6 +41,9 @@ def _leaf_signature(x):
         a = x.aval
         return (a.shape, a.dtype, a.weak_type)
     if isinstance(x, (np.ndarray, np.generic)):
+        if dtypes.is_non_numeric(x.dtype):
+            raise TypeError("Error interpreting an argument to jit as an abstract array: "
+                            + dtypes.non_numeric_message(x.dtype))
         return (x.shape, dtypes.canonicalize_dtype(x.dtype), False)
     if isinstance(x, ShapeDtypeStruct):
         return (x.shape, dtypes.canonicalize_dtype(x.dtype), x.weak_type)

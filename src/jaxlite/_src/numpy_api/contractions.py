@@ -161,6 +161,13 @@ def _parse_einsum(subscripts, operands):
         output = ell + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
     else:
         output = output.replace("...", ell)
+        for c in output:
+            if output.count(c) > 1:
+                raise ValueError(f"einsum {subscripts!r}: output character {c!r} appeared "
+                                 "more than once in the output.")
+            if c not in sizes:
+                raise ValueError(f"einsum {subscripts!r}: output character {c!r} did not "
+                                 "appear in the input.")
     return expanded, output
 
 

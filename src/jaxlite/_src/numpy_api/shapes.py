@@ -31,6 +31,14 @@ def canonical_axes(axis, ndim, name="axis"):
     return tuple(sorted(out)) if ndim else ()
 
 
+def _canonical_axis(axis, ndim, name):
+    """One axis in [-ndim, ndim), made non-negative; JAX's ValueError otherwise."""
+    axis = operator.index(axis)
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{name}: axis {axis} is out of bounds for array of dimension {ndim}")
+    return axis % ndim
+
+
 def _static_int(x, what):
     if isinstance(x, core.Tracer):
         x = core.concrete_or_error(x, what)
@@ -173,7 +181,7 @@ def concatenate(arrays, axis=0, dtype=None):
         if x.ndim != ndim:
             raise ValueError("All input arrays must have the same number of dimensions, got "
                              + ", ".join(str(tuple(x.shape)) for x in xs))
-    axis = axis % ndim
+    axis = _canonical_axis(axis, ndim, "concatenate")
     if len(xs) == 1:
         return xs[0]
     return sp.concatenate_p.bind(*xs, dimension=axis)
@@ -186,13 +194,13 @@ def stack(arrays, axis=0, out=None, dtype=None):
     arrays = list(arrays) if not isinstance(arrays, (list, tuple)) else arrays
     if not len(arrays):
         raise ValueError("Need at least one array to stack.")
-    xs = [asarray(a) for a in arrays]
+    xs = promote(*arrays)  # typed PRNG keys mixed with raw ones: JAX's ValueError
     shape = xs[0].shape
     for x in xs:
         if x.shape != shape:
             raise ValueError("All input arrays must have the same shape, got "
                              + ", ".join(str(tuple(x.shape)) for x in xs))
-    axis = axis % (len(shape) + 1)
+    axis = _canonical_axis(axis, len(shape) + 1, "stack")
     return concatenate([expand_dims(x, axis) for x in xs], axis=axis, dtype=dtype)
 
 

@@ -216,6 +216,9 @@ _scatter_ufuncs = {"add": np.add, "multiply": np.multiply, "min": np.minimum, "m
 
 
 def _scatter_impl(x, updates, *arrays, index_spec, mode):
+    # (Eager calls skip abstract evaluation: its shape check runs here.)
+    _check_updates_shape(np.shape(x), np.shape(updates), [np.shape(a) for a in arrays],
+                         index_spec, mode)
     out = np.array(x, copy=True)
     index = build_index(index_spec, arrays, out.shape, clamp=False)
     if arrays:  # drop out-of-bounds updates, as JAX does
@@ -299,13 +302,18 @@ def _restrict(index, shape, selection, target_shape):
     return coords
 
 
+def _check_updates_shape(x_shape, updates_shape, array_shapes, index_spec, mode):
+    """Updates must broadcast to the indexed shape (never the other way round)."""
+    target = tuple(_result_shape(tuple(x_shape), index_spec, array_shapes))
+    updates_shape = tuple(updates_shape)
+    if len(updates_shape) > len(target) or any(
+            u not in (1, t) for u, t in zip(updates_shape[::-1], target[::-1])):
+        raise ValueError(f"x.at[...].{mode}: updates of shape {updates_shape} do not broadcast "
+                         f"to the indexed shape {target}")
+
+
 def _scatter_abstract(x, updates, *arrays, index_spec, mode):
-    target = _result_shape(x.shape, index_spec, [a.shape for a in arrays])
-    try:
-        np.broadcast_shapes(updates.shape, target)
-    except ValueError:
-        raise ValueError(f"x.at[...].{mode}: updates of shape {updates.shape} do not broadcast "
-                         f"to the indexed shape {target}") from None
+    _check_updates_shape(x.shape, updates.shape, [a.shape for a in arrays], index_spec, mode)
     if updates.dtype != x.dtype:
         raise TypeError(f"scatter: updates dtype {updates.dtype} differs from array dtype {x.dtype}")
     return x
