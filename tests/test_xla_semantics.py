@@ -395,3 +395,42 @@ def test_non_numeric_arrays_raise_type_error(value):
               jax.jit(lambda v: v + 1), lambda v: jnp.where(True, v, v), jnp.asarray):
         with pytest.raises(TypeError, match="not a valid JAX array type"):
             f(value)
+
+
+# ---- batching and differentiation of indexed updates --------------------------------------
+@pytest.mark.parametrize("in_axes", [0, 1, 2])
+def test_vmap_of_take_along_axis_with_argsort_matches_a_loop(in_axes):
+    a = jnp.asarray(np.random.RandomState(0).randn(3, 4, 5).astype(np.float32))
+    for axis in (-1, 0):
+        f = lambda a: jnp.take_along_axis(a, jnp.argsort(a, axis), axis)  # noqa: E731
+        loop = np.stack([np.asarray(f(jnp.take(a, i, axis=in_axes)))
+                         for i in range(a.shape[in_axes])])
+        np.testing.assert_array_equal(jax.vmap(f, in_axes=in_axes)(a), loop)
+        np.testing.assert_array_equal(jax.jit(jax.vmap(f, in_axes=in_axes))(a), loop)
+
+
+def test_vmap_of_take_along_axis_with_batched_indices_elsewhere():
+    a = jnp.asarray(np.random.RandomState(0).randn(3, 4, 5).astype(np.float32))
+    i = jnp.asarray(np.random.RandomState(1).randint(0, 5, (3, 4, 2)))
+    f = lambda a, i: jnp.take_along_axis(a, i, 1)  # noqa: E731
+    loop = np.stack([np.asarray(f(a[:, k], i[:, k])) for k in range(4)])
+    np.testing.assert_array_equal(jax.vmap(f, in_axes=(1, 1))(a, i), loop)
+
+
+def test_multiply_update_differentiates_for_unique_indices():
+    x = jnp.array([0.5, 1.0, 2.0])
+    expected = np.diag(np.sin(np.asarray(x)) + np.asarray(x) * np.cos(np.asarray(x)))
+    f = lambda x: x.at[:].multiply(jnp.sin(x))  # noqa: E731
+    for jac in (jax.jacrev, jax.jacfwd):
+        np.testing.assert_allclose(jac(f)(x), expected, rtol=1e-6)
+    g = lambda x: x.at[jnp.array([2, 0])].multiply(jnp.sin(x[:2]), unique_indices=True)  # noqa: E731
+    np.testing.assert_allclose(jax.jacrev(g)(x), jax.jacfwd(g)(x), rtol=1e-6)
+    np.testing.assert_allclose(jax.jacrev(g)(x)[2], [2 * np.cos(0.5), 0, np.sin(0.5)], rtol=1e-6)
+    # The same numbers as the scatter itself, and repeated indices keep it (not
+    # differentiable with respect to the updates, as in JAX).
+    np.testing.assert_array_equal(g(x), x.at[jnp.array([2, 0])].multiply(jnp.sin(x[:2])))
+    np.testing.assert_array_equal(jnp.ones(3).at[jnp.array([0, 0])].multiply(2.0), [4, 1, 1])
+    with pytest.raises(NotImplementedError, match="unique_indices=True"):
+        jax.jacrev(lambda x: x.at[jnp.array([0, 0])].multiply(jnp.sin(x[:2])))(x)
+    grad_u = jax.grad(lambda u: jnp.sum(jnp.ones(3).at[1:].multiply(u)))(jnp.array([2.0, 3.0]))
+    np.testing.assert_array_equal(grad_u, [1.0, 1.0])

@@ -17,7 +17,7 @@ from .. import lax as lax_modules  # control_flow loads at first use (PEP 562)
 from ..lax.lax import gt, select, reduce_max
 from .shapes import ravel, stack, moveaxis
 from .ufuncs import (less, logical_and, greater_equal, remainder, clip, where, not_equal,
-                     negative, divide, power)
+                     negative, divide, power, multiply)
 from .reductions import sum
 
 
@@ -266,6 +266,13 @@ class _IndexUpdateRef:
         return self._scatter(negative(asarray(values)), "add", mode)
 
     def multiply(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        x = asarray(self.array)
+        if unique_indices or not self._index(x, _gather_scatter_mode(mode))[1]:
+            # Each element is hit at most once (static ints and slices never repeat): the
+            # product set in place, the same numbers as scatter-multiply, differentiable
+            # with respect to the updates too, as JAX's scatter_mul is for unique indices.
+            product = multiply(self.get(mode=mode), convert(values, x.dtype))
+            return self.set(product, mode=mode)
         return self._scatter(values, "multiply", mode)
 
     mul = multiply

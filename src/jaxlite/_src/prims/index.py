@@ -154,7 +154,9 @@ def _batched_index_operands(values, dims, n_leading, size):
 
 
 def _index_rank(arrays, dims):
-    shapes = [shape_of(a)[1:] if d is not None else shape_of(a) for a, d in zip(arrays, dims)]
+    # Per-example shapes: each batched array without its batch axis, wherever that is.
+    shapes = [tuple(n for i, n in enumerate(shape_of(a)) if i != d)
+              for a, d in zip(arrays, dims)]
     return len(broadcast_shapes(*shapes)) if shapes else 0
 
 
@@ -331,8 +333,9 @@ def _scatter_jvp(primals, tangents, index_spec, mode):
     if mode == "multiply":
         if type(tu) is not Zero:
             raise NotImplementedError(
-                "differentiation of x.at[...].multiply(updates) with respect to the updates is "
-                "not implemented (JAX supports it only for unique indices)")
+                "scatter_mul gradients are only implemented if `unique_indices=True`: "
+                "x.at[index].multiply(updates, unique_indices=True), where no index repeats, "
+                "differentiates with respect to the updates (as do static ints and slices)")
         # out = x * (product of the updates landing on each element): linear in x.
         return out, scatter_p.bind(tx, u, *arrays, index_spec=index_spec, mode="multiply")
     return out, _scatter_extremum_tangent(x, u, arrays, out, tx, tu, index_spec)
