@@ -434,3 +434,19 @@ def test_multiply_update_differentiates_for_unique_indices():
         jax.jacrev(lambda x: x.at[jnp.array([0, 0])].multiply(jnp.sin(x[:2])))(x)
     grad_u = jax.grad(lambda u: jnp.sum(jnp.ones(3).at[1:].multiply(u)))(jnp.array([2.0, 3.0]))
     np.testing.assert_array_equal(grad_u, [1.0, 1.0])
+
+
+def test_signbit_and_copysign_read_the_sign_bit_of_nans():
+    negative_nan = jnp.asarray(np.array(0xFFC00000, np.uint32).view(np.float32))  # x86's sqrt(-1)
+    positive_nan = jnp.asarray(np.array(0x7FC00000, np.uint32).view(np.float32))
+    assert bool(jnp.signbit(negative_nan)) and not bool(jnp.signbit(positive_nan))
+    assert float(jnp.copysign(1.0, negative_nan)) == -1.0
+    assert float(jnp.copysign(1.0, -jnp.nan)) == -1.0
+    np.testing.assert_array_equal(jnp.signbit(jnp.array([-0.0, 0.0, -1.0, 2.0, -np.inf])),
+                                  [True, False, True, False, True])
+    np.testing.assert_array_equal(jnp.copysign(jnp.array([1.0, -2.0, 3.0]),
+                                               jnp.array([-0.0, 0.0, -5.0])), [-1, 2, -3])
+    assert bool(jnp.signbit(jnp.array(-0.0, jnp.float16)))
+    assert float(jax.grad(lambda a: jnp.copysign(a, -2.0))(3.0)) == -1.0
+    np.testing.assert_array_equal(_three_ways(jnp.signbit, jnp.array([-1.0, 1.0, -0.0])),
+                                  [True, False, True])

@@ -9,6 +9,7 @@ from ..conversion import (asarray, promote, promote_inexact, promote_numeric, co
                          check_arraylike)
 from ..lax.lax import window_monoids
 from ..prims.shape import broadcast_in_dim_p
+from ..prims.bits import bitcast_convert_type_p
 from .staged import staged_as_jit
 
 
@@ -360,16 +361,17 @@ def signbit(x, /):
     x = asarray(x)
     if dtypes.is_integer(x.dtype):
         return ew.lt_p.bind(x, convert(0, x.dtype, True))
-    return ew.lt_p.bind(copysign(convert(1, x.dtype, True), x), convert(0, x.dtype, True))
+    # The sign bit itself, as JAX reads it: set for -0.0 and for NaNs that carry it (the
+    # NaN of sqrt(-1.0) on x86 does), which no comparison can see.
+    signed = np.dtype(f"int{8 * x.dtype.itemsize}")
+    bits = bitcast_convert_type_p.bind(x, new_dtype=signed)
+    return ew.lt_p.bind(bits, convert(0, signed, True))
 
 
 def copysign(x, y, /):
     """|x| with the sign of y (including the sign of -0.0)."""
     x, y = promote_inexact(x, y)
-    zero = convert(0, y.dtype, True)
-    # 1/y separates -0.0 from +0.0.
-    y_negative = ew.or_p.bind(ew.lt_p.bind(y, zero),
-                              ew.lt_p.bind(ew.div_p.bind(convert(1, y.dtype, True), y), zero))
+    y_negative = signbit(y)  # -0.0 and negative NaNs too
     magnitude = tr.abs_p.bind(x)
     return ew.select_n_p.bind(y_negative, magnitude, ew.neg_p.bind(magnitude))
 
