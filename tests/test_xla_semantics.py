@@ -450,3 +450,18 @@ def test_signbit_and_copysign_read_the_sign_bit_of_nans():
     assert float(jax.grad(lambda a: jnp.copysign(a, -2.0))(3.0)) == -1.0
     np.testing.assert_array_equal(_three_ways(jnp.signbit, jnp.array([-1.0, 1.0, -0.0])),
                                   [True, False, True])
+
+
+@needs_ml_dtypes
+def test_int4_division_and_conversion():
+    for dtype, quotient in ((jnp.int4, [2, -2, 2, 0]), (jnp.uint4, [2, 15, 2, 0])):
+        x, y = jnp.array([5, 3, 7, 0], dtype), jnp.array([2, 0, 3, 1], dtype)
+        np.testing.assert_array_equal(np.asarray(x // y).astype(int), quotient)
+        np.testing.assert_array_equal(np.asarray(x % y).astype(int), [1, 0, 1, 0])
+        np.testing.assert_array_equal(np.asarray(lax.rem(x, y)).astype(int), [1, 3, 1, 0])
+    np.testing.assert_array_equal(
+        np.asarray(jnp.array([1.5, 100.0, -100.0, np.nan]).astype(jnp.int4)).astype(int),
+        [1, 7, -8, 0])
+    np.testing.assert_array_equal(
+        np.asarray(jnp.array([1.5, 100.0, -100.0, np.nan]).astype(jnp.uint4)).astype(int),
+        [1, 15, 0, 0])

@@ -226,7 +226,7 @@ def floor_divide(x, y, /):
     x, y = promote_numeric(x, y)
     if dtypes.is_integer(x.dtype):
         q = ew.div_p.bind(x, y)  # rounds toward zero (x // 0 is -1, as XLA's division)
-        if x.dtype.kind == "u":
+        if dtypes.kind(x.dtype) == "u":  # uint4 and uint2 too
             return q
         # One step down where the signs differ and the division is inexact; by the signs
         # themselves, as JAX, so that x // 0 is -2 for x != 0 (sign(0) is 0).
