@@ -35,7 +35,8 @@ class Zero:
 
 
 def zeros_like_aval(aval):
-    return np.zeros(aval.shape, aval.dtype)
+    # An Array keeps the weak type: select(p, x, 0.) of a weak x has a weak tangent.
+    return core.Array(np.zeros(aval.shape, aval.dtype), aval.weak_type)
 
 
 def instantiate(tangent):
