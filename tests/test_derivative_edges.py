@@ -103,3 +103,25 @@ def test_hypot_does_not_overflow_and_handles_infinities():
                     jnp.array([1e30, -4.0, 0.0, np.nan, np.inf, 1.0, 2.0]))
     _close(got[:3], [1.4142135e30, 5.0, 0.0])
     assert np.isposinf(np.asarray(got[3:6])).all() and np.isnan(np.asarray(got[6]))
+
+
+# ---- arctanh, arccosh, div: JAX's forms of the rules, nan (inf - inf) at the edges ------
+def test_arctanh_and_arccosh_higher_derivatives_at_the_domain_edge():
+    # JAX 0.10.2: hessian(arctanh)(+-1) is nan; d2 arccosh at 1 is -inf, d3 nan.
+    assert np.isnan(float(jax.hessian(jnp.arctanh)(1.0)))
+    assert np.isnan(float(jax.hessian(jnp.arctanh)(-1.0)))
+    assert float(jax.grad(jnp.arctanh)(1.0)) == np.inf
+    assert float(jax.grad(jax.grad(jnp.arccosh))(1.0)) == -np.inf
+    assert np.isnan(float(jax.grad(jax.grad(jax.grad(jnp.arccosh)))(1.0)))
+    for f, x in ((jnp.arctanh, 0.3), (jnp.arccosh, 1.7)):
+        with jax.enable_x64():
+            grad = jax.grad(f)
+            _close(jax.hessian(f)(x), _central_difference(lambda v: grad(float(v[0])), [x], 1e-6)[0],
+                   rtol=1e-6)
+
+
+def test_division_slope_in_the_denominator_is_nan_where_its_square_underflows():
+    # JAX: grad(hypot(x, 0.))(1e-30) is nan (0 * (1e-30)**-2 = 0 * inf in float32).
+    assert np.isnan(float(jax.grad(lambda x: jnp.hypot(x, 0.0))(1e-30)))
+    assert np.isnan(float(jax.grad(lambda y: 0.0 / y)(0.0)))
+    _close(jax.grad(lambda y: 3.0 / y)(2.0), -0.75)

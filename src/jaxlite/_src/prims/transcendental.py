@@ -132,10 +132,12 @@ sinh_p = _unary("sinh", np.sinh, lambda t, a, x: mul_p.bind(t, cosh_p.bind(x)), 
 cosh_p = _unary("cosh", np.cosh, lambda t, a, x: mul_p.bind(t, sinh_p.bind(x)), "np.cosh")
 asinh_p = _unary("asinh", np.arcsinh, lambda t, a, x: mul_p.bind(
     t, rsqrt_p.bind(_one_plus(mul_p.bind(x, x)))), "np.arcsinh")
-acosh_p = _unary("acosh", np.arccosh, lambda t, a, x: mul_p.bind(t, rsqrt_p.bind(mul_p.bind(
-    sub_p.bind(x, const_like(x, 1)), add_p.bind(x, const_like(x, 1))))), "np.arccosh")
-atanh_p = _unary("atanh", np.arctanh,
-                 lambda t, a, x: div_p.bind(t, _one_plus(mul_p.bind(x, x), -1)), "np.arctanh")
+# JAX's forms of these two rules, whose higher derivatives at the domain's edges (x == 1)
+# are nan (inf - inf) where the algebraically equal 1 / (1 - x*x) gives +-inf.
+acosh_p = _unary("acosh", np.arccosh, lambda t, a, x: mul_p.bind(t, rsqrt_p.bind(sub_p.bind(
+    integer_pow_p.bind(x, y=2), const_like(x, 1)))), "np.arccosh")
+atanh_p = _unary("atanh", np.arctanh, lambda t, a, x: mul_p.bind(
+    integer_pow_p.bind(_one_plus(x), y=-1), div_p.bind(t, _one_plus(x, -1))), "np.arctanh")
 sqrt_p = _unary("sqrt", np.sqrt,
                 lambda t, a, x: div_p.bind(t, mul_p.bind(const_like(x, 2), a)), "np.sqrt")
 sqrt_p.scalar_code = template("np.sqrt({})")
