@@ -35,7 +35,8 @@ class Zero:
 
 
 def zeros_like_aval(aval):
-    return np.zeros(aval.shape, aval.dtype)
+    # An Array keeps the weak type: select(p, x, 0.) of a weak x has a weak tangent.
+    return core.Array(np.zeros(aval.shape, aval.dtype), aval.weak_type)
 
 
 def instantiate(tangent):
@@ -191,11 +192,11 @@ def backward_pass(jaxpr, cotangents_out, known_inputs=None):
         accumulate(var, ct)
     for eqn in reversed(jaxpr.eqns):
         if eqn.primitive.multiple_results:
+            # Missing cotangents stay None (symbolic zeros): the rules of the primitives
+            # holding Jaxprs (jit, scan, cond) leave such outputs out of their transposes.
             cts_out = [cts.pop(v, None) for v in eqn.outputs]
             if all(c is None for c in cts_out):
                 continue
-            cts_out = [zeros_like_aval(v.aval) if c is None else c
-                       for c, v in zip(cts_out, eqn.outputs)]
         else:
             cts_out = cts.pop(eqn.outputs[0], None)
             if cts_out is None:
@@ -220,10 +221,14 @@ def backward_pass(jaxpr, cotangents_out, known_inputs=None):
     return [cts.get(v) for v in jaxpr.invars]
 
 
-def transpose_jaxpr(jaxpr, linear):
+def transpose_jaxpr(jaxpr, linear, has_cotangent=None):
     """The transpose of a Jaxpr linear in the inputs flagged in `linear`, as a Jaxpr:
-    (non-linear inputs..., output cotangents...) -> cotangents of the linear inputs."""
-    key = ("transpose", tuple(linear))
+    (non-linear inputs..., output cotangents...) -> cotangents of the linear inputs.
+    `has_cotangent` flags the outputs whose cotangents it takes (default: all); the
+    others are symbolic zeros, so nothing is computed from them (0 * inf would be nan)."""
+    n_out = len(jaxpr.outvars)
+    has_cotangent = (True,) * n_out if has_cotangent is None else tuple(has_cotangent)
+    key = ("transpose", tuple(linear), has_cotangent)
     hit = jaxpr.cache.get(key)
     if hit is not None:
         return hit
@@ -232,11 +237,13 @@ def transpose_jaxpr(jaxpr, linear):
 
     def transposed(*args):
         known = dict(zip(nonlinear_vars, args[:len(nonlinear_vars)]))
-        cts = backward_pass(jaxpr, list(args[len(nonlinear_vars):]), known)
+        given = iter(args[len(nonlinear_vars):])
+        cts = backward_pass(jaxpr, [next(given) if h else None for h in has_cotangent], known)
         by_var = dict(zip(jaxpr.invars, cts))
         return [zeros_like_aval(v.aval) if by_var[v] is None else by_var[v] for v in linear_vars]
 
-    result = trace_closed_jaxpr(transposed, [v.aval for v in nonlinear_vars] + jaxpr.out_avals)
+    ct_avals = [a for a, h in zip(jaxpr.out_avals, has_cotangent) if h]
+    result = trace_closed_jaxpr(transposed, [v.aval for v in nonlinear_vars] + ct_avals)
     jaxpr.cache[key] = result
     return result
 

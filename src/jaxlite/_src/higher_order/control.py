@@ -12,7 +12,7 @@ Reverse mode through `while` is refused, as in JAX (its trip count is unknown).
 """
 import numpy as np
 
-from .. import core
+from .. import core, dtypes
 from ..core import Primitive
 from ..ad import Zero, is_linear, jvp_jaxpr, transpose_jaxpr, instantiate
 from ..batching import batch_jaxpr
@@ -20,8 +20,9 @@ from ..jaxpr import Jaxpr, Var, eval_jaxpr
 from ..staging import StagingTracer, partial_eval_jaxpr, trace_closed_jaxpr
 from ..compiler import compile_jaxpr
 from ..compiler.dce import dead_code_elimination
-from ..prims.shape import moveaxis, broadcast_batch, reshape_p
-from ..prims.elementwise import select_n_p, add_any
+from ..prims.shape import moveaxis, broadcast_batch, move_batch_dim, reshape_p
+from ..prims.elementwise import select_n_p, add_any, eq_p, stop_gradient_p
+from ..prims.util import const_like, shape_of
 from ..prims.reduce import reduce_or_p
 
 
@@ -47,8 +48,12 @@ def _zeros(aval):
     return np.zeros(aval.shape, aval.dtype)
 
 
+def _symbolic_zero(ct):
+    return ct is None or type(ct) is Zero
+
+
 def _instantiate_ct(ct, aval):
-    return _zeros(aval) if ct is None or type(ct) is Zero else ct
+    return _zeros(aval) if _symbolic_zero(ct) else ct
 
 
 def _unknown(trace, x):
@@ -97,14 +102,25 @@ def _cond_batch(values, dims, branches):
     batched = tuple(batch_jaxpr(b, arg_dims, size) for b in branches)
     if index_dim is None:
         return cond_p.bind(index, *args, branches=batched), [0] * len(branches[0].outvars)
-    # A per-lane branch choice: run every branch, then select per lane (as JAX does).
+    # A per-lane branch choice: run every branch on every lane, then select per lane (as
+    # JAX does). Each branch sees its inexact operands through stop_gradient in the lanes
+    # that do not take it, so that reverse mode sends nothing back through a branch where
+    # it was not taken: there its derivative may be inf or nan (sqrt, log of a negative,
+    # an overflowing exp), and the zero cotangent the select gives it would become nan.
     index = moveaxis(index, index_dim, 0)
-    outs_per_branch = [eval_jaxpr(b, b.consts, *args) for b in batched]
-    results = []
-    for outs in zip(*outs_per_branch):
-        shape = core.get_aval(outs[0]).shape
-        which = reshape_p.bind(index, new_sizes=(size,) + (1,) * (len(shape) - 1))
-        results.append(select_n_p.bind(which, *outs))
+    args = [move_batch_dim(a, d, 0, size) for a, d in zip(args, arg_dims)]
+    batched = tuple(batch_jaxpr(b, (0,) * len(args), size) for b in branches)
+
+    def lane_mask(mask, value):
+        return reshape_p.bind(mask, new_sizes=(size,) + (1,) * (len(shape_of(value)) - 1))
+
+    outs_per_branch = []
+    for i, branch in enumerate(batched):
+        taken = eq_p.bind(index, const_like(index, i))
+        inputs = [select_n_p.bind(lane_mask(taken, a), stop_gradient_p.bind(a), a)
+                  if dtypes.is_inexact(core.get_aval(a).dtype) else a for a in args]
+        outs_per_branch.append(eval_jaxpr(branch, branch.consts, *inputs))
+    results = [select_n_p.bind(lane_mask(index, outs[0]), *outs) for outs in zip(*outs_per_branch)]
     return results, [0] * len(results)
 
 
@@ -161,9 +177,10 @@ def _cond_partial_eval(trace, args, params):
 
 def _cond_transpose(cts, index, *args, branches):
     linear = [is_linear(a) for a in args]
-    transposed = tuple(transpose_jaxpr(b, linear) for b in branches)
+    has_cotangent = [not _symbolic_zero(c) for c in cts]
+    transposed = tuple(transpose_jaxpr(b, linear, has_cotangent) for b in branches)
     nonlinear = [a for a, l in zip(args, linear) if not l]
-    cts = [_instantiate_ct(c, v.aval) for c, v in zip(cts, branches[0].outvars)]
+    cts = [c for c in cts if not _symbolic_zero(c)]
     outs = iter(cond_p.bind(index, *nonlinear, *cts, branches=transposed))
     return [None] + [next(outs) if l else None for l in linear]
 
@@ -309,18 +326,57 @@ def _scan_partial_eval(trace, args, params):
     return [next(unknown_iter) if u else next(known_iter) for u in out_u]
 
 
+def _read_inputs(jaxpr, live):
+    """The inputs of `jaxpr` that its outputs flagged in `live` depend on. Conservative
+    (an equation reads all its inputs), except that a scan reads only what its own live
+    outputs need, so that a dead carry of a nested scan stays dead."""
+    needed = {v for v, l in zip(jaxpr.outvars, live) if l and type(v) is Var}
+    for eqn in reversed(jaxpr.eqns):
+        used = [v in needed for v in eqn.outputs]
+        if not any(used):
+            continue
+        if eqn.primitive is scan_p:
+            n_c, n_k = eqn.params["num_consts"], eqn.params["num_carry"]
+            body_live = _live_outputs(eqn.params["jaxpr"], used, n_c, n_k)
+            reads = _read_inputs(eqn.params["jaxpr"], body_live)
+            body_inputs = eqn.params["jaxpr"].invars
+            needed.update(v for v, b in zip(eqn.inputs, body_inputs)
+                          if type(v) is Var and b in reads)
+        else:
+            needed.update(v for v in eqn.inputs if type(v) is Var)
+    return needed
+
+
+def _live_outputs(jaxpr, live, num_consts, num_carry):
+    """Which outputs of a scan body matter, given those the caller uses (`live`): to a
+    fixed point, also the carries that the body reads to compute those."""
+    live = list(live)
+    carries_in = jaxpr.invars[num_consts:num_consts + num_carry]
+    while True:
+        read = _read_inputs(jaxpr, live)
+        new = [l or v in read for l, v in zip(live[:num_carry], carries_in)] + live[num_carry:]
+        if new == live:
+            return live
+        live = new
+
+
 def _scan_transpose(cts, *args, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
     c, k, x = _split(args, num_consts, num_carry)
     # Consts and carries of a linear scan are linear; one may arrive as a known value
     # (e.g. a zero initial tangent carry), whose cotangent is then simply dropped.
     x_linear = [is_linear(a) for a in x]
     res = [a for a, l in zip(x, x_linear) if not l]
+    # Outputs whose cotangent is zero throughout are left out of the transposed body: a
+    # carry that never reaches a differentiated output may overflow, and its zero
+    # cotangent times its inf or nan derivative would turn into nan and spread.
+    live = _live_outputs(jaxpr, [not _symbolic_zero(ct) for ct in cts], num_consts, num_carry)
     ct_carry = [_instantiate_ct(ct, v.aval) for ct, v in zip(cts[:num_carry],
                                                              jaxpr.outvars[:num_carry])]
     ct_ys = [_instantiate_ct(ct, a) for ct, a in zip(cts[num_carry:], _scan_out_avals(
         jaxpr, length, num_carry)[num_carry:])]
     linear = [True] * (num_consts + num_carry) + x_linear
-    body_t = transpose_jaxpr(jaxpr, linear)  # (res..., ct_carry..., ct_y...) -> (ct_c, ct_k, ct_x)
+    # (res..., live ct_carry..., live ct_y...) -> (ct_c, ct_k, ct_x)
+    body_t = transpose_jaxpr(jaxpr, linear, live)
     c_avals = [core.get_aval(a) if not is_linear(a) else a.aval for a in c]
     k_avals = [v.aval for v in jaxpr.invars[num_consts:num_consts + num_carry]]
     res_avals = [v.aval for v, l in zip(jaxpr.invars[num_consts + num_carry:], x_linear)
@@ -329,7 +385,8 @@ def _scan_transpose(cts, *args, jaxpr, length, reverse, num_consts, num_carry, u
 
     def step(*args_):
         acc, ct_k, res_i, ct_y = _split(args_, num_consts, num_carry, len(res_avals))
-        outs = eval_jaxpr(body_t, body_t.consts, *res_i, *ct_k, *ct_y)
+        live_cts = [ct for ct, l in zip(ct_k + ct_y, live) if l]
+        outs = eval_jaxpr(body_t, body_t.consts, *res_i, *live_cts)
         ct_c, ct_k_prev, ct_x = _split(outs, num_consts, num_carry)
         return [add_any(a, b) for a, b in zip(acc, ct_c)] + ct_k_prev + ct_x
 

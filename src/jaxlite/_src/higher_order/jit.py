@@ -5,7 +5,6 @@ the inner Jaxpr: jvp and vmap bind jit again with a transformed Jaxpr (so the
 result stays compiled); partial evaluation (linearize / grad) splits it into a known call, run now, and
 a linear call that is staged and later transposed.
 """
-import numpy as np
 
 from .. import core
 from ..core import Primitive
@@ -64,17 +63,13 @@ def _jit_partial_eval(trace, args, params):
 
 def _jit_transpose(cts, *args, jaxpr, name):
     linear = [is_linear(a) for a in args]
-    transposed = transpose_jaxpr(jaxpr, linear)
+    # Outputs with symbolic-zero cotangents are left out of the transpose (see scan's).
+    has_cotangent = [not (c is None or type(c) is Zero) for c in cts]
+    transposed = transpose_jaxpr(jaxpr, linear, has_cotangent)
     nonlinear = [a for a, l in zip(args, linear) if not l]
-    cts = [instantiate_ct(c, v.aval) for c, v in zip(cts, jaxpr.outvars)]
+    cts = [c for c, h in zip(cts, has_cotangent) if h]
     outs = iter(jit_p.bind(*nonlinear, *cts, jaxpr=transposed, name=f"transpose({name})"))
     return [next(outs) if l else None for l in linear]
-
-
-def instantiate_ct(ct, aval):
-    if ct is None or type(ct) is Zero:
-        return np.zeros(aval.shape, aval.dtype)
-    return ct
 
 
 jit_p.impl = _jit_impl

@@ -213,6 +213,12 @@ def power(x, y, /):
                             f"{x.dtype.name}{list(x.shape)}, {y}); use a float base, e.g. "
                             "x.astype(float) ** y")
         return ew.integer_pow_p.bind(x, y=y)
+    x_dtype, y_dtype = dtypes.result_type(x), dtypes.result_type(y)
+    if dtypes.is_inexact(x_dtype) and dtypes.kind(y_dtype) in "iu":
+        # As JAX: an inexact base keeps an integer exponent unpromoted, which makes x**y
+        # differentiable at x == 0 where y == 0 (see pow's JVP rule).
+        (x,) = promote_numeric(x)
+        return tr.pow_p.bind(x, asarray(y))
     x, y = promote_numeric(x, y)
     return tr.pow_p.bind(x, y)
 
@@ -377,8 +383,22 @@ def copysign(x, y, /):
 
 
 def hypot(x, y, /):
+    """sqrt(x**2 + y**2) computed as JAX does, big * sqrt(1 + (small/big)**2): no overflow
+    for large legs, and JAX's derivatives (at the origin the max/min tie splits the slope,
+    and the guarded division keeps it finite)."""
+    check_arraylike("hypot", x, y)
     x, y = promote_inexact(x, y)
-    return sqrt(add(square(x), square(y)))
+    if x.dtype.kind == "c":
+        raise ValueError("jnp.hypot is not well defined for complex-valued inputs. "
+                         "Please convert to real values first, such as by using abs(x)")
+    x, y = tr.abs_p.bind(x), tr.abs_p.bind(y)
+    infinite = logical_or(isposinf(x), isposinf(y))
+    big, small = maximum(x, y), minimum(x, y)
+    big_is_zero = equal(big, 0)
+    ratio = ew.div_p.bind(small, where(big_is_zero, convert(1, big.dtype, True), big))
+    out = where(big_is_zero, big, multiply(big, sqrt(add(convert(1, big.dtype, True),
+                                                             square(ratio)))))
+    return where(infinite, convert(np.inf, out.dtype, True), out)
 
 
 def logaddexp(x, y, /):

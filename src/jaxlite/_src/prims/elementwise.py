@@ -227,7 +227,10 @@ mul_p = define("mul", np.multiply, [lambda t, a, x, y: mul_p.bind(t, y),
                diagonal="product", returns_output_dtype=True)
 div_p = define("div", quiet(_div_impl),
                [lambda t, a, x, y: div_p.bind(t, y),
-                lambda t, a, x, y: neg_p.bind(mul_p.bind(t, div_p.bind(a, y)))],
+                # JAX's rule, -t * x * y**-2: at x == 0, y == 0 (or y**2 underflowing)
+                # it is nan, as in JAX, where -t * (x/y) / y would give 0.
+                lambda t, a, x, y: mul_p.bind(mul_p.bind(neg_p.bind(t), x),
+                                              integer_pow_p.bind(y, y=-2))],
                linear_transpose=_div_transpose, scalar=infix("/"), diagonal="quotient",
                returns_output_dtype=True)
 div_p.lower = lambda names, params, avals=None: (

@@ -7,7 +7,8 @@ selection they are built from are in elementwise.py."""
 import numpy as np
 
 from .. import core, dtypes
-from .util import const_like, quiet
+from ..jaxpr import Eqn
+from .util import const_like, quiet, broadcast_shapes
 from .elementwise import (define, add_p, sub_p, mul_p, div_p, neg_p, eq_p, ge_p, select_n_p,
                           integer_pow_p, convert_element_type_p, sign_p, floor_p, _is_integer,
                           _cast)
@@ -15,13 +16,27 @@ from .complex import real_p, conj_p
 from .compiler_rules import template
 
 
+def _integer_exponent(y):
+    return dtypes.kind(core.get_aval(y).dtype) in "iu"
+
+
+def _as_base_dtype(y, x):
+    """An integer exponent converted to the base's dtype (what XLA's pow computes with)."""
+    return convert_element_type_p.bind(y, new_dtype=core.get_aval(x).dtype, weak_type=False)
+
+
 def _pow_jvp_x(t, ans, x, y):
-    # y * x**(y-1), written to stay finite (and warning-free) at x == 0 when y == 0.
+    """JAX's rule. An inexact exponent: y * x**(y-1), unguarded: at y == 0 it is 0 * x**-1,
+    whose own derivative in y (x**-1) the second-order rules need, and at x == y == 0 it
+    is nan. An integer exponent (lax.pow, jnp.power of an integer array): 0 where y == 0,
+    so that the slope of x**0 at x == 0 is 0, and y * x**(y-1) with y as a float elsewhere."""
+    if not _integer_exponent(y):
+        return mul_p.bind(t, mul_p.bind(y, pow_p.bind(x, sub_p.bind(y, const_like(y, 1)))))
+    y = _as_base_dtype(y, x)
     y_is_zero = eq_p.bind(y, const_like(y, 0))
-    safe_x = select_n_p.bind(y_is_zero, x, const_like(x, 1))
-    d = mul_p.bind(y, pow_p.bind(safe_x, sub_p.bind(y, const_like(y, 1))))
-    d = select_n_p.bind(y_is_zero, d, const_like(d, 0))
-    return mul_p.bind(t, d)
+    nonzero_y = select_n_p.bind(y_is_zero, y, const_like(y, 1))
+    slope = mul_p.bind(nonzero_y, pow_p.bind(x, sub_p.bind(y, const_like(y, 1))))
+    return mul_p.bind(t, select_n_p.bind(y_is_zero, slope, const_like(slope, 0)))
 
 
 def _pow_jvp_y(t, ans, x, y):
@@ -29,7 +44,38 @@ def _pow_jvp_y(t, ans, x, y):
     return mul_p.bind(t, mul_p.bind(log_p.bind(safe_x), ans))
 
 
-pow_p = define("pow", quiet(np.power), [_pow_jvp_x, _pow_jvp_y], numpy_name="np.power")
+def _pow_impl(x, y):
+    y_dtype, x_dtype = np.result_type(y), np.result_type(x)
+    if y_dtype != x_dtype:  # an integer exponent: XLA converts it to the base's dtype
+        y = np.asarray(y).astype(x_dtype)
+    return np.power(x, y)
+
+
+def _integer_exponent_converted(eqn, ctx):
+    """The compiler's view of pow(x, integer y): pow(x, convert(y)), one dtype, so that the
+    code generator's NumPy ufunc call computes in the base's dtype like the impl."""
+    (x, y), dtype = eqn.inputs, eqn.outputs[0].aval.dtype
+    if y.aval.dtype == dtype:
+        return None
+    y = ctx.emit(convert_element_type_p, [y], {"new_dtype": dtype, "weak_type": False},
+                 core.ShapedArray(y.aval.shape, dtype, False))
+    return Eqn(pow_p, [x, y], eqn.params, eqn.outputs, eqn.source)
+
+
+pow_p = define("pow", quiet(_pow_impl), [_pow_jvp_x, _pow_jvp_y], numpy_name="np.power",
+               simplify=[_integer_exponent_converted])
+
+
+def _pow_abstract_eval(x, y):
+    """lax.pow's operands: an inexact base, and an exponent of its dtype or an integer."""
+    if y.dtype != x.dtype and dtypes.kind(y.dtype) not in "iu":
+        raise TypeError(f"pow requires an exponent of the base's dtype or an integer dtype, "
+                        f"got {x.dtype.name} and {y.dtype.name}.")
+    return core.ShapedArray(broadcast_shapes(x.shape, y.shape, name="pow"), x.dtype,
+                            x.weak_type and y.weak_type)
+
+
+pow_p.abstract_eval = _pow_abstract_eval
 
 
 def _rem_jvp_y(t, ans, x, y):
@@ -88,10 +134,12 @@ sinh_p = _unary("sinh", np.sinh, lambda t, a, x: mul_p.bind(t, cosh_p.bind(x)), 
 cosh_p = _unary("cosh", np.cosh, lambda t, a, x: mul_p.bind(t, sinh_p.bind(x)), "np.cosh")
 asinh_p = _unary("asinh", np.arcsinh, lambda t, a, x: mul_p.bind(
     t, rsqrt_p.bind(_one_plus(mul_p.bind(x, x)))), "np.arcsinh")
-acosh_p = _unary("acosh", np.arccosh, lambda t, a, x: mul_p.bind(t, rsqrt_p.bind(mul_p.bind(
-    sub_p.bind(x, const_like(x, 1)), add_p.bind(x, const_like(x, 1))))), "np.arccosh")
-atanh_p = _unary("atanh", np.arctanh,
-                 lambda t, a, x: div_p.bind(t, _one_plus(mul_p.bind(x, x), -1)), "np.arctanh")
+# JAX's forms of these two rules, whose higher derivatives at the domain's edges (x == 1)
+# are nan (inf - inf) where the algebraically equal 1 / (1 - x*x) gives +-inf.
+acosh_p = _unary("acosh", np.arccosh, lambda t, a, x: mul_p.bind(t, rsqrt_p.bind(sub_p.bind(
+    integer_pow_p.bind(x, y=2), const_like(x, 1)))), "np.arccosh")
+atanh_p = _unary("atanh", np.arctanh, lambda t, a, x: mul_p.bind(
+    integer_pow_p.bind(_one_plus(x), y=-1), div_p.bind(t, _one_plus(x, -1))), "np.arctanh")
 sqrt_p = _unary("sqrt", np.sqrt,
                 lambda t, a, x: div_p.bind(t, mul_p.bind(const_like(x, 2), a)), "np.sqrt")
 sqrt_p.scalar_code = template("np.sqrt({})")
