@@ -326,19 +326,37 @@ def stop_gradient(x):
     return tree_map(stop, x)
 
 
+def _check_select(which, cases):
+    """As XLA's select: cases of one shape, `which` boolean or integer, scalar or of the
+    cases' shape (no broadcasting: jnp.where broadcasts)."""
+    shapes = [tuple(c.shape) for c in cases]
+    if len(set(shapes)) > 1:
+        raise TypeError(f"select cases must have the same shapes, got {shapes}.")
+    if dtypes.kind(which.dtype) not in "biu":
+        raise TypeError(f"select `which` must be boolean or integer type, got "
+                        f"{which.dtype.name}.")
+    if which.shape and tuple(which.shape) != shapes[0]:
+        raise TypeError(f"select `which` must be scalar or have the same shape as cases, got "
+                        f"`which` shape {tuple(which.shape)} but case shape {shapes[0]}.")
+
+
 def select(pred, on_true, on_false):
     on_true, on_false = _lax_values("select", (on_true, on_false))
     if on_true.dtype != on_false.dtype:
         raise TypeError(f"lax.select requires arguments to have the same dtypes, got "
                         f"{on_true.dtype.name}, {on_false.dtype.name}. (Tip: jnp.where is a "
                         "similar function that does automatic type promotion on inputs).")
-    return ew.select_n_p.bind(asarray(pred), on_false, on_true)
+    pred = asarray(pred)
+    _check_select(pred, (on_false, on_true))
+    return ew.select_n_p.bind(pred, on_false, on_true)
 
 
 def select_n(which, *cases):
     cases = _lax_values("select_n", cases)
     _check_elementwise("select_n", cases, (_ANY,) * len(cases))
-    return ew.select_n_p.bind(asarray(which), *cases)
+    which = asarray(which)
+    _check_select(which, cases)
+    return ew.select_n_p.bind(which, *cases)
 
 
 def clamp(min, x, max):

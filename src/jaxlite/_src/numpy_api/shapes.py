@@ -14,7 +14,8 @@ from ..lax import utils as lax_utils
 
 
 def canonical_axes(axis, ndim, name="axis"):
-    """A sorted tuple of non-negative axes; None means all."""
+    """A sorted tuple of non-negative axes; None means all. As JAX (unlike NumPy), a 0-d
+    array has no axis 0: `jnp.sum(1., axis=0)` raises."""
     if axis is None:
         return tuple(range(ndim))
     if isinstance(axis, core.Tracer):
@@ -23,12 +24,12 @@ def canonical_axes(axis, ndim, name="axis"):
     out = []
     for a in axes:
         a = int(a)
-        if not -ndim <= a < builtins.max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+        if not -ndim <= a < ndim:
             raise ValueError(f"axis {a} is out of bounds for array of dimension {ndim}")
-        out.append(a % ndim if ndim else 0)
+        out.append(a % ndim)
     if len(set(out)) != len(out):
         raise ValueError(f"repeated axis in {axis!r}")
-    return tuple(sorted(out)) if ndim else ()
+    return tuple(sorted(out))
 
 
 def _static_int(x, what):
