@@ -12,7 +12,7 @@ from ..jaxpr import eval_jaxpr
 from ..conversion import asarray, convert
 from ..prims.shape import reshape_p, transpose_p
 from ..prims.elementwise import convert_element_type_p
-from .arguments import (_as_array_leaf, _check_output_dtype, _check_jacfwd_inputs,
+from .arguments import (check_callable, _as_array_leaf, _check_output_dtype, _check_jacfwd_inputs,
                         _flat_fun_with_aux, _differentiable_call, _unpack_aux)
 
 
@@ -120,6 +120,7 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
     >>> jax.value_and_grad(lambda x: x ** 2)(3.0)
     (Array(9., dtype=float32, weak_type=True), Array(6., dtype=float32, weak_type=True))
     """
+    check_callable(fun, "value_and_grad")
     name = getattr(fun, "__name__", "fun")
 
     @functools.wraps(fun)
@@ -269,6 +270,8 @@ def _std_basis(leaves):
 
 def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
     """Jacobian by forward mode: one JVP per input coordinate, vectorized with vmap."""
+    check_callable(fun, "jacfwd")
+
     def jacfun(*args, **kwargs):
         leaves, in_tree, multiple, flat, store = _differentiable_call(
             "jacfwd", fun, args, kwargs, argnums, has_aux, holomorphic, True)
@@ -314,6 +317,8 @@ def _strip(x):
 
 def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     """Jacobian by reverse mode: one VJP per output coordinate, vectorized with vmap."""
+    check_callable(fun, "jacrev")
+
     def jacfun(*args, **kwargs):
         leaves, in_tree, multiple, flat, store = _differentiable_call(
             "jacrev", fun, args, kwargs, argnums, has_aux, holomorphic, allow_int)
