@@ -82,7 +82,8 @@ def _vjp_pullback(jaxpr, out_tree, out_avals, n_outs, in_tree, in_avals, residua
         if tuple(c.shape) != aval.shape:
             raise ValueError(f"vjp function expected a cotangent of shape {aval.shape} "
                              f"(the primal output's), got shape {tuple(c.shape)}")
-        if (c.dtype.kind == "c") != (aval.dtype.kind == "c"):  # real vs complex: as JAX
+        if (c.dtype.kind == "c") != (aval.dtype.kind == "c") or (
+                dtypes.is_inexact(aval.dtype) and c.dtype != aval.dtype):  # as JAX
             got, expected = (f"{a.dtype.name}[{','.join(map(str, a.shape))}]"
                              for a in (core.get_aval(c), aval))
             raise ValueError(
@@ -204,6 +205,10 @@ def jvp(fun, primals, tangents, has_aux=False):
         if dtypes.is_inexact(p.dtype) and p.dtype != t.dtype:
             raise TypeError(f"jvp: primal and tangent dtypes must match, got primal dtype "
                             f"{p.dtype.name} and tangent dtype {t.dtype.name}")
+        if not dtypes.is_inexact(p.dtype) and t.dtype != dtypes.float0:
+            raise TypeError(f"jvp: primal and tangent arguments do not match: the tangent of "
+                            f"an integer or boolean primal (dtype {p.dtype.name}) must have "
+                            f"dtype float0, got {t.dtype.name}")
     store = {}
     flat = _flat_fun_with_aux(fun, lambda d: list(d), p_tree, {}, has_aux, store)
     outs, touts = ad.jvp_flat(flat, p_leaves, t_leaves)
@@ -243,7 +248,17 @@ def linearize(fun, *primals):
         if t_tree != in_tree:
             raise ValueError(f"linearized function expected tangents with structure {in_tree}, "
                              f"got {t_tree}")
-        touts = eval_jaxpr(jaxpr, jaxpr.consts, *[asarray(t) for t in t_leaves])
+        t_leaves = [asarray(t) for t in t_leaves]
+        for t, p in zip(t_leaves, leaves):
+            expected = p.dtype if dtypes.is_inexact(p.dtype) else dtypes.float0
+            if tuple(t.shape) != tuple(p.shape) or t.dtype != expected:
+                expected = "float0" if expected == dtypes.float0 else expected.name
+                raise ValueError(
+                    "linearized function called on tangent values inconsistent with the "
+                    f"original primal values: got tangent {t.dtype.name}{list(t.shape)} for "
+                    f"primal {p.dtype.name}{list(p.shape)} but expected "
+                    f"{expected}{list(p.shape)}")
+        touts = eval_jaxpr(jaxpr, jaxpr.consts, *t_leaves)
         return tree_unflatten(store["out_tree"], [_wrap_np(t) for t in touts])
 
     return out, f_jvp
