@@ -58,7 +58,8 @@ def _replay(entry):
         got = programs.run_case(entry["case"], NS)
     finally:
         jaxlite.config.update("jax_enable_x64", x64)
-    reason = compare.disagreement(entry["expect"], got)
+    reason = compare.disagreement(entry["expect"], got,
+                                  compare.narrowest_float(entry["case"]))
     assert reason is None, f"{entry['name']} ({entry['cause']}): {reason}; got {got}"
 
 

@@ -157,6 +157,11 @@ def body_runs(case, inner_inputs):
 
 # ---- shrinking -------------------------------------------------------------------------------
 
+def differ(case, expected, got):
+    """How JAX's and jaxlite's results for `case` differ, or None (compare.py)."""
+    return compare.disagreement(expected, got, compare.narrowest_float(case))
+
+
 def reason_key(reason):
     return "values" if reason in ("values", "NaN positions", "infinity positions") else reason
 
@@ -272,7 +277,7 @@ def shrink(pair, case, reason, budget=12):
             break
         expected, got = pair.run(candidates)
         better = [(c, a, b) for c, a, b in zip(candidates, expected, got)
-                  if (r := compare.disagreement(a, b)) is not None and reason_key(r) == key]
+                  if (r := differ(c, a, b)) is not None and reason_key(r) == key]
         if not better:
             break
         case = better[0][0]
@@ -287,6 +292,10 @@ def cause(case, reason):
     stack = [name for name, _ in case["transforms"]]
     return f"{reason_key(reason)} | ops={','.join(ops)} | {'>'.join(stack) or '-'} | " \
            f"{','.join(dtypes)}{' x64' if case['x64'] else ''}"
+
+
+def iter_pad(items, n):
+    return list(items) + [None] * (n - len(items))
 
 
 def case_id(case):
@@ -310,27 +319,32 @@ def fuzz(args):
     ran = time.time()
     if args.show:
         for i, (a, b) in enumerate(zip(expected, got)):
-            reason = compare.disagreement(a, b)
+            reason = differ(cases[i], a, b)
             if reason:
                 print(i, reason, json.dumps(cases[i])[:400], "\n   JAX:", json.dumps(a)[:200],
                       "\n   jaxlite:", json.dumps(b)[:200])
     failures = [(i, r) for i, (a, b) in enumerate(zip(expected, got))
-                if (r := compare.disagreement(a, b)) is not None]
-    both_raise = sum(1 for a, b in zip(expected, got) if "error" in a and "error" in b)
-    print(f"{len(cases)} cases: {len(cases) - len(failures)} agree ({both_raise} of them raise "
-          f"the same error in both), {len(failures)} disagree; generation "
+                if (r := differ(cases[i], a, b)) is not None]
+    timeouts = sum(1 for a in expected if a.get("error") == "Timeout")
+    both_raise = sum(1 for a, b in zip(expected, got) if "error" in a and "error" in b
+                     and a.get("error") != "Timeout")
+    print(f"{len(cases)} cases: {len(cases) - len(failures) - timeouts} agree ({both_raise} of "
+          f"them raise the same error in both), {len(failures)} disagree, {timeouts} not "
+          f"compared (JAX ran past {worker.TIME_LIMIT_S} s); generation "
           f"{generated - start:.0f} s, running {ran - generated:.0f} s")
-    found = []
+    for key, count in collections.Counter(reason_key(r) for _, r in failures).most_common():
+        print(f"{count:5d}  {key}")
+    # Shrink round-robin over the kinds of disagreement, so that a common kind does not
+    # take the whole budget.
     by_reason = collections.defaultdict(list)
     for i, reason in failures:
-        by_reason[reason_key(reason)].append(i)
-    shrunk_count = 0
-    for i, reason in failures:
-        if args.shrink is not None and shrunk_count >= args.shrink:
-            break
-        shrunk_count += 1
+        by_reason[reason_key(reason)].append((i, reason))
+    order = [item for group in zip(*[iter_pad(v, len(failures)) for v in by_reason.values()])
+             for item in group if item is not None]
+    found = []
+    for i, reason in order[:args.shrink]:
         small, a, b = shrink(pair, cases[i], reason)
-        reason_now = compare.disagreement(a, b) or reason
+        reason_now = differ(small, a, b) or reason
         found.append({"name": f"seed{args.seed}-case{i}", "cause": cause(small, reason_now),
                       "reason": reason_now, "case": small, "expect": a, "jaxlite": b})
     pair.close()
@@ -352,7 +366,7 @@ def replay(args):
     pair.close()
     agree = []
     for entry, a, b in zip(entries, expected, got):
-        reason = compare.disagreement(a, b)
+        reason = differ(entry["case"], a, b)
         status = "agree" if reason is None else reason
         print(f"{entry['name']}: {status}   [{entry.get('cause', '')}]")
         if reason is None:
@@ -375,8 +389,8 @@ def main():
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--shrink", type=int, default=None,
-                        help="shrink at most this many disagreements (default: all)")
+    parser.add_argument("--shrink", type=int, default=40,
+                        help="shrink at most this many disagreements")
     parser.add_argument("--record", action="store_true")
     parser.add_argument("--show", action="store_true", help="print each disagreement")
     parser.add_argument("--replay")
