@@ -10,6 +10,12 @@ from ..tree import tree_flatten, tree_unflatten
 from ..conversion import asarray
 
 
+def check_callable(fun, transform):
+    """As JAX: a transformation of a non-callable fails when it is built, not when called."""
+    if not callable(fun):
+        raise TypeError(f"{transform}: expected a callable value, got {fun!r}")
+
+
 def _normalize_argnums(argnums, nargs, transform, fun):
     multiple = isinstance(argnums, (tuple, list))
     nums = tuple(argnums) if multiple else (argnums,)

@@ -12,7 +12,7 @@ from ..jaxpr import eval_jaxpr
 from ..conversion import asarray, convert
 from ..prims.shape import reshape_p, transpose_p
 from ..prims.elementwise import convert_element_type_p
-from .arguments import (_as_array_leaf, _check_output_dtype, _check_jacfwd_inputs,
+from .arguments import (check_callable, _as_array_leaf, _check_output_dtype, _check_jacfwd_inputs,
                         _flat_fun_with_aux, _differentiable_call, _unpack_aux)
 
 
@@ -82,7 +82,8 @@ def _vjp_pullback(jaxpr, out_tree, out_avals, n_outs, in_tree, in_avals, residua
         if tuple(c.shape) != aval.shape:
             raise ValueError(f"vjp function expected a cotangent of shape {aval.shape} "
                              f"(the primal output's), got shape {tuple(c.shape)}")
-        if (c.dtype.kind == "c") != (aval.dtype.kind == "c"):  # real vs complex: as JAX
+        if (c.dtype.kind == "c") != (aval.dtype.kind == "c") or (
+                dtypes.is_inexact(aval.dtype) and c.dtype != aval.dtype):  # as JAX
             got, expected = (f"{a.dtype.name}[{','.join(map(str, a.shape))}]"
                              for a in (core.get_aval(c), aval))
             raise ValueError(
@@ -120,6 +121,7 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
     >>> jax.value_and_grad(lambda x: x ** 2)(3.0)
     (Array(9., dtype=float32, weak_type=True), Array(6., dtype=float32, weak_type=True))
     """
+    check_callable(fun, "value_and_grad")
     name = getattr(fun, "__name__", "fun")
 
     @functools.wraps(fun)
@@ -203,6 +205,10 @@ def jvp(fun, primals, tangents, has_aux=False):
         if dtypes.is_inexact(p.dtype) and p.dtype != t.dtype:
             raise TypeError(f"jvp: primal and tangent dtypes must match, got primal dtype "
                             f"{p.dtype.name} and tangent dtype {t.dtype.name}")
+        if not dtypes.is_inexact(p.dtype) and t.dtype != dtypes.float0:
+            raise TypeError(f"jvp: primal and tangent arguments do not match: the tangent of "
+                            f"an integer or boolean primal (dtype {p.dtype.name}) must have "
+                            f"dtype float0, got {t.dtype.name}")
     store = {}
     flat = _flat_fun_with_aux(fun, lambda d: list(d), p_tree, {}, has_aux, store)
     outs, touts = ad.jvp_flat(flat, p_leaves, t_leaves)
@@ -242,7 +248,17 @@ def linearize(fun, *primals):
         if t_tree != in_tree:
             raise ValueError(f"linearized function expected tangents with structure {in_tree}, "
                              f"got {t_tree}")
-        touts = eval_jaxpr(jaxpr, jaxpr.consts, *[asarray(t) for t in t_leaves])
+        t_leaves = [asarray(t) for t in t_leaves]
+        for t, p in zip(t_leaves, leaves):
+            expected = p.dtype if dtypes.is_inexact(p.dtype) else dtypes.float0
+            if tuple(t.shape) != tuple(p.shape) or t.dtype != expected:
+                expected = "float0" if expected == dtypes.float0 else expected.name
+                raise ValueError(
+                    "linearized function called on tangent values inconsistent with the "
+                    f"original primal values: got tangent {t.dtype.name}{list(t.shape)} for "
+                    f"primal {p.dtype.name}{list(p.shape)} but expected "
+                    f"{expected}{list(p.shape)}")
+        touts = eval_jaxpr(jaxpr, jaxpr.consts, *t_leaves)
         return tree_unflatten(store["out_tree"], [_wrap_np(t) for t in touts])
 
     return out, f_jvp
@@ -269,6 +285,8 @@ def _std_basis(leaves):
 
 def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
     """Jacobian by forward mode: one JVP per input coordinate, vectorized with vmap."""
+    check_callable(fun, "jacfwd")
+
     def jacfun(*args, **kwargs):
         leaves, in_tree, multiple, flat, store = _differentiable_call(
             "jacfwd", fun, args, kwargs, argnums, has_aux, holomorphic, True)
@@ -314,6 +332,8 @@ def _strip(x):
 
 def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     """Jacobian by reverse mode: one VJP per output coordinate, vectorized with vmap."""
+    check_callable(fun, "jacrev")
+
     def jacfun(*args, **kwargs):
         leaves, in_tree, multiple, flat, store = _differentiable_call(
             "jacrev", fun, args, kwargs, argnums, has_aux, holomorphic, allow_int)

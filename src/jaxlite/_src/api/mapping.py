@@ -10,7 +10,7 @@ from ..state import Ref, RefScope, write_back
 from ..array import Array
 from ..tree import (tree_flatten, tree_unflatten, tree_map, tree_structure, broadcast_prefix,
                     tree_flatten_with_path, keystr)
-from .arguments import _as_array_leaf
+from .arguments import check_callable, _as_array_leaf
 
 
 class _NoneAxis:
@@ -59,6 +59,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
     >>> jax.vmap(jnp.dot, in_axes=(0, None))(jnp.ones((4, 3)), jnp.ones(3)).shape
     (4,)
     """
+    check_callable(fun, "vmap")
     if isinstance(in_axes, list):
         in_axes = tuple(in_axes)
     name = getattr(fun, "__name__", "fun")

@@ -518,7 +518,16 @@ def _while_partial_eval(trace, args, params):
     _, _, pred_u, _ = partial_eval_jaxpr(cond_jaxpr, cc_u + k_u)
     if pred_u[0]:
         raise ReverseModeWhileError(_REVERSE_WHILE_MESSAGE)
-    staged = trace.stage(while_p, list(args), params)
+    # As JAX forwards them: an unknown carry the body passes through unchanged (a parameter
+    # carried along, or its tangent) leaves the loop as it entered, so when every unknown
+    # carry is such, nothing is staged and the loop transposes (grad works).
+    n_bc_invars = len(body_jaxpr.invars) - len(k_u)
+    invariant = [out is body_jaxpr.invars[n_bc_invars + i]
+                 for i, out in enumerate(body_jaxpr.outvars)]
+    if all(inv for inv, u in zip(invariant, k_u) if u):
+        staged = list(args[n_cc + n_bc:])
+    else:
+        staged = trace.stage(while_p, list(args), params)
     if all(k_u):
         return staged
     known_body, _, _, _ = partial_eval_jaxpr(body_jaxpr, bc_u + k_u, instantiate=k_u)

@@ -15,7 +15,7 @@ from ..core import Primitive
 from ..ad import Zero, is_linear, jvp_jaxpr, backward_pass
 from ..batching import batch_jaxpr
 from ..jaxpr import Jaxpr, eval_jaxpr
-from ..staging import StagingTracer, partial_eval_jaxpr
+from ..staging import StagingTracer, partial_eval_jaxpr, trace_closed_jaxpr
 from ..compiler import compile_jaxpr
 from ..compiler.dce import dead_code_elimination
 
@@ -134,7 +134,39 @@ checkpoint_p.jvp = _checkpoint_jvp
 checkpoint_p.batch = _checkpoint_batch
 checkpoint_p.partial_eval = _checkpoint_partial_eval
 
+def _remat_linear_call(recompute, unknown, n_res, n_saved, n_known_args):
+    """The whole `remat_linear` equation as one Jaxpr of all its inputs (recompute the
+    residuals, then apply the linear part). Differentiating or batching the linear
+    function of a checkpoint (jvp of linearize, vmap of a pullback) treats it as a
+    checkpoint call of this Jaxpr, whose rules already exist."""
+    key = ("remat_linear_call", n_res, n_saved, n_known_args)
+    hit = unknown.cache.get(key)
+    if hit is not None and hit[0] is recompute:
+        return hit[1]
+    n_fixed = n_known_args + n_saved
+    avals = [v.aval for v in recompute.invars[:n_fixed]] + [v.aval for v in unknown.invars[n_res:]]
+
+    def call(*args):
+        res = _residuals(recompute, args, n_known_args, n_saved)
+        return eval_jaxpr(unknown, unknown.consts, *res, *args[n_fixed:])
+    jaxpr = trace_closed_jaxpr(call, avals, name="remat_linear")
+    unknown.cache[key] = (recompute, jaxpr)
+    return jaxpr
+
+
+def _remat_linear_jvp(primals, tangents, **params):
+    return _checkpoint_jvp(primals, tangents, jaxpr=_remat_linear_call(**params), policy=None,
+                           prevent_cse=True)
+
+
+def _remat_linear_batch(values, dims, **params):
+    return _checkpoint_batch(values, dims, jaxpr=_remat_linear_call(**params), policy=None,
+                             prevent_cse=True)
+
+
 remat_linear_p.impl = _remat_linear_impl
+remat_linear_p.jvp = _remat_linear_jvp
+remat_linear_p.batch = _remat_linear_batch
 remat_linear_p.abstract_eval = _remat_linear_abstract
 remat_linear_p.transpose = _remat_linear_transpose
 

@@ -2,6 +2,7 @@
 weak-typed Python scalars taking the other operand's dtype, as in JAX)."""
 import builtins
 import enum
+import math
 import operator
 
 import numpy as np
@@ -325,19 +326,37 @@ def stop_gradient(x):
     return tree_map(stop, x)
 
 
+def _check_select(which, cases):
+    """As XLA's select: cases of one shape, `which` boolean or integer, scalar or of the
+    cases' shape (no broadcasting: jnp.where broadcasts)."""
+    shapes = [tuple(c.shape) for c in cases]
+    if len(set(shapes)) > 1:
+        raise TypeError(f"select cases must have the same shapes, got {shapes}.")
+    if dtypes.kind(which.dtype) not in "biu":
+        raise TypeError(f"select `which` must be boolean or integer type, got "
+                        f"{which.dtype.name}.")
+    if which.shape and tuple(which.shape) != shapes[0]:
+        raise TypeError(f"select `which` must be scalar or have the same shape as cases, got "
+                        f"`which` shape {tuple(which.shape)} but case shape {shapes[0]}.")
+
+
 def select(pred, on_true, on_false):
     on_true, on_false = _lax_values("select", (on_true, on_false))
     if on_true.dtype != on_false.dtype:
         raise TypeError(f"lax.select requires arguments to have the same dtypes, got "
                         f"{on_true.dtype.name}, {on_false.dtype.name}. (Tip: jnp.where is a "
                         "similar function that does automatic type promotion on inputs).")
-    return ew.select_n_p.bind(asarray(pred), on_false, on_true)
+    pred = asarray(pred)
+    _check_select(pred, (on_false, on_true))
+    return ew.select_n_p.bind(pred, on_false, on_true)
 
 
 def select_n(which, *cases):
     cases = _lax_values("select_n", cases)
     _check_elementwise("select_n", cases, (_ANY,) * len(cases))
-    return ew.select_n_p.bind(asarray(which), *cases)
+    which = asarray(which)
+    _check_select(which, cases)
+    return ew.select_n_p.bind(which, *cases)
 
 
 def clamp(min, x, max):
@@ -404,7 +423,11 @@ def reshape(operand, new_sizes, dimensions=None):
     x = asarray(operand)
     if dimensions is not None:
         x = transpose(x, dimensions)
-    return sp.reshape_p.bind(x, new_sizes=tuple(int(d) for d in new_sizes))
+    new_sizes = _shape(new_sizes)
+    if math.prod(new_sizes) != x.size:  # JAX finds this when lowering: a ValueError
+        raise ValueError(f"lax.reshape: cannot reshape operand of shape {x.shape} (size "
+                         f"{x.size}) into shape {new_sizes} (size {math.prod(new_sizes)})")
+    return sp.reshape_p.bind(x, new_sizes=new_sizes)
 
 
 def transpose(operand, permutation):
@@ -442,7 +465,17 @@ def concatenate(operands, dimension):
 
 
 def slice(operand, start_indices, limit_indices, strides=None):
-    return sp.slice_p.bind(asarray(operand), start_indices=tuple(start_indices),
+    x = asarray(operand)
+    starts, limits = tuple(start_indices), tuple(limit_indices)
+    if not len(starts) == len(limits) == x.ndim:
+        raise TypeError(f"slice start_indices {starts} and limit_indices {limits} must each "
+                        f"have one entry per dimension of the operand (shape {x.shape})")
+    for start, limit, n in zip(starts, limits, x.shape):
+        if not 0 <= start <= limit <= n:
+            raise TypeError(f"slice: need 0 <= start_indices <= limit_indices <= operand "
+                            f"shape, got start_indices {starts}, limit_indices {limits} for "
+                            f"operand shape {x.shape}")
+    return sp.slice_p.bind(x, start_indices=tuple(start_indices),
                            limit_indices=tuple(limit_indices),
                            strides=None if strides is None else tuple(strides))
 
@@ -472,6 +505,17 @@ def index_in_dim(operand, index, axis=0, keepdims=True):
 
 def pad(operand, padding_value, padding_config):
     x, v = _lax_operands("pad", operand, padding_value)
+    padding_config = tuple(tuple(c) for c in padding_config)
+    if len(padding_config) != x.ndim or any(len(c) != 3 for c in padding_config):
+        raise ValueError(f"lax.pad: padding_config must hold one (low, high, interior) triple "
+                         f"per dimension of the operand (shape {x.shape}), got {padding_config}")
+    for (low, high, interior), n in zip(padding_config, x.shape):
+        if interior < 0:
+            raise ValueError(f"lax.pad: interior padding in padding_config must be "
+                             f"nonnegative, got padding_config {padding_config}")
+        if low + high + n + builtins.max(n - 1, 0) * interior < 0:
+            raise ValueError(f"lax.pad: dimension size after padding is not at least 0, for "
+                             f"padding_config {padding_config} and operand shape {x.shape}")
     return sp.pad_p.bind(x, v, padding_config=tuple(tuple(c) for c in padding_config))
 
 
@@ -501,7 +545,8 @@ def _shape(shape):
         raise TypeError(f"Shapes must be 1D sequences of concrete values of integer type, got "
                         f"{shape!r}") from None
     if builtins.any(d < 0 for d in out):
-        raise ValueError(f"negative dimensions are not allowed: {out}")
+        # JAX's class (its shape rule rejects them), NumPy's words
+        raise TypeError(f"negative dimensions are not allowed: {out}")
     return out
 
 

@@ -404,7 +404,7 @@ def _dynamic_starts(x, start_indices, sizes, allow_negative_indices):
     """Start indices as int arrays: negative ones count from the end (where allowed), then
     clamped so the slice fits, as XLA's DynamicSlice does."""
     if len(start_indices) != x.ndim:
-        raise TypeError(f"Length of slice indices must match number of operand dimensions "
+        raise ValueError(f"Length of slice indices must match number of operand dimensions "
                         f"({len(start_indices)} vs {x.ndim})")
     allow = ([allow_negative_indices] * x.ndim if isinstance(allow_negative_indices, bool)
              else list(allow_negative_indices))

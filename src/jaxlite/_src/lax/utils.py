@@ -3,10 +3,27 @@ operations (moveaxis, broadcast_to, stacking with promotion, basic slices) that 
 needs and that jax.numpy offers above it. Each binds exactly what the jnp function of the
 same name binds, so programs stage the same Jaxprs whichever layer spells them."""
 import builtins
+import operator
+
+import numpy as np
 
 from ..conversion import asarray, promote
 from ..prims.index import gather_p
 from ..prims.shape import broadcast_in_dim_p, concatenate_p, reshape_p, transpose_p
+
+
+def normalize_axis(axis, ndim, what="axis"):
+    """`axis` in [0, ndim): negative counts from the end. As JAX: a float axis is a
+    TypeError; out of range (a 0-d array has no axis 0) is NumPy's AxisError, both a
+    ValueError (JAX's class) and an IndexError."""
+    try:
+        axis = operator.index(axis)
+    except TypeError:
+        raise TypeError(f"{what} must be an integer, got {axis!r}") from None
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(f"{what} {axis} is out of bounds for array of dimension "
+                                      f"{ndim}")
+    return axis % ndim
 
 
 def transpose(x, permutation):
@@ -20,9 +37,10 @@ def transpose(x, permutation):
 def moveaxis(x, source, destination):
     """jnp.moveaxis: the axes `source` (an int or a sequence) moved to `destination`."""
     x = asarray(x)
-    src = [s % x.ndim for s in (source if isinstance(source, (tuple, list)) else [source])]
-    dst = [d % x.ndim for d in (destination if isinstance(destination, (tuple, list))
-                                else [destination])]
+    src = [normalize_axis(s, x.ndim, "source")
+           for s in (source if isinstance(source, (tuple, list)) else [source])]
+    dst = [normalize_axis(d, x.ndim, "destination")
+           for d in (destination if isinstance(destination, (tuple, list)) else [destination])]
     if len(src) != len(dst):
         raise ValueError("moveaxis: source and destination must have the same number of axes")
     order = [i for i in range(x.ndim) if i not in src]
@@ -35,7 +53,7 @@ def swapaxes(x, axis1, axis2):
     """jnp.swapaxes: `x` with two axes exchanged."""
     x = asarray(x)
     permutation = list(range(x.ndim))
-    i, j = axis1 % x.ndim, axis2 % x.ndim
+    i, j = normalize_axis(axis1, x.ndim, "axis1"), normalize_axis(axis2, x.ndim, "axis2")
     permutation[i], permutation[j] = permutation[j], permutation[i]
     return transpose(x, permutation)
 

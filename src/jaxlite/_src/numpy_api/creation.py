@@ -30,7 +30,8 @@ def _shape(shape):
         raise TypeError(f"Shapes must be 1D sequences of concrete values of integer type, got "
                         f"{shape!r}") from None
     if builtins.any(d < 0 for d in out):
-        raise ValueError(f"negative dimensions are not allowed: {out}")
+        # JAX's class (its shape rule rejects them), NumPy's words
+        raise TypeError(f"negative dimensions are not allowed: {out}")
     return out
 
 

@@ -15,6 +15,7 @@ from ..prims.shape import reshape_p, slice_p, squeeze_p, rev_p, broadcast_in_dim
 from ..prims.cumulative import cumsum_p
 from .. import lax as lax_modules  # control_flow loads at first use (PEP 562)
 from ..lax.lax import gt, select, reduce_max
+from ..lax import utils as lax_utils
 from .shapes import ravel, stack, moveaxis
 from .ufuncs import (less, logical_and, greater_equal, remainder, clip, where, not_equal,
                      negative, divide, power, multiply)
@@ -387,8 +388,11 @@ def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0
-    axis = axis % x.ndim
-    idx, in_bounds = _indices_for_mode(asarray(indices), x.shape[axis], mode)
+    axis = lax_utils.normalize_axis(axis, x.ndim)
+    indices = asarray(indices)
+    if not dtypes.is_integer(indices.dtype):
+        raise ValueError(f"take: indices must have an integer type, got {indices.dtype.name}")
+    idx, in_bounds = _indices_for_mode(indices, x.shape[axis], mode)
     index = (slice(None),) * axis + (idx,)
     mask_shape = (1,) * axis + tuple(idx.shape) + (1,) * (x.ndim - axis - 1)
     return _fill_out_of_bounds(getitem(x, index), in_bounds, mask_shape, fill_value)

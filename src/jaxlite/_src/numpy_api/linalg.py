@@ -64,7 +64,9 @@ def _inexact(name, *args):
 
 def _square(name, a):
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
-        raise ValueError(f"{name}: argument must have shape [..., n, n], got {tuple(a.shape)}")
+        # cholesky and eigh symmetrize their argument first, so JAX's error is a TypeError
+        error = TypeError if name in ("cholesky", "eigh") else ValueError
+        raise error(f"{name}: argument must have shape [..., n, n], got {tuple(a.shape)}")
 
 
 def _matrix(name, a):

@@ -14,21 +14,17 @@ from ..lax import utils as lax_utils
 
 
 def canonical_axes(axis, ndim, name="axis"):
-    """A sorted tuple of non-negative axes; None means all."""
+    """A sorted tuple of non-negative axes; None means all. As JAX (unlike NumPy), a 0-d
+    array has no axis 0: `jnp.sum(1., axis=0)` raises."""
     if axis is None:
         return tuple(range(ndim))
     if isinstance(axis, core.Tracer):
         axis = core.concrete_or_error(axis, f"the {name} argument").item()
     axes = (axis,) if not isinstance(axis, (tuple, list)) else tuple(axis)
-    out = []
-    for a in axes:
-        a = int(a)
-        if not -ndim <= a < builtins.max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
-            raise ValueError(f"axis {a} is out of bounds for array of dimension {ndim}")
-        out.append(a % ndim if ndim else 0)
+    out = [lax_utils.normalize_axis(a, ndim, name) for a in axes]
     if len(set(out)) != len(out):
         raise ValueError(f"repeated axis in {axis!r}")
-    return tuple(sorted(out)) if ndim else ()
+    return tuple(sorted(out))
 
 
 def _canonical_axis(axis, ndim, name):
@@ -93,9 +89,12 @@ def transpose(a, axes=None):
     x = asarray(a)
     if axes is None:
         axes = tuple(range(x.ndim))[::-1]
-    axes = tuple(int(i) % builtins.max(x.ndim, 1) for i in axes)
-    if sorted(axes) != list(range(x.ndim)):
-        raise ValueError(f"axes {axes} don't match array of shape {x.shape}")
+    axes = tuple(operator.index(i) for i in axes)
+    if sorted(i % builtins.max(x.ndim, 1) for i in axes) != list(range(x.ndim)) or any(
+            not -x.ndim <= i < x.ndim for i in axes):
+        raise TypeError(f"transpose permutation isn't a permutation of operand dimensions, got "
+                        f"permutation {axes} for operand shape {x.shape}.")
+    axes = tuple(i % x.ndim for i in axes)
     if axes == tuple(range(x.ndim)):
         return x
     return sp.transpose_p.bind(x, permutation=axes)
@@ -141,7 +140,9 @@ def expand_dims(a, axis):
     x = asarray(a)
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
     ndim = x.ndim + len(axes)
-    axes = sorted(a % ndim for a in axes)
+    axes = sorted(lax_utils.normalize_axis(a, ndim) for a in axes)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"expand_dims: repeated axis in {axis!r}")
     shape = list(x.shape)
     for a in axes:
         shape.insert(a, 1)
@@ -179,7 +180,7 @@ def concatenate(arrays, axis=0, dtype=None):
         raise ValueError("Zero-dimensional arrays cannot be concatenated.")
     for x in xs:
         if x.ndim != ndim:
-            raise ValueError("All input arrays must have the same number of dimensions, got "
+            raise TypeError("Cannot concatenate arrays with different numbers of dimensions: got "
                              + ", ".join(str(tuple(x.shape)) for x in xs))
     axis = _canonical_axis(axis, ndim, "concatenate")
     if len(xs) == 1:

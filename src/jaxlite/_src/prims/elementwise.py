@@ -358,7 +358,8 @@ def _atan2_jvp(which):
 # Floating-point only: ml_dtypes' float loops keep the dtype, so no cast back.
 atan2_p = define("atan2", np.arctan2, [_atan2_jvp(0), _atan2_jvp(1)], numpy_name="np.arctan2",
                  returns_output_dtype=True)
-nextafter_p = define("nextafter", np.nextafter, "zero", numpy_name="np.nextafter",
+# No JVP rule, as in JAX: differentiating nextafter raises NotImplementedError.
+nextafter_p = define("nextafter", np.nextafter, None, numpy_name="np.nextafter",
                      returns_output_dtype=True)
 
 sign_p = define("sign", np.sign, "zero", numpy_name="np.sign")

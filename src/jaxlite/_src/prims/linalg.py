@@ -45,6 +45,10 @@ def _dot_general_impl(x, y, dimension_numbers, preferred_element_type=None):
         # Accumulate in the preferred type, as XLA does (int8 products summed in int32,
         # integer products in float without wrapping).
         x, y = x.astype(out_dtype), y.astype(out_dtype)
+    if not lb and not lc:
+        # An outer product by broadcasting: BLAS (np.tensordot's path) drops the products
+        # with a zero operand, so inf * 0 would give 0 instead of NaN, and -x * 0 gives +0.
+        return np.asarray(x.reshape(x.shape + (1,) * y.ndim) * y, dtype=out_dtype)
     if not lb:
         # np.dot uses BLAS only for operands of rank <= 2; tensordot reshapes to 2-D first.
         if _np_dot_applies(x.ndim, y.ndim, lc, rc, lb) and x.ndim <= 2 and y.ndim <= 2:
