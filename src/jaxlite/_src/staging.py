@@ -122,16 +122,19 @@ def trace_closed_jaxpr(fun, in_avals, name=None):
     return jaxpr
 
 
-def close_over_tracer_consts(jaxpr):
+def close_over_tracer_consts(jaxpr, lift_all=False):
     """Split a Jaxpr's constants: concrete ones stay; tracers become leading inputs.
+    `lift_all`: concrete ones become inputs too (JAX's cond takes every constant of its
+    branches as an operand, so its branches print with no constants).
 
     Returns (jaxpr, tracer_consts): call the new jaxpr with tracer_consts + args.
     """
     keep_vars, keep_vals, lift_vars, lift_vals = [], [], [], []
     for var, value in zip(jaxpr.constvars, jaxpr.consts):
-        if isinstance(value, Tracer):
+        if isinstance(value, Tracer) or lift_all:
             lift_vars.append(var)
-            lift_vals.append(value)
+            lift_vals.append(value if isinstance(value, (Tracer, core.Array))
+                             else core.Array(value, var.aval.weak_type))
         else:
             keep_vars.append(var)
             keep_vals.append(value._value if type(value) is core.Array else value)

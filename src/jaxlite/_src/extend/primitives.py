@@ -25,7 +25,8 @@ from ..prims.complex import complex_p, conj_p, imag_p, real_p
 from ..prims.conv import conv_general_dilated_p
 from ..prims.cumulative import cumlogsumexp_p, cummax_p, cummin_p, cumprod_p, cumsum_p
 from ..prims.debug import debug_callback_p
-from ..prims.elementwise import (add_p, and_p, atan2_p, ceil_p, convert_element_type_p, div_p,
+from ..prims.elementwise import (add_p, and_p, atan2_p, ceil_p, clamp_p, convert_element_type_p,
+                                 div_p,
                                  eq_p, floor_p, ge_p, gt_p, integer_pow_p, is_finite_p, le_p,
                                  lt_p, max_p, min_p, mul_p, ne_p, neg_p, nextafter_p, not_p,
                                  or_p, population_count_p, round_p, select_n_p, shift_left_p,
@@ -61,7 +62,7 @@ _EXPRESSED = "jaxlite expresses {} with other primitives"
 _NO_DEVICES = "jaxlite runs on one CPU process: there are no collectives or devices"
 MISSING = {
     **{name: _EXPRESSED.format(what) for name, what in {
-        "square_p": "lax.square (as integer_pow)", "clamp_p": "lax.clamp (as max and min)",
+        "square_p": "lax.square (as integer_pow)",
         "copy_p": "copies (arrays are immutable)", "dynamic_slice_p": "lax.dynamic_slice (as gather)",
         "dynamic_update_slice_p": "lax.dynamic_update_slice (as scatter)",
         "scatter_add_p": "scatter-add (one scatter primitive with a mode)",

@@ -219,7 +219,7 @@ def _adopting_select(pred, on_true, on_false):
 
 def _adopting_clamp(min, x, max):
     min, x, max = _lax_operands("clamp", min, x, max)
-    return ew.min_p.bind(ew.max_p.bind(x, min), max)
+    return ew.clamp_p.bind(min, x, max)
 
 
 _adopting.select = staticmethod(_adopting_select)
@@ -347,7 +347,7 @@ def clamp(min, x, max):
     if len({a.dtype for a in (min, x, max)}) > 1:
         raise TypeError("lax.clamp requires arguments to have the same dtypes, got "
                         + ", ".join(a.dtype.name for a in (min, x, max)) + ".")
-    return ew.min_p.bind(ew.max_p.bind(x, min), max)
+    return ew.clamp_p.bind(min, x, max)
 
 
 def convert_element_type(operand, new_dtype):

@@ -250,6 +250,30 @@ min_p = define("min", np.minimum,
                simplify=[neutral_element(np.inf, kinds="f")], scalar=extremum_code("<"))
 
 
+
+def _where_tangent(mask, t):
+    """`t` where `mask` holds, else 0 (a tangent restricted to one side of clamp)."""
+    zero = const_like(t, 0.0)
+    return select_n_p.bind(mask, zero, t)
+
+
+def _clamp_impl(lo, x, hi):
+    return np.minimum(np.maximum(x, lo), hi)
+
+
+# clamp(lo, x, hi): x clipped to [lo, hi], one primitive as in JAX's jaxprs (lax.clamp,
+# lax.switch's index). The tangent of x passes where lo <= x <= hi; lo's where x < lo,
+# hi's where x > hi.
+clamp_p = define(
+    "clamp", _clamp_impl,
+    [lambda t, a, lo, x, hi: _where_tangent(lt_p.bind(x, lo), t),
+     lambda t, a, lo, x, hi: _where_tangent(and_p.bind(ge_p.bind(x, lo), le_p.bind(x, hi)), t),
+     lambda t, a, lo, x, hi: _where_tangent(gt_p.bind(x, hi), t)])
+clamp_p.lower = lambda names, params, avals=None: (
+    None if avals and avals[0].dtype.kind == "V"
+    else f"np.minimum(np.maximum({names[1]}, {names[0]}), {names[2]})")
+clamp_p.weak_type_rule = lambda weak, params: weak[1]
+
 # The weight JAX's JVP rule of max (min) gives x in max(x, y): _balanced_eq(x, max(x, y), y),
 # two comparisons and two selects, is 1 where x > y (x < y), 1/2 where x == y, 0 where
 # x < y (x > y) or either is NaN: that is ((x > y) + (x >= y)) / 2, exactly, in four cheap
