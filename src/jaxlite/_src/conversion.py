@@ -120,6 +120,8 @@ def convert(x, dtype, weak=False):
     if t is Array:
         if x.dtype == dtype:
             return x if x.weak_type == weak or weak else Array(x._value, False)
+        if not x.ndim:  # a concrete scalar converts concretely (a literal in JAX's jaxprs)
+            return Array(convert_element_type_p.impl(x._value, new_dtype=dtype), weak)
         return convert_element_type_p.bind(x, new_dtype=dtype, weak_type=weak)
     if isinstance(x, Tracer):
         # A weakly typed operand joining a strongly typed one is converted, as JAX stages

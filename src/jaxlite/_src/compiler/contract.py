@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core import ShapedArray
 from ..jaxpr import Jaxpr, Eqn, Var, Literal
-from ..prims.elementwise import add_p, mul_p, neg_p, sub_p
+from ..prims.elementwise import add_any_p, add_p, mul_p, neg_p, sub_p
 from ..prims.linalg import dot_general_p
 from ..prims.reduce import reduce_sum_p
 from ..prims.shape import reshape_p, transpose_p
@@ -68,7 +68,7 @@ def _private(v, producer, uses, primitives):
 
 def _terms(v, producer, uses, top=False):
     """v as a list of products, each a list of factors (atoms; Literals are scalars)."""
-    eqn = _private(v, producer, uses, (add_p, sub_p, neg_p, mul_p))
+    eqn = _private(v, producer, uses, (add_p, add_any_p, sub_p, neg_p, mul_p))
     if eqn is None:
         return None if top else [[v]]
     prim = eqn.primitive

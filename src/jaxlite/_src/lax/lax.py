@@ -15,6 +15,7 @@ from ..prims import transcendental as tr
 from ..prims.bits import clz_p, mulhi_p, reduce_precision_p, bitcast_convert_type_p
 from ..conversion import asarray, convert
 from .utils import broadcast_to
+from .precision import canonicalize_precision
 
 
 def _lax_operands(name, *args):
@@ -379,7 +380,9 @@ def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_t
     x, y = _lax_operands("dot_general", lhs, rhs)
     dims = ((tuple(lc), tuple(rc)), (tuple(lb), tuple(rb)))
     pet = dtypes.canonicalize_dtype(preferred_element_type) if preferred_element_type else None
-    return linalg.dot_general_p.bind(x, y, dimension_numbers=dims, preferred_element_type=pet)
+    return linalg.dot_general_p.bind(x, y, dimension_numbers=dims,
+                                     precision=canonicalize_precision(precision),
+                                     preferred_element_type=pet)
 
 
 def dot(lhs, rhs, precision=None, preferred_element_type=None, *, dimension_numbers=None,

@@ -186,14 +186,16 @@ def stack(arrays, axis=0, out=None, dtype=None):
     arrays = list(arrays) if not isinstance(arrays, (list, tuple)) else arrays
     if not len(arrays):
         raise ValueError("Need at least one array to stack.")
-    xs = [asarray(a) for a in arrays]
+    xs = promote(*arrays)
+    if dtype is not None:
+        xs = [convert(x, canonicalize_dtype(dtype)) for x in xs]
     shape = xs[0].shape
     for x in xs:
         if x.shape != shape:
             raise ValueError("All input arrays must have the same shape, got "
                              + ", ".join(str(tuple(x.shape)) for x in xs))
-    axis = axis % (len(shape) + 1)
-    return concatenate([expand_dims(x, axis) for x in xs], axis=axis, dtype=dtype)
+    axis = canonical_axes(axis, len(shape) + 1)[0]
+    return sp.stack_p.bind(*xs, axis=axis)
 
 
 def vstack(tup, dtype=None):
