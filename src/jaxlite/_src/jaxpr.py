@@ -67,7 +67,17 @@ class Literal:
         return self.value
 
     def __repr__(self):
-        return f"Literal({np.asarray(self.value).item()!r})"
+        # As JAX shows its literals: a weakly typed Python int or complex as the typed
+        # scalar JAX keeps (`TypedInt(1, dtype=int32)`), any other value as it prints.
+        value = np.asarray(self.value)
+        if value.dtype != self.aval.dtype and value.dtype.kind == self.aval.dtype.kind:
+            value = value.astype(self.aval.dtype)  # a float32 literal prints as float32
+        scalar = value[()] if not value.shape else value
+        if self.aval.weak_type and not value.shape and value.dtype.kind in "iuc":
+            kind = "TypedComplex" if value.dtype.kind == "c" else "TypedInt"
+            python = complex(scalar) if value.dtype.kind == "c" else int(scalar)
+            return f"Literal({kind}({python!r}, dtype={value.dtype.name}))"
+        return f"Literal({str(scalar)})"
 
     def pretty_print(self, print_dtype=True):
         if np.shape(self.value):

@@ -85,6 +85,8 @@ class StagingTrace(Trace):
     def stage(self, primitive, args, params):
         """Record `primitive` applied to `args` as an equation; return its output tracers."""
         in_vars = [self.var_of(a) for a in args]
+        if primitive.param_order:
+            params = _in_jax_order(primitive.param_order, params)
         out_avals = primitive.abstract_eval(*[v.aval for v in in_vars], **params)
         # Source lines are for readers of jit's code; linearized tangent maps skip the cost.
         source = None if self.partial else user_source_line()
@@ -120,6 +122,15 @@ def trace_closed_jaxpr(fun, in_avals, name=None):
     if lifted:
         raise AssertionError("a derived Jaxpr unexpectedly closed over tracers")
     return jaxpr
+
+
+def _in_jax_order(order, params):
+    """An equation's params as JAX records them: its names in JAX's order, the ones
+    jaxlite leaves out (sharding=None and the like) filled in with their defaults, so a
+    program reading `eqn.params` sees the dict JAX would give it."""
+    out = {name: params.get(name, default) for name, default in order}
+    out.update((k, v) for k, v in params.items() if k not in out)
+    return out
 
 
 def close_over_tracer_consts(jaxpr, lift_all=False):

@@ -35,7 +35,8 @@ def _free_dims(rank, contract, batch):
     return [i for i in range(rank) if i not in contract and i not in batch]
 
 
-def _dot_general_impl(x, y, dimension_numbers, precision=None, preferred_element_type=None):
+def _dot_general_impl(x, y, dimension_numbers, precision=None, preferred_element_type=None,
+                      out_sharding=None):
     (lc, rc), (lb, rb) = dimension_numbers
     x, y = np.asarray(x), np.asarray(y)
     out_dtype = preferred_element_type or x.dtype
@@ -71,7 +72,7 @@ def _dot_general_impl(x, y, dimension_numbers, precision=None, preferred_element
 
 
 def _dot_general_abstract(x, y, dimension_numbers, precision=None,
-                          preferred_element_type=None):
+                          preferred_element_type=None, out_sharding=None):
     (lc, rc), (lb, rb) = dimension_numbers
     if len(lc) != len(rc) or len(lb) != len(rb):
         raise TypeError(f"dot_general: dimension_numbers {dimension_numbers} must pair up "
@@ -113,7 +114,7 @@ def _transpose_operand(ct, other, my_rank, my_contract, my_batch, other_contract
 
 
 def _dot_general_transpose(ct, x, y, dimension_numbers, precision=None,
-                           preferred_element_type=None):
+                           preferred_element_type=None, out_sharding=None):
     (lc, rc), (lb, rb) = map(lambda p: tuple(map(list, p)), dimension_numbers)
     # As JAX: a product that names its result type names the operand's in its transpose.
     if is_linear(x):
@@ -136,7 +137,7 @@ def _shift(dims, d):
 
 
 def _dot_general_batch(values, dims, dimension_numbers, precision=None,
-                       preferred_element_type=None):
+                       preferred_element_type=None, out_sharding=None):
     x, y = values
     dx, dy = dims
     (lc, rc), (lb, rb) = dimension_numbers
@@ -252,6 +253,8 @@ def _print_dot_general(eqn, context):
 
 
 dot_general_p.print_rule = _print_dot_general
+dot_general_p.param_order = (("dimension_numbers", None), ("precision", None),
+                             ("preferred_element_type", None), ("out_sharding", None))
 dot_general_p.batch = _dot_general_batch
 dot_general_p.weak_type_rule = lambda weak, params: all(weak)
 dot_general_p.simplify_rules = (scalar_product_as_product(mul_p),)

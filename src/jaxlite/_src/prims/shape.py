@@ -105,7 +105,7 @@ def _linear_jvp(primitive):
 broadcast_in_dim_p = Primitive("broadcast_in_dim")
 
 
-def _broadcast_in_dim_impl(x, shape, broadcast_dimensions):
+def _broadcast_in_dim_impl(x, shape, broadcast_dimensions, sharding=None):
     x = np.asarray(x)
     expanded = [1] * len(shape)
     for i, d in enumerate(broadcast_dimensions):
@@ -113,7 +113,7 @@ def _broadcast_in_dim_impl(x, shape, broadcast_dimensions):
     return np.broadcast_to(x.reshape(expanded), shape)
 
 
-def _broadcast_in_dim_abstract(x, shape, broadcast_dimensions):
+def _broadcast_in_dim_abstract(x, shape, broadcast_dimensions, sharding=None):
     if len(broadcast_dimensions) != x.ndim:
         raise TypeError(f"broadcast_in_dim: broadcast_dimensions {broadcast_dimensions} must have "
                         f"one entry per operand dimension (operand shape {x.shape})")
@@ -124,7 +124,7 @@ def _broadcast_in_dim_abstract(x, shape, broadcast_dimensions):
     return ShapedArray(shape, x.dtype, x.weak_type)
 
 
-def _broadcast_in_dim_transpose(ct, x, shape, broadcast_dimensions):
+def _broadcast_in_dim_transpose(ct, x, shape, broadcast_dimensions, sharding=None):
     reduce_sum_p = _defined_above["reduce_sum"]
     in_shape = x.aval.shape
     summed = tuple(i for i in range(len(shape)) if i not in broadcast_dimensions)
@@ -138,7 +138,7 @@ def _broadcast_in_dim_transpose(ct, x, shape, broadcast_dimensions):
     return [ct]
 
 
-def _broadcast_in_dim_batch(values, dims, shape, broadcast_dimensions):
+def _broadcast_in_dim_batch(values, dims, shape, broadcast_dimensions, sharding=None):
     (x,), (d,) = values, dims
     x = moveaxis(x, d, 0)
     size = shape_of(x)[0]
@@ -168,6 +168,8 @@ broadcast_in_dim_p.print_rule = lambda eqn, context: sorted(
     (k, v) for k, v in eqn.params.items()
     if k not in ("shape", "sharding") and (k != "broadcast_dimensions" or v))
 broadcast_in_dim_p.scalar_code = scalar_broadcast_code
+broadcast_in_dim_p.param_order = (("shape", None), ("broadcast_dimensions", None),
+                                  ("sharding", None))
 broadcast_in_dim_p.layout, broadcast_in_dim_p.diagonal = "operand", "broadcast"
 
 # ---- reshape ----------------------------------------------------------------------
