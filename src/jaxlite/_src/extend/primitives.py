@@ -29,7 +29,8 @@ from ..prims.elementwise import (add_any_p, add_p, and_p, atan2_p, ceil_p, clamp
                                  convert_element_type_p, div_p, eq_p, floor_p, ge_p, gt_p,
                                  integer_pow_p, is_finite_p, le_p, lt_p, max_p, min_p, mul_p,
                                  ne_p, neg_p, nextafter_p, not_p, or_p, population_count_p,
-                                 round_p, select_n_p, shift_left_p, shift_right_arithmetic_p,
+                                 round_p, select_n_p, shift_left_p,
+                                 square_p, shift_right_arithmetic_p,
                                  shift_right_logical_p, sign_p, stop_gradient_p, sub_p, xor_p)
 from ..prims.fft import fft_p
 from ..prims.index import gather_p, scatter_p
@@ -62,7 +63,6 @@ _EXPRESSED = "jaxlite expresses {} with other primitives"
 _NO_DEVICES = "jaxlite runs on one CPU process: there are no collectives or devices"
 MISSING = {
     **{name: _EXPRESSED.format(what) for name, what in {
-        "square_p": "lax.square (as integer_pow)",
         "copy_p": "copies (arrays are immutable)", "dynamic_slice_p": "lax.dynamic_slice (as gather)",
         "dynamic_update_slice_p": "lax.dynamic_update_slice (as scatter)",
         "scatter_add_p": "scatter-add (one scatter primitive with a mode)",

@@ -356,6 +356,14 @@ def _integer_pow_jvp(t, ans, x, y):
     return mul_p.bind(t, d)
 
 
+# square: x * x, one primitive as in JAX's jaxprs (jnp.square, lax.square, and the
+# derivatives of asin, acos, asinh, acosh and atan); its JVP is t * (2 * x), as JAX's.
+square_p = define("square", np.square,
+                  [lambda t, a, x: mul_p.bind(t, mul_p.bind(const_like(x, 2), x))],
+                  numpy_name="np.square", scalar=template("({0} * {0})"),
+                  returns_output_dtype=True)
+
+
 integer_pow_p = define("integer_pow", _integer_pow_impl, [_integer_pow_jvp],
                        simplify=[integer_power_as_product(mul_p)], scalar=integer_power_code,
                        returns_output_dtype=True)
