@@ -325,6 +325,8 @@ class EvalTrace(Trace):
                 dtype, weak = dtypes.dtype_and_weak(a)
                 values.append(np.asarray(a, dtype))
                 weak_types.append(weak)
+        if primitive.impl is None:  # a user's Primitive without def_impl, as JAX says
+            raise NotImplementedError(f"Evaluation rule for '{primitive.name}' not implemented")
         try:
             if QUIET_NUMPY is not None:
                 quiet, unquiet, ignore = QUIET_NUMPY

@@ -87,6 +87,9 @@ class StagingTrace(Trace):
         in_vars = [self.var_of(a) for a in args]
         if primitive.param_order:
             params = _in_jax_order(primitive.param_order, params)
+        if primitive.abstract_eval is None:  # a user's Primitive without def_abstract_eval
+            raise NotImplementedError(f"Abstract evaluation for '{primitive.name}' not "
+                                      "implemented")
         out_avals = primitive.abstract_eval(*[v.aval for v in in_vars], **params)
         # Source lines are for readers of jit's code; linearized tangent maps skip the cost.
         source = None if self.partial else user_source_line()
