@@ -468,3 +468,14 @@ def test_error_classes_subclass_as_jax():
     assert issubclass(errors.JaxprTypeError, TypeError)
     assert issubclass(errors.JaxRuntimeError, RuntimeError)
     assert not issubclass(errors.InconclusiveDimensionOperation, (TypeError, ValueError))
+
+
+def test_user_primitive_without_rules_raises_not_implemented_as_jax():
+    from jaxlite.extend import core as extend_core  # noqa: PLC0415 -- local to this test
+    p = extend_core.Primitive("multiply_add")
+    with pytest.raises(NotImplementedError, match="Evaluation rule for 'multiply_add'"):
+        p.bind(2.0, 10.0, 1.0)
+    p.def_impl(lambda x, y, z: x * y + z)
+    assert float(p.bind(2.0, 3.0, 1.0)) == 7.0
+    with pytest.raises(NotImplementedError, match="Abstract evaluation for 'multiply_add'"):
+        jax.jit(lambda x: p.bind(x, x, x))(2.0)

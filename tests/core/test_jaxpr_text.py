@@ -21,7 +21,6 @@ DIFFERENT_PROGRAMS = {
     "where": "inside its jit[name=_where], JAX converts and broadcasts the scalar operand; "
              "jaxlite's select_n takes it as is",
     "eigh_unused": "JAX's jnp.linalg.eigh is a jitted function; jaxlite's is not",
-    "scan_cumsum": "JAX converts the weak-typed carry inside the scan body",
     "broadcast_add": "jaxlite's add broadcasts ranks itself; JAX stages broadcast_in_dim",
 }
 

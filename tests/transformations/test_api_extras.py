@@ -52,9 +52,15 @@ def test_print_saved_residuals_under_checkpoint_policies_and_jit():
 
 
 def test_print_saved_residuals_names_pytree_leaves():
-    lines = _printed(lambda p: jnp.sum(jnp.exp(p["a"]) * p["b"]), {"a": jnp.ones(2), "b": 2.0})
+    lines = _printed(lambda p: jnp.sum(jnp.exp(p["a"]) * p["b"]),
+                     {"a": jnp.ones(2), "b": jnp.float32(2.0)})
     assert lines[0] == "f32[] from the argument p['b']"
     assert lines[1].startswith("f32[2] output of exp from ")
+    # A weakly typed leaf (a Python float) joins the strong product through a convert, as
+    # JAX stages it; the converted value is the residual (JAX prints these lines).
+    lines = _printed(lambda p: jnp.sum(jnp.exp(p["a"]) * p["b"]), {"a": jnp.ones(2), "b": 2.0})
+    assert lines[0].startswith("f32[2] output of exp from ")
+    assert lines[1].startswith("f32[] output of convert_element_type from ")
 
 
 def test_vjp_function_is_a_pytree_of_residuals():

@@ -122,8 +122,16 @@ def convert(x, dtype, weak=False):
     if t in _scalar_types:
         _check_int_range(x, dtype) if t is int else None
         return Array(np.asarray(x, dtype), weak)
-    if t is Array or isinstance(x, Tracer):
+    if t is Array:
         if x.dtype == dtype:
+            return x if x.weak_type == weak or weak else Array(x._value, False)
+        if not x.ndim:  # a concrete scalar converts concretely (a literal in JAX's jaxprs)
+            return Array(convert_element_type_p.impl(x._value, new_dtype=dtype), weak)
+        return convert_element_type_p.bind(x, new_dtype=dtype, weak_type=weak)
+    if isinstance(x, Tracer):
+        # A weakly typed operand joining a strongly typed one is converted, as JAX stages
+        # it: `convert_element_type[weak_type=False]` shows in a jaxpr even for one dtype.
+        if x.dtype == dtype and (x.weak_type == weak or weak):
             return x
         return convert_element_type_p.bind(x, new_dtype=dtype, weak_type=weak)
     return convert(asarray(x), dtype, weak)

@@ -118,6 +118,9 @@ class Primitive:
         self.diagonal = None       # how identity structure passes through (compiler/identity.py)
         self.layout = None         # results' memory order: "operand" (views, astype) or
                                    # "permuted" (transpose); None: C order (compiler/codegen.py)
+        # ((name, default), ...): the params a staged equation records, in JAX's order
+        # (staging.py fills in the defaults, e.g. sharding=None); the rules accept them.
+        self.param_order = ()
 
     # Printing (jaxpr.py): print_rule(eqn, context) -> the (name, value) params to show.
     print_rule = None
@@ -322,6 +325,8 @@ class EvalTrace(Trace):
                 dtype, weak = dtypes.dtype_and_weak(a)
                 values.append(np.asarray(a, dtype))
                 weak_types.append(weak)
+        if primitive.impl is None:  # a user's Primitive without def_impl, as JAX says
+            raise NotImplementedError(f"Evaluation rule for '{primitive.name}' not implemented")
         try:
             if QUIET_NUMPY is not None:
                 quiet, unquiet, ignore = QUIET_NUMPY

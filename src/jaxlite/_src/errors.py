@@ -26,7 +26,8 @@ class SourceLine(str):
                     column = position[2]
                     break
         at = f"{self._line}:{column}" if column is not None else f"{self._line}"
-        return f"{code.co_filename}:{at} ({code.co_name})"
+        # the qualified name where Python has one (3.11+): `outer.<locals>.f`, as JAX
+        return f"{code.co_filename}:{at} ({getattr(code, 'co_qualname', code.co_name)})"
 
 
 # While a Jaxpr is replayed (eval_jaxpr under a transformation), the equations it stages

@@ -20,6 +20,7 @@ JAX's documented API walk jaxlite's Jaxprs unchanged: `Jaxpr.invars`,
 `ClosedJaxpr.jaxpr`, `.consts` (also `.literals`), `.in_avals`, `.out_avals`.
 Printing follows JAX's layout and naming (see `pretty_print`).
 """
+import enum
 import itertools
 import re
 
@@ -66,7 +67,17 @@ class Literal:
         return self.value
 
     def __repr__(self):
-        return f"Literal({np.asarray(self.value).item()!r})"
+        # As JAX shows its literals: a weakly typed Python int or complex as the typed
+        # scalar JAX keeps (`TypedInt(1, dtype=int32)`), any other value as it prints.
+        value = np.asarray(self.value)
+        if value.dtype != self.aval.dtype and value.dtype.kind == self.aval.dtype.kind:
+            value = value.astype(self.aval.dtype)  # a float32 literal prints as float32
+        scalar = value[()] if not value.shape else value
+        if self.aval.weak_type and not value.shape and value.dtype.kind in "iuc":
+            kind = "TypedComplex" if value.dtype.kind == "c" else "TypedInt"
+            python = complex(scalar) if value.dtype.kind == "c" else int(scalar)
+            return f"Literal({kind}({python!r}, dtype={value.dtype.name}))"
+        return f"Literal({str(scalar)})"
 
     def pretty_print(self, print_dtype=True):
         if np.shape(self.value):
@@ -260,13 +271,21 @@ def _pp_vars(vs, context, separator="", shapes=False):
                                        [one(v) for v in vs])))
 
 
+def _item_text(value):
+    """An item of a tuple param: enum members and NumPy scalars by their repr, as Python
+    prints a tuple (`(Precision.HIGH, Precision.HIGH)`, `(0, np.int64(2))`)."""
+    if isinstance(value, (enum.Enum, np.generic)) and not isinstance(value, enum.IntEnum):
+        return repr(value)
+    return _param_text(value)
+
+
 def _param_text(value):
     if isinstance(value, np.dtype):
         return value.name
     if isinstance(value, int) and type(value) is not bool and type(value) is not int:
         return str(int(value))  # IntEnums print as numbers, as in JAX
     if isinstance(value, tuple):
-        return "(" + ", ".join(_param_text(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+        return "(" + ", ".join(_item_text(v) for v in value) + ("," if len(value) == 1 else "") + ")"
     if callable(value) and hasattr(value, "__name__") and not isinstance(value, type):
         return value.__name__
     # JAX prints params with str(), hiding addresses

@@ -85,6 +85,11 @@ class StagingTrace(Trace):
     def stage(self, primitive, args, params):
         """Record `primitive` applied to `args` as an equation; return its output tracers."""
         in_vars = [self.var_of(a) for a in args]
+        if primitive.param_order:
+            params = _in_jax_order(primitive.param_order, params)
+        if primitive.abstract_eval is None:  # a user's Primitive without def_abstract_eval
+            raise NotImplementedError(f"Abstract evaluation for '{primitive.name}' not "
+                                      "implemented")
         out_avals = primitive.abstract_eval(*[v.aval for v in in_vars], **params)
         # Source lines are for readers of jit's code; linearized tangent maps skip the cost.
         source = None if self.partial else user_source_line()
@@ -122,16 +127,28 @@ def trace_closed_jaxpr(fun, in_avals, name=None):
     return jaxpr
 
 
-def close_over_tracer_consts(jaxpr):
+def _in_jax_order(order, params):
+    """An equation's params as JAX records them: its names in JAX's order, the ones
+    jaxlite leaves out (sharding=None and the like) filled in with their defaults, so a
+    program reading `eqn.params` sees the dict JAX would give it."""
+    out = {name: params.get(name, default) for name, default in order}
+    out.update((k, v) for k, v in params.items() if k not in out)
+    return out
+
+
+def close_over_tracer_consts(jaxpr, lift_all=False):
     """Split a Jaxpr's constants: concrete ones stay; tracers become leading inputs.
+    `lift_all`: concrete ones become inputs too (JAX's cond takes every constant of its
+    branches as an operand, so its branches print with no constants).
 
     Returns (jaxpr, tracer_consts): call the new jaxpr with tracer_consts + args.
     """
     keep_vars, keep_vals, lift_vars, lift_vals = [], [], [], []
     for var, value in zip(jaxpr.constvars, jaxpr.consts):
-        if isinstance(value, Tracer):
+        if isinstance(value, Tracer) or lift_all:
             lift_vars.append(var)
-            lift_vals.append(value)
+            lift_vals.append(value if isinstance(value, (Tracer, core.Array))
+                             else core.Array(value, var.aval.weak_type))
         else:
             keep_vars.append(var)
             keep_vals.append(value._value if type(value) is core.Array else value)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core import ShapedArray
 from ..jaxpr import Jaxpr, Eqn, Var, Literal
-from ..prims.elementwise import add_p, mul_p, neg_p, sub_p
+from ..prims.elementwise import add_any_p, add_p, mul_p, neg_p, sub_p
 from ..prims.linalg import dot_general_p
 from ..prims.reduce import reduce_sum_p
 from ..prims.shape import reshape_p, transpose_p
@@ -68,15 +68,15 @@ def _private(v, producer, uses, primitives):
 
 def _terms(v, producer, uses, top=False):
     """v as a list of products, each a list of factors (atoms; Literals are scalars)."""
-    eqn = _private(v, producer, uses, (add_p, sub_p, neg_p, mul_p))
+    eqn = _private(v, producer, uses, (add_p, add_any_p, sub_p, neg_p, mul_p))
     if eqn is None:
         return None if top else [[v]]
     prim = eqn.primitive
-    if prim is mul_p:
-        factors = _factors(v, producer, uses)
-        return [factors] if factors is not None else None
-    parts = [_terms(x, producer, uses) or [[x]] for x in eqn.inputs]
-    if prim is neg_p:
+    parts = [_terms(x, producer, uses) or [[x]] if type(x) is not Literal else [[x]]
+             for x in eqn.inputs]
+    if prim is mul_p:  # a product of sums distributes: (a + b) * c = a * c + b * c
+        terms = [t + u for t in parts[0] for u in parts[1]]
+    elif prim is neg_p:
         terms = [[_minus_one(v)] + t for t in parts[0]]
     elif prim is sub_p:
         terms = parts[0] + [[_minus_one(v)] + t for t in parts[1]]
@@ -85,17 +85,6 @@ def _terms(v, producer, uses, top=False):
     if len(terms) > _MAX_TERMS or any(len(t) > _MAX_FACTORS for t in terms):
         return None
     return terms
-
-
-def _factors(v, producer, uses):
-    eqn = _private(v, producer, uses, (mul_p,))
-    if eqn is None:
-        return [v]
-    out = []
-    for x in eqn.inputs:
-        f = _factors(x, producer, uses) if type(x) is not Literal else [x]
-        out.extend(f)
-    return out if len(out) <= _MAX_FACTORS else None
 
 
 def _minus_one(v):

@@ -33,7 +33,7 @@ import numpy as np
 
 from ..core import ShapedArray
 from ..jaxpr import Jaxpr, Eqn, Var, Literal
-from ..prims.elementwise import add_p, div_p, mul_p, neg_p, sub_p
+from ..prims.elementwise import add_any_p, add_p, div_p, mul_p, neg_p, sub_p
 from ..prims.reduce import reduce_sum_p
 from ..prims.shape import broadcast_in_dim_p, reshape_p, transpose_p
 from .dce import dead_code_elimination
@@ -161,7 +161,8 @@ def _identity_axes(c):
 # --- emitting equations -----------------------------------------------------------------
 
 # What the rewrites compute on literals at compile time, as the program would.
-_NUMPY_OPS = {mul_p: np.multiply, add_p: np.add, sub_p: np.subtract, div_p: np.true_divide}
+_NUMPY_OPS = {mul_p: np.multiply, add_p: np.add, add_any_p: np.add, sub_p: np.subtract,
+              div_p: np.true_divide}
 
 
 def _shape(atom):

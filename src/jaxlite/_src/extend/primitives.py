@@ -25,12 +25,13 @@ from ..prims.complex import complex_p, conj_p, imag_p, real_p
 from ..prims.conv import conv_general_dilated_p
 from ..prims.cumulative import cumlogsumexp_p, cummax_p, cummin_p, cumprod_p, cumsum_p
 from ..prims.debug import debug_callback_p
-from ..prims.elementwise import (add_p, and_p, atan2_p, ceil_p, convert_element_type_p, div_p,
-                                 eq_p, floor_p, ge_p, gt_p, integer_pow_p, is_finite_p, le_p,
-                                 lt_p, max_p, min_p, mul_p, ne_p, neg_p, nextafter_p, not_p,
-                                 or_p, population_count_p, round_p, select_n_p, shift_left_p,
-                                 shift_right_arithmetic_p, shift_right_logical_p, sign_p,
-                                 stop_gradient_p, sub_p, xor_p)
+from ..prims.elementwise import (add_any_p, add_p, and_p, atan2_p, ceil_p, clamp_p,
+                                 convert_element_type_p, div_p, eq_p, floor_p, ge_p, gt_p,
+                                 integer_pow_p, is_finite_p, le_p, lt_p, max_p, min_p, mul_p,
+                                 ne_p, neg_p, nextafter_p, not_p, or_p, population_count_p,
+                                 round_p, select_n_p, shift_left_p,
+                                 square_p, shift_right_arithmetic_p,
+                                 shift_right_logical_p, sign_p, stop_gradient_p, sub_p, xor_p)
 from ..prims.fft import fft_p
 from ..prims.index import gather_p, scatter_p
 from ..prims.linalg import dot_general_p
@@ -56,12 +57,12 @@ from ..random.gamma import random_gamma_p
 PRIMITIVES = {name: value for name, value in globals().items() if name.endswith("_p")}
 PRIMITIVES["pjit_p"] = jit_p          # JAX's older name of its jit primitive
 PRIMITIVES["remat_p"] = checkpoint_p  # jax.checkpoint's primitive
+PRIMITIVES["add_jaxvals_p"] = add_any_p  # JAX: add_jaxvals_p, printed add_any
 
 _EXPRESSED = "jaxlite expresses {} with other primitives"
 _NO_DEVICES = "jaxlite runs on one CPU process: there are no collectives or devices"
 MISSING = {
     **{name: _EXPRESSED.format(what) for name, what in {
-        "square_p": "lax.square (as integer_pow)", "clamp_p": "lax.clamp (as max and min)",
         "copy_p": "copies (arrays are immutable)", "dynamic_slice_p": "lax.dynamic_slice (as gather)",
         "dynamic_update_slice_p": "lax.dynamic_update_slice (as scatter)",
         "scatter_add_p": "scatter-add (one scatter primitive with a mode)",
@@ -73,7 +74,7 @@ MISSING = {
         "select_and_scatter_p": "select_and_scatter (as select_and_scatter_add)",
         "eq_to_p": "eq_to", "le_to_p": "le_to", "lt_to_p": "lt_to",
         "closed_call_p": "closed calls (as jit)", "call_p": "calls (as jit)",
-        "add_jaxvals_p": "tangent sums (as add)", "empty2_p": "empty", "name_p": "names",
+        "empty2_p": "empty", "name_p": "names",
         "cumlogsumexp_p": "cumlogsumexp",
         "householder_product_p": "householder_product (as qr)", "schur_p": "schur",
         "tridiagonal_p": "tridiagonal", "tridiagonal_solve_p": "tridiagonal_solve",

@@ -24,7 +24,7 @@ from .lax import _adopting
 from .utils import concatenate, leading_index, leading_slice, moveaxis, stack
 
 
-def _trace(fun, in_tree, in_avals, what):
+def _trace(fun, in_tree, in_avals, what, lift_all=False):
     """Trace fun(*unflatten(in_tree, args)) -> (jaxpr, out_tree, tracer_consts).
 
     Closed-over tracers of enclosing transformations become the jaxpr's leading
@@ -41,7 +41,7 @@ def _trace(fun, in_tree, in_avals, what):
             raise TypeError(f"{what} must return arrays (or pytrees of arrays): {e}") from None
 
     jaxpr = trace_to_jaxpr(flat, in_avals, getattr(fun, "__name__", what))
-    jaxpr, consts = close_over_tracer_consts(jaxpr)
+    jaxpr, consts = close_over_tracer_consts(jaxpr, lift_all)
     return jaxpr, store["tree"], consts
 
 
@@ -83,7 +83,7 @@ def switch(index, branches, *operands, operand=None):
     if index.dtype.kind not in "iub":
         raise TypeError(f"switch: the index must be an integer, got {index.dtype}")
     index = convert_element_type_p.bind(index, new_dtype=np.dtype(np.int32), weak_type=False) \
-        if index.dtype != np.int32 else index
+        if index.dtype != np.int32 or index.weak_type else index
     index = _adopting.clamp(np.int32(0), index, np.int32(len(branches) - 1))
     if flags.jax_disable_jit and core.is_concrete(index):
         return branches[int(index)](*operands)  # as JAX: only the chosen branch runs
@@ -112,7 +112,7 @@ def _cond(index, branches, operands, what, names=None):
     names = names or [f"branch {i}" for i in range(len(branches))]
     leaves, in_tree = _operands(operands)
     in_avals = _avals(leaves)
-    traced = [_trace(b, in_tree, in_avals, f"{what} branch") for b in branches]
+    traced = [_trace(b, in_tree, in_avals, f"{what} branch", lift_all=True) for b in branches]
     out_tree, out_avals = traced[0][1], traced[0][0].out_avals
     for i, (j, tree, _) in enumerate(traced[1:], 1):
         _check_same_types(what, out_avals, j.out_avals, out_tree, tree, names[0], names[i])
@@ -141,8 +141,12 @@ def _promote_weak_carry(leaves, avals, out_avals):
         if a.weak_type and (a.shape != o.shape or a.dtype != o.dtype):
             dtype, _ = dtypes.promote(a.dtype, True, o.dtype, o.weak_type)
             if dtype != a.dtype:
-                leaves[i] = convert_element_type_p.bind(leaves[i], new_dtype=dtype,
-                                                        weak_type=False)
+                # a concrete initial value (a Python number) converts concretely: JAX's
+                # jaxpr shows the converted literal, not a convert_element_type
+                leaves[i] = (Array(np.asarray(leaves[i]._value, dtype), False)
+                             if type(leaves[i]) is Array else
+                             convert_element_type_p.bind(leaves[i], new_dtype=dtype,
+                                                         weak_type=False))
                 avals[i] = a.update(dtype=dtype, weak_type=False)
                 changed = True
     return leaves, avals, changed
@@ -151,7 +155,8 @@ def _promote_weak_carry(leaves, avals, out_avals):
 def _trace_loop_body(fun, in_tree, leaves, extra_avals, what, carry_out_avals):
     """Trace a loop body over (carry leaves + extra_avals) until the carry types are a
     fixed point, as in JAX: a weak initial carry is promoted where the body changes its
-    dtype, and made strong where the body's output is strong.
+    dtype. A weak carry whose body output is strong of the same dtype stays weak on the
+    way in (the body converts it, as JAX's jaxprs show); the loop's output is strong.
     Returns (jaxpr, out_tree, consts, carry leaves, carry avals)."""
     avals = _avals(leaves)
     for _ in range(3):
@@ -160,23 +165,9 @@ def _trace_loop_body(fun, in_tree, leaves, extra_avals, what, carry_out_avals):
         if len(outs) != len(avals):
             break  # a structure mismatch, reported by the caller
         leaves, avals, changed = _promote_weak_carry(leaves, avals, outs)
-        joined = [a.update(weak_type=a.weak_type and o.weak_type) if a.shape == o.shape and
-                  a.dtype == o.dtype else a for a, o in zip(avals, outs)]
-        if not changed and joined == avals:
+        if not changed:
             break
-        avals = joined
-    return jaxpr, tree, consts, _strengthen(leaves, avals), avals
-
-
-def _strengthen(leaves, avals):
-    """The leaves, made strongly typed where their aval is."""
-    out = []
-    for leaf, a in zip(leaves, avals):
-        if core.get_aval(leaf).weak_type and not a.weak_type:
-            leaf = (Array(leaf._value, False) if type(leaf) is Array else
-                    convert_element_type_p.bind(leaf, new_dtype=a.dtype, weak_type=False))
-        out.append(leaf)
-    return out
+    return jaxpr, tree, consts, leaves, avals
 
 
 def while_loop(cond_fun, body_fun, init_val):

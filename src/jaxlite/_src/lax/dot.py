@@ -11,6 +11,7 @@ import numpy as np
 from .. import dtypes
 from ..conversion import asarray
 from .cumulative import cumsum
+from .precision import Precision, canonicalize_precision  # noqa: F401 -- re-exported
 from .lax import _adopting, broadcast_in_dim, convert_element_type, dot_general, reshape, transpose
 
 # Index arithmetic mixes Python ints with the index arrays' dtype.
@@ -20,31 +21,6 @@ bitwise_and, ge, lt, mul, sub = _adopting.bitwise_and, _adopting.ge, _adopting.l
 __all__ = ["Precision", "PrecisionLike", "DotAlgorithm", "DotAlgorithmPreset", "AccuracyMode",
            "Tolerance", "DotDimensionNumbers", "RaggedDotDimensionNumbers", "batch_matmul",
            "ragged_dot", "ragged_dot_general", "scaled_dot"]
-
-
-class Precision(enum.Enum):
-    """Precision of matrix products on accelerators (no effect on CPU, nor here).
-    Aliases: 'default'/'fastest'/'bfloat16', 'high'/'tensorfloat32', 'highest'/'float32'."""
-    DEFAULT = 0
-    HIGH = 1
-    HIGHEST = 2
-
-    @classmethod
-    def _missing_(cls, value):
-        return _PRECISION_STRINGS.get(value)
-
-    def __repr__(self):
-        return f"{self.__class__.__name__}.{self.name}"
-
-    def __str__(self):
-        return self.name
-
-
-_PRECISION_STRINGS = {
-    "highest": Precision.HIGHEST, "float32": Precision.HIGHEST,
-    "high": Precision.HIGH, "bfloat16_3x": Precision.HIGH, "tensorfloat32": Precision.HIGH,
-    "default": Precision.DEFAULT, "bfloat16": Precision.DEFAULT, "fastest": Precision.DEFAULT,
-    None: Precision.DEFAULT}
 
 
 class DotAlgorithm(NamedTuple):

@@ -16,6 +16,7 @@ from ..prims import transcendental as tr
 from ..prims.bits import clz_p, mulhi_p, reduce_precision_p, bitcast_convert_type_p
 from ..conversion import asarray, convert
 from .utils import broadcast_to
+from .precision import canonicalize_precision
 
 
 def _lax_operands(name, *args):
@@ -219,7 +220,7 @@ def _adopting_select(pred, on_true, on_false):
 
 def _adopting_clamp(min, x, max):
     min, x, max = _lax_operands("clamp", min, x, max)
-    return ew.min_p.bind(ew.max_p.bind(x, min), max)
+    return ew.clamp_p.bind(min, x, max)
 
 
 _adopting.select = staticmethod(_adopting_select)
@@ -292,7 +293,7 @@ def integer_pow(x, y):
 def square(x):
     (x,) = _lax_values("square", (x,))
     _check_elementwise("square", (x,), (_NUMBER,))
-    return ew.integer_pow_p.bind(x, y=2)
+    return ew.square_p.bind(x)
 
 
 def reciprocal(x):
@@ -365,7 +366,7 @@ def clamp(min, x, max):
     if len({a.dtype for a in (min, x, max)}) > 1:
         raise TypeError("lax.clamp requires arguments to have the same dtypes, got "
                         + ", ".join(a.dtype.name for a in (min, x, max)) + ".")
-    return ew.min_p.bind(ew.max_p.bind(x, min), max)
+    return ew.clamp_p.bind(min, x, max)
 
 
 def convert_element_type(operand, new_dtype):
@@ -397,7 +398,9 @@ def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_t
     x, y = _lax_operands("dot_general", lhs, rhs)
     dims = ((tuple(lc), tuple(rc)), (tuple(lb), tuple(rb)))
     pet = dtypes.canonicalize_dtype(preferred_element_type) if preferred_element_type else None
-    return linalg.dot_general_p.bind(x, y, dimension_numbers=dims, preferred_element_type=pet)
+    return linalg.dot_general_p.bind(x, y, dimension_numbers=dims,
+                                     precision=canonicalize_precision(precision),
+                                     preferred_element_type=pet)
 
 
 def dot(lhs, rhs, precision=None, preferred_element_type=None, *, dimension_numbers=None,

@@ -8,13 +8,14 @@ from ..prims.linalg import dot_general_p
 from ..prims import elementwise as ew
 from ..prims import reduce as red
 from ..conversion import promote, check_arraylike
+from ..lax.precision import canonicalize_precision
 from .shapes import reshape, transpose, broadcast_to, ravel
 from .ufuncs import conjugate, multiply
 from .reductions import sum
 from .indexing import diagonal
 
 
-def _dot_general(x, y, contract, batch=((), ()), preferred_element_type=None):
+def _dot_general(x, y, contract, batch=((), ()), preferred_element_type=None, precision=None):
     # As JAX's jnp functions: the product names its result type (the operands' by default).
     if preferred_element_type is not None:
         preferred_element_type = dtypes.canonicalize_dtype(preferred_element_type)
@@ -22,6 +23,7 @@ def _dot_general(x, y, contract, batch=((), ()), preferred_element_type=None):
         preferred_element_type = x.dtype
     return dot_general_p.bind(x, y, dimension_numbers=(tuple(map(tuple, contract)),
                                                        tuple(map(tuple, batch))),
+                              precision=canonicalize_precision(precision),
                               preferred_element_type=preferred_element_type)
 
 
@@ -35,7 +37,8 @@ def dot(a, b, *, precision=None, preferred_element_type=None):
     if x.shape[-1] != y.shape[y_axis]:
         raise TypeError(f"dot: shapes {tuple(x.shape)} and {tuple(y.shape)} are not aligned: "
                         f"{x.shape[-1]} (dim {x.ndim - 1}) != {y.shape[y_axis]} (dim {y_axis})")
-    return _dot_general(x, y, ((x.ndim - 1,), (y_axis,)), preferred_element_type=preferred_element_type)
+    return _dot_general(x, y, ((x.ndim - 1,), (y_axis,)), preferred_element_type=preferred_element_type,
+                        precision=precision)
 
 
 def vdot(a, b, *, precision=None, preferred_element_type=None):
@@ -43,7 +46,8 @@ def vdot(a, b, *, precision=None, preferred_element_type=None):
     x, y = ravel(conjugate(x)), ravel(y)
     if x.shape != y.shape:
         raise TypeError(f"vdot: arrays of sizes {x.size} and {y.size} differ")
-    return _dot_general(x, y, ((0,), (0,)), preferred_element_type=preferred_element_type)
+    return _dot_general(x, y, ((0,), (0,)), preferred_element_type=preferred_element_type,
+                        precision=precision)
 
 
 def vecdot(x1, x2, /, *, axis=-1, precision=None, preferred_element_type=None):
@@ -57,7 +61,8 @@ def inner(a, b, *, precision=None, preferred_element_type=None):
     if x.shape[-1] != y.shape[-1]:
         raise TypeError(f"inner: last dimensions differ: {x.shape} and {y.shape}")
     return _dot_general(x, y, ((x.ndim - 1,), (y.ndim - 1,)),
-                        preferred_element_type=preferred_element_type)
+                        preferred_element_type=preferred_element_type,
+                        precision=precision)
 
 
 def outer(a, b, out=None):
@@ -79,7 +84,8 @@ def matmul(a, b, *, precision=None, preferred_element_type=None):
         if x.shape[-1] != y.shape[y_axis]:
             raise TypeError(f"matmul: shapes {tuple(x.shape)} and {tuple(y.shape)} are "
                             f"incompatible: {x.shape[-1]} != {y.shape[y_axis]}")
-        return _dot_general(x, y, ((x.ndim - 1,), (y_axis,)), preferred_element_type=preferred_element_type)
+        return _dot_general(x, y, ((x.ndim - 1,), (y_axis,)), preferred_element_type=preferred_element_type,
+                        precision=precision)
     x_vec, y_vec = x.ndim == 1, y.ndim == 1
     if x_vec:
         x = reshape(x, (1, x.shape[0]))
@@ -97,7 +103,8 @@ def matmul(a, b, *, precision=None, preferred_element_type=None):
         if tuple(y.shape[:-2]) != batch:
             y = broadcast_to(y, batch + tuple(y.shape[-2:]))
     out = _dot_general(x, y, ((nb + 1,), (nb,)), (tuple(range(nb)), tuple(range(nb))),
-                       preferred_element_type=preferred_element_type)
+                       preferred_element_type=preferred_element_type,
+                        precision=precision)
     if x_vec and y_vec:
         return reshape(out, batch)
     if x_vec:
@@ -118,7 +125,8 @@ def tensordot(a, b, axes=2, *, precision=None, preferred_element_type=None):
         ya = (ya,) if isinstance(ya, int) else tuple(ya)
         xa = tuple(i % x.ndim for i in xa)
         ya = tuple(i % y.ndim for i in ya)
-    return _dot_general(x, y, (xa, ya), preferred_element_type=preferred_element_type)
+    return _dot_general(x, y, (xa, ya), preferred_element_type=preferred_element_type,
+                        precision=precision)
 
 
 def _parse_einsum(subscripts, operands):
@@ -213,7 +221,7 @@ def einsum(subscripts, *operands, out=None, optimize="optimal", precision=None,
                                       tuple(ty.index(c) for c in contract)),
                                      (tuple(tx.index(c) for c in batch),
                                       tuple(ty.index(c) for c in batch))),
-            preferred_element_type=x.dtype)
+            precision=canonicalize_precision(precision), preferred_element_type=x.dtype)
         tx = "".join(batch) + "".join(c for c in tx if c not in shared) + \
             "".join(c for c in ty if c not in shared)
     x, tx = _einsum_single(x, tx, set(output))

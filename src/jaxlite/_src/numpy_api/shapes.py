@@ -196,13 +196,15 @@ def stack(arrays, axis=0, out=None, dtype=None):
     if not len(arrays):
         raise ValueError("Need at least one array to stack.")
     xs = promote(*arrays)  # typed PRNG keys mixed with raw ones: JAX's ValueError
+    if dtype is not None:
+        xs = [convert(x, canonicalize_dtype(dtype)) for x in xs]
     shape = xs[0].shape
     for x in xs:
         if x.shape != shape:
             raise ValueError("All input arrays must have the same shape, got "
                              + ", ".join(str(tuple(x.shape)) for x in xs))
     axis = _canonical_axis(axis, len(shape) + 1, "stack")
-    return concatenate([expand_dims(x, axis) for x in xs], axis=axis, dtype=dtype)
+    return sp.stack_p.bind(*xs, axis=axis)
 
 
 def vstack(tup, dtype=None):

@@ -172,7 +172,7 @@ fix = trunc
 def square(x, /):
     check_arraylike("square", x)
     (x,) = promote_numeric(x)
-    return ew.integer_pow_p.bind(x, y=2)
+    return ew.square_p.bind(x)
 
 
 def reciprocal(x, /):

@@ -33,18 +33,31 @@ def _same_dtype_check(name, avals):
 
 
 def batch_elementwise(primitive):
-    """Batching rule of any elementwise primitive: batch axes to the front,
-    padded with size-1 axes so they broadcast against unbatched operands."""
+    """Batching rule of any elementwise primitive, as JAX stages it: operands that all have
+    one shape and one batch axis (scalars aside) go in as they are; otherwise batch axes
+    move to the front, an unbatched operand gets a leading axis of 1 (broadcast_in_dim,
+    whose dimensions are NumPy integers, as JAX prints them) and a batched operand of lower
+    rank gets size-1 axes, so that all broadcast."""
     def batch(values, dims, **params):
+        shape, dim = next((shape_of(v), d) for v, d in zip(values, dims) if d is not None)
+        if all(d == dim and shape_of(v) == shape for v, d in zip(values, dims) if ndim(v)):
+            return primitive.bind(*values, **params), dim
         rank = max(ndim(v) - (d is not None) for v, d in zip(values, dims))
         moved = []
         for v, d in zip(values, dims):
             if d is None:
-                moved.append(v)
+                if ndim(v) == rank and rank:
+                    v = broadcast_in_dim_p.bind(
+                        v, shape=(1,) + tuple(shape_of(v)),
+                        broadcast_dimensions=tuple(np.int64(i) for i in range(1, rank + 1)))
+                moved.append(v)  # (a lower-rank operand broadcasts NumPy-style as it is)
                 continue
             v = moveaxis(v, d, 0)
             per_example = ndim(v) - 1
-            if per_example < rank:
+            if per_example == 0 and rank:
+                v = broadcast_in_dim_p.bind(v, shape=tuple(shape_of(v)) + (1,) * rank,
+                                            broadcast_dimensions=(0,))
+            elif per_example < rank:
                 shape = shape_of(v)
                 v = reshape_p.bind(v, new_sizes=(shape[0],) + (1,) * (rank - per_example)
                                    + tuple(shape[1:]))
@@ -128,7 +141,7 @@ def define(name, impl, jvps=None, dtype_rule=None, numpy_name=None, nin=None,
                 if type(t) is Zero or rule is None:
                     continue
                 contribution = broadcast_trailing(rule(t, ans, *primals, **params), out_shape)
-                out = contribution if out is None else add_p.bind(out, contribution)
+                out = contribution if out is None else add_any_p.bind(out, contribution)
             return ans, (Zero(ans) if out is None else out)
         p.jvp = jvp
     if linear_transpose is not None:
@@ -240,9 +253,17 @@ neg_p = define("neg", np.negative, [lambda t, a, x: neg_p.bind(t)], numpy_name="
                simplify=[negation_as_scaling(mul_p)], scalar=template("-{}"), diagonal="negation")
 
 
+# add_any: the sum of two tangent or cotangent contributions (JAX's add_jaxvals, printed
+# `add_any` in JAX's jaxprs); an add in every rule but its name.
+add_any_p = define("add_any", np.add, [lambda t, a, x, y: t, lambda t, a, x, y: t],
+                   numpy_name="np.add", linear_transpose=_add_transpose,
+                   simplify=[neutral_element(0)], scalar=infix("+"), diagonal="sum",
+                   returns_output_dtype=True)
+
+
 def add_any(a, b):
     """Sum of two cotangent/tangent contributions of the same shape."""
-    return add_p.bind(a, b)
+    return add_any_p.bind(a, b)
 
 
 register_cotangent_add(add_any)
@@ -268,6 +289,30 @@ min_p = define("min", np.minimum,
                 lambda t, a, x, y: mul_p.bind(t, _balanced_eq(y, a, x))], numpy_name="np.minimum",
                simplify=[neutral_element(np.inf, kinds="f")], scalar=extremum_code("<"))
 
+
+
+def _where_tangent(mask, t):
+    """`t` where `mask` holds, else 0 (a tangent restricted to one side of clamp)."""
+    zero = const_like(t, 0.0)
+    return select_n_p.bind(mask, zero, t)
+
+
+def _clamp_impl(lo, x, hi):
+    return np.minimum(np.maximum(x, lo), hi)
+
+
+# clamp(lo, x, hi): x clipped to [lo, hi], one primitive as in JAX's jaxprs (lax.clamp,
+# lax.switch's index). The tangent of x passes where lo <= x <= hi; lo's where x < lo,
+# hi's where x > hi.
+clamp_p = define(
+    "clamp", _clamp_impl,
+    [lambda t, a, lo, x, hi: _where_tangent(lt_p.bind(x, lo), t),
+     lambda t, a, lo, x, hi: _where_tangent(and_p.bind(ge_p.bind(x, lo), le_p.bind(x, hi)), t),
+     lambda t, a, lo, x, hi: _where_tangent(gt_p.bind(x, hi), t)])
+clamp_p.lower = lambda names, params, avals=None: (
+    None if avals and avals[0].dtype.kind == "V"
+    else f"np.minimum(np.maximum({names[1]}, {names[0]}), {names[2]})")
+clamp_p.weak_type_rule = lambda weak, params: weak[1]
 
 # The weight JAX's JVP rule of max (min) gives x in max(x, y): _balanced_eq(x, max(x, y), y),
 # two comparisons and two selects, is 1 where x > y (x < y), 1/2 where x == y, 0 where
@@ -324,9 +369,18 @@ def _integer_pow_impl(x, y):
 def _integer_pow_jvp(t, ans, x, y):
     if y == 0:
         return mul_p.bind(t, const_like(x, 0))
-    d = const_like(x, y) if y == 1 else mul_p.bind(const_like(x, y),
-                                                   integer_pow_p.bind(x, y=y - 1))
+    # y * x ** (y - 1), with x ** 1 as x itself (JAX's jaxprs: `mul 2.0 x` for y = 2)
+    d = const_like(x, y) if y == 1 else mul_p.bind(
+        const_like(x, y), x if y == 2 else integer_pow_p.bind(x, y=y - 1))
     return mul_p.bind(t, d)
+
+
+# square: x * x, one primitive as in JAX's jaxprs (jnp.square, lax.square, and the
+# derivatives of asin, acos, asinh, acosh and atan); its JVP is t * (2 * x), as JAX's.
+square_p = define("square", np.square,
+                  [lambda t, a, x: mul_p.bind(t, mul_p.bind(const_like(x, 2), x))],
+                  numpy_name="np.square", scalar=template("({0} * {0})"),
+                  returns_output_dtype=True)
 
 
 integer_pow_p = define("integer_pow", _integer_pow_impl, [_integer_pow_jvp],

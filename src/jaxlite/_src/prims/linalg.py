@@ -35,7 +35,8 @@ def _free_dims(rank, contract, batch):
     return [i for i in range(rank) if i not in contract and i not in batch]
 
 
-def _dot_general_impl(x, y, dimension_numbers, preferred_element_type=None):
+def _dot_general_impl(x, y, dimension_numbers, precision=None, preferred_element_type=None,
+                      out_sharding=None):
     (lc, rc), (lb, rb) = dimension_numbers
     x, y = np.asarray(x), np.asarray(y)
     out_dtype = preferred_element_type or x.dtype
@@ -74,7 +75,8 @@ def _dot_general_impl(x, y, dimension_numbers, preferred_element_type=None):
     return out.reshape(bshape + xfs + yfs).astype(out_dtype, copy=False)
 
 
-def _dot_general_abstract(x, y, dimension_numbers, preferred_element_type=None):
+def _dot_general_abstract(x, y, dimension_numbers, precision=None,
+                          preferred_element_type=None, out_sharding=None):
     (lc, rc), (lb, rb) = dimension_numbers
     if len(lc) != len(rc) or len(lb) != len(rb):
         raise TypeError(f"dot_general: dimension_numbers {dimension_numbers} must pair up "
@@ -93,7 +95,7 @@ def _dot_general_abstract(x, y, dimension_numbers, preferred_element_type=None):
 
 
 def _transpose_operand(ct, other, my_rank, my_contract, my_batch, other_contract, other_batch,
-                       my_free_first, preferred_element_type=None):
+                       my_free_first, preferred_element_type=None, precision=None):
     """Cotangent of one operand of dot_general, contracting `ct` with the other operand.
 
     `ct` has axes (batch, lhs free, rhs free); `my_free_first` says whether this
@@ -104,7 +106,7 @@ def _transpose_operand(ct, other, my_rank, my_contract, my_batch, other_contract
     start = nb + len(my_free) if my_free_first else nb
     ct_other_free = tuple(range(start, start + len(other_free)))
     dims = ((ct_other_free, tuple(other_free)), (tuple(range(nb)), tuple(other_batch)))
-    result = dot_general_p.bind(ct, other, dimension_numbers=dims,
+    result = dot_general_p.bind(ct, other, dimension_numbers=dims, precision=precision,
                                 preferred_element_type=preferred_element_type)
     # result axes: batch, my free, then my contracting axes in the other's axis order
     result_axes = list(my_batch) + my_free + [my_contract[other_contract.index(r)]
@@ -115,15 +117,16 @@ def _transpose_operand(ct, other, my_rank, my_contract, my_batch, other_contract
     return result
 
 
-def _dot_general_transpose(ct, x, y, dimension_numbers, preferred_element_type=None):
+def _dot_general_transpose(ct, x, y, dimension_numbers, precision=None,
+                           preferred_element_type=None, out_sharding=None):
     (lc, rc), (lb, rb) = map(lambda p: tuple(map(list, p)), dimension_numbers)
     # As JAX: a product that names its result type names the operand's in its transpose.
     if is_linear(x):
         pet = None if preferred_element_type is None else x.aval.dtype
-        ct_x = _transpose_operand(ct, y, x.aval.ndim, lc, lb, rc, rb, True, pet)
+        ct_x = _transpose_operand(ct, y, x.aval.ndim, lc, lb, rc, rb, True, pet, precision)
         return [_cast(ct_x, x.aval.dtype), None]
     pet = None if preferred_element_type is None else y.aval.dtype
-    ct_y = _transpose_operand(ct, x, y.aval.ndim, rc, rb, lc, lb, False, pet)
+    ct_y = _transpose_operand(ct, x, y.aval.ndim, rc, rb, lc, lb, False, pet, precision)
     return [None, _cast(ct_y, y.aval.dtype)]
 
 
@@ -137,7 +140,8 @@ def _shift(dims, d):
     return tuple(i + 1 if i >= d else i for i in dims)
 
 
-def _dot_general_batch(values, dims, dimension_numbers, preferred_element_type=None):
+def _dot_general_batch(values, dims, dimension_numbers, precision=None,
+                       preferred_element_type=None, out_sharding=None):
     x, y = values
     dx, dy = dims
     (lc, rc), (lb, rb) = dimension_numbers
@@ -145,16 +149,17 @@ def _dot_general_batch(values, dims, dimension_numbers, preferred_element_type=N
         x, y = moveaxis(x, dx, 0), moveaxis(y, dy, 0)
         new = ((_shift(lc, 0), _shift(rc, 0)), ((0,) + _shift(lb, 0), (0,) + _shift(rb, 0)))
         return dot_general_p.bind(x, y, dimension_numbers=new,
+                                  precision=precision,
                                   preferred_element_type=preferred_element_type), 0
     if dx is not None:
         new_lc, new_lb = _shift(lc, dx), _shift(lb, dx)
         new = ((new_lc, rc), (new_lb, rb))
-        out = dot_general_p.bind(x, y, dimension_numbers=new,
+        out = dot_general_p.bind(x, y, dimension_numbers=new, precision=precision,
                                  preferred_element_type=preferred_element_type)
         return out, len(lb) + _free_dims(ndim(x), new_lc, new_lb).index(dx)
     new_rc, new_rb = _shift(rc, dy), _shift(rb, dy)
     new = ((lc, new_rc), (lb, new_rb))
-    out = dot_general_p.bind(x, y, dimension_numbers=new,
+    out = dot_general_p.bind(x, y, dimension_numbers=new, precision=precision,
                              preferred_element_type=preferred_element_type)
     x_free = _free_dims(ndim(x), lc, lb)
     return out, len(lb) + len(x_free) + _free_dims(ndim(y), new_rc, new_rb).index(dy)
@@ -252,6 +257,8 @@ def _print_dot_general(eqn, context):
 
 
 dot_general_p.print_rule = _print_dot_general
+dot_general_p.param_order = (("dimension_numbers", None), ("precision", None),
+                             ("preferred_element_type", None), ("out_sharding", None))
 dot_general_p.batch = _dot_general_batch
 dot_general_p.weak_type_rule = lambda weak, params: all(weak)
 dot_general_p.simplify_rules = (scalar_product_as_product(mul_p),)

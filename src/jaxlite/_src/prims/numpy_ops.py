@@ -321,18 +321,23 @@ def _fma_via_float64(x, y, z, dtype):
 
 def _fma_via_float64_block(x, y, z, dtype):
     with np.errstate(over="ignore", invalid="ignore"):
-        p = x.astype(np.float64) * y.astype(np.float64)
-        zz = np.broadcast_to(z.astype(np.float64), p.shape)
-        s = p + zz
+        # the ufuncs cast their float32 operands as they go: no float64 copies of x, y, z
+        s = np.multiply(x, y, dtype=np.float64)
+        if s.shape == np.broadcast_shapes(s.shape, np.shape(z)) and s.ndim:
+            np.add(s, z, out=s, dtype=np.float64)
+        else:
+            s = np.add(s, z, dtype=np.float64)
         out = np.asarray(s.astype(dtype))
-        dropped = 52 - np.finfo(dtype).nmant
-        low = np.asarray(s).view(np.uint64) & np.uint64((1 << dropped) - 1)
-        suspect = (low == np.uint64(1 << (dropped - 1))) | (
-            np.abs(out) < np.finfo(dtype).tiny)
+        info = np.finfo(dtype)
+        dropped = 52 - info.nmant
+        suspect = (s.view(np.uint64) & np.uint64((1 << dropped) - 1)) == np.uint64(
+            1 << (dropped - 1))
+        suspect |= np.abs(s) < info.tiny
         if suspect.any():
-            p, zz, out = np.broadcast_arrays(p, zz, out)
+            xs, ys, zs, out = np.broadcast_arrays(x, y, z, out)
             out = out.copy()
-            out[suspect] = _round_to_odd_sum(p[suspect], zz[suspect]).astype(dtype)
+            product = xs[suspect].astype(np.float64) * ys[suspect].astype(np.float64)
+            out[suspect] = _round_to_odd_sum(product, zs[suspect].astype(np.float64)).astype(dtype)
         return out[()] if out.ndim == 0 else out
 
 

@@ -31,12 +31,16 @@ def _expand_back(x, shape, axes):
 
 def _batch_reduce(primitive, axes_param="axes"):
     def batch(values, dims, **params):
-        x = moveaxis(values[0], dims[0], 0)
         params = dict(params)
         if axes_param == "axes":
-            params["axes"] = tuple(a + 1 for a in params["axes"])
-        else:
-            params["axis"] = params["axis"] + 1
+            # As JAX: the batch axis stays where it is; each reduced axis skips over it
+            # (NumPy integers, which JAX's jaxprs print: `axes=(np.int64(1),)`).
+            d = dims[0]
+            axes = tuple(np.int64(a) + (a >= d) for a in params["axes"])
+            params["axes"] = axes
+            return primitive.bind(values[0], **params), d - sum(int(a < d) for a in axes)
+        x = moveaxis(values[0], dims[0], 0)
+        params["axis"] = params["axis"] + 1
         return primitive.bind(x, **params), 0
     return batch
 

@@ -105,7 +105,7 @@ def _linear_jvp(primitive):
 broadcast_in_dim_p = Primitive("broadcast_in_dim")
 
 
-def _broadcast_in_dim_impl(x, shape, broadcast_dimensions):
+def _broadcast_in_dim_impl(x, shape, broadcast_dimensions, sharding=None):
     x = np.asarray(x)
     expanded = [1] * len(shape)
     for i, d in enumerate(broadcast_dimensions):
@@ -113,7 +113,7 @@ def _broadcast_in_dim_impl(x, shape, broadcast_dimensions):
     return np.broadcast_to(x.reshape(expanded), shape)
 
 
-def _broadcast_in_dim_abstract(x, shape, broadcast_dimensions):
+def _broadcast_in_dim_abstract(x, shape, broadcast_dimensions, sharding=None):
     if len(broadcast_dimensions) != x.ndim:
         raise TypeError(f"broadcast_in_dim: broadcast_dimensions {broadcast_dimensions} must have "
                         f"one entry per operand dimension (operand shape {x.shape})")
@@ -124,7 +124,7 @@ def _broadcast_in_dim_abstract(x, shape, broadcast_dimensions):
     return ShapedArray(shape, x.dtype, x.weak_type)
 
 
-def _broadcast_in_dim_transpose(ct, x, shape, broadcast_dimensions):
+def _broadcast_in_dim_transpose(ct, x, shape, broadcast_dimensions, sharding=None):
     reduce_sum_p = _defined_above["reduce_sum"]
     in_shape = x.aval.shape
     summed = tuple(i for i in range(len(shape)) if i not in broadcast_dimensions)
@@ -138,7 +138,7 @@ def _broadcast_in_dim_transpose(ct, x, shape, broadcast_dimensions):
     return [ct]
 
 
-def _broadcast_in_dim_batch(values, dims, shape, broadcast_dimensions):
+def _broadcast_in_dim_batch(values, dims, shape, broadcast_dimensions, sharding=None):
     (x,), (d,) = values, dims
     x = moveaxis(x, d, 0)
     size = shape_of(x)[0]
@@ -168,6 +168,8 @@ broadcast_in_dim_p.print_rule = lambda eqn, context: sorted(
     (k, v) for k, v in eqn.params.items()
     if k not in ("shape", "sharding") and (k != "broadcast_dimensions" or v))
 broadcast_in_dim_p.scalar_code = scalar_broadcast_code
+broadcast_in_dim_p.param_order = (("shape", None), ("broadcast_dimensions", None),
+                                  ("sharding", None))
 broadcast_in_dim_p.layout, broadcast_in_dim_p.diagonal = "operand", "broadcast"
 
 # ---- reshape ----------------------------------------------------------------------
@@ -333,6 +335,92 @@ concatenate_p.batch = _concatenate_batch
 concatenate_p.weak_type_rule = lambda weak, params: all(weak)
 concatenate_p.lower = lambda names, params, avals=None: (
     f"np.concatenate(({', '.join(names)},), axis={params['dimension']})")
+
+# ---- stack / unstack ---------------------------------------------------------------------------
+# jnp.stack is one primitive in JAX's jaxprs (`stack[axis=0] a b`), whose transpose is
+# `unstack`: the operands' slices along `axis`, as many outputs.
+stack_p = Primitive("stack")
+unstack_p = Primitive("unstack", multiple_results=True)
+
+
+def _stack_abstract(*xs, axis):
+    first = xs[0]
+    for x in xs[1:]:
+        if x.shape != first.shape:
+            raise ValueError("All input arrays must have the same shape, got "
+                             + ", ".join(str(tuple(a.shape)) for a in xs))
+        if x.dtype != first.dtype:
+            raise TypeError("stack: arrays must have the same dtype; got "
+                            + ", ".join(a.dtype.name for a in xs))
+    shape = list(first.shape)
+    shape.insert(axis, len(xs))
+    return ShapedArray(shape, first.dtype, all(x.weak_type for x in xs))
+
+
+def _stack_jvp(primals, tangents, axis):
+    out = stack_p.bind(*primals, axis=axis)
+    if all(type(t) is Zero for t in tangents):
+        return out, Zero(out)
+    return out, stack_p.bind(*[instantiate(t) for t in tangents], axis=axis)
+
+
+def _stack_transpose(ct, *xs, axis):
+    if type(ct) is Zero:
+        return [None] * len(xs)
+    parts = unstack_p.bind(ct, axis=axis)
+    return [part if is_linear(x) else None for part, x in zip(parts, xs)]
+
+
+def _stack_batch(values, dims, axis):
+    """As JAX: operands batched alike stack where they are (the new axis goes before or after
+    the batch axis); otherwise batch axes move to the front first."""
+    dim = next(d for d in dims if d is not None)
+    if all(d == dim for d in dims):
+        if axis <= dim:
+            return stack_p.bind(*values, axis=axis), dim + 1
+        return stack_p.bind(*values, axis=axis + 1), dim
+    size = next(shape_of(v)[d] for v, d in zip(values, dims) if d is not None)
+    return stack_p.bind(*_batch_to_front(values, dims, size), axis=axis + 1), 0
+
+
+stack_p.impl = lambda *xs, axis: np.stack(xs, axis=axis)
+stack_p.abstract_eval = _stack_abstract
+stack_p.jvp = _stack_jvp
+stack_p.transpose = _stack_transpose
+stack_p.batch = _stack_batch
+stack_p.weak_type_rule = lambda weak, params: all(weak)
+stack_p.lower = lambda names, params, avals=None: (
+    f"np.stack(({', '.join(names)},), axis={params['axis']})")
+
+
+def _unstack_abstract(x, axis):
+    shape = list(x.shape)
+    n = shape.pop(axis)
+    return [ShapedArray(shape, x.dtype, x.weak_type)] * n
+
+
+def _unstack_jvp(primals, tangents, axis):
+    outs = unstack_p.bind(primals[0], axis=axis)
+    if type(tangents[0]) is Zero:
+        return outs, [Zero(o) for o in outs]
+    return outs, unstack_p.bind(tangents[0], axis=axis)
+
+
+def _unstack_transpose(cts, x, axis):
+    return [stack_p.bind(*[instantiate(c) for c in cts], axis=axis)]
+
+
+def _unstack_batch(values, dims, axis):
+    (x,), (d,) = values, dims
+    outs = unstack_p.bind(x, axis=axis + (axis >= d))
+    return outs, [d - (axis < d)] * len(outs)
+
+
+unstack_p.impl = lambda x, axis: [np.take(x, i, axis=axis) for i in range(x.shape[axis])]
+unstack_p.abstract_eval = _unstack_abstract
+unstack_p.jvp = _unstack_jvp
+unstack_p.transpose = _unstack_transpose
+unstack_p.batch = _unstack_batch
 
 # ---- slice ------------------------------------------------------------------------------------
 slice_p = Primitive("slice")

@@ -11,7 +11,7 @@ from ..jaxpr import Eqn
 from .util import const_like, quiet, broadcast_shapes
 from .elementwise import (define, add_p, sub_p, mul_p, div_p, neg_p, eq_p, ge_p, select_n_p,
                           integer_pow_p, convert_element_type_p, sign_p, floor_p, _is_integer,
-                          _cast)
+                          _cast, square_p)
 from .complex import real_p, conj_p
 from .compiler_rules import template
 
@@ -117,27 +117,27 @@ exp2_p = _unary("exp2", np.exp2,
 log_p = _unary("log", np.log, lambda t, a, x: div_p.bind(t, x), "np.log")
 log1p_p = _unary("log1p", np.log1p, lambda t, a, x: div_p.bind(t, _one_plus(x)), "np.log1p")
 expm1_p = _unary("expm1", np.expm1, lambda t, a, x: mul_p.bind(t, _one_plus(a)), "np.expm1")
-tanh_p = _unary("tanh", np.tanh,
-                lambda t, a, x: mul_p.bind(t, _one_plus(mul_p.bind(a, a), -1)), "np.tanh")
+# The JVPs below are JAX's formulas, operation for operation (its jaxprs show them), so
+# that float32 derivatives round as JAX's do.
+tanh_p = _unary("tanh", np.tanh, lambda t, a, x: mul_p.bind(
+    add_p.bind(t, mul_p.bind(t, a)), _one_plus(a, -1)), "np.tanh")
 logistic_p = _unary("logistic", _logistic_impl,
                     lambda t, a, x: mul_p.bind(t, mul_p.bind(a, _one_plus(a, -1))), None)
 sin_p = _unary("sin", np.sin, lambda t, a, x: mul_p.bind(t, cos_p.bind(x)), "np.sin")
 cos_p = _unary("cos", np.cos, lambda t, a, x: neg_p.bind(mul_p.bind(t, sin_p.bind(x))), "np.cos")
 tan_p = _unary("tan", np.tan, lambda t, a, x: mul_p.bind(t, _one_plus(mul_p.bind(a, a))), "np.tan")
 asin_p = _unary("asin", np.arcsin, lambda t, a, x: mul_p.bind(
-    t, rsqrt_p.bind(_one_plus(mul_p.bind(x, x), -1))), "np.arcsin")
-acos_p = _unary("acos", np.arccos, lambda t, a, x: neg_p.bind(mul_p.bind(
-    t, rsqrt_p.bind(_one_plus(mul_p.bind(x, x), -1)))), "np.arccos")
+    t, rsqrt_p.bind(_one_plus(square_p.bind(x), -1))), "np.arcsin")
+acos_p = _unary("acos", np.arccos, lambda t, a, x: mul_p.bind(
+    t, neg_p.bind(rsqrt_p.bind(_one_plus(square_p.bind(x), -1)))), "np.arccos")
 atan_p = _unary("atan", np.arctan,
-                lambda t, a, x: div_p.bind(t, _one_plus(mul_p.bind(x, x))), "np.arctan")
+                lambda t, a, x: div_p.bind(t, _one_plus(square_p.bind(x))), "np.arctan")
 sinh_p = _unary("sinh", np.sinh, lambda t, a, x: mul_p.bind(t, cosh_p.bind(x)), "np.sinh")
 cosh_p = _unary("cosh", np.cosh, lambda t, a, x: mul_p.bind(t, sinh_p.bind(x)), "np.cosh")
 asinh_p = _unary("asinh", np.arcsinh, lambda t, a, x: mul_p.bind(
-    t, rsqrt_p.bind(_one_plus(mul_p.bind(x, x)))), "np.arcsinh")
-# JAX's forms of these two rules, whose higher derivatives at the domain's edges (x == 1)
-# are nan (inf - inf) where the algebraically equal 1 / (1 - x*x) gives +-inf.
-acosh_p = _unary("acosh", np.arccosh, lambda t, a, x: mul_p.bind(t, rsqrt_p.bind(sub_p.bind(
-    integer_pow_p.bind(x, y=2), const_like(x, 1)))), "np.arccosh")
+    t, rsqrt_p.bind(add_p.bind(square_p.bind(x), const_like(x, 1)))), "np.arcsinh")
+acosh_p = _unary("acosh", np.arccosh, lambda t, a, x: mul_p.bind(
+    t, rsqrt_p.bind(sub_p.bind(square_p.bind(x), const_like(x, 1)))), "np.arccosh")
 atanh_p = _unary("atanh", np.arctanh, lambda t, a, x: mul_p.bind(
     integer_pow_p.bind(_one_plus(x), y=-1), div_p.bind(t, _one_plus(x, -1))), "np.arctanh")
 sqrt_p = _unary("sqrt", np.sqrt,
