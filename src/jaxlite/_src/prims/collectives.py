@@ -1,0 +1,308 @@
+"""Collectives over named axes: psum, pmax, pmin, all_gather, psum_scatter, all_to_all,
+ppermute, pbroadcast and axis_index.
+
+The participants of a collective over axis "i" are the lanes of the vmap (pmap,
+shard_map) that binds "i". Each primitive's `batch_named` rule is that collective
+written over the lanes, which its batch trace holds as one axis of an array: psum is
+a sum over that axis, all_gather a move of it, psum_scatter a sum whose result is
+batched along the scattered dimension, and so on. A rule for an axis bound further
+out rebinds the collective under the parent trace, where the outer vmap meets it.
+Outside any binding of its name a collective raises JAX's NameError.
+
+Every operation here takes one axis name except psum/pmax/pmin (tuples reduce over
+all their names at once); lax/parallel.py composes the tuple forms of the others.
+"""
+import numpy as np
+
+from ..core import Primitive, ShapedArray
+from ..ad import Zero
+from ..batching import check_bound
+from ..errors import UnboundAxisNameError
+from .shape import (moveaxis, broadcast_batch, reshape_p, slice_p, concatenate_p,
+                    broadcast_in_dim_p, squeeze_p, iota_p)
+from .reduce import reduce_sum_p, reduce_max_p, reduce_min_p
+from .elementwise import mul_p, eq_p, convert_element_type_p
+from .util import shape_of
+
+
+def _unbound_impl(name_param, primitive_name):
+    def impl(*values, **params):
+        names = params[name_param]
+        names = names if isinstance(names, tuple) else (names,)
+        raise UnboundAxisNameError(names[0], primitive_name, False)
+    return impl
+
+
+def _check_lane_shape(abstract, x, dim, **params):
+    """Run the shape rule on one lane's shape (its errors name the user's mistake)."""
+    shape = tuple(shape_of(x))
+    lane = shape if dim is None else shape[:dim] + shape[dim + 1:]
+    abstract(ShapedArray(lane, np.float32), **params)
+
+
+def _lane_first(x, dim, size):
+    """The value with the lanes of the named axis as its axis 0."""
+    return broadcast_batch(x, size) if dim is None else moveaxis(x, dim, 0)
+
+
+def _other_axis_batch(primitive, shifted_params):
+    """The batch rule for a vmap over another axis: that axis is data to the collective,
+    put first; `shifted_params` renumbers the collective's array axes past it."""
+    def batch(values, dims, **params):
+        check_bound(primitive.axis_names(params), primitive.name)
+        x = moveaxis(values[0], dims[0], 0)
+        return primitive.bind(x, **shifted_params(params)), 0
+    return batch
+
+
+def _linear(primitive):
+    def jvp(primals, tangents, **params):
+        out = primitive.bind(primals[0], **params)
+        t = tangents[0]
+        return out, (Zero(out) if type(t) is Zero else primitive.bind(t, **params))
+    return jvp
+
+
+def _abstract_same(primitive_name):
+    def abstract(x, **params):
+        names = params.get("axes", params.get("axis_name"))
+        check_bound(names if isinstance(names, tuple) else (names,), primitive_name)
+        return x
+    return abstract
+
+
+# ---- psum, pmax, pmin: reductions over the lanes, the same result in every lane ------------
+def _define_reduction(name, reduce_p, unbatched):
+    p = Primitive(name)
+    p.impl = _unbound_impl("axes", name)
+    p.abstract_eval = _abstract_same(name)
+    p.axis_names = lambda params: params["axes"]
+
+    def batch(values, dims, axes):
+        check_bound(axes, name)
+        return p.bind(values[0], axes=axes), dims[0]
+
+    def batch_named(bound, size, values, dims, axes):
+        x, d = values[0], dims[0]
+        y = unbatched(x, size) if d is None else reduce_p.bind(x, axes=(d,))
+        rest = tuple(a for a in axes if a != bound)
+        return (p.bind(y, axes=rest) if rest else y), None
+
+    p.batch, p.batch_named = batch, batch_named
+    return p
+
+
+def _times(x, size):
+    return mul_p.bind(x, np.asarray(size, np.result_type(x)))
+
+
+psum_p = _define_reduction("psum", reduce_sum_p, _times)
+pmax_p = _define_reduction("pmax", reduce_max_p, lambda x, size: x)
+pmin_p = _define_reduction("pmin", reduce_min_p, lambda x, size: x)
+psum_p.jvp = _linear(psum_p)
+# Under vmap every lane's cotangent is summed into every lane, as JAX transposes psum.
+psum_p.transpose = lambda ct, x, axes: [psum_p.bind(ct, axes=axes)]
+# pmax and pmin have no derivative rule, as in JAX.
+
+
+# ---- all_gather: the lanes stacked along a new axis `axis` ---------------------------------
+all_gather_p = Primitive("all_gather")
+all_gather_p.impl = _unbound_impl("axis_name", "all_gather")
+all_gather_p.axis_names = lambda params: (params["axis_name"],)
+
+
+def _all_gather_abstract(x, axis_name, axis, axis_size):
+    check_bound((axis_name,), "all_gather")
+    return x.update(shape=x.shape[:axis] + (axis_size,) + x.shape[axis:])
+
+
+def _all_gather_named(bound, size, values, dims, axis_name, axis, axis_size):
+    x, d = values[0], dims[0]
+    if d is not None:
+        return moveaxis(x, d, axis), None
+    shape = tuple(shape_of(x))
+    out = shape[:axis] + (size,) + shape[axis:]
+    kept = tuple(i for i in range(len(out)) if i != axis)
+    return broadcast_in_dim_p.bind(x, shape=out, broadcast_dimensions=kept), None
+
+
+all_gather_p.abstract_eval = _all_gather_abstract
+all_gather_p.batch_named = _all_gather_named
+all_gather_p.batch = _other_axis_batch(all_gather_p, lambda p: {**p, "axis": p["axis"] + 1})
+all_gather_p.jvp = _linear(all_gather_p)
+
+
+# ---- psum_scatter: the sum over the lanes, lane l keeping index l of one dimension ----------
+psum_scatter_p = Primitive("reduce_scatter")
+psum_scatter_p.impl = _unbound_impl("axis_name", "psum_scatter")
+psum_scatter_p.axis_names = lambda params: (params["axis_name"],)
+
+
+def _psum_scatter_abstract(x, axis_name, scatter_dimension, axis_size):
+    check_bound((axis_name,), "psum_scatter")
+    if x.shape[scatter_dimension] != axis_size:
+        raise ValueError(f"psum_scatter requires the size of the mapped axis {axis_name} "
+                         f"({axis_size}) to equal x.shape[scatter_dimension] "
+                         f"({x.shape[scatter_dimension]}); use tiled=True to scatter blocks")
+    shape = x.shape[:scatter_dimension] + x.shape[scatter_dimension + 1:]
+    return x.update(shape=shape)
+
+
+def _psum_scatter_named(bound, size, values, dims, axis_name, scatter_dimension,
+                        axis_size):
+    x, d = values[0], dims[0]
+    _check_lane_shape(_psum_scatter_abstract, x, d, axis_name=axis_name,
+                      scatter_dimension=scatter_dimension, axis_size=axis_size)
+    total = _times(x, size) if d is None else reduce_sum_p.bind(x, axes=(d,))
+    # Lane l keeps row l of the scattered dimension: that dimension *is* the lane axis.
+    return total, scatter_dimension
+
+
+psum_scatter_p.abstract_eval = _psum_scatter_abstract
+psum_scatter_p.batch_named = _psum_scatter_named
+psum_scatter_p.batch = _other_axis_batch(
+    psum_scatter_p, lambda p: {**p, "scatter_dimension": p["scatter_dimension"] + 1})
+psum_scatter_p.jvp = _linear(psum_scatter_p)
+psum_scatter_p.transpose = lambda ct, x, axis_name, scatter_dimension, axis_size: [
+    all_gather_p.bind(ct, axis_name=axis_name, axis=scatter_dimension, axis_size=axis_size)]
+all_gather_p.transpose = lambda ct, x, axis_name, axis, axis_size: [
+    psum_scatter_p.bind(ct, axis_name=axis_name, scatter_dimension=axis, axis_size=axis_size)]
+
+
+# ---- all_to_all: lane l's chunk j goes to lane j, arriving as chunk l ------------------------
+all_to_all_p = Primitive("all_to_all")
+all_to_all_p.impl = _unbound_impl("axis_name", "all_to_all")
+all_to_all_p.axis_names = lambda params: (params["axis_name"],)
+
+
+def _all_to_all_abstract(x, axis_name, split_axis, concat_axis, axis_size):
+    check_bound((axis_name,), "all_to_all")
+    if x.shape[split_axis] != axis_size:
+        raise ValueError(f"all_to_all requires the size of the mapped axis axis_name to equal "
+                         f"x.shape[split_axis], but they are {axis_size} and "
+                         f"{x.shape[split_axis]} respectively.")
+    shape = list(x.shape[:split_axis] + x.shape[split_axis + 1:])
+    shape.insert(concat_axis, axis_size)
+    return x.update(shape=tuple(shape))
+
+
+def _all_to_all_named(bound, size, values, dims, axis_name, split_axis, concat_axis,
+                      axis_size):
+    _check_lane_shape(_all_to_all_abstract, values[0], dims[0], axis_name=axis_name,
+                      split_axis=split_axis, concat_axis=concat_axis, axis_size=axis_size)
+    x = _lane_first(values[0], dims[0], size)          # [source j, lane shape...]
+    x = moveaxis(x, 1 + split_axis, 0)                  # [dest l, source j, rest...]
+    return moveaxis(x, 1, 1 + concat_axis), 0           # sources gathered at concat_axis
+
+
+all_to_all_p.abstract_eval = _all_to_all_abstract
+all_to_all_p.batch_named = _all_to_all_named
+all_to_all_p.batch = _other_axis_batch(all_to_all_p, lambda p: {
+    **p, "split_axis": p["split_axis"] + 1, "concat_axis": p["concat_axis"] + 1})
+all_to_all_p.jvp = _linear(all_to_all_p)
+all_to_all_p.transpose = lambda ct, x, axis_name, split_axis, concat_axis, axis_size: [
+    all_to_all_p.bind(ct, axis_name=axis_name, split_axis=concat_axis, concat_axis=split_axis,
+                      axis_size=axis_size)]
+
+
+# ---- ppermute: lane dst receives lane src's value for each (src, dst); others get zeros -----
+ppermute_p = Primitive("ppermute")
+ppermute_p.impl = _unbound_impl("axis_name", "ppermute")
+ppermute_p.axis_names = lambda params: (params["axis_name"],)
+ppermute_p.abstract_eval = _abstract_same("ppermute")
+
+
+def _lane(x, i):
+    shape = tuple(shape_of(x))
+    return slice_p.bind(x, start_indices=(i,) + (0,) * (len(shape) - 1),
+                        limit_indices=(i + 1,) + shape[1:], strides=None)
+
+
+def _ppermute_named(bound, size, values, dims, axis_name, perm):
+    x = _lane_first(values[0], dims[0], size)
+    source_of = {dst: src for src, dst in perm}
+    for src, dst in perm:
+        if not (0 <= src < size and 0 <= dst < size):
+            raise ValueError(f"ppermute: the permutation {perm} names a device outside "
+                             f"0..{size - 1} of the axis {axis_name!r}")
+    zero = None
+    lanes = []
+    for dst in range(size):
+        if dst in source_of:
+            lanes.append(_lane(x, source_of[dst]))
+        else:
+            if zero is None:
+                zero = _times(_lane(x, 0), 0)
+            lanes.append(zero)
+    return concatenate_p.bind(*lanes, dimension=0), 0
+
+
+ppermute_p.batch_named = _ppermute_named
+ppermute_p.batch = _other_axis_batch(ppermute_p, lambda p: p)
+ppermute_p.jvp = _linear(ppermute_p)
+ppermute_p.transpose = lambda ct, x, axis_name, perm: [
+    ppermute_p.bind(ct, axis_name=axis_name, perm=tuple((d, s) for s, d in perm))]
+
+
+# ---- axis_index: the lane's position along the axis ----------------------------------------
+axis_index_p = Primitive("axis_index")
+axis_index_p.impl = _unbound_impl("axis_name", "axis_index")
+axis_index_p.axis_names = lambda params: (params["axis_name"],)
+
+
+def _axis_index_abstract(axis_name):
+    check_bound((axis_name,), "axis_index")
+    return ShapedArray((), np.dtype(np.int32), False)
+
+
+axis_index_p.abstract_eval = _axis_index_abstract
+axis_index_p.batch_named = lambda bound, size, values, dims, axis_name: (
+    iota_p.bind(dtype=np.dtype(np.int32), shape=(size,), dimension=0), 0)
+
+
+# ---- pbroadcast: every lane gets lane `source`'s value -------------------------------------
+pbroadcast_p = Primitive("pbroadcast")
+pbroadcast_p.impl = _unbound_impl("axis_name", "pbroadcast")
+pbroadcast_p.axis_names = lambda params: (params["axis_name"],)
+pbroadcast_p.abstract_eval = _abstract_same("pbroadcast")
+
+
+def _pbroadcast_named(bound, size, values, dims, axis_name, source):
+    x, d = values[0], dims[0]
+    if d is None:
+        return x, None
+    if not 0 <= source < size:
+        raise ValueError(f"pbroadcast: source {source} is outside 0..{size - 1} of the axis "
+                         f"{axis_name!r}")
+    return squeeze_p.bind(_lane(moveaxis(x, d, 0), source), dimensions=(0,)), None
+
+
+def _pbroadcast_transpose(ct, x, axis_name, source):
+    # Every lane's cotangent flows back to lane `source`; the other lanes get zeros.
+    total = psum_p.bind(ct, axes=(axis_name,))
+    here = eq_p.bind(axis_index_p.bind(axis_name=axis_name), np.int32(source))
+    return [mul_p.bind(total, convert_element_type_p.bind(
+        here, new_dtype=np.result_type(total), weak_type=False))]
+
+
+pbroadcast_p.batch_named = _pbroadcast_named
+pbroadcast_p.batch = _other_axis_batch(pbroadcast_p, lambda p: p)
+pbroadcast_p.jvp = _linear(pbroadcast_p)
+pbroadcast_p.transpose = _pbroadcast_transpose
+
+
+def merge_axes(x, start, count):
+    """Merge `count` adjacent axes of `x` from `start` into one (C order)."""
+    shape = tuple(shape_of(x))
+    merged = 1
+    for n in shape[start:start + count]:
+        merged *= n
+    return reshape_p.bind(x, new_sizes=shape[:start] + (merged,) + shape[start + count:],
+                          dimensions=None)
+
+
+def split_axis(x, axis, parts):
+    """Split axis `axis` of `x` into (parts, size // parts)."""
+    shape = tuple(shape_of(x))
+    return reshape_p.bind(x, new_sizes=shape[:axis] + (parts, shape[axis] // parts)
+                          + shape[axis + 1:], dimensions=None)
