@@ -35,7 +35,10 @@ _lazy_submodules = {"lax", "random", "nn", "scipy", "dtypes", "test_util", "flat
                     "extend", "custom_derivatives", "typing", "ops", "image", "custom_batching",
                     "sharding"}
 # Attributes whose module `import jaxlite.numpy` does not need: name -> module.
-_lazy_attributes = {"pure_callback": "jaxlite._src.debugging"}
+_lazy_attributes = {"pure_callback": "jaxlite._src.debugging",
+                    "make_mesh": "jaxlite._src.sharding", "set_mesh": "jaxlite._src.sharding",
+                    "NamedSharding": "jaxlite._src.sharding", "P": "jaxlite._src.sharding",
+                    "pmap": "jaxlite._src.spmd", "shard_map": "jaxlite._src.spmd"}
 
 
 def __getattr__(name):

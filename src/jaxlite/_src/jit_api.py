@@ -16,7 +16,7 @@ import numpy as np
 from . import dtypes
 from .core import Tracer, _context, eval_trace, trace_context, DEOPTIMIZED_NOTICE
 from .core import current_trace as core_current_trace
-from .array import Array
+from .array import Array, place_tree
 from .config import flags, _listeners as config_listeners
 from .tree import tree_flatten, tree_unflatten, tree_structure
 from .state import Ref, RefScope, ref_positions, write_back
@@ -522,7 +522,35 @@ def jit(fun=None, *, static_argnums=None, static_argnames=None, donate_argnums=N
     ...
     """
     if fun is None:
-        return lambda f: jit(f, static_argnums=static_argnums, static_argnames=static_argnames)
+        return lambda f: jit(f, static_argnums=static_argnums, static_argnames=static_argnames,
+                             in_shardings=in_shardings, out_shardings=out_shardings)
     if not callable(fun):
         raise TypeError(f"jit expects a callable, got {type(fun).__name__}")
+    if in_shardings is not None or out_shardings is not None:
+        return _PlacedJit(fun, static_argnums, static_argnames, in_shardings, out_shardings)
     return JitWrapped(fun, static_argnums, static_argnames)
+
+
+class _PlacedJit(JitWrapped):
+    """jit with in_shardings/out_shardings: the arguments are laid out (and checked) by
+    in_shardings, the results by out_shardings. The values are those of the unsharded
+    computation: jaxlite runs it on the global arrays."""
+
+    def __init__(self, fun, static_argnums, static_argnames, in_shardings, out_shardings):
+        super().__init__(fun, static_argnums, static_argnames)
+        self._in_shardings = in_shardings
+        self._out_shardings = out_shardings
+
+    def __call__(self, *args, **kwargs):
+        if self._in_shardings is not None:
+            # in_shardings is a pytree prefix of the tuple of non-static positional arguments
+            dynamic = [i for i in range(len(args)) if i not in self._static_argnums]
+            shardings = self._in_shardings
+            if isinstance(shardings, list):
+                shardings = tuple(shardings)
+            placed = place_tree(tuple(args[i] for i in dynamic), shardings, "jit in_shardings")
+            args = list(args)
+            for i, value in zip(dynamic, placed):
+                args[i] = value
+        out = super().__call__(*args, **kwargs)
+        return place_tree(out, self._out_shardings, "jit out_shardings")
