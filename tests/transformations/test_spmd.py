@@ -146,3 +146,34 @@ def test_shard_map_errors(cpu_devices):
             jnp.arange(4.0))
     with pytest.raises(ValueError, match="requires a mesh"):
         jax.shard_map(lambda b: b, in_specs=P("x"), out_specs=P("x"))(jnp.arange(4.0))
+
+
+def test_shard_map_gradients_of_replicated_values_are_summed_as_in_jax(cpu_devices):
+    # Recorded from JAX 0.10.2: inside shard_map (check_vma=True), the gradient with respect
+    # to a value the same on every device of an axis is summed over that axis, and psum's
+    # cotangent is copied back to every device.
+    mesh = auto_mesh()
+    x, w = jnp.arange(8.0), jnp.array([1.0, 2.0])
+    loss = lambda w, x: (w[0] * x).sum() + w[1]
+    f = jax.shard_map(lambda w, x: jax.grad(loss)(w, x), mesh=mesh, in_specs=(P(), P("x")),
+                      out_specs=P())
+    assert f(w, x).tolist() == [28.0, 2.0]
+    f = jax.shard_map(lambda w, x: jax.grad(loss)(w, x), mesh=mesh,
+                      in_specs=(P(), P(("x", "y"))), out_specs=P())
+    assert f(w, x).tolist() == [28.0, 4.0]
+    f = jax.shard_map(lambda x: jax.grad(lambda x: lax.psum(x * x, "x").sum())(x), mesh=mesh,
+                      in_specs=P("x"), out_specs=P("x"))
+    assert f(jnp.arange(4.0)).tolist() == [0.0, 2.0, 4.0, 6.0]
+    f = jax.shard_map(lambda x: jax.grad(lambda x: lax.pmean(jnp.sin(x), ("x", "y")).sum())(x),
+                      mesh=mesh, in_specs=P(("x", "y")), out_specs=P(("x", "y")))
+    close(f(jnp.arange(8.0)), np.cos(np.arange(8.0)) / 4)
+    f = jax.shard_map(lambda w, x: jax.vjp(lambda w: w * x, w)[1](x)[0], mesh=mesh,
+                      in_specs=(P(), P("x")), out_specs=P())
+    assert f(jnp.ones(4), jnp.arange(8.0)).tolist() == [16.0, 26.0, 40.0, 58.0]
+    # check_vma=False: each device keeps its own gradient (device 0's comes out)
+    f = jax.shard_map(lambda w, x: jax.grad(lambda w: (w * x).sum())(w), mesh=mesh,
+                      in_specs=(P(), P("x")), out_specs=P(), check_vma=False)
+    assert f(jnp.ones(4), jnp.arange(8.0)).tolist() == [0.0, 1.0, 2.0, 3.0]
+    # vmap keeps its own semantics: psum transposes to psum, no sum over lanes
+    g = jax.vmap(jax.grad(lambda v: lax.psum(v * v, "i")), axis_name="i")(jnp.arange(3.0))
+    assert g.tolist() == [0.0, 6.0, 12.0]

@@ -27,7 +27,7 @@ class _NamedAxes(threading.local):
     Jaxpr with that name)."""
 
     def __init__(self):
-        self.frames = ()       # ((name, size), ...)
+        self.frames = ()       # ((name, size, invariant_cotangents), ...)
         self.rule_axis = None
 
 
@@ -37,7 +37,7 @@ core.trace_context_providers.append(lambda: _named.frames)  # jit retraces per a
 
 def axis_size(name, primitive_name="axis_size"):
     """The size of the bound axis `name`, or JAX's NameError if no vmap binds it."""
-    for bound, size in reversed(_named.frames):
+    for bound, size, _ in reversed(_named.frames):
         if bound == name:
             return size
     raise UnboundAxisNameError(name, primitive_name, bool(_named.frames))
@@ -45,28 +45,19 @@ def axis_size(name, primitive_name="axis_size"):
 
 def check_bound(names, primitive_name):
     """JAX's NameError (in its words for traced code) unless every name is bound."""
-    frames = dict(_named.frames)
+    frames = {frame[0] for frame in _named.frames}
     for name in names:
         if name not in frames:
             raise UnboundAxisNameError(name, primitive_name, True)
 
 
-def bound_axis_names():
-    return tuple(name for name, _ in _named.frames)
-
-
-class bind_axis_name:
-    """Context manager binding `name` (of `size` lanes) for collectives."""
-
-    def __init__(self, name, size):
-        self.frame = (name, size)
-
-    def __enter__(self):
-        self.previous = _named.frames
-        _named.frames = self.previous + (self.frame,)
-
-    def __exit__(self, *exc):
-        _named.frames = self.previous
+def sums_cotangents(name):
+    """Whether a psum over `name` transposes to a psum (vmap, pmap) rather than to a copy
+    of the cotangent on every device (shard_map's axes, as JAX's check_vma types them)."""
+    for bound, size, invariant_cotangents in reversed(_named.frames):
+        if bound == name:
+            return not invariant_cotangents
+    return True
 
 
 def _axis_names_in_jaxpr(jaxpr):
@@ -123,6 +114,10 @@ class BatchTracer(Tracer):
 
 
 class BatchTrace(Trace):
+    # shard_map's axes (check_vma): a value not batched along one is the same on every
+    # device, and a gradient with respect to it is summed over the devices (varying_axes).
+    invariant_cotangents = False
+
     def __init__(self, parent, axis_size, axis_name=None, name=None):
         self.parent = parent
         self.axis_size = axis_size
@@ -187,15 +182,32 @@ class BatchTrace(Trace):
             named.rule_axis = previous
 
 
-def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None):
+def varying_axes(x):
+    """The shard_map axis names along which the value `x` varies (is batched), for the
+    named batch traces enclosing the current one. A gradient with respect to a value
+    invariant along an axis, computed from values varying along it, is summed over that
+    axis, as JAX's shard_map transposes its implicit broadcast."""
+    names, trace = set(), _context.trace
+    while type(trace) is BatchTrace:
+        if type(x) is BatchTracer and x._trace is trace:
+            if trace.invariant_cotangents:
+                names.add(trace.axis_name)
+            x = x.val
+        trace = trace.parent
+    return names
+
+
+def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None,
+              invariant_cotangents=False):
     """Map `fun` over axis `in_dims[i]` of each arg; outputs get axis `out_dims[j]`.
 
     `out_dims` may be a callable taking the number of outputs (known after tracing)."""
     trace = BatchTrace(_context.trace, axis_size, axis_name, name)
+    trace.invariant_cotangents = invariant_cotangents
     tracers = [a if d is None else BatchTracer(trace, a, d) for a, d in zip(args, in_dims)]
     previous = _named.frames
     if axis_name is not None:
-        _named.frames = previous + ((axis_name, axis_size),)
+        _named.frames = previous + ((axis_name, axis_size, invariant_cotangents),)
     try:
         with core.set_current_trace(trace):
             outs = fun(*tracers)

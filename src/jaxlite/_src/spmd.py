@@ -252,7 +252,8 @@ def _map_over_mesh(body, blocks, mapped_axes, mesh, names, out_specs, store, che
         return [0 if name in spec.used_names() else None for spec in specs]
 
     try:
-        outs = batching.vmap_flat(level, blocks, in_dims, size, out_dims, name, "shard_map")
+        outs = batching.vmap_flat(level, blocks, in_dims, size, out_dims, name, "shard_map",
+                                  invariant_cotangents=check_vma)
     except ValueError as e:
         if "out_axes is None" not in str(e):
             raise

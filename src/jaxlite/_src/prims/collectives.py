@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core import Primitive, ShapedArray
 from ..ad import Zero
-from ..batching import check_bound
+from ..batching import check_bound, sums_cotangents
 from ..errors import UnboundAxisNameError
 from .shape import (moveaxis, broadcast_batch, reshape_p, slice_p, concatenate_p,
                     broadcast_in_dim_p, squeeze_p, iota_p)
@@ -100,8 +100,17 @@ psum_p = _define_reduction("psum", reduce_sum_p, _times)
 pmax_p = _define_reduction("pmax", reduce_max_p, lambda x, size: x)
 pmin_p = _define_reduction("pmin", reduce_min_p, lambda x, size: x)
 psum_p.jvp = _linear(psum_p)
-# Under vmap every lane's cotangent is summed into every lane, as JAX transposes psum.
-psum_p.transpose = lambda ct, x, axes: [psum_p.bind(ct, axes=axes)]
+
+
+def _psum_transpose(ct, x, axes):
+    # Under vmap and pmap every lane's cotangent is summed into every lane, as JAX
+    # transposes psum there; over shard_map's axes the result is the same on every
+    # device, and its cotangent is copied back to each (JAX's pvary).
+    summed = tuple(a for a in axes if sums_cotangents(a))
+    return [psum_p.bind(ct, axes=summed) if summed else ct]
+
+
+psum_p.transpose = _psum_transpose
 # pmax and pmin have no derivative rule, as in JAX.
 
 

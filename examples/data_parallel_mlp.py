@@ -1,0 +1,141 @@
+"""Data-parallel training of a small MLP on N CPU devices, three ways, one loss trajectory.
+
+Run:  python examples/data_parallel_mlp.py [N]      (N devices, default 4)
+
+1. one device: jit(value_and_grad) on the whole batch;
+2. pmap: the batch split over the devices, gradients averaged with lax.pmean;
+3. jit(shard_map): the same over a 1-D mesh, inputs split by PartitionSpec("batch"),
+   gradients averaged with lax.pmean (check_vma=False);
+4. jit(shard_map) differentiating the global loss pmean(local loss) (check_vma=True).
+
+Each device computes the mean loss of its equal share of the batch, so the mean over
+devices of those means, and of their gradients, is the single-device loss and gradient:
+the three runs print the same losses (to float32 rounding).
+"""
+import sys
+from functools import partial
+
+import numpy as np
+
+import jaxlite as jax
+import jaxlite.numpy as jnp
+from jaxlite import lax
+
+P = jax.P
+LEARNING_RATE = 0.1
+
+
+def make_data(n=256, d_in=8, seed=0):
+    """A regression task: y = sin(x @ w) plus noise."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, d_in)).astype(np.float32)
+    w = rng.normal(size=(d_in, 1)).astype(np.float32)
+    y = np.sin(x @ w) + 0.05 * rng.normal(size=(n, 1)).astype(np.float32)
+    return jnp.asarray(x), jnp.asarray(y)
+
+
+def init_params(sizes=(8, 32, 32, 1), seed=1):
+    keys = jax.random.split(jax.random.key(seed), len(sizes) - 1)
+    return [(jax.random.normal(k, (m, n)) / np.sqrt(m), jnp.zeros(n))
+            for k, m, n in zip(keys, sizes[:-1], sizes[1:])]
+
+
+def predict(params, x):
+    for w, b in params[:-1]:
+        x = jnp.tanh(x @ w + b)
+    w, b = params[-1]
+    return x @ w + b
+
+
+def loss_fn(params, x, y):
+    return jnp.mean((predict(params, x) - y) ** 2)
+
+
+def sgd(params, grads):
+    return jax.tree.map(lambda p, g: p - LEARNING_RATE * g, params, grads)
+
+
+def train_single(params, x, y, steps):
+    @jax.jit
+    def update(params, x, y):
+        loss, grads = jax.value_and_grad(loss_fn)(params, x, y)
+        return sgd(params, grads), loss
+
+    losses = []
+    for _ in range(steps):
+        params, loss = update(params, x, y)
+        losses.append(float(loss))
+    return losses
+
+
+def train_pmap(params, x, y, steps, n_devices):
+    @partial(jax.pmap, axis_name="batch")
+    def update(params, x, y):
+        loss, grads = jax.value_and_grad(loss_fn)(params, x, y)
+        grads = lax.pmean(grads, "batch")
+        return sgd(params, grads), lax.pmean(loss, "batch")
+
+    # each device holds a copy of the parameters and its slice of the batch
+    params = jax.tree.map(lambda p: jnp.stack([p] * n_devices), params)
+    x = x.reshape(n_devices, -1, *x.shape[1:])
+    y = y.reshape(n_devices, -1, *y.shape[1:])
+    losses = []
+    for _ in range(steps):
+        params, loss = update(params, x, y)
+        losses.append(float(loss[0]))
+    return losses
+
+
+def train_shard_map(params, x, y, steps, n_devices, global_loss=False):
+    # Auto axes: the arguments need not be laid out beforehand (JAX's default Explicit
+    # axes require inputs already sharded as in_specs say).
+    mesh = jax.make_mesh((n_devices,), ("batch",), axis_types=(jax.sharding.AxisType.Auto,))
+    specs = dict(mesh=mesh, in_specs=(P(), P("batch"), P("batch")), out_specs=(P(), P()))
+
+    @jax.jit
+    @partial(jax.shard_map, check_vma=False, **specs)
+    def update(params, x, y):
+        # check_vma=False: each device's gradient is its own, averaged here.
+        loss, grads = jax.value_and_grad(loss_fn)(params, x, y)
+        grads = lax.pmean(grads, "batch")
+        return sgd(params, grads), lax.pmean(loss, "batch")
+
+    @jax.jit
+    @partial(jax.shard_map, **specs)
+    def update_global(params, x, y):
+        # check_vma=True (the default): params are the same on every device (P()), so
+        # the gradient with respect to them is summed over the devices; differentiating
+        # the mean over devices of the local losses gives the mean gradient.
+        global_loss = lambda p: lax.pmean(loss_fn(p, x, y), "batch")
+        loss, grads = jax.value_and_grad(global_loss)(params)
+        return sgd(params, grads), loss
+
+    step = update_global if global_loss else update
+    losses = []
+    for _ in range(steps):
+        params, loss = step(params, x, y)
+        losses.append(float(loss))
+    return losses
+
+
+def main(n_devices=4, steps=20):
+    x, y = make_data()
+    params = init_params()
+    runs = {"one device": train_single(params, x, y, steps),
+            f"pmap on {n_devices}": train_pmap(params, x, y, steps, n_devices),
+            f"jit(shard_map) on {n_devices}": train_shard_map(params, x, y, steps, n_devices),
+            "global loss": train_shard_map(params, x, y, steps, n_devices, global_loss=True)}
+    print("step  " + "  ".join(f"{name:>20}" for name in runs))
+    for step in range(0, steps, max(steps // 10, 1)):
+        print(f"{step:4d}  " + "  ".join(f"{losses[step]:20.6f}" for losses in runs.values()))
+    single = np.array(runs["one device"])
+    for name, losses in runs.items():
+        worst = np.max(np.abs(np.array(losses) - single) / single)
+        print(f"{name}: largest relative difference from one device {worst:.1e}")
+    return runs
+
+
+if __name__ == "__main__":
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 4
+    jax.config.update("jax_num_cpu_devices", n)
+    main(n)
