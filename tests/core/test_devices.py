@@ -112,3 +112,18 @@ def test_jit_in_and_out_shardings(cpu_devices):
         jax.jit(lambda x: x, in_shardings=NamedSharding(mesh, P("x")))(jnp.arange(3.0))
     # an array's sharding is kept through pickling-free copies of its value
     assert float(jax.jit(lambda x: x.sum())(a)) == 120.0
+
+
+def test_with_sharding_constraint_and_jit_results(cpu_devices):
+    mesh = jax.make_mesh((2, 2), ("x", "y"))
+    s = NamedSharding(mesh, P("x"))
+    assert jax.lax.with_sharding_constraint(jnp.arange(4.0), s).sharding == s
+    f = jax.jit(lambda v: jax.lax.with_sharding_constraint(v * 2, s))
+    assert f(jnp.arange(4.0)).sharding == s and f(jnp.arange(4.0)).tolist() == [0, 2, 4, 6]
+    assert "sharding_constraint" in str(jax.make_jaxpr(f)(jnp.arange(4.0)))
+    assert jax.grad(lambda v: f(v).sum())(jnp.arange(4.0)).tolist() == [2.0] * 4
+    assert jax.vmap(f)(jnp.ones((3, 4))).shape == (3, 4)
+    # jit(shard_map): the result carries out_specs' sharding, trailing Nones dropped as JAX
+    g = jax.jit(jax.shard_map(lambda b: b + 1, mesh=mesh, in_specs=P("x", None),
+                              out_specs=P("x", None)))
+    assert repr(g(jnp.ones((4, 2))).sharding.spec) == "P('x',)"

@@ -241,19 +241,27 @@ def _as_sharding(target, what):
     return target
 
 
-def place_tree(tree, targets, what):
-    """The Arrays of `tree` laid out by `targets`: a device, Sharding or PartitionSpec (with
-    jax.set_mesh), or a pytree prefix of them; None leaves an array as it is. Traced
-    values pass unchanged: there a placement is only a hint."""
+def sharding_leaves(tree, targets, what):
+    """One Sharding (or None) per leaf of `tree`, from `targets`: a device, Sharding or
+    PartitionSpec (with jax.set_mesh), or a pytree prefix of them."""
+    n = len(tree_leaves(tree))
     if targets is None:
-        return tree
-    leaves, treedef = tree_flatten(tree)
+        return [None] * n
     kinds = (Device, Sharding, PartitionSpec)
     prefix, prefix_def = tree_flatten(targets, lambda v: v is None or isinstance(v, kinds))
     per_leaf = []
     for target, subtree in zip(prefix, prefix_def.flatten_up_to(tree)):
-        per_leaf.extend([target] * len(tree_leaves(subtree)))
-    out = [place(leaf, _as_sharding(target, what))
-           if target is not None and isinstance(leaf, Array) else leaf
-           for leaf, target in zip(leaves, per_leaf)]
+        sharding = None if target is None else _as_sharding(target, what)
+        per_leaf.extend([sharding] * len(tree_leaves(subtree)))
+    return per_leaf
+
+
+def place_tree(tree, targets, what):
+    """The Arrays of `tree` laid out by `targets` (see sharding_leaves); None leaves an
+    array as it is. Traced values pass unchanged: there a placement is only a hint."""
+    if targets is None:
+        return tree
+    leaves, treedef = tree_flatten(tree)
+    out = [place(leaf, s) if s is not None and isinstance(leaf, Array) else leaf
+           for leaf, s in zip(leaves, sharding_leaves(tree, targets, what))]
     return tree_unflatten(treedef, out)

@@ -444,6 +444,14 @@ class NamedSharding(Sharding):
     def with_memory_kind(self, kind):
         return NamedSharding(self.mesh, self.spec, memory_kind=kind)
 
+    def without_trailing_none(self):
+        """The same layout with trailing None entries of the spec dropped, as JAX's
+        compiled programs report their results' shardings."""
+        parts = list(self.spec)
+        while parts and parts[-1] is None:
+            parts.pop()
+        return NamedSharding(self.mesh, PartitionSpec(*parts))
+
     def __repr__(self):
         return (f"NamedSharding(mesh={self.mesh}, spec={self.spec}, "
                 f"memory_kind={self.memory_kind})")

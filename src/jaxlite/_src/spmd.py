@@ -18,6 +18,7 @@ from .array import Array, place
 from .core import Tracer
 from .conversion import asarray
 from .jit_api import jit
+from .prims.placement import sharding_constraint_p
 from .prims.shape import reshape_p, transpose_p
 from .sharding import (Mesh, NamedSharding, PartitionSpec, AxisType, devices as all_devices,
                        get_mesh, check_spec)
@@ -220,8 +221,9 @@ def shard_map(f=None, /, *, out_specs, in_specs=None, mesh=None, axis_names=froz
         for x, spec, m in zip(outs, out_spec_leaves, out_axes):
             check_spec(the_mesh, spec, None, "shard_map out_specs")
             y = _from_blocks(x, spec, the_mesh, m)
-            results.append(y if isinstance(y, Tracer) else place(y, NamedSharding(the_mesh,
-                                                                                   spec)))
+            sharding = NamedSharding(the_mesh, spec)
+            results.append(sharding_constraint_p.bind(y, sharding=sharding)
+                           if isinstance(y, Tracer) else place(y, sharding))
         return tree_unflatten(store["tree"], results)
 
     return mapped

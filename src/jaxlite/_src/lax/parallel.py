@@ -16,10 +16,12 @@ from ..prims.collectives import (psum_p, pmax_p, pmin_p, all_gather_p, psum_scat
                                  all_to_all_p, ppermute_p, axis_index_p, pbroadcast_p,
                                  merge_axes, split_axis)
 from ..prims.shape import squeeze_p
-from ..tree import tree_map
+from ..prims.placement import sharding_constraint_p
+from ..array import place, sharding_leaves
+from ..tree import tree_map, tree_flatten, tree_unflatten
 from . import lax
 
-__all__ = ["psum", "pmean", "pmax", "pmin", "all_gather", "psum_scatter", "all_to_all",
+__all__ = ["with_sharding_constraint", "psum", "pmean", "pmax", "pmin", "all_gather", "psum_scatter", "all_to_all",
            "ppermute", "pshuffle", "pbroadcast", "pcast", "axis_index", "axis_size"]
 
 
@@ -231,3 +233,18 @@ def axis_index(axis_name):
         i = axis_index_p.bind(axis_name=name)
         index = i if index is None else lax.add(lax.mul(index, np.int32(size)), i)
     return index
+
+
+def with_sharding_constraint(x, shardings):
+    """`x` laid out by `shardings` (a Sharding, or a PartitionSpec under jax.set_mesh; or
+    a pytree prefix of them). The values are unchanged; under jit the jitted function's
+    results carry the sharding."""
+    leaves, treedef = tree_flatten(x)
+    out = []
+    for v, s in zip(leaves, sharding_leaves(x, shardings, "with_sharding_constraint")):
+        if s is not None and isinstance(v, Tracer):
+            v = sharding_constraint_p.bind(v, sharding=s)
+        elif s is not None:
+            v = place(_leaf(v), s)
+        out.append(v)
+    return tree_unflatten(treedef, out)
