@@ -1,6 +1,8 @@
 """Data-parallel training of a small MLP on N CPU devices, three ways, one loss trajectory.
 
 Run:  python examples/data_parallel_mlp.py [N]      (N devices, default 4)
+      mpiexec -n 2 python examples/data_parallel_mlp.py 2 --distributed
+                                         (2 processes with 2 devices each: pmap spans 4)
 
 1. one device: jit(value_and_grad) on the whole batch;
 2. pmap: the batch split over the devices, gradients averaged with lax.pmean;
@@ -68,17 +70,22 @@ def train_single(params, x, y, steps):
     return losses
 
 
-def train_pmap(params, x, y, steps, n_devices):
+def train_pmap(params, x, y, steps):
+    """pmap over this process's devices; under jax.distributed (mpiexec) the "batch" axis
+    spans every process's devices, and pmean averages over all of them."""
     @partial(jax.pmap, axis_name="batch")
     def update(params, x, y):
         loss, grads = jax.value_and_grad(loss_fn)(params, x, y)
         grads = lax.pmean(grads, "batch")
         return sgd(params, grads), lax.pmean(loss, "batch")
 
-    # each device holds a copy of the parameters and its slice of the batch
-    params = jax.tree.map(lambda p: jnp.stack([p] * n_devices), params)
-    x = x.reshape(n_devices, -1, *x.shape[1:])
-    y = y.reshape(n_devices, -1, *y.shape[1:])
+    # each device holds a copy of the parameters and its slice of the batch; this
+    # process feeds its own devices' slices
+    n_local, n_all = jax.local_device_count(), jax.device_count()
+    first = jax.process_index() * n_local
+    params = jax.tree.map(lambda p: jnp.stack([p] * n_local), params)
+    x = x.reshape(n_all, -1, *x.shape[1:])[first:first + n_local]
+    y = y.reshape(n_all, -1, *y.shape[1:])[first:first + n_local]
     losses = []
     for _ in range(steps):
         params, loss = update(params, x, y)
@@ -119,12 +126,16 @@ def train_shard_map(params, x, y, steps, n_devices, global_loss=False):
 
 
 def main(n_devices=4, steps=20):
+    """Train on `n_devices` devices (all of this process's: jax_num_cpu_devices). Under
+    mpiexec with jax.distributed, pmap spans every process's devices."""
     x, y = make_data()
     params = init_params()
+    n_all = jax.device_count()
     runs = {"one device": train_single(params, x, y, steps),
-            f"pmap on {n_devices}": train_pmap(params, x, y, steps, n_devices),
-            f"jit(shard_map) on {n_devices}": train_shard_map(params, x, y, steps, n_devices),
-            "global loss": train_shard_map(params, x, y, steps, n_devices, global_loss=True)}
+            f"pmap on {n_all}": train_pmap(params, x, y, steps)}
+    if jax.process_count() == 1:
+        runs[f"jit(shard_map) on {n_devices}"] = train_shard_map(params, x, y, steps, n_devices)
+        runs["global loss"] = train_shard_map(params, x, y, steps, n_devices, global_loss=True)
     print("step  " + "  ".join(f"{name:>20}" for name in runs))
     for step in range(0, steps, max(steps // 10, 1)):
         print(f"{step:4d}  " + "  ".join(f"{losses[step]:20.6f}" for losses in runs.values()))
@@ -138,4 +149,6 @@ def main(n_devices=4, steps=20):
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 4
     jax.config.update("jax_num_cpu_devices", n)
+    if "--distributed" in sys.argv:  # mpiexec -n K python examples/data_parallel_mlp.py N --distributed
+        jax.distributed.initialize()
     main(n)

@@ -127,3 +127,23 @@ def test_with_sharding_constraint_and_jit_results(cpu_devices):
     g = jax.jit(jax.shard_map(lambda b: b + 1, mesh=mesh, in_specs=P("x", None),
                               out_specs=P("x", None)))
     assert repr(g(jnp.ones((4, 2))).sharding.spec) == "P('x',)"
+
+
+def test_arrays_from_pieces_and_multihost_utils_in_one_process(cpu_devices):
+    from jaxlite.experimental import multihost_utils
+    mesh = jax.make_mesh((4,), ("x",))
+    s = NamedSharding(mesh, P("x"))
+    a = jax.make_array_from_callback((8,), s, lambda index: np.arange(8.0)[index])
+    assert a.tolist() == list(range(8)) and a.sharding == s
+    b = jax.make_array_from_process_local_data(s, np.arange(8.0))
+    assert b.tolist() == list(range(8)) and b.sharding == s
+    pieces = [jax.device_put(np.arange(8.0)[2 * i:2 * i + 2], d)
+              for i, d in enumerate(jax.devices()[:4])]
+    assert jax.make_array_from_single_device_arrays((8,), s, pieces).tolist() == list(range(8))
+    # as JAX 0.10.2 in one process
+    gathered = multihost_utils.process_allgather(jnp.arange(4.0))
+    assert isinstance(gathered, np.ndarray) and gathered.shape == (1, 4)
+    assert multihost_utils.process_allgather(jnp.arange(4.0), tiled=True).shape == (4,)
+    assert multihost_utils.broadcast_one_to_all({"a": jnp.ones(2)})["a"].tolist() == [1, 1]
+    multihost_utils.sync_global_devices("alone")
+    assert not jax.distributed.is_initialized()

@@ -27,7 +27,7 @@ class _NamedAxes(threading.local):
     Jaxpr with that name)."""
 
     def __init__(self):
-        self.frames = ()       # ((name, size, invariant_cotangents), ...)
+        self.frames = ()       # ((name, lanes, invariant_cotangents, processes), ...)
         self.rule_axis = None
 
 
@@ -37,9 +37,9 @@ core.trace_context_providers.append(lambda: _named.frames)  # jit retraces per a
 
 def axis_size(name, primitive_name="axis_size"):
     """The size of the bound axis `name`, or JAX's NameError if no vmap binds it."""
-    for bound, size, _ in reversed(_named.frames):
+    for bound, lanes, _, processes in reversed(_named.frames):
         if bound == name:
-            return size
+            return lanes * processes
     raise UnboundAxisNameError(name, primitive_name, bool(_named.frames))
 
 
@@ -54,10 +54,19 @@ def check_bound(names, primitive_name):
 def sums_cotangents(name):
     """Whether a psum over `name` transposes to a psum (vmap, pmap) rather than to a copy
     of the cotangent on every device (shard_map's axes, as JAX's check_vma types them)."""
-    for bound, size, invariant_cotangents in reversed(_named.frames):
+    for bound, _, invariant_cotangents, _ in reversed(_named.frames):
         if bound == name:
             return not invariant_cotangents
     return True
+
+
+def process_span(name):
+    """How many processes the lanes of the bound axis `name` are spread over (pmap's axis
+    under jax.distributed spans them all; every other axis lives in one process)."""
+    for bound, _, _, processes in reversed(_named.frames):
+        if bound == name:
+            return processes
+    return 1
 
 
 def _axis_names_in_jaxpr(jaxpr):
@@ -198,7 +207,7 @@ def varying_axes(x):
 
 
 def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None,
-              invariant_cotangents=False):
+              invariant_cotangents=False, processes=1):
     """Map `fun` over axis `in_dims[i]` of each arg; outputs get axis `out_dims[j]`.
 
     `out_dims` may be a callable taking the number of outputs (known after tracing)."""
@@ -207,7 +216,7 @@ def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None
     tracers = [a if d is None else BatchTracer(trace, a, d) for a, d in zip(args, in_dims)]
     previous = _named.frames
     if axis_name is not None:
-        _named.frames = previous + ((axis_name, axis_size, invariant_cotangents),)
+        _named.frames = previous + ((axis_name, axis_size, invariant_cotangents, processes),)
     try:
         with core.set_current_trace(trace):
             outs = fun(*tracers)

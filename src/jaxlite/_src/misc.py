@@ -11,6 +11,7 @@ from .config import disable_jit as disable_jit  # public from here; jit_api need
 from .core import get_aval
 from .array import Array
 from .sharding import Device as Device  # public from here
+from . import distributed
 from .sharding import devices
 from .sharding import local_devices as local_devices  # public from here
 from .sharding import device_count as device_count
@@ -81,11 +82,11 @@ def named_scope(name):
 
 
 def process_index():
-    return 0
+    return distributed.process_index()
 
 
 def process_count():
-    return 1
+    return distributed.process_count()
 
 
 host_id = process_index
@@ -93,7 +94,7 @@ host_count = process_count
 
 
 def process_indices():
-    return [0]
+    return list(range(distributed.process_count()))
 
 
 host_ids = process_indices

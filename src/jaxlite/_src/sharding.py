@@ -16,6 +16,7 @@ import threading
 import numpy as np
 
 from . import config as _config
+from . import distributed
 from .config import flags
 from .errors import unavailable
 
@@ -55,8 +56,10 @@ class _Devices:
         if self.all is None:
             with self.lock:
                 if self.all is None:
+                    # Over MPI, process p has devices p * n .. p * n + n - 1.
                     n = _configured_device_count()
-                    self.all = [CPU_DEVICE] + [Device(i) for i in range(1, n)]
+                    self.all = [CPU_DEVICE] + [
+                        Device(i, i // n) for i in range(1, n * distributed.process_count())]
                     _config.backend_initialized[0] = True
         return self.all
 
@@ -86,7 +89,10 @@ def devices(backend=None):
 
 
 def local_devices(process_index=None, backend=None, host_id=None):
-    return [d for d in _devices.get() if d.process_index == (process_index or 0)]
+    """This process's devices (or those of `process_index`)."""
+    if process_index is None:
+        process_index = distributed.process_index()
+    return [d for d in _devices.get() if d.process_index == process_index]
 
 
 def device_count(backend=None):
@@ -240,7 +246,7 @@ class Mesh:
 
     @property
     def local_devices(self):
-        return [d for d in self.devices.flat if d.process_index == 0]
+        return [d for d in self.devices.flat if d.process_index == distributed.process_index()]
 
     @property
     def local_mesh(self):
@@ -248,7 +254,7 @@ class Mesh:
 
     @property
     def is_multi_process(self):
-        return False
+        return len({d.process_index for d in self.devices.flat}) > 1
 
     def _key(self):
         return (tuple(d.id for d in self.devices.flat), self.devices.shape, self.axis_names,

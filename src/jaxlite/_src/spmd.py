@@ -13,15 +13,16 @@ import functools
 import numpy as np
 
 from . import batching
-from .api import vmap
+from . import distributed
+from .api.mapping import mapped_over_lanes
 from .array import Array, place
 from .core import Tracer
 from .conversion import asarray
 from .jit_api import jit
 from .prims.placement import sharding_constraint_p
 from .prims.shape import reshape_p, transpose_p
-from .sharding import (Mesh, NamedSharding, PartitionSpec, AxisType, devices as all_devices,
-                       get_mesh, check_spec)
+from .sharding import (Mesh, NamedSharding, PartitionSpec, AxisType, local_devices, get_mesh,
+                       check_spec)
 from .tree import tree_flatten, tree_unflatten
 
 PMAP_AXIS = "_internal_pmap_axis_name"
@@ -56,8 +57,11 @@ def pmap(fun, axis_name=None, *, in_axes=0, out_axes=0, static_broadcasted_argnu
             for i, value in zip(positions, dynamic):
                 full[i] = value
             return fun(*full)
-        return vmap(with_statics, in_axes=dynamic_axes(len(args)), out_axes=out_axes,
-                    axis_name=name, axis_size=axis_size)(*[args[i] for i in positions])
+        # Under jax.distributed each process maps its local devices; a named axis spans
+        # all processes' devices, its collectives finishing with MPI operations.
+        processes = distributed.process_count() if devices is None else 1
+        return mapped_over_lanes(with_statics, dynamic_axes(len(args)), out_axes, name,
+                                 axis_size, processes)(*[args[i] for i in positions])
 
     jitted = jit(run, static_argnums=static)
 
@@ -72,7 +76,7 @@ def pmap(fun, axis_name=None, *, in_axes=0, out_axes=0, static_broadcasted_argnu
             if d is not None:
                 size = np.shape(x)[d]
                 break
-        device_list = list(devices) if devices is not None else all_devices()
+        device_list = list(devices) if devices is not None else local_devices()
         if size is not None and size > len(device_list):
             raise ValueError(f"compiling computation that requires {size} logical devices, "
                              f"but only {len(device_list)} XLA devices are available "
@@ -271,3 +275,53 @@ def _map_over_mesh(body, blocks, mapped_axes, mesh, names, out_specs, store, che
     axes = [([name] if name in spec.used_names() else []) + inner
             for spec, inner in zip(specs, result["axes"])]
     return outs, axes
+
+
+# ---- global arrays from pieces -----------------------------------------------------------------
+def _one_process(what):
+    if distributed.process_count() > 1:
+        raise NotImplementedError(f"jax.{what}: arrays spanning processes are not implemented "
+                                  f"in jaxlite; use pmap over each process's devices, whose "
+                                  f"collectives span the processes")
+
+
+def make_array_from_callback(shape, sharding, data_callback, dtype=None):
+    """The array of `shape` laid out by `sharding`, each device's piece from
+    `data_callback(index)`.
+
+    >>> s = jax.sharding.NamedSharding(jax.make_mesh((1,), ("x",)), jax.P("x"))
+    >>> jax.make_array_from_callback((3,), s, lambda index: np.arange(3.0)[index])
+    Array([0., 1., 2.], dtype=float32)
+    """
+    _one_process("make_array_from_callback")
+    shape = tuple(shape)
+    value = None
+    for index in sharding.devices_indices_map(shape).values():
+        piece = np.asarray(data_callback(index))
+        if value is None:
+            value = np.zeros(shape, piece.dtype if dtype is None else dtype)
+        value[index] = piece
+    return place(asarray(value), sharding)
+
+
+def make_array_from_single_device_arrays(shape, sharding, arrays, *, dtype=None):
+    """The array of `shape` whose pieces are `arrays`, one per device of `sharding` in its
+    device order."""
+    _one_process("make_array_from_single_device_arrays")
+    indices = list(sharding.devices_indices_map(tuple(shape)).values())
+    if len(arrays) != len(indices):
+        raise ValueError(f"make_array_from_single_device_arrays got {len(arrays)} arrays for a "
+                         f"sharding over {len(indices)} devices")
+    pieces = iter(arrays)
+    return make_array_from_callback(shape, sharding, lambda index: next(pieces), dtype)
+
+
+def make_array_from_process_local_data(sharding, local_data, global_shape=None):
+    """The global array whose data this process holds (all of it, in one process)."""
+    _one_process("make_array_from_process_local_data")
+    value = asarray(local_data)
+    if global_shape is not None and tuple(global_shape) != tuple(value.shape):
+        raise ValueError(f"make_array_from_process_local_data: the local data of shape "
+                         f"{tuple(value.shape)} is the whole array in one process, but "
+                         f"global_shape={tuple(global_shape)}")
+    return place(value, sharding)

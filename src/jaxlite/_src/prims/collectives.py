@@ -11,17 +11,23 @@ Outside any binding of its name a collective raises JAX's NameError.
 
 Every operation here takes one axis name except psum/pmax/pmin (tuples reduce over
 all their names at once); lax/parallel.py composes the tuple forms of the others.
+
+Under jax.distributed, pmap's axis spans the processes: each holds its own lanes, and a
+collective over that axis finishes with process_allreduce or process_allgather, the
+primitives that move data between processes (distributed.py, over MPI). ppermute,
+all_to_all and pbroadcast gather every process's lanes and keep their own.
 """
 import numpy as np
 
 from ..core import Primitive, ShapedArray
 from ..ad import Zero
-from ..batching import check_bound, sums_cotangents
+from .. import distributed
+from ..batching import check_bound, sums_cotangents, process_span
 from ..errors import UnboundAxisNameError
 from .shape import (moveaxis, broadcast_batch, reshape_p, slice_p, concatenate_p,
                     broadcast_in_dim_p, squeeze_p, iota_p)
 from .reduce import reduce_sum_p, reduce_max_p, reduce_min_p
-from .elementwise import mul_p, eq_p, convert_element_type_p
+from .elementwise import mul_p, add_p, eq_p, convert_element_type_p
 from .util import shape_of
 
 
@@ -71,6 +77,69 @@ def _abstract_same(primitive_name):
     return abstract
 
 
+# ---- between processes (jax.distributed) ----------------------------------------------------
+process_allreduce_p = Primitive("process_allreduce")
+process_allreduce_p.effectful = True  # every process must run it, in the same order
+process_allreduce_p.impl = lambda x, op: distributed.allreduce(x, op)
+process_allreduce_p.abstract_eval = lambda x, op: x
+process_allreduce_p.batch = lambda values, dims, op: (
+    process_allreduce_p.bind(values[0], op=op), dims[0])
+
+
+def _allreduce_jvp(primals, tangents, op):
+    if op != "sum":
+        raise NotImplementedError(f"Differentiation rule for 'p{op}' not implemented")
+    return _linear(process_allreduce_p)(primals, tangents, op=op)
+
+
+process_allreduce_p.jvp = _allreduce_jvp
+process_allreduce_p.transpose = lambda ct, x, op: [process_allreduce_p.bind(ct, op="sum")]
+
+process_allgather_p = Primitive("process_allgather")
+process_allgather_p.effectful = True
+
+
+def _process_allgather_impl(x, axis):
+    return np.moveaxis(distributed.allgather(x), 0, axis)
+
+
+def _process_allgather_transpose(ct, x, axis):
+    # Process p's value went to every process: its cotangent is the sum of theirs at p.
+    total = process_allreduce_p.bind(ct, op="sum")
+    shape = tuple(shape_of(total))
+    rank = distributed.process_index()
+    start = tuple(rank if i == axis else 0 for i in range(len(shape)))
+    limit = tuple(rank + 1 if i == axis else n for i, n in enumerate(shape))
+    piece = slice_p.bind(total, start_indices=start, limit_indices=limit, strides=None)
+    return [squeeze_p.bind(piece, dimensions=(axis,))]
+
+
+process_allgather_p.impl = _process_allgather_impl
+process_allgather_p.abstract_eval = lambda x, axis: x.update(
+    shape=x.shape[:axis] + (distributed.process_count(),) + x.shape[axis:])
+process_allgather_p.batch = lambda values, dims, axis: (
+    process_allgather_p.bind(moveaxis(values[0], dims[0], 0), axis=axis + 1), 0)
+process_allgather_p.transpose = _process_allgather_transpose
+
+
+def _all_lanes(x, dim, lanes, processes):
+    """The lanes of every process, lane-first: (processes * lanes, ...) in global order."""
+    x = _lane_first(x, dim, lanes)
+    if processes == 1:
+        return x
+    return merge_axes(process_allgather_p.bind(x, axis=0), 0, 2)
+
+
+def _own_lanes(x, lanes, processes):
+    """This process's lanes of a lane-first array over all processes' lanes."""
+    if processes == 1:
+        return x
+    shape = tuple(shape_of(x))
+    start = distributed.process_index() * lanes
+    return slice_p.bind(x, start_indices=(start,) + (0,) * (len(shape) - 1),
+                        limit_indices=(start + lanes,) + shape[1:], strides=None)
+
+
 # ---- psum, pmax, pmin: reductions over the lanes, the same result in every lane ------------
 def _define_reduction(name, reduce_p, unbatched):
     p = Primitive(name)
@@ -85,6 +154,8 @@ def _define_reduction(name, reduce_p, unbatched):
     def batch_named(bound, size, values, dims, axes):
         x, d = values[0], dims[0]
         y = unbatched(x, size) if d is None else reduce_p.bind(x, axes=(d,))
+        if process_span(bound) > 1:
+            y = process_allreduce_p.bind(y, op=name[1:])
         rest = tuple(a for a in axes if a != bound)
         return (p.bind(y, axes=rest) if rest else y), None
 
@@ -128,11 +199,15 @@ def _all_gather_abstract(x, axis_name, axis, axis_size):
 def _all_gather_named(bound, size, values, dims, axis_name, axis, axis_size):
     x, d = values[0], dims[0]
     if d is not None:
-        return moveaxis(x, d, axis), None
-    shape = tuple(shape_of(x))
-    out = shape[:axis] + (size,) + shape[axis:]
-    kept = tuple(i for i in range(len(out)) if i != axis)
-    return broadcast_in_dim_p.bind(x, shape=out, broadcast_dimensions=kept), None
+        y = moveaxis(x, d, axis)
+    else:
+        shape = tuple(shape_of(x))
+        out = shape[:axis] + (size,) + shape[axis:]
+        kept = tuple(i for i in range(len(out)) if i != axis)
+        y = broadcast_in_dim_p.bind(x, shape=out, broadcast_dimensions=kept)
+    if process_span(bound) > 1:  # then every process's lanes, in process order
+        y = merge_axes(process_allgather_p.bind(y, axis=axis), axis, 2)
+    return y, None
 
 
 all_gather_p.abstract_eval = _all_gather_abstract
@@ -163,6 +238,11 @@ def _psum_scatter_named(bound, size, values, dims, axis_name, scatter_dimension,
     _check_lane_shape(_psum_scatter_abstract, x, d, axis_name=axis_name,
                       scatter_dimension=scatter_dimension, axis_size=axis_size)
     total = _times(x, size) if d is None else reduce_sum_p.bind(x, axes=(d,))
+    processes = process_span(bound)
+    if processes > 1:
+        total = moveaxis(_own_lanes(moveaxis(process_allreduce_p.bind(total, op="sum"),
+                                             scatter_dimension, 0), size, processes),
+                         0, scatter_dimension)
     # Lane l keeps row l of the scattered dimension: that dimension *is* the lane axis.
     return total, scatter_dimension
 
@@ -199,9 +279,11 @@ def _all_to_all_named(bound, size, values, dims, axis_name, split_axis, concat_a
                       axis_size):
     _check_lane_shape(_all_to_all_abstract, values[0], dims[0], axis_name=axis_name,
                       split_axis=split_axis, concat_axis=concat_axis, axis_size=axis_size)
-    x = _lane_first(values[0], dims[0], size)          # [source j, lane shape...]
-    x = moveaxis(x, 1 + split_axis, 0)                  # [dest l, source j, rest...]
-    return moveaxis(x, 1, 1 + concat_axis), 0           # sources gathered at concat_axis
+    processes = process_span(bound)
+    x = _all_lanes(values[0], dims[0], size, processes)  # [source j, lane shape...]
+    x = moveaxis(x, 1 + split_axis, 0)                    # [dest l, source j, rest...]
+    x = moveaxis(x, 1, 1 + concat_axis)                   # sources gathered at concat_axis
+    return _own_lanes(x, size, processes), 0
 
 
 all_to_all_p.abstract_eval = _all_to_all_abstract
@@ -227,23 +309,25 @@ def _lane(x, i):
                         limit_indices=(i + 1,) + shape[1:], strides=None)
 
 
-def _ppermute_named(bound, size, values, dims, axis_name, perm):
-    x = _lane_first(values[0], dims[0], size)
+def _ppermute_named(bound, lanes, values, dims, axis_name, perm):
+    processes = process_span(bound)
+    size = lanes * processes
+    x = _all_lanes(values[0], dims[0], lanes, processes)
     source_of = {dst: src for src, dst in perm}
     for src, dst in perm:
         if not (0 <= src < size and 0 <= dst < size):
             raise ValueError(f"ppermute: the permutation {perm} names a device outside "
                              f"0..{size - 1} of the axis {axis_name!r}")
     zero = None
-    lanes = []
+    received = []
     for dst in range(size):
         if dst in source_of:
-            lanes.append(_lane(x, source_of[dst]))
+            received.append(_lane(x, source_of[dst]))
         else:
             if zero is None:
                 zero = _times(_lane(x, 0), 0)
-            lanes.append(zero)
-    return concatenate_p.bind(*lanes, dimension=0), 0
+            received.append(zero)
+    return _own_lanes(concatenate_p.bind(*received, dimension=0), lanes, processes), 0
 
 
 ppermute_p.batch_named = _ppermute_named
@@ -265,8 +349,16 @@ def _axis_index_abstract(axis_name):
 
 
 axis_index_p.abstract_eval = _axis_index_abstract
-axis_index_p.batch_named = lambda bound, size, values, dims, axis_name: (
-    iota_p.bind(dtype=np.dtype(np.int32), shape=(size,), dimension=0), 0)
+
+
+def _axis_index_named(bound, size, values, dims, axis_name):
+    index = iota_p.bind(dtype=np.dtype(np.int32), shape=(size,), dimension=0)
+    if process_span(bound) > 1:  # this process's lanes come after those of the ones before
+        index = add_p.bind(index, np.int32(distributed.process_index() * size))
+    return index, 0
+
+
+axis_index_p.batch_named = _axis_index_named
 
 
 # ---- pbroadcast: every lane gets lane `source`'s value -------------------------------------
@@ -276,14 +368,17 @@ pbroadcast_p.axis_names = lambda params: (params["axis_name"],)
 pbroadcast_p.abstract_eval = _abstract_same("pbroadcast")
 
 
-def _pbroadcast_named(bound, size, values, dims, axis_name, source):
+def _pbroadcast_named(bound, lanes, values, dims, axis_name, source):
     x, d = values[0], dims[0]
-    if d is None:
+    processes = process_span(bound)
+    if d is None and processes == 1:
         return x, None
+    size = lanes * processes
     if not 0 <= source < size:
         raise ValueError(f"pbroadcast: source {source} is outside 0..{size - 1} of the axis "
                          f"{axis_name!r}")
-    return squeeze_p.bind(_lane(moveaxis(x, d, 0), source), dimensions=(0,)), None
+    x = _all_lanes(x, d, lanes, processes)
+    return squeeze_p.bind(_lane(x, source), dimensions=(0,)), None
 
 
 def _pbroadcast_transpose(ct, x, axis_name, source):

@@ -1,0 +1,106 @@
+"""Multi-process checks, run under MPI with two processes of two CPU devices each:
+
+    mpiexec -n 2 python -m pytest -q -p no:cacheprovider tests/multiprocess/mpi_checks.py
+
+(The file name keeps it out of the main suite's collection.) pmap's named axis spans the
+four devices of both processes: each collective equals the same computation done by vmap
+over the global array in one process, of which each process keeps its own slice."""
+import numpy as np
+import pytest
+
+import jaxlite as jax
+import jaxlite.numpy as jnp
+from jaxlite import lax
+from jaxlite._src import distributed
+from jaxlite.errors import JaxRuntimeError
+from jaxlite.experimental import multihost_utils
+
+jax.config.update("jax_num_cpu_devices", 2)
+jax.distributed.initialize()
+RANK = jax.process_index()
+GLOBAL = np.arange(24.0, dtype=np.float32).reshape(4, 6)
+LOCAL = GLOBAL[2 * RANK:2 * RANK + 2]
+
+
+def test_processes_and_devices():
+    assert jax.process_count() == 2 and jax.distributed.is_initialized()
+    assert jax.device_count() == 4 and jax.local_device_count() == 2
+    assert [d.id for d in jax.local_devices()] == [2 * RANK, 2 * RANK + 1]
+    assert [d.process_index for d in jax.devices()] == [0, 0, 1, 1]
+    assert jax.process_indices() == [0, 1]
+
+
+COLLECTIVES = {
+    "psum": lambda v: lax.psum(v, "i"),
+    "pmean": lambda v: lax.pmean(v, "i"),
+    "pmax": lambda v: lax.pmax(v, "i"),
+    "pmin": lambda v: lax.pmin(v, "i"),
+    "axis_index": lambda v: v * 0 + lax.axis_index("i"),
+    "axis_size": lambda v: v * 0 + lax.axis_size("i"),
+    "all_gather": lambda v: lax.all_gather(v, "i"),
+    "all_gather_tiled": lambda v: lax.all_gather(v, "i", axis=0, tiled=True),
+    "psum_scatter": lambda v: lax.psum_scatter(v[:4], "i"),
+    "psum_scatter_tiled": lambda v: lax.psum_scatter(v[:4], "i", tiled=True),
+    "ppermute": lambda v: lax.ppermute(v, "i", [(0, 3), (3, 1), (1, 2), (2, 0)]),
+    "all_to_all": lambda v: lax.all_to_all(v[:4], "i", 0, 0),
+    "pbroadcast": lambda v: lax.pbroadcast(v, "i", 2),
+    "pshuffle": lambda v: lax.pshuffle(v, "i", [3, 2, 1, 0]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COLLECTIVES))
+def test_collective_over_processes_equals_vmap_over_the_global_array(name):
+    f = COLLECTIVES[name]
+    expected = jax.vmap(f, axis_name="i")(GLOBAL)[2 * RANK:2 * RANK + 2]
+    got = jax.pmap(f, axis_name="i")(LOCAL)
+    np.testing.assert_allclose(np.asarray(got), np.asarray(expected), rtol=1e-6)
+    jitted = jax.jit(jax.pmap(f, axis_name="i"))(LOCAL)
+    np.testing.assert_allclose(np.asarray(jitted), np.asarray(expected), rtol=1e-6)
+
+
+def test_grad_inside_and_of_pmap_over_processes():
+    loss = lambda v: jnp.sum(jnp.sin(v) * lax.psum(v, "i"))
+    expected = jax.vmap(jax.grad(loss), axis_name="i")(GLOBAL)[2 * RANK:2 * RANK + 2]
+    got = jax.pmap(jax.grad(loss), axis_name="i")(LOCAL)
+    np.testing.assert_allclose(np.asarray(got), np.asarray(expected), rtol=1e-5)
+    total = lambda x: jax.pmap(lambda v: jnp.sin(v) * lax.pmean(v, "i"), axis_name="i")(x).sum()
+    global_total = lambda x: jax.vmap(lambda v: jnp.sin(v) * lax.pmean(v, "i"),
+                                      axis_name="i")(x).sum()
+    expected = jax.grad(global_total)(GLOBAL)[2 * RANK:2 * RANK + 2]
+    # each process differentiates its share of the (global) sum
+    got = jax.grad(total)(LOCAL)
+    np.testing.assert_allclose(np.asarray(got), np.asarray(expected), rtol=1e-5)
+
+
+def test_multihost_utils():
+    gathered = multihost_utils.process_allgather(jnp.arange(3.0) + RANK)
+    assert gathered.tolist() == [[0, 1, 2], [1, 2, 3]]
+    tiled = multihost_utils.process_allgather({"a": jnp.ones(2) * RANK}, tiled=True)
+    assert tiled["a"].tolist() == [0, 0, 1, 1]
+    out = multihost_utils.broadcast_one_to_all(np.full(2, RANK + 5.0))
+    assert out.tolist() == [5.0, 5.0]
+    out = multihost_utils.broadcast_one_to_all(np.full(2, RANK + 5.0), is_source=RANK == 1)
+    assert out.tolist() == [6.0, 6.0]
+    multihost_utils.sync_global_devices("checks")
+
+
+def test_mismatched_collectives_raise_instead_of_hanging():
+    with pytest.raises(JaxRuntimeError, match="mismatched collectives"):
+        multihost_utils.sync_global_devices(f"name of process {RANK}")
+    with pytest.raises(JaxRuntimeError, match="mismatched collectives"):
+        jax.pmap(lambda v: lax.psum(v, "i"), axis_name="i")(LOCAL[:, :3 + RANK])
+    distributed._state["world"].failed = False  # both processes raised: none is waiting
+    multihost_utils.sync_global_devices("after the mismatch")
+
+
+def test_data_parallel_example_over_two_processes():
+    import importlib.util
+    import os
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "data_parallel_mlp.py")
+    spec = importlib.util.spec_from_file_location("data_parallel_mlp", path)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    runs = example.main(n_devices=2, steps=6)
+    single, spread = runs["one device"], runs["pmap on 4"]
+    np.testing.assert_allclose(spread, single, rtol=2e-6)
+    np.testing.assert_allclose(single[:3], [0.703227, 0.475633, 0.429591], rtol=1e-5)
