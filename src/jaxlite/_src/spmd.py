@@ -84,15 +84,21 @@ def pmap(fun, axis_name=None, *, in_axes=0, out_axes=0, static_broadcasted_argnu
         out = jitted(*args)
         if size is None:
             return out
-        grid = np.empty(size, dtype=object)
-        grid[:] = device_list[:size]
-        mesh_axis = axis_name if isinstance(axis_name, str) else PMAP_AXIS
-        mesh = Mesh(grid, (mesh_axis,), axis_types=(AxisType.Auto,))
         leaves, treedef = tree_flatten(out)
         return tree_unflatten(treedef, [
-            place(x, NamedSharding(mesh, PartitionSpec(*([None] * (d % x.ndim) + [mesh_axis]))))
+            place(x, placement(tuple(device_list[:size]), d % x.ndim))
             if d is not None and isinstance(x, Array) else x
             for x, d in zip(leaves, _broadcast_axes(out_axes, out))])
+
+    mesh_axis = axis_name if isinstance(axis_name, str) else PMAP_AXIS
+
+    @functools.lru_cache(maxsize=64)
+    def placement(devices, dim):
+        """The sharding of a result mapped along `dim` over `devices` (made once)."""
+        grid = np.empty(len(devices), dtype=object)
+        grid[:] = devices
+        mesh = Mesh(grid, (mesh_axis,), axis_types=(AxisType.Auto,))
+        return NamedSharding(mesh, PartitionSpec(*([None] * dim + [mesh_axis])))
 
     return mapped
 

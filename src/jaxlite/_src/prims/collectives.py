@@ -153,7 +153,12 @@ def _define_reduction(name, reduce_p, unbatched):
 
     def batch_named(bound, size, values, dims, axes):
         x, d = values[0], dims[0]
-        y = unbatched(x, size) if d is None else reduce_p.bind(x, axes=(d,))
+        if d is None:
+            y = unbatched(x, size)
+        elif size == 1:  # one lane (one device per process): a view, not a pass over x
+            y = squeeze_p.bind(x, dimensions=(d,))
+        else:
+            y = reduce_p.bind(x, axes=(d,))
         if process_span(bound) > 1:
             y = process_allreduce_p.bind(y, op=name[1:])
         rest = tuple(a for a in axes if a != bound)
