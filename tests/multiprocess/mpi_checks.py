@@ -104,3 +104,18 @@ def test_data_parallel_example_over_two_processes():
     single, spread = runs["one device"], runs["pmap on 4"]
     np.testing.assert_allclose(spread, single, rtol=2e-6)
     np.testing.assert_allclose(single[:3], [0.703227, 0.475633, 0.429591], rtol=1e-5)
+
+
+def test_ppermute_across_processes_under_vmap_jit_and_grad():
+    ring = [(i, (i + 1) % 4) for i in range(4)]
+    f = lambda v: lax.ppermute(v, "i", ring)
+    inner = jax.vmap(f, in_axes=1, out_axes=1)  # an unnamed axis inside pmap: data
+    expected = jax.vmap(inner, axis_name="i")(GLOBAL[:, None, :] + np.zeros((1, 2, 1)))
+    got = jax.pmap(inner, axis_name="i")(LOCAL[:, None, :] + np.zeros((1, 2, 1)))
+    np.testing.assert_allclose(np.asarray(got), np.asarray(expected)[2 * RANK:2 * RANK + 2])
+    loss = lambda x: jnp.sum(jnp.sin(jax.pmap(f, axis_name="i")(x)) * (1 + RANK))
+    global_loss = lambda x: jnp.sum(jnp.sin(jax.vmap(f, axis_name="i")(x))
+                                    * np.repeat([1.0, 2.0], 2)[:, None])
+    expected = jax.grad(global_loss)(GLOBAL)[2 * RANK:2 * RANK + 2]
+    np.testing.assert_allclose(np.asarray(jax.jit(jax.grad(loss))(LOCAL)),
+                               np.asarray(expected), rtol=1e-5)

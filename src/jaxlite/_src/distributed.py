@@ -179,3 +179,36 @@ def barrier(name="barrier"):
     world = _world("barrier")
     _check_same(world, f"barrier {name}", np.zeros(0))
     _wait(world, world.comm.Ibarrier(), f"barrier {name}")
+
+
+def permute_lanes(x, perm, lanes):
+    """pmap's ppermute across processes: `x` holds this process's `lanes` lanes (axis 0)
+    of an axis whose lane g lives on process g // lanes; lane dst receives lane src for
+    each (src, dst) of `perm`, others zeros. Only the lanes that change process move,
+    each process exchanging with its peers by nonblocking sends and receives."""
+    world = _world("ppermute")
+    x = np.ascontiguousarray(x)
+    _check_same(world, f"ppermute {sorted(perm)} {lanes}", x)
+    rank = world.rank
+    out = np.zeros_like(x)
+    sends, receives = {}, {}
+    for src, dst in perm:
+        p_src, p_dst = src // lanes, dst // lanes
+        if p_src == rank and p_dst == rank:
+            out[dst % lanes] = x[src % lanes]
+        elif p_src == rank:
+            sends.setdefault(p_dst, []).append(src % lanes)
+        elif p_dst == rank:
+            receives.setdefault(p_src, []).append(dst % lanes)
+    requests, buffers = [], []
+    for peer, rows in sorted(receives.items()):
+        buffer = np.empty((len(rows),) + x.shape[1:], x.dtype)
+        buffers.append((rows, buffer))
+        requests.append(world.comm.Irecv(buffer, source=peer, tag=7))
+    for peer, rows in sorted(sends.items()):
+        requests.append(world.comm.Isend(np.ascontiguousarray(x[rows]), dest=peer, tag=7))
+    for request in requests:
+        _wait(world, request, "ppermute")
+    for rows, buffer in buffers:
+        out[rows] = buffer
+    return out

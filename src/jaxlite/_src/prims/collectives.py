@@ -14,8 +14,9 @@ all their names at once); lax/parallel.py composes the tuple forms of the others
 
 Under jax.distributed, pmap's axis spans the processes: each holds its own lanes, and a
 collective over that axis finishes with process_allreduce or process_allgather, the
-primitives that move data between processes (distributed.py, over MPI). ppermute,
-all_to_all and pbroadcast gather every process's lanes and keep their own.
+primitives that move data between processes (distributed.py, over MPI); ppermute
+sends only the lanes that change process. all_to_all and pbroadcast gather every
+process's lanes and keep their own.
 """
 import numpy as np
 
@@ -120,6 +121,23 @@ process_allgather_p.abstract_eval = lambda x, axis: x.update(
 process_allgather_p.batch = lambda values, dims, axis: (
     process_allgather_p.bind(moveaxis(values[0], dims[0], 0), axis=axis + 1), 0)
 process_allgather_p.transpose = _process_allgather_transpose
+
+
+process_ppermute_p = Primitive("process_ppermute")
+process_ppermute_p.effectful = True
+process_ppermute_p.impl = lambda x, perm, lanes: distributed.permute_lanes(x, perm, lanes)
+process_ppermute_p.abstract_eval = lambda x, perm, lanes: x
+process_ppermute_p.jvp = _linear(process_ppermute_p)
+process_ppermute_p.transpose = lambda ct, x, perm, lanes: [process_ppermute_p.bind(
+    ct, perm=tuple((d, s) for s, d in perm), lanes=lanes)]
+
+
+def _process_ppermute_batch(values, dims, perm, lanes):
+    # The lanes are axis 0; another vmap's axis goes next to them, as data.
+    return process_ppermute_p.bind(moveaxis(values[0], dims[0], 1), perm=perm, lanes=lanes), 1
+
+
+process_ppermute_p.batch = _process_ppermute_batch
 
 
 def _all_lanes(x, dim, lanes, processes):
@@ -317,12 +335,14 @@ def _lane(x, i):
 def _ppermute_named(bound, lanes, values, dims, axis_name, perm):
     processes = process_span(bound)
     size = lanes * processes
-    x = _all_lanes(values[0], dims[0], lanes, processes)
-    source_of = {dst: src for src, dst in perm}
     for src, dst in perm:
         if not (0 <= src < size and 0 <= dst < size):
             raise ValueError(f"ppermute: the permutation {perm} names a device outside "
                              f"0..{size - 1} of the axis {axis_name!r}")
+    x = _lane_first(values[0], dims[0], lanes)
+    if processes > 1:  # the lanes that change process travel by MPI sends and receives
+        return process_ppermute_p.bind(x, perm=tuple(perm), lanes=lanes), 0
+    source_of = {dst: src for src, dst in perm}
     zero = None
     received = []
     for dst in range(size):
@@ -332,7 +352,7 @@ def _ppermute_named(bound, lanes, values, dims, axis_name, perm):
             if zero is None:
                 zero = _times(_lane(x, 0), 0)
             received.append(zero)
-    return _own_lanes(concatenate_p.bind(*received, dimension=0), lanes, processes), 0
+    return concatenate_p.bind(*received, dimension=0), 0
 
 
 ppermute_p.batch_named = _ppermute_named
