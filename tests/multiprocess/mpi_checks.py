@@ -43,6 +43,8 @@ COLLECTIVES = {
     "psum_scatter_tiled": lambda v: lax.psum_scatter(v[:4], "i", tiled=True),
     "ppermute": lambda v: lax.ppermute(v, "i", [(0, 3), (3, 1), (1, 2), (2, 0)]),
     "all_to_all": lambda v: lax.all_to_all(v[:4], "i", 0, 0),
+    "all_to_all_tiled": lambda v: lax.all_to_all(v[:4], "i", 0, 0, tiled=True),
+    "all_to_all_2d": lambda v: lax.all_to_all(v[:4].reshape(4, 1) * jnp.ones(3), "i", 0, 1),
     "pbroadcast": lambda v: lax.pbroadcast(v, "i", 2),
     "pshuffle": lambda v: lax.pshuffle(v, "i", [3, 2, 1, 0]),
 }
@@ -58,11 +60,17 @@ def test_collective_over_processes_equals_vmap_over_the_global_array(name):
     np.testing.assert_allclose(np.asarray(jitted), np.asarray(expected), rtol=1e-6)
 
 
-def test_grad_inside_and_of_pmap_over_processes():
-    loss = lambda v: jnp.sum(jnp.sin(v) * lax.psum(v, "i"))
+@pytest.mark.parametrize("collective", [
+    lambda v: lax.psum(v, "i"), lambda v: lax.all_to_all(v[:4], "i", 0, 0),
+    lambda v: lax.all_gather(v, "i", tiled=True), lambda v: lax.psum_scatter(v[:4], "i")])
+def test_grad_inside_pmap_over_processes(collective):
+    loss = lambda v: jnp.sum(jnp.sin(collective(v))) * v[0]
     expected = jax.vmap(jax.grad(loss), axis_name="i")(GLOBAL)[2 * RANK:2 * RANK + 2]
     got = jax.pmap(jax.grad(loss), axis_name="i")(LOCAL)
     np.testing.assert_allclose(np.asarray(got), np.asarray(expected), rtol=1e-5)
+
+
+def test_grad_of_pmap_over_processes():
     total = lambda x: jax.pmap(lambda v: jnp.sin(v) * lax.pmean(v, "i"), axis_name="i")(x).sum()
     global_total = lambda x: jax.vmap(lambda v: jnp.sin(v) * lax.pmean(v, "i"),
                                       axis_name="i")(x).sum()

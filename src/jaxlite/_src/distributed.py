@@ -212,3 +212,14 @@ def permute_lanes(x, perm, lanes):
     for rows, buffer in buffers:
         out[rows] = buffer
     return out
+
+
+def alltoall(x):
+    """Block q of `x` (axis 0, one block per process) goes to process q; block p of the
+    result is what process p sent here."""
+    world = _world("all_to_all")
+    x = np.ascontiguousarray(x)
+    _check_same(world, "all_to_all", x)
+    out = np.empty_like(x)
+    _wait(world, world.comm.Ialltoall(x, out), "all_to_all")
+    return out

@@ -14,7 +14,7 @@ from ..core import Tracer
 from ..conversion import asarray
 from ..prims.collectives import (psum_p, pmax_p, pmin_p, all_gather_p, psum_scatter_p,
                                  all_to_all_p, ppermute_p, axis_index_p, pbroadcast_p,
-                                 merge_axes, split_axis)
+                                 merge_axes, split_dimension)
 from ..prims.shape import squeeze_p
 from ..prims.placement import sharding_constraint_p
 from ..array import place, sharding_leaves
@@ -141,7 +141,7 @@ def psum_scatter(x, axis_name, *, scatter_dimension=0, axis_index_groups=None, t
                              f"equal x.shape[scatter_dimension] ({v.shape[d]})")
         # Major name first: each keeps its block of what the names before it left.
         for name, size in zip(names, sizes):
-            v = psum_scatter_p.bind(split_axis(v, d, size), axis_name=name,
+            v = psum_scatter_p.bind(split_dimension(v, d, size), axis_name=name,
                                     scatter_dimension=d, axis_size=size)
         return v if tiled else squeeze_p.bind(v, dimensions=(d,))
     return tree_map(scatter, x)
@@ -167,13 +167,10 @@ def all_to_all(x, axis_name, split_axis, concat_axis, *, axis_index_groups=None,
         if v.shape[s] % size:
             raise ValueError(f"all_to_all: dimension {s} of size {v.shape[s]} is not "
                              f"divisible by the axis size {size}")
-        v = all_to_all_p.bind(_split(v, s, size), axis_name=names[0], split_axis=s,
+        v = all_to_all_p.bind(split_dimension(v, s, size), axis_name=names[0], split_axis=s,
                               concat_axis=c, axis_size=size)
         return merge_axes(v, c, 2)
     return tree_map(exchange, x)
-
-
-_split = split_axis
 
 
 def ppermute(x, axis_name, perm):

@@ -14,9 +14,9 @@ all their names at once); lax/parallel.py composes the tuple forms of the others
 
 Under jax.distributed, pmap's axis spans the processes: each holds its own lanes, and a
 collective over that axis finishes with process_allreduce or process_allgather, the
-primitives that move data between processes (distributed.py, over MPI); ppermute
-sends only the lanes that change process. all_to_all and pbroadcast gather every
-process's lanes and keep their own.
+primitives that move data between processes (distributed.py, over MPI): Allreduce,
+Allgather, Alltoall, and sends and receives of the lanes that change process for
+ppermute. pbroadcast gathers every process's lanes and keeps the source's.
 """
 import numpy as np
 
@@ -138,6 +138,17 @@ def _process_ppermute_batch(values, dims, perm, lanes):
 
 
 process_ppermute_p.batch = _process_ppermute_batch
+
+
+process_alltoall_p = Primitive("process_alltoall")
+process_alltoall_p.effectful = True
+process_alltoall_p.impl = distributed.alltoall
+process_alltoall_p.abstract_eval = lambda x: x
+process_alltoall_p.jvp = _linear(process_alltoall_p)
+# Block q to process q, block p from process p: its own transpose.
+process_alltoall_p.transpose = lambda ct, x: [process_alltoall_p.bind(ct)]
+process_alltoall_p.batch = lambda values, dims: (
+    process_alltoall_p.bind(moveaxis(values[0], dims[0], 1)), 1)
 
 
 def _all_lanes(x, dim, lanes, processes):
@@ -303,10 +314,14 @@ def _all_to_all_named(bound, size, values, dims, axis_name, split_axis, concat_a
     _check_lane_shape(_all_to_all_abstract, values[0], dims[0], axis_name=axis_name,
                       split_axis=split_axis, concat_axis=concat_axis, axis_size=axis_size)
     processes = process_span(bound)
-    x = _all_lanes(values[0], dims[0], size, processes)  # [source j, lane shape...]
+    x = _lane_first(values[0], dims[0], size)             # [source j, lane shape...]
+    if processes > 1:
+        # Each process sends every other one the chunks for that process's lanes (MPI
+        # Alltoall), and receives the chunks for its own lanes from all the others.
+        x = moveaxis(split_dimension(x, 1 + split_axis, processes), 1 + split_axis, 0)
+        x = merge_axes(process_alltoall_p.bind(x), 0, 2)  # [every source j, ..., own dest]
     x = moveaxis(x, 1 + split_axis, 0)                    # [dest l, source j, rest...]
-    x = moveaxis(x, 1, 1 + concat_axis)                   # sources gathered at concat_axis
-    return _own_lanes(x, size, processes), 0
+    return moveaxis(x, 1, 1 + concat_axis), 0             # sources gathered at concat_axis
 
 
 all_to_all_p.abstract_eval = _all_to_all_abstract
@@ -430,7 +445,7 @@ def merge_axes(x, start, count):
                           dimensions=None)
 
 
-def split_axis(x, axis, parts):
+def split_dimension(x, axis, parts):
     """Split axis `axis` of `x` into (parts, size // parts)."""
     shape = tuple(shape_of(x))
     return reshape_p.bind(x, new_sizes=shape[:axis] + (parts, shape[axis] // parts)
