@@ -2,7 +2,7 @@
 
 Run:  python examples/data_parallel_mlp.py [N]      (N devices, default 4)
       mpiexec -n 2 python examples/data_parallel_mlp.py 2 --distributed
-                                         (2 processes with 2 devices each: pmap spans 4)
+                   (2 processes with 2 devices each: pmap and shard_map span the 4)
 
 1. one device: jit(value_and_grad) on the whole batch;
 2. pmap: the batch split over the devices, gradients averaged with lax.pmean;
@@ -93,11 +93,19 @@ def train_pmap(params, x, y, steps):
     return losses
 
 
-def train_shard_map(params, x, y, steps, n_devices, global_loss=False):
-    # Auto axes: the arguments need not be laid out beforehand (JAX's default Explicit
-    # axes require inputs already sharded as in_specs say).
-    mesh = jax.make_mesh((n_devices,), ("batch",), axis_types=(jax.sharding.AxisType.Auto,))
+def train_shard_map(params, x, y, steps, global_loss=False):
+    """shard_map over every device; under jax.distributed the mesh spans the processes,
+    each feeding its rows of the batch."""
+    mesh = jax.make_mesh((jax.device_count(),), ("batch",),
+                         axis_types=(jax.sharding.AxisType.Auto,))
     specs = dict(mesh=mesh, in_specs=(P(), P("batch"), P("batch")), out_specs=(P(), P()))
+    # The batch as a global array split over "batch", of which this process holds its
+    # rows (all of them in one process).
+    rows = x.shape[0] // jax.process_count()
+    first = jax.process_index() * rows
+    batch = jax.sharding.NamedSharding(mesh, P("batch"))
+    x = jax.make_array_from_process_local_data(batch, x[first:first + rows])
+    y = jax.make_array_from_process_local_data(batch, y[first:first + rows])
 
     @jax.jit
     @partial(jax.shard_map, check_vma=False, **specs)
@@ -125,17 +133,16 @@ def train_shard_map(params, x, y, steps, n_devices, global_loss=False):
     return losses
 
 
-def main(n_devices=4, steps=20):
-    """Train on `n_devices` devices (all of this process's: jax_num_cpu_devices). Under
-    mpiexec with jax.distributed, pmap spans every process's devices."""
+def main(steps=20):
+    """Train on every device (jax_num_cpu_devices of them in each process); under mpiexec
+    with jax.distributed, pmap and shard_map span every process's devices."""
     x, y = make_data()
     params = init_params()
     n_all = jax.device_count()
     runs = {"one device": train_single(params, x, y, steps),
-            f"pmap on {n_all}": train_pmap(params, x, y, steps)}
-    if jax.process_count() == 1:
-        runs[f"jit(shard_map) on {n_devices}"] = train_shard_map(params, x, y, steps, n_devices)
-        runs["global loss"] = train_shard_map(params, x, y, steps, n_devices, global_loss=True)
+            f"pmap on {n_all}": train_pmap(params, x, y, steps),
+            f"jit(shard_map) on {n_all}": train_shard_map(params, x, y, steps),
+            "global loss": train_shard_map(params, x, y, steps, global_loss=True)}
     print("step  " + "  ".join(f"{name:>20}" for name in runs))
     for step in range(0, steps, max(steps // 10, 1)):
         print(f"{step:4d}  " + "  ".join(f"{losses[step]:20.6f}" for losses in runs.values()))
@@ -151,4 +158,4 @@ if __name__ == "__main__":
     jax.config.update("jax_num_cpu_devices", n)
     if "--distributed" in sys.argv:  # mpiexec -n K python examples/data_parallel_mlp.py N --distributed
         jax.distributed.initialize()
-    main(n)
+    main()

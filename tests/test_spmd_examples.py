@@ -17,9 +17,12 @@ def load(name):
 
 
 def test_data_parallel_training_follows_the_single_device_losses(cpu_devices, capsys):
+    from jaxlite._src import sharding
     example = load("data_parallel_mlp")
     for n in (2, 4, 8):
-        runs = example.main(n_devices=n, steps=8)
+        sharding._devices.reset(n)  # as jax_num_cpu_devices=n (the fixture restores it)
+        runs = example.main(steps=8)
+        assert f"pmap on {n}" in runs and f"jit(shard_map) on {n}" in runs
         single = np.array(runs["one device"])
         assert single[-1] < 0.6 * single[0]  # it trains
         for losses in runs.values():

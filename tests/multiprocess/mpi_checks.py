@@ -108,9 +108,11 @@ def test_data_parallel_example_over_two_processes():
     spec = importlib.util.spec_from_file_location("data_parallel_mlp", path)
     example = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(example)
-    runs = example.main(n_devices=2, steps=6)
-    single, spread = runs["one device"], runs["pmap on 4"]
-    np.testing.assert_allclose(spread, single, rtol=2e-6)
+    runs = example.main(steps=6)
+    single = runs["one device"]
+    assert set(runs) == {"one device", "pmap on 4", "jit(shard_map) on 4", "global loss"}
+    for losses in runs.values():
+        np.testing.assert_allclose(losses, single, rtol=2e-6)
     np.testing.assert_allclose(single[:3], [0.703227, 0.475633, 0.429591], rtol=1e-5)
 
 
@@ -127,3 +129,54 @@ def test_ppermute_across_processes_under_vmap_jit_and_grad():
     expected = jax.grad(global_loss)(GLOBAL)[2 * RANK:2 * RANK + 2]
     np.testing.assert_allclose(np.asarray(jax.jit(jax.grad(loss))(LOCAL)),
                                np.asarray(expected), rtol=1e-5)
+
+
+def _global_array(mesh, spec, value):
+    """The global `value` as an array split by `spec`, of which this process holds its
+    block (as JAX's make_array_from_process_local_data takes it)."""
+    sharding = jax.sharding.NamedSharding(mesh, spec)
+    rows = value.shape[0] // 2
+    return jax.make_array_from_process_local_data(sharding, value[RANK * rows:(RANK + 1) * rows])
+
+
+def test_shard_map_over_a_mesh_spanning_processes():
+    P = jax.P
+    mesh = jax.make_mesh((4,), ("b",), axis_types=(jax.sharding.AxisType.Auto,))
+    x = _global_array(mesh, P("b"), GLOBAL)
+    assert x.sharding.spec == P("b") and x.shape == (2, 6)  # this process's rows
+    assert [s.index for s in x.addressable_shards] == [
+        (slice(2 * RANK, 2 * RANK + 1), slice(None)), (slice(2 * RANK + 1, 2 * RANK + 2),
+                                                        slice(None))]
+    np.testing.assert_array_equal(multihost_utils.process_allgather(x), GLOBAL)
+    total = jax.shard_map(lambda b: lax.psum(b.sum(0), "b"), mesh=mesh, in_specs=P("b"),
+                          out_specs=P())
+    np.testing.assert_allclose(np.asarray(total(x)), GLOBAL.sum(0))
+    np.testing.assert_allclose(np.asarray(jax.jit(total)(x)), GLOBAL.sum(0))
+    ring = jax.jit(jax.shard_map(lambda b: lax.ppermute(b, "b", [(i, (i + 1) % 4)
+                                                                  for i in range(4)]),
+                                 mesh=mesh, in_specs=P("b"), out_specs=P("b")))
+    out = ring(x)
+    assert out.sharding == jax.sharding.NamedSharding(mesh, P("b"))
+    np.testing.assert_array_equal(multihost_utils.process_allgather(out),
+                                  np.roll(GLOBAL, 1, axis=0))
+    gathered = jax.shard_map(lambda b: lax.all_gather(b, "b", tiled=True), mesh=mesh,
+                             in_specs=P("b"), out_specs=P())(x)
+    np.testing.assert_array_equal(np.asarray(gathered), GLOBAL)
+    # a replicated parameter's gradient sums over every process's devices (check_vma)
+    w = jnp.ones(6)
+    grad = jax.jit(jax.shard_map(lambda w, b: jax.grad(lambda w: jnp.sum(b @ w))(w),
+                                 mesh=mesh, in_specs=(P(), P("b")), out_specs=P()))(w, x)
+    np.testing.assert_allclose(np.asarray(grad), GLOBAL.sum(0))
+
+
+def test_two_dimensional_mesh_with_processes_along_data():
+    P = jax.P
+    mesh = jax.make_mesh((2, 2), ("data", "model"), axis_types=(jax.sharding.AxisType.Auto,) * 2)
+    w = jnp.asarray(np.linspace(-1, 1, 12, dtype=np.float32).reshape(6, 2))
+    x = _global_array(mesh, P("data", "model"), GLOBAL)
+    f = jax.jit(jax.shard_map(lambda a, w: lax.psum(a @ w, "model"), mesh=mesh,
+                              in_specs=(P("data", "model"), P("model", None)),
+                              out_specs=P("data", None)))
+    out = f(x, w)
+    np.testing.assert_allclose(multihost_utils.process_allgather(out), GLOBAL @ np.asarray(w),
+                               rtol=1e-5, atol=1e-5)

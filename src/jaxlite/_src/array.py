@@ -150,10 +150,15 @@ class Array:
         sharding = self.sharding
         if sharding is SINGLE_DEVICE_SHARDING:
             return [Shard(CPU_DEVICE, (slice(None),) * self._value.ndim, 0, self)]
-        shape = self._value.shape
-        replicas = sharding.replica_ids(shape)
-        return [Shard(device, index, replicas[device], Array(self._value[index], self.weak_type))
-                for device, index in sharding.devices_indices_map(shape).items()]
+        value = self._value
+        if isinstance(sharding, NamedSharding):
+            # This process's devices; across processes the value is this process's part.
+            replicas = sharding.replica_ids(sharding.global_shape_of(value.shape))
+            return [Shard(device, index, replicas[device], Array(value[local], self.weak_type))
+                    for device, (index, local) in sharding.local_indices(value.shape).items()]
+        replicas = sharding.replica_ids(value.shape)
+        return [Shard(device, index, replicas[device], Array(value[index], self.weak_type))
+                for device, index in sharding.devices_indices_map(value.shape).items()]
 
     global_shards = addressable_shards
 
@@ -184,7 +189,9 @@ def place(x, sharding):
     if sharding is None or sharding == SINGLE_DEVICE_SHARDING:
         return Array(value, weak) if hasattr(x, "_placement") else x
     if not isinstance(sharding, SingleDeviceSharding):
-        sharding.shard_shape(value.shape)  # JAX's error if the pieces do not divide
+        # JAX's error if the pieces do not divide (across processes, `x` is this process's
+        # part of the array)
+        sharding.shard_shape(sharding.global_shape_of(value.shape))
     out = Array(value, weak)
     out._placement = sharding
     return out

@@ -148,7 +148,7 @@ _OPS = {"sum": "SUM", "max": "MAX", "min": "MIN"}
 def allreduce(x, op="sum"):
     """The elementwise sum (max, min) of `x` over all processes."""
     world = _world("allreduce")
-    x = np.ascontiguousarray(x)
+    x = np.asarray(x, order="C")  # (ascontiguousarray would make a 0-d array 1-d)
     _check_same(world, f"allreduce-{op}", x)
     out = np.empty_like(x)
     _wait(world, world.comm.Iallreduce(x, out, op=getattr(world.mpi, _OPS[op])),
@@ -159,7 +159,7 @@ def allreduce(x, op="sum"):
 def allgather(x):
     """Every process's `x`, stacked along a new leading axis in process order."""
     world = _world("allgather")
-    x = np.ascontiguousarray(x)
+    x = np.asarray(x, order="C")  # (ascontiguousarray would make a 0-d array 1-d)
     _check_same(world, "allgather", x)
     out = np.empty((world.size,) + x.shape, x.dtype)
     _wait(world, world.comm.Iallgather(x, out), "allgather")
@@ -187,7 +187,7 @@ def permute_lanes(x, perm, lanes):
     each (src, dst) of `perm`, others zeros. Only the lanes that change process move,
     each process exchanging with its peers by nonblocking sends and receives."""
     world = _world("ppermute")
-    x = np.ascontiguousarray(x)
+    x = np.asarray(x, order="C")  # (ascontiguousarray would make a 0-d array 1-d)
     _check_same(world, f"ppermute {sorted(perm)} {lanes}", x)
     rank = world.rank
     out = np.zeros_like(x)
@@ -206,7 +206,7 @@ def permute_lanes(x, perm, lanes):
         buffers.append((rows, buffer))
         requests.append(world.comm.Irecv(buffer, source=peer, tag=7))
     for peer, rows in sorted(sends.items()):
-        requests.append(world.comm.Isend(np.ascontiguousarray(x[rows]), dest=peer, tag=7))
+        requests.append(world.comm.Isend(np.asarray(x[rows], order="C"), dest=peer, tag=7))
     for request in requests:
         _wait(world, request, "ppermute")
     for rows, buffer in buffers:
@@ -218,7 +218,7 @@ def alltoall(x):
     """Block q of `x` (axis 0, one block per process) goes to process q; block p of the
     result is what process p sent here."""
     world = _world("all_to_all")
-    x = np.ascontiguousarray(x)
+    x = np.asarray(x, order="C")  # (ascontiguousarray would make a 0-d array 1-d)
     _check_same(world, "all_to_all", x)
     out = np.empty_like(x)
     _wait(world, world.comm.Ialltoall(x, out), "all_to_all")

@@ -17,10 +17,23 @@ def process_allgather(in_tree, tiled=False):
     array([[0., 1.]], dtype=float32)
     """
     def gather(x):
+        split = _process_dims(x)
         x = np.asarray(x)
         stacked = distributed.allgather(x) if distributed.process_count() > 1 else x[None]
+        if split:  # an array across processes: the whole global array, as JAX returns
+            (dim,) = split
+            return np.concatenate(list(stacked), axis=dim)
         return np.concatenate(list(stacked), axis=0) if tiled else stacked
     return tree_map(gather, in_tree)
+
+
+def _process_dims(x):
+    sharding = getattr(x, "sharding", None)
+    dims = sharding.process_dims() if hasattr(sharding, "process_dims") else {}
+    if len(dims) > 1:
+        raise NotImplementedError("process_allgather of an array split across processes "
+                                  "along several dimensions")
+    return list(dims)
 
 
 def broadcast_one_to_all(in_tree, is_source=None):

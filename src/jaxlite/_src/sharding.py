@@ -127,6 +127,10 @@ class Sharding:
     def shard_shape(self, global_shape):
         return tuple(global_shape)
 
+    def global_shape_of(self, local_shape):
+        """The global shape of an array whose process holds `local_shape` of it."""
+        return tuple(local_shape)
+
     def devices_indices_map(self, global_shape):
         return {d: (slice(None),) * len(global_shape) for d in self._device_assignment}
 
@@ -305,6 +309,40 @@ def make_mesh(axis_shapes, axis_names, axis_types=None, *, devices=None):
     return Mesh(grid.reshape(axis_shapes), axis_names, axis_types)
 
 
+def process_axis(mesh):
+    """(name, lanes) of the mesh axis along which the processes of a mesh spanning several
+    lie in contiguous blocks of `lanes` devices, in process order; None for a mesh within
+    one process. Other layouts raise NotImplementedError."""
+    owners = np.vectorize(lambda d: d.process_index, otypes=[int])(mesh.devices)
+    if (owners == owners.flat[0]).all():
+        return None
+    count = distributed.process_count()
+    for k, name in enumerate(mesh.axis_names):
+        others = tuple(i for i in range(owners.ndim) if i != k)
+        along = owners.max(axis=others) if others else owners
+        if others and not (along == owners.min(axis=others)).all():
+            continue
+        if len(along) % count == 0 and (along == np.repeat(np.arange(count),
+                                                           len(along) // count)).all():
+            return name, len(along) // count
+    raise NotImplementedError(
+        f"jaxlite runs a mesh across processes when its processes lie in contiguous blocks "
+        f"along one mesh axis, in process order (as make_mesh lays them out); this mesh's "
+        f"devices belong to processes {owners.tolist()}")
+
+
+def local_mesh(mesh):
+    """This process's part of a mesh spanning processes (the mesh itself otherwise)."""
+    layout = process_axis(mesh)
+    if layout is None:
+        return mesh
+    name, lanes = layout
+    k = mesh.axis_names.index(name)
+    first = distributed.process_index() * lanes
+    devices = np.take(mesh.devices, range(first, first + lanes), axis=k)
+    return Mesh(devices, mesh.axis_names, mesh.axis_types)
+
+
 class PartitionSpec:
     """Which mesh axes split each array dimension: a name, a tuple of names, or None.
 
@@ -449,6 +487,43 @@ class NamedSharding(Sharding):
 
     def with_memory_kind(self, kind):
         return NamedSharding(self.mesh, self.spec, memory_kind=kind)
+
+    def process_dims(self):
+        """{dimension: processes} for the dimensions split across processes: those whose
+        spec starts with the mesh's process axis (each process holds one block of them)."""
+        layout = process_axis(self.mesh)
+        if layout is None:
+            return {}
+        name = layout[0]
+        dims = {}
+        for dim in range(len(self.spec)):
+            names = self.spec.names_of(dim)
+            if name in names:
+                if names[0] != name:
+                    raise NotImplementedError(
+                        f"jaxlite splits a dimension across processes only when the process "
+                        f"axis {name!r} is its first mesh axis, got {self.spec}")
+                dims[dim] = distributed.process_count()
+        return dims
+
+    def global_shape_of(self, local_shape):
+        dims = self.process_dims()
+        return tuple(n * dims.get(d, 1) for d, n in enumerate(local_shape))
+
+    def local_indices(self, local_shape):
+        """{local device: (its index in the global array, its index in this process's
+        part)} for an array of which this process holds `local_shape`."""
+        dims = self.process_dims()
+        global_shape = self.global_shape_of(local_shape)
+        rank = distributed.process_index()
+        result = {}
+        for device, index in self.devices_indices_map(global_shape).items():
+            if device.process_index != rank:
+                continue
+            local = tuple(slice(s.start - rank * local_shape[d], s.stop - rank * local_shape[d])
+                          if d in dims else s for d, s in enumerate(index))
+            result[device] = (index, local)
+        return result
 
     def without_trailing_none(self):
         """The same layout with trailing None entries of the spec dropped, as JAX's

@@ -22,7 +22,7 @@ from .jit_api import jit
 from .prims.placement import sharding_constraint_p
 from .prims.shape import reshape_p, transpose_p
 from .sharding import (Mesh, NamedSharding, PartitionSpec, AxisType, local_devices, get_mesh,
-                       check_spec)
+                       check_spec, local_mesh, process_axis)
 from .tree import tree_flatten, tree_unflatten
 
 PMAP_AXIS = "_internal_pmap_axis_name"
@@ -208,10 +208,18 @@ def shard_map(f=None, /, *, out_specs, in_specs=None, mesh=None, axis_names=froz
         leaves = [x if isinstance(x, (Array, Tracer)) else asarray(x) for x in leaves]
         specs = _spec_leaves(in_specs if isinstance(in_specs, tuple) or len(args) != 1
                              else (in_specs,), tuple(args), "in_specs")
+        # A mesh spanning processes: each process maps its own devices (its part of the
+        # mesh), and holds the part of each argument split along the process axis (as
+        # make_array_from_process_local_data makes it); that axis's collectives span the
+        # processes.
+        here = local_mesh(the_mesh)
+        layout = process_axis(the_mesh)
+        processes = {layout[0]: distributed.process_count()} if layout else {}
         blocks, mapped_axes = [], []
         for x, spec in zip(leaves, specs):
             check_spec(the_mesh, spec, x.ndim, "shard_map in_specs")
-            b, m = _to_blocks(x, spec, the_mesh)
+            NamedSharding(the_mesh, spec).process_dims()  # the layouts jaxlite runs
+            b, m = _to_blocks(x, spec, here)
             blocks.append(b)
             mapped_axes.append(m)
         store = {}
@@ -223,14 +231,14 @@ def shard_map(f=None, /, *, out_specs, in_specs=None, mesh=None, axis_names=froz
             return [x if isinstance(x, (Array, Tracer)) else asarray(x) for x in out_leaves]
 
         body.__name__ = getattr(f, "__name__", "f")
-        outs, out_axes = _map_over_mesh(body, blocks, mapped_axes, the_mesh, list(
-            the_mesh.axis_names), out_specs, store, check_vma)
+        outs, out_axes = _map_over_mesh(body, blocks, mapped_axes, here, list(
+            the_mesh.axis_names), out_specs, store, check_vma, processes)
         out_spec_leaves = _spec_leaves(out_specs, tree_unflatten(store["tree"], outs),
                                        "out_specs")
         results = []
         for x, spec, m in zip(outs, out_spec_leaves, out_axes):
             check_spec(the_mesh, spec, None, "shard_map out_specs")
-            y = _from_blocks(x, spec, the_mesh, m)
+            y = _from_blocks(x, spec, here, m)
             sharding = NamedSharding(the_mesh, spec)
             results.append(sharding_constraint_p.bind(y, sharding=sharding)
                            if isinstance(y, Tracer) else place(y, sharding))
@@ -239,7 +247,8 @@ def shard_map(f=None, /, *, out_specs, in_specs=None, mesh=None, axis_names=froz
     return mapped
 
 
-def _map_over_mesh(body, blocks, mapped_axes, mesh, names, out_specs, store, check_vma):
+def _map_over_mesh(body, blocks, mapped_axes, mesh, names, out_specs, store, check_vma,
+                   processes):
     """Nest one named vmap per mesh axis (the first outermost). Returns the outputs, each
     with a leading axis for every mesh axis its out_spec splits over, and those axes."""
     if not names:
@@ -253,7 +262,7 @@ def _map_over_mesh(body, blocks, mapped_axes, mesh, names, out_specs, store, che
 
     def level(*xs):
         outs, axes = _map_over_mesh(body, list(xs), inner_axes, mesh, rest, out_specs, store,
-                                    check_vma)
+                                    check_vma, processes)
         result["axes"] = axes
         return outs
 
@@ -265,7 +274,8 @@ def _map_over_mesh(body, blocks, mapped_axes, mesh, names, out_specs, store, che
 
     try:
         outs = batching.vmap_flat(level, blocks, in_dims, size, out_dims, name, "shard_map",
-                                  invariant_cotangents=check_vma)
+                                  invariant_cotangents=check_vma,
+                                  processes=processes.get(name, 1))
     except ValueError as e:
         if "out_axes is None" not in str(e):
             raise
@@ -323,11 +333,13 @@ def make_array_from_single_device_arrays(shape, sharding, arrays, *, dtype=None)
 
 
 def make_array_from_process_local_data(sharding, local_data, global_shape=None):
-    """The global array whose data this process holds (all of it, in one process)."""
-    _one_process("make_array_from_process_local_data")
+    """The global array of which this process holds `local_data`: all of it in one process;
+    across processes, its block of the dimensions split along the mesh's process axis.
+    (jaxlite's array keeps that part: its .shape is the local shape.)"""
     value = asarray(local_data)
-    if global_shape is not None and tuple(global_shape) != tuple(value.shape):
-        raise ValueError(f"make_array_from_process_local_data: the local data of shape "
-                         f"{tuple(value.shape)} is the whole array in one process, but "
-                         f"global_shape={tuple(global_shape)}")
+    expected = sharding.global_shape_of(value.shape)
+    if global_shape is not None and tuple(global_shape) != tuple(expected):
+        raise ValueError(f"make_array_from_process_local_data: local data of shape "
+                         f"{tuple(value.shape)} makes a global array of shape {expected} with "
+                         f"{sharding}, but global_shape={tuple(global_shape)}")
     return place(value, sharding)
