@@ -180,3 +180,19 @@ def test_two_dimensional_mesh_with_processes_along_data():
     out = f(x, w)
     np.testing.assert_allclose(multihost_utils.process_allgather(out), GLOBAL @ np.asarray(w),
                                rtol=1e-5, atol=1e-5)
+
+
+def test_global_arrays_from_callbacks_and_pieces():
+    P = jax.P
+    mesh = jax.make_mesh((4,), ("b",), axis_types=(jax.sharding.AxisType.Auto,))
+    sharding = jax.sharding.NamedSharding(mesh, P("b"))
+    seen = []
+    a = jax.make_array_from_callback((4, 6), sharding,
+                                     lambda index: seen.append(index) or GLOBAL[index])
+    assert seen == [(slice(2 * RANK, 2 * RANK + 1), slice(None)),
+                    (slice(2 * RANK + 1, 2 * RANK + 2), slice(None))]
+    np.testing.assert_array_equal(multihost_utils.process_allgather(a), GLOBAL)
+    pieces = [jax.device_put(GLOBAL[i:i + 1], d) for i, d in
+              zip(range(2 * RANK, 2 * RANK + 2), jax.local_devices())]
+    b = jax.make_array_from_single_device_arrays((4, 6), sharding, pieces)
+    np.testing.assert_array_equal(multihost_utils.process_allgather(b), GLOBAL)

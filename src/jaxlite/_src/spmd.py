@@ -294,42 +294,53 @@ def _map_over_mesh(body, blocks, mapped_axes, mesh, names, out_specs, store, che
 
 
 # ---- global arrays from pieces -----------------------------------------------------------------
-def _one_process(what):
-    if distributed.process_count() > 1:
-        raise NotImplementedError(f"jax.{what}: arrays spanning processes are not implemented "
-                                  f"in jaxlite; use pmap over each process's devices, whose "
-                                  f"collectives span the processes")
+def _local_shape(shape, sharding):
+    dims = sharding.process_dims() if hasattr(sharding, "process_dims") else {}
+    for dim, processes in dims.items():
+        if shape[dim] % processes:
+            raise ValueError(f"dimension {dim} of size {shape[dim]} cannot be split over "
+                             f"{processes} processes")
+    return tuple(n // dims.get(d, 1) for d, n in enumerate(shape))
+
+
+def _pieces(shape, sharding):
+    """(this process's part's shape, [(device, global index, index in the part)])."""
+    local = _local_shape(tuple(shape), sharding)
+    if hasattr(sharding, "local_indices"):
+        return local, [(d, g, i) for d, (g, i) in sharding.local_indices(local).items()]
+    return local, [(d, g, g) for d, g in sharding.devices_indices_map(local).items()]
 
 
 def make_array_from_callback(shape, sharding, data_callback, dtype=None):
-    """The array of `shape` laid out by `sharding`, each device's piece from
-    `data_callback(index)`.
+    """The array of `shape` laid out by `sharding`, each of this process's devices' pieces
+    from `data_callback(global index)` (across processes, the array keeps this process's
+    part).
 
     >>> s = jax.sharding.NamedSharding(jax.make_mesh((1,), ("x",)), jax.P("x"))
     >>> jax.make_array_from_callback((3,), s, lambda index: np.arange(3.0)[index])
     Array([0., 1., 2.], dtype=float32)
     """
-    _one_process("make_array_from_callback")
-    shape = tuple(shape)
+    local_shape, pieces = _pieces(shape, sharding)
     value = None
-    for index in sharding.devices_indices_map(shape).values():
+    for _, index, local in pieces:
         piece = np.asarray(data_callback(index))
         if value is None:
-            value = np.zeros(shape, piece.dtype if dtype is None else dtype)
-        value[index] = piece
+            value = np.zeros(local_shape, piece.dtype if dtype is None else dtype)
+        value[local] = piece
     return place(asarray(value), sharding)
 
 
 def make_array_from_single_device_arrays(shape, sharding, arrays, *, dtype=None):
-    """The array of `shape` whose pieces are `arrays`, one per device of `sharding` in its
-    device order."""
-    _one_process("make_array_from_single_device_arrays")
-    indices = list(sharding.devices_indices_map(tuple(shape)).values())
-    if len(arrays) != len(indices):
-        raise ValueError(f"make_array_from_single_device_arrays got {len(arrays)} arrays for a "
-                         f"sharding over {len(indices)} devices")
-    pieces = iter(arrays)
-    return make_array_from_callback(shape, sharding, lambda index: next(pieces), dtype)
+    """The array of `shape` whose pieces are `arrays`, one per device of `sharding` in
+    this process, in the order of its devices."""
+    _, pieces = _pieces(shape, sharding)
+    if len(arrays) != len(pieces):
+        raise ValueError(f"make_array_from_single_device_arrays got {len(arrays)} arrays for "
+                         f"{len(pieces)} devices of {sharding} in this process")
+    by_index = {tuple((s.start, s.stop) for s in index): a
+                for (_, index, _), a in zip(pieces, arrays)}
+    return make_array_from_callback(
+        shape, sharding, lambda index: by_index[tuple((s.start, s.stop) for s in index)], dtype)
 
 
 def make_array_from_process_local_data(sharding, local_data, global_shape=None):
