@@ -75,3 +75,15 @@ def x64():
         yield
     finally:
         jaxlite.config.update("jax_enable_x64", previous)
+
+
+@pytest.fixture
+def cpu_devices():
+    """Eight CPU devices for one test, as `jax_num_cpu_devices=8` set at a program's start
+    gives (a program fixes its device count at first use, so the suite resets it here)."""
+    from jaxlite._src import sharding
+    previous = sharding._devices.reset(8)
+    try:
+        yield jaxlite.devices()
+    finally:
+        sharding._devices.all = previous

@@ -33,9 +33,15 @@ from ._src.checkpoint import checkpoint, remat, checkpoint_policies
 _lazy_submodules = {"lax", "random", "nn", "scipy", "dtypes", "test_util", "flatten_util",
                     "debug", "experimental", "ad_checkpoint", "example_libraries", "core",
                     "extend", "custom_derivatives", "typing", "ops", "image", "custom_batching",
-                    "sharding"}
+                    "sharding", "distributed"}
 # Attributes whose module `import jaxlite.numpy` does not need: name -> module.
-_lazy_attributes = {"pure_callback": "jaxlite._src.debugging"}
+_lazy_attributes = {"pure_callback": "jaxlite._src.debugging",
+                    "make_mesh": "jaxlite._src.sharding", "set_mesh": "jaxlite._src.sharding",
+                    "NamedSharding": "jaxlite._src.sharding", "P": "jaxlite._src.sharding",
+                    "pmap": "jaxlite._src.spmd", "shard_map": "jaxlite._src.spmd",
+                    "make_array_from_callback": "jaxlite._src.spmd",
+                    "make_array_from_process_local_data": "jaxlite._src.spmd",
+                    "make_array_from_single_device_arrays": "jaxlite._src.spmd"}
 
 
 def __getattr__(name):

@@ -74,8 +74,9 @@ def test_user_primitive_abstract_eval_may_return_shape_dtype_struct():
 def test_primitives_by_jax_names():
     assert primitives.pjit_p is primitives.jit_p
     assert primitives.cond_p.name == "cond" and primitives.while_p.name == "while"
-    with pytest.raises(NotImplementedError, match="collectives"):
-        primitives.psum_p
+    assert primitives.psum_p is jaxlite.lax.psum_p and primitives.psum_p.name == "psum"
+    with pytest.raises(NotImplementedError, match="ragged_all_to_all"):
+        primitives.ragged_all_to_all_p
     with pytest.raises(AttributeError):
         primitives.not_a_primitive_p
     assert jaxlite.lax.exp_p is primitives.exp_p

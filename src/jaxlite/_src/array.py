@@ -9,11 +9,16 @@ import numpy as np
 
 from . import core
 from .core import ShapedArray
-from .sharding import CPU_DEVICE, SINGLE_DEVICE_SHARDING, Shard
+from .sharding import (CPU_DEVICE, SINGLE_DEVICE_SHARDING, Shard, Sharding, Device,
+                       SingleDeviceSharding, NamedSharding, PartitionSpec, get_mesh)
+from .tree import tree_flatten, tree_leaves, tree_unflatten
 
 
 class Array:
-    __slots__ = ("_value", "weak_type", "__weakref__")
+    # _placement: the Sharding of an array laid out over devices (device_put, pmap,
+    # shard_map); unset, the array is whole on the default device. Left unset by
+    # __init__, so making an array costs nothing more.
+    __slots__ = ("_value", "weak_type", "_placement", "__weakref__")
     __array_priority__ = 100
 
     def __init__(self, value, weak_type=False):
@@ -106,23 +111,54 @@ class Array:
     def copy(self):
         return Array(np.array(self._value), self.weak_type)
 
+    @property
+    def sharding(self):
+        """How the array is laid out over devices: whole on one device unless placed by
+        device_put, pmap, shard_map or jit's out_shardings. Its shards are views of the
+        value: jaxlite computes on the host, so the pieces need no copies, and jnp
+        functions of a sharded array give unsharded results.
+
+        >>> mesh = jax.make_mesh((1,), ("x",))
+        >>> x = jax.device_put(jnp.arange(2.0), jax.sharding.NamedSharding(mesh, jax.P("x")))
+        >>> x.sharding.spec, [s.index for s in x.addressable_shards]
+        (P('x',), [(slice(0, 2, None),)])
+        """
+        try:
+            return self._placement
+        except AttributeError:
+            return SINGLE_DEVICE_SHARDING
+
     def devices(self):
-        return {CPU_DEVICE}
+        return set(self.sharding.device_set)
 
     @property
     def device(self):
-        return CPU_DEVICE
+        devices = self.sharding._device_assignment
+        if len(devices) > 1:
+            raise ValueError("Array.device is ambiguous for an array on several devices: use "
+                             "Array.devices() or Array.sharding")
+        return devices[0]
 
     is_fully_addressable = True
-    is_fully_replicated = True
 
     @property
-    def sharding(self):
-        return SINGLE_DEVICE_SHARDING
+    def is_fully_replicated(self):
+        return self.sharding.is_fully_replicated
 
     @property
     def addressable_shards(self):
-        return [Shard(CPU_DEVICE, SINGLE_DEVICE_SHARDING, self._value.shape, self)]
+        sharding = self.sharding
+        if sharding is SINGLE_DEVICE_SHARDING:
+            return [Shard(CPU_DEVICE, (slice(None),) * self._value.ndim, 0, self)]
+        value = self._value
+        if isinstance(sharding, NamedSharding):
+            # This process's devices; across processes the value is this process's part.
+            replicas = sharding.replica_ids(sharding.global_shape_of(value.shape))
+            return [Shard(device, index, replicas[device], Array(value[local], self.weak_type))
+                    for device, (index, local) in sharding.local_indices(value.shape).items()]
+        replicas = sharding.replica_ids(value.shape)
+        return [Shard(device, index, replicas[device], Array(value[index], self.weak_type))
+                for device, index in sharding.devices_indices_map(value.shape).items()]
 
     global_shards = addressable_shards
 
@@ -144,6 +180,21 @@ class Array:
 
 def _rebuild(value, weak_type):
     return Array(value, weak_type)
+
+
+def place(x, sharding):
+    """`x` (an Array) laid out by `sharding`; the default device's whole-array sharding
+    gives a plain Array."""
+    value, weak = x._value, x.weak_type
+    if sharding is None or sharding == SINGLE_DEVICE_SHARDING:
+        return Array(value, weak) if hasattr(x, "_placement") else x
+    if not isinstance(sharding, SingleDeviceSharding):
+        # JAX's error if the pieces do not divide (across processes, `x` is this process's
+        # part of the array)
+        sharding.shard_shape(sharding.global_shape_of(value.shape))
+    out = Array(value, weak)
+    out._placement = sharding
+    return out
 
 
 core.Array = Array
@@ -180,3 +231,44 @@ class AnyArray(metaclass=_AnyArrayMeta):
 
 
 AnyArray.__name__ = AnyArray.__qualname__ = "Array"
+
+
+def _as_sharding(target, what):
+    if isinstance(target, Device):
+        return SingleDeviceSharding(target)
+    if isinstance(target, PartitionSpec):
+        mesh = get_mesh()
+        if mesh is None:
+            raise RuntimeError(f"{what} got the PartitionSpec {target} with no mesh set: use "
+                               f"NamedSharding(mesh, spec) or call inside jax.set_mesh(mesh)")
+        return NamedSharding(mesh, target)
+    if not isinstance(target, Sharding):
+        raise TypeError(f"{what} expects a device, a Sharding or a PartitionSpec, got "
+                        f"{target!r}")
+    return target
+
+
+def sharding_leaves(tree, targets, what):
+    """One Sharding (or None) per leaf of `tree`, from `targets`: a device, Sharding or
+    PartitionSpec (with jax.set_mesh), or a pytree prefix of them."""
+    n = len(tree_leaves(tree))
+    if targets is None:
+        return [None] * n
+    kinds = (Device, Sharding, PartitionSpec)
+    prefix, prefix_def = tree_flatten(targets, lambda v: v is None or isinstance(v, kinds))
+    per_leaf = []
+    for target, subtree in zip(prefix, prefix_def.flatten_up_to(tree)):
+        sharding = None if target is None else _as_sharding(target, what)
+        per_leaf.extend([sharding] * len(tree_leaves(subtree)))
+    return per_leaf
+
+
+def place_tree(tree, targets, what):
+    """The Arrays of `tree` laid out by `targets` (see sharding_leaves); None leaves an
+    array as it is. Traced values pass unchanged: there a placement is only a hint."""
+    if targets is None:
+        return tree
+    leaves, treedef = tree_flatten(tree)
+    out = [place(leaf, s) if s is not None and isinstance(leaf, Array) else leaf
+           for leaf, s in zip(leaves, sharding_leaves(tree, targets, what))]
+    return tree_unflatten(treedef, out)

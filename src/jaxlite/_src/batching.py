@@ -4,11 +4,87 @@ A BatchTracer holds a value with one extra axis (`batch_dim`) or None when the
 value is the same for every lane. Each primitive's `batch` rule receives the
 underlying values and their batch dims and returns (output, output batch dim),
 computing under the parent trace: the batch axis is just data to it.
+
+Named axes: `vmap(..., axis_name="i")` binds the name "i" while the function is
+traced. A collective over "i" (psum, all_gather, ...) is handled by the batch
+trace that owns the name, even when its operands are not batched by it, through
+the primitive's `batch_named` rule: the lanes of the vmapped axis are the
+participants of the collective. jit and the other primitives holding Jaxprs are
+batched when their Jaxprs use the name, so the collectives inside them meet it.
 """
+import threading
+
 from . import core
 from .core import Tracer, Trace, ShapedArray, _context
-from .jaxpr import eval_jaxpr
+from .errors import UnboundAxisNameError
+from .jaxpr import eval_jaxpr, jaxprs_in_params
 from .staging import trace_closed_jaxpr
+
+
+class _NamedAxes(threading.local):
+    """The axis names bound by the enclosing vmaps of this thread, innermost last, and
+    the name of the batch trace whose rule is running (jit's batch rule re-batches its
+    Jaxpr with that name)."""
+
+    def __init__(self):
+        self.frames = ()       # ((name, lanes, invariant_cotangents, processes), ...)
+        self.rule_axis = None
+
+
+_named = _NamedAxes()
+core.trace_context_providers.append(lambda: _named.frames)  # jit retraces per axis env
+
+
+def axis_size(name, primitive_name="axis_size"):
+    """The size of the bound axis `name`, or JAX's NameError if no vmap binds it."""
+    for bound, lanes, _, processes in reversed(_named.frames):
+        if bound == name:
+            return lanes * processes
+    raise UnboundAxisNameError(name, primitive_name, bool(_named.frames))
+
+
+def check_bound(names, primitive_name):
+    """JAX's NameError (in its words for traced code) unless every name is bound."""
+    frames = {frame[0] for frame in _named.frames}
+    for name in names:
+        if name not in frames:
+            raise UnboundAxisNameError(name, primitive_name, True)
+
+
+def sums_cotangents(name):
+    """Whether a psum over `name` transposes to a psum (vmap, pmap) rather than to a copy
+    of the cotangent on every device (shard_map's axes, as JAX's check_vma types them)."""
+    for bound, _, invariant_cotangents, _ in reversed(_named.frames):
+        if bound == name:
+            return not invariant_cotangents
+    return True
+
+
+def process_span(name):
+    """How many processes the lanes of the bound axis `name` are spread over (pmap's axis
+    under jax.distributed spans them all; every other axis lives in one process)."""
+    for bound, _, _, processes in reversed(_named.frames):
+        if bound == name:
+            return processes
+    return 1
+
+
+def _axis_names_in_jaxpr(jaxpr):
+    names = jaxpr.cache.get("axis_names")
+    if names is None:
+        names = set()
+        for eqn in jaxpr.eqns:
+            names |= axis_names_used(eqn.primitive, eqn.params)
+        names = jaxpr.cache["axis_names"] = frozenset(names)
+    return names
+
+
+def axis_names_used(primitive, params):
+    """The axis names a primitive's collectives (its own or its Jaxprs') reduce over."""
+    names = set(primitive.axis_names(params)) if primitive.axis_names else set()
+    for jaxpr in jaxprs_in_params(params):
+        names |= _axis_names_in_jaxpr(jaxpr)
+    return names
 
 # Moving a batch axis (or broadcasting an unbatched output) takes shape primitives, which
 # are defined above this module: prims/shape.py registers its `move_batch_dim` here.
@@ -47,6 +123,10 @@ class BatchTracer(Tracer):
 
 
 class BatchTrace(Trace):
+    # shard_map's axes (check_vma): a value not batched along one is the same on every
+    # device, and a gradient with respect to it is summed over the devices (varying_axes).
+    invariant_cotangents = False
+
     def __init__(self, parent, axis_size, axis_name=None, name=None):
         self.parent = parent
         self.axis_size = axis_size
@@ -66,27 +146,83 @@ class BatchTrace(Trace):
             else:
                 values.append(a)
                 dims.append(None)
-        if not batched:
+        name = self.axis_name
+        if name is not None and name in axis_names_used(primitive, params):
+            out, out_dim = self._batch_named(primitive, values, dims, batched, params)
+        elif not batched:
             return core.bind_under(self.parent, primitive, values, params)
-        if primitive.batch is None:
-            raise NotImplementedError(f"Batching rule for '{primitive}' not implemented")
-        out, out_dim = core.call_under(self.parent, primitive.batch, values, dims, **params)
+        else:
+            if primitive.batch is None:
+                raise NotImplementedError(f"Batching rule for '{primitive}' not implemented")
+            if _named.rule_axis == name:
+                out, out_dim = core.call_under(self.parent, primitive.batch, values, dims,
+                                               **params)
+            else:  # the Jaxprs this rule batches see this trace's axis name, not an outer's
+                previous, _named.rule_axis = _named.rule_axis, name
+                try:
+                    out, out_dim = core.call_under(self.parent, primitive.batch, values, dims,
+                                                   **params)
+                finally:
+                    _named.rule_axis = previous
         if primitive.multiple_results:
             return [o if d is None else BatchTracer(self, o, d) for o, d in zip(out, out_dim)]
         return out if out_dim is None else BatchTracer(self, out, out_dim)
 
 
-def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None):
+    def _batch_named(self, primitive, values, dims, batched, params):
+        """A primitive that uses this trace's axis name: a collective over its lanes, or a
+        primitive whose Jaxprs hold such collectives (batched even if no input is)."""
+        named, previous = _named, _named.rule_axis
+        named.rule_axis = self.axis_name
+        try:
+            if primitive.batch_named is not None:
+                return core.call_under(self.parent, primitive.batch_named, self.axis_name,
+                                       self.axis_size, values, dims, **params)
+            if not batched and values:  # batch one input so the rule sees the axis size
+                values = list(values)
+                values[0] = core.call_under(self.parent, _move_batch_dim[0], values[0], None, 0,
+                                            self.axis_size)
+                dims = [0] + list(dims[1:])
+            if primitive.batch is None or not values:
+                raise NotImplementedError(f"Batching rule for '{primitive}' over the named axis "
+                                          f"{self.axis_name!r} not implemented")
+            return core.call_under(self.parent, primitive.batch, values, dims, **params)
+        finally:
+            named.rule_axis = previous
+
+
+def varying_axes(x):
+    """The shard_map axis names along which the value `x` varies (is batched), for the
+    named batch traces enclosing the current one. A gradient with respect to a value
+    invariant along an axis, computed from values varying along it, is summed over that
+    axis, as JAX's shard_map transposes its implicit broadcast."""
+    names, trace = set(), _context.trace
+    while type(trace) is BatchTrace:
+        if type(x) is BatchTracer and x._trace is trace:
+            if trace.invariant_cotangents:
+                names.add(trace.axis_name)
+            x = x.val
+        trace = trace.parent
+    return names
+
+
+def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None,
+              invariant_cotangents=False, processes=1):
     """Map `fun` over axis `in_dims[i]` of each arg; outputs get axis `out_dims[j]`.
 
     `out_dims` may be a callable taking the number of outputs (known after tracing)."""
     trace = BatchTrace(_context.trace, axis_size, axis_name, name)
+    trace.invariant_cotangents = invariant_cotangents
     tracers = [a if d is None else BatchTracer(trace, a, d) for a, d in zip(args, in_dims)]
+    previous = _named.frames
+    if axis_name is not None:
+        _named.frames = previous + ((axis_name, axis_size, invariant_cotangents, processes),)
     try:
         with core.set_current_trace(trace):
             outs = fun(*tracers)
     finally:
         trace.alive = False
+        _named.frames = previous
     if callable(out_dims):
         out_dims = out_dims(len(outs))
     move_batch_dim = _move_batch_dim[0]
@@ -112,7 +248,10 @@ def batch_jaxpr(jaxpr, dims, size, out_dims=None):
     outputs at `out_dims` (default: axis 0 for every output)."""
     dims = tuple(dims)
     out_dims = tuple(out_dims) if out_dims is not None else (0,) * len(jaxpr.outvars)
-    key = ("batch", dims, size, out_dims)
+    # Inside a batch rule of a named vmap, the Jaxpr's collectives over that name are the
+    # lanes of this batching.
+    axis_name = _named.rule_axis
+    key = ("batch", dims, size, out_dims, axis_name)
     hit = jaxpr.cache.get(key)
     if hit is not None:
         return hit
@@ -125,7 +264,7 @@ def batch_jaxpr(jaxpr, dims, size, out_dims=None):
 
     def batched(*args):
         return vmap_flat(lambda *xs: eval_jaxpr(jaxpr, jaxpr.consts, *xs), args, dims, size,
-                         out_dims)
+                         out_dims, axis_name)
 
     result = trace_closed_jaxpr(batched, in_avals)
     jaxpr.cache[key] = result

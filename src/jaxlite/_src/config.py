@@ -173,7 +173,6 @@ UNSUPPORTED = {
     "jax_error_checking_behavior_oob": (("ignore",), "use jax.experimental.checkify"),
     "jax_no_execution": ((False,), "not implemented"),
     "jax_no_tracing": ((False,), "not implemented"),
-    "jax_num_cpu_devices": ((-1, 1), "jaxlite has one CPU device"),
 }
 
 
@@ -210,6 +209,7 @@ class Flags:
 
 flags = Flags()
 _listeners = []
+backend_initialized = [False]  # set by sharding.py when the device list is first made
 use_absl = False  # True once config_with_absl() has defined the absl flags
 
 
@@ -238,6 +238,10 @@ def update(name, value):
     if not hasattr(flags, name):
         raise AttributeError(f"Unrecognized config option: {name}")
     _check(name, value)
+    if name == "jax_num_cpu_devices" and backend_initialized[0]:
+        raise RuntimeError("jax_num_cpu_devices config should be updated before backends are "
+                           "initialized i.e. before any JAX operation is executed. You should "
+                           "initialize this config immediately after `import jax`.")
     setattr(flags, name, value)
     for listener in _listeners:
         listener(name, value)

@@ -108,6 +108,10 @@ class Primitive:
         self.multiple_results = multiple_results
         self.impl = self.abstract_eval = self.jvp = self.transpose = None
         self.batch = self.lower = None
+        # Collectives (prims/collectives.py): the axis names a bind reduces over, and the
+        # batch rule of the vmap that binds one of them (batching.py).
+        self.axis_names = None     # axis_names(params) -> names
+        self.batch_named = None    # batch_named(axis_name, axis_size, values, dims, **params)
         self.partial_eval = None  # optional override of partial evaluation (jit inlines)
         self.effectful = False    # has side effects (callbacks): never dropped or merged
         self.ufunc_name = None    # "np.add" etc.: lowered to a ufunc that accepts out=

@@ -129,3 +129,11 @@ def unavailable(name, reason):
     raise_not_implemented.__qualname__ = raise_not_implemented.__name__
     raise_not_implemented.__doc__ = f"Not supported by jaxlite ({reason}); raises NotImplementedError."
     return raise_not_implemented
+
+
+def UnboundAxisNameError(name, primitive_name, inside_transformation):
+    """JAX's NameError for a collective over an axis name no vmap/pmap/shard_map binds."""
+    if inside_transformation:
+        return NameError(f"Found an unbound axis name: {name}. To fix this, please call "
+                         f"{primitive_name} under `jax.shard_map`.")
+    return NameError(f"unbound axis name: {name}")

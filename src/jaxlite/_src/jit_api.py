@@ -16,7 +16,7 @@ import numpy as np
 from . import dtypes
 from .core import Tracer, _context, eval_trace, trace_context, DEOPTIMIZED_NOTICE
 from .core import current_trace as core_current_trace
-from .array import Array
+from .array import Array, place, place_tree
 from .config import flags, _listeners as config_listeners
 from .tree import tree_flatten, tree_unflatten, tree_structure
 from .state import Ref, RefScope, ref_positions, write_back
@@ -25,6 +25,7 @@ from .staging import close_over_tracer_consts
 from . import compiler
 from .compiler import compile_jaxpr
 from .higher_order.jit import jit_p
+from .prims.placement import output_shardings
 from .api import trace_pytree_function, ShapeDtypeStruct
 
 _scalar_types = {bool, int, float, complex}
@@ -112,7 +113,7 @@ def _fast_key(args):
 
 class _Entry:
     __slots__ = ("jaxpr", "in_tree", "out_tree", "compiled", "fn", "out_weak", "tracer_consts",
-                 "single_output", "ref_positions", "outside_refs")
+                 "single_output", "ref_positions", "outside_refs", "out_shardings")
 
 
 class Lowered:
@@ -365,6 +366,9 @@ class JitWrapped:
         entry.tracer_consts = tracer_consts
         entry.ref_positions = positions
         entry.outside_refs = scope.outside_refs(len(positions))
+        # Results constrained to a sharding (shard_map's) come out laid out by it.
+        shardings = output_shardings(jaxpr)
+        entry.out_shardings = shardings if any(s is not None for s in shardings) else None
         if flags.jax_log_compiles:
             import logging  # noqa: PLC0415 (~3 ms at import; loaded only when logging compiles)
             logging.getLogger("jaxlite").warning(
@@ -425,7 +429,7 @@ class JitWrapped:
                 compiled = entry.compiled = compile_jaxpr(entry.jaxpr)
                 entry.fn = compiled.fn
             key = _fast_key(args)[0] if not kwargs and not self._static_argnums else None
-            if key is not None:
+            if key is not None and entry.out_shardings is None:
                 with self._lock:
                     self._fast_cache[key] = entry
                     if len(self._fast_cache) > self._max_cache_size:
@@ -433,8 +437,11 @@ class JitWrapped:
             values = compiled.fn(*[_leaf_value(x) for x in leaves])
             if flags.jax_debug_nans or flags.jax_debug_infs:
                 self._locate_bad_values(values, args, kwargs)
-            return tree_unflatten(entry.out_tree, [Array(v, w) for v, w in
-                                                   zip(values, entry.out_weak)])
+            outs = [Array(v, w) for v, w in zip(values, entry.out_weak)]
+            if entry.out_shardings is not None:
+                outs = [o if s is None else place(o, s)
+                        for o, s in zip(outs, entry.out_shardings)]
+            return tree_unflatten(entry.out_tree, outs)
         outs = jit_p.bind(*entry.tracer_consts, *leaves, jaxpr=entry.jaxpr, name=self._name)
         return tree_unflatten(entry.out_tree, outs)
 
@@ -525,7 +532,35 @@ def jit(fun=None, *, static_argnums=None, static_argnames=None, donate_argnums=N
     ...
     """
     if fun is None:
-        return lambda f: jit(f, static_argnums=static_argnums, static_argnames=static_argnames)
+        return lambda f: jit(f, static_argnums=static_argnums, static_argnames=static_argnames,
+                             in_shardings=in_shardings, out_shardings=out_shardings)
     if not callable(fun):
         raise TypeError(f"jit expects a callable, got {type(fun).__name__}")
+    if in_shardings is not None or out_shardings is not None:
+        return _PlacedJit(fun, static_argnums, static_argnames, in_shardings, out_shardings)
     return JitWrapped(fun, static_argnums, static_argnames)
+
+
+class _PlacedJit(JitWrapped):
+    """jit with in_shardings/out_shardings: the arguments are laid out (and checked) by
+    in_shardings, the results by out_shardings. The values are those of the unsharded
+    computation: jaxlite runs it on the global arrays."""
+
+    def __init__(self, fun, static_argnums, static_argnames, in_shardings, out_shardings):
+        super().__init__(fun, static_argnums, static_argnames)
+        self._in_shardings = in_shardings
+        self._out_shardings = out_shardings
+
+    def __call__(self, *args, **kwargs):
+        if self._in_shardings is not None:
+            # in_shardings is a pytree prefix of the tuple of non-static positional arguments
+            dynamic = [i for i in range(len(args)) if i not in self._static_argnums]
+            shardings = self._in_shardings
+            if isinstance(shardings, list):
+                shardings = tuple(shardings)
+            placed = place_tree(tuple(args[i] for i in dynamic), shardings, "jit in_shardings")
+            args = list(args)
+            for i, value in zip(dynamic, placed):
+                args[i] = value
+        out = super().__call__(*args, **kwargs)
+        return place_tree(out, self._out_shardings, "jit out_shardings")

@@ -10,24 +10,14 @@ from .config import flags, update, __version__
 from .config import disable_jit as disable_jit  # public from here; jit_api needs it below
 from .core import get_aval
 from .array import Array
-from .sharding import CPU_DEVICE
 from .sharding import Device as Device  # public from here
+from . import distributed
+from .sharding import devices
+from .sharding import local_devices as local_devices  # public from here
+from .sharding import device_count as device_count
+from .sharding import local_device_count as local_device_count
 from .api import vjp
 from .jit_api import _live_jits
-
-
-def devices(backend=None):
-    return [CPU_DEVICE]
-
-
-local_devices = devices
-
-
-def device_count(backend=None):
-    return 1
-
-
-local_device_count = device_count
 
 
 def default_backend():
@@ -92,11 +82,11 @@ def named_scope(name):
 
 
 def process_index():
-    return 0
+    return distributed.process_index()
 
 
 def process_count():
-    return 1
+    return distributed.process_count()
 
 
 host_id = process_index
@@ -104,7 +94,7 @@ host_count = process_count
 
 
 def process_indices():
-    return [0]
+    return list(range(distributed.process_count()))
 
 
 host_ids = process_indices

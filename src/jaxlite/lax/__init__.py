@@ -9,6 +9,9 @@ from .._src.lax.structure import *  # noqa: F401,F403
 from .._src.lax.dot import *  # noqa: F401,F403
 from .._src.lax.reduce import *  # noqa: F401,F403
 from .._src.lax.effects import *  # noqa: F401,F403
+from .._src.lax.parallel import *  # noqa: F401,F403
+from .._src.prims.collectives import (psum_p, pmax_p, pmin_p, all_gather_p, psum_scatter_p,
+                                     all_to_all_p, ppermute_p, axis_index_p, pbroadcast_p)
 from .._src.prims.elementwise import add_p, sub_p, mul_p, div_p, neg_p, max_p, min_p, integer_pow_p, select_n_p, convert_element_type_p, stop_gradient_p
 from .._src.prims.transcendental import exp_p, log_p, sin_p, cos_p, tanh_p, pow_p
 from .._src.prims.linalg import dot_general_p

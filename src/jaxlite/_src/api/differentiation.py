@@ -12,6 +12,7 @@ from ..jaxpr import eval_jaxpr
 from ..conversion import asarray, convert
 from ..prims.shape import reshape_p, transpose_p
 from ..prims.elementwise import convert_element_type_p
+from ..prims.collectives import psum_p
 from .arguments import (check_callable, _as_array_leaf, _check_output_dtype, _check_jacfwd_inputs,
                         _flat_fun_with_aux, _differentiable_call, _unpack_aux)
 
@@ -59,16 +60,17 @@ def vjp(fun, *primals, has_aux=False, reduce_axes=()):
     n_out = store["n_out"]
     out_avals = tuple(core.get_aval(o) for o in outs[:n_out])
     in_avals = tuple(core.get_aval(x) for x in leaves)
+    in_varying = tuple(batching.varying_axes(x) for x in leaves)
     pullback = functools.partial(_vjp_pullback, jaxpr, store["out_tree"], out_avals,
-                                 len(outs), in_tree, in_avals)
+                                 len(outs), in_tree, in_avals, in_varying)
     vjp_fn = Partial(pullback, list(jaxpr.consts))
     if has_aux:
         return out, vjp_fn, aux
     return out, vjp_fn
 
 
-def _vjp_pullback(jaxpr, out_tree, out_avals, n_outs, in_tree, in_avals, residuals,
-                  *cotangents):
+def _vjp_pullback(jaxpr, out_tree, out_avals, n_outs, in_tree, in_avals, in_varying,
+                  residuals, *cotangents):
     """The function vjp returns, with its residuals (the linear Jaxpr's constants) passed
     in, so that they are the leaves of the Partial and travel through jit and tree_map."""
     ct = cotangents[0] if len(cotangents) == 1 else cotangents
@@ -96,8 +98,17 @@ def _vjp_pullback(jaxpr, out_tree, out_avals, n_outs, in_tree, in_avals, residua
     grads = ad.backward_pass(jaxpr, cts, dict(zip(jaxpr.constvars, residuals)))
     grads = [ad.zeros_like_aval(v.aval) if g is None else g
              for g, v in zip(grads, jaxpr.invars)]
-    grads = [_match_input(g, aval) for g, aval in zip(grads, in_avals)]
+    grads = [_match_input(_sum_over_devices(g, v), aval)
+             for g, aval, v in zip(grads, in_avals, in_varying)]
     return tuple(tree_unflatten(in_tree, grads))
+
+
+def _sum_over_devices(g, x_varying):
+    """Inside shard_map, the gradient with respect to a value that is the same on every
+    device of a mesh axis is summed over that axis (JAX's transpose of the implicit
+    broadcast of an invariant value). `x_varying`: the axes the value varies along."""
+    extra = batching.varying_axes(g) - x_varying
+    return psum_p.bind(g, axes=tuple(sorted(extra, key=str))) if extra else g
 
 
 def _match_input(g, x):
@@ -147,7 +158,8 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
                             "directly.")
         one = Array(np.ones((), aval.dtype), aval.weak_type)  # JAX seeds with ones_like(out)
         grads = pullback([one] + [None] * (len(outs) - 1))
-        grads = [_match_input(g, x) for g, x in zip(grads, leaves)]
+        grads = [_match_input(_sum_over_devices(g, batching.varying_axes(x)), x)
+                 for g, x in zip(grads, leaves)]
         g = tree_unflatten(in_tree, grads)
         g = g if multiple else g[0]
         value, aux = _unpack_aux(store, outs)

@@ -60,6 +60,12 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
     (4,)
     """
     check_callable(fun, "vmap")
+    return mapped_over_lanes(fun, in_axes, out_axes, axis_name, axis_size)
+
+
+def mapped_over_lanes(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, processes=1):
+    """vmap's function; `processes` > 1 (pmap over MPI) makes the named axis span that
+    many processes, each mapping its own lanes."""
     if isinstance(in_axes, list):
         in_axes = tuple(in_axes)
     name = getattr(fun, "__name__", "fun")
@@ -127,7 +133,8 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
             shape_tree = tree_unflatten(store["out_tree"], [0] * n_user)
             return _axes_leaves(spec, shape_tree, "out_axes", fun) + [dims[i] for i in positions]
 
-        outs = batching.vmap_flat(flat_fun, leaves, dims, size, out_dims, axis_name, name)
+        outs = batching.vmap_flat(flat_fun, leaves, dims, size, out_dims, axis_name, name,
+                                  processes=processes)
         n_user = len(outs) - len(refs)
         write_back(refs, outs[n_user:])
         return tree_unflatten(store["out_tree"], outs[:n_user])

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import core, dtypes
 from ..core import Tracer, ShapedArray
-from ..array import Array
+from ..array import Array, place_tree
 from ..tree import tree_flatten, tree_unflatten, tree_map, tree_leaves
 from ..staging import trace_to_jaxpr
 from ..jaxpr import ClosedJaxpr
@@ -133,5 +133,12 @@ def device_get(x):
 
 
 def device_put(x, device=None, *, src=None, donate=False, may_alias=None):
-    return tree_map(lambda l: asarray(l) if isinstance(l, (np.ndarray, np.generic, int, float,
-                                                           complex, bool)) else l, x)
+    """Arrays of the pytree `x`, placed on `device` or laid out by a Sharding (or a pytree
+    prefix of them).
+
+    >>> jax.device_put(np.arange(2.0), jax.devices()[0])
+    Array([0., 1.], dtype=float32)
+    """
+    x = tree_map(lambda l: asarray(l) if isinstance(l, (np.ndarray, np.generic, int, float,
+                                                         complex, bool)) else l, x)
+    return place_tree(x, device, "device_put")

@@ -53,6 +53,9 @@ from ..prims.transcendental import (abs_p, acos_p, acosh_p, asin_p, asinh_p, ata
 from ..prims.windows import (reduce_window_max_p, reduce_window_min_p, reduce_window_sum_p,
                              select_and_gather_add_p, select_and_scatter_add_p)
 from ..random.gamma import random_gamma_p
+from ..prims.collectives import (all_gather_p, all_to_all_p, axis_index_p, pmax_p, pmin_p,
+                                 ppermute_p, psum_p, psum_scatter_p, pbroadcast_p)
+from ..prims.placement import sharding_constraint_p
 
 PRIMITIVES = {name: value for name, value in globals().items() if name.endswith("_p")}
 PRIMITIVES["pjit_p"] = jit_p          # JAX's older name of its jit primitive
@@ -60,7 +63,6 @@ PRIMITIVES["remat_p"] = checkpoint_p  # jax.checkpoint's primitive
 PRIMITIVES["add_jaxvals_p"] = add_any_p  # JAX: add_jaxvals_p, printed add_any
 
 _EXPRESSED = "jaxlite expresses {} with other primitives"
-_NO_DEVICES = "jaxlite runs on one CPU process: there are no collectives or devices"
 MISSING = {
     **{name: _EXPRESSED.format(what) for name, what in {
         "copy_p": "copies (arrays are immutable)", "dynamic_slice_p": "lax.dynamic_slice (as gather)",
@@ -86,13 +88,10 @@ MISSING = {
         "threefry2x32_p": "threefry2x32 (as integer primitives)",
         "rng_bit_generator_p": "rng_bit_generator",
         "get_p": "state references", "swap_p": "state references",
-        "sharding_constraint_p": "sharding constraints (there is one device)",
         "device_put_p": "device_put (arrays are host arrays)",
         "create_token_p": "tokens", "after_all_p": "tokens",
     }.items()},
-    **{name: _NO_DEVICES for name in (
-        "all_gather_p", "all_to_all_p", "axis_index_p", "pmax_p", "pmin_p", "ppermute_p",
-        "psum_p", "ragged_all_to_all_p")},
+    "ragged_all_to_all_p": "ragged_all_to_all is not implemented",
 }
 for _name in PRIMITIVES:
     MISSING.pop(_name, None)
