@@ -4,7 +4,7 @@ jax.random — in pure Python on NumPy.
     import jaxlite as jax
     import jaxlite.numpy as jnp
 """
-from ._src.config import __version__
+from ._src.config import __version__, JAX_API_VERSION_INFO as __version_info__
 
 import importlib as _importlib
 
@@ -33,7 +33,8 @@ from ._src.checkpoint import checkpoint, remat, checkpoint_policies
 _lazy_submodules = {"lax", "random", "nn", "scipy", "dtypes", "test_util", "flatten_util",
                     "debug", "experimental", "ad_checkpoint", "example_libraries", "core",
                     "extend", "custom_derivatives", "typing", "ops", "image", "custom_batching",
-                    "sharding"}
+                    "sharding", "interpreters", "version", "monitoring", "api_util",
+                    "stages"}
 # Attributes whose module `import jaxlite.numpy` does not need: name -> module.
 _lazy_attributes = {"pure_callback": "jaxlite._src.debugging"}
 

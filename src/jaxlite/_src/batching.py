@@ -46,6 +46,19 @@ class BatchTracer(Tracer):
         return f"VmapTracer(aval={self.aval}, batched={core.get_aval(self.val)})"
 
 
+class AxisData:
+    """The vmapped axis as an axis-aware batching rule sees it: name, size, spmd_name."""
+    __slots__ = ("name", "size", "spmd_name")
+
+    def __init__(self, trace):
+        self.name = trace.axis_name
+        self.size = trace.axis_size
+        self.spmd_name = None
+
+    def __repr__(self):
+        return f"AxisData(name={self.name!r}, size={self.size})"
+
+
 class BatchTrace(Trace):
     def __init__(self, parent, axis_size, axis_name=None, name=None):
         self.parent = parent
@@ -68,9 +81,14 @@ class BatchTrace(Trace):
                 dims.append(None)
         if not batched:
             return core.bind_under(self.parent, primitive, values, params)
-        if primitive.batch is None:
+        if primitive.axis_batch is not None:
+            out, out_dim = core.call_under(self.parent, primitive.axis_batch, AxisData(self),
+                                           values, dims, **params)
+        elif primitive.batch is None:
             raise NotImplementedError(f"Batching rule for '{primitive}' not implemented")
-        out, out_dim = core.call_under(self.parent, primitive.batch, values, dims, **params)
+        else:
+            out, out_dim = core.call_under(self.parent, primitive.batch, values, dims,
+                                           **params)
         if primitive.multiple_results:
             return [o if d is None else BatchTracer(self, o, d) for o, d in zip(out, out_dim)]
         return out if out_dim is None else BatchTracer(self, out, out_dim)

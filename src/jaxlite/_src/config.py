@@ -8,6 +8,10 @@ import os
 import sys
 
 __version__ = "0.1.0"  # jaxlite's version (`jaxlite.__version__`)
+# The JAX release whose API jaxlite implements. Libraries pick code paths by comparing
+# `jax.__version_info__` (or `jax.version.__version_info__`) with JAX releases, so those
+# report it; `__version__` stays jaxlite's own.
+JAX_API_VERSION_INFO = (0, 10, 2)
 
 
 # Every option of JAX 0.10.2's `jax.config` (name: (default, type or allowed values)), so

@@ -33,6 +33,13 @@ class prng_key(extended):
     """Abstract scalar type of typed PRNG key dtypes (`jax.random.key(0).dtype`)."""
 
 
+class ExtendedDType:
+    """Base class of extended dtypes: dtype objects NumPy does not know, whose `type` is a
+    subclass of `extended` (a typed key's key<fry>; flax's fp8 meta dtype subclasses it)."""
+    type = extended
+    name = "extended"
+
+
 def _extended_type(dtype):
     """The scalar type of an extended dtype (a typed key's key<fry>), else None."""
     t = getattr(dtype, "type", None)
