@@ -158,11 +158,6 @@ JAX_OPTIONS = {
 
 # Option -> (the values jaxlite implements, why the others cannot work here).
 UNSUPPORTED = {
-    "jax_numpy_dtype_promotion": (("standard",), "jaxlite implements JAX's standard "
-                                  "promotion lattice only"),
-    "jax_numpy_rank_promotion": (("allow",), "jaxlite broadcasts ranks implicitly as NumPy "
-                                 "does ('allow'); rank-promotion warnings and errors are "
-                                 "not implemented"),
     "jax_default_prng_impl": (("threefry2x32",), "jaxlite's PRNG is threefry2x32 only"),
     "jax_enable_custom_prng": ((False,), "custom PRNG implementations are not supported"),
     "jax_threefry_partitionable": ((True,), "jaxlite implements the partitionable threefry "

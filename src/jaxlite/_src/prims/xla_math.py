@@ -14,6 +14,7 @@ C library instead (float64 log, tan, sqrt, pow, erf), NumPy's results are the sa
 """
 import numpy as np
 
+from .. import dtypes
 from . import numpy_ops
 
 UINT32 = np.dtype(np.uint32)
@@ -259,7 +260,7 @@ def erf_inv(x, *, ops=numpy_ops.ops):
         return _erf_inv_f32(ops, x)
     if dtype == np.float64:
         return _erf_inv_f64(ops, x)
-    if dtype.kind == "f":
+    if dtypes.is_float(dtype):  # float16, bfloat16 (kind "V" to NumPy), ...
         wide = ops.convert_element_type(x, np.float32)
         return ops.convert_element_type(_erf_inv_f32(ops, wide), dtype)
     raise TypeError(f"erf_inv requires a float dtype, got {dtype}")

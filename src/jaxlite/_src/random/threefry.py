@@ -30,6 +30,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .. import dtypes
 from ..prims.xla_math import erf_inv
 from . import ops_numpy
 
@@ -236,12 +237,12 @@ def uniform(key, shape=(), dtype=np.float32, minval=0.0, maxval=1.0, *,
     (bfloat16) draw 8 random bits.
     """
     dtype = np.dtype(dtype)
-    if dtype.kind != "f":
+    if not dtypes.is_float(dtype):
         raise ValueError(f"dtype argument to `uniform` must be a float dtype, got {dtype}")
     shape = tuple(shape)
     minval = ops.convert_element_type(ops.asarray(minval), dtype)
     maxval = ops.convert_element_type(ops.asarray(maxval), dtype)
-    finfo = np.finfo(dtype)
+    finfo = dtypes.finfo(dtype)  # NumPy's finfo knows no bfloat16
     nbits, nmant = finfo.bits, finfo.nmant
     rng_bits = nbits if nmant >= 8 else 8
     uint = UINT_DTYPES[nbits]
@@ -266,7 +267,7 @@ def uniform(key, shape=(), dtype=np.float32, minval=0.0, maxval=1.0, *,
 def normal(key, shape=(), dtype=np.float32, *, ops=_DEFAULT_OPS):
     """Standard normal samples: sqrt(2) * erf_inv(u), u uniform in (-1, 1)."""
     dtype = np.dtype(dtype)
-    if dtype.kind != "f":
+    if not dtypes.is_float(dtype):
         raise ValueError(f"dtype argument to `normal` must be a float dtype, got {dtype}")
     low = np.nextafter(np.array(-1.0, dtype), np.array(0.0, dtype))
     u = uniform(key, shape, dtype, low, np.array(1.0, dtype), ops=ops)
