@@ -4,7 +4,7 @@ jax.random — in pure Python on NumPy.
     import jaxlite as jax
     import jaxlite.numpy as jnp
 """
-from ._src.config import __version__
+from ._src.config import __version__, JAX_API_VERSION_INFO as __version_info__
 
 import importlib as _importlib
 
@@ -21,6 +21,7 @@ from ._src.misc import (disable_jit, devices, local_devices, device_count, local
                         default_backend, clear_caches, enable_x64, Device, named_call,
                         ensure_compile_time_eval, typeof, debug_nans, debug_infs,
                         log_compiles, default_matmul_precision, numpy_rank_promotion,
+                        numpy_dtype_promotion,
                         threefry_partitionable, named_scope, process_index, process_count,
                         host_id, host_count, process_indices, host_ids, effects_barrier,
                         live_arrays, print_environment_info, linear_transpose)
@@ -33,7 +34,8 @@ from ._src.checkpoint import checkpoint, remat, checkpoint_policies
 _lazy_submodules = {"lax", "random", "nn", "scipy", "dtypes", "test_util", "flatten_util",
                     "debug", "experimental", "ad_checkpoint", "example_libraries", "core",
                     "extend", "custom_derivatives", "typing", "ops", "image", "custom_batching",
-                    "sharding", "distributed"}
+                    "sharding", "distributed", "interpreters", "version", "monitoring",
+                    "api_util", "stages"}
 # Attributes whose module `import jaxlite.numpy` does not need: name -> module.
 _lazy_attributes = {"pure_callback": "jaxlite._src.debugging",
                     "make_mesh": "jaxlite._src.sharding", "set_mesh": "jaxlite._src.sharding",

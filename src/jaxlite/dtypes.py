@@ -5,7 +5,7 @@ installed, access raises AttributeError saying `pip install ml_dtypes`.
 """
 from ._src import dtypes as _dtypes
 from ._src.dtypes import (canonicalize_dtype, issubdtype, result_type, finfo, iinfo,
-                          TypePromotionError, float0, extended, prng_key, scalar_type_of,
+                          TypePromotionError, float0, extended, prng_key, ExtendedDType, scalar_type_of,
                           itemsize_bits)
 
 

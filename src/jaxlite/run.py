@@ -20,10 +20,13 @@ from Python (a notebook, a test harness) call :func:`install_jax_alias`::
 import importlib
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import os
 import runpy
 import sys
 import types
+
+from ._compat import PRIVATE_MODULES
 
 __all__ = ["install_jax_alias", "uninstall_jax_alias", "main"]
 
@@ -31,8 +34,15 @@ _ALIAS = "jax"
 _TARGET = "jaxlite"
 
 
+_PRIVATE = _ALIAS + "._src"
+
+
 def _target_name(alias_name):
-    """'jax' -> 'jaxlite', 'jax.numpy.linalg' -> 'jaxlite.numpy.linalg'."""
+    """'jax' -> 'jaxlite', 'jax.numpy.linalg' -> 'jaxlite.numpy.linalg'; JAX's private
+    'jax._src.X' -> the module jaxlite._compat.PRIVATE_MODULES names for it (None if
+    no library needs it)."""
+    if alias_name.startswith(_PRIVATE + "."):
+        return PRIVATE_MODULES.get(alias_name[len(_PRIVATE) + 1:])
     return _TARGET + alias_name[len(_ALIAS):]
 
 
@@ -51,7 +61,14 @@ class _JaxAliasLoader(importlib.abc.Loader):
 
     def exec_module(self, module):
         alias_name = module.__name__
+        if alias_name == _PRIVATE:
+            _make_private_package(module)
+            return
         target_name = _target_name(alias_name)
+        if target_name is None:
+            raise ModuleNotFoundError(
+                f"jaxlite has no counterpart of JAX's private module {alias_name} (only "
+                "those libraries need are aliased: see jaxlite/_compat)", name=alias_name)
         try:
             target = importlib.import_module(target_name)
         except ModuleNotFoundError as error:
@@ -64,6 +81,29 @@ class _JaxAliasLoader(importlib.abc.Loader):
                 f"jaxlite has no module {target_name} (needed for {alias_name})",
                 name=alias_name) from None
         sys.modules[alias_name] = target
+
+
+def _make_private_package(module):
+    """Fill the module `jax._src`: its submodules are the entries of
+    jaxlite._compat.PRIVATE_MODULES (through this hook). The import system also makes it
+    the attribute `_src` of `jax`, that is of jaxlite, so every other attribute is
+    looked up on jaxlite's own `_src` package, which code reaching `jaxlite._src.X`
+    by attribute still finds."""
+    real = importlib.import_module(_TARGET + "._src")
+
+    def __getattr__(name):
+        target = PRIVATE_MODULES.get(name)
+        if target is not None:
+            return importlib.import_module(target)
+        if not name.startswith("__"):
+            try:
+                return getattr(real, name)
+            except AttributeError:
+                if importlib.util.find_spec(f"{real.__name__}.{name}") is not None:
+                    return importlib.import_module(f"{real.__name__}.{name}")
+        raise AttributeError(f"module {_PRIVATE!r} has no attribute {name!r}")
+
+    module.__getattr__ = __getattr__
 
 
 class _JaxAliasFinder(importlib.abc.MetaPathFinder):

@@ -1,9 +1,12 @@
 """jaxlite.test_util: check_grads, as JAX's (numerical checks of derivative rules)."""
 import numpy as np
 
-from ._src import api
-from ._src.tree import tree_flatten, tree_map
-from ._src.conversion import asarray
+# Absolute imports: pytest's assertion rewriter claims any module named test_*.py, so
+# under `python -m jaxlite.run -m pytest` this file may load as `jax.test_util` (package
+# `jax`), where a relative import would look for JAX's private `jax._src`.
+from jaxlite._src import api
+from jaxlite._src.tree import tree_flatten, tree_map
+from jaxlite._src.conversion import asarray
 
 _default_eps = {np.dtype("float32"): 1e-3, np.dtype("float64"): 1e-5}
 _default_tol = {np.dtype("float32"): 1e-2, np.dtype("float64"): 1e-5}

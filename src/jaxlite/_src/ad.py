@@ -20,7 +20,8 @@ from .staging import StagingTrace, trace_closed_jaxpr
 
 
 class Zero:
-    """A symbolic zero tangent of the value `primal`."""
+    """A symbolic zero tangent of the value `primal`, or of the abstract value `primal`
+    (JAX's rules write `Zero(aval)`)."""
     __slots__ = ("_primal",)
 
     def __init__(self, primal):
@@ -28,7 +29,14 @@ class Zero:
 
     @property
     def aval(self):
-        return core.get_aval(self._primal)
+        primal = self._primal
+        if type(primal) is core.ShapedArray:
+            return primal
+        return core.get_aval(primal)
+
+    @staticmethod
+    def from_primal_value(value):
+        return Zero(value)
 
     def __repr__(self):
         return f"Zero({self.aval})"

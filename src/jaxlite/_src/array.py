@@ -204,12 +204,23 @@ def is_array(x):
     return isinstance(x, (Array, core.Tracer))
 
 
+# The types that are `jax.Array`s: arrays, tracers, and those registered by the layers
+# above (typed PRNG key arrays, which JAX's isinstance(key, jax.Array) accepts).
+_array_types = (Array, core.Tracer)
+
+
+def register_array_type(cls):
+    """Make instances of `cls` count as `jax.Array`s."""
+    global _array_types
+    _array_types = _array_types + (cls,)
+
+
 class _AnyArrayMeta(type):
     def __instancecheck__(cls, obj):
-        return isinstance(obj, (Array, core.Tracer))
+        return isinstance(obj, _array_types)
 
     def __subclasscheck__(cls, subclass):
-        return isinstance(subclass, type) and issubclass(subclass, (Array, core.Tracer))
+        return isinstance(subclass, type) and issubclass(subclass, _array_types)
 
 
 class AnyArray(metaclass=_AnyArrayMeta):

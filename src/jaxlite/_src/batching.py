@@ -122,6 +122,19 @@ class BatchTracer(Tracer):
         return f"VmapTracer(aval={self.aval}, batched={core.get_aval(self.val)})"
 
 
+class AxisData:
+    """The vmapped axis as an axis-aware batching rule sees it: name, size, spmd_name."""
+    __slots__ = ("name", "size", "spmd_name")
+
+    def __init__(self, trace):
+        self.name = trace.axis_name
+        self.size = trace.axis_size
+        self.spmd_name = None
+
+    def __repr__(self):
+        return f"AxisData(name={self.name!r}, size={self.size})"
+
+
 class BatchTrace(Trace):
     # shard_map's axes (check_vma): a value not batched along one is the same on every
     # device, and a gradient with respect to it is summed over the devices (varying_axes).
@@ -151,6 +164,9 @@ class BatchTrace(Trace):
             out, out_dim = self._batch_named(primitive, values, dims, batched, params)
         elif not batched:
             return core.bind_under(self.parent, primitive, values, params)
+        elif primitive.axis_batch is not None:
+            out, out_dim = core.call_under(self.parent, primitive.axis_batch, AxisData(self),
+                                           values, dims, **params)
         else:
             if primitive.batch is None:
                 raise NotImplementedError(f"Batching rule for '{primitive}' not implemented")

@@ -8,6 +8,10 @@ import os
 import sys
 
 __version__ = "0.1.0"  # jaxlite's version (`jaxlite.__version__`)
+# The JAX release whose API jaxlite implements. Libraries pick code paths by comparing
+# `jax.__version_info__` (or `jax.version.__version_info__`) with JAX releases, so those
+# report it; `__version__` stays jaxlite's own.
+JAX_API_VERSION_INFO = (0, 10, 2)
 
 
 # Every option of JAX 0.10.2's `jax.config` (name: (default, type or allowed values)), so
@@ -154,11 +158,6 @@ JAX_OPTIONS = {
 
 # Option -> (the values jaxlite implements, why the others cannot work here).
 UNSUPPORTED = {
-    "jax_numpy_dtype_promotion": (("standard",), "jaxlite implements JAX's standard "
-                                  "promotion lattice only"),
-    "jax_numpy_rank_promotion": (("allow",), "jaxlite broadcasts ranks implicitly as NumPy "
-                                 "does ('allow'); rank-promotion warnings and errors are "
-                                 "not implemented"),
     "jax_default_prng_impl": (("threefry2x32",), "jaxlite's PRNG is threefry2x32 only"),
     "jax_enable_custom_prng": ((False,), "custom PRNG implementations are not supported"),
     "jax_threefry_partitionable": ((True,), "jaxlite implements the partitionable threefry "

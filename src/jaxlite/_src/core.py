@@ -12,6 +12,8 @@ transpose, batch, lower), so adding a primitive touches one module in prims/.
 """
 import sys
 import threading
+import weakref
+from collections.abc import MutableMapping
 
 import numpy as np
 
@@ -112,10 +114,17 @@ class Primitive:
         # batch rule of the vmap that binds one of them (batching.py).
         self.axis_names = None     # axis_names(params) -> names
         self.batch_named = None    # batch_named(axis_name, axis_size, values, dims, **params)
+        # A batching rule that also takes the vmapped axis (JAX's axis_primitive_batchers):
+        # axis_batch(axis_data, values, batch_dims, **params); used instead of `batch`.
+        self.axis_batch = None
+        # The impl runs user Python (a callback, a primitive defined outside jaxlite with
+        # def_impl): it may have effects, so the compiler never evaluates it at compile time.
+        self.runs_user_code = False
         self.partial_eval = None  # optional override of partial evaluation (jit inlines)
         self.effectful = False    # has side effects (callbacks): never dropped or merged
         self.ufunc_name = None    # "np.add" etc.: lowered to a ufunc that accepts out=
         self.weak_type_rule = _all_weak
+        _all_primitives.add(self)
         # Compiler knowledge, data the compiler reads (prims/compiler_rules.py):
         self.simplify_rules = ()   # rewrite rules, tried in order (compiler/simplify.py)
         self.scalar_code = None    # one element as a scalar expression (compiler/fusion.py)
@@ -154,6 +163,7 @@ class Primitive:
             out = impl(*[Array(v) for v in values], **params)
             return [_numpy_result(o) for o in out] if multiple else _numpy_result(out)
         self.impl = numpy_impl
+        self.runs_user_code = True
         return impl
 
     def def_abstract_eval(self, abstract_eval):
@@ -172,6 +182,50 @@ class Primitive:
         self.def_abstract_eval(lambda *avals, **params:
                                effectful_abstract_eval(*avals, **params)[0])
         return effectful_abstract_eval
+
+
+_all_primitives = weakref.WeakSet()
+
+
+class RuleTable(MutableMapping):
+    """One rule of every primitive, seen as a dict keyed by Primitive.
+
+    JAX code registers rules by item assignment (`ad.primitive_jvps[p] = rule`);
+    these tables store nothing themselves: setting an item sets the primitive's own
+    attribute (`p.jvp = rule`), the very rule jaxlite's transformations call, and
+    reading gives it back. So `ad.primitive_jvps[add_p]` is jaxlite's add JVP rule."""
+
+    def __init__(self, attribute):
+        self._attribute = attribute
+
+    def _check(self, primitive):
+        if not isinstance(primitive, Primitive):
+            raise TypeError(f"rule tables are keyed by Primitive, got {primitive!r}")
+
+    def __getitem__(self, primitive):
+        self._check(primitive)
+        rule = getattr(primitive, self._attribute)
+        if rule is None:
+            raise KeyError(primitive)
+        return rule
+
+    def __setitem__(self, primitive, rule):
+        self._check(primitive)
+        setattr(primitive, self._attribute, rule)
+
+    def __delitem__(self, primitive):
+        self.__getitem__(primitive)  # KeyError when absent, as a dict
+        setattr(primitive, self._attribute, None)
+
+    def __iter__(self):
+        return iter([p for p in list(_all_primitives)
+                     if getattr(p, self._attribute) is not None])
+
+    def __len__(self):
+        return sum(1 for _ in self)
+
+    def __repr__(self):
+        return f"<rule table {self._attribute!r} of {len(self)} primitives>"
 
 
 def _numpy_result(x):
@@ -415,6 +469,12 @@ Array = None  # set by array.py: the concrete array type the eval trace produces
 
 def current_trace():
     return _context.trace
+
+
+def trace_state_clean():
+    """Whether no transformation is active on this thread (numpyro asks, to cache only
+    outside transformations)."""
+    return _context.trace is eval_trace
 
 
 # Per-thread state, besides the trace, that changes what tracing a function produces (for

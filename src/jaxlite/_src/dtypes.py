@@ -33,6 +33,13 @@ class prng_key(extended):
     """Abstract scalar type of typed PRNG key dtypes (`jax.random.key(0).dtype`)."""
 
 
+class ExtendedDType:
+    """Base class of extended dtypes: dtype objects NumPy does not know, whose `type` is a
+    subclass of `extended` (a typed key's key<fry>; flax's fp8 meta dtype subclasses it)."""
+    type = extended
+    name = "extended"
+
+
 def _extended_type(dtype):
     """The scalar type of an extended dtype (a typed key's key<fry>), else None."""
     t = getattr(dtype, "type", None)
@@ -325,12 +332,43 @@ def non_numeric_message(dtype):
             "supported by JAX.")
 
 
+# jax_numpy_dtype_promotion="strict": two typed values combine only if their dtypes are
+# equal; a weakly typed value (a Python scalar) joins a typed one of its kind or above
+# (int into int, float or complex; float into float or complex; complex into complex).
+_STRICT_WEAK_JOINS = {"i": "iufcV", "f": "fcV", "c": "c"}
+
+
+def _strict_allows(dtype_a, weak_a, dtype_b, weak_b):
+    if weak_a and weak_b:
+        return True
+    if weak_a or weak_b:
+        weak, typed = (dtype_a, dtype_b) if weak_a else (dtype_b, dtype_a)
+        return kind(typed) in _STRICT_WEAK_JOINS.get(kind(weak), "")
+    return dtype_a == dtype_b
+
+
+def _strict_message(dtype_a, weak_a, dtype_b, weak_b):
+    # Named in JAX's order: Python scalar types first, then bool, integers, floats,
+    # complex, narrower first.
+    pairs = sorted([(dtype_a, weak_a), (dtype_b, weak_b)], key=lambda p: (
+        not p[1], "biufcV".find(kind(p[0])), np.dtype(p[0]).itemsize))
+    names = tuple(str({"i": int, "f": float, "c": complex}[kind(d)]) if w
+                  else np.dtype(d).name for d, w in pairs)
+    return (f"Input dtypes {names} have no available implicit dtype promotion path when "
+            "jax_numpy_dtype_promotion=strict. Try explicitly casting inputs to the desired "
+            "output type, or set jax_numpy_dtype_promotion=standard.")
+
+
 def promote(dtype_a, weak_a, dtype_b, weak_b):
     """(dtype, weak_type) of combining two typed values, as JAX does."""
-    key = (dtype_a, weak_a, dtype_b, weak_b, flags.jax_enable_x64)
+    key = (dtype_a, weak_a, dtype_b, weak_b, flags.jax_enable_x64,
+           flags.jax_numpy_dtype_promotion)
     hit = _join_cache.get(key)
     if hit is not None:
         return hit
+    if (flags.jax_numpy_dtype_promotion == "strict"
+            and not _strict_allows(dtype_a, weak_a, dtype_b, weak_b)):
+        raise TypePromotionError(_strict_message(dtype_a, weak_a, dtype_b, weak_b))
     node = _join(_node(dtype_a, weak_a), _node(dtype_b, weak_b))
     if node.endswith("*"):
         result = (default_dtype_for_kind(node[0]), True)

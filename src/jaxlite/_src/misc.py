@@ -72,6 +72,7 @@ debug_infs = _flag_context("jax_debug_infs")
 log_compiles = _flag_context("jax_log_compiles")
 default_matmul_precision = _flag_context("jax_default_matmul_precision")
 numpy_rank_promotion = _flag_context("jax_numpy_rank_promotion")
+numpy_dtype_promotion = _flag_context("jax_numpy_dtype_promotion")
 threefry_partitionable = _flag_context("jax_threefry_partitionable")
 
 

@@ -81,6 +81,12 @@ def register_exclusion(path):
     _exclusions.append(path)
 
 
+def include_frame(frame):
+    """Whether a Python frame is the user's: its file is not under a registered exclusion."""
+    filename = frame.f_code.co_filename
+    return not any(filename.startswith(path) for path in _exclusions)
+
+
 def new_name_stack(name=""):
     return NameStack((name,) if name else ())
 

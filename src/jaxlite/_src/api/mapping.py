@@ -13,6 +13,12 @@ from ..tree import (tree_flatten, tree_unflatten, tree_map, tree_structure, broa
 from .arguments import check_callable, _as_array_leaf
 
 
+def _is_array_like(x):
+    return (not isinstance(x, (Array, Tracer, Ref))
+            and (isinstance(x, (int, float, complex, bool, np.ndarray, np.generic))
+                 or hasattr(x, "__jax_array__")))
+
+
 class _NoneAxis:
     def __repr__(self):
         return "None"
@@ -86,8 +92,10 @@ def mapped_over_lanes(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None
                      if type(x) is Ref and d is not None]
         refs = [leaves[i] for i in positions]
         leaves = [x._value if i in positions else x for i, x in enumerate(leaves)]
-        leaves = [_as_array_leaf(x, "vmap") if d is not None or not isinstance(
-            x, (Array, Tracer, Ref)) else x for x, d in zip(leaves, dims)]
+        # An unmapped leaf that is no array (a function, a string) passes through as it is,
+        # as in JAX (equinox passes functions with in_axes None).
+        leaves = [_as_array_leaf(x, "vmap") if d is not None or _is_array_like(x) else x
+                  for x, d in zip(leaves, dims)]
         sizes = []
         for i, (x, d) in enumerate(zip(leaves, dims)):
             if d is None:

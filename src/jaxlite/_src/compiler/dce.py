@@ -14,6 +14,19 @@ def has_effects(eqn):
     return False
 
 
+def runs_user_code(eqn):
+    """Whether an equation runs user Python (a callback, a primitive defined outside
+    jaxlite), itself or inside the Jaxprs it holds (a cond branch never taken): such an
+    equation never runs at compile time, as JAX never runs it while compiling."""
+    if eqn.primitive.runs_user_code:
+        return True
+    for value in eqn.params.values():
+        for j in (value if isinstance(value, tuple) else (value,)):
+            if isinstance(j, Jaxpr) and any(runs_user_code(e) for e in j.eqns):
+                return True
+    return False
+
+
 def dead_code_elimination(jaxpr):
     """Drop equations whose outputs nothing uses (effectful ones, like callbacks, stay)."""
     live = {v for v in jaxpr.outvars if type(v) is not Literal}

@@ -5,7 +5,7 @@ import numpy as np
 from ..jaxpr import Jaxpr, Eqn, Literal
 from ..prims.elementwise import stop_gradient_p
 from ..prims.shape import broadcast_in_dim_p
-from .dce import has_effects
+from .dce import has_effects, runs_user_code
 
 
 _identities = {stop_gradient_p}  # primitives that compute nothing once staged
@@ -38,7 +38,7 @@ def fold_constants(jaxpr):
             # costs memory, and simplify() can treat it as the scalar.
             eqns.append(Eqn(prim, inputs, eqn.params, eqn.outputs, eqn.source))
             continue
-        if (prim.name != "jit" and not has_effects(eqn) and inputs
+        if (prim.name != "jit" and not has_effects(eqn) and not runs_user_code(eqn) and inputs
                 and all(v is not _MISSING for v in values)):
             with np.errstate(all="ignore"):
                 out = prim.impl(*[np.asarray(getattr(v, "_value", v)) for v in values],

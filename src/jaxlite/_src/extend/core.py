@@ -8,6 +8,8 @@ and the few functions of JAX's core API that are not jaxlite's own.
     >>> jaxpr_as_fun(closed)(2.0)
     [Array(3., dtype=float32, weak_type=True)]
 """
+import weakref
+
 import numpy as np
 
 from .. import core, dtypes
@@ -118,6 +120,25 @@ def primal_dtype_to_tangent_dtype(primal_dtype):
     return np.dtype([("float0", np.void, 0)])
 
 
+class OpaqueTraceState:
+    """Which transformation is current, compared by identity (flax records it when a
+    Module is bound and checks it is still the same)."""
+    __slots__ = ("_trace",)
+
+    def __init__(self, trace):
+        self._trace = weakref.ref(trace)
+
+    def __eq__(self, other):
+        return isinstance(other, OpaqueTraceState) and self._trace() is other._trace()
+
+    def __hash__(self):
+        return id(self._trace())
+
+
+def get_opaque_trace_state(convention=None):
+    return OpaqueTraceState(core.current_trace())
+
+
 no_effects = frozenset()
 Atom = Var | Literal
 AbstractValue = ShapedArray
@@ -131,7 +152,6 @@ UNSUPPORTED = {
     "CallPrimitive": "jaxlite has no call primitives besides jit",
     "find_top_trace": "jaxlite keeps one current trace per thread, not a trace stack",
     "take_current_trace": "jaxlite keeps one current trace per thread; use set_current_trace",
-    "get_opaque_trace_state": "jaxlite has no opaque trace state",
     "nonempty_axis_env_DO_NOT_USE": "jaxlite has no named-axis environment",
     "unsafe_am_i_under_a_jit_DO_NOT_USE": "an internal JAX query",
     "unsafe_am_i_under_a_vmap_DO_NOT_USE": "an internal JAX query",

@@ -16,7 +16,7 @@ NotImplementedError.
 # ruff: noqa: F401 (the imports are the table: PRIMITIVES collects them from globals())
 from ..higher_order.control import cond_p, scan_p, while_p
 from ..higher_order.custom import custom_jvp_call_p, custom_lin_p, custom_vjp_call_p
-from ..higher_order.jit import jit_p
+from ..higher_order.jit import jit_p, call_p, closed_call_p
 from ..higher_order.remat import checkpoint_p, name_p
 from ..higher_order.solves import linear_solve_p
 from ..prims.bits import bitcast_convert_type_p, clz_p, reduce_precision_p
@@ -75,7 +75,6 @@ MISSING = {
         "reduce_window_p": "lax.reduce_window with a custom computation",
         "select_and_scatter_p": "select_and_scatter (as select_and_scatter_add)",
         "eq_to_p": "eq_to", "le_to_p": "le_to", "lt_to_p": "lt_to",
-        "closed_call_p": "closed calls (as jit)", "call_p": "calls (as jit)",
         "empty2_p": "empty", "name_p": "names",
         "cumlogsumexp_p": "cumlogsumexp",
         "householder_product_p": "householder_product (as qr)", "schur_p": "schur",

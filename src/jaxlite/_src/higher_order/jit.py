@@ -92,3 +92,26 @@ def _print_jit(eqn, context):
 
 
 jit_p.print_rule = _print_jit
+
+
+# JAX's call primitives, `closed_call_p` (params: call_jaxpr, a ClosedJaxpr) and `call_p`
+# (call_jaxpr, a Jaxpr): jaxlite stages calls as jit, so it never binds them itself, but
+# code written for JAX binds them or keys rule tables by them (numpyro). Binding one is
+# a jit call of the same Jaxpr: every rule defers to jit's.
+def _call_rules(call_p):
+    def params(call_jaxpr):
+        return dict(jaxpr=getattr(call_jaxpr, "jaxpr", call_jaxpr), name=call_p.name)
+    call_p.impl = lambda *args, call_jaxpr: _jit_impl(*args, **params(call_jaxpr))
+    call_p.abstract_eval = lambda *avals, call_jaxpr: params(call_jaxpr)["jaxpr"].out_avals
+    call_p.jvp = lambda primals, tangents, call_jaxpr: _jit_jvp(primals, tangents,
+                                                                **params(call_jaxpr))
+    call_p.batch = lambda values, dims, call_jaxpr: _jit_batch(values, dims,
+                                                               **params(call_jaxpr))
+    call_p.transpose = lambda cts, *args, call_jaxpr: _jit_transpose(cts, *args,
+                                                                     **params(call_jaxpr))
+
+
+closed_call_p = Primitive("closed_call", multiple_results=True)
+call_p = Primitive("call", multiple_results=True)
+_call_rules(closed_call_p)
+_call_rules(call_p)

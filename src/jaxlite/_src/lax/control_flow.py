@@ -91,9 +91,19 @@ def switch(index, branches, *operands, operand=None):
 
 
 def cond(pred, true_fun, false_fun, *operands, operand=None):
-    """true_fun(*operands) if pred else false_fun(*operands); both branches are traced."""
+    """true_fun(*operands) if pred else false_fun(*operands); both branches are traced.
+
+    The old form `cond(pred, true_operand, true_fun, false_operand, false_fun)`, which
+    numpyro still calls, is accepted too."""
     if operand is not None:
         operands = (operand,)
+    if (not callable(true_fun) and callable(false_fun) and len(operands) == 2
+            and callable(operands[1])):
+        true_operand, true_branch, false_operand, false_branch = (
+            true_fun, false_fun, operands[0], operands[1])
+        true_fun = lambda ops: true_branch(ops[0])
+        false_fun = lambda ops: false_branch(ops[1])
+        operands = ((true_operand, false_operand),)
     pred = asarray(pred)
     if pred.shape != ():
         raise TypeError(f"cond: the predicate must be a scalar (shape ()), got shape "

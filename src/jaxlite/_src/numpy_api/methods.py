@@ -2,6 +2,7 @@
 installs jax.numpy onto the core's Array and Tracer classes (imported by jaxlite.numpy)."""
 import numpy as np
 
+from .. import dtypes
 from ..core import Tracer
 from ..array import Array
 from ..conversion import asarray
@@ -48,6 +49,14 @@ def _transpose(self, *axes):
     return sh.transpose(self, axes or None)
 
 
+def _round_builtin(self, ndigits=None):
+    """Python's round(x[, ndigits]): rounds half to even; without ndigits, to integers of
+    the default int dtype, as JAX's arrays do."""
+    if ndigits is None:
+        return _astype(uf.round(self), dtypes.default_int_dtype())
+    return uf.round(self, ndigits)
+
+
 _methods = {
     "__add__": uf.add, "__radd__": _swap(uf.add),
     "__sub__": uf.subtract, "__rsub__": _swap(uf.subtract),
@@ -66,7 +75,7 @@ _methods = {
     "__eq__": uf.equal, "__ne__": uf.not_equal,
     "__lt__": uf.less, "__le__": uf.less_equal, "__gt__": uf.greater, "__ge__": uf.greater_equal,
     "__neg__": uf.negative, "__pos__": uf.positive, "__abs__": uf.absolute,
-    "__invert__": uf.bitwise_not,
+    "__invert__": uf.bitwise_not, "__round__": _round_builtin,
     "__getitem__": ix.getitem, "__setitem__": _setitem,
     "sum": rd.sum, "mean": rd.mean, "max": rd.max, "min": rd.min, "prod": rd.prod,
     "argmax": rd.argmax, "argmin": rd.argmin, "all": rd.all, "any": rd.any,
@@ -80,7 +89,8 @@ _methods = {
 }
 
 _binary_ops = {name for name in _methods if name.startswith("__") and name not in (
-    "__neg__", "__pos__", "__abs__", "__invert__", "__getitem__", "__setitem__")}
+    "__neg__", "__pos__", "__abs__", "__invert__", "__getitem__", "__setitem__",
+    "__round__")}
 
 
 def install(cls):

@@ -1,8 +1,11 @@
 """Elementwise jax.numpy functions: arithmetic, math, comparisons, logic, where, clip."""
+import warnings
+
 import numpy as np
 
 from .. import dtypes
 from ..array import Array
+from ..config import flags
 from ..prims import elementwise as ew, complex as cx
 from ..prims import transcendental as tr
 from ..conversion import (asarray, promote, promote_inexact, promote_numeric, convert,
@@ -18,6 +21,8 @@ def _binary(name, primitive, inexact=False, numeric=False):
     promoter = promote_inexact if inexact else promote_numeric if numeric else promote
 
     def fn(x, y, /):
+        if flags.jax_numpy_rank_promotion != "allow":
+            check_rank_promotion(name, x, y)
         try:
             # Fast path: two arrays of one dtype need no promotion.
             if (type(x) is Array and type(y) is Array and x._value.dtype == y._value.dtype
@@ -35,6 +40,22 @@ def _binary(name, primitive, inexact=False, numeric=False):
     fn.__name__ = name
     fn.__doc__ = f"Elementwise `{name}` of two arrays, with JAX's type promotion."
     return fn
+
+
+def check_rank_promotion(name, *args):
+    """jax_numpy_rank_promotion="warn"/"raise": operands of different nonzero ranks."""
+    shapes = [tuple(np.shape(a)) for a in args]
+    if len({len(s) for s in shapes if s}) < 2:
+        return
+    shown = " ".join(map(str, shapes))
+    more = "https://docs.jax.dev/en/latest/rank_promotion_warning.html"
+    if flags.jax_numpy_rank_promotion == "raise":
+        raise ValueError(f"Operands could not be broadcast together for {name} on shapes "
+                         f"{shown} and with the config option "
+                         f"jax_numpy_rank_promotion='raise'. For more information, see {more}.")
+    warnings.warn(f"Following NumPy automatic rank promotion for {name} on shapes {shown}. "
+                  "Set the jax_numpy_rank_promotion config option to 'allow' to disable "
+                  f"this message; for more information, see {more}.")
 
 
 def _check_broadcastable(name, *args):

@@ -9,6 +9,7 @@ from .shape import moveaxis, broadcast_batch, concatenate_p, reshape_p
 from .index import gather_p
 
 pure_callback_p = Primitive("pure_callback", multiple_results=True)
+pure_callback_p.runs_user_code = True
 
 
 def _impl(*args, callback, result_avals, vmap_method, what="pure_callback"):
@@ -65,6 +66,7 @@ pure_callback_p.jvp = _jvp
 
 io_callback_p = Primitive("io_callback", multiple_results=True)
 io_callback_p.effectful = True
+io_callback_p.runs_user_code = True
 
 
 def _io_impl(*args, callback, result_avals, ordered):

@@ -9,6 +9,7 @@ from .. import core, dtypes
 from ..core import Tracer
 from ..array import Array
 from ..config import flags
+from ..prims.complex import complex_p
 from . import threefry, ops_lax, ops_numpy
 from .keys import PRNGKeyArray
 
@@ -175,8 +176,16 @@ def _scalar_arg(x):
 
 
 def normal(key, shape=(), dtype=None):
-    """Standard normal floats."""
+    """Standard normal floats; for a complex dtype, real and imaginary parts are
+    independent normals of variance 1/2 (drawn with the two halves of a split key)."""
     data = _single_key(key, "normal")
+    if dtype is not None and dtypes.canonicalize_dtype(dtype).kind == "c":
+        dtype = dtypes.canonicalize_dtype(dtype)
+        real_dtype = np.finfo(dtype).dtype
+        keys = split(key)
+        root2 = np.sqrt(np.array(2, real_dtype))
+        real, imag = (normal(keys[i], shape, real_dtype) / root2 for i in (0, 1))
+        return complex_p.bind(real, imag)
     dtype = _float_dtype(dtype, "normal")
     return _wrap(threefry.normal(_values(data), _shape(shape, "normal"), dtype,
                                  ops=_backend(data)))

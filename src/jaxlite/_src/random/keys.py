@@ -8,12 +8,13 @@ import numpy as np
 
 from .. import dtypes
 from ..tree import register_pytree_node
+from ..array import register_array_type
 from ..core import ShapedArray, Tracer
 from ..numpy_api.reductions import all as all_
 from ..numpy_api.shapes import reshape
 
 
-class KeyDtype:
+class KeyDtype(dtypes.ExtendedDType):
     """The dtype of typed threefry keys; prints as key<fry>, as in JAX."""
     name = "key<fry>"
     impl = "threefry2x32"
@@ -89,5 +90,6 @@ class PRNGKeyArray:
     __hash__ = None
 
 
+register_array_type(PRNGKeyArray)
 register_pytree_node(PRNGKeyArray, lambda k: ((k._data,), None),
                      lambda _, children: PRNGKeyArray(children[0]))

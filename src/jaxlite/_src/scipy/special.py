@@ -16,6 +16,8 @@ import numpy as np
 
 from .. import core, dtypes
 from ..lax import lax
+from ..lax.control_flow import fori_loop
+from ..custom_derivatives import custom_jvp
 from ..numpy_api import ufuncs, reductions, shapes, creation
 from ..conversion import asarray
 from ..prims import special as sp
@@ -196,6 +198,66 @@ def bernoulli(n):
     if n >= 1:
         values[1] = -0.5
     return asarray(np.array(values, dtypes.default_float_dtype()))
+
+
+# ---- exponential integral ---------------------------------------------------------------------
+_EULER_GAMMA = 0.5772156649015329
+
+
+def _expi_series(x):
+    """gamma + log|x| + sum_k x^k / (k k!): for x > 0 (positive terms) and -1 <= x < 0.
+    200 terms reach x = 88, past which Ei overflows float32."""
+    def body(k, carry):
+        term, total = carry
+        kf = lax.convert_element_type(k, x.dtype)
+        term = term * x / kf
+        return term, total + term / kf
+    _, total = fori_loop(1, 200, body, (creation.ones_like(x), creation.zeros_like(x)))
+    return _const(x, _EULER_GAMMA) + ufuncs.log(ufuncs.abs(x)) + total
+
+
+def _expi_continued_fraction(x):
+    """-E1(-x) for x < -1, by the continued fraction of E1 (modified Lentz)."""
+    z = -x
+    def body(i, carry):
+        b, c, d, h = carry
+        a = -lax.convert_element_type(i * i, x.dtype)
+        b = b + 2
+        d = 1 / (a * d + b)
+        c = b + a / c
+        return b, c, d, h * c * d
+    b = z + 1
+    init = (b, creation.full_like(z, 1e30), 1 / b, 1 / b)
+    _, _, _, h = fori_loop(1, 60, body, init)
+    return -h * ufuncs.exp(-z)
+
+
+@custom_jvp
+def _expi(x):
+    small = x >= -1
+    series = _expi_series(_where(small, x, _const(x, 1)))
+    fraction = _expi_continued_fraction(_where(small, _const(x, -2), x))
+    out = _where(small, series, fraction)
+    out = _where(x == 0, _const(x, np.nan), out)  # as JAX (SciPy gives -inf)
+    return _where(x > 88.73 if x.dtype == np.float32 else x > 709.79, _const(x, np.inf), out)
+
+
+@_expi.defjvp
+def _expi_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    return _expi(x), t * ufuncs.exp(x) / x
+
+
+def expi(x):
+    """The exponential integral Ei(x) = -PV integral from -x to inf of exp(-t)/t dt."""
+    (x,) = _promote("expi", x)
+    return _expi(x)
+
+
+def exp1(x):
+    """The exponential integral E1(x) = integral from 1 to inf of exp(-x t)/t dt, x > 0."""
+    (x,) = _promote("exp1", x)
+    return _where(x < 0, _const(x, np.nan), -_expi(-x))
 
 
 # ---- error function family -------------------------------------------------------------------

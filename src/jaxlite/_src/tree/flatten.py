@@ -268,8 +268,13 @@ class PyTreeDef:
         # Shallow on purpose: a treedef is hashed once per cache lookup,
         # fresh from flattening, and recursing into children would cost a
         # Python call per node. Equal treedefs still hash equal; deeper
-        # differences are settled by __eq__.
-        return hash((self._kind, self._data, self.num_leaves, len(self._children)))
+        # differences are settled by __eq__. Aux data need not be hashable (equinox's
+        # hold lists; JAX hashes none of it): it then counts for nothing here.
+        try:
+            data_hash = hash(self._data)
+        except TypeError:
+            data_hash = 0
+        return hash((self._kind, data_hash, self.num_leaves, len(self._children)))
 
     def __repr__(self):
         return f"PyTreeDef({self._show()})"

@@ -2,6 +2,8 @@
 jax.scipy.stats. They load on first use."""
 import importlib as _importlib
 
+from ..._src.scipy.kde import gaussian_kde
+
 _distributions = {"norm", "uniform", "expon", "logistic", "laplace", "cauchy", "gamma", "beta",
                   "t", "chi2", "poisson", "bernoulli"}
 
