@@ -388,7 +388,11 @@ def _shift_right_logical(x, y):
     bits = _bit_width(dtype)
     out = np.right_shift(np.asarray(x).view(unsigned) if np.ndim(x) else
                          np.asarray(x).astype(dtype).view(unsigned), np.asarray(y).astype(unsigned))
-    out = np.where(np.asarray(y) >= bits, np.zeros((), unsigned), out)
+    if np.ndim(y) == 0:  # a constant shift (the usual case): no select, no copy
+        if y >= bits:
+            out = np.zeros_like(out)
+    else:
+        out = np.where(np.asarray(y) >= bits, np.zeros((), unsigned), out)
     return out.view(dtype) if np.ndim(out) else out.astype(unsigned).view(dtype)[()]
 
 
