@@ -100,11 +100,7 @@ class NumpyOps:
 
     @staticmethod
     def rem(x, y):
-        x, y = np.asarray(x), np.asarray(y)
-        zero = y == 0
-        safe = np.where(zero, np.ones_like(y), y)
-        # np.fmod truncates toward zero like C and XLA (np.remainder floors).
-        return np.where(zero, x, np.fmod(x, safe))
+        return integer_rem(np.asarray(x), np.asarray(y))
 
     @staticmethod
     def bitwise_and(x, y):
@@ -254,6 +250,23 @@ class NumpyOps:
     @staticmethod
     def where(cond, x, y):
         return np.where(cond, x, y)
+
+
+def integer_rem(x, y):
+    """XLA's integer remainder: truncating toward zero like C (np.fmod; np.remainder
+    floors), and x rem 0 == x. A constant unsigned divisor (randint's span) takes
+    x - (x // y) * y: NumPy divides by a scalar with a precomputed reciprocal, ~10x
+    faster than fmod, and for unsigned integers floor and truncation agree."""
+    if np.ndim(y) == 0:
+        if y == 0:
+            return np.array(np.broadcast_to(x, np.broadcast_shapes(np.shape(x), np.shape(y))),
+                            np.result_type(x, y))
+        if np.result_type(x, y).kind == "u":
+            return np.subtract(x, np.multiply(np.floor_divide(x, y), y))
+        return np.fmod(x, y)
+    zero = np.equal(y, 0)
+    out = np.where(zero, x, np.fmod(x, np.where(zero, np.ones((), np.result_type(y)), y)))
+    return out
 
 
 def _round_to_odd_sum(a, b):

@@ -13,6 +13,7 @@ from .elementwise import (define, add_p, sub_p, mul_p, div_p, neg_p, eq_p, ge_p,
                           _cast)
 from .complex import real_p, conj_p
 from .compiler_rules import template
+from .numpy_ops import integer_rem
 
 
 def _pow_jvp_x(t, ans, x, y):
@@ -40,9 +41,7 @@ def _rem_jvp_y(t, ans, x, y):
 def _rem_impl(x, y):
     if _is_integer(x):
         # XLA's integer remainder: x rem 0 == x (and truncation toward zero, like C).
-        zero = np.equal(y, 0)
-        out = np.where(zero, x, np.fmod(x, np.where(zero, np.ones((), np.result_type(y)), y)))
-        return _cast(out, np.result_type(x))  # int4's fmod loop returns int8
+        return _cast(integer_rem(x, y), np.result_type(x))  # int4's fmod loop returns int8
     return np.fmod(x, y)
 
 
