@@ -181,6 +181,9 @@ scan_p = Primitive("scan", multiple_results=True)
 
 
 def _scan_impl(*args, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
+    # NumPy values throughout: an Array operand (a jit argument, another loop's result)
+    # would go through jax.numpy's indexing and __array__ on every iteration.
+    args = [a if type(a) is np.ndarray else np.asarray(a) for a in args]
     consts = args[:num_consts]
     carry = list(args[num_consts:num_consts + num_carry])
     xs = args[num_consts + num_carry:]
@@ -356,6 +359,7 @@ while_p = Primitive("while", multiple_results=True)
 
 
 def _while_impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
+    args = [a if type(a) is np.ndarray else np.asarray(a) for a in args]  # as in scan
     cond_consts = args[:cond_nconsts]
     body_consts = args[cond_nconsts:cond_nconsts + body_nconsts]
     carry = list(args[cond_nconsts + body_nconsts:])
