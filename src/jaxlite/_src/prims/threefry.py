@@ -117,3 +117,30 @@ threefry2x32_p.impl = lambda k0, k1, x0, x1: list(threefry2x32_kernel(k0, k1, x0
 threefry2x32_p.abstract_eval = _abstract_eval
 threefry2x32_p.jvp = _jvp
 threefry2x32_p.batch = _batch
+
+
+def _scalar_source():
+    """The fused tier's threefry2x32 of one counter pair (compiler/fusion.py): the same
+    rounds as the kernel above, unrolled; Numba widens uint32 arithmetic, so every word
+    is wrapped back to uint32."""
+    lines = ["def threefry2x32(k0, k1, x0, x1):",
+             f"    k2 = np.uint32(k0 ^ k1 ^ np.uint32({_KEY_SCHEDULE_PARITY}))",
+             "    a = np.uint32(x0 + k0)", "    b = np.uint32(x1 + k1)"]
+    keys = ("k0", "k1", "k2")
+    for block in range(5):
+        for distance in _ROTATIONS[block % 2]:
+            lines += ["    a = np.uint32(a + b)",
+                      f"    b = np.uint32(((b << np.uint32({distance})) | "
+                      f"(b >> np.uint32({32 - distance}))) ^ a)"]
+        lines += [f"    a = np.uint32(a + {keys[(block + 1) % 3]})",
+                  f"    b = np.uint32(b + {keys[(block + 2) % 3]} + np.uint32({block + 1}))"]
+    lines.append("    return a, b")
+    return "\n".join(lines) + "\n"
+
+
+def _scalar_code(x, params, avals, out):
+    return f"threefry2x32({', '.join(x)})"
+
+
+threefry2x32_p.scalar_code = _scalar_code
+threefry2x32_p.scalar_helpers = {"threefry2x32": _scalar_source()}

@@ -143,7 +143,9 @@ def _key_words(ops, key, extra_rank):
     words = []
     for i in range(2):
         word = ops.index_axis(key, i, -1)
-        words.append(ops.reshape(word, batch + (1,) * extra_rank))
+        # A single key's words stay scalars (the hash broadcasts them; a fused loop
+        # reads them as constants).
+        words.append(ops.reshape(word, batch + (1,) * extra_rank) if batch else word)
     return words
 
 
