@@ -375,11 +375,10 @@ def kernel_source(cluster):
         stores.append(f"        o{m}[i] = {names[v]}")
         signature.append((v.aval.dtype.name, "out"))
     lines = ["import numpy as np", ""]
-    if helpers:
-        lines[1:1] = ["import numba"]
+    if helpers:  # their sources, decorated for Numba by the primitives that define them
+        lines[1:1] = ["import numba", "import numba.extending"]
         for name in sorted(helpers):
-            lines += ["", "", "@numba.njit(nogil=True, error_model='numpy', fastmath=False)",
-                      helpers[name].strip(), ""]
+            lines += ["", "", helpers[name].strip(), ""]
     lines += [f"{name} = {text}" for text, name in constants.items()]
     lines += ["", "", f"def kernel({', '.join(params)}):",
               "    for i in range(o0.shape[0]):"]

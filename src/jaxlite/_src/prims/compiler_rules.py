@@ -27,9 +27,9 @@ Scalar code (`Primitive.scalar_code`, the fused tier's loop body):
   NumPy code computes for one element, in the same precision (no fast-math); integer
   results are wrapped to their dtype by the kernel. A primitive with several results
   returns a tuple expression; `i`, the loop's flat index, may be read (iota). An
-  expression may call helper functions the primitive
-  defines as source (`Primitive.scalar_helpers`: name -> Python source of a function
-  Numba compiles with the kernel, e.g. an exactly rounded float32 fma).
+  expression may call helpers the primitive defines as source (`Primitive.scalar_helpers`:
+  name -> Python source, decorated for Numba, with `np`, `numba` and `numba.extending`
+  imported: threefry2x32's rounds, LLVM's correctly rounded fma).
 """
 import math
 

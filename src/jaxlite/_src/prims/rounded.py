@@ -25,26 +25,20 @@ rsqrt_rounded_p = define(
     returns_output_dtype=True)
 
 
-# The fused tier's fma (compiler/fusion.py): float32 only, as numpy_ops computes it. The
-# float32 product is exact in float64, so only the float64 sum s rounds before r, its
-# rounding to float32. That double rounding errs only where s lies exactly halfway
-# between r and the neighbour `other` = r + 2 (s - r) (then a float32) and the float64
-# sum was inexact (TwoSum's error != 0): the exact value is then on the error's side of
-# s, which is `other`'s side when the error and s - r have one sign. Float arithmetic
-# and one select, so that fused loops vectorize.
+# The fused tier's fma (compiler/fusion.py), float32: LLVM's fma intrinsic, which is the
+# correctly rounded x * y + z on every target (one instruction where the CPU has FMA,
+# else the C library's fmaf), so the same bits as numpy_ops' exact emulation, and XLA's
+# contracted multiply-add.
 _FMA_FLOAT32_SOURCE = """
-def fma_float32(x, y, z):
-    p = np.float64(x) * np.float64(y)
-    w = np.float64(z)
-    s = p + w
-    b = s - p
-    error = (p - (s - b)) + (w - b)
-    r = np.float32(s)
-    m = np.float64(r)
-    d = s - m
-    other = m + 2.0 * d
-    midpoint = (d != 0.0) & (np.float64(np.float32(other)) == other)
-    return np.float32(other) if midpoint & (error != 0.0) & ((error > 0.0) == (d > 0.0)) else r
+@numba.extending.intrinsic
+def fma_float32(typing_context, x, y, z):
+    float32 = numba.types.float32
+    if not (x == y == z == float32):
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.fma(*args)
+    return float32(float32, float32, float32), codegen
 """
 
 

@@ -123,7 +123,7 @@ def _scalar_source():
     """The fused tier's threefry2x32 of one counter pair (compiler/fusion.py): the same
     rounds as the kernel above, unrolled; Numba widens uint32 arithmetic, so every word
     is wrapped back to uint32."""
-    lines = ["def threefry2x32(k0, k1, x0, x1):",
+    lines = ["@numba.njit(nogil=True)", "def threefry2x32(k0, k1, x0, x1):",
              f"    k2 = np.uint32(k0 ^ k1 ^ np.uint32({_KEY_SCHEDULE_PARITY}))",
              "    a = np.uint32(x0 + k0)", "    b = np.uint32(x1 + k1)"]
     keys = ("k0", "k1", "k2")
