@@ -380,6 +380,13 @@ def shift_code(symbol):
     return rule
 
 
+def unsigned_rem_code(x, params, avals, out):
+    # XLA's x rem 0 == x; for unsigned integers truncation and flooring agree.
+    if avals[0].dtype.kind != "u":
+        return None
+    return f"({x[0]} % {x[1]} if {x[1]} != 0 else {x[0]})"
+
+
 def iota_code(x, params, avals, out):
     # A 1-D integer iota is the loop's flat index `i` itself (compiler/fusion.py's kernels
     # loop over i; wider iotas would depend on the order the loop walks memory in).

@@ -12,7 +12,7 @@ from .elementwise import (define, add_p, sub_p, mul_p, div_p, neg_p, eq_p, ge_p,
                           integer_pow_p, convert_element_type_p, sign_p, floor_p, _is_integer,
                           _cast)
 from .complex import real_p, conj_p
-from .compiler_rules import template
+from .compiler_rules import template, unsigned_rem_code
 from .numpy_ops import integer_rem
 
 
@@ -46,7 +46,7 @@ def _rem_impl(x, y):
 
 
 rem_p = define("rem", quiet(_rem_impl), [lambda t, a, x, y: t, _rem_jvp_y],
-               returns_output_dtype=True)
+               returns_output_dtype=True, scalar=unsigned_rem_code)
 
 
 def _unary(name, fn, jvp, numpy_name):
