@@ -549,3 +549,8 @@ def cnn_jit(jax, jnp):
 def cnn_jit_first(jax, jnp):
     """First call of a freshly created jit(value_and_grad(loss))."""
     return cnn_jit(jax, jnp)
+
+
+# --- 9-13: loops, attention, random numbers, a while_loop solver (bench/workloads_programs.py)
+
+import workloads_programs  # noqa: E402,F401 -- registers its workloads after these

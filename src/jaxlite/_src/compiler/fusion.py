@@ -1,8 +1,9 @@
 """Fusion of elementwise clusters: the rewrite that the fused (Numba) tier compiles.
 
 A *cluster* is a set of elementwise equations over arrays of one shape (float32,
-float64 or bool; operands of that shape or 0-d), each exact when written as a scalar
-expression: arithmetic, comparisons, select, max/min, abs, sqrt, `x**2`. `fuse`
+float64, bool, uint32 or int32; operands of that shape or 0-d), each exact when written
+as a scalar expression: arithmetic, comparisons, select, max/min, abs, sqrt, `x**2`,
+bit operations, the PRNG's threefry2x32 and float32 fma (helper functions). `fuse`
 reorders an optimized Jaxpr so that every other equation (the transcendental ufuncs
 sin/cos/tanh/exp/log..., which NumPy runs with SIMD, contractions, reductions) runs
 as early as its operands allow, groups the elementwise equations that become ready
@@ -28,7 +29,8 @@ from ..prims.compiler_rules import constant
 from ..prims.shape import broadcast_in_dim_p
 from .dce import has_effects
 
-_DTYPES = (np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.bool_))
+_DTYPES = (np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.bool_),
+           np.dtype(np.uint32), np.dtype(np.int32))  # integers: the PRNG's bits
 
 
 # ---- scalar expressions ---------------------------------------------------------------
@@ -43,13 +45,14 @@ _FREE = {broadcast_in_dim_p}
 
 def _loop_shape(eqn, min_size):
     """The shape a fusible equation loops over, or None if it cannot join a cluster."""
-    if len(eqn.outputs) != 1:
+    if not eqn.outputs:
         return None
     out = eqn.outputs[0].aval
-    if not out.shape or out.size < max(min_size, 2) or out.dtype not in _DTYPES:
+    if not out.shape or out.size < max(min_size, 2) or any(
+            v.aval.shape != out.shape or v.aval.dtype not in _DTYPES for v in eqn.outputs):
         return None
     rule = eqn.primitive.scalar_code
-    if rule is None or eqn.primitive.multiple_results:
+    if rule is None:
         return None
     for v in eqn.inputs:
         a = v.aval
@@ -351,11 +354,19 @@ def kernel_source(cluster):
             return constants[text]
         return names[v]
 
-    body = []
+    body, helpers = [], {}
     for n, eqn in enumerate(jaxpr.eqns):
+        out = eqn.outputs[0].aval
         expr = eqn.primitive.scalar_code(
-            [operand(v) for v in eqn.inputs], eqn.params, [v.aval for v in eqn.inputs],
-            eqn.outputs[0].aval)
+            [operand(v) for v in eqn.inputs], eqn.params, [v.aval for v in eqn.inputs], out)
+        helpers.update(getattr(eqn.primitive, "scalar_helpers", None) or {})
+        if eqn.primitive.multiple_results:  # a helper returning a tuple
+            for j, v in enumerate(eqn.outputs):
+                names[v] = f"t{n}_{j}"
+            body.append(f"        {', '.join(names[v] for v in eqn.outputs)}, = {expr}")
+            continue
+        if out.dtype.kind in "iu":  # Numba widens integer arithmetic: wrap like NumPy
+            expr = f"np.{out.dtype.name}({expr})"
         names[eqn.outputs[0]] = f"t{n}"
         body.append(f"        t{n} = {expr}")
     stores = []
@@ -364,6 +375,10 @@ def kernel_source(cluster):
         stores.append(f"        o{m}[i] = {names[v]}")
         signature.append((v.aval.dtype.name, "out"))
     lines = ["import numpy as np", ""]
+    if helpers:  # their sources, decorated for Numba by the primitives that define them
+        lines[1:1] = ["import numba", "import numba.extending"]
+        for name in sorted(helpers):
+            lines += ["", "", helpers[name].strip(), ""]
     lines += [f"{name} = {text}" for text, name in constants.items()]
     lines += ["", "", f"def kernel({', '.join(params)}):",
               "    for i in range(o0.shape[0]):"]

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..config import flags
 from ..jaxpr import Literal
-from ..prims.shape import broadcast_in_dim_p
+from ..prims.shape import broadcast_in_dim_p, iota_p
 
 _lock = threading.Lock()
 _kernels = {}  # (source, signature) -> compiled dispatcher
@@ -102,7 +102,8 @@ def _load_python(source):
 
 def _numba_signature(numba, signature):
     types = numba.types
-    scalar = {"float32": types.float32, "float64": types.float64, "bool": types.boolean}
+    scalar = {"float32": types.float32, "float64": types.float64, "bool": types.boolean,
+              "uint32": types.uint32, "int32": types.int32}
     args = []
     for dtype, kind in signature:
         if kind == "scalar":
@@ -146,6 +147,7 @@ def compile_cluster(cluster):
 
 
 _PROBE = np.array([0.0, -0.0, 1.5, -2.25, 3.0e-3, 7.0, np.inf, np.nan])
+_INTEGER_PROBE = np.array([0, 1, 7, 31, 33, 0x3F800000, 0x7FFFFFFF, 0xFFFFFFFF], np.uint32)
 
 
 def _self_check(cluster):
@@ -153,8 +155,12 @@ def _self_check(cluster):
     env, args = {}, []
     for j, v in enumerate(cluster.jaxpr.invars):
         dtype = v.aval.dtype
-        values = np.roll(_PROBE, j).astype(dtype) if dtype.kind == "f" else \
-            (np.arange(n) + j) % 3 == 0
+        if dtype.kind == "f":
+            values = np.roll(_PROBE, j).astype(dtype)
+        elif dtype.kind in "iu":
+            values = np.roll(_INTEGER_PROBE, j).astype(dtype)
+        else:
+            values = (np.arange(n) + j) % 3 == 0
         if not cluster.array_inputs[j]:
             values = values[1:2].reshape(())
         env[v] = values
@@ -164,10 +170,13 @@ def _self_check(cluster):
             ins = [np.asarray(v.value) if type(v) is Literal else env[v] for v in eqn.inputs]
             if eqn.primitive is broadcast_in_dim_p:  # to the probe's shape, not the loop's
                 out = ins[0]
+            elif eqn.primitive is iota_p:  # the probe's indices
+                out = np.arange(n)
             else:
                 out = eqn.primitive.impl(*ins, **eqn.params)
-            env[eqn.outputs[0]] = np.broadcast_to(np.asarray(out, eqn.outputs[0].aval.dtype),
-                                                  (n,))
+            outs = out if eqn.primitive.multiple_results else [out]
+            for v, value in zip(eqn.outputs, outs):
+                env[v] = np.broadcast_to(np.asarray(value, v.aval.dtype), (n,))
     results = [np.empty(n, dtype) for dtype in cluster.out_dtypes]
     cluster.kernel(*[np.ascontiguousarray(np.broadcast_to(a, (n,))) if array else a
                      for a, array in zip(args, cluster.array_inputs)], *results)

@@ -198,24 +198,23 @@ scan_p = Primitive("scan", multiple_results=True)
 
 
 def _scan_impl(*args, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
+    # NumPy values throughout: an Array operand (a jit argument, another loop's result)
+    # would go through jax.numpy's indexing and __array__ on every iteration.
+    args = [a if type(a) is np.ndarray else np.asarray(a) for a in args]
     consts = args[:num_consts]
     carry = list(args[num_consts:num_consts + num_carry])
     xs = args[num_consts + num_carry:]
     body = compile_jaxpr(jaxpr).fn
-    carry_avals = jaxpr.out_avals[:num_carry]
-    y_avals = jaxpr.out_avals[num_carry:]
-    ys = [[] for _ in y_avals]
+    carry_dtypes = [a.dtype for a in jaxpr.out_avals[:num_carry]]
+    # Each step writes its ys into preallocated stacks (no lists to stack at the end).
+    stacked = [np.empty((length,) + a.shape, a.dtype) for a in jaxpr.out_avals[num_carry:]]
     for step in range(length):
         i = length - 1 - step if reverse else step
         outs = body(*consts, *carry, *[x[i] for x in xs])
-        carry = [np.asarray(c, a.dtype) for c, a in zip(outs[:num_carry], carry_avals)]
-        for acc, y in zip(ys, outs[num_carry:]):
-            acc.append(y)
-    if reverse:
-        for acc in ys:
-            acc.reverse()
-    stacked = [np.stack(acc).astype(a.dtype, copy=False) if acc else
-               np.zeros((0,) + a.shape, a.dtype) for acc, a in zip(ys, y_avals)]
+        carry = [c if type(c) is np.ndarray and c.dtype == d else np.asarray(c, d)
+                 for c, d in zip(outs[:num_carry], carry_dtypes)]
+        for stack, y in zip(stacked, outs[num_carry:]):
+            stack[i] = y
     return _wrap(carry + stacked, _scan_out_avals(jaxpr, length, num_carry))
 
 
@@ -413,14 +412,17 @@ while_p = Primitive("while", multiple_results=True)
 
 
 def _while_impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
+    args = [a if type(a) is np.ndarray else np.asarray(a) for a in args]  # as in scan
     cond_consts = args[:cond_nconsts]
     body_consts = args[cond_nconsts:cond_nconsts + body_nconsts]
     carry = list(args[cond_nconsts + body_nconsts:])
     cond = compile_jaxpr(cond_jaxpr).fn
     body = compile_jaxpr(body_jaxpr).fn
     avals = body_jaxpr.out_avals
-    while bool(cond(*cond_consts, *carry)[0]):
-        carry = [np.asarray(c, a.dtype) for c, a in zip(body(*body_consts, *carry), avals)]
+    dtypes = [a.dtype for a in avals]
+    while cond(*cond_consts, *carry)[0]:
+        carry = [c if type(c) is np.ndarray and c.dtype == d else np.asarray(c, d)
+                 for c, d in zip(body(*body_consts, *carry), dtypes)]
     return _wrap(carry, avals)
 
 

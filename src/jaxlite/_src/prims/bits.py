@@ -11,6 +11,7 @@ from .. import core, dtypes
 from ..ad import Zero
 from ..core import Primitive, ShapedArray
 from .elementwise import define, batch_elementwise
+from .compiler_rules import bitcast_code
 
 _UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
@@ -174,6 +175,7 @@ def _bitcast_shape(shape, old, new):
 
 
 bitcast_convert_type_p.impl = _bitcast_impl
+bitcast_convert_type_p.scalar_code = bitcast_code  # same width only
 bitcast_convert_type_p.abstract_eval = lambda x, new_dtype: ShapedArray(
     _bitcast_shape(x.shape, x.dtype.itemsize, np.dtype(new_dtype).itemsize), new_dtype, False)
 bitcast_convert_type_p.batch = batch_elementwise(bitcast_convert_type_p)

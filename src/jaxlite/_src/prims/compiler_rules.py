@@ -24,7 +24,12 @@ Scalar code (`Primitive.scalar_code`, the fused tier's loop body):
   rule(operands, params, input avals, output aval) -> Python expression | None
   Operands are plain names (locals or constants), so a rule may repeat one; None means
   not fusible with these parameters. The expression must compute what the primitive's
-  NumPy code computes for one element, in the same precision (no fast-math).
+  NumPy code computes for one element, in the same precision (no fast-math); integer
+  results are wrapped to their dtype by the kernel. A primitive with several results
+  returns a tuple expression; `i`, the loop's flat index, may be read (iota). An
+  expression may call helpers the primitive defines as source (`Primitive.scalar_helpers`:
+  name -> Python source, decorated for Numba, with `np`, `numba` and `numba.extending`
+  imported: threefry2x32's rounds, LLVM's correctly rounded fma).
 """
 import math
 
@@ -314,6 +319,8 @@ def constant(value, dtype):
     value = np.asarray(value).astype(dtype).item()
     if dtype.kind == "b":
         return repr(bool(value))
+    if dtype.kind in "iu":
+        return f"np.{dtype.name}({int(value)})"
     value = float(value)
     if value != value or value in (float("inf"), float("-inf")):
         text = f"float({str(value)!r})"
@@ -360,6 +367,41 @@ def integer_power_code(x, params, avals, out):
     return None
 
 
+def shift_code(symbol):
+    """XLA's shifts of unsigned integers by amounts in the same dtype: an amount >= the
+    width gives 0, as lax.shift_left/shift_right_logical (signed amounts may be negative,
+    which C leaves undefined: those stay NumPy's). Integer results are wrapped to their
+    dtype by the kernel (compiler/fusion.py)."""
+    def rule(x, params, avals, out):
+        if avals[0].dtype.kind != "u" or avals[1].dtype != avals[0].dtype:
+            return None
+        bits = avals[0].dtype.itemsize * 8
+        return f"({x[0]} {symbol} {x[1]} if {x[1]} < {bits} else 0)"
+    return rule
+
+
+def unsigned_rem_code(x, params, avals, out):
+    # XLA's x rem 0 == x; for unsigned integers truncation and flooring agree.
+    if avals[0].dtype.kind != "u":
+        return None
+    return f"({x[0]} % {x[1]} if {x[1]} != 0 else {x[0]})"
+
+
+def iota_code(x, params, avals, out):
+    # A 1-D integer iota is the loop's flat index `i` itself (compiler/fusion.py's kernels
+    # loop over i; wider iotas would depend on the order the loop walks memory in).
+    if len(out.shape) != 1 or out.dtype.kind not in "iu":
+        return None
+    return f"np.{out.dtype.name}(i)"
+
+
+def bitcast_code(x, params, avals, out):
+    # Same width (a scalar stays a scalar): reinterpret the bits.
+    if avals[0].dtype.itemsize != out.dtype.itemsize:
+        return None
+    return f"np.{avals[0].dtype.name}({x[0]}).view(np.{out.dtype.name})"
+
+
 def select_code(x, params, avals, out):
     if len(x) != 3 or avals[0].dtype.kind != "b":
         return None
@@ -368,9 +410,11 @@ def select_code(x, params, avals, out):
 
 def convert_code(x, params, avals, out):
     source, target = avals[0].dtype, out.dtype
-    if target.kind != "f" or source.kind not in "fb":
-        return None
-    return f"np.{target.name}({x[0]})"
+    # Float and bool to float; integers to float (rounded to nearest) or to integers
+    # (wrapped). Float to integer is left to NumPy (its NaN and overflow cases).
+    if target.kind == "f" and source.kind in "fbiu" or target.kind in "iu" and source.kind in "iu":
+        return f"np.{target.name}({x[0]})"
+    return None
 
 
 def scalar_product_code(x, params, avals, out):

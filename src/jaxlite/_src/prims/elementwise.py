@@ -18,7 +18,7 @@ from .shape import (moveaxis, unbroadcast, broadcast_trailing, reshape_p, broadc
 from .compiler_rules import (neutral_element, fold_scalings, negation_as_scaling,
                              integer_power_as_product, numpy_broadcasting, select_of_one_value,
                              extremum_weight_select, infix, template, extremum_code,
-                             integer_power_code, select_code, convert_code,
+                             integer_power_code, select_code, convert_code, shift_code,
                              extremum_weight_code)
 
 
@@ -227,16 +227,16 @@ def _div_impl(x, y):
 
 add_p = define("add", np.add, [lambda t, a, x, y: t, lambda t, a, x, y: t],
                numpy_name="np.add", linear_transpose=_add_transpose,
-               simplify=[neutral_element(0)], scalar=infix("+"), diagonal="sum",
+               simplify=[neutral_element(0)], scalar=infix("+", "fiu"), diagonal="sum",
                returns_output_dtype=True)
 sub_p = define("sub", np.subtract, [lambda t, a, x, y: t, lambda t, a, x, y: neg_p.bind(t)],
                numpy_name="np.subtract", linear_transpose=_sub_transpose,
-               simplify=[neutral_element(0, sides=(1,))], scalar=infix("-"), diagonal="sum",
+               simplify=[neutral_element(0, sides=(1,))], scalar=infix("-", "fiu"), diagonal="sum",
                returns_output_dtype=True)
 mul_p = define("mul", np.multiply, [lambda t, a, x, y: mul_p.bind(t, y),
                                     lambda t, a, x, y: mul_p.bind(x, t)],
                numpy_name="np.multiply", linear_transpose=_mul_transpose,
-               simplify=[neutral_element(1), fold_scalings], scalar=infix("*"),
+               simplify=[neutral_element(1), fold_scalings], scalar=infix("*", "fiu"),
                diagonal="product", returns_output_dtype=True)
 div_p = define("div", quiet(_div_impl),
                [lambda t, a, x, y: div_p.bind(t, y),
@@ -448,10 +448,10 @@ le_p = _comparison("le", np.less_equal, "np.less_equal", infix("<="))
 gt_p = _comparison("gt", np.greater, "np.greater", infix(">"))
 ge_p = _comparison("ge", np.greater_equal, "np.greater_equal", infix(">="))
 
-and_p = define("and", np.bitwise_and, "zero", numpy_name="np.bitwise_and", scalar=infix("&", "b"))
-or_p = define("or", np.bitwise_or, "zero", numpy_name="np.bitwise_or", scalar=infix("|", "b"))
+and_p = define("and", np.bitwise_and, "zero", numpy_name="np.bitwise_and", scalar=infix("&", "biu"))
+or_p = define("or", np.bitwise_or, "zero", numpy_name="np.bitwise_or", scalar=infix("|", "biu"))
 xor_p = define("xor", np.bitwise_xor, "zero", numpy_name="np.bitwise_xor",
-               scalar=infix("^", "b"))
+               scalar=infix("^", "biu"))
 not_p = define("not", lambda x: np.logical_not(x) if np.result_type(x) == np.bool_
                else np.invert(x), "zero", scalar=template("(not {})", "b"))
 
@@ -462,7 +462,11 @@ def _shift_right_logical(x, y):
     bits = _bit_width(dtype)
     out = np.right_shift(np.asarray(x).view(unsigned) if np.ndim(x) else
                          np.asarray(x).astype(dtype).view(unsigned), np.asarray(y).astype(unsigned))
-    out = np.where(np.asarray(y) >= bits, np.zeros((), unsigned), out)
+    if np.ndim(y) == 0:  # a constant shift (the usual case): no select, no copy
+        if y >= bits:
+            out = np.zeros_like(out)
+    else:
+        out = np.where(np.asarray(y) >= bits, np.zeros((), unsigned), out)
     return out.view(dtype) if np.ndim(out) else out.astype(unsigned).view(dtype)[()]
 
 
@@ -474,8 +478,9 @@ def _shift_left(x, y):
         if np.any(np.asarray(y) >= bits) else out
 
 
-shift_left_p = define("shift_left", _shift_left, "zero")
-shift_right_logical_p = define("shift_right_logical", _shift_right_logical, "zero")
+shift_left_p = define("shift_left", _shift_left, "zero", scalar=shift_code("<<"))
+shift_right_logical_p = define("shift_right_logical", _shift_right_logical, "zero",
+                               scalar=shift_code(">>"))
 shift_right_arithmetic_p = define("shift_right_arithmetic", np.right_shift, "zero",
                                   numpy_name="np.right_shift")
 def _population_count(x):

@@ -56,6 +56,8 @@ def _dot_general_impl(x, y, dimension_numbers, precision=None, preferred_element
             out = np.dot(x, y)
         elif lc == (x.ndim - 1,) and rc == (1,) and y.ndim == 2 and x.ndim <= 2:
             out = np.dot(x, y.T)
+        elif not lc:  # an outer product: one product per result, as with BLAS
+            out = np.multiply(x.reshape(x.shape + (1,) * y.ndim), y)
         else:
             out = np.tensordot(x, y, axes=(lc, rc))
         return np.asarray(out, dtype=out_dtype)
@@ -195,8 +197,12 @@ def _lower_dot_general(names, params, avals=None):
     (lc, rc), (lb, rb) = dims
     x, y = names
     xa, ya = avals
-    if not lc and not lb and (xa.ndim == 0 or ya.ndim == 0):
-        return f"np.multiply({x}, {y})"  # a scalar times an array
+    if not lc and not lb:
+        # An outer product (a matmul's weight gradient per scan step): each result is one
+        # product, as BLAS's k = 1 product gives too; np.tensordot costs ~15 us of Python.
+        xs = tuple(xa.shape) + (1,) * ya.ndim
+        xr = x if xa.ndim == 0 or ya.ndim == 0 else f"np.reshape({x}, {xs!r})"
+        return f"np.multiply({xr}, {y})"
     if not lb and lc and all(xa.shape[i] == 1 for i in lc):
         # Contracting only size-1 axes: each result is one product, which is exactly what
         # BLAS returns too (0 + a*b); a broadcasting multiply skips BLAS's call overhead

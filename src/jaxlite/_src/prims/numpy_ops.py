@@ -100,11 +100,7 @@ class NumpyOps:
 
     @staticmethod
     def rem(x, y):
-        x, y = np.asarray(x), np.asarray(y)
-        zero = y == 0
-        safe = np.where(zero, np.ones_like(y), y)
-        # np.fmod truncates toward zero like C and XLA (np.remainder floors).
-        return np.where(zero, x, np.fmod(x, safe))
+        return integer_rem(np.asarray(x), np.asarray(y))
 
     @staticmethod
     def bitwise_and(x, y):
@@ -256,6 +252,23 @@ class NumpyOps:
         return np.where(cond, x, y)
 
 
+def integer_rem(x, y):
+    """XLA's integer remainder: truncating toward zero like C (np.fmod; np.remainder
+    floors), and x rem 0 == x. A constant unsigned divisor (randint's span) takes
+    x - (x // y) * y: NumPy divides by a scalar with a precomputed reciprocal, ~10x
+    faster than fmod, and for unsigned integers floor and truncation agree."""
+    if np.ndim(y) == 0:
+        if y == 0:
+            return np.array(np.broadcast_to(x, np.broadcast_shapes(np.shape(x), np.shape(y))),
+                            np.result_type(x, y))
+        if np.result_type(x, y).kind == "u":
+            return np.subtract(x, np.multiply(np.floor_divide(x, y), y))
+        return np.fmod(x, y)
+    zero = np.equal(y, 0)
+    out = np.where(zero, x, np.fmod(x, np.where(zero, np.ones((), np.result_type(y)), y)))
+    return out
+
+
 def _round_to_odd_sum(a, b):
     """a + b in float64, rounded to odd instead of to nearest.
 
@@ -272,7 +285,7 @@ def _round_to_odd_sum(a, b):
     return np.where(nudge, np.nextafter(s, toward), s)
 
 
-_FMA_CHUNK = 1 << 16  # elements per pass over a large array, in float64 buffers allocated
+_FMA_CHUNK = 1 << 15  # elements per pass over a large array, in float64 buffers allocated
 # once per call and reused (fresh whole-array temporaries are mmapped: page faults dominate)
 
 
@@ -280,43 +293,94 @@ def _fma_via_float64(x, y, z, dtype):
     # A product of two float32 (or float16) values is exact in float64, so
     # only the float64 sum rounds before the final rounding to `dtype`.  That
     # double rounding can only go wrong when the float64 sum lands exactly
-    # halfway between two `dtype` values; those rare elements (and results
-    # too small to be normal) are redone with a round-to-odd sum.
+    # halfway between two `dtype` values (a value is then on the wrong side of
+    # the midpoint only if the float64 sum rounded onto it); blocks holding such
+    # elements (or results too small to be normal, whose midpoints lie elsewhere)
+    # are redone with a round-to-odd sum, which is correct for every element.
+    exact = _fma_scaling_by_power_of_two(x, y, z, dtype)
+    if exact is not None:
+        return exact
     shape = np.broadcast_shapes(x.shape, y.shape, z.shape)
     size = math.prod(shape)
     if size <= _FMA_CHUNK:
         return _fma_via_float64_block(x, y, z, dtype)
     # Large arrays go in blocks through buffers reused from block to block, with the
     # ufuncs writing into them (out=): the same values as the one-block path.
-    flat = [a.reshape(()) if a.size == 1 else np.broadcast_to(a, shape).reshape(-1)
+    flat = [np.float64(a.reshape(())) if a.size == 1 else np.broadcast_to(a, shape).reshape(-1)
             for a in (x, y, z)]  # scalars (Horner's coefficients) stay scalars
     out = np.empty(size, dtype)
     n = _FMA_CHUNK
-    total, rounded, low = np.empty(n, np.float64), np.empty(n, dtype), np.empty(n, np.uint64)
-    suspect, tiny_flag = np.empty(n, bool), np.empty(n, bool)
+    product, total, low, flag = (np.empty(n, np.float64), np.empty(n, np.float64),
+                                 np.empty(n, np.uint64), np.empty(n, bool))
     info = np.finfo(dtype)
     dropped = 52 - info.nmant
     low_mask, half = np.uint64((1 << dropped) - 1), np.uint64(1 << (dropped - 1))
+    magnitude = np.uint64((1 << 63) - 1)
+    tiny_bits = np.float64(info.tiny).view(np.uint64)
     with np.errstate(over="ignore", invalid="ignore"):
         for start in range(0, size, n):
             m = min(n, size - start)
             xs, ys, zs = [a if a.ndim == 0 else a[start:start + m] for a in flat]
-            s, r, lb, sb, tb = total[:m], rounded[:m], low[:m], suspect[:m], tiny_flag[:m]
-            np.multiply(xs, ys, out=s, dtype=np.float64)
-            np.add(s, zs, out=s, dtype=np.float64)
+            p, s, lb, fb = product[:m], total[:m], low[:m], flag[:m]
+            r = out[start:start + m]
+            np.multiply(xs, ys, out=p, dtype=np.float64)
+            np.add(p, zs, out=s, dtype=np.float64)
             r[...] = s  # rounds to nearest
-            np.bitwise_and(s.view(np.uint64), low_mask, out=lb)
-            np.equal(lb, half, out=sb)
-            np.less(np.abs(r, out=out[start:start + m]), info.tiny, out=tb)
-            np.logical_or(sb, tb, out=sb)
-            if sb.any():
-                where = np.flatnonzero(sb)
-                p = [a.astype(np.float64) if a.ndim == 0 else a[where].astype(np.float64)
-                     for a in (xs, ys, zs)]
-                r[where] = _round_to_odd_sum(p[0] * p[1], np.broadcast_to(
-                    p[2], where.shape)).astype(dtype)
-            out[start:start + m] = r
+            bits = s.view(np.uint64)
+            np.bitwise_and(bits, low_mask, out=lb)
+            np.equal(lb, half, out=fb)
+            midpoint = fb.any()
+            np.bitwise_and(bits, magnitude, out=lb)
+            np.less(lb, tiny_bits, out=fb)
+            tiny = fb.any()
+            if midpoint or tiny:
+                _round_suspects_to_odd(p, zs, s, r, low_mask, half, fb)
     return out.reshape(shape)
+
+
+def _round_suspects_to_odd(p, z, s, r, low_mask, half, tiny):
+    """Fix `r` (the rounding of s = fl64(p + z)) where double rounding can err: where
+    s is a midpoint of r's dtype or tiny (`tiny` flags those), and the float64 sum was
+    inexact, and s is even, the round-to-odd sum is s nudged one ulp toward the error
+    (exact sums, frequent for short operands, were rounded once: nothing to fix)."""
+    bits = s.view(np.uint64)
+    suspect = ((bits & low_mask) == half) | tiny
+    b = s - p
+    error = (p - (s - b)) + (z - b)  # TwoSum: p + z == s + error exactly
+    suspect &= (error != 0) & ((bits & np.uint64(1)) == 0) & np.isfinite(s)
+    if suspect.any():
+        where = np.flatnonzero(suspect)
+        toward = np.where(error[where] > 0, np.inf, -np.inf)
+        r[where] = np.nextafter(s[where], toward)
+
+
+def _power_of_two_at_least_one(a):
+    """Whether the one-element array `a` is 0 or +-2**k with k >= 0."""
+    if a.size != 1:
+        return False
+    value = float(a.reshape(()))
+    mantissa, _ = math.frexp(value)
+    return value == 0 or (abs(mantissa) == 0.5 and abs(value) >= 1)
+
+
+def _fma_scaling_by_power_of_two(x, y, z, dtype):
+    """x * y + z when one factor is one element equal to 0 or +-2**k, k >= 0 (uniform's
+    scale: maxval - minval is 1 or 2 for uniform and normal), else None. The product in
+    `dtype` is then exact unless it overflows (its bits only shift up), so `dtype`'s own
+    rounded add is the fused result. Overflow and NaN fall back to the general path."""
+    if _power_of_two_at_least_one(y):
+        array, scale = x, y
+    elif _power_of_two_at_least_one(x):
+        array, scale = y, x
+    else:
+        return None
+    with np.errstate(over="ignore", invalid="ignore"):
+        product = np.multiply(array, scale.astype(dtype).reshape(()), dtype=dtype)
+        if not np.isfinite(product).all():
+            return None
+        out = np.add(product, z, out=product if product.shape == np.broadcast_shapes(
+            product.shape, z.shape) and product.ndim else None, dtype=dtype)
+    return out
 
 
 def _fma_via_float64_block(x, y, z, dtype):

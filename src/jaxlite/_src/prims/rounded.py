@@ -8,6 +8,8 @@ numpy_ops.py's; the samplers bind them through random/ops_lax.py.
     >>> fma_p.bind(np.float32(0.1), np.float32(10.0), np.float32(-1.0))
     Array(1.4901161e-08, dtype=float32)
 """
+import numpy as np
+
 from .elementwise import define, mul_p, div_p
 from .numpy_ops import ops as _numpy_ops
 from .util import const_like
@@ -21,3 +23,30 @@ rsqrt_rounded_p = define(
     "rsqrt_rounded", lambda x: _numpy_ops.rsqrt(x),
     [lambda t, a, x: mul_p.bind(t, mul_p.bind(const_like(a, -0.5), div_p.bind(a, x)))],
     returns_output_dtype=True)
+
+
+# The fused tier's fma (compiler/fusion.py), float32: LLVM's fma intrinsic, which is the
+# correctly rounded x * y + z on every target (one instruction where the CPU has FMA,
+# else the C library's fmaf), so the same bits as numpy_ops' exact emulation, and XLA's
+# contracted multiply-add.
+_FMA_FLOAT32_SOURCE = """
+@numba.extending.intrinsic
+def fma_float32(typing_context, x, y, z):
+    float32 = numba.types.float32
+    if not (x == y == z == float32):
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.fma(*args)
+    return float32(float32, float32, float32), codegen
+"""
+
+
+def _fma_code(x, params, avals, out):
+    if out.dtype != np.float32 or any(a.dtype != np.float32 for a in avals):
+        return None
+    return f"fma_float32({x[0]}, {x[1]}, {x[2]})"
+
+
+fma_p.scalar_code = _fma_code
+fma_p.scalar_helpers = {"fma_float32": _FMA_FLOAT32_SOURCE}

@@ -8,7 +8,7 @@ from ..ad import Zero, is_linear, instantiate
 from ..batching import register_move_batch_dim
 from .util import ndim, shape_of
 from .compiler_rules import (compose_broadcasts, compose_reshapes, compose_transposes,
-                             scalar_broadcast_code)
+                             scalar_broadcast_code, iota_code)
 
 
 # Primitives that shape's rules bind but that modules above this one define (they import
@@ -573,3 +573,4 @@ def _iota_impl(dtype, shape, dimension):
 iota_p.impl = _iota_impl
 iota_p.abstract_eval = lambda dtype, shape, dimension: ShapedArray(shape, dtype, False)
 iota_p.weak_type_rule = core.never_weak
+iota_p.scalar_code = iota_code  # 1-D: the fused loop's index

@@ -13,7 +13,8 @@ from .elementwise import (define, add_p, sub_p, mul_p, div_p, neg_p, eq_p, ge_p,
                           integer_pow_p, convert_element_type_p, sign_p, floor_p, _is_integer,
                           _cast, square_p)
 from .complex import real_p, conj_p
-from .compiler_rules import template
+from .compiler_rules import template, unsigned_rem_code
+from .numpy_ops import integer_rem
 
 
 def _integer_exponent(y):
@@ -86,16 +87,12 @@ def _rem_jvp_y(t, ans, x, y):
 def _rem_impl(x, y):
     if _is_integer(x):
         # XLA's integer remainder: x rem 0 == x (and truncation toward zero, like C).
-        zero = np.equal(y, 0)
-        if not zero.any():
-            return _cast(np.fmod(x, y), np.result_type(x))  # int4's fmod loop returns int8
-        out = np.where(zero, x, np.fmod(x, np.where(zero, np.ones((), np.result_type(y)), y)))
-        return _cast(out, np.result_type(x))
+        return _cast(integer_rem(x, y), np.result_type(x))  # int4's fmod loop returns int8
     return np.fmod(x, y)
 
 
 rem_p = define("rem", quiet(_rem_impl), [lambda t, a, x, y: t, _rem_jvp_y],
-               returns_output_dtype=True)
+               returns_output_dtype=True, scalar=unsigned_rem_code)
 
 
 def _unary(name, fn, jvp, numpy_name):

@@ -8,6 +8,7 @@ from ..numpy_api import shapes, creation
 from ..conversion import asarray as _asarray
 from ..prims.rounded import fma_p, rsqrt_rounded_p
 from ..prims.special import erf_p, lgamma_p
+from ..prims.threefry import threefry2x32_p
 from ..lax.control_flow import while_loop as _while_loop
 
 
@@ -63,6 +64,10 @@ class LaxOps:
     bitwise_xor = staticmethod(lax._adopting.bitwise_xor)
     shift_left = staticmethod(lax._adopting.shift_left)
     shift_right_logical = staticmethod(lax._adopting.shift_right_logical)
+
+    @staticmethod
+    def threefry2x32(k0, k1, x0, x1):
+        return threefry2x32_p.bind(k0, k1, x0, x1)
 
     @staticmethod
     def fma(x, y, z):

@@ -43,6 +43,11 @@ Integer and bitwise (operands share an integer dtype; results wrap)
   shift_left(x, n)              n >= bits gives 0.
   shift_right_logical(x, n)     unsigned shift; n >= bits gives 0.
 
+Threefry
+  threefry2x32(k0, k1, x0, x1)  (y0, y1): the Threefry-2x32 hash of the uint32
+                                counter pairs (x0, x1) under the key (k0, k1),
+                                all four broadcasting (prims/threefry.py).
+
 Floating point (IEEE round-to-nearest-even in the operands' dtype)
   add, subtract, multiply, divide   as above, for floats.
   fma(x, y, z)                  x * y + z rounded ONCE.  XLA:CPU contracts a
@@ -87,11 +92,14 @@ Comparisons and selection (also valid for integers)
 
 from ..prims import numpy_ops
 from ..prims.special_math import erf as _erf, lgamma as _lgamma
+from ..prims.threefry import threefry2x32_kernel
 
 
 class NumpyOps(numpy_ops.NumpyOps):
     """The PRNG namespace on eager NumPy arrays (see the module docstring): XLA's
     exactly-rounded NumPy ops, plus the special functions the samplers need."""
+
+    threefry2x32 = staticmethod(threefry2x32_kernel)
 
     @staticmethod
     def erf(x):

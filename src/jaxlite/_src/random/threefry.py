@@ -40,38 +40,17 @@ UINT32 = np.dtype(np.uint32)
 UINT_DTYPES = {8: np.dtype(np.uint8), 16: np.dtype(np.uint16),
                32: np.dtype(np.uint32), 64: np.dtype(np.uint64)}
 
-# Threefry-2x32 (Salmon et al., "Parallel random numbers: as easy as 1, 2,
-# 3", SC'11), 20 rounds: five blocks of four rounds, alternating between the
-# two rotation schedules, with a key injection after each block.
-_ROTATIONS = ((13, 15, 26, 6), (17, 29, 16, 24))
-_KEY_SCHEDULE_PARITY = 0x1BD11BDA
-
-
 def _u32(ops, value):
     return ops.asarray(value, UINT32)
-
-
-def _rotate_left(ops, x, distance):
-    return ops.bitwise_or(ops.shift_left(x, _u32(ops, distance)),
-                          ops.shift_right_logical(x, _u32(ops, 32 - distance)))
 
 
 def _threefry_hash(ops, k0, k1, x0, x1):
     """Hash the counter pairs (x0, x1) under the key (k0, k1); all uint32.
 
-    Operands broadcast against each other; returns the pair of outputs.
+    Operands broadcast against each other; returns the pair of outputs. The
+    twenty rounds are one primitive (prims/threefry.py), as in JAX.
     """
-    k2 = ops.bitwise_xor(ops.bitwise_xor(k0, k1), _u32(ops, _KEY_SCHEDULE_PARITY))
-    schedule = (k0, k1, k2)
-    x0 = ops.add(x0, k0)
-    x1 = ops.add(x1, k1)
-    for block in range(5):
-        for distance in _ROTATIONS[block % 2]:
-            x0 = ops.add(x0, x1)
-            x1 = ops.bitwise_xor(x0, _rotate_left(ops, x1, distance))
-        x0 = ops.add(x0, schedule[(block + 1) % 3])
-        x1 = ops.add(ops.add(x1, schedule[(block + 2) % 3]), _u32(ops, block + 1))
-    return x0, x1
+    return ops.threefry2x32(k0, k1, x0, x1)
 
 
 def threefry2x32(key, count_pairs, *, ops=_DEFAULT_OPS):
@@ -147,11 +126,12 @@ def seed_to_key(seed, *, ops=_DEFAULT_OPS):
 
 
 def _iota_2x32(ops, shape):
-    """(high, low) uint32 words of the row-major flat index, each of `shape`."""
+    """(high, low) uint32 words of the row-major flat index, each of `shape` (a
+    high word that is zero everywhere is a scalar: the hash broadcasts it)."""
     size = math.prod(shape)
     if size <= 2 ** 32:
         low = ops.reshape(ops.iota(UINT32, size), shape)
-        return ops.full(shape, 0, UINT32), low
+        return ops.asarray(0, UINT32), low
     flat = ops.iota(np.dtype(np.uint64), size)
     high = ops.shift_right_logical(flat, ops.asarray(32, np.uint64))
     return (ops.reshape(ops.convert_element_type(high, UINT32), shape),
@@ -164,7 +144,9 @@ def _key_words(ops, key, extra_rank):
     words = []
     for i in range(2):
         word = ops.index_axis(key, i, -1)
-        words.append(ops.reshape(word, batch + (1,) * extra_rank))
+        # A single key's words stay scalars (the hash broadcasts them; a fused loop
+        # reads them as constants).
+        words.append(ops.reshape(word, batch + (1,) * extra_rank) if batch else word)
     return words
 
 

@@ -1,0 +1,72 @@
+"""threefry2x32 as one primitive: the known-answer vectors of Random123 (Salmon et al.,
+SC'11), the blocked kernel against itself element by element, and its rules (jit,
+vmap, jvp, the jaxpr)."""
+import numpy as np
+
+import jaxlite as jax
+from jaxlite._src.prims import threefry
+from jaxlite._src.prims.threefry import threefry2x32_kernel, threefry2x32_p
+
+U32 = np.uint32
+
+
+def _words(*values):
+    return [U32(v) for v in values]
+
+
+def test_known_answers():
+    # (key, counter) -> output, Threefry-2x32 with 20 rounds.
+    cases = [((0, 0, 0, 0), (0x6B200159, 0x99BA4EFE)),
+             ((0xFFFFFFFF,) * 4, (0x1CB996FC, 0xBB002BE7)),
+             ((0x13198A2E, 0x03707344, 0x243F6A88, 0x85A308D3), (0xC4923A9C, 0x483DF7A0))]
+    for operands, expected in cases:
+        y0, y1 = threefry2x32_kernel(*_words(*operands))
+        assert (int(y0), int(y1)) == expected
+
+
+def test_blocks_and_per_element_keys_agree_with_single_hashes():
+    rng = np.random.default_rng(0)
+    n = threefry._BLOCK * 2 + 7  # three blocks, the last one partial
+    k0 = rng.integers(0, 2 ** 32, n, dtype=U32)
+    k1 = U32(12345)
+    x1 = np.arange(n, dtype=U32)
+    y0, y1 = threefry2x32_kernel(k0, k1, U32(0), x1)
+    assert y0.shape == y1.shape == (n,) and y0.dtype == y1.dtype == np.uint32
+    for i in [0, 1, threefry._BLOCK - 1, threefry._BLOCK, n - 1]:
+        a, b = threefry2x32_kernel(k0[i], k1, U32(0), x1[i])
+        assert (int(a), int(b)) == (int(y0[i]), int(y1[i]))
+
+
+def test_broadcasting_shapes():
+    k = np.array([[1], [2]], U32)
+    x = np.arange(3, dtype=U32)
+    y0, y1 = threefry2x32_kernel(k, U32(7), U32(0), x)
+    assert y0.shape == (2, 3)
+    a, b = threefry2x32_kernel(U32(2), U32(7), U32(0), U32(1))
+    assert (int(y0[1, 1]), int(y1[1, 1])) == (int(a), int(b))
+
+
+def test_jit_and_vmap_match_eager():
+    keys = np.array([[1, 2], [3, 4], [5, 6]], U32)
+    counts = np.arange(10, dtype=U32)
+
+    def hash_one(key):
+        return threefry2x32_p.bind(key[0], key[1], U32(0), counts)
+
+    batched = jax.vmap(hash_one)(keys)
+    jitted = jax.jit(jax.vmap(hash_one))(keys)
+    for i, key in enumerate(keys):
+        expected = threefry2x32_kernel(key[0], key[1], U32(0), counts)
+        for out in (batched, jitted):
+            np.testing.assert_array_equal(np.asarray(out[0][i]), expected[0])
+            np.testing.assert_array_equal(np.asarray(out[1][i]), expected[1])
+
+
+def test_in_the_jaxpr_of_a_sampler_and_no_gradient_flows():
+    key = jax.random.PRNGKey(0)
+    text = str(jax.make_jaxpr(lambda k: jax.random.uniform(k, (3,)))(key))
+    assert "threefry2x32" in text and "shift_left" not in text
+    # The bits carry no derivative: a function of x through random bits has zero gradient
+    # in the bits' branch.
+    grad = jax.grad(lambda x: x * jax.random.uniform(key, ()))(2.0)
+    np.testing.assert_allclose(grad, jax.random.uniform(key, ()))
