@@ -497,3 +497,9 @@ def test_bfloat16_division_stays_exact():
     b = jnp.asarray(x).astype(jnp.bfloat16)
     want = (np.asarray(b).astype(np.float32) / np.float32(3)).astype(jnp.bfloat16)
     np.testing.assert_array_equal(np.asarray(b / 3.0).view(np.uint16), want.view(np.uint16))
+
+
+def test_take_along_axis_shapes_that_do_not_broadcast():
+    with pytest.raises(ValueError, match="take_along_axis: incompatible shapes"):
+        jnp.take_along_axis(jnp.ones((4, 5)), jnp.ones((3, 4), jnp.int32), 1)
+    assert jnp.take_along_axis(jnp.ones((1, 5)), jnp.zeros((3, 2), jnp.int32), 1).shape == (3, 2)
