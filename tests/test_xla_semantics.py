@@ -503,3 +503,23 @@ def test_take_along_axis_shapes_that_do_not_broadcast():
     with pytest.raises(ValueError, match="take_along_axis: incompatible shapes"):
         jnp.take_along_axis(jnp.ones((4, 5)), jnp.ones((3, 4), jnp.int32), 1)
     assert jnp.take_along_axis(jnp.ones((1, 5)), jnp.zeros((3, 2), jnp.int32), 1).shape == (3, 2)
+
+
+@needs_ml_dtypes
+def test_bfloat16_cumulative_and_contractions_under_jit():
+    b = jnp.arange(5.0).astype(jnp.bfloat16)
+    for f, want in ((lax.cummax, [0, 1, 2, 3, 4]),
+                    (lambda x: lax.cummin(x, reverse=True), [0, 1, 2, 3, 4]),
+                    (jnp.cumsum, [0, 1, 3, 6, 10]),
+                    (lax.cumlogsumexp, [0, 1.3125, 2.40625, 3.4375, 4.4375])):
+        for g in (f, jax.jit(f)):
+            out = g(b)
+            assert out.dtype == jnp.bfloat16
+            np.testing.assert_allclose(np.asarray(out, np.float32), want, rtol=2 ** -7)
+    assert float(jax.jit(lambda a: jnp.einsum("i,i->", a, a))(b)) == 30.0
+    assert float(jax.jit(jnp.vdot)(b, b)) == 30.0
+    m = b[:4].reshape(2, 2)
+    np.testing.assert_array_equal(np.asarray(jax.jit(jnp.matmul)(m, m), np.float32),
+                                  [[2, 3], [6, 11]])
+    np.testing.assert_array_equal(
+        np.asarray(jax.grad(lambda x: jnp.cumsum(x).sum())(b), np.float32), [5, 4, 3, 2, 1])
