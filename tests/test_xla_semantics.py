@@ -465,3 +465,61 @@ def test_int4_division_and_conversion():
     np.testing.assert_array_equal(
         np.asarray(jnp.array([1.5, 100.0, -100.0, np.nan]).astype(jnp.uint4)).astype(int),
         [1, 15, 0, 0])
+
+
+# ---- division by a broadcast divisor multiplies by its reciprocal, as XLA -----------------
+def test_division_by_a_broadcast_divisor_uses_its_reciprocal():
+    x = jnp.arange(1.0, 9.0)
+    by_three = [1051372203, 1059760811, 1065353216, 1068149419, 1070945622, 1073741824,
+                1075139926, 1076538027]  # JAX 0.10.2's bits of x / 3.0: x * (1/3)
+    exact = [1051372203, 1059760811, 1065353216, 1068149419, 1070945621, 1073741824,
+             1075139925, 1076538027]  # ... and of x / jnp.full(8, 3.0): true division
+    bits = lambda a: np.asarray(a).view(np.uint32).tolist()  # noqa: E731
+    assert bits(_three_ways(lambda x: x / 3.0, x)) == by_three
+    assert bits(x / jnp.full(8, 3.0)) == exact
+    assert bits(jnp.float32(7.0) / 3.0) == 1075139925  # 0-d by 0-d: exact
+    mean = jnp.mean(jnp.arange(1.0, 8.0).reshape(7, 1) * jnp.array([0.1, 0.7]), axis=0)
+    assert bits(mean) == [1053609165, 1077097268]
+    half = np.asarray(jnp.arange(1.0, 9.0, dtype=jnp.float16) / 3.0).view(np.uint16).tolist()
+    assert half == [13653, 14677, 15360, 15701, 16042, 16384, 16554, 16725]
+    # Large arrays under jit (the fused tier, where it runs) agree with the eager rule.
+    a = np.random.RandomState(0).rand(100000).astype(np.float32)
+    want = np.multiply(np.add(np.multiply(a, np.float32(2)), np.float32(1)),
+                       np.float32(1) / np.float32(3))
+    f = jax.jit(lambda a: (a * 2 + 1) / 3.0)
+    for _ in range(3):  # the fused tier compiles once the executable is hot
+        np.testing.assert_array_equal(f(jnp.asarray(a)), want)
+
+
+@needs_ml_dtypes
+def test_bfloat16_division_stays_exact():
+    x = (np.arange(1, 200) * 0.37).astype(np.float32)
+    b = jnp.asarray(x).astype(jnp.bfloat16)
+    want = (np.asarray(b).astype(np.float32) / np.float32(3)).astype(jnp.bfloat16)
+    np.testing.assert_array_equal(np.asarray(b / 3.0).view(np.uint16), want.view(np.uint16))
+
+
+def test_take_along_axis_shapes_that_do_not_broadcast():
+    with pytest.raises(ValueError, match="take_along_axis: incompatible shapes"):
+        jnp.take_along_axis(jnp.ones((4, 5)), jnp.ones((3, 4), jnp.int32), 1)
+    assert jnp.take_along_axis(jnp.ones((1, 5)), jnp.zeros((3, 2), jnp.int32), 1).shape == (3, 2)
+
+
+@needs_ml_dtypes
+def test_bfloat16_cumulative_and_contractions_under_jit():
+    b = jnp.arange(5.0).astype(jnp.bfloat16)
+    for f, want in ((lax.cummax, [0, 1, 2, 3, 4]),
+                    (lambda x: lax.cummin(x, reverse=True), [0, 1, 2, 3, 4]),
+                    (jnp.cumsum, [0, 1, 3, 6, 10]),
+                    (lax.cumlogsumexp, [0, 1.3125, 2.40625, 3.4375, 4.4375])):
+        for g in (f, jax.jit(f)):
+            out = g(b)
+            assert out.dtype == jnp.bfloat16
+            np.testing.assert_allclose(np.asarray(out, np.float32), want, rtol=2 ** -7)
+    assert float(jax.jit(lambda a: jnp.einsum("i,i->", a, a))(b)) == 30.0
+    assert float(jax.jit(jnp.vdot)(b, b)) == 30.0
+    m = b[:4].reshape(2, 2)
+    np.testing.assert_array_equal(np.asarray(jax.jit(jnp.matmul)(m, m), np.float32),
+                                  [[2, 3], [6, 11]])
+    np.testing.assert_array_equal(
+        np.asarray(jax.grad(lambda x: jnp.cumsum(x).sum())(b), np.float32), [5, 4, 3, 2, 1])

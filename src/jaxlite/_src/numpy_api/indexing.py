@@ -407,6 +407,13 @@ def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
     if idx.ndim != x.ndim:
         raise ValueError(f"take_along_axis: indices (shape {idx.shape}) and arr (shape "
                          f"{x.shape}) must have the same number of dimensions")
+    for i, (n, m) in enumerate(zip(idx.shape, x.shape)):
+        if i != axis and n != m and 1 not in (n, m):
+            shapes = [tuple(1 if j == axis else d for j, d in enumerate(s))
+                      for s in (idx.shape, x.shape)]
+            raise ValueError(f"take_along_axis: incompatible shapes for broadcasting: "
+                             f"shapes={shapes} (indices {tuple(idx.shape)}, arr "
+                             f"{tuple(x.shape)}, axis {axis})")
     idx, in_bounds = _indices_for_mode(idx, x.shape[axis], mode)
     index = []
     for i in range(x.ndim):

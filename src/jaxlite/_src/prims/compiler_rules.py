@@ -338,6 +338,16 @@ def infix(symbol, kinds="f"):
     return rule
 
 
+def quotient_code(x, params, avals, out):
+    # x / y for floats; a broadcast divisor (0-d in a fused loop) multiplies by its
+    # reciprocal, as XLA does (prims/elementwise.py: broadcast_divisor).
+    if avals[0].dtype.kind != "f":
+        return None
+    if tuple(avals[1].shape) != tuple(out.shape):
+        return f"{x[0]} * ({constant(1, out.dtype)} / {x[1]})"
+    return f"{x[0]} / {x[1]}"
+
+
 def template(text, kinds="f"):
     """`text` with {} the operand, for an operand of the dtype kinds in `kinds`."""
     def rule(x, params, avals, out):

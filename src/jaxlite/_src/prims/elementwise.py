@@ -19,7 +19,7 @@ from .compiler_rules import (neutral_element, fold_scalings, negation_as_scaling
                              integer_power_as_product, numpy_broadcasting, select_of_one_value,
                              extremum_weight_select, infix, template, extremum_code,
                              integer_power_code, select_code, convert_code, shift_code,
-                             extremum_weight_code)
+                             extremum_weight_code, quotient_code)
 
 
 def _same_dtype_check(name, avals):
@@ -219,10 +219,37 @@ def _int_div(x, y):
     return q if q.dtype == dtype else q.astype(dtype)  # int4's loops return int8
 
 
+def broadcast_divisor(x_shape, y_shape):
+    """Whether x / y broadcasts its divisor: XLA then multiplies by the divisor's
+    reciprocal (rounded in the dtype), where JAX's CPU results differ from a true division
+    in the last bit for about a third of the elements (x / 3.0, sum / n in jnp.mean,
+    softmax's normalization). A divisor of the full shape divides exactly; so does a 0-d
+    one of a 0-d dividend."""
+    y_shape = tuple(y_shape)
+    return y_shape != tuple(x_shape) and y_shape != np.broadcast_shapes(x_shape, y_shape)
+
+
 def _div_impl(x, y):
     if _is_integer(x):
         return _int_div(x, y)
+    dtype = np.result_type(x)
+    if dtype in _RECIPROCAL_DTYPES and broadcast_divisor(np.shape(x), np.shape(y)):
+        return np.multiply(x, np.divide(np.ones((), dtype), y))
     return np.true_divide(x, y)
+
+
+# float16/32/64 only: XLA divides bfloat16 and the float8s exactly.
+_RECIPROCAL_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _lower_div(names, params, avals=None):
+    if avals is None or avals[0].dtype.kind not in "fc":
+        return None  # integers: XLA's division; narrow floats: the implementation
+    a, b = names
+    if avals[0].dtype in _RECIPROCAL_DTYPES and broadcast_divisor(avals[0].shape,
+                                                                  avals[1].shape):
+        return f"np.multiply({a}, np.divide(np.{avals[0].dtype.name}(1), {b}))"
+    return f"np.true_divide({a}, {b})"
 
 
 add_p = define("add", np.add, [lambda t, a, x, y: t, lambda t, a, x, y: t],
@@ -244,10 +271,9 @@ div_p = define("div", quiet(_div_impl),
                 # it is nan, as in JAX, where -t * (x/y) / y would give 0.
                 lambda t, a, x, y: mul_p.bind(mul_p.bind(neg_p.bind(t), x),
                                               integer_pow_p.bind(y, y=-2))],
-               linear_transpose=_div_transpose, scalar=infix("/"), diagonal="quotient",
+               linear_transpose=_div_transpose, scalar=quotient_code, diagonal="quotient",
                returns_output_dtype=True)
-div_p.lower = lambda names, params, avals=None: (
-    f"np.true_divide({names[0]}, {names[1]})" if avals and avals[0].dtype.kind in "fc" else None)
+div_p.lower = _lower_div
 neg_p = define("neg", np.negative, [lambda t, a, x: neg_p.bind(t)], numpy_name="np.negative",
                linear_transpose=lambda ct, x: [neg_p.bind(ct)],
                simplify=[negation_as_scaling(mul_p)], scalar=template("-{}"), diagonal="negation")
