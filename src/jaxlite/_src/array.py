@@ -12,7 +12,9 @@ from .core import ShapedArray
 from .sharding import CPU_DEVICE, SINGLE_DEVICE_SHARDING, Shard
 
 
-class Array:
+class ArrayImpl:
+    """The concrete array type (JAX's is also named ArrayImpl; `jax.Array`, the type
+    annotations and isinstance checks use, covers arrays and tracers alike)."""
     __slots__ = ("_value", "weak_type", "__weakref__")
     __array_priority__ = 100
 
@@ -140,6 +142,9 @@ class Array:
 
     def __str__(self):
         return str(np.asarray(self._value))
+
+
+Array = ArrayImpl  # jaxlite's own name for the concrete type
 
 
 def _rebuild(value, weak_type):
