@@ -42,6 +42,11 @@ def test_comparison_masks_timings_and_tolerates_float32_noise():
     assert not corpus.lines_match("[0.1 0.2]", "[0.1 0.3]", 1e-5, 1e-6)
     assert not corpus.lines_match("(3, 4)", "(3, 5)", 1e-5, 1e-6)   # integers exactly
     assert not corpus.lines_match("dtype=float32", "dtype=float64", 1e-5, 1e-6)
+    # the array class's module differs by construction; its name is still compared
+    assert corpus.mask("<class 'jaxlib._jax.ArrayImpl'>") == corpus.mask(
+        "<class 'jaxlite._src.array.ArrayImpl'>")
+    assert corpus.mask("<class 'jaxlib._jax.ArrayImpl'>") != corpus.mask(
+        "<class 'jaxlite._src.array.Array'>")
 
 
 @needs_corpus

@@ -18,10 +18,7 @@ GOLDEN = json.load(open(os.path.join(os.path.dirname(os.path.dirname(__file__)),
                                      "jaxpr_text_golden.json")))["cases"]
 
 DIFFERENT_PROGRAMS = {
-    "where": "inside its jit[name=_where], JAX converts and broadcasts the scalar operand; "
-             "jaxlite's select_n takes it as is",
     "eigh_unused": "JAX's jnp.linalg.eigh is a jitted function; jaxlite's is not",
-    "broadcast_add": "jaxlite's add broadcasts ranks itself; JAX stages broadcast_in_dim",
 }
 
 

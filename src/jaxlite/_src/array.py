@@ -14,7 +14,9 @@ from .sharding import (CPU_DEVICE, SINGLE_DEVICE_SHARDING, Shard, Sharding, Devi
 from .tree import tree_flatten, tree_leaves, tree_unflatten
 
 
-class Array:
+class ArrayImpl:
+    """The concrete array type (JAX's is also named ArrayImpl; `jax.Array`, the type
+    annotations and isinstance checks use, covers arrays and tracers alike)."""
     # _placement: the Sharding of an array laid out over devices (device_put, pmap,
     # shard_map); unset, the array is whole on the default device. Left unset by
     # __init__, so making an array costs nothing more.
@@ -176,6 +178,9 @@ class Array:
 
     def __str__(self):
         return str(np.asarray(self._value))
+
+
+Array = ArrayImpl  # jaxlite's own name for the concrete type
 
 
 def _rebuild(value, weak_type):

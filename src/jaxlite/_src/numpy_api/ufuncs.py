@@ -33,7 +33,7 @@ def _binary(name, primitive, inexact=False, numeric=False):
             raise
         check_arraylike(name, x, y)
         try:
-            return primitive.bind(*promoter(x, y))
+            return primitive.bind(*_promote_ranks(*promoter(x, y)))
         except (TypeError, ValueError):  # a broadcasting error, raised as JAX does
             _check_broadcastable(primitive.name, x, y)
             raise
@@ -56,6 +56,24 @@ def check_rank_promotion(name, *args):
     warnings.warn(f"Following NumPy automatic rank promotion for {name} on shapes {shown}. "
                   "Set the jax_numpy_rank_promotion config option to 'allow' to disable "
                   f"this message; for more information, see {more}.")
+
+
+def _promote_ranks(x, y):
+    """As JAX's jnp: of two non-scalar operands of different ranks, the lower-ranked one
+    gets leading axes of 1 (a broadcast_in_dim in the jaxpr); scalars stay as they are."""
+    nx, ny = x.ndim, y.ndim
+    if nx == ny or not nx or not ny:
+        return x, y
+    if nx < ny:
+        return _to_rank(x, ny), y
+    return x, _to_rank(y, nx)
+
+
+def _to_rank(x, rank):
+    shape = tuple(x.shape)
+    lead = rank - len(shape)
+    return broadcast_in_dim_p.bind(x, shape=(1,) * lead + shape,
+                                   broadcast_dimensions=tuple(range(lead, rank)))
 
 
 def _check_broadcastable(name, *args):
@@ -239,18 +257,18 @@ def power(x, y, /):
         # As JAX: an inexact base keeps an integer exponent unpromoted, which makes x**y
         # differentiable at x == 0 where y == 0 (see pow's JVP rule).
         (x,) = promote_numeric(x)
-        return tr.pow_p.bind(x, asarray(y))
-    x, y = promote_numeric(x, y)
+        return tr.pow_p.bind(*_promote_ranks(x, asarray(y)))
+    x, y = _promote_ranks(*promote_numeric(x, y))
     return tr.pow_p.bind(x, y)
 
 
 def float_power(x, y, /):
-    x, y = promote_inexact(x, y)
+    x, y = _promote_ranks(*promote_inexact(x, y))
     return tr.pow_p.bind(x, y)
 
 
 def floor_divide(x, y, /):
-    x, y = promote_numeric(x, y)
+    x, y = _promote_ranks(*promote_numeric(x, y))
     if dtypes.is_integer(x.dtype):
         q = ew.div_p.bind(x, y)  # rounds toward zero (x // 0 is -1, as XLA's division)
         if dtypes.kind(x.dtype) == "u":  # uint4 and uint2 too
@@ -283,7 +301,7 @@ def _float_divmod(x, y):
 
 def remainder(x, y, /):
     """Remainder with the sign of the divisor (Python's %), as NumPy and JAX."""
-    x, y = promote_numeric(x, y)
+    x, y = _promote_ranks(*promote_numeric(x, y))
     y = _nonzero_divisor(y)
     r = tr.rem_p.bind(x, y)
     zero = convert(0, x.dtype, True)
@@ -494,15 +512,16 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
 def _where(condition, x, y):
     c = _as_bool(condition)
     x, y = promote(x, y)
+    shapes = [tuple(np.shape(a)) for a in (c, x, y)]
     try:
-        return ew.select_n_p.bind(c, y, x)
-    except TypeError:  # jnp.where broadcasts as jnp.broadcast_arrays: ValueError, as in JAX
-        shapes = [tuple(np.shape(a)) for a in (c, x, y)]
-        try:
-            np.broadcast_shapes(*shapes)
-        except ValueError:
-            raise ValueError(f"Incompatible shapes for broadcasting: shapes={shapes}") from None
-        raise
+        shape = np.broadcast_shapes(*shapes)
+    except ValueError:  # jnp.where broadcasts as jnp.broadcast_arrays: ValueError, as in JAX
+        raise ValueError(f"Incompatible shapes for broadcasting: shapes={shapes}") from None
+    # as JAX's: the three operands broadcast to one shape first
+    c, x, y = [a if tuple(a.shape) == shape else broadcast_in_dim_p.bind(
+        a, shape=shape, broadcast_dimensions=tuple(range(len(shape) - a.ndim, len(shape))))
+        for a in (c, x, y)]
+    return ew.select_n_p.bind(c, y, x)
 
 
 def clip(arr=None, /, min=None, max=None, *, a_min=None, a_max=None):

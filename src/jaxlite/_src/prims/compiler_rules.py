@@ -290,12 +290,26 @@ def compose_reshapes(eqn, ctx):
     if eqn.params.get("dimensions") is not None:
         return None
     x = eqn.inputs[0]
-    inner = _defined_by(ctx, x, (eqn.primitive,))
-    if inner is not None and inner.params.get("dimensions") is None:
+    inner = ctx.producer(x)
+    if inner is not None and (
+            (inner.primitive is eqn.primitive and inner.params.get("dimensions") is None)
+            or _inserts_unit_axes(inner)):
         x = inner.inputs[0]
     if type(x) is not Literal and same_aval(x, eqn.outputs[0]):
         return x
     return Eqn(eqn.primitive, [x], eqn.params, eqn.outputs, eqn.source)
+
+
+def _inserts_unit_axes(eqn):
+    """A broadcast_in_dim that only inserts axes of size 1 (jnp's rank promotion), which
+    is a row-major reshape."""
+    if eqn.primitive.name != "broadcast_in_dim" or type(eqn.inputs[0]) is Literal:
+        return False
+    dims = tuple(eqn.params["broadcast_dimensions"])
+    in_shape, out_shape = eqn.inputs[0].aval.shape, eqn.outputs[0].aval.shape
+    return (list(dims) == sorted(dims) and all(in_shape[i] == out_shape[d]
+                                              for i, d in enumerate(dims))
+            and all(n == 1 for d, n in enumerate(out_shape) if d not in dims))
 
 
 def compose_broadcasts(eqn, ctx):

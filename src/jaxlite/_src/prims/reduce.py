@@ -1,6 +1,8 @@
 """Reductions over axes: reduce_sum, reduce_max, reduce_min, reduce_prod,
 reduce_and, reduce_or, reduce_xor (logical on booleans, bitwise on integers),
 argmax, argmin."""
+import math
+
 import numpy as np
 
 from .. import core, dtypes
@@ -91,10 +93,40 @@ def _in_float32(reduce):
     return impl
 
 
-reduce_sum_p = _define_reduction("reduce_sum",
-                                 _in_float32(lambda x, axes, dtype: np.sum(x, axis=axes,
-                                                                           dtype=dtype)),
-                                 "np.add.reduce", keep_dtype=True)
+def _wide_sum(shape, dtype, axes):
+    """Whether a float16/float32 sum should accumulate in float64: NumPy adds along an
+    outer axis (a column sum of a C-order array) one row after another, whose rounding
+    error grows with the row count, where XLA adds in a tree; float64 accumulation rounds
+    once, as close to the exact sum as XLA's tree (NumPy's own inner-axis sums are
+    pairwise already)."""
+    if np.dtype(dtype) not in (np.float16, np.float32):
+        return False
+    last = len(shape) - 1
+    return math.prod(shape[a] for a in axes if a != last) >= _WIDE_SUM_ROWS
+
+
+_WIDE_SUM_ROWS = 128  # NumPy's pairwise sum adds blocks of up to 128 elements in a row too
+
+
+def _sum(x, axes, dtype):
+    if _wide_sum(x.shape, x.dtype, axes):
+        return np.add.reduce(x, axes, np.float64).astype(dtype)
+    return np.sum(x, axis=axes, dtype=dtype)
+
+
+reduce_sum_p = _define_reduction("reduce_sum", _in_float32(_sum), "np.add.reduce",
+                                 keep_dtype=True)
+_lower_sum = reduce_sum_p.lower
+
+
+def _lower_reduce_sum(names, params, avals=None):
+    if avals is not None and _wide_sum(avals[0].shape, avals[0].dtype, params["axes"]):
+        return (f"np.add.reduce({names[0]}, {params['axes']!r}, np.float64)"
+                f".astype(np.{avals[0].dtype.name})")
+    return _lower_sum(names, params, avals)
+
+
+reduce_sum_p.lower = _lower_reduce_sum
 reduce_sum_p.jvp = lambda primals, tangents, axes: (
     reduce_sum_p.bind(primals[0], axes=axes), reduce_sum_p.bind(tangents[0], axes=axes))
 reduce_sum_p.transpose = lambda ct, x, axes: [_expand_back(ct, x.aval.shape, axes)]
