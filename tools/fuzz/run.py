@@ -3,6 +3,7 @@ and by jaxlite, compared; each disagreement shrunk to a small reproducer.
 
     python tools/fuzz/run.py --cases 10000 --seed 0 [--record]
     python tools/fuzz/run.py --replay FILE [--promote]
+    python tools/fuzz/run.py --seed 0 --export FILE --pick 12,345 --cause "..."
 
 JAX runs in a separate interpreter (--jax-python, default /tmp/jaxref/bin/python), jaxlite
 in another (this interpreter, with the repository's src/ on the path); each process runs
@@ -266,12 +267,12 @@ def _take_first(value, axis):
     return dict(value, shape=list(out.shape), data=out.ravel().tolist())
 
 
-def shrink(pair, case, reason, budget=12):
+def shrink(pair, case, reason, budget=8):
     """Greedy delta debugging: each round runs all candidates in one batch and keeps the
     smallest that still disagrees for the same reason."""
     key = reason_key(reason)
     for _ in range(budget):
-        candidates = sorted(_candidates(case), key=_size)[:60]
+        candidates = sorted(_candidates(case), key=_size)[:25]
         candidates = [c for c in candidates if _size(c) < _size(case)]
         if not candidates:
             break
@@ -303,6 +304,16 @@ def case_id(case):
 
 
 # ---- modes -----------------------------------------------------------------------------------
+
+def export(args):
+    """Writes the generated cases `--pick` names (indices) to a file for --replay."""
+    picks = [int(i) for i in args.pick.split(",")]
+    entries = [{"name": f"seed{args.seed}-case{i}", "cause": args.cause or "",
+                "case": generate.generate(args.seed, i, body_runs)} for i in picks]
+    with open(args.export, "w") as f:
+        json.dump(entries, f, indent=1)
+    print(f"wrote {len(entries)} cases to {args.export}")
+
 
 def fuzz(args):
     start = time.time()
@@ -394,11 +405,19 @@ def main():
     parser.add_argument("--record", action="store_true")
     parser.add_argument("--show", action="store_true", help="print each disagreement")
     parser.add_argument("--replay")
+    parser.add_argument("--export", help="write the cases --pick names to this file")
+    parser.add_argument("--pick", help="comma-separated case indices, for --export")
+    parser.add_argument("--cause", help="the cause label --export gives its cases")
     parser.add_argument("--promote", action="store_true")
     parser.add_argument("--jobs", type=int, default=2, help="JAX processes")
     parser.add_argument("--jax-python", default="/tmp/jaxref/bin/python")
     args = parser.parse_args()
-    replay(args) if args.replay else fuzz(args)
+    if args.export:
+        export(args)
+    elif args.replay:
+        replay(args)
+    else:
+        fuzz(args)
 
 
 if __name__ == "__main__":
