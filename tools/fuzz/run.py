@@ -345,6 +345,8 @@ def fuzz(args):
           f"{generated - start:.0f} s, running {ran - generated:.0f} s")
     for key, count in collections.Counter(reason_key(r) for _, r in failures).most_common():
         print(f"{count:5d}  {key}")
+    if args.sample:
+        _add_sample(args, cases, expected, {i for i, _ in failures})
     # Shrink round-robin over the kinds of disagreement, so that a common kind does not
     # take the whole budget.
     by_reason = collections.defaultdict(list)
@@ -369,6 +371,28 @@ def fuzz(args):
         print(f"wrote {len(found)} reproducers to {FOUND}")
 
 
+def _add_sample(args, cases, expected, failing):
+    """Adds `--sample` agreeing cases, spread evenly over the run and with small results,
+    to the golden file: a broad regression net beside the reproducers."""
+    small = [i for i in range(len(cases)) if i not in failing and expected[i].get("error") !=
+             "Timeout" and len(expected[i].get("ok", {}).get("data", [])) <= 64]
+    step = max(len(small) // args.sample, 1)
+    _promote([{"name": f"seed{args.seed}-case{i}", "cause": "random program, agrees",
+               "case": cases[i], "expect": expected[i]} for i in small[::step][:args.sample]])
+
+
+def _promote(entries):
+    golden = json.load(open(GOLDEN)) if os.path.exists(GOLDEN) else []
+    known = {case_id(e["case"]) for e in golden}
+    for entry in entries:
+        if case_id(entry["case"]) not in known:
+            known.add(case_id(entry["case"]))
+            golden.append({k: entry[k] for k in ("name", "cause", "case", "expect")})
+    with open(GOLDEN, "w") as f:
+        json.dump(golden, f, indent=1)
+    print(f"{GOLDEN}: {len(golden)} cases")
+
+
 def replay(args):
     with open(args.replay) as f:
         entries = json.load(f)
@@ -384,15 +408,7 @@ def replay(args):
             agree.append(dict(entry, expect=a))
     print(f"{len(agree)} of {len(entries)} agree")
     if args.promote:
-        golden = json.load(open(GOLDEN)) if os.path.exists(GOLDEN) else []
-        known = {case_id(e["case"]) for e in golden}
-        for entry in agree:
-            if case_id(entry["case"]) not in known:
-                known.add(case_id(entry["case"]))
-                golden.append({k: entry[k] for k in ("name", "cause", "case", "expect")})
-        with open(GOLDEN, "w") as f:
-            json.dump(golden, f, indent=1)
-        print(f"{GOLDEN}: {len(golden)} cases")
+        _promote(agree)
 
 
 def main():
@@ -404,6 +420,8 @@ def main():
                         help="shrink at most this many disagreements")
     parser.add_argument("--record", action="store_true")
     parser.add_argument("--show", action="store_true", help="print each disagreement")
+    parser.add_argument("--sample", type=int, default=0,
+                        help="add this many agreeing cases to the golden file")
     parser.add_argument("--replay")
     parser.add_argument("--export", help="write the cases --pick names to this file")
     parser.add_argument("--pick", help="comma-separated case indices, for --export")
