@@ -3,6 +3,7 @@ and by jaxlite, compared; each disagreement shrunk to a small reproducer.
 
     python tools/fuzz/run.py --cases 10000 --seed 0 [--record]
     python tools/fuzz/run.py --replay FILE [--promote]
+    python tools/fuzz/run.py --seed 0 --export FILE --pick 12,345 --cause "..."
 
 JAX runs in a separate interpreter (--jax-python, default /tmp/jaxref/bin/python), jaxlite
 in another (this interpreter, with the repository's src/ on the path); each process runs
@@ -25,6 +26,8 @@ import sys
 import threading
 import time
 
+import numpy as np
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
@@ -37,6 +40,7 @@ import worker  # noqa: E402
 
 GOLDEN = os.path.join(ROOT, "tests", "fuzz_regressions.json")
 FOUND = os.path.join(HERE, "found.json")
+PENDING = os.path.join(ROOT, "tests", "fuzz_regressions_pending.json")
 CACHE = os.path.join(HERE, "jax_results.jsonl")  # not committed (.gitignore)
 
 
@@ -241,7 +245,6 @@ def _with(inputs, k, value):
 
 
 def _reshaped(value):
-    import numpy as np
     return np.array(value["data"], dtype=object).reshape(value["shape"])
 
 
@@ -249,7 +252,7 @@ def _take_prefix(value, axis, count):
     array = _reshaped(value)
     index = [slice(None)] * array.ndim
     index[axis] = slice(0, count)
-    out = array[tuple(index)]
+    out = np.asarray(array[tuple(index)], dtype=object)
     return dict(value, shape=list(out.shape), data=out.ravel().tolist())
 
 
@@ -262,16 +265,16 @@ def _take_first(value, axis):
     axis = axis % array.ndim
     if array.shape[axis] == 0:
         return None
-    out = array.take(0, axis=axis)
+    out = np.asarray(array.take(0, axis=axis), dtype=object)
     return dict(value, shape=list(out.shape), data=out.ravel().tolist())
 
 
-def shrink(pair, case, reason, budget=12):
+def shrink(pair, case, reason, budget=8):
     """Greedy delta debugging: each round runs all candidates in one batch and keeps the
     smallest that still disagrees for the same reason."""
     key = reason_key(reason)
     for _ in range(budget):
-        candidates = sorted(_candidates(case), key=_size)[:60]
+        candidates = sorted(_candidates(case), key=_size)[:25]
         candidates = [c for c in candidates if _size(c) < _size(case)]
         if not candidates:
             break
@@ -304,6 +307,16 @@ def case_id(case):
 
 # ---- modes -----------------------------------------------------------------------------------
 
+def export(args):
+    """Writes the generated cases `--pick` names (indices) to a file for --replay."""
+    picks = [int(i) for i in args.pick.split(",")]
+    entries = [{"name": f"seed{args.seed}-case{i}", "cause": args.cause or "",
+                "case": generate.generate(args.seed, i, body_runs)} for i in picks]
+    with open(args.export, "w") as f:
+        json.dump(entries, f, indent=1)
+    print(f"wrote {len(entries)} cases to {args.export}")
+
+
 def fuzz(args):
     start = time.time()
     cases = [generate.generate(args.seed, i, body_runs) for i in range(args.cases)]
@@ -334,6 +347,8 @@ def fuzz(args):
           f"{generated - start:.0f} s, running {ran - generated:.0f} s")
     for key, count in collections.Counter(reason_key(r) for _, r in failures).most_common():
         print(f"{count:5d}  {key}")
+    if args.sample:
+        _add_sample(args, cases, expected, {i for i, _ in failures})
     # Shrink round-robin over the kinds of disagreement, so that a common kind does not
     # take the whole budget.
     by_reason = collections.defaultdict(list)
@@ -343,7 +358,11 @@ def fuzz(args):
              for item in group if item is not None]
     found = []
     for i, reason in order[:args.shrink]:
-        small, a, b = shrink(pair, cases[i], reason)
+        try:
+            small, a, b = shrink(pair, cases[i], reason)
+        except Exception as e:  # noqa: BLE001 - a shrinker bug must not lose the run
+            print(f"  could not shrink case {i}: {type(e).__name__}: {e}")
+            small, a, b = cases[i], expected[i], got[i]
         reason_now = differ(small, a, b) or reason
         found.append({"name": f"seed{args.seed}-case{i}", "cause": cause(small, reason_now),
                       "reason": reason_now, "case": small, "expect": a, "jaxlite": b})
@@ -356,6 +375,28 @@ def fuzz(args):
         with open(FOUND, "w") as f:
             json.dump(found, f, indent=1)
         print(f"wrote {len(found)} reproducers to {FOUND}")
+
+
+def _add_sample(args, cases, expected, failing):
+    """Adds `--sample` agreeing cases, spread evenly over the run and with small results,
+    to the golden file: a broad regression net beside the reproducers."""
+    small = [i for i in range(len(cases)) if i not in failing and expected[i].get("error") !=
+             "Timeout" and len(expected[i].get("ok", {}).get("data", [])) <= 64]
+    step = max(len(small) // args.sample, 1)
+    _promote([{"name": f"seed{args.seed}-case{i}", "cause": "random program, agrees",
+               "case": cases[i], "expect": expected[i]} for i in small[::step][:args.sample]])
+
+
+def _promote(entries):
+    golden = json.load(open(GOLDEN)) if os.path.exists(GOLDEN) else []
+    known = {case_id(e["case"]) for e in golden}
+    for entry in entries:
+        if case_id(entry["case"]) not in known:
+            known.add(case_id(entry["case"]))
+            golden.append({k: entry[k] for k in ("name", "cause", "case", "expect")})
+    with open(GOLDEN, "w") as f:
+        json.dump(golden, f, indent=1)
+    print(f"{GOLDEN}: {len(golden)} cases")
 
 
 def replay(args):
@@ -373,15 +414,13 @@ def replay(args):
             agree.append(dict(entry, expect=a))
     print(f"{len(agree)} of {len(entries)} agree")
     if args.promote:
-        golden = json.load(open(GOLDEN)) if os.path.exists(GOLDEN) else []
-        known = {case_id(e["case"]) for e in golden}
-        for entry in agree:
-            if case_id(entry["case"]) not in known:
-                known.add(case_id(entry["case"]))
-                golden.append({k: entry[k] for k in ("name", "cause", "case", "expect")})
-        with open(GOLDEN, "w") as f:
-            json.dump(golden, f, indent=1)
-        print(f"{GOLDEN}: {len(golden)} cases")
+        _promote(agree)
+    if args.pending:  # reproducers of causes fixed on other branches, with JAX's result
+        with open(PENDING, "w") as f:
+            json.dump([{k: dict(e, expect=a)[k] for k in ("name", "cause", "case", "expect")}
+                       for e, a, b in zip(entries, expected, got) if differ(e["case"], a, b)],
+                      f, indent=1)
+        print(f"wrote the disagreeing cases to {PENDING}")
 
 
 def main():
@@ -393,12 +432,25 @@ def main():
                         help="shrink at most this many disagreements")
     parser.add_argument("--record", action="store_true")
     parser.add_argument("--show", action="store_true", help="print each disagreement")
+    parser.add_argument("--sample", type=int, default=0,
+                        help="add this many agreeing cases to the golden file")
     parser.add_argument("--replay")
-    parser.add_argument("--promote", action="store_true")
+    parser.add_argument("--export", help="write the cases --pick names to this file")
+    parser.add_argument("--pick", help="comma-separated case indices, for --export")
+    parser.add_argument("--cause", help="the cause label --export gives its cases")
+    parser.add_argument("--promote", action="store_true",
+                        help="add the agreeing cases to tests/fuzz_regressions.json")
+    parser.add_argument("--pending", action="store_true",
+                        help="write the disagreeing cases to tests/fuzz_regressions_pending.json")
     parser.add_argument("--jobs", type=int, default=2, help="JAX processes")
     parser.add_argument("--jax-python", default="/tmp/jaxref/bin/python")
     args = parser.parse_args()
-    replay(args) if args.replay else fuzz(args)
+    if args.export:
+        export(args)
+    elif args.replay:
+        replay(args)
+    else:
+        fuzz(args)
 
 
 if __name__ == "__main__":

@@ -6,13 +6,13 @@ from ..prims import cumulative as cu
 def _cumulative(name, primitive):
     def fn(operand, axis=0, reverse=False):
         x = asarray(operand)
-        if axis < 0:  # as XLA: jnp.cumsum takes negative axes, lax's do not
-            raise ValueError(f"lax.{name}: negative axis {axis} (XLA operations do not allow "
-                             "negative axes); use jnp.{name[3:]} or axis + ndim")
-        if axis >= x.ndim:
+        # A negative axis counts from the end: JAX rejects one only when it runs lax.cum*
+        # outside a transformation (XLA has no negative axes), and accepts it under grad,
+        # so programs that run in JAX use both.
+        if not -x.ndim <= axis < x.ndim:
             raise ValueError(f"lax.{name}: axis {axis} is out of bounds for array of shape "
                              f"{x.shape}")
-        return primitive.bind(x, axis=int(axis), reverse=bool(reverse))
+        return primitive.bind(x, axis=int(axis) % x.ndim, reverse=bool(reverse))
     fn.__name__ = name
     fn.__doc__ = f"""Computes a cumulative {name[3:]} along `axis` (from the end if `reverse`).
 

@@ -14,6 +14,7 @@ from ..lax.lax import window_monoids
 from ..prims.shape import broadcast_in_dim_p
 from ..prims.bits import bitcast_convert_type_p
 from .staged import staged_as_jit
+from ..custom_derivatives import custom_jvp
 
 
 def _binary(name, primitive, inexact=False, numeric=False):
@@ -442,14 +443,30 @@ def hypot(x, y, /):
 
 def logaddexp(x, y, /):
     x, y = promote_inexact(x, y)
+    return _logaddexp(x, y)
+
+
+@custom_jvp
+def _logaddexp(x, y):
     delta = subtract(x, y)
-    finite = isfinite(delta)
-    safe = where(finite, delta, 0)
-    # (scipy.special/nn developer) A select, not maximum, so that at x == y the
-    # derivative is JAX's 0.5 per operand: abs'(0) = +1 pairs with picking x.
-    larger = where(greater_equal(x, y), x, y)
-    out = add(larger, log1p(exp(negative(absolute(safe)))))
-    return where(finite, out, maximum(x, y))
+    # delta is NaN for a NaN operand or two infinities of one sign: x + y is then the answer
+    safe = where(isnan(delta), 0, delta)
+    return where(isnan(delta), add(x, y),
+                 add(maximum(x, y), log1p(exp(negative(absolute(safe))))))
+
+
+@_logaddexp.defjvp
+def _logaddexp_jvp(primals, tangents):
+    # As JAX's rule: d/dx = exp(x - out) with +inf read as 0, so a NaN operand gives a NaN
+    # derivative, x == y gives 0.5 each, and (inf, 1) gives (1, e).
+    x, y = primals
+    out = _logaddexp(x, y)
+
+    def finite(v):
+        return where(equal(v, np.inf), 0, v)
+    scale_x = exp(subtract(finite(x), finite(out)))
+    scale_y = exp(subtract(finite(y), finite(out)))
+    return out, add(multiply(tangents[0], scale_x), multiply(tangents[1], scale_y))
 
 
 def logaddexp2(x, y, /):
