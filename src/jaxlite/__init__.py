@@ -21,7 +21,7 @@ from ._src.misc import (disable_jit, devices, local_devices, device_count, local
                         default_backend, clear_caches, enable_x64, Device, named_call,
                         ensure_compile_time_eval, typeof, debug_nans, debug_infs,
                         log_compiles, default_matmul_precision, numpy_rank_promotion,
-                        numpy_dtype_promotion,
+                        numpy_dtype_promotion, check_tracer_leaks, checking_leaks,
                         threefry_partitionable, named_scope, process_index, process_count,
                         host_id, host_count, process_indices, host_ids, effects_barrier,
                         live_arrays, print_environment_info, linear_transpose)

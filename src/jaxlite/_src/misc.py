@@ -1,5 +1,6 @@
 """Small public utilities: devices, disable_jit, enable_x64, clear_caches."""
 import contextlib
+import functools
 import gc
 import platform
 import sys
@@ -73,6 +74,10 @@ log_compiles = _flag_context("jax_log_compiles")
 default_matmul_precision = _flag_context("jax_default_matmul_precision")
 numpy_rank_promotion = _flag_context("jax_numpy_rank_promotion")
 numpy_dtype_promotion = _flag_context("jax_numpy_dtype_promotion")
+# The flag is recorded; jaxlite reports a leaked tracer when it is used (UnexpectedTracerError)
+# rather than by scanning the heap when a trace ends.
+check_tracer_leaks = _flag_context("jax_check_tracer_leaks")
+checking_leaks = functools.partial(check_tracer_leaks, True)
 threefry_partitionable = _flag_context("jax_threefry_partitionable")
 
 

@@ -61,6 +61,8 @@ def leaf_aval(x):
         return x.aval
     if isinstance(x, (Array, Tracer)):
         return x.aval
+    if isinstance(x, ShapedArray):  # flax passes avals to eval_shape
+        return x
     return core.get_aval(asarray(x) if not isinstance(x, np.ndarray) else
                          np.asarray(x, dtypes.canonicalize_dtype(x.dtype)))
 
@@ -113,10 +115,30 @@ def make_jaxpr(fun, static_argnums=(), axis_env=None, return_shape=False, abstra
 
 
 def eval_shape(fun, *args, **kwargs):
-    """The shapes and dtypes of fun's outputs, as ShapeDtypeStructs, without computing."""
-    jaxpr, _, out_tree = trace_pytree_function(fun, args, kwargs)
-    return tree_unflatten(out_tree, [ShapeDtypeStruct(a.shape, a.dtype, a.weak_type)
-                                     for a in jaxpr.out_avals])
+    """The shapes and dtypes of fun's outputs, as ShapeDtypeStructs, without computing.
+
+    Arguments may be ShapeDtypeStructs (or ShapedArrays); outputs that already are
+    ShapeDtypeStructs come back as they are."""
+    given = {}
+
+    def staged_outputs(*a, **k):
+        leaves, tree = tree_flatten(fun(*a, **k))
+        given.clear()
+        given["tree"] = tree
+        kept = []
+        for i, leaf in enumerate(leaves):
+            if isinstance(leaf, ShapeDtypeStruct):
+                given[i] = leaf
+            else:
+                kept.append(leaf)
+        return kept
+
+    jaxpr, _, _ = trace_pytree_function(staged_outputs, args, kwargs,
+                                        name=getattr(fun, "__name__", None))
+    staged = iter(ShapeDtypeStruct(a.shape, a.dtype, a.weak_type) for a in jaxpr.out_avals)
+    tree = given["tree"]
+    return tree_unflatten(tree, [given[i] if i in given else next(staged)
+                                 for i in range(tree.num_leaves)])
 
 
 def block_until_ready(x):

@@ -87,6 +87,28 @@ def _compute_fans(shape, in_axis=-2, out_axis=-1, batch_axis=()):
     return in_size * receptive_field_size, out_size * receptive_field_size
 
 
+def _polar(key_r, key_theta, radius_of, shape, dtype):
+    """r(u) * exp(i theta): theta uniform on [0, 2 pi), r a function of a uniform u."""
+    real_dtype = np.finfo(dtype).dtype
+    r = radius_of(random_api.uniform(key_r, shape, real_dtype)).astype(dtype)
+    theta = (2 * np.pi * random_api.uniform(key_theta, shape, real_dtype)).astype(dtype)
+    return r * ufuncs.exp(_scalar(1j, dtype) * theta)
+
+
+def _complex_uniform(key, shape, dtype):
+    """Uniform on a disk of the complex plane, with zero mean and unit variance."""
+    keys = random_api.split(key)
+    return _polar(keys[0], keys[1], lambda u: ufuncs.sqrt(2 * u), shape, dtype)
+
+
+def _complex_truncated_normal(key, upper, shape, dtype):
+    """A complex normal truncated to |z| < upper (by inverting the CDF of |z|)."""
+    keys = random_api.split(key)
+    scale = 1 - math.exp(-(upper ** 2))
+    return _polar(keys[0], keys[1], lambda u: ufuncs.sqrt(-ufuncs.log(1 - scale * u)),
+                  shape, dtype)
+
+
 def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_axis=(),
                      dtype=None):
     """An initializer whose samples have variance scale / n, where n is the fan-in,
@@ -107,13 +129,20 @@ def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_a
         else:
             raise ValueError(f"invalid mode for variance scaling initializer: {mode}")
         variance = _scalar(scale / denominator, dtype)
+        complex_dtype = dtype.kind == "c"
         if distribution == "truncated_normal":
+            if complex_dtype:
+                # The constant is the stddev of a complex normal truncated to |z| < 2.
+                stddev = ufuncs.sqrt(variance) / _scalar(.95311164380491208, dtype)
+                return _complex_truncated_normal(key, 2, shape, dtype) * stddev
             # The constant is the stddev of a standard normal truncated to (-2, 2).
             stddev = ufuncs.sqrt(variance) / _scalar(.87962566103423978, dtype)
             return sampler_api.truncated_normal(key, -2, 2, shape, dtype) * stddev
         if distribution == "normal":
             return random_api.normal(key, shape, dtype) * ufuncs.sqrt(variance)
         if distribution == "uniform":
+            if complex_dtype:
+                return _complex_uniform(key, shape, dtype) * ufuncs.sqrt(variance)
             return random_api.uniform(key, shape, dtype, -1) * ufuncs.sqrt(3 * variance)
         raise ValueError(f"invalid distribution for variance scaling initializer: "
                          f"{distribution}")
