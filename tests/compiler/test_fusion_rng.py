@@ -41,6 +41,7 @@ def _tier(f, *args):
     lambda k: jax.random.bernoulli(k, 0.3, (3000,)),
     lambda k: jax.random.randint(k, (3000,), -5, 1000),
     lambda k: jax.random.uniform(k, (3000,), minval=-3.0, maxval=7.5),
+    lambda k: jax.random.split(k, 3000),  # threefry alone: its fusion_weight counts
 ])
 def test_samplers_fuse_and_keep_their_bits(sampler):
     key = jax.random.PRNGKey(17)

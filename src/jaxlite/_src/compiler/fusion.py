@@ -43,6 +43,14 @@ _DTYPES = (np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.bool_),
 _FREE = {broadcast_in_dim_p}
 
 
+def _weight(eqn):
+    """What an equation counts towards min_ops: 0 for a free broadcast; a primitive that
+    is many operations in one (threefry2x32's twenty rounds) says so (`fusion_weight`)."""
+    if eqn.primitive in _FREE:
+        return 0
+    return getattr(eqn.primitive, "fusion_weight", 1)
+
+
 def _loop_shape(eqn, min_size):
     """The shape a fusible equation loops over, or None if it cannot join a cluster."""
     if not eqn.outputs:
@@ -72,7 +80,7 @@ def may_fuse(jaxpr, min_size=65536, min_ops=3):
     count = 0
     for eqn in jaxpr.eqns:
         if _loop_shape(eqn, min_size) is not None:
-            count += 1
+            count += _weight(eqn)
             if count >= min_ops:
                 return True
     return False
@@ -96,7 +104,7 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3):
     eqns = jaxpr.eqns
     shapes = [_loop_shape(e, min_size) for e in eqns]
     fusible = [s is not None for s in shapes]
-    if sum(fusible) < min_ops:
+    if sum(_weight(e) for e, f in zip(eqns, fusible) if f) < min_ops:
         return None
     producer = {}
     for i, e in enumerate(eqns):
@@ -178,7 +186,7 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3):
             continue
         members.sort()  # original order is topological
         group = [eqns[i] for i in members]
-        counted = sum(e.primitive not in _FREE for e in group)
+        counted = sum(_weight(e) for e in group)
         if counted >= min_ops:
             items.append(group)
             clusters.append(group)

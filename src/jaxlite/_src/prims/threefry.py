@@ -144,3 +144,4 @@ def _scalar_code(x, params, avals, out):
 
 threefry2x32_p.scalar_code = _scalar_code
 threefry2x32_p.scalar_helpers = {"threefry2x32": _scalar_source()}
+threefry2x32_p.fusion_weight = 20  # a fused loop is worth it even for a bare split
