@@ -136,3 +136,15 @@ def test_experimental_package():
         experimental.EArray(jnp.ones(2))
     with pytest.raises(AttributeError):
         experimental.no_such_name
+
+
+def test_vjp_residuals_put_primal_inputs_first_as_jax():
+    # JAX's order: the inputs the backward pass needs, in argument order, then computed
+    # values in order of first use (cos(W1 @ x) before sin(W1 @ x) here)
+    W1, W2 = jnp.ones((3, 2)), jnp.ones((2, 3))
+    _, f_vjp = jax.vjp(lambda a, b, v: b @ jnp.sin(a @ v), W1, W2, jnp.ones(2))
+    shapes = [leaf.shape for leaf in jax.tree_util.tree_leaves(f_vjp)]
+    assert shapes[:3] == [(3, 2), (2, 3), (2,)]
+    leaves = jax.tree_util.tree_leaves(f_vjp)
+    np.testing.assert_allclose(leaves[3], np.cos(np.full(3, 2.0)), rtol=1e-6)
+    np.testing.assert_allclose(leaves[4], np.sin(np.full(3, 2.0)), rtol=1e-6)

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import core
 from .core import Tracer, Trace, _context
-from .jaxpr import Literal, eval_jaxpr
+from .jaxpr import Jaxpr, Literal, eval_jaxpr
 from .staging import StagingTrace, trace_closed_jaxpr
 
 
@@ -163,7 +163,20 @@ def linearize_flat(fun, primals):
     finally:
         lin.alive = False
     jaxpr = lin.to_jaxpr([instantiate(t) for t in tangents_out])
-    return primals_out, jaxpr
+    return primals_out, _inputs_first(jaxpr, primals)
+
+
+def _inputs_first(jaxpr, primals):
+    """The linear Jaxpr with its residuals (constants) in JAX's order: the primal inputs
+    it needs first, in argument order, then the computed values in order of first use."""
+    position = {id(p): i for i, p in enumerate(primals)}
+    order = sorted(range(len(jaxpr.consts)),
+                   key=lambda k: (0, position[id(jaxpr.consts[k])])
+                   if id(jaxpr.consts[k]) in position else (1, k))
+    if order == list(range(len(order))):
+        return jaxpr
+    return Jaxpr([jaxpr.constvars[k] for k in order], [jaxpr.consts[k] for k in order],
+                 jaxpr.invars, jaxpr.eqns, jaxpr.outvars)
 
 
 # Adding two contributions to one cotangent is a primitive's job (JAX's add_jaxvals), and
