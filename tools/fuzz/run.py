@@ -222,7 +222,7 @@ def _candidates(case):
         for key in ("t", "f", "body"):
             if key in node.get("p", {}) and node["p"][key] != {"in": 0}:
                 yield dict(case, body=_replace(case["body"], path + ("p", key), {"in": 0}))
-        for i in range(nargs):
+        for i in range(nargs if "p" not in path else 1):  # a body reads its own arguments
             yield dict(case, body=_replace(case["body"], path, {"in": i}))
     if case["x64"]:
         yield dict(case, x64=False)

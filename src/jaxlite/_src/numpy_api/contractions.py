@@ -179,6 +179,19 @@ def _parse_einsum(subscripts, operands):
     return expanded, output
 
 
+def _broadcast_size_one_labels(ops, terms):
+    """As JAX: a label of size 1 in one operand and n in another is broadcast to n."""
+    sizes = {}
+    for t, op in zip(terms, ops):
+        for c, n in zip(t, op.shape):
+            sizes[c] = builtins.max(sizes.get(c, n), n)
+    out = []
+    for t, op in zip(terms, ops):
+        shape = tuple(sizes[c] for c in t)
+        out.append(op if shape == tuple(op.shape) else broadcast_to(op, shape))
+    return out
+
+
 def _einsum_single(x, term, keep):
     """Reduce one operand to the indices in `keep` (diagonals taken, others summed)."""
     while len(set(term)) != len(term):  # repeated index: take the diagonal
@@ -201,6 +214,7 @@ def einsum(subscripts, *operands, out=None, optimize="optimal", precision=None,
         raise NotImplementedError("einsum: only the subscripts-string form is supported")
     ops = promote(*operands)
     terms, output = _parse_einsum(subscripts, ops)
+    ops = _broadcast_size_one_labels(ops, terms)
     remaining = [set(t) for t in terms]
 
     def needed_later(i):
