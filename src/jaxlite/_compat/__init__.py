@@ -19,6 +19,8 @@ PRIVATE_MODULES = {
     "core": "jaxlite._src.core",
     # chex: `from jax._src import compiler` at import (restrict_backends patches it)
     "compiler": "jaxlite._compat.compiler",
+    # chex: set_n_cpu_devices reads xla_bridge._backends
+    "xla_bridge": "jaxlite._compat.xla_bridge",
     # JAX's tutorials ("Writing custom Jaxpr interpreters", "How primitives work"):
     # safe_map / safe_zip, and `from jax._src.lax import lax`, `from jax._src import api`
     "util": "jaxlite._src.util",

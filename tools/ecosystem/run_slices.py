@@ -1,0 +1,124 @@
+"""Run a slice of each library's own test suite on jaxlite (and optionally on JAX), and
+print the pass counts side by side.
+
+    python tools/ecosystem/run_slices.py [--jax-python PY] [--root DIR] [LIB ...]
+
+The tests run under the import hook, `python -m jaxlite.run -m pytest FILES`, with the
+Python running this script (a venv with the libraries installed by `pip install
+--no-deps`, and no JAX). Library tests are not all shipped in wheels: optax's and chex's
+are (they are run from site-packages); flax's and numpyro's come with their sdists; for
+equinox give a checkout. --root DIR holds <lib>/ directories with the test files (as
+the repositories lay them out); a library with neither is skipped.
+--jax-python runs the same files with real JAX for the reference counts.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SRC = os.path.join(ROOT, "src")
+
+# library -> test files (relative to the library's test root), the slice the README's
+# table reports. CI runs all of them but numpyro's MCMC file (--quick drops it).
+SLICES = {
+    "optax": ["optax/_src/transform_test.py", "optax/_src/update_test.py",
+              "optax/schedules/_schedule_test.py", "optax/transforms/_clipping_test.py",
+              "optax/losses/_classification_test.py", "optax/losses/_regression_test.py"],
+    "chex": ["chex/_src/asserts_test.py", "chex/_src/dataclass_test.py",
+             "chex/_src/variants_test.py"],
+    "equinox": ["tests/test_nn.py", "tests/test_filters.py"],
+    "flax": ["tests/linen/linen_module_test.py", "tests/linen/linen_test.py",
+             "tests/linen/linen_linear_test.py", "tests/linen/linen_attention_test.py",
+             "tests/linen/linen_combinators_test.py", "tests/linen/linen_activation_test.py",
+             "tests/linen/initializers_test.py"],
+    "numpyro": ["test/test_distributions_util.py", "test/test_handlers.py",
+                "test/test_transforms.py", "test/test_distributions.py"],
+}
+SLOW = {"numpyro": ["test/test_distributions.py"]}
+SHIPPED_IN_WHEEL = {"optax", "chex"}
+
+
+def test_root(lib, root):
+    if root and os.path.isdir(os.path.join(root, lib)):
+        return os.path.join(root, lib)
+    if lib in SHIPPED_IN_WHEEL:
+        return sysconfig.get_paths()["purelib"]
+    return None
+
+
+_COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
+
+
+def summary(output):
+    """{'passed': n, 'failed': n, ...} from pytest's last summary line."""
+    counts = {}
+    for line in reversed(output.splitlines()):
+        if " in " in line and ("passed" in line or "failed" in line or "error" in line):
+            for n, what in _COUNT.findall(line):
+                counts["errors" if what.startswith("error") else what] = int(n)
+            break
+    return counts
+
+
+def run(python, files, cwd, through_jaxlite, pytest_args):
+    cmd = [python] + (["-m", "jaxlite.run"] if through_jaxlite else []) + [
+        "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfE", *pytest_args, *files]
+    env = dict(os.environ)
+    if through_jaxlite:
+        env["PYTHONPATH"] = SRC + os.pathsep + env.get("PYTHONPATH", "")
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    failures = [line for line in result.stdout.splitlines()
+                if line.startswith(("FAILED", "ERROR", "SUBFAILED"))]
+    return summary(result.stdout), seconds, failures, result.stdout
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("libs", nargs="*", default=list(SLICES))
+    parser.add_argument("--root", default=os.environ.get("JAXLITE_ECOSYSTEM_TESTS"),
+                        help="directory with <lib>/ test trees")
+    parser.add_argument("--jax-python", help="a Python with real JAX, for reference counts")
+    parser.add_argument("--quick", action="store_true", help="skip the slow files")
+    parser.add_argument("--show-failures", action="store_true")
+    parser.add_argument("--min-ratio", type=float, default=None,
+                        help="exit 1 if passed/(passed+failed+errors) is below this")
+    args, pytest_args = parser.parse_known_args()
+    rows, worst = [], 1.0
+    for lib in args.libs:
+        cwd = test_root(lib, args.root)
+        files = [f for f in SLICES[lib] if not (args.quick and f in SLOW.get(lib, ()))]
+        if cwd is None or not all(os.path.exists(os.path.join(cwd, f)) for f in files):
+            print(f"{lib}: test files not found (give --root), skipped", file=sys.stderr)
+            continue
+        counts, seconds, failures, _ = run(sys.executable, files, cwd, True, pytest_args)
+        row = [lib, counts, seconds, None, None]
+        if args.jax_python:
+            row[3], row[4], _, _ = run(args.jax_python, files, cwd, False, pytest_args)
+        rows.append(row)
+        ran = sum(counts.get(k, 0) for k in ("passed", "failed", "errors"))
+        worst = min(worst, counts.get("passed", 0) / ran if ran else 0.0)
+        if args.show_failures:
+            print("\n".join(failures), file=sys.stderr)
+    print("| library | jaxlite passed / failed / errors | time | JAX passed / failed | time |")
+    print("|---|---|---|---|---|")
+    for lib, counts, seconds, jax_counts, jax_seconds in rows:
+        mine = (f"{counts.get('passed', 0)} / {counts.get('failed', 0)} / "
+                f"{counts.get('errors', 0)}")
+        theirs = ("—" if jax_counts is None else
+                  f"{jax_counts.get('passed', 0)} / {jax_counts.get('failed', 0)}")
+        jax_time = "—" if jax_seconds is None else f"{jax_seconds:.0f} s"
+        print(f"| {lib} | {mine} | {seconds:.0f} s | {theirs} | {jax_time} |")
+    if args.min_ratio is not None and worst < args.min_ratio:
+        print(f"a slice passed only {worst:.1%} of the tests it ran", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
