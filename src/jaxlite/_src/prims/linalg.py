@@ -201,7 +201,7 @@ def _lower_dot_general(names, params, avals=None):
         # An outer product (a matmul's weight gradient per scan step): each result is one
         # product, as BLAS's k = 1 product gives too; np.tensordot costs ~15 us of Python.
         xs = tuple(xa.shape) + (1,) * ya.ndim
-        xr = x if xa.ndim == 0 or ya.ndim == 0 else f"np.reshape({x}, {xs!r})"
+        xr = x if xa.ndim == 0 or ya.ndim == 0 else f"{x}.reshape({xs!r})"
         return f"np.multiply({xr}, {y})"
     if not lb and lc and all(xa.shape[i] == 1 for i in lc):
         # Contracting only size-1 axes: each result is one product, which is exactly what
