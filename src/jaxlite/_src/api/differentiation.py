@@ -228,24 +228,26 @@ def _wrap_np(x):
     return Array(x, False) if isinstance(x, (np.ndarray, np.generic)) else x
 
 
-def linearize(fun, *primals):
-    """(fun(*primals), f_jvp): f_jvp(*tangents) evaluates the JVP, reusing the linearization."""
+def linearize(fun, *primals, has_aux=False):
+    """(fun(*primals), f_jvp): f_jvp(*tangents) evaluates the JVP, reusing the linearization.
+    With has_aux, fun returns (output, aux) and linearize returns (output, f_jvp, aux)."""
     leaves, in_tree = tree_flatten(primals)
     leaves = [_as_array_leaf(x, "linearize") for x in leaves]
     store = {}
-    flat = _flat_fun_with_aux(fun, lambda d: list(d), in_tree, {}, False, store)
+    flat = _flat_fun_with_aux(fun, lambda d: list(d), in_tree, {}, has_aux, store)
     outs, jaxpr = ad.linearize_flat(flat, leaves)
-    out, _ = _unpack_aux(store, outs)
+    out, aux = _unpack_aux(store, outs)
+    n_out = store["n_out"]
 
     def f_jvp(*tangents):
         t_leaves, t_tree = tree_flatten(tangents)
         if t_tree != in_tree:
             raise ValueError(f"linearized function expected tangents with structure {in_tree}, "
                              f"got {t_tree}")
-        touts = eval_jaxpr(jaxpr, jaxpr.consts, *[asarray(t) for t in t_leaves])
+        touts = eval_jaxpr(jaxpr, jaxpr.consts, *[asarray(t) for t in t_leaves])[:n_out]
         return tree_unflatten(store["out_tree"], [_wrap_np(t) for t in touts])
 
-    return out, f_jvp
+    return (out, f_jvp, aux) if has_aux else (out, f_jvp)
 
 
 # ---- Jacobians ---------------------------------------------------------------------
