@@ -49,7 +49,10 @@ def test_enum_options_check_their_values():
 def test_values_jaxlite_cannot_honour_raise_not_implemented():
     with pytest.raises(NotImplementedError, match="threefry2x32 only"):
         jaxlite.config.update("jax_default_prng_impl", "rbg")
+    with pytest.raises(NotImplementedError, match="key-reuse checking"):
+        jaxlite.config.update("jax_debug_key_reuse", True)
     assert jaxlite.config.jax_default_prng_impl == "threefry2x32"
+    jaxlite.config.update("jax_debug_key_reuse", False)  # the default is fine
 
 
 def test_strict_dtype_promotion_is_honoured_and_restored():

@@ -218,3 +218,15 @@ def test_private_jax_modules_are_aliases_through_the_hook(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "missing: jax._src.no_such_module"
+
+
+def test_small_gaps_libraries_hit():
+    assert jnp.expand_dims(jnp.ones(2), range(2)).shape == (1, 1, 2)
+    out, f_jvp, aux = jax.linearize(lambda x: (x * 2, {"a": x}), 1.0, has_aux=True)
+    assert float(out) == 2.0 and float(aux["a"]) == 1.0 and float(f_jvp(3.0)) == 6.0
+    assert jax.lax.atanh_p.name == "atanh" and jax.lax.sqrt_p is not None
+    text = jax.jit(lambda x: x + 1).lower(1.0).compiler_ir(dialect="stablehlo")
+    assert "add" in text
+    assert jax.core.ShapedArray((2,), jnp.int32).to_tangent_aval().dtype == jax.dtypes.float0
+    assert jax.core.ShapedArray((2,), jnp.float32).to_tangent_aval().dtype == jnp.float32
+    assert jax.jit(lambda x: jnp.isrealobj(x) and not jnp.iscomplexobj(x))(1.0)

@@ -59,6 +59,12 @@ class ShapedArray:
                            self.dtype if dtype is None else dtype,
                            self.weak_type if weak_type is None else weak_type)
 
+    def to_tangent_aval(self):
+        """The abstract value of this value's tangents: float0 for integers and bools."""
+        if self.dtype.kind in "fc" or dtypes.is_float(self.dtype):
+            return self
+        return ShapedArray(self.shape, dtypes.float0, self.weak_type)
+
     def strip_weak_type(self):
         return ShapedArray(self.shape, self.dtype, False) if self.weak_type else self
 

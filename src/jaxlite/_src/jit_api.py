@@ -128,6 +128,11 @@ class Lowered:
     def jaxpr(self):
         return ClosedJaxpr(self._entry.jaxpr)
 
+    def compiler_ir(self, dialect=None):
+        """jaxlite's IR: the optimized Jaxpr's text, whatever `dialect` asks for (jaxlite
+        has no StableHLO or HLO; the text is what it compiles to Python)."""
+        return self.as_text()
+
     def compile(self):
         return CompiledFunction(self._entry)
 

@@ -62,6 +62,11 @@ def __getattr__(name):
         module, attribute = _lazy[name]
         module = _importlib.import_module(module)
         return module if attribute is None else getattr(module, attribute)
+    if name.endswith("_p"):
+        # Every primitive JAX's lax exports (atanh_p, sqrt_p, ...): jax.extend's table of
+        # jaxlite's primitives by JAX's names, which also says why one is missing.
+        primitives = _importlib.import_module("jaxlite._src.extend.primitives")
+        return primitives.primitive(name)
     raise AttributeError(f"module 'jaxlite.lax' has no attribute {name!r}")
 
 

@@ -246,14 +246,16 @@ def _wrap_np(x):
     return Array(x, False) if isinstance(x, (np.ndarray, np.generic)) else x
 
 
-def linearize(fun, *primals):
-    """(fun(*primals), f_jvp): f_jvp(*tangents) evaluates the JVP, reusing the linearization."""
+def linearize(fun, *primals, has_aux=False):
+    """(fun(*primals), f_jvp): f_jvp(*tangents) evaluates the JVP, reusing the linearization.
+    With has_aux, fun returns (output, aux) and linearize returns (output, f_jvp, aux)."""
     leaves, in_tree = tree_flatten(primals)
     leaves = [_as_array_leaf(x, "linearize") for x in leaves]
     store = {}
-    flat = _flat_fun_with_aux(fun, lambda d: list(d), in_tree, {}, False, store)
+    flat = _flat_fun_with_aux(fun, lambda d: list(d), in_tree, {}, has_aux, store)
     outs, jaxpr = ad.linearize_flat(flat, leaves)
-    out, _ = _unpack_aux(store, outs)
+    out, aux = _unpack_aux(store, outs)
+    n_out = store["n_out"]
 
     def f_jvp(*tangents):
         t_leaves, t_tree = tree_flatten(tangents)
@@ -270,10 +272,10 @@ def linearize(fun, *primals):
                     f"original primal values: got tangent {t.dtype.name}{list(t.shape)} for "
                     f"primal {p.dtype.name}{list(p.shape)} but expected "
                     f"{expected}{list(p.shape)}")
-        touts = eval_jaxpr(jaxpr, jaxpr.consts, *t_leaves)
+        touts = eval_jaxpr(jaxpr, jaxpr.consts, *t_leaves)[:n_out]
         return tree_unflatten(store["out_tree"], [_wrap_np(t) for t in touts])
 
-    return out, f_jvp
+    return (out, f_jvp, aux) if has_aux else (out, f_jvp)
 
 
 # ---- Jacobians ---------------------------------------------------------------------

@@ -138,7 +138,7 @@ def broadcast_arrays(*args):
 
 def expand_dims(a, axis):
     x = asarray(a)
-    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    axes = tuple(axis) if isinstance(axis, (tuple, list, range)) else (axis,)
     ndim = x.ndim + len(axes)
     axes = sorted(lax_utils.normalize_axis(a, ndim) for a in axes)
     if len(set(axes)) != len(axes):

@@ -5,7 +5,7 @@ passes through jit and vmap.
     >>> from jaxlite.scipy.stats import gaussian_kde
     >>> kde = gaussian_kde(jnp.array([0.0, 1.0, 2.0]))
     >>> print(kde.evaluate(jnp.array([1.0])).round(4))
-    [0.2717]
+    [0.3182]
 """
 import numpy as np
 
