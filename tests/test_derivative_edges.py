@@ -1,7 +1,12 @@
 """Derivatives at the edges of their domains agree with JAX 0.10.2: the values in this
 file were recorded from JAX (see each test), and are checked too, where the function is
 smooth there, by finite differences and by identities (jacfwd == jacrev, symmetry)."""
+import os
+import subprocess
+import sys
+
 import numpy as np
+import pytest
 
 import jaxlite as jax
 import jaxlite.numpy as jnp
@@ -199,3 +204,31 @@ def test_cond_and_jit_gradients_ignore_outputs_that_are_not_used():
     g = lambda x: jax.jit(branches[0])(x)[0]  # noqa: E731
     for grad in (jax.grad(f), jax.grad(jax.jit(f)), jax.grad(g)):
         assert float(grad(1.0)) == 2.0  # JAX 0.10.2
+
+
+# ---- jit wrappers nested 1,000 deep --------------------------------------------------------
+_NESTED_JITS = """
+import sys
+import jaxlite as jax, jaxlite.numpy as jnp
+f = lambda x: x * 2.0 + 1.0
+for _ in range(1000):
+    f = jax.jit(f)
+print(float(f(1.0)), float(jax.grad(f)(1.0)), jax.vmap(f)(jnp.arange(3.0)).tolist(),
+      float(jax.jvp(f, (1.0,), (1.0,))[1]), float(jax.jit(jax.grad(f))(1.0)),
+      float(jax.hessian(f)(1.0)), len(str(jax.make_jaxpr(f)(1.0))) > 0,
+      sys.getrecursionlimit())
+"""
+
+
+@pytest.mark.needs_subprocess  # a crash of a deep recursion must not take pytest with it
+def test_jit_wrappers_nested_a_thousand_deep():
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    out = subprocess.run([sys.executable, "-c", _NESTED_JITS], capture_output=True, text=True,
+                         env=env, timeout=300, check=True).stdout.split()
+    # JAX 0.10.2 gives the same values; the recursion limit is back at its default after.
+    assert out == ["3.0", "2.0", "[1.0,", "3.0,", "5.0]", "2.0", "2.0", "0.0", "True",
+                   str(sys.getrecursionlimit())]
+
+
+def test_unexpected_tracer_error_is_a_type_error():
+    assert issubclass(jax.errors.UnexpectedTracerError, TypeError)  # as JAX's
