@@ -232,3 +232,30 @@ def test_jit_wrappers_nested_a_thousand_deep():
 
 def test_unexpected_tracer_error_is_a_type_error():
     assert issubclass(jax.errors.UnexpectedTracerError, TypeError)  # as JAX's
+
+
+# ---- scatter: extremum tangents at NaN, and JAX's promotion of the updates ----------------
+def test_scatter_max_min_tangent_is_zero_where_the_result_is_nan():
+    x = jnp.array([1.0, 2.0, 3.0, 4.0, 2.0])
+    t = jnp.array([10.0, 20.0, 30.0, 40.0, 50.0])
+    # JAX 0.10.2: nothing attains a NaN result, so its tangent is 0 (not 0/0).
+    f = lambda v: v.at[jnp.array([0, 1])].max(jnp.nan)  # noqa: E731
+    for tangent in (jax.jvp(f, (x,), (t,))[1], jax.jit(lambda v, s: jax.jvp(f, (v,), (s,))[1])(x, t)):
+        _close(tangent, [0.0, 0.0, 30.0, 40.0, 50.0], rtol=0, atol=0)
+    g = lambda v: jnp.array([jnp.nan, 1.0]).at[jnp.array([0, 1])].min(v[:2])  # noqa: E731
+    _close(jax.jvp(g, (x,), (t,))[1], [0.0, 0.0], rtol=0, atol=0)
+    # ties still share the tangent: x[1] == update 2.0 at index 1, x[4] == update 2.0 at 4
+    h = lambda v: v.at[jnp.array([1, 4])].max(v[jnp.array([4, 1])])  # noqa: E731
+    _close(jax.jvp(h, (x,), (t,))[1], [10.0, 35.0, 30.0, 40.0, 35.0])
+    _close(jax.jacrev(h)(x), jax.jacfwd(h)(x))
+
+
+def test_scatter_combines_in_the_promoted_dtype_then_casts_back():
+    # JAX 0.10.2: bools combine with int updates as ints (False max -1 is 0: False).
+    flags = jnp.array([False, False])
+    assert flags.at[jnp.array([0, 1])].max(jnp.array([-1, 0])).tolist() == [False, False]
+    assert jnp.array([True, False, True]).at[jnp.array([0])].add(-1).tolist() == [False, False, True]
+    assert jnp.array([True, False, True]).at[jnp.array([0])].max(-1).tolist() == [True, False, True]
+    assert jnp.array([True, False, True]).at[jnp.array([1])].set(-1).tolist() == [True, True, True]
+    out = jnp.array([True, False]).at[jnp.array([1])].min(2)
+    assert out.dtype == jnp.bool_ and out.tolist() == [True, False]
