@@ -259,3 +259,23 @@ def test_scatter_combines_in_the_promoted_dtype_then_casts_back():
     assert jnp.array([True, False, True]).at[jnp.array([1])].set(-1).tolist() == [True, True, True]
     out = jnp.array([True, False]).at[jnp.array([1])].min(2)
     assert out.dtype == jnp.bool_ and out.tolist() == [True, False]
+
+
+# ---- logaddexp: JAX's custom JVP, nan slopes at nan, +inf read as 0 ------------------------
+def test_logaddexp_slopes_are_jaxs():
+    grad = jax.grad(jnp.logaddexp, argnums=(0, 1))
+    # JAX 0.10.2: a nan operand gives nan slopes (softplus and log_sigmoid too)
+    assert np.isnan([float(v) for v in grad(jnp.nan, 0.0)]).all()
+    assert np.isnan(float(jax.grad(jax.nn.softplus)(jnp.nan)))
+    assert np.isnan(float(jax.grad(jax.nn.log_sigmoid)(jnp.nan)))
+    # at an infinite operand the exponent reads +inf as 0: slopes 1 and e
+    _close(grad(np.inf, 1.0), [1.0, np.e])
+    _close(grad(1.0, np.inf), [np.e, 1.0])
+    _close(grad(2.0, 2.0), [0.5, 0.5], rtol=0, atol=0)
+    _close(grad(0.0, 1.0), [0.26894143, 0.7310586])
+    assert float(jnp.logaddexp(np.inf, np.inf)) == np.inf
+    assert float(jnp.logaddexp(-np.inf, -np.inf)) == -np.inf
+    with jax.enable_x64():
+        g = jax.grad(jnp.logaddexp)
+        _close(jax.grad(g)(0.3, -1.2),
+               _central_difference(lambda v: g(float(v[0]), -1.2), [0.3], 1e-6)[0], rtol=1e-6)

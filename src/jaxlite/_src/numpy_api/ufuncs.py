@@ -10,6 +10,7 @@ from ..conversion import (asarray, promote, promote_inexact, promote_numeric, co
 from ..lax.lax import window_monoids
 from ..prims.shape import broadcast_in_dim_p
 from .staged import staged_as_jit
+from ..custom_derivatives import custom_jvp
 
 
 def _binary(name, primitive, inexact=False, numeric=False):
@@ -386,16 +387,38 @@ def hypot(x, y, /):
     return where(infinite, convert(np.inf, out.dtype, True), out)
 
 
+def _logaddexp(x, y):
+    # max + log1p(exp(-|x - y|)); where x - y is nan (a nan, or two infinities of one
+    # sign) x + y, which is that nan or infinity.
+    delta = ew.sub_p.bind(x, y)
+    out = ew.add_p.bind(ew.max_p.bind(x, y),
+                        tr.log1p_p.bind(tr.exp_p.bind(ew.neg_p.bind(tr.abs_p.bind(delta)))))
+    return ew.select_n_p.bind(ew.ne_p.bind(delta, delta), out, ew.add_p.bind(x, y))
+
+
+_logaddexp_with_jvp = custom_jvp(_logaddexp)
+
+
+@_logaddexp_with_jvp.defjvp
+def _logaddexp_jvp(primals, tangents):
+    """JAX's rule: t_x * exp(x - out) + t_y * exp(y - out), +inf read as 0 in the
+    exponents (so logaddexp(inf, 1) has slope 1 in x, not exp(nan)); a nan anywhere gives
+    a nan slope, and at x == y each operand gets 0.5."""
+    (x, y), (tx, ty) = primals, tangents
+    out = _logaddexp_with_jvp(x, y)
+
+    def finite_above(v):
+        return ew.select_n_p.bind(isposinf(v), v, convert(0, v.dtype, True))
+
+    def slope(v):
+        return tr.exp_p.bind(ew.sub_p.bind(finite_above(v), finite_above(out)))
+
+    return out, ew.add_p.bind(ew.mul_p.bind(tx, slope(x)), ew.mul_p.bind(ty, slope(y)))
+
+
 def logaddexp(x, y, /):
     x, y = promote_inexact(x, y)
-    delta = subtract(x, y)
-    finite = isfinite(delta)
-    safe = where(finite, delta, 0)
-    # (scipy.special/nn developer) A select, not maximum, so that at x == y the
-    # derivative is JAX's 0.5 per operand: abs'(0) = +1 pairs with picking x.
-    larger = where(greater_equal(x, y), x, y)
-    out = add(larger, log1p(exp(negative(absolute(safe)))))
-    return where(finite, out, maximum(x, y))
+    return _logaddexp_with_jvp(x, y)
 
 
 def logaddexp2(x, y, /):
