@@ -279,3 +279,35 @@ def test_logaddexp_slopes_are_jaxs():
         g = jax.grad(jnp.logaddexp)
         _close(jax.grad(g)(0.3, -1.2),
                _central_difference(lambda v: g(float(v[0]), -1.2), [0.3], 1e-6)[0], rtol=1e-6)
+
+
+# ---- sinc, logit and x**0.5 at their special points -----------------------------------------
+def test_sinc_derivatives_at_zero_are_its_maclaurin_coefficients():
+    # JAX 0.10.2: 1, 0, -pi**2/3, 0, pi**4/5 (sinc(x) = sum (-1)^k (pi x)^(2k) / (2k+1)!).
+    g, want = jnp.sinc, [1.0, 0.0, -np.pi ** 2 / 3, 0.0, np.pi ** 4 / 5]
+    for order in range(5):
+        _close(g(0.0), want[order], rtol=1e-6)
+        g = jax.grad(g)
+    _close(jax.jit(jax.hessian(jnp.sinc))(0.0), -np.pi ** 2 / 3, rtol=1e-6)
+    _close(jax.vmap(jax.grad(jax.grad(jnp.sinc)))(jnp.array([0.0, 0.5])),
+           [-3.2898684, -1.190227])
+    _close(jnp.sinc(jnp.array([0.0, 1.0, 0.25])), [1.0, 0.0, 0.9003163], atol=1e-7)
+
+
+def test_logit_slope_is_jaxs_at_the_ends():
+    grad = jax.grad(jax.scipy.special.logit)
+    # JAX 0.10.2: +inf at 1 and at +0.0, -inf at -0.0, -0.0 at +-inf.
+    assert float(grad(1.0)) == np.inf and float(grad(0.0)) == np.inf
+    assert float(grad(-0.0)) == -np.inf
+    assert float(grad(np.inf)) == 0.0 and float(grad(-np.inf)) == 0.0
+    _close(grad(0.25), 1 / (0.25 * 0.75))
+
+
+def test_square_root_power_at_negative_zero_and_infinity():
+    # JAX 0.10.2 (XLA's pow): (-0.)**0.5 is +0. and (-inf)**0.5 is +inf; NumPy's sqrt-based
+    # x**0.5 gives -0. and nan.
+    x = jnp.array([-0.0, -np.inf, 0.0, np.inf, 4.0])
+    for got in (x ** 0.5, jax.jit(lambda v: v ** 0.5)(x), jnp.power(x, jnp.full(5, 0.5))):
+        _close(got, [0.0, np.inf, 0.0, np.inf, 2.0], rtol=0, atol=0)
+        assert not np.signbit(np.asarray(got)).any()
+    assert float(jax.grad(lambda v: v ** 1.5)(-np.inf)) == np.inf

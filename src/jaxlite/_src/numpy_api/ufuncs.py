@@ -440,12 +440,31 @@ def rad2deg(x, /):
 radians, degrees = deg2rad, rad2deg
 
 
+def _sin_x_over_x_at_zero(k, x):
+    """The k-th derivative of sin(x)/x at 0 (0 for odd k, (-1)**(k/2) / (k+1) for even),
+    shaped like x; its derivative is the next one, so every order of sinc is right at 0."""
+    zero = ew.mul_p.bind(x, convert(0, x.dtype, True))
+    if k % 2:
+        return zero
+    return ew.add_p.bind(zero, convert((-1) ** (k // 2) / (k + 1), x.dtype, True))
+
+
+_sin_x_over_x_at_zero = custom_jvp(_sin_x_over_x_at_zero, nondiff_argnums=(0,))
+
+
+@_sin_x_over_x_at_zero.defjvp
+def _sin_x_over_x_at_zero_jvp(k, primals, tangents):
+    (x,), (t,) = primals, tangents
+    return _sin_x_over_x_at_zero(k, x), ew.mul_p.bind(_sin_x_over_x_at_zero(k + 1, x), t)
+
+
 def sinc(x, /):
+    """sin(pi x) / (pi x), 1 at 0, with JAX's derivatives there (the second is -pi**2/3)."""
     (x,) = promote_inexact(x)
     is_zero = equal(x, 0)
-    safe = where(is_zero, 1, x)
-    pix = multiply(safe, np.pi)
-    return where(is_zero, 1, divide(sin(pix), pix))
+    pix = multiply(x, np.pi)
+    safe = where(is_zero, convert(1, x.dtype, True), pix)
+    return where(is_zero, _sin_x_over_x_at_zero(0, pix), divide(sin(safe), safe))
 
 
 def heaviside(x1, x2, /):
