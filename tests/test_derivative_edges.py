@@ -1,7 +1,12 @@
 """Derivatives at the edges of their domains agree with JAX 0.10.2: the values in this
 file were recorded from JAX (see each test), and are checked too, where the function is
 smooth there, by finite differences and by identities (jacfwd == jacrev, symmetry)."""
+import os
+import subprocess
+import sys
+
 import numpy as np
+import pytest
 
 import jaxlite as jax
 import jaxlite.numpy as jnp
@@ -199,3 +204,110 @@ def test_cond_and_jit_gradients_ignore_outputs_that_are_not_used():
     g = lambda x: jax.jit(branches[0])(x)[0]  # noqa: E731
     for grad in (jax.grad(f), jax.grad(jax.jit(f)), jax.grad(g)):
         assert float(grad(1.0)) == 2.0  # JAX 0.10.2
+
+
+# ---- jit wrappers nested 1,000 deep --------------------------------------------------------
+_NESTED_JITS = """
+import sys
+import jaxlite as jax, jaxlite.numpy as jnp
+f = lambda x: x * 2.0 + 1.0
+for _ in range(1000):
+    f = jax.jit(f)
+print(float(f(1.0)), float(jax.grad(f)(1.0)), jax.vmap(f)(jnp.arange(3.0)).tolist(),
+      float(jax.jvp(f, (1.0,), (1.0,))[1]), float(jax.jit(jax.grad(f))(1.0)),
+      float(jax.hessian(f)(1.0)), len(str(jax.make_jaxpr(f)(1.0))) > 0,
+      sys.getrecursionlimit())
+"""
+
+
+@pytest.mark.needs_subprocess  # a crash of a deep recursion must not take pytest with it
+def test_jit_wrappers_nested_a_thousand_deep():
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    out = subprocess.run([sys.executable, "-c", _NESTED_JITS], capture_output=True, text=True,
+                         env=env, timeout=300, check=True).stdout.split()
+    # JAX 0.10.2 gives the same values; the recursion limit is back at its default after.
+    assert out == ["3.0", "2.0", "[1.0,", "3.0,", "5.0]", "2.0", "2.0", "0.0", "True",
+                   str(sys.getrecursionlimit())]
+
+
+def test_unexpected_tracer_error_is_a_type_error():
+    assert issubclass(jax.errors.UnexpectedTracerError, TypeError)  # as JAX's
+
+
+# ---- scatter: extremum tangents at NaN, and JAX's promotion of the updates ----------------
+def test_scatter_max_min_tangent_is_zero_where_the_result_is_nan():
+    x = jnp.array([1.0, 2.0, 3.0, 4.0, 2.0])
+    t = jnp.array([10.0, 20.0, 30.0, 40.0, 50.0])
+    # JAX 0.10.2: nothing attains a NaN result, so its tangent is 0 (not 0/0).
+    f = lambda v: v.at[jnp.array([0, 1])].max(jnp.nan)  # noqa: E731
+    for tangent in (jax.jvp(f, (x,), (t,))[1], jax.jit(lambda v, s: jax.jvp(f, (v,), (s,))[1])(x, t)):
+        _close(tangent, [0.0, 0.0, 30.0, 40.0, 50.0], rtol=0, atol=0)
+    g = lambda v: jnp.array([jnp.nan, 1.0]).at[jnp.array([0, 1])].min(v[:2])  # noqa: E731
+    _close(jax.jvp(g, (x,), (t,))[1], [0.0, 0.0], rtol=0, atol=0)
+    # ties still share the tangent: x[1] == update 2.0 at index 1, x[4] == update 2.0 at 4
+    h = lambda v: v.at[jnp.array([1, 4])].max(v[jnp.array([4, 1])])  # noqa: E731
+    _close(jax.jvp(h, (x,), (t,))[1], [10.0, 35.0, 30.0, 40.0, 35.0])
+    _close(jax.jacrev(h)(x), jax.jacfwd(h)(x))
+
+
+def test_scatter_combines_in_the_promoted_dtype_then_casts_back():
+    # JAX 0.10.2: bools combine with int updates as ints (False max -1 is 0: False).
+    flags = jnp.array([False, False])
+    assert flags.at[jnp.array([0, 1])].max(jnp.array([-1, 0])).tolist() == [False, False]
+    assert jnp.array([True, False, True]).at[jnp.array([0])].add(-1).tolist() == [False, False, True]
+    assert jnp.array([True, False, True]).at[jnp.array([0])].max(-1).tolist() == [True, False, True]
+    assert jnp.array([True, False, True]).at[jnp.array([1])].set(-1).tolist() == [True, True, True]
+    out = jnp.array([True, False]).at[jnp.array([1])].min(2)
+    assert out.dtype == jnp.bool_ and out.tolist() == [True, False]
+
+
+# ---- logaddexp: JAX's custom JVP, nan slopes at nan, +inf read as 0 ------------------------
+def test_logaddexp_slopes_are_jaxs():
+    grad = jax.grad(jnp.logaddexp, argnums=(0, 1))
+    # JAX 0.10.2: a nan operand gives nan slopes (softplus and log_sigmoid too)
+    assert np.isnan([float(v) for v in grad(jnp.nan, 0.0)]).all()
+    assert np.isnan(float(jax.grad(jax.nn.softplus)(jnp.nan)))
+    assert np.isnan(float(jax.grad(jax.nn.log_sigmoid)(jnp.nan)))
+    # at an infinite operand the exponent reads +inf as 0: slopes 1 and e
+    _close(grad(np.inf, 1.0), [1.0, np.e])
+    _close(grad(1.0, np.inf), [np.e, 1.0])
+    _close(grad(2.0, 2.0), [0.5, 0.5], rtol=0, atol=0)
+    _close(grad(0.0, 1.0), [0.26894143, 0.7310586])
+    assert float(jnp.logaddexp(np.inf, np.inf)) == np.inf
+    assert float(jnp.logaddexp(-np.inf, -np.inf)) == -np.inf
+    with jax.enable_x64():
+        g = jax.grad(jnp.logaddexp)
+        _close(jax.grad(g)(0.3, -1.2),
+               _central_difference(lambda v: g(float(v[0]), -1.2), [0.3], 1e-6)[0], rtol=1e-6)
+
+
+# ---- sinc, logit and x**0.5 at their special points -----------------------------------------
+def test_sinc_derivatives_at_zero_are_its_maclaurin_coefficients():
+    # JAX 0.10.2: 1, 0, -pi**2/3, 0, pi**4/5 (sinc(x) = sum (-1)^k (pi x)^(2k) / (2k+1)!).
+    g, want = jnp.sinc, [1.0, 0.0, -np.pi ** 2 / 3, 0.0, np.pi ** 4 / 5]
+    for order in range(5):
+        _close(g(0.0), want[order], rtol=1e-6)
+        g = jax.grad(g)
+    _close(jax.jit(jax.hessian(jnp.sinc))(0.0), -np.pi ** 2 / 3, rtol=1e-6)
+    _close(jax.vmap(jax.grad(jax.grad(jnp.sinc)))(jnp.array([0.0, 0.5])),
+           [-3.2898684, -1.190227])
+    _close(jnp.sinc(jnp.array([0.0, 1.0, 0.25])), [1.0, 0.0, 0.9003163], atol=1e-7)
+
+
+def test_logit_slope_is_jaxs_at_the_ends():
+    grad = jax.grad(jax.scipy.special.logit)
+    # JAX 0.10.2: +inf at 1 and at +0.0, -inf at -0.0, -0.0 at +-inf.
+    assert float(grad(1.0)) == np.inf and float(grad(0.0)) == np.inf
+    assert float(grad(-0.0)) == -np.inf
+    assert float(grad(np.inf)) == 0.0 and float(grad(-np.inf)) == 0.0
+    _close(grad(0.25), 1 / (0.25 * 0.75))
+
+
+def test_square_root_power_at_negative_zero_and_infinity():
+    # JAX 0.10.2 (XLA's pow): (-0.)**0.5 is +0. and (-inf)**0.5 is +inf; NumPy's sqrt-based
+    # x**0.5 gives -0. and nan.
+    x = jnp.array([-0.0, -np.inf, 0.0, np.inf, 4.0])
+    for got in (x ** 0.5, jax.jit(lambda v: v ** 0.5)(x), jnp.power(x, jnp.full(5, 0.5))):
+        _close(got, [0.0, np.inf, 0.0, np.inf, 2.0], rtol=0, atol=0)
+        assert not np.signbit(np.asarray(got)).any()
+    assert float(jax.grad(lambda v: v ** 1.5)(-np.inf)) == np.inf

@@ -509,6 +509,46 @@ class set_current_trace:
         _context.trace = self.previous
 
 
+class _Nesting(threading.local):
+    depth = 0
+    raised = None  # (the recursion limit set, the one before) while raised
+
+
+_nesting = _Nesting()
+_FRAMES_PER_LEVEL = 50   # generous: a level of jit tracing takes about 10 Python frames
+# wasm32 builds (Pyodide, WASI) have a small machine stack: there the limit stays, and
+# deep nestings raise RecursionError rather than crash.
+_RAISE_FROM_DEPTH = 10 if sys.platform not in ("emscripten", "wasi") else 1 << 62
+
+
+class nested_call:
+    """Context manager around one level of nested calls (a jit wrapper tracing its
+    function, a jit primitive's rule transforming its Jaxpr). jit wrappers nest as deep
+    as the user writes them (JAX handles 1,000), each level costing some ten Python
+    frames of recursion, so past a few levels the interpreter's recursion limit is raised
+    in proportion, and put back when the outermost level returns."""
+    __slots__ = ()
+
+    def __enter__(self):
+        nesting = _nesting
+        nesting.depth += 1
+        if nesting.depth >= _RAISE_FROM_DEPTH:
+            before = nesting.raised[1] if nesting.raised else sys.getrecursionlimit()
+            needed = before + nesting.depth * _FRAMES_PER_LEVEL
+            if needed > sys.getrecursionlimit():
+                sys.setrecursionlimit(needed)
+                nesting.raised = (needed, before)
+
+    def __exit__(self, *exc):
+        nesting = _nesting
+        nesting.depth -= 1
+        if nesting.depth == 0 and nesting.raised is not None:
+            raised, before = nesting.raised
+            nesting.raised = None
+            if sys.getrecursionlimit() == raised:  # unless the user changed it meanwhile
+                sys.setrecursionlimit(before)
+
+
 def bind_under(trace, primitive, args, params):
     """Bind `primitive` with `trace` as the current trace (a rule's parent)."""
     ctx = _context

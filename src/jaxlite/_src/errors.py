@@ -42,11 +42,19 @@ def user_source_line():
     if replayed is not None:
         return replayed
     frame = sys._getframe(2)
-    while frame is not None:
+    # At most _MAX_FRAMES frames up: under a deep nesting of jit wrappers the user's
+    # frame is thousands of jaxlite frames away, and a walk per equation would cost
+    # quadratic time; such an equation has no source line.
+    for _ in range(_MAX_FRAMES):
+        if frame is None:
+            return None
         if not frame.f_code.co_filename.startswith(_package_dir):
             return SourceLine(frame.f_code, frame.f_lineno, frame.f_lasti)
         frame = frame.f_back
     return None
+
+
+_MAX_FRAMES = 400
 
 
 class JAXTypeError(TypeError):

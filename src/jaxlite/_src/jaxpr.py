@@ -300,7 +300,8 @@ def _pp_param(key, value, context):
                                                         pp.join(pp.brk(), inner)])),
                                   pp.brk(""), pp.text(")")]))
     elif isinstance(value, Jaxpr):
-        doc = _pp_jaxpr(value, context)
+        with core.nested_call():
+            doc = _pp_jaxpr(value, context)
     elif isinstance(value, ClosedJaxpr):
         doc = _pp_jaxpr(value.jaxpr, context)
     else:
@@ -347,6 +348,13 @@ def pretty_print(jaxpr, indent=0, source_comments=False, width=80, **unused_sett
     >>> print(jax.make_jaxpr(lambda x: jnp.sin(x) * 2.0)(1.0))
     { lambda ; a:f32[]. let b:f32[] = sin a; c:f32[] = mul b 2.0:f32[] in (c,) }
     """
+    # Nested Jaxprs recurse (each one level of core.nested_call, which raises the
+    # recursion limit for deep nestings until this outermost level returns).
+    with core.nested_call():
+        return _pretty_print(jaxpr, indent, source_comments, width)
+
+
+def _pretty_print(jaxpr, indent, source_comments, width):
     context = _Context(_unused_outputs(jaxpr))
     # Jaxprs met more than once, or large nested ones, are printed once, first.
     names, counts, queue = {}, {}, [jaxpr]

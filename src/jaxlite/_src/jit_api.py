@@ -14,7 +14,8 @@ from collections import OrderedDict
 import numpy as np
 
 from . import dtypes
-from .core import Tracer, _context, eval_trace, trace_context, DEOPTIMIZED_NOTICE
+from .core import (Tracer, _context, eval_trace, trace_context, nested_call,
+                   DEOPTIMIZED_NOTICE)
 from .core import current_trace as core_current_trace
 from .array import Array, place, place_tree
 from .config import flags, _listeners as config_listeners
@@ -423,8 +424,12 @@ class JitWrapped:
         return tree_unflatten(entry.out_tree, [Array(v, w) for v, w in zip(outs, entry.out_weak)])
 
     def _call(self, args, kwargs):
-        if flags.jax_disable_jit:
-            return self._fun(*args, **kwargs)
+        with nested_call():  # jit wrappers nest as deep as the user writes them
+            if flags.jax_disable_jit:
+                return self._fun(*args, **kwargs)
+            return self._call_one_level(args, kwargs)
+
+    def _call_one_level(self, args, kwargs):
         entry, leaves = self._entry(args, kwargs)
         if entry.ref_positions or entry.outside_refs:
             return self._call_with_refs(entry, leaves)

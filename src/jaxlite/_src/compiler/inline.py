@@ -1,5 +1,6 @@
 """Inlining: nested jit calls become part of the enclosing Jaxpr (one function to
 generate, and every pass sees across the call boundary)."""
+from ..core import nested_call
 from ..jaxpr import Jaxpr, Eqn, Var, Literal
 
 
@@ -18,7 +19,8 @@ def inline_calls(jaxpr):
             eqns.append(Eqn(eqn.primitive, [sub(v) for v in eqn.inputs], eqn.params,
                             eqn.outputs, eqn.source))
             continue
-        inner = inline_calls(eqn.params["jaxpr"])
+        with nested_call():  # jit calls nest as deep as the user wrote them
+            inner = inline_calls(eqn.params["jaxpr"])
         local = {}
         for v, c in zip(inner.constvars, inner.consts):
             nv = Var(v.aval)

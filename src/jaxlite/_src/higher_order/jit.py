@@ -72,12 +72,21 @@ def _jit_transpose(cts, *args, jaxpr, name):
     return [next(outs) if l else None for l in linear]
 
 
+def _one_level(rule):
+    """A rule that recurses into the jit calls nested in its Jaxpr, one level deeper."""
+    def nested_rule(*args, **params):
+        with core.nested_call():
+            return rule(*args, **params)
+    nested_rule.__name__ = rule.__name__
+    return nested_rule
+
+
 jit_p.impl = _jit_impl
 jit_p.abstract_eval = _jit_abstract
-jit_p.jvp = _jit_jvp
-jit_p.batch = _jit_batch
-jit_p.partial_eval = _jit_partial_eval
-jit_p.transpose = _jit_transpose
+jit_p.jvp = _one_level(_jit_jvp)
+jit_p.batch = _one_level(_jit_batch)
+jit_p.partial_eval = _one_level(_jit_partial_eval)
+jit_p.transpose = _one_level(_jit_transpose)
 
 
 def _print_jit(eqn, context):

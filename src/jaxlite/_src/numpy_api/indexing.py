@@ -254,8 +254,15 @@ class _IndexUpdateRef:
     def _scatter(self, values, kind, mode=None):
         x = asarray(self.array)
         spec, arrays = self._index(x, _gather_scatter_mode(mode))
-        updates = convert(values, x.dtype)
-        return scatter_p.bind(x, updates, *arrays, index_spec=spec, mode=kind)
+        promoted, weak = dtypes.result_type_and_weak(x, values)
+        if promoted == x.dtype or kind == "set":
+            updates = convert(values, x.dtype)
+            return scatter_p.bind(x, updates, *arrays, index_spec=spec, mode=kind)
+        # As JAX: combine in the promoted dtype, then cast back (bools.at[i].add(-1) is
+        # True + -1 = 0, False; .max(-1) of False is max(0, -1) = 0, False).
+        out = scatter_p.bind(convert(x, promoted, weak), convert(values, promoted, weak),
+                             *arrays, index_spec=spec, mode=kind)
+        return convert(out, x.dtype, x.weak_type)
 
     def set(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         return self._scatter(values, "set", mode)

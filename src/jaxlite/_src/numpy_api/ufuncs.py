@@ -441,32 +441,38 @@ def hypot(x, y, /):
     return where(infinite, convert(np.inf, out.dtype, True), out)
 
 
+def _logaddexp(x, y):
+    # max + log1p(exp(-|x - y|)); where x - y is nan (a nan, or two infinities of one
+    # sign) x + y, which is that nan or infinity.
+    delta = ew.sub_p.bind(x, y)
+    out = ew.add_p.bind(ew.max_p.bind(x, y),
+                        tr.log1p_p.bind(tr.exp_p.bind(ew.neg_p.bind(tr.abs_p.bind(delta)))))
+    return ew.select_n_p.bind(ew.ne_p.bind(delta, delta), out, ew.add_p.bind(x, y))
+
+
+_logaddexp_with_jvp = custom_jvp(_logaddexp)
+
+
+@_logaddexp_with_jvp.defjvp
+def _logaddexp_jvp(primals, tangents):
+    """JAX's rule: t_x * exp(x - out) + t_y * exp(y - out), +inf read as 0 in the
+    exponents (so logaddexp(inf, 1) has slope 1 in x, not exp(nan)); a nan anywhere gives
+    a nan slope, and at x == y each operand gets 0.5."""
+    (x, y), (tx, ty) = primals, tangents
+    out = _logaddexp_with_jvp(x, y)
+
+    def finite_above(v):
+        return ew.select_n_p.bind(isposinf(v), v, convert(0, v.dtype, True))
+
+    def slope(v):
+        return tr.exp_p.bind(ew.sub_p.bind(finite_above(v), finite_above(out)))
+
+    return out, ew.add_p.bind(ew.mul_p.bind(tx, slope(x)), ew.mul_p.bind(ty, slope(y)))
+
+
 def logaddexp(x, y, /):
     x, y = promote_inexact(x, y)
-    return _logaddexp(x, y)
-
-
-@custom_jvp
-def _logaddexp(x, y):
-    delta = subtract(x, y)
-    # delta is NaN for a NaN operand or two infinities of one sign: x + y is then the answer
-    safe = where(isnan(delta), 0, delta)
-    return where(isnan(delta), add(x, y),
-                 add(maximum(x, y), log1p(exp(negative(absolute(safe))))))
-
-
-@_logaddexp.defjvp
-def _logaddexp_jvp(primals, tangents):
-    # As JAX's rule: d/dx = exp(x - out) with +inf read as 0, so a NaN operand gives a NaN
-    # derivative, x == y gives 0.5 each, and (inf, 1) gives (1, e).
-    x, y = primals
-    out = _logaddexp(x, y)
-
-    def finite(v):
-        return where(equal(v, np.inf), 0, v)
-    scale_x = exp(subtract(finite(x), finite(out)))
-    scale_y = exp(subtract(finite(y), finite(out)))
-    return out, add(multiply(tangents[0], scale_x), multiply(tangents[1], scale_y))
+    return _logaddexp_with_jvp(x, y)
 
 
 def logaddexp2(x, y, /):
@@ -488,12 +494,31 @@ def rad2deg(x, /):
 radians, degrees = deg2rad, rad2deg
 
 
+def _sin_x_over_x_at_zero(k, x):
+    """The k-th derivative of sin(x)/x at 0 (0 for odd k, (-1)**(k/2) / (k+1) for even),
+    shaped like x; its derivative is the next one, so every order of sinc is right at 0."""
+    zero = ew.mul_p.bind(x, convert(0, x.dtype, True))
+    if k % 2:
+        return zero
+    return ew.add_p.bind(zero, convert((-1) ** (k // 2) / (k + 1), x.dtype, True))
+
+
+_sin_x_over_x_at_zero = custom_jvp(_sin_x_over_x_at_zero, nondiff_argnums=(0,))
+
+
+@_sin_x_over_x_at_zero.defjvp
+def _sin_x_over_x_at_zero_jvp(k, primals, tangents):
+    (x,), (t,) = primals, tangents
+    return _sin_x_over_x_at_zero(k, x), ew.mul_p.bind(_sin_x_over_x_at_zero(k + 1, x), t)
+
+
 def sinc(x, /):
+    """sin(pi x) / (pi x), 1 at 0, with JAX's derivatives there (the second is -pi**2/3)."""
     (x,) = promote_inexact(x)
     is_zero = equal(x, 0)
-    safe = where(is_zero, 1, x)
-    pix = multiply(safe, np.pi)
-    return where(is_zero, 1, divide(sin(pix), pix))
+    pix = multiply(x, np.pi)
+    safe = where(is_zero, convert(1, x.dtype, True), pix)
+    return where(is_zero, _sin_x_over_x_at_zero(0, pix), divide(sin(safe), safe))
 
 
 def heaviside(x1, x2, /):

@@ -11,7 +11,7 @@ import numpy as np
 from .. import core
 from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear, instantiate
-from .util import shape_of, broadcast_shapes
+from .util import shape_of, broadcast_shapes, const_like
 from .shape import moveaxis, broadcast_batch, broadcast_trailing, reshape_p, broadcast_in_dim_p, concatenate_p, unbroadcast
 from .shape import slice_p, squeeze_p
 from .compiler_rules import _defined_by
@@ -353,15 +353,21 @@ def _scatter_extremum_tangent(x, u, arrays, out, tx, tu, index_spec):
     zeros = np.zeros(shape_of(out), dtype)
     winners = add_p.bind(x_wins, scatter_p.bind(zeros, update_wins, *arrays,
                                                 index_spec=index_spec, mode="add"))
+    # Each winner's share, 1/winners, as coefficients that are 0 for the values that do
+    # not win: where nothing wins (a NaN result) the tangent is 0, as in JAX, not 0/0.
+    nobody = eq_p.bind(winners, const_like(winners, 0))
+    share = div_p.bind(const_like(winners, 1),
+                       select_n_p.bind(nobody, winners, const_like(winners, 1)))
     total = None
     if type(tx) is not Zero:
-        total = mul_p.bind(tx, x_wins)
+        total = mul_p.bind(tx, mul_p.bind(x_wins, share))
     if type(tu) is not Zero:
+        update_share = mul_p.bind(update_wins, gather_p.bind(share, *arrays, index_spec=index_spec))
         from_updates = scatter_p.bind(zeros, mul_p.bind(broadcast_trailing(tu, shape_of(target)),
-                                                        update_wins),
+                                                        update_share),
                                       *arrays, index_spec=index_spec, mode="add")
         total = from_updates if total is None else add_p.bind(total, from_updates)
-    return div_p.bind(total, winners)
+    return total
 
 
 def _winning_updates(x_shape, arrays, index_spec):

@@ -49,7 +49,13 @@ def _pow_impl(x, y):
     y_dtype, x_dtype = np.result_type(y), np.result_type(x)
     if y_dtype != x_dtype:  # an integer exponent: XLA converts it to the base's dtype
         y = np.asarray(y).astype(x_dtype)
-    return np.power(x, y)
+    out = np.power(x, y)
+    if x_dtype.kind == "f" and np.any(np.equal(y, 0.5)):
+        # NumPy computes x**0.5 as sqrt(x): -0.0 for -0.0 and nan for -inf, where C's pow
+        # and XLA's give +0.0 and +inf.
+        edge = np.equal(y, 0.5) & ((np.equal(x, 0)) | np.equal(x, -np.inf))
+        out = np.where(edge, np.power(np.abs(x), y), out)
+    return out
 
 
 def _integer_exponent_converted(eqn, ctx):
@@ -63,7 +69,8 @@ def _integer_exponent_converted(eqn, ctx):
     return Eqn(pow_p, [x, y], eqn.params, eqn.outputs, eqn.source)
 
 
-pow_p = define("pow", quiet(_pow_impl), [_pow_jvp_x, _pow_jvp_y], numpy_name="np.power",
+# No NumPy lowering: jitted code calls _pow_impl too, for its x**0.5 edge cases.
+pow_p = define("pow", quiet(_pow_impl), [_pow_jvp_x, _pow_jvp_y],
                simplify=[_integer_exponent_converted])
 
 

@@ -20,6 +20,7 @@ from ..lax.control_flow import fori_loop
 from ..custom_derivatives import custom_jvp
 from ..numpy_api import ufuncs, reductions, shapes, creation
 from ..conversion import asarray
+from ..custom_derivatives import custom_jvp
 from ..prims import special as sp
 from ..nn.functions import softmax as nn_softmax, log_softmax as nn_log_softmax
 from .logsumexp import _promote, _const, _where, logsumexp  # noqa: F401 (exported)
@@ -370,10 +371,20 @@ def expit(x):
     return lax.logistic(x)
 
 
+def _logit(x):
+    return ufuncs.log(x / (1 - x))
+
+
+_logit = custom_jvp(_logit)
+# JAX's rule, t / (x (1 - x)): at 0 and 1 the slope is +inf (with 0's sign), at +-inf
+# -0.0, where differentiating log(x / (1 - x)) gives nan.
+_logit.defjvps(lambda t, ans, x: t / (x * (1 - x)))
+
+
 def logit(x):
     """log(x / (1 - x)), the inverse of expit."""
     (x,) = _promote("logit", x)
-    return ufuncs.log(x / (1 - x))
+    return _logit(x)
 
 
 def xlogy(x, y):
