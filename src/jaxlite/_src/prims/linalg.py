@@ -186,12 +186,18 @@ def _lower_dot_general(names, params, avals=None):
     apply (BLAS, little overhead), einsum otherwise."""
     if avals is None or params.get("preferred_element_type") not in (None, avals[0].dtype):
         return None
+    if avals[0].dtype.kind not in "biufc":
+        return None  # ml_dtypes' narrow floats (bfloat16): np.einsum has no loop for them
     dims = params["dimension_numbers"]
     (lc, rc), (lb, rb) = dims
     x, y = names
     xa, ya = avals
-    if not lc and not lb and (xa.ndim == 0 or ya.ndim == 0):
-        return f"np.multiply({x}, {y})"  # a scalar times an array
+    if not lc and not lb:
+        # a scalar times an array, or an outer product by broadcasting: BLAS (tensordot)
+        # would drop the products with a zero operand (inf * 0 must be NaN)
+        if xa.ndim == 0 or ya.ndim == 0:
+            return f"np.multiply({x}, {y})"
+        return f"np.multiply({x}.reshape({tuple(xa.shape) + (1,) * ya.ndim!r}), {y})"
     if not lb and lc and all(xa.shape[i] == 1 for i in lc):
         # Contracting only size-1 axes: each result is one product, which is exactly what
         # BLAS returns too (0 + a*b); a broadcasting multiply skips BLAS's call overhead
