@@ -194,8 +194,9 @@ def backward_pass(jaxpr, cotangents_out, known_inputs=None):
             cts_out = [cts.pop(v, None) for v in eqn.outputs]
             if all(c is None for c in cts_out):
                 continue
-            cts_out = [zeros_like_aval(v.aval) if c is None else c
-                       for c, v in zip(cts_out, eqn.outputs)]
+            if not getattr(eqn.primitive, "symbolic_zero_cotangents", False):
+                cts_out = [zeros_like_aval(v.aval) if c is None else c
+                           for c, v in zip(cts_out, eqn.outputs)]
         else:
             cts_out = cts.pop(eqn.outputs[0], None)
             if cts_out is None:

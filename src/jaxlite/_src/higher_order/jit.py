@@ -12,6 +12,8 @@ from ..core import Primitive
 from ..ad import Zero, jvp_jaxpr, is_linear, transpose_jaxpr
 from ..batching import batch_jaxpr
 from ..compiler import compile_jaxpr
+from ..compiler.dce import dead_code_elimination
+from ..jaxpr import Jaxpr
 from ..staging import StagingTracer, partial_eval_jaxpr
 
 jit_p = Primitive("jit", multiple_results=True)
@@ -64,11 +66,28 @@ def _jit_partial_eval(trace, args, params):
 
 def _jit_transpose(cts, *args, jaxpr, name):
     linear = [is_linear(a) for a in args]
+    nonzero = tuple(not (c is None or type(c) is Zero) for c in cts)
+    if not all(nonzero):
+        # Zero cotangents stay symbolic, as in JAX: what feeds only those outputs is not
+        # transposed, so an unused NaN tangent (0 * NaN) does not reach the gradient.
+        jaxpr = _outputs_subset(jaxpr, nonzero)
+        cts = [c for c, n in zip(cts, nonzero) if n]
     transposed = transpose_jaxpr(jaxpr, linear)
     nonlinear = [a for a, l in zip(args, linear) if not l]
     cts = [instantiate_ct(c, v.aval) for c, v in zip(cts, jaxpr.outvars)]
     outs = iter(jit_p.bind(*nonlinear, *cts, jaxpr=transposed, name=f"transpose({name})"))
     return [next(outs) if l else None for l in linear]
+
+
+def _outputs_subset(jaxpr, keep):
+    key = ("outputs", keep)
+    hit = jaxpr.cache.get(key)
+    if hit is None:
+        hit = dead_code_elimination(Jaxpr(jaxpr.constvars, jaxpr.consts, jaxpr.invars,
+                                          jaxpr.eqns, [v for v, k in zip(jaxpr.outvars, keep)
+                                                       if k]))
+        jaxpr.cache[key] = hit
+    return hit
 
 
 def instantiate_ct(ct, aval):
@@ -83,6 +102,7 @@ jit_p.jvp = _jit_jvp
 jit_p.batch = _jit_batch
 jit_p.partial_eval = _jit_partial_eval
 jit_p.transpose = _jit_transpose
+jit_p.symbolic_zero_cotangents = True  # backward_pass passes None for unused outputs
 
 
 def _print_jit(eqn, context):
