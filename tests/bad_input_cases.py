@@ -28,6 +28,10 @@ def cases():
         ("sin string", lambda ns: ns.jnp.sin("a"), r"sin|str|type"),
         ("sin dict", lambda ns: ns.jnp.sin({"a": 1.0}), r"sin|dict|type"),
         ("bitwise_and floats", lambda ns: ns.jnp.bitwise_and(1.0, 2.0), r"bitwise_and|float"),
+        ("bitwise_and float traced", lambda ns: ns.jax.jit(lambda x: ns.jnp.bitwise_and(x, 3))(
+            1.0), r"and|float"),
+        ("invert float", lambda ns: ns.jnp.invert(ns.jnp.ones(2)), r"not|invert|float"),
+        ("float & operator", lambda ns: ns.jnp.ones(2) & 1, r"and|float"),
         ("left_shift float", lambda ns: ns.jnp.left_shift(ns.jnp.ones(2), 1), r"shift|float"),
         ("arctan2 shapes", lambda ns: ns.jnp.arctan2(ns.jnp.ones(2), ns.jnp.ones(3)),
          r"shape|broadcast"),

@@ -34,6 +34,9 @@ def _cumulative(name, primitive, a, axis, dtype, fill_nan=False, fill_value=0,
                 promote_integers=False):
     check_arraylike(name, a)
     x = asarray(a)
+    if x.ndim == 0 and axis is not None and not x.weak_type:
+        # As JAX: a 0-d array has no axis 0 (a weakly typed Python scalar is flattened)
+        canonical_axes(axis, 0)
     if axis is None or x.ndim == 0:
         x = reshape_p.bind(x, new_sizes=(x.size,))
     (axis,) = canonical_axes(0 if axis is None else axis, x.ndim)

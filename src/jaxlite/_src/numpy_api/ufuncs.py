@@ -17,9 +17,21 @@ from .staged import staged_as_jit
 from ..custom_derivatives import custom_jvp
 
 
-def _binary(name, primitive, inexact=False, numeric=False):
-    """numeric: booleans are promoted to the default int (as for JAX's `<<`, `%`)."""
+def _check_integer(name, *args):
+    """Bitwise operations take integers and booleans only, as in JAX (traced or not)."""
+    for i, a in enumerate(args):
+        if dtypes.kind(a.dtype) not in "biu":
+            raise TypeError(f"{name} does not accept dtype {a.dtype.name} at position {i}. "
+                            "Accepted dtypes are subtypes of integer, bool.")
+    return args
+
+
+def _binary(name, primitive, inexact=False, numeric=False, integer=False):
+    """numeric: booleans are promoted to the default int (as for JAX's `<<`, `%`);
+    integer: only integer and boolean operands (the bitwise operations)."""
     promoter = promote_inexact if inexact else promote_numeric if numeric else promote
+    if integer:
+        promoter = (lambda p: lambda x, y: _check_integer(name, *p(x, y)))(promoter)
 
     def fn(x, y, /):
         if flags.jax_numpy_rank_promotion != "allow":
@@ -27,7 +39,8 @@ def _binary(name, primitive, inexact=False, numeric=False):
         try:
             # Fast path: two arrays of one dtype need no promotion.
             if (type(x) is Array and type(y) is Array and x._value.dtype == y._value.dtype
-                    and not inexact and not (numeric and x._value.dtype == np.bool_)):
+                    and not inexact and not (numeric and x._value.dtype == np.bool_)
+                    and not (integer and x._value.dtype.kind not in "biu")):
                 return primitive.bind(x, y)
         except (TypeError, ValueError):
             _check_broadcastable(primitive.name, x, y)
@@ -119,10 +132,10 @@ less = _binary("less", ew.lt_p)
 less_equal = _binary("less_equal", ew.le_p)
 greater = _binary("greater", ew.gt_p)
 greater_equal = _binary("greater_equal", ew.ge_p)
-bitwise_and = _binary("bitwise_and", ew.and_p)
-bitwise_or = _binary("bitwise_or", ew.or_p)
-bitwise_xor = _binary("bitwise_xor", ew.xor_p)
-left_shift = _binary("left_shift", ew.shift_left_p, numeric=True)
+bitwise_and = _binary("bitwise_and", ew.and_p, integer=True)
+bitwise_or = _binary("bitwise_or", ew.or_p, integer=True)
+bitwise_xor = _binary("bitwise_xor", ew.xor_p, integer=True)
+left_shift = _binary("left_shift", ew.shift_left_p, numeric=True, integer=True)
 
 negative = _unary("negative", ew.neg_p)
 sign = _unary("sign", ew.sign_p)
@@ -359,14 +372,15 @@ def _as_bool(x):
 
 
 def bitwise_not(x, /):
-    return ew.not_p.bind(asarray(x))
+    (x,) = _check_integer("bitwise_not", asarray(x))
+    return ew.not_p.bind(x)
 
 
 invert = bitwise_not
 
 
 def right_shift(x, y, /):
-    x, y = promote_numeric(x, y)
+    x, y = _check_integer("right_shift", *promote_numeric(x, y))
     prim = ew.shift_right_logical_p if x.dtype.kind == "u" else ew.shift_right_arithmetic_p
     return prim.bind(x, y)
 

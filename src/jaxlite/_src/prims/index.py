@@ -195,6 +195,12 @@ def _pad_rank(a, rank, batched):
 
 def batch_by_loop(primitive, values, dims, size, params):
     """Batching by a Python loop over lanes: always correct, used for rare cases."""
+    if size == 0:  # no lanes: an empty result of one lane's shape (vmap over a 0-size batch)
+        avals = [core.get_aval(v) for v in values]
+        lane = [a if d is None else ShapedArray(a.shape[:d] + a.shape[d + 1:], a.dtype,
+                                                a.weak_type) for a, d in zip(avals, dims)]
+        out = primitive.abstract_eval(*lane, **params)
+        return core.Array(np.zeros((0,) + tuple(out.shape), out.dtype), out.weak_type)
     lanes = []
     for i in range(size):
         args = [v if d is None else gather_p.bind(moveaxis(v, d, 0),

@@ -193,6 +193,8 @@ def _lower_dot_general(names, params, avals=None):
     apply (BLAS, little overhead), einsum otherwise."""
     if avals is None or params.get("preferred_element_type") not in (None, avals[0].dtype):
         return None
+    if avals[0].dtype.kind not in "biufc":
+        return None  # ml_dtypes' narrow floats (bfloat16): np.einsum has no loop for them
     dims = params["dimension_numbers"]
     (lc, rc), (lb, rb) = dims
     x, y = names

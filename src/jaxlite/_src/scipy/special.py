@@ -20,7 +20,6 @@ from ..lax.control_flow import fori_loop
 from ..custom_derivatives import custom_jvp
 from ..numpy_api import ufuncs, reductions, shapes, creation
 from ..conversion import asarray
-from ..custom_derivatives import custom_jvp
 from ..prims import special as sp
 from ..nn.functions import softmax as nn_softmax, log_softmax as nn_log_softmax
 from .logsumexp import _promote, _const, _where, logsumexp  # noqa: F401 (exported)
