@@ -19,7 +19,7 @@ A name counts as implemented when both hold:
      name mentioned only in a comment does not count.
 
 jax.lax is counted without its primitives (names ending in `_p`) and without the
-point-to-point and ragged collectives listed in LAX_EXCLUDED (psend, precv, pswapaxes,
+point-to-point and ragged collectives listed in LAX_EXCLUDED (psend, precv,
 ragged_all_to_all), which jaxlite does not implement.
 """
 import argparse
@@ -53,7 +53,7 @@ MODULES = [
 
 # Collective and sharding functions of jax.lax: they need named mapped axes or devices.
 LAX_EXCLUDED = frozenset("""
-    precv psend pswapaxes ragged_all_to_all
+    precv psend ragged_all_to_all
 """.split())
 
 

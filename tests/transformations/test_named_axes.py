@@ -78,6 +78,13 @@ def test_all_to_all_is_a_transpose_of_lanes_and_chunks():
     close(tiled, y.reshape(3, 3, 2).transpose(1, 0, 2).reshape(3, 6))
 
 
+def test_pswapaxes_swaps_the_named_axis_with_an_array_axis():
+    x = np.arange(2 * 2 * 3.0, dtype=np.float32).reshape(2, 2, 3)
+    got = vm(lambda v: lax.pswapaxes(v, "i", 0))(x)
+    close(got, x.transpose(1, 0, 2))  # JAX 0.10.2: [[[0,1,2],[6,7,8]],[[3,4,5],[9,10,11]]]
+    close(got[0], np.array([[0, 1, 2], [6, 7, 8]], np.float32))
+
+
 def test_pbroadcast_sends_one_lane_to_all():
     close(vm(lambda x: lax.pbroadcast(x, "i", 1))(X), np.broadcast_to(X[1], X.shape))
     # pcast changes JAX's varying type only: the values pass through

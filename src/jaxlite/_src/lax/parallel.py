@@ -22,7 +22,7 @@ from ..tree import tree_map, tree_flatten, tree_unflatten
 from . import lax
 
 __all__ = ["with_sharding_constraint", "psum", "pmean", "pmax", "pmin", "all_gather", "psum_scatter", "all_to_all",
-           "ppermute", "pshuffle", "pbroadcast", "pcast", "axis_index", "axis_size"]
+           "pswapaxes", "ppermute", "pshuffle", "pbroadcast", "pcast", "axis_index", "axis_size"]
 
 
 def _names(axis_name):
@@ -171,6 +171,13 @@ def all_to_all(x, axis_name, split_axis, concat_axis, *, axis_index_groups=None,
                               concat_axis=c, axis_size=size)
         return merge_axes(v, c, 2)
     return tree_map(exchange, x)
+
+
+def pswapaxes(x, axis_name, axis, *, axis_index_groups=None):
+    """Swap the mapped axis `axis_name` with the array axis `axis` (whose size must be the
+    axis size): lane i's chunk j along `axis` becomes lane j's chunk i. It is the
+    untiled `all_to_all` with the same split and concatenation axis."""
+    return all_to_all(x, axis_name, axis, axis, axis_index_groups=axis_index_groups)
 
 
 def ppermute(x, axis_name, perm):
