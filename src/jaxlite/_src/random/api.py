@@ -60,12 +60,16 @@ def _shape(shape, name):
     if shape is None:
         return None
     if isinstance(shape, (int, np.integer)):
-        return (int(shape),)
+        shape = (shape,)
     try:
-        return tuple(operator.index(d) for d in shape)
+        dims = tuple(operator.index(d) for d in shape)
     except TypeError:
         raise TypeError(f"random.{name}: shape must be a sequence of integers, got {shape!r}") \
             from None
+    if any(d < 0 for d in dims):  # the blocked threefry kernel would quietly draw nothing
+        raise ValueError(f"random.{name}: negative dimensions are not allowed, got shape "
+                         f"{dims}")
+    return dims
 
 
 def _float_dtype(dtype, name):
@@ -130,7 +134,7 @@ def key_impl(keys):
 def split(key, num=2):
     """Split a key into `num` new keys (num may be a shape)."""
     data, typed = _key_data_of(key, "split")
-    shape = num if isinstance(num, (tuple, list)) else operator.index(num)
+    shape = _shape(num, "split")
     out = _wrap(threefry.split(_values(data), shape, ops=_backend(data)))
     return PRNGKeyArray(out) if typed else out
 
