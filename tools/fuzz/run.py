@@ -338,12 +338,12 @@ def fuzz(args):
                       "\n   jaxlite:", json.dumps(b)[:200])
     failures = [(i, r) for i, (a, b) in enumerate(zip(expected, got))
                 if (r := differ(cases[i], a, b)) is not None]
-    timeouts = sum(1 for a in expected if a.get("error") == "Timeout")
+    timeouts = sum(1 for a in expected if a.get("error") in ("Timeout", "Crash"))
     both_raise = sum(1 for a, b in zip(expected, got) if "error" in a and "error" in b
-                     and a.get("error") != "Timeout")
+                     and a.get("error") not in ("Timeout", "Crash"))
     print(f"{len(cases)} cases: {len(cases) - len(failures) - timeouts} agree ({both_raise} of "
           f"them raise the same error in both), {len(failures)} disagree, {timeouts} not "
-          f"compared (JAX ran past {worker.TIME_LIMIT_S} s); generation "
+          f"compared (JAX ran past {worker.TIME_LIMIT_S} s or crashed); generation "
           f"{generated - start:.0f} s, running {ran - generated:.0f} s")
     for key, count in collections.Counter(reason_key(r) for _, r in failures).most_common():
         print(f"{count:5d}  {key}")

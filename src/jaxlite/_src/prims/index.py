@@ -242,6 +242,15 @@ def _scatter_impl(x, updates, *arrays, index_spec, mode):
             updates = updates[sel]
         else:
             index = _clamped(index, out.shape)
+    else:
+        # Updates that do not broadcast to the target raise (ValueError, as JAX) before
+        # NumPy's ufunc.at, which can crash the interpreter on them.
+        try:
+            updates = np.broadcast_to(updates, out[index].shape)
+        except ValueError:
+            raise ValueError(f"scatter: cannot broadcast updates of shape "
+                             f"{np.shape(updates)} to the indexed shape {out[index].shape}") \
+                from None
     if mode == "set":
         out[index] = updates
     else:
