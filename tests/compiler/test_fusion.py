@@ -15,27 +15,11 @@ import jaxlite as jax
 import jaxlite.numpy as jnp
 from jaxlite._src.compiler import fusion, kernels, tiers
 from jaxlite._src.compiler.passes import optimize
-from jaxlite._src.config import flags
 
 needs_numba = pytest.mark.skipif(not kernels.numba_importable(), reason="Numba not installed")
 
-_SETTINGS = ("jaxlite_fusion", "jaxlite_fusion_hot_calls", "jaxlite_fusion_background",
-             "jaxlite_fusion_min_size", "jaxlite_fusion_min_ops", "jax_log_compiles")
-
-
-@pytest.fixture(autouse=True)
-def settings():
-    """Fusion of small arrays, compiled synchronously at the first call; restored after."""
-    saved = {name: getattr(flags, name) for name in _SETTINGS}
-    jax.config.update("jaxlite_fusion", "auto")
-    jax.config.update("jaxlite_fusion_min_size", 2)
-    jax.config.update("jaxlite_fusion_hot_calls", 1)
-    jax.config.update("jaxlite_fusion_background", False)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            jax.config.update(name, value)
+# Every test here runs with small arrays fused at once (tests/compiler/conftest.py).
+pytestmark = pytest.mark.usefixtures("small_array_fusion")
 
 
 def optimized(f, *args):

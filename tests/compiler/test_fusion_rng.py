@@ -6,28 +6,13 @@ import pytest
 
 import jaxlite as jax
 from jaxlite._src.compiler import fusion, kernels
-from jaxlite._src.config import flags
 from jaxlite._src.prims import numpy_ops
 from jaxlite._src.prims.rounded import fma_p
 
 needs_numba = pytest.mark.skipif(not kernels.numba_importable(), reason="Numba not installed")
 
-_SETTINGS = ("jaxlite_fusion", "jaxlite_fusion_hot_calls", "jaxlite_fusion_background",
-             "jaxlite_fusion_min_size", "jaxlite_fusion_min_ops")
-
-
-@pytest.fixture(autouse=True)
-def settings():
-    saved = {name: getattr(flags, name) for name in _SETTINGS}
-    jax.config.update("jaxlite_fusion", "auto")
-    jax.config.update("jaxlite_fusion_min_size", 2)
-    jax.config.update("jaxlite_fusion_hot_calls", 1)
-    jax.config.update("jaxlite_fusion_background", False)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            jax.config.update(name, value)
+# Every test here runs with small arrays fused at once (tests/compiler/conftest.py).
+pytestmark = pytest.mark.usefixtures("small_array_fusion")
 
 
 def _tier(f, *args):

@@ -297,11 +297,15 @@ def _concatenate_abstract(*xs, dimension):
     return ShapedArray(shape, first.dtype, all(x.weak_type for x in xs))
 
 
-def _concatenate_jvp(primals, tangents, dimension):
-    out = concatenate_p.bind(*primals, dimension=dimension)
-    if all(type(t) is Zero for t in tangents):
-        return out, Zero(out)
-    return out, concatenate_p.bind(*[instantiate(t) for t in tangents], dimension=dimension)
+def _joining_jvp(primitive):
+    """The JVP of a primitive that joins its operands (concatenate, stack): it is linear, so
+    the tangent is the same join of the tangents."""
+    def jvp(primals, tangents, **params):
+        out = primitive.bind(*primals, **params)
+        if all(type(t) is Zero for t in tangents):
+            return out, Zero(out)
+        return out, primitive.bind(*[instantiate(t) for t in tangents], **params)
+    return jvp
 
 
 def _concatenate_transpose(ct, *xs, dimension):
@@ -329,7 +333,7 @@ def _concatenate_batch(values, dims, dimension):
 
 concatenate_p.impl = lambda *xs, dimension: np.concatenate(xs, axis=dimension)
 concatenate_p.abstract_eval = _concatenate_abstract
-concatenate_p.jvp = _concatenate_jvp
+concatenate_p.jvp = _joining_jvp(concatenate_p)
 concatenate_p.transpose = _concatenate_transpose
 concatenate_p.batch = _concatenate_batch
 concatenate_p.weak_type_rule = lambda weak, params: all(weak)
@@ -357,13 +361,6 @@ def _stack_abstract(*xs, axis):
     return ShapedArray(shape, first.dtype, all(x.weak_type for x in xs))
 
 
-def _stack_jvp(primals, tangents, axis):
-    out = stack_p.bind(*primals, axis=axis)
-    if all(type(t) is Zero for t in tangents):
-        return out, Zero(out)
-    return out, stack_p.bind(*[instantiate(t) for t in tangents], axis=axis)
-
-
 def _stack_transpose(ct, *xs, axis):
     if type(ct) is Zero:
         return [None] * len(xs)
@@ -385,7 +382,7 @@ def _stack_batch(values, dims, axis):
 
 stack_p.impl = lambda *xs, axis: np.stack(xs, axis=axis)
 stack_p.abstract_eval = _stack_abstract
-stack_p.jvp = _stack_jvp
+stack_p.jvp = _joining_jvp(stack_p)
 stack_p.transpose = _stack_transpose
 stack_p.batch = _stack_batch
 stack_p.weak_type_rule = lambda weak, params: all(weak)
