@@ -15,7 +15,7 @@ import numpy as np
 from .. import core, dtypes
 from ..core import Primitive
 from ..ad import Zero, is_linear, jvp_jaxpr, transpose_jaxpr, instantiate
-from ..batching import batch_jaxpr
+from ..batching import batch_jaxpr, batched_outputs
 from ..jaxpr import Jaxpr, Var, eval_jaxpr
 from ..staging import StagingTracer, partial_eval_jaxpr, trace_closed_jaxpr
 from ..compiler import compile_jaxpr
@@ -455,9 +455,29 @@ def _while_batch(values, dims, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconst
     cc_d, bc_d, k_d = _split(dims, cond_nconsts, body_nconsts)
     cc = [v if d is None else moveaxis(v, d, 0) for v, d in zip(cc, cc_d)]
     bc = [v if d is None else moveaxis(v, d, 0) for v, d in zip(bc, bc_d)]
-    k = [broadcast_batch(v, size) if d is None else moveaxis(v, d, 0) for v, d in zip(k, k_d)]
+    # As JAX does: a carry is batched only if its initial value or its update is, and when
+    # the predicate is not, every lane runs the same iterations: no masking, and a carry the
+    # body passes through stays the body's input (so partial evaluation still sees it as
+    # loop-invariant and reverse mode works through it).
     cc_dims = [None if d is None else 0 for d in cc_d]
     bc_dims = [None if d is None else 0 for d in bc_d]
+    k_b = [d is not None for d in k_d]
+    while True:
+        out_b = batched_outputs(body_jaxpr, bc_dims + [0 if b else None for b in k_b], size)
+        new_k_b = [a or b for a, b in zip(k_b, out_b)]
+        if new_k_b == k_b:
+            break
+        k_b = new_k_b
+    k_dims = [0 if b else None for b in k_b]
+    if not batched_outputs(cond_jaxpr, cc_dims + k_dims, size)[0]:
+        k = [v if d is None and not b else broadcast_batch(v, size) if d is None
+             else moveaxis(v, d, 0) for v, d, b in zip(k, k_d, k_b)]
+        cond_b = batch_jaxpr(cond_jaxpr, cc_dims + k_dims, size, out_dims=[None])
+        body_b = batch_jaxpr(body_jaxpr, bc_dims + k_dims, size, out_dims=k_dims)
+        outs = while_p.bind(*cc, *bc, *k, cond_jaxpr=cond_b, body_jaxpr=body_b,
+                            cond_nconsts=cond_nconsts, body_nconsts=body_nconsts)
+        return outs, k_dims
+    k = [broadcast_batch(v, size) if d is None else moveaxis(v, d, 0) for v, d in zip(k, k_d)]
     cond_b = batch_jaxpr(cond_jaxpr, cc_dims + [0] * len(k), size)
     body_b = batch_jaxpr(body_jaxpr, bc_dims + [0] * len(k), size)
     k_avals = [core.get_aval(v) for v in k]
@@ -475,6 +495,9 @@ def _while_batch(values, dims, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconst
         new = eval_jaxpr(body_b, body_b.consts, *bcs, *carry)
         out = []
         for old, upd in zip(carry, new):
+            if upd is old:  # passed through: no select, so it stays visibly loop-invariant
+                out.append(old)
+                continue
             nd = len(core.get_aval(old).shape)
             which = reshape_p.bind(pred, new_sizes=(size,) + (1,) * (nd - 1))
             out.append(select_n_p.bind(which, old, upd))
