@@ -364,8 +364,12 @@ def _scatter_extremum_tangent(x, u, arrays, out, tx, tu, index_spec):
     u_full = broadcast_trailing(u, shape_of(target))
     as_float = lambda b: convert_element_type_p.bind(b, new_dtype=dtype, weak_type=False)
     update_wins = as_float(eq_p.bind(u_full, target))
-    x_wins = as_float(eq_p.bind(x, out))
     zeros = np.zeros(shape_of(out), dtype)
+    # An element no update lands on keeps x's tangent, even where x is NaN (x != out).
+    refs = scatter_p.bind(zeros, np.ones(shape_of(target), dtype), *arrays,
+                          index_spec=index_spec, mode="add")
+    x_wins = select_n_p.bind(eq_p.bind(refs, const_like(refs, 0)),
+                             as_float(eq_p.bind(x, out)), const_like(refs, 1))
     winners = add_p.bind(x_wins, scatter_p.bind(zeros, update_wins, *arrays,
                                                 index_spec=index_spec, mode="add"))
     # Each winner's share, 1/winners, as coefficients that are 0 for the values that do
