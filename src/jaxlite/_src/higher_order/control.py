@@ -455,7 +455,7 @@ def _while_jvp(primals, tangents, cond_jaxpr, body_jaxpr, cond_nconsts, body_nco
     k_nz = _nonzero_carries(body_jaxpr, bc_nz, [type(t) is not Zero for t in k_t], [])
     n_k = len(k)
     jj = jvp_jaxpr(body_jaxpr, bc_nz + k_nz)
-    n_bc, n_bct, n_kt = body_nconsts, sum(bc_nz), sum(k_nz)
+    n_bc, n_bct = body_nconsts, sum(bc_nz)
     # jj inputs: (bconsts, carry, bconsts_t, carry_t) -> want (bconsts, bconsts_t, carry, carry_t);
     # its outputs (carry, every carry's tangent) -> (carry, the nonzero carry tangents).
     order = (list(range(n_bc)) + list(range(n_bc + n_k, n_bc + n_k + n_bct))
