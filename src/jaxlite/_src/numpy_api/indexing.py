@@ -399,6 +399,8 @@ def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
     indices = asarray(indices)
     if not dtypes.is_integer(indices.dtype):
         raise ValueError(f"take: indices must have an integer type, got {indices.dtype.name}")
+    if x.shape[axis] == 0 and indices.size:
+        raise IndexError("Cannot do a non-empty jnp.take() from an empty axis.")
     idx, in_bounds = _indices_for_mode(indices, x.shape[axis], mode)
     index = (slice(None),) * axis + (idx,)
     mask_shape = (1,) * axis + tuple(idx.shape) + (1,) * (x.ndim - axis - 1)

@@ -61,18 +61,41 @@ def _gather_impl(x, *arrays, index_spec):
     return np.asarray(x)[build_index(index_spec, arrays, np.shape(x))]
 
 
+def _empty_array_axes(shape, index_spec):
+    """The axes of size 0 that an index array selects from."""
+    empty, axis = [], 0
+    n_consuming = sum(1 for it in index_spec if it[0] in ("int", "slice", "array"))
+    for item in index_spec:
+        if item[0] == "ellipsis":
+            axis += len(shape) - n_consuming
+        elif item[0] != "none":
+            if item[0] == "array" and shape[axis] == 0:
+                empty.append(axis)
+            axis += 1
+    return empty
+
+
 def _result_shape(shape, index_spec, array_shapes):
-    dummy = np.broadcast_to(np.empty((), np.bool_), shape)
+    # The shape does not depend on the index values, so an index array into an empty axis
+    # (its values all out of bounds, for the mode to drop or fill) selects as from size 1.
+    dims = list(shape)
+    for axis in _empty_array_axes(shape, index_spec):
+        dims[axis] = 1
+    dummy = np.broadcast_to(np.empty((), np.bool_), dims)
     arrays = [np.zeros(s, np.intp) for s in array_shapes]
-    return dummy[build_index(index_spec, arrays, shape)].shape
+    return dummy[build_index(index_spec, arrays, dims)].shape
 
 
 def _gather_abstract(x, *arrays, index_spec):
     for a in arrays:
         if a.dtype.kind not in "iu":
             raise TypeError(f"indices must be integers, got an index array of dtype {a.dtype}")
-    return ShapedArray(_result_shape(x.shape, index_spec, [a.shape for a in arrays]),
-                       x.dtype, x.weak_type)
+    shape = _result_shape(x.shape, index_spec, [a.shape for a in arrays])
+    if 0 not in shape:  # JAX's gather slices 1 element from each indexed axis
+        for axis in _empty_array_axes(x.shape, index_spec):
+            raise TypeError(f"Slice size at index {axis} in gather op is out of range, must "
+                            f"be within [0, 0 + 1), got 1.")
+    return ShapedArray(shape, x.dtype, x.weak_type)
 
 
 def _gather_jvp(primals, tangents, index_spec):
@@ -230,7 +253,7 @@ def _scatter_impl(x, updates, *arrays, index_spec, mode):
     out = np.array(x, copy=True)
     index = build_index(index_spec, arrays, out.shape, clamp=False)
     if arrays:  # drop out-of-bounds updates, as JAX does
-        target_shape = out[_clamped(index, out.shape)].shape
+        target_shape = _result_shape(out.shape, index_spec, [np.shape(a) for a in arrays])
         updates = np.broadcast_to(updates, target_shape)
         keep = _in_bounds_mask(index, out.shape, target_shape)
         if not keep.any():  # every update lands out of bounds (x.at[11].set on 10 elements)
