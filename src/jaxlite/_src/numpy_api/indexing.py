@@ -275,6 +275,9 @@ class _IndexUpdateRef:
 
     def multiply(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         x = asarray(self.array)
+        if x.dtype == np.bool_:  # as JAX's scatter_mul (lax.mul takes no bools)
+            raise TypeError("mul does not accept dtype bool at position 0. Accepted dtypes at "
+                            "position 0 are subtypes of integer, floating, complexfloating.")
         if unique_indices or not self._index(x, _gather_scatter_mode(mode))[1]:
             # Each element is hit at most once (static ints and slices never repeat): the
             # product set in place, the same numbers as scatter-multiply, differentiable

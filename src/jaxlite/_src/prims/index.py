@@ -249,7 +249,7 @@ _scatter_ufuncs = {"add": np.add, "multiply": np.multiply, "min": np.minimum, "m
 def _scatter_impl(x, updates, *arrays, index_spec, mode):
     # (Eager calls skip abstract evaluation: its shape check runs here.)
     _check_updates_shape(np.shape(x), np.shape(updates), [np.shape(a) for a in arrays],
-                         index_spec, mode)
+                         index_spec, mode, np.result_type(x))
     out = np.array(x, copy=True)
     index = build_index(index_spec, arrays, out.shape, clamp=False)
     if arrays:  # drop out-of-bounds updates, as JAX does
@@ -342,18 +342,24 @@ def _restrict(index, shape, selection, target_shape):
     return coords
 
 
-def _check_updates_shape(x_shape, updates_shape, array_shapes, index_spec, mode):
-    """Updates must broadcast to the indexed shape (never the other way round)."""
+def _check_updates_shape(x_shape, updates_shape, array_shapes, index_spec, mode, dtype=None):
+    """Updates must broadcast to the indexed shape (never the other way round); add and
+    multiply need numbers (JAX's scatter combines them with lax.add/lax.mul)."""
     target = tuple(_result_shape(tuple(x_shape), index_spec, array_shapes))
     updates_shape = tuple(updates_shape)
     if len(updates_shape) > len(target) or any(
             u not in (1, t) for u, t in zip(updates_shape[::-1], target[::-1])):
         raise ValueError(f"x.at[...].{mode}: updates of shape {updates_shape} do not broadcast "
                          f"to the indexed shape {target}")
+    if dtype == np.bool_ and mode in ("add", "multiply"):
+        name = "add" if mode == "add" else "mul"
+        raise TypeError(f"{name} does not accept dtype bool at position 0. Accepted dtypes at "
+                        "position 0 are subtypes of integer, floating, complexfloating.")
 
 
 def _scatter_abstract(x, updates, *arrays, index_spec, mode):
-    _check_updates_shape(x.shape, updates.shape, [a.shape for a in arrays], index_spec, mode)
+    _check_updates_shape(x.shape, updates.shape, [a.shape for a in arrays], index_spec, mode,
+                         x.dtype)
     if updates.dtype != x.dtype:
         raise TypeError(f"scatter: updates dtype {updates.dtype} differs from array dtype {x.dtype}")
     return x
