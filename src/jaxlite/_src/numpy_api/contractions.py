@@ -182,16 +182,22 @@ def _parse_einsum(subscripts, operands):
 
 
 def _uneven_diagonals(x, term):
-    """As JAX for a single operand: a label it repeats with sizes 1 and n is its diagonal,
-    of length 1 (with other operands JAX broadcasts the size-1 axis instead)."""
+    """As JAX for a single operand: a label it repeats with sizes 1 and n keeps the axis of
+    its last occurrence, masked to the diagonal (x[i, i], 0 elsewhere) and summed over the
+    other: 'ii->i' of a (3, 1) array is [x[0, 0]], of a (1, 4) one [x[0, 0], 0, 0, 0].
+    (With other operands JAX broadcasts the size-1 axis instead.)"""
     while True:
         pairs = [(i, j) for i, c in enumerate(term) for j in range(i + 1, len(term))
                  if term[j] == c and x.shape[i] != x.shape[j]]
         if not pairs:
             return x, term
         i, j = pairs[0]
-        x = diagonal(x, axis1=i, axis2=j)
-        term = "".join(ch for k, ch in enumerate(term) if k not in (i, j)) + term[i]
+        shape = [1] * x.ndim
+        shape[i], shape[j] = x.shape[i], x.shape[j]
+        mask = np.equal(*np.ogrid[:x.shape[i], :x.shape[j]]).reshape(shape)
+        x = red.reduce_sum_p.bind(ew.select_n_p.bind(
+            np.broadcast_to(mask, x.shape), np.zeros((), x.dtype), x), axes=(i,))
+        term = term[:i] + term[i + 1:]
 
 
 def _broadcast_size_one_labels(ops, terms):
