@@ -275,9 +275,12 @@ class _IndexUpdateRef:
 
     def multiply(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         x = asarray(self.array)
-        if x.dtype == np.bool_:  # as JAX's scatter_mul (lax.mul takes no bools)
+        promoted, weak = dtypes.result_type_and_weak(x, values)
+        if promoted == np.bool_:  # as JAX's scatter_mul (lax.mul takes no bools)
             raise TypeError("mul does not accept dtype bool at position 0. Accepted dtypes at "
                             "position 0 are subtypes of integer, floating, complexfloating.")
+        if promoted != x.dtype:  # as JAX: multiplied in the promoted dtype, cast back
+            return self._scatter(values, "multiply", mode)
         if unique_indices or not self._index(x, _gather_scatter_mode(mode))[1]:
             # Each element is hit at most once (static ints and slices never repeat): the
             # product set in place, the same numbers as scatter-multiply, differentiable
