@@ -16,7 +16,7 @@ import numpy as np
 from . import core
 from .core import Tracer, Trace, _context
 from .jaxpr import Jaxpr, Literal, eval_jaxpr
-from .staging import StagingTrace, trace_closed_jaxpr
+from .staging import StagingTrace, trace_closed_jaxpr, trace_to_jaxpr
 
 
 class Zero:
@@ -290,6 +290,26 @@ def jvp_jaxpr(jaxpr, nonzero):
     result = trace_closed_jaxpr(jvp_fun, jaxpr.in_avals + tangent_avals)
     jaxpr.cache[key] = result
     return result
+
+
+def nonzero_tangent_outputs(jaxpr, nonzero):
+    """Which outputs of `jaxpr` get a tangent that is not a symbolic zero when the inputs
+    flagged in `nonzero` have tangents (for loops: a carry whose tangent stays zero needs
+    none, as in JAX)."""
+    n = len(jaxpr.invars)
+    flags = []
+
+    def probe(*args):
+        primals, tangent_args = args[:n], iter(args[n:])
+        tangents = [next(tangent_args) if nz else Zero(p) for p, nz in zip(primals, nonzero)]
+        outs, touts = jvp_flat(lambda *xs: eval_jaxpr(jaxpr, jaxpr.consts, *xs), primals,
+                               tangents)
+        flags[:] = [type(t) is not Zero for t in touts]
+        return list(outs)
+
+    tangent_avals = [v.aval for v, nz in zip(jaxpr.invars, nonzero) if nz]
+    trace_to_jaxpr(probe, jaxpr.in_avals + tangent_avals)
+    return flags
 
 
 def vjp_flat(fun, primals):

@@ -18,7 +18,7 @@ from . import core
 from .core import Tracer, Trace, ShapedArray, _context
 from .errors import UnboundAxisNameError
 from .jaxpr import eval_jaxpr, jaxprs_in_params
-from .staging import trace_closed_jaxpr
+from .staging import trace_closed_jaxpr, trace_to_jaxpr
 
 
 class _NamedAxes(threading.local):
@@ -257,6 +257,29 @@ def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None
             dst %= rank
         results.append(move_batch_dim(val, src, dst, axis_size))
     return results
+
+
+def batched_outputs(jaxpr, dims, size):
+    """Which outputs of `jaxpr` the batch rules give a batch axis when its inputs have
+    one at `dims` (None: unbatched); for loops that batch only the carries that need it."""
+    in_avals = []
+    for v, d in zip(jaxpr.invars, dims):
+        aval = v.aval
+        if d is not None:
+            aval = aval.update(shape=aval.shape[:d] + (size,) + aval.shape[d:])
+        in_avals.append(aval)
+    flags = []
+
+    def probe(*xs):
+        outs = eval_jaxpr(jaxpr, jaxpr.consts, *xs)
+        trace = _context.trace
+        flags[:] = [type(o) is BatchTracer and o._trace is trace for o in outs]
+        return outs
+
+    trace_to_jaxpr(lambda *args: vmap_flat(probe, args, tuple(dims), size,
+                                           (0,) * len(jaxpr.outvars), _named.rule_axis),
+                   in_avals)
+    return flags
 
 
 def batch_jaxpr(jaxpr, dims, size, out_dims=None):

@@ -144,10 +144,11 @@ def promote(*args):
 
 
 def promote_numeric(*args):
-    """Promote, then turn booleans into the default int (for arithmetic like %, **, <<)."""
+    """Promote, then turn booleans into int32 (for arithmetic like %, **, <<): int32 in
+    x64 mode too, as JAX's numeric promotion does."""
     dtype, weak = dtypes.result_type_and_weak(*args)
     if dtype == np.bool_:
-        dtype = dtypes.default_int_dtype()
+        dtype = np.dtype(np.int32)
     return [convert(a, dtype, weak) for a in args]
 
 

@@ -14,8 +14,9 @@ import numpy as np
 
 from .. import core, dtypes
 from ..core import Primitive
-from ..ad import Zero, is_linear, jvp_jaxpr, transpose_jaxpr, instantiate
-from ..batching import batch_jaxpr
+from ..ad import (Zero, is_linear, jvp_jaxpr, transpose_jaxpr, instantiate,
+                  nonzero_tangent_outputs)
+from ..batching import batch_jaxpr, batched_outputs
 from ..jaxpr import Jaxpr, Var, eval_jaxpr
 from ..staging import StagingTracer, partial_eval_jaxpr, trace_closed_jaxpr
 from ..compiler import compile_jaxpr
@@ -237,32 +238,49 @@ def _split(seq, *sizes):
     return out
 
 
+def _nonzero_carries(jaxpr, before, k_nz, after):
+    """Fixed point, as JAX: a carry's tangent is nonzero if its initial one is or the body
+    makes it so (the body's first outputs are the carries). The others stay symbolic
+    zeros, so what they feed (log(x) * 0 of a pow's exponent, a loop's reverse mode) is
+    not computed."""
+    n_k = len(k_nz)
+    while True:
+        out = nonzero_tangent_outputs(jaxpr, before + k_nz + after)[:n_k]
+        new = [a or b for a, b in zip(k_nz, out)]
+        if new == k_nz:
+            return k_nz
+        k_nz = new
+
+
 def _scan_jvp(primals, tangents, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
     n_c, n_k = num_consts, num_carry
     n_x = len(primals) - n_c - n_k
     c_t, k_t, x_t = _split(tangents, n_c, n_k)
-    # Carries get tangents whenever anything does (their tangents may become nonzero).
     c_nz = [type(t) is not Zero for t in c_t]
     x_nz = [type(t) is not Zero for t in x_t]
-    nonzero = c_nz + [True] * n_k + x_nz
-    jj = jvp_jaxpr(jaxpr, nonzero)
-    n_ct = sum(c_nz)
-    # jj inputs: (consts, carry, xs, consts_t, carry_t, xs_t); outputs: (carry, ys, carry_t, ys_t)
+    k_nz = _nonzero_carries(jaxpr, c_nz, [type(t) is not Zero for t in k_t], x_nz)
+    jj = jvp_jaxpr(jaxpr, c_nz + k_nz + x_nz)
+    n_ct, n_kt = sum(c_nz), sum(k_nz)
+    # jj inputs: (consts, carry, xs, consts_t, carry_t, xs_t); outputs: (carry, ys, carry_t
+    # (every carry's), ys_t); the loop carries only the nonzero carry tangents.
     n_in = n_c + n_k + n_x
     order_in = (list(range(n_c)) + list(range(n_in, n_in + n_ct))
-                + list(range(n_c, n_c + n_k)) + list(range(n_in + n_ct, n_in + n_ct + n_k))
-                + list(range(n_c + n_k, n_in)) + list(range(n_in + n_ct + n_k, len(jj.invars))))
+                + list(range(n_c, n_c + n_k)) + list(range(n_in + n_ct, n_in + n_ct + n_kt))
+                + list(range(n_c + n_k, n_in)) + list(range(n_in + n_ct + n_kt, len(jj.invars))))
     n_y = len(jaxpr.outvars) - n_k
     n_out = n_k + n_y
-    order_out = (list(range(n_k)) + list(range(n_out, n_out + n_k))
+    order_out = (list(range(n_k)) + [n_out + i for i in range(n_k) if k_nz[i]]
                  + list(range(n_k, n_out)) + list(range(n_out + n_k, 2 * n_out)))
     body = _permute(jj, order_in, order_out)
     c, k, x = _split(primals, n_c, n_k)
-    args = (c + [t for t in c_t if type(t) is not Zero] + k + [instantiate(t) for t in k_t]
+    args = (c + [t for t in c_t if type(t) is not Zero] + k
+            + [instantiate(t) for t, nz in zip(k_t, k_nz) if nz]
             + x + [t for t in x_t if type(t) is not Zero])
     outs = scan_p.bind(*args, jaxpr=body, length=length, reverse=reverse,
-                       num_consts=n_c + n_ct, num_carry=2 * n_k, unroll=unroll)
-    carry, carry_t, ys, ys_t = _split(outs, n_k, n_k, n_y)
+                       num_consts=n_c + n_ct, num_carry=n_k + n_kt, unroll=unroll)
+    carry, carry_t, ys, ys_t = _split(outs, n_k, n_kt, n_y)
+    carry_t = iter(carry_t)
+    carry_t = [next(carry_t) if nz else Zero(v) for v, nz in zip(carry, k_nz)]
     return carry + ys, carry_t + ys_t
 
 
@@ -434,19 +452,22 @@ def _while_jvp(primals, tangents, cond_jaxpr, body_jaxpr, cond_nconsts, body_nco
     cc, bc, k = _split(primals, cond_nconsts, body_nconsts)
     _, bc_t, k_t = _split(tangents, cond_nconsts, body_nconsts)
     bc_nz = [type(t) is not Zero for t in bc_t]
+    k_nz = _nonzero_carries(body_jaxpr, bc_nz, [type(t) is not Zero for t in k_t], [])
     n_k = len(k)
-    jj = jvp_jaxpr(body_jaxpr, bc_nz + [True] * n_k)
+    jj = jvp_jaxpr(body_jaxpr, bc_nz + k_nz)
     n_bc, n_bct = body_nconsts, sum(bc_nz)
-    # jj inputs: (bconsts, carry, bconsts_t, carry_t) -> want (bconsts, bconsts_t, carry, carry_t)
+    # jj inputs: (bconsts, carry, bconsts_t, carry_t) -> want (bconsts, bconsts_t, carry, carry_t);
+    # its outputs (carry, every carry's tangent) -> (carry, the nonzero carry tangents).
     order = (list(range(n_bc)) + list(range(n_bc + n_k, n_bc + n_k + n_bct))
              + list(range(n_bc, n_bc + n_k)) + list(range(n_bc + n_k + n_bct, len(jj.invars))))
-    body = _permute(jj, order)
-    cond = _with_unused_inputs(cond_jaxpr, [v.aval for v in body_jaxpr.outvars],
-                               len(cond_jaxpr.invars))
+    body = _permute(jj, order, list(range(n_k)) + [n_k + i for i in range(n_k) if k_nz[i]])
+    cond = _with_unused_inputs(cond_jaxpr, [v.aval for v, nz in zip(body_jaxpr.outvars, k_nz)
+                                            if nz], len(cond_jaxpr.invars))
     outs = while_p.bind(*cc, *bc, *[t for t in bc_t if type(t) is not Zero], *k,
-                        *[instantiate(t) for t in k_t], cond_jaxpr=cond, body_jaxpr=body,
-                        cond_nconsts=cond_nconsts, body_nconsts=n_bc + n_bct)
-    return outs[:n_k], outs[n_k:]
+                        *[instantiate(t) for t, nz in zip(k_t, k_nz) if nz], cond_jaxpr=cond,
+                        body_jaxpr=body, cond_nconsts=cond_nconsts, body_nconsts=n_bc + n_bct)
+    carry, carry_t = outs[:n_k], iter(outs[n_k:])
+    return carry, [next(carry_t) if nz else Zero(v) for v, nz in zip(carry, k_nz)]
 
 
 def _while_batch(values, dims, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
@@ -455,9 +476,29 @@ def _while_batch(values, dims, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconst
     cc_d, bc_d, k_d = _split(dims, cond_nconsts, body_nconsts)
     cc = [v if d is None else moveaxis(v, d, 0) for v, d in zip(cc, cc_d)]
     bc = [v if d is None else moveaxis(v, d, 0) for v, d in zip(bc, bc_d)]
-    k = [broadcast_batch(v, size) if d is None else moveaxis(v, d, 0) for v, d in zip(k, k_d)]
+    # As JAX does: a carry is batched only if its initial value or its update is, and when
+    # the predicate is not, every lane runs the same iterations: no masking, and a carry the
+    # body passes through stays the body's input (so partial evaluation still sees it as
+    # loop-invariant and reverse mode works through it).
     cc_dims = [None if d is None else 0 for d in cc_d]
     bc_dims = [None if d is None else 0 for d in bc_d]
+    k_b = [d is not None for d in k_d]
+    while True:
+        out_b = batched_outputs(body_jaxpr, bc_dims + [0 if b else None for b in k_b], size)
+        new_k_b = [a or b for a, b in zip(k_b, out_b)]
+        if new_k_b == k_b:
+            break
+        k_b = new_k_b
+    k_dims = [0 if b else None for b in k_b]
+    if not batched_outputs(cond_jaxpr, cc_dims + k_dims, size)[0]:
+        k = [v if d is None and not b else broadcast_batch(v, size) if d is None
+             else moveaxis(v, d, 0) for v, d, b in zip(k, k_d, k_b)]
+        cond_b = batch_jaxpr(cond_jaxpr, cc_dims + k_dims, size, out_dims=[None])
+        body_b = batch_jaxpr(body_jaxpr, bc_dims + k_dims, size, out_dims=k_dims)
+        outs = while_p.bind(*cc, *bc, *k, cond_jaxpr=cond_b, body_jaxpr=body_b,
+                            cond_nconsts=cond_nconsts, body_nconsts=body_nconsts)
+        return outs, k_dims
+    k = [broadcast_batch(v, size) if d is None else moveaxis(v, d, 0) for v, d in zip(k, k_d)]
     cond_b = batch_jaxpr(cond_jaxpr, cc_dims + [0] * len(k), size)
     body_b = batch_jaxpr(body_jaxpr, bc_dims + [0] * len(k), size)
     k_avals = [core.get_aval(v) for v in k]
@@ -475,6 +516,9 @@ def _while_batch(values, dims, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconst
         new = eval_jaxpr(body_b, body_b.consts, *bcs, *carry)
         out = []
         for old, upd in zip(carry, new):
+            if upd is old:  # passed through: no select, so it stays visibly loop-invariant
+                out.append(old)
+                continue
             nd = len(core.get_aval(old).shape)
             which = reshape_p.bind(pred, new_sizes=(size,) + (1,) * (nd - 1))
             out.append(select_n_p.bind(which, old, upd))

@@ -15,6 +15,7 @@ from ..errors import ConcretizationTypeError
 from ..array import Array
 from ..tree import tree_flatten, tree_unflatten, tree_map, tree_structure
 from ..staging import trace_to_jaxpr, close_over_tracer_consts
+from ..jaxpr import Jaxpr
 from ..conversion import asarray
 from ..higher_order.control import cond_p, scan_p, while_p, _with_unused_inputs
 from ..api import vmap
@@ -312,10 +313,20 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
     carry_tree, y_tree = _split_out_tree(out_tree)
     _check_same_types("scan", c_avals, jaxpr.out_avals[:n_c], c_tree, carry_tree,
                       "the initial carry", "the carry output of f")
+    # As JAX does when tracing: a y that is its step's x is xs itself, not a scan output
+    # (so differentiation sees it as the input, e.g. in a while_loop body under grad).
+    x_invars = {id(v): i for i, v in enumerate(jaxpr.invars[len(consts) + n_c:])}
+    forwarded = [x_invars.get(id(v)) for v in jaxpr.outvars[n_c:]]
+    if any(i is not None for i in forwarded):
+        kept = [v for v, i in zip(jaxpr.outvars[n_c:], forwarded) if i is None]
+        jaxpr = Jaxpr(jaxpr.constvars, jaxpr.consts, jaxpr.invars, jaxpr.eqns,
+                      jaxpr.outvars[:n_c] + kept)
     outs = scan_p.bind(*consts, *c_leaves, *x_leaves, jaxpr=jaxpr, length=length,
                        reverse=bool(reverse), num_consts=len(consts), num_carry=n_c,
                        unroll=unroll if isinstance(unroll, int) else 1)
-    return tree_unflatten(carry_tree, outs[:n_c]), tree_unflatten(y_tree, outs[n_c:])
+    ys = iter(outs[n_c:])
+    ys = [next(ys) if i is None else asarray(x_leaves[i]) for i in forwarded]
+    return tree_unflatten(carry_tree, outs[:n_c]), tree_unflatten(y_tree, ys)
 
 
 def _python_scan(f, init, x_leaves, x_tree, length, reverse):

@@ -158,9 +158,11 @@ def _parse_einsum(subscripts, operands):
     for k, (t, op) in enumerate(zip(expanded, operands)):
         for c, n in zip(t, op.shape):
             seen = sizes.setdefault(c, n)
-            if n != seen and 1 not in (n, seen):
-                raise ValueError(f"Size of label '{c}' for operand {k} ({n}) does not match "
-                                 f"previous terms ({seen}).")
+            if seen == 1:  # as JAX (opt_einsum): a size-1 label takes the next size seen
+                sizes[c] = n
+            elif n not in (1, seen):  # the stored size first, the new one second, as JAX
+                raise ValueError(f"Size of label '{c}' for operand {k} ({seen}) does not "
+                                 f"match previous terms ({n}).")
     if output is None:
         counts = {}
         for t in expanded:
@@ -179,8 +181,30 @@ def _parse_einsum(subscripts, operands):
     return expanded, output
 
 
+def _uneven_diagonals(x, term):
+    """As JAX for a single operand: a label it repeats with sizes 1 and n keeps the axis of
+    its last occurrence, masked to the diagonal (x[i, i], 0 elsewhere) and summed over the
+    other: 'ii->i' of a (3, 1) array is [x[0, 0]], of a (1, 4) one [x[0, 0], 0, 0, 0].
+    (With other operands JAX broadcasts the size-1 axis instead.)"""
+    while True:
+        pairs = [(i, j) for i, c in enumerate(term) for j in range(i + 1, len(term))
+                 if term[j] == c and x.shape[i] != x.shape[j]]
+        if not pairs:
+            return x, term
+        i, j = pairs[0]
+        shape = [1] * x.ndim
+        shape[i], shape[j] = x.shape[i], x.shape[j]
+        mask = np.equal(*np.ogrid[:x.shape[i], :x.shape[j]]).reshape(shape)
+        x = red.reduce_sum_p.bind(ew.select_n_p.bind(
+            np.broadcast_to(mask, x.shape), np.zeros((), x.dtype), x), axes=(i,))
+        term = term[:i] + term[i + 1:]
+
+
 def _broadcast_size_one_labels(ops, terms):
     """As JAX: a label of size 1 in one operand and n in another is broadcast to n."""
+    if len(ops) == 1:
+        op, term = _uneven_diagonals(ops[0], terms[0])
+        ops, terms = [op], [term]
     sizes = {}
     for t, op in zip(terms, ops):
         for c, n in zip(t, op.shape):
@@ -189,7 +213,7 @@ def _broadcast_size_one_labels(ops, terms):
     for t, op in zip(terms, ops):
         shape = tuple(sizes[c] for c in t)
         out.append(op if shape == tuple(op.shape) else broadcast_to(op, shape))
-    return out
+    return out, terms
 
 
 def _einsum_single(x, term, keep):
@@ -214,7 +238,7 @@ def einsum(subscripts, *operands, out=None, optimize="optimal", precision=None,
         raise NotImplementedError("einsum: only the subscripts-string form is supported")
     ops = promote(*operands)
     terms, output = _parse_einsum(subscripts, ops)
-    ops = _broadcast_size_one_labels(ops, terms)
+    ops, terms = _broadcast_size_one_labels(ops, terms)
     remaining = [set(t) for t in terms]
 
     def needed_later(i):

@@ -275,6 +275,12 @@ class _IndexUpdateRef:
 
     def multiply(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         x = asarray(self.array)
+        promoted, weak = dtypes.result_type_and_weak(x, values)
+        if promoted == np.bool_:  # as JAX's scatter_mul (lax.mul takes no bools)
+            raise TypeError("mul does not accept dtype bool at position 0. Accepted dtypes at "
+                            "position 0 are subtypes of integer, floating, complexfloating.")
+        if promoted != x.dtype:  # as JAX: multiplied in the promoted dtype, cast back
+            return self._scatter(values, "multiply", mode)
         if unique_indices or not self._index(x, _gather_scatter_mode(mode))[1]:
             # Each element is hit at most once (static ints and slices never repeat): the
             # product set in place, the same numbers as scatter-multiply, differentiable
@@ -399,6 +405,8 @@ def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
     indices = asarray(indices)
     if not dtypes.is_integer(indices.dtype):
         raise ValueError(f"take: indices must have an integer type, got {indices.dtype.name}")
+    if x.shape[axis] == 0 and indices.size:
+        raise IndexError("Cannot do a non-empty jnp.take() from an empty axis.")
     idx, in_bounds = _indices_for_mode(indices, x.shape[axis], mode)
     index = (slice(None),) * axis + (idx,)
     mask_shape = (1,) * axis + tuple(idx.shape) + (1,) * (x.ndim - axis - 1)

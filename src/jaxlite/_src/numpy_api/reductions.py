@@ -163,8 +163,14 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     total = sum(squares, axis=axes, keepdims=keepdims, where=where)
     if n is None:
         n = sum(convert(broadcast_to_shape(where, x.shape), target), axis=axes, keepdims=keepdims)
-        return ew.div_p.bind(total, ew.sub_p.bind(n, convert(ddof, target)))
-    return ew.div_p.bind(total, convert(n - ddof, target))
+        normalizer = ew.sub_p.bind(n, convert(ddof, target))
+    elif n - ddof > 0:
+        return ew.div_p.bind(total, convert(n - ddof, target))
+    else:
+        normalizer = convert(n - ddof, target)
+    # As JAX: no degrees of freedom left gives NaN by a select, so its derivative is 0.
+    return select(ew.gt_p.bind(normalizer, convert(0, target)),
+                  ew.div_p.bind(total, normalizer), np.nan)
 
 
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, correction=None):

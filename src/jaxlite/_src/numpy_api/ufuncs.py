@@ -577,6 +577,8 @@ def _where(condition, x, y):
     c, x, y = [a if tuple(a.shape) == shape else broadcast_in_dim_p.bind(
         a, shape=shape, broadcast_dimensions=tuple(range(len(shape) - a.ndim, len(shape))))
         for a in (c, x, y)]
+    if 0 in shape:  # as JAX: an empty result is the broadcast x, no select (nor dependence on y)
+        return x
     return ew.select_n_p.bind(c, y, x)
 
 

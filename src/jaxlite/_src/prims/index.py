@@ -61,18 +61,41 @@ def _gather_impl(x, *arrays, index_spec):
     return np.asarray(x)[build_index(index_spec, arrays, np.shape(x))]
 
 
+def _empty_array_axes(shape, index_spec):
+    """The axes of size 0 that an index array selects from."""
+    empty, axis = [], 0
+    n_consuming = sum(1 for it in index_spec if it[0] in ("int", "slice", "array"))
+    for item in index_spec:
+        if item[0] == "ellipsis":
+            axis += len(shape) - n_consuming
+        elif item[0] != "none":
+            if item[0] == "array" and shape[axis] == 0:
+                empty.append(axis)
+            axis += 1
+    return empty
+
+
 def _result_shape(shape, index_spec, array_shapes):
-    dummy = np.broadcast_to(np.empty((), np.bool_), shape)
+    # The shape does not depend on the index values, so an index array into an empty axis
+    # (its values all out of bounds, for the mode to drop or fill) selects as from size 1.
+    dims = list(shape)
+    for axis in _empty_array_axes(shape, index_spec):
+        dims[axis] = 1
+    dummy = np.broadcast_to(np.empty((), np.bool_), dims)
     arrays = [np.zeros(s, np.intp) for s in array_shapes]
-    return dummy[build_index(index_spec, arrays, shape)].shape
+    return dummy[build_index(index_spec, arrays, dims)].shape
 
 
 def _gather_abstract(x, *arrays, index_spec):
     for a in arrays:
         if a.dtype.kind not in "iu":
             raise TypeError(f"indices must be integers, got an index array of dtype {a.dtype}")
-    return ShapedArray(_result_shape(x.shape, index_spec, [a.shape for a in arrays]),
-                       x.dtype, x.weak_type)
+    shape = _result_shape(x.shape, index_spec, [a.shape for a in arrays])
+    if 0 not in shape:  # JAX's gather slices 1 element from each indexed axis
+        for axis in _empty_array_axes(x.shape, index_spec):
+            raise TypeError(f"Slice size at index {axis} in gather op is out of range, must "
+                            f"be within [0, 0 + 1), got 1.")
+    return ShapedArray(shape, x.dtype, x.weak_type)
 
 
 def _gather_jvp(primals, tangents, index_spec):
@@ -226,11 +249,11 @@ _scatter_ufuncs = {"add": np.add, "multiply": np.multiply, "min": np.minimum, "m
 def _scatter_impl(x, updates, *arrays, index_spec, mode):
     # (Eager calls skip abstract evaluation: its shape check runs here.)
     _check_updates_shape(np.shape(x), np.shape(updates), [np.shape(a) for a in arrays],
-                         index_spec, mode)
+                         index_spec, mode, np.result_type(x))
     out = np.array(x, copy=True)
     index = build_index(index_spec, arrays, out.shape, clamp=False)
     if arrays:  # drop out-of-bounds updates, as JAX does
-        target_shape = out[_clamped(index, out.shape)].shape
+        target_shape = _result_shape(out.shape, index_spec, [np.shape(a) for a in arrays])
         updates = np.broadcast_to(updates, target_shape)
         keep = _in_bounds_mask(index, out.shape, target_shape)
         if not keep.any():  # every update lands out of bounds (x.at[11].set on 10 elements)
@@ -319,18 +342,24 @@ def _restrict(index, shape, selection, target_shape):
     return coords
 
 
-def _check_updates_shape(x_shape, updates_shape, array_shapes, index_spec, mode):
-    """Updates must broadcast to the indexed shape (never the other way round)."""
+def _check_updates_shape(x_shape, updates_shape, array_shapes, index_spec, mode, dtype=None):
+    """Updates must broadcast to the indexed shape (never the other way round); add and
+    multiply need numbers (JAX's scatter combines them with lax.add/lax.mul)."""
     target = tuple(_result_shape(tuple(x_shape), index_spec, array_shapes))
     updates_shape = tuple(updates_shape)
     if len(updates_shape) > len(target) or any(
             u not in (1, t) for u, t in zip(updates_shape[::-1], target[::-1])):
         raise ValueError(f"x.at[...].{mode}: updates of shape {updates_shape} do not broadcast "
                          f"to the indexed shape {target}")
+    if dtype == np.bool_ and mode in ("add", "multiply"):
+        name = "add" if mode == "add" else "mul"
+        raise TypeError(f"{name} does not accept dtype bool at position 0. Accepted dtypes at "
+                        "position 0 are subtypes of integer, floating, complexfloating.")
 
 
 def _scatter_abstract(x, updates, *arrays, index_spec, mode):
-    _check_updates_shape(x.shape, updates.shape, [a.shape for a in arrays], index_spec, mode)
+    _check_updates_shape(x.shape, updates.shape, [a.shape for a in arrays], index_spec, mode,
+                         x.dtype)
     if updates.dtype != x.dtype:
         raise TypeError(f"scatter: updates dtype {updates.dtype} differs from array dtype {x.dtype}")
     return x
@@ -364,8 +393,12 @@ def _scatter_extremum_tangent(x, u, arrays, out, tx, tu, index_spec):
     u_full = broadcast_trailing(u, shape_of(target))
     as_float = lambda b: convert_element_type_p.bind(b, new_dtype=dtype, weak_type=False)
     update_wins = as_float(eq_p.bind(u_full, target))
-    x_wins = as_float(eq_p.bind(x, out))
     zeros = np.zeros(shape_of(out), dtype)
+    # An element no update lands on keeps x's tangent, even where x is NaN (x != out).
+    refs = scatter_p.bind(zeros, np.ones(shape_of(target), dtype), *arrays,
+                          index_spec=index_spec, mode="add")
+    x_wins = select_n_p.bind(eq_p.bind(refs, const_like(refs, 0)),
+                             as_float(eq_p.bind(x, out)), const_like(refs, 1))
     winners = add_p.bind(x_wins, scatter_p.bind(zeros, update_wins, *arrays,
                                                 index_spec=index_spec, mode="add"))
     # Each winner's share, 1/winners, as coefficients that are 0 for the values that do
