@@ -70,9 +70,13 @@ def test_axis_primitive_batchers_get_the_axis_size():
     size_p = Primitive("batch_size_of")
     size_p.def_impl(lambda x: x)
     size_p.def_abstract_eval(lambda x: x)
-    batching.axis_primitive_batchers[size_p] = (
+    batching.fancy_primitive_batchers[size_p] = (
         lambda axis_data, args, dims: (args[0] * axis_data.size, dims[0]))
     np.testing.assert_allclose(jax.vmap(size_p.bind)(jnp.ones(4)), [4.0] * 4)
+    # axis_primitive_batchers: the older signature (size, name, trace_type, args, dims).
+    batching.axis_primitive_batchers[size_p] = (
+        lambda size, name, trace_type, args, dims: (args[0] * size + (name == "i"), dims[0]))
+    np.testing.assert_allclose(jax.vmap(size_p.bind, axis_name="i")(jnp.ones(3)), [4.0] * 3)
 
 
 def test_symbolic_zero_of_an_aval_and_undefined_primal():

@@ -13,6 +13,8 @@ PRIVATE_MODULES = {
     "traceback_util": "jaxlite._compat.traceback_util",
     # equinox: `import jax._src.dispatch` (reads wait_for_tokens if present)
     "dispatch": "jaxlite._compat.dispatch",
+    # lineax: registers a transpose rule for stop_gradient_p
+    "ad_util": "jaxlite._compat.ad_util",
     # equinox (TypePromotionError), flax.linen (issubdtype, finfo, extended)
     "dtypes": "jaxlite._src.dtypes",
     # flax.linen (ShapedArray), numpyro (trace_state_clean)

@@ -91,9 +91,13 @@ def _custom_jvp_jvp(primals, tangents, call_jaxpr, jvp, num_consts, symbolic_zer
 
 def _custom_jvp_batch(values, dims, call_jaxpr, jvp, num_consts, symbolic_zeros):
     size = _batch_size(values, dims)
-    values = _all_batched(values, dims, size)
+    # Unbatched operands stay unbatched, as in JAX: the function may branch on them (a
+    # lax.cond on an unbatched predicate still runs one branch; equinox's error_if relies
+    # on it), and their tangents keep the same dims.
+    in_dims = [None if d is None else 0 for d in dims]
+    values = [v if d is None else moveaxis(v, d, 0) for v, d in zip(values, dims)]
     n_out = len(call_jaxpr.outvars)
-    batched = batch_jaxpr(call_jaxpr, [0] * len(values), size)
+    batched = batch_jaxpr(call_jaxpr, in_dims, size)
 
     def batched_jvp(primals, tangents):
         tangents = [instantiate(t) for t in tangents]
@@ -104,7 +108,7 @@ def _custom_jvp_batch(values, dims, call_jaxpr, jvp, num_consts, symbolic_zeros)
             return list(outs) + [instantiate(t) if t is not None else np.zeros(
                 core.get_aval(o).shape, core.get_aval(o).dtype) for o, t in zip(outs, touts)]
 
-        res = vmap_flat(flat, list(primals) + tangents, [0] * (2 * n), size, [0] * (2 * n_out))
+        res = vmap_flat(flat, list(primals) + tangents, in_dims * 2, size, [0] * (2 * n_out))
         return res[:n_out], res[n_out:]
 
     outs = custom_jvp_call_p.bind(*values, call_jaxpr=batched, jvp=batched_jvp,
