@@ -34,7 +34,8 @@ NEEDS = {"optax": ["optax"], "chex": ["chex"], "equinox": ["equinox", "jaxtyping
          "flax_linen": ["flax", "optax"], "numpyro": ["numpyro"],
          "diffrax": ["diffrax", "lineax", "optimistix", "equinox", "jaxtyping"],
          "optimistix": ["optimistix", "lineax", "equinox", "jaxtyping"],
-         "lineax": ["lineax", "equinox", "jaxtyping"]}
+         "lineax": ["lineax", "equinox", "jaxtyping"],
+         "flax_nnx": ["flax", "optax", "treescope"]}
 
 
 def _installed(name):

@@ -234,3 +234,52 @@ def test_small_gaps_libraries_hit():
     assert jax.core.ShapedArray((2,), jnp.int32).to_tangent_aval().dtype == jax.dtypes.float0
     assert jax.core.ShapedArray((2,), jnp.float32).to_tangent_aval().dtype == jnp.float32
     assert jax.jit(lambda x: jnp.isrealobj(x) and not jnp.iscomplexobj(x))(1.0)
+
+
+def test_hijax_declarations_succeed_and_using_one_raises():
+    # flax.nnx declares hijax Variables at import; creating a value of one must fail loudly.
+    from jaxlite.experimental import hijax
+
+    class NewThing(hijax.HiPrimitive):
+        def abstract_eval(self):
+            return hijax.AvalQDD(None, None), set()
+
+    class AbstractThing(hijax.MutableHiType):
+        size = hijax.aval_property(lambda self: 1)
+        get = hijax.aval_method(lambda self: 2)
+
+    class Effect(jax.core.Effect):
+        pass
+
+    hijax.register_hitype(NewThing, lambda x: AbstractThing())
+    hijax.control_flow_allowed_effects.add_type(Effect)
+    assert Effect in hijax.control_flow_allowed_effects
+    with pytest.raises(NotImplementedError, match="hijax"):
+        NewThing("new_thing").bind()
+
+
+def test_typeof_a_ref_is_an_abstract_ref():
+    from jaxlite._compat.state.types import AbstractRef
+    ref = jax.new_ref(jnp.zeros(3))
+    assert isinstance(jax.typeof(ref), AbstractRef)
+    assert str(jax.typeof(ref)) == "Ref{float32[3]}"   # as JAX prints it
+    assert jax.typeof(ref).shape == (3,)
+    assert not isinstance(jax.typeof(jnp.zeros(3)), AbstractRef)
+
+
+def test_private_tree_util_registry_is_the_registered_node_types():
+    from jaxlite._compat.tree_util import _registry
+
+    class Node:
+        def __init__(self, x):
+            self.x = x
+
+    assert tuple in _registry and Node not in _registry
+    jax.tree_util.register_pytree_node(Node, lambda n: ((n.x,), None), lambda _, c: Node(*c))
+    assert Node in _registry
+
+
+def test_dot_general_accepts_out_sharding():
+    out = jax.lax.dot_general(jnp.ones((2, 3)), jnp.ones((3,)), (((1,), (0,)), ((), ())),
+                              out_sharding=None)
+    np.testing.assert_array_equal(out, [3.0, 3.0])

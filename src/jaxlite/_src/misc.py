@@ -11,6 +11,7 @@ from .config import flags, update, __version__
 from .config import disable_jit as disable_jit  # public from here; jit_api needs it below
 from .core import get_aval
 from .array import Array
+from .state import Ref, AbstractRef
 from .sharding import Device as Device  # public from here
 from . import distributed
 from .sharding import devices
@@ -51,6 +52,9 @@ def ensure_compile_time_eval():
 
 
 def typeof(x):
+    if isinstance(x, Ref):
+        aval = get_aval(x[...])
+        return AbstractRef(aval.shape, aval.dtype)
     return get_aval(x)
 
 

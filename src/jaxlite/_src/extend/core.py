@@ -147,6 +147,14 @@ def find_top_trace(_args):
 
 
 no_effects = frozenset()
+
+
+class Effect:
+    """Base class of effect types (jaxlite's Jaxprs carry no effects; libraries subclass
+    it to declare theirs, as flax.nnx's VariableEffect)."""
+
+
+Effects = frozenset
 Atom = Var | Literal
 AbstractValue = ShapedArray
 
