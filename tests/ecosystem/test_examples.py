@@ -35,7 +35,8 @@ NEEDS = {"optax": ["optax"], "chex": ["chex"], "equinox": ["equinox", "jaxtyping
          "diffrax": ["diffrax", "lineax", "optimistix", "equinox", "jaxtyping"],
          "optimistix": ["optimistix", "lineax", "equinox", "jaxtyping"],
          "lineax": ["lineax", "equinox", "jaxtyping"],
-         "flax_nnx": ["flax", "optax", "treescope"]}
+         "flax_nnx": ["flax", "optax", "treescope"],
+         "orbax": ["orbax", "tensorstore", "etils", "humanize"]}
 
 
 def _installed(name):

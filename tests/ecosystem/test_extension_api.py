@@ -208,6 +208,9 @@ def test_private_jax_modules_are_aliases_through_the_hook(tmp_path):
         import jax._src.dispatch
         assert dtypes is jaxlite._src.dtypes and trace_state_clean()
         assert jaxlite._src.numpy_api is not None   # jaxlite's own package still reachable
+        # reached by attribute, never imported (orbax): the aliases answer too
+        assert jax._src.tree_util.flatten_one_level([1, 2])[0] == [1, 2]
+        assert jax._src.distributed.global_state.client is None
         @tu.api_boundary
         def f(x):
             return x
@@ -283,3 +286,38 @@ def test_dot_general_accepts_out_sharding():
     out = jax.lax.dot_general(jnp.ones((2, 3)), jnp.ones((3,)), (((1,), (0,)), ((), ())),
                               out_sharding=None)
     np.testing.assert_array_equal(out, [3.0, 3.0])
+
+
+def test_layouts_formats_and_device_memories_orbax_uses():
+    from jaxlite.experimental.layout import Format, Layout
+    x = jnp.arange(6.0).reshape(2, 3)
+    sharding = jax.sharding.make_single_device_sharding(jax.devices()[0], memory_kind="device")
+    fmt = Format(Layout((0, 1)), sharding)
+    assert fmt == Format(Layout((0, 1)), sharding) and fmt.layout.major_to_minor == (0, 1)
+    y = jax.device_put(x, fmt)
+    np.testing.assert_array_equal(y, x)
+    assert y.sharding == sharding
+    with pytest.raises(TypeError):
+        Format("row-major")
+    device = jax.devices()[0]
+    assert [m.kind for m in device.addressable_memories()] == ["device"]
+    assert device.default_memory().addressable_by_devices() == [device]
+    assert device.client.runtime_type != "pathways"
+    assert sharding._addressable_device_assignment == (device,)
+    assert issubclass(jax.Array, jax.Array) and issubclass(type(x), jax.Array)
+    assert not issubclass(np.ndarray, jax.Array)
+
+
+def test_single_process_names_orbax_reads():
+    from jaxlite._src.distributed import global_state
+    from jaxlite.experimental import multihost_utils, colocated_python
+    from jaxlite.extend import ifrt_programs
+    assert global_state.process_id == 0 and global_state.num_processes == 1
+    assert multihost_utils.reached_preemption_sync_point(3) is False
+    with pytest.raises(NotImplementedError, match="IFRT"):
+        ifrt_programs.ifrt_programs.make_plugin_program("")
+    with pytest.raises(NotImplementedError, match="Pathways"):
+        colocated_python.colocated_cpu_devices(jax.devices())
+    with pytest.warns(DeprecationWarning):
+        from jaxlite.experimental.pjit import pjit
+    assert float(pjit(lambda v: v + 1)(1.0)) == 2.0

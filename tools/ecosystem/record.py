@@ -20,7 +20,8 @@ GOLDEN = os.path.join(ROOT, "tests", "ecosystem", "golden.json")
 # example -> the distribution whose version is recorded
 LIBRARIES = {"optax": "optax", "chex": "chex", "equinox": "equinox",
              "flax_linen": "flax", "numpyro": "numpyro", "diffrax": "diffrax",
-             "optimistix": "optimistix", "lineax": "lineax", "flax_nnx": "flax"}
+             "optimistix": "optimistix", "lineax": "lineax", "flax_nnx": "flax",
+             "orbax": "orbax-checkpoint"}
 
 
 def parse(stdout):

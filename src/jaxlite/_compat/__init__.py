@@ -20,6 +20,8 @@ PRIVATE_MODULES = {
     "state.types": "jaxlite._compat.state.types",
     # flax.nnx: `from jax._src.tree_util import _registry` (is_pytree_node)
     "tree_util": "jaxlite._compat.tree_util",
+    # orbax-checkpoint: jax._src.distributed.global_state (.process_id, .client)
+    "distributed": "jaxlite._src.distributed",
     # equinox (TypePromotionError), flax.linen (issubdtype, finfo, extended)
     "dtypes": "jaxlite._src.dtypes",
     # flax.linen (ShapedArray), numpyro (trace_state_clean)
