@@ -100,19 +100,29 @@ def _custom_jvp_batch(values, dims, call_jaxpr, jvp, num_consts, symbolic_zeros)
     batched = batch_jaxpr(call_jaxpr, in_dims, size)
 
     def batched_jvp(primals, tangents):
-        tangents = [instantiate(t) for t in tangents]
         n = len(primals)
+        # Symbolic zero tangents stay symbolic through the batching (a rule defined with
+        # symbolic_zeros=True tells them apart: equinox asserts the undifferentiated
+        # inputs' tangents are zeros); the others are mapped with their primal's dims.
+        if not symbolic_zeros:
+            tangents = [instantiate(t) for t in tangents]
+        zero = [type(t) is Zero for t in tangents]
+        mapped = [t for t, z in zip(tangents, zero) if not z]
+        mapped_dims = [d for d, z in zip(in_dims, zero) if not z]
 
         def flat(*xs):
-            outs, touts = jvp(list(xs[:n]), list(xs[n:]))
+            rest = iter(xs[n:])
+            ts = [Zero(p) if z else next(rest) for p, z in zip(xs[:n], zero)]
+            outs, touts = jvp(list(xs[:n]), ts)
             return list(outs) + [instantiate(t) if t is not None else np.zeros(
                 core.get_aval(o).shape, core.get_aval(o).dtype) for o, t in zip(outs, touts)]
 
-        res = vmap_flat(flat, list(primals) + tangents, in_dims * 2, size, [0] * (2 * n_out))
+        res = vmap_flat(flat, list(primals) + mapped, in_dims + mapped_dims, size,
+                        [0] * (2 * n_out))
         return res[:n_out], res[n_out:]
 
     outs = custom_jvp_call_p.bind(*values, call_jaxpr=batched, jvp=batched_jvp,
-                                  num_consts=num_consts, symbolic_zeros=False)
+                                  num_consts=num_consts, symbolic_zeros=symbolic_zeros)
     return outs, [0] * n_out
 
 

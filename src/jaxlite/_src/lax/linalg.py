@@ -10,7 +10,9 @@ from ..prims import linalg_decomp as ld
 def permutation_matrix(permutation, dtype):
     """P with (P @ x)[i] = x[permutation[i]] (one-hot rows; differentiable in x)."""
     n = permutation.shape[-1]
-    return (permutation[..., :, None] == np.arange(n, dtype=np.int32)).astype(dtype)
+    # Equal ranks on both sides: jax_numpy_rank_promotion="raise" allows no implicit one.
+    columns = np.arange(n, dtype=np.int32).reshape((1,) * permutation.ndim + (n,))
+    return (permutation[..., :, None] == columns).astype(dtype)
 
 
 def _symmetrize(x):
@@ -83,7 +85,9 @@ def _reflector(a, i):
     """v_i of geqrf's packed form (an m x 1 column): zeros above row i, 1 at row i,
     a[i+1:, i] below."""
     rows = np.arange(a.shape[-2])[:, None]
-    return (rows > i) * a[..., :, i:i + 1] + (rows == i)
+    # NumPy masks of a's dtype: no bool/float promotion (strict promotion allows none).
+    below, diagonal = (rows > i).astype(a.dtype), (rows == i).astype(a.dtype)
+    return below * a[..., :, i:i + 1] + diagonal
 
 
 def householder_product(a, taus):
