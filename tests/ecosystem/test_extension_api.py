@@ -321,3 +321,47 @@ def test_single_process_names_orbax_reads():
     with pytest.warns(DeprecationWarning):
         from jaxlite.experimental.pjit import pjit
     assert float(pjit(lambda v: v + 1)(1.0)) == 2.0
+
+
+def test_linear_transpose_of_shape_dtype_structs():
+    # lineax: only the primals' shapes and dtypes matter.
+    f_t = jax.linear_transpose(lambda x: 2 * x[::-1], jax.ShapeDtypeStruct((3,), jnp.float32))
+    np.testing.assert_array_equal(f_t(jnp.array([1.0, 2.0, 3.0]))[0], [6.0, 4.0, 2.0])
+
+
+def test_lu_and_qr_helpers_under_strict_promotion():
+    # lineax's tests run with strict dtype promotion and rank promotion "raise".
+    a = jnp.array([[0.0, 2.0, 1.0], [1.0, 1.0, 0.0], [3.0, 0.0, 1.0]])
+    b = jnp.array([1.0, 2.0, 3.0])
+    old = (jax.config.jax_numpy_dtype_promotion, jax.config.jax_numpy_rank_promotion)
+    jax.config.update("jax_numpy_dtype_promotion", "strict")
+    jax.config.update("jax_numpy_rank_promotion", "raise")
+    try:
+        x = jax.scipy.linalg.lu_solve(jax.scipy.linalg.lu_factor(a), b)
+        q = jax.lax.linalg.ormqr(*jax.lax.linalg.geqrf(a), jnp.eye(3))
+    finally:
+        jax.config.update("jax_numpy_dtype_promotion", old[0])
+        jax.config.update("jax_numpy_rank_promotion", old[1])
+    np.testing.assert_allclose(a @ x, b, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(q @ q.T, np.eye(3), atol=1e-5)
+
+
+def test_vmapped_custom_jvp_sees_symbolic_zeros():
+    seen = []
+
+    @jax.custom_jvp
+    def f(x, y):
+        return x * y
+
+    def f_jvp(primals, tangents):
+        seen.append(type(tangents[1]).__name__)
+        x, y = primals
+        tx = tangents[0]
+        return f(x, y), tx * y
+
+    f.defjvp(f_jvp, symbolic_zeros=True)
+    g = jax.vmap(jax.grad(lambda x, y: f(x, y)), in_axes=(0, None))
+    np.testing.assert_array_equal(jax.jit(g)(jnp.arange(3.0), 2.0), [2.0, 2.0, 2.0])
+    _, t = jax.jvp(jax.vmap(lambda x: f(x, 2.0)), (jnp.arange(3.0),), (jnp.ones(3),))
+    np.testing.assert_array_equal(t, [2.0, 2.0, 2.0])
+    assert seen and set(seen) == {"SymbolicZero"}

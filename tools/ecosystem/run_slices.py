@@ -45,7 +45,8 @@ SLICES = {
 # Tests of each slice that pass on JAX 0.10.2 (CPU), measured with --jax-python on the
 # same files; --check requires jaxlite to pass at least 95% of that count. A slice with
 # no recorded count is checked against the tests it ran instead.
-JAX_PASSED = {"optax": 241, "chex": 452, "equinox": 74, "flax": 924, "lineax": 110}
+JAX_PASSED = {"optax": 241, "chex": 452, "equinox": 74, "flax": 924, "lineax": 110,
+              "optimistix": 145}
 # Files --quick (CI) leaves out: numpyro's take over 6 minutes each on jaxlite today.
 SLOW = {"numpyro": ["test/test_handlers.py", "test/test_distributions_util.py"]}
 SHIPPED_IN_WHEEL = {"optax", "chex"}

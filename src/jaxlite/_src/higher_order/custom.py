@@ -334,16 +334,23 @@ def call_custom_jvp(fun, jvp, leaves, symbolic_zeros, name):
 
         def batched_jvp(primals, tangents):
             n = len(primals)
+            # Symbolic zero tangents stay symbolic (as in _custom_jvp_batch).
+            if not symbolic_zeros:
+                tangents = [instantiate(t) for t in tangents]
+            zero = [type(t) is Zero for t in tangents]
 
             def flat(*xs):
-                outs, touts = jvp(list(xs[:n]), list(xs[n:]))
+                rest = iter(xs[n:])
+                ts = [Zero(p) if z else next(rest) for p, z in zip(xs[:n], zero)]
+                outs, touts = jvp(list(xs[:n]), ts)
                 return list(outs) + _zeros_for(outs, touts)
-            res = _under_batch(trace, flat, [*primals, *[instantiate(t) for t in tangents]])
+            res = _under_batch(trace, flat,
+                               [*primals, *[t for t, z in zip(tangents, zero) if not z]])
             return res[:len(res) // 2], res[len(res) // 2:]
 
         values = _batched_leaves(trace, leaves)
         with core.set_current_trace(trace.parent):
-            outs = call_custom_jvp(batched_fun, batched_jvp, values, False, name)
+            outs = call_custom_jvp(batched_fun, batched_jvp, values, symbolic_zeros, name)
         return [BatchTracer(trace, o, 0) for o in outs]
     if kind is StagingTrace and trace.partial:
         # Partial evaluation meets a custom function of unknown values only inside a
