@@ -12,7 +12,7 @@ from ._src.extend.core import (AbstractValue, Atom, JaxprTypeError, get_aval, co
                                raise_to_shaped, valid_jaxtype, is_concrete, concrete_or_error,
                                gensym, mapped_aval, unmapped_aval, max_dim, min_dim, subjaxprs,
                                check_jaxpr, primal_dtype_to_tangent_dtype, no_effects,
-                               get_opaque_trace_state,
+                               get_opaque_trace_state, Effect, Effects,
                                UNSUPPORTED as _UNSUPPORTED)
 
 ParamDict = dict

@@ -81,6 +81,11 @@ class _JaxAliasLoader(importlib.abc.Loader):
                 f"jaxlite has no module {target_name} (needed for {alias_name})",
                 name=alias_name) from None
         sys.modules[alias_name] = target
+        if alias_name == _ALIAS:
+            # `jax._src.X` reached by attribute (orbax: jax._src.tree_util.flatten_one_level)
+            # must find the aliases too, not only `import jax._src.X`: importing the
+            # private package makes it the attribute `_src` of jax from the start.
+            importlib.import_module(_PRIVATE)
 
 
 def _make_private_package(module):

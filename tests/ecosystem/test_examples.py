@@ -31,7 +31,12 @@ TOLERANCES = {
 }
 # The libraries each example imports (all must be installed for it to run).
 NEEDS = {"optax": ["optax"], "chex": ["chex"], "equinox": ["equinox", "jaxtyping"],
-         "flax_linen": ["flax", "optax"], "numpyro": ["numpyro"]}
+         "flax_linen": ["flax", "optax"], "numpyro": ["numpyro"],
+         "diffrax": ["diffrax", "lineax", "optimistix", "equinox", "jaxtyping"],
+         "optimistix": ["optimistix", "lineax", "equinox", "jaxtyping"],
+         "lineax": ["lineax", "equinox", "jaxtyping"],
+         "flax_nnx": ["flax", "optax", "treescope"],
+         "orbax": ["orbax", "tensorstore", "etils", "humanize"]}
 
 
 def _installed(name):

@@ -70,9 +70,13 @@ def test_axis_primitive_batchers_get_the_axis_size():
     size_p = Primitive("batch_size_of")
     size_p.def_impl(lambda x: x)
     size_p.def_abstract_eval(lambda x: x)
-    batching.axis_primitive_batchers[size_p] = (
+    batching.fancy_primitive_batchers[size_p] = (
         lambda axis_data, args, dims: (args[0] * axis_data.size, dims[0]))
     np.testing.assert_allclose(jax.vmap(size_p.bind)(jnp.ones(4)), [4.0] * 4)
+    # axis_primitive_batchers: the older signature (size, name, trace_type, args, dims).
+    batching.axis_primitive_batchers[size_p] = (
+        lambda size, name, trace_type, args, dims: (args[0] * size + (name == "i"), dims[0]))
+    np.testing.assert_allclose(jax.vmap(size_p.bind, axis_name="i")(jnp.ones(3)), [4.0] * 3)
 
 
 def test_symbolic_zero_of_an_aval_and_undefined_primal():
@@ -204,6 +208,9 @@ def test_private_jax_modules_are_aliases_through_the_hook(tmp_path):
         import jax._src.dispatch
         assert dtypes is jaxlite._src.dtypes and trace_state_clean()
         assert jaxlite._src.numpy_api is not None   # jaxlite's own package still reachable
+        # reached by attribute, never imported (orbax): the aliases answer too
+        assert jax._src.tree_util.flatten_one_level([1, 2])[0] == [1, 2]
+        assert jax._src.distributed.global_state.client is None
         @tu.api_boundary
         def f(x):
             return x
@@ -230,3 +237,131 @@ def test_small_gaps_libraries_hit():
     assert jax.core.ShapedArray((2,), jnp.int32).to_tangent_aval().dtype == jax.dtypes.float0
     assert jax.core.ShapedArray((2,), jnp.float32).to_tangent_aval().dtype == jnp.float32
     assert jax.jit(lambda x: jnp.isrealobj(x) and not jnp.iscomplexobj(x))(1.0)
+
+
+def test_hijax_declarations_succeed_and_using_one_raises():
+    # flax.nnx declares hijax Variables at import; creating a value of one must fail loudly.
+    from jaxlite.experimental import hijax
+
+    class NewThing(hijax.HiPrimitive):
+        def abstract_eval(self):
+            return hijax.AvalQDD(None, None), set()
+
+    class AbstractThing(hijax.MutableHiType):
+        size = hijax.aval_property(lambda self: 1)
+        get = hijax.aval_method(lambda self: 2)
+
+    class Effect(jax.core.Effect):
+        pass
+
+    hijax.register_hitype(NewThing, lambda x: AbstractThing())
+    hijax.control_flow_allowed_effects.add_type(Effect)
+    assert Effect in hijax.control_flow_allowed_effects
+    with pytest.raises(NotImplementedError, match="hijax"):
+        NewThing("new_thing").bind()
+
+
+def test_typeof_a_ref_is_an_abstract_ref():
+    from jaxlite._compat.state.types import AbstractRef
+    ref = jax.new_ref(jnp.zeros(3))
+    assert isinstance(jax.typeof(ref), AbstractRef)
+    assert str(jax.typeof(ref)) == "Ref{float32[3]}"   # as JAX prints it
+    assert jax.typeof(ref).shape == (3,)
+    assert not isinstance(jax.typeof(jnp.zeros(3)), AbstractRef)
+
+
+def test_private_tree_util_registry_is_the_registered_node_types():
+    from jaxlite._compat.tree_util import _registry
+
+    class Node:
+        def __init__(self, x):
+            self.x = x
+
+    assert tuple in _registry and Node not in _registry
+    jax.tree_util.register_pytree_node(Node, lambda n: ((n.x,), None), lambda _, c: Node(*c))
+    assert Node in _registry
+
+
+def test_dot_general_accepts_out_sharding():
+    out = jax.lax.dot_general(jnp.ones((2, 3)), jnp.ones((3,)), (((1,), (0,)), ((), ())),
+                              out_sharding=None)
+    np.testing.assert_array_equal(out, [3.0, 3.0])
+
+
+def test_layouts_formats_and_device_memories_orbax_uses():
+    from jaxlite.experimental.layout import Format, Layout
+    x = jnp.arange(6.0).reshape(2, 3)
+    sharding = jax.sharding.make_single_device_sharding(jax.devices()[0], memory_kind="device")
+    fmt = Format(Layout((0, 1)), sharding)
+    assert fmt == Format(Layout((0, 1)), sharding) and fmt.layout.major_to_minor == (0, 1)
+    y = jax.device_put(x, fmt)
+    np.testing.assert_array_equal(y, x)
+    assert y.sharding == sharding
+    with pytest.raises(TypeError):
+        Format("row-major")
+    device = jax.devices()[0]
+    assert [m.kind for m in device.addressable_memories()] == ["device"]
+    assert device.default_memory().addressable_by_devices() == [device]
+    assert device.client.runtime_type != "pathways"
+    assert sharding._addressable_device_assignment == (device,)
+    assert issubclass(jax.Array, jax.Array) and issubclass(type(x), jax.Array)
+    assert not issubclass(np.ndarray, jax.Array)
+
+
+def test_single_process_names_orbax_reads():
+    from jaxlite._src.distributed import global_state
+    from jaxlite.experimental import multihost_utils, colocated_python
+    from jaxlite.extend import ifrt_programs
+    assert global_state.process_id == 0 and global_state.num_processes == 1
+    assert multihost_utils.reached_preemption_sync_point(3) is False
+    with pytest.raises(NotImplementedError, match="IFRT"):
+        ifrt_programs.ifrt_programs.make_plugin_program("")
+    with pytest.raises(NotImplementedError, match="Pathways"):
+        colocated_python.colocated_cpu_devices(jax.devices())
+    with pytest.warns(DeprecationWarning):
+        from jaxlite.experimental.pjit import pjit
+    assert float(pjit(lambda v: v + 1)(1.0)) == 2.0
+
+
+def test_linear_transpose_of_shape_dtype_structs():
+    # lineax: only the primals' shapes and dtypes matter.
+    f_t = jax.linear_transpose(lambda x: 2 * x[::-1], jax.ShapeDtypeStruct((3,), jnp.float32))
+    np.testing.assert_array_equal(f_t(jnp.array([1.0, 2.0, 3.0]))[0], [6.0, 4.0, 2.0])
+
+
+def test_lu_and_qr_helpers_under_strict_promotion():
+    # lineax's tests run with strict dtype promotion and rank promotion "raise".
+    a = jnp.array([[0.0, 2.0, 1.0], [1.0, 1.0, 0.0], [3.0, 0.0, 1.0]])
+    b = jnp.array([1.0, 2.0, 3.0])
+    old = (jax.config.jax_numpy_dtype_promotion, jax.config.jax_numpy_rank_promotion)
+    jax.config.update("jax_numpy_dtype_promotion", "strict")
+    jax.config.update("jax_numpy_rank_promotion", "raise")
+    try:
+        x = jax.scipy.linalg.lu_solve(jax.scipy.linalg.lu_factor(a), b)
+        q = jax.lax.linalg.ormqr(*jax.lax.linalg.geqrf(a), jnp.eye(3))
+    finally:
+        jax.config.update("jax_numpy_dtype_promotion", old[0])
+        jax.config.update("jax_numpy_rank_promotion", old[1])
+    np.testing.assert_allclose(a @ x, b, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(q @ q.T, np.eye(3), atol=1e-5)
+
+
+def test_vmapped_custom_jvp_sees_symbolic_zeros():
+    seen = []
+
+    @jax.custom_jvp
+    def f(x, y):
+        return x * y
+
+    def f_jvp(primals, tangents):
+        seen.append(type(tangents[1]).__name__)
+        x, y = primals
+        tx = tangents[0]
+        return f(x, y), tx * y
+
+    f.defjvp(f_jvp, symbolic_zeros=True)
+    g = jax.vmap(jax.grad(lambda x, y: f(x, y)), in_axes=(0, None))
+    np.testing.assert_array_equal(jax.jit(g)(jnp.arange(3.0), 2.0), [2.0, 2.0, 2.0])
+    _, t = jax.jvp(jax.vmap(lambda x: f(x, 2.0)), (jnp.arange(3.0),), (jnp.ones(3),))
+    np.testing.assert_array_equal(t, [2.0, 2.0, 2.0])
+    assert seen and set(seen) == {"SymbolicZero"}

@@ -733,3 +733,97 @@ def test_custom_vjp_symbolic_zeros_fwd_gets_custom_vjp_primals():
     allclose(grad(f, (0, 1))(2.0, 3.0), (3.0, 2.0))
     allclose(vmap(grad(f), (0, None))(jnp.array([1.0, 2.0]), 3.0), [3.0, 3.0])
     assert seen[:2] == [(CustomVJPPrimal, True, False), (CustomVJPPrimal, True, True)]
+
+
+# ---- what equinox / diffrax / optimistix rely on -------------------------------------
+
+def test_custom_vjp_python_scalar_residuals_reach_bwd_as_python_values():
+    # As in JAX, a Python bool/int residual is not turned into an array (equinox keeps
+    # its `perturbed` flags there and uses them as filter specs).
+    seen = []
+
+    @jaxlite.custom_vjp
+    def f(x):
+        return x * 2
+
+    def fwd(x):
+        return x * 2, (True, 3, x)
+
+    def bwd(res, g):
+        flag, count, x = res
+        seen.append((type(flag), type(count)))
+        return (g * count * flag,)
+
+    f.defvjp(fwd, bwd)
+    assert float(jaxlite.grad(f)(1.5)) == 3.0
+    assert float(jaxlite.jit(jaxlite.grad(f))(1.5)) == 3.0
+    assert seen == [(bool, int), (bool, int)]
+
+
+def test_custom_jvp_tangent_with_none_where_the_primal_has_none():
+    # The tangent output has the primal output's structure: a None node stays None.
+    @jaxlite.custom_jvp
+    def f(d):
+        return d
+
+    @f.defjvp
+    def f_jvp(primals, tangents):
+        return primals[0], tangents[0]
+
+    out = jaxlite.jvp(lambda x: f({"a": x, "b": None})["a"] * 3, (2.0,), (1.0,))
+    assert float(out[1]) == 3.0
+
+    @jaxlite.custom_jvp
+    def g(x):
+        return (x, None)
+
+    g.defjvp(lambda p, t: ((p[0], None), (t[0], None)))
+    assert float(jaxlite.grad(lambda x: g(x)[0] * 2)(1.0)) == 2.0
+
+
+def test_custom_vjp_cotangent_none_node_and_symbolic_zero():
+    @jaxlite.custom_vjp
+    def f(x, d):
+        return x * d["w"]
+
+    f.defvjp(lambda x, d: (x * d["w"], (x, d["w"])),
+             lambda res, g: (g * res[1], {"w": jaxlite.custom_derivatives.SymbolicZero(
+                 jaxlite.core.ShapedArray((), jnp.float32)), "none": None}))
+    gx, gd = jaxlite.grad(f, argnums=(0, 1))(2.0, {"w": 3.0, "none": None})
+    assert float(gx) == 3.0 and float(gd["w"]) == 0.0 and gd["none"] is None
+
+
+def test_custom_jvp_under_vmap_keeps_unbatched_operands_unbatched():
+    # A cond on an unbatched predicate inside a custom_jvp function still runs one branch
+    # under vmap (equinox's error_if raises from the other).
+    calls = []
+
+    def loud(x):
+        calls.append(1)
+        return x
+
+    @jaxlite.custom_jvp
+    def f(x, pred):
+        return jaxlite.lax.cond(pred, lambda: jaxlite.pure_callback(loud, x, x), lambda: x)
+
+    f.defjvp(lambda p, t: (f(*p), t[0]))
+    out = jaxlite.vmap(jaxlite.jit(f), in_axes=(0, None))(jnp.arange(3.0), False)
+    np.testing.assert_array_equal(out, [0.0, 1.0, 2.0])
+    assert calls == []
+    _, tangent = jaxlite.jvp(jaxlite.vmap(f, in_axes=(0, None)), (jnp.arange(3.0), False),
+                         (jnp.ones(3), np.zeros((), jaxlite.dtypes.float0)))
+    np.testing.assert_array_equal(tangent, np.ones(3))
+
+
+def test_find_top_trace_and_trace_main_tell_this_jvps_tracers():
+    # equinox's filter_jvp: keep the outputs that are tracers of the current JVP.
+    from jaxlite.extend.core import find_top_trace
+    from jaxlite.interpreters import ad
+
+    def fn(x):
+        main = find_top_trace([x]).main
+        out = x * 2
+        assert isinstance(out, ad.JVPTracer) and out._trace.main is main
+        return out
+
+    assert float(jaxlite.jvp(fn, (1.0,), (1.0,))[1]) == 2.0

@@ -7,7 +7,8 @@ The tests run under the import hook, `python -m jaxlite.run -m pytest FILES`, wi
 Python running this script (a venv with the libraries installed by `pip install
 --no-deps`, and no JAX). Library tests are not all shipped in wheels: optax's and chex's
 are (they are run from site-packages); flax's and numpyro's come with their sdists; for
-equinox give a checkout. --root DIR holds <lib>/ directories with the test files (as
+equinox, lineax and optimistix give a checkout (their tests at the installed tag).
+--root DIR holds <lib>/ directories with the test files (as
 the repositories lay them out); a library with neither is skipped.
 --jax-python runs the same files with real JAX for the reference counts.
 """
@@ -36,11 +37,16 @@ SLICES = {
              "tests/linen/linen_combinators_test.py", "tests/linen/linen_activation_test.py",
              "tests/linen/initializers_test.py"],
     "numpyro": ["test/test_handlers.py", "test/test_distributions_util.py"],
+    "lineax": ["tests/test_solve.py", "tests/test_operator.py", "tests/test_misc.py",
+               "tests/test_norm.py"],
+    "optimistix": ["tests/test_root_find.py", "tests/test_fixed_point.py",
+                   "tests/test_misc.py"],
 }
 # Tests of each slice that pass on JAX 0.10.2 (CPU), measured with --jax-python on the
 # same files; --check requires jaxlite to pass at least 95% of that count. A slice with
 # no recorded count is checked against the tests it ran instead.
-JAX_PASSED = {"optax": 241, "chex": 452, "equinox": 74, "flax": 924}
+JAX_PASSED = {"optax": 241, "chex": 452, "equinox": 74, "flax": 924, "lineax": 110,
+              "optimistix": 145}
 # Files --quick (CI) leaves out: numpyro's take over 6 minutes each on jaxlite today.
 SLOW = {"numpyro": ["test/test_handlers.py", "test/test_distributions_util.py"]}
 SHIPPED_IN_WHEEL = {"optax", "chex"}

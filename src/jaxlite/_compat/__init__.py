@@ -13,6 +13,15 @@ PRIVATE_MODULES = {
     "traceback_util": "jaxlite._compat.traceback_util",
     # equinox: `import jax._src.dispatch` (reads wait_for_tokens if present)
     "dispatch": "jaxlite._compat.dispatch",
+    # lineax: registers a transpose rule for stop_gradient_p
+    "ad_util": "jaxlite._compat.ad_util",
+    # flax.nnx: `from jax._src.state.types import AbstractRef` (is_array_ref)
+    "state": "jaxlite._compat.state",
+    "state.types": "jaxlite._compat.state.types",
+    # flax.nnx: `from jax._src.tree_util import _registry` (is_pytree_node)
+    "tree_util": "jaxlite._compat.tree_util",
+    # orbax-checkpoint: jax._src.distributed.global_state (.process_id, .client)
+    "distributed": "jaxlite._src.distributed",
     # equinox (TypePromotionError), flax.linen (issubdtype, finfo, extended)
     "dtypes": "jaxlite._src.dtypes",
     # flax.linen (ShapedArray), numpyro (trace_state_clean)

@@ -12,6 +12,7 @@ from .core import ShapedArray
 from .sharding import (CPU_DEVICE, SINGLE_DEVICE_SHARDING, Shard, Sharding, Device,
                        SingleDeviceSharding, NamedSharding, PartitionSpec, get_mesh)
 from .tree import tree_flatten, tree_leaves, tree_unflatten
+from .layout import Format
 
 
 class ArrayImpl:
@@ -225,7 +226,9 @@ class _AnyArrayMeta(type):
         return isinstance(obj, _array_types)
 
     def __subclasscheck__(cls, subclass):
-        return isinstance(subclass, type) and issubclass(subclass, _array_types)
+        # jax.Array is a subclass of itself (orbax's type registry matches issubclass).
+        return isinstance(subclass, type) and (type.__subclasscheck__(cls, subclass)
+                                               or issubclass(subclass, _array_types))
 
 
 class AnyArray(metaclass=_AnyArrayMeta):
@@ -259,8 +262,8 @@ def _as_sharding(target, what):
                                f"NamedSharding(mesh, spec) or call inside jax.set_mesh(mesh)")
         return NamedSharding(mesh, target)
     if not isinstance(target, Sharding):
-        raise TypeError(f"{what} expects a device, a Sharding or a PartitionSpec, got "
-                        f"{target!r}")
+        raise TypeError(f"{what} expects a device, a Sharding, a PartitionSpec or a Format, "
+                        f"got {target!r}")
     return target
 
 
@@ -270,10 +273,14 @@ def sharding_leaves(tree, targets, what):
     n = len(tree_leaves(tree))
     if targets is None:
         return [None] * n
-    kinds = (Device, Sharding, PartitionSpec)
+    kinds = (Device, Sharding, PartitionSpec, Format)
     prefix, prefix_def = tree_flatten(targets, lambda v: v is None or isinstance(v, kinds))
     per_leaf = []
     for target, subtree in zip(prefix, prefix_def.flatten_up_to(tree)):
+        if isinstance(target, Format):
+            # A layout with a sharding: arrays here are all row-major, so only the
+            # sharding places them (None: as they are).
+            target = target.sharding
         sharding = None if target is None else _as_sharding(target, what)
         per_leaf.extend([sharding] * len(tree_leaves(subtree)))
     return per_leaf

@@ -258,6 +258,13 @@ class Trace:
         """Where this trace comes from, for error messages."""
         return ""
 
+    @property
+    def main(self):
+        """What tells this trace's tracers from others' (JAX's deprecated `Trace.main`, its
+        tag; equinox compares `tracer._trace.main is main`): traces are told apart by
+        identity here, so the trace itself."""
+        return self
+
 
 class Tracer:
     """A value inside a transformation. Subclasses define `aval`."""

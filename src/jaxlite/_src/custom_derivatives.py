@@ -121,6 +121,9 @@ def _flat_fun(fun, nondiff, diff_tree, n_args, store):
     return flat
 
 
+_PYTHON_SCALARS = (bool, int, float, complex)
+
+
 class custom_jvp:
     """A function with a custom JVP rule.
 
@@ -188,9 +191,15 @@ class custom_jvp:
             out, t_out = result
             out_leaves, tree = tree_flatten(out)
             _note_out_tree(store, tree, name, "JVP")
-            t_leaves, t_tree_out = tree_flatten(t_out, is_leaf=lambda x: x is None or
-                                                isinstance(x, SymbolicZero))
-            if len(t_leaves) != len(out_leaves):
+            # The tangents have the primal output's structure (a None node where the
+            # primal has None); a None or SymbolicZero in place of a leaf is a zero.
+            try:
+                t_leaves = tree.flatten_up_to(t_out)
+            except (ValueError, TypeError):
+                t_leaves = None
+            if t_leaves is None or any(isinstance(t, (tuple, list, dict)) for t in t_leaves):
+                t_tree_out = tree_structure(t_out, is_leaf=lambda x: x is None or
+                                            isinstance(x, SymbolicZero))
                 raise TypeError(f"Custom JVP rule of {name} returned a tangent output with "
                                 f"structure {t_tree_out}, which must match the primal output "
                                 f"structure {tree}")
@@ -249,11 +258,18 @@ class custom_vjp:
             out_leaves, tree = tree_flatten(out)
             _note_out_tree(store, tree, name, "VJP fwd")
             res_leaves, res_tree = tree_flatten(res)
-            res_trees[:] = [res_tree]
-            return out_leaves, res_leaves
+            # Python scalars among the residuals reach bwd as they are, as in JAX (equinox
+            # keeps its `perturbed` booleans there and uses them as filters): only
+            # arrays go through the trace.
+            python = {i: r for i, r in enumerate(res_leaves) if type(r) in _PYTHON_SCALARS}
+            res_trees[:] = [(res_tree, python)]
+            return out_leaves, [r for i, r in enumerate(res_leaves) if i not in python]
 
         def flat_bwd(residuals, cts):
-            res = tree_unflatten(res_trees[0], residuals)
+            res_tree, python = res_trees[0]
+            arrays = iter(residuals)
+            res = tree_unflatten(res_tree, [python[i] if i in python else next(arrays)
+                                            for i in range(res_tree.num_leaves)])
             ct_tree = tree_unflatten(store["out_tree"], cts)
             result = bwd(*ordered_nondiff, res, ct_tree)
             if not isinstance(result, (tuple, list)):
@@ -270,15 +286,21 @@ class custom_vjp:
                 if ct is None:
                     flat.extend([None] * len(arg_leaves))
                     continue
-                # None stands for a zero cotangent, for a whole argument or a leaf of it.
-                ct_leaves, _ = tree_flatten(ct, is_leaf=lambda x: x is None)
-                ct_tree = tree_structure(tree_map(lambda c: 0, ct,
-                                                  is_leaf=lambda x: x is None))
-                if ct_tree != arg_tree:
+                # None stands for a zero cotangent, for a whole argument or a leaf of it
+                # (and is the cotangent's node where the argument has None).
+                try:
+                    ct_leaves = arg_tree.flatten_up_to(ct)
+                except (ValueError, TypeError):
+                    ct_leaves = None
+                if ct_leaves is None or any(isinstance(c, (tuple, list, dict))
+                                            for c in ct_leaves):
+                    ct_tree = tree_structure(tree_map(lambda c: 0, ct,
+                                                      is_leaf=lambda x: x is None))
                     raise TypeError(f"Custom VJP bwd rule of {name} returned a cotangent with "
                                     f"structure {ct_tree} for argument {i}, whose structure "
                                     f"is {arg_tree}; they must match")
-                flat.extend(None if c is None else asarray(c) for c in ct_leaves)
+                flat.extend(None if c is None or isinstance(c, SymbolicZero) else asarray(c)
+                            for c in ct_leaves)
             return flat
 
         fun = _flat_fun(self.fun, nondiff, diff_tree, len(args), store)

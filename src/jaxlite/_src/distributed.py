@@ -87,6 +87,30 @@ def is_initialized():
     return _state["world"] is not None
 
 
+class _GlobalState:
+    """JAX's `jax._src.distributed.global_state`, as a live view (orbax-checkpoint reads
+    `.process_id`, and `.client` to decide whether a coordination service can
+    synchronize the processes). Processes here join over MPI, with no coordination
+    service: `client` and `service` are None, so libraries take their paths that need
+    no key-value store."""
+    client = None
+    service = None
+    preemption_sync_manager = None
+    coordinator_address = None
+    slice_index = None
+
+    @property
+    def process_id(self):
+        return process_index()
+
+    @property
+    def num_processes(self):
+        return process_count()
+
+
+global_state = _GlobalState()
+
+
 def process_index():
     world = _state["world"]
     return 0 if world is None else world.rank

@@ -11,6 +11,7 @@ from .config import flags, update, __version__
 from .config import disable_jit as disable_jit  # public from here; jit_api needs it below
 from .core import get_aval
 from .array import Array
+from .state import Ref, AbstractRef
 from .sharding import Device as Device  # public from here
 from . import distributed
 from .sharding import devices
@@ -18,6 +19,8 @@ from .sharding import local_devices as local_devices  # public from here
 from .sharding import device_count as device_count
 from .sharding import local_device_count as local_device_count
 from .api import vjp
+from .api.tracing import ShapeDtypeStruct
+from .tree import tree_map
 from .jit_api import _live_jits
 
 
@@ -51,6 +54,9 @@ def ensure_compile_time_eval():
 
 
 def typeof(x):
+    if isinstance(x, Ref):
+        aval = get_aval(x[...])
+        return AbstractRef(aval.shape, aval.dtype)
     return get_aval(x)
 
 
@@ -128,5 +134,19 @@ def linear_transpose(fun, *primals, reduce_axes=()):
     >>> f_t = jax.linear_transpose(lambda x: 2 * x, 1.0); f_t(1.0)
     (Array(2., dtype=float32, weak_type=True),)
     """
-    _, pullback = vjp(fun, *primals)
+    # As in JAX, only the primals' shapes and dtypes matter (they may be
+    # ShapeDtypeStructs, as lineax passes): fun is linear, so its transpose is the same
+    # at every point, and zeros of those shapes and dtypes stand for them.
+    points = tree_map(_zeros_like_struct, primals, is_leaf=_is_struct)
+    _, pullback = vjp(fun, *points)
     return lambda *cts: pullback(*cts)
+
+
+def _is_struct(x):
+    return isinstance(x, ShapeDtypeStruct)
+
+
+def _zeros_like_struct(x):
+    if isinstance(x, ShapeDtypeStruct):
+        return Array(np.zeros(x.shape, x.dtype), x.weak_type)
+    return x

@@ -66,3 +66,12 @@ def host_local_array_to_global_array(*args, **kwargs):
 
 
 global_array_to_host_local_array = host_local_array_to_global_array
+
+
+def reached_preemption_sync_point(step_id):
+    """Whether every process has reached the step at which to checkpoint after a
+    preemption notice. As in JAX with no coordination service (jaxlite's processes join
+    over MPI, which has none, and no preemption notices reach them): False."""
+    if distributed.global_state.client is None:
+        return False
+    raise RuntimeError("Preemption sync manager has not been initialized.")

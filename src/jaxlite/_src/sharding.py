@@ -21,11 +21,23 @@ from .config import flags
 from .errors import unavailable
 
 
+class Client:
+    """The runtime a device belongs to (JAX's backend client): jaxlite's own, in this
+    process. Libraries ask its `runtime_type` to tell a Pathways runtime from a local one
+    (orbax-checkpoint)."""
+    platform = "cpu"
+    platform_version = "jaxlite"
+    runtime_type = "jaxlite"
+
+    def __repr__(self):
+        return "Client(jaxlite, cpu)"
+
+
 class Device:
     """A CPU device: `CpuDevice(id=N)`; its work runs on the host through NumPy."""
     platform = "cpu"
     device_kind = "cpu"
-    client = None
+    client = Client()
 
     def __init__(self, id, process_index=0):
         self.id = id
@@ -34,11 +46,43 @@ class Device:
     host_id = property(lambda self: self.process_index)
     local_hardware_id = property(lambda self: self.id)
 
+    def addressable_memories(self):
+        """The memories this device can address: its own only (arrays here live in host
+        memory already; jaxlite has no pinned or unpinned host memory kinds)."""
+        return [Memory(self)]
+
+    def default_memory(self):
+        return Memory(self)
+
     def __repr__(self):
         return f"CpuDevice(id={self.id})"
 
     def __str__(self):
         return f"cpu:{self.id}"
+
+
+class Memory:
+    """A memory a device addresses, by kind ("device": the only kind jaxlite has)."""
+    __slots__ = ("device",)
+    kind = "device"
+    platform = "cpu"
+
+    def __init__(self, device):
+        self.device = device
+
+    process_index = property(lambda self: self.device.process_index)
+
+    def addressable_by_devices(self):
+        return [self.device]
+
+    def __eq__(self, other):
+        return isinstance(other, Memory) and other.device == self.device
+
+    def __hash__(self):
+        return hash(("Memory", self.device))
+
+    def __repr__(self):
+        return f"CpuDeviceMemory(id={self.device.id}, process_index={self.process_index})"
 
 
 CPU_DEVICE = Device(0)
@@ -124,6 +168,13 @@ class Sharding:
     def addressable_devices(self):
         return self.device_set
 
+    @property
+    def _addressable_device_assignment(self):
+        """The addressable devices in assignment order (JAX's private property; orbax
+        reads it to pick the shards this process restores)."""
+        addressable = self.addressable_devices
+        return tuple(d for d in self._device_assignment if d in addressable)
+
     def shard_shape(self, global_shape):
         return tuple(global_shape)
 
@@ -194,8 +245,8 @@ def _check_memory_kind(memory_kind):
 SINGLE_DEVICE_SHARDING = SingleDeviceSharding(CPU_DEVICE)
 
 
-def make_single_device_sharding(device):
-    return SingleDeviceSharding(device)
+def make_single_device_sharding(device, *, memory_kind=None):
+    return SingleDeviceSharding(device, memory_kind=memory_kind)
 
 
 class AxisType(enum.Enum):

@@ -52,6 +52,28 @@ def _short(value):
     return f"Ref{{{aval.str_short()}}}" if hasattr(aval, "str_short") else "Ref"
 
 
+class AbstractRef(core.ShapedArray):
+    """The type of a Ref (`jax.typeof(ref)`): the shape and dtype of the array it holds,
+    shown as JAX shows it (`Ref{float32[3]}`). flax.nnx tells Refs from arrays by it."""
+    __slots__ = ()
+
+    def str_short(self, short_dtypes=False, mesh_axis_types=False):
+        return "Ref{" + super().str_short(short_dtypes) + "}"
+
+    def __str__(self):
+        return self.str_short()
+
+    def __eq__(self, other):
+        return (type(other) is AbstractRef and self.shape == other.shape
+                and self.dtype == other.dtype)
+
+    def __hash__(self):
+        return hash(("Ref", self.shape, self.dtype))
+
+    def __repr__(self):
+        return f"AbstractRef({super().str_short()})"
+
+
 class Ref:
     """A mutable reference to an array: `ref[...]` reads it, `ref[idx] = v` writes it.
 

@@ -1,15 +1,15 @@
 """jax.extend: the API for extending JAX (new primitives, interpreters of Jaxprs).
 
 `core` (Primitive, Jaxpr, ClosedJaxpr, Var, Literal, primitives, ...),
-`linear_util` and `source_info_util` work here. The backend-facing modules
+`linear_util` and `source_info_util` work here; `ifrt_programs` can be imported (its
+functions raise NotImplementedError). The backend-facing modules
 (backend, mlir, lowering, xla, sharding, pallas, random) raise
 NotImplementedError: jaxlite has no XLA backend.
 """
 import importlib as _importlib
 
-_submodules = {"core", "linear_util", "source_info_util"}
-_no_backend = {"backend", "mlir", "lowering", "xla", "sharding", "pallas", "random",
-               "ifrt_programs"}
+_submodules = {"core", "linear_util", "source_info_util", "ifrt_programs"}
+_no_backend = {"backend", "mlir", "lowering", "xla", "sharding", "pallas", "random"}
 
 
 def __getattr__(name):

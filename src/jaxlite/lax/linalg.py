@@ -4,4 +4,4 @@ from .._src.prims.linalg_decomp import (cholesky_p, eigh_p, svd_p, qr_p, lu_p, e
                                         lu_pivots_to_permutation_p, lu_pivots_to_permutation,
                                         hessenberg_p)
 from .._src.lax.linalg import (cholesky, eigh, eig, lu, qr, svd, triangular_solve, geqrf,
-                                   householder_product, tridiagonal_solve, lu_solve, hessenberg)
+                                   householder_product, ormqr, tridiagonal_solve, lu_solve, hessenberg)

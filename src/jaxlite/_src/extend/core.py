@@ -139,7 +139,22 @@ def get_opaque_trace_state(convention=None):
     return OpaqueTraceState(core.current_trace())
 
 
+def find_top_trace(_args):
+    """The trace that a primitive applied to `_args` would be processed by: as in JAX
+    (one current trace per thread), the current trace, whatever the arguments (equinox's
+    filter_jvp asks for it, then keeps the outputs whose tracer belongs to it)."""
+    return core.current_trace()
+
+
 no_effects = frozenset()
+
+
+class Effect:
+    """Base class of effect types (jaxlite's Jaxprs carry no effects; libraries subclass
+    it to declare theirs, as flax.nnx's VariableEffect)."""
+
+
+Effects = frozenset
 Atom = Var | Literal
 AbstractValue = ShapedArray
 
@@ -150,7 +165,6 @@ UNSUPPORTED = {
     "TraceTag": "jaxlite's traces are told apart by identity, not tags",
     "call_impl": "jaxlite has no call primitive (jit is its call)",
     "CallPrimitive": "jaxlite has no call primitives besides jit",
-    "find_top_trace": "jaxlite keeps one current trace per thread, not a trace stack",
     "take_current_trace": "jaxlite keeps one current trace per thread; use set_current_trace",
     "nonempty_axis_env_DO_NOT_USE": "jaxlite has no named-axis environment",
     "unsafe_am_i_under_a_jit_DO_NOT_USE": "an internal JAX query",

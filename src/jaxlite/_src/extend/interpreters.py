@@ -112,7 +112,21 @@ def get_primitive_transpose(primitive):
 
 # ---- batching ----------------------------------------------------------------------
 primitive_batchers = RuleTable("batch")
-axis_primitive_batchers = RuleTable("axis_batch")   # rule(axis_data, values, dims, **params)
+fancy_primitive_batchers = RuleTable("axis_batch")  # rule(axis_data, values, dims, **params)
+
+
+class _AxisSizeNameRules(RuleTable):
+    """`axis_primitive_batchers`: JAX's older signature for rules that see the vmapped
+    axis, `rule(axis_size, axis_name, trace_type, values, dims, **params)` (equinox's
+    vprims register theirs here); stored as the primitive's axis_batch rule, adapted."""
+
+    def __setitem__(self, primitive, rule):
+        def axis_batch(axis_data, values, dims, **params):
+            return rule(axis_data.size, axis_data.name, None, values, dims, **params)
+        super().__setitem__(primitive, axis_batch)
+
+
+axis_primitive_batchers = _AxisSizeNameRules("axis_batch")
 not_mapped = None
 
 

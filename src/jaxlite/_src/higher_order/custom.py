@@ -91,24 +91,38 @@ def _custom_jvp_jvp(primals, tangents, call_jaxpr, jvp, num_consts, symbolic_zer
 
 def _custom_jvp_batch(values, dims, call_jaxpr, jvp, num_consts, symbolic_zeros):
     size = _batch_size(values, dims)
-    values = _all_batched(values, dims, size)
+    # Unbatched operands stay unbatched, as in JAX: the function may branch on them (a
+    # lax.cond on an unbatched predicate still runs one branch; equinox's error_if relies
+    # on it), and their tangents keep the same dims.
+    in_dims = [None if d is None else 0 for d in dims]
+    values = [v if d is None else moveaxis(v, d, 0) for v, d in zip(values, dims)]
     n_out = len(call_jaxpr.outvars)
-    batched = batch_jaxpr(call_jaxpr, [0] * len(values), size)
+    batched = batch_jaxpr(call_jaxpr, in_dims, size)
 
     def batched_jvp(primals, tangents):
-        tangents = [instantiate(t) for t in tangents]
         n = len(primals)
+        # Symbolic zero tangents stay symbolic through the batching (a rule defined with
+        # symbolic_zeros=True tells them apart: equinox asserts the undifferentiated
+        # inputs' tangents are zeros); the others are mapped with their primal's dims.
+        if not symbolic_zeros:
+            tangents = [instantiate(t) for t in tangents]
+        zero = [type(t) is Zero for t in tangents]
+        mapped = [t for t, z in zip(tangents, zero) if not z]
+        mapped_dims = [d for d, z in zip(in_dims, zero) if not z]
 
         def flat(*xs):
-            outs, touts = jvp(list(xs[:n]), list(xs[n:]))
+            rest = iter(xs[n:])
+            ts = [Zero(p) if z else next(rest) for p, z in zip(xs[:n], zero)]
+            outs, touts = jvp(list(xs[:n]), ts)
             return list(outs) + [instantiate(t) if t is not None else np.zeros(
                 core.get_aval(o).shape, core.get_aval(o).dtype) for o, t in zip(outs, touts)]
 
-        res = vmap_flat(flat, list(primals) + tangents, [0] * (2 * n), size, [0] * (2 * n_out))
+        res = vmap_flat(flat, list(primals) + mapped, in_dims + mapped_dims, size,
+                        [0] * (2 * n_out))
         return res[:n_out], res[n_out:]
 
     outs = custom_jvp_call_p.bind(*values, call_jaxpr=batched, jvp=batched_jvp,
-                                  num_consts=num_consts, symbolic_zeros=False)
+                                  num_consts=num_consts, symbolic_zeros=symbolic_zeros)
     return outs, [0] * n_out
 
 
@@ -320,16 +334,23 @@ def call_custom_jvp(fun, jvp, leaves, symbolic_zeros, name):
 
         def batched_jvp(primals, tangents):
             n = len(primals)
+            # Symbolic zero tangents stay symbolic (as in _custom_jvp_batch).
+            if not symbolic_zeros:
+                tangents = [instantiate(t) for t in tangents]
+            zero = [type(t) is Zero for t in tangents]
 
             def flat(*xs):
-                outs, touts = jvp(list(xs[:n]), list(xs[n:]))
+                rest = iter(xs[n:])
+                ts = [Zero(p) if z else next(rest) for p, z in zip(xs[:n], zero)]
+                outs, touts = jvp(list(xs[:n]), ts)
                 return list(outs) + _zeros_for(outs, touts)
-            res = _under_batch(trace, flat, [*primals, *[instantiate(t) for t in tangents]])
+            res = _under_batch(trace, flat,
+                               [*primals, *[t for t, z in zip(tangents, zero) if not z]])
             return res[:len(res) // 2], res[len(res) // 2:]
 
         values = _batched_leaves(trace, leaves)
         with core.set_current_trace(trace.parent):
-            outs = call_custom_jvp(batched_fun, batched_jvp, values, False, name)
+            outs = call_custom_jvp(batched_fun, batched_jvp, values, symbolic_zeros, name)
         return [BatchTracer(trace, o, 0) for o in outs]
     if kind is StagingTrace and trace.partial:
         # Partial evaluation meets a custom function of unknown values only inside a

@@ -393,7 +393,10 @@ def bitcast_convert_type(operand, new_dtype):
     return bitcast_convert_type_p.bind(x, new_dtype=new_dtype)
 
 
-def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):
+def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None,
+                out_sharding=None):
+    # out_sharding, as in `dot`: the value is the same whatever its placement (flax.nnx
+    # passes it explicitly).
     (lc, rc), (lb, rb) = dimension_numbers
     x, y = _lax_operands("dot_general", lhs, rhs)
     dims = ((tuple(lc), tuple(rc)), (tuple(lb), tuple(rb)))

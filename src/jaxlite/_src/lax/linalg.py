@@ -10,7 +10,9 @@ from ..prims import linalg_decomp as ld
 def permutation_matrix(permutation, dtype):
     """P with (P @ x)[i] = x[permutation[i]] (one-hot rows; differentiable in x)."""
     n = permutation.shape[-1]
-    return (permutation[..., :, None] == np.arange(n, dtype=np.int32)).astype(dtype)
+    # Equal ranks on both sides: jax_numpy_rank_promotion="raise" allows no implicit one.
+    columns = np.arange(n, dtype=np.int32).reshape((1,) * permutation.ndim + (n,))
+    return (permutation[..., :, None] == columns).astype(dtype)
 
 
 def _symmetrize(x):
@@ -79,23 +81,55 @@ def hessenberg(a):
     return tuple(ld.hessenberg_p.bind(asarray(a)))
 
 
+def _reflector(a, i):
+    """v_i of geqrf's packed form (an m x 1 column): zeros above row i, 1 at row i,
+    a[i+1:, i] below."""
+    rows = np.arange(a.shape[-2])[:, None]
+    # NumPy masks of a's dtype: no bool/float promotion (strict promotion allows none).
+    below, diagonal = (rows > i).astype(a.dtype), (rows == i).astype(a.dtype)
+    return below * a[..., :, i:i + 1] + diagonal
+
+
 def householder_product(a, taus):
     """Q from geqrf's reflectors: Q = H_1 ... H_k with H_i = I - tau_i v_i v_i^H."""
     a, taus = asarray(a), asarray(taus)
     m, n = a.shape[-2:]
     k = taus.shape[-1]
-    rows = np.arange(m)[:, None]
     q = None
     for i in reversed(range(k)):
-        # v_i: zeros above row i, 1 at row i, a[i+1:, i] below.
-        col = a[..., :, i:i + 1]
-        v = (rows > i) * col + (rows == i)
+        v = _reflector(a, i)
         h_q = v * taus[..., i, None, None]
         if q is None:
             q = ls.eye_like(a, m)[..., :, :n] - ls.matmul(h_q, ls.mH(v)[..., :, :n])
         else:
             q = q - ls.matmul(h_q, ls.matmul(ls.mH(v), q))
     return q if q is not None else ls.eye_like(a, m)[..., :, :n]
+
+
+def ormqr(a, taus, c, *, left=True, transpose=False):
+    """Q @ c (or Q^H @ c, c @ Q, c @ Q^H) for the m x m Q = H_1 ... H_k of geqrf's
+    reflectors, applied one reflector at a time as LAPACK's ormqr does (Q is never
+    formed). Q^H applies each H_i^H = I - conj(tau_i) v_i v_i^H in the reverse order."""
+    a, taus, c = asarray(a), asarray(taus), asarray(c)
+    if a.ndim != c.ndim or a.ndim < 2:
+        raise ValueError(f"ormqr: a and c must be matrices of the same rank, got shapes "
+                         f"{a.shape} and {c.shape}")
+    m = a.shape[-2]
+    if (c.shape[-2] if left else c.shape[-1]) != m:
+        raise ValueError(f"ormqr: c of shape {c.shape} does not match Q of size {m} "
+                         f"(left={left})")
+    k = taus.shape[-1]
+    order = range(k) if left == transpose else reversed(range(k))
+    for i in order:
+        v = _reflector(a, i)
+        tau = taus[..., i, None, None]
+        if transpose:
+            tau = tau.conj()
+        if left:    # H c = c - tau v (v^H c)
+            c = c - tau * ls.matmul(v, ls.matmul(ls.mH(v), c))
+        else:       # c H = c - tau (c v) v^H
+            c = c - tau * ls.matmul(ls.matmul(c, v), ls.mH(v))
+    return c
 
 
 def triangular_solve(a, b, *, left_side=False, lower=False, transpose_a=False,

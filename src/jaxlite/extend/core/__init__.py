@@ -6,12 +6,9 @@ from ..._src.jaxpr import (Jaxpr, ClosedJaxpr, JaxprEqn, Var, DropVar, Literal, 
 from ..._src.extend.core import (Atom, JaxprTypeError, check_jaxpr, concrete_or_error, gensym,
                                  mapped_aval, unmapped_aval, no_effects, subjaxprs,
                                  primal_dtype_to_tangent_dtype, valid_jaxtype,
-                                 get_opaque_trace_state,
+                                 get_opaque_trace_state, find_top_trace, Effect, Effects,
                                  UNSUPPORTED as _UNSUPPORTED)
 from . import primitives
-
-Effect = object
-Effects = frozenset
 
 
 def __getattr__(name):

@@ -1,0 +1,1 @@
+"""`jax._src.state` for flax.nnx (`from jax._src.state.types import AbstractRef`)."""

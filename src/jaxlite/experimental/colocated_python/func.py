@@ -1,0 +1,2 @@
+"""jax.experimental.colocated_python.func: see the package (nothing here runs in
+jaxlite)."""
