@@ -311,3 +311,15 @@ def test_square_root_power_at_negative_zero_and_infinity():
         _close(got, [0.0, np.inf, 0.0, np.inf, 2.0], rtol=0, atol=0)
         assert not np.signbit(np.asarray(got)).any()
     assert float(jax.grad(lambda v: v ** 1.5)(-np.inf)) == np.inf
+
+
+def test_cotangents_of_integer_and_bool_inputs_are_float0_zeros():
+    # JAX 0.10.2: vjp and grad(allow_int=True) give NumPy arrays of dtype float0 for
+    # integer and bool inputs (no arithmetic is defined on them).
+    _, pullback = jax.vjp(lambda x, i, b: x * i, 2.0, 3, jnp.array([True, False]))
+    gx, gi, gb = pullback(1.0)
+    assert float(gx) == 3.0
+    for g, shape in ((gi, ()), (gb, (2,))):
+        assert isinstance(g, np.ndarray) and g.dtype == jax.dtypes.float0 and g.shape == shape
+    _, gi = jax.grad(lambda x, i: x * i, argnums=(0, 1), allow_int=True)(2.0, 3)
+    assert gi.dtype == jax.dtypes.float0

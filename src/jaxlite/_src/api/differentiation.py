@@ -112,8 +112,12 @@ def _sum_over_devices(g, x_varying):
 
 
 def _match_input(g, x):
-    """A cotangent with the dtype and weak type of its primal input."""
+    """A cotangent with the dtype and weak type of its primal input; for an integer or
+    bool input, JAX's float0 zeros (a NumPy array of that structured dtype, not an Array:
+    no arithmetic is defined on it, so a program cannot add it to the integer by mistake)."""
     dtype = x.dtype
+    if not dtypes.is_inexact(dtype) and not isinstance(g, core.Tracer):
+        return np.zeros(x.shape, dtypes.float0)
     if core.get_aval(g).dtype != dtype:
         g = convert(g, dtype)
     # Complex cotangents keep the weak type the transposition gave them: as in JAX, those
