@@ -19,7 +19,9 @@ EXAMPLES = os.path.join(ROOT, "tests", "ecosystem", "examples")
 GOLDEN = os.path.join(ROOT, "tests", "ecosystem", "golden.json")
 # example -> the distribution whose version is recorded
 LIBRARIES = {"optax": "optax", "chex": "chex", "equinox": "equinox",
-             "flax_linen": "flax", "numpyro": "numpyro"}
+             "flax_linen": "flax", "numpyro": "numpyro", "haiku": "dm-haiku",
+             "jraph": "jraph", "jaxopt": "jaxopt", "blackjax": "blackjax",
+             "distrax": "distrax"}
 
 
 def parse(stdout):

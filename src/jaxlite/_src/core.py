@@ -509,6 +509,21 @@ class set_current_trace:
         _context.trace = self.previous
 
 
+class take_current_trace:
+    """Context manager yielding this thread's current trace, with the eval trace current
+    inside (JAX's `take_current_trace`: a trace's rules that call back into user code
+    take the trace they run under, so that code binds at the level below)."""
+    __slots__ = ("previous",)
+
+    def __enter__(self):
+        self.previous = _context.trace
+        _context.trace = eval_trace
+        return self.previous
+
+    def __exit__(self, *exc):
+        _context.trace = self.previous
+
+
 class _Nesting(threading.local):
     depth = 0
     raised = None  # (the recursion limit set, the one before) while raised
