@@ -216,3 +216,28 @@ def test_take_current_trace_yields_the_trace_and_runs_eagerly_inside():
     assert float(out) == 2.0
     assert type(seen[0]).__name__ != type(seen[1]).__name__
     assert isinstance(seen[2], jaxlite.Array) and seen[2].tolist() == [3.0, 3.0]
+
+
+def test_registered_array_like_types_convert_through_the_tables():
+    # tensorflow-probability registers its variable type with the ndarray entries of
+    # jax.interpreters.xla.canonicalize_dtype_handlers and jax.core.pytype_aval_mappings.
+    from jaxlite.interpreters import xla
+
+    class Offset:  # a proxy of an array whose registered handler decides its value
+        def __init__(self, v):
+            self.v, self.shape, self.dtype = v, v.shape, v.dtype
+
+    xla.canonicalize_dtype_handlers[Offset] = lambda o: np.asarray(o.v, np.float64) + 1.0
+    jcore.pytype_aval_mappings[Offset] = jcore.pytype_aval_mappings[np.ndarray]
+    try:
+        out = jnp.asarray(Offset(np.array([1.0, 2.0])))
+        assert out.dtype == np.float32 and out.tolist() == [2.0, 3.0]
+        aval = jcore.get_aval(Offset(np.zeros((2, 3), np.float64)))
+        assert aval.shape == (2, 3) and aval.dtype == np.float32
+    finally:
+        del xla.canonicalize_dtype_handlers[Offset], jcore.pytype_aval_mappings[Offset]
+    # names jaxlite has no counterpart for: NotImplementedError, and hasattr is False
+    assert not hasattr(xla, "pytype_aval_mappings")
+    with pytest.raises(NotImplementedError, match="no XLA backend"):
+        xla.backend_specific_translations
+    assert not hasattr(xcore, "find_top_trace")

@@ -586,11 +586,24 @@ def call_under(trace, fn, *args, **kwargs):
         ctx.trace = previous
 
 
+def _ndarray_aval(x):
+    return ShapedArray(np.shape(x), dtypes.canonicalize_dtype(x.dtype), False)
+
+
+# Python type -> the function giving a value's aval (JAX's `core.pytype_aval_mappings`).
+# Libraries register their array-like types here, copying the ndarray entry
+# (tensorflow-probability's NumpyVariable, a proxy of an ndarray).
+pytype_aval_mappings = {np.ndarray: _ndarray_aval}
+
+
 def get_aval(x):
     """The abstract value of any array-like value."""
     aval = getattr(x, "aval", None)
     if aval is not None:
         return aval
+    mapping = pytype_aval_mappings.get(type(x))
+    if mapping is not None:
+        return mapping(x)
     if isinstance(x, (np.ndarray, np.generic)):
         return ShapedArray(np.shape(x), dtypes.canonicalize_dtype(x.dtype), False)
     dtype, weak = dtypes.dtype_and_weak(x)
