@@ -460,3 +460,18 @@ def test_tracers_and_avals_print_as_jax_prints_them():
                     "GradTracer(primal=JitTracer(~float32[]), typeof(tangent)=f32[])"]
     aval = jax.make_jaxpr(lambda x: x)(1.0).in_avals[0]
     assert (str(aval), repr(aval)) == ("~float32[]", "ShapedArray(float32[], weak_type=True)")
+
+
+def test_tracers_are_weak_referenceable():
+    # as JAX's are: tensorflow-probability caches by weak references to its inputs
+    import weakref  # noqa: PLC0415
+    refs = []
+
+    def f(x):
+        refs.append(weakref.ref(x))
+        return x * 2.0
+
+    jaxlite.jit(f)(1.0)
+    jaxlite.vmap(f)(jnp.ones(2))
+    jaxlite.grad(f)(1.0)
+    assert len(refs) == 3

@@ -261,7 +261,9 @@ class Trace:
 
 class Tracer:
     """A value inside a transformation. Subclasses define `aval`."""
-    __slots__ = ("_trace",)
+    # Weak-referenceable, as JAX's tracers (and arrays) are: tensorflow-probability keys
+    # its caches by weak references to the values it is given, traced or not.
+    __slots__ = ("_trace", "__weakref__")
     __array_priority__ = 1000
 
     @property
