@@ -134,7 +134,16 @@ def convert(x, dtype, weak=False):
     """`x` as an array of `dtype` (x may be a Python scalar, array or tracer)."""
     t = type(x)
     if t in _scalar_types:
-        _check_int_range(x, dtype) if t is int else None
+        if t is int and dtype.kind in "iu":
+            # As JAX: a Python int joining an operation is a weak default int first (its
+            # range checked there), then converted to the operand's integer dtype with
+            # wraparound, so `uint8_array * -1` is 255s and `int8_array + 200` wraps.
+            default = dtypes.default_int_dtype()
+            _check_int_range(x, default)
+            return Array(np.asarray(x, default).astype(dtype), weak)
+        if t is float and dtype.kind in "iu":  # saturating, as convert_element_type
+            value = np.asarray(x, dtypes.python_scalar_dtype(x))
+            return Array(convert_element_type_p.impl(value, new_dtype=dtype), weak)
         return Array(np.asarray(x, dtype), weak)
     if t is Array:
         if x.dtype == dtype:
