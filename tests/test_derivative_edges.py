@@ -311,3 +311,18 @@ def test_square_root_power_at_negative_zero_and_infinity():
         _close(got, [0.0, np.inf, 0.0, np.inf, 2.0], rtol=0, atol=0)
         assert not np.signbit(np.asarray(got)).any()
     assert float(jax.grad(lambda v: v ** 1.5)(-np.inf)) == np.inf
+
+
+def test_aux_leaves_that_are_not_arrays_pass_through_unchanged():
+    # as in JAX 0.10.2 (haiku's stateful.grad returns its own objects as aux)
+    marker = object()
+    f = lambda x: (x ** 2, {"o": marker, "v": x * 3.0, "s": "name"})
+    g, aux = jax.grad(f, has_aux=True)(3.0)
+    assert float(g) == 6.0 and aux["o"] is marker and aux["s"] == "name"
+    assert float(aux["v"]) == 9.0
+    (value, aux), g = jax.value_and_grad(f, has_aux=True)(3.0)
+    assert float(value) == 9.0 and aux["o"] is marker
+    _, _, aux = jax.vjp(f, 3.0, has_aux=True)
+    assert aux["o"] is marker
+    assert jax.jacrev(f, has_aux=True)(3.0)[1]["o"] is marker
+    assert float(jax.jit(lambda y: jax.grad(f, has_aux=True)(y)[0])(3.0)) == 6.0

@@ -36,9 +36,11 @@ SLICES = {
              "tests/linen/linen_combinators_test.py", "tests/linen/linen_activation_test.py",
              "tests/linen/initializers_test.py"],
     "numpyro": ["test/test_handlers.py", "test/test_distributions_util.py"],
-    "haiku": ["haiku/_src/basic_test.py", "haiku/_src/transform_test.py",
-              "haiku/_src/batch_norm_test.py", "haiku/_src/recurrent_test.py",
-              "haiku/_src/conv_test.py"],
+    # (transform_test and recurrent_test import TensorFlow)
+    "haiku": ["haiku/_src/basic_test.py", "haiku/_src/module_test.py",
+              "haiku/_src/batch_norm_test.py", "haiku/_src/stateful_test.py",
+              "haiku/_src/conv_test.py", "haiku/_src/layer_norm_test.py",
+              "haiku/_src/initializers_test.py"],
     "jraph": ["jraph/_src/models_test.py"],  # utils_test imports jax.lib.xla_bridge, gone in JAX 0.10
     "jaxopt": ["tests/lbfgs_test.py", "tests/gradient_descent_test.py",
                "tests/implicit_diff_test.py", "tests/projection_test.py",

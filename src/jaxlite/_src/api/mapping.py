@@ -54,9 +54,9 @@ def _inconsistent_sizes_message(all_args, leaves, dims, name):
                  f"{path[1].key!r}") + keystr(path[2:])
         lines.append(f"  {where} of shape {tuple(x.shape)} has size {x.shape[d]} along "
                      f"mapped axis {d}")
-    return (f"vmap({name}) got inconsistent sizes for the array axes to be mapped:\n"
-            + "\n".join(lines) + "\nAll mapped axes must have the same size; use in_axes=None "
-            "for arguments that should not be mapped.")
+    return ("vmap got inconsistent sizes for array axes to be mapped:\n"  # JAX's first line
+            + "\n".join(lines) + f"\nAll mapped axes of vmap({name}) must have the same size; "
+            "use in_axes=None for arguments that should not be mapped.")
 
 
 def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_name=None):

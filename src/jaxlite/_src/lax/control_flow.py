@@ -122,9 +122,18 @@ def _cond(index, branches, operands, what, names=None):
     names = names or [f"branch {i}" for i in range(len(branches))]
     leaves, in_tree = _operands(operands)
     in_avals = _avals(leaves)
-    traced = [_trace(b, in_tree, in_avals, f"{what} branch", lift_all=True) for b in branches]
+    # A function given for several branches is traced once, as in JAX (haiku counts).
+    by_id = {}
+    for b in branches:
+        if id(b) not in by_id:
+            by_id[id(b)] = _trace(b, in_tree, in_avals, f"{what} branch", lift_all=True)
+    traced = [by_id[id(b)] for b in branches]
     out_tree, out_avals = traced[0][1], traced[0][0].out_avals
     for i, (j, tree, _) in enumerate(traced[1:], 1):
+        if tree != out_tree:  # JAX's wording, which libraries' tests match
+            raise TypeError(f"{what} branch outputs must have the same pytree structure, but "
+                            f"they differ: {names[0]} output is {out_tree}, {names[i]} output "
+                            f"is {tree}")
         _check_same_types(what, out_avals, j.out_avals, out_tree, tree, names[0], names[i])
     # Every branch takes the closed-over tracers of all branches.
     all_consts = [c for _, _, consts in traced for c in consts]
