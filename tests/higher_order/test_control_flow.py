@@ -656,3 +656,10 @@ def test_branch_structure_mismatch_uses_jaxs_wording():
         lax.cond(True, lambda x: (x,), lambda x: x, 1.0)
     with pytest.raises(TypeError, match="switch branch outputs must have the same pytree"):
         lax.switch(0, [lambda x: (x,), lambda x: x], 1.0)
+
+
+def test_operand_none_is_passed_to_the_branches():
+    # jaxopt: cond(pred, lambda _: ..., lambda _: ..., operand=None), as in JAX
+    assert float(lax.cond(True, lambda _: 1.0, lambda _: 2.0, operand=None)) == 1.0
+    assert float(lax.switch(1, [lambda _: 1.0, lambda _: 2.0], operand=None)) == 2.0
+    assert float(lax.cond(False, lambda: 1.0, lambda: 2.0)) == 2.0

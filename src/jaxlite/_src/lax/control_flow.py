@@ -70,9 +70,14 @@ def _operands(values):
 
 # ---- cond / switch -------------------------------------------------------------------
 
-def switch(index, branches, *operands, operand=None):
+# `operand=None` passes None as the operand (jaxopt's projections write
+# cond(pred, lambda _: ..., lambda _: ..., operand=None)): absence is this sentinel.
+_NO_OPERAND = object()
+
+
+def switch(index, branches, *operands, operand=_NO_OPERAND):
     """Apply branches[index](*operands), index clamped to [0, len(branches) - 1]."""
-    if operand is not None:
+    if operand is not _NO_OPERAND:
         operands = (operand,)
     branches = list(branches)
     if not branches:
@@ -90,12 +95,12 @@ def switch(index, branches, *operands, operand=None):
     return _cond(index, branches, operands, "switch")
 
 
-def cond(pred, true_fun, false_fun, *operands, operand=None):
+def cond(pred, true_fun, false_fun, *operands, operand=_NO_OPERAND):
     """true_fun(*operands) if pred else false_fun(*operands); both branches are traced.
 
     The old form `cond(pred, true_operand, true_fun, false_operand, false_fun)`, which
     numpyro still calls, is accepted too."""
-    if operand is not None:
+    if operand is not _NO_OPERAND:
         operands = (operand,)
     if (not callable(true_fun) and callable(false_fun) and len(operands) == 2
             and callable(operands[1])):
