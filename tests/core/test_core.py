@@ -475,3 +475,14 @@ def test_tracers_are_weak_referenceable():
     jaxlite.vmap(f)(jnp.ones(2))
     jaxlite.grad(f)(1.0)
     assert len(refs) == 3
+
+
+def test_array_methods_work_on_every_tracer():
+    # x.var() under jit once returned the staging tracer's jaxpr variable (blackjax)
+    x = jnp.arange(6.0).reshape(2, 3)
+    for name, kwargs in [("var", {"ddof": 1}), ("std", {}), ("mean", {"axis": 0}),
+                         ("sum", {"keepdims": True})]:
+        eager = getattr(x, name)(**kwargs)
+        for transform in (jaxlite.jit, lambda f: (lambda v: jaxlite.vmap(f)(v[None])[0])):
+            got = transform(lambda v: getattr(v, name)(**kwargs))(x)
+            np.testing.assert_allclose(got, eager, rtol=1e-6)
