@@ -5,9 +5,9 @@ print the pass counts side by side.
 
 The tests run under the import hook, `python -m jaxlite.run -m pytest FILES`, with the
 Python running this script (a venv with the libraries installed by `pip install
---no-deps`, and no JAX). Library tests are not all shipped in wheels: optax's and chex's
-are (they are run from site-packages); flax's and numpyro's come with their sdists; for
-equinox give a checkout. --root DIR holds <lib>/ directories with the test files (as
+--no-deps`, and no JAX). Library tests are not all shipped in wheels: optax's, chex's,
+dm-haiku's, jraph's and distrax's are (they are run from site-packages); flax's, numpyro's
+and blackjax's come with their sdists; for equinox and jaxopt give a checkout. --root DIR holds <lib>/ directories with the test files (as
 the repositories lay them out); a library with neither is skipped.
 --jax-python runs the same files with real JAX for the reference counts.
 """
@@ -58,7 +58,8 @@ SLICES = {
 # Tests of each slice that pass on JAX 0.10.2 (CPU), measured with --jax-python on the
 # same files; --check requires jaxlite to pass at least 95% of that count. A slice with
 # no recorded count is checked against the tests it ran instead.
-JAX_PASSED = {"optax": 241, "chex": 452, "equinox": 74, "flax": 924}
+JAX_PASSED = {"optax": 241, "chex": 452, "equinox": 74, "flax": 924, "haiku": 484, "jraph": 17,
+              "jaxopt": 81, "blackjax": 158, "distrax": 1698}
 # Files --quick (CI) leaves out: numpyro's take over 6 minutes each on jaxlite today.
 SLOW = {"numpyro": ["test/test_handlers.py", "test/test_distributions_util.py"]}
 SHIPPED_IN_WHEEL = {"optax", "chex", "haiku", "jraph", "distrax"}
