@@ -323,3 +323,18 @@ def test_cotangents_of_integer_and_bool_inputs_are_float0_zeros():
         assert isinstance(g, np.ndarray) and g.dtype == jax.dtypes.float0 and g.shape == shape
     _, gi = jax.grad(lambda x, i: x * i, argnums=(0, 1), allow_int=True)(2.0, 3)
     assert gi.dtype == jax.dtypes.float0
+
+
+def test_aux_leaves_that_are_not_arrays_pass_through_unchanged():
+    # as in JAX 0.10.2 (haiku's stateful.grad returns its own objects as aux)
+    marker = object()
+    f = lambda x: (x ** 2, {"o": marker, "v": x * 3.0, "s": "name"})
+    g, aux = jax.grad(f, has_aux=True)(3.0)
+    assert float(g) == 6.0 and aux["o"] is marker and aux["s"] == "name"
+    assert float(aux["v"]) == 9.0
+    (value, aux), g = jax.value_and_grad(f, has_aux=True)(3.0)
+    assert float(value) == 9.0 and aux["o"] is marker
+    _, _, aux = jax.vjp(f, 3.0, has_aux=True)
+    assert aux["o"] is marker
+    assert jax.jacrev(f, has_aux=True)(3.0)[1]["o"] is marker
+    assert float(jax.jit(lambda y: jax.grad(f, has_aux=True)(y)[0])(3.0)) == 6.0

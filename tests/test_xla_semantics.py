@@ -523,3 +523,36 @@ def test_bfloat16_cumulative_and_contractions_under_jit():
                                   [[2, 3], [6, 11]])
     np.testing.assert_array_equal(
         np.asarray(jax.grad(lambda x: jnp.cumsum(x).sum())(b), np.float32), [5, 4, 3, 2, 1])
+
+
+def test_python_ints_in_operations_wrap_into_the_operand_dtype():
+    # values from JAX 0.10.2: a Python int joining an integer array is a weak int32 first
+    # (range-checked there), then converted with wraparound; an explicit dtype still
+    # range-checks; jnp.full converts as convert_element_type (wrapping)
+    u8 = jnp.ones(3, jnp.uint8)
+    np.testing.assert_array_equal(u8 * -1, [255, 255, 255])
+    assert (u8 * -1).dtype == np.uint8
+    np.testing.assert_array_equal(u8 + 300, [45, 45, 45])
+    np.testing.assert_array_equal(jnp.ones(2, jnp.int8) + 200, [-55, -55])
+    np.testing.assert_array_equal(jnp.maximum(u8, -5), [251, 251, 251])
+    np.testing.assert_array_equal(jnp.where(jnp.array([True, False, True]), u8, -1),
+                                  [1, 255, 1])
+    np.testing.assert_array_equal(jnp.full(3, -1, jnp.uint8), [255, 255, 255])
+    np.testing.assert_array_equal(jnp.full_like(u8, -1), [255, 255, 255])
+    np.testing.assert_array_equal(jax.jit(lambda x: x * -1)(u8), [255, 255, 255])
+    with pytest.raises(OverflowError):
+        u8 + 2 ** 40
+    with pytest.raises(OverflowError):
+        jnp.ones(2, jnp.uint32) + 3_000_000_000  # past int32, as in JAX
+    with pytest.raises(OverflowError):
+        jnp.asarray(-1, jnp.uint8)
+
+
+def test_float_initial_of_an_integer_reduction_saturates():
+    # values from JAX 0.10.2: jax.nn.softmax of integers uses initial=-inf
+    assert int(jnp.max(jnp.arange(5), initial=-jnp.inf)) == 4
+    assert int(jnp.max(jnp.arange(5, dtype=jnp.int8), initial=jnp.inf)) == 127
+    assert int(jnp.min(jnp.arange(5, dtype=jnp.uint8), initial=-1)) == 0
+    np.testing.assert_allclose(jax.nn.log_softmax(jnp.arange(5)),
+                               [-4.4519143, -3.4519143, -2.4519143, -1.4519144, -0.4519144],
+                               rtol=1e-6)

@@ -4,7 +4,9 @@ Besides what JAX 0.10's `jax.core` exports, the names older JAX code and JAX's
 tutorials take from it (Jaxpr, ClosedJaxpr, JaxprEqn, Var, Literal, Primitive,
 get_aval, ...) stay available here; JAX moved them to `jax.extend.core`.
 """
-from ._src.core import ShapedArray, Trace, Tracer, Primitive, set_current_trace
+from ._src.core import (ShapedArray, Trace, Tracer, Primitive, set_current_trace,
+                         take_current_trace, pytype_aval_mappings)
+from ._src.errors import UnsupportedAttributeError as _UnsupportedAttributeError
 from ._src.jaxpr import (Jaxpr, ClosedJaxpr, JaxprEqn, Var, DropVar, Literal, eval_jaxpr,
                          new_jaxpr_eqn, jaxpr_as_fun, jaxprs_in_params)
 from ._src.misc import ensure_compile_time_eval
@@ -22,5 +24,5 @@ eval_context = ensure_compile_time_eval
 
 def __getattr__(name):
     if name in _UNSUPPORTED:
-        raise NotImplementedError(f"jax.core.{name}: {_UNSUPPORTED[name]}.")
+        raise _UnsupportedAttributeError(f"jax.core.{name}: {_UNSUPPORTED[name]}.")
     raise AttributeError(f"module 'jax.core' has no attribute {name!r}")

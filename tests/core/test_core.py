@@ -460,3 +460,29 @@ def test_tracers_and_avals_print_as_jax_prints_them():
                     "GradTracer(primal=JitTracer(~float32[]), typeof(tangent)=f32[])"]
     aval = jax.make_jaxpr(lambda x: x)(1.0).in_avals[0]
     assert (str(aval), repr(aval)) == ("~float32[]", "ShapedArray(float32[], weak_type=True)")
+
+
+def test_tracers_are_weak_referenceable():
+    # as JAX's are: tensorflow-probability caches by weak references to its inputs
+    import weakref  # noqa: PLC0415
+    refs = []
+
+    def f(x):
+        refs.append(weakref.ref(x))
+        return x * 2.0
+
+    jaxlite.jit(f)(1.0)
+    jaxlite.vmap(f)(jnp.ones(2))
+    jaxlite.grad(f)(1.0)
+    assert len(refs) == 3
+
+
+def test_array_methods_work_on_every_tracer():
+    # x.var() under jit once returned the staging tracer's jaxpr variable (blackjax)
+    x = jnp.arange(6.0).reshape(2, 3)
+    for name, kwargs in [("var", {"ddof": 1}), ("std", {}), ("mean", {"axis": 0}),
+                         ("sum", {"keepdims": True})]:
+        eager = getattr(x, name)(**kwargs)
+        for transform in (jaxlite.jit, lambda f: (lambda v: jaxlite.vmap(f)(v[None])[0])):
+            got = transform(lambda v: getattr(v, name)(**kwargs))(x)
+            np.testing.assert_allclose(got, eager, rtol=1e-6)

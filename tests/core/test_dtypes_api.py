@@ -73,3 +73,13 @@ def test_typing_annotations():
     args = typing.get_args(jtyping.ArrayLike)
     assert jax.Array in args and np.ndarray in args and float in args
     assert str in typing.get_args(jtyping.DTypeLike)
+
+
+def test_scalar_types_hash_like_numpys_scalar_types():
+    # values from JAX 0.10.2: jnp.int32 hashes as np.int32 (so it is found in sets and
+    # dicts keyed by NumPy's types, as tensorflow-probability's dtype checks need), and
+    # not as np.dtype('int32') or the string
+    assert hash(jnp.int32) == hash(np.int32)
+    assert np.int32 in {jnp.int32, jnp.int64} and jnp.float32 in {np.float32}
+    assert {jnp.int32: 1}.get(np.int32) == 1
+    assert np.dtype("int32") not in {jnp.int32} and "int32" not in {jnp.int32}

@@ -196,3 +196,48 @@ def test_inverse_interpreter_program_runs_as_in_jax(tmp_path):
     grads = np.array(lines[3].strip("[]").split(), dtype=np.float32)
     jax_grads = [-3.1440797, 15.584931, 2.2551253, 1.3155028, 1.0]
     np.testing.assert_allclose(grads, jax_grads, rtol=1e-6)  # float32 rounding of arctanh
+
+
+def test_take_current_trace_yields_the_trace_and_runs_eagerly_inside():
+    # haiku's to_dot trace (and JAX's own rules) take the current trace, so that code
+    # run inside binds at the level below; afterwards the trace is current again.
+    seen = []
+
+    def f(x):
+        with xcore.take_current_trace() as trace:
+            seen.append(trace)
+            inside = jcore.take_current_trace()
+            with inside as eval_trace:
+                seen.append(eval_trace)
+            seen.append(jnp.ones(2) * 3.0)  # concrete: computed by the eval trace
+        return x * 2.0
+
+    out = jaxlite.jit(f)(1.0)
+    assert float(out) == 2.0
+    assert type(seen[0]).__name__ != type(seen[1]).__name__
+    assert isinstance(seen[2], jaxlite.Array) and seen[2].tolist() == [3.0, 3.0]
+
+
+def test_registered_array_like_types_convert_through_the_tables():
+    # tensorflow-probability registers its variable type with the ndarray entries of
+    # jax.interpreters.xla.canonicalize_dtype_handlers and jax.core.pytype_aval_mappings.
+    from jaxlite.interpreters import xla
+
+    class Offset:  # a proxy of an array whose registered handler decides its value
+        def __init__(self, v):
+            self.v, self.shape, self.dtype = v, v.shape, v.dtype
+
+    xla.canonicalize_dtype_handlers[Offset] = lambda o: np.asarray(o.v, np.float64) + 1.0
+    jcore.pytype_aval_mappings[Offset] = jcore.pytype_aval_mappings[np.ndarray]
+    try:
+        out = jnp.asarray(Offset(np.array([1.0, 2.0])))
+        assert out.dtype == np.float32 and out.tolist() == [2.0, 3.0]
+        aval = jcore.get_aval(Offset(np.zeros((2, 3), np.float64)))
+        assert aval.shape == (2, 3) and aval.dtype == np.float32
+    finally:
+        del xla.canonicalize_dtype_handlers[Offset], jcore.pytype_aval_mappings[Offset]
+    # names jaxlite has no counterpart for: NotImplementedError, and hasattr is False
+    assert not hasattr(xla, "pytype_aval_mappings")
+    with pytest.raises(NotImplementedError, match="no XLA backend"):
+        xla.backend_specific_translations
+    assert not hasattr(xcore, "find_top_trace")

@@ -551,3 +551,31 @@ def test_treedef_walk_from_iterable_tree_and_node_data():
     assert d.from_node_data_and_children(tu.default_registry, None, []) == tu.tree_structure(1)
     with pytest.raises(NotImplementedError, match="protobuf"):
         d.serialize_using_proto()
+
+
+def test_vmap_output_of_a_class_that_flattens_numbers_as_metadata():
+    # distrax's distributions flatten Python numbers into their metadata and arrays (and
+    # the placeholders vmap puts in their place) into children: vmap's output must keep
+    # the arrays mapped
+    import jaxlite  # noqa: PLC0415
+    import jaxlite.numpy as jnp  # noqa: PLC0415
+
+    @jaxlite.tree_util.register_pytree_node_class
+    class Box:
+        def __init__(self, value, scale):
+            self.value, self.scale = value, scale
+
+        def tree_flatten(self):
+            numbers = [isinstance(x, (int, float)) for x in (self.value, self.scale)]
+            children = [None if n else x for x, n in zip((self.value, self.scale), numbers)]
+            meta = [x if n else None for x, n in zip((self.value, self.scale), numbers)]
+            return children, (meta, numbers)
+
+        @classmethod
+        def tree_unflatten(cls, aux, children):
+            meta, numbers = aux
+            return cls(*[m if n else c for c, m, n in zip(children, meta, numbers)])
+
+    out = jaxlite.vmap(lambda x: Box(x.sum(keepdims=True), 2))(jnp.arange(6.0).reshape(3, 2))
+    assert out.scale == 2 and out.value.shape == (3, 1)
+    assert out.value.ravel().tolist() == [1.0, 5.0, 9.0]

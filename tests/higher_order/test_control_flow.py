@@ -634,3 +634,32 @@ def test_disable_jit_runs_control_flow_as_python():
         assert int(out) == 3 and len(steps) == 3
         # reverse mode through a while_loop works when it is a Python loop
         allclose(grad(power_by_while)(2.0), 12.0)
+
+
+def test_a_function_given_for_several_branches_is_traced_once():
+    # as in JAX 0.10.2 (haiku's stateful cond/switch test it)
+    calls = []
+
+    def f(x):
+        calls.append(None)
+        return x ** 2
+
+    assert float(lax.cond(False, f, f, 3.0)) == 9.0 and len(calls) == 1
+    calls.clear()
+    g = lambda x: x + 1.0
+    assert float(lax.switch(2, [f, g] * 3, 2.0)) == 4.0 and len(calls) == 1
+    assert float(lax.switch(3, [f, g] * 3, 2.0)) == 3.0
+
+
+def test_branch_structure_mismatch_uses_jaxs_wording():
+    with pytest.raises(TypeError, match="cond branch outputs must have the same pytree"):
+        lax.cond(True, lambda x: (x,), lambda x: x, 1.0)
+    with pytest.raises(TypeError, match="switch branch outputs must have the same pytree"):
+        lax.switch(0, [lambda x: (x,), lambda x: x], 1.0)
+
+
+def test_operand_none_is_passed_to_the_branches():
+    # jaxopt: cond(pred, lambda _: ..., lambda _: ..., operand=None), as in JAX
+    assert float(lax.cond(True, lambda _: 1.0, lambda _: 2.0, operand=None)) == 1.0
+    assert float(lax.switch(1, [lambda _: 1.0, lambda _: 2.0], operand=None)) == 2.0
+    assert float(lax.cond(False, lambda: 1.0, lambda: 2.0)) == 2.0

@@ -21,7 +21,10 @@ GOLDEN = os.path.join(ROOT, "tests", "ecosystem", "golden.json")
 LIBRARIES = {"optax": "optax", "chex": "chex", "equinox": "equinox",
              "flax_linen": "flax", "numpyro": "numpyro", "diffrax": "diffrax",
              "optimistix": "optimistix", "lineax": "lineax", "flax_nnx": "flax",
-             "orbax": "orbax-checkpoint"}
+             "orbax": "orbax-checkpoint",
+             "haiku": "dm-haiku",
+             "jraph": "jraph", "jaxopt": "jaxopt", "blackjax": "blackjax",
+             "distrax": "distrax"}
 
 
 def parse(stdout):

@@ -36,4 +36,6 @@ PRIVATE_MODULES = {
     "lax": "jaxlite._src.lax",
     "lax.lax": "jaxlite._src.lax.lax",
     "api": "jaxlite._src.api",
+    # blackjax: `from jax._src.flatten_util import ravel_pytree` (smc.tuning)
+    "flatten_util": "jaxlite._src.flatten_util",
 }

@@ -22,6 +22,17 @@ def _check_int_range(x, dtype):
             raise OverflowError(f"Python int {x} too large to convert to {dtype.name}")
 
 
+def _canonical_ndarray(x):
+    value = np.asarray(x)
+    return value.astype(dtypes.canonicalize_dtype(value.dtype), copy=False)
+
+
+# Python type -> the function making a value of it a NumPy array of JAX's canonical dtype
+# (JAX's `xla.canonicalize_dtype_handlers`). Libraries register array-like types here,
+# copying the ndarray entry (tensorflow-probability's NumpyVariable); asarray uses it.
+canonicalize_dtype_handlers = {np.ndarray: _canonical_ndarray}
+
+
 def asarray(x, dtype=None, copy=None, order=None):
     """`jnp.asarray`: an Array (or tracer) with JAX's canonical dtype."""
     if dtype is not None:
@@ -44,6 +55,9 @@ def asarray(x, dtype=None, copy=None, order=None):
         return out
     if hasattr(x, "__jax_array__"):
         return asarray(x.__jax_array__(), dtype)
+    handler = canonicalize_dtype_handlers.get(t)
+    if handler is not None and t is not np.ndarray:  # ndarrays: the path below, as before
+        return asarray(handler(x), dtype)
     if x is None:
         raise ValueError("None is not a valid value for jnp.array")
     try:
@@ -120,7 +134,16 @@ def convert(x, dtype, weak=False):
     """`x` as an array of `dtype` (x may be a Python scalar, array or tracer)."""
     t = type(x)
     if t in _scalar_types:
-        _check_int_range(x, dtype) if t is int else None
+        if t is int and dtype.kind in "iu":
+            # As JAX: a Python int joining an operation is a weak default int first (its
+            # range checked there), then converted to the operand's integer dtype with
+            # wraparound, so `uint8_array * -1` is 255s and `int8_array + 200` wraps.
+            default = dtypes.default_int_dtype()
+            _check_int_range(x, default)
+            return Array(np.asarray(x, default).astype(dtype), weak)
+        if t is float and dtype.kind in "iu":  # saturating, as convert_element_type
+            value = np.asarray(x, dtypes.python_scalar_dtype(x))
+            return Array(convert_element_type_p.impl(value, new_dtype=dtype), weak)
         return Array(np.asarray(x, dtype), weak)
     if t is Array:
         if x.dtype == dtype:

@@ -268,7 +268,9 @@ class Trace:
 
 class Tracer:
     """A value inside a transformation. Subclasses define `aval`."""
-    __slots__ = ("_trace",)
+    # Weak-referenceable, as JAX's tracers (and arrays) are: tensorflow-probability keys
+    # its caches by weak references to the values it is given, traced or not.
+    __slots__ = ("_trace", "__weakref__")
     __array_priority__ = 1000
 
     @property
@@ -516,6 +518,21 @@ class set_current_trace:
         _context.trace = self.previous
 
 
+class take_current_trace:
+    """Context manager yielding this thread's current trace, with the eval trace current
+    inside (JAX's `take_current_trace`: a trace's rules that call back into user code
+    take the trace they run under, so that code binds at the level below)."""
+    __slots__ = ("previous",)
+
+    def __enter__(self):
+        self.previous = _context.trace
+        _context.trace = eval_trace
+        return self.previous
+
+    def __exit__(self, *exc):
+        _context.trace = self.previous
+
+
 class _Nesting(threading.local):
     depth = 0
     raised = None  # (the recursion limit set, the one before) while raised
@@ -578,11 +595,24 @@ def call_under(trace, fn, *args, **kwargs):
         ctx.trace = previous
 
 
+def _ndarray_aval(x):
+    return ShapedArray(np.shape(x), dtypes.canonicalize_dtype(x.dtype), False)
+
+
+# Python type -> the function giving a value's aval (JAX's `core.pytype_aval_mappings`).
+# Libraries register their array-like types here, copying the ndarray entry
+# (tensorflow-probability's NumpyVariable, a proxy of an ndarray).
+pytype_aval_mappings = {np.ndarray: _ndarray_aval}
+
+
 def get_aval(x):
     """The abstract value of any array-like value."""
     aval = getattr(x, "aval", None)
     if aval is not None:
         return aval
+    mapping = pytype_aval_mappings.get(type(x))
+    if mapping is not None:
+        return mapping(x)
     if isinstance(x, (np.ndarray, np.generic)):
         return ShapedArray(np.shape(x), dtypes.canonicalize_dtype(x.dtype), False)
     dtype, weak = dtypes.dtype_and_weak(x)

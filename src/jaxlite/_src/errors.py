@@ -57,6 +57,12 @@ def user_source_line():
 _MAX_FRAMES = 400
 
 
+class UnsupportedAttributeError(NotImplementedError, AttributeError):
+    """A name of a JAX module that jaxlite has no counterpart for: a NotImplementedError
+    saying why, and an AttributeError so that `hasattr` (how libraries probe for names
+    that JAX versions add and remove) answers False instead of raising."""
+
+
 class JAXTypeError(TypeError):
     """The base of JAX's type errors about tracing (so `except TypeError` catches them)."""
 

@@ -19,12 +19,13 @@ from .jaxpr import Var, Literal, Eqn, Jaxpr, eval_jaxpr
 from .errors import UnexpectedTracerError, user_source_line
 
 class StagingTracer(Tracer):
-    __slots__ = ("aval", "var")
+    # `_var`, not `var`: the slot would hide the array method x.var() (blackjax calls it)
+    __slots__ = ("aval", "_var")
 
     def __init__(self, trace, aval, var):
         self._trace = trace
         self.aval = aval
-        self.var = var
+        self._var = var
 
     def __repr__(self):
         return f"JitTracer({self.aval})"  # JAX's repr of a tracer under jit
@@ -54,7 +55,7 @@ class StagingTrace(Trace):
     def var_of(self, x):
         """The Jaxpr variable for `x`: its own var, or a constant/literal."""
         if type(x) is StagingTracer and x._trace is self:
-            return x.var
+            return x._var
         key = id(x)
         var = self.const_vars.get(key)
         if var is not None:

@@ -107,6 +107,13 @@ def _flat_fun_with_aux(fun, rebuild, in_tree, kwargs, has_aux, store):
             out, aux = out
             aux_leaves, aux_tree = tree_flatten(aux)
             store["aux_tree"] = aux_tree
+            # Auxiliary leaves that are no arrays (any Python object, as JAX allows: haiku
+            # returns its state objects) pass by, around the transformation.
+            store["aux_static"] = {i: leaf for i, leaf in enumerate(aux_leaves)
+                                   if not _is_jax_value(leaf)}
+            store["aux_n"] = len(aux_leaves)
+            aux_leaves = [leaf for i, leaf in enumerate(aux_leaves)
+                          if i not in store["aux_static"]]
         else:
             aux_leaves = []
         out_leaves, out_tree = tree_flatten(out)
@@ -137,8 +144,17 @@ def _differentiable_call(transform, fun, args, kwargs, argnums, has_aux, holomor
     return leaves, in_tree, multiple, flat, store
 
 
+def _is_jax_value(x):
+    return (isinstance(x, (Array, Tracer, int, float, complex, bool, np.ndarray, np.generic))
+            or hasattr(x, "__jax_array__"))
+
+
 def _unpack_aux(store, outs):
     n = store["n_out"]
-    aux = tree_unflatten(store["aux_tree"], outs[n:]) if "aux_tree" in store else None
+    aux = None
+    if "aux_tree" in store:
+        static, transformed = store["aux_static"], iter(outs[n:])
+        aux = tree_unflatten(store["aux_tree"], [static[i] if i in static else next(transformed)
+                                                 for i in range(store["aux_n"])])
     return tree_unflatten(store["out_tree"], outs[:n]), aux
 

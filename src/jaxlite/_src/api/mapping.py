@@ -54,9 +54,9 @@ def _inconsistent_sizes_message(all_args, leaves, dims, name):
                  f"{path[1].key!r}") + keystr(path[2:])
         lines.append(f"  {where} of shape {tuple(x.shape)} has size {x.shape[d]} along "
                      f"mapped axis {d}")
-    return (f"vmap({name}) got inconsistent sizes for the array axes to be mapped:\n"
-            + "\n".join(lines) + "\nAll mapped axes must have the same size; use in_axes=None "
-            "for arguments that should not be mapped.")
+    return ("vmap got inconsistent sizes for array axes to be mapped:\n"  # JAX's first line
+            + "\n".join(lines) + f"\nAll mapped axes of vmap({name}) must have the same size; "
+            "use in_axes=None for arguments that should not be mapped.")
 
 
 def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_name=None):
@@ -138,8 +138,16 @@ def mapped_over_lanes(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None
             if isinstance(spec, list):
                 spec = tuple(spec)
             n_user = n - len(refs)
-            shape_tree = tree_unflatten(store["out_tree"], [0] * n_user)
-            return _axes_leaves(spec, shape_tree, "out_axes", fun) + [dims[i] for i in positions]
+            refs_dims = [dims[i] for i in positions]
+            if spec is None or isinstance(spec, (int, np.integer)):
+                # one axis for every leaf: the output tree is not rebuilt, as in JAX (a
+                # pytree class may not accept placeholders, or may flatten a number as
+                # metadata, as distrax's distributions do)
+                return _axes_leaves(spec, 0, "out_axes", fun) * n_user + refs_dims
+            # a prefix tree of axes: matched against the output rebuilt with placeholders
+            # that are no Python numbers, JAX's object()
+            shape_tree = tree_unflatten(store["out_tree"], [object()] * n_user)
+            return _axes_leaves(spec, shape_tree, "out_axes", fun) + refs_dims
 
         outs = batching.vmap_flat(flat_fun, leaves, dims, size, out_dims, axis_name, name,
                                   processes=processes)

@@ -165,7 +165,6 @@ UNSUPPORTED = {
     "TraceTag": "jaxlite's traces are told apart by identity, not tags",
     "call_impl": "jaxlite has no call primitive (jit is its call)",
     "CallPrimitive": "jaxlite has no call primitives besides jit",
-    "take_current_trace": "jaxlite keeps one current trace per thread; use set_current_trace",
     "nonempty_axis_env_DO_NOT_USE": "jaxlite has no named-axis environment",
     "unsafe_am_i_under_a_jit_DO_NOT_USE": "an internal JAX query",
     "unsafe_am_i_under_a_vmap_DO_NOT_USE": "an internal JAX query",

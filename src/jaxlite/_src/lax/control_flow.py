@@ -71,9 +71,14 @@ def _operands(values):
 
 # ---- cond / switch -------------------------------------------------------------------
 
-def switch(index, branches, *operands, operand=None):
+# `operand=None` passes None as the operand (jaxopt's projections write
+# cond(pred, lambda _: ..., lambda _: ..., operand=None)): absence is this sentinel.
+_NO_OPERAND = object()
+
+
+def switch(index, branches, *operands, operand=_NO_OPERAND):
     """Apply branches[index](*operands), index clamped to [0, len(branches) - 1]."""
-    if operand is not None:
+    if operand is not _NO_OPERAND:
         operands = (operand,)
     branches = list(branches)
     if not branches:
@@ -91,12 +96,12 @@ def switch(index, branches, *operands, operand=None):
     return _cond(index, branches, operands, "switch")
 
 
-def cond(pred, true_fun, false_fun, *operands, operand=None):
+def cond(pred, true_fun, false_fun, *operands, operand=_NO_OPERAND):
     """true_fun(*operands) if pred else false_fun(*operands); both branches are traced.
 
     The old form `cond(pred, true_operand, true_fun, false_operand, false_fun)`, which
     numpyro still calls, is accepted too."""
-    if operand is not None:
+    if operand is not _NO_OPERAND:
         operands = (operand,)
     if (not callable(true_fun) and callable(false_fun) and len(operands) == 2
             and callable(operands[1])):
@@ -123,9 +128,18 @@ def _cond(index, branches, operands, what, names=None):
     names = names or [f"branch {i}" for i in range(len(branches))]
     leaves, in_tree = _operands(operands)
     in_avals = _avals(leaves)
-    traced = [_trace(b, in_tree, in_avals, f"{what} branch", lift_all=True) for b in branches]
+    # A function given for several branches is traced once, as in JAX (haiku counts).
+    by_id = {}
+    for b in branches:
+        if id(b) not in by_id:
+            by_id[id(b)] = _trace(b, in_tree, in_avals, f"{what} branch", lift_all=True)
+    traced = [by_id[id(b)] for b in branches]
     out_tree, out_avals = traced[0][1], traced[0][0].out_avals
     for i, (j, tree, _) in enumerate(traced[1:], 1):
+        if tree != out_tree:  # JAX's wording, which libraries' tests match
+            raise TypeError(f"{what} branch outputs must have the same pytree structure, but "
+                            f"they differ: {names[0]} output is {out_tree}, {names[i]} output "
+                            f"is {tree}")
         _check_same_types(what, out_avals, j.out_avals, out_tree, tree, names[0], names[i])
     # Every branch takes the closed-over tracers of all branches.
     all_consts = [c for _, _, consts in traced for c in consts]

@@ -563,7 +563,13 @@ def full(shape, fill_value, dtype=None):
     Array([7., 7.], dtype=float32)
     """
     shape = _shape(shape)
-    value = asarray(fill_value, dtype)
+    if type(fill_value) is int and dtype is not None:
+        # converted as JAX's convert_element_type converts it: wrapping into an integer
+        # dtype (jnp.full(n, -1, jnp.uint8) is 255s), the int32/int64 range checked
+        value = convert(fill_value, dtypes.python_type_dtype(dtype)
+                        or dtypes.canonicalize_dtype(dtype))
+    else:
+        value = asarray(fill_value, dtype)
     if isinstance(fill_value, Tracer) or (hasattr(fill_value, "ndim") and fill_value.ndim):
         return broadcast_to(value, shape)
     if shape and core.current_trace() is not core.eval_trace:

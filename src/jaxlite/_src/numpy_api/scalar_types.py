@@ -35,7 +35,9 @@ class _ScalarMeta(type):
         return eq if eq is NotImplemented else not eq
 
     def __hash__(cls):
-        return hash(cls.dtype)
+        # NumPy's scalar type's hash, as in JAX: `np.int32 in {jnp.int32, jnp.int64}` holds
+        # (tensorflow-probability checks dtypes against such sets).
+        return hash(cls.dtype.type)
 
     def __repr__(cls):
         return f"<class 'jaxlite.numpy.{cls.__name__}'>"

@@ -11,6 +11,11 @@ follows JAX's formulas, so values and derivatives match.
 import numpy as np
 
 from ..numpy_api import ufuncs
+from ..numpy_api import reductions
+from ..numpy_api import shapes
+from ..numpy_api.indexing import diagonal
+from ..numpy_api.linalg import cholesky
+from ..lax.linalg import triangular_solve
 from ..conversion import asarray
 from ..prims.util import const_like
 from . import special
@@ -416,3 +421,39 @@ class bernoulli:
         invalid = (ufuncs.isnan(q) | ufuncs.isnan(p) | (p < zero) | (p > one) | (q < zero)
                    | (q > one))
         return _where(invalid, _c(q, np.nan), _where(q <= one - p, zero, one))
+
+
+class multivariate_normal:
+    """The multivariate normal distribution with mean `mean` (last axis: the dimension)
+    and covariance `cov` (a scalar times the identity, or a positive definite matrix)."""
+
+    @staticmethod
+    def logpdf(x, mean=None, cov=1, allow_singular=None):
+        if allow_singular is not None:
+            raise NotImplementedError("multivariate_normal.logpdf: allow_singular is not "
+                                      "supported (as in JAX)")
+        if mean is None:
+            mean = 0.0
+        x, mean, cov = _promote("multivariate_normal.logpdf", x, mean, cov)
+        log_2pi = _c(x, np.log(2 * np.pi))
+        if not mean.shape:  # one dimension: the normal density with variance cov
+            return (ufuncs.square(x - mean) / cov + log_2pi + ufuncs.log(cov)) / _c(x, -2)
+        n = mean.shape[-1]
+        y = x - mean
+        if not cov.shape:
+            quadratic = reductions.sum(y * y, axis=-1) / cov
+            return (quadratic + n * (log_2pi + ufuncs.log(cov))) / _c(x, -2)
+        if cov.ndim < 2 or cov.shape[-2:] != (n, n):
+            raise ValueError(f"multivariate_normal.logpdf got incompatible shapes: mean "
+                             f"{mean.shape}, cov {cov.shape}")
+        # log N(x) = -(|L^-1 y|^2 + n log 2 pi) / 2 - sum(log diag L), cov = L L^T
+        factor = cholesky(cov)
+        batch = np.broadcast_shapes(y.shape[:-1], factor.shape[:-2])
+        z = triangular_solve(shapes.broadcast_to(factor, batch + (n, n)),
+                             shapes.broadcast_to(y, batch + (n,)), left_side=True, lower=True)
+        log_det = reductions.sum(ufuncs.log(diagonal(factor, axis1=-2, axis2=-1)), axis=-1)
+        return (reductions.sum(z * z, axis=-1) + n * log_2pi) / _c(x, -2) - log_det
+
+    @staticmethod
+    def pdf(x, mean=None, cov=1):
+        return ufuncs.exp(multivariate_normal.logpdf(x, mean, cov))

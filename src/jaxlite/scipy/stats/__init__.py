@@ -5,7 +5,7 @@ import importlib as _importlib
 from ..._src.scipy.kde import gaussian_kde
 
 _distributions = {"norm", "uniform", "expon", "logistic", "laplace", "cauchy", "gamma", "beta",
-                  "t", "chi2", "poisson", "bernoulli"}
+                  "t", "chi2", "poisson", "bernoulli", "multivariate_normal"}
 
 
 def __getattr__(name):
