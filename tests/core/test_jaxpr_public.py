@@ -240,4 +240,4 @@ def test_registered_array_like_types_convert_through_the_tables():
     assert not hasattr(xla, "pytype_aval_mappings")
     with pytest.raises(NotImplementedError, match="no XLA backend"):
         xla.backend_specific_translations
-    assert not hasattr(xcore, "find_top_trace")
+    assert not hasattr(xcore, "call_impl")
