@@ -259,15 +259,17 @@ def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None
     return results
 
 
+def _batched_avals(jaxpr, dims, size):
+    """The avals of `jaxpr`'s inputs with a batch axis of `size` inserted at `dims`."""
+    return [v.aval if d is None else
+            v.aval.update(shape=v.aval.shape[:d] + (size,) + v.aval.shape[d:])
+            for v, d in zip(jaxpr.invars, dims)]
+
+
 def batched_outputs(jaxpr, dims, size):
     """Which outputs of `jaxpr` the batch rules give a batch axis when its inputs have
     one at `dims` (None: unbatched); for loops that batch only the carries that need it."""
-    in_avals = []
-    for v, d in zip(jaxpr.invars, dims):
-        aval = v.aval
-        if d is not None:
-            aval = aval.update(shape=aval.shape[:d] + (size,) + aval.shape[d:])
-        in_avals.append(aval)
+    in_avals = _batched_avals(jaxpr, dims, size)
     flags = []
 
     def probe(*xs):
@@ -294,12 +296,7 @@ def batch_jaxpr(jaxpr, dims, size, out_dims=None):
     hit = jaxpr.cache.get(key)
     if hit is not None:
         return hit
-    in_avals = []
-    for v, d in zip(jaxpr.invars, dims):
-        aval = v.aval
-        if d is not None:
-            aval = aval.update(shape=aval.shape[:d] + (size,) + aval.shape[d:])
-        in_avals.append(aval)
+    in_avals = _batched_avals(jaxpr, dims, size)
 
     def batched(*args):
         return vmap_flat(lambda *xs: eval_jaxpr(jaxpr, jaxpr.consts, *xs), args, dims, size,

@@ -16,24 +16,16 @@ pytree plumbing. It sits with the libraries because sequential_vmap loops with
     0.0 [1. 1.]
 """
 import functools
-import inspect
 
 from . import core
 from .conversion import asarray
+from .custom_derivatives import _resolve_args
 from .higher_order.custom_vmap import custom_vmap_call_p
 from .lax.control_flow import map as lax_map
 from .staging import trace_to_jaxpr, close_over_tracer_consts
 from .tree import tree_flatten, tree_unflatten
 
 __all__ = ["custom_vmap", "sequential_vmap"]
-
-
-def _resolve_args(fun, args, kwargs):
-    if not kwargs:
-        return tuple(args)
-    bound = inspect.signature(fun).bind(*args, **kwargs)
-    bound.apply_defaults()
-    return tuple(bound.args) + tuple(bound.kwargs.values())
 
 
 def _broadcast_bools(prefix, tree, what):

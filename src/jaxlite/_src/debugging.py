@@ -37,10 +37,9 @@ def print(fmt, *args, ordered=False, **kwargs):
     callback(formatted, *args, ordered=ordered, **kwargs)
 
 
-def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_method=None,
-                  **kwargs):
-    """Call a host function returning arrays of the declared shapes/dtypes, from inside
-    jit and vmap (vmap_method: "sequential" (default), "expand_dims", "broadcast_all")."""
+def _flat_callback(callback, args, kwargs, result_shape_dtypes):
+    """What a callback primitive binds: the argument leaves as arrays, the callback on flat
+    leaves, the declared result avals, and the tree to rebuild its results."""
     leaves, tree = tree_flatten((args, kwargs))
     result_leaves, result_tree = tree_flatten(result_shape_dtypes)
     result_avals = tuple(ShapedArray(r.shape, dtypes.canonicalize_dtype(r.dtype), False)
@@ -48,11 +47,19 @@ def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_meth
 
     def flat_callback(*values):
         a, kw = tree_unflatten(tree, list(values))
-        out = callback(*a, **kw)
-        return tree_flatten(out)[0]
+        return tree_flatten(callback(*a, **kw))[0]
 
-    outs = pure_callback_p.bind(*[asarray(x) for x in leaves], callback=flat_callback,
-                                result_avals=result_avals, vmap_method=vmap_method)
+    return [asarray(x) for x in leaves], flat_callback, result_avals, result_tree
+
+
+def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_method=None,
+                  **kwargs):
+    """Call a host function returning arrays of the declared shapes/dtypes, from inside
+    jit and vmap (vmap_method: "sequential" (default), "expand_dims", "broadcast_all")."""
+    leaves, flat_callback, result_avals, result_tree = _flat_callback(
+        callback, args, kwargs, result_shape_dtypes)
+    outs = pure_callback_p.bind(*leaves, callback=flat_callback, result_avals=result_avals,
+                                vmap_method=vmap_method)
     return tree_unflatten(result_tree, outs)
 
 
@@ -71,15 +78,8 @@ def io_callback(callback, result_shape_dtypes, *args, sharding=None, ordered=Fal
     >>> f(1.5), seen
     (Array(3., dtype=float32), [1.5])
     """
-    leaves, tree = tree_flatten((args, kwargs))
-    result_leaves, result_tree = tree_flatten(result_shape_dtypes)
-    result_avals = tuple(ShapedArray(r.shape, dtypes.canonicalize_dtype(r.dtype), False)
-                         for r in result_leaves)
-
-    def flat_callback(*values):
-        a, kw = tree_unflatten(tree, list(values))
-        return tree_flatten(callback(*a, **kw))[0]
-
-    outs = io_callback_p.bind(*[asarray(x) for x in leaves], callback=flat_callback,
-                              result_avals=result_avals, ordered=bool(ordered))
+    leaves, flat_callback, result_avals, result_tree = _flat_callback(
+        callback, args, kwargs, result_shape_dtypes)
+    outs = io_callback_p.bind(*leaves, callback=flat_callback, result_avals=result_avals,
+                              ordered=bool(ordered))
     return tree_unflatten(result_tree, outs)
