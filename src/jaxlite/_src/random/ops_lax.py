@@ -7,7 +7,7 @@ from ..lax import lax
 from ..numpy_api import shapes, creation
 from ..conversion import asarray as _asarray
 from ..prims.rounded import fma_p, rsqrt_rounded_p
-from ..prims.special import erf_p, lgamma_p
+from ..prims.special import erf_inv_p, erf_p, lgamma_p
 from ..prims.threefry import threefry2x32_p
 from ..lax.control_flow import while_loop as _while_loop
 
@@ -83,6 +83,10 @@ class LaxOps:
     @staticmethod
     def erf(x):
         return erf_p.bind(x)
+
+    @staticmethod
+    def erf_inv(x):
+        return erf_inv_p.bind(x)
 
     @staticmethod
     def power(x, y):

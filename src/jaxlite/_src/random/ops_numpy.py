@@ -70,6 +70,8 @@ Floating point (IEEE round-to-nearest-even in the operands' dtype)
   erf(x)                        the error function as XLA:CPU computes it
                                 (its float32 approximation; the C library's
                                 erf for float64).
+  erf_inv(x)                    the inverse error function as XLA:CPU
+                                computes it (lax.erf_inv; prims/erf_inv.py).
   nextafter(x, y)               the next float after x toward y.
   power(x, y)                   x ** y (the C library's pow, as XLA:CPU
                                 calls for pow(x, 1/a) in the Gamma sampler).
@@ -91,7 +93,7 @@ Comparisons and selection (also valid for integers)
 """
 
 from ..prims import numpy_ops
-from ..prims.special_math import erf as _erf, lgamma as _lgamma
+from ..prims.special_math import erf as _erf, erf_inv as _erf_inv, lgamma as _lgamma
 from ..prims.threefry import threefry2x32_kernel
 
 
@@ -104,6 +106,10 @@ class NumpyOps(numpy_ops.NumpyOps):
     @staticmethod
     def erf(x):
         return _erf(x)
+
+    @staticmethod
+    def erf_inv(x):
+        return _erf_inv(x)
 
     @staticmethod
     def lgamma(x):

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import dtypes
-from ..prims.xla_math import erf_inv
+from ..prims.erf_inv import erf_inv  # noqa: F401  (the kernel normal() binds, for callers here)
 from . import ops_numpy
 
 _DEFAULT_OPS = ops_numpy.ops
@@ -253,7 +253,8 @@ def normal(key, shape=(), dtype=np.float32, *, ops=_DEFAULT_OPS):
         raise ValueError(f"dtype argument to `normal` must be a float dtype, got {dtype}")
     low = np.nextafter(np.array(-1.0, dtype), np.array(0.0, dtype))
     u = uniform(key, shape, dtype, low, np.array(1.0, dtype), ops=ops)
-    return ops.multiply(ops.asarray(np.sqrt(2), dtype), erf_inv(u, ops=ops))
+    # One erf_inv primitive, as in JAX's jaxpr (its kernel: prims/erf_inv.py).
+    return ops.multiply(ops.asarray(np.sqrt(2), dtype), ops.erf_inv(u))
 
 
 def _as_integer_array(ops, value):
