@@ -13,6 +13,7 @@ every Horner step into a fused multiply-add and computes log1p with its own floa
 code (xla_math's Cephes log1p and log), so those are reproduced step by step; any other
 log1p or unfused arithmetic is off by an ulp or two for a few percent of inputs.
 
+    >>> from jaxlite._src.prims.erf_inv import erf_inv
     >>> erf_inv(np.array([0.0, 0.5], np.float32))
     array([0.        , 0.47693628], dtype=float32)
 """
@@ -20,6 +21,8 @@ import numpy as np
 
 from .. import dtypes
 from . import numpy_ops
+from .rounded import fma_p
+from .scalar_source import kernel_source
 from .xla_math import (_LOG1P_DENOMINATOR, _LOG1P_NUMERATOR, _LOG1P_SMALL, _LOG_LN2_HIGH,
                        _LOG_LN2_LOW, _LOG_P, _f32, _f64, _log1p_f32, _log1p_f64)
 
@@ -83,6 +86,13 @@ def erf_inv(x, *, ops=numpy_ops.ops):
         wide = ops.convert_element_type(x, np.float32)
         return ops.convert_element_type(_erf_inv_f32(ops, wide), dtype)
     raise TypeError(f"erf_inv requires a float dtype, got {dtype}")
+
+
+def scalar_helper():
+    """The fused tier's helpers for erf_inv_p (compiler/fusion.py): `erf_inv_float32(x)`,
+    _erf_inv_f32's ops written out for one element, and the fma it calls."""
+    return {"erf_inv_float32": kernel_source("erf_inv_float32", _erf_inv_f32, np.float32),
+            "fma_float32": fma_p.scalar_helpers["fma_float32"]}
 
 
 # ---- float32 on NumPy, fast --------------------------------------------------------------

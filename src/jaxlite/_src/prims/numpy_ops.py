@@ -70,7 +70,8 @@ class NumpyOps:
 
     @staticmethod
     def bitcast_convert_type(x, dtype):
-        x = np.array(x, copy=True, order="C")  # view() needs C order; keeps 0-d
+        x = np.asarray(x, order="C")  # view() needs C order; keeps 0-d (no copy: ops
+        # never write into their operands)
         dtype = np.dtype(dtype)
         if x.dtype.itemsize != dtype.itemsize:
             raise TypeError(
@@ -385,6 +386,8 @@ def _fma_scaling_by_power_of_two(x, y, z, dtype):
     else:
         return None
     with np.errstate(over="ignore", invalid="ignore"):
+        if float(scale.reshape(())) == 1:  # x * 1 is x: one add, nothing can overflow
+            return np.add(array, z, dtype=dtype)
         product = np.multiply(array, scale.astype(dtype).reshape(()), dtype=dtype)
         if not np.isfinite(product).all():
             return None

@@ -9,6 +9,7 @@ the same code gives JAX's bits eagerly, under jit and under vmap. Where XLA call
 C library instead (float64 log, tan, sqrt, pow, erf), NumPy's results are the same.
 
     >>> from jaxlite._src.prims.numpy_ops import ops
+    >>> from jaxlite._src.prims.xla_math import xla_log1p
     >>> xla_log1p(ops, np.array([0.0, 0.5], np.float32))
     array([0.       , 0.4054651], dtype=float32)
 """
