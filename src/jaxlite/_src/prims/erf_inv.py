@@ -106,8 +106,9 @@ _FAST_MIN_SIZE = 4096
 _FAST_BLOCK = 1 << 15
 _REGULAR_LOW = np.float32(2.0 ** -20)
 _REGULAR_HIGH = np.float32(0.9965)  # w = -log1p(-x*x) < 4.97 below it: the P branch
-_TIE_BITS = np.uint64((1 << 29) - 1)  # the float64 mantissa bits rounding to float32 drops
-_TIE = np.uint64(1 << 28)             # ... when they are exactly half a float32 ulp
+_TIE_SHIFT = np.uint64(35)  # float64 has 29 mantissa bits more than float32; a sum whose
+_TIE_SHIFTED = np.uint64(1 << 63)  # 29 low bits are 1000...0 is exactly halfway
+_TIE_AT_TOP = np.iinfo(np.int64).min
 
 
 def _column(values):
@@ -116,6 +117,7 @@ def _column(values):
 
 
 _LOG1P_ROWS = np.array([_LOG1P_NUMERATOR, _LOG1P_DENOMINATOR], np.float32)  # (2, 7)
+
 _LOG_ROWS = np.array(_LOG_P, np.float32).reshape(3, 3)  # Cephes' three interleaved parts
 _P32 = np.array(_ERF_INV_P, np.float32)
 
@@ -136,8 +138,8 @@ class _Scratch:
 def _fma_rows(acc, multiplier, addend, scratch):
     """acc <- fma(acc, multiplier, addend) rounded once to float32, in place.
 
-    acc is float32 (rows, n) or (n,); multiplier its float64 copy's partner (exactly a
-    float32 value, broadcast over rows); addend float64 or float32, broadcasting. The
+    acc is float32 (rows, n) or (n,); multiplier float64 (n,) holding float32 values,
+    shared by the rows; addend a float64 scalar or column, or a float32 (n,) row. The
     float64 product of two float32 values is exact, so the float64 sum is the only
     rounding before float32's; that double rounding can err only where the float64 sum
     lies exactly halfway between two float32 values and was itself inexact. Those sums
@@ -146,9 +148,11 @@ def _fma_rows(acc, multiplier, addend, scratch):
     np.copyto(sums, acc)
     np.multiply(sums, multiplier, out=sums)
     np.add(sums, addend, out=sums)
-    np.bitwise_and(sums.view(np.uint64), _TIE_BITS, out=low)
-    np.equal(low, _TIE, out=tie)
-    if tie.any():
+    # A tie has low bits 1000...0: shifted to the top, the most negative int64, so one
+    # shift and one min find whether there is any (no pass writing flags).
+    np.left_shift(sums.view(np.uint64), _TIE_SHIFT, out=low)
+    if low.view(np.int64).min() == _TIE_AT_TOP:
+        np.equal(low, _TIE_SHIFTED, out=tie)
         where = np.nonzero(tie)
         columns = where[-1]
         if np.ndim(addend) == 0:
@@ -166,9 +170,13 @@ def _minus_log1p_small(t, scratch):
     """-log1p(t) by the Cephes rational function (|t| < sqrt(2) - 1, t float32)."""
     x2 = t * t
     rows = np.empty((2, t.size), np.float32)
-    rows[...] = _LOG1P_ROWS[:, :1]
     t64 = t.astype(np.float64)
-    for k in range(1, _LOG1P_ROWS.shape[1]):
+    # First Horner steps: the numerator's fused; the denominator's leading coefficient
+    # is 1, so its product is exact and one float32 add is the fused result.
+    rows[0] = _LOG1P_ROWS[0, 0]
+    _fma_rows(rows[0], t64, np.float64(_LOG1P_ROWS[0, 1]), scratch)
+    np.add(t, _LOG1P_ROWS[1, 1], out=rows[1])
+    for k in range(2, _LOG1P_ROWS.shape[1]):
         _fma_rows(rows, t64, _column(_LOG1P_ROWS[:, k]), scratch)
     ratio = rows[0] / rows[1]
     y = (t * x2) * ratio
