@@ -104,8 +104,14 @@ def scalar_helper():
 # the generic kernel, so the fast path never meets tiny or non-finite intermediates.
 _FAST_MIN_SIZE = 4096
 _FAST_BLOCK = 1 << 15
-_REGULAR_LOW = np.float32(2.0 ** -20)
-_REGULAR_HIGH = np.float32(0.9965)  # w = -log1p(-x*x) < 4.97 below it: the P branch
+# Regular: x * x in [2**-40, 0.993] (|x| in about [2**-20, 0.9965]: w = -log1p(-x*x) < 4.97,
+# the P branch), as float32 bits.
+_SQUARE_LOW = np.float32(2.0 ** -40).view(np.uint32)
+_SQUARE_SMALL = np.float32(_LOG1P_SMALL).view(np.uint32)
+_SQUARE_HIGH = np.float32(0.993).view(np.uint32)
+_SMALL_SPAN = _SQUARE_SMALL - _SQUARE_LOW
+_LARGE_SPAN = _SQUARE_HIGH - _SQUARE_SMALL
+_REGULAR_SPAN = _SQUARE_HIGH - _SQUARE_LOW
 _TIE_SHIFT = np.uint64(35)  # float64 has 29 mantissa bits more than float32; a sum whose
 _TIE_SHIFTED = np.uint64(1 << 63)  # 29 low bits are 1000...0 is exactly halfway
 _TIE_AT_TOP = np.iinfo(np.int64).min
@@ -212,20 +218,21 @@ def _minus_log(v, scratch):
 
 def _erf_inv_f32_block(x, out, w, scratch):
     """out <- erf_inv(x) for the regular elements of a block; returns the others' indices."""
-    magnitude = np.abs(x)
-    regular = (magnitude >= _REGULAR_LOW) & (magnitude <= _REGULAR_HIGH)
     square = x * x  # -t, where t = x * -x is log1p's argument
-    small = square < np.float32(_LOG1P_SMALL)
-    i_small = np.flatnonzero(regular & small)
-    i_large = np.flatnonzero(regular & ~small)
-    w[i_small] = _minus_log1p_small(-square[i_small], scratch)
-    w[i_large] = _minus_log(np.float32(1) - square[i_large], scratch)  # t + 1
+    # Non-negative float32 order as their bits do: each range test is one unsigned
+    # comparison of the bits' offset (NaN's bits lie above every range).
+    above_low = square.view(np.uint32) - _SQUARE_LOW
+    small = np.flatnonzero(above_low < _SMALL_SPAN)  # the rational branch, |t| < sqrt(2) - 1
+    above_small = square.view(np.uint32) - _SQUARE_SMALL
+    large = np.flatnonzero(above_small <= _LARGE_SPAN)  # log(1 + t)
+    w[small] = _minus_log1p_small(-square[small], scratch)
+    w[large] = _minus_log(np.float32(1) - square[large], scratch)  # t + 1
     shifted = (w - np.float32(2.5)).astype(np.float64)
     poly = np.full(x.shape, _P32[0], np.float32)
     for c in _P32[1:]:
         _fma_rows(poly, shifted, np.float64(c), scratch)
     np.multiply(poly, x, out=out)
-    return np.flatnonzero(~regular)
+    return np.flatnonzero(above_low > _REGULAR_SPAN)
 
 
 def _erf_inv_f32_numpy(x):
