@@ -113,3 +113,10 @@ def test_fused_scalar_code_matches_the_numpy_kernel():
     finite = ~np.isnan(generic)
     np.testing.assert_array_equal(np.isnan(out), ~finite)
     np.testing.assert_array_equal(out[finite].view(np.uint32), generic[finite].view(np.uint32))
+
+
+@pytest.mark.parametrize("low, high", [(0.01, 0.5), (0.7, 0.99), (0.999, 1.0)])
+def test_fast_schedule_with_a_branch_no_element_takes(low, high):
+    x = np.random.default_rng(4).uniform(low, high, 3 * kernels._FAST_BLOCK).astype(np.float32)
+    fast = kernels._erf_inv_f32_numpy(x)
+    np.testing.assert_array_equal(fast.view(np.uint32), _generic(x).view(np.uint32))

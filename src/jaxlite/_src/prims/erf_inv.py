@@ -150,6 +150,8 @@ def _fma_rows(acc, multiplier, addend, scratch):
     rounding before float32's; that double rounding can err only where the float64 sum
     lies exactly halfway between two float32 values and was itself inexact. Those sums
     are rounded to odd instead (Boldo & Melquiond), then every element rounds right."""
+    if not acc.size:  # a block whose elements all take the other branch
+        return
     sums, low, tie = scratch.views(acc.shape, acc.size)
     np.copyto(sums, acc)
     np.multiply(sums, multiplier, out=sums)
