@@ -69,6 +69,14 @@ class LaxOps:
     def threefry2x32(k0, k1, x0, x1):
         return threefry2x32_p.bind(k0, k1, x0, x1)
 
+    @classmethod
+    def threefry2x32_xor(cls, k0, k1, x0, x1):
+        return cls.bitwise_xor(*cls.threefry2x32(k0, k1, x0, x1))
+
+    @classmethod
+    def threefry2x32_stacked(cls, k0, k1, x0, x1):
+        return cls.stack(list(cls.threefry2x32(k0, k1, x0, x1)), -1)
+
     @staticmethod
     def fma(x, y, z):
         x, y, z = lax._lax_operands("fma", x, y, z)

@@ -47,6 +47,10 @@ Threefry
   threefry2x32(k0, k1, x0, x1)  (y0, y1): the Threefry-2x32 hash of the uint32
                                 counter pairs (x0, x1) under the key (k0, k1),
                                 all four broadcasting (prims/threefry.py).
+  threefry2x32_xor(...)         y0 ^ y1 (32 random bits per counter).
+  threefry2x32_stacked(...)     stack([y0, y1], -1) (a key per counter).
+                                (On NumPy the kernel combines each block while
+                                it is in the cache; traced, the same equations.)
 
 Floating point (IEEE round-to-nearest-even in the operands' dtype)
   add, subtract, multiply, divide   as above, for floats.
@@ -102,6 +106,14 @@ class NumpyOps(numpy_ops.NumpyOps):
     exactly-rounded NumPy ops, plus the special functions the samplers need."""
 
     threefry2x32 = staticmethod(threefry2x32_kernel)
+
+    @staticmethod
+    def threefry2x32_xor(k0, k1, x0, x1):
+        return threefry2x32_kernel(k0, k1, x0, x1, output="xor")
+
+    @staticmethod
+    def threefry2x32_stacked(k0, k1, x0, x1):
+        return threefry2x32_kernel(k0, k1, x0, x1, output="stacked")
 
     @staticmethod
     def erf(x):
