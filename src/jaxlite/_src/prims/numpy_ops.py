@@ -389,7 +389,8 @@ def _fma_scaling_by_power_of_two(x, y, z, dtype):
         if float(scale.reshape(())) == 1:  # x * 1 is x: one add, nothing can overflow
             return np.add(array, z, dtype=dtype)
         product = np.multiply(array, scale.astype(dtype).reshape(()), dtype=dtype)
-        if not np.isfinite(product).all():
+        # all finite iff the largest and smallest are (NaN propagates): no flag array
+        if product.size and not (np.isfinite(product.max()) and np.isfinite(product.min())):
             return None
         out = np.add(product, z, out=product if product.shape == np.broadcast_shapes(
             product.shape, z.shape) and product.ndim else None, dtype=dtype)
