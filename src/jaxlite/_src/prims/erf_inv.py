@@ -196,12 +196,12 @@ def _minus_log1p_small(t, scratch):
 
 def _minus_log(v, scratch):
     """-log(v) by Cephes logf for positive normal float32 v (xla_math._log_f32)."""
-    bits = v.view(np.uint32)
-    exponent = ((bits >> np.uint32(23)).astype(np.int32) - np.int32(126)).astype(np.float32)
-    mantissa = ((bits & np.uint32(0x807FFFFF)) | np.uint32(0x3F000000)).view(np.float32)
+    # v = mantissa * 2**exponent, mantissa in [0.5, 1): the exponent and mantissa bits
+    # Cephes reads off, split exactly in one call.
+    mantissa, exponent = np.frexp(v)
     below = mantissa < np.float32(0.707106781186547524)
-    exponent -= below
-    m = (mantissa - np.float32(1)) + np.where(below, mantissa, np.float32(0))
+    exponent = (exponent - below).astype(np.float32)
+    m = (mantissa - np.float32(1)) + mantissa * below  # times 0 or 1: exact
     m2 = m * m
     m3 = m2 * m
     rows = np.empty((3, v.size), np.float32)
