@@ -122,8 +122,8 @@ def _column(values):
     return np.array(values, np.float32).astype(np.float64).reshape(-1, 1)
 
 
-_LOG1P_ROWS = np.array([_LOG1P_NUMERATOR, _LOG1P_DENOMINATOR], np.float32)  # (2, 7)
-
+# (2, 7); the denominator leads with 1 (_minus_log1p_small's first step relies on it)
+_LOG1P_ROWS = np.array([_LOG1P_NUMERATOR, _LOG1P_DENOMINATOR], np.float32)
 _LOG_ROWS = np.array(_LOG_P, np.float32).reshape(3, 3)  # Cephes' three interleaved parts
 _P32 = np.array(_ERF_INV_P, np.float32)
 
