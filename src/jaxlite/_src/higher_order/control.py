@@ -21,7 +21,8 @@ from ..jaxpr import Jaxpr, Var, eval_jaxpr
 from ..staging import StagingTracer, partial_eval_jaxpr, trace_closed_jaxpr
 from ..compiler import compile_jaxpr
 from ..compiler.dce import dead_code_elimination, has_effects
-from ..prims.shape import moveaxis, broadcast_batch, move_batch_dim, reshape_p
+from ..prims.shape import (moveaxis, broadcast_batch, move_batch_dim, reshape_p,
+                           broadcast_in_dim_p)
 from ..prims.elementwise import select_n_p, add_any, eq_p, stop_gradient_p
 from ..prims.util import const_like, shape_of
 from ..prims.reduce import reduce_or_p
@@ -47,6 +48,14 @@ def _with_unused_inputs(jaxpr, avals, position):
 
 def _zeros(aval):
     return np.zeros(aval.shape, aval.dtype)
+
+
+def _broadcast_zeros(aval):
+    """Zeros of `aval` as JAX stages them (a broadcast scalar, not a captured array)."""
+    zero = core.Array(np.zeros((), aval.dtype), aval.weak_type)
+    if not aval.shape:
+        return zero
+    return broadcast_in_dim_p.bind(zero, shape=tuple(aval.shape), broadcast_dimensions=())
 
 
 def _symbolic_zero(ct):
@@ -492,7 +501,7 @@ def _scan_transpose(cts, *args, jaxpr, length, reverse, num_consts, num_carry, u
     # As JAX orders them: (residual consts; const and carry cotangents; ys' cotangents,
     # residual xs).
     body = trace_closed_jaxpr(step, c_res_avals + c_avals + k_avals + y_avals + res_avals)
-    outs = scan_p.bind(*c_res, *[_zeros(a) for a in c_avals], *ct_carry, *ct_ys, *res,
+    outs = scan_p.bind(*c_res, *[_broadcast_zeros(a) for a in c_avals], *ct_carry, *ct_ys, *res,
                        jaxpr=body, length=length, reverse=not reverse, num_consts=n_cres,
                        num_carry=n_clin + num_carry, unroll=unroll)
     ct_c, ct_k, ct_x = _split(outs, n_clin, num_carry)
