@@ -10,6 +10,8 @@ Each transformation applies to the held Jaxprs:
   transpose  the linear Jaxprs are transposed (transpose_jaxpr); scan runs backwards.
 Reverse mode through `while` is refused, as in JAX (its trip count is unknown).
 """
+import itertools
+
 import numpy as np
 
 from .. import core, dtypes
@@ -214,20 +216,38 @@ def _scan_impl(*args, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
     # would go through jax.numpy's indexing and __array__ on every iteration.
     args = [a if type(a) is np.ndarray else np.asarray(a) for a in args]
     consts = args[:num_consts]
-    carry = list(args[num_consts:num_consts + num_carry])
-    xs = args[num_consts + num_carry:]
+    carry = args[num_consts:num_consts + num_carry]
+    xs = [x[::-1] for x in args[num_consts + num_carry:]] if reverse else \
+        args[num_consts + num_carry:]
     body = compile_jaxpr(jaxpr).fn
     carry_dtypes = [a.dtype for a in jaxpr.out_avals[:num_carry]]
     # Each step writes its ys into preallocated stacks (no lists to stack at the end).
     stacked = [np.empty((length,) + a.shape, a.dtype) for a in jaxpr.out_avals[num_carry:]]
-    for step in range(length):
-        i = length - 1 - step if reverse else step
-        outs = body(*consts, *carry, *[x[i] for x in xs])
-        carry = [c if type(c) is np.ndarray and c.dtype == d else np.asarray(c, d)
-                 for c, d in zip(outs[:num_carry], carry_dtypes)]
+    steps = range(length - 1, -1, -1) if reverse else range(length)
+    # Iterating an array yields its rows as views, in C: cheaper than indexing each step.
+    rows = zip(*xs) if xs else itertools.repeat((), length)
+    numpy_carries = None
+    for i, x in zip(steps, rows):
+        outs = body(*consts, *carry, *x)
+        carry = outs[:num_carry]
+        if not numpy_carries:
+            carry, numpy_carries = _as_loop_values(carry, carry_dtypes, numpy_carries)
         for stack, y in zip(stacked, outs[num_carry:]):
             stack[i] = y
-    return _wrap(carry + stacked, _scan_out_avals(jaxpr, length, num_carry))
+    return _wrap(list(carry) + stacked, _scan_out_avals(jaxpr, length, num_carry))
+
+
+def _as_loop_values(values, dtypes, checked):
+    """A loop body's carries as its next inputs: NumPy arrays or scalars of their dtypes
+    (a nested loop returns Arrays, a Literal may be a Python scalar). The first
+    iteration tells (`checked` is None): generated code returns each output as the same
+    kind of value every iteration, so when all are already NumPy values of the right
+    dtype, later iterations skip the check (returned as True)."""
+    if checked is None and all(isinstance(v, (np.ndarray, np.generic)) and v.dtype == d
+                               for v, d in zip(values, dtypes)):
+        return values, True
+    return [v if type(v) is np.ndarray and v.dtype == d else np.asarray(v, d)
+            for v, d in zip(values, dtypes)], False
 
 
 def _scan_out_avals(jaxpr, length, num_carry):
@@ -532,9 +552,11 @@ def _while_impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
     body = compile_jaxpr(body_jaxpr).fn
     avals = body_jaxpr.out_avals
     dtypes = [a.dtype for a in avals]
+    numpy_carries = None
     while cond(*cond_consts, *carry)[0]:
-        carry = [c if type(c) is np.ndarray and c.dtype == d else np.asarray(c, d)
-                 for c, d in zip(body(*body_consts, *carry), dtypes)]
+        carry = body(*body_consts, *carry)
+        if not numpy_carries:
+            carry, numpy_carries = _as_loop_values(carry, dtypes, numpy_carries)
     return _wrap(carry, avals)
 
 
