@@ -247,6 +247,24 @@ def test_simplify_keeps_zero_minus_x():
     np.testing.assert_array_equal(run(simplified, X)[0], -X)
 
 
+@pytest.mark.parametrize("add", [ew.add_p, ew.add_any_p])
+@pytest.mark.parametrize("negated_first", [False, True])
+def test_simplify_writes_a_plus_negated_x_as_a_difference(add, negated_first):
+    # What the transpose of a difference leaves (neg, then add_any): one NumPy call, and
+    # the same IEEE result (signed zeros, infinities, nan included).
+    a, x = Var(VEC), Var(VEC)
+    e1, n = eqn(ew.neg_p, [x])
+    e2, out = eqn(add, [n, a] if negated_first else [a, n])
+    jaxpr = Jaxpr([], [], [a, x], [e1, e2], [out])
+    rewritten = dead_code_elimination(simplify(jaxpr))
+    assert names(rewritten) == ["sub"]
+    values = (np.array([0.0, -0.0, np.inf], F32), np.array([-0.0, 0.0, np.inf], F32))
+    np.testing.assert_array_equal(run(rewritten, *values)[0], run(jaxpr, *values)[0])
+    np.testing.assert_array_equal(np.signbit(run(rewritten, *values)[0]),
+                                  np.signbit(run(jaxpr, *values)[0]))
+    np.testing.assert_array_equal(run(rewritten, X, X[::-1])[0], X - X[::-1])
+
+
 def test_simplify_keeps_identities_that_change_shape_or_weak_type():
     s = Var(SCALAR)
     e1, b = eqn(broadcast_in_dim_p, [lit(1.0, weak=False)], shape=(3,), broadcast_dimensions=())

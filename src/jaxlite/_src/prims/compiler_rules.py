@@ -148,6 +148,28 @@ def negation_as_scaling(mul):
     return rule
 
 
+def _same_result(a, b, eqn):
+    """Whether a binary operation on `a` and `b` gives `eqn`'s output shape and dtype."""
+    out = eqn.outputs[0].aval
+    return (np.broadcast_shapes(tuple(a.aval.shape), tuple(b.aval.shape)) == tuple(out.shape)
+            and b.aval.dtype == out.dtype)
+
+
+def negated_addend_as_difference(sub):
+    """a + (-x) -> a - x, and (-x) + a -> a - x: the same IEEE operation, one NumPy call
+    where a transposed difference leaves two (a neg, then an add_any). `sub()` gives the
+    subtraction primitive (defined after the additions)."""
+    def rule(eqn, ctx):
+        if len(eqn.inputs) != 2:
+            return None
+        for keep, negated in (eqn.inputs, reversed(eqn.inputs)):
+            scaled = None if type(negated) is Literal else ctx.scalings.get(negated)
+            if scaled is not None and scaled[0] == -1 and _same_result(keep, scaled[1], eqn):
+                return Eqn(sub(), [keep, scaled[1]], {}, eqn.outputs, eqn.source)
+        return None
+    return rule
+
+
 def integer_power_as_product(mul):
     """x**1 -> x, and x**2 -> x * x (what the implementation computes): as a `mul`, the
     code generator can write it into a dead or workspace buffer."""

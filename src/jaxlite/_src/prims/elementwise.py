@@ -16,6 +16,7 @@ from .util import ndim, shape_of, const_like, broadcast_shapes, quiet
 from .shape import (moveaxis, unbroadcast, broadcast_trailing, reshape_p, broadcast_in_dim_p,
                     register_defined_above)
 from .compiler_rules import (neutral_element, fold_scalings, negation_as_scaling,
+                             negated_addend_as_difference,
                              integer_power_as_product, numpy_broadcasting, select_of_one_value,
                              extremum_weight_select, infix, template, extremum_code,
                              integer_power_code, select_code, convert_code, shift_code,
@@ -254,8 +255,8 @@ def _lower_div(names, params, avals=None):
 
 add_p = define("add", np.add, [lambda t, a, x, y: t, lambda t, a, x, y: t],
                numpy_name="np.add", linear_transpose=_add_transpose,
-               simplify=[neutral_element(0)], scalar=infix("+", "fiu"), diagonal="sum",
-               returns_output_dtype=True)
+               simplify=[neutral_element(0), negated_addend_as_difference(lambda: sub_p)],
+               scalar=infix("+", "fiu"), diagonal="sum", returns_output_dtype=True)
 sub_p = define("sub", np.subtract, [lambda t, a, x, y: t, lambda t, a, x, y: neg_p.bind(t)],
                numpy_name="np.subtract", linear_transpose=_sub_transpose,
                simplify=[neutral_element(0, sides=(1,))], scalar=infix("-", "fiu"), diagonal="sum",
@@ -283,8 +284,8 @@ neg_p = define("neg", np.negative, [lambda t, a, x: neg_p.bind(t)], numpy_name="
 # `add_any` in JAX's jaxprs); an add in every rule but its name.
 add_any_p = define("add_any", np.add, [lambda t, a, x, y: t, lambda t, a, x, y: t],
                    numpy_name="np.add", linear_transpose=_add_transpose,
-                   simplify=[neutral_element(0)], scalar=infix("+"), diagonal="sum",
-                   returns_output_dtype=True)
+                   simplify=[neutral_element(0), negated_addend_as_difference(lambda: sub_p)],
+                   scalar=infix("+"), diagonal="sum", returns_output_dtype=True)
 
 
 def add_any(a, b):
