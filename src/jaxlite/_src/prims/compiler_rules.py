@@ -306,6 +306,20 @@ def compose_transposes(eqn, ctx):
     return Eqn(eqn.primitive, [x], dict(eqn.params, permutation=perm), eqn.outputs, eqn.source)
 
 
+def unit_reduction_as_reshape(reshape):
+    """A reduction over axes of size 1 only (the sum of a bias gradient already reduced
+    to (1, n)) returns its one element per output: a reshape, which composes with the
+    reshape that made those axes."""
+    def rule(eqn, ctx):
+        x, out = eqn.inputs[0], eqn.outputs[0]
+        if type(x) is Literal or x.aval.dtype != out.aval.dtype \
+                or any(x.aval.shape[a] != 1 for a in eqn.params["axes"]):
+            return None
+        return ctx.emit(reshape, [x], {"new_sizes": tuple(out.aval.shape), "dimensions": None},
+                        out.aval)
+    return rule
+
+
 def compose_reshapes(eqn, ctx):
     """reshape(reshape(y)) -> reshape(y) (both keep the row-major order); a reshape to
     the operand's own shape -> the operand."""
