@@ -137,6 +137,9 @@ class Primitive:
         self.diagonal = None       # how identity structure passes through (compiler/identity.py)
         self.layout = None         # results' memory order: "operand" (views, astype) or
                                    # "permuted" (transpose); None: C order (compiler/codegen.py)
+        # prune_outputs(eqn, used) -> an equation computing only the flagged outputs (its
+        # others unread), or None (compiler/dce.py): a loop's dead carries and ys
+        self.prune_outputs = None
         # ((name, default), ...): the params a staged equation records, in JAX's order
         # (staging.py fills in the defaults, e.g. sharding=None); the rules accept them.
         self.param_order = ()

@@ -482,6 +482,32 @@ def _live_outputs(jaxpr, live, num_consts, num_carry):
         live = new
 
 
+def _scan_prune(eqn, used):
+    """The scan without the outputs nobody reads: dead ys are not stacked, and a carry
+    that neither leaves the loop read nor feeds a live output (a fori_loop's unused
+    counter) is not carried. None when every output matters."""
+    params = eqn.params
+    jaxpr, n_c, n_k = params["jaxpr"], params["num_consts"], params["num_carry"]
+    live = _live_outputs(jaxpr, used, n_c, n_k)
+    if all(live):
+        return None
+    keep_k = live[:n_k]
+    carries_in = jaxpr.invars[n_c:n_c + n_k]
+    dropped = {v for v, k in zip(carries_in, keep_k) if not k}
+    body = dead_code_elimination(Jaxpr(
+        jaxpr.constvars, jaxpr.consts,
+        [v for v in jaxpr.invars if v not in dropped],
+        jaxpr.eqns, [v for v, l in zip(jaxpr.outvars, live) if l]))
+    if any(v in dropped for e in body.eqns for v in e.inputs) or any(
+            v in dropped for v in body.outvars):
+        return None  # a kept equation still lists a dropped carry (conservative DCE)
+    inputs = eqn.inputs[:n_c] + [v for v, k in zip(eqn.inputs[n_c:n_c + n_k], keep_k) if k] \
+        + eqn.inputs[n_c + n_k:]
+    new_params = dict(params, jaxpr=body, num_carry=sum(keep_k))
+    return type(eqn)(eqn.primitive, inputs, new_params,
+                     [v for v, l in zip(eqn.outputs, live) if l], eqn.source)
+
+
 def _scan_transpose(cts, *args, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
     c, k, x = _split(args, num_consts, num_carry)
     # Carries of a linear scan are linear; one may arrive as a known value (e.g. a zero
@@ -537,6 +563,7 @@ scan_p.jvp = _scan_jvp
 scan_p.batch = _scan_batch
 scan_p.partial_eval = _scan_partial_eval
 scan_p.transpose = _scan_transpose
+scan_p.prune_outputs = _scan_prune
 
 
 # ==== while ===================================================================================
