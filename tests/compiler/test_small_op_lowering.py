@@ -102,3 +102,23 @@ def test_reductions_over_unit_axes_are_reshapes():
     assert_jit_equals_eager(f, x[0])
     assert_jit_equals_eager(lambda x: jnp.sum(x, axis=(0, 1)), x)  # a real sum stays one
     assert "reduce_sum" in optimized_names(lambda x: jnp.sum(x, axis=(0, 1)), x)
+
+
+@pytest.mark.parametrize("loop", ["scan", "while", "cond", "fori"])
+def test_control_flow_hands_numpy_values_to_the_generated_code(loop):
+    # A loop's results feed the next lines of generated code as NumPy arrays (an Array
+    # would be converted at every use); jit's outputs keep their weak types all the same.
+    x = jnp.asarray(np.arange(1.0, 4.0, dtype=np.float32))
+    f = {"scan": lambda x: lax.scan(lambda c, y: (c + y, c * y), 0.0, x),
+         "while": lambda x: lax.while_loop(lambda c: c[0] < 4.0, lambda c: (c[0] * 2.0, c[1] + 1),
+                                           (x[0], 0)),
+         "cond": lambda x: lax.cond(x[0] > 0, lambda v: (v * 2.0, 1.0), lambda v: (v, 2.0), x),
+         "fori": lambda x: lax.fori_loop(0, 3, lambda i, c: c * 2.0, 1.0)}[loop]
+    closed = jax.jit(f).lower(x).jaxpr()
+    outs = compile_jaxpr(closed.jaxpr)(np.asarray(x))
+    assert all(type(o) is np.ndarray or isinstance(o, np.generic) for o in outs), \
+        [type(o) for o in outs]
+    eager, jitted = f(x), jax.jit(f)(x)
+    for e, j in zip(jax.tree_util.tree_leaves(eager), jax.tree_util.tree_leaves(jitted)):
+        assert e.dtype == j.dtype and e.weak_type == j.weak_type
+        np.testing.assert_array_equal(np.asarray(j), np.asarray(e))

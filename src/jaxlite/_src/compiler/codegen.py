@@ -254,7 +254,8 @@ def _generate(optimized):
                     if prim.lower is not None else None)
         if expr is None:
             fname = fresh(f"{prim.name}_")
-            namespace[fname] = functools.partial(prim.impl, **eqn.params) if eqn.params else prim.impl
+            impl = prim.numpy_impl or prim.impl  # NumPy values, not Arrays, between lines
+            namespace[fname] = functools.partial(impl, **eqn.params) if eqn.params else impl
             expr = f"{fname}({', '.join(ins)})"
         target = ", ".join(outs) if prim.multiple_results else outs[0]
         if prim.multiple_results and len(outs) == 1:

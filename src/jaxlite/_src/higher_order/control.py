@@ -83,9 +83,13 @@ def _join_weak(avals_per_branch):
 cond_p = Primitive("cond", multiple_results=True)
 
 
-def _cond_impl(index, *args, branches):
+def _cond_values(index, *args, branches):
     jaxpr = branches[int(np.clip(index, 0, len(branches) - 1))]
-    return _wrap(compile_jaxpr(jaxpr)(*args), _cond_out_avals(branches))
+    return compile_jaxpr(jaxpr)(*args)
+
+
+def _cond_impl(index, *args, branches):
+    return _wrap(_cond_values(index, *args, branches=branches), _cond_out_avals(branches))
 
 
 def _cond_out_avals(branches):
@@ -200,6 +204,7 @@ def _cond_transpose(cts, index, *args, branches):
 
 
 cond_p.impl = _cond_impl
+cond_p.numpy_impl = _cond_values
 cond_p.abstract_eval = _cond_abstract
 cond_p.jvp = _cond_jvp
 cond_p.batch = _cond_batch
@@ -211,7 +216,12 @@ cond_p.transpose = _cond_transpose
 scan_p = Primitive("scan", multiple_results=True)
 
 
-def _scan_impl(*args, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
+def _scan_impl(*args, **params):
+    return _wrap(_scan_values(*args, **params),
+                 _scan_out_avals(params["jaxpr"], params["length"], params["num_carry"]))
+
+
+def _scan_values(*args, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
     # NumPy values throughout: an Array operand (a jit argument, another loop's result)
     # would go through jax.numpy's indexing and __array__ on every iteration.
     args = [a if type(a) is np.ndarray else np.asarray(a) for a in args]
@@ -234,7 +244,7 @@ def _scan_impl(*args, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
             carry, numpy_carries = _as_loop_values(carry, carry_dtypes, numpy_carries)
         for stack, y in zip(stacked, outs[num_carry:]):
             stack[i] = y
-    return _wrap(list(carry) + stacked, _scan_out_avals(jaxpr, length, num_carry))
+    return list(carry) + stacked
 
 
 def _as_loop_values(values, dtypes, checked):
@@ -558,6 +568,7 @@ def _scan_transpose(cts, *args, jaxpr, length, reverse, num_consts, num_carry, u
 
 
 scan_p.impl = _scan_impl
+scan_p.numpy_impl = _scan_values
 scan_p.abstract_eval = _scan_abstract
 scan_p.jvp = _scan_jvp
 scan_p.batch = _scan_batch
@@ -570,7 +581,11 @@ scan_p.prune_outputs = _scan_prune
 while_p = Primitive("while", multiple_results=True)
 
 
-def _while_impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
+def _while_impl(*args, **params):
+    return _wrap(_while_values(*args, **params), params["body_jaxpr"].out_avals)
+
+
+def _while_values(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
     args = [a if type(a) is np.ndarray else np.asarray(a) for a in args]  # as in scan
     cond_consts = args[:cond_nconsts]
     body_consts = args[cond_nconsts:cond_nconsts + body_nconsts]
@@ -584,7 +599,7 @@ def _while_impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
         carry = body(*body_consts, *carry)
         if not numpy_carries:
             carry, numpy_carries = _as_loop_values(carry, dtypes, numpy_carries)
-    return _wrap(carry, avals)
+    return list(carry)
 
 
 def _while_abstract(*avals, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
@@ -741,6 +756,7 @@ def _while_transpose(cts, *args, **params):
 
 
 while_p.impl = _while_impl
+while_p.numpy_impl = _while_values
 while_p.abstract_eval = _while_abstract
 while_p.jvp = _while_jvp
 while_p.batch = _while_batch
