@@ -122,3 +122,18 @@ def test_control_flow_hands_numpy_values_to_the_generated_code(loop):
     for e, j in zip(jax.tree_util.tree_leaves(eager), jax.tree_util.tree_leaves(jitted)):
         assert e.dtype == j.dtype and e.weak_type == j.weak_type
         np.testing.assert_array_equal(np.asarray(j), np.asarray(e))
+
+
+def test_elementwise_results_may_reuse_a_dying_contraction_result():
+    # acc + outer(g, h), the weight-gradient accumulation of a scan's reverse pass: the
+    # sum is written into the outer product's fresh buffer, with eager's values.
+    a = jnp.asarray(RNG.standard_normal((6, 5)).astype(np.float32))
+    g, h = (jnp.asarray(RNG.standard_normal(n).astype(np.float32)) for n in (6, 5))
+    f = lambda a, g, h: (a + lax.dot_general(g, h, (((), ()), ((), ())))) * 2.0  # noqa: E731
+    source = generated(f, a, g, h)
+    product = source.split(" = np.multiply(")[0].split()[-1]  # the outer product's name
+    assert f"out={product})" in source.split("np.add(")[1].split("\n")[0]
+    assert_jit_equals_eager(f, a, g, h)
+    # a contraction of a transposed operand may lie in another memory order: no reuse
+    f = lambda a, g: jnp.dot(a.T, g) + 1.0  # noqa: E731
+    assert_jit_equals_eager(f, a, g)
