@@ -30,7 +30,7 @@ import threading
 import time
 
 from ..config import flags
-from . import fusion, kernels
+from . import fusion, kernels, program
 
 _logger = logging.getLogger("jaxlite")
 
@@ -46,8 +46,9 @@ class Tier:
         self.hot_calls = flags.jaxlite_fusion_hot_calls
         self.calls = 0                # calls counted while cold
         self.cold = True              # not yet requested
-        self.state = "cold"           # cold | queued | compiling | fused | unfused | failed
+        self.state = "cold"  # cold | queued | compiling | program | fused | unfused | failed
         self.fused = None             # the fused executable (a Compiled)
+        self.program = None           # or the whole program (a program.Program)
         self.clusters = []
         self.error = None
         self.compile_seconds = None
@@ -91,10 +92,13 @@ class Tier:
             self.build()
 
     def build(self):
-        """fusion rewrite -> Numba kernels -> the NumPy code generator -> swap."""
+        """The whole program as one Numba function where it may pay (program.py); else
+        fusion rewrite -> Numba kernels -> the NumPy code generator. Then the swap."""
         start = time.perf_counter()
         self.state = "compiling"
         try:
+            if self._build_program(start):
+                return
             plan = fusion.plan_fusion(self.compiled.jaxpr, flags.jaxlite_fusion_min_size,
                                       flags.jaxlite_fusion_min_ops)
             if plan is None:  # fusible equations, but no cluster worth a loop
@@ -126,8 +130,30 @@ class Tier:
         finally:
             self.done.set()
 
+    def _build_program(self, start):
+        jaxpr = self.compiled.jaxpr
+        if not (flags.jaxlite_program_tier == "auto"
+                and program.worth_compiling(jaxpr, flags.jaxlite_program_min_eqns)):
+            return False
+        whole = program.generate(jaxpr)
+        if whole is None:  # a primitive without a rule: the fused tier may still apply
+            return False
+        whole.kernel = kernels.compile_program(whole)
+        self.program = whole
+        self.compile_seconds = time.perf_counter() - start
+        self.fn = whole  # the swap: one assignment
+        self.state = "program"
+        self.numpy_fn = None
+        if flags.jax_log_compiles:
+            _logger.warning("Whole-program tier (Numba) of a jitted function compiled in "
+                            "%.2f s.", self.compile_seconds)
+        return True
+
     def listing(self):
         """What `as_python()` appends: the fused tier's code and kernels, or its status."""
+        if self.state == "program":
+            return (f"\n# Whole-program tier (Numba), in use after {self.hot_calls} calls "
+                    f"(compiled in {self.compile_seconds:.2f} s):\n{self.program.source}")
         if self.state != "fused":
             why = f" ({type(self.error).__name__}: {self.error})" if self.error else ""
             return (f"\n# Fused tier (Numba): {self.state}{why}; compiles after "
@@ -145,8 +171,10 @@ def attach(compiled, compile_fn):
     importable; its `fn` then becomes the tier's dispatcher."""
     if flags.jaxlite_fusion != "auto" or not kernels.numba_importable():
         return None
-    if not fusion.may_fuse(compiled.jaxpr, flags.jaxlite_fusion_min_size,
-                           flags.jaxlite_fusion_min_ops):
+    if not (fusion.may_fuse(compiled.jaxpr, flags.jaxlite_fusion_min_size,
+                            flags.jaxlite_fusion_min_ops)
+            or flags.jaxlite_program_tier == "auto"
+            and program.worth_compiling(compiled.jaxpr, flags.jaxlite_program_min_eqns)):
         return None
     tier = Tier(compiled, compile_fn)
     compiled.tier = tier

@@ -15,6 +15,7 @@ from ..ad import Zero, is_linear, instantiate, register_cotangent_add
 from .util import ndim, shape_of, const_like, broadcast_shapes, quiet
 from .shape import (moveaxis, unbroadcast, broadcast_trailing, reshape_p, broadcast_in_dim_p,
                     register_defined_above)
+from .program_rules import power_code
 from .compiler_rules import (neutral_element, fold_scalings, negation_as_scaling,
                              integer_power_as_product, numpy_broadcasting, select_of_one_value,
                              extremum_weight_select, infix, template, extremum_code,
@@ -425,6 +426,7 @@ def _lower_integer_pow(names, params, avals=None):
 
 
 integer_pow_p.lower = _lower_integer_pow
+integer_pow_p.numba_scalar_code = power_code  # x**3: products, not powf
 
 
 def _atan2_jvp(which):

@@ -1,0 +1,323 @@
+"""The vocabulary of the whole-program tier's rules (compiler/program.py): statements
+in Numba-compiled Python for primitives that are not elementwise. A primitive's module
+sets `Primitive.numba_code` where it defines the primitive:
+
+    transpose_p.numba_code = transpose_code
+
+  rule(ctx, eqn, ins, outs) -> True (statements emitted) | False (not compiled)
+  `ins`: the operands' names (0-d values are Numba scalars, others C-contiguous arrays)
+  or typed constants; `outs`: the names to assign. The context offers ctx.emit(line),
+  ctx.fresh(prefix), ctx.for_each(shape) (nested loops, yields index names),
+  ctx.indent(), ctx.jaxpr(jaxpr, names) -> output names (a nested Jaxpr's code, here),
+  ctx.owned(name) (a certainly writable array), ctx.writable (the set of names of
+  arrays the program made), ctx.view_of(out, operand), ctx.helper(name, source).
+  Every result is a C-contiguous array (or a scalar); arrays are never written after
+  the statements that make them.
+
+`numba_scalar_code` (elementwise, rules as `scalar_code`'s) is for expressions that
+may differ from NumPy's in the last bits: the transcendental ufuncs, libm's against
+NumPy's SIMD kernels (tests/test_program_tier.py measures the bound).
+"""
+import importlib.util
+import math
+
+import numpy as np
+
+
+def dtype_code(dtype):
+    """The dtype as Numba-compiled code spells it."""
+    return "np.bool_" if np.dtype(dtype).kind == "b" else f"np.{np.dtype(dtype).name}"
+
+
+def _index(names):
+    return ", ".join(names)
+
+
+# ---- elementwise expressions that may differ from NumPy in the last bits ---------------
+
+def libm_code(function, kinds="f"):
+    """`np.function(x)` on one float element (Numba calls libm's float or double)."""
+    def rule(x, params, avals, out):
+        return f"np.{function}({x[0]})" if avals[0].dtype.kind in kinds else None
+    return rule
+
+
+def logistic_code(x, params, avals, out):
+    """1 / (1 + exp(-x)), the operations of the NumPy implementation."""
+    if avals[0].dtype.kind != "f":
+        return None
+    one = f"{dtype_code(out.dtype)}(1)"
+    return f"{one} / ({one} + np.exp(-{x[0]}))"
+
+
+def power_code(x, params, avals, out):
+    """x ** y for a small integer y as repeated products (NumPy's power rounds once)."""
+    y = params["y"]
+    if avals[0].dtype.kind != "f" or not 1 <= abs(y) <= 4:
+        return None
+    product = " * ".join([x[0]] * abs(y))
+    return f"({product})" if y > 0 else f"({dtype_code(out.dtype)}(1) / ({product}))"
+
+
+# ---- shapes ----------------------------------------------------------------------------
+
+def broadcast_code(ctx, eqn, ins, outs):
+    x, out = ins[0], outs[0]
+    operand, shape = eqn.inputs[0].aval.shape, tuple(eqn.params["shape"])
+    dims = tuple(eqn.params["broadcast_dimensions"])
+    dtype = dtype_code(eqn.outputs[0].aval.dtype)
+    if shape == ():
+        ctx.emit(f"{out} = {x}")
+        return True
+    if operand == ():
+        ctx.emit(f"{out} = np.full({shape!r}, {x}, {dtype})")
+    else:
+        ctx.emit(f"{out} = np.empty({shape!r}, {dtype})")
+        with ctx.for_each(shape) as index:
+            source = ["0" if operand[k] == 1 and shape[d] != 1 else index[d]
+                      for k, d in enumerate(dims)]
+            ctx.emit(f"{out}[{_index(index)}] = {x}[{_index(source)}]")
+    ctx.writable.add(out)
+    return True
+
+
+def reshape_code(ctx, eqn, ins, outs):
+    """reshape, squeeze, expand_dims: the row-major order is kept."""
+    if eqn.params.get("dimensions") is not None:
+        return False
+    x, out = ins[0], outs[0]
+    operand, shape = eqn.inputs[0].aval.shape, eqn.outputs[0].aval.shape
+    if operand == () and shape == ():
+        ctx.emit(f"{out} = {x}")
+    elif shape == ():
+        ctx.emit(f"{out} = {x}.reshape(1)[0]")
+    elif operand == ():
+        ctx.emit(f"{out} = np.full({tuple(shape)!r}, {x}, {dtype_code(eqn.outputs[0].aval.dtype)})")
+        ctx.writable.add(out)
+    else:
+        ctx.emit(f"{out} = {x}.reshape({tuple(shape)!r})")
+        ctx.view_of(out, x)
+    return True
+
+
+def emit_transpose(ctx, x, shape, permutation, dtype):
+    """A C-ordered copy of `x` (of `shape`) with its axes permuted; returns its name."""
+    out_shape = tuple(shape[p] for p in permutation)
+    out = ctx.fresh("v")
+    ctx.emit(f"{out} = np.empty({out_shape!r}, {dtype_code(dtype)})")
+    with ctx.for_each(out_shape) as index:
+        source = [None] * len(shape)
+        for k, p in enumerate(permutation):
+            source[p] = index[k]
+        ctx.emit(f"{out}[{_index(index)}] = {x}[{_index(source)}]")
+    ctx.writable.add(out)
+    return out
+
+
+def transpose_code(ctx, eqn, ins, outs):
+    aval = eqn.inputs[0].aval
+    if aval.shape == ():
+        ctx.emit(f"{outs[0]} = {ins[0]}")
+        return True
+    name = emit_transpose(ctx, ins[0], aval.shape, tuple(eqn.params["permutation"]), aval.dtype)
+    ctx.emit(f"{outs[0]} = {name}")
+    ctx.writable.add(outs[0])
+    return True
+
+
+def concatenate_code(ctx, eqn, ins, outs):
+    axis, out_aval = eqn.params["dimension"], eqn.outputs[0].aval
+    out = outs[0]
+    ctx.emit(f"{out} = np.empty({tuple(out_aval.shape)!r}, {dtype_code(out_aval.dtype)})")
+    start = 0
+    for x, v in zip(ins, eqn.inputs):
+        n = v.aval.shape[axis]
+        where = [":"] * len(out_aval.shape)
+        where[axis] = f"{start}:{start + n}"
+        ctx.emit(f"{out}[{_index(where)}] = {x}")
+        start += n
+    ctx.writable.add(out)
+    return True
+
+
+def slice_code(ctx, eqn, ins, outs):
+    starts, limits = eqn.params["start_indices"], eqn.params["limit_indices"]
+    strides = eqn.params.get("strides") or (1,) * len(starts)
+    where = [f"{a}:{b}:{s}" for a, b, s in zip(starts, limits, strides)]
+    ctx.emit(f"{outs[0]} = {ins[0]}[{_index(where)}].copy()")
+    ctx.writable.add(outs[0])
+    return True
+
+
+def iota_code(ctx, eqn, ins, outs):
+    dtype, shape, dimension = eqn.params["dtype"], eqn.params["shape"], eqn.params["dimension"]
+    out = outs[0]
+    ctx.emit(f"{out} = np.empty({tuple(shape)!r}, {dtype_code(dtype)})")
+    with ctx.for_each(shape) as index:
+        ctx.emit(f"{out}[{_index(index)}] = {dtype_code(dtype)}({index[dimension]})")
+    ctx.writable.add(out)
+    return True
+
+
+# ---- reductions --------------------------------------------------------------------------
+
+def _combine_sum(acc, x):
+    return f"{acc} + {x}"
+
+
+def _combine_max(acc, x):  # NaN propagates, as np.max
+    return f"({acc} if ({acc} > {x} or {acc} != {acc}) else {x})"
+
+
+def _combine_min(acc, x):
+    return f"({acc} if ({acc} < {x} or {acc} != {acc}) else {x})"
+
+
+def reduction_code(kind):
+    """reduce_sum ("sum"), reduce_max ("max"), reduce_min ("min") over `axes`. A float sum
+    accumulates in float64 and rounds once (NumPy adds pairwise, XLA in a tree: all
+    three agree within a few ULP); an integer sum wraps around, as NumPy's."""
+    combine = {"sum": _combine_sum, "max": _combine_max, "min": _combine_min}[kind]
+
+    def rule(ctx, eqn, ins, outs):
+        x, out = ins[0], outs[0]
+        aval, out_aval = eqn.inputs[0].aval, eqn.outputs[0].aval
+        dtype = aval.dtype
+        if dtype.kind not in "fiu":
+            return False
+        axes = set(eqn.params["axes"])
+        if kind == "sum":
+            acc_dtype = np.dtype(np.float64) if dtype.kind == "f" else np.dtype(np.int64)
+            init = "0"
+        else:
+            acc_dtype = dtype
+            if dtype.kind == "f":
+                init = "-np.inf" if kind == "max" else "np.inf"
+            else:
+                info = np.iinfo(dtype)
+                init = str(info.min if kind == "max" else info.max)
+        acc = ctx.fresh("acc")
+        if aval.shape == ():
+            ctx.emit(f"{out} = {x}")
+            return True
+        if out_aval.shape == ():
+            ctx.emit(f"{acc} = {dtype_code(acc_dtype)}({init})")
+            with ctx.for_each(aval.shape) as index:
+                ctx.emit(f"{acc} = {combine(acc, f'{x}[{_index(index)}]')}")
+            ctx.emit(f"{out} = {dtype_code(dtype)}({acc})")
+            return True
+        ctx.emit(f"{acc} = np.full({tuple(out_aval.shape)!r}, {init}, {dtype_code(acc_dtype)})")
+        with ctx.for_each(aval.shape) as index:
+            kept = _index(i for k, i in enumerate(index) if k not in axes)
+            ctx.emit(f"{acc}[{kept}] = {combine(f'{acc}[{kept}]', f'{x}[{_index(index)}]')}")
+        ctx.emit(f"{out} = {acc}.astype({dtype_code(dtype)})" if acc_dtype != dtype else f"{out} = {acc}")
+        ctx.writable.add(out)
+        return True
+    return rule
+
+
+# ---- contractions ------------------------------------------------------------------------
+
+# Per batch, a product this large (multiply-adds) calls BLAS through np.dot (Numba needs
+# SciPy for it); smaller ones loop, which costs less than BLAS's call for tiny matrices.
+_BLAS_MIN_WORK = 32768
+
+_DOT_SOURCE = '''
+@numba.njit(error_model="numpy", fastmath=False)
+def _dot3(a, b):
+    # (batch, m, k) @ (batch, k, n), accumulated in the operands' dtype as BLAS does
+    nb, m, k = a.shape
+    n = b.shape[2]
+    out = np.zeros((nb, m, n), a.dtype)
+    for q in range(nb):
+        BLAS_BRANCH
+        if n == 1:
+            for i in range(m):
+                s = out[q, i, 0]
+                for p in range(k):
+                    s += a[q, i, p] * b[q, p, 0]
+                out[q, i, 0] = s
+        else:
+            for i in range(m):
+                for p in range(k):
+                    aip = a[q, i, p]
+                    for j in range(n):
+                        out[q, i, j] += aip * b[q, p, j]
+    return out
+'''
+
+
+def dot_general_code(ctx, eqn, ins, outs):
+    """Operands transposed to (batch, free, contracted) and (batch, contracted, free),
+    then one (batch, m, k) @ (batch, k, n) product (`_dot3`), reshaped. The sums are
+    added in another order than BLAS's: results agree within a tolerance, not bits."""
+    (lc, rc), (lb, rb) = eqn.params["dimension_numbers"]
+    lhs, rhs = eqn.inputs[0].aval, eqn.inputs[1].aval
+    out_aval = eqn.outputs[0].aval
+    dtype = out_aval.dtype
+    if (dtype.kind != "f" or lhs.dtype != dtype or rhs.dtype != dtype
+            or eqn.params.get("preferred_element_type") not in (None, dtype)
+            or lhs.shape == () or rhs.shape == ()):
+        return False
+    lfree = [d for d in range(len(lhs.shape)) if d not in lc and d not in lb]
+    rfree = [d for d in range(len(rhs.shape)) if d not in rc and d not in rb]
+
+    def operand(x, aval, order, dims3):
+        if tuple(order) != tuple(range(len(order))):
+            x = emit_transpose(ctx, x, aval.shape, order, dtype)
+        name = ctx.fresh("v")
+        ctx.emit(f"{name} = {x}.reshape({dims3!r})")
+        return name
+
+    size = lambda shape, dims: math.prod(shape[d] for d in dims)  # noqa: E731
+    b, m = size(lhs.shape, lb), size(lhs.shape, lfree)
+    k, n = size(lhs.shape, lc), size(rhs.shape, rfree)
+    a3 = operand(ins[0], lhs, list(lb) + lfree + list(lc), (b, m, k))
+    b3 = operand(ins[1], rhs, list(rb) + list(rc) + rfree, (b, k, n))
+    blas = importlib.util.find_spec("scipy") is not None
+    branch = (f"if m * n * k >= {_BLAS_MIN_WORK} and m > 1 and n > 1:\n"
+              "            out[q] = np.dot(a[q], b[q])\n            continue" if blas else "")
+    ctx.helper("_dot3", _DOT_SOURCE.replace("BLAS_BRANCH", branch))
+    result = ctx.fresh("v")
+    ctx.emit(f"{result} = _dot3({a3}, {b3})")
+    if out_aval.shape == ():
+        ctx.emit(f"{outs[0]} = {result}[0, 0, 0]")
+    else:
+        ctx.emit(f"{outs[0]} = {result}.reshape({tuple(out_aval.shape)!r})")
+        ctx.writable.add(outs[0])
+    return True
+
+
+# ---- calls -------------------------------------------------------------------------------
+
+def inline_call_code(ctx, eqn, ins, outs):
+    """A call of a held Jaxpr (params["jaxpr"]): its code, inline."""
+    for out, value in zip(outs, ctx.jaxpr(eqn.params["jaxpr"], ins)):
+        ctx.emit(f"{out} = {value}")
+        ctx.view_of(out, value)
+    return True
+
+
+# ---- loop carries and branch results (the control-flow primitives' rules) ----------------
+
+def new_carries(ctx, values, avals):
+    """Fresh names holding `values`, each of one Numba type for the whole loop: arrays
+    writable (a copy where the value may be read-only), scalars of their dtype."""
+    names = [ctx.fresh("k") for _ in values]
+    assign(ctx, names, values, avals)
+    return names
+
+
+def assign(ctx, names, values, avals):
+    """names[i] = values[i], all at once (a value may read a name assigned here, as a loop
+    body returning its carries swapped does), with new_carries' types."""
+    typed = [ctx.owned(v) if a.shape else f"{dtype_code(a.dtype)}({v})"
+             for v, a in zip(values, avals)]
+    if any(t != n for t, n in zip(typed, names)):
+        temporaries = [ctx.fresh("n") for _ in names]
+        for t, value in zip(temporaries, typed):
+            ctx.emit(f"{t} = {value}")
+        for name, t, a in zip(names, temporaries, avals):
+            ctx.emit(f"{name} = {t}")
+            if a.shape:
+                ctx.writable.add(name)
