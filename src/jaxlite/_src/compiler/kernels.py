@@ -153,7 +153,13 @@ def compile_program(program):
             kernel = _kernels.get(key)
             if kernel is None:
                 function, on_disk = _load_python(program.source)
-                options = dict(nogil=True, error_model="numpy", fastmath=False)
+                function.__globals__.update(program.globals)
+                # Object-mode calls (NumPy's ufuncs) are lifted code, which Numba does not
+                # cache on disk: it would warn on every compile.
+                lifted = "numba.objmode" in program.source
+                on_disk = on_disk and not lifted
+                # (and holds the GIL in those calls: nogil would only warn)
+                options = dict(nogil=not lifted, error_model="numpy", fastmath=False)
                 try:
                     kernel = numba.njit(signature, cache=on_disk, **options)(function)
                 except Exception:

@@ -49,6 +49,7 @@ class Tier:
         self.state = "cold"  # cold | queued | compiling | program | fused | unfused | failed
         self.fused = None             # the fused executable (a Compiled)
         self.program = None           # or the whole program (a program.Program)
+        self.program_error = None     # why not (program.Unsupported)
         self.clusters = []
         self.error = None
         self.compile_seconds = None
@@ -135,8 +136,12 @@ class Tier:
         if not (flags.jaxlite_program_tier == "auto"
                 and program.worth_compiling(jaxpr, flags.jaxlite_program_min_eqns)):
             return False
-        whole = program.generate(jaxpr)
-        if whole is None:  # a primitive without a rule: the fused tier may still apply
+        try:
+            whole = program.generate(jaxpr)
+        except program.Unsupported as why:  # the fused tier may still apply
+            self.program_error = why
+            if flags.jax_log_compiles:
+                _logger.warning("Whole-program tier (Numba) not compiled: no rule for %s.", why)
             return False
         whole.kernel = kernels.compile_program(whole)
         self.program = whole

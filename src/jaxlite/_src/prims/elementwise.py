@@ -469,12 +469,13 @@ def _comparison(name, fn, numpy_name, scalar):
                   numpy_name=numpy_name, scalar=scalar)
 
 
-eq_p = _comparison("eq", np.equal, "np.equal", infix("==", "fb"))
-ne_p = _comparison("ne", np.not_equal, "np.not_equal", infix("!=", "fb"))
-lt_p = _comparison("lt", np.less, "np.less", infix("<"))
-le_p = _comparison("le", np.less_equal, "np.less_equal", infix("<="))
-gt_p = _comparison("gt", np.greater, "np.greater", infix(">"))
-ge_p = _comparison("ge", np.greater_equal, "np.greater_equal", infix(">="))
+# (Integer operands share one dtype: their comparison is exact in any width.)
+eq_p = _comparison("eq", np.equal, "np.equal", infix("==", "fbiu"))
+ne_p = _comparison("ne", np.not_equal, "np.not_equal", infix("!=", "fbiu"))
+lt_p = _comparison("lt", np.less, "np.less", infix("<", "fiu"))
+le_p = _comparison("le", np.less_equal, "np.less_equal", infix("<=", "fiu"))
+gt_p = _comparison("gt", np.greater, "np.greater", infix(">", "fiu"))
+ge_p = _comparison("ge", np.greater_equal, "np.greater_equal", infix(">=", "fiu"))
 
 and_p = define("and", np.bitwise_and, "zero", numpy_name="np.bitwise_and", scalar=infix("&", "biu"))
 or_p = define("or", np.bitwise_or, "zero", numpy_name="np.bitwise_or", scalar=infix("|", "biu"))

