@@ -148,6 +148,12 @@ def _optimized(jaxpr):
     return optimized
 
 
+# What Numba computes in as NumPy does (no float16, bfloat16 or complex here).
+_DTYPES = frozenset(np.dtype(t) for t in (np.float32, np.float64, np.bool_, np.int8, np.int16,
+                                          np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+                                          np.uint64))
+
+
 def _emit_equations(ctx, jaxpr, names):
     eqns = jaxpr.eqns
     uses = {}  # var -> indices of the equations reading it (len(eqns): an output)
@@ -158,6 +164,10 @@ def _emit_equations(ctx, jaxpr, names):
     for v in jaxpr.outvars:
         if type(v) is not Literal:
             uses.setdefault(v, set()).add(len(eqns))
+    for eqn in eqns:
+        for v in (*eqn.inputs, *eqn.outputs):
+            if v.aval.dtype not in _DTYPES:
+                raise Unsupported(f"{eqn.primitive.name} on {v.aval.dtype}")
     i = 0
     while i < len(eqns):
         eqn = eqns[i]
@@ -280,7 +290,7 @@ def _operand_index(operand_shape, shape, index_names, flat):
 
 def _emit_structured(ctx, eqn, names):
     rule = eqn.primitive.numba_code
-    if rule is None and eqn.primitive.ufunc_name is not None and eqn.outputs[0].aval.shape:
+    if rule is None and eqn.primitive.ufunc_name is not None:
         rule = _emit_ufunc
     if rule is None:
         raise Unsupported(eqn.primitive.name)
@@ -317,21 +327,24 @@ def _emit_ufunc(ctx, eqn, ins, outs):
     compiled code in object mode: NumPy's SIMD tanh/exp/log of 8192 float32 take ~2 us
     where a scalar libm loop takes ~100 us; the call out costs ~0.4 us."""
     out = eqn.outputs[0].aval
-    if out.dtype.kind not in "fb" or any(v.aval.dtype.kind not in "fb" for v in eqn.inputs):
-        return False
     kind = "boolean" if out.dtype.kind == "b" else out.dtype.name
-    spec = f"{kind}[{', '.join([':'] * (len(out.shape) - 1) + ['::1'])}]"
-    call = f"{eqn.primitive.ufunc_name}({', '.join(ins)})"
+    if out.shape:
+        spec = f"{kind}[{', '.join([':'] * (len(out.shape) - 1) + ['::1'])}]"
+        call = f"np.ascontiguousarray({eqn.primitive.ufunc_name}({', '.join(ins)}))"
+    else:
+        spec = kind
+        call = f"{dtype_code(out.dtype)}({eqn.primitive.ufunc_name}({', '.join(ins)}))"
     ctx.emit(f'with numba.objmode({outs[0]}="{spec}"):')
     with ctx.indent():
         if _QUIET is not None:  # NumPy's warnings off, as in the NumPy tier
             ctx.emit("_token = _quiet(_IGNORE)")
-            ctx.emit(f"{outs[0]} = np.ascontiguousarray({call})")
+            ctx.emit(f"{outs[0]} = {call}")
             ctx.emit("_unquiet(_token)")
         else:
             ctx.emit("with np.errstate(all='ignore'):")
-            ctx.emit(f"    {outs[0]} = np.ascontiguousarray({call})")
-    ctx.writable.add(outs[0])
+            ctx.emit(f"    {outs[0]} = {call}")
+    if out.shape:
+        ctx.writable.add(outs[0])
     return True
 
 
