@@ -50,6 +50,32 @@ def logistic_code(x, params, avals, out):
     return f"{one} / ({one} + np.exp(-{x[0]}))"
 
 
+def remainder_code(x, params, avals, out):
+    """XLA's remainder: truncated toward zero (C's fmod; exact for floats too), and for
+    integers x rem 0 == x. Integer operands are widened to 64 bits by Numba, so |x| of
+    the most negative int32 does not overflow; the loop wraps the result back."""
+    a, b = x
+    kind = avals[0].dtype.kind
+    if kind == "f":
+        return f"np.fmod({a}, {b})"
+    if kind == "i":
+        return (f"(((abs(np.int64({a})) % abs(np.int64({b}))) * (1 if {a} >= 0 else -1))"
+                f" if {b} != 0 else {a})")
+    return None
+
+
+def clamp_code(x, params, avals, out):
+    """minimum(maximum(x, lo), hi) as NumPy computes it (NaN propagates; of equal operands
+    the second is returned)."""
+    lo, value, hi = x
+    if out.dtype.kind in "iu":
+        return f"min(max({value}, {lo}), {hi})"
+    if out.dtype.kind != "f":
+        return None
+    low = f"({value} if ({value} > {lo} or {value} != {value}) else {lo})"
+    return f"({low} if ({low} < {hi} or {low} != {low}) else {hi})"
+
+
 def power_code(x, params, avals, out):
     """x ** y for a small integer y as repeated products (NumPy's power rounds once)."""
     y = params["y"]
@@ -324,3 +350,106 @@ def assign(ctx, names, values, avals):
             ctx.emit(f"{name} = {t}")
             if a.shape:
                 ctx.writable.add(name)
+
+
+# ---- indexing: gather and scatter with leading integer indices ----------------------------
+
+def _leading_indices(eqn, array_avals, x_shape):
+    """For an index_spec of ("array",) and ("int", i) items only (x[i, j] with integer
+    index arrays or constants, the trailing axes whole: what dynamic_slice, x[idx] and
+    x.at[idx, 0] bind), the broadcast shape of the index arrays, else None."""
+    spec = eqn.params["index_spec"]
+    if not spec or len(spec) > len(x_shape) or any(item[0] not in ("array", "int")
+                                                    for item in spec):
+        return None
+    if any(a.dtype.kind not in "iu" for a in array_avals):
+        return None
+    return tuple(np.broadcast_shapes(*[a.shape for a in array_avals]))
+
+
+def _positions(ctx, eqn, arrays, array_avals, batch_shape, index, x_shape):
+    """Emit the position along each indexed axis for the element `index` of the index
+    arrays' broadcast shape (negative positions count from the end); their names."""
+    positions, arrays = [], iter(zip(arrays, array_avals))
+    for axis, item in enumerate(eqn.params["index_spec"]):
+        j = ctx.fresh("j")
+        if item[0] == "int":
+            ctx.emit(f"{j} = {int(item[1])}")
+        else:
+            a, aval = next(arrays)
+            offset = len(batch_shape) - len(aval.shape)
+            where = ["0" if n == 1 and batch_shape[offset + k] != 1 else index[offset + k]
+                     for k, n in enumerate(aval.shape)]
+            ctx.emit(f"{j} = np.int64({a}[{_index(where)}])" if aval.shape
+                     else f"{j} = np.int64({a})")
+        ctx.emit(f"if {j} < 0:")
+        ctx.emit(f"    {j} += {x_shape[axis]}")
+        positions.append(j)
+    return positions
+
+
+def _broadcast_read(name, shape, target, index):
+    """`name` (of `shape`, broadcast NumPy-style to `target`) at `index`."""
+    if not shape:
+        return name
+    offset = len(target) - len(shape)
+    where = ["0" if n == 1 and target[offset + k] != 1 else index[offset + k]
+             for k, n in enumerate(shape)]
+    return f"{name}[{_index(where)}]"
+
+
+def gather_code(ctx, eqn, ins, outs):
+    """x[i, j] with leading integer indices, clamped into bounds as the implementation
+    does, copied element by element."""
+    x, arrays = ins[0], ins[1:]
+    x_shape, out_aval = eqn.inputs[0].aval.shape, eqn.outputs[0].aval
+    array_avals = [v.aval for v in eqn.inputs[1:]]
+    batch_shape = _leading_indices(eqn, array_avals, x_shape)
+    n_indexed = len(eqn.params["index_spec"]) if batch_shape is not None else 0
+    trailing = tuple(x_shape[n_indexed:])
+    if batch_shape is None or batch_shape + trailing != tuple(out_aval.shape):
+        return False
+    out = outs[0]
+    if out_aval.shape:
+        ctx.emit(f"{out} = np.empty({tuple(out_aval.shape)!r}, {dtype_code(out_aval.dtype)})")
+        ctx.writable.add(out)
+    with ctx.for_each(batch_shape) as index:
+        positions = _positions(ctx, eqn, arrays, array_avals, batch_shape, index, x_shape)
+        for j, n in zip(positions, x_shape):
+            ctx.emit(f"{j} = min(max({j}, 0), {max(n - 1, 0)})")
+        with ctx.for_each(trailing) as rest:
+            value = f"{x}[{_index(positions + rest)}]"
+            ctx.emit(f"{out}[{_index(index + rest)}] = {value}" if out_aval.shape
+                     else f"{out} = {value}")
+    return True
+
+
+def scatter_code(ctx, eqn, ins, outs):
+    """x.at[i, j].set(u) / .add(u) with leading integer indices: updates out of bounds
+    are dropped, the others written in order (the last of duplicates wins a `set`; an
+    `add` adds in the order np.add.at does: the same sums)."""
+    mode = eqn.params["mode"]
+    x, u, arrays = ins[0], ins[1], ins[2:]
+    x_aval, u_aval = eqn.inputs[0].aval, eqn.inputs[1].aval
+    array_avals = [v.aval for v in eqn.inputs[2:]]
+    batch_shape = _leading_indices(eqn, array_avals, x_aval.shape)
+    if mode not in ("set", "add") or batch_shape is None or (
+            mode == "add" and x_aval.dtype.kind == "b"):
+        return False
+    trailing = tuple(x_aval.shape[len(eqn.params["index_spec"]):])
+    target = batch_shape + trailing
+    if len(u_aval.shape) > len(target) or any(
+            n not in (1, t) for n, t in zip(u_aval.shape[::-1], target[::-1])):
+        return False
+    out = outs[0]
+    ctx.emit(f"{out} = {x}.copy()")
+    ctx.writable.add(out)
+    with ctx.for_each(batch_shape) as index:
+        positions = _positions(ctx, eqn, arrays, array_avals, batch_shape, index, x_aval.shape)
+        inside = " and ".join(f"0 <= {j} < {n}" for j, n in zip(positions, x_aval.shape))
+        ctx.emit(f"if {inside}:")
+        with ctx.indent(), ctx.for_each(trailing) as rest:
+            source = _broadcast_read(u, u_aval.shape, target, index + rest)
+            operator = "=" if mode == "set" else "+="
+            ctx.emit(f"{out}[{_index(positions + rest)}] {operator} {source}")
+    return True

@@ -14,7 +14,7 @@ from .elementwise import (define, add_p, sub_p, mul_p, div_p, neg_p, eq_p, ge_p,
                           _cast, square_p)
 from .complex import real_p, conj_p
 from .compiler_rules import template, unsigned_rem_code
-from .program_rules import libm_code, logistic_code
+from .program_rules import libm_code, logistic_code, remainder_code
 from .numpy_ops import integer_rem
 
 
@@ -101,6 +101,7 @@ def _rem_impl(x, y):
 
 rem_p = define("rem", quiet(_rem_impl), [lambda t, a, x, y: t, _rem_jvp_y],
                returns_output_dtype=True, scalar=unsigned_rem_code)
+rem_p.numba_scalar_code = remainder_code  # signed integers and floats
 
 
 def _unary(name, fn, jvp, numpy_name):
