@@ -276,6 +276,42 @@ def _dot3(a, b):
 '''
 
 
+# Products up to this many multiply-adds are loops in the program itself: no helper
+# call, no transposed copies, no reshapes (a step of a small loop pays ~1 us for those).
+_INLINE_MAX_WORK = 1 << 13
+
+
+def _emit_inline_dot(ctx, eqn, ins, outs, lfree, rfree):
+    """out[batch, i, j] += lhs[batch, i, c] * rhs[batch, c, j] with each operand read in
+    its own layout. Each result adds its products in contraction order; the innermost
+    loop runs over rhs's free axes (independent results, contiguous in a row-major
+    rhs), which LLVM vectorizes without reassociating a sum."""
+    (lc, rc), (lb, rb) = eqn.params["dimension_numbers"]
+    lhs, rhs, out_aval = eqn.inputs[0].aval, eqn.inputs[1].aval, eqn.outputs[0].aval
+    dtype = dtype_code(out_aval.dtype)
+    # Loops: batch, lhs free, contracted, rhs free; each names (lhs axis, rhs axis).
+    loops = ([(l, r) for l, r in zip(lb, rb)] + [(l, None) for l in lfree]
+             + [(l, r) for l, r in zip(lc, rc)] + [(None, r) for r in rfree])
+    extents = [lhs.shape[l] if l is not None else rhs.shape[r] for l, r in loops]
+    n_result = len(lb) + len(lfree)
+    if out_aval.shape:
+        ctx.emit(f"{outs[0]} = np.zeros({tuple(out_aval.shape)!r}, {dtype})")
+        ctx.writable.add(outs[0])
+    else:
+        ctx.emit(f"{outs[0]} = {dtype}(0)")
+    with ctx.for_each(extents) as names:
+        lhs_index, rhs_index = [None] * len(lhs.shape), [None] * len(rhs.shape)
+        for name, (l, r) in zip(names, loops):
+            if l is not None:
+                lhs_index[l] = name
+            if r is not None:
+                rhs_index[r] = name
+        result = names[:n_result] + names[len(names) - len(rfree):] if rfree else names[:n_result]
+        product = f"{ins[0]}[{_index(lhs_index)}] * {ins[1]}[{_index(rhs_index)}]"
+        target = f"{outs[0]}[{_index(result)}]" if out_aval.shape else outs[0]
+        ctx.emit(f"{target} += {product}")
+
+
 def dot_general_code(ctx, eqn, ins, outs):
     """Operands transposed to (batch, free, contracted) and (batch, contracted, free),
     then one (batch, m, k) @ (batch, k, n) product (`_dot3`), reshaped. The sums are
@@ -301,6 +337,11 @@ def dot_general_code(ctx, eqn, ins, outs):
     size = lambda shape, dims: math.prod(shape[d] for d in dims)  # noqa: E731
     b, m = size(lhs.shape, lb), size(lhs.shape, lfree)
     k, n = size(lhs.shape, lc), size(rhs.shape, rfree)
+    # (A matrix-vector product's sums run one after another there: with k large, the
+    # helper's vectorized sums are faster.)
+    if b * m * k * n <= _INLINE_MAX_WORK and (rfree or k <= 16):
+        _emit_inline_dot(ctx, eqn, ins, outs, lfree, rfree)
+        return True
     a3 = operand(ins[0], lhs, list(lb) + lfree + list(lc), (b, m, k))
     b3 = operand(ins[1], rhs, list(rb) + list(rc) + rfree, (b, k, n))
     blas = importlib.util.find_spec("scipy") is not None
