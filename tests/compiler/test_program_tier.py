@@ -202,8 +202,12 @@ def test_gather_scatter_in_a_loop():
             acc = lax.dynamic_update_slice(acc, window * 2.0, (i + 1, 1))
             acc = acc.at[idx].add(acc[(idx + 1) % 7] * 0.5)       # duplicates add in order
             return acc.at[idx, 0].set(jnp.float32(i))              # out of bounds dropped
-        return lax.fori_loop(0, 5, body, jnp.zeros((7, 4), jnp.float32)), table[idx]
+        # XLA's integer division and remainder: toward zero; x / 0 == -1, x rem 0 == x
+        integers = (lax.div(idx * 7, jnp.int32(-2)), lax.rem(idx * 7, jnp.int32(-4)),
+                    lax.div(idx, idx - idx), lax.rem(idx, idx - idx))
+        return lax.fori_loop(0, 5, body, jnp.zeros((7, 4), jnp.float32)), table[idx], integers
     out, listing = run_compiled(f, table, idx)
     assert "_dot3" not in listing.split(IN_USE)[1]
-    for got, want in zip(out, eager(f, table, idx)):
+    for got, want in zip(jax.tree_util.tree_leaves(out),
+                         jax.tree_util.tree_leaves(eager(f, table, idx))):
         np.testing.assert_array_equal(np.asarray(got), np.asarray(want))  # exact

@@ -15,7 +15,8 @@ from ..ad import Zero, is_linear, instantiate, register_cotangent_add
 from .util import ndim, shape_of, const_like, broadcast_shapes, quiet
 from .shape import (moveaxis, unbroadcast, broadcast_trailing, reshape_p, broadcast_in_dim_p,
                     register_defined_above)
-from .program_rules import power_code, clamp_code
+from .program_rules import (power_code, clamp_code, integer_quotient_code,
+                            bool_to_integer_code)
 from .compiler_rules import (neutral_element, fold_scalings, negation_as_scaling,
                              integer_power_as_product, numpy_broadcasting, select_of_one_value,
                              extremum_weight_select, infix, template, extremum_code,
@@ -337,6 +338,7 @@ clamp_p = define(
      lambda t, a, lo, x, hi: _where_tangent(and_p.bind(ge_p.bind(x, lo), le_p.bind(x, hi)), t),
      lambda t, a, lo, x, hi: _where_tangent(gt_p.bind(x, hi), t)])
 clamp_p.numba_scalar_code = clamp_code  # the whole-program tier
+div_p.numba_scalar_code = integer_quotient_code  # (floats: scalar_code)
 clamp_p.lower = lambda names, params, avals=None: (
     None if avals and avals[0].dtype.kind == "V"
     else f"np.minimum(np.maximum({names[1]}, {names[0]}), {names[2]})")
@@ -719,6 +721,7 @@ convert_element_type_p.transpose = _convert_transpose
 convert_element_type_p.batch = batch_elementwise(convert_element_type_p)
 convert_element_type_p.weak_type_rule = lambda weak, params: params.get("weak_type", False)
 convert_element_type_p.scalar_code = convert_code
+convert_element_type_p.numba_scalar_code = bool_to_integer_code
 convert_element_type_p.layout = "operand"  # astype keeps the operand's memory order
 convert_element_type_p.diagonal = "conversion"
 

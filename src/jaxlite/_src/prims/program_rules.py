@@ -64,6 +64,23 @@ def remainder_code(x, params, avals, out):
     return None
 
 
+def integer_quotient_code(x, params, avals, out):
+    """XLA's integer division: toward zero, x / 0 == -1 (all bits set), INT_MIN / -1 wraps
+    (in Numba's 64-bit arithmetic, wrapped back to the dtype by the loop)."""
+    if avals[0].dtype.kind not in "iu":
+        return None
+    a, b = (f"np.int64({v})" for v in x)
+    return (f"(-1 if {b} == 0 else (abs({a}) // abs({b})) * (1 if ({a} < 0) == ({b} < 0)"
+            f" else -1))")
+
+
+def bool_to_integer_code(x, params, avals, out):
+    """convert_element_type of a bool to an integer (0 or 1), e.g. cond's index."""
+    if avals[0].dtype.kind != "b" or out.dtype.kind not in "iu":
+        return None
+    return f"{dtype_code(out.dtype)}({x[0]})"
+
+
 def clamp_code(x, params, avals, out):
     """minimum(maximum(x, lo), hi) as NumPy computes it (NaN propagates; of equal operands
     the second is returned)."""
