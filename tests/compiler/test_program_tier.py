@@ -192,6 +192,14 @@ def test_bench_workloads(name, caplog):
     assert_close(got, eager(eager_thunk), rtol=1e-4, atol=1e-5)
 
 
+@jax.custom_jvp
+def twice(x):
+    return x * 2.0
+
+
+twice.defjvp(lambda primals, tangents: (twice(primals[0]), tangents[0] * 2.0))
+
+
 def test_gather_scatter_in_a_loop():
     table = _data(6, 3, seed=4)
     idx = jnp.asarray(np.array([0, 5, -1, 9, 2, 2], np.int32))  # negative, out of bounds
@@ -205,7 +213,12 @@ def test_gather_scatter_in_a_loop():
         # XLA's integer division and remainder: toward zero; x / 0 == -1, x rem 0 == x
         integers = (lax.div(idx * 7, jnp.int32(-2)), lax.rem(idx * 7, jnp.int32(-4)),
                     lax.div(idx, idx - idx), lax.rem(idx, idx - idx))
-        return lax.fori_loop(0, 5, body, jnp.zeros((7, 4), jnp.float32)), table[idx], integers
+        # rounding both ways, and a custom_jvp function (its primal code runs, inline)
+        halves = table * 2.5
+        rounded = (lax.round(halves), lax.round(halves, lax.RoundingMethod.TO_NEAREST_EVEN),
+                   twice(halves))
+        return (lax.fori_loop(0, 5, body, jnp.zeros((7, 4), jnp.float32)), table[idx], integers,
+                rounded)
     out, listing = run_compiled(f, table, idx)
     assert "_dot3" not in listing.split(IN_USE)[1]
     for got, want in zip(jax.tree_util.tree_leaves(out),

@@ -18,10 +18,16 @@ primitive is defined; this module knows no primitive):
       (prims/compiler_rules.py). Consecutive elementwise equations of one output shape
       share one loop; a value read only inside the loop never becomes an array.
       numba_scalar_code is for expressions that may differ from NumPy's result in the
-      last bits (the transcendental ufuncs: NumPy's SIMD kernels against libm).
+      last bits (the transcendental ufuncs: NumPy's SIMD kernels against libm, within
+      2 ULP), used on up to 64 elements; larger arrays call NumPy's own ufunc from
+      the compiled code (object mode: the NumPy tier's bits, at SIMD speed).
   numba_code(ctx, eqn, ins, outs) -> bool   every other primitive (prims/program_rules.py
       and the control-flow primitives): emits statements through `ctx`; False if it
       cannot compile this equation, and the whole program stays on the other tiers.
+
+Numerics: elementwise arithmetic computes what NumPy computes, bit for bit (same
+dtype, same operations, no fast-math); sums and dot products add in another order
+than NumPy's pairwise sums and BLAS (agreeing within float rounding, not bits).
 
 `generate(jaxpr)` returns a `Program` (source, argument list) or raises Unsupported.
 """

@@ -1,6 +1,8 @@
 """Tiered compilation: the NumPy code runs at once; once an executable proves hot, a
-fused version (elementwise clusters as Numba loops, fusion.py and kernels.py) is
-compiled in the background and swapped in.
+compiled version is built in the background and swapped in: the whole program as one
+Numba function (program.py) where that pays — it holds loops or branches, or many
+equations on small arrays — else elementwise clusters as Numba loops (fusion.py and
+kernels.py).
 
 Tier 1 is the generated NumPy code: milliseconds to build. Tier 2 costs 0.2-1 s per
 Numba kernel (plus ~1 s to import Numba, once per process), so an executable gets it
@@ -21,6 +23,9 @@ Config (jaxlite.config.update):
   jaxlite_fusion_min_size     elements a cluster must have (default 65536)
   jaxlite_fusion_min_ops      equations a cluster must have (default 3)
   jaxlite_fusion_cache_dir    Numba's on-disk kernel cache (kernels.py); "" disables it
+  jaxlite_program_tier        "auto" (env JAXLITE_PROGRAM_TIER): the whole-program tier
+                              where it applies; "off": fused clusters only
+  jaxlite_program_min_eqns    equations a loop-free program needs for it (default 16)
 
 `wait_for_tiers()` blocks until every background compile requested so far is done.
 """

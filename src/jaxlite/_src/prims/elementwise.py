@@ -16,7 +16,7 @@ from .util import ndim, shape_of, const_like, broadcast_shapes, quiet
 from .shape import (moveaxis, unbroadcast, broadcast_trailing, reshape_p, broadcast_in_dim_p,
                     register_defined_above)
 from .program_rules import (power_code, clamp_code, integer_quotient_code,
-                            bool_to_integer_code)
+                            bool_to_integer_code, round_code)
 from .compiler_rules import (neutral_element, fold_scalings, negation_as_scaling,
                              integer_power_as_product, numpy_broadcasting, select_of_one_value,
                              extremum_weight_select, infix, template, extremum_code,
@@ -463,6 +463,7 @@ def _round_impl(x, rounding_method=0):
 
 
 round_p = define("round", _round_impl, "zero", returns_output_dtype=True)
+round_p.numba_scalar_code = round_code
 is_finite_p = define("is_finite", np.isfinite, "zero", dtype_rule=_bool_dtype,
                      weak_type_rule=_weak_rule_bool, numpy_name="np.isfinite")
 

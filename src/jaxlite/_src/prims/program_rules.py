@@ -81,6 +81,18 @@ def bool_to_integer_code(x, params, avals, out):
     return f"{dtype_code(out.dtype)}({x[0]})"
 
 
+def round_code(x, params, avals, out):
+    """lax.round as the implementation computes it: half to even (np.rint), or half away
+    from zero: the integer part, one further out where the cut-off fraction (exact) is
+    at least a half."""
+    if avals[0].dtype.kind != "f":
+        return None
+    if params.get("rounding_method", 0) in (1, "TO_NEAREST_EVEN"):
+        return f"np.rint({x[0]})"
+    whole = f"np.trunc({x[0]})"
+    return f"({whole} + np.sign({x[0]}) if abs({x[0]} - {whole}) >= 0.5 else {whole})"
+
+
 def clamp_code(x, params, avals, out):
     """minimum(maximum(x, lo), hi) as NumPy computes it (NaN propagates; of equal operands
     the second is returned)."""
@@ -378,8 +390,11 @@ def dot_general_code(ctx, eqn, ins, outs):
 # ---- calls -------------------------------------------------------------------------------
 
 def inline_call_code(ctx, eqn, ins, outs):
-    """A call of a held Jaxpr (params["jaxpr"]): its code, inline."""
-    for out, value in zip(outs, ctx.jaxpr(eqn.params["jaxpr"], ins)):
+    """A call of a held Jaxpr (params["jaxpr"], or a custom_jvp/vjp function's
+    params["call_jaxpr"], whose rules only matter to transformations): its code, inline."""
+    jaxpr = eqn.params.get("jaxpr", eqn.params.get("call_jaxpr"))
+    jaxpr = getattr(jaxpr, "jaxpr", jaxpr)  # a ClosedJaxpr's
+    for out, value in zip(outs, ctx.jaxpr(jaxpr, ins)):
         ctx.emit(f"{out} = {value}")
         ctx.view_of(out, value)
     return True
