@@ -69,7 +69,7 @@ class ShapedArray:
         return ShapedArray(self.shape, self.dtype, False) if self.weak_type else self
 
     def str_short(self, short_dtypes=False, mesh_axis_types=False):
-        name = self.dtype.name
+        name = "float0" if self.dtype == dtypes.float0 else self.dtype.name  # NumPy: void
         if short_dtypes:
             name = _short_dtype_names.get(name, name)
         return f"{name}[{','.join(map(str, self.shape))}]"
@@ -87,7 +87,7 @@ class ShapedArray:
 
     def __repr__(self):
         weak = ", weak_type=True" if self.weak_type else ""
-        return f"ShapedArray({self.dtype.name}[{','.join(map(str, self.shape))}]{weak})"
+        return f"ShapedArray({self.str_short()}{weak})"
 
 
 def _all_weak(weak_types, params):
