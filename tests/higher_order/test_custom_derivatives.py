@@ -827,3 +827,29 @@ def test_find_top_trace_and_trace_main_tell_this_jvps_tracers():
         return out
 
     assert float(jaxlite.jvp(fn, (1.0,), (1.0,))[1]) == 2.0
+
+
+def test_omitted_arguments_reach_the_rules_as_their_defaults():
+    # As in JAX 0.10.2: a call that leaves parameters to their defaults binds them by
+    # position, so nondiff_argnums may name them and the rules see every parameter
+    # (flax's fp8 dot_general_with_precision).
+    seen = []
+
+    @partial(jaxlite.custom_jvp, nondiff_argnums=(1, 2))
+    def scaled(x, scale=3.0, shift=None):
+        return x * scale
+
+    @scaled.defjvp
+    def scaled_jvp(scale, shift, primals, tangents):
+        seen.append((scale, shift, len(primals)))
+        return scaled(primals[0], scale, shift), tangents[0] * scale
+
+    assert jaxlite.jvp(scaled, (2.0,), (1.0,)) == (6.0, 3.0)
+    assert seen == [(3.0, None, 1)]
+
+    @jaxlite.custom_vjp
+    def weighted(x, w=2.0):
+        return x * w
+
+    weighted.defvjp(lambda x, w: (x * w, w), lambda w, g: (g * w, None))
+    assert jaxlite.grad(weighted)(5.0) == 2.0
