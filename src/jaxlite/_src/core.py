@@ -126,6 +126,9 @@ class Primitive:
         # The impl runs user Python (a callback, a primitive defined outside jaxlite with
         # def_impl): it may have effects, so the compiler never evaluates it at compile time.
         self.runs_user_code = False
+        # transposed even when every output's cotangent is zero (custom_lin: a custom_vjp's
+        # bwd may return nonzero cotangents from zeros, as flax's fp8 meta updates do)
+        self.transpose_zero_cotangents = False
         self.partial_eval = None  # optional override of partial evaluation (jit inlines)
         self.effectful = False    # has side effects (callbacks): never dropped or merged
         self.ufunc_name = None    # "np.add" etc.: lowered to a ufunc that accepts out=
