@@ -881,8 +881,8 @@ def test_bwd_runs_when_every_output_cotangent_is_zero():
         return jnp.sum(drop(p["a"], f(p["x"], p["h"])))
 
     p = {"x": jnp.ones(2), "h": jnp.zeros(2), "a": jnp.ones(2)}
-    for grad in (jaxlite.grad(loss), jaxlite.jit(jaxlite.grad(loss))):
-        g = grad(p)
+    for grad_fn in (jaxlite.grad(loss), jaxlite.jit(jaxlite.grad(loss))):
+        g = grad_fn(p)
         np.testing.assert_array_equal(g["h"], [1.0, 1.0])
         np.testing.assert_array_equal(g["x"], [0.0, 0.0])
         np.testing.assert_array_equal(g["a"], [3.0, 3.0])
