@@ -591,8 +591,13 @@ def test_dot_general_of_two_narrow_floats_rounds_operands_first():
     assert out.dtype == jnp.float8_e5m2
     np.testing.assert_array_equal(np.asarray(out).astype(np.float64),
                                   [[128.0, -112.0], [-80.0, 96.0]])
-    assert lax.dot_general(jnp.ones((2, 3), jnp.float16), jnp.ones((3, 2), jnp.bfloat16), _DN,
-                           preferred_element_type=jnp.float32).dtype == jnp.float32
+    # with preferred_element_type both operands are converted to it instead: 158.5
+    wide = lax.dot_general(x, y, _DN, preferred_element_type=jnp.float32)
+    np.testing.assert_array_equal(wide, [[158.5, -116.5], [-76.5, 93.0]])  # JAX 0.10.2
+    half = jnp.asarray([[1.0009765625, 1.0009765625]], jnp.float16)
+    np.testing.assert_array_equal(lax.dot_general(half, jnp.ones((2, 1), jnp.bfloat16), _DN,
+                                                  preferred_element_type=jnp.float32),
+                                  [[2.001953125]])
     with pytest.raises(TypeError, match="argument type error"):
         lax.dot_general(jnp.ones((2, 3), jnp.float8_e5m2),
                         jnp.ones((3, 2), jnp.float8_e5m2fnuz), _DN)  # tied: as JAX

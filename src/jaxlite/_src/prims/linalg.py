@@ -63,9 +63,10 @@ def _dot_general_impl(x, y, dimension_numbers, precision=None, preferred_element
     x, y = np.asarray(x), np.asarray(y)
     out_dtype = preferred_element_type or product_dtype(x.dtype, y.dtype)
     if x.dtype != y.dtype:
-        # As XLA: the operand of lower precision is converted to the other's type first
-        # (float8_e4m3fn 4.5 times a float8_e5m2 is 4 times it).
-        common = product_dtype(x.dtype, y.dtype)
+        # As XLA: both operands are converted to preferred_element_type when it is given,
+        # else the one of lower precision to the other's type (float8_e4m3fn 4.5 times a
+        # float8_e5m2 is then 4 times it).
+        common = preferred_element_type or product_dtype(x.dtype, y.dtype)
         x, y = x.astype(common), y.astype(common)
     if out_dtype != x.dtype and (
             (x.dtype.kind in "biu" and np.dtype(out_dtype).kind in "fc")
