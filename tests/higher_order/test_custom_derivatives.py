@@ -887,3 +887,17 @@ def test_bwd_runs_when_every_output_cotangent_is_zero():
         np.testing.assert_array_equal(g["x"], [0.0, 0.0])
         np.testing.assert_array_equal(g["a"], [3.0, 3.0])
     assert calls[0] == [0.0, 0.0]
+
+
+def test_keyword_only_parameters_keep_their_defaults():
+    # JAX 0.10.2: left out, a keyword-only parameter takes the function's default; passed,
+    # it cannot be placed by position and is a TypeError.
+    @jaxlite.custom_jvp
+    def f(x, *, scale=2.0):
+        return x * scale
+
+    f.defjvp(lambda p, t: (f(*p), t[0] * 2.0))
+    assert f(1.0) == 2.0
+    assert jaxlite.jvp(f, (1.0,), (1.0,)) == (2.0, 2.0)
+    with pytest.raises(TypeError, match="could not be resolved to positions: scale"):
+        f(1.0, scale=3.0)

@@ -87,7 +87,13 @@ def _resolve_args(fun, args, kwargs):
         return tuple(args)
     bound = signature.bind(*args, **kwargs)
     bound.apply_defaults()
-    return tuple(bound.args) + tuple(bound.kwargs.values())
+    unplaced = [name for name in bound.kwargs if name in kwargs]
+    if unplaced:  # keyword-only: JAX's error (left to their defaults they are fine)
+        name = getattr(fun, "__name__", fun)
+        raise TypeError(f"The input arguments to the custom-rule function {name} could not "
+                        "be resolved to positional-only arguments. The following keyword "
+                        f"arguments could not be resolved to positions: {', '.join(unplaced)}")
+    return tuple(bound.args)
 
 
 _signatures = weakref.WeakKeyDictionary()
