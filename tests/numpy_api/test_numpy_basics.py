@@ -256,6 +256,9 @@ def test_take_out_of_bounds_modes_like_jax():
     np.testing.assert_array_equal(jnp.take(jnp.arange(5), jnp.array([7, -1])),
                                   [np.iinfo(np.int32).min, 4])
     np.testing.assert_array_equal(jnp.take(jnp.arange(5, dtype=jnp.uint8), jnp.array([7])), [255])
+    # uint32's fill is above int32's range (JAX: [0 4294967295])
+    np.testing.assert_array_equal(jnp.take(jnp.arange(3, dtype=jnp.uint32), jnp.array([0, 5])),
+                                  [0, 2**32 - 1])
     np.testing.assert_array_equal(jnp.take(x, jnp.array([7, -1]), mode="clip"), [4.0, 0.0])
     np.testing.assert_array_equal(jnp.take(x, jnp.array([7, -1]), mode="wrap"), [2.0, 4.0])
     np.testing.assert_array_equal(jnp.take(x, jnp.array([7]), fill_value=-1.0), [-1.0])

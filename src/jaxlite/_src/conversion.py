@@ -4,6 +4,8 @@
 Python scalars weakly typed; `promote` converts operands to their JAX result
 dtype so primitives always see equal dtypes.
 """
+import functools
+
 import numpy as np
 
 from . import dtypes
@@ -13,6 +15,31 @@ from .prims.elementwise import convert_element_type_p
 from .prims.shape import broadcast_in_dim_p, concatenate_p, reshape_p
 
 _scalar_types = (bool, int, float, complex)
+
+
+def override_of(x):
+    return getattr(type(x), "__jnp_override__", None)
+
+
+def extended_dispatch(fn):
+    """Let arrays of an extended dtype (typed PRNG key arrays, which live above this layer)
+    answer a jnp function themselves: when an array argument (one of the first three, or an
+    element of a list or tuple first argument, as concatenate takes) has a
+    `__jnp_override__(fn, args, kwargs)` class method, the call goes to it."""
+    @functools.wraps(fn)
+    def dispatching(*args, **kwargs):
+        for a in args[:3]:
+            if type(a) in (list, tuple):
+                for b in a:
+                    override = override_of(b)
+                    if override is not None:
+                        return override(fn, args, kwargs)
+            else:
+                override = override_of(a)
+                if override is not None:
+                    return override(fn, args, kwargs)
+        return fn(*args, **kwargs)
+    return dispatching
 
 
 def _check_int_range(x, dtype):
@@ -88,6 +115,7 @@ def asarray(x, dtype=None, copy=None, order=None):
     return Array(value, False)
 
 
+@extended_dispatch
 def array(x, dtype=None, copy=True, order=None, ndmin=0):
     out = asarray(x, dtype)
     if ndmin and out.ndim < ndmin:
@@ -189,3 +217,4 @@ def check_arraylike(name, *args):
                 or hasattr(a, "__jax_array__")):
             raise TypeError(f"{name} requires ndarray or scalar arguments, got {type(a).__name__} "
                             f"at position {i}.")
+

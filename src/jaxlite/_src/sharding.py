@@ -360,6 +360,46 @@ def make_mesh(axis_shapes, axis_names, axis_types=None, *, devices=None):
     return Mesh(grid.reshape(axis_shapes), axis_names, axis_types)
 
 
+def create_device_mesh(mesh_shape, devices=None, *, contiguous_submeshes=False,
+                       allow_split_physical_axes=False):
+    """`jax.experimental.mesh_utils.create_device_mesh`: the devices as an object array of
+    shape `mesh_shape` (in device order: jaxlite's CPU devices have no physical topology
+    to optimize for).
+
+    >>> mesh_utils.create_device_mesh((1,))
+    array([CpuDevice(id=0)], dtype=object)
+    """
+    mesh_shape = tuple(mesh_shape)
+    devices = list(devices) if devices is not None else _devices.get()
+    if int(np.prod(mesh_shape)) != len(devices):
+        raise ValueError(f"Number of devices {len(devices)} must equal the product of "
+                         f"mesh_shape {mesh_shape}")
+    grid = np.empty(len(devices), dtype=object)
+    grid[:] = devices
+    return grid.reshape(mesh_shape)
+
+
+def create_hybrid_device_mesh(mesh_shape, dcn_mesh_shape, devices=None, *,
+                              process_is_granule=False, should_sort_granules_by_key=True,
+                              allow_split_physical_axes=False):
+    """A mesh over slices joined by a data-center network: jaxlite's devices belong to no
+    slice, so only the granules of processes (`process_is_granule=True`) exist."""
+    if not process_is_granule:
+        raise ValueError("Device cpu:0 does not have attribute slice_index. See "
+                         "`process_is_granule` option.")
+    devices = list(devices) if devices is not None else _devices.get()
+    per_process = [[d for d in devices if d.process_index == p]
+                   for p in sorted({d.process_index for d in devices})]
+    if len(per_process) != int(np.prod(dcn_mesh_shape)):
+        raise ValueError(f"Number of processes {len(per_process)} must equal the product of "
+                         f"dcn_mesh_shape {tuple(dcn_mesh_shape)}")
+    blocks = [create_device_mesh(mesh_shape, group) for group in per_process]
+    grid = np.empty(len(blocks), dtype=object)
+    grid[:] = blocks
+    grid = grid.reshape(tuple(dcn_mesh_shape))
+    return np.block(grid.tolist()) if grid.ndim else blocks[0]
+
+
 def process_axis(mesh):
     """(name, lanes) of the mesh axis along which the processes of a mesh spanning several
     lie in contiguous blocks of `lanes` devices, in process order; None for a mesh within

@@ -21,7 +21,8 @@ class ShapeDtypeStruct:
 
     def __init__(self, shape, dtype, weak_type=False, sharding=None):
         self.shape = tuple(shape)
-        self.dtype = np.dtype(dtype)
+        # An extended dtype (a typed key's key<fry>: eval_shape of a key array) stays as is.
+        self.dtype = dtype if dtypes._extended_type(dtype) else np.dtype(dtype)
         self.weak_type = weak_type
         self.sharding = sharding
 
@@ -42,7 +43,8 @@ class ShapeDtypeStruct:
 
     @property
     def aval(self):
-        return ShapedArray(self.shape, dtypes.canonicalize_dtype(self.dtype), self.weak_type)
+        return ShapedArray(self.shape, dtypes.canonicalize_dtype(self.dtype, True),
+                           self.weak_type)
 
     def __repr__(self):
         weak = ", weak_type=True" if self.weak_type else ""

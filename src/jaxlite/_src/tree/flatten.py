@@ -84,6 +84,10 @@ class PyTreeRegistry:
     def __init__(self):
         self.nodes = {}
         self.dispatch = {}
+        # Array-like nodes (typed PRNG key arrays): nodes to the transformations, which
+        # carry their underlying data, but leaves to users (user_view.py), as in JAX,
+        # where they are arrays of an extended dtype.
+        self.array_like_types = set()
 
     def register(self, kind):
         if kind.type in self.nodes:
@@ -91,6 +95,12 @@ class PyTreeRegistry:
                              f"{kind.type}.")
         self.nodes[kind.type] = kind
         self.dispatch[kind.type] = kind  # replaces a cached "leaf" verdict
+
+    def register_array_like(self, kind):
+        """Register an array-like node: its own data are its children when jaxlite traces
+        it, but users' tree functions see it whole, as one leaf."""
+        self.dispatch[kind.type] = kind
+        self.array_like_types.add(kind.type)
 
     def kind_of(self, cls):
         kind = self.dispatch.get(cls)
@@ -110,19 +120,27 @@ class PyTreeRegistry:
                 f"namedtuple[{cls.__name__}]")
         return _LEAF
 
-    # JAX's registry object exposes its walkers too.
+    def user_is_leaf(self, is_leaf=None):
+        """`is_leaf` for the tree functions users call: array-like nodes are leaves too."""
+        types = self.array_like_types
+        if is_leaf is None:
+            return lambda x: type(x) in types
+        return lambda x: type(x) in types or is_leaf(x)
+
+    # JAX's registry object exposes its walkers too (users' view: array-like nodes are
+    # leaves).
     def flatten(self, tree, leaf_predicate=None):
-        return tree_flatten(tree, leaf_predicate)
+        return tree_flatten(tree, self.user_is_leaf(leaf_predicate))
 
     def flatten_one_level(self, tree):
         kind = self.kind_of(type(tree))
-        if kind is _LEAF:
+        if kind is _LEAF or kind.type in self.array_like_types:
             return None
         children, aux = kind.flatten(tree)
         return list(children), aux
 
     def flatten_with_path(self, tree, leaf_predicate=None):
-        return tree_flatten_with_path(tree, leaf_predicate)
+        return tree_flatten_with_path(tree, self.user_is_leaf(leaf_predicate))
 
 
 default_registry = PyTreeRegistry()

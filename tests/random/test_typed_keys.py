@@ -1,0 +1,114 @@
+"""Typed PRNG key arrays (`jax.random.key`) as JAX has them: one pytree leaf each, of
+dtype key<fry>, carried by jit, vmap, grad, scan, cond and while like arrays, with the jnp
+shape functions applying to them. Expected values recorded from JAX 0.10.2 (CPU)."""
+import numpy as np
+import pytest
+
+import jaxlite as jax
+import jaxlite.numpy as jnp
+
+# jax.random.key_data(jax.random.split(jax.random.key(0), 4))
+SPLIT4 = np.array([[1797259609, 2579123966], [928981903, 3453687069],
+                   [4146024105, 2718843009], [2467461003, 3840466878]], np.uint32)
+
+
+def keys4():
+    return jax.random.split(jax.random.key(0), 4)
+
+
+def data(keys):
+    return np.asarray(jax.random.key_data(keys))
+
+
+def test_split_data_matches_jax():
+    np.testing.assert_array_equal(data(keys4()), SPLIT4)
+
+
+def test_a_key_array_is_one_leaf():
+    ks = keys4()
+    leaves = jax.tree.leaves({"k": ks, "x": 1.0})
+    assert leaves[0] is ks and len(leaves) == 2
+    assert str(jax.tree.structure(ks)) == "PyTreeDef(*)"
+    (path, leaf), = jax.tree_util.tree_flatten_with_path({"a": ks})[0]
+    assert jax.tree_util.keystr(path) == "['a']" and leaf is ks
+    assert jax.tree.map(lambda k: k.shape, {"k": ks}) == {"k": (4,)}
+    assert not jax.tree_util.all_leaves([ks, (1,)]) and jax.tree_util.all_leaves([ks, 1])
+    with pytest.raises(ValueError):
+        jax.tree_util.flatten_one_level(ks)
+
+
+def test_metadata_and_repr():
+    ks = keys4()
+    assert (ks.shape, ks.ndim, ks.size, ks.itemsize, ks.nbytes) == ((4,), 1, 4, 8, 32)
+    assert str(ks.dtype) == "key<fry>" and str(jax.typeof(ks)) == "key<fry>[4]"
+    assert repr(jax.random.key(0)) == "Array((), dtype=key<fry>) overlaying:\n[0 0]"
+    assert repr(jax.random.wrap_key_data(jnp.zeros((2,), jnp.uint32))) == \
+        "Array((), dtype=key<fry>) overlaying:\n[0 0]"
+
+
+def test_transformations_carry_keys():
+    ks = keys4()
+    out = jax.jit(lambda k: k)(ks)
+    assert type(out) is type(ks)
+    np.testing.assert_array_equal(data(out), SPLIT4)
+    # JAX: [0.8423141 0.00729382 0.9024495 0.26698947]
+    np.testing.assert_allclose(np.asarray(jax.vmap(jax.random.uniform)(ks)),
+                               [0.8423141, 0.00729382, 0.9024495, 0.26698947], rtol=1e-6)
+    np.testing.assert_array_equal(data(jax.vmap(lambda k: k)(ks)), SPLIT4)
+    # a key in a scan carry: JAX's [683029726 1624662641]
+    carry, _ = jax.lax.scan(lambda c, x: (jax.random.split(c)[0], x), jax.random.key(0),
+                            jnp.arange(3))
+    np.testing.assert_array_equal(data(carry), [683029726, 1624662641])
+    chosen = jax.lax.cond(True, lambda a, b: a, lambda a, b: b, ks[0], ks[1])
+    np.testing.assert_array_equal(data(chosen), SPLIT4[0])
+    looped = jax.lax.while_loop(lambda c: c[1] < 3, lambda c: (jax.random.split(c[0])[0],
+                                                                 c[1] + 1),
+                                (jax.random.key(0), 0))[0]
+    np.testing.assert_array_equal(data(looped), data(carry))
+
+
+def test_eval_shape_and_gradient_of_keys():
+    ks = keys4()
+    shape = jax.eval_shape(lambda: ks)
+    assert shape == jax.ShapeDtypeStruct((4,), ks.dtype)
+    assert repr(shape) == "ShapeDtypeStruct(shape=(4,), dtype=key<fry>)"
+    grad = jax.grad(lambda k, x: x, allow_int=True)(ks, 1.0)
+    assert grad.shape == (4,) and grad.dtype == jax.dtypes.float0
+
+
+def test_jnp_shape_functions_on_keys():
+    ks = keys4()
+    grid = ks.reshape(2, 2)
+    assert grid.shape == (2, 2)
+    np.testing.assert_array_equal(data(grid), SPLIT4.reshape(2, 2, 2))
+    np.testing.assert_array_equal(data(grid.T), SPLIT4.reshape(2, 2, 2).transpose(1, 0, 2))
+    np.testing.assert_array_equal(data(jnp.concatenate([ks, ks[:1]])),
+                                  np.concatenate([SPLIT4, SPLIT4[:1]]))
+    np.testing.assert_array_equal(data(jnp.stack([ks[0], ks[3]])), SPLIT4[[0, 3]])
+    np.testing.assert_array_equal(data(jnp.stack([ks, ks], axis=-1)),
+                                  np.stack([SPLIT4, SPLIT4], axis=1))
+    picked = jnp.where(jnp.array([True, False, True, False]), ks, ks[::-1])
+    np.testing.assert_array_equal(data(picked), SPLIT4[[0, 2, 2, 0]])
+    np.testing.assert_array_equal(data(jnp.take(ks, jnp.array([3, 1]))), SPLIT4[[3, 1]])
+    assert jnp.expand_dims(ks, -1).shape == (4, 1)
+    assert jnp.squeeze(jnp.expand_dims(ks, 0)).shape == (4,)
+    assert jnp.swapaxes(grid, 0, -1).shape == (2, 2) and jnp.ravel(grid).shape == (4,)
+    assert jnp.broadcast_to(ks[0], (3,)).shape == (3,) and ks[..., None].shape == (4, 1)
+    np.testing.assert_array_equal(data(jnp.flip(ks)), SPLIT4[::-1])
+    assert jnp.asarray(ks) is ks
+
+
+def test_key_comparisons():
+    ks = keys4()
+    np.testing.assert_array_equal(np.asarray(ks == ks[::-1]), [False] * 4)
+    np.testing.assert_array_equal(np.asarray(jnp.equal(ks, ks[0])), [True, False, False, False])
+    assert bool(jnp.not_equal(ks[0], ks[1])) and not bool(jnp.allclose(ks[0], ks[1]))
+    assert bool(jnp.allclose(ks, ks)) and jnp.array_equal(ks, ks)
+
+
+def test_arithmetic_on_keys_is_a_type_error():
+    ks = keys4()
+    with pytest.raises(TypeError, match="key<fry>"):
+        jnp.add(ks, ks)
+    with pytest.raises(TypeError, match="key<fry>"):
+        jnp.concatenate([ks, jnp.zeros((4,), jnp.uint32)])
