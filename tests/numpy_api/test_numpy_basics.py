@@ -354,3 +354,22 @@ def test_broadcast_shapes_message():
     with pytest.raises(ValueError, match=r"^Incompatible shapes for broadcasting: "
                        r"shapes=\[\(3,\), \(4,\)\]$"):
         jnp.broadcast_shapes((3,), (4,))
+
+
+def test_operators_take_objects_with_jax_array_like_jax():
+    # An operand with __jax_array__ joins as its array (JAX: [3.]), before its own
+    # reflected operator; an unknown operand gets to answer with its reflected operator.
+    class Wrapped:
+        def __jax_array__(self):
+            return jnp.float32(2)
+
+        def __radd__(self, other):
+            return "reflected"
+
+    class Unknown:
+        def __radd__(self, other):
+            return "reflected"
+
+    np.testing.assert_array_equal(jnp.ones(1) + Wrapped(), [3.0])
+    np.testing.assert_array_equal(jnp.add(Wrapped(), jnp.ones(1)), [3.0])
+    assert jnp.ones(1) + Unknown() == "reflected"

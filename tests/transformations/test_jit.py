@@ -440,6 +440,8 @@ def test_trace_returns_traced_with_jaxpr_attribute():
     assert traced.fun_name == "<lambda>"
     assert traced.out_info.shape == () and traced.out_info.dtype == np.float32
     assert float(traced.lower().compile()(1.0)) == pytest.approx(2 * np.sin(1.0), rel=1e-6)
+    # XLA's compiler options are accepted and mean nothing here (flax.nnx passes them on)
+    assert float(traced.lower().compile(None)(1.0)) == pytest.approx(2 * np.sin(1.0), rel=1e-6)
 
 
 def test_reshape_to_traced_shape_is_a_type_error_as_jax():

@@ -134,7 +134,9 @@ class Lowered:
         has no StableHLO or HLO; the text is what it compiles to Python)."""
         return self.as_text()
 
-    def compile(self):
+    def compile(self, compiler_options=None, *, device_assignment=None):
+        """The executable; XLA's `compiler_options` and `device_assignment` mean nothing to
+        jaxlite's code generator and are accepted as JAX accepts them."""
         return CompiledFunction(self._entry)
 
     @property

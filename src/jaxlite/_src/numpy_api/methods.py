@@ -24,7 +24,10 @@ def _defer_unknown(f):
 
 
 def _known(x):
-    return isinstance(x, (Array, Tracer, int, float, complex, bool, np.ndarray, np.generic))
+    # An object with __jax_array__ (flax.nnx's Variable) joins the operation as its array,
+    # as in JAX, before its own reflected operator is tried.
+    return isinstance(x, (Array, Tracer, int, float, complex, bool, np.ndarray, np.generic)) \
+        or hasattr(x, "__jax_array__")
 
 
 def _setitem(self, index, value):

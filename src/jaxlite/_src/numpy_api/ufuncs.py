@@ -49,6 +49,7 @@ def _binary(name, primitive, inexact=False, numeric=False, integer=False):
         if override is not None:
             return override(fn, (x, y), {})
         check_arraylike(name, x, y)
+        x, y = (a.__jax_array__() if hasattr(a, "__jax_array__") else a for a in (x, y))
         try:
             return primitive.bind(*_promote_ranks(*promoter(x, y)))
         except (TypeError, ValueError):  # a broadcasting error, raised as JAX does
