@@ -663,3 +663,32 @@ def test_operand_none_is_passed_to_the_branches():
     assert float(lax.cond(True, lambda _: 1.0, lambda _: 2.0, operand=None)) == 1.0
     assert float(lax.switch(1, [lambda _: 1.0, lambda _: 2.0], operand=None)) == 2.0
     assert float(lax.cond(False, lambda: 1.0, lambda: 2.0)) == 2.0
+
+
+def test_loop_bodies_are_traced_once_per_function_and_types():
+    # As JAX caches them (counts recorded from JAX 0.10.2): scan and while_loop called
+    # again with the same function and argument types reuse the trace; new types retrace;
+    # a body closing over a tracer of an enclosing jit is traced anew each time.
+    calls = {"scan": 0, "while": 0}
+
+    def step(c, x):
+        calls["scan"] += 1
+        return c + 1, x ** 2
+
+    def body(c):
+        calls["while"] += 1
+        return c + 1
+
+    for _ in range(3):
+        carry, ys = lax.scan(step, jnp.array(0), jnp.arange(5))
+        lax.while_loop(lambda c: c < 3, body, 0)
+    assert calls == {"scan": 1, "while": 1} and int(carry) == 5
+    lax.scan(step, jnp.array(0), jnp.arange(5.0))
+    assert calls["scan"] == 2
+
+    @jaxlite.jit
+    def closing(x):
+        return lax.scan(lambda c, y: (c + y * x[0], None), 0.0, x)[0]
+
+    x = jnp.ones(3)
+    assert float(closing(x)) == 3.0 and float(closing(2 * x)) == 12.0

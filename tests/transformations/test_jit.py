@@ -449,3 +449,12 @@ def test_reshape_to_traced_shape_is_a_type_error_as_jax():
     with pytest.raises(TypeError, match="Shapes must be 1D sequences of concrete values") as e:
         f(jnp.ones((2, 3)))
     assert type(e.value) is TypeError
+
+
+def test_compiled_cost_analysis_counts_flops_like_xla():
+    # JAX (XLA CPU): 6.0 flops for x*2+1 on 3 elements, 48.0 for a (2,3)@(3,4) matmul.
+    x = jnp.ones(3)
+    cost = jit(lambda x: x * 2 + 1).lower(x).compile().cost_analysis()
+    assert cost["flops"] == 6.0 and cost["bytes accessed"] > 0
+    a, b = jnp.ones((2, 3)), jnp.ones((3, 4))
+    assert jit(lambda a, b: a @ b).lower(a, b).compile().cost_analysis()["flops"] == 48.0
