@@ -692,3 +692,22 @@ def test_loop_bodies_are_traced_once_per_function_and_types():
 
     x = jnp.ones(3)
     assert float(closing(x)) == 3.0 and float(closing(2 * x)) == 12.0
+
+
+def test_cond_outputs_forwarded_by_every_branch_are_the_operands():
+    # As JAX: the jaxpr returns the operand itself (JAX prints `in (b, e)`), so under vmap
+    # with a batched predicate a passed-through unbatched operand stays unbatched.
+    def f(p, x, y):
+        return lax.cond(p, lambda x, y: (x, y + 1), lambda x, y: (x, y * 2), x, y)
+
+    jaxpr = jaxlite.make_jaxpr(f)(True, 1.0, 2.0)
+    assert str(jaxpr).endswith("in (b, e) }")
+    x, y = vmap(f, in_axes=(0, None, 0), out_axes=(None, 0))(jnp.array([True, False]), 1.0,
+                                                               jnp.ones(2))
+    assert float(x) == 1.0
+    np.testing.assert_array_equal(y, [2.0, 2.0])
+    # a different operand per branch is a real output
+    swapped = jaxlite.make_jaxpr(lambda p, x, y: lax.cond(p, lambda x, y: (y, y + 1),
+                                                          lambda x, y: (x, y * 2), x, y))
+    assert str(swapped(True, 1.0, 2.0)).endswith("in (e, f) }")
+    assert grad(lambda x: f(True, x, 2.0)[0] * 3.0)(1.0) == 3.0

@@ -149,8 +149,16 @@ def mapped_over_lanes(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None
             shape_tree = tree_unflatten(store["out_tree"], [object()] * n_user)
             return _axes_leaves(spec, shape_tree, "out_axes", fun) + refs_dims
 
+        def out_path(j):
+            try:  # the output rebuilt around placeholders, for its key paths
+                shape_tree = tree_unflatten(store["out_tree"],
+                                            [object()] * store["out_tree"].num_leaves)
+                return keystr(tree_flatten_with_path(shape_tree)[0][j][0])
+            except Exception:  # a pytree class that rejects placeholders: no path
+                return ""
+
         outs = batching.vmap_flat(flat_fun, leaves, dims, size, out_dims, axis_name, name,
-                                  processes=processes)
+                                  processes=processes, out_path=out_path)
         n_user = len(outs) - len(refs)
         write_back(refs, outs[n_user:])
         return tree_unflatten(store["out_tree"], outs[:n_user])

@@ -188,8 +188,23 @@ def _cond(index, branches, operands, what, names=None):
         j = _with_unused_inputs(j, after, len(consts))
         j = _with_unused_inputs(j, before, 0)
         jaxprs.append(j)
-    outs = cond_p.bind(index, *all_consts, *leaves, branches=tuple(jaxprs))
-    return tree_unflatten(out_tree, outs)
+    # As JAX: an output that every branch forwards from the same operand is that operand,
+    # not an output of the cond (so under vmap it stays unbatched when the operand is).
+    n_consts = len(all_consts)
+    forwarded = []
+    for k in range(len(out_avals)):
+        sources = {next((i for i, v in enumerate(j.invars) if v is j.outvars[k]), None)
+                   for j in jaxprs}
+        source = sources.pop() if len(sources) == 1 else None
+        forwarded.append(source - n_consts if source is not None and source >= n_consts
+                         else None)
+    if any(f is not None for f in forwarded):
+        jaxprs = [Jaxpr(j.constvars, j.consts, j.invars, j.eqns,
+                        [v for v, f in zip(j.outvars, forwarded) if f is None])
+                  for j in jaxprs]
+    outs = iter(cond_p.bind(index, *all_consts, *leaves, branches=tuple(jaxprs)))
+    return tree_unflatten(out_tree, [next(outs) if f is None else leaves[f]
+                                     for f in forwarded])
 
 
 # ---- while / fori --------------------------------------------------------------------

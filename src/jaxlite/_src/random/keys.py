@@ -145,9 +145,9 @@ class PRNGKeyArray:
 # ---- jnp functions on key arrays: the same function on the key data -----------------
 
 def _data_of(keys, name):
-    if not isinstance(keys, PRNGKeyArray):
-        raise TypeError(f"jnp.{name}: cannot mix arrays of dtype key<fry> with arrays of "
-                        f"other dtypes (got {getattr(keys, 'dtype', type(keys).__name__)})")
+    if not isinstance(keys, PRNGKeyArray):  # keys mixed with other arrays: JAX's error
+        raise dtypes.TypePromotionError(
+            "dtype=key<fry> is not a valid dtype for JAX type promotion.")
     return keys._data
 
 
