@@ -134,6 +134,10 @@ class Lowered:
         has no StableHLO or HLO; the text is what it compiles to Python)."""
         return self.as_text()
 
+    def cost_analysis(self):
+        """The compiled program's cost_analysis(), as JAX's Lowered offers it."""
+        return self.compile().cost_analysis()
+
     def compile(self, compiler_options=None, *, device_assignment=None):
         """The executable; XLA's `compiler_options` and `device_assignment` mean nothing to
         jaxlite's code generator and are accepted as JAX accepts them."""

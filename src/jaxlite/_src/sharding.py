@@ -260,6 +260,54 @@ class AxisType(enum.Enum):
         return self.name
 
 
+class AbstractMesh:
+    """A mesh's axis names, sizes and types without its devices (what
+    `jax.sharding.get_abstract_mesh()` returns; empty when no mesh is set).
+
+    >>> jax.sharding.AbstractMesh((2,), ("x",))
+    AbstractMesh('x': 2, axis_types=(Auto,))
+    """
+
+    def __init__(self, axis_sizes, axis_names, axis_types=None, *, _device_kind=None):
+        self.axis_sizes, self.axis_names = tuple(axis_sizes), tuple(axis_names)
+        if len(self.axis_sizes) != len(self.axis_names):
+            raise ValueError(f"AbstractMesh: {len(self.axis_sizes)} axis sizes for "
+                             f"{len(self.axis_names)} axis names")
+        if axis_types is None:
+            axis_types = (AxisType.Auto,) * len(self.axis_names)
+        elif isinstance(axis_types, AxisType):
+            axis_types = (axis_types,) * len(self.axis_names)
+        self.axis_types = tuple(axis_types)
+        self._device_kind = _device_kind
+
+    shape = property(lambda self: collections.OrderedDict(zip(self.axis_names,
+                                                              self.axis_sizes)))
+    shape_tuple = property(lambda self: tuple(zip(self.axis_names, self.axis_sizes)))
+    size = property(lambda self: int(np.prod(self.axis_sizes, dtype=np.int64)))
+    empty = property(lambda self: not self.axis_names)
+    abstract_mesh = property(lambda self: self)
+
+    def _key(self):
+        return self.axis_sizes, self.axis_names, self.axis_types
+
+    def __eq__(self, other):
+        return isinstance(other, AbstractMesh) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self):
+        if self.empty:
+            return "AbstractMesh((), axis_types=())"
+        sizes = ", ".join(f"{n!r}: {s}" for n, s in self.shape_tuple)
+        devices = (f", device_kind={self._device_kind}, num_cores=None, platform=cpu"
+                   if self._device_kind else "")
+        return f"AbstractMesh({sizes}, axis_types={self.axis_types!r}{devices})"
+
+
+_EMPTY_ABSTRACT_MESH = AbstractMesh((), ())
+
+
 class Mesh:
     """Devices arranged in an array whose axes have names.
 
@@ -297,7 +345,8 @@ class Mesh:
     empty = property(lambda self: self.devices.size == 0)
     device_ids = property(lambda self: np.vectorize(lambda d: d.id, otypes=[int])(self.devices))
     shape_tuple = property(lambda self: tuple(zip(self.axis_names, self.devices.shape)))
-    abstract_mesh = property(lambda self: self)
+    abstract_mesh = property(lambda self: AbstractMesh(self.axis_sizes, self.axis_names,
+                                                       self.axis_types, _device_kind="cpu"))
 
     @property
     def local_devices(self):
@@ -655,6 +704,7 @@ class Shard:
 class _MeshContext(threading.local):
     def __init__(self):
         self.stack = []
+        self.set_meshes = []  # those of `with jax.set_mesh(...)`, not `with mesh:`
 
 
 _mesh_context = _MeshContext()
@@ -686,18 +736,32 @@ class set_mesh:
 
     def __enter__(self):
         _mesh_context.stack.append(self.mesh)
+        _mesh_context.set_meshes.append(self.mesh)
         return self.mesh
 
     def __exit__(self, *exc):
         _mesh_context.stack.pop()
+        _mesh_context.set_meshes.pop()
         _global_mesh[0] = self.previous
+
+
+def get_abstract_mesh():
+    """The abstract mesh of the mesh `jax.set_mesh` made current (empty if none; the legacy
+    `with mesh:` sets none, as in JAX).
+
+    >>> jax.sharding.get_abstract_mesh()
+    AbstractMesh((), axis_types=())
+    """
+    sets = _mesh_context.set_meshes
+    mesh = sets[-1] if sets else _global_mesh[0]
+    return _EMPTY_ABSTRACT_MESH if mesh is None else mesh.abstract_mesh
 
 
 use_mesh = set_mesh
 
 
 _NOT_HERE = ("jaxlite runs every mesh axis the same way: explicit-sharding types "
-             "(AbstractMesh, reshard, auto_axes, explicit_axes) are not implemented")
+             "(AbstractDevice, reshard, auto_axes, explicit_axes) are not implemented")
 
 
 def _unavailable_class(name):
@@ -707,9 +771,7 @@ def _unavailable_class(name):
                            "__doc__": f"Not available in jaxlite: {_NOT_HERE}."})
 
 
-AbstractMesh = _unavailable_class("AbstractMesh")
 AbstractDevice = _unavailable_class("AbstractDevice")
-get_abstract_mesh = unavailable("jax.sharding.get_abstract_mesh", _NOT_HERE)
 use_abstract_mesh = unavailable("jax.sharding.use_abstract_mesh", _NOT_HERE)
 reshard = unavailable("jax.sharding.reshard", _NOT_HERE)
 auto_axes = unavailable("jax.sharding.auto_axes", _NOT_HERE)
