@@ -81,3 +81,23 @@ def test_avals_accept_sharding_in_types_and_carry_none():
     np.testing.assert_array_equal(out, [3.0, 3.0])
     lowered = jax.jit(lambda x: x * 2 + 1).lower(jnp.ones(3))
     assert lowered.cost_analysis()["flops"] == 6.0
+
+
+def test_partition_spec_index_count_and_sharding_equivalence_as_jax():
+    # JAX 0.10.2: index/count as a tuple's; equivalence by the pieces each device holds
+    spec = sharding.PartitionSpec("a", None, ("b", "c"))
+    assert (spec.index(None), spec.index(("b", "c")), spec.count(None)) == (1, 2, 1)
+    with pytest.raises(ValueError):
+        spec.index("z")
+    mesh = jax.make_mesh((1,), ("x",))
+    named = sharding.NamedSharding(mesh, sharding.PartitionSpec("x"))
+    assert named.is_equivalent_to(sharding.NamedSharding(mesh, sharding.PartitionSpec()), 1)
+    assert named.is_equivalent_to(sharding.SingleDeviceSharding(jax.devices()[0]), 1)
+
+
+def test_mesh_utils_create_device_mesh_as_jax():
+    from jaxlite.experimental import mesh_utils  # noqa: PLC0415
+    devices = mesh_utils.create_device_mesh((1, 1))
+    assert devices.shape == (1, 1) and devices[0, 0] == jax.devices()[0]
+    with pytest.raises(ValueError, match="must equal the product of mesh_shape"):
+        mesh_utils.create_device_mesh((len(jax.devices()) + 1,))

@@ -9,6 +9,7 @@ pieces the Sharding gives each device. Collectives run over the lanes of a named
 """
 import collections
 import enum
+import math
 import os
 import re
 import threading
@@ -187,6 +188,17 @@ class Sharding:
 
     def addressable_devices_indices_map(self, global_shape):
         return self.devices_indices_map(global_shape)
+
+    def is_equivalent_to(self, other, ndim):
+        """True when both place the same pieces of an `ndim`-dimensional array on the same
+        devices (and memory): the test is a shape every mesh split divides."""
+        if not isinstance(other, Sharding) or self.memory_kind != other.memory_kind:
+            return False
+        side = math.lcm(len(self._device_assignment), len(other._device_assignment))
+        shape = (side,) * ndim
+        pieces = lambda sharding: {d: tuple(i.indices(side) for i in index) for d, index in
+                                   sharding.devices_indices_map(shape).items()}
+        return pieces(self) == pieces(other)
 
     def replica_ids(self, global_shape):
         """device -> its replica number among the devices holding the same piece."""
@@ -508,6 +520,12 @@ class PartitionSpec:
 
     def __iter__(self):
         return iter(self._partitions)
+
+    def index(self, value):
+        return self._partitions.index(value)
+
+    def count(self, value):
+        return self._partitions.count(value)
 
     def __eq__(self, other):
         return isinstance(other, PartitionSpec) and self._partitions == other._partitions
