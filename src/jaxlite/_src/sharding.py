@@ -427,7 +427,7 @@ def create_device_mesh(mesh_shape, devices=None, *, contiguous_submeshes=False,
     shape `mesh_shape` (in device order: jaxlite's CPU devices have no physical topology
     to optimize for).
 
-    >>> mesh_utils.create_device_mesh((1,))
+    >>> jax.experimental.mesh_utils.create_device_mesh((1,))
     array([CpuDevice(id=0)], dtype=object)
     """
     mesh_shape = tuple(mesh_shape)
