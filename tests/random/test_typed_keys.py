@@ -112,3 +112,30 @@ def test_arithmetic_on_keys_is_a_type_error():
         jnp.add(ks, ks)
     with pytest.raises(ValueError, match="key<fry> is not a valid dtype"):
         jnp.concatenate([ks, jnp.zeros((4,), jnp.uint32)])
+
+
+def test_abstract_keys_go_into_eval_shape_and_jit():
+    # JAX: ShapeDtypeStruct(shape=(2,), dtype=key<fry>) and (3,) float32
+    abstract = jax.ShapeDtypeStruct((), keys4().dtype)
+    assert isinstance(abstract, jax.ShapeDtypeStruct)
+    assert abstract == jax.ShapeDtypeStruct((), jax.random.key(1).dtype)
+    assert jax.tree.leaves(abstract) == [abstract]
+    assert repr(jax.eval_shape(jax.random.split, abstract)) == \
+        "ShapeDtypeStruct(shape=(2,), dtype=key<fry>)"
+    out = jax.eval_shape(lambda k: jax.random.uniform(k, (3,)), abstract)
+    assert out.shape == (3,) and out.dtype == np.float32
+    compiled = jax.jit(jax.random.normal).lower(abstract).compile()
+    np.testing.assert_array_equal(np.asarray(compiled(jax.random.key(0))),
+                                  np.asarray(jax.random.normal(jax.random.key(0))))
+
+
+def test_vmap_counts_negative_axes_over_the_key_array():
+    # JAX: in_axes=-1 maps a (2, 3) key array's last axis (the key data's 2 comes after)
+    grid = jax.random.split(jax.random.key(0), 6).reshape(2, 3)
+    mapped = jax.vmap(lambda k: k, in_axes=-1)(grid)
+    assert mapped.shape == (3, 2)
+    np.testing.assert_array_equal(data(mapped), data(grid.T))
+    back = jax.vmap(lambda k: k, in_axes=-1, out_axes=-1)(grid)
+    np.testing.assert_array_equal(data(back), data(grid))
+    np.testing.assert_allclose(np.asarray(jax.vmap(jax.random.uniform, in_axes=-1)(grid[0])),
+                               [0.8423141, 0.00729382, 0.9024495], rtol=1e-6)

@@ -19,6 +19,11 @@ class ShapeDtypeStruct:
     """A shape and dtype standing in for an array (eval_shape's outputs, jit.lower's inputs)."""
     __slots__ = ("shape", "dtype", "weak_type", "sharding")
 
+    def __new__(cls, shape, dtype, weak_type=False, sharding=None):
+        # An extended dtype may name its own class of abstract arrays (a typed key's is a
+        # pytree node over its key data's ShapeDtypeStruct, so jit and eval_shape take it).
+        return object.__new__(getattr(dtype, "abstract_array_type", None) or cls)
+
     def __init__(self, shape, dtype, weak_type=False, sharding=None):
         self.shape = tuple(shape)
         # An extended dtype (a typed key's key<fry>: eval_shape of a key array) stays as is.

@@ -274,5 +274,16 @@ def _children(keys):
     return (keys._data,), None
 
 
+class KeyShapeDtypeStruct(ShapeDtypeStruct):
+    """`jax.ShapeDtypeStruct(shape, key<fry>)`, an abstract key array: to transformations
+    the ShapeDtypeStruct of its key data, so `jax.eval_shape` and `jit(...).lower` take it
+    as they take a key array."""
+    __slots__ = ()
+
+
 register_array_type(PRNGKeyArray)
 register_array_like_node(PRNGKeyArray, _children, _rebuild)
+register_array_like_node(
+    KeyShapeDtypeStruct,
+    lambda keys: ((ShapeDtypeStruct(keys.shape + (2,), np.uint32),), None), _rebuild)
+KeyDtype.abstract_array_type = KeyShapeDtypeStruct
