@@ -123,6 +123,8 @@ class PyTreeRegistry:
     def user_is_leaf(self, is_leaf=None):
         """`is_leaf` for the tree functions users call: array-like nodes are leaves too."""
         types = self.array_like_types
+        if not types:  # none registered yet (jaxlite.random not imported): no cost
+            return is_leaf
         if is_leaf is None:
             return lambda x: type(x) in types
         return lambda x: type(x) in types or is_leaf(x)
