@@ -17,7 +17,7 @@ from . import dtypes
 from .core import (Tracer, _context, eval_trace, trace_context, nested_call,
                    DEOPTIMIZED_NOTICE)
 from .core import current_trace as core_current_trace
-from .array import Array, place, place_tree
+from .array import Array, place, place_tree, sharding_leaves
 from .config import flags, _listeners as config_listeners
 from .tree import tree_flatten, tree_unflatten, tree_structure
 from .state import Ref, RefScope, ref_positions, write_back
@@ -26,7 +26,7 @@ from .staging import close_over_tracer_consts
 from . import compiler
 from .compiler import compile_jaxpr
 from .higher_order.jit import jit_p
-from .prims.placement import output_shardings
+from .prims.placement import output_shardings, sharding_constraint_p
 from .api import trace_pytree_function, ShapeDtypeStruct
 
 _scalar_types = {bool, int, float, complex}
@@ -612,4 +612,13 @@ class _PlacedJit(JitWrapped):
             for i, value in zip(dynamic, placed):
                 args[i] = value
         out = super().__call__(*args, **kwargs)
-        return place_tree(out, self._out_shardings, "jit out_shardings")
+        if self._out_shardings is None:
+            return out
+        # Inside another trace the layout is a constraint on the traced results, which the
+        # enclosing jit's outputs then carry (flax shards variables so, in nnx.jit's init).
+        leaves, treedef = tree_flatten(out)
+        targets = sharding_leaves(out, self._out_shardings, "jit out_shardings")
+        return tree_unflatten(treedef, [
+            sharding_constraint_p.bind(x, sharding=s) if s is not None and isinstance(x, Tracer)
+            else place(x, s) if s is not None and isinstance(x, Array) else x
+            for x, s in zip(leaves, targets)])
