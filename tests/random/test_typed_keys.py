@@ -139,3 +139,16 @@ def test_vmap_counts_negative_axes_over_the_key_array():
     np.testing.assert_array_equal(data(back), data(grid))
     np.testing.assert_allclose(np.asarray(jax.vmap(jax.random.uniform, in_axes=-1)(grid[0])),
                                [0.8423141, 0.00729382, 0.9024495], rtol=1e-6)
+
+
+def test_indexed_updates_of_key_arrays():
+    # JAX: the key data with row 1 replaced by key(5)'s [0 5]
+    ks, five = jax.random.split(jax.random.key(0), 3), jax.random.key(5)
+    np.testing.assert_array_equal(data(ks.at[1].set(five)),
+                                  [[1797259609, 2579123966], [0, 5], [4146024105, 2718843009]])
+    np.testing.assert_array_equal(data(ks.at[1].get()), data(ks[1]))
+    np.testing.assert_array_equal(data(ks.at[jnp.array([0, 2])].set(five))[::2], [[0, 5]] * 2)
+    np.testing.assert_array_equal(data(jax.jit(lambda a, b: a.at[2].set(b))(ks, five))[2],
+                                  [0, 5])
+    with pytest.raises(TypeError, match="key<fry>"):
+        ks.at[0].add(five)

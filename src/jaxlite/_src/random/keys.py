@@ -113,6 +113,11 @@ class PRNGKeyArray:
     def copy(self):
         return utilities.copy(self)
 
+    @property
+    def at(self):
+        """`keys.at[index].set(new_keys)` and `.get()`: the key data's update at `index`."""
+        return _KeyIndexHelper(self)
+
     def block_until_ready(self):
         return self
 
@@ -140,6 +145,42 @@ class PRNGKeyArray:
             raise TypeError(f"jnp.{fn.__name__} does not accept arrays of dtype key<fry>; "
                             "jax.random.key_data(keys) gives their uint32 data")
         return rule(*args, **kwargs)
+
+
+class _KeyIndexHelper:
+    __slots__ = ("keys",)
+
+    def __init__(self, keys):
+        self.keys = keys
+
+    def __getitem__(self, index):
+        return _KeyIndexUpdate(self.keys, index)
+
+
+class _KeyIndexUpdate:
+    __slots__ = ("keys", "index")
+
+    def __init__(self, keys, index):
+        self.keys, self.index = keys, index if isinstance(index, tuple) else (index,)
+
+    def _data_index(self):
+        if any(i is Ellipsis for i in self.index):
+            return self.index + (slice(None),)
+        return self.index + (Ellipsis, slice(None))
+
+    def get(self, **kwargs):
+        return PRNGKeyArray(self.keys._data.at[self._data_index()].get(**kwargs))
+
+    def set(self, values, **kwargs):
+        data = _data_of(values, "at[].set")
+        return PRNGKeyArray(self.keys._data.at[self._data_index()].set(data, **kwargs))
+
+    def __getattr__(self, name):
+        if name in ("add", "subtract", "multiply", "mul", "divide", "power", "min", "max",
+                    "apply"):
+            raise TypeError(f"keys.at[...].{name}: arrays of dtype key<fry> take no "
+                            "arithmetic; only .set and .get")
+        raise AttributeError(name)
 
 
 # ---- jnp functions on key arrays: the same function on the key data -----------------
