@@ -17,27 +17,37 @@ from .prims.shape import broadcast_in_dim_p, concatenate_p, reshape_p
 _scalar_types = (bool, int, float, complex)
 
 
+# Array types of an extended dtype (typed PRNG key arrays, which live above this layer),
+# registered by their module; each answers jnp functions with its `__jnp_override__`.
+extended_array_types = set()
+
+
 def override_of(x):
-    return getattr(type(x), "__jnp_override__", None)
+    t = type(x)
+    return t.__jnp_override__ if t in extended_array_types else None
 
 
-def extended_dispatch(fn):
-    """Let arrays of an extended dtype (typed PRNG key arrays, which live above this layer)
-    answer a jnp function themselves: when an array argument (one of the first three, or an
-    element of a list or tuple first argument, as concatenate takes) has a
-    `__jnp_override__(fn, args, kwargs)` class method, the call goes to it."""
+def extended_dispatch(fn=None, *, positions=(0,)):
+    """Let arrays of an extended dtype answer a jnp function themselves: when the argument
+    at one of `positions` (for position 0 also an element of a list or tuple there, as
+    concatenate takes) is one, the call goes to its type's `__jnp_override__(fn, args,
+    kwargs)`. Other calls pay one set lookup."""
+    if fn is None:
+        return lambda f: extended_dispatch(f, positions=positions)
+    types = extended_array_types
+
     @functools.wraps(fn)
     def dispatching(*args, **kwargs):
-        for a in args[:3]:
-            if type(a) in (list, tuple):
-                for b in a:
-                    override = override_of(b)
-                    if override is not None:
-                        return override(fn, args, kwargs)
-            else:
-                override = override_of(a)
-                if override is not None:
-                    return override(fn, args, kwargs)
+        for i in positions:
+            if i < len(args):
+                a = args[i]
+                t = type(a)
+                if t in types:
+                    return t.__jnp_override__(fn, args, kwargs)
+                if i == 0 and (t is list or t is tuple) and types:
+                    for b in a:
+                        if type(b) in types:
+                            return type(b).__jnp_override__(fn, args, kwargs)
         return fn(*args, **kwargs)
     return dispatching
 

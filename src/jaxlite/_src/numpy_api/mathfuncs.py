@@ -335,7 +335,7 @@ def array_equiv(a1, a2):
     return all(uf.equal(a1, a2))
 
 
-@extended_dispatch
+@extended_dispatch(positions=(0, 1))
 def array_equal(a1, a2, equal_nan=False):
     """True when the arrays have one shape and equal elements (NaNs equal with `equal_nan`).
 
@@ -351,12 +351,12 @@ def array_equal(a1, a2, equal_nan=False):
     return all(eq)
 
 
-@extended_dispatch
+@extended_dispatch(positions=(0, 1))
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     return all(isclose(a, b, rtol, atol, equal_nan))
 
 
-@extended_dispatch
+@extended_dispatch(positions=(0, 1))
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Elementwise |a - b| <= atol + rtol * |b|, in the inexact type of a and b.
 

@@ -555,7 +555,7 @@ def fmin(x1, x2):
     return where(isnan(x2), x1, where(isnan(x1), x2, minimum(x1, x2)))
 
 
-@extended_dispatch
+@extended_dispatch(positions=(1, 2))
 def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     """`jnp.where(c, x, y)` selects elementwise; `jnp.where(c)` is `nonzero(c)`."""
     if x is None and y is None:

@@ -22,6 +22,7 @@ from ..api.tracing import ShapeDtypeStruct
 from ..lax.utils import normalize_axis
 from ..numpy_api import shapes, indexing, ufuncs, utilities
 from ..numpy_api.reductions import all as all_
+from ..conversion import extended_array_types
 
 
 class KeyDtype(dtypes.ExtendedDType):
@@ -323,6 +324,7 @@ class KeyShapeDtypeStruct(ShapeDtypeStruct):
 
 
 register_array_type(PRNGKeyArray)
+extended_array_types.add(PRNGKeyArray)
 register_array_like_node(PRNGKeyArray, _children, _rebuild)
 register_array_like_node(
     KeyShapeDtypeStruct,
