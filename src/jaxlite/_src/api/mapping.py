@@ -158,13 +158,13 @@ def mapped_over_lanes(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None
                 # one axis for every leaf: the output tree is not rebuilt, as in JAX (a
                 # pytree class may not accept placeholders, or may flatten a number as
                 # metadata, as distrax's distributions do)
-                dims = _axes_leaves(spec, 0, "out_axes", fun) * n_user
+                axes = _axes_leaves(spec, 0, "out_axes", fun) * n_user
             else:
                 # a prefix tree of axes: matched against the output rebuilt with
                 # placeholders that are no Python numbers, JAX's object()
                 shape_tree = tree_unflatten(store["out_tree"], [object()] * n_user)
-                dims = _axes_leaves(spec, shape_tree, "out_axes", fun)
-            return _from_the_end(dims, store["out"]) + refs_dims
+                axes = _axes_leaves(spec, shape_tree, "out_axes", fun)
+            return _from_the_end(axes, store["out"]) + refs_dims
 
         def out_path(j):
             try:  # the output rebuilt around placeholders, for its key paths
