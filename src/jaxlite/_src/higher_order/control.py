@@ -61,13 +61,6 @@ def _unknown(trace, x):
     return type(x) is StagingTracer and x._trace is trace
 
 
-def _join_weak(avals_per_branch):
-    """Output avals of branches: weak only where every branch's output is weak."""
-    first = avals_per_branch[0]
-    return [a.update(weak_type=all(b[i].weak_type for b in avals_per_branch))
-            for i, a in enumerate(first)]
-
-
 # ==== cond / switch ========================================================================
 cond_p = Primitive("cond", multiple_results=True)
 
@@ -78,7 +71,9 @@ def _cond_impl(index, *args, branches):
 
 
 def _cond_out_avals(branches):
-    return _join_weak([b.out_avals for b in branches])
+    # JAX's: the first branch's (cond's false_fun), weak types included, whatever the
+    # others' are (equinox's error_if keeps a weak dt0 weak through such a cond)
+    return branches[0].out_avals
 
 
 def _cond_abstract(index, *args, branches):
