@@ -321,3 +321,22 @@ def test_vmap_of_jvp_and_vjp():
     _, f_vjp = jaxlite.vjp(lambda x: x ** 2, x)
     rows = vmap(lambda c: f_vjp(c)[0])(tangents)
     np.testing.assert_allclose(rows, np.diag(2 * V))
+
+
+def test_vmap_of_cond_keeps_outputs_no_branch_batches_unbatched():
+    # (JAX's rule, which equinox's nonbatchable checks: a counter passed through a cond on
+    # an unbatched predicate stays unbatched, so out_axes=None may return it)
+    def f(x, n):
+        return lax.cond(n > 2, lambda x, n: (x * 2.0, n + 1), lambda x, n: (x, n), x, n)
+    x, n = vmap(f, in_axes=(0, None), out_axes=(0, None))(jnp.arange(3.0), 5)
+    np.testing.assert_array_equal(x, [0.0, 2.0, 4.0])
+    assert int(n) == 6
+    jaxpr = jaxlite.make_jaxpr(vmap(f, in_axes=(0, None)))(jnp.arange(3.0), 5)
+    cond = next(e for e in jaxpr.jaxpr.eqns if e.primitive.name == "cond")
+    assert [v.aval.shape for v in cond.outvars] == [(3,), ()]
+    # a branch that batches the counter batches it for every branch
+    def g(x, n):
+        return lax.switch(n, [lambda x, n: (x, n),
+                              lambda x, n: (x + 1.0, n * 0 + x.astype(jnp.int32))], x, n)
+    x, n = vmap(g, in_axes=(0, None))(jnp.arange(3.0), 1)
+    np.testing.assert_array_equal(n, [0, 1, 2])

@@ -95,9 +95,14 @@ def _cond_batch(values, dims, branches):
     size = next(core.get_aval(v).shape[d] for v, d in zip(values, dims) if d is not None)
     index, args = values[0], values[1:]
     index_dim, arg_dims = dims[0], dims[1:]
-    batched = tuple(batch_jaxpr(b, arg_dims, size) for b in branches)
     if index_dim is None:
-        return cond_p.bind(index, *args, branches=batched), [0] * len(branches[0].outvars)
+        # As JAX does: an output is batched only if some branch batches it (equinox checks
+        # with nonbatchable that a step counter passed through a cond stays unbatched).
+        out_b = [any(flags) for flags in zip(*(batched_outputs(b, arg_dims, size)
+                                                 for b in branches))]
+        out_dims = [0 if b else None for b in out_b]
+        batched = tuple(batch_jaxpr(b, arg_dims, size, out_dims=out_dims) for b in branches)
+        return cond_p.bind(index, *args, branches=batched), out_dims
     # A per-lane branch choice: run every branch on every lane, then select per lane (as
     # JAX does). Each branch sees its inexact operands through stop_gradient in the lanes
     # that do not take it, so that reverse mode sends nothing back through a branch where
