@@ -7,8 +7,8 @@ The tests run under the import hook, `python -m jaxlite.run -m pytest FILES`, wi
 Python running this script (a venv with the libraries installed by `pip install
 --no-deps`, and no JAX). Library tests are not all shipped in wheels: optax's, chex's,
 dm-haiku's, jraph's and distrax's are (they are run from site-packages); flax's, numpyro's
-and blackjax's come with their sdists; for equinox, jaxopt, lineax and optimistix give a
-checkout (their tests at the installed tag). --root DIR holds <lib>/ directories with the
+and blackjax's come with their sdists; for equinox, jaxopt, lineax, optimistix and diffrax
+give a checkout (their tests at the installed tag). --root DIR holds <lib>/ directories with the
 test files (as
 the repositories lay them out); a library with neither is skipped.
 --jax-python runs the same files with real JAX for the reference counts.
@@ -53,6 +53,11 @@ SLICES = {
                "tests/linear_solve_test.py", "tests/bisection_test.py"],
     "blackjax": ["tests/mcmc/test_integrators.py", "tests/mcmc/test_proposal.py",
                  "tests/adaptation/test_adaptation.py", "tests/mcmc/test_mala.py"],
+    # (test_interpolation's two derivative tests take over 2 minutes each here;
+    # test_brownian, test_integrate and test_adjoint are too long for a slice, on JAX too)
+    "diffrax": ["test/test_adaptive_stepsize_controller.py", "test/test_event.py",
+                "test/test_saveat_solution.py", "test/test_vmap.py", "test/test_term.py",
+                "test/test_misc.py", "test/test_local_interpolation.py"],
     "distrax": ["distrax/_src/distributions/normal_test.py",
                 "distrax/_src/distributions/categorical_test.py",
                 "distrax/_src/distributions/mvn_diag_test.py",
@@ -66,7 +71,7 @@ SLICES = {
 # no recorded count is checked against the tests it ran instead.
 JAX_PASSED = {"optax": 241, "chex": 452, "equinox": 74, "flax": 924, "lineax": 110,
               "optimistix": 145, "haiku": 484, "jraph": 17, "jaxopt": 81, "blackjax": 158,
-              "distrax": 1698, "numpyro": 205}
+              "distrax": 1698, "numpyro": 205, "diffrax": 98}
 # Files --quick (CI) leaves out: numpyro's distributions_util draws 10^4 binomials one
 # eager while_loop at a time (lax.map), minutes here where XLA compiles one loop.
 SLOW = {"numpyro": ["test/test_distributions_util.py"]}
