@@ -129,6 +129,16 @@ def test_with_sharding_constraint_and_jit_results(cpu_devices):
     assert repr(g(jnp.ones((4, 2))).sharding.spec) == "P('x',)"
 
 
+def test_inner_jit_out_shardings_lay_out_the_outer_jits_results(cpu_devices):
+    # As in JAX, a jit with out_shardings called inside another jit constrains its results,
+    # and the enclosing jit's results carry the layout (flax shards variables so).
+    mesh = jax.make_mesh((2, 2), ("x", "y"))
+    inner = jax.jit(lambda v: v, out_shardings=NamedSharding(mesh, P("x", "y")))
+    out = jax.jit(lambda: inner(jnp.ones((8, 2))))()
+    assert out.sharding == NamedSharding(mesh, P("x", "y"))
+    assert out.sharding.shard_shape(out.shape) == (4, 1)
+
+
 def test_arrays_from_pieces_and_multihost_utils_in_one_process(cpu_devices):
     from jaxlite.experimental import multihost_utils
     mesh = jax.make_mesh((4,), ("x",))
@@ -147,3 +157,14 @@ def test_arrays_from_pieces_and_multihost_utils_in_one_process(cpu_devices):
     assert multihost_utils.broadcast_one_to_all({"a": jnp.ones(2)})["a"].tolist() == [1, 1]
     multihost_utils.sync_global_devices("alone")
     assert not jax.distributed.is_initialized()
+
+
+def test_a_backend_other_than_the_cpu_is_a_runtime_error():
+    # As JAX 0.10.2 on a CPU-only machine (chex's device assertions count on it).
+    for backend in ("gpu", "tpu", "cuda"):
+        for query in (jax.devices, jax.device_count, jax.local_device_count):
+            with pytest.raises(RuntimeError, match="Unknown backend|failed to initialize"):
+                query(backend)
+    with pytest.raises(RuntimeError, match="instances of gpu are present"):
+        jax.local_devices(backend="gpu")
+    assert jax.devices("cpu") == jax.devices() and jax.device_count("cpu") >= 1

@@ -827,3 +827,119 @@ def test_find_top_trace_and_trace_main_tell_this_jvps_tracers():
         return out
 
     assert float(jaxlite.jvp(fn, (1.0,), (1.0,))[1]) == 2.0
+
+
+def test_omitted_arguments_reach_the_rules_as_their_defaults():
+    # As in JAX 0.10.2: a call that leaves parameters to their defaults binds them by
+    # position, so nondiff_argnums may name them and the rules see every parameter
+    # (flax's fp8 dot_general_with_precision).
+    seen = []
+
+    @partial(jaxlite.custom_jvp, nondiff_argnums=(1, 2))
+    def scaled(x, scale=3.0, shift=None):
+        return x * scale
+
+    @scaled.defjvp
+    def scaled_jvp(scale, shift, primals, tangents):
+        seen.append((scale, shift, len(primals)))
+        return scaled(primals[0], scale, shift), tangents[0] * scale
+
+    assert jaxlite.jvp(scaled, (2.0,), (1.0,)) == (6.0, 3.0)
+    assert seen == [(3.0, None, 1)]
+
+    @jaxlite.custom_vjp
+    def weighted(x, w=2.0):
+        return x * w
+
+    weighted.defvjp(lambda x, w: (x * w, w), lambda w, g: (g * w, None))
+    assert jaxlite.grad(weighted)(5.0) == 2.0
+
+
+def test_bwd_runs_when_every_output_cotangent_is_zero():
+    # As in JAX 0.10.2: the bwd rule is called (with zeros) even when the function's
+    # outputs get no cotangent, and what it returns counts (flax's fp8 layers return the
+    # updated scale and amax history as the "gradient" of their state).
+    calls = []
+
+    @jaxlite.custom_vjp
+    def f(x, h):
+        return x * 2
+
+    def bwd(h, g):
+        calls.append(np.asarray(g).tolist())
+        return g, h + 1
+
+    f.defvjp(lambda x, h: (x * 2, h), bwd)
+
+    @jaxlite.custom_vjp
+    def drop(a, y):
+        return a * 3
+
+    drop.defvjp(lambda a, y: (a * 3, None), lambda r, g: (g * 3, None))
+
+    def loss(p):
+        return jnp.sum(drop(p["a"], f(p["x"], p["h"])))
+
+    p = {"x": jnp.ones(2), "h": jnp.zeros(2), "a": jnp.ones(2)}
+    for grad_fn in (jaxlite.grad(loss), jaxlite.jit(jaxlite.grad(loss))):
+        g = grad_fn(p)
+        np.testing.assert_array_equal(g["h"], [1.0, 1.0])
+        np.testing.assert_array_equal(g["x"], [0.0, 0.0])
+        np.testing.assert_array_equal(g["a"], [3.0, 3.0])
+    assert calls[0] == [0.0, 0.0]
+
+
+def test_keyword_only_parameters_keep_their_defaults():
+    # JAX 0.10.2: left out, a keyword-only parameter takes the function's default; passed,
+    # it cannot be placed by position and is a TypeError.
+    @jaxlite.custom_jvp
+    def f(x, *, scale=2.0):
+        return x * scale
+
+    f.defjvp(lambda p, t: (f(*p), t[0] * 2.0))
+    assert f(1.0) == 2.0
+    assert jaxlite.jvp(f, (1.0,), (1.0,)) == (2.0, 2.0)
+    with pytest.raises(TypeError, match="could not be resolved to positions: scale"):
+        f(1.0, scale=3.0)
+
+
+def test_custom_vjp_bwd_gets_zero_cotangents_as_arrays():
+    # An output the loss does not use has a zero cotangent; bwd receives it as an array,
+    # as in JAX (not a NumPy array that item assignment could write into).
+    seen = []
+
+    @custom_vjp
+    def f(x):
+        return x, 2.0 * x
+
+    def f_bwd(_, cts):
+        seen.extend(type(c) for c in cts)
+        return (cts[0] + 2.0 * cts[1],)
+
+    f.defvjp(lambda x: (f(x), None), f_bwd)
+    assert float(grad(lambda x: f(x)[1])(1.0)) == 2.0
+    assert all(issubclass(t, jaxlite.Array) for t in seen) and len(seen) == 2
+
+
+class _Box:
+    def __init__(self, v):
+        self.v = v
+
+
+jaxlite.tree_util.register_pytree_node(_Box, lambda b: ((b.v,), None), lambda _, c: _Box(c[0]))
+
+
+def test_custom_vjp_cotangent_structure_leads_as_in_jax():
+    # bwd may give a leaf where the argument has a node holding one leaf (flax.nnx returns
+    # arrays for its Variables), and None for a whole subtree. JAX: 3.0 and (0., 1.).
+    @custom_vjp
+    def f(b, t):
+        return b.v * 3.0 + t[0]
+
+    f.defvjp(lambda b, t: (f(b, t), None), lambda _, g: (g * 3.0, (None, g)))
+    gb, gt = grad(f, argnums=(0, 1))(_Box(jnp.float32(2.0)), (1.0, 2.0))
+    assert isinstance(gb, _Box) and float(gb.v) == 3.0
+    assert (float(gt[0]), float(gt[1])) == (0.0, 1.0)
+    f.defvjp(lambda b, t: (f(b, t), None), lambda _, g: (g * 3.0, (g, g, g)))
+    with pytest.raises(TypeError, match="structure"):
+        grad(f)(_Box(jnp.float32(2.0)), (1.0, 2.0))

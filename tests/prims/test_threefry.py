@@ -85,3 +85,20 @@ def test_in_the_jaxpr_of_a_sampler_and_no_gradient_flows():
     # in the bits' branch.
     grad = jax.grad(lambda x: x * jax.random.uniform(key, ()))(2.0)
     np.testing.assert_allclose(grad, jax.random.uniform(key, ()))
+
+
+def test_xor_and_stacked_outputs_combine_each_block_as_the_pair_would():
+    # random bits are y0 ^ y1 and keys stack([y0, y1], -1); the kernel combines them per
+    # block (sizes across blocks, a per-element key, an empty hash)
+    rng = np.random.default_rng(7)
+    for size in (0, 1, 5, threefry._BLOCK + 3, 2 * threefry._BLOCK):
+        x1 = rng.integers(0, 2 ** 32, size, dtype=np.uint32)
+        k1 = rng.integers(0, 2 ** 32, size, dtype=np.uint32)
+        for key in [(np.uint32(3), np.uint32(9)), (np.uint32(5), k1)]:
+            y0, y1 = threefry2x32_kernel(*key, np.uint32(0), x1)
+            xor = threefry2x32_kernel(*key, np.uint32(0), x1, output="xor")
+            stacked = threefry2x32_kernel(*key, np.uint32(0), x1, output="stacked")
+            np.testing.assert_array_equal(xor, y0 ^ y1)
+            np.testing.assert_array_equal(stacked, np.stack([y0, y1], -1))
+    one = threefry2x32_kernel(np.uint32(1), np.uint32(2), np.uint32(0), np.uint32(4), "stacked")
+    assert one.shape == (2,)

@@ -7,7 +7,8 @@ import pytest
 
 import jaxlite
 import jaxlite.numpy as jnp
-from jaxlite import lax, vmap, grad, jit, jacfwd, jacrev
+from jaxlite import lax, vmap, grad, jit, jacfwd, jacrev, core
+from jaxlite.interpreters import ad
 
 
 A = np.arange(24.0, dtype=np.float32).reshape(2, 3, 4)
@@ -80,6 +81,21 @@ def test_out_axes_pytree_and_none():
     d = vmap(lambda x: {"s": x.sum(), "r": x}, out_axes={"s": 0, "r": 1})(x)
     np.testing.assert_array_equal(d["s"], A[0].sum(1))
     np.testing.assert_array_equal(d["r"], A[0].T)
+
+
+def test_mapped_output_with_axis_none_names_its_path_as_jax():
+    # JAX's messages, word for word
+    def f(x, b):
+        return {"a": x * 2, "broadcast": b + x}
+
+    with pytest.raises(ValueError, match=r"^at vmap out_axes\['broadcast'\], got axis spec "
+                                         r"None but output was batched on axis 0$"):
+        vmap(f, in_axes=(0, None), out_axes={"a": 0, "broadcast": None})(jnp.ones(3), 1.0)
+    with pytest.raises(ValueError, match=r"^at vmap out_axes\['a'\]\[0\], got axis spec"):
+        vmap(lambda x: {"a": [x]}, out_axes=None)(jnp.ones(3))
+    with pytest.raises(ValueError, match=r"^at vmap out_axes, got axis spec None but output "
+                                         r"was batched on axis 1$"):
+        vmap(lambda x: x, in_axes=1, out_axes=None)(jnp.ones((2, 3)))
 
 
 def test_unmapped_outputs_are_broadcast():
@@ -340,3 +356,16 @@ def test_vmap_of_cond_keeps_outputs_no_branch_batches_unbatched():
                               lambda x, n: (x + 1.0, n * 0 + x.astype(jnp.int32))], x, n)
     x, n = vmap(g, in_axes=(0, None))(jnp.arange(3.0), 1)
     np.testing.assert_array_equal(n, [0, 1, 2])
+
+
+def test_vmap_passes_symbolic_zero_outputs_through():
+    # As in JAX 0.10.2: an `ad.Zero` the function returns comes back unchanged, whatever
+    # out_axes says (equinox's vmapped JVP rules return them; lineax's solve under
+    # vmap + grad needs it).
+    zero = ad.Zero(core.ShapedArray((2,), jnp.float32))
+    for out_axes in (0, (0, 1), (0, None)):
+        x, z = vmap(lambda x: (2 * x, zero), out_axes=out_axes)(jnp.ones(3))
+        np.testing.assert_array_equal(x, [2., 2., 2.])
+        assert z is zero
+    assert repr(core.ShapedArray((2,), jaxlite.dtypes.float0)) == "ShapedArray(float0[2])"
+    assert str(ad.Zero(core.ShapedArray((), jaxlite.dtypes.float0))) == "Zero(float0[])"

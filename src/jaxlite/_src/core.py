@@ -39,13 +39,17 @@ class ShapedArray:
     """An abstract value: what is known of an array while tracing."""
     __slots__ = ("shape", "dtype", "weak_type")
 
-    def __init__(self, shape, dtype, weak_type=False):
+    def __init__(self, shape, dtype, weak_type=False, *, sharding=None, vma=frozenset(),
+                 memory_space=None):
+        # sharding, vma, memory_space: JAX's sharding-in-types, accepted (flax builds avals
+        # with them) and not kept: a jaxlite value lives whole on one device.
         self.shape = tuple(shape)
         # An extended dtype (a typed key's key<fry>) stays itself: NumPy has no such dtype.
         self.dtype = dtype if dtypes._extended_type(dtype) is not None else np.dtype(dtype)
         self.weak_type = weak_type
 
     ndim = property(lambda self: len(self.shape))
+    sharding = property(lambda self: None)  # no sharding in jaxlite's types
 
     @property
     def size(self):
@@ -69,7 +73,7 @@ class ShapedArray:
         return ShapedArray(self.shape, self.dtype, False) if self.weak_type else self
 
     def str_short(self, short_dtypes=False, mesh_axis_types=False):
-        name = self.dtype.name
+        name = "float0" if self.dtype == dtypes.float0 else self.dtype.name  # NumPy: void
         if short_dtypes:
             name = _short_dtype_names.get(name, name)
         return f"{name}[{','.join(map(str, self.shape))}]"
@@ -87,7 +91,7 @@ class ShapedArray:
 
     def __repr__(self):
         weak = ", weak_type=True" if self.weak_type else ""
-        return f"ShapedArray({self.dtype.name}[{','.join(map(str, self.shape))}]{weak})"
+        return f"ShapedArray({self.str_short()}{weak})"
 
 
 def _all_weak(weak_types, params):
@@ -126,7 +130,14 @@ class Primitive:
         # The impl runs user Python (a callback, a primitive defined outside jaxlite with
         # def_impl): it may have effects, so the compiler never evaluates it at compile time.
         self.runs_user_code = False
+        # transposed even when every output's cotangent is zero (custom_lin: a custom_vjp's
+        # bwd may return nonzero cotangents from zeros, as flax's fp8 meta updates do)
+        self.transpose_zero_cotangents = False
         self.partial_eval = None  # optional override of partial evaluation (jit inlines)
+        # The impl returning plain NumPy values where `impl` returns Arrays (to keep each
+        # output's weak type): generated code calls it, so the next lines take NumPy arrays
+        # rather than converting an Array at every use (compiler/codegen.py).
+        self.numpy_impl = None
         self.effectful = False    # has side effects (callbacks): never dropped or merged
         self.ufunc_name = None    # "np.add" etc.: lowered to a ufunc that accepts out=
         self.weak_type_rule = _all_weak
@@ -134,9 +145,17 @@ class Primitive:
         # Compiler knowledge, data the compiler reads (prims/compiler_rules.py):
         self.simplify_rules = ()   # rewrite rules, tried in order (compiler/simplify.py)
         self.scalar_code = None    # one element as a scalar expression (compiler/fusion.py)
+        # The whole-program tier (compiler/program.py, prims/program_rules.py): an element
+        # as an expression that may differ from NumPy's in the last bits (libm), and the
+        # statements of a non-elementwise primitive.
+        self.numba_scalar_code = None
+        self.numba_code = None
         self.diagonal = None       # how identity structure passes through (compiler/identity.py)
         self.layout = None         # results' memory order: "operand" (views, astype) or
                                    # "permuted" (transpose); None: C order (compiler/codegen.py)
+        # prune_outputs(eqn, used) -> an equation computing only the flagged outputs (its
+        # others unread), or None (compiler/dce.py): a loop's dead carries and ys
+        self.prune_outputs = None
         # ((name, default), ...): the params a staged equation records, in JAX's order
         # (staging.py fills in the defaults, e.g. sharding=None); the rules accept them.
         self.param_order = ()

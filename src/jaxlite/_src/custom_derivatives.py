@@ -6,12 +6,13 @@ plumbing (nondiff_argnums, residual pytrees, structure checks) lives here.
 """
 import functools
 import inspect
+import weakref
 
 import numpy as np
 
 from . import core
 from .core import Tracer
-from .tree import (tree_flatten, tree_unflatten, tree_map, tree_structure,
+from .tree import (tree_flatten, tree_unflatten, tree_map, tree_structure, tree_leaves,
                    register_pytree_node)
 from .jaxpr import Jaxpr, eval_jaxpr
 from .staging import trace_to_jaxpr, close_over_tracer_consts
@@ -75,12 +76,45 @@ def custom_vjp_primal_tree_values(tree):
 
 
 def _resolve_args(fun, args, kwargs):
-    """Keyword arguments bound to positions, as JAX's custom rules require."""
-    if not kwargs:
+    """Keyword arguments bound to positions and omitted ones filled with their defaults,
+    as JAX's custom rules require: the rules see every parameter (flax's fp8 dot leaves
+    two nondiff_argnums to their defaults)."""
+    signature = _signature(fun)
+    if signature is None:
+        if kwargs:
+            raise TypeError(f"keyword arguments could not be resolved to positions: "
+                            f"{fun!r} has no signature")
         return tuple(args)
-    bound = inspect.signature(fun).bind(*args, **kwargs)
+    bound = signature.bind(*args, **kwargs)
     bound.apply_defaults()
-    return tuple(bound.args) + tuple(bound.kwargs.values())
+    unplaced = [name for name in bound.kwargs if name in kwargs]
+    if unplaced:  # keyword-only: JAX's error (left to their defaults they are fine)
+        name = getattr(fun, "__name__", fun)
+        raise TypeError(f"The input arguments to the custom-rule function {name} could not "
+                        "be resolved to positional-only arguments. The following keyword "
+                        f"arguments could not be resolved to positions: {', '.join(unplaced)}")
+    return tuple(bound.args)
+
+
+_signatures = weakref.WeakKeyDictionary()
+
+
+def _signature(fun):
+    """inspect.signature(fun), remembered per function (it costs microseconds a call);
+    None for a callable without one."""
+    try:
+        return _signatures[fun]
+    except (KeyError, TypeError):
+        pass
+    try:
+        signature = inspect.signature(fun)
+    except (TypeError, ValueError):
+        signature = None
+    try:
+        _signatures[fun] = signature
+    except TypeError:  # not weakly referable or not hashable: computed each time
+        pass
+    return signature
 
 
 def _split_nondiff(args, nondiff_argnums):
@@ -286,10 +320,21 @@ class custom_vjp:
                 if ct is None:
                     flat.extend([None] * len(arg_leaves))
                     continue
-                # None stands for a zero cotangent, for a whole argument or a leaf of it
-                # (and is the cotangent's node where the argument has None).
+                # As in JAX, the cotangent's structure leads: None stands for a zero
+                # cotangent of the whole subtree of the argument at its place, and a leaf
+                # may stand where the argument has a node holding one leaf (flax.nnx
+                # returns arrays where its arguments hold Variables).
+                ct_leaves = []
                 try:
-                    ct_leaves = arg_tree.flatten_up_to(ct)
+                    ct_flat, ct_def = tree_flatten(ct, is_leaf=lambda x: x is None)
+                    for c, sub in zip(ct_flat, ct_def.flatten_up_to(arg)):
+                        count = len(tree_leaves(sub))
+                        if c is None:
+                            ct_leaves.extend([None] * count)
+                        elif count == 1:
+                            ct_leaves.append(c)
+                        else:
+                            raise ValueError
                 except (ValueError, TypeError):
                     ct_leaves = None
                 if ct_leaves is None or any(isinstance(c, (tuple, list, dict))

@@ -29,6 +29,7 @@ from ..conversion import asarray
 from ..jaxpr import eval_jaxpr
 from ..compiler import compile_jaxpr
 from ..prims.shape import moveaxis, broadcast_batch, move_batch_dim
+from ..prims.program_rules import inline_call_code
 from ..staging import StagingTrace, StagingTracer, trace_to_jaxpr, close_over_tracer_consts
 
 
@@ -36,8 +37,12 @@ def _wrap(values, avals):
     return [core.Array(np.asarray(v, a.dtype), a.weak_type) for v, a in zip(values, avals)]
 
 
+def _call_values(*args, call_jaxpr, **_):
+    return compile_jaxpr(call_jaxpr)(*args)
+
+
 def _call_impl(*args, call_jaxpr, **_):
-    return _wrap(compile_jaxpr(call_jaxpr)(*args), call_jaxpr.out_avals)
+    return _wrap(_call_values(*args, call_jaxpr=call_jaxpr), call_jaxpr.out_avals)
 
 
 def _call_abstract(*avals, call_jaxpr, **_):
@@ -127,6 +132,8 @@ def _custom_jvp_batch(values, dims, call_jaxpr, jvp, num_consts, symbolic_zeros)
 
 
 custom_jvp_call_p.impl = _call_impl
+custom_jvp_call_p.numpy_impl = _call_values
+custom_jvp_call_p.numba_code = inline_call_code  # the whole-program tier
 custom_jvp_call_p.abstract_eval = _call_abstract
 custom_jvp_call_p.jvp = _custom_jvp_jvp
 custom_jvp_call_p.batch = _custom_jvp_batch
@@ -201,7 +208,9 @@ def _custom_lin_abstract(*avals, bwd, num_res, out_avals, arg_avals):
 
 def _custom_lin_transpose(cts, *args, bwd, num_res, out_avals, arg_avals):
     residuals = args[:num_res]
-    cts = [np.zeros(a.shape, a.dtype) if c is None or type(c) is Zero else c
+    # bwd sees zero cotangents as arrays, as in JAX (flax.nnx's bwd rules write into them
+    # with `.at[...]`-style Variable updates that a NumPy array would take in place).
+    cts = [asarray(np.zeros(a.shape, a.dtype)) if c is None or type(c) is Zero else c
            for c, a in zip(cts, out_avals)]
     cts_in = bwd(list(residuals), cts)
     out = []
@@ -218,6 +227,8 @@ def _custom_lin_transpose(cts, *args, bwd, num_res, out_avals, arg_avals):
 
 
 custom_vjp_call_p.impl = _call_impl
+custom_vjp_call_p.numpy_impl = _call_values
+custom_vjp_call_p.numba_code = inline_call_code  # the whole-program tier
 custom_vjp_call_p.abstract_eval = _call_abstract
 custom_vjp_call_p.jvp = _custom_vjp_jvp
 custom_vjp_call_p.batch = _custom_vjp_batch
@@ -227,6 +238,7 @@ custom_lin_p.impl = _custom_lin_impl
 custom_lin_p.abstract_eval = _custom_lin_abstract
 custom_lin_p.transpose = _custom_lin_transpose
 custom_lin_p.batch = _custom_lin_batch
+custom_lin_p.transpose_zero_cotangents = True  # bwd runs, with zeros, as in JAX
 
 
 # ---- calls of custom functions: which trace handles them ------------------------------------

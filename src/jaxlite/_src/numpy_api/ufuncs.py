@@ -9,7 +9,7 @@ from ..config import flags
 from ..prims import elementwise as ew, complex as cx
 from ..prims import transcendental as tr
 from ..conversion import (asarray, promote, promote_inexact, promote_numeric, convert,
-                         check_arraylike)
+                         check_arraylike, extended_dispatch, override_of)
 from ..lax.lax import window_monoids
 from ..prims.shape import broadcast_in_dim_p
 from ..prims.bits import bitcast_convert_type_p
@@ -45,7 +45,11 @@ def _binary(name, primitive, inexact=False, numeric=False, integer=False):
         except (TypeError, ValueError):
             _check_broadcastable(primitive.name, x, y)
             raise
+        override = override_of(x) or override_of(y)  # typed PRNG keys: equal, not_equal
+        if override is not None:
+            return override(fn, (x, y), {})
         check_arraylike(name, x, y)
+        x, y = (a.__jax_array__() if hasattr(a, "__jax_array__") else a for a in (x, y))
         try:
             return primitive.bind(*_promote_ranks(*promoter(x, y)))
         except (TypeError, ValueError):  # a broadcasting error, raised as JAX does
@@ -458,10 +462,26 @@ def hypot(x, y, /):
 def _logaddexp(x, y):
     # max + log1p(exp(-|x - y|)); where x - y is nan (a nan, or two infinities of one
     # sign) x + y, which is that nan or infinity.
+    if x.dtype.kind == "c":
+        return _complex_logaddexp(x, y)
     delta = ew.sub_p.bind(x, y)
     out = ew.add_p.bind(ew.max_p.bind(x, y),
                         tr.log1p_p.bind(tr.exp_p.bind(ew.neg_p.bind(tr.abs_p.bind(delta)))))
     return ew.select_n_p.bind(ew.ne_p.bind(delta, delta), out, ew.add_p.bind(x, y))
+
+
+def _complex_logaddexp(x, y):
+    """JAX's complex logaddexp: m + log1p(exp(x + y - 2m)) with m the (lexicographic) max,
+    its imaginary part wrapped into [-pi, pi) as a principal logarithm's."""
+    big = ew.max_p.bind(x, y)
+    rest = ew.sub_p.bind(ew.add_p.bind(x, y), ew.mul_p.bind(big, convert(2, x.dtype, True)))
+    out = ew.add_p.bind(big, tr.log1p_p.bind(tr.exp_p.bind(rest)))
+    re, im = cx.real_p.bind(out), cx.imag_p.bind(out)
+    pi, two_pi = convert(np.pi, im.dtype, True), convert(2 * np.pi, im.dtype, True)
+    im = tr.rem_p.bind(ew.add_p.bind(im, pi), two_pi)
+    im = ew.select_n_p.bind(ew.lt_p.bind(im, convert(0, im.dtype, True)), im,
+                            ew.add_p.bind(im, two_pi))
+    return cx.complex_p.bind(re, ew.sub_p.bind(im, pi))
 
 
 _logaddexp_with_jvp = custom_jvp(_logaddexp)
@@ -476,6 +496,8 @@ def _logaddexp_jvp(primals, tangents):
     out = _logaddexp_with_jvp(x, y)
 
     def finite_above(v):
+        if v.dtype.kind == "c":  # JAX's guard is for real +inf only
+            return v
         return ew.select_n_p.bind(isposinf(v), v, convert(0, v.dtype, True))
 
     def slope(v):
@@ -551,6 +573,7 @@ def fmin(x1, x2):
     return where(isnan(x2), x1, where(isnan(x1), x2, minimum(x1, x2)))
 
 
+@extended_dispatch(positions=(1, 2))
 def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     """`jnp.where(c, x, y)` selects elementwise; `jnp.where(c)` is `nonzero(c)`."""
     if x is None and y is None:

@@ -3,13 +3,14 @@ import math
 
 import numpy as np
 
-from .. import core
+from .. import core, dtypes
 from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear
 from .util import ndim
 from .shape import transpose_p, moveaxis
 from .elementwise import add_p, mul_p, convert_element_type_p
 from .compiler_rules import scalar_product_as_product, scalar_product_code
+from .program_rules import dot_general_code
 
 def bilinear_jvp(primitive):
     """The JVP rule of a primitive linear in each operand separately (dot_general, conv):
@@ -35,11 +36,39 @@ def _free_dims(rank, contract, batch):
     return [i for i in range(rank) if i not in contract and i not in batch]
 
 
+def _precision_rank(dtype):
+    """XLA's order of operand types for a product of two dtypes (HigherPrecisionType):
+    complex over real, then more exponent bits, more mantissa bits, more bits, signed over
+    unsigned."""
+    k = dtypes.kind(dtype)
+    real = np.dtype(dtype) if k != "c" else np.finfo(dtype).dtype
+    info = dtypes.finfo(real) if k in "fc" else None
+    bits = 1 if k == "b" else (info.bits if info else dtypes.iinfo(real).bits)
+    return (k == "c", info.maxexp if info else -1, info.nmant if info else -1, bits, k != "u")
+
+
+def product_dtype(x_dtype, y_dtype):
+    """The dtype of dot_general(x, y) without preferred_element_type: the operands' when
+    they agree, else the one of higher precision, as JAX's rule."""
+    if x_dtype == y_dtype:
+        return x_dtype
+    x_rank, y_rank = _precision_rank(x_dtype), _precision_rank(y_dtype)
+    if x_rank == y_rank:
+        raise TypeError(f"lax.dot_general argument type error: {x_dtype}, {y_dtype}")
+    return x_dtype if x_rank > y_rank else y_dtype
+
+
 def _dot_general_impl(x, y, dimension_numbers, precision=None, preferred_element_type=None,
                       out_sharding=None):
     (lc, rc), (lb, rb) = dimension_numbers
     x, y = np.asarray(x), np.asarray(y)
-    out_dtype = preferred_element_type or x.dtype
+    out_dtype = preferred_element_type or product_dtype(x.dtype, y.dtype)
+    if x.dtype != y.dtype:
+        # As XLA: both operands are converted to preferred_element_type when it is given,
+        # else the one of lower precision to the other's type (float8_e4m3fn 4.5 times a
+        # float8_e5m2 is then 4 times it).
+        common = preferred_element_type or product_dtype(x.dtype, y.dtype)
+        x, y = x.astype(common), y.astype(common)
     if out_dtype != x.dtype and (
             (x.dtype.kind in "biu" and np.dtype(out_dtype).kind in "fc")
             or np.dtype(out_dtype).itemsize > x.dtype.itemsize):
@@ -88,12 +117,10 @@ def _dot_general_abstract(x, y, dimension_numbers, precision=None,
             raise TypeError(
                 f"dot_general: incompatible shapes for contraction: {x.shape} and {y.shape} "
                 f"(axis {a} of size {x.shape[a]} vs axis {b} of size {y.shape[b]})")
-    if x.dtype != y.dtype:
-        raise TypeError(f"dot_general requires operands of the same dtype, got {x.dtype} and "
-                        f"{y.dtype}")
+    out_dtype = preferred_element_type or product_dtype(x.dtype, y.dtype)
     shape = ([x.shape[i] for i in lb] + [x.shape[i] for i in _free_dims(x.ndim, lc, lb)]
              + [y.shape[i] for i in _free_dims(y.ndim, rc, rb)])
-    return ShapedArray(shape, preferred_element_type or x.dtype, x.weak_type and y.weak_type)
+    return ShapedArray(shape, out_dtype, x.weak_type and y.weak_type)
 
 
 def _transpose_operand(ct, other, my_rank, my_contract, my_batch, other_contract, other_batch,
@@ -193,6 +220,8 @@ def _lower_dot_general(names, params, avals=None):
     apply (BLAS, little overhead), einsum otherwise."""
     if avals is None or params.get("preferred_element_type") not in (None, avals[0].dtype):
         return None
+    if avals[0].dtype != avals[1].dtype:
+        return None  # mixed operand dtypes: the implementation casts them
     if avals[0].dtype.kind not in "biufc":
         return None  # ml_dtypes' narrow floats (bfloat16): np.einsum has no loop for them
     dims = params["dimension_numbers"]
@@ -244,13 +273,27 @@ def _lower_dot_general(names, params, avals=None):
             return f"np.multiply({xr}, {yr})"
         if (lc == (xa.ndim - 1,) and rc == (nb,) and len(x_free) == 1 and len(y_free) == 1):
             return f"np.matmul({x}, {y})"
+        if nb == 1 and xa.ndim == ya.ndim == 3 and len(lc) == 1:
+            # One batch axis: the implementation's own matmul of the operands transposed
+            # to (batch, free, contracted) and (batch, contracted, free), as views (what
+            # attention's transposes need: q k^T, and p^T g, g v^T in reverse mode).
+            xr = x if lc == (2,) else f"{x}.transpose((0, 2, 1))"
+            yr = y if rc == (1,) else f"{y}.transpose((0, 2, 1))"
+            return f"np.matmul({xr}, {yr})"
     if xa.size * ya.size <= 1 << 16:  # tiny: one einsum call beats the general path
-        return f"np.einsum({_einsum_subscripts(xa.ndim, ya.ndim, dims)!r}, {x}, {y})"
+        # order="C": einsum may lay its result out as its operands are (as eager's
+        # matmul does not), and a later reduction would then add in another order
+        return f"np.einsum({_einsum_subscripts(xa.ndim, ya.ndim, dims)!r}, {x}, {y}, order='C')"
     return None  # the implementation: transposes and reshapes into one BLAS matmul
 
 
 dot_general_p.impl = _dot_general_impl
 dot_general_p.lower = _lower_dot_general
+# Its results are new arrays; its lowerings' (np.dot, matmul, einsum in C order, a
+# broadcasting multiply of C-order operands) are in C order: a later elementwise operation
+# may write into one that dies there (compiler/codegen.py), e.g. the accumulation of a
+# weight gradient in a scan.
+dot_general_p.fresh_results = dot_general_p.writable_results = True
 dot_general_p.abstract_eval = _dot_general_abstract
 dot_general_p.jvp = bilinear_jvp(dot_general_p)
 dot_general_p.transpose = _dot_general_transpose
@@ -271,4 +314,5 @@ dot_general_p.batch = _dot_general_batch
 dot_general_p.weak_type_rule = lambda weak, params: all(weak)
 dot_general_p.simplify_rules = (scalar_product_as_product(mul_p),)
 dot_general_p.scalar_code = scalar_product_code
+dot_general_p.numba_code = dot_general_code
 dot_general_p.diagonal = "contraction"

@@ -70,7 +70,8 @@ class NumpyOps:
 
     @staticmethod
     def bitcast_convert_type(x, dtype):
-        x = np.array(x, copy=True, order="C")  # view() needs C order; keeps 0-d
+        x = np.asarray(x, order="C")  # view() needs C order; keeps 0-d (no copy: ops
+        # never write into their operands)
         dtype = np.dtype(dtype)
         if x.dtype.itemsize != dtype.itemsize:
             raise TypeError(
@@ -340,18 +341,28 @@ def _fma_via_float64(x, y, z, dtype):
 
 def _round_suspects_to_odd(p, z, s, r, low_mask, half, tiny):
     """Fix `r` (the rounding of s = fl64(p + z)) where double rounding can err: where
-    s is a midpoint of r's dtype or tiny (`tiny` flags those), and the float64 sum was
-    inexact, and s is even, the round-to-odd sum is s nudged one ulp toward the error
-    (exact sums, frequent for short operands, were rounded once: nothing to fix)."""
+    s is a midpoint of r's dtype or tiny (`tiny` flags those). Only those elements
+    are redone, rounded to odd (round_sum_to_odd)."""
     bits = s.view(np.uint64)
     suspect = ((bits & low_mask) == half) | tiny
-    b = s - p
-    error = (p - (s - b)) + (z - b)  # TwoSum: p + z == s + error exactly
-    suspect &= (error != 0) & ((bits & np.uint64(1)) == 0) & np.isfinite(s)
-    if suspect.any():
-        where = np.flatnonzero(suspect)
-        toward = np.where(error[where] > 0, np.inf, -np.inf)
-        r[where] = np.nextafter(s[where], toward)
+    where = np.flatnonzero(suspect)
+    if where.size:
+        zs = z if np.ndim(z) == 0 else z[where]
+        r[where] = round_sum_to_odd(p[where], zs, s[where])
+
+
+def round_sum_to_odd(p, z, s):
+    """s = fl64(p + z) rounded to odd instead: where the float64 sum was inexact and s
+    is even, s nudged one ulp toward the exact sum. Rounding that to a format at least
+    two bits narrower is the correct rounding of p + z (Boldo & Melquiond); exact sums,
+    frequent for short operands, stay as they are."""
+    with np.errstate(invalid="ignore"):
+        b = s - p
+        error = (p - (s - b)) + (z - b)  # TwoSum: p + z == s + error exactly
+        nudge = (error != 0) & ((s.view(np.uint64) & np.uint64(1)) == 0) & np.isfinite(s)
+        if not nudge.any():
+            return s
+        return np.where(nudge, np.nextafter(s, np.where(error > 0, np.inf, -np.inf)), s)
 
 
 def _power_of_two_at_least_one(a):
@@ -375,8 +386,11 @@ def _fma_scaling_by_power_of_two(x, y, z, dtype):
     else:
         return None
     with np.errstate(over="ignore", invalid="ignore"):
+        if float(scale.reshape(())) == 1:  # x * 1 is x: one add, nothing can overflow
+            return np.add(array, z, dtype=dtype)
         product = np.multiply(array, scale.astype(dtype).reshape(()), dtype=dtype)
-        if not np.isfinite(product).all():
+        # all finite iff the largest and smallest are (NaN propagates): no flag array
+        if product.size and not (np.isfinite(product.max()) and np.isfinite(product.min())):
             return None
         out = np.add(product, z, out=product if product.shape == np.broadcast_shapes(
             product.shape, z.shape) and product.ndim else None, dtype=dtype)

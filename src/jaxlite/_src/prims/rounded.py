@@ -10,14 +10,28 @@ numpy_ops.py's; the samplers bind them through random/ops_lax.py.
 """
 import numpy as np
 
-from .elementwise import define, mul_p, div_p
+from ..jaxpr import Eqn
+from .compiler_rules import literal_is
+from .elementwise import define, add_p, mul_p, div_p
 from .numpy_ops import ops as _numpy_ops
 from .util import const_like
+
+
+
+def _times_one_as_add(eqn, ctx):
+    """fma(x, 1, z) -> x + z (and fma(1, y, z)): the product is exact, so the one rounding
+    is the add's. uniform's scale, maxval - minval, is 1 by default."""
+    x, y, z = eqn.inputs
+    for factor, other in ((y, x), (x, y)):
+        if literal_is(factor, 1) and other.aval.shape == eqn.outputs[0].aval.shape:
+            return Eqn(add_p, [other, z], {}, eqn.outputs, eqn.source)
+    return None
+
 
 fma_p = define(
     "fma", lambda x, y, z: _numpy_ops.fma(x, y, z),
     [lambda t, a, x, y, z: mul_p.bind(t, y), lambda t, a, x, y, z: mul_p.bind(x, t),
-     lambda t, a, x, y, z: t], returns_output_dtype=True)
+     lambda t, a, x, y, z: t], returns_output_dtype=True, simplify=[_times_one_as_add])
 
 rsqrt_rounded_p = define(
     "rsqrt_rounded", lambda x: _numpy_ops.rsqrt(x),

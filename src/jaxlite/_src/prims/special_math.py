@@ -22,7 +22,7 @@ results are within a few ulps of SciPy's over the tested ranges:
                    in special_math_incomplete.py
   betainc          XLA's Lentz continued fraction (as JAX's betainc), ditto
   bessel_i0e/i1e   Cephes Chebyshev expansions, ditto
-  erf_inv          XLA:CPU's polynomial, bit for bit (xla_math.py)
+  erf_inv          XLA:CPU's polynomial, bit for bit (erf_inv.py)
 
 Special values follow JAX (e.g. lgamma at poles is inf, digamma at poles NaN).
 """
@@ -30,7 +30,7 @@ import math
 
 import numpy as np
 
-from . import numpy_ops, xla_math
+from . import erf_inv as erf_inv_kernels, numpy_ops, xla_math
 
 _F64 = np.float64
 _EPS = np.finfo(_F64).eps
@@ -184,12 +184,11 @@ def log_ndtr(x):
 
 
 def erf_inv(x):
-    """XLA:CPU's erf_inv (bit-identical to JAX for float32)."""
+    """XLA:CPU's erf_inv (bit-identical to JAX for float32). Outside [-1, 1] the
+    kernel's log1p of a number below -1 is NaN, as in JAX."""
     x = np.asarray(x)
     with np.errstate(all="ignore"):
-        out = xla_math.erf_inv(x, ops=numpy_ops.ops)
-        # Outside [-1, 1] the polynomial is meaningless: NaN, as in JAX.
-        return np.where(np.abs(x) > 1, np.array(np.nan, x.dtype), out).astype(x.dtype)
+        return np.asarray(erf_inv_kernels.erf_inv(x, ops=numpy_ops.ops))
 
 
 # ---- lgamma -----------------------------------------------------------------------------------

@@ -51,43 +51,66 @@ def _injection(word, count):
     return word, UINT32.type(count)
 
 
-def threefry2x32_kernel(k0, k1, x0, x1):
+def threefry2x32_kernel(k0, k1, x0, x1, output="pair"):
     """(y0, y1): Threefry-2x32 of the counter pairs (x0, x1) under the key (k0, k1).
 
     All four operands are uint32 and broadcast against each other; results are fresh
     C-ordered arrays of the broadcast shape. Blocks of counters go through all twenty
     rounds while they sit in the cache, each op writing into the block in place.
+    output "xor" returns y0 ^ y1 instead (random bits), "stacked" one array of shape
+    (*shape, 2) holding y0 and y1 (keys): each block is combined while still in cache.
     """
     shape = broadcast_shapes(*(np.shape(a) for a in (k0, k1, x0, x1)), name="threefry2x32")
     size = int(np.prod(shape, dtype=np.int64))
     if size <= _SMALL:
         return _threefry_small(k0, k1, x0, x1, shape)
     k0, k1, x0, x1 = (_flat_operand(a, shape) for a in (k0, k1, x0, x1))
-    y0, y1 = np.empty(size, UINT32), np.empty(size, UINT32)
-    scratch = np.empty(min(size, _BLOCK), UINT32)
+    n = min(size, _BLOCK)
+    if output == "pair":
+        y0, y1 = np.empty(size, UINT32), np.empty(size, UINT32)
+    elif output == "xor":
+        y0, second = np.empty(size, UINT32), np.empty(n, UINT32)
+    else:
+        pairs, first, second = np.empty((size, 2), UINT32), np.empty(n, UINT32), np.empty(n, UINT32)
+    scratch = np.empty(n, UINT32)
     for start in range(0, size, _BLOCK):
         stop = min(size, start + _BLOCK)
 
         def part(a):
             return a if isinstance(a, np.generic) else a[start:stop]
-        a, b, t = y0[start:stop], y1[start:stop], scratch[:stop - start]
-        keys = _key_schedule(part(k0), part(k1))
-        np.add(part(x0), keys[0], out=a)
-        np.add(part(x1), keys[1], out=b)
-        for block in range(5):
-            for distance in _ROTATIONS[block % 2]:
-                np.add(a, b, out=a)
-                # b = rotate_left(b, distance) ^ a
-                np.left_shift(b, _SHIFTS[distance], out=t)
-                np.right_shift(b, _SHIFTS[32 - distance], out=b)
-                np.bitwise_or(b, t, out=b)
-                np.bitwise_xor(b, a, out=b)
-            np.add(a, keys[(block + 1) % 3], out=a)
-            word, extra = _injection(keys[(block + 2) % 3], block + 1)
-            np.add(b, word, out=b)
-            if extra is not None:
-                np.add(b, extra, out=b)
-    return y0.reshape(shape), y1.reshape(shape)
+        m = stop - start
+        a = first[:m] if output == "stacked" else y0[start:stop]
+        b = y1[start:stop] if output == "pair" else second[:m]
+        _rounds(a, b, scratch[:m], _key_schedule(part(k0), part(k1)), part(x0), part(x1))
+        if output == "xor":
+            np.bitwise_xor(a, b, out=a)
+        elif output == "stacked":
+            pairs[start:stop, 0] = a
+            pairs[start:stop, 1] = b
+    if output == "pair":
+        return y0.reshape(shape), y1.reshape(shape)
+    if output == "xor":
+        return y0.reshape(shape)
+    return pairs.reshape(tuple(shape) + (2,))
+
+
+def _rounds(a, b, t, keys, x0, x1):
+    """The twenty rounds on one block, in place: (a, b) <- the hash of (x0, x1)."""
+    np.add(x0, keys[0], out=a)
+    np.add(x1, keys[1], out=b)
+    for block in range(5):
+        for distance in _ROTATIONS[block % 2]:
+            np.add(a, b, a)
+            # b = rotate_left(b, distance) ^ a
+            np.left_shift(b, _SHIFTS[distance], t)
+            np.right_shift(b, _SHIFTS[32 - distance], b)
+            np.bitwise_or(b, t, b)
+            np.bitwise_xor(b, a, b)
+        np.add(a, keys[(block + 1) % 3], a)
+        word, extra = _injection(keys[(block + 2) % 3], block + 1)
+        np.add(b, word, b)
+        if extra is not None:
+            np.add(b, extra, b)
 
 
 # Up to this many counter pairs, Python integers beat NumPy's ~120 calls on tiny arrays

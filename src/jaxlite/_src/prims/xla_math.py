@@ -8,14 +8,13 @@ namespace: `numpy_ops.ops` on NumPy arrays, random/ops_lax.py's on traced arrays
 the same code gives JAX's bits eagerly, under jit and under vmap. Where XLA calls the
 C library instead (float64 log, tan, sqrt, pow, erf), NumPy's results are the same.
 
-    >>> from jaxlite._src.prims.xla_math import erf_inv
-    >>> erf_inv(np.array([0.0, 0.5], np.float32))
-    array([0.        , 0.47693628], dtype=float32)
+    >>> from jaxlite._src.prims.numpy_ops import ops
+    >>> from jaxlite._src.prims.xla_math import xla_log1p
+    >>> xla_log1p(ops, np.array([0.0, 0.5], np.float32))
+    array([0.       , 0.4054651], dtype=float32)
 """
 import numpy as np
 
-from .. import dtypes
-from . import numpy_ops
 
 UINT32 = np.dtype(np.uint32)
 F32 = np.dtype(np.float32)
@@ -135,25 +134,7 @@ def xla_log1p(ops, x):
     return _via_f32(ops, _log1p_f32, x)
 
 
-# -- erf_inv as XLA:CPU evaluates it ------------------------------------------
-# XLA lowers erf_inv for float32 to M. Giles' single-precision approximation
-# ("Approximating the erfinv function", GPU Computing Gems, 2011):
-#     w = -log1p(-x*x);  erfinv(x) = x * P(w - 2.5)        if w < 5
-#                                  = x * Q(sqrt(w) - 3)    otherwise
-# with degree-8 polynomials evaluated by Horner's rule in float32.  XLA:CPU
-# contracts every Horner step into a fused multiply-add and computes log1p
-# with its own float32 code (a Cephes rational function for |x| < sqrt(2)-1,
-# a Cephes-style log(1 + x) elsewhere), so those are reproduced here step by
-# step; any other log1p or unfused arithmetic is off by an ulp or two for a
-# few percent of inputs.
-
-_ERF_INV_P = (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06,
-              0.00021858087, -0.00125372503, -0.00417768164, 0.246640727,
-              1.50140941)
-_ERF_INV_Q = (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844,
-              0.00573950773, -0.0076224613, 0.00943887047, 1.00167406,
-              2.83297682)
-
+# -- log1p and log: Cephes as XLA:CPU evaluates them (erf_inv.py builds on them) --
 # Cephes log1p: log1p(x) ~ x - x^2/2 + x^3 * N(x) / D(x) for small |x|.
 _LOG1P_NUMERATOR = (4.5270000862445199635215e-5, 4.9854102823193375972212e-1,
                     6.5787325942061044846969e0, 2.9911919328553073277375e1,
@@ -235,94 +216,6 @@ def _log1p_f32(ops, x):
     return ops.where(ops.less(ops.abs(x), _f32(ops, _LOG1P_SMALL)), small, large)
 
 
-def _erf_inv_f32(ops, x):
-    w = ops.negative(_log1p_f32(ops, ops.multiply(x, ops.negative(x))))
-    central = ops.less(w, _f32(ops, 5.0))
-    w = ops.where(central, ops.subtract(w, _f32(ops, 2.5)),
-                  ops.subtract(ops.sqrt(w), _f32(ops, 3.0)))
-    poly = ops.where(central, _f32(ops, _ERF_INV_P[0]), _f32(ops, _ERF_INV_Q[0]))
-    for p, q in zip(_ERF_INV_P[1:], _ERF_INV_Q[1:]):
-        poly = ops.fma(poly, w, ops.where(central, _f32(ops, p), _f32(ops, q)))
-    result = ops.multiply(poly, x)
-    # erf_inv(+-1) = +-inf; the polynomial is indeterminate there.
-    return ops.where(ops.equal(ops.abs(x), _f32(ops, 1.0)),
-                     ops.multiply(x, _f32(ops, np.inf)), result)
-
-
-_BLOCK = 1 << 16  # elements per block of an elementwise function run block by block
-
-
-def _in_blocks(fn, ops, x):
-    """fn(ops, x), an elementwise function of many NumPy passes, one block of a large
-    array at a time: each block's temporaries stay in the CPU cache instead of a dozen
-    whole-array buffers streaming through memory. Elementwise, so the same values."""
-    if not isinstance(ops, numpy_ops.NumpyOps) or not isinstance(x, np.ndarray) or \
-            x.size <= 2 * _BLOCK:
-        return fn(ops, x)
-    flat = x.reshape(-1)
-    out = None
-    for start in range(0, flat.size, _BLOCK):
-        part = np.asarray(fn(ops, flat[start:start + _BLOCK]))
-        if out is None:
-            out = np.empty(flat.size, part.dtype)
-        out[start:start + part.size] = part
-    return out.reshape(x.shape)
-
-
-def erf_inv(x, *, ops=numpy_ops.ops):
-    """Inverse error function with XLA:CPU's float32 rounding, bit for bit.
-
-    float16 (and other narrow floats) are computed in float32 and rounded, as
-    XLA does; float64 uses Giles' double-precision approximation.
-    """
-    dtype = np.dtype(x.dtype)
-    if dtype == np.float32:
-        return _in_blocks(_erf_inv_f32, ops, x)
-    if dtype == np.float64:
-        return _in_blocks(_erf_inv_f64, ops, x)
-    if dtypes.kind(dtype) == "f":  # bfloat16 too
-        wide = ops.convert_element_type(x, np.float32)
-        return ops.convert_element_type(_erf_inv_f32(ops, wide), dtype)
-    raise TypeError(f"erf_inv requires a float dtype, got {dtype}")
-
-
-# float64: Giles' double-precision approximation, three ranges of w.
-_ERF_INV_F64_CENTRAL = (  # w < 6.25, in w - 3.125
-    -3.6444120640178196996e-21, -1.685059138182016589e-19,
-    1.2858480715256400167e-18, 1.115787767802518096e-17,
-    -1.333171662854620906e-16, 2.0972767875968561637e-17,
-    6.6376381343583238325e-15, -4.0545662729752068639e-14,
-    -8.1519341976054721522e-14, 2.6335093153082322977e-12,
-    -1.2975133253453532498e-11, -5.4154120542946279317e-11,
-    1.051212273321532285e-09, -4.1126339803469836976e-09,
-    -2.9070369957882005086e-08, 4.2347877827932403518e-07,
-    -1.3654692000834678645e-06, -1.3882523362786468719e-05,
-    0.0001867342080340571352, -0.00074070253416626697512,
-    -0.0060336708714301490533, 0.24015818242558961693,
-    1.6536545626831027356)
-_ERF_INV_F64_MIDDLE = (  # 6.25 <= w < 16, in sqrt(w) - 3.25
-    2.2137376921775787049e-09, 9.0756561938885390979e-08,
-    -2.7517406297064545428e-07, 1.8239629214389227755e-08,
-    1.5027403968909827627e-06, -4.013867526981545969e-06,
-    2.9234449089955446044e-06, 1.2475304481671778723e-05,
-    -4.7318229009055733981e-05, 6.8284851459573175448e-05,
-    2.4031110387097893999e-05, -0.0003550375203628474796,
-    0.00095328937973738049703, -0.0016882755560235047313,
-    0.0024914420961078508066, -0.0037512085075692412107,
-    0.005370914553590063617, 1.0052589676941592334,
-    3.0838856104922207635)
-_ERF_INV_F64_TAIL = (  # w >= 16, in sqrt(w) - 5
-    -2.7109920616438573243e-11, -2.5556418169965252055e-10,
-    1.5076572693500548083e-09, -3.7894654401267369937e-09,
-    7.6157012080783393804e-09, -1.4960026627149240478e-08,
-    2.9147953450901080826e-08, -6.7711997758452339498e-08,
-    2.2900482228026654717e-07, -9.9298272942317002539e-07,
-    4.5260625972231537039e-06, -1.9681778105531670567e-05,
-    7.5995277030017761139e-05, -0.00021503011930044477347,
-    -0.00013871931833623122026, 1.0103004648645343977,
-    4.8499064014085844221)
-
-
 def _f64(ops, value):
     return ops.asarray(value, np.float64)
 
@@ -341,35 +234,3 @@ def _log1p_f64(ops, x):
     small = ops.add(x, tail)
     large = ops.log(ops.add(x, _f64(ops, 1.0)))
     return ops.where(ops.less(ops.abs(x), _f64(ops, _LOG1P_SMALL)), small, large)
-
-
-def _erf_inv_f64(ops, x):
-    w = ops.negative(_log1p_f64(ops, ops.multiply(x, ops.negative(x))))
-    central = ops.less(w, _f64(ops, 6.25))
-    middle = ops.less(w, _f64(ops, 16.0))
-    shift = ops.where(middle, _f64(ops, 3.25), _f64(ops, 5.0))
-    t = ops.where(central, ops.subtract(w, _f64(ops, 3.125)),
-                  ops.subtract(ops.sqrt(w), shift))
-
-    def coefficient(i):
-        c = _f64(ops, _ERF_INV_F64_CENTRAL[i])
-        if i < len(_ERF_INV_F64_MIDDLE):
-            c = ops.where(central, c, _f64(ops, _ERF_INV_F64_MIDDLE[i]))
-        if i < len(_ERF_INV_F64_TAIL):
-            c = ops.where(middle, c, _f64(ops, _ERF_INV_F64_TAIL[i]))
-        return c
-
-    # The three polynomials have 17, 19 and 23 coefficients: run Horner over
-    # the longest and let the shorter ones stop early.
-    poly = coefficient(0)
-    for i in range(1, 23):
-        step = ops.fma(poly, t, coefficient(i))
-        if i >= len(_ERF_INV_F64_MIDDLE):
-            poly = ops.where(central, step, poly)
-        elif i >= len(_ERF_INV_F64_TAIL):
-            poly = ops.where(middle, step, poly)
-        else:
-            poly = step
-    result = ops.multiply(poly, x)
-    return ops.where(ops.equal(ops.abs(x), _f64(ops, 1.0)),
-                     ops.multiply(x, _f64(ops, np.inf)), result)

@@ -7,7 +7,7 @@ from ..lax import lax
 from ..numpy_api import shapes, creation
 from ..conversion import asarray as _asarray
 from ..prims.rounded import fma_p, rsqrt_rounded_p
-from ..prims.special import erf_p, lgamma_p
+from ..prims.special import erf_inv_p, erf_p, lgamma_p
 from ..prims.threefry import threefry2x32_p
 from ..lax.control_flow import while_loop as _while_loop
 
@@ -69,6 +69,14 @@ class LaxOps:
     def threefry2x32(k0, k1, x0, x1):
         return threefry2x32_p.bind(k0, k1, x0, x1)
 
+    @classmethod
+    def threefry2x32_xor(cls, k0, k1, x0, x1):
+        return cls.bitwise_xor(*cls.threefry2x32(k0, k1, x0, x1))
+
+    @classmethod
+    def threefry2x32_stacked(cls, k0, k1, x0, x1):
+        return cls.stack(list(cls.threefry2x32(k0, k1, x0, x1)), -1)
+
     @staticmethod
     def fma(x, y, z):
         x, y, z = lax._lax_operands("fma", x, y, z)
@@ -83,6 +91,10 @@ class LaxOps:
     @staticmethod
     def erf(x):
         return erf_p.bind(x)
+
+    @staticmethod
+    def erf_inv(x):
+        return erf_inv_p.bind(x)
 
     @staticmethod
     def power(x, y):

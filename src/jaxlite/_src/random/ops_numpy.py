@@ -47,6 +47,10 @@ Threefry
   threefry2x32(k0, k1, x0, x1)  (y0, y1): the Threefry-2x32 hash of the uint32
                                 counter pairs (x0, x1) under the key (k0, k1),
                                 all four broadcasting (prims/threefry.py).
+  threefry2x32_xor(...)         y0 ^ y1 (32 random bits per counter).
+  threefry2x32_stacked(...)     stack([y0, y1], -1) (a key per counter).
+                                (On NumPy the kernel combines each block while
+                                it is in the cache; traced, the same equations.)
 
 Floating point (IEEE round-to-nearest-even in the operands' dtype)
   add, subtract, multiply, divide   as above, for floats.
@@ -70,6 +74,8 @@ Floating point (IEEE round-to-nearest-even in the operands' dtype)
   erf(x)                        the error function as XLA:CPU computes it
                                 (its float32 approximation; the C library's
                                 erf for float64).
+  erf_inv(x)                    the inverse error function as XLA:CPU
+                                computes it (lax.erf_inv; prims/erf_inv.py).
   nextafter(x, y)               the next float after x toward y.
   power(x, y)                   x ** y (the C library's pow, as XLA:CPU
                                 calls for pow(x, 1/a) in the Gamma sampler).
@@ -91,7 +97,7 @@ Comparisons and selection (also valid for integers)
 """
 
 from ..prims import numpy_ops
-from ..prims.special_math import erf as _erf, lgamma as _lgamma
+from ..prims.special_math import erf as _erf, erf_inv as _erf_inv, lgamma as _lgamma
 from ..prims.threefry import threefry2x32_kernel
 
 
@@ -102,8 +108,20 @@ class NumpyOps(numpy_ops.NumpyOps):
     threefry2x32 = staticmethod(threefry2x32_kernel)
 
     @staticmethod
+    def threefry2x32_xor(k0, k1, x0, x1):
+        return threefry2x32_kernel(k0, k1, x0, x1, output="xor")
+
+    @staticmethod
+    def threefry2x32_stacked(k0, k1, x0, x1):
+        return threefry2x32_kernel(k0, k1, x0, x1, output="stacked")
+
+    @staticmethod
     def erf(x):
         return _erf(x)
+
+    @staticmethod
+    def erf_inv(x):
+        return _erf_inv(x)
 
     @staticmethod
     def lgamma(x):

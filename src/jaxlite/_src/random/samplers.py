@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import dtypes
 from ..prims.xla_math import F32, _c, xla_exp, xla_erf, xla_log, xla_log1p
-from . import ops_numpy, threefry
+from . import ops_numpy
 from .threefry import uniform, normal, split, bernoulli
 
 _DEFAULT_OPS = ops_numpy.ops
@@ -103,7 +103,7 @@ def truncated_normal(key, lower, upper, shape, dtype, *, ops=_DEFAULT_OPS):
     lower = ops.convert_element_type(ops.asarray(lower), dtype)
     upper = ops.convert_element_type(ops.asarray(upper), dtype)
     u = uniform(key, shape, dtype, a, b, ops=ops)
-    out = ops.multiply(sqrt2, threefry.erf_inv(u, ops=ops))
+    out = ops.multiply(sqrt2, ops.erf_inv(u))
     low = ops.nextafter(lower, _c(ops, np.inf, dtype))
     high = ops.nextafter(upper, _c(ops, -np.inf, dtype))
     return ops.minimum(ops.maximum(out, low), high)

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import dtypes
-from ..prims.xla_math import erf_inv
+from ..prims.erf_inv import erf_inv  # noqa: F401  (the kernel normal() binds, for callers here)
 from . import ops_numpy
 
 _DEFAULT_OPS = ops_numpy.ops
@@ -62,8 +62,7 @@ def threefry2x32(key, count_pairs, *, ops=_DEFAULT_OPS):
     k0, k1 = ops.index_axis(key, 0, -1), ops.index_axis(key, 1, -1)
     x0 = ops.index_axis(count_pairs, 0, -1)
     x1 = ops.index_axis(count_pairs, 1, -1)
-    y0, y1 = _threefry_hash(ops, k0, k1, x0, x1)
-    return ops.stack([y0, y1], -1)
+    return ops.threefry2x32_stacked(k0, k1, x0, x1)
 
 
 def threefry_2x32(key, count, *, ops=_DEFAULT_OPS):
@@ -150,9 +149,15 @@ def _key_words(ops, key, extra_rank):
     return words
 
 
-def _hash_iota(ops, key, shape):
+def _hash_iota(ops, key, shape, combine=None):
+    """The hash of each flat index of `shape`: the pair of words, or combined as
+    "xor" (random bits) or "stacked" (keys) by the namespace's fused kernels."""
     k0, k1 = _key_words(ops, key, len(shape))
     high, low = _iota_2x32(ops, shape)
+    if combine == "xor":
+        return ops.threefry2x32_xor(k0, k1, high, low)
+    if combine == "stacked":
+        return ops.threefry2x32_stacked(k0, k1, high, low)
     return _threefry_hash(ops, k0, k1, high, low)
 
 
@@ -163,8 +168,7 @@ def split(key, num=2, *, ops=_DEFAULT_OPS):
     given as its (high, low) words.
     """
     shape = tuple(num) if isinstance(num, Sequence) else (int(num),)
-    y0, y1 = _hash_iota(ops, key, shape)
-    return ops.stack([y0, y1], -1)
+    return _hash_iota(ops, key, shape, "stacked")
 
 
 def fold_in(key, data, *, ops=_DEFAULT_OPS):
@@ -179,8 +183,7 @@ def fold_in(key, data, *, ops=_DEFAULT_OPS):
     data = ops.convert_element_type(ops.asarray(data), UINT32)
     k0 = ops.index_axis(key, 0, -1)
     k1 = ops.index_axis(key, 1, -1)
-    y0, y1 = _threefry_hash(ops, k0, k1, ops.asarray(0, UINT32), data)
-    return ops.stack([y0, y1], -1)
+    return ops.threefry2x32_stacked(k0, k1, ops.asarray(0, UINT32), data)
 
 
 def random_bits(key, bit_width, shape, *, ops=_DEFAULT_OPS):
@@ -193,13 +196,13 @@ def random_bits(key, bit_width, shape, *, ops=_DEFAULT_OPS):
     if bit_width not in UINT_DTYPES:
         raise TypeError("requires 8-, 16-, 32- or 64-bit field width.")
     shape = tuple(shape)
-    y0, y1 = _hash_iota(ops, key, shape)
     dtype = UINT_DTYPES[bit_width]
     if bit_width == 64:
+        y0, y1 = _hash_iota(ops, key, shape)
         high = ops.convert_element_type(y0, dtype)
         low = ops.convert_element_type(y1, dtype)
         return ops.bitwise_or(ops.shift_left(high, ops.asarray(32, dtype)), low)
-    bits = ops.bitwise_xor(y0, y1)
+    bits = _hash_iota(ops, key, shape, "xor")
     if bit_width == 32:
         return bits
     return ops.convert_element_type(bits, dtype)
@@ -253,7 +256,8 @@ def normal(key, shape=(), dtype=np.float32, *, ops=_DEFAULT_OPS):
         raise ValueError(f"dtype argument to `normal` must be a float dtype, got {dtype}")
     low = np.nextafter(np.array(-1.0, dtype), np.array(0.0, dtype))
     u = uniform(key, shape, dtype, low, np.array(1.0, dtype), ops=ops)
-    return ops.multiply(ops.asarray(np.sqrt(2), dtype), erf_inv(u, ops=ops))
+    # One erf_inv primitive, as in JAX's jaxpr (its kernel: prims/erf_inv.py).
+    return ops.multiply(ops.asarray(np.sqrt(2), dtype), ops.erf_inv(u))
 
 
 def _as_integer_array(ops, value):
