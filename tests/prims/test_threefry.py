@@ -102,3 +102,16 @@ def test_xor_and_stacked_outputs_combine_each_block_as_the_pair_would():
             np.testing.assert_array_equal(stacked, np.stack([y0, y1], -1))
     one = threefry2x32_kernel(np.uint32(1), np.uint32(2), np.uint32(0), np.uint32(4), "stacked")
     assert one.shape == (2,)
+
+
+def test_few_pairs_combine_as_the_blocked_kernel_does():
+    k0, x1 = np.array([3, 4], U32), np.array([5, 6], U32)
+    n = threefry._SMALL + 1
+    big_k0, big_x1 = np.resize(k0, n), np.resize(x1, n)
+    for output in ("pair", "xor", "stacked"):
+        small = threefry2x32_kernel(k0, U32(7), U32(0), x1, output=output)
+        big = threefry2x32_kernel(big_k0, U32(7), U32(0), big_x1, output=output)
+        for s, b in zip(small if output == "pair" else [small],
+                        big if output == "pair" else [big]):
+            assert s.dtype == np.uint32 and s.shape[1:] == b.shape[1:]
+            np.testing.assert_array_equal(s, b[:2])
