@@ -95,3 +95,10 @@ def test_typed_keys_compare_elementwise():
     np.testing.assert_array_equal(keys == first, [True, False, False])
     np.testing.assert_array_equal(keys != first, [False, True, True])
     assert (keys[1:] != first).all() and bool(first == keys[0]) and not bool(first != keys[0])
+
+
+def test_typed_keys_are_neither_complex_nor_not_real():
+    # (as JAX 0.10.2: diffrax checks every leaf of its state, a Brownian tree's key too)
+    key = random.key(0)
+    assert not jnp.iscomplexobj(key) and jnp.isrealobj(key)
+    assert not jnp.issubdtype(key.dtype, jnp.complexfloating)
