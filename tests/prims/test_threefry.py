@@ -37,6 +37,21 @@ def test_blocks_and_per_element_keys_agree_with_single_hashes():
         assert (int(a), int(b)) == (int(y0[i]), int(y1[i]))
 
 
+def test_few_pairs_on_python_ints_match_the_blocked_kernel():
+    # Up to threefry._SMALL pairs hash on Python ints; compare with the NumPy rounds.
+    rng = np.random.default_rng(1)
+    for shape in [(), (1,), (2, 3), (threefry._SMALL,), (0,)]:
+        k0 = rng.integers(0, 2 ** 32, shape, dtype=U32)
+        x0, x1 = rng.integers(0, 2 ** 32, (2,) + shape, dtype=U32)
+        small = threefry._threefry_small(k0, U32(0xFFFFFFFF), x0, x1, shape)
+        n = threefry._SMALL + 1  # the same pairs, padded past the threshold
+        pad = lambda a: np.concatenate([np.ravel(a), np.zeros(n, U32)])  # noqa: E731
+        big = threefry2x32_kernel(pad(k0), U32(0xFFFFFFFF), pad(x0), pad(x1))
+        for s, b in zip(small, big):
+            assert s.shape == shape and s.dtype == np.uint32
+            np.testing.assert_array_equal(s.ravel(), b[:s.size])
+
+
 def test_broadcasting_shapes():
     k = np.array([[1], [2]], U32)
     x = np.arange(3, dtype=U32)
@@ -87,3 +102,16 @@ def test_xor_and_stacked_outputs_combine_each_block_as_the_pair_would():
             np.testing.assert_array_equal(stacked, np.stack([y0, y1], -1))
     one = threefry2x32_kernel(np.uint32(1), np.uint32(2), np.uint32(0), np.uint32(4), "stacked")
     assert one.shape == (2,)
+
+
+def test_few_pairs_combine_as_the_blocked_kernel_does():
+    k0, x1 = np.array([3, 4], U32), np.array([5, 6], U32)
+    n = threefry._SMALL + 1
+    big_k0, big_x1 = np.resize(k0, n), np.resize(x1, n)
+    for output in ("pair", "xor", "stacked"):
+        small = threefry2x32_kernel(k0, U32(7), U32(0), x1, output=output)
+        big = threefry2x32_kernel(big_k0, U32(7), U32(0), big_x1, output=output)
+        for s, b in zip(small if output == "pair" else [small],
+                        big if output == "pair" else [big]):
+            assert s.dtype == np.uint32 and s.shape[1:] == b.shape[1:]
+            np.testing.assert_array_equal(s, b[:2])

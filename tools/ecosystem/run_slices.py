@@ -8,9 +8,9 @@ Python running this script (a venv with the libraries installed by `pip install
 --no-deps`, and no JAX). Library tests are not all shipped in wheels: optax's, chex's,
 dm-haiku's, jraph's and distrax's are (they are run from site-packages); flax's (linen and
 nnx), numpyro's and blackjax's come with their sdists; for equinox, jaxopt, lineax,
-optimistix and orbax give a checkout (their tests at the installed tag; orbax's at the
-commit SLICES names). --root DIR holds <lib>/ directories with the test files (as the
-repositories lay them out); a library with neither is skipped.
+optimistix, diffrax and orbax give a checkout (their tests at the installed tag; orbax's
+at the commit SLICES names). --root DIR holds <lib>/ directories with the test files (as
+the repositories lay them out); a library with neither is skipped.
 --jax-python runs the same files with real JAX for the reference counts.
 """
 import argparse
@@ -53,6 +53,11 @@ SLICES = {
                "tests/linear_solve_test.py", "tests/bisection_test.py"],
     "blackjax": ["tests/mcmc/test_integrators.py", "tests/mcmc/test_proposal.py",
                  "tests/adaptation/test_adaptation.py", "tests/mcmc/test_mala.py"],
+    # (test_interpolation's two derivative tests take over 2 minutes each here;
+    # test_brownian, test_integrate and test_adjoint are too long for a slice, on JAX too)
+    "diffrax": ["test/test_adaptive_stepsize_controller.py", "test/test_event.py",
+                "test/test_saveat_solution.py", "test/test_vmap.py", "test/test_term.py",
+                "test/test_misc.py", "test/test_local_interpolation.py"],
     "flax.nnx": ["tests/nnx/" + f for f in (
         "module_test.py", "rngs_test.py", "graph_utils_test.py", "transforms_test.py",
         "optimizer_test.py", "variable_test.py", "state_test.py", "containers_test.py",
@@ -94,9 +99,11 @@ SLICES = {
 # no recorded count is checked against the tests it ran instead.
 JAX_PASSED = {"optax": 241, "chex": 470, "equinox": 74, "flax": 924, "lineax": 110,
               "optimistix": 145, "haiku": 484, "jraph": 17, "jaxopt": 81, "blackjax": 158,
-              "distrax": 1698, "flax.nnx": 1028, "orbax": 1173}
-# Files --quick (CI) leaves out: numpyro's take over 6 minutes each on jaxlite today.
-SLOW = {"numpyro": ["test/test_handlers.py", "test/test_distributions_util.py"],
+              "distrax": 1698, "flax.nnx": 1028, "orbax": 1173, "numpyro": 205,
+              "diffrax": 98}
+# Files --quick (CI) leaves out: numpyro's distributions_util draws 10^4 binomials one
+# eager while_loop at a time (lax.map), minutes here where XLA compiles one loop.
+SLOW = {"numpyro": ["test/test_distributions_util.py"],
         # test_projection_transport runs 4 L-BFGS solves of 10000 steps (7 minutes here)
         "jaxopt": ["tests/projection_test.py"]}
 SHIPPED_IN_WHEEL = {"optax", "chex", "haiku", "jraph", "distrax"}

@@ -115,7 +115,8 @@ def can_cast(from_, to, casting="safe"):
 def iscomplexobj(x):
     # Not getattr(x, "dtype", np.asarray(x).dtype): the default would convert a tracer.
     dtype = x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype
-    return np.dtype(dtype).kind == "c"
+    # (a typed key's extended dtype is no NumPy dtype: diffrax asks this of every leaf)
+    return not isinstance(dtype, dtypes.ExtendedDType) and np.dtype(dtype).kind == "c"
 
 
 def isrealobj(x):
