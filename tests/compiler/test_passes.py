@@ -112,6 +112,34 @@ def test_dce_keeps_scan_and_cond_with_callbacks_in_their_bodies():
     assert not any(has_effects(e) for e in jaxpr.eqns if e.primitive.name == "gt")
 
 
+def test_dce_drops_a_scans_unread_ys_and_dead_carries():
+    # A fori_loop's counter nobody reads and ys nobody reads: the pruned scan neither
+    # carries nor stacks them; a carry a live output reads stays (its initial value too).
+    def f(x):
+        (i, total, trace), ys = lax.scan(
+            lambda c, y: ((c[0] + 1, c[1] + y * c[2], c[2] * 0.5), (c[1] * y, y + 1.0)),
+            (0, 0.0, 1.0), x)
+        return total
+    jaxpr = traced(f, X)
+    out = dead_code_elimination(jaxpr)
+    (scan,) = [e for e in out.eqns if e.primitive.name == "scan"]
+    assert len(scan.outputs) == 2 and scan.params["num_carry"] == 2  # total, and c[2] it reads
+    assert len(scan.params["jaxpr"].outvars) == 2
+    # gone: the counter's add, and the ys' work (a convert, a mul, an add)
+    (before,) = [e for e in jaxpr.eqns if e.primitive.name == "scan"]
+    assert len(before.params["jaxpr"].eqns) - len(scan.params["jaxpr"].eqns) == 4
+    assert all(v.aval.dtype == F32 for v in scan.params["jaxpr"].invars[:2])
+    np.testing.assert_array_equal(run(out, X)[0], run(jaxpr, X)[0])
+    np.testing.assert_array_equal(np.asarray(jax.jit(f)(X)), np.asarray(f(X)))
+    expected = sum(float(v) * 0.5 ** k for k, v in enumerate(X))
+    np.testing.assert_allclose(np.asarray(jax.jit(f)(X)), expected, rtol=1e-6)
+
+
+def test_dce_keeps_a_scan_whose_outputs_are_all_read():
+    jaxpr = traced(lambda x: lax.scan(lambda c, y: (c + y, c * y), 0.0, x), X)
+    assert dead_code_elimination(jaxpr) is jaxpr
+
+
 def test_jit_runs_callbacks_whose_results_are_unused():
     seen = []
 
@@ -245,6 +273,24 @@ def test_simplify_keeps_zero_minus_x():
     simplified = simplify(Jaxpr([], [], [x], [e], [out]))
     assert names(simplified) == ["sub"]
     np.testing.assert_array_equal(run(simplified, X)[0], -X)
+
+
+@pytest.mark.parametrize("add", [ew.add_p, ew.add_any_p])
+@pytest.mark.parametrize("negated_first", [False, True])
+def test_simplify_writes_a_plus_negated_x_as_a_difference(add, negated_first):
+    # What the transpose of a difference leaves (neg, then add_any): one NumPy call, and
+    # the same IEEE result (signed zeros, infinities, nan included).
+    a, x = Var(VEC), Var(VEC)
+    e1, n = eqn(ew.neg_p, [x])
+    e2, out = eqn(add, [n, a] if negated_first else [a, n])
+    jaxpr = Jaxpr([], [], [a, x], [e1, e2], [out])
+    rewritten = dead_code_elimination(simplify(jaxpr))
+    assert names(rewritten) == ["sub"]
+    values = (np.array([0.0, -0.0, np.inf], F32), np.array([-0.0, 0.0, np.inf], F32))
+    np.testing.assert_array_equal(run(rewritten, *values)[0], run(jaxpr, *values)[0])
+    np.testing.assert_array_equal(np.signbit(run(rewritten, *values)[0]),
+                                  np.signbit(run(jaxpr, *values)[0]))
+    np.testing.assert_array_equal(run(rewritten, X, X[::-1])[0], X - X[::-1])
 
 
 def test_simplify_keeps_identities_that_change_shape_or_weak_type():

@@ -127,6 +127,10 @@ class Primitive:
         # def_impl): it may have effects, so the compiler never evaluates it at compile time.
         self.runs_user_code = False
         self.partial_eval = None  # optional override of partial evaluation (jit inlines)
+        # The impl returning plain NumPy values where `impl` returns Arrays (to keep each
+        # output's weak type): generated code calls it, so the next lines take NumPy arrays
+        # rather than converting an Array at every use (compiler/codegen.py).
+        self.numpy_impl = None
         self.effectful = False    # has side effects (callbacks): never dropped or merged
         self.ufunc_name = None    # "np.add" etc.: lowered to a ufunc that accepts out=
         self.weak_type_rule = _all_weak
@@ -137,6 +141,9 @@ class Primitive:
         self.diagonal = None       # how identity structure passes through (compiler/identity.py)
         self.layout = None         # results' memory order: "operand" (views, astype) or
                                    # "permuted" (transpose); None: C order (compiler/codegen.py)
+        # prune_outputs(eqn, used) -> an equation computing only the flagged outputs (its
+        # others unread), or None (compiler/dce.py): a loop's dead carries and ys
+        self.prune_outputs = None
         # ((name, default), ...): the params a staged equation records, in JAX's order
         # (staging.py fills in the defaults, e.g. sharding=None); the rules accept them.
         self.param_order = ()

@@ -252,9 +252,14 @@ def _generate(optimized):
         if expr is None:
             expr = (prim.lower(ins, eqn.params, [v.aval for v in eqn.inputs])
                     if prim.lower is not None else None)
+            if expr is not None and getattr(prim, "writable_results", False) \
+                    and eqn.outputs[0].aval.shape \
+                    and not any(type(v) is not Literal and v in transposed for v in eqn.inputs):
+                owned.add(eqn.outputs[0])  # a fresh C-order array: later ufuncs may reuse it
         if expr is None:
             fname = fresh(f"{prim.name}_")
-            namespace[fname] = functools.partial(prim.impl, **eqn.params) if eqn.params else prim.impl
+            impl = prim.numpy_impl or prim.impl  # NumPy values, not Arrays, between lines
+            namespace[fname] = functools.partial(impl, **eqn.params) if eqn.params else impl
             expr = f"{fname}({', '.join(ins)})"
         target = ", ".join(outs) if prim.multiple_results else outs[0]
         if prim.multiple_results and len(outs) == 1:

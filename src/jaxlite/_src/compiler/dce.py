@@ -1,5 +1,7 @@
 """Dead-code elimination: drop equations whose results nothing uses, keeping those
-with side effects (callbacks), also when nested inside control flow."""
+with side effects (callbacks), also when nested inside control flow; an equation whose
+primitive can compute fewer outputs (`Primitive.prune_outputs`: a scan's dead carries
+and unread ys) loses the unread ones."""
 from ..jaxpr import Jaxpr, Literal
 
 
@@ -31,14 +33,21 @@ def dead_code_elimination(jaxpr):
     """Drop equations whose outputs nothing uses (effectful ones, like callbacks, stay)."""
     live = {v for v in jaxpr.outvars if type(v) is not Literal}
     kept = []
+    pruned = False
     for eqn in reversed(jaxpr.eqns):
-        if any(v in live for v in eqn.outputs) or has_effects(eqn):
+        used = [v in live for v in eqn.outputs]
+        if any(used) or has_effects(eqn):
+            if not all(used) and eqn.primitive.prune_outputs is not None \
+                    and not has_effects(eqn):
+                smaller = eqn.primitive.prune_outputs(eqn, used)
+                if smaller is not None:
+                    eqn, pruned = smaller, True
             kept.append(eqn)
             live.update(v for v in eqn.inputs if type(v) is not Literal)
     kept.reverse()
     # Constants nothing reads (e.g. the operands of folded equations) go too: the
     # generated code would keep them alive.
-    if len(kept) == len(jaxpr.eqns) and all(v in live for v in jaxpr.constvars):
+    if not pruned and len(kept) == len(jaxpr.eqns) and all(v in live for v in jaxpr.constvars):
         return jaxpr
     constvars = [v for v in jaxpr.constvars if v in live]
     consts = [c for v, c in zip(jaxpr.constvars, jaxpr.consts) if v in live]

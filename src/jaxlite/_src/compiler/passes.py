@@ -15,6 +15,9 @@ def optimize(jaxpr):
     jaxpr = fold_constants(jaxpr)
     jaxpr = collapse_identities(jaxpr)
     jaxpr = simplify(jaxpr)
+    # a rewrite may leave its old operand dead (a + (-x) -> a - x leaves -x): contraction
+    # counts readers, so dead ones go first
+    jaxpr = dead_code_elimination(jaxpr)
     jaxpr = contract_sums(jaxpr)
     jaxpr = common_subexpression_elimination(jaxpr)
     return dead_code_elimination(jaxpr)

@@ -10,6 +10,8 @@ Each transformation applies to the held Jaxprs:
   transpose  the linear Jaxprs are transposed (transpose_jaxpr); scan runs backwards.
 Reverse mode through `while` is refused, as in JAX (its trip count is unknown).
 """
+import itertools
+
 import numpy as np
 
 from .. import core, dtypes
@@ -20,8 +22,9 @@ from ..batching import batch_jaxpr, batched_outputs
 from ..jaxpr import Jaxpr, Var, eval_jaxpr
 from ..staging import StagingTracer, partial_eval_jaxpr, trace_closed_jaxpr
 from ..compiler import compile_jaxpr
-from ..compiler.dce import dead_code_elimination
-from ..prims.shape import moveaxis, broadcast_batch, move_batch_dim, reshape_p
+from ..compiler.dce import dead_code_elimination, has_effects
+from ..prims.shape import (moveaxis, broadcast_batch, move_batch_dim, reshape_p,
+                           broadcast_in_dim_p)
 from ..prims.elementwise import select_n_p, add_any, eq_p, stop_gradient_p
 from ..prims.util import const_like, shape_of
 from ..prims.reduce import reduce_or_p
@@ -49,6 +52,14 @@ def _zeros(aval):
     return np.zeros(aval.shape, aval.dtype)
 
 
+def _broadcast_zeros(aval):
+    """Zeros of `aval` as JAX stages them (a broadcast scalar, not a captured array)."""
+    zero = core.Array(np.zeros((), aval.dtype), aval.weak_type)
+    if not aval.shape:
+        return zero
+    return broadcast_in_dim_p.bind(zero, shape=tuple(aval.shape), broadcast_dimensions=())
+
+
 def _symbolic_zero(ct):
     return ct is None or type(ct) is Zero
 
@@ -72,9 +83,13 @@ def _join_weak(avals_per_branch):
 cond_p = Primitive("cond", multiple_results=True)
 
 
-def _cond_impl(index, *args, branches):
+def _cond_values(index, *args, branches):
     jaxpr = branches[int(np.clip(index, 0, len(branches) - 1))]
-    return _wrap(compile_jaxpr(jaxpr)(*args), _cond_out_avals(branches))
+    return compile_jaxpr(jaxpr)(*args)
+
+
+def _cond_impl(index, *args, branches):
+    return _wrap(_cond_values(index, *args, branches=branches), _cond_out_avals(branches))
 
 
 def _cond_out_avals(branches):
@@ -137,7 +152,9 @@ def _cond_partial_eval(trace, args, params):
     branches = params["branches"]
     index, ops = args[0], args[1:]
     if _unknown(trace, index):
-        raise NotImplementedError("cond with an index that depends on differentiated inputs")
+        # As JAX does: the whole cond is staged (a scan hoisting its loop-invariant work
+        # out sees a branch index that varies per iteration as unknown).
+        return trace.stage(cond_p, args, params)
     unknowns = [_unknown(trace, a) for a in ops]
     # Outputs are unknown if unknown in any branch; then split each branch alike.
     out_unknowns = [False] * len(branches[0].outvars)
@@ -187,6 +204,7 @@ def _cond_transpose(cts, index, *args, branches):
 
 
 cond_p.impl = _cond_impl
+cond_p.numpy_impl = _cond_values
 cond_p.abstract_eval = _cond_abstract
 cond_p.jvp = _cond_jvp
 cond_p.batch = _cond_batch
@@ -198,25 +216,48 @@ cond_p.transpose = _cond_transpose
 scan_p = Primitive("scan", multiple_results=True)
 
 
-def _scan_impl(*args, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
+def _scan_impl(*args, **params):
+    return _wrap(_scan_values(*args, **params),
+                 _scan_out_avals(params["jaxpr"], params["length"], params["num_carry"]))
+
+
+def _scan_values(*args, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
     # NumPy values throughout: an Array operand (a jit argument, another loop's result)
     # would go through jax.numpy's indexing and __array__ on every iteration.
     args = [a if type(a) is np.ndarray else np.asarray(a) for a in args]
     consts = args[:num_consts]
-    carry = list(args[num_consts:num_consts + num_carry])
-    xs = args[num_consts + num_carry:]
+    carry = args[num_consts:num_consts + num_carry]
+    xs = [x[::-1] for x in args[num_consts + num_carry:]] if reverse else \
+        args[num_consts + num_carry:]
     body = compile_jaxpr(jaxpr).fn
     carry_dtypes = [a.dtype for a in jaxpr.out_avals[:num_carry]]
     # Each step writes its ys into preallocated stacks (no lists to stack at the end).
     stacked = [np.empty((length,) + a.shape, a.dtype) for a in jaxpr.out_avals[num_carry:]]
-    for step in range(length):
-        i = length - 1 - step if reverse else step
-        outs = body(*consts, *carry, *[x[i] for x in xs])
-        carry = [c if type(c) is np.ndarray and c.dtype == d else np.asarray(c, d)
-                 for c, d in zip(outs[:num_carry], carry_dtypes)]
+    steps = range(length - 1, -1, -1) if reverse else range(length)
+    # Iterating an array yields its rows as views, in C: cheaper than indexing each step.
+    rows = zip(*xs) if xs else itertools.repeat((), length)
+    numpy_carries = None
+    for i, x in zip(steps, rows):
+        outs = body(*consts, *carry, *x)
+        carry = outs[:num_carry]
+        if not numpy_carries:
+            carry, numpy_carries = _as_loop_values(carry, carry_dtypes, numpy_carries)
         for stack, y in zip(stacked, outs[num_carry:]):
             stack[i] = y
-    return _wrap(carry + stacked, _scan_out_avals(jaxpr, length, num_carry))
+    return list(carry) + stacked
+
+
+def _as_loop_values(values, dtypes, checked):
+    """A loop body's carries as its next inputs: NumPy arrays or scalars of their dtypes
+    (a nested loop returns Arrays, a Literal may be a Python scalar). The first
+    iteration tells (`checked` is None): generated code returns each output as the same
+    kind of value every iteration, so when all are already NumPy values of the right
+    dtype, later iterations skip the check (returned as True)."""
+    if checked is None and all(isinstance(v, (np.ndarray, np.generic)) and v.dtype == d
+                               for v, d in zip(values, dtypes)):
+        return values, True
+    return [v if type(v) is np.ndarray and v.dtype == d else np.asarray(v, d)
+            for v, d in zip(values, dtypes)], False
 
 
 def _scan_out_avals(jaxpr, length, num_carry):
@@ -304,6 +345,7 @@ def _scan_batch(values, dims, jaxpr, length, reverse, num_consts, num_carry, unr
 
 def _scan_partial_eval(trace, args, params):
     jaxpr, length, reverse = params["jaxpr"], params["length"], params["reverse"]
+    unroll = params.get("unroll", 1)
     n_c, n_k = params["num_consts"], params["num_carry"]
     unknowns = [_unknown(trace, a) for a in args]
     c_u, k_u, x_u = _split(unknowns, n_c, n_k)
@@ -314,33 +356,106 @@ def _scan_partial_eval(trace, args, params):
         if new_k_u == k_u:
             break
         k_u = new_k_u
-    n_y = len(jaxpr.outvars) - n_k
-    known, unknown, out_u, n_res = partial_eval_jaxpr(
-        jaxpr, c_u + k_u + x_u, instantiate=k_u + [False] * n_y)
+    split = _split_scan_body(jaxpr, c_u, k_u, x_u)
     c, k, x = _split(args, n_c, n_k)
     known_c = [v for v, u in zip(c, c_u) if not u]
     known_k = [v for v, u in zip(k, k_u) if not u]
     known_x = [v for v, u in zip(x, x_u) if not u]
-    n_known_carry = n_k - sum(k_u)
-    # The known scan emits its residuals as extra per-iteration outputs.
-    known_outs = core.bind_under(trace.parent, scan_p, known_c + known_k + known_x, dict(
-        jaxpr=known, length=length, reverse=reverse, num_consts=len(known_c),
-        num_carry=n_known_carry, unroll=params.get("unroll", 1)))
-    residuals = known_outs[len(known_outs) - n_res:]
-    # Unknown body inputs are (residuals, consts, carry, xs): residuals become xs.
-    n_uc, n_uk = sum(c_u), sum(k_u)
-    n_ux = len(unknown.invars) - n_res - n_uc - n_uk
-    order = (list(range(n_res, n_res + n_uc + n_uk)) + list(range(n_res))
-             + list(range(n_res + n_uc + n_uk, n_res + n_uc + n_uk + n_ux)))
-    unknown_body = _permute(unknown, order)
-    unknown_c = [v for v, u in zip(c, c_u) if u]
-    unknown_k = [v for v, u in zip(k, k_u) if u]
-    unknown_x = [v for v, u in zip(x, x_u) if u]
-    unknown_outs = trace.stage(scan_p, unknown_c + unknown_k + list(residuals) + unknown_x, dict(
-        jaxpr=unknown_body, length=length, reverse=reverse, num_consts=n_uc, num_carry=n_uk,
-        unroll=params.get("unroll", 1)))
-    known_iter, unknown_iter = iter(known_outs), iter(unknown_outs)
-    return [next(unknown_iter) if u else next(known_iter) for u in out_u]
+    # The known body's loop-invariant work runs once, before the loop.
+    hoisted = core.call_under(trace.parent, eval_jaxpr, split.hoist, split.hoist.consts,
+                              *known_c)
+    n_invariant = len(hoisted) - split.num_loop_consts
+    invariant, loop_consts = hoisted[:n_invariant], hoisted[n_invariant:]
+    known_outs = core.bind_under(trace.parent, scan_p, loop_consts + known_k + known_x, dict(
+        jaxpr=split.loop, length=length, reverse=reverse, num_consts=len(loop_consts),
+        num_carry=n_k - sum(k_u), unroll=unroll))
+    n_known_out = len(known_outs) - split.num_stacked
+    sources = {"const": known_c, "xs": known_x, "invariant": invariant,
+               "stacked": known_outs[n_known_out:]}
+    residuals = [sources[kind][i] for kind, i in split.residuals]
+    n_int = split.num_intensive
+    # (a carry the fixed point made unknown may still arrive as a known value)
+    unknown_args = [v for v, u in zip(args, c_u + k_u + x_u) if u]
+    unknown_outs = trace.stage(
+        scan_p, residuals[:n_int] + unknown_args + residuals[n_int:],
+        dict(jaxpr=split.unknown, length=length, reverse=reverse, num_consts=n_int + sum(c_u),
+             num_carry=sum(k_u), unroll=unroll))
+    known_iter, unknown_iter = iter(known_outs[:n_known_out]), iter(unknown_outs)
+    return [next(unknown_iter) if u else next(known_iter) for u in split.out_unknowns]
+
+
+class _ScanSplit:
+    """A scan body split by partial evaluation, as JAX splits it:
+      hoist    known consts -> (loop-invariant residuals, consts of `loop`), run once;
+      loop     the known scan's body: (its consts, known carries, known xs) ->
+               (known carries, known ys, residuals of each iteration);
+      unknown  the staged scan's body: (intensive residuals, unknown consts, carries,
+               xs, extensive residuals) -> unknown outputs.
+    `residuals` names each residual the unknown body reads, intensive ones (consts of
+    the staged scan) first: ("const", i) a known const passed on, ("invariant", i) an
+    output of `hoist`, ("xs", i) a known xs passed on, ("stacked", i) an output of the
+    known scan. A residual that depends only on consts is thus computed once rather than
+    stacked `length` times, and one the unknown body does not read is not kept at all."""
+    __slots__ = ("hoist", "num_loop_consts", "loop", "num_stacked", "residuals",
+                 "num_intensive", "unknown", "out_unknowns")
+
+
+def _split_scan_body(jaxpr, c_u, k_u, x_u):
+    key = ("scan partial_eval", tuple(c_u), tuple(k_u), tuple(x_u))
+    hit = jaxpr.cache.get(key)
+    if hit is not None:
+        return hit
+    n_y = len(jaxpr.outvars) - len(k_u)
+    known, unknown, out_u, n_res = partial_eval_jaxpr(
+        jaxpr, c_u + k_u + x_u, instantiate=k_u + [False] * n_y)
+    n_kc, n_kk = c_u.count(False), k_u.count(False)
+    n_kx = len(known.invars) - n_kc - n_kk
+    n_known_out = len(known.outvars) - n_res
+    unknown = dead_code_elimination(unknown)
+    read = {v for e in unknown.eqns for v in e.inputs} | set(unknown.outvars)
+    position = {v: i for i, v in enumerate(known.invars)}
+    kinds, per_iteration = [], []
+    for var_in, var_out in zip(unknown.invars[:n_res], known.outvars[n_known_out:]):
+        i = position.get(var_out)
+        if var_in not in read:
+            kinds.append(None)
+        elif i is not None and i < n_kc:
+            kinds.append(("const", i))
+        elif i is not None and i >= n_kc + n_kk:
+            kinds.append(("xs", i - n_kc - n_kk))
+        else:
+            kinds.append(("loop", len(per_iteration)))
+            per_iteration.append(var_out)
+    known = dead_code_elimination(Jaxpr(known.constvars, known.consts, known.invars,
+                                        known.eqns, known.outvars[:n_known_out] + per_iteration))
+    split = _ScanSplit()
+    if any(has_effects(e) for e in known.eqns):
+        # Effects run once per iteration: nothing moves out of the loop.
+        consts = known.invars[:n_kc]
+        split.hoist = Jaxpr([], [], consts, [], consts)
+        split.loop, varies = known, [True] * len(per_iteration)
+        split.num_loop_consts = n_kc
+    else:
+        split.hoist, split.loop, loop_u, split.num_loop_consts = partial_eval_jaxpr(
+            known, [False] * n_kc + [True] * (n_kk + n_kx),
+            instantiate=[True] * n_known_out + [False] * len(per_iteration))
+        varies = loop_u[n_known_out:]
+    n_invariant = varies.count(False)
+    slot = [("stacked", varies[:j].count(True)) if v else ("invariant", varies[:j].count(False))
+            for j, v in enumerate(varies)]
+    kinds = [slot[k[1]] if k and k[0] == "loop" else k for k in kinds]
+    split.num_stacked = len(per_iteration) - n_invariant
+    intensive = [j for j, k in enumerate(kinds) if k and k[0] in ("const", "invariant")]
+    extensive = [j for j, k in enumerate(kinds) if k and k[0] in ("xs", "stacked")]
+    split.residuals = [kinds[j] for j in intensive + extensive]
+    split.num_intensive = len(intensive)
+    res_in, rest = unknown.invars[:n_res], unknown.invars[n_res:]
+    split.unknown = Jaxpr(unknown.constvars, unknown.consts,
+                          [res_in[j] for j in intensive] + rest + [res_in[j] for j in extensive],
+                          unknown.eqns, unknown.outvars)
+    split.out_unknowns = out_u
+    jaxpr.cache[key] = split
+    return split
 
 
 def _read_inputs(jaxpr, live):
@@ -377,11 +492,40 @@ def _live_outputs(jaxpr, live, num_consts, num_carry):
         live = new
 
 
+def _scan_prune(eqn, used):
+    """The scan without the outputs nobody reads: dead ys are not stacked, and a carry
+    that neither leaves the loop read nor feeds a live output (a fori_loop's unused
+    counter) is not carried. None when every output matters."""
+    params = eqn.params
+    jaxpr, n_c, n_k = params["jaxpr"], params["num_consts"], params["num_carry"]
+    live = _live_outputs(jaxpr, used, n_c, n_k)
+    if all(live):
+        return None
+    keep_k = live[:n_k]
+    carries_in = jaxpr.invars[n_c:n_c + n_k]
+    dropped = {v for v, k in zip(carries_in, keep_k) if not k}
+    body = dead_code_elimination(Jaxpr(
+        jaxpr.constvars, jaxpr.consts,
+        [v for v in jaxpr.invars if v not in dropped],
+        jaxpr.eqns, [v for v, l in zip(jaxpr.outvars, live) if l]))
+    if any(v in dropped for e in body.eqns for v in e.inputs) or any(
+            v in dropped for v in body.outvars):
+        return None  # a kept equation still lists a dropped carry (conservative DCE)
+    inputs = eqn.inputs[:n_c] + [v for v, k in zip(eqn.inputs[n_c:n_c + n_k], keep_k) if k] \
+        + eqn.inputs[n_c + n_k:]
+    new_params = dict(params, jaxpr=body, num_carry=sum(keep_k))
+    return type(eqn)(eqn.primitive, inputs, new_params,
+                     [v for v, l in zip(eqn.outputs, live) if l], eqn.source)
+
+
 def _scan_transpose(cts, *args, jaxpr, length, reverse, num_consts, num_carry, unroll=1):
     c, k, x = _split(args, num_consts, num_carry)
-    # Consts and carries of a linear scan are linear; one may arrive as a known value
-    # (e.g. a zero initial tangent carry), whose cotangent is then simply dropped.
+    # Carries of a linear scan are linear; one may arrive as a known value (e.g. a zero
+    # initial tangent carry), whose cotangent is then simply dropped. Consts and xs that
+    # are known are residuals: the transposed scan takes them as its own consts and xs.
+    c_linear = [is_linear(a) for a in c]
     x_linear = [is_linear(a) for a in x]
+    c_res = [a for a, l in zip(c, c_linear) if not l]
     res = [a for a, l in zip(x, x_linear) if not l]
     # Outputs whose cotangent is zero throughout are left out of the transposed body: a
     # carry that never reaches a differentiated output may overflow, and its zero
@@ -391,45 +535,57 @@ def _scan_transpose(cts, *args, jaxpr, length, reverse, num_consts, num_carry, u
                                                              jaxpr.outvars[:num_carry])]
     ct_ys = [_instantiate_ct(ct, a) for ct, a in zip(cts[num_carry:], _scan_out_avals(
         jaxpr, length, num_carry)[num_carry:])]
-    linear = [True] * (num_consts + num_carry) + x_linear
-    # (res..., live ct_carry..., live ct_y...) -> (ct_c, ct_k, ct_x)
+    linear = c_linear + [True] * num_carry + x_linear
+    # (c_res..., res..., live ct_carry..., live ct_y...) -> (ct_c, ct_k, ct_x) (linear ones)
     body_t = transpose_jaxpr(jaxpr, linear, live)
-    c_avals = [core.get_aval(a) if not is_linear(a) else a.aval for a in c]
+    c_res_avals = [core.get_aval(a) for a in c_res]
+    c_avals = [a.aval for a in c if is_linear(a)]
     k_avals = [v.aval for v in jaxpr.invars[num_consts:num_consts + num_carry]]
     res_avals = [v.aval for v, l in zip(jaxpr.invars[num_consts + num_carry:], x_linear)
                  if not l]
     y_avals = [v.aval for v in jaxpr.outvars[num_carry:]]
+    n_cres, n_clin = len(c_res), len(c_avals)
 
     def step(*args_):
-        acc, ct_k, res_i, ct_y = _split(args_, num_consts, num_carry, len(res_avals))
+        c_res_, acc, ct_k, ct_y, res_i = _split(args_, n_cres, n_clin, num_carry,
+                                                len(y_avals))
         live_cts = [ct for ct, l in zip(ct_k + ct_y, live) if l]
-        outs = eval_jaxpr(body_t, body_t.consts, *res_i, *live_cts)
-        ct_c, ct_k_prev, ct_x = _split(outs, num_consts, num_carry)
+        outs = eval_jaxpr(body_t, body_t.consts, *c_res_, *res_i, *live_cts)
+        ct_c, ct_k_prev, ct_x = _split(outs, n_clin, num_carry)
         return [add_any(a, b) for a, b in zip(acc, ct_c)] + ct_k_prev + ct_x
 
-    body = trace_closed_jaxpr(step, c_avals + k_avals + res_avals + y_avals)
-    outs = scan_p.bind(*[_zeros(a) for a in c_avals], *ct_carry, *res, *ct_ys, jaxpr=body,
-                       length=length, reverse=not reverse, num_consts=0,
-                       num_carry=num_consts + num_carry, unroll=unroll)
-    ct_c, ct_k, ct_x = _split(outs, num_consts, num_carry)
-    ct_x = iter(ct_x)
-    return ([ct if is_linear(a) else None for ct, a in zip(ct_c + ct_k, c + k)]
+    # As JAX orders them: (residual consts; const and carry cotangents; ys' cotangents,
+    # residual xs).
+    body = trace_closed_jaxpr(step, c_res_avals + c_avals + k_avals + y_avals + res_avals)
+    outs = scan_p.bind(*c_res, *[_broadcast_zeros(a) for a in c_avals], *ct_carry, *ct_ys, *res,
+                       jaxpr=body, length=length, reverse=not reverse, num_consts=n_cres,
+                       num_carry=n_clin + num_carry, unroll=unroll)
+    ct_c, ct_k, ct_x = _split(outs, n_clin, num_carry)
+    ct_c, ct_x = iter(ct_c), iter(ct_x)
+    return ([next(ct_c) if l else None for l in c_linear]
+            + [ct if is_linear(a) else None for ct, a in zip(ct_k, k)]
             + [next(ct_x) if l else None for l in x_linear])
 
 
 scan_p.impl = _scan_impl
+scan_p.numpy_impl = _scan_values
 scan_p.abstract_eval = _scan_abstract
 scan_p.jvp = _scan_jvp
 scan_p.batch = _scan_batch
 scan_p.partial_eval = _scan_partial_eval
 scan_p.transpose = _scan_transpose
+scan_p.prune_outputs = _scan_prune
 
 
 # ==== while ===================================================================================
 while_p = Primitive("while", multiple_results=True)
 
 
-def _while_impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
+def _while_impl(*args, **params):
+    return _wrap(_while_values(*args, **params), params["body_jaxpr"].out_avals)
+
+
+def _while_values(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
     args = [a if type(a) is np.ndarray else np.asarray(a) for a in args]  # as in scan
     cond_consts = args[:cond_nconsts]
     body_consts = args[cond_nconsts:cond_nconsts + body_nconsts]
@@ -438,10 +594,12 @@ def _while_impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
     body = compile_jaxpr(body_jaxpr).fn
     avals = body_jaxpr.out_avals
     dtypes = [a.dtype for a in avals]
+    numpy_carries = None
     while cond(*cond_consts, *carry)[0]:
-        carry = [c if type(c) is np.ndarray and c.dtype == d else np.asarray(c, d)
-                 for c, d in zip(body(*body_consts, *carry), dtypes)]
-    return _wrap(carry, avals)
+        carry = body(*body_consts, *carry)
+        if not numpy_carries:
+            carry, numpy_carries = _as_loop_values(carry, dtypes, numpy_carries)
+    return list(carry)
 
 
 def _while_abstract(*avals, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
@@ -563,7 +721,8 @@ def _while_partial_eval(trace, args, params):
         k_u = new_k_u
     _, _, pred_u, _ = partial_eval_jaxpr(cond_jaxpr, cc_u + k_u)
     if pred_u[0]:
-        raise ReverseModeWhileError(_REVERSE_WHILE_MESSAGE)
+        # As JAX does: the whole loop is staged (transposing it raises JAX's error).
+        return trace.stage(while_p, list(args), params)
     # As JAX forwards them: an unknown carry the body passes through unchanged (a parameter
     # carried along, or its tangent) leaves the loop as it entered, so when every unknown
     # carry is such, nothing is staged and the loop transposes (grad works).
@@ -597,6 +756,7 @@ def _while_transpose(cts, *args, **params):
 
 
 while_p.impl = _while_impl
+while_p.numpy_impl = _while_values
 while_p.abstract_eval = _while_abstract
 while_p.jvp = _while_jvp
 while_p.batch = _while_batch

@@ -36,8 +36,12 @@ def _wrap(values, avals):
     return [core.Array(np.asarray(v, a.dtype), a.weak_type) for v, a in zip(values, avals)]
 
 
+def _call_values(*args, call_jaxpr, **_):
+    return compile_jaxpr(call_jaxpr)(*args)
+
+
 def _call_impl(*args, call_jaxpr, **_):
-    return _wrap(compile_jaxpr(call_jaxpr)(*args), call_jaxpr.out_avals)
+    return _wrap(_call_values(*args, call_jaxpr=call_jaxpr), call_jaxpr.out_avals)
 
 
 def _call_abstract(*avals, call_jaxpr, **_):
@@ -127,6 +131,7 @@ def _custom_jvp_batch(values, dims, call_jaxpr, jvp, num_consts, symbolic_zeros)
 
 
 custom_jvp_call_p.impl = _call_impl
+custom_jvp_call_p.numpy_impl = _call_values
 custom_jvp_call_p.abstract_eval = _call_abstract
 custom_jvp_call_p.jvp = _custom_jvp_jvp
 custom_jvp_call_p.batch = _custom_jvp_batch
@@ -218,6 +223,7 @@ def _custom_lin_transpose(cts, *args, bwd, num_res, out_avals, arg_avals):
 
 
 custom_vjp_call_p.impl = _call_impl
+custom_vjp_call_p.numpy_impl = _call_values
 custom_vjp_call_p.abstract_eval = _call_abstract
 custom_vjp_call_p.jvp = _custom_vjp_jvp
 custom_vjp_call_p.batch = _custom_vjp_batch

@@ -28,8 +28,13 @@ def _wrap(values, avals):
     return [core.Array(np.asarray(v, a.dtype), a.weak_type) for v, a in zip(values, avals)]
 
 
+def _checkpoint_values(*args, jaxpr, policy, prevent_cse):
+    return compile_jaxpr(jaxpr)(*args)
+
+
 def _checkpoint_impl(*args, jaxpr, policy, prevent_cse):
-    return _wrap(compile_jaxpr(jaxpr)(*args), jaxpr.out_avals)
+    return _wrap(_checkpoint_values(*args, jaxpr=jaxpr, policy=policy, prevent_cse=prevent_cse),
+                 jaxpr.out_avals)
 
 
 def _checkpoint_jvp(primals, tangents, jaxpr, policy, prevent_cse):
@@ -129,6 +134,7 @@ def _remat_linear_transpose(cts, *args, recompute, unknown, n_res, n_saved, n_kn
 
 
 checkpoint_p.impl = _checkpoint_impl
+checkpoint_p.numpy_impl = _checkpoint_values
 checkpoint_p.abstract_eval = lambda *avals, jaxpr, policy, prevent_cse: jaxpr.out_avals
 checkpoint_p.jvp = _checkpoint_jvp
 checkpoint_p.batch = _checkpoint_batch

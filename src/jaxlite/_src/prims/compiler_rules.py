@@ -148,6 +148,28 @@ def negation_as_scaling(mul):
     return rule
 
 
+def _same_result(a, b, eqn):
+    """Whether a binary operation on `a` and `b` gives `eqn`'s output shape and dtype."""
+    out = eqn.outputs[0].aval
+    return (np.broadcast_shapes(tuple(a.aval.shape), tuple(b.aval.shape)) == tuple(out.shape)
+            and b.aval.dtype == out.dtype)
+
+
+def negated_addend_as_difference(sub):
+    """a + (-x) -> a - x, and (-x) + a -> a - x: the same IEEE operation, one NumPy call
+    where a transposed difference leaves two (a neg, then an add_any). `sub()` gives the
+    subtraction primitive (defined after the additions)."""
+    def rule(eqn, ctx):
+        if len(eqn.inputs) != 2:
+            return None
+        for keep, negated in (eqn.inputs, reversed(eqn.inputs)):
+            scaled = None if type(negated) is Literal else ctx.scalings.get(negated)
+            if scaled is not None and scaled[0] == -1 and _same_result(keep, scaled[1], eqn):
+                return Eqn(sub(), [keep, scaled[1]], {}, eqn.outputs, eqn.source)
+        return None
+    return rule
+
+
 def integer_power_as_product(mul):
     """x**1 -> x, and x**2 -> x * x (what the implementation computes): as a `mul`, the
     code generator can write it into a dead or workspace buffer."""
@@ -282,6 +304,20 @@ def compose_transposes(eqn, ctx):
     if perm == tuple(range(len(perm))) and same_aval(x, eqn.outputs[0]):
         return x
     return Eqn(eqn.primitive, [x], dict(eqn.params, permutation=perm), eqn.outputs, eqn.source)
+
+
+def unit_reduction_as_reshape(reshape):
+    """A reduction over axes of size 1 only (the sum of a bias gradient already reduced
+    to (1, n)) returns its one element per output: a reshape, which composes with the
+    reshape that made those axes."""
+    def rule(eqn, ctx):
+        x, out = eqn.inputs[0], eqn.outputs[0]
+        if type(x) is Literal or x.aval.dtype != out.aval.dtype \
+                or any(x.aval.shape[a] != 1 for a in eqn.params["axes"]):
+            return None
+        return ctx.emit(reshape, [x], {"new_sizes": tuple(out.aval.shape), "dimensions": None},
+                        out.aval)
+    return rule
 
 
 def compose_reshapes(eqn, ctx):

@@ -12,10 +12,12 @@ import numpy as np
 from .. import core, dtypes
 from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear, instantiate, register_cotangent_add
+from ..jaxpr import Eqn, Literal
 from .util import ndim, shape_of, const_like, broadcast_shapes, quiet
 from .shape import (moveaxis, unbroadcast, broadcast_trailing, reshape_p, broadcast_in_dim_p,
                     register_defined_above)
 from .compiler_rules import (neutral_element, fold_scalings, negation_as_scaling,
+                             negated_addend_as_difference,
                              integer_power_as_product, numpy_broadcasting, select_of_one_value,
                              extremum_weight_select, infix, template, extremum_code,
                              integer_power_code, select_code, convert_code, shift_code,
@@ -254,8 +256,8 @@ def _lower_div(names, params, avals=None):
 
 add_p = define("add", np.add, [lambda t, a, x, y: t, lambda t, a, x, y: t],
                numpy_name="np.add", linear_transpose=_add_transpose,
-               simplify=[neutral_element(0)], scalar=infix("+", "fiu"), diagonal="sum",
-               returns_output_dtype=True)
+               simplify=[neutral_element(0), negated_addend_as_difference(lambda: sub_p)],
+               scalar=infix("+", "fiu"), diagonal="sum", returns_output_dtype=True)
 sub_p = define("sub", np.subtract, [lambda t, a, x, y: t, lambda t, a, x, y: neg_p.bind(t)],
                numpy_name="np.subtract", linear_transpose=_sub_transpose,
                simplify=[neutral_element(0, sides=(1,))], scalar=infix("-", "fiu"), diagonal="sum",
@@ -265,14 +267,28 @@ mul_p = define("mul", np.multiply, [lambda t, a, x, y: mul_p.bind(t, y),
                numpy_name="np.multiply", linear_transpose=_mul_transpose,
                simplify=[neutral_element(1), fold_scalings], scalar=infix("*", "fiu"),
                diagonal="product", returns_output_dtype=True)
+def _literal_divisor_as_product(eqn, ctx):
+    """x / c for a scalar literal c, which the implementation and the lowering compute as
+    x * (1/c): that product, its reciprocal rounded once here rather than at every call."""
+    x, y = eqn.inputs
+    dtype = eqn.outputs[0].aval.dtype
+    if (type(x) is Literal or type(y) is not Literal or y.aval.shape != ()
+            or dtype not in _RECIPROCAL_DTYPES or x.aval.dtype != dtype
+            or not broadcast_divisor(x.aval.shape, ())):
+        return None
+    reciprocal = np.divide(np.ones((), dtype), np.asarray(y.value, dtype))
+    return Eqn(mul_p, [x, Literal(np.asarray(reciprocal, dtype), y.aval)], {}, eqn.outputs,
+               eqn.source)
+
+
 div_p = define("div", quiet(_div_impl),
                [lambda t, a, x, y: div_p.bind(t, y),
                 # JAX's rule, -t * x * y**-2: at x == 0, y == 0 (or y**2 underflowing)
                 # it is nan, as in JAX, where -t * (x/y) / y would give 0.
                 lambda t, a, x, y: mul_p.bind(mul_p.bind(neg_p.bind(t), x),
                                               integer_pow_p.bind(y, y=-2))],
-               linear_transpose=_div_transpose, scalar=quotient_code, diagonal="quotient",
-               returns_output_dtype=True)
+               linear_transpose=_div_transpose, simplify=[_literal_divisor_as_product],
+               scalar=quotient_code, diagonal="quotient", returns_output_dtype=True)
 div_p.lower = _lower_div
 neg_p = define("neg", np.negative, [lambda t, a, x: neg_p.bind(t)], numpy_name="np.negative",
                linear_transpose=lambda ct, x: [neg_p.bind(ct)],
@@ -283,8 +299,8 @@ neg_p = define("neg", np.negative, [lambda t, a, x: neg_p.bind(t)], numpy_name="
 # `add_any` in JAX's jaxprs); an add in every rule but its name.
 add_any_p = define("add_any", np.add, [lambda t, a, x, y: t, lambda t, a, x, y: t],
                    numpy_name="np.add", linear_transpose=_add_transpose,
-                   simplify=[neutral_element(0)], scalar=infix("+"), diagonal="sum",
-                   returns_output_dtype=True)
+                   simplify=[neutral_element(0), negated_addend_as_difference(lambda: sub_p)],
+                   scalar=infix("+"), diagonal="sum", returns_output_dtype=True)
 
 
 def add_any(a, b):
@@ -421,7 +437,15 @@ def _lower_integer_pow(names, params, avals=None):
         return f"np.multiply({x}, {x})"
     if y == 1:
         return x
-    return None
+    if avals is None or avals[0].dtype.kind not in "fc":
+        return None
+    # The implementation's products, in its order: x**3 (GELU) and the reciprocals x**-1,
+    # x**-2 (a quotient's derivative), without a Python call per use.
+    power = {3: f"np.multiply({x}, np.multiply({x}, {x}))", -1: x,
+             -2: f"np.multiply({x}, {x})"}.get(y)
+    if power is None or y > 0:
+        return power
+    return f"np.divide(np.{avals[0].dtype.name}(1), {power})"
 
 
 integer_pow_p.lower = _lower_integer_pow

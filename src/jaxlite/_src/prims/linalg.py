@@ -244,13 +244,27 @@ def _lower_dot_general(names, params, avals=None):
             return f"np.multiply({xr}, {yr})"
         if (lc == (xa.ndim - 1,) and rc == (nb,) and len(x_free) == 1 and len(y_free) == 1):
             return f"np.matmul({x}, {y})"
+        if nb == 1 and xa.ndim == ya.ndim == 3 and len(lc) == 1:
+            # One batch axis: the implementation's own matmul of the operands transposed
+            # to (batch, free, contracted) and (batch, contracted, free), as views (what
+            # attention's transposes need: q k^T, and p^T g, g v^T in reverse mode).
+            xr = x if lc == (2,) else f"{x}.transpose((0, 2, 1))"
+            yr = y if rc == (1,) else f"{y}.transpose((0, 2, 1))"
+            return f"np.matmul({xr}, {yr})"
     if xa.size * ya.size <= 1 << 16:  # tiny: one einsum call beats the general path
-        return f"np.einsum({_einsum_subscripts(xa.ndim, ya.ndim, dims)!r}, {x}, {y})"
+        # order="C": einsum may lay its result out as its operands are (as eager's
+        # matmul does not), and a later reduction would then add in another order
+        return f"np.einsum({_einsum_subscripts(xa.ndim, ya.ndim, dims)!r}, {x}, {y}, order='C')"
     return None  # the implementation: transposes and reshapes into one BLAS matmul
 
 
 dot_general_p.impl = _dot_general_impl
 dot_general_p.lower = _lower_dot_general
+# Its results are new arrays; its lowerings' (np.dot, matmul, einsum in C order, a
+# broadcasting multiply of C-order operands) are in C order: a later elementwise operation
+# may write into one that dies there (compiler/codegen.py), e.g. the accumulation of a
+# weight gradient in a scan.
+dot_general_p.fresh_results = dot_general_p.writable_results = True
 dot_general_p.abstract_eval = _dot_general_abstract
 dot_general_p.jvp = bilinear_jvp(dot_general_p)
 dot_general_p.transpose = _dot_general_transpose

@@ -12,6 +12,7 @@ from .util import shape_of
 from .shape import (moveaxis, broadcast_in_dim_p, reshape_p, transpose_p, concatenate_p,
                     slice_p, register_defined_above)
 from .elementwise import eq_p, convert_element_type_p, mul_p, div_p
+from .compiler_rules import unit_reduction_as_reshape
 
 
 def _reduced_shape(shape, axes):
@@ -67,6 +68,7 @@ def _define_reduction(name, impl, numpy_name, dtype_rule=None, keep_dtype=False)
 
     p.abstract_eval = abstract_eval
     p.batch = _batch_reduce(p)
+    p.simplify_rules = (unit_reduction_as_reshape(reshape_p),)
     # Positional arguments: keywords cost a ufunc method call more than a small reduction.
     if keep_dtype:  # add/multiply.reduce alone would widen small ints to the platform int
         def lower(names, params, avals=None):
