@@ -44,6 +44,12 @@ def _can_start_thread():
     return True
 
 
+# The suite checks the NumPy tier's numbers, many of them to the bit; the whole-program
+# tier (Numba, compiled once a jitted function is hot) adds in other orders and calls
+# libm, and costs a second of compilation per program: tests/compiler/test_program_tier.py
+# turns it on where it is tested.
+jaxlite.config.update("jaxlite_program_tier", "off")
+
 HAS_SUBPROCESS = _can_start_subprocess()
 HAS_THREADS = _can_start_thread()
 _PLATFORM_SKIPS = {

@@ -138,6 +138,11 @@ class Primitive:
         # Compiler knowledge, data the compiler reads (prims/compiler_rules.py):
         self.simplify_rules = ()   # rewrite rules, tried in order (compiler/simplify.py)
         self.scalar_code = None    # one element as a scalar expression (compiler/fusion.py)
+        # The whole-program tier (compiler/program.py, prims/program_rules.py): an element
+        # as an expression that may differ from NumPy's in the last bits (libm), and the
+        # statements of a non-elementwise primitive.
+        self.numba_scalar_code = None
+        self.numba_code = None
         self.diagonal = None       # how identity structure passes through (compiler/identity.py)
         self.layout = None         # results' memory order: "operand" (views, astype) or
                                    # "permuted" (transpose); None: C order (compiler/codegen.py)

@@ -8,7 +8,7 @@ import importlib
 
 from .codegen import compile_jaxpr, generated_source
 
-_lazy_submodules = {"passes", "tiers", "fusion", "kernels"}
+_lazy_submodules = {"passes", "tiers", "fusion", "kernels", "program"}
 
 
 def __getattr__(name):

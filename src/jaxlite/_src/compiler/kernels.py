@@ -138,6 +138,38 @@ def compile_kernel(source, signature):
     return kernel
 
 
+def compile_program(program):
+    """The Numba-compiled `kernel` of a whole program (compiler/program.py): arrays typed
+    C-contiguous and read-only (writable ones convert), 0-d values as scalars."""
+    numba = _import_numba()
+    types = numba.types
+    avals = list(program.arg_avals) + [np.asarray(c) for c in program.const_values]
+    signature = tuple(types.Array(numba.from_dtype(a.dtype), len(a.shape), "C", readonly=True)
+                      if a.shape else numba.from_dtype(a.dtype) for a in avals)
+    key = (program.source, signature)
+    kernel = _kernels.get(key)
+    if kernel is None:
+        with _lock:
+            kernel = _kernels.get(key)
+            if kernel is None:
+                function, on_disk = _load_python(program.source)
+                function.__globals__.update(program.globals)
+                # Object-mode calls (NumPy's ufuncs) are lifted code, which Numba does not
+                # cache on disk: it would warn on every compile.
+                lifted = "numba.objmode" in program.source
+                on_disk = on_disk and not lifted
+                # (and holds the GIL in those calls: nogil would only warn)
+                options = dict(nogil=not lifted, error_model="numpy", fastmath=False)
+                try:
+                    kernel = numba.njit(signature, cache=on_disk, **options)(function)
+                except Exception:
+                    if not on_disk:
+                        raise
+                    kernel = numba.njit(signature, **options)(function)
+                _kernels[key] = kernel
+    return kernel
+
+
 def compile_cluster(cluster):
     """Compile `cluster`'s kernel and check it on a few elements against the NumPy
     implementation of its equations (a kernel that disagrees is an error: the tier

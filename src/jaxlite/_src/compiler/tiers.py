@@ -1,6 +1,8 @@
 """Tiered compilation: the NumPy code runs at once; once an executable proves hot, a
-fused version (elementwise clusters as Numba loops, fusion.py and kernels.py) is
-compiled in the background and swapped in.
+compiled version is built in the background and swapped in: the whole program as one
+Numba function (program.py) where that pays — it holds loops or branches, or many
+equations on small arrays — else elementwise clusters as Numba loops (fusion.py and
+kernels.py).
 
 Tier 1 is the generated NumPy code: milliseconds to build. Tier 2 costs 0.2-1 s per
 Numba kernel (plus ~1 s to import Numba, once per process), so an executable gets it
@@ -21,6 +23,9 @@ Config (jaxlite.config.update):
   jaxlite_fusion_min_size     elements a cluster must have (default 65536)
   jaxlite_fusion_min_ops      equations a cluster must have (default 3)
   jaxlite_fusion_cache_dir    Numba's on-disk kernel cache (kernels.py); "" disables it
+  jaxlite_program_tier        "auto" (env JAXLITE_PROGRAM_TIER): the whole-program tier
+                              where it applies; "off": fused clusters only
+  jaxlite_program_min_eqns    equations a loop-free program needs for it (default 16)
 
 `wait_for_tiers()` blocks until every background compile requested so far is done.
 """
@@ -30,7 +35,7 @@ import threading
 import time
 
 from ..config import flags
-from . import fusion, kernels
+from . import fusion, kernels, program
 
 _logger = logging.getLogger("jaxlite")
 
@@ -46,8 +51,10 @@ class Tier:
         self.hot_calls = flags.jaxlite_fusion_hot_calls
         self.calls = 0                # calls counted while cold
         self.cold = True              # not yet requested
-        self.state = "cold"           # cold | queued | compiling | fused | unfused | failed
+        self.state = "cold"  # cold | queued | compiling | program | fused | unfused | failed
         self.fused = None             # the fused executable (a Compiled)
+        self.program = None           # or the whole program (a program.Program)
+        self.program_error = None     # why not (program.Unsupported)
         self.clusters = []
         self.error = None
         self.compile_seconds = None
@@ -91,10 +98,13 @@ class Tier:
             self.build()
 
     def build(self):
-        """fusion rewrite -> Numba kernels -> the NumPy code generator -> swap."""
+        """The whole program as one Numba function where it may pay (program.py); else
+        fusion rewrite -> Numba kernels -> the NumPy code generator. Then the swap."""
         start = time.perf_counter()
         self.state = "compiling"
         try:
+            if self._build_program(start):
+                return
             plan = fusion.plan_fusion(self.compiled.jaxpr, flags.jaxlite_fusion_min_size,
                                       flags.jaxlite_fusion_min_ops)
             if plan is None:  # fusible equations, but no cluster worth a loop
@@ -126,8 +136,34 @@ class Tier:
         finally:
             self.done.set()
 
+    def _build_program(self, start):
+        jaxpr = self.compiled.jaxpr
+        if not (flags.jaxlite_program_tier == "auto"
+                and program.worth_compiling(jaxpr, flags.jaxlite_program_min_eqns)):
+            return False
+        try:
+            whole = program.generate(jaxpr)
+        except program.Unsupported as why:  # the fused tier may still apply
+            self.program_error = why
+            if flags.jax_log_compiles:
+                _logger.warning("Whole-program tier (Numba) not compiled: no rule for %s.", why)
+            return False
+        whole.kernel = kernels.compile_program(whole)
+        self.program = whole
+        self.compile_seconds = time.perf_counter() - start
+        self.fn = whole  # the swap: one assignment
+        self.state = "program"
+        self.numpy_fn = None
+        if flags.jax_log_compiles:
+            _logger.warning("Whole-program tier (Numba) of a jitted function compiled in "
+                            "%.2f s.", self.compile_seconds)
+        return True
+
     def listing(self):
         """What `as_python()` appends: the fused tier's code and kernels, or its status."""
+        if self.state == "program":
+            return (f"\n# Whole-program tier (Numba), in use after {self.hot_calls} calls "
+                    f"(compiled in {self.compile_seconds:.2f} s):\n{self.program.source}")
         if self.state != "fused":
             why = f" ({type(self.error).__name__}: {self.error})" if self.error else ""
             return (f"\n# Fused tier (Numba): {self.state}{why}; compiles after "
@@ -145,8 +181,10 @@ def attach(compiled, compile_fn):
     importable; its `fn` then becomes the tier's dispatcher."""
     if flags.jaxlite_fusion != "auto" or not kernels.numba_importable():
         return None
-    if not fusion.may_fuse(compiled.jaxpr, flags.jaxlite_fusion_min_size,
-                           flags.jaxlite_fusion_min_ops):
+    if not (fusion.may_fuse(compiled.jaxpr, flags.jaxlite_fusion_min_size,
+                            flags.jaxlite_fusion_min_ops)
+            or flags.jaxlite_program_tier == "auto"
+            and program.worth_compiling(compiled.jaxpr, flags.jaxlite_program_min_eqns)):
         return None
     tier = Tier(compiled, compile_fn)
     compiled.tier = tier

@@ -28,6 +28,7 @@ from ..prims.shape import (moveaxis, broadcast_batch, move_batch_dim, reshape_p,
 from ..prims.elementwise import select_n_p, add_any, eq_p, stop_gradient_p
 from ..prims.util import const_like, shape_of
 from ..prims.reduce import reduce_or_p
+from ..prims.program_rules import assign, new_carries, dtype_code
 
 
 def _wrap(values, avals):
@@ -762,3 +763,68 @@ while_p.jvp = _while_jvp
 while_p.batch = _while_batch
 while_p.partial_eval = _while_partial_eval
 while_p.transpose = _while_transpose
+
+
+# ==== the whole-program tier (compiler/program.py; prims/program_rules.py) =================
+
+def _cond_program(ctx, eqn, ins, outs):
+    branches = eqn.params["branches"]
+    index = ctx.fresh("b")
+    ctx.emit(f"{index} = min(max(np.int64({ins[0]}), 0), {len(branches) - 1})")
+    avals = [v.aval for v in eqn.outputs]
+    for b, branch in enumerate(branches):
+        ctx.emit("else:" if b == len(branches) - 1 else f"{'if' if b == 0 else 'elif'} {index} == {b}:")
+        with ctx.indent():
+            assign(ctx, outs, ctx.jaxpr(branch, ins[1:]), avals)
+    return True
+
+
+def _scan_program(ctx, eqn, ins, outs):
+    params = eqn.params
+    jaxpr, length, n_c, n_k = params["jaxpr"], params["length"], params["num_consts"], params["num_carry"]
+    consts, init, xs = _split(ins, n_c, n_k)
+    avals = [v.aval for v in eqn.outputs]
+    carry = new_carries(ctx, init, avals[:n_k])
+    for y, aval in zip(outs[n_k:], avals[n_k:]):
+        ctx.emit(f"{y} = np.empty({tuple(aval.shape)!r}, {dtype_code(aval.dtype)})")
+        ctx.writable.add(y)
+    step, i = ctx.fresh("step"), ctx.fresh("i")
+    ctx.emit(f"for {step} in range({length}):")
+    with ctx.indent():
+        ctx.emit(f"{i} = {length - 1} - {step}" if params["reverse"] else f"{i} = {step}")
+        slices = []
+        for x in xs:
+            slices.append(ctx.fresh("x"))
+            ctx.emit(f"{slices[-1]} = {x}[{i}]")
+            ctx.view_of(slices[-1], x)
+        results = ctx.jaxpr(jaxpr, consts + carry + slices)
+        for y, r in zip(outs[n_k:], results[n_k:]):
+            ctx.emit(f"{y}[{i}] = {r}")
+        assign(ctx, carry, results[:n_k], avals[:n_k])
+    for out, k in zip(outs[:n_k], carry):
+        ctx.emit(f"{out} = {k}")
+        ctx.view_of(out, k)
+    return True
+
+
+def _while_program(ctx, eqn, ins, outs):
+    params = eqn.params
+    cond_consts, body_consts, init = _split(ins, params["cond_nconsts"], params["body_nconsts"])
+    avals = [v.aval for v in eqn.outputs]
+    carry = new_carries(ctx, init, avals)
+    ctx.emit("while True:")
+    with ctx.indent():
+        (predicate,) = ctx.jaxpr(params["cond_jaxpr"], cond_consts + carry)
+        ctx.emit(f"if not {predicate}:")
+        with ctx.indent():
+            ctx.emit("break")
+        assign(ctx, carry, ctx.jaxpr(params["body_jaxpr"], body_consts + carry), avals)
+    for out, k in zip(outs, carry):
+        ctx.emit(f"{out} = {k}")
+        ctx.view_of(out, k)
+    return True
+
+
+cond_p.numba_code = _cond_program
+scan_p.numba_code = _scan_program
+while_p.numba_code = _while_program

@@ -29,6 +29,7 @@ from ..conversion import asarray
 from ..jaxpr import eval_jaxpr
 from ..compiler import compile_jaxpr
 from ..prims.shape import moveaxis, broadcast_batch, move_batch_dim
+from ..prims.program_rules import inline_call_code
 from ..staging import StagingTrace, StagingTracer, trace_to_jaxpr, close_over_tracer_consts
 
 
@@ -132,6 +133,7 @@ def _custom_jvp_batch(values, dims, call_jaxpr, jvp, num_consts, symbolic_zeros)
 
 custom_jvp_call_p.impl = _call_impl
 custom_jvp_call_p.numpy_impl = _call_values
+custom_jvp_call_p.numba_code = inline_call_code  # the whole-program tier
 custom_jvp_call_p.abstract_eval = _call_abstract
 custom_jvp_call_p.jvp = _custom_jvp_jvp
 custom_jvp_call_p.batch = _custom_jvp_batch
@@ -224,6 +226,7 @@ def _custom_lin_transpose(cts, *args, bwd, num_res, out_avals, arg_avals):
 
 custom_vjp_call_p.impl = _call_impl
 custom_vjp_call_p.numpy_impl = _call_values
+custom_vjp_call_p.numba_code = inline_call_code  # the whole-program tier
 custom_vjp_call_p.abstract_eval = _call_abstract
 custom_vjp_call_p.jvp = _custom_vjp_jvp
 custom_vjp_call_p.batch = _custom_vjp_batch

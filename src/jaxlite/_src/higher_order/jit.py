@@ -12,6 +12,7 @@ from ..ad import Zero, jvp_jaxpr, is_linear, transpose_jaxpr
 from ..batching import batch_jaxpr
 from ..compiler import compile_jaxpr
 from ..staging import StagingTracer, partial_eval_jaxpr
+from ..prims.program_rules import inline_call_code
 
 jit_p = Primitive("jit", multiple_results=True)
 
@@ -86,6 +87,7 @@ jit_p.abstract_eval = _jit_abstract
 jit_p.jvp = _one_level(_jit_jvp)
 jit_p.batch = _one_level(_jit_batch)
 jit_p.partial_eval = _one_level(_jit_partial_eval)
+jit_p.numba_code = inline_call_code  # the whole-program tier inlines calls
 jit_p.transpose = _one_level(_jit_transpose)
 
 

@@ -16,6 +16,8 @@ from ..jaxpr import Eqn, Literal
 from .util import ndim, shape_of, const_like, broadcast_shapes, quiet
 from .shape import (moveaxis, unbroadcast, broadcast_trailing, reshape_p, broadcast_in_dim_p,
                     register_defined_above)
+from .program_rules import (power_code, clamp_code, integer_quotient_code,
+                            bool_to_integer_code, round_code)
 from .compiler_rules import (neutral_element, fold_scalings, negation_as_scaling,
                              negated_addend_as_difference,
                              integer_power_as_product, numpy_broadcasting, select_of_one_value,
@@ -351,6 +353,8 @@ clamp_p = define(
     [lambda t, a, lo, x, hi: _where_tangent(lt_p.bind(x, lo), t),
      lambda t, a, lo, x, hi: _where_tangent(and_p.bind(ge_p.bind(x, lo), le_p.bind(x, hi)), t),
      lambda t, a, lo, x, hi: _where_tangent(gt_p.bind(x, hi), t)])
+clamp_p.numba_scalar_code = clamp_code  # the whole-program tier
+div_p.numba_scalar_code = integer_quotient_code  # (floats: scalar_code)
 clamp_p.lower = lambda names, params, avals=None: (
     None if avals and avals[0].dtype.kind == "V"
     else f"np.minimum(np.maximum({names[1]}, {names[0]}), {names[2]})")
@@ -449,6 +453,7 @@ def _lower_integer_pow(names, params, avals=None):
 
 
 integer_pow_p.lower = _lower_integer_pow
+integer_pow_p.numba_scalar_code = power_code  # x**3: products, not powf
 
 
 def _atan2_jvp(which):
@@ -482,6 +487,7 @@ def _round_impl(x, rounding_method=0):
 
 
 round_p = define("round", _round_impl, "zero", returns_output_dtype=True)
+round_p.numba_scalar_code = round_code
 is_finite_p = define("is_finite", np.isfinite, "zero", dtype_rule=_bool_dtype,
                      weak_type_rule=_weak_rule_bool, numpy_name="np.isfinite")
 
@@ -491,12 +497,13 @@ def _comparison(name, fn, numpy_name, scalar):
                   numpy_name=numpy_name, scalar=scalar)
 
 
-eq_p = _comparison("eq", np.equal, "np.equal", infix("==", "fb"))
-ne_p = _comparison("ne", np.not_equal, "np.not_equal", infix("!=", "fb"))
-lt_p = _comparison("lt", np.less, "np.less", infix("<"))
-le_p = _comparison("le", np.less_equal, "np.less_equal", infix("<="))
-gt_p = _comparison("gt", np.greater, "np.greater", infix(">"))
-ge_p = _comparison("ge", np.greater_equal, "np.greater_equal", infix(">="))
+# (Integer operands share one dtype: their comparison is exact in any width.)
+eq_p = _comparison("eq", np.equal, "np.equal", infix("==", "fbiu"))
+ne_p = _comparison("ne", np.not_equal, "np.not_equal", infix("!=", "fbiu"))
+lt_p = _comparison("lt", np.less, "np.less", infix("<", "fiu"))
+le_p = _comparison("le", np.less_equal, "np.less_equal", infix("<=", "fiu"))
+gt_p = _comparison("gt", np.greater, "np.greater", infix(">", "fiu"))
+ge_p = _comparison("ge", np.greater_equal, "np.greater_equal", infix(">=", "fiu"))
 
 and_p = define("and", np.bitwise_and, "zero", numpy_name="np.bitwise_and", scalar=infix("&", "biu"))
 or_p = define("or", np.bitwise_or, "zero", numpy_name="np.bitwise_or", scalar=infix("|", "biu"))
@@ -739,6 +746,7 @@ convert_element_type_p.transpose = _convert_transpose
 convert_element_type_p.batch = batch_elementwise(convert_element_type_p)
 convert_element_type_p.weak_type_rule = lambda weak, params: params.get("weak_type", False)
 convert_element_type_p.scalar_code = convert_code
+convert_element_type_p.numba_scalar_code = bool_to_integer_code
 convert_element_type_p.layout = "operand"  # astype keeps the operand's memory order
 convert_element_type_p.diagonal = "conversion"
 

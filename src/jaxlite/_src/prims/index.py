@@ -15,6 +15,7 @@ from .util import shape_of, broadcast_shapes, const_like
 from .shape import moveaxis, broadcast_batch, broadcast_trailing, reshape_p, broadcast_in_dim_p, concatenate_p, unbroadcast
 from .shape import slice_p, squeeze_p
 from .compiler_rules import _defined_by
+from .program_rules import gather_code, scatter_code
 from ..jaxpr import Eqn
 from .elementwise import ge_p, lt_p, and_p, eq_p, convert_element_type_p, mul_p, div_p, add_p, select_n_p
 
@@ -240,6 +241,7 @@ gather_p.jvp = _gather_jvp
 gather_p.transpose = _gather_transpose
 gather_p.batch = _gather_batch
 gather_p.weak_type_rule = lambda weak, params: weak[0]  # the operand's, not the indices'
+gather_p.numba_code = gather_code
 
 
 # ---- scatter --------------------------------------------------------------------------------
@@ -479,6 +481,7 @@ scatter_p.jvp = _scatter_jvp
 scatter_p.transpose = _scatter_transpose
 scatter_p.batch = _scatter_batch
 scatter_p.weak_type_rule = lambda weak, params: weak[0]
+scatter_p.numba_code = scatter_code
 
 
 def _squeeze_of_slice(eqn, ctx):

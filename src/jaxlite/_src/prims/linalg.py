@@ -10,6 +10,7 @@ from .util import ndim
 from .shape import transpose_p, moveaxis
 from .elementwise import add_p, mul_p, convert_element_type_p
 from .compiler_rules import scalar_product_as_product, scalar_product_code
+from .program_rules import dot_general_code
 
 def bilinear_jvp(primitive):
     """The JVP rule of a primitive linear in each operand separately (dot_general, conv):
@@ -285,4 +286,5 @@ dot_general_p.batch = _dot_general_batch
 dot_general_p.weak_type_rule = lambda weak, params: all(weak)
 dot_general_p.simplify_rules = (scalar_product_as_product(mul_p),)
 dot_general_p.scalar_code = scalar_product_code
+dot_general_p.numba_code = dot_general_code
 dot_general_p.diagonal = "contraction"

@@ -9,6 +9,7 @@ from .. import core, dtypes
 from ..core import Primitive, ShapedArray
 from ..ad import Zero
 from .util import shape_of
+from .program_rules import reduction_code
 from .shape import (moveaxis, broadcast_in_dim_p, reshape_p, transpose_p, concatenate_p,
                     slice_p, register_defined_above)
 from .elementwise import eq_p, convert_element_type_p, mul_p, div_p
@@ -182,6 +183,9 @@ def _extremum_reduction(name, reduce, numpy_name, sign):
 
 reduce_max_p = _extremum_reduction("reduce_max", np.max, "np.maximum.reduce", -1)
 reduce_min_p = _extremum_reduction("reduce_min", np.min, "np.minimum.reduce", 1)
+reduce_sum_p.numba_code = reduction_code("sum")
+reduce_max_p.numba_code = reduction_code("max")
+reduce_min_p.numba_code = reduction_code("min")
 
 
 def _prod_jvp(primals, tangents, axes):

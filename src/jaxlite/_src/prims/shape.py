@@ -7,6 +7,8 @@ from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear, instantiate
 from ..batching import register_move_batch_dim
 from .util import ndim, shape_of
+from .program_rules import (broadcast_code, reshape_code, transpose_code, concatenate_code,
+                            slice_code, iota_code as iota_program_code)
 from .compiler_rules import (compose_broadcasts, compose_reshapes, compose_transposes,
                              scalar_broadcast_code, iota_code)
 
@@ -168,6 +170,7 @@ broadcast_in_dim_p.print_rule = lambda eqn, context: sorted(
     (k, v) for k, v in eqn.params.items()
     if k not in ("shape", "sharding") and (k != "broadcast_dimensions" or v))
 broadcast_in_dim_p.scalar_code = scalar_broadcast_code
+broadcast_in_dim_p.numba_code = broadcast_code
 broadcast_in_dim_p.param_order = (("shape", None), ("broadcast_dimensions", None),
                                   ("sharding", None))
 broadcast_in_dim_p.layout, broadcast_in_dim_p.diagonal = "operand", "broadcast"
@@ -204,6 +207,7 @@ reshape_p.print_rule = lambda eqn, context: sorted(
 reshape_p.layout, reshape_p.diagonal = "operand", "unit_reshape"
 reshape_p.lower = lambda names, params, avals=None: (  # the method: np.reshape wraps it
     f"{names[0]}.reshape({tuple(params['new_sizes'])!r})")
+reshape_p.numba_code = reshape_code
 
 # ---- transpose ----------------------------------------------------------------------
 transpose_p = Primitive("transpose")
@@ -239,6 +243,7 @@ def _lower_transpose(names, params, avals=None):
 
 
 transpose_p.lower = _lower_transpose
+transpose_p.numba_code = transpose_code
 transpose_p.simplify_rules = (compose_transposes,)
 transpose_p.layout, transpose_p.diagonal = "permuted", "transpose"
 
@@ -266,6 +271,7 @@ squeeze_p.jvp = _linear_jvp(squeeze_p)
 squeeze_p.transpose = lambda ct, x, dimensions: [reshape_p.bind(ct, new_sizes=x.aval.shape)]
 squeeze_p.batch = _squeeze_batch
 squeeze_p.lower = lambda names, params, avals=None: f"np.squeeze({names[0]}, axis={params['dimensions']!r})"
+squeeze_p.numba_code = reshape_code
 squeeze_p.layout, squeeze_p.diagonal = "operand", "unit_reshape"
 
 # ---- rev ---------------------------------------------------------------------------------
@@ -332,6 +338,7 @@ def _concatenate_batch(values, dims, dimension):
 
 
 concatenate_p.impl = lambda *xs, dimension: np.concatenate(xs, axis=dimension)
+concatenate_p.numba_code = concatenate_code
 concatenate_p.abstract_eval = _concatenate_abstract
 concatenate_p.jvp = _joining_jvp(concatenate_p)
 concatenate_p.transpose = _concatenate_transpose
@@ -463,6 +470,7 @@ def _slice_batch(values, dims, start_indices, limit_indices, strides):
 
 slice_p.impl = lambda x, start_indices, limit_indices, strides: x[
     _slices(start_indices, limit_indices, strides)]
+slice_p.numba_code = slice_code
 slice_p.abstract_eval = _slice_abstract
 slice_p.jvp = _linear_jvp(slice_p)
 slice_p.transpose = _slice_transpose
@@ -571,3 +579,4 @@ iota_p.impl = _iota_impl
 iota_p.abstract_eval = lambda dtype, shape, dimension: ShapedArray(shape, dtype, False)
 iota_p.weak_type_rule = core.never_weak
 iota_p.scalar_code = iota_code  # 1-D: the fused loop's index
+iota_p.numba_code = iota_program_code  # the others

@@ -14,6 +14,7 @@ from .elementwise import (define, add_p, sub_p, mul_p, div_p, neg_p, eq_p, ge_p,
                           _cast, square_p)
 from .complex import real_p, conj_p
 from .compiler_rules import template, unsigned_rem_code
+from .program_rules import libm_code, logistic_code, remainder_code
 from .numpy_ops import integer_rem
 
 
@@ -100,6 +101,7 @@ def _rem_impl(x, y):
 
 rem_p = define("rem", quiet(_rem_impl), [lambda t, a, x, y: t, _rem_jvp_y],
                returns_output_dtype=True, scalar=unsigned_rem_code)
+rem_p.numba_scalar_code = remainder_code  # signed integers and floats
 
 
 def _unary(name, fn, jvp, numpy_name):
@@ -147,6 +149,10 @@ atanh_p = _unary("atanh", np.arctanh, lambda t, a, x: mul_p.bind(
 sqrt_p = _unary("sqrt", np.sqrt,
                 lambda t, a, x: div_p.bind(t, mul_p.bind(const_like(x, 2), a)), "np.sqrt")
 sqrt_p.scalar_code = template("np.sqrt({})")
+for _p, _name in ((exp_p, "exp"), (log_p, "log"), (log1p_p, "log1p"), (expm1_p, "expm1"),
+                  (tanh_p, "tanh"), (sin_p, "sin"), (cos_p, "cos")):
+    _p.numba_scalar_code = libm_code(_name)
+logistic_p.numba_scalar_code = logistic_code
 
 
 def _rsqrt_impl(x):
