@@ -556,3 +556,59 @@ def test_float_initial_of_an_integer_reduction_saturates():
     np.testing.assert_allclose(jax.nn.log_softmax(jnp.arange(5)),
                                [-4.4519143, -3.4519143, -2.4519143, -1.4519144, -0.4519144],
                                rtol=1e-6)
+
+
+_DN = (((1,), (0,)), ((), ()))
+_A = np.array([[1.5, -2.25, 3.0], [0.5, 4.0, -1.0]])
+_B = np.array([[1.0, 2.0], [-0.75, 0.5], [2.5, -3.0]])
+
+
+@pytest.mark.parametrize("x_dtype, y_dtype, out_dtype, want", [
+    # (values and result dtypes printed by JAX 0.10.2: the operand of lower precision is
+    # converted to the other's dtype, XLA's HigherPrecisionType, then multiplied)
+    ("int32", "float32", "float32", [[155.0, -110.0], [-77.5, 85.0]]),
+    ("int8", "uint8", "int8", [[110.0, -93.0], [5.0, -11.0]]),
+    ("float16", "float32", "float32", [[160.3125, -106.875], [-75.0, 90.0]]),
+    ("float32", "complex64", "complex64", [[160.3125, -106.875], [-75.0, 90.0]]),
+    ("int32", "bool", "int32", [[7.0, 7.0], [10.0, 10.0]]),
+])
+def test_dot_general_of_two_dtypes(x_dtype, y_dtype, out_dtype, want):
+    x = jnp.asarray(_A * 3, x_dtype) if x_dtype != "uint8" else jnp.asarray(_A * 3, "int8")
+    y = jnp.asarray(np.abs(_B * 5) if y_dtype == "uint8" else _B * 5, y_dtype)
+    f = lambda p, q: lax.dot_general(p, q, _DN)
+    for out in (f(x, y), jax.jit(f)(x, y)):
+        assert out.dtype == np.dtype(out_dtype)
+        np.testing.assert_array_equal(np.real(np.asarray(out)).astype(np.float64), want)
+
+
+@needs_ml_dtypes
+def test_dot_general_of_two_narrow_floats_rounds_operands_first():
+    # JAX 0.10.2: float8_e4m3fn x float8_e5m2 is float8_e5m2, with the e4m3 operand
+    # rounded to e5m2 first (158.5 exactly; 144 after rounding, a tie to 128)
+    x = jnp.asarray(_A * 3, jnp.float8_e4m3fn)
+    y = jnp.asarray(_B * 5, jnp.float8_e5m2)
+    out = lax.dot_general(x, y, _DN)
+    assert out.dtype == jnp.float8_e5m2
+    np.testing.assert_array_equal(np.asarray(out).astype(np.float64),
+                                  [[128.0, -112.0], [-80.0, 96.0]])
+    # with preferred_element_type both operands are converted to it instead: 158.5
+    wide = lax.dot_general(x, y, _DN, preferred_element_type=jnp.float32)
+    np.testing.assert_array_equal(wide, [[158.5, -116.5], [-76.5, 93.0]])  # JAX 0.10.2
+    half = jnp.asarray([[1.0009765625, 1.0009765625]], jnp.float16)
+    np.testing.assert_array_equal(lax.dot_general(half, jnp.ones((2, 1), jnp.bfloat16), _DN,
+                                                  preferred_element_type=jnp.float32),
+                                  [[2.001953125]])
+    with pytest.raises(TypeError, match="argument type error"):
+        lax.dot_general(jnp.ones((2, 3), jnp.float8_e5m2),
+                        jnp.ones((3, 2), jnp.float8_e5m2fnuz), _DN)  # tied: as JAX
+
+
+def test_dot_general_of_two_dtypes_differentiates_in_each_dtype():
+    f = lambda p, q: lax.dot_general(p, q, _DN).sum()
+    gx, gy = jax.grad(f, argnums=(0, 1))(jnp.asarray(_A, jnp.float16), jnp.asarray(_B))
+    assert gx.dtype == jnp.float16 and gy.dtype == jnp.float32
+    np.testing.assert_array_equal(gx, [[3.0, -0.25, -0.5]] * 2)  # the rows of B summed
+    np.testing.assert_array_equal(gy, [[2.0, 2.0], [1.75, 1.75], [2.0, 2.0]])
+    out = jax.vmap(lambda p: lax.dot(p, jnp.asarray(_B[:, 0], jnp.float16)))(jnp.asarray(_A))
+    assert out.dtype == jnp.float32
+    np.testing.assert_array_equal(out, [10.6875, -5.0])

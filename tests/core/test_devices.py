@@ -147,3 +147,14 @@ def test_arrays_from_pieces_and_multihost_utils_in_one_process(cpu_devices):
     assert multihost_utils.broadcast_one_to_all({"a": jnp.ones(2)})["a"].tolist() == [1, 1]
     multihost_utils.sync_global_devices("alone")
     assert not jax.distributed.is_initialized()
+
+
+def test_a_backend_other_than_the_cpu_is_a_runtime_error():
+    # As JAX 0.10.2 on a CPU-only machine (chex's device assertions count on it).
+    for backend in ("gpu", "tpu", "cuda"):
+        for query in (jax.devices, jax.device_count, jax.local_device_count):
+            with pytest.raises(RuntimeError, match="Unknown backend|failed to initialize"):
+                query(backend)
+    with pytest.raises(RuntimeError, match="instances of gpu are present"):
+        jax.local_devices(backend="gpu")
+    assert jax.devices("cpu") == jax.devices() and jax.device_count("cpu") >= 1

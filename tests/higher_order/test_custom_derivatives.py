@@ -827,3 +827,63 @@ def test_find_top_trace_and_trace_main_tell_this_jvps_tracers():
         return out
 
     assert float(jaxlite.jvp(fn, (1.0,), (1.0,))[1]) == 2.0
+
+
+def test_omitted_arguments_reach_the_rules_as_their_defaults():
+    # As in JAX 0.10.2: a call that leaves parameters to their defaults binds them by
+    # position, so nondiff_argnums may name them and the rules see every parameter
+    # (flax's fp8 dot_general_with_precision).
+    seen = []
+
+    @partial(jaxlite.custom_jvp, nondiff_argnums=(1, 2))
+    def scaled(x, scale=3.0, shift=None):
+        return x * scale
+
+    @scaled.defjvp
+    def scaled_jvp(scale, shift, primals, tangents):
+        seen.append((scale, shift, len(primals)))
+        return scaled(primals[0], scale, shift), tangents[0] * scale
+
+    assert jaxlite.jvp(scaled, (2.0,), (1.0,)) == (6.0, 3.0)
+    assert seen == [(3.0, None, 1)]
+
+    @jaxlite.custom_vjp
+    def weighted(x, w=2.0):
+        return x * w
+
+    weighted.defvjp(lambda x, w: (x * w, w), lambda w, g: (g * w, None))
+    assert jaxlite.grad(weighted)(5.0) == 2.0
+
+
+def test_bwd_runs_when_every_output_cotangent_is_zero():
+    # As in JAX 0.10.2: the bwd rule is called (with zeros) even when the function's
+    # outputs get no cotangent, and what it returns counts (flax's fp8 layers return the
+    # updated scale and amax history as the "gradient" of their state).
+    calls = []
+
+    @jaxlite.custom_vjp
+    def f(x, h):
+        return x * 2
+
+    def bwd(h, g):
+        calls.append(np.asarray(g).tolist())
+        return g, h + 1
+
+    f.defvjp(lambda x, h: (x * 2, h), bwd)
+
+    @jaxlite.custom_vjp
+    def drop(a, y):
+        return a * 3
+
+    drop.defvjp(lambda a, y: (a * 3, None), lambda r, g: (g * 3, None))
+
+    def loss(p):
+        return jnp.sum(drop(p["a"], f(p["x"], p["h"])))
+
+    p = {"x": jnp.ones(2), "h": jnp.zeros(2), "a": jnp.ones(2)}
+    for grad_fn in (jaxlite.grad(loss), jaxlite.jit(jaxlite.grad(loss))):
+        g = grad_fn(p)
+        np.testing.assert_array_equal(g["h"], [1.0, 1.0])
+        np.testing.assert_array_equal(g["x"], [0.0, 0.0])
+        np.testing.assert_array_equal(g["a"], [3.0, 3.0])
+    assert calls[0] == [0.0, 0.0]

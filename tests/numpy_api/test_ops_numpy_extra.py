@@ -835,3 +835,25 @@ def test_linspace_integer_dtype_takes_the_floor():
     assert jnp.linspace(0., jnp.arange(3.), 0).shape == (0, 3)
     np.testing.assert_array_equal(np.asarray(jnp.linspace(0., jnp.arange(3.), 3, axis=1)),
                                   np.float32([[0, 0, 0], [0, 0.5, 1], [0, 1, 2]]))
+
+
+def test_complex_logaddexp_and_softplus_match_jax():
+    # complex64 values printed by JAX 0.10.2; the imaginary part is wrapped into [-pi, pi)
+    # (optimistix runs eqx.nn.MLP's softplus on complex128 inputs).
+    x = jnp.array([0.5 + 0j, -1 + 2j, 3 - 1j, -2 - 0.5j], jnp.complex64)
+    y = jnp.array([0.1 + 1j, 2 + 0j, 3 - 1j, 1 + 1j], jnp.complex64)
+    want = [0.88821077 + 0.39258837j, 1.98013105 + 0.04619617j, 3.69314718 - 1j,
+            1.00473865 + 0.95055228j]
+    for f in (jnp.logaddexp, jaxlite.jit(jnp.logaddexp)):
+        out = f(x, y)
+        assert out.dtype == jnp.complex64
+        np.testing.assert_allclose(np.asarray(out), want, rtol=1e-5)
+    np.testing.assert_allclose(np.asarray(jaxlite.nn.softplus(x)),
+                               [0.97407698, -0.09367616 + 0.37617137j,
+                                3.02737612 - 0.95922568j, 0.11390688 - 0.05793033j],
+                               rtol=1e-5, atol=1e-6)
+    # the slope in each operand is exp(operand - out), as in JAX
+    _, tangent = jaxlite.jvp(jnp.logaddexp, (x, y), (jnp.ones_like(x), 2 * jnp.ones_like(y)))
+    np.testing.assert_allclose(np.asarray(tangent),
+                               [1.37333208 + 0.25949307j, 2.01897939 - 0.04710646j, 1.5,
+                                1.99405605 + 0.04919391j], rtol=1e-5)

@@ -139,3 +139,25 @@ def test_lax_index_in_dim_checks_bounds():
         lax.index_in_dim(X, -11)
     check(lax.index_in_dim(X, -1), [9])
     check(lax.dynamic_index_in_dim(X, 12), [9])
+
+
+def test_wrap_negative_indices_false_makes_negatives_out_of_bounds():
+    # Values printed by JAX 0.10.2 (lineax's tridiagonal operator reads with it).
+    x = jnp.arange(5.)
+    i = jnp.array([-1, 2, -6])
+    np.testing.assert_array_equal(x.at[i].get(wrap_negative_indices=False), [0., 2., 0.])
+    np.testing.assert_array_equal(x.at[i].get(wrap_negative_indices=False, mode="fill"),
+                                  [np.nan, 2., np.nan])
+    assert np.isnan(x.at[-1].get(wrap_negative_indices=False, mode="fill"))
+    assert x.at[-1].get(wrap_negative_indices=False) == 0.
+    np.testing.assert_array_equal(x.at[1:-1].get(wrap_negative_indices=False), [1., 2., 3.])
+    j = jnp.array([-1, 2])
+    np.testing.assert_array_equal(x.at[j].set(9., wrap_negative_indices=False),
+                                  [0., 1., 9., 3., 4.])
+    np.testing.assert_array_equal(x.at[j].set(9., wrap_negative_indices=False, mode="clip"),
+                                  [9., 1., 9., 3., 4.])
+    np.testing.assert_array_equal(x.at[-1].set(7., wrap_negative_indices=False), x)
+    np.testing.assert_array_equal(x.at[j].add(1., wrap_negative_indices=True), [0, 1, 3, 3, 5])
+    got = jax.jit(lambda x, i: x.at[i].get(wrap_negative_indices=False, mode="fill",
+                                           fill_value=-3.))(x, jnp.array([-1, 4]))
+    np.testing.assert_array_equal(got, [-3., 4.])

@@ -7,7 +7,8 @@ import pytest
 
 import jaxlite
 import jaxlite.numpy as jnp
-from jaxlite import lax, vmap, grad, jit, jacfwd, jacrev
+from jaxlite import lax, vmap, grad, jit, jacfwd, jacrev, core
+from jaxlite.interpreters import ad
 
 
 A = np.arange(24.0, dtype=np.float32).reshape(2, 3, 4)
@@ -299,3 +300,16 @@ def test_vmap_of_jvp_and_vjp():
     _, f_vjp = jaxlite.vjp(lambda x: x ** 2, x)
     rows = vmap(lambda c: f_vjp(c)[0])(tangents)
     np.testing.assert_allclose(rows, np.diag(2 * V))
+
+
+def test_vmap_passes_symbolic_zero_outputs_through():
+    # As in JAX 0.10.2: an `ad.Zero` the function returns comes back unchanged, whatever
+    # out_axes says (equinox's vmapped JVP rules return them; lineax's solve under
+    # vmap + grad needs it).
+    zero = ad.Zero(core.ShapedArray((2,), jnp.float32))
+    for out_axes in (0, (0, 1), (0, None)):
+        x, z = vmap(lambda x: (2 * x, zero), out_axes=out_axes)(jnp.ones(3))
+        np.testing.assert_array_equal(x, [2., 2., 2.])
+        assert z is zero
+    assert repr(core.ShapedArray((2,), jaxlite.dtypes.float0)) == "ShapedArray(float0[2])"
+    assert str(ad.Zero(core.ShapedArray((), jaxlite.dtypes.float0))) == "Zero(float0[])"

@@ -447,3 +447,15 @@ def test_reshape_to_traced_shape_is_a_type_error_as_jax():
     with pytest.raises(TypeError, match="Shapes must be 1D sequences of concrete values") as e:
         f(jnp.ones((2, 3)))
     assert type(e.value) is TypeError
+
+
+def test_jitted_function_type_and_repr_are_jaxs():
+    # JAX 0.10.2 prints "<PjitFunction of <function f at 0x...>>", and chex's
+    # assert_max_traces recognises jitted functions by that type name.
+    def f(x):
+        return x
+
+    g = jaxlite.jit(f)
+    assert type(g).__name__ == "PjitFunction"
+    assert repr(g) == f"<PjitFunction of {f!r}>"
+    assert g.__wrapped__ is f

@@ -216,7 +216,7 @@ def backward_pass(jaxpr, cotangents_out, known_inputs=None):
             # Missing cotangents stay None (symbolic zeros): the rules of the primitives
             # holding Jaxprs (jit, scan, cond) leave such outputs out of their transposes.
             cts_out = [cts.pop(v, None) for v in eqn.outputs]
-            if all(c is None for c in cts_out):
+            if all(c is None for c in cts_out) and not eqn.primitive.transpose_zero_cotangents:
                 continue
         else:
             cts_out = cts.pop(eqn.outputs[0], None)

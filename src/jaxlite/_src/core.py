@@ -69,7 +69,7 @@ class ShapedArray:
         return ShapedArray(self.shape, self.dtype, False) if self.weak_type else self
 
     def str_short(self, short_dtypes=False, mesh_axis_types=False):
-        name = self.dtype.name
+        name = "float0" if self.dtype == dtypes.float0 else self.dtype.name  # NumPy: void
         if short_dtypes:
             name = _short_dtype_names.get(name, name)
         return f"{name}[{','.join(map(str, self.shape))}]"
@@ -87,7 +87,7 @@ class ShapedArray:
 
     def __repr__(self):
         weak = ", weak_type=True" if self.weak_type else ""
-        return f"ShapedArray({self.dtype.name}[{','.join(map(str, self.shape))}]{weak})"
+        return f"ShapedArray({self.str_short()}{weak})"
 
 
 def _all_weak(weak_types, params):
@@ -126,6 +126,9 @@ class Primitive:
         # The impl runs user Python (a callback, a primitive defined outside jaxlite with
         # def_impl): it may have effects, so the compiler never evaluates it at compile time.
         self.runs_user_code = False
+        # transposed even when every output's cotangent is zero (custom_lin: a custom_vjp's
+        # bwd may return nonzero cotangents from zeros, as flax's fp8 meta updates do)
+        self.transpose_zero_cotangents = False
         self.partial_eval = None  # optional override of partial evaluation (jit inlines)
         # The impl returning plain NumPy values where `impl` returns Arrays (to keep each
         # output's weak type): generated code calls it, so the next lines take NumPy arrays

@@ -6,6 +6,7 @@ plumbing (nondiff_argnums, residual pytrees, structure checks) lives here.
 """
 import functools
 import inspect
+import weakref
 
 import numpy as np
 
@@ -75,12 +76,39 @@ def custom_vjp_primal_tree_values(tree):
 
 
 def _resolve_args(fun, args, kwargs):
-    """Keyword arguments bound to positions, as JAX's custom rules require."""
-    if not kwargs:
+    """Keyword arguments bound to positions and omitted ones filled with their defaults,
+    as JAX's custom rules require: the rules see every parameter (flax's fp8 dot leaves
+    two nondiff_argnums to their defaults)."""
+    signature = _signature(fun)
+    if signature is None:
+        if kwargs:
+            raise TypeError(f"keyword arguments could not be resolved to positions: "
+                            f"{fun!r} has no signature")
         return tuple(args)
-    bound = inspect.signature(fun).bind(*args, **kwargs)
+    bound = signature.bind(*args, **kwargs)
     bound.apply_defaults()
     return tuple(bound.args) + tuple(bound.kwargs.values())
+
+
+_signatures = weakref.WeakKeyDictionary()
+
+
+def _signature(fun):
+    """inspect.signature(fun), remembered per function (it costs microseconds a call);
+    None for a callable without one."""
+    try:
+        return _signatures[fun]
+    except (KeyError, TypeError):
+        pass
+    try:
+        signature = inspect.signature(fun)
+    except (TypeError, ValueError):
+        signature = None
+    try:
+        _signatures[fun] = signature
+    except TypeError:  # not weakly referable or not hashable: computed each time
+        pass
+    return signature
 
 
 def _split_nondiff(args, nondiff_argnums):

@@ -239,8 +239,9 @@ def _check_static_arguments(signature, static_argnums, static_argnames):
     return static_argnums
 
 
-class JitWrapped:
-    """The function returned by `jit`."""
+class PjitFunction:
+    """The function returned by `jit` (JAX's type name: chex tells jitted functions by
+    it)."""
 
     def __init__(self, fun, static_argnums, static_argnames, max_cache_size=None):
         self._fun = fun
@@ -521,7 +522,7 @@ class JitWrapped:
         return len(self._cache)
 
     def __repr__(self):
-        return f"<jitted function {self._name}>"
+        return f"<PjitFunction of {self._fun!r}>"  # as JAX prints it
 
 
 def jit(fun=None, *, static_argnums=None, static_argnames=None, donate_argnums=None,
@@ -548,10 +549,10 @@ def jit(fun=None, *, static_argnums=None, static_argnames=None, donate_argnums=N
         raise TypeError(f"jit expects a callable, got {type(fun).__name__}")
     if in_shardings is not None or out_shardings is not None:
         return _PlacedJit(fun, static_argnums, static_argnames, in_shardings, out_shardings)
-    return JitWrapped(fun, static_argnums, static_argnames)
+    return PjitFunction(fun, static_argnums, static_argnames)
 
 
-class _PlacedJit(JitWrapped):
+class _PlacedJit(PjitFunction):
     """jit with in_shardings/out_shardings: the arguments are laid out (and checked) by
     in_shardings, the results by out_shardings. The values are those of the unsharded
     computation: jaxlite runs it on the global arrays."""

@@ -127,23 +127,41 @@ def _configured_device_count():
 _devices = _Devices()
 
 
+def _check_backend(backend):
+    """The CPU is the one backend: naming another is JAX's RuntimeError on a machine
+    without it (chex's device assertions expect it)."""
+    if backend is None or backend == "cpu" or isinstance(backend, Client):
+        return
+    if backend == "gpu":
+        raise RuntimeError("Unknown backend: 'gpu' requested, but no platforms that are "
+                           "instances of gpu are present. Platforms present are: cpu")
+    if backend == "tpu":
+        raise RuntimeError("Backend 'tpu' failed to initialize: jaxlite computes on the CPU. "
+                           "Available backends are ['cpu']")
+    raise RuntimeError(f"Unknown backend {backend}. Available backends are ['cpu']")
+
+
 def devices(backend=None):
     """All devices: `[CpuDevice(id=0), ...]`."""
+    _check_backend(backend)
     return list(_devices.get())
 
 
 def local_devices(process_index=None, backend=None, host_id=None):
     """This process's devices (or those of `process_index`)."""
+    _check_backend(backend)
     if process_index is None:
         process_index = distributed.process_index()
     return [d for d in _devices.get() if d.process_index == process_index]
 
 
 def device_count(backend=None):
+    _check_backend(backend)
     return len(_devices.get())
 
 
 def local_device_count(backend=None):
+    _check_backend(backend)
     return len(local_devices())
 
 

@@ -5,6 +5,7 @@ import functools
 import numpy as np
 
 from .. import batching
+from ..ad import Zero
 from ..core import Tracer, current_trace
 from ..state import Ref, RefScope, write_back
 from ..array import Array
@@ -131,7 +132,11 @@ def mapped_over_lanes(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None
             out_leaves, out_tree = tree_flatten(out)
             store["out_tree"] = out_tree
             store["out"] = out
-            return [_as_array_leaf(o, "vmap output") for o in out_leaves] + scope.finals
+            # A symbolic zero tangent (`ad.Zero`) returned by the function passes through
+            # unbatched, as in JAX: equinox's vmapped JVP rules return them.
+            store["zeros"] = {i: o for i, o in enumerate(out_leaves) if type(o) is Zero}
+            return [_as_array_leaf(o, "vmap output") for i, o in enumerate(out_leaves)
+                    if i not in store["zeros"]] + scope.finals
 
         def out_dims(n):
             spec = out_axes
@@ -146,14 +151,19 @@ def mapped_over_lanes(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None
                 return _axes_leaves(spec, 0, "out_axes", fun) * n_user + refs_dims
             # a prefix tree of axes: matched against the output rebuilt with placeholders
             # that are no Python numbers, JAX's object()
-            shape_tree = tree_unflatten(store["out_tree"], [object()] * n_user)
-            return _axes_leaves(spec, shape_tree, "out_axes", fun) + refs_dims
+            zeros = store["zeros"]
+            shape_tree = tree_unflatten(store["out_tree"], [object()] * (n_user + len(zeros)))
+            axes = _axes_leaves(spec, shape_tree, "out_axes", fun)
+            return [d for i, d in enumerate(axes) if i not in zeros] + refs_dims
 
         outs = batching.vmap_flat(flat_fun, leaves, dims, size, out_dims, axis_name, name,
                                   processes=processes)
         n_user = len(outs) - len(refs)
         write_back(refs, outs[n_user:])
-        return tree_unflatten(store["out_tree"], outs[:n_user])
+        user = iter(outs[:n_user])
+        zeros = store["zeros"]
+        return tree_unflatten(store["out_tree"], [zeros[i] if i in zeros else next(user)
+                                                  for i in range(n_user + len(zeros))])
 
     return vmapped
 

@@ -236,6 +236,7 @@ custom_lin_p.impl = _custom_lin_impl
 custom_lin_p.abstract_eval = _custom_lin_abstract
 custom_lin_p.transpose = _custom_lin_transpose
 custom_lin_p.batch = _custom_lin_batch
+custom_lin_p.transpose_zero_cotangents = True  # bwd runs, with zeros, as in JAX
 
 
 # ---- calls of custom functions: which trace handles them ------------------------------------

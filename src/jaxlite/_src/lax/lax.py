@@ -19,8 +19,9 @@ from .utils import broadcast_to
 from .precision import canonicalize_precision
 
 
-def _lax_operands(name, *args):
-    """lax ops need equal dtypes; Python scalars adopt the dtype of the array operands."""
+def _lax_operands(name, *args, same_dtype=True):
+    """lax ops need equal dtypes (but dot_general); Python scalars adopt the dtype of the
+    array operands."""
     arrays = [a for a in args if isinstance(a, (Array, Tracer, np.ndarray, np.generic))]
     if not arrays:
         return [asarray(a) for a in args]
@@ -33,7 +34,7 @@ def _lax_operands(name, *args):
         else:
             out.append(asarray(a))
     dts = {x.dtype for x in out}
-    if len(dts) > 1:
+    if len(dts) > 1 and same_dtype:
         raise TypeError(f"lax.{name} requires arguments to have the same dtypes, got "
                         + ", ".join(x.dtype.name for x in out)
                         + ". Convert with lax.convert_element_type or use jax.numpy functions.")
@@ -397,8 +398,10 @@ def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_t
                 out_sharding=None):
     # out_sharding, as in `dot`: the value is the same whatever its placement (flax.nnx
     # passes it explicitly).
+    # Operands of different dtypes are accepted, as in JAX (the result takes the one of
+    # higher precision, prims.linalg.product_dtype).
     (lc, rc), (lb, rb) = dimension_numbers
-    x, y = _lax_operands("dot_general", lhs, rhs)
+    x, y = _lax_operands("dot_general", lhs, rhs, same_dtype=False)
     dims = ((tuple(lc), tuple(rc)), (tuple(lb), tuple(rb)))
     pet = dtypes.canonicalize_dtype(preferred_element_type) if preferred_element_type else None
     return linalg.dot_general_p.bind(x, y, dimension_numbers=dims,
@@ -414,7 +417,7 @@ def dot(lhs, rhs, precision=None, preferred_element_type=None, *, dimension_numb
     >>> lax.dot(jnp.ones((2, 3)), jnp.ones(3))
     Array([3., 3.], dtype=float32)
     """
-    x, y = _lax_operands("dot", lhs, rhs)
+    x, y = _lax_operands("dot", lhs, rhs, same_dtype=False)
     if dimension_numbers is None:
         if not (1 <= x.ndim <= 2 and 1 <= y.ndim <= 2 and x.shape[-1] == y.shape[0]):
             raise ValueError(

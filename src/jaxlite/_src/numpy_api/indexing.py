@@ -42,12 +42,15 @@ def _reject_list_index(index):
         raise TypeError(_LIST_INDEX_MESSAGE.format("tuple(seq)" if multidim else "array(seq)"))
 
 
-def _normalize_index(index, shape, out_of_bounds="clamp"):
+def _normalize_index(index, shape, out_of_bounds="clamp", wrap_negative=True):
     """Split a user index into (static spec, dynamic index arrays).
 
     A static int beyond its axis clamps to the axis' end when `out_of_bounds` is "clamp"
     (reads, and writes in mode='clip', as JAX's gather does); with "array" it becomes a 0-d
-    index array, which scatter drops and `get(mode='fill')` fills."""
+    index array, which scatter drops and `get(mode='fill')` fills. With `wrap_negative`
+    False (JAX's `wrap_negative_indices=False` of `x.at[...]`) a negative int or array
+    element does not count from the end: it is out of bounds below 0 (slices keep Python's
+    meaning)."""
     _reject_list_index(index)
     if not isinstance(index, tuple):
         index = (index,)
@@ -78,6 +81,8 @@ def _normalize_index(index, shape, out_of_bounds="clamp"):
             i = int(item)
             if n == 0:
                 raise IndexError(f"index {i} is out of bounds for axis {axis} with size 0")
+            if not wrap_negative and i < 0:
+                i = -n - 1  # below the axis whichever way it is read
             if -n <= i < n:
                 spec.append(("int", i % n))
             elif out_of_bounds == "clamp":
@@ -106,6 +111,9 @@ def _normalize_index(index, shape, out_of_bounds="clamp"):
                         else arr.dtype)
                 raise TypeError(f"Indexer must have integer or boolean type, got indexer with "
                                 f"type {np.dtype(kind).name}")
+            if not wrap_negative and arr.dtype.kind == "i":
+                # -n - 1 wraps to -1: still below the axis, so clamped, filled or dropped
+                arr = where(less(arr, 0), convert(-shape[axis] - 1, arr.dtype, True), arr)
             spec.append(("array",))
             arrays.append(arr)
             axis += 1
@@ -140,12 +148,12 @@ def _mask_to_indices(mask):
     return [Array(i.astype(dtypes.default_int_dtype()), False) for i in np.nonzero(value)]
 
 
-def getitem(x, index):
+def getitem(x, index, wrap_negative=True):
     x = asarray(x)
     if isinstance(index, (Array, Tracer)) and index.dtype.kind in "iu" and index.ndim == 0 \
             and x.ndim > 0 and not isinstance(index, Tracer):
         index = int(index)
-    spec, arrays = _normalize_index(index, x.shape)
+    spec, arrays = _normalize_index(index, x.shape, wrap_negative=wrap_negative)
     if not arrays and builtins.all(item[0] == "slice" and item[1:] == (None, None, None)
                                    for item in spec):
         return x
@@ -237,12 +245,15 @@ class _IndexUpdateRef:
         self.array = array
         self.index = index
 
-    def _index(self, x, mode):
+    def _index(self, x, mode, wrap=True):
         """(spec, index arrays) for `mode`: clip clamps every index into bounds; otherwise
-        out-of-bounds static ints become index arrays that scatter drops."""
+        out-of-bounds static ints become index arrays that scatter drops. `wrap` False:
+        negative indices are out of bounds (JAX's wrap_negative_indices=False)."""
         if mode != "clip":
-            return _normalize_index(self.index, x.shape, out_of_bounds="array")
-        spec, arrays = _normalize_index(self.index, x.shape, out_of_bounds="clamp")
+            return _normalize_index(self.index, x.shape, out_of_bounds="array",
+                                    wrap_negative=wrap)
+        spec, arrays = _normalize_index(self.index, x.shape, out_of_bounds="clamp",
+                                        wrap_negative=wrap)
         axes = spec_array_axes(spec, x.shape)
         clipped = []
         for a, axis in zip(arrays, axes):
@@ -251,9 +262,9 @@ class _IndexUpdateRef:
             clipped.append(remainder(clip(a, -n, n - 1), n) if n else a)
         return spec, clipped
 
-    def _scatter(self, values, kind, mode=None):
+    def _scatter(self, values, kind, mode=None, wrap=True):
         x = asarray(self.array)
-        spec, arrays = self._index(x, _gather_scatter_mode(mode))
+        spec, arrays = self._index(x, _gather_scatter_mode(mode), wrap)
         promoted, weak = dtypes.result_type_and_weak(x, values)
         if promoted == x.dtype or kind == "set":
             updates = convert(values, x.dtype)
@@ -264,50 +275,66 @@ class _IndexUpdateRef:
                              *arrays, index_spec=spec, mode=kind)
         return convert(out, x.dtype, x.weak_type)
 
-    def set(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return self._scatter(values, "set", mode)
+    def set(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None,
+            out_sharding=None, wrap_negative_indices=True):
+        return self._scatter(values, "set", mode, wrap_negative_indices)
 
-    def add(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return self._scatter(values, "add", mode)
+    def add(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None,
+            out_sharding=None, wrap_negative_indices=True):
+        return self._scatter(values, "add", mode, wrap_negative_indices)
 
-    def subtract(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return self._scatter(negative(asarray(values)), "add", mode)
+    def subtract(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None,
+            out_sharding=None, wrap_negative_indices=True):
+        return self._scatter(negative(asarray(values)), "add", mode, wrap_negative_indices)
 
-    def multiply(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+    def multiply(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None,
+            out_sharding=None, wrap_negative_indices=True):
         x = asarray(self.array)
         promoted, weak = dtypes.result_type_and_weak(x, values)
         if promoted == np.bool_:  # as JAX's scatter_mul (lax.mul takes no bools)
             raise TypeError("mul does not accept dtype bool at position 0. Accepted dtypes at "
                             "position 0 are subtypes of integer, floating, complexfloating.")
         if promoted != x.dtype:  # as JAX: multiplied in the promoted dtype, cast back
-            return self._scatter(values, "multiply", mode)
-        if unique_indices or not self._index(x, _gather_scatter_mode(mode))[1]:
+            return self._scatter(values, "multiply", mode, wrap_negative_indices)
+        if unique_indices or not self._index(x, _gather_scatter_mode(mode),
+                                             wrap_negative_indices)[1]:
             # Each element is hit at most once (static ints and slices never repeat): the
             # product set in place, the same numbers as scatter-multiply, differentiable
             # with respect to the updates too, as JAX's scatter_mul is for unique indices.
-            product = multiply(self.get(mode=mode), convert(values, x.dtype))
-            return self.set(product, mode=mode)
-        return self._scatter(values, "multiply", mode)
+            wrap = wrap_negative_indices
+            product = multiply(self.get(mode=mode, wrap_negative_indices=wrap),
+                               convert(values, x.dtype))
+            return self.set(product, mode=mode, wrap_negative_indices=wrap)
+        return self._scatter(values, "multiply", mode, wrap_negative_indices)
 
     mul = multiply
 
-    def divide(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return self.set(divide(self.get(mode=mode), values), mode=mode)
+    def divide(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None,
+            out_sharding=None, wrap_negative_indices=True):
+        wrap = wrap_negative_indices
+        return self.set(divide(self.get(mode=mode, wrap_negative_indices=wrap), values),
+                        mode=mode, wrap_negative_indices=wrap)
 
-    def power(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return self.set(power(self.get(mode=mode), values), mode=mode)
+    def power(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None,
+            out_sharding=None, wrap_negative_indices=True):
+        wrap = wrap_negative_indices
+        return self.set(power(self.get(mode=mode, wrap_negative_indices=wrap), values),
+                        mode=mode, wrap_negative_indices=wrap)
 
-    def min(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return self._scatter(values, "min", mode)
+    def min(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None,
+            out_sharding=None, wrap_negative_indices=True):
+        return self._scatter(values, "min", mode, wrap_negative_indices)
 
-    def max(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return self._scatter(values, "max", mode)
+    def max(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None,
+            out_sharding=None, wrap_negative_indices=True):
+        return self._scatter(values, "max", mode, wrap_negative_indices)
 
-    def apply(self, func, *, indices_are_sorted=False, unique_indices=False, mode=None):
+    def apply(self, func, *, indices_are_sorted=False, unique_indices=False, mode=None,
+              wrap_negative_indices=True):
         """Apply `func` to the indexed elements, once per hit (repeated indices apply it
         repeatedly, as JAX's scatter does)."""
         x = asarray(self.array)
-        spec, arrays = self._index(x, _gather_scatter_mode(mode))
+        spec, arrays = self._index(x, _gather_scatter_mode(mode), wrap_negative_indices)
         count_dtype = dtypes.default_int_dtype()
         hits = scatter_p.bind(Array(np.zeros(x.shape, count_dtype), False),
                               Array(np.ones((), count_dtype), False), *arrays,
@@ -322,7 +349,8 @@ class _IndexUpdateRef:
             out = select(gt(hits, k), asarray(func(out)), out)
         return out
 
-    def get(self, *, indices_are_sorted=False, unique_indices=False, mode=None, fill_value=None):
+    def get(self, *, indices_are_sorted=False, unique_indices=False, mode=None, fill_value=None,
+            out_sharding=None, wrap_negative_indices=True):
         """`x[index]`; out-of-bounds indices clamp, or with mode='fill' (or 'drop') read
         `fill_value` (NaN for inexact dtypes, the most negative int, the largest unsigned
         int, True for bool), as in JAX."""
@@ -331,9 +359,10 @@ class _IndexUpdateRef:
             raise ValueError("mode='one_hot' applies to scatters (x.at[...].set/add), not "
                              "to x.at[...].get")
         if mode != "fill":
-            return getitem(self.array, self.index)
+            return getitem(self.array, self.index, wrap_negative_indices)
         x = asarray(self.array)
-        spec, arrays = _normalize_index(self.index, x.shape, out_of_bounds="array")
+        spec, arrays = _normalize_index(self.index, x.shape, out_of_bounds="array",
+                                        wrap_negative=wrap_negative_indices)
         out = gather_p.bind(x, *arrays, index_spec=spec)
         if not arrays:
             return out

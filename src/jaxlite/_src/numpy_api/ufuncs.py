@@ -458,10 +458,26 @@ def hypot(x, y, /):
 def _logaddexp(x, y):
     # max + log1p(exp(-|x - y|)); where x - y is nan (a nan, or two infinities of one
     # sign) x + y, which is that nan or infinity.
+    if x.dtype.kind == "c":
+        return _complex_logaddexp(x, y)
     delta = ew.sub_p.bind(x, y)
     out = ew.add_p.bind(ew.max_p.bind(x, y),
                         tr.log1p_p.bind(tr.exp_p.bind(ew.neg_p.bind(tr.abs_p.bind(delta)))))
     return ew.select_n_p.bind(ew.ne_p.bind(delta, delta), out, ew.add_p.bind(x, y))
+
+
+def _complex_logaddexp(x, y):
+    """JAX's complex logaddexp: m + log1p(exp(x + y - 2m)) with m the (lexicographic) max,
+    its imaginary part wrapped into [-pi, pi) as a principal logarithm's."""
+    big = ew.max_p.bind(x, y)
+    rest = ew.sub_p.bind(ew.add_p.bind(x, y), ew.mul_p.bind(big, convert(2, x.dtype, True)))
+    out = ew.add_p.bind(big, tr.log1p_p.bind(tr.exp_p.bind(rest)))
+    re, im = cx.real_p.bind(out), cx.imag_p.bind(out)
+    pi, two_pi = convert(np.pi, im.dtype, True), convert(2 * np.pi, im.dtype, True)
+    im = tr.rem_p.bind(ew.add_p.bind(im, pi), two_pi)
+    im = ew.select_n_p.bind(ew.lt_p.bind(im, convert(0, im.dtype, True)), im,
+                            ew.add_p.bind(im, two_pi))
+    return cx.complex_p.bind(re, ew.sub_p.bind(im, pi))
 
 
 _logaddexp_with_jvp = custom_jvp(_logaddexp)
@@ -476,6 +492,8 @@ def _logaddexp_jvp(primals, tangents):
     out = _logaddexp_with_jvp(x, y)
 
     def finite_above(v):
+        if v.dtype.kind == "c":  # JAX's guard is for real +inf only
+            return v
         return ew.select_n_p.bind(isposinf(v), v, convert(0, v.dtype, True))
 
     def slope(v):

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .. import core
+from .. import core, dtypes
 from ..core import Primitive, ShapedArray
 from ..ad import Zero, is_linear
 from .util import ndim
@@ -36,11 +36,39 @@ def _free_dims(rank, contract, batch):
     return [i for i in range(rank) if i not in contract and i not in batch]
 
 
+def _precision_rank(dtype):
+    """XLA's order of operand types for a product of two dtypes (HigherPrecisionType):
+    complex over real, then more exponent bits, more mantissa bits, more bits, signed over
+    unsigned."""
+    k = dtypes.kind(dtype)
+    real = np.dtype(dtype) if k != "c" else np.finfo(dtype).dtype
+    info = dtypes.finfo(real) if k in "fc" else None
+    bits = 1 if k == "b" else (info.bits if info else dtypes.iinfo(real).bits)
+    return (k == "c", info.maxexp if info else -1, info.nmant if info else -1, bits, k != "u")
+
+
+def product_dtype(x_dtype, y_dtype):
+    """The dtype of dot_general(x, y) without preferred_element_type: the operands' when
+    they agree, else the one of higher precision, as JAX's rule."""
+    if x_dtype == y_dtype:
+        return x_dtype
+    x_rank, y_rank = _precision_rank(x_dtype), _precision_rank(y_dtype)
+    if x_rank == y_rank:
+        raise TypeError(f"lax.dot_general argument type error: {x_dtype}, {y_dtype}")
+    return x_dtype if x_rank > y_rank else y_dtype
+
+
 def _dot_general_impl(x, y, dimension_numbers, precision=None, preferred_element_type=None,
                       out_sharding=None):
     (lc, rc), (lb, rb) = dimension_numbers
     x, y = np.asarray(x), np.asarray(y)
-    out_dtype = preferred_element_type or x.dtype
+    out_dtype = preferred_element_type or product_dtype(x.dtype, y.dtype)
+    if x.dtype != y.dtype:
+        # As XLA: both operands are converted to preferred_element_type when it is given,
+        # else the one of lower precision to the other's type (float8_e4m3fn 4.5 times a
+        # float8_e5m2 is then 4 times it).
+        common = preferred_element_type or product_dtype(x.dtype, y.dtype)
+        x, y = x.astype(common), y.astype(common)
     if out_dtype != x.dtype and (
             (x.dtype.kind in "biu" and np.dtype(out_dtype).kind in "fc")
             or np.dtype(out_dtype).itemsize > x.dtype.itemsize):
@@ -89,12 +117,10 @@ def _dot_general_abstract(x, y, dimension_numbers, precision=None,
             raise TypeError(
                 f"dot_general: incompatible shapes for contraction: {x.shape} and {y.shape} "
                 f"(axis {a} of size {x.shape[a]} vs axis {b} of size {y.shape[b]})")
-    if x.dtype != y.dtype:
-        raise TypeError(f"dot_general requires operands of the same dtype, got {x.dtype} and "
-                        f"{y.dtype}")
+    out_dtype = preferred_element_type or product_dtype(x.dtype, y.dtype)
     shape = ([x.shape[i] for i in lb] + [x.shape[i] for i in _free_dims(x.ndim, lc, lb)]
              + [y.shape[i] for i in _free_dims(y.ndim, rc, rb)])
-    return ShapedArray(shape, preferred_element_type or x.dtype, x.weak_type and y.weak_type)
+    return ShapedArray(shape, out_dtype, x.weak_type and y.weak_type)
 
 
 def _transpose_operand(ct, other, my_rank, my_contract, my_batch, other_contract, other_batch,
@@ -194,6 +220,8 @@ def _lower_dot_general(names, params, avals=None):
     apply (BLAS, little overhead), einsum otherwise."""
     if avals is None or params.get("preferred_element_type") not in (None, avals[0].dtype):
         return None
+    if avals[0].dtype != avals[1].dtype:
+        return None  # mixed operand dtypes: the implementation casts them
     if avals[0].dtype.kind not in "biufc":
         return None  # ml_dtypes' narrow floats (bfloat16): np.einsum has no loop for them
     dims = params["dimension_numbers"]

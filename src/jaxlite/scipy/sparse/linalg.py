@@ -1,3 +1,3 @@
-"""jaxlite.scipy.sparse.linalg: the jax.scipy.sparse.linalg API (cg; bicgstab and gmres
-are not implemented yet)."""
-from ..._src.scipy.sparse_linalg import cg
+"""jaxlite.scipy.sparse.linalg: the jax.scipy.sparse.linalg API (cg, bicgstab, gmres)."""
+from ..._src.scipy.sparse_linalg import cg, bicgstab
+from ..._src.scipy.sparse_gmres import gmres
