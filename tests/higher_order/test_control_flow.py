@@ -70,9 +70,18 @@ def test_cond_traces_both_branches_once():
 def test_cond_output_dtype_and_weak_type():
     out = lax.cond(True, lambda: 1.0, lambda: 2.0)
     assert out.dtype == jnp.float32 and out.weak_type
-    # a weak and a strong float32 branch agree; the result is strong
+    # a weak and a strong float32 branch agree; the result is weak when the first branch
+    # (false_fun) is, whichever branch runs (as JAX 0.10.2 gives)
     out = lax.cond(True, lambda: 1.0, lambda: jnp.float32(2.0))
     assert out.dtype == jnp.float32 and not out.weak_type
+    for pred in (True, False):
+        out = lax.cond(pred, lambda: jnp.float32(1.0), lambda: 2.0)
+        assert out.dtype == jnp.float32 and out.weak_type
+        out = jaxlite.jit(lambda p: lax.cond(p, lambda: jnp.float32(1.0), lambda: 2.0))(pred)
+        assert out.weak_type
+    assert lax.switch(2, [lambda: 1.0, lambda: jnp.float32(2.0), lambda: jnp.float32(3.0)]
+                      ).weak_type
+    assert not lax.switch(1, [lambda: jnp.float32(1.0), lambda: 2.0]).weak_type
     assert lax.cond(False, lambda x: x, lambda x: x + 1, jnp.int8(3)).dtype == jnp.int8
 
 

@@ -857,3 +857,18 @@ def test_complex_logaddexp_and_softplus_match_jax():
     np.testing.assert_allclose(np.asarray(tangent),
                                [1.37333208 + 0.25949307j, 2.01897939 - 0.04710646j, 1.5,
                                 1.99405605 + 0.04919391j], rtol=1e-5)
+
+
+def test_polyval_of_stacked_coefficients_broadcasts_with_x():
+    # (values recorded from JAX 0.10.2: coefficients run along axis 0, the other axes of
+    # p broadcast with x; diffrax's local interpolation evaluates such a stack)
+    p = jnp.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])
+    np.testing.assert_array_equal(jnp.polyval(p, 2.0), [2.5, 3.0, 8.0])
+    np.testing.assert_array_equal(jnp.polyval(p, jnp.array([[1.0], [3.0]])),
+                                  [[1.5, 1.0, 5.0], [3.5, 5.0, 11.0]])
+    np.testing.assert_array_equal(jaxlite.jit(jnp.polyval)(p, 2.0), [2.5, 3.0, 8.0])
+    assert float(jaxlite.grad(lambda x: jnp.polyval(p, x).sum())(2.0)) == 6.0
+    empty = jnp.polyval(jnp.zeros((0, 3)), 2.0)
+    assert empty.shape == (3,) and not np.asarray(empty).any()
+    with pytest.raises(IndexError, match="polyval"):
+        jnp.polyval(jnp.array(3.0), 2.0)

@@ -37,6 +37,21 @@ def test_blocks_and_per_element_keys_agree_with_single_hashes():
         assert (int(a), int(b)) == (int(y0[i]), int(y1[i]))
 
 
+def test_few_pairs_on_python_ints_match_the_blocked_kernel():
+    # Up to threefry._SMALL pairs hash on Python ints; compare with the NumPy rounds.
+    rng = np.random.default_rng(1)
+    for shape in [(), (1,), (2, 3), (threefry._SMALL,), (0,)]:
+        k0 = rng.integers(0, 2 ** 32, shape, dtype=U32)
+        x0, x1 = rng.integers(0, 2 ** 32, (2,) + shape, dtype=U32)
+        small = threefry._threefry_small(k0, U32(0xFFFFFFFF), x0, x1, shape)
+        n = threefry._SMALL + 1  # the same pairs, padded past the threshold
+        pad = lambda a: np.concatenate([np.ravel(a), np.zeros(n, U32)])  # noqa: E731
+        big = threefry2x32_kernel(pad(k0), U32(0xFFFFFFFF), pad(x0), pad(x1))
+        for s, b in zip(small, big):
+            assert s.shape == shape and s.dtype == np.uint32
+            np.testing.assert_array_equal(s.ravel(), b[:s.size])
+
+
 def test_broadcasting_shapes():
     k = np.array([[1], [2]], U32)
     x = np.arange(3, dtype=U32)

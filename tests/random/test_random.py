@@ -87,3 +87,11 @@ def test_typeof_a_typed_key_is_its_key_aval():
     assert str(aval) == "key<fry>[]" and repr(aval) == "ShapedArray(key<fry>[])"
     assert aval.dtype == jax.random.key(0).dtype and aval.shape == () and not aval.weak_type
     assert str(jax.typeof(jax.random.split(jax.random.key(0), 3))) == "key<fry>[3]"
+
+
+def test_typed_keys_compare_elementwise():
+    keys = random.split(random.key(0), 3)
+    first = keys[0]
+    np.testing.assert_array_equal(keys == first, [True, False, False])
+    np.testing.assert_array_equal(keys != first, [False, True, True])
+    assert (keys[1:] != first).all() and bool(first == keys[0]) and not bool(first != keys[0])

@@ -10,6 +10,7 @@ import pytest
 import jaxlite
 import jaxlite.numpy as jnp
 from jaxlite import lax
+from jaxlite.extend.core import Primitive
 from jaxlite import grad, value_and_grad, jvp, vjp, linearize, jacfwd, jacrev, hessian, jit, vmap
 
 
@@ -891,3 +892,20 @@ def test_linearize_with_pytree_output_and_jvp_of_jit_with_zero_tangent():
     out, t = jvp(jit(lambda a, b: a * b), (x, x), (jnp.ones(3), jnp.zeros(3)))
     np.testing.assert_allclose(out, [0.25, 1.0, 4.0])
     np.testing.assert_allclose(t, [0.5, 1.0, 2.0])
+
+
+def test_integer_outputs_of_a_jit_carry_no_tangent():
+    # A primitive with no differentiation rule (equinox's unvmap_max) applied to an integer
+    # that a jit returns under jvp: the integer's tangent is zero, so, as in JAX, the rule
+    # is never needed.
+    count_max = Primitive("count_max")
+    count_max.def_impl(lambda n: jnp.max(n))
+    count_max.def_abstract_eval(lambda n: jaxlite.core.ShapedArray((), n.dtype))
+
+    def f(x):
+        y, n = jit(lambda x: (x * 2.0, jnp.arange(3) + jnp.round(x).astype(jnp.int32)))(x)
+        return y * count_max.bind(n)
+    primal, tangent = jvp(f, (1.0,), (1.0,))
+    assert (float(primal), float(tangent)) == (6.0, 6.0)
+    assert float(grad(f)(1.0)) == 6.0
+    assert float(jvp(jit(f), (1.0,), (1.0,))[1]) == 6.0

@@ -191,6 +191,12 @@ LOOP_CASES = {
     "take_along_axis": (lambda x, i: jnp.take_along_axis(x, i, axis=0), [(3, 4), IDX3], (0, 0)),
     "take": (lambda x: jnp.take(x, jnp.array([2, 0]), axis=1), [(3, 2, 3)], (0,)),
     "at_set": (lambda x, i: x.at[i].set(-1.0), [(3, 4), np.array([0, 3, 1], np.int32)], (0, 0)),
+    "at_swap_batched_pairs": (lambda x, ij: x.at[ij].set(x[ij[::-1]]),
+                              [(3, 5), np.array([[0, 4], [2, 1], [3, 3]], np.int32)], (0, 0)),
+    "at_add_index_axis1_out_of_bounds": (
+        lambda x, i, u: x.at[i, 1:].add(u),
+        [(4, 3), np.array([[0, 2, 9], [-1, 1, 1]], np.int32), (3, 2)], (None, 1, 0)),
+    "at_set_index_matrix_unbatched_x": (lambda x, i: x.at[i].set(2.0), [(4, 2), IDX3], (None, 0)),
     "at_add_batched_update": (lambda x, u: x.at[1].add(u), [(4,), (3,)], (None, 0)),
     "at_add_slice": (lambda x, u: x.at[1:3].add(u), [(3, 4), (3, 2)], (0, 0)),
     "at_mul_index": (lambda x, i: x.at[i].multiply(3.0), [(3, 4), np.array([2, 2, 0], np.int32)],
@@ -241,6 +247,22 @@ def test_vmap_matches_python_loop(name):
     np.testing.assert_allclose(np.asarray(out_j), expected, rtol=1e-6, atol=1e-6)
     out_j = jit(vmap(fn, in_axes=in_axes))(*[jnp.asarray(a) for a in args])
     np.testing.assert_allclose(np.asarray(out_j), expected, rtol=1e-6, atol=1e-6)
+
+
+def test_vmap_of_scatter_with_batched_indices_is_one_scatter():
+    # (a lane-by-lane loop would stage one scatter per lane: numpyro's subsampling vmaps
+    # a Fisher-Yates shuffle over a million keys)
+    def swap(x, ij):
+        return x.at[ij].set(x[ij[::-1]])
+    x = np.arange(20.0, dtype=np.float32).reshape(4, 5)
+    ij = np.array([[0, 4], [1, 2], [3, 3], [4, 0]], np.int32)
+    jaxpr = jaxlite.make_jaxpr(vmap(swap))(x, ij)
+    assert [e.primitive.name for e in jaxpr.jaxpr.eqns].count("scatter") == 1
+    out = np.asarray(vmap(swap)(x, ij))
+    expected = x.copy()
+    for row, (i, j) in zip(expected, ij):
+        row[[i, j]] = row[[j, i]]
+    np.testing.assert_array_equal(out, expected)
 
 
 # ---- vmap and differentiation ------------------------------------------------------------------------
@@ -313,3 +335,22 @@ def test_vmap_passes_symbolic_zero_outputs_through():
         assert z is zero
     assert repr(core.ShapedArray((2,), jaxlite.dtypes.float0)) == "ShapedArray(float0[2])"
     assert str(ad.Zero(core.ShapedArray((), jaxlite.dtypes.float0))) == "Zero(float0[])"
+
+
+def test_vmap_of_cond_keeps_outputs_no_branch_batches_unbatched():
+    # (JAX's rule, which equinox's nonbatchable checks: a counter passed through a cond on
+    # an unbatched predicate stays unbatched, so out_axes=None may return it)
+    def f(x, n):
+        return lax.cond(n > 2, lambda x, n: (x * 2.0, n + 1), lambda x, n: (x, n), x, n)
+    x, n = vmap(f, in_axes=(0, None), out_axes=(0, None))(jnp.arange(3.0), 5)
+    np.testing.assert_array_equal(x, [0.0, 2.0, 4.0])
+    assert int(n) == 6
+    jaxpr = jaxlite.make_jaxpr(vmap(f, in_axes=(0, None)))(jnp.arange(3.0), 5)
+    cond = next(e for e in jaxpr.jaxpr.eqns if e.primitive.name == "cond")
+    assert [v.aval.shape for v in cond.outvars] == [(3,), ()]
+    # a branch that batches the counter batches it for every branch
+    def g(x, n):
+        return lax.switch(n, [lambda x, n: (x, n),
+                              lambda x, n: (x + 1.0, n * 0 + x.astype(jnp.int32))], x, n)
+    x, n = vmap(g, in_axes=(0, None))(jnp.arange(3.0), 1)
+    np.testing.assert_array_equal(n, [0, 1, 2])

@@ -13,7 +13,7 @@ they are never materialized unless a rule needs a real array.
 """
 import numpy as np
 
-from . import core
+from . import core, dtypes
 from .core import Tracer, Trace, _context
 from .jaxpr import Jaxpr, Literal, eval_jaxpr
 from .staging import StagingTrace, trace_closed_jaxpr, trace_to_jaxpr
@@ -104,11 +104,18 @@ class JVPTrace(Trace):
         primal_out, tangent_out = core.call_under(self.parent, primitive.jvp, primals, tangents,
                                                   **params)
         if primitive.multiple_results:
-            return [p if type(t) is Zero else JVPTracer(self, p, t)
+            return [p if _no_tangent(p, t) else JVPTracer(self, p, t)
                     for p, t in zip(primal_out, tangent_out)]
-        if type(tangent_out) is Zero:
+        if _no_tangent(primal_out, tangent_out):
             return primal_out
         return JVPTracer(self, primal_out, tangent_out)
+
+
+def _no_tangent(primal, tangent):
+    """A symbolic zero, or the (instantiated, always zero) tangent of an integer, bool or
+    key output, such as a jit's or a loop's: as in JAX, primitives downstream of it see no
+    tangent, so they need no differentiation rule (equinox's unvmap_max of a step count)."""
+    return type(tangent) is Zero or not dtypes.is_inexact(core.get_aval(primal).dtype)
 
 
 def jvp_flat(fun, primals, tangents):

@@ -73,13 +73,6 @@ def _unknown(trace, x):
     return type(x) is StagingTracer and x._trace is trace
 
 
-def _join_weak(avals_per_branch):
-    """Output avals of branches: weak only where every branch's output is weak."""
-    first = avals_per_branch[0]
-    return [a.update(weak_type=all(b[i].weak_type for b in avals_per_branch))
-            for i, a in enumerate(first)]
-
-
 # ==== cond / switch ========================================================================
 cond_p = Primitive("cond", multiple_results=True)
 
@@ -94,7 +87,9 @@ def _cond_impl(index, *args, branches):
 
 
 def _cond_out_avals(branches):
-    return _join_weak([b.out_avals for b in branches])
+    # JAX's: the first branch's (cond's false_fun), weak types included, whatever the
+    # others' are (equinox's error_if keeps a weak dt0 weak through such a cond)
+    return branches[0].out_avals
 
 
 def _cond_abstract(index, *args, branches):
@@ -116,9 +111,14 @@ def _cond_batch(values, dims, branches):
     size = next(core.get_aval(v).shape[d] for v, d in zip(values, dims) if d is not None)
     index, args = values[0], values[1:]
     index_dim, arg_dims = dims[0], dims[1:]
-    batched = tuple(batch_jaxpr(b, arg_dims, size) for b in branches)
     if index_dim is None:
-        return cond_p.bind(index, *args, branches=batched), [0] * len(branches[0].outvars)
+        # As JAX does: an output is batched only if some branch batches it (equinox checks
+        # with nonbatchable that a step counter passed through a cond stays unbatched).
+        out_b = [any(flags) for flags in zip(*(batched_outputs(b, arg_dims, size)
+                                                 for b in branches))]
+        out_dims = [0 if b else None for b in out_b]
+        batched = tuple(batch_jaxpr(b, arg_dims, size, out_dims=out_dims) for b in branches)
+        return cond_p.bind(index, *args, branches=batched), out_dims
     # A per-lane branch choice: run every branch on every lane, then select per lane (as
     # JAX does). Each branch sees its inexact operands through stop_gradient in the lanes
     # that do not take it, so that reverse mode sends nothing back through a branch where

@@ -25,9 +25,13 @@ def polyval(p, x, *, unroll=16):
     """Evaluate the polynomial with coefficients `p` at `x` (Horner's scheme)."""
     check_arraylike("polyval", p, x)
     p, x = promote(p, x)
-    if p.ndim != 1:
-        raise ValueError("polyval: p must be 1-D")
-    y = uf.multiply(x, 0)
+    if p.ndim == 0:
+        raise IndexError("polyval: p must have at least one axis (the coefficients run "
+                         "along axis 0), got a scalar")
+    # Coefficients along axis 0; the rest broadcast with x (diffrax evaluates a stack of
+    # polynomials, one per state element, at one time).
+    shape = np.broadcast_shapes(p.shape[1:], x.shape)
+    y = broadcast_to(convert(Array(np.zeros((), x.dtype), False), x.dtype), shape)
     for i in range(p.shape[0]):
         y = uf.add(uf.multiply(y, x), p[i])
     return y

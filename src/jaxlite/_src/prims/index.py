@@ -472,6 +472,23 @@ def _scatter_batch(values, dims, index_spec, mode):
             u = reshape_p.bind(u, new_sizes=(size,) + (1,) * missing + tuple(u_shape[1:]))
         spec = (("slice", None, None, None),) + tuple(index_spec)
         return scatter_p.bind(x, u, *values[2:], index_spec=spec, mode=mode), 0
+    if _adjacent_arrays_at_front(index_spec):
+        # As gather's rule: the lane number becomes one more leading index array, so the
+        # scatter stays one NumPy assignment instead of one per lane.
+        rank = _index_rank(values[2:], dims[2:])
+        x, u, *arrays = _batched_index_operands(values, dims, 2, size)
+        arrays = [_pad_rank(a, rank, d is not None) for a, d in zip(arrays, dims[2:])]
+        x_shape = shape_of(x)[1:]
+        lane_shapes = [tuple(n for i, n in enumerate(shape_of(a)) if i != d)
+                       for a, d in zip(values[2:], dims[2:])]
+        target = _result_shape(x_shape, index_spec, lane_shapes)
+        u_shape = shape_of(u)
+        missing = len(target) - (len(u_shape) - 1)
+        if missing > 0:
+            u = reshape_p.bind(u, new_sizes=(size,) + (1,) * missing + tuple(u_shape[1:]))
+        spec = (("array",),) + tuple(index_spec)
+        return scatter_p.bind(x, u, _arange_index(size, rank), *arrays, index_spec=spec,
+                              mode=mode), 0
     return batch_by_loop(scatter_p, values, dims, size, dict(index_spec=index_spec, mode=mode)), 0
 
 

@@ -62,6 +62,8 @@ def threefry2x32_kernel(k0, k1, x0, x1, output="pair"):
     """
     shape = broadcast_shapes(*(np.shape(a) for a in (k0, k1, x0, x1)), name="threefry2x32")
     size = int(np.prod(shape, dtype=np.int64))
+    if size <= _SMALL:
+        return _threefry_small(k0, k1, x0, x1, shape)
     k0, k1, x0, x1 = (_flat_operand(a, shape) for a in (k0, k1, x0, x1))
     n = min(size, _BLOCK)
     if output == "pair":
@@ -109,6 +111,43 @@ def _rounds(a, b, t, keys, x0, x1):
         np.add(b, word, b)
         if extra is not None:
             np.add(b, extra, b)
+
+
+# Up to this many counter pairs, Python integers beat NumPy's ~120 calls on tiny arrays
+# (~170 us each time): a split or a scalar draw in the body of an eager while_loop
+# (numpyro's rejection samplers) costs ~10 us per pair instead.
+_SMALL = 8
+
+
+# (left shift, right shift, key word indices and count of each block's injection)
+_SMALL_SCHEDULE = tuple((tuple((d, 32 - d) for d in _ROTATIONS[block % 2]),
+                         (block + 1) % 3, (block + 2) % 3, block + 1) for block in range(5))
+
+
+def _words(x, shape, size):
+    """A uint32 operand as `size` Python ints in row-major order of `shape`."""
+    x = np.asarray(x, UINT32)
+    if x.size == 1:
+        return [int(x.reshape(()))] * size
+    return np.broadcast_to(x, shape).ravel().tolist()
+
+
+def _threefry_small(k0, k1, x0, x1, shape):
+    """The kernel's rounds on Python ints, one counter pair at a time (few pairs)."""
+    size = int(np.prod(shape, dtype=np.int64))
+    y0, y1 = [], []
+    for key0, key1, a, b in zip(*(_words(w, shape, size) for w in (k0, k1, x0, x1))):
+        keys = (key0, key1, key0 ^ key1 ^ _KEY_SCHEDULE_PARITY)
+        a, b = (a + key0) & _MASK, (b + key1) & _MASK
+        for rotations, i, j, count in _SMALL_SCHEDULE:
+            for left, right in rotations:
+                a = (a + b) & _MASK
+                b = ((b << left) & _MASK | b >> right) ^ a
+            a = (a + keys[i]) & _MASK
+            b = (b + keys[j] + count) & _MASK
+        y0.append(a)
+        y1.append(b)
+    return np.array(y0, UINT32).reshape(shape), np.array(y1, UINT32).reshape(shape)
 
 
 threefry2x32_p = Primitive("threefry2x32", multiple_results=True)

@@ -10,7 +10,7 @@ from .. import dtypes
 from ..tree import register_pytree_node
 from ..array import register_array_type
 from ..core import ShapedArray, Tracer
-from ..numpy_api.reductions import all as all_
+from ..numpy_api.reductions import all as all_, any as any_
 from ..numpy_api.shapes import reshape
 
 
@@ -86,6 +86,11 @@ class PRNGKeyArray:
         if not isinstance(other, PRNGKeyArray):
             return NotImplemented
         return all_(self._data == other._data, axis=-1)
+
+    def __ne__(self, other):  # (Python's default negates __eq__ with `not`: one bool)
+        if not isinstance(other, PRNGKeyArray):
+            return NotImplemented
+        return any_(self._data != other._data, axis=-1)
 
     __hash__ = None
 
