@@ -26,7 +26,8 @@ from ._src.misc import (disable_jit, devices, local_devices, device_count, local
                         host_id, host_count, process_indices, host_ids, effects_barrier,
                         live_arrays, print_environment_info, linear_transpose)
 from . import tree_util, tree, errors
-from ._src.tree import tree_map, tree_leaves, tree_flatten, tree_unflatten, tree_structure
+from ._src.tree import tree_unflatten
+from ._src.tree.user_view import tree_map, tree_leaves, tree_flatten, tree_structure
 from ._src.custom_derivatives import (custom_jvp, custom_vjp, custom_gradient,
                                       closure_convert)
 from ._src.checkpoint import checkpoint, remat, checkpoint_policies

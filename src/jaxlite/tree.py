@@ -1,11 +1,12 @@
 """Short names for the pytree utilities, mirroring `jax.tree`:
 `jaxlite.tree.map` is `jaxlite.tree_util.tree_map`, and so on.
 
-Everything here is defined in `jaxlite._src.tree`.
+Everything here is defined in `jaxlite._src.tree` (the walks in its users' view, where
+a typed PRNG key array is a leaf).
 """
 
-from ._src.tree import (
-    static,
+from ._src.tree import static
+from ._src.tree.user_view import (
     tree_all as all,
     tree_broadcast as broadcast,
     tree_flatten as flatten,
@@ -18,8 +19,8 @@ from ._src.tree import (
     tree_reduce_associative as reduce_associative,
     tree_structure as structure,
     tree_transpose as transpose,
-    tree_unflatten as unflatten,
 )
+from ._src.tree import tree_unflatten as unflatten
 
 __all__ = [
     "all", "broadcast", "flatten", "flatten_with_path", "leaves",

@@ -486,3 +486,16 @@ def test_array_methods_work_on_every_tracer():
         for transform in (jaxlite.jit, lambda f: (lambda v: jaxlite.vmap(f)(v[None])[0])):
             got = transform(lambda v: getattr(v, name)(**kwargs))(x)
             np.testing.assert_allclose(got, eager, rtol=1e-6)
+
+
+def test_jax_array_declares_the_array_api_as_jax_does():
+    # orbax mocks arrays with mock.Mock(spec=jax.Array, __getitem__=...): the spec needs the
+    # API on the class, and such a mock counts as a jax.Array (as in JAX).
+    from unittest import mock  # noqa: PLC0415
+    import jaxlite  # noqa: PLC0415
+    fake = mock.Mock(spec=jaxlite.Array, shape=(2,), __getitem__=lambda self, i: 7)
+    assert fake[0] == 7 and fake.shape == (2,) and isinstance(fake, jaxlite.Array)
+    assert all(hasattr(jaxlite.Array, n) for n in ("sum", "reshape", "shape", "dtype", "at"))
+    assert not isinstance(np.ones(2), jaxlite.Array) and not isinstance(1.0, jaxlite.Array)
+    with pytest.raises(TypeError, match="cannot be instantiated"):
+        jaxlite.Array()

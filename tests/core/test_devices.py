@@ -129,6 +129,16 @@ def test_with_sharding_constraint_and_jit_results(cpu_devices):
     assert repr(g(jnp.ones((4, 2))).sharding.spec) == "P('x',)"
 
 
+def test_inner_jit_out_shardings_lay_out_the_outer_jits_results(cpu_devices):
+    # As in JAX, a jit with out_shardings called inside another jit constrains its results,
+    # and the enclosing jit's results carry the layout (flax shards variables so).
+    mesh = jax.make_mesh((2, 2), ("x", "y"))
+    inner = jax.jit(lambda v: v, out_shardings=NamedSharding(mesh, P("x", "y")))
+    out = jax.jit(lambda: inner(jnp.ones((8, 2))))()
+    assert out.sharding == NamedSharding(mesh, P("x", "y"))
+    assert out.sharding.shard_shape(out.shape) == (4, 1)
+
+
 def test_arrays_from_pieces_and_multihost_utils_in_one_process(cpu_devices):
     from jaxlite.experimental import multihost_utils
     mesh = jax.make_mesh((4,), ("x",))

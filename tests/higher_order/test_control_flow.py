@@ -672,3 +672,51 @@ def test_operand_none_is_passed_to_the_branches():
     assert float(lax.cond(True, lambda _: 1.0, lambda _: 2.0, operand=None)) == 1.0
     assert float(lax.switch(1, [lambda _: 1.0, lambda _: 2.0], operand=None)) == 2.0
     assert float(lax.cond(False, lambda: 1.0, lambda: 2.0)) == 2.0
+
+
+def test_loop_bodies_are_traced_once_per_function_and_types():
+    # As JAX caches them (counts recorded from JAX 0.10.2): scan and while_loop called
+    # again with the same function and argument types reuse the trace; new types retrace;
+    # a body closing over a tracer of an enclosing jit is traced anew each time.
+    calls = {"scan": 0, "while": 0}
+
+    def step(c, x):
+        calls["scan"] += 1
+        return c + 1, x ** 2
+
+    def body(c):
+        calls["while"] += 1
+        return c + 1
+
+    for _ in range(3):
+        carry, ys = lax.scan(step, jnp.array(0), jnp.arange(5))
+        lax.while_loop(lambda c: c < 3, body, 0)
+    assert calls == {"scan": 1, "while": 1} and int(carry) == 5
+    lax.scan(step, jnp.array(0), jnp.arange(5.0))
+    assert calls["scan"] == 2
+
+    @jaxlite.jit
+    def closing(x):
+        return lax.scan(lambda c, y: (c + y * x[0], None), 0.0, x)[0]
+
+    x = jnp.ones(3)
+    assert float(closing(x)) == 3.0 and float(closing(2 * x)) == 12.0
+
+
+def test_cond_outputs_forwarded_by_every_branch_are_the_operands():
+    # As JAX: the jaxpr returns the operand itself (JAX prints `in (b, e)`), so under vmap
+    # with a batched predicate a passed-through unbatched operand stays unbatched.
+    def f(p, x, y):
+        return lax.cond(p, lambda x, y: (x, y + 1), lambda x, y: (x, y * 2), x, y)
+
+    jaxpr = jaxlite.make_jaxpr(f)(True, 1.0, 2.0)
+    assert str(jaxpr).endswith("in (b, e) }")
+    x, y = vmap(f, in_axes=(0, None, 0), out_axes=(None, 0))(jnp.array([True, False]), 1.0,
+                                                               jnp.ones(2))
+    assert float(x) == 1.0
+    np.testing.assert_array_equal(y, [2.0, 2.0])
+    # a different operand per branch is a real output
+    swapped = jaxlite.make_jaxpr(lambda p, x, y: lax.cond(p, lambda x, y: (y, y + 1),
+                                                          lambda x, y: (x, y * 2), x, y))
+    assert str(swapped(True, 1.0, 2.0)).endswith("in (e, f) }")
+    assert grad(lambda x: f(True, x, 2.0)[0] * 3.0)(1.0) == 3.0

@@ -887,3 +887,45 @@ def test_bwd_runs_when_every_output_cotangent_is_zero():
         np.testing.assert_array_equal(g["x"], [0.0, 0.0])
         np.testing.assert_array_equal(g["a"], [3.0, 3.0])
     assert calls[0] == [0.0, 0.0]
+
+
+def test_custom_vjp_bwd_gets_zero_cotangents_as_arrays():
+    # An output the loss does not use has a zero cotangent; bwd receives it as an array,
+    # as in JAX (not a NumPy array that item assignment could write into).
+    seen = []
+
+    @custom_vjp
+    def f(x):
+        return x, 2.0 * x
+
+    def f_bwd(_, cts):
+        seen.extend(type(c) for c in cts)
+        return (cts[0] + 2.0 * cts[1],)
+
+    f.defvjp(lambda x: (f(x), None), f_bwd)
+    assert float(grad(lambda x: f(x)[1])(1.0)) == 2.0
+    assert all(issubclass(t, jaxlite.Array) for t in seen) and len(seen) == 2
+
+
+class _Box:
+    def __init__(self, v):
+        self.v = v
+
+
+jaxlite.tree_util.register_pytree_node(_Box, lambda b: ((b.v,), None), lambda _, c: _Box(c[0]))
+
+
+def test_custom_vjp_cotangent_structure_leads_as_in_jax():
+    # bwd may give a leaf where the argument has a node holding one leaf (flax.nnx returns
+    # arrays for its Variables), and None for a whole subtree. JAX: 3.0 and (0., 1.).
+    @custom_vjp
+    def f(b, t):
+        return b.v * 3.0 + t[0]
+
+    f.defvjp(lambda b, t: (f(b, t), None), lambda _, g: (g * 3.0, (None, g)))
+    gb, gt = grad(f, argnums=(0, 1))(_Box(jnp.float32(2.0)), (1.0, 2.0))
+    assert isinstance(gb, _Box) and float(gb.v) == 3.0
+    assert (float(gt[0]), float(gt[1])) == (0.0, 1.0)
+    f.defvjp(lambda b, t: (f(b, t), None), lambda _, g: (g * 3.0, (g, g, g)))
+    with pytest.raises(TypeError, match="structure"):
+        grad(f)(_Box(jnp.float32(2.0)), (1.0, 2.0))

@@ -212,3 +212,10 @@ def test_variance_scaling_fans_and_errors():
         initializers.variance_scaling(1.0, "fan_in", "cauchy")(random.key(0), (2, 2))
     with pytest.raises(ValueError, match="2D"):
         initializers.glorot_uniform()(random.key(0), (5,))
+
+
+def test_constant_initializers_take_an_int_shape_as_jax():
+    # JAX: [0. 0. 0.], [1. 1.], [2. 2.] (flax passes a bias shape as an int)
+    np.testing.assert_array_equal(initializers.zeros(None, 3), np.zeros(3, np.float32))
+    np.testing.assert_array_equal(initializers.ones(None, 2), np.ones(2, np.float32))
+    np.testing.assert_array_equal(initializers.constant(2.0)(None, 2), [2.0, 2.0])

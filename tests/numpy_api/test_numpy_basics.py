@@ -256,6 +256,9 @@ def test_take_out_of_bounds_modes_like_jax():
     np.testing.assert_array_equal(jnp.take(jnp.arange(5), jnp.array([7, -1])),
                                   [np.iinfo(np.int32).min, 4])
     np.testing.assert_array_equal(jnp.take(jnp.arange(5, dtype=jnp.uint8), jnp.array([7])), [255])
+    # uint32's fill is above int32's range (JAX: [0 4294967295])
+    np.testing.assert_array_equal(jnp.take(jnp.arange(3, dtype=jnp.uint32), jnp.array([0, 5])),
+                                  [0, 2**32 - 1])
     np.testing.assert_array_equal(jnp.take(x, jnp.array([7, -1]), mode="clip"), [4.0, 0.0])
     np.testing.assert_array_equal(jnp.take(x, jnp.array([7, -1]), mode="wrap"), [2.0, 4.0])
     np.testing.assert_array_equal(jnp.take(x, jnp.array([7]), fill_value=-1.0), [-1.0])
@@ -351,3 +354,22 @@ def test_broadcast_shapes_message():
     with pytest.raises(ValueError, match=r"^Incompatible shapes for broadcasting: "
                        r"shapes=\[\(3,\), \(4,\)\]$"):
         jnp.broadcast_shapes((3,), (4,))
+
+
+def test_operators_take_objects_with_jax_array_like_jax():
+    # An operand with __jax_array__ joins as its array (JAX: [3.]), before its own
+    # reflected operator; an unknown operand gets to answer with its reflected operator.
+    class Wrapped:
+        def __jax_array__(self):
+            return jnp.float32(2)
+
+        def __radd__(self, other):
+            return "reflected"
+
+    class Unknown:
+        def __radd__(self, other):
+            return "reflected"
+
+    np.testing.assert_array_equal(jnp.ones(1) + Wrapped(), [3.0])
+    np.testing.assert_array_equal(jnp.add(Wrapped(), jnp.ones(1)), [3.0])
+    assert jnp.ones(1) + Unknown() == "reflected"

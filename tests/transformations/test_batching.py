@@ -83,6 +83,21 @@ def test_out_axes_pytree_and_none():
     np.testing.assert_array_equal(d["r"], A[0].T)
 
 
+def test_mapped_output_with_axis_none_names_its_path_as_jax():
+    # JAX's messages, word for word
+    def f(x, b):
+        return {"a": x * 2, "broadcast": b + x}
+
+    with pytest.raises(ValueError, match=r"^at vmap out_axes\['broadcast'\], got axis spec "
+                                         r"None but output was batched on axis 0$"):
+        vmap(f, in_axes=(0, None), out_axes={"a": 0, "broadcast": None})(jnp.ones(3), 1.0)
+    with pytest.raises(ValueError, match=r"^at vmap out_axes\['a'\]\[0\], got axis spec"):
+        vmap(lambda x: {"a": [x]}, out_axes=None)(jnp.ones(3))
+    with pytest.raises(ValueError, match=r"^at vmap out_axes, got axis spec None but output "
+                                         r"was batched on axis 1$"):
+        vmap(lambda x: x, in_axes=1, out_axes=None)(jnp.ones((2, 3)))
+
+
 def test_unmapped_outputs_are_broadcast():
     out = vmap(lambda x: 1.0)(jnp.asarray(V))
     np.testing.assert_array_equal(out, [1.0, 1.0, 1.0])

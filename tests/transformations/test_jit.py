@@ -440,6 +440,8 @@ def test_trace_returns_traced_with_jaxpr_attribute():
     assert traced.fun_name == "<lambda>"
     assert traced.out_info.shape == () and traced.out_info.dtype == np.float32
     assert float(traced.lower().compile()(1.0)) == pytest.approx(2 * np.sin(1.0), rel=1e-6)
+    # XLA's compiler options are accepted and mean nothing here (flax.nnx passes them on)
+    assert float(traced.lower().compile(None)(1.0)) == pytest.approx(2 * np.sin(1.0), rel=1e-6)
 
 
 def test_reshape_to_traced_shape_is_a_type_error_as_jax():
@@ -459,3 +461,12 @@ def test_jitted_function_type_and_repr_are_jaxs():
     assert type(g).__name__ == "PjitFunction"
     assert repr(g) == f"<PjitFunction of {f!r}>"
     assert g.__wrapped__ is f
+
+
+def test_compiled_cost_analysis_counts_flops_like_xla():
+    # JAX (XLA CPU): 6.0 flops for x*2+1 on 3 elements, 48.0 for a (2,3)@(3,4) matmul.
+    x = jnp.ones(3)
+    cost = jit(lambda x: x * 2 + 1).lower(x).compile().cost_analysis()
+    assert cost["flops"] == 6.0 and cost["bytes accessed"] > 0
+    a, b = jnp.ones((2, 3)), jnp.ones((3, 4))
+    assert jit(lambda a, b: a @ b).lower(a, b).compile().cost_analysis()["flops"] == 48.0

@@ -6,11 +6,11 @@ print the pass counts side by side.
 The tests run under the import hook, `python -m jaxlite.run -m pytest FILES`, with the
 Python running this script (a venv with the libraries installed by `pip install
 --no-deps`, and no JAX). Library tests are not all shipped in wheels: optax's, chex's,
-dm-haiku's, jraph's and distrax's are (they are run from site-packages); flax's, numpyro's
-and blackjax's come with their sdists; for equinox, jaxopt, lineax and optimistix give a
-checkout (their tests at the installed tag). --root DIR holds <lib>/ directories with the
-test files (as
-the repositories lay them out); a library with neither is skipped.
+dm-haiku's, jraph's and distrax's are (they are run from site-packages); flax's (linen and
+nnx), numpyro's and blackjax's come with their sdists; for equinox, jaxopt, lineax,
+optimistix and orbax give a checkout (their tests at the installed tag; orbax's at the
+commit SLICES names). --root DIR holds <lib>/ directories with the test files (as the
+repositories lay them out); a library with neither is skipped.
 --jax-python runs the same files with real JAX for the reference counts.
 """
 import argparse
@@ -53,6 +53,34 @@ SLICES = {
                "tests/linear_solve_test.py", "tests/bisection_test.py"],
     "blackjax": ["tests/mcmc/test_integrators.py", "tests/mcmc/test_proposal.py",
                  "tests/adaptation/test_adaptation.py", "tests/mcmc/test_mala.py"],
+    "flax.nnx": ["tests/nnx/" + f for f in (
+        "module_test.py", "rngs_test.py", "graph_utils_test.py", "transforms_test.py",
+        "optimizer_test.py", "variable_test.py", "state_test.py", "containers_test.py",
+        "filters_test.py", "helpers_test.py", "ids_test.py", "metrics_test.py",
+        "summary_test.py", "integration_test.py", "partitioning_test.py", "spmd_test.py",
+        "mutable_array_test.py", "test_traversals.py", "bridge/module_test.py",
+        "bridge/wrappers_test.py", "nn/attention_test.py", "nn/conv_test.py",
+        "nn/embed_test.py", "nn/linear_test.py", "nn/lora_test.py", "nn/normalization_test.py",
+        "nn/recurrent_test.py", "nn/stochastic_test.py")],
+    # orbax-checkpoint's tests are in neither wheel nor sdist: from a google/orbax checkout
+    # (commit 3ff7b24a), laid out as the repository has them. Its checkpointer, pytree,
+    # standard and manager tests import `_src.testing.multiprocess_test`, which 0.12.8 does
+    # not ship, on JAX too.
+    "orbax": ["checkpoint/orbax/checkpoint/" + f for f in (
+        "transform_utils_test.py", "checkpoint_utils_test.py", "single_host_test.py",
+        "_src/handlers/random_key_checkpoint_handler_test.py",
+        "_src/handlers/composite_checkpoint_handler_test.py",
+        "_src/handlers/json_checkpoint_handler_test.py", "_src/tree/utils_test.py",
+        "_src/serialization/serialization_test.py", "_src/metadata/empty_values_test.py",
+        "_src/tree/structure_utils_test.py", "_src/tree/parts_of_test.py",
+        "checkpoint_args_test.py", "_src/metadata/tree_test.py",
+        "_src/handlers/handler_registration_test.py", "_src/arrays/fragments_test.py",
+        "_src/arrays/abstract_arrays_test.py", "_src/arrays/numpy_utils_test.py",
+        "_src/arrays/subchunking_test.py", "_src/metadata/sharding_test.py",
+        "_src/metadata/array_metadata_store_test.py",
+        "_src/serialization/tensorstore_utils_test.py",
+        "_src/serialization/replica_slices_test.py", "_src/metadata/checkpoint_test.py",
+        "_src/handlers/pytree_metadata_test.py")],
     "distrax": ["distrax/_src/distributions/normal_test.py",
                 "distrax/_src/distributions/categorical_test.py",
                 "distrax/_src/distributions/mvn_diag_test.py",
@@ -66,16 +94,19 @@ SLICES = {
 # no recorded count is checked against the tests it ran instead.
 JAX_PASSED = {"optax": 241, "chex": 470, "equinox": 74, "flax": 924, "lineax": 110,
               "optimistix": 145, "haiku": 484, "jraph": 17, "jaxopt": 81, "blackjax": 158,
-              "distrax": 1698, "numpyro": 205}
+              "distrax": 1698, "numpyro": 205, "flax.nnx": 1028, "orbax": 1173}
 # Files --quick (CI) leaves out: numpyro's distributions_util draws 10^4 binomials one
 # eager while_loop at a time (lax.map), minutes here where XLA compiles one loop.
 SLOW = {"numpyro": ["test/test_distributions_util.py"]}
 SHIPPED_IN_WHEEL = {"optax", "chex", "haiku", "jraph", "distrax"}
+# Slices whose test tree is another library's: flax.nnx's tests are in flax's tree.
+TEST_TREE = {"flax.nnx": "flax"}
 
 
 def test_root(lib, root):
-    if root and os.path.isdir(os.path.join(root, lib)):
-        return os.path.join(root, lib)
+    tree = TEST_TREE.get(lib, lib)
+    if root and os.path.isdir(os.path.join(root, tree)):
+        return os.path.join(root, tree)
     if lib in SHIPPED_IN_WHEEL:
         return sysconfig.get_paths()["purelib"]
     return None

@@ -223,7 +223,8 @@ def register_array_type(cls):
 
 class _AnyArrayMeta(type):
     def __instancecheck__(cls, obj):
-        return isinstance(obj, _array_types)
+        # (then a value claiming to be a jax.Array, as mock.Mock(spec=jax.Array) does)
+        return isinstance(obj, _array_types) or type.__instancecheck__(cls, obj)
 
     def __subclasscheck__(cls, subclass):
         # jax.Array is a subclass of itself (orbax's type registry matches issubclass).
@@ -250,6 +251,13 @@ class AnyArray(metaclass=_AnyArrayMeta):
 
 
 AnyArray.__name__ = AnyArray.__qualname__ = "Array"
+# JAX's Array class declares the array API, so `mock.Mock(spec=jax.Array)` and dir() see
+# it: AnyArray names ArrayImpl's attributes (jnp's methods join at numpy_api's import).
+for _name, _attribute in vars(ArrayImpl).items():
+    if not _name.startswith("_") or _name in ("__array__", "__len__", "__iter__",
+                                               "__bool__", "__int__", "__float__"):
+        setattr(AnyArray, _name, _attribute)
+del _name, _attribute
 
 
 def _as_sharding(target, what):

@@ -223,10 +223,11 @@ def varying_axes(x):
 
 
 def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None,
-              invariant_cotangents=False, processes=1):
+              invariant_cotangents=False, processes=1, out_path=None):
     """Map `fun` over axis `in_dims[i]` of each arg; outputs get axis `out_dims[j]`.
 
-    `out_dims` may be a callable taking the number of outputs (known after tracing)."""
+    `out_dims` may be a callable taking the number of outputs (known after tracing);
+    `out_path(j)`, if given, names output j in errors (JAX's key path, e.g. "['a'][0]")."""
     trace = BatchTrace(_context.trace, axis_size, axis_name, name)
     trace.invariant_cotangents = invariant_cotangents
     tracers = [a if d is None else BatchTracer(trace, a, d) for a, d in zip(args, in_dims)]
@@ -243,11 +244,14 @@ def vmap_flat(fun, args, in_dims, axis_size, out_dims, axis_name=None, name=None
         out_dims = out_dims(len(outs))
     move_batch_dim = _move_batch_dim[0]
     results = []
-    for out, dst in zip(outs, out_dims):
+    for j, (out, dst) in enumerate(zip(outs, out_dims)):
         if type(out) is BatchTracer and out._trace is trace:
             val, src = out.val, out.batch_dim
         else:
             val, src = out, None
+        if dst is None and src is not None:  # JAX's message, word for word
+            raise ValueError(f"at vmap out_axes{'' if out_path is None else out_path(j)}, "
+                             f"got axis spec None but output was batched on axis {src}")
         if dst is not None:
             rank = len(core.get_aval(val).shape) + (src is None)  # with its batch axis
             if not -rank <= dst < rank:

@@ -4,6 +4,8 @@
 Python scalars weakly typed; `promote` converts operands to their JAX result
 dtype so primitives always see equal dtypes.
 """
+import functools
+
 import numpy as np
 
 from . import dtypes
@@ -13,6 +15,41 @@ from .prims.elementwise import convert_element_type_p
 from .prims.shape import broadcast_in_dim_p, concatenate_p, reshape_p
 
 _scalar_types = (bool, int, float, complex)
+
+
+# Array types of an extended dtype (typed PRNG key arrays, which live above this layer),
+# registered by their module; each answers jnp functions with its `__jnp_override__`.
+extended_array_types = set()
+
+
+def override_of(x):
+    t = type(x)
+    return t.__jnp_override__ if t in extended_array_types else None
+
+
+def extended_dispatch(fn=None, *, positions=(0,)):
+    """Let arrays of an extended dtype answer a jnp function themselves: when the argument
+    at one of `positions` (for position 0 also an element of a list or tuple there, as
+    concatenate takes) is one, the call goes to its type's `__jnp_override__(fn, args,
+    kwargs)`. Other calls pay one set lookup."""
+    if fn is None:
+        return lambda f: extended_dispatch(f, positions=positions)
+    types = extended_array_types
+
+    @functools.wraps(fn)
+    def dispatching(*args, **kwargs):
+        for i in positions:
+            if i < len(args):
+                a = args[i]
+                t = type(a)
+                if t in types:
+                    return t.__jnp_override__(fn, args, kwargs)
+                if i == 0 and (t is list or t is tuple) and types:
+                    for b in a:
+                        if type(b) in types:
+                            return type(b).__jnp_override__(fn, args, kwargs)
+        return fn(*args, **kwargs)
+    return dispatching
 
 
 def _check_int_range(x, dtype):
@@ -88,6 +125,7 @@ def asarray(x, dtype=None, copy=None, order=None):
     return Array(value, False)
 
 
+@extended_dispatch
 def array(x, dtype=None, copy=True, order=None, ndmin=0):
     out = asarray(x, dtype)
     if ndmin and out.ndim < ndmin:
@@ -189,3 +227,4 @@ def check_arraylike(name, *args):
                 or hasattr(a, "__jax_array__")):
             raise TypeError(f"{name} requires ndarray or scalar arguments, got {type(a).__name__} "
                             f"at position {i}.")
+

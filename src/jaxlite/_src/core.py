@@ -39,13 +39,17 @@ class ShapedArray:
     """An abstract value: what is known of an array while tracing."""
     __slots__ = ("shape", "dtype", "weak_type")
 
-    def __init__(self, shape, dtype, weak_type=False):
+    def __init__(self, shape, dtype, weak_type=False, *, sharding=None, vma=frozenset(),
+                 memory_space=None):
+        # sharding, vma, memory_space: JAX's sharding-in-types, accepted (flax builds avals
+        # with them) and not kept: a jaxlite value lives whole on one device.
         self.shape = tuple(shape)
         # An extended dtype (a typed key's key<fry>) stays itself: NumPy has no such dtype.
         self.dtype = dtype if dtypes._extended_type(dtype) is not None else np.dtype(dtype)
         self.weak_type = weak_type
 
     ndim = property(lambda self: len(self.shape))
+    sharding = property(lambda self: None)  # no sharding in jaxlite's types
 
     @property
     def size(self):

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import core
 from .core import Tracer
-from .tree import (tree_flatten, tree_unflatten, tree_map, tree_structure,
+from .tree import (tree_flatten, tree_unflatten, tree_map, tree_structure, tree_leaves,
                    register_pytree_node)
 from .jaxpr import Jaxpr, eval_jaxpr
 from .staging import trace_to_jaxpr, close_over_tracer_consts
@@ -314,10 +314,21 @@ class custom_vjp:
                 if ct is None:
                     flat.extend([None] * len(arg_leaves))
                     continue
-                # None stands for a zero cotangent, for a whole argument or a leaf of it
-                # (and is the cotangent's node where the argument has None).
+                # As in JAX, the cotangent's structure leads: None stands for a zero
+                # cotangent of the whole subtree of the argument at its place, and a leaf
+                # may stand where the argument has a node holding one leaf (flax.nnx
+                # returns arrays where its arguments hold Variables).
+                ct_leaves = []
                 try:
-                    ct_leaves = arg_tree.flatten_up_to(ct)
+                    ct_flat, ct_def = tree_flatten(ct, is_leaf=lambda x: x is None)
+                    for c, sub in zip(ct_flat, ct_def.flatten_up_to(arg)):
+                        count = len(tree_leaves(sub))
+                        if c is None:
+                            ct_leaves.extend([None] * count)
+                        elif count == 1:
+                            ct_leaves.append(c)
+                        else:
+                            raise ValueError
                 except (ValueError, TypeError):
                     ct_leaves = None
                 if ct_leaves is None or any(isinstance(c, (tuple, list, dict))

@@ -17,7 +17,7 @@ from . import dtypes
 from .core import (Tracer, _context, eval_trace, trace_context, nested_call,
                    DEOPTIMIZED_NOTICE)
 from .core import current_trace as core_current_trace
-from .array import Array, place, place_tree
+from .array import Array, place, place_tree, sharding_leaves
 from .config import flags, _listeners as config_listeners
 from .tree import tree_flatten, tree_unflatten, tree_structure
 from .state import Ref, RefScope, ref_positions, write_back
@@ -26,7 +26,7 @@ from .staging import close_over_tracer_consts
 from . import compiler
 from .compiler import compile_jaxpr
 from .higher_order.jit import jit_p
-from .prims.placement import output_shardings
+from .prims.placement import output_shardings, sharding_constraint_p
 from .api import trace_pytree_function, ShapeDtypeStruct
 
 _scalar_types = {bool, int, float, complex}
@@ -134,7 +134,13 @@ class Lowered:
         has no StableHLO or HLO; the text is what it compiles to Python)."""
         return self.as_text()
 
-    def compile(self):
+    def cost_analysis(self):
+        """The compiled program's cost_analysis(), as JAX's Lowered offers it."""
+        return self.compile().cost_analysis()
+
+    def compile(self, compiler_options=None, *, device_assignment=None):
+        """The executable; XLA's `compiler_options` and `device_assignment` mean nothing to
+        jaxlite's code generator and are accepted as JAX accepts them."""
         return CompiledFunction(self._entry)
 
     @property
@@ -178,11 +184,44 @@ class CompiledFunction:
 
     as_text = as_python
 
+    def cost_analysis(self):
+        """XLA's cost keys, estimated on the Jaxpr: "flops" (one per output element of each
+        equation, 2·M·N·K for a dot_general) and "bytes accessed" (the bytes of the
+        equations' operands and results), summed over nested Jaxprs once each."""
+        flops, nbytes = _costs(self._entry.jaxpr)
+        return {"flops": float(flops), "bytes accessed": float(nbytes)}
+
     def __call__(self, *args, **kwargs):
         leaves, _ = tree_flatten((args, kwargs))
         values = compile_jaxpr(self._entry.jaxpr)(*[_leaf_value(x) for x in leaves])
         return tree_unflatten(self._entry.out_tree, [Array(v, w) for v, w in
                                                      zip(values, self._entry.out_weak)])
+
+
+def _size(aval):
+    return int(np.prod(getattr(aval, "shape", ()), dtype=np.int64))
+
+
+def _costs(jaxpr):
+    flops = nbytes = 0
+    for eqn in jaxpr.eqns:
+        outs = [v.aval for v in eqn.outvars]
+        ins = [getattr(v, "aval", None) for v in eqn.invars]
+        out_size = sum(_size(a) for a in outs)
+        if eqn.primitive.name == "dot_general":
+            (contracting, _), _ = eqn.params["dimension_numbers"]
+            flops += 2 * out_size * int(np.prod([ins[0].shape[d] for d in contracting],
+                                                dtype=np.int64))
+        else:
+            flops += out_size
+        nbytes += sum(_size(a) * np.dtype(a.dtype).itemsize for a in ins + outs
+                      if a is not None and isinstance(a.dtype, np.dtype))
+        for param in eqn.params.values():
+            inner = getattr(param, "jaxpr", param)
+            if hasattr(inner, "eqns"):
+                more_flops, more_bytes = _costs(inner)
+                flops, nbytes = flops + more_flops, nbytes + more_bytes
+    return flops, nbytes
 
 
 _live_jits = weakref.WeakSet()  # for jaxlite.clear_caches()
@@ -574,4 +613,13 @@ class _PlacedJit(PjitFunction):
             for i, value in zip(dynamic, placed):
                 args[i] = value
         out = super().__call__(*args, **kwargs)
-        return place_tree(out, self._out_shardings, "jit out_shardings")
+        if self._out_shardings is None:
+            return out
+        # Inside another trace the layout is a constraint on the traced results, which the
+        # enclosing jit's outputs then carry (flax shards variables so, in nnx.jit's init).
+        leaves, treedef = tree_flatten(out)
+        targets = sharding_leaves(out, self._out_shardings, "jit out_shardings")
+        return tree_unflatten(treedef, [
+            sharding_constraint_p.bind(x, sharding=s) if s is not None and isinstance(x, Tracer)
+            else place(x, s) if s is not None and isinstance(x, Array) else x
+            for x, s in zip(leaves, targets)])

@@ -9,6 +9,7 @@ pieces the Sharding gives each device. Collectives run over the lanes of a named
 """
 import collections
 import enum
+import math
 import os
 import re
 import threading
@@ -206,6 +207,17 @@ class Sharding:
     def addressable_devices_indices_map(self, global_shape):
         return self.devices_indices_map(global_shape)
 
+    def is_equivalent_to(self, other, ndim):
+        """True when both place the same pieces of an `ndim`-dimensional array on the same
+        devices (and memory): the test is a shape every mesh split divides."""
+        if not isinstance(other, Sharding) or self.memory_kind != other.memory_kind:
+            return False
+        side = math.lcm(len(self._device_assignment), len(other._device_assignment))
+        shape = (side,) * ndim
+        pieces = lambda sharding: {d: tuple(i.indices(side) for i in index) for d, index in
+                                   sharding.devices_indices_map(shape).items()}
+        return pieces(self) == pieces(other)
+
     def replica_ids(self, global_shape):
         """device -> its replica number among the devices holding the same piece."""
         seen, ids = {}, {}
@@ -278,6 +290,54 @@ class AxisType(enum.Enum):
         return self.name
 
 
+class AbstractMesh:
+    """A mesh's axis names, sizes and types without its devices (what
+    `jax.sharding.get_abstract_mesh()` returns; empty when no mesh is set).
+
+    >>> jax.sharding.AbstractMesh((2,), ("x",))
+    AbstractMesh('x': 2, axis_types=(Auto,))
+    """
+
+    def __init__(self, axis_sizes, axis_names, axis_types=None, *, _device_kind=None):
+        self.axis_sizes, self.axis_names = tuple(axis_sizes), tuple(axis_names)
+        if len(self.axis_sizes) != len(self.axis_names):
+            raise ValueError(f"AbstractMesh: {len(self.axis_sizes)} axis sizes for "
+                             f"{len(self.axis_names)} axis names")
+        if axis_types is None:
+            axis_types = (AxisType.Auto,) * len(self.axis_names)
+        elif isinstance(axis_types, AxisType):
+            axis_types = (axis_types,) * len(self.axis_names)
+        self.axis_types = tuple(axis_types)
+        self._device_kind = _device_kind
+
+    shape = property(lambda self: collections.OrderedDict(zip(self.axis_names,
+                                                              self.axis_sizes)))
+    shape_tuple = property(lambda self: tuple(zip(self.axis_names, self.axis_sizes)))
+    size = property(lambda self: int(np.prod(self.axis_sizes, dtype=np.int64)))
+    empty = property(lambda self: not self.axis_names)
+    abstract_mesh = property(lambda self: self)
+
+    def _key(self):
+        return self.axis_sizes, self.axis_names, self.axis_types
+
+    def __eq__(self, other):
+        return isinstance(other, AbstractMesh) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self):
+        if self.empty:
+            return "AbstractMesh((), axis_types=())"
+        sizes = ", ".join(f"{n!r}: {s}" for n, s in self.shape_tuple)
+        devices = (f", device_kind={self._device_kind}, num_cores=None, platform=cpu"
+                   if self._device_kind else "")
+        return f"AbstractMesh({sizes}, axis_types={self.axis_types!r}{devices})"
+
+
+_EMPTY_ABSTRACT_MESH = AbstractMesh((), ())
+
+
 class Mesh:
     """Devices arranged in an array whose axes have names.
 
@@ -315,7 +375,8 @@ class Mesh:
     empty = property(lambda self: self.devices.size == 0)
     device_ids = property(lambda self: np.vectorize(lambda d: d.id, otypes=[int])(self.devices))
     shape_tuple = property(lambda self: tuple(zip(self.axis_names, self.devices.shape)))
-    abstract_mesh = property(lambda self: self)
+    abstract_mesh = property(lambda self: AbstractMesh(self.axis_sizes, self.axis_names,
+                                                       self.axis_types, _device_kind="cpu"))
 
     @property
     def local_devices(self):
@@ -378,6 +439,46 @@ def make_mesh(axis_shapes, axis_names, axis_types=None, *, devices=None):
     return Mesh(grid.reshape(axis_shapes), axis_names, axis_types)
 
 
+def create_device_mesh(mesh_shape, devices=None, *, contiguous_submeshes=False,
+                       allow_split_physical_axes=False):
+    """`jax.experimental.mesh_utils.create_device_mesh`: the devices as an object array of
+    shape `mesh_shape` (in device order: jaxlite's CPU devices have no physical topology
+    to optimize for).
+
+    >>> jax.experimental.mesh_utils.create_device_mesh((1,))
+    array([CpuDevice(id=0)], dtype=object)
+    """
+    mesh_shape = tuple(mesh_shape)
+    devices = list(devices) if devices is not None else _devices.get()
+    if int(np.prod(mesh_shape)) != len(devices):
+        raise ValueError(f"Number of devices {len(devices)} must equal the product of "
+                         f"mesh_shape {mesh_shape}")
+    grid = np.empty(len(devices), dtype=object)
+    grid[:] = devices
+    return grid.reshape(mesh_shape)
+
+
+def create_hybrid_device_mesh(mesh_shape, dcn_mesh_shape, devices=None, *,
+                              process_is_granule=False, should_sort_granules_by_key=True,
+                              allow_split_physical_axes=False):
+    """A mesh over slices joined by a data-center network: jaxlite's devices belong to no
+    slice, so only the granules of processes (`process_is_granule=True`) exist."""
+    if not process_is_granule:
+        raise ValueError("Device cpu:0 does not have attribute slice_index. See "
+                         "`process_is_granule` option.")
+    devices = list(devices) if devices is not None else _devices.get()
+    per_process = [[d for d in devices if d.process_index == p]
+                   for p in sorted({d.process_index for d in devices})]
+    if len(per_process) != int(np.prod(dcn_mesh_shape)):
+        raise ValueError(f"Number of processes {len(per_process)} must equal the product of "
+                         f"dcn_mesh_shape {tuple(dcn_mesh_shape)}")
+    blocks = [create_device_mesh(mesh_shape, group) for group in per_process]
+    grid = np.empty(len(blocks), dtype=object)
+    grid[:] = blocks
+    grid = grid.reshape(tuple(dcn_mesh_shape))
+    return np.block(grid.tolist()) if grid.ndim else blocks[0]
+
+
 def process_axis(mesh):
     """(name, lanes) of the mesh axis along which the processes of a mesh spanning several
     lie in contiguous blocks of `lanes` devices, in process order; None for a mesh within
@@ -437,6 +538,12 @@ class PartitionSpec:
 
     def __iter__(self):
         return iter(self._partitions)
+
+    def index(self, value):
+        return self._partitions.index(value)
+
+    def count(self, value):
+        return self._partitions.count(value)
 
     def __eq__(self, other):
         return isinstance(other, PartitionSpec) and self._partitions == other._partitions
@@ -633,6 +740,7 @@ class Shard:
 class _MeshContext(threading.local):
     def __init__(self):
         self.stack = []
+        self.set_meshes = []  # those of `with jax.set_mesh(...)`, not `with mesh:`
 
 
 _mesh_context = _MeshContext()
@@ -664,18 +772,32 @@ class set_mesh:
 
     def __enter__(self):
         _mesh_context.stack.append(self.mesh)
+        _mesh_context.set_meshes.append(self.mesh)
         return self.mesh
 
     def __exit__(self, *exc):
         _mesh_context.stack.pop()
+        _mesh_context.set_meshes.pop()
         _global_mesh[0] = self.previous
+
+
+def get_abstract_mesh():
+    """The abstract mesh of the mesh `jax.set_mesh` made current (empty if none; the legacy
+    `with mesh:` sets none, as in JAX).
+
+    >>> jax.sharding.get_abstract_mesh()
+    AbstractMesh((), axis_types=())
+    """
+    sets = _mesh_context.set_meshes
+    mesh = sets[-1] if sets else _global_mesh[0]
+    return _EMPTY_ABSTRACT_MESH if mesh is None else mesh.abstract_mesh
 
 
 use_mesh = set_mesh
 
 
 _NOT_HERE = ("jaxlite runs every mesh axis the same way: explicit-sharding types "
-             "(AbstractMesh, reshard, auto_axes, explicit_axes) are not implemented")
+             "(AbstractDevice, reshard, auto_axes, explicit_axes) are not implemented")
 
 
 def _unavailable_class(name):
@@ -685,9 +807,7 @@ def _unavailable_class(name):
                            "__doc__": f"Not available in jaxlite: {_NOT_HERE}."})
 
 
-AbstractMesh = _unavailable_class("AbstractMesh")
 AbstractDevice = _unavailable_class("AbstractDevice")
-get_abstract_mesh = unavailable("jax.sharding.get_abstract_mesh", _NOT_HERE)
 use_abstract_mesh = unavailable("jax.sharding.use_abstract_mesh", _NOT_HERE)
 reshard = unavailable("jax.sharding.reshard", _NOT_HERE)
 auto_axes = unavailable("jax.sharding.auto_axes", _NOT_HERE)

@@ -10,7 +10,7 @@ from ..core import Tracer, current_trace
 from ..state import Ref, RefScope, write_back
 from ..array import Array
 from ..tree import (tree_flatten, tree_unflatten, tree_map, tree_structure, broadcast_prefix,
-                    tree_flatten_with_path, keystr)
+                    tree_flatten_with_path, keystr, tree_leaves, user_view, default_registry)
 from .arguments import check_callable, _as_array_leaf
 
 
@@ -18,6 +18,21 @@ def _is_array_like(x):
     return (not isinstance(x, (Array, Tracer, Ref))
             and (isinstance(x, (int, float, complex, bool, np.ndarray, np.generic))
                  or hasattr(x, "__jax_array__")))
+
+
+def _from_the_end(dims, tree):
+    """`dims` (one axis per leaf of `tree` as the transformations see it) with negative axes
+    counted from the end of what the user sees: an array-like leaf (a typed key array)
+    carries data with trailing axes of its own (the key data's 2), which come after."""
+    if not any(d is not None and d < 0 for d in dims):
+        return dims
+    trailing = []
+    for leaf in user_view.tree_leaves(tree):
+        if type(leaf) in default_registry.array_like_types:
+            trailing.extend(np.ndim(child) - len(leaf.shape) for child in tree_leaves(leaf))
+        else:
+            trailing.append(0)
+    return [d - t if d is not None and d < 0 else d for d, t in zip(dims, trailing)]
 
 
 class _NoneAxis:
@@ -87,7 +102,7 @@ def mapped_over_lanes(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None
         axes_spec = (in_axes if isinstance(in_axes, tuple) else (in_axes,) * len(args),
                      {k: 0 for k in kwargs})
         leaves, in_tree = tree_flatten(all_args)
-        dims = _axes_leaves(axes_spec, all_args, "in_axes", fun)
+        dims = _from_the_end(_axes_leaves(axes_spec, all_args, "in_axes", fun), all_args)
         # A Ref mapped along an axis: its value is mapped, and its final value written back.
         positions = [i for i, (x, d) in enumerate(zip(leaves, dims))
                      if type(x) is Ref and d is not None]
@@ -144,20 +159,31 @@ def mapped_over_lanes(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None
                 spec = tuple(spec)
             n_user = n - len(refs)
             refs_dims = [dims[i] for i in positions]
+            zeros = store["zeros"]
+            n_all = n_user + len(zeros)
             if spec is None or isinstance(spec, (int, np.integer)):
                 # one axis for every leaf: the output tree is not rebuilt, as in JAX (a
                 # pytree class may not accept placeholders, or may flatten a number as
                 # metadata, as distrax's distributions do)
-                return _axes_leaves(spec, 0, "out_axes", fun) * n_user + refs_dims
-            # a prefix tree of axes: matched against the output rebuilt with placeholders
-            # that are no Python numbers, JAX's object()
-            zeros = store["zeros"]
-            shape_tree = tree_unflatten(store["out_tree"], [object()] * (n_user + len(zeros)))
-            axes = _axes_leaves(spec, shape_tree, "out_axes", fun)
+                axes = _axes_leaves(spec, 0, "out_axes", fun) * n_all
+            else:
+                # a prefix tree of axes: matched against the output rebuilt with
+                # placeholders that are no Python numbers, JAX's object()
+                shape_tree = tree_unflatten(store["out_tree"], [object()] * n_all)
+                axes = _axes_leaves(spec, shape_tree, "out_axes", fun)
+            axes = _from_the_end(axes, store["out"])
             return [d for i, d in enumerate(axes) if i not in zeros] + refs_dims
 
+        def out_path(j):
+            try:  # the output rebuilt around placeholders, for its key paths
+                shape_tree = tree_unflatten(store["out_tree"],
+                                            [object()] * store["out_tree"].num_leaves)
+                return keystr(tree_flatten_with_path(shape_tree)[0][j][0])
+            except Exception:  # a pytree class that rejects placeholders: no path
+                return ""
+
         outs = batching.vmap_flat(flat_fun, leaves, dims, size, out_dims, axis_name, name,
-                                  processes=processes)
+                                  processes=processes, out_path=out_path)
         n_user = len(outs) - len(refs)
         write_back(refs, outs[n_user:])
         user = iter(outs[:n_user])

@@ -19,9 +19,15 @@ class ShapeDtypeStruct:
     """A shape and dtype standing in for an array (eval_shape's outputs, jit.lower's inputs)."""
     __slots__ = ("shape", "dtype", "weak_type", "sharding")
 
+    def __new__(cls, shape, dtype, weak_type=False, sharding=None):
+        # An extended dtype may name its own class of abstract arrays (a typed key's is a
+        # pytree node over its key data's ShapeDtypeStruct, so jit and eval_shape take it).
+        return object.__new__(getattr(dtype, "abstract_array_type", None) or cls)
+
     def __init__(self, shape, dtype, weak_type=False, sharding=None):
         self.shape = tuple(shape)
-        self.dtype = np.dtype(dtype)
+        # An extended dtype (a typed key's key<fry>: eval_shape of a key array) stays as is.
+        self.dtype = dtype if dtypes._extended_type(dtype) else np.dtype(dtype)
         self.weak_type = weak_type
         self.sharding = sharding
 
@@ -42,7 +48,8 @@ class ShapeDtypeStruct:
 
     @property
     def aval(self):
-        return ShapedArray(self.shape, dtypes.canonicalize_dtype(self.dtype), self.weak_type)
+        return ShapedArray(self.shape, dtypes.canonicalize_dtype(self.dtype, True),
+                           self.weak_type)
 
     def __repr__(self):
         weak = ", weak_type=True" if self.weak_type else ""

@@ -208,7 +208,9 @@ def _custom_lin_abstract(*avals, bwd, num_res, out_avals, arg_avals):
 
 def _custom_lin_transpose(cts, *args, bwd, num_res, out_avals, arg_avals):
     residuals = args[:num_res]
-    cts = [np.zeros(a.shape, a.dtype) if c is None or type(c) is Zero else c
+    # bwd sees zero cotangents as arrays, as in JAX (flax.nnx's bwd rules write into them
+    # with `.at[...]`-style Variable updates that a NumPy array would take in place).
+    cts = [asarray(np.zeros(a.shape, a.dtype)) if c is None or type(c) is Zero else c
            for c, a in zip(cts, out_avals)]
     cts_in = bwd(list(residuals), cts)
     out = []

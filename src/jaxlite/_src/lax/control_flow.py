@@ -5,11 +5,13 @@ operands) and binds a primitive of higher_order/control.py, so loops and branche
 loops and branches under every transformation, and inside jit.
 """
 import operator
+import threading
+import weakref
 
 import numpy as np
 
 from .. import core, dtypes
-from ..config import flags
+from ..config import flags, _listeners as config_listeners
 from ..core import Tracer
 from ..errors import ConcretizationTypeError
 from ..array import Array
@@ -25,11 +27,46 @@ from .lax import _adopting
 from .utils import concatenate, leading_index, leading_slice, moveaxis, stack
 
 
-def _trace(fun, in_tree, in_avals, what, lift_all=False):
+# Traced bodies by user function, as JAX caches them: calling scan or while_loop again
+# with the same function and argument types reuses the trace (flax.nnx counts traces).
+# A trace that closed over tracers of an enclosing transformation is not kept.
+_traces_by_function = weakref.WeakKeyDictionary()
+_traces_lock = threading.Lock()
+
+
+def _forget_traces(name, value):
+    if name not in ("jax_disable_jit", "jax_log_compiles", "jax_debug_nans", "jax_debug_infs"):
+        with _traces_lock:
+            _traces_by_function.clear()
+
+
+config_listeners.append(_forget_traces)
+
+
+def _trace(fun, in_tree, in_avals, what, lift_all=False, cache_key=None):
     """Trace fun(*unflatten(in_tree, args)) -> (jaxpr, out_tree, tracer_consts).
 
     Closed-over tracers of enclosing transformations become the jaxpr's leading
-    inputs, passed as `tracer_consts`."""
+    inputs, passed as `tracer_consts`. `cache_key` is (user function, anything else the
+    trace depends on beyond in_tree and in_avals): a trace is reused for the same key."""
+    if cache_key is None:
+        return _trace_now(fun, in_tree, in_avals, what, lift_all)
+    key = (cache_key[1:], in_tree, tuple(in_avals), what, lift_all)
+    try:
+        with _traces_lock:
+            cached = _traces_by_function.get(cache_key[0], {}).get(key)
+    except TypeError:  # an unhashable or not weakly referenceable function
+        return _trace_now(fun, in_tree, in_avals, what, lift_all)
+    if cached is not None:
+        return cached
+    traced = _trace_now(fun, in_tree, in_avals, what, lift_all)
+    if not any(isinstance(c, Tracer) for c in traced[2]):
+        with _traces_lock:
+            _traces_by_function.setdefault(cache_key[0], {})[key] = traced
+    return traced
+
+
+def _trace_now(fun, in_tree, in_avals, what, lift_all=False):
     store = {}
 
     def flat(*xs):
@@ -151,8 +188,23 @@ def _cond(index, branches, operands, what, names=None):
         j = _with_unused_inputs(j, after, len(consts))
         j = _with_unused_inputs(j, before, 0)
         jaxprs.append(j)
-    outs = cond_p.bind(index, *all_consts, *leaves, branches=tuple(jaxprs))
-    return tree_unflatten(out_tree, outs)
+    # As JAX: an output that every branch forwards from the same operand is that operand,
+    # not an output of the cond (so under vmap it stays unbatched when the operand is).
+    n_consts = len(all_consts)
+    forwarded = []
+    for k in range(len(out_avals)):
+        sources = {next((i for i, v in enumerate(j.invars) if v is j.outvars[k]), None)
+                   for j in jaxprs}
+        source = sources.pop() if len(sources) == 1 else None
+        forwarded.append(source - n_consts if source is not None and source >= n_consts
+                         else None)
+    if any(f is not None for f in forwarded):
+        jaxprs = [Jaxpr(j.constvars, j.consts, j.invars, j.eqns,
+                        [v for v, f in zip(j.outvars, forwarded) if f is None])
+                  for j in jaxprs]
+    outs = iter(cond_p.bind(index, *all_consts, *leaves, branches=tuple(jaxprs)))
+    return tree_unflatten(out_tree, [next(outs) if f is None else leaves[f]
+                                     for f in forwarded])
 
 
 # ---- while / fori --------------------------------------------------------------------
@@ -177,7 +229,7 @@ def _promote_weak_carry(leaves, avals, out_avals):
     return leaves, avals, changed
 
 
-def _trace_loop_body(fun, in_tree, leaves, extra_avals, what, carry_out_avals):
+def _trace_loop_body(fun, in_tree, leaves, extra_avals, what, carry_out_avals, cache_key=None):
     """Trace a loop body over (carry leaves + extra_avals) until the carry types are a
     fixed point, as in JAX: a weak initial carry is promoted where the body changes its
     dtype. A weak carry whose body output is strong of the same dtype stays weak on the
@@ -185,7 +237,8 @@ def _trace_loop_body(fun, in_tree, leaves, extra_avals, what, carry_out_avals):
     Returns (jaxpr, out_tree, consts, carry leaves, carry avals)."""
     avals = _avals(leaves)
     for _ in range(3):
-        jaxpr, tree, consts = _trace(fun, in_tree, avals + list(extra_avals), what)
+        jaxpr, tree, consts = _trace(fun, in_tree, avals + list(extra_avals), what,
+                                     cache_key=cache_key)
         outs = carry_out_avals(jaxpr, tree)
         if len(outs) != len(avals):
             break  # a structure mismatch, reported by the caller
@@ -209,10 +262,12 @@ def while_loop(cond_fun, body_fun, init_val):
     leaves, in_tree = _operands((init_val,))  # the functions take the carry as one argument
     carry_tree = in_tree.children()[0]
     body, body_tree, body_consts, leaves, avals = _trace_loop_body(
-        body_fun, in_tree, leaves, (), "while body", lambda jaxpr, _: jaxpr.out_avals)
+        body_fun, in_tree, leaves, (), "while body", lambda jaxpr, _: jaxpr.out_avals,
+        cache_key=(body_fun,))
     _check_same_types("while_loop", avals, body.out_avals, carry_tree, body_tree,
                       "the initial carry", "body_fun's output")
-    cond_jaxpr, cond_tree, cond_consts = _trace(cond_fun, in_tree, avals, "while cond")
+    cond_jaxpr, cond_tree, cond_consts = _trace(cond_fun, in_tree, avals, "while cond",
+                                                cache_key=(cond_fun,))
     pred = cond_jaxpr.out_avals
     if len(pred) != 1 or pred[0].shape != () or pred[0].dtype != np.bool_:
         raise TypeError(f"while_loop: cond_fun must return a boolean scalar, got "
@@ -323,7 +378,8 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
     flat_tree = tree_structure(tuple(range(n_c + len(x_leaves))))
     jaxpr, out_tree, consts, c_leaves, c_avals = _trace_loop_body(
         body, flat_tree, c_leaves, x_avals, "scan body",
-        lambda jaxpr, tree: jaxpr.out_avals[:_split_out_tree(tree)[0].num_leaves])
+        lambda jaxpr, tree: jaxpr.out_avals[:_split_out_tree(tree)[0].num_leaves],
+        cache_key=(f, c_tree, x_tree))
     carry_tree, y_tree = _split_out_tree(out_tree)
     _check_same_types("scan", c_avals, jaxpr.out_avals[:n_c], c_tree, carry_tree,
                       "the initial carry", "the carry output of f")

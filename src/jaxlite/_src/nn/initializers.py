@@ -25,6 +25,11 @@ def _scalar(value, dtype):
     return asarray(value, dtype=dtype)
 
 
+def _shape(shape):
+    """A shape; an int is a 1-d shape, as jnp.zeros takes it (flax passes ints)."""
+    return (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+
+
 class Initializer:
     """What the initializers return: called as init(key, shape, dtype=None)."""
 
@@ -34,18 +39,18 @@ class Initializer:
 
 def zeros(key, shape, dtype=None, out_sharding=None):
     """An array of zeros (the key is ignored)."""
-    return creation.zeros(tuple(shape), _float(dtype))
+    return creation.zeros(_shape(shape), _float(dtype))
 
 
 def ones(key, shape, dtype=None, out_sharding=None):
     """An array of ones (the key is ignored)."""
-    return creation.ones(tuple(shape), _float(dtype))
+    return creation.ones(_shape(shape), _float(dtype))
 
 
 def constant(value, dtype=None):
     """An initializer filling arrays with `value`."""
     def init(key, shape, dtype=dtype, out_sharding=None):
-        return creation.full(tuple(shape), value, dtype=_float(dtype))
+        return creation.full(_shape(shape), value, dtype=_float(dtype))
     return init
 
 

@@ -232,7 +232,7 @@ def _einsum_single(x, term, keep):
 
 
 def einsum(subscripts, *operands, out=None, optimize="optimal", precision=None,
-           preferred_element_type=None, _dot_general=None):
+           preferred_element_type=None, _dot_general=None, out_sharding=None):
     """Einstein summation, evaluated left to right as dot_general contractions."""
     if not isinstance(subscripts, str):
         raise NotImplementedError("einsum: only the subscripts-string form is supported")

@@ -7,7 +7,7 @@ import numpy as np
 from .. import core, dtypes
 from ..array import Array
 from .. import conversion
-from ..conversion import convert
+from ..conversion import convert, extended_dispatch
 from ..lax.lax import full as lax_full, full_like as lax_full_like, weak_of
 from .shapes import broadcast_to, reshape, moveaxis, expand_dims, concatenate
 from .ufuncs import add, multiply, subtract, divide, power, floor
@@ -163,6 +163,7 @@ def tri(N, M=None, k=0, dtype=None):
     return Array(np.tri(N, M, k, dtype=_dtype(dtype)), False)
 
 
+@extended_dispatch
 def asarray(a, dtype=None, order=None, *, copy=None, device=None):
     """Convert to a jaxlite Array with JAX's canonical dtype.
 

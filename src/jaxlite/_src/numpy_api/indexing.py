@@ -10,7 +10,7 @@ from ..core import Tracer
 from ..array import Array
 from ..errors import NonConcreteBooleanIndexError
 from ..prims.index import gather_p, scatter_p, in_bounds_mask, spec_array_axes
-from ..conversion import asarray, convert
+from ..conversion import asarray, convert, extended_dispatch
 from ..prims.shape import reshape_p, slice_p, squeeze_p, rev_p, broadcast_in_dim_p
 from ..prims.cumulative import cumsum_p
 from .. import lax as lax_modules  # control_flow loads at first use (PEP 562)
@@ -397,7 +397,9 @@ def _default_fill(dtype):
     if dtype == np.bool_:
         return True
     info = np.iinfo(dtype)
-    return info.min if dtype.kind == "i" else info.max
+    # A NumPy scalar of the dtype: a Python int above int32's range (uint32's max) would
+    # be checked against the default int on the way in.
+    return dtype.type(info.min if dtype.kind == "i" else info.max)
 
 
 def _indices_for_mode(idx, n, mode):
@@ -423,6 +425,7 @@ def _fill_out_of_bounds(out, in_bounds, mask_shape, fill_value):
     return where(mask, out, convert(fill, out.dtype, out.weak_type))
 
 
+@extended_dispatch
 def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
          indices_are_sorted=False, fill_value=None):
     """Elements of `a` at `indices` along `axis`; out-of-bounds reads give NaN (or the

@@ -11,7 +11,7 @@ from ..prims import elementwise as ew
 from ..prims import transcendental as tr
 from ..prims.bits import bitcast_convert_type_p
 from ..conversion import asarray, convert, promote_inexact, promote_numeric, \
-    check_arraylike
+    check_arraylike, extended_dispatch
 from . import ufuncs as uf
 from .shapes import broadcast_arrays, ravel, reshape, moveaxis
 from .manipulation import slice_in_dim
@@ -335,6 +335,7 @@ def array_equiv(a1, a2):
     return all(uf.equal(a1, a2))
 
 
+@extended_dispatch(positions=(0, 1))
 def array_equal(a1, a2, equal_nan=False):
     """True when the arrays have one shape and equal elements (NaNs equal with `equal_nan`).
 
@@ -350,10 +351,12 @@ def array_equal(a1, a2, equal_nan=False):
     return all(eq)
 
 
+@extended_dispatch(positions=(0, 1))
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     return all(isclose(a, b, rtol, atol, equal_nan))
 
 
+@extended_dispatch(positions=(0, 1))
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Elementwise |a - b| <= atol + rtol * |b|, in the inexact type of a and b.
 

@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import dtypes
 from ..core import Tracer
-from ..array import Array
+from ..array import Array, AnyArray
 from ..conversion import asarray
 from . import ufuncs as uf, reductions as rd, shapes as sh, contractions as ct, indexing as ix
 from . import cumulative, sorting
@@ -24,7 +24,10 @@ def _defer_unknown(f):
 
 
 def _known(x):
-    return isinstance(x, (Array, Tracer, int, float, complex, bool, np.ndarray, np.generic))
+    # An object with __jax_array__ (flax.nnx's Variable) joins the operation as its array,
+    # as in JAX, before its own reflected operator is tried.
+    return isinstance(x, (Array, Tracer, int, float, complex, bool, np.ndarray, np.generic)) \
+        or hasattr(x, "__jax_array__")
 
 
 def _setitem(self, index, value):
@@ -104,7 +107,9 @@ def install(cls):
     cls.__hash__ = cls.__dict__.get("__hash__") or Tracer.__hash__
 
 
-for _cls in (Array, Tracer):
+# AnyArray (jax.Array) gets them too, to declare the API as JAX's Array class does (it is
+# never instantiated: isinstance checks go through its metaclass).
+for _cls in (Array, Tracer, AnyArray):
     _saved_hash = _cls.__hash__
     install(_cls)
     _cls.__hash__ = _saved_hash  # defining __eq__ must not make arrays hashable or unhashable

@@ -8,7 +8,7 @@ import numpy as np
 from .. import core
 from ..errors import ConcretizationTypeError
 from ..prims import shape as sp
-from ..conversion import asarray, promote, convert
+from ..conversion import asarray, promote, convert, extended_dispatch
 from ..dtypes import canonicalize_dtype
 from ..lax import utils as lax_utils
 
@@ -68,6 +68,7 @@ def _resolve_shape(shape, size):
     return tuple(shape)
 
 
+@extended_dispatch
 def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     if shape is None:
         shape = newshape
@@ -80,11 +81,13 @@ def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     return sp.reshape_p.bind(x, new_sizes=new)
 
 
+@extended_dispatch
 def ravel(a, order="C"):
     x = asarray(a)
     return reshape(x, (x.size,))
 
 
+@extended_dispatch
 def transpose(a, axes=None):
     x = asarray(a)
     if axes is None:
@@ -111,10 +114,12 @@ def matrix_transpose(x):
     return swapaxes(x, -1, -2)
 
 
+@extended_dispatch
 def swapaxes(a, axis1, axis2):
     return lax_utils.swapaxes(a, axis1, axis2)
 
 
+@extended_dispatch
 def moveaxis(a, source, destination):
     return lax_utils.moveaxis(a, source, destination)
 
@@ -127,6 +132,7 @@ def broadcast_shapes(*shapes):
                          f"{[tuple(s) for s in shapes]}") from None
 
 
+@extended_dispatch
 def broadcast_to(array, shape):
     return lax_utils.broadcast_to(array, shape)
 
@@ -136,6 +142,7 @@ def broadcast_arrays(*args):
     return [broadcast_to(a, shape) for a in args]
 
 
+@extended_dispatch
 def expand_dims(a, axis):
     x = asarray(a)
     axes = tuple(axis) if isinstance(axis, (tuple, list, range)) else (axis,)
@@ -149,6 +156,7 @@ def expand_dims(a, axis):
     return sp.reshape_p.bind(x, new_sizes=tuple(shape))
 
 
+@extended_dispatch
 def squeeze(a, axis=None):
     x = asarray(a)
     if axis is None:
@@ -164,6 +172,7 @@ def squeeze(a, axis=None):
     return sp.squeeze_p.bind(x, dimensions=axes)
 
 
+@extended_dispatch
 def concatenate(arrays, axis=0, dtype=None):
     if isinstance(arrays, (core.Tracer,)) or hasattr(arrays, "ndim"):
         arrays = list(arrays)
@@ -191,6 +200,7 @@ def concatenate(arrays, axis=0, dtype=None):
 concat = concatenate
 
 
+@extended_dispatch
 def stack(arrays, axis=0, out=None, dtype=None):
     arrays = list(arrays) if not isinstance(arrays, (list, tuple)) else arrays
     if not len(arrays):
@@ -297,6 +307,7 @@ def _split_along(axis):
 hsplit, vsplit, dsplit = _split_along(1), _split_along(0), _split_along(2)
 
 
+@extended_dispatch
 def flip(m, axis=None):
     x = asarray(m)
     axes = canonical_axes(axis, x.ndim)

@@ -9,7 +9,7 @@ from ..config import flags
 from ..prims import elementwise as ew, complex as cx
 from ..prims import transcendental as tr
 from ..conversion import (asarray, promote, promote_inexact, promote_numeric, convert,
-                         check_arraylike)
+                         check_arraylike, extended_dispatch, override_of)
 from ..lax.lax import window_monoids
 from ..prims.shape import broadcast_in_dim_p
 from ..prims.bits import bitcast_convert_type_p
@@ -45,7 +45,11 @@ def _binary(name, primitive, inexact=False, numeric=False, integer=False):
         except (TypeError, ValueError):
             _check_broadcastable(primitive.name, x, y)
             raise
+        override = override_of(x) or override_of(y)  # typed PRNG keys: equal, not_equal
+        if override is not None:
+            return override(fn, (x, y), {})
         check_arraylike(name, x, y)
+        x, y = (a.__jax_array__() if hasattr(a, "__jax_array__") else a for a in (x, y))
         try:
             return primitive.bind(*_promote_ranks(*promoter(x, y)))
         except (TypeError, ValueError):  # a broadcasting error, raised as JAX does
@@ -569,6 +573,7 @@ def fmin(x1, x2):
     return where(isnan(x2), x1, where(isnan(x1), x2, minimum(x1, x2)))
 
 
+@extended_dispatch(positions=(1, 2))
 def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     """`jnp.where(c, x, y)` selects elementwise; `jnp.where(c)` is `nonzero(c)`."""
     if x is None and y is None:

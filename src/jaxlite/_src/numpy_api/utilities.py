@@ -7,7 +7,7 @@ and iterable."""
 import numpy as np
 
 from .. import dtypes
-from ..conversion import asarray, promote, check_arraylike
+from ..conversion import asarray, promote, check_arraylike, extended_dispatch
 from .creation import arange, linspace
 from .selection import meshgrid
 from .shapes import stack, concatenate, reshape, transpose
@@ -19,6 +19,7 @@ ComplexWarning = getattr(np, "exceptions", np).ComplexWarning  # np.exceptions: 
 
 
 # ---- copying and casting ---------------------------------------------------------------------
+@extended_dispatch
 def copy(a, order=None):
     """A copy of `a` (arrays are immutable, so this is `asarray`)."""
     check_arraylike("copy", a)

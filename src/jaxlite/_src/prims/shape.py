@@ -57,9 +57,8 @@ def move_batch_dim(x, src, dst, size):
     if dst is None:
         if src is None:
             return x
-        raise ValueError(
-            "vmap has mapped output but out_axes is None: an output that depends on the "
-            "mapped inputs needs an out_axes integer (e.g. 0).")
+        raise ValueError(f"at vmap out_axes, got axis spec None but output was batched on "
+                         f"axis {src}")
     if src is None:
         x = broadcast_batch(x, size)
         src = 0

@@ -6,10 +6,13 @@ leaves are taken out), and every function that walks trees: flatten and
 unflatten, map, reduce, transpose, broadcast, and the key-path variants.
 The rest of jaxlite sees containers only through these functions.
 
-It is a package of four modules, bottom to top: `keys` (key-path entries),
+It is a package of five modules, bottom to top: `keys` (key-path entries),
 `flatten` (the registry, PyTreeDef, flatten and unflatten), `functions` (map,
-reduce, transpose, broadcast and the other walks) and `registration` (registering
-new node types, Partial, OrderedDict and defaultdict). This module re-exports them.
+reduce, transpose, broadcast and the other walks), `registration` (registering
+new node types, Partial, OrderedDict and defaultdict) and `user_view` (the walks as
+`jax.tree_util` offers them: array-like nodes, typed PRNG key arrays, are leaves there).
+This module re-exports them; what it calls `tree_flatten` etc. is the view of jaxlite's
+transformations, which take array-like nodes apart; `user_view` holds the public ones.
 
 The rules are JAX's. Tuples, lists, dicts (children in sorted key order),
 None (a node with no children, not a leaf), namedtuples, OrderedDict
@@ -27,9 +30,10 @@ from .functions import (tree_map, tree_all, tree_reduce, tree_reduce_associative
                         treedef_is_leaf, treedef_is_strict_leaf, treedef_tuple, all_leaves,
                         is_tree_node, flatten_one_level, flatten_one_level_with_keys,
                         tree_leaves_with_path, tree_map_with_path)
-from .registration import (register_pytree_node, register_pytree_with_keys,
+from .registration import (register_pytree_node, register_pytree_with_keys, register_array_like_node,
                            register_pytree_node_class, register_pytree_with_keys_class,
                            register_dataclass, static, register_static, Partial)
+from . import user_view
 
 __all__ = [
     "PyTreeDef", "PyTreeRegistry", "default_registry",
@@ -42,8 +46,8 @@ __all__ = [
     "tree_flatten_with_path", "tree_leaves_with_path", "tree_map_with_path",
     "keystr", "KeyEntry", "KeyPath",
     "SequenceKey", "DictKey", "GetAttrKey", "FlattenedIndexKey",
-    "register_pytree_node", "register_pytree_node_class",
+    "register_pytree_node", "register_pytree_node_class", "register_array_like_node",
     "register_pytree_with_keys", "register_pytree_with_keys_class",
-    "register_dataclass", "register_static", "static", "Partial",
+    "register_dataclass", "register_static", "static", "Partial", "user_view",
 ]
 

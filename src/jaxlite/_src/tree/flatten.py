@@ -16,7 +16,7 @@ class _NodeKind:
     flatten(x) -> (children, aux_data); unflatten(aux_data, children) -> x;
     flatten_with_keys(x) -> ([(key, child), ...], aux_data).
     """
-    __slots__ = ("type", "flatten", "unflatten", "flatten_with_keys", "label")
+    __slots__ = ("type", "flatten", "unflatten", "flatten_with_keys", "label", "array_like")
 
     def __init__(self, type_, flatten, unflatten, flatten_with_keys, label=None):
         self.type = type_
@@ -24,9 +24,26 @@ class _NodeKind:
         self.unflatten = unflatten
         self.flatten_with_keys = flatten_with_keys
         self.label = label
+        self.array_like = False  # a leaf in users' view (register_array_like)
 
     def __repr__(self):
         return f"<pytree node kind {getattr(self.type, '__name__', self.type)}>"
+
+
+class _UsersView:
+    """The `is_leaf` of users' tree functions when they give none: array-like nodes are
+    leaves. The walks test it by identity and read the node kind's flag, so users' view
+    costs no call per node."""
+
+    def __call__(self, x):
+        kind = default_registry.dispatch.get(type(x))
+        return kind is not None and kind.array_like
+
+    def __repr__(self):
+        return "USERS_VIEW"
+
+
+USERS_VIEW = _UsersView()
 
 
 def _sorted_keys(d):
@@ -84,6 +101,10 @@ class PyTreeRegistry:
     def __init__(self):
         self.nodes = {}
         self.dispatch = {}
+        # Array-like nodes (typed PRNG key arrays): nodes to the transformations, which
+        # carry their underlying data, but leaves to users (user_view.py), as in JAX,
+        # where they are arrays of an extended dtype.
+        self.array_like_types = set()
 
     def register(self, kind):
         if kind.type in self.nodes:
@@ -91,6 +112,13 @@ class PyTreeRegistry:
                              f"{kind.type}.")
         self.nodes[kind.type] = kind
         self.dispatch[kind.type] = kind  # replaces a cached "leaf" verdict
+
+    def register_array_like(self, kind):
+        """Register an array-like node: its own data are its children when jaxlite traces
+        it, but users' tree functions see it whole, as one leaf."""
+        kind.array_like = True
+        self.dispatch[kind.type] = kind
+        self.array_like_types.add(kind.type)
 
     def kind_of(self, cls):
         kind = self.dispatch.get(cls)
@@ -110,19 +138,29 @@ class PyTreeRegistry:
                 f"namedtuple[{cls.__name__}]")
         return _LEAF
 
-    # JAX's registry object exposes its walkers too.
+    def user_is_leaf(self, is_leaf=None):
+        """`is_leaf` for the tree functions users call: array-like nodes are leaves too."""
+        types = self.array_like_types
+        if not types:  # none registered yet (jaxlite.random not imported): no cost
+            return is_leaf
+        if is_leaf is None:
+            return USERS_VIEW
+        return lambda x: type(x) in types or is_leaf(x)
+
+    # JAX's registry object exposes its walkers too (users' view: array-like nodes are
+    # leaves).
     def flatten(self, tree, leaf_predicate=None):
-        return tree_flatten(tree, leaf_predicate)
+        return tree_flatten(tree, self.user_is_leaf(leaf_predicate))
 
     def flatten_one_level(self, tree):
         kind = self.kind_of(type(tree))
-        if kind is _LEAF:
+        if kind is _LEAF or kind.type in self.array_like_types:
             return None
         children, aux = kind.flatten(tree)
         return list(children), aux
 
     def flatten_with_path(self, tree, leaf_predicate=None):
-        return tree_flatten_with_path(tree, leaf_predicate)
+        return tree_flatten_with_path(tree, self.user_is_leaf(leaf_predicate))
 
 
 default_registry = PyTreeRegistry()
@@ -305,7 +343,8 @@ _NONE_DEF = PyTreeDef(_NONE, None, (), 0)
 
 def _flatten(tree, leaves, is_leaf):
     kind = _dispatch.get(type(tree)) or _kind_of(type(tree))
-    if kind is _LEAF or (is_leaf is not None and is_leaf(tree)):
+    if kind is _LEAF or (is_leaf is not None and (kind.array_like if is_leaf is USERS_VIEW
+                                                  else is_leaf(tree))):
         leaves.append(tree)
         return _LEAF_DEF
     if kind is _TUPLE or kind is _LIST:
@@ -379,7 +418,8 @@ def tree_unflatten(treedef, leaves):
 def _collect_leaves(tree, leaves, is_leaf):
     # tree_flatten without building treedefs.
     kind = _dispatch.get(type(tree)) or _kind_of(type(tree))
-    if kind is _LEAF or (is_leaf is not None and is_leaf(tree)):
+    if kind is _LEAF or (is_leaf is not None and (kind.array_like if is_leaf is USERS_VIEW
+                                                  else is_leaf(tree))):
         leaves.append(tree)
         return
     if kind is _TUPLE or kind is _LIST:
@@ -472,6 +512,7 @@ def _flatten_up_to(treedef, tree, subtrees):
 def _flatten_with_path(tree, path, out, is_leaf, is_leaf_takes_path):
     kind = _kind_of(type(tree))
     if kind is _LEAF or (is_leaf is not None and (
+            kind.array_like if is_leaf is USERS_VIEW else
             is_leaf(path, tree) if is_leaf_takes_path else is_leaf(tree))):
         out.append((path, tree))
         return _LEAF_DEF

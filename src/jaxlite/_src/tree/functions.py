@@ -82,7 +82,7 @@ def tree_reduce_associative(operation, tree, *, identity=_NO_VALUE, is_leaf=None
     return items[0]
 
 
-def tree_transpose(outer_treedef, inner_treedef, pytree_to_transpose):
+def tree_transpose(outer_treedef, inner_treedef, pytree_to_transpose, *, is_leaf=None):
     """Turns a tree of structure (outer, inner) into one of (inner, outer).
 
     `inner_treedef` may be None to read it off the first outer leaf.
@@ -93,8 +93,8 @@ def tree_transpose(outer_treedef, inner_treedef, pytree_to_transpose):
     """
     if inner_treedef is None:
         first = outer_treedef.flatten_up_to(pytree_to_transpose)[0]
-        inner_treedef = tree_structure(first)
-    leaves, treedef = tree_flatten(pytree_to_transpose)
+        inner_treedef = tree_structure(first, is_leaf)
+    leaves, treedef = tree_flatten(pytree_to_transpose, is_leaf)
     expected = outer_treedef.compose(inner_treedef)
     if treedef != expected:
         raise TypeError(f"Mismatch\n{treedef}\n != \n{expected}")

@@ -29,6 +29,15 @@ def register_pytree_node(nodetype, flatten_func, unflatten_func,
         _NodeKind(nodetype, flatten_func, unflatten_func, flatten_with_keys_func))
 
 
+def register_array_like_node(nodetype, flatten_func, unflatten_func):
+    """Makes `nodetype` an array-like node: jaxlite's transformations take it apart with
+    `flatten_func` (its children are its data arrays), while the tree functions users call
+    (`jax.tree_util`, `user_view`) see it whole, as one leaf. Typed PRNG key arrays are
+    these: arrays of an extended dtype in JAX."""
+    default_registry.register_array_like(
+        _NodeKind(nodetype, flatten_func, unflatten_func, _flat_index_keys(flatten_func)))
+
+
 def register_pytree_with_keys(nodetype, flatten_with_keys, unflatten_func,
                               flatten_func=None):
     """Like register_pytree_node, with a flatten that names each child.
