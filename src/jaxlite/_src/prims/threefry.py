@@ -63,7 +63,10 @@ def threefry2x32_kernel(k0, k1, x0, x1, output="pair"):
     shape = broadcast_shapes(*(np.shape(a) for a in (k0, k1, x0, x1)), name="threefry2x32")
     size = int(np.prod(shape, dtype=np.int64))
     if size <= _SMALL:
-        return _threefry_small(k0, k1, x0, x1, shape)
+        y0, y1 = _threefry_small(k0, k1, x0, x1, shape)
+        if output == "pair":
+            return y0, y1
+        return y0 ^ y1 if output == "xor" else np.stack([y0, y1], axis=-1)
     k0, k1, x0, x1 = (_flat_operand(a, shape) for a in (k0, k1, x0, x1))
     n = min(size, _BLOCK)
     if output == "pair":
