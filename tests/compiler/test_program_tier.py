@@ -224,3 +224,23 @@ def test_gather_scatter_in_a_loop():
     for got, want in zip(jax.tree_util.tree_leaves(out),
                          jax.tree_util.tree_leaves(eager(f, table, idx))):
         np.testing.assert_array_equal(np.asarray(got), np.asarray(want))  # exact
+
+
+def test_inline_contractions():
+    """Small dot_generals as loops in the program: batched, to a scalar, matrix-vector,
+    vector-matrix, outer products and contractions over several axes, each against
+    NumPy's (another order of addition: a tolerance)."""
+    a, v, w = _data(3, 4, 5, seed=5), _data(5, seed=6), _data(4, seed=7)
+    m, t = _data(4, 5, seed=8), _data(2, 3, 4, seed=9)
+
+    def f(a, v, w, m, t):
+        def body(i, acc):
+            s = acc * 0.5
+            return (s + jnp.einsum("bij,j->bi", a, v).sum() + jnp.dot(v, v)
+                    + (m @ v).sum() + (w @ m).sum() + jnp.outer(w, v).sum()
+                    + jnp.einsum("bij,bjk->bik", a, jnp.swapaxes(a, 1, 2)).sum()
+                    + jnp.einsum("abc,abc->", t, t) + jnp.einsum("abc,cb->a", t, m[:, :3]).sum())
+        return lax.fori_loop(0, 3, body, jnp.float32(0))
+    out, listing = run_compiled(f, a, v, w, m, t)
+    assert "acc" in listing.split(IN_USE)[1]  # the sums without rhs free axes: scalars
+    assert_close(out, eager(f, a, v, w, m, t), rtol=1e-5, atol=1e-5)
