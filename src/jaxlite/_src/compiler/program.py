@@ -20,7 +20,9 @@ primitive is defined; this module knows no primitive):
       numba_scalar_code is for expressions that may differ from NumPy's result in the
       last bits (the transcendental ufuncs: NumPy's SIMD kernels against libm, within
       2 ULP), used on up to 64 elements; larger arrays call NumPy's own ufunc from
-      the compiled code (object mode: the NumPy tier's bits, at SIMD speed).
+      the compiled code (object mode: the NumPy tier's bits, at SIMD speed), unless
+      the rule's `vectorized` dtypes say the expression is arithmetic only (float32
+      tanh: `tanh_float32`, correctly rounded where measured, 0.8 ns an element).
   numba_code(ctx, eqn, ins, outs) -> bool   every other primitive (prims/program_rules.py
       and the control-flow primitives): emits statements through `ctx`; False if it
       cannot compile this equation, and the whole program stays on the other tiers.
@@ -198,13 +200,16 @@ _LIBM_MAX_ELEMENTS = 64
 def _loop_shape(eqn):
     """The output shape of an elementwise equation ((): a scalar statement), else None.
     A NumPy ufunc on arrays without an exact scalar expression (tanh, exp, log...) is
-    not one unless small: it runs as NumPy's ufunc (`_emit_ufunc`)."""
+    not one unless small or its expression vectorizes (`vectorized` dtypes of the
+    numba_scalar_code rule: float32 tanh): it runs as NumPy's ufunc (`_emit_ufunc`)."""
     names = [f"x{k}" for k in range(len(eqn.inputs))]
     if _elementwise_code(eqn, names) is None:
         return None
     shape = tuple(eqn.outputs[0].aval.shape)
-    if (eqn.outputs[0].aval.size > _LIBM_MAX_ELEMENTS and eqn.primitive.ufunc_name is not None
-            and _elementwise_code(eqn, names, exact_only=True) is None):
+    out = eqn.outputs[0].aval
+    if (out.size > _LIBM_MAX_ELEMENTS and eqn.primitive.ufunc_name is not None
+            and _elementwise_code(eqn, names, exact_only=True) is None
+            and out.dtype not in getattr(eqn.primitive.numba_scalar_code, "vectorized", ())):
         return None
     return shape
 
