@@ -270,3 +270,35 @@ def test_inline_contractions():
     out, listing = run_compiled(f, a, v, w, m, t)
     assert "acc" in listing.split(IN_USE)[1]  # the sums without rhs free axes: scalars
     assert_close(out, eager(f, a, v, w, m, t), rtol=1e-5, atol=1e-5)
+
+
+def test_carries_updated_in_place():
+    """Loop carries whose next value an elementwise loop writes into the carry's own
+    array (each element's reads come before its store, so swapped carries and carries
+    read again in the same loop are fine), and where it must not: a carry read by
+    another equation (a reduction), a value both carried and stacked, one array as
+    two carries' start, an argument (read-only) as the start. Arithmetic only: exact."""
+    x, y = _data(4, 3, seed=10), _data(4, 3, seed=11)
+
+    def f(x, y):
+        def step(c, row):
+            a, b, s, t, u, w = c
+            a = a + row * 2.0           # carried and stacked
+            b = b * 0.5 - row           # in place, although a and b start as one array
+            s, t = t + 1.0, s * 3.0     # swapped, in one loop
+            v = u + 1.0
+            w2 = w * 0.5 + 1.0          # w is read by jnp.max too: not in place
+            return (a, b, s, t, v * u, w2 + jnp.max(w)), a
+        zeros = jnp.zeros((3,), jnp.float32)
+        carry, stacked = lax.scan(step, (zeros, zeros, x.min(0), y.max(0), x.max(0), y.min(0)), x)
+
+        def body(i, c):
+            return c * 0.5 + y           # the argument x as the start
+        return carry, stacked, lax.fori_loop(0, 6, body, x)
+    out, listing = run_compiled(f, x, y)
+    program = listing.split(IN_USE)[1]
+    assert any(f"{k}[i] = s" in program for k in ("k" + str(n) for n in range(200)))
+    for got, want in zip(jax.tree_util.tree_leaves(out),
+                         jax.tree_util.tree_leaves(eager(f, x, y))):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+    np.testing.assert_array_equal(np.asarray(x), np.asarray(_data(4, 3, seed=10)))

@@ -372,8 +372,11 @@ def _emit_inline_dot(ctx, eqn, ins, outs, lfree, rfree):
     extent = lambda axes: [lhs.shape[l] if l is not None else rhs.shape[r]  # noqa: E731
                            for l, r in axes]
     rhs_read = lambda: f"{ins[1]}[{_index(rhs_index)}]"  # noqa: E731
+    # Without contracted axes (an outer product) each result is one product: stored,
+    # not added to zeros (one pass less, and -0.0 products stay -0.0 as NumPy's).
+    accumulate = "+=" if contracted_axes else "="
     if out_aval.shape:
-        ctx.emit(f"{outs[0]} = np.{'zeros' if rfree else 'empty'}"
+        ctx.emit(f"{outs[0]} = np.{'zeros' if rfree and contracted_axes else 'empty'}"
                  f"({tuple(out_aval.shape)!r}, {dtype})")
         ctx.writable.add(outs[0])
     with ctx.for_each(extent(result_axes)) as result:
@@ -393,7 +396,8 @@ def _emit_inline_dot(ctx, eqn, ins, outs, lfree, rfree):
             ctx.emit(f"{element} = {ins[0]}[{_index(lhs_index)}]")
             with ctx.for_each(extent(free_axes)) as free:
                 bind(free, free_axes)
-                ctx.emit(f"{outs[0]}[{_index(result + free)}] += {element} * {rhs_read()}")
+                ctx.emit(f"{outs[0]}[{_index(result + free)}] {accumulate} {element} * "
+                         f"{rhs_read()}")
 
 
 def dot_general_code(ctx, eqn, ins, outs):
@@ -459,9 +463,14 @@ def inline_call_code(ctx, eqn, ins, outs):
 
 def new_carries(ctx, values, avals):
     """Fresh names holding `values`, each of one Numba type for the whole loop: arrays
-    writable (a copy where the value may be read-only), scalars of their dtype."""
+    copied (the loop's own: the body may update them in place, ctx.jaxpr's `carries`),
+    scalars of their dtype."""
     names = [ctx.fresh("k") for _ in values]
-    assign(ctx, names, values, avals)
+    for name, value, aval in zip(names, values, avals):
+        ctx.emit(f"{name} = {value}.copy()" if aval.shape
+                 else f"{name} = {dtype_code(aval.dtype)}({value})")
+        if aval.shape:
+            ctx.writable.add(name)
     return names
 
 
