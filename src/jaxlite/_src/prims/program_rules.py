@@ -67,6 +67,39 @@ def tanh_float32(x):
 '''
 
 
+# exp of a float32 likewise: exp(x / 256) by its Taylor polynomial (|x / 256| <= 0.43
+# after the clamp to [-110, 90], beyond which float32's exp is 0 or inf: relative error
+# < 3e-13), squared eight times (relative error at most x256: < 1e-10), rounded once.
+# Measured: the correctly rounded result on every 97th float32.
+EXP_FLOAT32_SOURCE = f'''
+@numba.njit(inline="always", error_model="numpy")
+def exp_float32(x):
+    a = np.float64(x)
+    a = 90.0 if a > 90.0 else (-110.0 if a < -110.0 else a)
+    z = a * 0.00390625
+    p = 1.0 + z * ({_EXPM1_TAYLOR}{")" * 10})
+    p = p * p
+    p = p * p
+    p = p * p
+    p = p * p
+    p = p * p
+    p = p * p
+    p = p * p
+    p = p * p
+    return np.float32(p)
+'''
+
+
+def exp_code(x, params, avals, out):
+    """float32: `exp_float32` (above), vectorized at any size; float64: libm's exp."""
+    if avals[0].dtype == np.float32:
+        return f"exp_float32({x[0]})"
+    return f"np.exp({x[0]})" if avals[0].dtype.kind == "f" else None
+
+
+exp_code.vectorized = frozenset({np.dtype(np.float32)})
+
+
 def tanh_code(x, params, avals, out):
     """float32: `tanh_float32` (above), vectorized at any size; float64: libm's tanh."""
     if avals[0].dtype == np.float32:
@@ -84,7 +117,10 @@ def logistic_code(x, params, avals, out):
     if avals[0].dtype.kind != "f":
         return None
     one = f"{dtype_code(out.dtype)}(1)"
-    return f"{one} / ({one} + np.exp(-{x[0]}))"
+    return f"{one} / ({one} + {exp_code([f'-{x[0]}'], params, avals, out)})"
+
+
+logistic_code.vectorized = exp_code.vectorized
 
 
 def remainder_code(x, params, avals, out):
