@@ -8,9 +8,11 @@ Numba compiles to machine code, as XLA compiles a whole program.
 
 Values: a 0-d value is a Numba scalar of its dtype; any other value a C-contiguous
 array. Arrays are never written after the statement that makes them, so results may
-alias (a reshape is a view); only loop carries and branch results, whose Numba type
-must be one across iterations and branches, are copied when they might be read-only
-(arguments are typed read-only).
+alias (a reshape is a view); branch results, whose Numba type must be one across
+branches, are copied when they might be read-only (arguments are typed read-only).
+The one exception: a loop copies its array carries once at entry, and the elementwise
+loop that computes a carry's next value may write it into the carry's array when
+nothing else in the body reads the carry (`_emit_loop`).
 
 Equations become code through data each primitive carries (rules set where the
 primitive is defined; this module knows no primitive):

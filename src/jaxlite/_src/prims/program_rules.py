@@ -12,7 +12,7 @@ sets `Primitive.numba_code` where it defines the primitive:
   ctx.owned(name) (a certainly writable array), ctx.writable (the set of names of
   arrays the program made), ctx.view_of(out, operand), ctx.helper(name, source).
   Every result is a C-contiguous array (or a scalar); arrays are never written after
-  the statements that make them.
+  the statements that make them (but a loop's own carries: new_carries).
 
 `numba_scalar_code` (elementwise, rules as `scalar_code`'s) is for expressions that
 may differ from NumPy's in the last bits: the transcendental ufuncs, libm's against
