@@ -130,7 +130,9 @@ ULP_BOUND = 2
 
 def test_transcendentals():
     # 64 elements: the size up to which the compiled loops call libm; larger arrays go to
-    # NumPy's ufunc, called from the compiled code (the same bits as NumPy).
+    # NumPy's ufunc, called from the compiled code (the same bits as NumPy), except
+    # float32 tanh and exp: arithmetic only (tanh_float32, exp_float32), compiled loops
+    # at any size.
     x = np.linspace(-4, 4, 64).astype(np.float32)
     positive = np.linspace(1e-3, 50, 64).astype(np.float32)
     large = _data(100, 100)
@@ -138,15 +140,53 @@ def test_transcendentals():
     def f(x, p, large):
         small = (jnp.tanh(x), jnp.exp(x), jnp.sin(x), jnp.cos(x), jnp.expm1(x), jnp.log(p),
                  jnp.log1p(p), jax.nn.sigmoid(x))
-        return small, lax.fori_loop(0, 2, lambda i, y: jnp.tanh(y) * 1.5, large)
-    (small, big), listing = run_compiled(f, x, positive, large)
+        return small, (lax.fori_loop(0, 2, lambda i, y: jnp.sin(y) * 0.5, large),
+                       lax.fori_loop(0, 2, lambda i, y: jnp.tanh(y) * 1.5, large))
+    (small, (big_sin, big_tanh)), listing = run_compiled(f, x, positive, large)
+    want_small, (want_sin, want_tanh) = eager(f, jnp.asarray(x), jnp.asarray(positive), large)
     program = listing.split(IN_USE)[1]
-    assert "np.tanh(a" in program and "objmode" in program  # both ways
-    want_small, want_big = eager(f, jnp.asarray(x), jnp.asarray(positive), large)
+    assert "np.sin(a" in program and "objmode" in program and "tanh_float32(" in program
+    assert "np.tanh(" not in program and "np.exp(" not in program  # float32: never libm's
+    assert "exp_float32(" in program                               # nor NumPy's
     for got, want in zip(small, want_small):
         distance = _ulp_distance(np.asarray(got), np.asarray(want))
         assert distance.max() <= ULP_BOUND, distance.max()
-    np.testing.assert_array_equal(np.asarray(big), np.asarray(want_big))
+    np.testing.assert_array_equal(np.asarray(big_sin), np.asarray(want_sin))
+    # (two steps: the first step's ULP of difference passes through the second)
+    np.testing.assert_allclose(np.asarray(big_tanh), np.asarray(want_tanh), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["tanh", "exp"])
+def test_float32_transcendentals_everywhere(name):
+    """tanh_float32 and exp_float32 (prims/program_rules.py) across float32's range:
+    within 1 ULP of the correctly rounded value (float64's function rounded to float32;
+    measured: equal to it on every 97th float32) and ULP_BOUND of NumPy's float32
+    function away from denormal results, with the special values exact: +-0 (tanh keeps
+    the sign), +-inf, NaN, saturation (tanh beyond |x| = 10, exp's overflow and
+    underflow)."""
+    fn = getattr(jnp, name)
+    bits = np.arange(0, 2 ** 32, 65537 * 7, dtype=np.uint64).astype(np.uint32)
+    sample = bits.view(np.float32)
+    sample = np.concatenate([sample[np.isfinite(sample)], np.linspace(-12, 12, 4001,
+                                                                      dtype=np.float32)])
+    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-30, -1e-30, 3.4e38, -3.4e38]
+                       + ([10.0, 11.0, -40.0] if name == "tanh" else [100.0, -120.0]),
+                       np.float32)
+    (got, got_special), listing = run_compiled(
+        lambda x, s: lax.fori_loop(0, 1, lambda i, c: (fn(c[0]), fn(c[1])), (x, s)),
+        jnp.asarray(sample), jnp.asarray(special))
+    assert f"{name}_float32(" in listing.split(IN_USE)[1]
+    got = np.asarray(got)
+    with np.errstate(all="ignore"):
+        rounded = getattr(np, name)(sample.astype(np.float64)).astype(np.float32)
+        numpy32 = getattr(np, name)(sample)
+    assert _ulp_distance(got, rounded).max() <= 1
+    normal = np.abs(numpy32) >= np.finfo(np.float32).tiny
+    assert _ulp_distance(got[normal], numpy32[normal]).max() <= ULP_BOUND
+    got_special = np.asarray(got_special)
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(got_special, getattr(np, name)(special))  # exact
+    assert np.signbit(got_special[1]) == (name == "tanh")
 
 
 def test_fallback_without_a_rule():
@@ -224,3 +264,55 @@ def test_gather_scatter_in_a_loop():
     for got, want in zip(jax.tree_util.tree_leaves(out),
                          jax.tree_util.tree_leaves(eager(f, table, idx))):
         np.testing.assert_array_equal(np.asarray(got), np.asarray(want))  # exact
+
+
+def test_inline_contractions():
+    """Small dot_generals as loops in the program: batched, to a scalar, matrix-vector,
+    vector-matrix, outer products and contractions over several axes, each against
+    NumPy's (another order of addition: a tolerance)."""
+    a, v, w = _data(3, 4, 5, seed=5), _data(5, seed=6), _data(4, seed=7)
+    m, t = _data(4, 5, seed=8), _data(2, 3, 4, seed=9)
+
+    def f(a, v, w, m, t):
+        def body(i, acc):
+            s = acc * 0.5
+            return (s + jnp.einsum("bij,j->bi", a, v).sum() + jnp.dot(v, v)
+                    + (m @ v).sum() + (w @ m).sum() + jnp.outer(w, v).sum()
+                    + jnp.einsum("bij,bjk->bik", a, jnp.swapaxes(a, 1, 2)).sum()
+                    + jnp.einsum("abc,abc->", t, t) + jnp.einsum("abc,cb->a", t, m[:, :3]).sum())
+        return lax.fori_loop(0, 3, body, jnp.float32(0))
+    out, listing = run_compiled(f, a, v, w, m, t)
+    assert "acc" in listing.split(IN_USE)[1]  # the sums without rhs free axes: scalars
+    assert_close(out, eager(f, a, v, w, m, t), rtol=1e-5, atol=1e-5)
+
+
+def test_carries_updated_in_place():
+    """Loop carries whose next value an elementwise loop writes into the carry's own
+    array (each element's reads come before its store, so swapped carries and carries
+    read again in the same loop are fine), and where it must not: a carry read by
+    another equation (a reduction), a value both carried and stacked, one array as
+    two carries' start, an argument (read-only) as the start. Arithmetic only: exact."""
+    x, y = _data(4, 3, seed=10), _data(4, 3, seed=11)
+
+    def f(x, y):
+        def step(c, row):
+            a, b, s, t, u, w = c
+            a = a + row * 2.0           # carried and stacked
+            b = b * 0.5 - row           # in place, although a and b start as one array
+            s, t = t + 1.0, s * 3.0     # swapped, in one loop
+            v = u + 1.0
+            w2 = w * 0.5 + 1.0          # w is read by jnp.max too: not in place
+            return (a, b, s, t, v * u, w2 + jnp.max(w)), a
+        zeros = jnp.zeros((3,), jnp.float32)
+        carry, stacked = lax.scan(step, (zeros, zeros, x.min(0), y.max(0), x.max(0), y.min(0)), x)
+
+        def body(i, c):
+            return c * 0.5 + y           # the argument x as the start
+        return carry, stacked, lax.fori_loop(0, 6, body, x)
+    out, listing = run_compiled(f, x, y)
+    program = listing.split(IN_USE)[1]
+    assert any(f"{k}[i] = s" in program for k in ("k" + str(n) for n in range(200)))
+    for got, want in zip(jax.tree_util.tree_leaves(out),
+                         jax.tree_util.tree_leaves(eager(f, x, y))):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+    np.testing.assert_array_equal(np.asarray(x), np.asarray(_data(4, 3, seed=10)))

@@ -8,9 +8,11 @@ Numba compiles to machine code, as XLA compiles a whole program.
 
 Values: a 0-d value is a Numba scalar of its dtype; any other value a C-contiguous
 array. Arrays are never written after the statement that makes them, so results may
-alias (a reshape is a view); only loop carries and branch results, whose Numba type
-must be one across iterations and branches, are copied when they might be read-only
-(arguments are typed read-only).
+alias (a reshape is a view); branch results, whose Numba type must be one across
+branches, are copied when they might be read-only (arguments are typed read-only).
+The one exception: a loop copies its array carries once at entry, and the elementwise
+loop that computes a carry's next value may write it into the carry's array when
+nothing else in the body reads the carry (`_emit_loop`).
 
 Equations become code through data each primitive carries (rules set where the
 primitive is defined; this module knows no primitive):
@@ -20,7 +22,9 @@ primitive is defined; this module knows no primitive):
       numba_scalar_code is for expressions that may differ from NumPy's result in the
       last bits (the transcendental ufuncs: NumPy's SIMD kernels against libm, within
       2 ULP), used on up to 64 elements; larger arrays call NumPy's own ufunc from
-      the compiled code (object mode: the NumPy tier's bits, at SIMD speed).
+      the compiled code (object mode: the NumPy tier's bits, at SIMD speed), unless
+      the rule's `vectorized` dtypes say the expression is arithmetic only (float32
+      tanh: `tanh_float32`, correctly rounded where measured, 0.8 ns an element).
   numba_code(ctx, eqn, ins, outs) -> bool   every other primitive (prims/program_rules.py
       and the control-flow primitives): emits statements through `ctx`; False if it
       cannot compile this equation, and the whole program stays on the other tiers.
@@ -122,14 +126,25 @@ class Context:
         return name if name in self.writable else f"{name}.copy()"
 
     # ---- Jaxprs ----
-    def jaxpr(self, jaxpr, in_names):
+    def jaxpr(self, jaxpr, in_names, carries=None):
         """Emit a (nested) Jaxpr's equations with its inputs bound to `in_names`;
-        returns the names or constant expressions of its outputs."""
+        returns the names or constant expressions of its outputs. `carries` (a loop
+        body's): {input position: output position} of loop carries, whose arrays
+        (new_carries': the loop's own copies, read by nothing but the body) an
+        elementwise loop may overwrite with the carry's next value (`_emit_loop`)."""
         jaxpr = _optimized(jaxpr)
         names = dict(zip(jaxpr.invars, in_names))
         for v, value in zip(jaxpr.constvars, jaxpr.consts):
             names[v] = self._const(value, v.aval)
-        _emit_equations(self, jaxpr, names)
+        in_place = {}  # output var -> the carry input var whose array it may take
+        for i, o in (carries or {}).items():
+            out, carry = jaxpr.outvars[o], jaxpr.invars[i]
+            if (type(out) is not Literal and out not in jaxpr.invars and out.aval.shape
+                    and sum(u is out for u in jaxpr.outvars) == 1
+                    and (out.aval.shape, out.aval.dtype) == (carry.aval.shape, carry.aval.dtype)
+                    and in_names[i] in self.writable):
+                in_place[out] = carry
+        _emit_equations(self, jaxpr, names, in_place)
         return [self.atom(v, names) for v in jaxpr.outvars]
 
     def _const(self, value, aval):
@@ -160,7 +175,7 @@ _DTYPES = frozenset(np.dtype(t) for t in (np.float32, np.float64, np.bool_, np.i
                                           np.uint64))
 
 
-def _emit_equations(ctx, jaxpr, names):
+def _emit_equations(ctx, jaxpr, names, in_place=None):
     eqns = jaxpr.eqns
     uses = {}  # var -> indices of the equations reading it (len(eqns): an output)
     for i, eqn in enumerate(eqns):
@@ -185,7 +200,7 @@ def _emit_equations(ctx, jaxpr, names):
         group = [eqn]
         while i + len(group) < len(eqns) and _loop_shape(eqns[i + len(group)]) == shape:
             group.append(eqns[i + len(group)])
-        _emit_loop(ctx, group, shape, names, uses, i)
+        _emit_loop(ctx, group, shape, names, uses, i, in_place or {})
         i += len(group)
 
 
@@ -198,13 +213,16 @@ _LIBM_MAX_ELEMENTS = 64
 def _loop_shape(eqn):
     """The output shape of an elementwise equation ((): a scalar statement), else None.
     A NumPy ufunc on arrays without an exact scalar expression (tanh, exp, log...) is
-    not one unless small: it runs as NumPy's ufunc (`_emit_ufunc`)."""
+    not one unless small or its expression vectorizes (`vectorized` dtypes of the
+    numba_scalar_code rule: float32 tanh): it runs as NumPy's ufunc (`_emit_ufunc`)."""
     names = [f"x{k}" for k in range(len(eqn.inputs))]
     if _elementwise_code(eqn, names) is None:
         return None
     shape = tuple(eqn.outputs[0].aval.shape)
-    if (eqn.outputs[0].aval.size > _LIBM_MAX_ELEMENTS and eqn.primitive.ufunc_name is not None
-            and _elementwise_code(eqn, names, exact_only=True) is None):
+    out = eqn.outputs[0].aval
+    if (out.size > _LIBM_MAX_ELEMENTS and eqn.primitive.ufunc_name is not None
+            and _elementwise_code(eqn, names, exact_only=True) is None
+            and out.dtype not in getattr(eqn.primitive.numba_scalar_code, "vectorized", ())):
         return None
     return shape
 
@@ -215,9 +233,13 @@ def _wrap(expr, dtype):
     return f"{dtype_code(dtype)}({expr})"
 
 
-def _emit_loop(ctx, group, shape, names, uses, start):
+def _emit_loop(ctx, group, shape, names, uses, start, in_place):
     """Consecutive elementwise equations of one output shape: one loop (a statement each
-    for 0-d results). Arrays are made only for values read after the loop."""
+    for 0-d results). Arrays are made only for values read after the loop. A loop
+    carry's next value goes into the carry's own array (`in_place`) when the carry is
+    read by nothing but this loop: every read of it, at the element being computed,
+    comes before that element's store (a gradient accumulator in a scan: no allocation
+    and no copy per step)."""
     for eqn in group:  # helper functions the scalar code calls (fma, threefry's rounds)
         ctx.helpers.update(getattr(eqn.primitive, "scalar_helpers", None) or {})
     if shape == ():
@@ -241,9 +263,14 @@ def _emit_loop(ctx, group, shape, names, uses, start):
     for eqn in group:
         v = eqn.outputs[0]
         if any(u >= end for u in uses.get(v, ())):
-            name = names[v] = ctx.fresh("v")
-            ctx.emit(f"{name} = np.empty({shape!r}, {dtype_code(v.aval.dtype)})")
-            ctx.writable.add(name)
+            carry = in_place.get(v)
+            if carry is not None and carry.aval.shape == shape and all(
+                    start <= u < end for u in uses.get(carry, ())):
+                names[v] = names[carry]
+            else:
+                name = names[v] = ctx.fresh("v")
+                ctx.emit(f"{name} = np.empty({shape!r}, {dtype_code(v.aval.dtype)})")
+                ctx.writable.add(name)
             stored.append(v)
     loaded = {}
     for eqn in group:
@@ -255,7 +282,11 @@ def _emit_loop(ctx, group, shape, names, uses, start):
         for v, name in list(loaded.items()):
             loaded[v] = ctx.fresh("f")
             ctx.emit(f"{loaded[v]} = {name}.reshape({size})")
+        flat_names = {names[v]: loaded[v] for v in loaded}
         for v in stored:
+            if names[v] in flat_names:  # a carry updated in place: ONE view, read and
+                targets[v] = flat_names[names[v]]  # written (two views of one memory
+                continue  # fail LLVM's overlap check: the loop would not vectorize)
             flat_name = ctx.fresh("f")
             ctx.emit(f"{flat_name} = {names[v]}.reshape({size})")
             targets[v] = flat_name

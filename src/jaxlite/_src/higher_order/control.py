@@ -797,7 +797,8 @@ def _scan_program(ctx, eqn, ins, outs):
             slices.append(ctx.fresh("x"))
             ctx.emit(f"{slices[-1]} = {x}[{i}]")
             ctx.view_of(slices[-1], x)
-        results = ctx.jaxpr(jaxpr, consts + carry + slices)
+        results = ctx.jaxpr(jaxpr, consts + carry + slices,
+                            carries={n_c + j: j for j in range(n_k)})
         for y, r in zip(outs[n_k:], results[n_k:]):
             ctx.emit(f"{y}[{i}] = {r}")
         assign(ctx, carry, results[:n_k], avals[:n_k])
@@ -818,7 +819,8 @@ def _while_program(ctx, eqn, ins, outs):
         ctx.emit(f"if not {predicate}:")
         with ctx.indent():
             ctx.emit("break")
-        assign(ctx, carry, ctx.jaxpr(params["body_jaxpr"], body_consts + carry), avals)
+        carries = {len(body_consts) + j: j for j in range(len(carry))}
+        assign(ctx, carry, ctx.jaxpr(params["body_jaxpr"], body_consts + carry, carries), avals)
     for out, k in zip(outs, carry):
         ctx.emit(f"{out} = {k}")
         ctx.view_of(out, k)
