@@ -80,7 +80,7 @@ _CORES = {
 def fm_sin_core(r):
     z = r * r
     {_SIN_POLY}
-    return r + r * (z * p)
+    return r * (1.0 + z * p)  # (keeps the sign of -0.0)
 """,
     "fm_cos_core": f"""
 {_DECORATOR}
@@ -130,9 +130,11 @@ def fm_log_core(x):
 _FLOAT32 = {
     "sin": ("""
 def fm_sin_float32(x):
-    r, q = fm_reduce_half_pi(np.float64(x))
+    d = np.float64(x)
+    r, q = fm_reduce_half_pi(d)
     v = fm_cos_core(r) if q & 1 else fm_sin_core(r)
-    return np.float32(-v if q & 2 else v)
+    v = -v if q & 2 else v
+    return np.float32(d if d == 0.0 else v)  # sin(-0.0) is -0.0 (the reduction gives +0.0)
 """, ("fm_reduce_half_pi", "fm_sin_core", "fm_cos_core")),
     "cos": ("""
 def fm_cos_float32(x):
@@ -171,7 +173,7 @@ def fm_expm1_float32(x):
     d = np.float64(x)
     d = 200.0 if d > 200.0 else d
     d = -200.0 if d < -200.0 else d
-    small = d + d * d * (0.5 + d * (1.0 / 6 + d * (1.0 / 24 + d * (1.0 / 120))))
+    small = d * (1.0 + d * (0.5 + d * (1.0 / 6 + d * (1.0 / 24 + d * (1.0 / 120)))))
     v = fm_exp_core(d) - 1.0
     return np.float32(small if abs(d) < 1e-3 else v)
 """, ("fm_exp_core",)),
@@ -184,7 +186,7 @@ def fm_tanh_float32(x):
     t = (e - 1.0) / (e + 1.0)
     t = -t if d < 0.0 else t
     z = d * d
-    small = d + d * (z * (-1.0 / 3 + z * (2.0 / 15 + z * (-17.0 / 315))))
+    small = d * (1.0 + z * (-1.0 / 3 + z * (2.0 / 15 + z * (-17.0 / 315))))
     return np.float32(small if a < 1e-2 else t)
 """, ("fm_exp_core",)),
     "logistic": ("""
