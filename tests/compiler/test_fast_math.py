@@ -3,8 +3,9 @@ bound, their special values, the exact rerun of sin and cos beyond |x| = 2**24, 
 their use in fused loops (float32 sin(x) * x**2 and its derivatives: one loop).
 
 The bound: within 1 ULP of float64 libm's result rounded to float32 (itself within
-0.5 ULP of the exact value, plus a double rounding that is rare). Measured here over
-dense samples: 0 ULP for every function (the float64 computation rounds once)."""
+0.5 ULP of the exact value, plus a double rounding that is rare). Measured over dense
+samples: sin and cos 1 ULP (0.1% of results), the others 0 ULP (the float64 computation
+rounds once)."""
 import math
 
 import numpy as np
