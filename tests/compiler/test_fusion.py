@@ -63,6 +63,7 @@ X = np.linspace(-2, 2, 64, dtype=np.float32)
 # --- finding clusters ------------------------------------------------------------------
 
 def test_transcendentals_stay_out_and_run_first():
+    jax.config.update("jaxlite_fusion_fast_math", False)  # float32 sin/cos would join
     def f(x, y):
         return jnp.sin(x) * y + x ** 2 - 2.0 * y + jnp.cos(y)
     p = plan(f, X, X)
@@ -71,6 +72,7 @@ def test_transcendentals_stay_out_and_run_first():
 
 
 def test_cluster_between_transcendentals_and_sinking():
+    jax.config.update("jaxlite_fusion_fast_math", False)  # NumPy's tanh
     # b = 0.5 * x is ready at once but only tanh's users read it: it sinks into the
     # cluster after tanh instead of being written out by the first one.
     def f(x):
@@ -83,6 +85,7 @@ def test_cluster_between_transcendentals_and_sinking():
 
 
 def test_small_clusters_and_small_arrays_are_left_alone():
+    jax.config.update("jaxlite_fusion_fast_math", False)  # NumPy's sin
     assert plan(lambda x: jnp.sin(x * 2.0) + 1.0, X) is None        # runs of one and two
     assert plan(lambda x: x * 2.0 + 1.0 - x, X, min_size=65) is None  # 64 elements
     assert plan(lambda x: x * 2.0 + 1.0 - x, X, min_ops=4) is None
@@ -180,6 +183,8 @@ def numpy_tier_and_fused(f, *args):
 @pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_fused_equals_numpy_tier_bit_for_bit(seed, dtype, request):
+    jax.config.update("jaxlite_fusion_fast_math", False)  # bits: NumPy's transcendentals
+    # (tests/compiler/test_fast_math.py checks the fast ones' bounds)
     if dtype == "float64":
         request.getfixturevalue("x64")
     rng = np.random.default_rng(seed)
@@ -264,6 +269,7 @@ def hvp_like(x, v):
 
 @needs_numba
 def test_swap_after_the_threshold_in_the_background():
+    jax.config.update("jaxlite_fusion_fast_math", False)  # the same bits across the swap
     jax.config.update("jaxlite_fusion_background", True)
     jax.config.update("jaxlite_fusion_hot_calls", 3)
     x, v = X, X[::-1].copy()
@@ -287,6 +293,7 @@ def test_swap_after_the_threshold_in_the_background():
 @pytest.mark.needs_threads
 @needs_numba
 def test_threads_across_the_swap():
+    jax.config.update("jaxlite_fusion_fast_math", False)  # the same bits across the swap
     jax.config.update("jaxlite_fusion_background", True)
     jax.config.update("jaxlite_fusion_hot_calls", 5)
     x = special_values(np.random.default_rng(1), 4096, np.float32)
@@ -369,6 +376,7 @@ def test_a_broadcast_scalar_read_outside_stays_a_view():
 
 
 def test_fusible_equations_without_a_cluster_stay_on_numpy(monkeypatch):
+    jax.config.update("jaxlite_fusion_fast_math", False)  # sin stays NumPy's
     monkeypatch.setattr(kernels, "_importable", True)  # no kernel is compiled: none needed
     f = jax.jit(lambda x: jnp.sin(jnp.sin(x * 2.0) * 3.0) + 1.0)  # runs of one equation
     out = f(X)

@@ -204,6 +204,9 @@ class Flags:
         self.jaxlite_fusion_min_size = 65536    # elements a fused cluster must have
         self.jaxlite_fusion_min_ops = 3         # equations a fused cluster must have
         self.jaxlite_fusion_cache_dir = os.environ.get("JAXLITE_FUSION_CACHE_DIR")  # None: default
+        # float32 sin/cos/exp/log/tanh/... in fused loops as vectorizable code within 1 ULP
+        # (prims/fast_math.py); False: they stay NumPy's ufuncs, and fused == NumPy bits.
+        self.jaxlite_fusion_fast_math = os.environ.get("JAXLITE_FUSION_FAST_MATH", "1") != "0"
         # The whole-program tier (compiler/program.py): a hot executable with loops, or of
         # >= jaxlite_program_min_eqns equations on small arrays, compiled whole by Numba.
         self.jaxlite_program_tier = os.environ.get("JAXLITE_PROGRAM_TIER", "auto")  # | "off"

@@ -3,9 +3,11 @@
 A *cluster* is a set of elementwise equations over arrays of one shape (float32,
 float64, bool, uint32 or int32; operands of that shape or 0-d), each exact when written
 as a scalar expression: arithmetic, comparisons, select, max/min, abs, sqrt, `x**2`,
-bit operations, the PRNG's threefry2x32 and float32 fma (helper functions). `fuse`
-reorders an optimized Jaxpr so that every other equation (the transcendental ufuncs
-sin/cos/tanh/exp/log..., which NumPy runs with SIMD, contractions, reductions) runs
+bit operations, the PRNG's threefry2x32 and float32 fma (helper functions); and, with
+jaxlite_fusion_fast_math (the default), float32 sin/cos/exp/log/log1p/expm1/tanh/logistic
+as vectorizable code within 1 ULP of the correctly rounded result (prims/fast_math.py).
+`fuse` reorders an optimized Jaxpr so that every other equation (other transcendental
+ufuncs, which NumPy runs with SIMD, contractions, reductions) runs
 as early as its operands allow, groups the elementwise equations that become ready
 between them, and replaces each group worth it (>= `min_ops` equations on >= `min_size`
 elements) by one `fused_elementwise` equation. Its implementation is one scalar loop
@@ -13,16 +15,18 @@ compiled by Numba (kernels.py) that reads each operand once and writes only the
 values used outside the cluster.
 
     c = sin a; d = cos a; e = mul a a; f = mul e b; ...      ->
-    c = sin a; d = cos a; g = fused_elementwise[18 equations] a b c d
+    c = sin a; d = cos a; g = fused_elementwise[18 equations] a b c d   (float64; float32's
+                                                                     sin and cos join g)
 
-Each scalar expression computes what NumPy's ufunc computes element by element, in
-the same precision (constants are typed as their operands, no fast-math), so the
-fused tier returns the NumPy tier's bits.
+Each exact scalar expression computes what NumPy's ufunc computes element by element, in
+the same precision (constants are typed as their operands, no fast-math), so without
+the approximate transcendentals the fused tier returns the NumPy tier's bits.
 """
 import heapq
 
 import numpy as np
 
+from ..config import flags
 from ..core import Primitive
 from ..jaxpr import Jaxpr, Eqn, Literal, pretty_print
 from ..prims.compiler_rules import constant
@@ -43,6 +47,17 @@ _DTYPES = (np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.bool_),
 _FREE = {broadcast_in_dim_p}
 
 
+def scalar_rule(primitive):
+    """The scalar expression rule of `primitive`: its exact `scalar_code`, else its
+    `approximate_scalar_code` (prims/fast_math.py's float32 transcendentals, within a
+    measured ULP bound of NumPy's result; the whole-program tier does not read it) where
+    the flag jaxlite_fusion_fast_math is on."""
+    rule = primitive.scalar_code
+    if rule is None and flags.jaxlite_fusion_fast_math:
+        rule = getattr(primitive, "approximate_scalar_code", None)
+    return rule
+
+
 def _weight(eqn):
     """What an equation counts towards min_ops: 0 for a free broadcast; a primitive that
     is many operations in one (threefry2x32's twenty rounds) says so (`fusion_weight`)."""
@@ -59,7 +74,7 @@ def _loop_shape(eqn, min_size):
     if not out.shape or out.size < max(min_size, 2) or any(
             v.aval.shape != out.shape or v.aval.dtype not in _DTYPES for v in eqn.outputs):
         return None
-    rule = eqn.primitive.scalar_code
+    rule = scalar_rule(eqn.primitive)
     if rule is None:
         return None
     for v in eqn.inputs:
@@ -210,6 +225,13 @@ class FusedCluster:
         self.out_dtypes = [v.aval.dtype for v in jaxpr.outvars]
         self.source, self.signature = kernel_source(self)
         self.kernel = None  # set by kernels.compile_cluster
+        # Fast float32 transcendentals (prims/fast_math.py): results within their ULP
+        # bounds of NumPy's, not its bits. With a rare path (sin, cos), the kernel returns
+        # a flag and `exact_kernel` (libm) runs the loop again where it is set.
+        self.approximate = any(e.primitive.scalar_code is None for e in jaxpr.eqns)
+        self.has_fallback = self.signature[-1][1] == "flag"
+        self.exact_source = kernel_source(self, exact=True)[0] if self.has_fallback else None
+        self.exact_kernel = None
 
     def __call__(self, *args, out=None):
         """Run the kernel. `out`: optional buffers, one per result (None: allocate), of
@@ -230,6 +252,8 @@ class FusedCluster:
         return self._run(args, self.shape, out)
 
     def _run(self, args, shape, out):
+        if self.has_fallback:
+            out = None  # the exact rerun reads the operands again: none may be overwritten
         flat = []
         for a, is_array, dtype in zip(args, self.array_inputs, self.in_dtypes):
             if is_array:
@@ -248,10 +272,9 @@ class FusedCluster:
                     or not buffer.flags.c_contiguous):
                 buffer = np.empty(shape, dtype)  # (a strided buffer would be copied)
             results.append(buffer)
-        if len(shape) == 1:
-            self.kernel(*flat, *results)
-        else:
-            self.kernel(*flat, *[r.reshape(self.size) for r in results])
+        flat_results = results if len(shape) == 1 else [r.reshape(self.size) for r in results]
+        if self.kernel(*flat, *flat_results):  # an element took a rare path (sin(1e30))
+            self.exact_kernel(*flat, *flat_results)
         return results
 
     def __repr__(self):
@@ -335,10 +358,16 @@ def fuse(jaxpr, plan):
 
 # ---- the kernel's source ----------------------------------------------------------------
 
-def kernel_source(cluster):
+def kernel_source(cluster, exact=False):
     """(Python source of the cluster's scalar loop, its arguments' (dtype name, kind) with
-    kind "in" (a read-only array), "scalar" or "out" (an array written)).
-    Names depend only on the cluster's structure, so identical clusters share a kernel."""
+    kind "in" (a read-only array), "scalar", "out" (an array written) or "flag" (the
+    kernel returns it)).
+    Names depend only on the cluster's structure, so identical clusters share a kernel.
+
+    An approximation whose fast helper has a rare path it does not cover (sin and cos
+    beyond |x| = 2**24: `approximate_scalar_guard`) makes the kernel return whether any
+    element took it; `exact=True` gives the kernel that then runs instead, with the
+    primitives' `approximate_scalar_exact_helpers` (libm) in place of the fast ones."""
     jaxpr = cluster.jaxpr
     names, params, loads, constants = {}, [], [], {}
     signature = []
@@ -362,12 +391,20 @@ def kernel_source(cluster):
             return constants[text]
         return names[v]
 
-    body, helpers = [], {}
+    body, helpers, guards = [], {}, []
     for n, eqn in enumerate(jaxpr.eqns):
         out = eqn.outputs[0].aval
-        expr = eqn.primitive.scalar_code(
-            [operand(v) for v in eqn.inputs], eqn.params, [v.aval for v in eqn.inputs], out)
+        operands = [operand(v) for v in eqn.inputs]
+        avals = [v.aval for v in eqn.inputs]
+        expr = scalar_rule(eqn.primitive)(operands, eqn.params, avals, out)
         helpers.update(getattr(eqn.primitive, "scalar_helpers", None) or {})
+        if eqn.primitive.scalar_code is None:  # an approximation, its helpers and guard
+            helpers.update(eqn.primitive.approximate_scalar_helpers)
+            guard = getattr(eqn.primitive, "approximate_scalar_guard", None)
+            if guard is not None and exact:
+                helpers.update(eqn.primitive.approximate_scalar_exact_helpers)
+            elif guard is not None:
+                guards.append(guard(operands, eqn.params, avals, out))
         if eqn.primitive.multiple_results:  # a helper returning a tuple
             for j, v in enumerate(eqn.outputs):
                 names[v] = f"t{n}_{j}"
@@ -377,6 +414,8 @@ def kernel_source(cluster):
             expr = f"np.{out.dtype.name}({expr})"
         names[eqn.outputs[0]] = f"t{n}"
         body.append(f"        t{n} = {expr}")
+    if guards:  # an integer or-reduction: the loop still vectorizes
+        body += [f"        slow |= np.int32({g})" for g in dict.fromkeys(guards)]
     stores = []
     for m, v in enumerate(jaxpr.outvars):
         params.append(f"o{m}")
@@ -384,17 +423,24 @@ def kernel_source(cluster):
         signature.append((v.aval.dtype.name, "out"))
     lines = ["import numpy as np", ""]
     if helpers:  # their sources, decorated for Numba by the primitives that define them
-        lines[1:1] = ["import numba", "import numba.extending"]
+        lines[1:1] = ["import numba", "import numba.extending"] + (["import math"] if exact else [])
         for name in sorted(helpers):
             lines += ["", "", helpers[name].strip(), ""]
     lines += [f"{name} = {text}" for text, name in constants.items()]
-    lines += ["", "", f"def kernel({', '.join(params)}):",
-              "    for i in range(o0.shape[0]):"]
+    lines += ["", "", f"def kernel({', '.join(params)}):"]
+    if guards:
+        lines.append("    slow = np.int32(0)")
+        signature.append(("int32", "flag"))
+    lines.append("    for i in range(o0.shape[0]):")
     lines += loads + body + stores
+    if guards:
+        lines.append("    return slow")
     return "\n".join(lines) + "\n", tuple(signature)
 
 
 def signature_text(signature):
     """The kernel's argument types as text: read-only arrays, scalars, output arrays."""
     spell = {"in": "{}[::1] (read)", "scalar": "{}", "out": "{}[::1]"}
-    return "(" + ", ".join(spell[kind].format(dtype) for dtype, kind in signature) + ")"
+    text = "(" + ", ".join(spell[kind].format(dtype) for dtype, kind in signature
+                           if kind != "flag") + ")"
+    return text + " -> int32 (1: rerun exact)" if signature[-1][1] == "flag" else text

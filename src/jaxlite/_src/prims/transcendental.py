@@ -14,6 +14,7 @@ from .elementwise import (define, add_p, sub_p, mul_p, div_p, neg_p, eq_p, ge_p,
                           _cast, square_p)
 from .complex import real_p, conj_p
 from .compiler_rules import template, unsigned_rem_code
+from . import fast_math
 from .program_rules import (libm_code, logistic_code, remainder_code, tanh_code,
                             TANH_FLOAT32_SOURCE, exp_code, EXP_FLOAT32_SOURCE)
 from .numpy_ops import integer_rem
@@ -159,6 +160,16 @@ exp_p.scalar_helpers = {"exp_float32": EXP_FLOAT32_SOURCE}  # (the program tier'
 tanh_p.scalar_helpers = {"tanh_float32": TANH_FLOAT32_SOURCE}  # (the program tier's)
 logistic_p.numba_scalar_code = logistic_code
 logistic_p.scalar_helpers = exp_p.scalar_helpers
+# The fused tier's float32 loops (compiler/fusion.py): fast_math.py's vectorizable
+# functions, within 1 ULP of the correctly rounded result, so not NumPy's bits (the
+# whole-program tier reads only the exact scalar_code). sin and cos have a rare path
+# (|x| > 2**24, inf, nan): a guard, and libm helpers for the kernel's second pass.
+for _p, _name in ((exp_p, "exp"), (log_p, "log"), (log1p_p, "log1p"), (expm1_p, "expm1"),
+                  (tanh_p, "tanh"), (sin_p, "sin"), (cos_p, "cos"), (logistic_p, "logistic")):
+    _p.approximate_scalar_code = fast_math.scalar_code(_name)
+    _p.approximate_scalar_helpers = fast_math.helpers(_name)
+    _p.approximate_scalar_guard = fast_math.scalar_guard(_name)
+    _p.approximate_scalar_exact_helpers = fast_math.exact_helpers(_name)
 
 
 def _rsqrt_impl(x):
