@@ -131,8 +131,8 @@ ULP_BOUND = 2
 def test_transcendentals():
     # 64 elements: the size up to which the compiled loops call libm; larger arrays go to
     # NumPy's ufunc, called from the compiled code (the same bits as NumPy), except
-    # float32 tanh and exp: arithmetic only (tanh_float32, exp_float32), compiled loops
-    # at any size.
+    # float32 exp, log, log1p, expm1, tanh and sigmoid: arithmetic only (prims/fast_math.py's
+    # fm_*_float32), compiled loops at any size.
     x = np.linspace(-4, 4, 64).astype(np.float32)
     positive = np.linspace(1e-3, 50, 64).astype(np.float32)
     large = _data(100, 100)
@@ -145,9 +145,10 @@ def test_transcendentals():
     (small, (big_sin, big_tanh)), listing = run_compiled(f, x, positive, large)
     want_small, (want_sin, want_tanh) = eager(f, jnp.asarray(x), jnp.asarray(positive), large)
     program = listing.split(IN_USE)[1]
-    assert "np.sin(a" in program and "objmode" in program and "tanh_float32(" in program
+    assert "np.sin(a" in program and "objmode" in program and "fm_tanh_float32(" in program
     assert "np.tanh(" not in program and "np.exp(" not in program  # float32: never libm's
-    assert "exp_float32(" in program                               # nor NumPy's
+    assert "np.log(" not in program and "np.log1p(" not in program and "np.expm1(" not in program
+    assert "fm_exp_float32(" in program and "fm_log_float32(" in program  # nor NumPy's
     for got, want in zip(small, want_small):
         distance = _ulp_distance(np.asarray(got), np.asarray(want))
         assert distance.max() <= ULP_BOUND, distance.max()
@@ -158,7 +159,7 @@ def test_transcendentals():
 
 @pytest.mark.parametrize("name", ["tanh", "exp"])
 def test_float32_transcendentals_everywhere(name):
-    """tanh_float32 and exp_float32 (prims/program_rules.py) across float32's range:
+    """fast_math's float32 tanh and exp in the whole-program tier across float32's range:
     within 1 ULP of the correctly rounded value (float64's function rounded to float32;
     measured: equal to it on every 97th float32) and ULP_BOUND of NumPy's float32
     function away from denormal results, with the special values exact: +-0 (tanh keeps
@@ -175,7 +176,7 @@ def test_float32_transcendentals_everywhere(name):
     (got, got_special), listing = run_compiled(
         lambda x, s: lax.fori_loop(0, 1, lambda i, c: (fn(c[0]), fn(c[1])), (x, s)),
         jnp.asarray(sample), jnp.asarray(special))
-    assert f"{name}_float32(" in listing.split(IN_USE)[1]
+    assert f"fm_{name}_float32(" in listing.split(IN_USE)[1]
     got = np.asarray(got)
     with np.errstate(all="ignore"):
         rounded = getattr(np, name)(sample.astype(np.float64)).astype(np.float32)

@@ -24,7 +24,8 @@ primitive is defined; this module knows no primitive):
       2 ULP), used on up to 64 elements; larger arrays call NumPy's own ufunc from
       the compiled code (object mode: the NumPy tier's bits, at SIMD speed), unless
       the rule's `vectorized` dtypes say the expression is arithmetic only (float32
-      tanh: `tanh_float32`, correctly rounded where measured, 0.8 ns an element).
+      exp, log, log1p, expm1, tanh, logistic: prims/fast_math.py's helpers, which the
+      rule carries as `helpers`; correctly rounded where measured, ~1 ns an element).
   numba_code(ctx, eqn, ins, outs) -> bool   every other primitive (prims/program_rules.py
       and the control-flow primitives): emits statements through `ctx`; False if it
       cannot compile this equation, and the whole program stays on the other tiers.
@@ -240,8 +241,9 @@ def _emit_loop(ctx, group, shape, names, uses, start, in_place):
     read by nothing but this loop: every read of it, at the element being computed,
     comes before that element's store (a gradient accumulator in a scan: no allocation
     and no copy per step)."""
-    for eqn in group:  # helper functions the scalar code calls (fma, threefry's rounds)
+    for eqn in group:  # helper functions the scalar code calls (fma, threefry's rounds, exp)
         ctx.helpers.update(getattr(eqn.primitive, "scalar_helpers", None) or {})
+        ctx.helpers.update(getattr(eqn.primitive.numba_scalar_code, "helpers", None) or {})
     if shape == ():
         for eqn in group:
             ins = [ctx.atom(v, names) for v in eqn.inputs]

@@ -23,6 +23,8 @@ import math
 
 import numpy as np
 
+from . import fast_math
+
 
 def dtype_code(dtype):
     """The dtype as Numba-compiled code spells it."""
@@ -42,74 +44,18 @@ def libm_code(function, kinds="f"):
     return rule
 
 
-# tanh of a float32 in float64 arithmetic, rounded once: e^(2x) - 1 as expm1(x/16) (its
-# Taylor polynomial to degree 11: relative error < 2e-11 for |x/16| <= 0.625) squared up
-# five times as q -> q (2 + q), which keeps the relative accuracy near 0 (each step at
-# most doubles the relative error: < 1e-9, where float32's half ULP is 3e-8); then
-# tanh = q / (q + 2). |x| is clamped to 10 (tanh(10) rounds to 1 in float32); NaN passes
-# the clamp, -0.0 keeps its sign. Only arithmetic and selects: LLVM vectorizes the loop
-# (0.8 ns an element, libm's tanhf ~13 ns). Measured on every 97th float32: the correctly
-# rounded result everywhere (NumPy's own float32 tanh is within 1 ULP of it).
-_EXPM1_TAYLOR = " + z * (".join(repr(1 / math.factorial(k)) for k in range(1, 12))
-TANH_FLOAT32_SOURCE = f'''
-@numba.njit(inline="always", error_model="numpy")
-def tanh_float32(x):
-    a = np.float64(x)
-    a = 10.0 if a > 10.0 else (-10.0 if a < -10.0 else a)
-    z = a * 0.0625
-    q = z * ({_EXPM1_TAYLOR}{")" * 10})
-    q = q * (2.0 + q)
-    q = q * (2.0 + q)
-    q = q * (2.0 + q)
-    q = q * (2.0 + q)
-    q = q * (2.0 + q)
-    return np.float32(q / (q + 2.0))
-'''
+def fast_float32_code(name, fallback=None):
+    """float32: prims/fast_math.py's helper, arithmetic only, so loops vectorize at any size
+    (within fast_math's measured bounds: the correctly rounded result for exp, log, log1p,
+    expm1, tanh and logistic); other floats: `fallback`, libm's function by default. The
+    rule carries the helpers (`helpers`) the generated program defines."""
+    fast, other = fast_math.scalar_code(name), fallback or libm_code(name)
 
-
-# exp of a float32 likewise: exp(x / 256) by its Taylor polynomial (|x / 256| <= 0.43
-# after the clamp to [-110, 90], beyond which float32's exp is 0 or inf: relative error
-# < 3e-13), squared eight times (relative error at most x256: < 1e-10), rounded once.
-# Measured: the correctly rounded result on every 97th float32.
-EXP_FLOAT32_SOURCE = f'''
-@numba.njit(inline="always", error_model="numpy")
-def exp_float32(x):
-    a = np.float64(x)
-    a = 90.0 if a > 90.0 else (-110.0 if a < -110.0 else a)
-    z = a * 0.00390625
-    p = 1.0 + z * ({_EXPM1_TAYLOR}{")" * 10})
-    p = p * p
-    p = p * p
-    p = p * p
-    p = p * p
-    p = p * p
-    p = p * p
-    p = p * p
-    p = p * p
-    return np.float32(p)
-'''
-
-
-def exp_code(x, params, avals, out):
-    """float32: `exp_float32` (above), vectorized at any size; float64: libm's exp."""
-    if avals[0].dtype == np.float32:
-        return f"exp_float32({x[0]})"
-    return f"np.exp({x[0]})" if avals[0].dtype.kind == "f" else None
-
-
-exp_code.vectorized = frozenset({np.dtype(np.float32)})
-
-
-def tanh_code(x, params, avals, out):
-    """float32: `tanh_float32` (above), vectorized at any size; float64: libm's tanh."""
-    if avals[0].dtype == np.float32:
-        return f"tanh_float32({x[0]})"
-    return f"np.tanh({x[0]})" if avals[0].dtype.kind == "f" else None
-
-
-# Dtypes on which the expression is arithmetic only: compiled loops at any size, where
-# libm calls stay loops only on small arrays (compiler/program.py).
-tanh_code.vectorized = frozenset({np.dtype(np.float32)})
+    def rule(x, params, avals, out):
+        return fast(x, params, avals, out) or other(x, params, avals, out)
+    rule.vectorized = frozenset({np.dtype(np.float32)})
+    rule.helpers = fast_math.helpers(name)
+    return rule
 
 
 def logistic_code(x, params, avals, out):
@@ -117,10 +63,7 @@ def logistic_code(x, params, avals, out):
     if avals[0].dtype.kind != "f":
         return None
     one = f"{dtype_code(out.dtype)}(1)"
-    return f"{one} / ({one} + {exp_code([f'-{x[0]}'], params, avals, out)})"
-
-
-logistic_code.vectorized = exp_code.vectorized
+    return f"{one} / ({one} + np.exp(-{x[0]}))"
 
 
 def remainder_code(x, params, avals, out):

@@ -15,8 +15,7 @@ from .elementwise import (define, add_p, sub_p, mul_p, div_p, neg_p, eq_p, ge_p,
 from .complex import real_p, conj_p
 from .compiler_rules import template, unsigned_rem_code
 from . import fast_math
-from .program_rules import (libm_code, logistic_code, remainder_code, tanh_code,
-                            TANH_FLOAT32_SOURCE, exp_code, EXP_FLOAT32_SOURCE)
+from .program_rules import libm_code, logistic_code, remainder_code, fast_float32_code
 from .numpy_ops import integer_rem
 
 
@@ -151,19 +150,16 @@ atanh_p = _unary("atanh", np.arctanh, lambda t, a, x: mul_p.bind(
 sqrt_p = _unary("sqrt", np.sqrt,
                 lambda t, a, x: div_p.bind(t, mul_p.bind(const_like(x, 2), a)), "np.sqrt")
 sqrt_p.scalar_code = template("np.sqrt({})")
-for _p, _name in ((log_p, "log"), (log1p_p, "log1p"), (expm1_p, "expm1"),
-                  (sin_p, "sin"), (cos_p, "cos")):
+for _p, _name in ((sin_p, "sin"), (cos_p, "cos")):
     _p.numba_scalar_code = libm_code(_name)
-tanh_p.numba_scalar_code = tanh_code
-exp_p.numba_scalar_code = exp_code
-exp_p.scalar_helpers = {"exp_float32": EXP_FLOAT32_SOURCE}  # (the program tier's)
-tanh_p.scalar_helpers = {"tanh_float32": TANH_FLOAT32_SOURCE}  # (the program tier's)
-logistic_p.numba_scalar_code = logistic_code
-logistic_p.scalar_helpers = exp_p.scalar_helpers
+for _p, _name in ((exp_p, "exp"), (log_p, "log"), (log1p_p, "log1p"), (expm1_p, "expm1"),
+                  (tanh_p, "tanh")):
+    _p.numba_scalar_code = fast_float32_code(_name)
+logistic_p.numba_scalar_code = fast_float32_code("logistic", logistic_code)
 # The fused tier's float32 loops (compiler/fusion.py): fast_math.py's vectorizable
-# functions, within 1 ULP of the correctly rounded result, so not NumPy's bits (the
-# whole-program tier reads only the exact scalar_code). sin and cos have a rare path
-# (|x| > 2**24, inf, nan): a guard, and libm helpers for the kernel's second pass.
+# functions, within 1 ULP of the correctly rounded result, so not NumPy's bits. sin and
+# cos have a rare path (|x| > 2**24, inf, nan): a guard, and libm helpers for the
+# kernel's second pass (the whole-program tier, which has no second pass, calls libm's).
 for _p, _name in ((exp_p, "exp"), (log_p, "log"), (log1p_p, "log1p"), (expm1_p, "expm1"),
                   (tanh_p, "tanh"), (sin_p, "sin"), (cos_p, "cos"), (logistic_p, "logistic")):
     _p.approximate_scalar_code = fast_math.scalar_code(_name)
