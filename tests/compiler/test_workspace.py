@@ -164,3 +164,26 @@ def test_transposed_operands_keep_their_layout_so_jit_equals_eager():
         a = jnp.asarray(rng.standard_normal((300, 200)).astype(np.float32))
         for e, j in zip(f(a), g(a)):
             np.testing.assert_array_equal(np.asarray(j), np.asarray(e))
+
+
+def test_values_read_by_convolutions_and_reductions_use_the_workspace():
+    # conv_general_dilated, the windowed primitives and the reductions make new arrays,
+    # never views of their operands: an elementwise value they alone read may live in a
+    # workspace buffer, and the convolution's own (C-order) result may be overwritten.
+    rng = np.random.default_rng(0)
+    images = jnp.asarray(rng.standard_normal((8, 20, 20, 3)).astype(np.float32))
+    kernel = jnp.asarray(rng.standard_normal((3, 3, 3, 16)).astype(np.float32))
+
+    def f(x, w):
+        y = jnp.tanh(x) * 2.0
+        h = lax.conv_general_dilated(y, w, (1, 1), "VALID",
+                                     dimension_numbers=("NHWC", "HWIO", "NCHW"))
+        z = jnp.sin(h) + 1.0
+        return jnp.sum(z, axis=(0, 2, 3)), lax.reduce_window(
+            z, -jnp.inf, lax.max, (1, 1, 2, 2), (1, 1, 2, 2), "VALID")
+    text = source(f, images, kernel)
+    assert text.count("out=_w[") >= 2, text
+    g = jax.jit(f)
+    for _ in range(2):  # the second call runs on reused buffers
+        for got, want in zip(g(images, kernel), f(images, kernel)):
+            np.testing.assert_array_equal(np.asarray(got), np.asarray(want))

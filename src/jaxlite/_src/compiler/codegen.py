@@ -261,6 +261,9 @@ def _generate(optimized):
             impl = prim.numpy_impl or prim.impl  # NumPy values, not Arrays, between lines
             namespace[fname] = functools.partial(impl, **eqn.params) if eqn.params else impl
             expr = f"{fname}({', '.join(ins)})"
+            if getattr(prim, "writable_results", False) and not prim.multiple_results \
+                    and eqn.outputs[0].aval.shape:
+                owned.add(eqn.outputs[0])  # its impl returns a fresh C-order array
         target = ", ".join(outs) if prim.multiple_results else outs[0]
         if prim.multiple_results and len(outs) == 1:
             target += ","

@@ -112,8 +112,8 @@ def _conv_impl(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
     n_out = n_batch // groups_b
     o_per_group = out_features // (groups_b * groups_f)
     if 0 in out_spatial or lhs.size == 0 or w.size == 0:
-        canonical = np.zeros((n_out, out_features) + out_spatial, out_dtype)
-        return np.transpose(canonical, np.argsort(out_spec))
+        canonical = (n_out, out_features) + out_spatial
+        return np.zeros(tuple(canonical[i] for i in np.argsort(out_spec)), out_dtype)
     # Dilate and pad the spatial dims with zeros, in the input's own layout.
     config = [(0, 0, 0)] * lhs.ndim
     for axis, (lo, hi), d in zip(lhs_spec[2:], padding, lhs_dilation):
@@ -143,7 +143,10 @@ def _conv_impl(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
     out = out.reshape((n_out,) + tuple(out_spatial) + (out_features,))  # (N, P..., O)
     canonical_axes = (0, nd + 1) + tuple(range(1, nd + 1))  # as (N, O, P...)
     final = tuple(canonical_axes[i] for i in np.argsort(out_spec))
-    return np.transpose(out, final).astype(out_dtype, copy=False)
+    # In C order whatever the output layout (a copy only where it is not (N, P..., O)):
+    # the compiler may then write later elementwise results into it (writable_results),
+    # and jit and eager reductions over it add in the same order.
+    return np.ascontiguousarray(np.transpose(out, final), dtype=out_dtype)
 
 
 def _conv_abstract(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
@@ -355,3 +358,6 @@ conv_general_dilated_p.jvp = bilinear_jvp(conv_general_dilated_p)
 conv_general_dilated_p.transpose = _conv_transpose
 conv_general_dilated_p.batch = _conv_batch
 conv_general_dilated_p.weak_type_rule = lambda weak, params: all(weak)
+# New C-order arrays, never views of the operands: the operands' buffers may be reused
+# once the convolution has read them, and its result overwritten in place (codegen.py).
+conv_general_dilated_p.fresh_results = conv_general_dilated_p.writable_results = True

@@ -70,6 +70,9 @@ def _define_reduction(name, impl, numpy_name, dtype_rule=None, keep_dtype=False)
     p.abstract_eval = abstract_eval
     p.batch = _batch_reduce(p)
     p.simplify_rules = (unit_reduction_as_reshape(reshape_p),)
+    # A reduction makes a new array (NumPy's reduce copies even over no axes), never a
+    # view of its operand: the operand's buffer may be reused once read (codegen.py).
+    p.fresh_results = True
     # Positional arguments: keywords cost a ufunc method call more than a small reduction.
     if keep_dtype:  # add/multiply.reduce alone would widen small ints to the platform int
         def lower(names, params, avals=None):
@@ -248,7 +251,7 @@ def _define_bitwise_reduction(name, ufunc):
     """reduce_and/or/xor: logical on booleans, bitwise on integers (as XLA's reductions)."""
     def impl(x, axes):
         x = np.asarray(x)
-        return ufunc.reduce(x, axis=axes) if x.ndim else x
+        return ufunc.reduce(x, axis=axes) if x.ndim else x.copy()  # fresh_results
     p = _define_reduction(name, impl, None)
     p.jvp = _bool_reduction_jvp(p)
     p.lower = lambda names, params, avals=None: (

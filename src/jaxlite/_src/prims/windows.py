@@ -496,5 +496,11 @@ select_and_scatter_add_p.transpose = lambda ct, s, x, select, **params: [
 select_and_scatter_add_p.batch = _batch_pair(select_and_scatter_add_p)
 select_and_scatter_add_p.weak_type_rule = lambda weak, params: weak[0]
 
+# Every windowed primitive returns new arrays, never views of its operands: their buffers
+# may be reused once read (compiler/codegen.py).
+for _p in (reduce_window_sum_p, reduce_window_max_p, reduce_window_min_p,
+           select_and_gather_add_p, select_and_scatter_add_p):
+    _p.fresh_results = True
+
 reduce_window_max_p.jvp = _chooser_jvp(reduce_window_max_p, "ge")
 reduce_window_min_p.jvp = _chooser_jvp(reduce_window_min_p, "le")
