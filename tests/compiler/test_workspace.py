@@ -187,3 +187,29 @@ def test_values_read_by_convolutions_and_reductions_use_the_workspace():
     for _ in range(2):  # the second call runs on reused buffers
         for got, want in zip(g(images, kernel), f(images, kernel)):
             np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+
+
+def test_implementations_with_out_write_into_the_workspace():
+    # conv_general_dilated, select_and_scatter_add and the max/min derivative weight take
+    # out=: inside a jitted CNN gradient their large results land in workspace buffers,
+    # and every call (fresh or reused buffers) equals eager.
+    rng = np.random.default_rng(2)
+    images = jnp.asarray(rng.standard_normal((8, 18, 18, 1)).astype(np.float32))
+    kernel = jnp.asarray(rng.standard_normal((3, 3, 1, 8)).astype(np.float32))
+
+    def loss(w, x):
+        h = lax.conv_general_dilated(x, w, (1, 1), "VALID",
+                                     dimension_numbers=("NHWC", "HWIO", "NHWC"))
+        h = jnp.maximum(h, 0.0)
+        h = lax.reduce_window(h, -jnp.inf, lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")
+        return jnp.sum(jnp.sin(h))
+    grad = jax.value_and_grad(loss)
+    text = source(grad, kernel, images)
+    for name in ("conv_general_dilated", "select_and_scatter_add", "extremum_weight"):
+        assert any(name in line and "out=_w[" in line for line in text.splitlines()), name
+    g = jax.jit(grad)
+    want = grad(kernel, images)
+    for _ in range(3):
+        got = g(kernel, images)
+        for a, b in zip(got, want):
+            np.testing.assert_array_equal(np.asarray(a), np.asarray(b))

@@ -264,6 +264,15 @@ def _generate(optimized):
             if getattr(prim, "writable_results", False) and not prim.multiple_results \
                     and eqn.outputs[0].aval.shape:
                 owned.add(eqn.outputs[0])  # its impl returns a fresh C-order array
+            # An implementation that can write its result into a given C-order buffer
+            # (`impl_out`) gets a workspace slot where the result stays in the call.
+            if getattr(prim, "impl_out", False) and prim.fresh_results and workspace is not None \
+                    and not prim.multiple_results and eqn.outputs[0].aval.shape \
+                    and not permuted:
+                out = eqn.outputs[0]
+                slot = workspace.assign(out, None, buffer_last.get(out, -1))
+                if slot is not None:
+                    expr = f"{fname}({', '.join(ins)}, out=_w[{slot}])"
         target = ", ".join(outs) if prim.multiple_results else outs[0]
         if prim.multiple_results and len(outs) == 1:
             target += ","

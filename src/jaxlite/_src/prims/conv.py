@@ -94,7 +94,9 @@ def _im2col(x, kernel, window_strides, rhs_dilation, out_spatial, channels_last)
 
 def _conv_impl(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
                dimension_numbers, feature_group_count, batch_group_count,
-               preferred_element_type):
+               preferred_element_type, out=None):
+    """The convolution, as a new C-order array, or written into `out` (C order, the
+    result's shape and dtype: a jit workspace buffer, compiler/codegen.py)."""
     lhs, rhs = np.asarray(lhs), np.asarray(rhs)
     _conv_abstract(core.get_aval(lhs), core.get_aval(rhs), window_strides, padding, lhs_dilation,
                    rhs_dilation, dimension_numbers, feature_group_count, batch_group_count,
@@ -113,7 +115,8 @@ def _conv_impl(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
     o_per_group = out_features // (groups_b * groups_f)
     if 0 in out_spatial or lhs.size == 0 or w.size == 0:
         canonical = (n_out, out_features) + out_spatial
-        return np.zeros(tuple(canonical[i] for i in np.argsort(out_spec)), out_dtype)
+        shape = tuple(canonical[i] for i in np.argsort(out_spec))
+        return np.zeros(shape, out_dtype) if out is None else _fill(out, 0)
     # Dilate and pad the spatial dims with zeros, in the input's own layout.
     config = [(0, 0, 0)] * lhs.ndim
     for axis, (lo, hi), d in zip(lhs_spec[2:], padding, lhs_dilation):
@@ -136,17 +139,30 @@ def _conv_impl(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
     weights = w.reshape((groups_b, groups_f, -1, o_per_group))
     if out_dtype != cols.dtype:
         cols, weights = cols.astype(out_dtype), weights.astype(out_dtype)
-    out = np.matmul(cols, weights)  # (Gb, Gf, N' * P, O')
-    out = out.reshape((groups_b, groups_f, n_out) + tuple(out_spatial) + (o_per_group,))
-    if groups_b * groups_f > 1:  # output features are (Gb, Gf, O') flattened
-        out = np.moveaxis(out, (0, 1), (-3, -2))
-    out = out.reshape((n_out,) + tuple(out_spatial) + (out_features,))  # (N, P..., O)
     canonical_axes = (0, nd + 1) + tuple(range(1, nd + 1))  # as (N, O, P...)
     final = tuple(canonical_axes[i] for i in np.argsort(out_spec))
+    if out is not None and groups_b * groups_f == 1 and final == tuple(range(nd + 2)) \
+            and cols.dtype == out_dtype:  # the matmul writes the result where it goes
+        np.matmul(cols, weights, out=out.reshape(cols.shape[:-1] + (o_per_group,)))
+        return out
+    result = np.matmul(cols, weights)  # (Gb, Gf, N' * P, O')
+    result = result.reshape((groups_b, groups_f, n_out) + tuple(out_spatial) + (o_per_group,))
+    if groups_b * groups_f > 1:  # output features are (Gb, Gf, O') flattened
+        result = np.moveaxis(result, (0, 1), (-3, -2))
+    result = result.reshape((n_out,) + tuple(out_spatial) + (out_features,))  # (N, P..., O)
+    result = np.transpose(result, final)
+    if out is not None:
+        out[...] = result
+        return out
     # In C order whatever the output layout (a copy only where it is not (N, P..., O)):
     # the compiler may then write later elementwise results into it (writable_results),
     # and jit and eager reductions over it add in the same order.
-    return np.ascontiguousarray(np.transpose(out, final), dtype=out_dtype)
+    return np.ascontiguousarray(result, dtype=out_dtype)
+
+
+def _fill(out, value):
+    out[...] = value
+    return out
 
 
 def _conv_abstract(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
@@ -361,3 +377,4 @@ conv_general_dilated_p.weak_type_rule = lambda weak, params: all(weak)
 # New C-order arrays, never views of the operands: the operands' buffers may be reused
 # once the convolution has read them, and its result overwritten in place (codegen.py).
 conv_general_dilated_p.fresh_results = conv_general_dilated_p.writable_results = True
+conv_general_dilated_p.impl_out = True  # _conv_impl(..., out=buffer)
