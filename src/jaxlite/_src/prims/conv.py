@@ -13,6 +13,7 @@ kernel, a convolution of the input with the cotangent (feature groups become
 batch groups). Batching folds the vmapped axis into the batch dimension (input
 batched) or the output features (kernel batched, or both, with feature groups).
 """
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -65,16 +66,16 @@ def _im2col(x, kernel, window_strides, rhs_dilation, out_spatial, channels_last)
     lead = x.shape[:4]
     order = (tuple(range(4 + nd, 4 + 2 * nd)) + (3,)) if channels_last else \
         ((3,) + tuple(range(4 + nd, 4 + 2 * nd)))
-    if min(int(np.prod(kernel)), int(np.prod(out_spatial))) > _IM2COL_MAX_SLICES:
+    if min(math.prod(kernel), math.prod(out_spatial)) > _IM2COL_MAX_SLICES:
         view = window_view(x, 0, (1,) * 4 + tuple(kernel), (1,) * 4 + tuple(window_strides),
                            ((0, 0),) * (nd + 4), (1,) * (nd + 4), (1,) * 4 + tuple(rhs_dilation))
         view = view.reshape(view.shape[:nd + 4] + view.shape[nd + 8:])  # (Gb,Gf,N,C,P..,K..)
         cols = view.transpose((0, 1, 2) + tuple(range(4, 4 + nd)) + order)
-        return cols.reshape(lead[:2] + (lead[2] * int(np.prod(out_spatial)), -1))
+        return cols.reshape(lead[:2] + (lead[2] * math.prod(out_spatial), -1))
     # cols as (Gb, Gf, N, P..., then C and K... in `order`), filled slice by slice
     inner = (tuple(kernel) + lead[3:4]) if channels_last else (lead[3:4] + tuple(kernel))
     cols = np.empty(lead[:3] + tuple(out_spatial) + inner, x.dtype)
-    if int(np.prod(kernel)) <= int(np.prod(out_spatial)):
+    if math.prod(kernel) <= math.prod(out_spatial):
         for k in np.ndindex(*kernel):  # every position's element at kernel offset k
             source = x[(Ellipsis,) + tuple(
                 slice(o * d, o * d + (p - 1) * s + 1, s)
@@ -89,7 +90,7 @@ def _im2col(x, kernel, window_strides, rhs_dilation, out_spatial, channels_last)
                 for o, s, k, d in zip(q, window_strides, kernel, rhs_dilation))]
             target = cols[(slice(None),) * 3 + q]  # (Gb, Gf, N, inner...)
             target[...] = np.moveaxis(source, 3, 3 + nd) if channels_last else source
-    return cols.reshape(lead[:2] + (lead[2] * int(np.prod(out_spatial)), -1))
+    return cols.reshape(lead[:2] + (lead[2] * math.prod(out_spatial), -1))
 
 
 def _conv_impl(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
