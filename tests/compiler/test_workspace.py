@@ -213,3 +213,17 @@ def test_implementations_with_out_write_into_the_workspace():
         got = g(kernel, images)
         for a, b in zip(got, want):
             np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_max_weight_of_transposed_operands_equals_eager():
+    # The derivative weight of maximum on a transposed (non-C-order) operand: no workspace
+    # buffer (it would change the memory order a later sum adds in), jit equals eager.
+    x = jnp.asarray(np.random.default_rng(3).standard_normal((300, 200)).astype(np.float32))
+
+    def f(v):
+        return jnp.sum(jnp.maximum(v.T, 0.0) * jnp.arange(300.0, dtype=jnp.float32))
+    want = jax.grad(f)(x)
+    for _ in range(2):
+        np.testing.assert_array_equal(np.asarray(jax.jit(jax.grad(f))(x)), np.asarray(want))
+    from jaxlite._src.prims.elementwise import extremum_weight_p  # noqa: PLC0415
+    assert float(extremum_weight_p.impl(np.float32(1), np.float32(1), which="max")) == 0.5

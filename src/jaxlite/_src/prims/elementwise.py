@@ -372,7 +372,7 @@ _WEIGHT_COMPARISONS = {"max": ("greater", "greater_equal"), "min": ("less", "les
 def _extremum_weight_impl(x, y, which, out=None):
     x, y = np.asarray(x), np.asarray(y)
     strict, loose = (getattr(np, name) for name in _WEIGHT_COMPARISONS[which])
-    count = strict(x, y).view(np.int8)
+    count = np.asarray(strict(x, y)).view(np.int8)  # an array (0-d too): out= below
     np.add(count, loose(x, y).view(np.int8), out=count)  # 0, 1 or 2
     # out: a jit workspace buffer (compiler/codegen.py), C order, the result's shape
     return np.multiply(count, x.dtype.type(0.5), out=out, dtype=x.dtype)
