@@ -164,3 +164,66 @@ def test_transposed_operands_keep_their_layout_so_jit_equals_eager():
         a = jnp.asarray(rng.standard_normal((300, 200)).astype(np.float32))
         for e, j in zip(f(a), g(a)):
             np.testing.assert_array_equal(np.asarray(j), np.asarray(e))
+
+
+def test_values_read_by_convolutions_and_reductions_use_the_workspace():
+    # conv_general_dilated, the windowed primitives and the reductions make new arrays,
+    # never views of their operands: an elementwise value they alone read may live in a
+    # workspace buffer, and the convolution's own (C-order) result may be overwritten.
+    rng = np.random.default_rng(0)
+    images = jnp.asarray(rng.standard_normal((8, 20, 20, 3)).astype(np.float32))
+    kernel = jnp.asarray(rng.standard_normal((3, 3, 3, 16)).astype(np.float32))
+
+    def f(x, w):
+        y = jnp.tanh(x) * 2.0
+        h = lax.conv_general_dilated(y, w, (1, 1), "VALID",
+                                     dimension_numbers=("NHWC", "HWIO", "NCHW"))
+        z = jnp.sin(h) + 1.0
+        return jnp.sum(z, axis=(0, 2, 3)), lax.reduce_window(
+            z, -jnp.inf, lax.max, (1, 1, 2, 2), (1, 1, 2, 2), "VALID")
+    text = source(f, images, kernel)
+    assert text.count("out=_w[") >= 2, text
+    g = jax.jit(f)
+    for _ in range(2):  # the second call runs on reused buffers
+        for got, want in zip(g(images, kernel), f(images, kernel)):
+            np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+
+
+def test_implementations_with_out_write_into_the_workspace():
+    # conv_general_dilated, select_and_scatter_add and the max/min derivative weight take
+    # out=: inside a jitted CNN gradient their large results land in workspace buffers,
+    # and every call (fresh or reused buffers) equals eager.
+    rng = np.random.default_rng(2)
+    images = jnp.asarray(rng.standard_normal((8, 18, 18, 1)).astype(np.float32))
+    kernel = jnp.asarray(rng.standard_normal((3, 3, 1, 8)).astype(np.float32))
+
+    def loss(w, x):
+        h = lax.conv_general_dilated(x, w, (1, 1), "VALID",
+                                     dimension_numbers=("NHWC", "HWIO", "NHWC"))
+        h = jnp.maximum(h, 0.0)
+        h = lax.reduce_window(h, -jnp.inf, lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")
+        return jnp.sum(jnp.sin(h))
+    grad = jax.value_and_grad(loss)
+    text = source(grad, kernel, images)
+    for name in ("conv_general_dilated", "select_and_scatter_add", "extremum_weight"):
+        assert any(name in line and "out=_w[" in line for line in text.splitlines()), name
+    g = jax.jit(grad)
+    want = grad(kernel, images)
+    for _ in range(3):
+        got = g(kernel, images)
+        for a, b in zip(got, want):
+            np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_max_weight_of_transposed_operands_equals_eager():
+    # The derivative weight of maximum on a transposed (non-C-order) operand: no workspace
+    # buffer (it would change the memory order a later sum adds in), jit equals eager.
+    x = jnp.asarray(np.random.default_rng(3).standard_normal((300, 200)).astype(np.float32))
+
+    def f(v):
+        return jnp.sum(jnp.maximum(v.T, 0.0) * jnp.arange(300.0, dtype=jnp.float32))
+    want = jax.grad(f)(x)
+    for _ in range(2):
+        np.testing.assert_array_equal(np.asarray(jax.jit(jax.grad(f))(x)), np.asarray(want))
+    from jaxlite._src.prims.elementwise import extremum_weight_p  # noqa: PLC0415
+    assert float(extremum_weight_p.impl(np.float32(1), np.float32(1), which="max")) == 0.5

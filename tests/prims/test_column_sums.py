@@ -22,3 +22,17 @@ def test_column_sum_is_accurate_eager_and_jitted():
 def test_concrete_array_type_is_named_as_jax():
     x = jnp.ones(2)
     assert type(x).__name__ == "ArrayImpl" and isinstance(x, jax.Array)
+
+
+def test_sums_over_several_outer_axes_are_accurate_and_jit_equals_eager():
+    # A bias gradient: the sum over (batch, height, width) of an NHWC array, done as two
+    # float64 reductions (the leading axes, then the last reduced one) for speed.
+    rng = np.random.default_rng(7)
+    x = rng.random((16, 12, 12, 8)).astype(np.float32) + np.float32(1e3)
+    exact = x.astype(np.float64).sum((0, 1, 2))
+    eager = np.asarray(jnp.sum(jnp.asarray(x), axis=(0, 1, 2)))
+    jitted = np.asarray(jax.jit(lambda v: jnp.sum(v, axis=(0, 1, 2)))(jnp.asarray(x)))
+    np.testing.assert_allclose(eager, exact, rtol=1.2e-7)
+    np.testing.assert_array_equal(jitted, eager)
+    mixed = np.asarray(jnp.sum(jnp.asarray(x), axis=(0, 2)))  # kept axes interleaved
+    np.testing.assert_allclose(mixed, x.astype(np.float64).sum((0, 2)), rtol=1.2e-7)

@@ -327,3 +327,22 @@ def test_im2col_strategies_match_the_reference(case, one_copy, monkeypatch):
                            tuple(pads), lhs_dil or (1,) * nd, rhs_dil or (1,) * nd, dn, fg, bg,
                            None)
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("out_layout", ["NCHW", "NHWC", "HWNC"])
+def test_results_are_c_order_in_every_output_layout(out_layout):
+    # The implementation promises new C-order arrays (the compiler reuses them in place).
+    from jaxlite._src.prims.conv import conv_general_dilated_p  # noqa: PLC0415
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 3, 9, 8)).astype(np.float32)
+    w = rng.standard_normal((4, 3, 3, 2)).astype(np.float32)
+    dn = lax.conv_dimension_numbers(x.shape, w.shape, ("NCHW", "OIHW", out_layout))
+    out = conv_general_dilated_p.impl(
+        x, w, window_strides=(1, 1), padding=((1, 0), (0, 1)), lhs_dilation=(1, 1),
+        rhs_dilation=(1, 1), dimension_numbers=dn, feature_group_count=1,
+        batch_group_count=1, preferred_element_type=None)
+    assert out.flags.c_contiguous
+    want = lax.conv_general_dilated(x, w, (1, 1), ((1, 0), (0, 1)),
+                                    dimension_numbers=("NCHW", "OIHW", "NCHW"))
+    perm = tuple("NCHW".index(c) for c in out_layout)
+    np.testing.assert_array_equal(out, np.transpose(np.asarray(want), perm))

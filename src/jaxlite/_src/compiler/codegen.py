@@ -261,6 +261,19 @@ def _generate(optimized):
             impl = prim.numpy_impl or prim.impl  # NumPy values, not Arrays, between lines
             namespace[fname] = functools.partial(impl, **eqn.params) if eqn.params else impl
             expr = f"{fname}({', '.join(ins)})"
+            # Operands in C order: the implementation's result is too (writable_results).
+            plain = not prim.multiple_results and eqn.outputs[0].aval.shape and not permuted \
+                and not any(type(v) is not Literal and v in transposed for v in eqn.inputs)
+            if plain and getattr(prim, "writable_results", False):
+                owned.add(eqn.outputs[0])  # its impl returns a fresh C-order array
+            # An implementation that can write its result into a given C-order buffer
+            # (`impl_out`) gets a workspace slot where the result stays in the call.
+            if plain and getattr(prim, "impl_out", False) \
+                    and getattr(prim, "fresh_results", False) and workspace is not None:
+                out = eqn.outputs[0]
+                slot = workspace.assign(out, None, buffer_last.get(out, -1))
+                if slot is not None:
+                    expr = f"{fname}({', '.join(ins)}, out=_w[{slot}])"
         target = ", ".join(outs) if prim.multiple_results else outs[0]
         if prim.multiple_results and len(outs) == 1:
             target += ","

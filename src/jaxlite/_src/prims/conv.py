@@ -13,6 +13,7 @@ kernel, a convolution of the input with the cotangent (feature groups become
 batch groups). Batching folds the vmapped axis into the batch dimension (input
 batched) or the output features (kernel batched, or both, with feature groups).
 """
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -65,16 +66,16 @@ def _im2col(x, kernel, window_strides, rhs_dilation, out_spatial, channels_last)
     lead = x.shape[:4]
     order = (tuple(range(4 + nd, 4 + 2 * nd)) + (3,)) if channels_last else \
         ((3,) + tuple(range(4 + nd, 4 + 2 * nd)))
-    if min(int(np.prod(kernel)), int(np.prod(out_spatial))) > _IM2COL_MAX_SLICES:
+    if min(math.prod(kernel), math.prod(out_spatial)) > _IM2COL_MAX_SLICES:
         view = window_view(x, 0, (1,) * 4 + tuple(kernel), (1,) * 4 + tuple(window_strides),
                            ((0, 0),) * (nd + 4), (1,) * (nd + 4), (1,) * 4 + tuple(rhs_dilation))
         view = view.reshape(view.shape[:nd + 4] + view.shape[nd + 8:])  # (Gb,Gf,N,C,P..,K..)
         cols = view.transpose((0, 1, 2) + tuple(range(4, 4 + nd)) + order)
-        return cols.reshape(lead[:2] + (lead[2] * int(np.prod(out_spatial)), -1))
+        return cols.reshape(lead[:2] + (lead[2] * math.prod(out_spatial), -1))
     # cols as (Gb, Gf, N, P..., then C and K... in `order`), filled slice by slice
     inner = (tuple(kernel) + lead[3:4]) if channels_last else (lead[3:4] + tuple(kernel))
     cols = np.empty(lead[:3] + tuple(out_spatial) + inner, x.dtype)
-    if int(np.prod(kernel)) <= int(np.prod(out_spatial)):
+    if math.prod(kernel) <= math.prod(out_spatial):
         for k in np.ndindex(*kernel):  # every position's element at kernel offset k
             source = x[(Ellipsis,) + tuple(
                 slice(o * d, o * d + (p - 1) * s + 1, s)
@@ -89,12 +90,14 @@ def _im2col(x, kernel, window_strides, rhs_dilation, out_spatial, channels_last)
                 for o, s, k, d in zip(q, window_strides, kernel, rhs_dilation))]
             target = cols[(slice(None),) * 3 + q]  # (Gb, Gf, N, inner...)
             target[...] = np.moveaxis(source, 3, 3 + nd) if channels_last else source
-    return cols.reshape(lead[:2] + (lead[2] * int(np.prod(out_spatial)), -1))
+    return cols.reshape(lead[:2] + (lead[2] * math.prod(out_spatial), -1))
 
 
 def _conv_impl(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
                dimension_numbers, feature_group_count, batch_group_count,
-               preferred_element_type):
+               preferred_element_type, out=None):
+    """The convolution, as a new C-order array, or written into `out` (C order, the
+    result's shape and dtype: a jit workspace buffer, compiler/codegen.py)."""
     lhs, rhs = np.asarray(lhs), np.asarray(rhs)
     _conv_abstract(core.get_aval(lhs), core.get_aval(rhs), window_strides, padding, lhs_dilation,
                    rhs_dilation, dimension_numbers, feature_group_count, batch_group_count,
@@ -112,8 +115,9 @@ def _conv_impl(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
     n_out = n_batch // groups_b
     o_per_group = out_features // (groups_b * groups_f)
     if 0 in out_spatial or lhs.size == 0 or w.size == 0:
-        canonical = np.zeros((n_out, out_features) + out_spatial, out_dtype)
-        return np.transpose(canonical, np.argsort(out_spec))
+        canonical = (n_out, out_features) + out_spatial
+        shape = tuple(canonical[i] for i in np.argsort(out_spec))
+        return np.zeros(shape, out_dtype) if out is None else _fill(out, 0)
     # Dilate and pad the spatial dims with zeros, in the input's own layout.
     config = [(0, 0, 0)] * lhs.ndim
     for axis, (lo, hi), d in zip(lhs_spec[2:], padding, lhs_dilation):
@@ -136,14 +140,30 @@ def _conv_impl(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
     weights = w.reshape((groups_b, groups_f, -1, o_per_group))
     if out_dtype != cols.dtype:
         cols, weights = cols.astype(out_dtype), weights.astype(out_dtype)
-    out = np.matmul(cols, weights)  # (Gb, Gf, N' * P, O')
-    out = out.reshape((groups_b, groups_f, n_out) + tuple(out_spatial) + (o_per_group,))
-    if groups_b * groups_f > 1:  # output features are (Gb, Gf, O') flattened
-        out = np.moveaxis(out, (0, 1), (-3, -2))
-    out = out.reshape((n_out,) + tuple(out_spatial) + (out_features,))  # (N, P..., O)
     canonical_axes = (0, nd + 1) + tuple(range(1, nd + 1))  # as (N, O, P...)
     final = tuple(canonical_axes[i] for i in np.argsort(out_spec))
-    return np.transpose(out, final).astype(out_dtype, copy=False)
+    if out is not None and groups_b * groups_f == 1 and final == tuple(range(nd + 2)) \
+            and cols.dtype == out_dtype:  # the matmul writes the result where it goes
+        np.matmul(cols, weights, out=out.reshape(cols.shape[:-1] + (o_per_group,)))
+        return out
+    result = np.matmul(cols, weights)  # (Gb, Gf, N' * P, O')
+    result = result.reshape((groups_b, groups_f, n_out) + tuple(out_spatial) + (o_per_group,))
+    if groups_b * groups_f > 1:  # output features are (Gb, Gf, O') flattened
+        result = np.moveaxis(result, (0, 1), (-3, -2))
+    result = result.reshape((n_out,) + tuple(out_spatial) + (out_features,))  # (N, P..., O)
+    result = np.transpose(result, final)
+    if out is not None:
+        out[...] = result
+        return out
+    # In C order whatever the output layout (a copy only where it is not (N, P..., O)):
+    # the compiler may then write later elementwise results into it (writable_results),
+    # and jit and eager reductions over it add in the same order.
+    return np.ascontiguousarray(result, dtype=out_dtype)
+
+
+def _fill(out, value):
+    out[...] = value
+    return out
 
 
 def _conv_abstract(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
@@ -355,3 +375,7 @@ conv_general_dilated_p.jvp = bilinear_jvp(conv_general_dilated_p)
 conv_general_dilated_p.transpose = _conv_transpose
 conv_general_dilated_p.batch = _conv_batch
 conv_general_dilated_p.weak_type_rule = lambda weak, params: all(weak)
+# New C-order arrays, never views of the operands: the operands' buffers may be reused
+# once the convolution has read them, and its result overwritten in place (codegen.py).
+conv_general_dilated_p.fresh_results = conv_general_dilated_p.writable_results = True
+conv_general_dilated_p.impl_out = True  # _conv_impl(..., out=buffer)

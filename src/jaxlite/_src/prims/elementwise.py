@@ -369,16 +369,20 @@ clamp_p.weak_type_rule = lambda weak, params: weak[1]
 _WEIGHT_COMPARISONS = {"max": ("greater", "greater_equal"), "min": ("less", "less_equal")}
 
 
-def _extremum_weight_impl(x, y, which):
+def _extremum_weight_impl(x, y, which, out=None):
     x, y = np.asarray(x), np.asarray(y)
     strict, loose = (getattr(np, name) for name in _WEIGHT_COMPARISONS[which])
-    count = np.add(strict(x, y).view(np.int8), loose(x, y).view(np.int8))  # 0, 1 or 2
-    return np.multiply(count.astype(x.dtype), x.dtype.type(0.5))
+    count = np.asarray(strict(x, y)).view(np.int8)  # an array (0-d too): out= below
+    np.add(count, loose(x, y).view(np.int8), out=count)  # 0, 1 or 2
+    # out: a jit workspace buffer (compiler/codegen.py), C order, the result's shape
+    return np.multiply(count, x.dtype.type(0.5), out=out, dtype=x.dtype)
 
 
 def _lower_extremum_weight(names, params, avals=None):
     if avals is None or avals[0].dtype.name not in ("float16", "float32", "float64"):
         return None
+    if max(a.size for a in avals) * avals[0].dtype.itemsize >= 1 << 15:
+        return None  # large: the implementation, which may write into a workspace buffer
     x, y = names
     strict, loose = _WEIGHT_COMPARISONS[params["which"]]
     return (f"np.multiply(np.add(np.{strict}({x}, {y}).view(np.int8), "
@@ -388,6 +392,8 @@ def _lower_extremum_weight(names, params, avals=None):
 extremum_weight_p = define("extremum_weight", _extremum_weight_impl, "zero",
                            scalar=extremum_weight_code, returns_output_dtype=True)
 extremum_weight_p.lower = _lower_extremum_weight
+extremum_weight_p.fresh_results = extremum_weight_p.writable_results = True
+extremum_weight_p.impl_out = True
 
 
 def _integer_pow_impl(x, y):

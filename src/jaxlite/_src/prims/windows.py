@@ -392,11 +392,16 @@ def _unpad(padded, shape, padding, base_dilation):
 
 
 def _scatter_add_by_offsets(s, x, select, window_dimensions, window_strides, padding,
-                            base_dilation, window_dilation):
+                            base_dilation, window_dilation, out=None):
     s, x = np.asarray(s), np.asarray(x)
     arg = _offset_masks(x, select, window_dimensions, window_strides, padding, base_dilation,
                         window_dilation)
-    padded = np.zeros(_padded_shape(x.shape, padding, base_dilation), s.dtype)
+    shape = _padded_shape(x.shape, padding, base_dilation)
+    if out is not None and shape == x.shape:  # no padding: the windows tile `out` itself
+        padded = out
+        padded[...] = 0
+    else:
+        padded = np.zeros(shape, s.dtype)
     if padded.size and s.size:
         extent = dilate_shape(window_dimensions, window_dilation)
         windows = sliding_window_view(_bits(padded), extent, writeable=True)[
@@ -408,6 +413,14 @@ def _scatter_add_by_offsets(s, x, select, window_dimensions, window_strides, pad
             np.negative(mask, out=mask)  # all ones where this offset wins
             np.bitwise_and(source, mask, out=windows[(Ellipsis,) + offset])
     return _unpad(padded, x.shape, padding, base_dilation)
+
+
+def _into(out, result):
+    """`result`, or written into `out` (a jit workspace buffer, compiler/codegen.py)."""
+    if out is None or out is result:
+        return result
+    out[...] = result
+    return out
 
 
 def _gather_add_by_offsets(t, x, select, window_dimensions, window_strides, padding,
@@ -434,11 +447,11 @@ def _gather_add_impl(t, x, select, **params):
     return _gather_add_by_index(t, x, select, **params)
 
 
-def _scatter_add_impl(s, x, select, **params):
+def _scatter_add_impl(s, x, select, out=None, **params):
     if _by_offsets(np.asarray(s).dtype, params["window_dimensions"], params["window_strides"],
                    params["window_dilation"]):
-        return _scatter_add_by_offsets(s, x, select, **params)
-    return _scatter_add_by_index(s, x, select, **params)
+        return _into(out, _scatter_add_by_offsets(s, x, select, out=out, **params))
+    return _into(out, _scatter_add_by_index(s, x, select, **params))
 
 
 select_and_gather_add_p = Primitive("select_and_gather_add")
@@ -495,6 +508,13 @@ select_and_scatter_add_p.transpose = lambda ct, s, x, select, **params: [
     select_and_gather_add_p.bind(ct, x, select=select, **params), None]
 select_and_scatter_add_p.batch = _batch_pair(select_and_scatter_add_p)
 select_and_scatter_add_p.weak_type_rule = lambda weak, params: weak[0]
+
+# Every windowed primitive returns new arrays, never views of its operands: their buffers
+# may be reused once read (compiler/codegen.py).
+for _p in (reduce_window_sum_p, reduce_window_max_p, reduce_window_min_p,
+           select_and_gather_add_p, select_and_scatter_add_p):
+    _p.fresh_results = True
+select_and_scatter_add_p.impl_out = True  # its impl's out=: a workspace buffer
 
 reduce_window_max_p.jvp = _chooser_jvp(reduce_window_max_p, "ge")
 reduce_window_min_p.jvp = _chooser_jvp(reduce_window_min_p, "le")
