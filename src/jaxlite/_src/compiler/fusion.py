@@ -90,8 +90,11 @@ def _loop_shape(eqn, min_size):
 # ---- clusters ---------------------------------------------------------------------------
 
 def may_fuse(jaxpr, min_size=65536, min_ops=3):
-    """Whether `jaxpr` has at least `min_ops` fusible equations (a quick test at compile
-    time; plan_fusion, run only once the executable is hot, finds the clusters)."""
+    """Whether `jaxpr` has at least `min_ops` fusible equations, or one with a kernel of
+    its own (a quick test at compile time; plan_fusion and substitute_kernels, run only
+    once the executable is hot, find the clusters and kernels)."""
+    if any(_kernel_rule(eqn, min_size) is not None for eqn in jaxpr.eqns):
+        return True
     count = 0
     for eqn in jaxpr.eqns:
         if _loop_shape(eqn, min_size) is not None:
@@ -354,6 +357,59 @@ def fuse(jaxpr, plan):
             source += ", ..."
         eqns.append(Eqn(fused_elementwise_p, inputs, {"cluster": cluster}, outputs, source))
     return Jaxpr(jaxpr.constvars, jaxpr.consts, jaxpr.invars, eqns, jaxpr.outvars), fused
+
+
+# ---- primitives with a kernel of their own ----------------------------------------------
+# A primitive that is not elementwise may carry `fused_kernel(eqn)` (set where it is
+# defined): (Numba source of `kernel`, its signature as kernel_source gives one, and
+# run(kernel, *operands) -> result), or None where its NumPy code stays. The fused tier
+# compiles the source (kernels.compile_call), checks it against the NumPy implementation,
+# and runs it in place of that code.
+
+def _kernel_rule(eqn, min_size):
+    rule = getattr(eqn.primitive, "fused_kernel", None)
+    if rule is None or not eqn.outputs or eqn.outputs[0].aval.size < max(min_size, 2):
+        return None
+    return rule
+
+
+class KernelCall:
+    """The parameter of a `kernel_call` equation: one equation run by its own kernel."""
+
+    def __init__(self, eqn, source, signature, run):
+        self.eqn = eqn  # the equation it replaces (its NumPy implementation: the check)
+        self.source, self.signature, self.run = source, signature, run
+        self.kernel = None  # set by kernels.compile_call
+
+    def __call__(self, *args):
+        return self.run(self.kernel, *args)
+
+    def __repr__(self):
+        return self.eqn.primitive.name
+
+
+kernel_call_p = Primitive("kernel_call")
+kernel_call_p.impl = lambda *args, call: call(*args)
+kernel_call_p.abstract_eval = lambda *avals, call: call.eqn.outputs[0].aval
+kernel_call_p.fresh_results = True  # a new array, never a view of an operand
+
+
+def substitute_kernels(jaxpr, min_size=65536):
+    """`jaxpr` with each equation whose primitive has a kernel for it (on >= `min_size`
+    elements) replaced by a `kernel_call` equation; and those KernelCalls."""
+    eqns, calls = [], []
+    for eqn in jaxpr.eqns:
+        rule = _kernel_rule(eqn, min_size)
+        spec = rule(eqn) if rule is not None else None
+        if spec is None:
+            eqns.append(eqn)
+            continue
+        call = KernelCall(eqn, *spec)
+        calls.append(call)
+        eqns.append(Eqn(kernel_call_p, eqn.inputs, {"call": call}, eqn.outputs, eqn.source))
+    if not calls:
+        return jaxpr, calls
+    return Jaxpr(jaxpr.constvars, jaxpr.consts, jaxpr.invars, eqns, jaxpr.outvars), calls
 
 
 # ---- the kernel's source ----------------------------------------------------------------
