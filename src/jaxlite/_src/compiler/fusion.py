@@ -79,12 +79,19 @@ def _loop_shape(eqn, min_size):
         return None
     for v in eqn.inputs:
         a = v.aval
-        if a.dtype not in _DTYPES or (a.shape != out.shape and a.shape != ()):
+        if a.dtype not in _DTYPES or not _loop_operand(a.shape, out.shape):
             return None
     names = [f"x{i}" for i in range(len(eqn.inputs))]
     if rule(names, eqn.params, [v.aval for v in eqn.inputs], out) is None:
         return None
     return out.shape
+
+
+def _loop_operand(shape, loop_shape):
+    """Whether a loop over `loop_shape` reads an operand of `shape`: the loop's own, 0-d,
+    or its trailing dimensions (NumPy's broadcast of a bias: element i reads i % size)."""
+    return shape == loop_shape or (len(shape) <= len(loop_shape)
+                                   and shape == loop_shape[len(loop_shape) - len(shape):])
 
 
 # ---- clusters ---------------------------------------------------------------------------
@@ -177,13 +184,19 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3):
         stages.append(("group", group))
     assert sum(1 if k == "eqn" else len(g) for k, g in stages) == len(eqns)
 
-    # Sink: an equation all of whose users are in one later group joins that group.
+    # Sink: an equation all of whose users are in one later group joins that group,
+    # unless an operand made in its own group would then have to leave that group's loop
+    # (an array written for it instead of its result: nothing saved, a cluster split).
     group_of = {}
     for s, (kind, members) in enumerate(stages):
         if kind == "group":
             for i in members:
                 group_of[i] = s
     outputs = {v for v in jaxpr.outvars if type(v) is not Literal}
+
+    def _leaves_group(j, mover, s):  # a value of j is read outside group s anyway
+        return any(u != mover and group_of.get(u) != s for u in users[j]) or any(
+            v in outputs for v in eqns[j].outputs)
     for s in range(len(stages) - 1, -1, -1):
         kind, members = stages[s]
         if kind != "group":
@@ -191,7 +204,8 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3):
         for i in reversed(list(members)):
             targets = {group_of.get(u) for u in users[i]}
             if (len(targets) == 1 and None not in targets and not any(
-                    v in outputs for v in eqns[i].outputs)):
+                    v in outputs for v in eqns[i].outputs)
+                    and all(_leaves_group(j, i, s) for j in deps[i] if group_of.get(j) == s)):
                 target = targets.pop()
                 if target > s:
                     members.remove(i)
@@ -224,6 +238,8 @@ class FusedCluster:
         self.shape = tuple(shape)
         self.size = int(np.prod(self.shape, dtype=np.int64))
         self.array_inputs = [v.aval.shape == self.shape for v in jaxpr.invars]
+        # Operands of the loop's trailing dimensions (a bias): read at i % size.
+        self.tiled_inputs = [v.aval.shape not in (self.shape, ()) for v in jaxpr.invars]
         self.in_dtypes = [v.aval.dtype for v in jaxpr.invars]
         self.out_dtypes = [v.aval.dtype for v in jaxpr.outvars]
         self.source, self.signature = kernel_source(self)
@@ -242,6 +258,11 @@ class FusedCluster:
         kernel reads every operand of an element before writing it)."""
         if len(self.shape) > 1:
             order = _memory_order(args, self.array_inputs)
+            if order is not None and any(self.tiled_inputs):
+                # A tiled operand's index is not i % size in another order: NumPy's
+                # ufuncs, equation by equation (the NumPy tier itself; rare: operands
+                # are C-ordered unless a transpose made a view).
+                return _numpy_evaluate(self.jaxpr, args)
             if order is not None:
                 # NumPy lays a ufunc's result out as its operands are (order "K"); a
                 # C-ordered result would change the order later reductions add in.
@@ -258,13 +279,14 @@ class FusedCluster:
         if self.has_fallback:
             out = None  # the exact rerun reads the operands again: none may be overwritten
         flat = []
-        for a, is_array, dtype in zip(args, self.array_inputs, self.in_dtypes):
-            if is_array:
+        for a, is_array, tiled, dtype in zip(args, self.array_inputs, self.tiled_inputs,
+                                             self.in_dtypes):
+            if is_array or tiled:
                 if (type(a) is not np.ndarray or a.dtype != dtype
                         or not (a.flags.c_contiguous and a.flags.aligned)):
                     a = np.require(a, dtype, ["C", "A"])
                 if a.ndim != 1:
-                    a = a.reshape(self.size)
+                    a = a.reshape(-1)
             else:
                 a = dtype.type(a)
             flat.append(a)
@@ -282,6 +304,17 @@ class FusedCluster:
 
     def __repr__(self):
         return "\n" + pretty_print(self.jaxpr, indent=8)
+
+
+def _numpy_evaluate(jaxpr, args):
+    """The cluster's equations run by their NumPy implementations."""
+    env = dict(zip(jaxpr.invars, args))
+    for eqn in jaxpr.eqns:
+        ins = [np.asarray(v.value, v.aval.dtype)[()] if type(v) is Literal else env[v]
+               for v in eqn.inputs]
+        out = eqn.primitive.impl(*ins, **eqn.params)
+        env.update(zip(eqn.outputs, out if eqn.primitive.multiple_results else [out]))
+    return [np.asarray(env[v]) for v in jaxpr.outvars]
 
 
 def _memory_order(args, array_inputs):
@@ -429,9 +462,11 @@ def kernel_source(cluster, exact=False):
     signature = []
     for j, (v, is_array) in enumerate(zip(jaxpr.invars, cluster.array_inputs)):
         dtype = v.aval.dtype
-        if is_array:
+        if is_array or cluster.tiled_inputs[j]:
             params.append(f"a{j}")
-            loads.append(f"        x{j} = a{j}[i]")
+            # A literal size: a power of two's remainder is a mask, and the loop vectorizes.
+            index = "i" if is_array else f"i % {v.aval.size}"
+            loads.append(f"        x{j} = a{j}[{index}]")
             names[v] = f"x{j}"
             signature.append((dtype.name, "in"))
         else:

@@ -197,6 +197,11 @@ def _self_check(cluster):
             values = np.roll(_INTEGER_PROBE, j).astype(dtype)
         else:
             values = (np.arange(n) + j) % 3 == 0
+        if cluster.tiled_inputs[j]:  # read at i % size: the probe sees it repeat
+            small = np.resize(values, v.aval.size)
+            env[v] = small[np.arange(n) % small.size]
+            args.append(small)
+            continue
         if not cluster.array_inputs[j]:
             values = values[1:2].reshape(())
         env[v] = values
