@@ -1,7 +1,8 @@
 """Fusion of elementwise clusters: the rewrite that the fused (Numba) tier compiles.
 
 A *cluster* is a set of elementwise equations over arrays of one shape (float32,
-float64, bool, uint32 or int32; operands of that shape or 0-d), each exact when written
+float64, bool, uint32 or int32; operands of that shape, 0-d, or of its trailing
+dimensions, as a bias is), each exact when written
 as a scalar expression: arithmetic, comparisons, select, max/min, abs, sqrt, `x**2`,
 bit operations, the PRNG's threefry2x32 and float32 fma (helper functions); and, with
 jaxlite_fusion_fast_math (the default), float32 sin/cos/exp/log/log1p/expm1/tanh/logistic
@@ -17,6 +18,10 @@ values used outside the cluster.
     c = sin a; d = cos a; e = mul a a; f = mul e b; ...      ->
     c = sin a; d = cos a; g = fused_elementwise[18 equations] a b c d   (float64; float32's
                                                                      sin and cos join g)
+
+A primitive that is not elementwise may bring a kernel of its own (`fused_kernel`;
+max pooling's gradient in prims/windows.py): `substitute_kernels` puts it in place of
+the NumPy code, after a check that it returns the same bits.
 
 Each exact scalar expression computes what NumPy's ufunc computes element by element, in
 the same precision (constants are typed as their operands, no fast-math), so without
