@@ -415,3 +415,45 @@ def test_extremum_weight_as_numpy(which):
     assert tier.state == "fused"
     assert "extremum_weight" in [e.primitive.name for e in tier.clusters[0].jaxpr.eqns]
     assert same_bits(reference, fused)
+
+
+# ---- operands of the loop's trailing dimensions (a bias) -----------------------------------
+
+def bias_relu(h, b, g):
+    """A conv layer's bias, ReLU and ReLU's derivative weight, used later by a product."""
+    y = h + b
+    r = jnp.maximum(y, 0.0)
+    weight = jnp.where(y > 0.0, 1.0, 0.0)
+    return r, jnp.sum(jnp.sort(r * g, axis=-1) * weight)
+
+
+H = np.linspace(-3, 3, 4 * 5 * 6, dtype=np.float32).reshape(4, 5, 6)
+B = np.array([0.5, -0.25, 0.0, 1.0, -1.0, 2.0], np.float32)
+
+
+def test_a_bias_joins_the_cluster():
+    names = cluster_names(plan(bias_relu, H, B, H))
+    # ReLU's weight is used only after the sort, in a later group: it stays with the add
+    # (moving it there would write y for it instead: nothing saved, the cluster split).
+    assert names == [["add", "max", "gt", "select_n", "mul", "convert_element_type"]]
+
+
+@needs_numba
+def test_bias_cluster_has_numpy_bits():
+    reference, fused, tier = numpy_tier_and_fused(bias_relu, H, B, H)
+    assert tier.state == "fused", tier.error
+    assert any("% 6]" in c.source for c in tier.clusters)
+    for a, b in zip(reference, fused):
+        assert same_bits(a, b)
+
+
+@needs_numba
+def test_bias_cluster_on_a_transposed_operand():
+    def f(h, b):
+        y = jnp.transpose(h, (1, 0, 2)) + b
+        return jnp.maximum(y, 0.0) * y - b
+    h = np.linspace(-3, 3, 5 * 4 * 6, dtype=np.float32).reshape(5, 4, 6)
+    reference, fused, tier = numpy_tier_and_fused(f, h, B)
+    assert tier.state == "fused", tier.error
+    assert same_bits(reference, fused)
+    assert np.asarray(reference).strides == np.asarray(fused).strides

@@ -1,7 +1,8 @@
 """Fusion of elementwise clusters: the rewrite that the fused (Numba) tier compiles.
 
 A *cluster* is a set of elementwise equations over arrays of one shape (float32,
-float64, bool, uint32 or int32; operands of that shape or 0-d), each exact when written
+float64, bool, uint32 or int32; operands of that shape, 0-d, or of its trailing
+dimensions, as a bias is), each exact when written
 as a scalar expression: arithmetic, comparisons, select, max/min, abs, sqrt, `x**2`,
 bit operations, the PRNG's threefry2x32 and float32 fma (helper functions); and, with
 jaxlite_fusion_fast_math (the default), float32 sin/cos/exp/log/log1p/expm1/tanh/logistic
@@ -17,6 +18,10 @@ values used outside the cluster.
     c = sin a; d = cos a; e = mul a a; f = mul e b; ...      ->
     c = sin a; d = cos a; g = fused_elementwise[18 equations] a b c d   (float64; float32's
                                                                      sin and cos join g)
+
+A primitive that is not elementwise may bring a kernel of its own (`fused_kernel`;
+max pooling's gradient in prims/windows.py): `substitute_kernels` puts it in place of
+the NumPy code, after a check that it returns the same bits.
 
 Each exact scalar expression computes what NumPy's ufunc computes element by element, in
 the same precision (constants are typed as their operands, no fast-math), so without
@@ -79,7 +84,7 @@ def _loop_shape(eqn, min_size):
         return None
     for v in eqn.inputs:
         a = v.aval
-        if a.dtype not in _DTYPES or (a.shape != out.shape and a.shape != ()):
+        if a.dtype not in _DTYPES or not _loop_operand(a.shape, out.shape):
             return None
     names = [f"x{i}" for i in range(len(eqn.inputs))]
     if rule(names, eqn.params, [v.aval for v in eqn.inputs], out) is None:
@@ -87,11 +92,21 @@ def _loop_shape(eqn, min_size):
     return out.shape
 
 
+def _loop_operand(shape, loop_shape):
+    """Whether a loop over `loop_shape` reads an operand of `shape`: the loop's own, 0-d,
+    or its trailing dimensions (NumPy's broadcast of a bias: element i reads i % size)."""
+    return shape == loop_shape or (len(shape) <= len(loop_shape)
+                                   and shape == loop_shape[len(loop_shape) - len(shape):])
+
+
 # ---- clusters ---------------------------------------------------------------------------
 
 def may_fuse(jaxpr, min_size=65536, min_ops=3):
-    """Whether `jaxpr` has at least `min_ops` fusible equations (a quick test at compile
-    time; plan_fusion, run only once the executable is hot, finds the clusters)."""
+    """Whether `jaxpr` has at least `min_ops` fusible equations, or one with a kernel of
+    its own (a quick test at compile time; plan_fusion and substitute_kernels, run only
+    once the executable is hot, find the clusters and kernels)."""
+    if any(_kernel_rule(eqn, min_size) is not None for eqn in jaxpr.eqns):
+        return True
     count = 0
     for eqn in jaxpr.eqns:
         if _loop_shape(eqn, min_size) is not None:
@@ -174,13 +189,19 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3):
         stages.append(("group", group))
     assert sum(1 if k == "eqn" else len(g) for k, g in stages) == len(eqns)
 
-    # Sink: an equation all of whose users are in one later group joins that group.
+    # Sink: an equation all of whose users are in one later group joins that group,
+    # unless an operand made in its own group would then have to leave that group's loop
+    # (an array written for it instead of its result: nothing saved, a cluster split).
     group_of = {}
     for s, (kind, members) in enumerate(stages):
         if kind == "group":
             for i in members:
                 group_of[i] = s
     outputs = {v for v in jaxpr.outvars if type(v) is not Literal}
+
+    def _leaves_group(j, mover, s):  # a value of j is read outside group s anyway
+        return any(u != mover and group_of.get(u) != s for u in users[j]) or any(
+            v in outputs for v in eqns[j].outputs)
     for s in range(len(stages) - 1, -1, -1):
         kind, members = stages[s]
         if kind != "group":
@@ -188,7 +209,8 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3):
         for i in reversed(list(members)):
             targets = {group_of.get(u) for u in users[i]}
             if (len(targets) == 1 and None not in targets and not any(
-                    v in outputs for v in eqns[i].outputs)):
+                    v in outputs for v in eqns[i].outputs)
+                    and all(_leaves_group(j, i, s) for j in deps[i] if group_of.get(j) == s)):
                 target = targets.pop()
                 if target > s:
                     members.remove(i)
@@ -221,6 +243,8 @@ class FusedCluster:
         self.shape = tuple(shape)
         self.size = int(np.prod(self.shape, dtype=np.int64))
         self.array_inputs = [v.aval.shape == self.shape for v in jaxpr.invars]
+        # Operands of the loop's trailing dimensions (a bias): read at i % size.
+        self.tiled_inputs = [v.aval.shape not in (self.shape, ()) for v in jaxpr.invars]
         self.in_dtypes = [v.aval.dtype for v in jaxpr.invars]
         self.out_dtypes = [v.aval.dtype for v in jaxpr.outvars]
         self.source, self.signature = kernel_source(self)
@@ -239,6 +263,11 @@ class FusedCluster:
         kernel reads every operand of an element before writing it)."""
         if len(self.shape) > 1:
             order = _memory_order(args, self.array_inputs)
+            if order is not None and any(self.tiled_inputs):
+                # A tiled operand's index is not i % size in another order: NumPy's
+                # ufuncs, equation by equation (the NumPy tier itself; rare: operands
+                # are C-ordered unless a transpose made a view).
+                return _numpy_evaluate(self.jaxpr, args)
             if order is not None:
                 # NumPy lays a ufunc's result out as its operands are (order "K"); a
                 # C-ordered result would change the order later reductions add in.
@@ -255,13 +284,14 @@ class FusedCluster:
         if self.has_fallback:
             out = None  # the exact rerun reads the operands again: none may be overwritten
         flat = []
-        for a, is_array, dtype in zip(args, self.array_inputs, self.in_dtypes):
-            if is_array:
+        for a, is_array, tiled, dtype in zip(args, self.array_inputs, self.tiled_inputs,
+                                             self.in_dtypes):
+            if is_array or tiled:
                 if (type(a) is not np.ndarray or a.dtype != dtype
                         or not (a.flags.c_contiguous and a.flags.aligned)):
                     a = np.require(a, dtype, ["C", "A"])
                 if a.ndim != 1:
-                    a = a.reshape(self.size)
+                    a = a.reshape(-1)
             else:
                 a = dtype.type(a)
             flat.append(a)
@@ -279,6 +309,17 @@ class FusedCluster:
 
     def __repr__(self):
         return "\n" + pretty_print(self.jaxpr, indent=8)
+
+
+def _numpy_evaluate(jaxpr, args):
+    """The cluster's equations run by their NumPy implementations."""
+    env = dict(zip(jaxpr.invars, args))
+    for eqn in jaxpr.eqns:
+        ins = [np.asarray(v.value, v.aval.dtype)[()] if type(v) is Literal else env[v]
+               for v in eqn.inputs]
+        out = eqn.primitive.impl(*ins, **eqn.params)
+        env.update(zip(eqn.outputs, out if eqn.primitive.multiple_results else [out]))
+    return [np.asarray(env[v]) for v in jaxpr.outvars]
 
 
 def _memory_order(args, array_inputs):
@@ -356,6 +397,59 @@ def fuse(jaxpr, plan):
     return Jaxpr(jaxpr.constvars, jaxpr.consts, jaxpr.invars, eqns, jaxpr.outvars), fused
 
 
+# ---- primitives with a kernel of their own ----------------------------------------------
+# A primitive that is not elementwise may carry `fused_kernel(eqn)` (set where it is
+# defined): (Numba source of `kernel`, its signature as kernel_source gives one, and
+# run(kernel, *operands) -> result), or None where its NumPy code stays. The fused tier
+# compiles the source (kernels.compile_call), checks it against the NumPy implementation,
+# and runs it in place of that code.
+
+def _kernel_rule(eqn, min_size):
+    rule = getattr(eqn.primitive, "fused_kernel", None)
+    if rule is None or not eqn.outputs or eqn.outputs[0].aval.size < max(min_size, 2):
+        return None
+    return rule
+
+
+class KernelCall:
+    """The parameter of a `kernel_call` equation: one equation run by its own kernel."""
+
+    def __init__(self, eqn, source, signature, run):
+        self.eqn = eqn  # the equation it replaces (its NumPy implementation: the check)
+        self.source, self.signature, self.run = source, signature, run
+        self.kernel = None  # set by kernels.compile_call
+
+    def __call__(self, *args):
+        return self.run(self.kernel, *args)
+
+    def __repr__(self):
+        return self.eqn.primitive.name
+
+
+kernel_call_p = Primitive("kernel_call")
+kernel_call_p.impl = lambda *args, call: call(*args)
+kernel_call_p.abstract_eval = lambda *avals, call: call.eqn.outputs[0].aval
+kernel_call_p.fresh_results = True  # a new array, never a view of an operand
+
+
+def substitute_kernels(jaxpr, min_size=65536):
+    """`jaxpr` with each equation whose primitive has a kernel for it (on >= `min_size`
+    elements) replaced by a `kernel_call` equation; and those KernelCalls."""
+    eqns, calls = [], []
+    for eqn in jaxpr.eqns:
+        rule = _kernel_rule(eqn, min_size)
+        spec = rule(eqn) if rule is not None else None
+        if spec is None:
+            eqns.append(eqn)
+            continue
+        call = KernelCall(eqn, *spec)
+        calls.append(call)
+        eqns.append(Eqn(kernel_call_p, eqn.inputs, {"call": call}, eqn.outputs, eqn.source))
+    if not calls:
+        return jaxpr, calls
+    return Jaxpr(jaxpr.constvars, jaxpr.consts, jaxpr.invars, eqns, jaxpr.outvars), calls
+
+
 # ---- the kernel's source ----------------------------------------------------------------
 
 def kernel_source(cluster, exact=False):
@@ -373,9 +467,11 @@ def kernel_source(cluster, exact=False):
     signature = []
     for j, (v, is_array) in enumerate(zip(jaxpr.invars, cluster.array_inputs)):
         dtype = v.aval.dtype
-        if is_array:
+        if is_array or cluster.tiled_inputs[j]:
             params.append(f"a{j}")
-            loads.append(f"        x{j} = a{j}[i]")
+            # A literal size: a power of two's remainder is a mask, and the loop vectorizes.
+            index = "i" if is_array else f"i % {v.aval.size}"
+            loads.append(f"        x{j} = a{j}[{index}]")
             names[v] = f"x{j}"
             signature.append((dtype.name, "in"))
         else:

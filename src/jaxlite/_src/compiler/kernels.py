@@ -103,7 +103,7 @@ def _load_python(source):
 def _numba_signature(numba, signature):
     types = numba.types
     scalar = {"float32": types.float32, "float64": types.float64, "bool": types.boolean,
-              "uint32": types.uint32, "int32": types.int32}
+              "uint32": types.uint32, "int32": types.int32, "int64": types.int64}
     args, result = [], types.void
     for dtype, kind in signature:
         if kind == "flag":  # what the kernel returns
@@ -197,6 +197,11 @@ def _self_check(cluster):
             values = np.roll(_INTEGER_PROBE, j).astype(dtype)
         else:
             values = (np.arange(n) + j) % 3 == 0
+        if cluster.tiled_inputs[j]:  # read at i % size: the probe sees it repeat
+            small = np.resize(values, v.aval.size)
+            env[v] = small[np.arange(n) % small.size]
+            args.append(small)
+            continue
         if not cluster.array_inputs[j]:
             values = values[1:2].reshape(())
         env[v] = values
@@ -234,3 +239,21 @@ def _self_check(cluster):
         if not same:
             raise AssertionError(f"fused kernel disagrees with NumPy: {got} != {want}\n"
                                  + cluster.source)
+
+
+def compile_call(call, seed=0):
+    """Compile a KernelCall's kernel (fusion.substitute_kernels) and check it on operands
+    of its own shapes against the equation's NumPy implementation: the bits must agree
+    (these kernels only compare and move values). Values drawn from a few, so that ties,
+    signed zeros, infinities and NaN occur."""
+    call.kernel = compile_kernel(call.source, call.signature)
+    rng = np.random.default_rng(seed)
+    pool = np.array([0.0, -0.0, 1.5, -2.25, 7.0, -np.inf, np.inf, np.nan, 3.0, 3.0])
+    args = [pool[rng.integers(0, len(pool), v.aval.shape)].astype(v.aval.dtype)
+            for v in call.eqn.inputs]
+    want = np.asarray(call.eqn.primitive.impl(*args, **call.eqn.params))
+    got = np.asarray(call(*args))
+    if got.dtype != want.dtype or got.shape != want.shape or not np.array_equal(
+            got.view(np.uint8), np.ascontiguousarray(want).view(np.uint8)):
+        raise RuntimeError(f"the fused kernel of {call.eqn.primitive.name} disagrees with "
+                           "its NumPy implementation")

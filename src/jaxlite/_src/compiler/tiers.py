@@ -56,6 +56,7 @@ class Tier:
         self.program = None           # or the whole program (a program.Program)
         self.program_error = None     # why not (program.Unsupported)
         self.clusters = []
+        self.kernel_calls = []        # equations run by kernels of their own
         self.error = None
         self.compile_seconds = None
         self.done = threading.Event()
@@ -105,16 +106,21 @@ class Tier:
         try:
             if self._build_program(start):
                 return
-            plan = fusion.plan_fusion(self.compiled.jaxpr, flags.jaxlite_fusion_min_size,
+            jaxpr, calls = fusion.substitute_kernels(self.compiled.jaxpr,
+                                                     flags.jaxlite_fusion_min_size)
+            plan = fusion.plan_fusion(jaxpr, flags.jaxlite_fusion_min_size,
                                       flags.jaxlite_fusion_min_ops)
-            if plan is None:  # fusible equations, but no cluster worth a loop
+            if plan is None and not calls:  # fusible equations, but none worth a loop
                 self.state = "unfused"
                 return
-            fused_jaxpr, clusters = fusion.fuse(self.compiled.jaxpr, plan)
+            fused_jaxpr, clusters = fusion.fuse(jaxpr, plan) if plan else (jaxpr, [])
+            for call in calls:
+                kernels.compile_call(call)
             for cluster in clusters:
                 kernels.compile_cluster(cluster)
             fused = self.compile_fn(fused_jaxpr)
             self.clusters = clusters
+            self.kernel_calls = calls
             self.fused = fused
             self.compile_seconds = time.perf_counter() - start
             self.fn = fused.fn  # the swap: one assignment
@@ -122,9 +128,10 @@ class Tier:
             self.numpy_fn = None  # and the NumPy code's workspace goes once its calls end
             if flags.jax_log_compiles:
                 _logger.warning("Fused tier (Numba) of a jitted function compiled in %.2f s: "
-                                "%d clusters of %s equations.", self.compile_seconds,
-                                len(clusters), ", ".join(str(len(c.jaxpr.eqns))
-                                                         for c in clusters))
+                                "%d clusters of %s equations, kernels for %s.",
+                                self.compile_seconds, len(clusters),
+                                ", ".join(str(len(c.jaxpr.eqns)) for c in clusters),
+                                ", ".join(map(repr, calls)) or "none")
         except Exception as error:  # the NumPy tier stays; say why under jax_log_compiles
             self.error = error
             self.state = "failed"
@@ -173,6 +180,9 @@ class Tier:
         for k, cluster in enumerate(self.clusters):
             parts.append(f"\n# kernel of fused cluster {k} ({len(cluster.jaxpr.eqns)} "
                          f"equations), arguments {fusion.signature_text(cluster.signature)}:\n{cluster.source}")
+        for call in self.kernel_calls:
+            parts.append(f"\n# kernel of {call!r}, arguments "
+                         f"{fusion.signature_text(call.signature)}:{call.source}")
         return "".join(parts)
 
 

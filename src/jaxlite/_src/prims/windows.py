@@ -518,3 +518,68 @@ select_and_scatter_add_p.impl_out = True  # its impl's out=: a workspace buffer
 
 reduce_window_max_p.jvp = _chooser_jvp(reduce_window_max_p, "ge")
 reduce_window_min_p.jvp = _chooser_jvp(reduce_window_min_p, "le")
+
+
+# ---- the fused tier's kernel (compiler/fusion.py substitute_kernels) ------------------------
+# Max pooling's gradient where windows tile the operand (no padding, no dilation, stride >=
+# window): one pass that finds each window's winner and writes its cotangent there, where
+# the NumPy code makes one masked pass per window offset (~8x slower for 2x2 windows).
+# The same choice as _choose_by_offsets: a candidate wins only if strictly better than the
+# running extremum, which NaN poisons (np.maximum's), so the first best element wins; a
+# window whose best is the identity (-inf for max) has none. Values move as they are (a
+# load and a store: no arithmetic), so the result has the NumPy tier's bits.
+_SCATTER_KERNEL = """
+def kernel(s, x, base, offsets, fill, out):
+    for w in range(base.shape[0]):
+        b = base[w]
+        best = x[b + offsets[0]]
+        arg = 0
+        for k in range(1, {size}):
+            c = x[b + offsets[k]]
+            # Selects, not branches (which element wins is unpredictable data); max
+            # keeps a NaN best, and a NaN candidate becomes the best.
+            better = c {beats} best
+            arg = k if better else arg
+            best = {extremum}(best, c) if c == c else c
+        if best != fill:
+            out[b + offsets[arg]] = s[w]
+"""
+
+
+def _scatter_add_fused_kernel(eqn):
+    """(kernel source, its signature, run(kernel, s, x) -> result) for the fused tier, or
+    None where this equation keeps its NumPy implementation."""
+    s_aval, x_aval = (v.aval for v in eqn.inputs)
+    p = eqn.params
+    dtype = np.dtype(x_aval.dtype)
+    if (dtype not in (np.float32, np.float64) or s_aval.dtype != dtype or not x_aval.shape
+            or p["select"] not in ("ge", "le") or not s_aval.size or 0 in p["window_dimensions"]
+            or any(lo != 0 or hi != 0 for lo, hi in p["padding"])
+            or any(d != 1 for d in p["base_dilation"] + p["window_dilation"])
+            or any(st < w for st, w in zip(p["window_strides"], p["window_dimensions"]))):
+        return None
+    shape, window = tuple(x_aval.shape), tuple(p["window_dimensions"])
+    # Flat index of each window's first element, and of each window element from there.
+    starts = np.ix_(*[np.arange(n) * st for n, st in zip(s_aval.shape, p["window_strides"])])
+    base = np.ravel_multi_index(np.broadcast_arrays(*starts), shape).reshape(-1)
+    offsets = np.ravel_multi_index(np.indices(window).reshape(len(window), -1), shape)
+    base, offsets = base.astype(np.int64), offsets.astype(np.int64)
+    base.flags.writeable = offsets.flags.writeable = False  # the kernel reads them
+    fill = dtype.type(-np.inf if p["select"] == "ge" else np.inf)  # the identity: no winner
+    ge = p["select"] == "ge"
+    # The window size is a constant of the source: Numba unrolls the loop over it (~1.3x).
+    source = _SCATTER_KERNEL.format(size=len(offsets), beats=">" if ge else "<",
+                                    extremum="max" if ge else "min")
+    signature = ((dtype.name, "in"), (dtype.name, "in"), ("int64", "in"), ("int64", "in"),
+                 (dtype.name, "scalar"), (dtype.name, "out"))
+
+    def run(kernel, s, x):
+        out = np.zeros(shape, dtype)
+        kernel(np.ascontiguousarray(s, dtype).reshape(-1),
+               np.ascontiguousarray(x, dtype).reshape(-1), base, offsets, fill,
+               out.reshape(-1))
+        return out
+    return source, signature, run
+
+
+select_and_scatter_add_p.fused_kernel = _scatter_add_fused_kernel
