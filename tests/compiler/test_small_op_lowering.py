@@ -83,6 +83,26 @@ def test_division_by_a_literal_is_a_product_with_its_reciprocal(dtype):
                                rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_quotients_by_one_broadcast_divisor_share_its_reciprocal(dtype):
+    # Layer norm's shape: two arrays divided by the same (rows, 1) array, forward and
+    # backward; 1/y is computed once and each quotient is x * (1/y), as eagerly.
+    x = jnp.asarray(RNG.standard_normal((6, 8)).astype(dtype))
+    w = jnp.asarray(RNG.standard_normal((6, 8)).astype(dtype))
+
+    def f(x, w):
+        s = jnp.sqrt(jnp.sum(x * x, axis=1, keepdims=True) + 1.0)
+        return jnp.sum(x / s) + jnp.sum(w / s)
+    names = optimized_names(f, x, w)
+    assert names.count("div") == 1, names  # the shared reciprocal
+    assert_jit_equals_eager(f, x, w)
+    assert_jit_equals_eager(jax.grad(f), x, w)
+    xs, ws = np.asarray(x, np.float64), np.asarray(w, np.float64)
+    s = np.sqrt((xs * xs).sum(1, keepdims=True) + 1)
+    np.testing.assert_allclose(float(jax.jit(f)(x, w)), (xs / s).sum() + (ws / s).sum(),
+                               rtol=1e-5)
+
+
 def test_division_that_divides_exactly_stays_a_division():
     # A divisor of the full shape, and a 0-d dividend: true divisions, as in JAX.
     x = jnp.asarray(RNG.standard_normal(5).astype(np.float32))

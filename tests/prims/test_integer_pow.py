@@ -35,3 +35,20 @@ def test_cube_differs_from_one_rounding():
     x = np.float32(0.999)
     assert np.asarray(lax.integer_pow(jnp.float32(x), 3)) == (x * x) * x
     assert (x * x) * x != np.power(x, np.float32(3))
+
+
+def test_cube_and_its_derivative_share_the_square_under_jit():
+    # x**3's value and its derivative 3 * x**2 (GELU's tanh argument) need x * x once:
+    # the cube is lowered as x * (x * x), bit for bit the implementation's products.
+    def f(v):
+        return jnp.sum(jnp.sin(v ** 3))
+    g = jaxlite.jit(jaxlite.value_and_grad(f))
+    value, grad = g(X)
+    eager_value, eager_grad = jaxlite.value_and_grad(f)(jnp.asarray(X))
+    np.testing.assert_array_equal(np.asarray(grad), np.asarray(eager_grad))
+    np.testing.assert_array_equal(np.asarray(value), np.asarray(eager_value))
+    np.testing.assert_allclose(np.asarray(grad), 3 * X.astype(np.float64) ** 2
+                               * np.cos(X.astype(np.float64) ** 3), rtol=2e-4, atol=2e-4)
+    source = g.lower(X).compile().as_python()
+    squares = [line for line in source.splitlines() if "np.multiply(a1, a1" in line]
+    assert len(squares) == 1, source

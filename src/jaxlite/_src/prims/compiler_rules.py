@@ -171,8 +171,9 @@ def negated_addend_as_difference(sub):
 
 
 def integer_power_as_product(mul):
-    """x**1 -> x, and x**2 -> x * x (what the implementation computes): as a `mul`, the
-    code generator can write it into a dead or workspace buffer."""
+    """x**1 -> x, x**2 -> x * x and float x**3 -> x * (x * x) (what the implementation
+    computes): as `mul`s, the code generator can write them into dead or workspace
+    buffers."""
     def rule(eqn, ctx):
         y, x, out = eqn.params["y"], eqn.inputs[0], eqn.outputs[0]
         if y == 1 and type(x) is not Literal and x.aval.shape == out.aval.shape \
@@ -180,6 +181,11 @@ def integer_power_as_product(mul):
             return x
         if y == 2:
             return Eqn(mul, [x, x], {}, eqn.outputs, eqn.source)
+        if y == 3 and out.aval.dtype.kind in "fc":
+            # x * (x * x), the implementation's products in its order; the square as its
+            # own `mul` is shared (CSE) with the x * x of the derivative 3 * x**2 (GELU)
+            square = ctx.emit(mul, [x, x], {}, out.aval)
+            return Eqn(mul, [x, square], {}, eqn.outputs, eqn.source)
         return None
     return rule
 

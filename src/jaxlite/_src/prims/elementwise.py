@@ -269,18 +269,26 @@ mul_p = define("mul", np.multiply, [lambda t, a, x, y: mul_p.bind(t, y),
                numpy_name="np.multiply", linear_transpose=_mul_transpose,
                simplify=[neutral_element(1), fold_scalings], scalar=infix("*", "fiu"),
                diagonal="product", returns_output_dtype=True)
-def _literal_divisor_as_product(eqn, ctx):
-    """x / c for a scalar literal c, which the implementation and the lowering compute as
-    x * (1/c): that product, its reciprocal rounded once here rather than at every call."""
+def _broadcast_divisor_as_product(eqn, ctx):
+    """x / y with a broadcast divisor, which the implementation and the lowering compute
+    as x * (1/y): that product. For a scalar literal c its reciprocal is rounded once
+    here rather than at every call; for a variable, 1/y is its own `div`, which CSE
+    shares between the quotients by one y (layer norm's and softmax's forward and
+    backward divide several arrays by the same (rows, 1) sums)."""
     x, y = eqn.inputs
     dtype = eqn.outputs[0].aval.dtype
-    if (type(x) is Literal or type(y) is not Literal or y.aval.shape != ()
-            or dtype not in _RECIPROCAL_DTYPES or x.aval.dtype != dtype
-            or not broadcast_divisor(x.aval.shape, ())):
+    if (type(x) is Literal or dtype not in _RECIPROCAL_DTYPES or x.aval.dtype != dtype
+            or y.aval.dtype != dtype or not broadcast_divisor(x.aval.shape, y.aval.shape)):
         return None
-    reciprocal = np.divide(np.ones((), dtype), np.asarray(y.value, dtype))
-    return Eqn(mul_p, [x, Literal(np.asarray(reciprocal, dtype), y.aval)], {}, eqn.outputs,
-               eqn.source)
+    if type(y) is Literal:
+        if y.aval.shape != ():
+            return None
+        reciprocal = Literal(np.asarray(np.divide(np.ones((), dtype), np.asarray(y.value, dtype)),
+                                        dtype), y.aval)
+    else:
+        one = Literal(np.ones((), dtype), ShapedArray((), dtype, False))
+        reciprocal = ctx.emit(div_p, [one, y], {}, ShapedArray(y.aval.shape, dtype, False))
+    return Eqn(mul_p, [x, reciprocal], {}, eqn.outputs, eqn.source)
 
 
 div_p = define("div", quiet(_div_impl),
@@ -289,7 +297,7 @@ div_p = define("div", quiet(_div_impl),
                 # it is nan, as in JAX, where -t * (x/y) / y would give 0.
                 lambda t, a, x, y: mul_p.bind(mul_p.bind(neg_p.bind(t), x),
                                               integer_pow_p.bind(y, y=-2))],
-               linear_transpose=_div_transpose, simplify=[_literal_divisor_as_product],
+               linear_transpose=_div_transpose, simplify=[_broadcast_divisor_as_product],
                scalar=quotient_code, diagonal="quotient", returns_output_dtype=True)
 div_p.lower = _lower_div
 neg_p = define("neg", np.negative, [lambda t, a, x: neg_p.bind(t)], numpy_name="np.negative",

@@ -186,19 +186,48 @@ def _extremum_identity(dtype, sign):
     return np.array(sign * np.inf).astype(dtype)
 
 
+def _rows_first(shape, dtype, axes):
+    """(rows, n) where a max/min over the last axis alone should run on the transposed
+    copy: NumPy reduces a short contiguous row one row at a time (~40 ns per row of 32
+    float32s: 7.5 us for the (4, 32, 32) of 4-head attention's softmax), but reduces
+    along the outer axis of the (n, rows) copy with one vectorized maximum per row of
+    that copy (~3x faster with the copy). Max and min pick one of the elements in any
+    order (NaN propagates either way), so the result is the same; None otherwise."""
+    if len(shape) < 2 or tuple(int(a) for a in axes) != (len(shape) - 1,) \
+            or np.dtype(dtype).kind not in "fiu":
+        return None
+    n, rows = shape[-1], math.prod(shape[:-1])
+    return (rows, n) if 2 <= n <= _ROWS_FIRST_MAX_N and rows >= _ROWS_FIRST_MIN_ROWS else None
+
+
+_ROWS_FIRST_MAX_N, _ROWS_FIRST_MIN_ROWS = 32, 64  # measured: NumPy 2.4, float32 / float64
+
+
 def _extremum_reduction(name, reduce, numpy_name, sign):
+    ufunc = getattr(np, numpy_name.split(".")[1])
+
     def impl(x, axes):
         x = np.asarray(x)
         if x.size == 0 or any(x.shape[a] == 0 for a in axes):
             shape = _reduced_shape(x.shape, axes)
             return np.full(shape, _extremum_identity(x.dtype, sign), x.dtype)
+        rows_first = _rows_first(x.shape, x.dtype, axes)
+        if rows_first is not None:
+            return ufunc.reduce(x.reshape(rows_first).T.copy(), 0).reshape(x.shape[:-1])
         return reduce(x, axis=axes)
 
     p = _define_reduction(name, impl, numpy_name)
     lower = p.lower
-    p.lower = lambda names, params, avals=None: (
-        None if avals is None or any(avals[0].shape[a] == 0 for a in params["axes"])
-        else lower(names, params, avals))  # empty: the identity, from the implementation
+
+    def lower_extremum(names, params, avals=None):
+        if avals is None or any(avals[0].shape[a] == 0 for a in params["axes"]):
+            return None  # empty: the identity, from the implementation
+        rows_first = _rows_first(avals[0].shape, avals[0].dtype, params["axes"])
+        if rows_first is not None:  # as impl, inline
+            return (f"{numpy_name}({names[0]}.reshape({rows_first!r}).T.copy(), 0)"
+                    f".reshape({avals[0].shape[:-1]!r})")
+        return lower(names, params, avals)
+    p.lower = lower_extremum
     p.jvp = _extremum_jvp(p)
     return p
 
