@@ -115,61 +115,66 @@ def _numba_signature(numba, signature):
     return result(*args)
 
 
-def compile_kernel(source, signature):
-    """The compiled kernel of `source` (one per distinct source and signature, as
-    fusion.kernel_source gives them)."""
+def _compiled(source, signature, options, program_globals=None):
+    """The Numba dispatcher of `source` for `signature` (a Numba signature), compiled once
+    per (source, signature) even when two tiers want it at once; cached on disk where
+    Numba can (`options` may say cache=False)."""
     key = (source, signature)
     kernel = _kernels.get(key)
     if kernel is not None:
         return kernel
     numba = _import_numba()
-    with _lock:  # one compile per kernel even when two tiers want it at once
+    with _lock:
         kernel = _kernels.get(key)
         if kernel is None:
             function, on_disk = _load_python(source)
-            options = dict(nogil=True, error_model="numpy", fastmath=False)
-            numba_signature = _numba_signature(numba, signature)
+            if program_globals:
+                function.__globals__.update(program_globals)
+            on_disk = on_disk and options.pop("cache", True)
             try:
-                kernel = numba.njit(numba_signature, cache=on_disk, **options)(function)
+                kernel = numba.njit(signature(numba), cache=on_disk, **options)(function)
             except Exception:
                 if not on_disk:
                     raise
                 # A damaged or incompatible cache entry: compile afresh, not cached.
-                kernel = numba.njit(numba_signature, **options)(function)
+                kernel = numba.njit(signature(numba), **options)(function)
             _kernels[key] = kernel
     return kernel
 
 
+def compile_kernel(source, signature):
+    """The compiled kernel of `source` (one per distinct source and signature, as
+    fusion.kernel_source gives them)."""
+    return _compiled(source, _KernelSignature(signature),
+                     dict(nogil=True, error_model="numpy", fastmath=False))
+
+
+class _KernelSignature(tuple):
+    """A fusion signature (hashable, the cache key) that makes its Numba signature."""
+
+    def __call__(self, numba):
+        return _numba_signature(numba, self)
+
+
+class _ProgramSignature(tuple):
+    """A whole program's argument avals, typed for Numba: arrays C-contiguous and
+    read-only (writable ones convert), 0-d values as scalars."""
+
+    def __call__(self, numba):
+        return tuple(numba.types.Array(numba.from_dtype(dtype), ndim, "C", readonly=True)
+                     if ndim else numba.from_dtype(dtype) for dtype, ndim in self)
+
+
 def compile_program(program):
-    """The Numba-compiled `kernel` of a whole program (compiler/program.py): arrays typed
-    C-contiguous and read-only (writable ones convert), 0-d values as scalars."""
-    numba = _import_numba()
-    types = numba.types
+    """The Numba-compiled `kernel` of a whole program (compiler/program.py)."""
     avals = list(program.arg_avals) + [np.asarray(c) for c in program.const_values]
-    signature = tuple(types.Array(numba.from_dtype(a.dtype), len(a.shape), "C", readonly=True)
-                      if a.shape else numba.from_dtype(a.dtype) for a in avals)
-    key = (program.source, signature)
-    kernel = _kernels.get(key)
-    if kernel is None:
-        with _lock:
-            kernel = _kernels.get(key)
-            if kernel is None:
-                function, on_disk = _load_python(program.source)
-                function.__globals__.update(program.globals)
-                # Object-mode calls (NumPy's ufuncs) are lifted code, which Numba does not
-                # cache on disk: it would warn on every compile.
-                lifted = "numba.objmode" in program.source
-                on_disk = on_disk and not lifted
-                # (and holds the GIL in those calls: nogil would only warn)
-                options = dict(nogil=not lifted, error_model="numpy", fastmath=False)
-                try:
-                    kernel = numba.njit(signature, cache=on_disk, **options)(function)
-                except Exception:
-                    if not on_disk:
-                        raise
-                    kernel = numba.njit(signature, **options)(function)
-                _kernels[key] = kernel
-    return kernel
+    signature = _ProgramSignature((np.dtype(a.dtype), len(a.shape)) for a in avals)
+    # Object-mode calls (NumPy's ufuncs) are lifted code, which Numba does not cache on
+    # disk (it would warn on every compile), and hold the GIL (nogil would only warn).
+    lifted = "numba.objmode" in program.source
+    return _compiled(program.source, signature,
+                     dict(nogil=not lifted, error_model="numpy", fastmath=False,
+                          cache=not lifted), program.globals)
 
 
 def compile_cluster(cluster):
