@@ -15,8 +15,9 @@ sets `Primitive.numba_code` where it defines the primitive:
   the statements that make them (but a loop's own carries: new_carries).
 
 `numba_scalar_code` (elementwise, rules as `scalar_code`'s) is for expressions that
-may differ from NumPy's in the last bits: the transcendental ufuncs, libm's against
-NumPy's SIMD kernels (tests/test_program_tier.py measures the bound).
+may differ from NumPy's in the last bits: the transcendental ufuncs, libm's or
+prims/fast_math.py's against NumPy's SIMD kernels (tests/compiler/test_program_tier.py
+and test_fast_math.py measure the bounds).
 """
 import importlib.util
 import math
