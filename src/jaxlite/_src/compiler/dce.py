@@ -5,28 +5,28 @@ and unread ys) loses the unread ones."""
 from ..jaxpr import Jaxpr, Literal
 
 
-def has_effects(eqn):
-    """Whether an equation has side effects, itself or inside the Jaxprs it holds."""
-    if eqn.primitive.effectful:
+def _anywhere(eqn, flag):
+    """Whether the primitive attribute `flag` holds for `eqn` or for any equation inside
+    the Jaxprs it holds (control flow's bodies and branches)."""
+    if getattr(eqn.primitive, flag):
         return True
     for value in eqn.params.values():
         for j in (value if isinstance(value, tuple) else (value,)):
-            if isinstance(j, Jaxpr) and any(has_effects(e) for e in j.eqns):
+            if isinstance(j, Jaxpr) and any(_anywhere(e, flag) for e in j.eqns):
                 return True
     return False
+
+
+def has_effects(eqn):
+    """Whether an equation has side effects, itself or inside the Jaxprs it holds."""
+    return _anywhere(eqn, "effectful")
 
 
 def runs_user_code(eqn):
     """Whether an equation runs user Python (a callback, a primitive defined outside
     jaxlite), itself or inside the Jaxprs it holds (a cond branch never taken): such an
     equation never runs at compile time, as JAX never runs it while compiling."""
-    if eqn.primitive.runs_user_code:
-        return True
-    for value in eqn.params.values():
-        for j in (value if isinstance(value, tuple) else (value,)):
-            if isinstance(j, Jaxpr) and any(runs_user_code(e) for e in j.eqns):
-                return True
-    return False
+    return _anywhere(eqn, "runs_user_code")
 
 
 def dead_code_elimination(jaxpr):
