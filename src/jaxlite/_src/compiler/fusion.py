@@ -459,7 +459,7 @@ def kernel_source(cluster, exact=False):
     Names depend only on the cluster's structure, so identical clusters share a kernel.
 
     An approximation whose fast helper has a rare path it does not cover (sin and cos
-    beyond |x| = 2**24: `approximate_scalar_guard`) makes the kernel return whether any
+    beyond |x| = 6400: `approximate_scalar_guard`) makes the kernel return whether any
     element took it; `exact=True` gives the kernel that then runs instead, with the
     primitives' `approximate_scalar_exact_helpers` (libm) in place of the fast ones."""
     jaxpr = cluster.jaxpr

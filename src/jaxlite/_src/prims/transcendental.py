@@ -158,7 +158,7 @@ for _p, _name in ((exp_p, "exp"), (log_p, "log"), (log1p_p, "log1p"), (expm1_p, 
 logistic_p.numba_scalar_code = fast_float32_code("logistic", logistic_code)
 # The fused tier's float32 loops (compiler/fusion.py): fast_math.py's vectorizable
 # functions, within 1 ULP of the correctly rounded result, so not NumPy's bits. sin and
-# cos have a rare path (|x| > 2**24, inf, nan): a guard, and libm helpers for the
+# cos have a rare path (|x| > 6400, inf, nan): a guard, and libm helpers for the
 # kernel's second pass (the whole-program tier, which has no second pass, calls libm's).
 for _p, _name in ((exp_p, "exp"), (log_p, "log"), (log1p_p, "log1p"), (expm1_p, "expm1"),
                   (tanh_p, "tanh"), (sin_p, "sin"), (cos_p, "cos"), (logistic_p, "logistic")):
