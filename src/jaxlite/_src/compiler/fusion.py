@@ -251,11 +251,16 @@ class FusedCluster:
         self.kernel = None  # set by kernels.compile_cluster
         # Fast float32 transcendentals (prims/fast_math.py): results within their ULP
         # bounds of NumPy's, not its bits. With a rare path (sin, cos), the kernel returns
-        # a flag and `exact_kernel` (libm) runs the loop again where it is set.
+        # a flag, and where it is set the loop runs again with the next pass's helpers
+        # (`fallback_kernels`: sin and cos in float64, then libm), until one is clear.
         self.approximate = any(e.primitive.scalar_code is None for e in jaxpr.eqns)
-        self.has_fallback = self.signature[-1][1] == "flag"
-        self.exact_source = kernel_source(self, exact=True)[0] if self.has_fallback else None
-        self.exact_kernel = None
+        self.fallback_sources = []  # [(source, signature)] of the later passes
+        signature = self.signature
+        while signature[-1][1] == "flag":
+            source, signature = kernel_source(self, len(self.fallback_sources) + 1)
+            self.fallback_sources.append((source, signature))
+        self.has_fallback = bool(self.fallback_sources)
+        self.fallback_kernels = []  # set by kernels.compile_cluster
 
     def __call__(self, *args, out=None):
         """Run the kernel. `out`: optional buffers, one per result (None: allocate), of
@@ -282,7 +287,7 @@ class FusedCluster:
 
     def _run(self, args, shape, out):
         if self.has_fallback:
-            out = None  # the exact rerun reads the operands again: none may be overwritten
+            out = None  # a later pass reads the operands again: none may be overwritten
         flat = []
         for a, is_array, tiled, dtype in zip(args, self.array_inputs, self.tiled_inputs,
                                              self.in_dtypes):
@@ -304,7 +309,9 @@ class FusedCluster:
             results.append(buffer)
         flat_results = results if len(shape) == 1 else [r.reshape(self.size) for r in results]
         if self.kernel(*flat, *flat_results):  # an element took a rare path (sin(1e30))
-            self.exact_kernel(*flat, *flat_results)
+            for kernel in self.fallback_kernels:
+                if not kernel(*flat, *flat_results):  # (the last pass returns None)
+                    break
         return results
 
     def __repr__(self):
@@ -452,7 +459,7 @@ def substitute_kernels(jaxpr, min_size=65536):
 
 # ---- the kernel's source ----------------------------------------------------------------
 
-def kernel_source(cluster, exact=False):
+def kernel_source(cluster, level=0):
     """(Python source of the cluster's scalar loop, its arguments' (dtype name, kind) with
     kind "in" (a read-only array), "scalar", "out" (an array written) or "flag" (the
     kernel returns it)).
@@ -460,8 +467,9 @@ def kernel_source(cluster, exact=False):
 
     An approximation whose fast helper has a rare path it does not cover (sin and cos
     beyond |x| = 6400: `approximate_scalar_guard`) makes the kernel return whether any
-    element took it; `exact=True` gives the kernel that then runs instead, with the
-    primitives' `approximate_scalar_exact_helpers` (libm) in place of the fast ones."""
+    element took it; `level=n` gives the kernel of the n-th pass that then runs instead,
+    with the primitives' `approximate_scalar_fallbacks[n - 1]` (helpers, guard rule or
+    None; a primitive with fewer passes keeps its last) in place of the fast helpers."""
     jaxpr = cluster.jaxpr
     names, params, loads, constants = {}, [], [], {}
     signature = []
@@ -497,9 +505,11 @@ def kernel_source(cluster, exact=False):
         if eqn.primitive.scalar_code is None:  # an approximation, its helpers and guard
             helpers.update(eqn.primitive.approximate_scalar_helpers)
             guard = getattr(eqn.primitive, "approximate_scalar_guard", None)
-            if guard is not None and exact:
-                helpers.update(eqn.primitive.approximate_scalar_exact_helpers)
-            elif guard is not None:
+            if level and guard is not None:  # a guarded helper has its later passes
+                passes = eqn.primitive.approximate_scalar_fallbacks
+                pass_helpers, guard = passes[min(level, len(passes)) - 1]
+                helpers.update(pass_helpers)
+            if guard is not None:
                 guards.append(guard(operands, eqn.params, avals, out))
         if eqn.primitive.multiple_results:  # a helper returning a tuple
             for j, v in enumerate(eqn.outputs):
@@ -519,7 +529,7 @@ def kernel_source(cluster, exact=False):
         signature.append((v.aval.dtype.name, "out"))
     lines = ["import numpy as np", ""]
     if helpers:  # their sources, decorated for Numba by the primitives that define them
-        lines[1:1] = ["import numba", "import numba.extending"] + (["import math"] if exact else [])
+        lines[1:1] = ["import numba", "import numba.extending"] + (["import math"] if level else [])
         for name in sorted(helpers):
             lines += ["", "", helpers[name].strip(), ""]
     lines += [f"{name} = {text}" for text, name in constants.items()]
@@ -539,4 +549,4 @@ def signature_text(signature):
     spell = {"in": "{}[::1] (read)", "scalar": "{}", "out": "{}[::1]"}
     text = "(" + ", ".join(spell[kind].format(dtype) for dtype, kind in signature
                            if kind != "flag") + ")"
-    return text + " -> int32 (1: rerun exact)" if signature[-1][1] == "flag" else text
+    return text + " -> int32 (1: run the next pass)" if signature[-1][1] == "flag" else text
