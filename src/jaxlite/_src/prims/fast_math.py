@@ -5,7 +5,7 @@ libm: no SVML in PyPI's llvmlite).
 
 sin and cos work in float32 (16 lanes of an AVX-512 vector, twice the float64 lanes): a
 Cody-Waite reduction by pi/2 whose steps are exact (below), the remainder kept as a pair
-r + e of float32s, and minimax polynomials (degree 7 for sin, 8 for cos; fitted by
+r - t of float32s, and minimax polynomials (degree 7 for sin, 8 for cos; fitted by
 tools/fit_sincos.py). The others work in float64: Cody-Waite reduction by ln 2 in two
 parts, Taylor polynomials whose truncation error is below 3e-9 relative, and exponent
 arithmetic on the float64's bits; the result is rounded to float32 once.
@@ -45,25 +45,27 @@ def _split(value, bits):
     return float(head), value - head
 
 
-def _quantized(value, exponent):
-    """`value` rounded to a multiple of 2**exponent, and what is left."""
+def _truncated(value, exponent):
+    """`value` (positive) rounded down to a multiple of 2**exponent, and what is left."""
     step = Fraction(2) ** exponent
-    head = round(value / step) * step
+    head = (value // step) * step
     return head, value - head
 
 
 # sin and cos: x = k * pi/2 + r in float32, for |x| <= SIN_COS_BOUND (so |k| < 2**12).
-# pi/2 = P1 + P2 + P3 + P4 + P5, P1..P4 multiples of 2**-11, 2**-23, 2**-35, 2**-47 of at
-# most 12 bits and P5 the float32 rest, so that every k * Pi is an exact float32; x - k*P1
-# is then exact (a multiple of 2**-24 below 2), and so is minus k*P2 (below 1). Minus k*P3
-# rounds: its error is recovered exactly (Fast2Sum; where |r| < k*P3 <= 2**-12 there is
-# no rounding), and takes k*P4 and k*P5. The result is the pair (r, e), |e| <= ulp(r)/2,
-# exact to about 2**-60, which the closest approach of a float32 below the bound to a
-# multiple of pi/2 (2**-28) needs: a plain float32 remainder is only good to 1 ulp(r).
+# pi/2 = P1 + P2 + P3 + P4 + P5, P1..P4 truncated to multiples of 2**-11, 2**-23, 2**-34,
+# 2**-46 (at most 12 bits each) and P5 the float32 rest, so that every k * Pi is an exact
+# float32. x - k*P1 is exact (Sterbenz), and so is minus k*P2 (a multiple of 2**-24 below
+# 1). Minus c = k*P3 rounds: its error is recovered exactly (Fast2Sum where |r| >= |c|;
+# else |r - c| < 2**-10 is a multiple of 2**-34, no rounding), and takes k*P4 and k*P5.
+# The result is a pair r - t, |t| <= ulp(r)/2, exact to about 2**-60, which the closest
+# approach of a float32 below the bound to a multiple of pi/2 (2**-28) needs: a plain
+# float32 remainder is only good to 1 ulp(r). Every part is positive, so x = -0.0 stays
+# -0.0 through the subtractions (-0.0 - +0.0), and sin(-0.0) needs no select.
 SIN_COS_BOUND = 6400.0
 _HALF_PI_PARTS, _rest = [], _PI / 2
-for _exponent in (-11, -23, -35, -47):
-    _head, _rest = _quantized(_rest, _exponent)
+for _exponent in (-11, -23, -34, -46):
+    _head, _rest = _truncated(_rest, _exponent)
     _HALF_PI_PARTS.append(_head)
 _HALF_PI_PARTS.append(_rest)
 
@@ -130,25 +132,26 @@ _LOG_POLY = _horner("p", [Fraction(2, 2 * k + 1) for k in range(1, 8)], "z")
 _DECORATOR = "@numba.njit(nogil=True, error_model='numpy', fastmath={'contract'})"
 
 _CORES = {
-    # float32 sin and cos of r + e, r in [-pi/4, pi/4] (slightly beyond), |e| <= ulp(r)/2:
-    # e enters to first order, sin' = cos ~ 1 and cos' = -sin ~ -r (what this drops is
-    # below 0.2 ULP; the bound is measured with it)
+    # float32 sin and cos of r - t, r in [-pi/4, pi/4] (slightly beyond), |t| <= ulp(r)/2:
+    # t enters to first order, sin' = cos ~ 1 and cos' = -sin ~ -r (what this drops is
+    # below 0.2 ULP; the bound is measured with it). sin subtracts a term that is +0.0
+    # where r is -0.0 (x = -0.0): sin(-0.0) = -0.0.
     "fm_sin_core": f"""
 {_DECORATOR}
-def fm_sin_core(r, e):
+def fm_sin_core(r, t):
     z = r * r
     {_SIN_POLY}
-    return r + (e + r * (z * p))
+    return r - (t - r * (z * p))
 """,
     "fm_cos_core": f"""
 {_DECORATOR}
-def fm_cos_core(r, e):
+def fm_cos_core(r, t):
     z = r * r
     {_COS_POLY}
-    return np.float32(1.0) + (z * p - r * e)
+    return np.float32(1.0) + (z * p + r * t)
 """,
-    # float32 x reduced by pi/2 (|x| <= SIN_COS_BOUND, see _HALF_PI_PARTS): (r, e, j),
-    # x = k * pi/2 + r + e, j = 1.5 * 2**23 + k (k mod 4 in its low bits)
+    # float32 x reduced by pi/2 (|x| <= SIN_COS_BOUND, see _HALF_PI_PARTS): (r, t, j),
+    # x = k * pi/2 + r - t, j = 1.5 * 2**23 + k (k mod 4 in its low bits)
     "fm_reduce_half_pi": f"""
 {_DECORATOR}
 def fm_reduce_half_pi(x):
@@ -157,8 +160,8 @@ def fm_reduce_half_pi(x):
     r = (x - k * {_CONSTANTS["HALF_PI1"]}) - k * {_CONSTANTS["HALF_PI2"]}
     c = k * {_CONSTANTS["HALF_PI3"]}
     h = r - c
-    e = (((r - h) - c) - k * {_CONSTANTS["HALF_PI4"]}) - k * {_CONSTANTS["HALF_PI5"]}
-    return h, e, j
+    t = ((c - (r - h)) + k * {_CONSTANTS["HALF_PI4"]}) + k * {_CONSTANTS["HALF_PI5"]}
+    return h, t, j
 """,
     # exp of x in [-708, 708] (nan propagates)
     "fm_exp_core": f"""
@@ -192,16 +195,15 @@ def fm_log_core(x):
 _FLOAT32 = {
     "sin": ("""
 def fm_sin_float32(x):
-    r, e, j = fm_reduce_half_pi(x)
+    r, t, j = fm_reduce_half_pi(x)
     q = np.float32(j).view(np.int32)
-    v = fm_cos_core(r, e) if q & 1 else fm_sin_core(r, e)
-    v = -v if q & 2 else v
-    return x if x == np.float32(0.0) else v  # sin(-0.0) is -0.0
+    v = fm_cos_core(r, t) if q & 1 else fm_sin_core(r, t)
+    return -v if q & 2 else v
 """, ("fm_reduce_half_pi", "fm_sin_core", "fm_cos_core")),
     "cos": ("""
 def fm_cos_float32(x):
-    r, e, j = fm_reduce_half_pi(x)
-    v = fm_sin_core(r, e) if np.float32(j).view(np.int32) & 1 else fm_cos_core(r, e)
+    r, t, j = fm_reduce_half_pi(x)
+    v = fm_sin_core(r, t) if np.float32(j).view(np.int32) & 1 else fm_cos_core(r, t)
     # negative in quadrants 1 and 2: bit 1 of k + 1 (computed on j: int32 all along)
     return -v if np.float32(j + np.float32(1.0)).view(np.int32) & 2 else v
 """, ("fm_reduce_half_pi", "fm_sin_core", "fm_cos_core")),
