@@ -436,7 +436,8 @@ def test_a_bias_joins_the_cluster():
     names = cluster_names(plan(bias_relu, H, B, H))
     # ReLU's weight is used only after the sort, in a later group: it stays with the add
     # (moving it there would write y for it instead: nothing saved, the cluster split).
-    assert names == [["add", "max", "gt", "select_n", "mul", "convert_element_type"]]
+    # (The weight's float32 -> float32 conversion of its weak type is no equation.)
+    assert names == [["add", "max", "gt", "select_n", "mul"]]
 
 
 @needs_numba

@@ -364,6 +364,42 @@ def test_simplify_folds_exact_scalar_scaling_chains(c_inner, c_outer, negate, fa
     np.testing.assert_array_equal(run(out, x)[0], run(jaxpr, x)[0])
 
 
+@pytest.mark.parametrize("c_inner, c_outer, negate", [
+    (2.0, 0.5, False), (2.0, -0.5, True), (-0.5, 2.0, True)])
+def test_simplify_drops_scaling_chains_that_cancel(c_inner, c_outer, negate):
+    # -0.5 * (2 * d) negated: what the gradient of -0.5 * d**2 leaves
+    jaxpr = _scaling_chain(c_inner, c_outer, negate)
+    out = dead_code_elimination(simplify(jaxpr))
+    assert names(out) == [] and out.outvars == out.invars
+    x = np.array([0.0, -0.0, 1.5, -3.25, np.inf, np.nan], F32)
+    np.testing.assert_array_equal(run(jaxpr, x)[0], x)
+
+
+def test_simplify_drops_conversions_to_the_own_dtype():
+    weak = Var(ShapedArray((3,), F32, weak_type=True))
+    e1, same = eqn(ew.convert_element_type_p, [weak], new_dtype=F32, weak_type=False)
+    e2, wider = eqn(ew.convert_element_type_p, [weak], ShapedArray((3,), np.float64),
+                    new_dtype=np.float64, weak_type=False)
+    out = simplify(Jaxpr([], [], [weak], [e1, e2], [same, wider]))
+    assert names(out) == ["convert_element_type"]  # only float32 -> float64 is work
+    assert out.outvars[0] is weak
+
+
+def test_td_gradient_has_no_scaling_or_conversion_left():
+    # vmap(grad) of a TD(0) loss -0.5 * (stop_gradient(r + v(s_t)) - v(s_tm1))**2, with
+    # r a weak scalar: two dots, the difference and the outer product; same bits as eager.
+    def loss(theta, s_tm1, r, s_t):
+        return -0.5 * ((lax.stop_gradient(r + theta @ s_t) - theta @ s_tm1) ** 2)
+    theta = np.array([0.1, -0.1, 0.0], F32)
+    s = np.array([[1.0, 2.0, -1.0], [0.5, 0.0, 3.0]], F32)
+    r = jnp.stack([jnp.array(1.0), jnp.array(-2.0)])
+    f = jax.vmap(jax.grad(loss), in_axes=(None, 0, 0, 0))
+    assert sorted(names(optimized(f, theta, s, r, s[::-1]))) == [
+        "add", "dot_general", "dot_general", "dot_general", "sub"]
+    np.testing.assert_array_equal(np.asarray(jax.jit(f)(theta, s, r, s[::-1])),
+                                  np.asarray(f(theta, s, r, s[::-1])))
+
+
 @pytest.mark.parametrize("c_inner, c_outer", [
     (0.1, 0.3),  # 0.1 * 0.3 is not exact in float32
     (3.0, 3.0),  # 9 is exact, but 3 * (3 * x) rounds twice and 9 * x once
