@@ -319,3 +319,30 @@ def test_infinite_derivative_stays_in_its_column():
     for mode in (jax.jacfwd, jax.jacrev):
         got = np.asarray(jax.jit(mode(lambda x: jnp.asarray(w) @ jnp.sqrt(x)))(x))
         np.testing.assert_array_equal(got, expected)
+
+
+def test_closed_over_matrix_with_inf_or_nan_keeps_the_dense_products_nans():
+    # W @ I with an inf or NaN in a constant W: the dense product's 0 * inf spreads NaN
+    # along the contraction. JAX 0.10.2 prints these for jit(jacfwd) and jit(jacrev).
+    w = np.array([[1.0, np.inf, 0.0], [2.0, 3.0, -1.0], [0.0, 0.5, np.nan]], F32)
+    x = np.array([0.5, -1.0, 2.0], F32)
+    nan, inf = np.nan, np.inf
+    expected = {jax.jacfwd: [[nan, inf, nan], [2.0, 3.0, -1.0], [nan, nan, nan]],
+                jax.jacrev: [[1.0, inf, nan], [2.0, nan, nan], [0.0, nan, nan]]}
+    for mode, want in expected.items():
+        jac = mode(lambda x: jnp.asarray(w) @ x)
+        np.testing.assert_array_equal(np.asarray(jax.jit(jac)(x)), np.array(want, F32))
+        np.testing.assert_array_equal(np.asarray(jac(x)), np.array(want, F32))
+
+
+def test_closed_over_matrix_with_negative_zeros_gives_the_dense_products_zeros():
+    # -0.0 + 0.0 is +0.0: the dense W @ I (and JAX) shows 0.0 where W holds -0.0. The
+    # product still collapses: W + 0.0, folded at compile time.
+    w = np.array([[1.0, -0.0, 0.0], [-0.0, 3.0, -1.0], [0.0, 0.5, -2.0]], F32)
+    x = np.array([0.5, -1.0, 2.0], F32)
+    for mode in (jax.jacfwd, jax.jacrev):
+        jac = mode(lambda x: jnp.asarray(w) @ x)
+        got = np.asarray(jax.jit(jac)(x))
+        np.testing.assert_array_equal(got, w)
+        assert not np.signbit(got[got == 0]).any()
+        assert not dots(optimize(staged(jac, x)))
