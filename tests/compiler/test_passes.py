@@ -249,6 +249,10 @@ def test_fold_keeps_a_constant_of_one_value_as_a_broadcast_of_it():
     assert names(folded) == ["broadcast_in_dim", "mul", "broadcast_in_dim", "mul", "add"]
     assert names(optimized(f, X)) == ["mul", "add"]  # x * 2 + x: the ones are gone
     np.testing.assert_array_equal(np.asarray(jax.jit(f)(X)), X + X * F32(2))
+    # Read by a contraction, it stays a constant (a broadcast would run at every call).
+    g = lambda x: jnp.broadcast_to(twos, (3, 3)) @ x  # noqa: E731
+    assert names(fold_constants(traced(g, X))) == ["dot_general"]
+    np.testing.assert_array_equal(np.asarray(jax.jit(g)(X)), np.full(3, 2 * X.sum(), F32))
 
 
 def test_fold_lays_transposed_constants_out_in_c_order():
