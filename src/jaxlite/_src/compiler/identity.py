@@ -101,7 +101,8 @@ def collapse_identities(jaxpr):
             if c is not None and c.dtype.kind in "fc":
                 if not np.isfinite(c).all():
                     kind = "nonfinite"
-                elif np.signbit(c[c == 0]).any():
+                elif any(np.signbit(part[part == 0]).any()
+                         for part in ((c,) if c.dtype.kind == "f" else (c.real, c.imag))):
                     kind = "negative zero"
             kinds[v] = kind
         return kinds[v]
