@@ -346,3 +346,21 @@ def test_closed_over_matrix_with_negative_zeros_gives_the_dense_products_zeros()
         np.testing.assert_array_equal(got, w)
         assert not np.signbit(got[got == 0]).any()
         assert not dots(optimize(staged(jac, x)))
+
+
+def test_closed_over_complex_matrix_with_inf_or_negative_zeros():
+    # Each part is checked: an inf spreads NaN along the contraction (JAX 0.10.2 prints
+    # row 1 all nan+nanj), and the -0.0 parts become +0.0 as in the dense product.
+    x = np.array([0.5, -1.0], F32)
+    w = np.array([[1, complex(-0.0, 2)], [complex(3, -0.0), complex(np.inf, 1)]], np.complex64)
+    jac = jax.jacfwd(lambda x: jnp.asarray(w) @ x.astype(jnp.complex64))
+    got = np.asarray(jax.jit(jac)(x))
+    np.testing.assert_array_equal(got[0], w[0])
+    assert np.isnan(got[1].real).all() and np.isnan(got[1].imag).all()
+    w[1, 1] = 1j
+    jac = jax.jacfwd(lambda x: jnp.asarray(w) @ x.astype(jnp.complex64))
+    got = np.asarray(jax.jit(jac)(x))
+    np.testing.assert_array_equal(got, w)
+    assert not np.signbit(got.real[got.real == 0]).any()
+    assert not np.signbit(got.imag[got.imag == 0]).any()
+    assert not dots(optimize(staged(jac, x)))
