@@ -233,6 +233,53 @@ def test_hessians_have_no_cubic_work(outer, inner, x64):
     np.testing.assert_allclose(got, got.T, rtol=1e-12, atol=1e-14)
 
 
+def _random_scalar_function(rng, n):
+    """sum(g(W1 @ x + b) * (W2 @ x)) + c * x @ x for a random elementwise g: a dense
+    Hessian with cross terms, closed-over matrices and a bias."""
+    w1, w2 = rng.standard_normal((2, n + 2, n)) / np.sqrt(n)
+    b = rng.standard_normal(n + 2)
+    c = rng.standard_normal()
+    g = [jnp.tanh, jnp.sin, lambda u: jnp.exp(-u * u), lambda u: u ** 3 / 6][rng.integers(4)]
+
+    def f(x):
+        return jnp.sum(g(jnp.dot(w1, x) + b) * jnp.dot(w2, x)) + c * jnp.dot(x, x)
+    return f
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_hessian_modes_agree_on_random_functions(seed, x64):
+    # Every order of jacfwd/jacrev, hessian, jitted and not: one matrix, the finite
+    # differences of the gradient, symmetric.
+    rng = np.random.default_rng(seed)
+    n = 6
+    f = _random_scalar_function(rng, n)
+    x = rng.standard_normal(n)
+    eager = np.asarray(jax.hessian(f)(x))
+    results = [np.asarray(jax.jit(jax.hessian(f))(x))]
+    results += [np.asarray(jax.jit(outer(inner(f)))(x)) for outer, inner in HESSIAN_MODES]
+    for got in results:
+        np.testing.assert_allclose(got, eager, rtol=1e-12, atol=1e-12)
+    gradient = jax.jit(jax.grad(f))
+    fd = _finite_differences(lambda v: np.asarray(gradient(v)), x)
+    np.testing.assert_allclose(eager, fd, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(eager, eager.T, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("outer, inner", HESSIAN_MODES[:3],
+                         ids=[f"{o.__name__}_{i.__name__}" for o, i in HESSIAN_MODES[:3]])
+def test_hessian_of_a_layer_is_one_matrix_product(outer, inner):
+    # sum(tanh(A @ x)**2) has Hessian A^T diag(w) A: besides A @ x, one n x n x n product
+    # (the basis' products with A are transposes of it, folded at compile time), and no
+    # operand of it is a transposed view (fold.py copies A^T once).
+    n = 12
+    a = rng.standard_normal((n, n)).astype(F32)
+    x = rng.standard_normal(n).astype(F32)
+    opt = optimize(staged(outer(inner(lambda x: jnp.sum(jnp.tanh(a @ x) ** 2))), x))
+    assert sorted(max(v.aval.size for v in e.inputs) for e in dots(opt)) == [n * n, n * n]
+    assert all(np.asarray(c).flags.c_contiguous for c in opt.consts if np.ndim(c) > 1
+               and 0 not in np.shape(c) and all(np.asarray(c).strides))
+
+
 def test_hessian_of_closed_over_identity_program(x64):
     # jnp.eye inside the differentiated function meets the jacfwd/jacrev bases.
     n = 5
@@ -272,3 +319,48 @@ def test_infinite_derivative_stays_in_its_column():
     for mode in (jax.jacfwd, jax.jacrev):
         got = np.asarray(jax.jit(mode(lambda x: jnp.asarray(w) @ jnp.sqrt(x)))(x))
         np.testing.assert_array_equal(got, expected)
+
+
+def test_closed_over_matrix_with_inf_or_nan_keeps_the_dense_products_nans():
+    # W @ I with an inf or NaN in a constant W: the dense product's 0 * inf spreads NaN
+    # along the contraction. JAX 0.10.2 prints these for jit(jacfwd) and jit(jacrev).
+    w = np.array([[1.0, np.inf, 0.0], [2.0, 3.0, -1.0], [0.0, 0.5, np.nan]], F32)
+    x = np.array([0.5, -1.0, 2.0], F32)
+    nan, inf = np.nan, np.inf
+    expected = {jax.jacfwd: [[nan, inf, nan], [2.0, 3.0, -1.0], [nan, nan, nan]],
+                jax.jacrev: [[1.0, inf, nan], [2.0, nan, nan], [0.0, nan, nan]]}
+    for mode, want in expected.items():
+        jac = mode(lambda x: jnp.asarray(w) @ x)
+        np.testing.assert_array_equal(np.asarray(jax.jit(jac)(x)), np.array(want, F32))
+        np.testing.assert_array_equal(np.asarray(jac(x)), np.array(want, F32))
+
+
+def test_closed_over_matrix_with_negative_zeros_gives_the_dense_products_zeros():
+    # -0.0 + 0.0 is +0.0: the dense W @ I (and JAX) shows 0.0 where W holds -0.0. The
+    # product still collapses: W + 0.0, folded at compile time.
+    w = np.array([[1.0, -0.0, 0.0], [-0.0, 3.0, -1.0], [0.0, 0.5, -2.0]], F32)
+    x = np.array([0.5, -1.0, 2.0], F32)
+    for mode in (jax.jacfwd, jax.jacrev):
+        jac = mode(lambda x: jnp.asarray(w) @ x)
+        got = np.asarray(jax.jit(jac)(x))
+        np.testing.assert_array_equal(got, w)
+        assert not np.signbit(got[got == 0]).any()
+        assert not dots(optimize(staged(jac, x)))
+
+
+def test_closed_over_complex_matrix_with_inf_or_negative_zeros():
+    # Each part is checked: an inf spreads NaN along the contraction (JAX 0.10.2 prints
+    # row 1 all nan+nanj), and the -0.0 parts become +0.0 as in the dense product.
+    x = np.array([0.5, -1.0], F32)
+    w = np.array([[1, complex(-0.0, 2)], [complex(3, -0.0), complex(np.inf, 1)]], np.complex64)
+    jac = jax.jacfwd(lambda x: jnp.asarray(w) @ x.astype(jnp.complex64))
+    got = np.asarray(jax.jit(jac)(x))
+    np.testing.assert_array_equal(got[0], w[0])
+    assert np.isnan(got[1].real).all() and np.isnan(got[1].imag).all()
+    w[1, 1] = 1j
+    jac = jax.jacfwd(lambda x: jnp.asarray(w) @ x.astype(jnp.complex64))
+    got = np.asarray(jax.jit(jac)(x))
+    np.testing.assert_array_equal(got, w)
+    assert not np.signbit(got.real[got.real == 0]).any()
+    assert not np.signbit(got.imag[got.imag == 0]).any()
+    assert not dots(optimize(staged(jac, x)))

@@ -1,5 +1,7 @@
 """Constant folding: equations whose inputs are all known at compile time are
-evaluated once; identity primitives (stop_gradient) are forwarded."""
+evaluated once; identity primitives (stop_gradient) are forwarded. A folded value is
+stored as the program reads it best: one value broadcast stays broadcast(scalar), a
+transposed view becomes a C-ordered copy."""
 import numpy as np
 
 from ..jaxpr import Jaxpr, Eqn, Literal
@@ -17,6 +19,9 @@ def fold_constants(jaxpr):
              if not hasattr(c, "_trace")}
     rename, eqns = {}, []
     new_constvars, new_consts = list(jaxpr.constvars), list(jaxpr.consts)
+    # Values only NumPy-broadcasting ufuncs (or broadcasts) read: one value broadcast may
+    # stay a broadcast of the scalar, which those read as the scalar itself.
+    read_as_scalar = _read_as_scalar(jaxpr)
 
     def sub(v):
         return v if type(v) is Literal else rename.get(v, v)
@@ -48,7 +53,20 @@ def fold_constants(jaxpr):
                 o = np.asarray(o, var.aval.dtype)
                 if o.shape == ():
                     rename[var] = Literal(o, var.aval)
+                elif o.size and not any(o.strides) and var in read_as_scalar:
+                    # One value broadcast (the ones of a scalar's cotangent basis): kept
+                    # as broadcast(scalar), which simplify() can read as the scalar
+                    # (x * 1 -> x) where a constant array would be one more pass.
+                    scalar = Literal(np.asarray(o.flat[0]), var.aval.update(shape=()))
+                    eqns.append(Eqn(broadcast_in_dim_p, [scalar],
+                                    {"shape": o.shape, "broadcast_dimensions": (),
+                                     "sharding": None}, [var], eqn.source))
                 else:
+                    if o.ndim > 1 and not o.flags.c_contiguous and 0 not in o.strides:
+                        # A transposed view (W.T of a closed-over W): copied once here
+                        # so that the program's loops read it in order; the fused
+                        # tier's kernels run only over C-ordered operands.
+                        o = np.ascontiguousarray(o)
                     known[var] = o
                     new_constvars.append(var)
                     new_consts.append(o)
@@ -59,3 +77,17 @@ def fold_constants(jaxpr):
 
 
 _MISSING = object()
+
+
+def _read_as_scalar(jaxpr):
+    """The variables every reader of which is an elementwise ufunc or a broadcast (and
+    that are no output)."""
+    readers = {}
+    for eqn in jaxpr.eqns:
+        scalar_reader = eqn.primitive.ufunc_name is not None or eqn.primitive is broadcast_in_dim_p
+        for v in eqn.inputs:
+            if type(v) is not Literal:
+                readers[v] = readers.get(v, True) and scalar_reader
+    for v in jaxpr.outvars:
+        readers[v] = False
+    return {v for v, ok in readers.items() if ok}

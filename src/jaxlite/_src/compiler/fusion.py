@@ -473,12 +473,18 @@ def kernel_source(cluster, level=0):
     jaxpr = cluster.jaxpr
     names, params, loads, constants = {}, [], [], {}
     signature = []
+    # With tiled operands (a bias) the loop nests: rows of the largest tiled size, so
+    # that a bias is read at the inner index (a remainder per element would keep the
+    # loop from vectorizing). Tiled sizes are products of trailing dimensions: each
+    # divides the largest, and the largest divides the loop's size.
+    row = max((v.aval.size for v, tiled in zip(jaxpr.invars, cluster.tiled_inputs) if tiled),
+              default=None)
     for j, (v, is_array) in enumerate(zip(jaxpr.invars, cluster.array_inputs)):
         dtype = v.aval.dtype
         if is_array or cluster.tiled_inputs[j]:
             params.append(f"a{j}")
-            # A literal size: a power of two's remainder is a mask, and the loop vectorizes.
-            index = "i" if is_array else f"i % {v.aval.size}"
+            # Literal sizes: the inner loop's bounds are known, and it vectorizes.
+            index = "i" if is_array else "j" if v.aval.size == row else f"j % {v.aval.size}"
             loads.append(f"        x{j} = a{j}[{index}]")
             names[v] = f"x{j}"
             signature.append((dtype.name, "in"))
@@ -537,8 +543,14 @@ def kernel_source(cluster, level=0):
     if guards:
         lines.append("    slow = np.int32(0)")
         signature.append(("int32", "flag"))
-    lines.append("    for i in range(o0.shape[0]):")
-    lines += loads + body + stores
+    if row is None:
+        lines.append("    for i in range(o0.shape[0]):")
+        lines += loads + body + stores
+    else:
+        lines += [f"    for r in range(o0.shape[0] // {row}):",
+                  f"        for j in range({row}):",
+                  f"            i = r * {row} + j"]
+        lines += ["    " + line for line in loads + body + stores]
     if guards:
         lines.append("    return slow")
     return "\n".join(lines) + "\n", tuple(signature)

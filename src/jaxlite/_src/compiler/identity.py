@@ -18,10 +18,15 @@ the diagonal into a dense value of the useful size:
 
 so diag(d) @ W becomes d[:, None] * W and W @ I becomes W. Every collapsed value equals
 the dense computation bit for bit on finite values: each dropped term is an exact zero,
-and the diagonal's factors are multiplied in the dense program's order. Non-finite
-values differ as they do under XLA's simplifications: where the dense program spreads
-0 * inf or 0 / 0 into a NaN from an off-diagonal zero, the rewrite keeps the
-mathematical Jacobian's entries (JAX's jacfwd of W @ sqrt(x) at x = 0 agrees).
+and the diagonal's factors are multiplied in the dense program's order (but for the sign
+of a zero: -0.0 + 0.0 is +0.0, which the rewrite keeps for a constant times the
+identity, W @ I -> W + 0.0 folded at compile time, and not for a value computed at run
+time, like simplify's x + 0 -> x). Non-finite values: a *constant* with an inf or NaN stays in
+its dense product with the identity, whose 0 * inf spreads NaN along the contraction as
+JAX's jit(jacfwd(lambda x: W @ x)) does (W is known at compile time: the check is free).
+Where the dense program would spread 0 * inf or 0 / 0 from a value computed at run time,
+the rewrite keeps the mathematical Jacobian's entries (JAX's jacfwd of W @ sqrt(x) at
+x = 0 agrees; for a W passed as an argument with an inf, JAX's shows the NaNs).
 
 Which law a primitive obeys is data on it (`Primitive.diagonal`, a role named in
 `_rules` at the end of this module: "product", "sum", "transpose", ...), set where it is
@@ -82,6 +87,26 @@ def collapse_identities(jaxpr):
                 d = diagonal[v] = _Diagonal(p, q, x, xs)
         return d
 
+    kinds = {}
+
+    def constant_kind(v):
+        # What of a constant the identity's dense product would change: "nonfinite" (an
+        # inf or NaN: 0 * inf spreads NaN along the contraction, as JAX's product does),
+        # "negative zero" (-0.0 + 0.0 is +0.0), else None. Known at compile time.
+        if type(v) is Literal or v not in consts:
+            return None
+        if v not in kinds:
+            c = _array(consts[v])
+            kind = None
+            if c is not None and c.dtype.kind in "fc":
+                if not np.isfinite(c).all():
+                    kind = "nonfinite"
+                elif any(np.signbit(part[part == 0]).any()
+                         for part in ((c,) if c.dtype.kind == "f" else (c.real, c.imag))):
+                    kind = "negative zero"
+            kinds[v] = kind
+        return kinds[v]
+
     changed = False
     for eqn in jaxpr.eqns:
         eqn = Eqn(eqn.primitive, [sub(v) for v in eqn.inputs], eqn.params, eqn.outputs,
@@ -91,7 +116,7 @@ def collapse_identities(jaxpr):
         if not any(structures) or eqn.outputs[0].aval.dtype.kind not in _KINDS:
             eqns.append(eqn)
             continue
-        build = _Builder(eqns, eqn.source)
+        build = _Builder(eqns, eqn.source, constant_kind)
         kind, result = rule(build, eqn, structures) or (None, None)
         if kind == "diagonal":
             eqns.append(eqn)  # still there for readers that need the dense value
@@ -188,8 +213,9 @@ def _nonunit(shape, order):
 class _Builder:
     """Appends the equations one rewrite needs to `eqns`, with the user's source line."""
 
-    def __init__(self, eqns, source):
+    def __init__(self, eqns, source, constant_kind=lambda v: None):
         self.eqns, self.source, self.start = eqns, source, len(eqns)
+        self.constant_kind = constant_kind
 
     def emit(self, primitive, inputs, params, shape, dtype, weak_type=False):
         var = Var(ShapedArray(shape, dtype, weak_type))
@@ -394,7 +420,7 @@ def _dot_general(build, eqn, structures):
             continue
         axis, other, other_axis = (lc[0], eqn.inputs[1], rc[0]) if k == 0 else \
             (rc[0], eqn.inputs[0], lc[0])
-        if axis not in (d.p, d.q):
+        if axis not in (d.p, d.q) or build.constant_kind(other) == "nonfinite":
             continue
         if axis == d.p:
             d = build.swap(d)
@@ -414,6 +440,9 @@ def _dot_general(build, eqn, structures):
             xs = (1,) * len(b_free) + xs
         if d.x is None:
             result = b
+            if build.constant_kind(other) == "negative zero":  # folded: W + 0.0, once
+                result = build.binary(add_p, b, _literal(0, out.dtype), out.dtype,
+                                      out.weak_type)
         else:
             x = d.x if _scalar(d.x) else build.reshape(d.x, xs)
             result = build.binary(mul_p, *((x, b) if k == 0 else (b, x)), out.dtype,

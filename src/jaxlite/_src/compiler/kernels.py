@@ -193,14 +193,18 @@ _INTEGER_PROBE = np.array([0, 1, 7, 31, 33, 0x3F800000, 0x7FFFFFFF, 0xFFFFFFFF],
 
 
 def _self_check(cluster):
-    n = len(_PROBE)
+    # With a tiled operand the loop runs whole rows of the largest tiled size: the probe
+    # is a whole number of them (the probe values repeated).
+    row = max((v.aval.size for v, tiled in zip(cluster.jaxpr.invars, cluster.tiled_inputs)
+               if tiled), default=1)
+    n = -(-len(_PROBE) // row) * row
     env, args = {}, []
     for j, v in enumerate(cluster.jaxpr.invars):
         dtype = v.aval.dtype
         if dtype.kind == "f":
-            values = np.roll(_PROBE, j).astype(dtype)
+            values = np.resize(np.roll(_PROBE, j), n).astype(dtype)
         elif dtype.kind in "iu":
-            values = np.roll(_INTEGER_PROBE, j).astype(dtype)
+            values = np.resize(np.roll(_INTEGER_PROBE, j), n).astype(dtype)
         else:
             values = (np.arange(n) + j) % 3 == 0
         if cluster.tiled_inputs[j]:  # read at i % size: the probe sees it repeat

@@ -125,6 +125,8 @@ def fold_scalings(eqn, ctx):
     if x in ctx.scalings and _safe_to_fold(c, ctx.scalings[x][0]):
         c0, x = ctx.scalings[x]  # c * (c0 * base) -> (c * c0) * base
         c = (c * c0).astype(c.dtype)
+        if c == 1 and type(x) is not Literal and same_aval(x, out):
+            return x  # the scalings cancel: 0.5 * (2 * x)
     ctx.scalings[out] = (c, x)
     return Eqn(eqn.primitive, [Literal(np.asarray(c, ins[k].aval.dtype), ins[k].aval), x],
                eqn.params, eqn.outputs, eqn.source)
@@ -140,6 +142,8 @@ def negation_as_scaling(mul):
         x = eqn.inputs[0]
         if x in ctx.scalings:  # -(c * base) -> (-c) * base
             c, base = ctx.scalings[x]
+            if -c == 1 and type(base) is not Literal and same_aval(base, out):
+                return base  # -(-1 * base): a squared loss's gradient, -0.5 * 2 * -1
             ctx.scalings[out] = (-c, base)
             literal = Literal(np.asarray(-c, out.aval.dtype), out.aval.update(shape=(), weak_type=True))
             return Eqn(mul, [literal, base], {}, eqn.outputs, eqn.source)
@@ -168,6 +172,16 @@ def negated_addend_as_difference(sub):
                 return Eqn(sub(), [keep, scaled[1]], {}, eqn.outputs, eqn.source)
         return None
     return rule
+
+
+def conversion_to_own_dtype(eqn, ctx):
+    """A conversion to the operand's own dtype (it changes only the weak type, which
+    tracing alone reads: `r_t + v` of a weak scalar) -> the operand, not a copy."""
+    x, out = eqn.inputs[0], eqn.outputs[0]
+    if type(x) is not Literal and x.aval.dtype == out.aval.dtype \
+            and x.aval.shape == out.aval.shape:
+        return x
+    return None
 
 
 def integer_power_as_product(mul):

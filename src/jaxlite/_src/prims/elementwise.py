@@ -19,7 +19,7 @@ from .shape import (moveaxis, unbroadcast, broadcast_trailing, reshape_p, broadc
 from .program_rules import (power_code, clamp_code, integer_quotient_code,
                             bool_to_integer_code, round_code)
 from .compiler_rules import (neutral_element, fold_scalings, negation_as_scaling,
-                             negated_addend_as_difference,
+                             negated_addend_as_difference, conversion_to_own_dtype,
                              integer_power_as_product, numpy_broadcasting, select_of_one_value,
                              extremum_weight_select, infix, template, extremum_code,
                              integer_power_code, select_code, convert_code, shift_code,
@@ -762,6 +762,7 @@ convert_element_type_p.weak_type_rule = lambda weak, params: params.get("weak_ty
 convert_element_type_p.scalar_code = convert_code
 convert_element_type_p.numba_scalar_code = bool_to_integer_code
 convert_element_type_p.layout = "operand"  # astype keeps the operand's memory order
+convert_element_type_p.simplify_rules = (conversion_to_own_dtype,)
 convert_element_type_p.diagonal = "conversion"
 
 

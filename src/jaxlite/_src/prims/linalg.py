@@ -268,8 +268,8 @@ def _lower_dot_general(names, params, avals=None):
         if not lc:  # a batched outer product: broadcasting multiply
             xs = tuple(xa.shape[:nb]) + tuple(xa.shape[i] for i in x_free) + (1,) * len(y_free)
             ys = tuple(ya.shape[:nb]) + (1,) * len(x_free) + tuple(ya.shape[i] for i in y_free)
-            xr = x if xs == tuple(xa.shape) else f"np.reshape({x}, {xs!r})"
-            yr = y if ys == tuple(ya.shape) else f"np.reshape({y}, {ys!r})"
+            xr = x if xs == tuple(xa.shape) else f"{x}.reshape({xs!r})"  # the method:
+            yr = y if ys == tuple(ya.shape) else f"{y}.reshape({ys!r})"  # np.reshape wraps it
             return f"np.multiply({xr}, {yr})"
         if (lc == (xa.ndim - 1,) and rc == (nb,) and len(x_free) == 1 and len(y_free) == 1):
             return f"np.matmul({x}, {y})"
