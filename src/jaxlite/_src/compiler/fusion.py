@@ -71,15 +71,19 @@ def _weight(eqn):
     return getattr(eqn.primitive, "fusion_weight", 1)
 
 
-def _loop_shape(eqn, min_size):
-    """The shape a fusible equation loops over, or None if it cannot join a cluster."""
+def _loop_shape(eqn, min_size, small=False):
+    """The shape a fusible equation loops over, or None if it cannot join a cluster: one
+    of >= `min_size` elements, or with `small`, of fewer. On few elements only exact
+    scalar code joins: NumPy's SIMD transcendentals beat the fast_math loops on arrays
+    in cache (tanh of 8192 float32: 1.6 us as a ufunc, ~5 us in a loop), and the small
+    clusters keep the NumPy tier's bits."""
     if not eqn.outputs:
         return None
     out = eqn.outputs[0].aval
-    if not out.shape or out.size < max(min_size, 2) or any(
+    if not out.shape or out.size < max(2 if small else min_size, 2) or any(
             v.aval.shape != out.shape or v.aval.dtype not in _DTYPES for v in eqn.outputs):
         return None
-    rule = scalar_rule(eqn.primitive)
+    rule = scalar_rule(eqn.primitive) if out.size >= min_size else eqn.primitive.scalar_code
     if rule is None:
         return None
     for v in eqn.inputs:
@@ -94,24 +98,41 @@ def _loop_shape(eqn, min_size):
 
 def _loop_operand(shape, loop_shape):
     """Whether a loop over `loop_shape` reads an operand of `shape`: the loop's own, 0-d,
-    or its trailing dimensions (NumPy's broadcast of a bias: element i reads i % size)."""
+    its trailing dimensions (NumPy's broadcast of a bias: element i reads i % size) or a
+    row operand (_is_row)."""
     return shape == loop_shape or (len(shape) <= len(loop_shape)
-                                   and shape == loop_shape[len(loop_shape) - len(shape):])
+                                   and shape == loop_shape[len(loop_shape) - len(shape):]
+                                   ) or _is_row(shape, loop_shape)
+
+
+def _is_row(shape, loop_shape):
+    """Whether `shape` is one value per row of a loop over `loop_shape`: its dimensions
+    but the last, trailing ones of those, then 1 (a statistic reduced over the last axis
+    with keepdims: layer norm's mean, softmax's max). The kernel loops over rows and
+    columns then, and reads it once per row."""
+    return (bool(shape) and shape[-1] == 1 and loop_shape[-1] != 1
+            and len(shape) <= len(loop_shape)
+            and shape[:-1] == loop_shape[len(loop_shape) - len(shape):-1])
 
 
 # ---- clusters ---------------------------------------------------------------------------
 
-def may_fuse(jaxpr, min_size=65536, min_ops=3):
-    """Whether `jaxpr` has at least `min_ops` fusible equations, or one with a kernel of
-    its own (a quick test at compile time; plan_fusion and substitute_kernels, run only
-    once the executable is hot, find the clusters and kernels)."""
+def may_fuse(jaxpr, min_size=65536, min_ops=3, min_saved=None):
+    """Whether `jaxpr` has at least `min_ops` fusible equations on `min_size` elements,
+    `min_saved` on fewer (plan_fusion), or one with a kernel of its own (a quick test at
+    compile time; plan_fusion and substitute_kernels, run only once the executable is
+    hot, find the clusters and kernels)."""
     if any(_kernel_rule(eqn, min_size) is not None for eqn in jaxpr.eqns):
         return True
-    count = 0
+    count = small = 0
     for eqn in jaxpr.eqns:
         if _loop_shape(eqn, min_size) is not None:
             count += _weight(eqn)
             if count >= min_ops:
+                return True
+        elif min_saved is not None and _loop_shape(eqn, min_size, True) is not None:
+            small += _weight(eqn)
+            if small >= min_saved:
                 return True
     return False
 
@@ -124,15 +145,21 @@ class Plan:
         self.clusters = clusters  # the lists in `items` that become fused equations
 
 
-def plan_fusion(jaxpr, min_size=65536, min_ops=3):
+def plan_fusion(jaxpr, min_size=65536, min_ops=3, min_saved=None):
     """Find the clusters of `jaxpr` worth fusing; None if there are none.
 
     Equations that cannot be fused are scheduled as early as their operands allow;
     fusible ones of one shape that become ready between them form one cluster. A
     fusible equation whose every user sits in one later cluster moves there (its value
-    then never leaves the loop)."""
+    then never leaves the loop).
+
+    A cluster of >= `min_ops` equations on >= `min_size` elements saves memory traffic.
+    On fewer elements, what a cluster saves is calls: NumPy's ufuncs take ~0.4-1 us each
+    on a few thousand elements, the kernel's call about as much as one of them. With
+    `min_saved` given, such clusters (of >= `min_ops` equations too) are fused when
+    together they save at least `min_saved` calls: their equations, less one call each."""
     eqns = jaxpr.eqns
-    shapes = [_loop_shape(e, min_size) for e in eqns]
+    shapes = [_loop_shape(e, min_size, min_saved is not None) for e in eqns]
     fusible = [s is not None for s in shapes]
     if sum(_weight(e) for e, f in zip(eqns, fusible) if f) < min_ops:
         return None
@@ -216,6 +243,12 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3):
                     members.remove(i)
                     stages[target][1].append(i)
                     group_of[i] = target
+    def large(group):
+        return group[0].outputs[0].aval.size >= min_size
+    saved = sum(sum(_weight(eqns[i]) for i in members) - 1 for kind, members in stages
+                if kind == "group" and members and not large([eqns[i] for i in members])
+                and sum(_weight(eqns[i]) for i in members) >= min_ops)
+    fuse_small = min_saved is not None and saved >= min_saved
     items, clusters = [], []
     for kind, members in stages:
         if kind == "eqn":
@@ -224,7 +257,7 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3):
         members.sort()  # original order is topological
         group = [eqns[i] for i in members]
         counted = sum(_weight(e) for e in group)
-        if counted >= min_ops:
+        if counted >= min_ops and (fuse_small or large(group)):
             items.append(group)
             clusters.append(group)
         else:
@@ -243,8 +276,13 @@ class FusedCluster:
         self.shape = tuple(shape)
         self.size = int(np.prod(self.shape, dtype=np.int64))
         self.array_inputs = [v.aval.shape == self.shape for v in jaxpr.invars]
+        # One value per row (_is_row): the loop runs over rows, then columns.
+        self.row_inputs = [v.aval.shape != self.shape and _is_row(v.aval.shape, self.shape)
+                           for v in jaxpr.invars]
         # Operands of the loop's trailing dimensions (a bias): read at i % size.
-        self.tiled_inputs = [v.aval.shape not in (self.shape, ()) for v in jaxpr.invars]
+        self.tiled_inputs = [v.aval.shape not in (self.shape, ()) and not row
+                             for v, row in zip(jaxpr.invars, self.row_inputs)]
+        self.scalar_inputs = [v.aval.shape == () for v in jaxpr.invars]
         self.in_dtypes = [v.aval.dtype for v in jaxpr.invars]
         self.out_dtypes = [v.aval.dtype for v in jaxpr.outvars]
         self.source, self.signature = kernel_source(self)
@@ -261,9 +299,20 @@ class FusedCluster:
         """Run the kernel. `out`: optional buffers, one per result (None: allocate), of
         the loop's shape and dtype, C-contiguous; they may be inputs dying here (the
         kernel reads every operand of an element before writing it)."""
+        if out is None:
+            # The common case, cheap enough for small arrays: C-ordered operands of the
+            # kernel's dtypes go straight in. Any other operand fails Numba's dispatch
+            # (TypeError, before the loop runs) and takes the general path below.
+            results = [np.empty(self.shape, dtype) for dtype in self.out_dtypes]
+            try:
+                if self.kernel(*args, *results):  # an element took a rare path
+                    self.exact_kernel(*args, *results)
+                return results
+            except TypeError:
+                pass
         if len(self.shape) > 1:
             order = _memory_order(args, self.array_inputs)
-            if order is not None and any(self.tiled_inputs):
+            if order is not None and (any(self.tiled_inputs) or any(self.row_inputs)):
                 # A tiled operand's index is not i % size in another order: NumPy's
                 # ufuncs, equation by equation (the NumPy tier itself; rare: operands
                 # are C-ordered unless a transpose made a view).
@@ -283,18 +332,15 @@ class FusedCluster:
     def _run(self, args, shape, out):
         if self.has_fallback:
             out = None  # the exact rerun reads the operands again: none may be overwritten
-        flat = []
-        for a, is_array, tiled, dtype in zip(args, self.array_inputs, self.tiled_inputs,
-                                             self.in_dtypes):
-            if is_array or tiled:
+        operands = []
+        for a, is_scalar, dtype in zip(args, self.scalar_inputs, self.in_dtypes):
+            if not is_scalar:
                 if (type(a) is not np.ndarray or a.dtype != dtype
                         or not (a.flags.c_contiguous and a.flags.aligned)):
                     a = np.require(a, dtype, ["C", "A"])
-                if a.ndim != 1:
-                    a = a.reshape(-1)
             else:
                 a = dtype.type(a)
-            flat.append(a)
+            operands.append(a)
         results = []
         for k, dtype in enumerate(self.out_dtypes):
             buffer = out[k] if out is not None else None
@@ -302,9 +348,8 @@ class FusedCluster:
                     or not buffer.flags.c_contiguous):
                 buffer = np.empty(shape, dtype)  # (a strided buffer would be copied)
             results.append(buffer)
-        flat_results = results if len(shape) == 1 else [r.reshape(self.size) for r in results]
-        if self.kernel(*flat, *flat_results):  # an element took a rare path (sin(1e30))
-            self.exact_kernel(*flat, *flat_results)
+        if self.kernel(*operands, *results):  # an element took a rare path (sin(1e30))
+            self.exact_kernel(*operands, *results)
         return results
 
     def __repr__(self):
@@ -464,16 +509,33 @@ def kernel_source(cluster, exact=False):
     primitives' `approximate_scalar_exact_helpers` (libm) in place of the fast ones."""
     jaxpr = cluster.jaxpr
     names, params, loads, constants = {}, [], [], {}
+    row_loads, views = [], []
     signature = []
-    for j, (v, is_array) in enumerate(zip(jaxpr.invars, cluster.array_inputs)):
-        dtype = v.aval.dtype
-        if is_array or cluster.tiled_inputs[j]:
+    # With row or bias operands the loop is nested, rows then columns: a row operand is
+    # read once per row, a bias contiguously (read at i % size, it would be a gather,
+    # and LLVM would not vectorize the loop). Columns: the last dimension with rows,
+    # else the smallest bias (the larger ones, of more trailing dimensions, repeat it).
+    tiled = [v.aval.size for v, t in zip(jaxpr.invars, cluster.tiled_inputs) if t]
+    columns = (cluster.shape[-1] if any(cluster.row_inputs)
+               else min(tiled) if tiled else None)
+    rows = cluster.size // columns if columns else None
+    for j, v in enumerate(jaxpr.invars):
+        dtype, ndim = v.aval.dtype, len(v.aval.shape)
+        if ndim:
             params.append(f"a{j}")
-            # A literal size: a power of two's remainder is a mask, and the loop vectorizes.
-            index = "i" if is_array else f"i % {v.aval.size}"
-            loads.append(f"        x{j} = a{j}[{index}]")
+            # Arrays come in their own shapes; the loop reads them flat (a view).
+            array = f"a{j}" if ndim == 1 else f"b{j}"
+            if ndim > 1:
+                views.append(f"    b{j} = a{j}.reshape(a{j}.size)")
+            if cluster.row_inputs[j]:
+                index = "r" if v.aval.size == rows else f"r % {v.aval.size}"
+                row_loads.append(f"x{j} = {array}[{index}]")
+            else:
+                index = ("i" if cluster.array_inputs[j] else "c" if v.aval.size == columns
+                         else f"i % {v.aval.size}")
+                loads.append(f"x{j} = {array}[{index}]")
             names[v] = f"x{j}"
-            signature.append((dtype.name, "in"))
+            signature.append((dtype.name, "in", ndim))
         else:
             params.append(f"s{j}")
             names[v] = f"s{j}"
@@ -504,31 +566,43 @@ def kernel_source(cluster, exact=False):
         if eqn.primitive.multiple_results:  # a helper returning a tuple
             for j, v in enumerate(eqn.outputs):
                 names[v] = f"t{n}_{j}"
-            body.append(f"        {', '.join(names[v] for v in eqn.outputs)}, = {expr}")
+            body.append(f"{', '.join(names[v] for v in eqn.outputs)}, = {expr}")
             continue
         if out.dtype.kind in "iu":  # Numba widens integer arithmetic: wrap like NumPy
             expr = f"np.{out.dtype.name}({expr})"
         names[eqn.outputs[0]] = f"t{n}"
-        body.append(f"        t{n} = {expr}")
+        body.append(f"t{n} = {expr}")
     if guards:  # an integer or-reduction: the loop still vectorizes
-        body += [f"        slow |= np.int32({g})" for g in dict.fromkeys(guards)]
+        body += [f"slow |= np.int32({g})" for g in dict.fromkeys(guards)]
     stores = []
+    ndim = len(cluster.shape)
     for m, v in enumerate(jaxpr.outvars):
         params.append(f"o{m}")
-        stores.append(f"        o{m}[i] = {names[v]}")
-        signature.append((v.aval.dtype.name, "out"))
+        if ndim > 1:
+            views.append(f"    p{m} = o{m}.reshape(o{m}.size)")
+        stores.append(f"{'p' if ndim > 1 else 'o'}{m}[i] = {names[v]}")
+        signature.append((v.aval.dtype.name, "out", ndim))
     lines = ["import numpy as np", ""]
     if helpers:  # their sources, decorated for Numba by the primitives that define them
         lines[1:1] = ["import numba", "import numba.extending"] + (["import math"] if exact else [])
         for name in sorted(helpers):
             lines += ["", "", helpers[name].strip(), ""]
     lines += [f"{name} = {text}" for text, name in constants.items()]
-    lines += ["", "", f"def kernel({', '.join(params)}):"]
+    lines += ["", "", f"def kernel({', '.join(params)}):"] + views
     if guards:
         lines.append("    slow = np.int32(0)")
         signature.append(("int32", "flag"))
-    lines.append("    for i in range(o0.shape[0]):")
-    lines += loads + body + stores
+    first = "p0" if ndim > 1 else "o0"
+    if columns:
+        lines.append(f"    for r in range({first}.shape[0] // {columns}):")
+        lines += [f"        {line}" for line in row_loads]
+        lines.append(f"        for c in range({columns}):")
+        lines.append(f"            i = r * {columns} + c")
+        indent = " " * 12
+    else:
+        lines.append(f"    for i in range({first}.shape[0]):")
+        indent = " " * 8
+    lines += [indent + line for line in loads + body + stores]
     if guards:
         lines.append("    return slow")
     return "\n".join(lines) + "\n", tuple(signature)
@@ -536,7 +610,8 @@ def kernel_source(cluster, exact=False):
 
 def signature_text(signature):
     """The kernel's argument types as text: read-only arrays, scalars, output arrays."""
-    spell = {"in": "{}[::1] (read)", "scalar": "{}", "out": "{}[::1]"}
-    text = "(" + ", ".join(spell[kind].format(dtype) for dtype, kind in signature
-                           if kind != "flag") + ")"
+    def spell(dtype, kind, ndim=1):
+        dims = ", ".join([":"] * (ndim - 1) + ["::1"])
+        return {"in": f"{dtype}[{dims}] (read)", "scalar": dtype, "out": f"{dtype}[{dims}]"}[kind]
+    text = "(" + ", ".join(spell(*spec) for spec in signature if spec[1] != "flag") + ")"
     return text + " -> int32 (1: rerun exact)" if signature[-1][1] == "flag" else text

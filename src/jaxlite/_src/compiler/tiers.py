@@ -22,6 +22,8 @@ Config (jaxlite.config.update):
                               and benchmarks: the tier is in place when that call returns)
   jaxlite_fusion_min_size     elements a cluster must have (default 65536)
   jaxlite_fusion_min_ops      equations a cluster must have (default 3)
+  jaxlite_fusion_min_saved_calls  clusters on fewer elements are fused when together they
+                              save this many NumPy calls per call (default 8; None: never)
   jaxlite_fusion_cache_dir    Numba's on-disk kernel cache (kernels.py); "" disables it
   jaxlite_program_tier        "auto" (env JAXLITE_PROGRAM_TIER): the whole-program tier
                               where it applies; "off": fused clusters only
@@ -109,7 +111,8 @@ class Tier:
             jaxpr, calls = fusion.substitute_kernels(self.compiled.jaxpr,
                                                      flags.jaxlite_fusion_min_size)
             plan = fusion.plan_fusion(jaxpr, flags.jaxlite_fusion_min_size,
-                                      flags.jaxlite_fusion_min_ops)
+                                      flags.jaxlite_fusion_min_ops,
+                                      flags.jaxlite_fusion_min_saved_calls)
             if plan is None and not calls:  # fusible equations, but none worth a loop
                 self.state = "unfused"
                 return
@@ -192,7 +195,7 @@ def attach(compiled, compile_fn):
     if flags.jaxlite_fusion != "auto" or not kernels.numba_importable():
         return None
     if not (fusion.may_fuse(compiled.jaxpr, flags.jaxlite_fusion_min_size,
-                            flags.jaxlite_fusion_min_ops)
+                            flags.jaxlite_fusion_min_ops, flags.jaxlite_fusion_min_saved_calls)
             or flags.jaxlite_program_tier == "auto"
             and program.worth_compiling(compiled.jaxpr, flags.jaxlite_program_min_eqns)):
         return None
