@@ -79,6 +79,9 @@ def _loop_shape(eqn, min_size, small=False):
     clusters keep the NumPy tier's bits."""
     if not eqn.outputs:
         return None
+    if _reduction_kind(eqn) is not None:  # a sum the loop over its operand adds up
+        loop = eqn.inputs[0].aval
+        return loop.shape if loop.size >= max(2 if small else min_size, 2) else None
     out = eqn.outputs[0].aval
     if not out.shape or out.size < max(2 if small else min_size, 2) or any(
             v.aval.shape != out.shape or v.aval.dtype not in _DTYPES for v in eqn.outputs):
@@ -94,6 +97,15 @@ def _loop_shape(eqn, min_size, small=False):
     if rule(names, eqn.params, [v.aval for v in eqn.inputs], out) is None:
         return None
     return out.shape
+
+
+def _reduction_kind(eqn):
+    """"rows" or "columns" for a sum a loop can add up in NumPy's order (the primitive's
+    `fused_reduction`, prims/reduce.py), else None."""
+    rule = getattr(eqn.primitive, "fused_reduction", None)
+    if rule is None or type(eqn.inputs[0]) is Literal:
+        return None
+    return rule(eqn)
 
 
 def _loop_operand(shape, loop_shape):
@@ -140,9 +152,12 @@ def may_fuse(jaxpr, min_size=65536, min_ops=3, min_saved=None):
 class Plan:
     """A schedule of an optimized Jaxpr: items are equations or clusters (lists of them)."""
 
-    def __init__(self, items, clusters):
+    def __init__(self, items, clusters, loop_shapes=None):
         self.items = items        # [Eqn | [Eqn, ...]] in execution order
         self.clusters = clusters  # the lists in `items` that become fused equations
+        self.loop_shapes = loop_shapes or [  # what each cluster loops over
+            max((e.outputs[0].aval.shape for e in group), key=lambda shape: np.prod(shape))
+            for group in clusters]
 
 
 def plan_fusion(jaxpr, min_size=65536, min_ops=3, min_saved=None):
@@ -163,6 +178,8 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3, min_saved=None):
     fusible = [s is not None for s in shapes]
     if sum(_weight(e) for e, f in zip(eqns, fusible) if f) < min_ops:
         return None
+    reductions = {i for i, (e, f) in enumerate(zip(eqns, fusible))
+                  if f and _reduction_kind(e) is not None}
     producer = {}
     for i, e in enumerate(eqns):
         for v in e.outputs:
@@ -210,7 +227,9 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3, min_saved=None):
                 later.append(i)
                 continue
             group.append(i)
-            finish(i, ready_fusible)
+            # A sum is complete only when the loop ends: what reads it waits for a later
+            # group.
+            finish(i, later if i in reductions else ready_fusible)
         for i in later:
             heapq.heappush(ready_fusible, i)
         stages.append(("group", group))
@@ -234,6 +253,8 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3, min_saved=None):
         if kind != "group":
             continue
         for i in reversed(list(members)):
+            if i in reductions:  # read only once complete: never inside a loop
+                continue
             targets = {group_of.get(u) for u in users[i]}
             if (len(targets) == 1 and None not in targets and not any(
                     v in outputs for v in eqns[i].outputs)
@@ -243,13 +264,16 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3, min_saved=None):
                     members.remove(i)
                     stages[target][1].append(i)
                     group_of[i] = target
-    def large(group):
-        return group[0].outputs[0].aval.size >= min_size
+    def loop_shape(members):  # the largest (an equation sunk there may be smaller)
+        return max((shapes[i] for i in members), key=lambda shape: np.prod(shape))
+
+    def large(members):
+        return np.prod(loop_shape(members)) >= min_size
     saved = sum(sum(_weight(eqns[i]) for i in members) - 1 for kind, members in stages
-                if kind == "group" and members and not large([eqns[i] for i in members])
+                if kind == "group" and members and not large(members)
                 and sum(_weight(eqns[i]) for i in members) >= min_ops)
     fuse_small = min_saved is not None and saved >= min_saved
-    items, clusters = [], []
+    items, clusters, loop_shapes = [], [], []
     for kind, members in stages:
         if kind == "eqn":
             items.append(eqns[members])
@@ -257,14 +281,15 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3, min_saved=None):
         members.sort()  # original order is topological
         group = [eqns[i] for i in members]
         counted = sum(_weight(e) for e in group)
-        if counted >= min_ops and (fuse_small or large(group)):
+        if counted >= min_ops and (fuse_small or large(members)):
             items.append(group)
             clusters.append(group)
+            loop_shapes.append(loop_shape(members))
         else:
             items.extend(group)
     if not clusters:
         return None
-    return Plan(items, clusters)
+    return Plan(items, clusters, loop_shapes)
 
 
 class FusedCluster:
@@ -285,6 +310,13 @@ class FusedCluster:
         self.scalar_inputs = [v.aval.shape == () for v in jaxpr.invars]
         self.in_dtypes = [v.aval.dtype for v in jaxpr.invars]
         self.out_dtypes = [v.aval.dtype for v in jaxpr.outvars]
+        # Sums the loop adds up as it goes ("rows" or "columns": _reduction_kind).
+        self.reductions = {id(e): _reduction_kind(e) for e in jaxpr.eqns
+                           if getattr(e.primitive, "fused_reduction", None) is not None}
+        kinds = {e.outputs[0]: self.reductions[id(e)] for e in jaxpr.eqns
+                 if id(e) in self.reductions}
+        self.out_kinds = [kinds.get(v) for v in jaxpr.outvars]
+        self.out_shapes = self.result_shapes(self.shape)
         self.source, self.signature = kernel_source(self)
         self.kernel = None  # set by kernels.compile_cluster
         # Fast float32 transcendentals (prims/fast_math.py): results within their ULP
@@ -295,24 +327,41 @@ class FusedCluster:
         self.exact_source = kernel_source(self, exact=True)[0] if self.has_fallback else None
         self.exact_kernel = None
 
+    def result_shapes(self, shape):
+        """The shapes of the results for a loop over `shape`: it, or a sum's."""
+        return [shape[:-1] if kind == "rows" else shape[1:] if kind == "columns" else shape
+                for kind in self.out_kinds]
+
+    def bound(self):
+        """The cluster as the function the generated code calls (its kernel compiled):
+        C-ordered operands of the kernel's dtypes go straight in, cheaply enough for
+        small arrays; any other operand fails Numba's dispatch (TypeError, raised before
+        the loop runs) and takes the general path, `__call__`."""
+        ins = ", ".join(f"a{j}" for j in range(len(self.in_dtypes)))
+        outs = ", ".join(f"o{m}" for m in range(len(self.out_dtypes)))
+        allocate = "".join(f"    o{m} = _empty(_s{m}, _d{m})\n"
+                           for m in range(len(self.out_dtypes)))
+        rerun = (f"            _exact_kernel({ins}, {outs}, {self.size})\n"
+                 if self.has_fallback else "            pass\n")
+        source = (f"def call({ins}):\n{allocate}    try:\n"
+                  f"        if _kernel({ins}, {outs}, {self.size}):  # a rare path taken\n"
+                  f"{rerun}    except TypeError:\n        return _cluster({ins})\n"
+                  f"    return [{outs}]\n")
+        namespace = {"_empty": np.empty, "_kernel": self.kernel,
+                     "_exact_kernel": self.exact_kernel, "_cluster": self}
+        namespace.update((f"_d{m}", dtype) for m, dtype in enumerate(self.out_dtypes))
+        namespace.update((f"_s{m}", shape) for m, shape in enumerate(self.out_shapes))
+        exec(compile(source, "<jaxlite-fused-call>", "exec"), namespace)
+        return namespace["call"]
+
     def __call__(self, *args, out=None):
         """Run the kernel. `out`: optional buffers, one per result (None: allocate), of
         the loop's shape and dtype, C-contiguous; they may be inputs dying here (the
         kernel reads every operand of an element before writing it)."""
-        if out is None:
-            # The common case, cheap enough for small arrays: C-ordered operands of the
-            # kernel's dtypes go straight in. Any other operand fails Numba's dispatch
-            # (TypeError, before the loop runs) and takes the general path below.
-            results = [np.empty(self.shape, dtype) for dtype in self.out_dtypes]
-            try:
-                if self.kernel(*args, *results):  # an element took a rare path
-                    self.exact_kernel(*args, *results)
-                return results
-            except TypeError:
-                pass
         if len(self.shape) > 1:
             order = _memory_order(args, self.array_inputs)
-            if order is not None and (any(self.tiled_inputs) or any(self.row_inputs)):
+            if order is not None and (any(self.tiled_inputs) or any(self.row_inputs)
+                                      or self.reductions):
                 # A tiled operand's index is not i % size in another order: NumPy's
                 # ufuncs, equation by equation (the NumPy tier itself; rare: operands
                 # are C-ordered unless a transpose made a view).
@@ -342,14 +391,16 @@ class FusedCluster:
                 a = dtype.type(a)
             operands.append(a)
         results = []
-        for k, dtype in enumerate(self.out_dtypes):
+        for k, (dtype, result_shape) in enumerate(zip(self.out_dtypes,
+                                                      self.result_shapes(shape))):
             buffer = out[k] if out is not None else None
-            if (buffer is None or buffer.dtype != dtype or buffer.shape != shape
+            if (buffer is None or buffer.dtype != dtype or buffer.shape != result_shape
                     or not buffer.flags.c_contiguous):
-                buffer = np.empty(shape, dtype)  # (a strided buffer would be copied)
+                buffer = np.empty(result_shape, dtype)  # (a strided buffer would be copied)
             results.append(buffer)
-        if self.kernel(*operands, *results):  # an element took a rare path (sin(1e30))
-            self.exact_kernel(*operands, *results)
+        size = int(np.prod(shape, dtype=np.int64))
+        if self.kernel(*operands, *results, size):  # an element took a rare path (sin(1e30))
+            self.exact_kernel(*operands, *results, size)
         return results
 
     def __repr__(self):
@@ -389,6 +440,8 @@ fused_elementwise_p.fresh_results = True
 # The implementation also takes `out=` (a tuple of buffers, None entries allocate), which
 # may alias operands that die at this equation; code generation does not use it yet.
 fused_elementwise_p.accepts_out = True
+# What the generated code calls (codegen.py): the cluster's own function.
+fused_elementwise_p.bind_impl = lambda cluster: cluster.bound()
 
 
 def fuse(jaxpr, plan):
@@ -430,8 +483,7 @@ def fuse(jaxpr, plan):
                         eqns.append(e)
                     else:
                         outputs.append(v)
-        cluster = FusedCluster(Jaxpr([], [], inputs, item, outputs),
-                               item[-1].outputs[0].aval.shape)
+        cluster = FusedCluster(Jaxpr([], [], inputs, item, outputs), plan.loop_shapes[k])
         fused.append(cluster)
         sources = list(dict.fromkeys(e.source for e in item if e.source))
         source = f"{len(item)} fused equations" + (f" from {', '.join(sources[:3])}"
@@ -516,7 +568,7 @@ def kernel_source(cluster, exact=False):
     # and LLVM would not vectorize the loop). Columns: the last dimension with rows,
     # else the smallest bias (the larger ones, of more trailing dimensions, repeat it).
     tiled = [v.aval.size for v, t in zip(jaxpr.invars, cluster.tiled_inputs) if t]
-    columns = (cluster.shape[-1] if any(cluster.row_inputs)
+    columns = (cluster.shape[-1] if any(cluster.row_inputs) or cluster.reductions
                else min(tiled) if tiled else None)
     rows = cluster.size // columns if columns else None
     for j, v in enumerate(jaxpr.invars):
@@ -549,10 +601,13 @@ def kernel_source(cluster, exact=False):
             return constants[text]
         return names[v]
 
-    body, helpers, guards = [], {}, []
+    body, helpers, guards, sums = [], {}, [], {}
     for n, eqn in enumerate(jaxpr.eqns):
         out = eqn.outputs[0].aval
         operands = [operand(v) for v in eqn.inputs]
+        if id(eqn) in cluster.reductions:  # added up below, in NumPy's order
+            sums[eqn.outputs[0]] = (cluster.reductions[id(eqn)], operands[0], n)
+            continue
         avals = [v.aval for v in eqn.inputs]
         expr = scalar_rule(eqn.primitive)(operands, eqn.params, avals, out)
         helpers.update(getattr(eqn.primitive, "scalar_helpers", None) or {})
@@ -574,38 +629,82 @@ def kernel_source(cluster, exact=False):
         body.append(f"t{n} = {expr}")
     if guards:  # an integer or-reduction: the loop still vectorizes
         body += [f"slow |= np.int32({g})" for g in dict.fromkeys(guards)]
-    stores = []
-    ndim = len(cluster.shape)
+    stores, before, after = [], [], []
     for m, v in enumerate(jaxpr.outvars):
         params.append(f"o{m}")
+        ndim = len(v.aval.shape)
+        target = f"p{m}" if ndim > 1 else f"o{m}"
         if ndim > 1:
             views.append(f"    p{m} = o{m}.reshape(o{m}.size)")
-        stores.append(f"{'p' if ndim > 1 else 'o'}{m}[i] = {names[v]}")
         signature.append((v.aval.dtype.name, "out", ndim))
+        if v not in sums:
+            stores.append(f"{target}[i] = {names[v]}")
+            continue
+        kind, value, n = sums[v]
+        zero = f"np.{v.aval.dtype.name}(0.0)"  # NumPy's sums start at +0.0
+        if kind == "columns":  # row after row into the result
+            before += [f"    for c in range({columns}):", f"        {target}[c] = {zero}"]
+            stores.append(f"{target}[c] += {value}")
+        else:  # the row's values kept, then added pairwise
+            before.append(f"    w{n} = np.empty({columns}, np.{v.aval.dtype.name})")
+            stores.append(f"w{n}[c] = {value}")
+            total = _pairwise_sum(f"w{n}", 0, columns, f"s{n}", after)
+            after.append(f"{target}[r] = {zero} + {total}")
+    params.append("n")  # the loop's elements
+    signature.append(("int64", "scalar"))
     lines = ["import numpy as np", ""]
     if helpers:  # their sources, decorated for Numba by the primitives that define them
         lines[1:1] = ["import numba", "import numba.extending"] + (["import math"] if exact else [])
         for name in sorted(helpers):
             lines += ["", "", helpers[name].strip(), ""]
     lines += [f"{name} = {text}" for text, name in constants.items()]
-    lines += ["", "", f"def kernel({', '.join(params)}):"] + views
+    lines += ["", "", f"def kernel({', '.join(params)}):"] + views + before
     if guards:
         lines.append("    slow = np.int32(0)")
         signature.append(("int32", "flag"))
-    first = "p0" if ndim > 1 else "o0"
     if columns:
-        lines.append(f"    for r in range({first}.shape[0] // {columns}):")
+        lines.append(f"    for r in range(n // {columns}):")
         lines += [f"        {line}" for line in row_loads]
         lines.append(f"        for c in range({columns}):")
         lines.append(f"            i = r * {columns} + c")
         indent = " " * 12
     else:
-        lines.append(f"    for i in range({first}.shape[0]):")
+        lines.append("    for i in range(n):")
         indent = " " * 8
     lines += [indent + line for line in loads + body + stores]
+    lines += [f"        {line}" for line in after]
     if guards:
         lines.append("    return slow")
     return "\n".join(lines) + "\n", tuple(signature)
+
+
+def _pairwise_sum(buffer, start, count, name, lines):
+    """Straight-line code adding buffer[start:start + count] as NumPy's pairwise sum does
+    (fewer than 8: one after another; up to 128: 8 running sums, combined as a tree,
+    then the rest; more: the two halves, split at a multiple of 8), appended to `lines`;
+    returns the expression of the sum."""
+    if count < 8:
+        terms = [f"{buffer}[{start + k}]" for k in range(count)]
+        expr = terms[0]
+        for term in terms[1:]:
+            expr = f"({expr} + {term})"
+        return expr
+    if count <= 128:
+        whole = count - count % 8
+        lines += [f"{name}_{j} = {buffer}[{start + j}]" for j in range(8)]
+        lines.append(f"for k in range({start + 8}, {start + whole}, 8):")
+        lines += [f"    {name}_{j} += {buffer}[k + {j}]" for j in range(8)]
+        expr = (f"((({name}_0 + {name}_1) + ({name}_2 + {name}_3)) + "
+                f"(({name}_4 + {name}_5) + ({name}_6 + {name}_7)))")
+        for k in range(start + whole, start + count):
+            expr = f"({expr} + {buffer}[{k}])"
+        return expr
+    half = count // 2
+    half -= half % 8
+    first = _pairwise_sum(buffer, start, half, f"{name}a", lines)
+    lines.append(f"{name}a = {first}")
+    second = _pairwise_sum(buffer, start + half, count - half, f"{name}b", lines)
+    return f"({name}a + {second})"
 
 
 def signature_text(signature):

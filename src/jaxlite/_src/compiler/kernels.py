@@ -199,7 +199,7 @@ def _probe_shape(cluster):
     shape, n = cluster.shape, len(cluster.shape)
     keep = max([len(v.aval.shape) for v, tiled in zip(cluster.jaxpr.invars,
                                                        cluster.tiled_inputs) if tiled]
-               + [1 if any(cluster.row_inputs) else 0])
+               + [1 if any(cluster.row_inputs) or cluster.reductions else 0])
     if keep == 0:
         return (1,) * (n - 1) + (len(_PROBE),)
     lead = shape[:n - keep]
@@ -240,7 +240,8 @@ def _self_check(cluster):
                 out = eqn.primitive.impl(*ins, **eqn.params)
             outs = out if eqn.primitive.multiple_results else [out]
             for v, value in zip(eqn.outputs, outs):
-                env[v] = np.broadcast_to(np.asarray(value, v.aval.dtype), shape)
+                value = np.asarray(value, v.aval.dtype)  # a sum keeps its own shape
+                env[v] = np.broadcast_to(value, shape) if v.aval.shape == cluster.shape else value
     results = cluster._run(args, shape, None)
     for v, got in zip(cluster.jaxpr.outvars, results):
         want = env[v]
