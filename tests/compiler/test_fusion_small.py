@@ -1,0 +1,190 @@
+"""The fused tier on small arrays (fusion.py's cost model): clusters that save NumPy
+calls, row operands (a statistic per row), and sums added inside the loop in NumPy's
+own order — all with the NumPy tier's bits.
+
+Tests that compile kernels skip when Numba is not installed; the rest run everywhere."""
+import numpy as np
+import pytest
+
+import jaxlite as jax
+import jaxlite.numpy as jnp
+from jaxlite._src.compiler import fusion, kernels
+from jaxlite._src.compiler.passes import optimize
+
+from test_fusion import jax_compiled, same_bits, special_values
+
+needs_numba = pytest.mark.skipif(not kernels.numba_importable(), reason="Numba not installed")
+
+
+@pytest.fixture(autouse=True)
+def hot_at_once(small_array_fusion):
+    """The default sizes (min_size 65536: these arrays are small), compiled at once."""
+    jax.config.update("jaxlite_fusion_min_size", 65536)
+    jax.config.update("jaxlite_fusion_min_saved_calls", 8)
+
+
+def optimized(f, *args):
+    return optimize(jax.make_jaxpr(f)(*args).jaxpr)
+
+
+def numpy_tier_and_fused(f, *args):
+    jax.config.update("jaxlite_fusion", "off")
+    reference = jax.jit(f)(*args)
+    jax.config.update("jaxlite_fusion", "auto")
+    g = jax.jit(f)
+    fused = g(*args)
+    return reference, fused, jax_compiled(g, *args).tier
+
+
+def layer_norm(h, gain, bias):
+    mean = jnp.mean(h, axis=-1, keepdims=True)
+    var = jnp.mean((h - mean) ** 2, axis=-1, keepdims=True)
+    return gain * (h - mean) / jnp.sqrt(var + 1e-5) + bias
+
+
+def block_loss(params, x):
+    """Layer norm, softmax attention on one head, a bias: their gradients are sums over
+    rows and columns of small arrays, between elementwise equations."""
+    h = layer_norm(x, params["g"], params["b"])
+    scores = (h @ params["w"]) @ h.T * 0.125
+    attention = jax.nn.softmax(scores, axis=-1)
+    return jnp.mean((attention @ h + params["c"]) ** 2)
+
+
+def block_args(rng, rows=24, width=40):
+    params = {name: rng.standard_normal(shape).astype(np.float32)
+              for name, shape in (("g", width), ("b", width), ("c", width),
+                                  ("w", (width, width)))}
+    return params, rng.standard_normal((rows, width)).astype(np.float32)
+
+
+def sums_in(tier):
+    return [e.params["axes"] for c in tier.clusters for e in c.jaxpr.eqns
+            if e.primitive.name == "reduce_sum"]
+
+
+# ---- what is fused ---------------------------------------------------------------------
+
+def test_small_clusters_only_where_they_save_enough_calls():
+    params, x = block_args(np.random.default_rng(0))
+    jaxpr = optimized(jax.value_and_grad(block_loss), params, x)
+    assert fusion.plan_fusion(jaxpr, 65536, 3) is None  # small arrays: never, without a budget
+    plan = fusion.plan_fusion(jaxpr, 65536, 3, 8)
+    assert plan is not None and len(plan.clusters) >= 3
+    saved = sum(len(c) - 1 for c in plan.clusters)
+    assert fusion.plan_fusion(jaxpr, 65536, 3, saved + 1) is None  # budget not met: none
+
+    def tiny(x):
+        return jnp.sum(x * 2.0 + 1.0)
+    assert not fusion.may_fuse(optimized(tiny, x), 65536, 3, 8)  # too few to pay a kernel
+
+
+def test_sums_over_rows_and_columns_join_the_loop_users_wait():
+    params, x = block_args(np.random.default_rng(1))
+    plan = fusion.plan_fusion(optimized(jax.grad(block_loss), params, x), 65536, 3, 8)
+    joined = [e for c in plan.clusters for e in c if e.primitive.name == "reduce_sum"]
+    assert {e.params["axes"] for e in joined} >= {(0,), (1,)}
+    for cluster in plan.clusters:  # nothing reads a sum in the loop that adds it up
+        made = {v for e in cluster if e.primitive.name == "reduce_sum" for v in e.outputs}
+        assert not any(v in made for e in cluster for v in e.inputs)
+
+
+def test_small_clusters_take_no_approximate_transcendentals():
+    def f(x):
+        return jnp.tanh(x * 0.5 + 1.0) * x + x * x - 1.0
+    x = np.ones((8, 16), np.float32)
+    plan = fusion.plan_fusion(optimized(f, x), 65536, 3, 1)
+    assert plan is not None
+    assert all(e.primitive.name != "tanh" for c in plan.clusters for e in c)
+
+
+# ---- the kernels: the NumPy tier's bits -----------------------------------------------------
+
+@needs_numba
+@pytest.mark.parametrize("seed", range(3))
+def test_block_gradients_have_numpy_bits(seed):
+    params, x = block_args(np.random.default_rng(seed))
+    reference, fused, tier = numpy_tier_and_fused(jax.value_and_grad(block_loss), params, x)
+    assert tier.state == "fused", tier.error
+    assert (0,) in sums_in(tier) and (1,) in sums_in(tier)
+    assert any("for r in range" in c.source for c in tier.clusters)
+    for r, o in zip(jax.tree_util.tree_leaves(reference), jax.tree_util.tree_leaves(fused)):
+        assert same_bits(r, o)
+
+
+@needs_numba
+@pytest.mark.parametrize("width", [3, 7, 8, 13, 64, 100, 128, 200, 300])
+def test_row_sums_add_pairwise_as_numpy_does(width):
+    rng = np.random.default_rng(width)
+    # exponents far apart: every change of order shows in the bits
+    x = (rng.standard_normal((6, width)) * 10.0 ** rng.uniform(-4, 4, (6, width))).astype(np.float32)
+    x[0, : min(width, 5)] = -0.0  # NumPy's sums of -0.0 are +0.0
+    y = rng.standard_normal((6, width)).astype(np.float32)
+
+    def f(x, y):
+        t = x * y + x
+        return jnp.sum(t * t - y, axis=-1), jnp.sum(t, axis=0), t * 3.0
+    jax.config.update("jaxlite_fusion_min_saved_calls", 1)
+    reference, fused, tier = numpy_tier_and_fused(f, x, y)
+    assert tier.state == "fused", tier.error
+    assert (1,) in sums_in(tier) and (0,) in sums_in(tier)
+    for r, o in zip(reference, fused):
+        assert same_bits(r, o)
+
+
+@needs_numba
+def test_wide_column_sums_stay_numpy():
+    # 200 rows: a float32 column sum accumulates in float64 (prims/reduce.py), not in a loop
+    x = np.random.default_rng(3).standard_normal((200, 8)).astype(np.float32)
+
+    def f(x):
+        t = x * 2.0 + x * x
+        return jnp.sum(t - 1.0, axis=0), t
+    jax.config.update("jaxlite_fusion_min_saved_calls", 1)
+    reference, fused, tier = numpy_tier_and_fused(f, x)
+    assert tier.state == "fused", tier.error
+    assert sums_in(tier) == []
+    for r, o in zip(reference, fused):
+        assert same_bits(r, o)
+
+
+@needs_numba
+def test_row_operands_and_special_values():
+    rng = np.random.default_rng(4)
+    x = special_values(rng, 12 * 20, np.float32).reshape(12, 20)
+    gain, bias = (rng.standard_normal(20).astype(np.float32) for _ in range(2))
+    jax.config.update("jaxlite_fusion_min_saved_calls", 1)
+    reference, fused, tier = numpy_tier_and_fused(layer_norm, x, gain, bias)
+    assert tier.state == "fused", tier.error
+    assert any(any(c.row_inputs) for c in tier.clusters)
+    assert same_bits(reference, fused)
+
+
+@needs_numba
+def test_transposed_operands_take_the_general_path():
+    # x.T is a view in the NumPy tier: the kernel's dispatch refuses it (not C-ordered),
+    # and the cluster, which adds a sum, runs NumPy's ufuncs instead: the same bits
+    x = np.random.default_rng(5).standard_normal((16, 24)).astype(np.float32)
+
+    def f(x):
+        t = x.T * 2.0 + x.T * x.T
+        return jnp.sum(t - 1.0, axis=-1), t
+    jax.config.update("jaxlite_fusion_min_saved_calls", 1)
+    reference, fused, tier = numpy_tier_and_fused(f, x)
+    assert tier.state == "fused", tier.error
+    assert sums_in(tier)
+    for r, o in zip(reference, fused):
+        assert same_bits(r, o)
+
+
+@needs_numba
+def test_jit_equals_eager_on_the_block():
+    params, x = block_args(np.random.default_rng(6))
+    f = jax.value_and_grad(block_loss)
+    eager = f(params, x)
+    g = jax.jit(f)
+    g(params, x)
+    jitted = g(params, x)
+    assert jax_compiled(g, params, x).tier.state == "fused"
+    for e, j in zip(jax.tree_util.tree_leaves(eager), jax.tree_util.tree_leaves(jitted)):
+        assert same_bits(e, j)
