@@ -1,9 +1,10 @@
 """Fusion of elementwise clusters: the rewrite that the fused (Numba) tier compiles.
 
 A *cluster* is a set of elementwise equations over arrays of one shape (float32,
-float64, bool, uint32 or int32; operands of that shape, 0-d, or of its trailing
-dimensions, as a bias is), each exact when written
-as a scalar expression: arithmetic, comparisons, select, max/min, abs, sqrt, `x**2`,
+float64, bool, uint32 or int32; operands of that shape, 0-d, of its trailing
+dimensions, as a bias is, or one value per row, as a mean with keepdims is), each exact
+when written
+as a scalar expression: arithmetic, comparisons, select, max/min, abs, sqrt, integer powers,
 bit operations, the PRNG's threefry2x32 and float32 fma (helper functions); and, with
 jaxlite_fusion_fast_math (the default), float32 sin/cos/exp/log/log1p/expm1/tanh/logistic
 as vectorizable code within 1 ULP of the correctly rounded result (prims/fast_math.py).
@@ -11,9 +12,12 @@ as vectorizable code within 1 ULP of the correctly rounded result (prims/fast_ma
 ufuncs, which NumPy runs with SIMD, contractions, reductions) runs
 as early as its operands allow, groups the elementwise equations that become ready
 between them, and replaces each group worth it (>= `min_ops` equations on >= `min_size`
-elements) by one `fused_elementwise` equation. Its implementation is one scalar loop
-compiled by Numba (kernels.py) that reads each operand once and writes only the
-values used outside the cluster.
+elements; on fewer, where the clusters together save `min_saved` NumPy calls) by one
+`fused_elementwise` equation. Its implementation is one scalar loop compiled by Numba
+(kernels.py) that reads each operand once and writes only the values used outside the
+cluster. With row operands, biases or sums it loops over rows, then columns: values per
+row are computed once per row, and a sum over the last axis (pairwise, as NumPy adds)
+or the first (row after row) is added up in the loop (reduce_sum's `fused_reduction`).
 
     c = sin a; d = cos a; e = mul a a; f = mul e b; ...      ->
     c = sin a; d = cos a; g = fused_elementwise[18 equations] a b c d   (float64; float32's
@@ -220,10 +224,14 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3, min_saved=None):
         if not ready_fusible:
             continue
         shape = shapes[ready_fusible[0]]
+        # Equations of one value per row join a loop over the whole: rows first.
+        shape = next((shapes[i] for i in ready_fusible if _is_row(shape, shapes[i])), shape)
         group, later = [], []
         while ready_fusible:
             i = heapq.heappop(ready_fusible)
-            if shapes[i] != shape:
+            if _is_row(shape, shapes[i]):  # the rows so far, then the whole
+                shape = shapes[i]
+            elif shapes[i] != shape and not _is_row(shapes[i], shape):
                 later.append(i)
                 continue
             group.append(i)
@@ -315,6 +323,12 @@ class FusedCluster:
                            if getattr(e.primitive, "fused_reduction", None) is not None}
         kinds = {e.outputs[0]: self.reductions[id(e)] for e in jaxpr.eqns
                  if id(e) in self.reductions}
+        # Equations of one value per row, computed once per row.
+        self.row_eqns = {id(e) for e in jaxpr.eqns if id(e) not in self.reductions
+                         and e.outputs[0].aval.shape != self.shape
+                         and _is_row(e.outputs[0].aval.shape, self.shape)}
+        kinds.update((v, "row") for e in jaxpr.eqns if id(e) in self.row_eqns
+                     for v in e.outputs)
         self.out_kinds = [kinds.get(v) for v in jaxpr.outvars]
         self.out_shapes = self.result_shapes(self.shape)
         self.source, self.signature = kernel_source(self)
@@ -328,9 +342,10 @@ class FusedCluster:
         self.exact_kernel = None
 
     def result_shapes(self, shape):
-        """The shapes of the results for a loop over `shape`: it, or a sum's."""
-        return [shape[:-1] if kind == "rows" else shape[1:] if kind == "columns" else shape
-                for kind in self.out_kinds]
+        """The shapes of the results for a loop over `shape`: it, a sum's, or a row's."""
+        return [shape[:-1] if kind == "rows" else shape[1:] if kind == "columns"
+                else shape[len(shape) - len(v.aval.shape):-1] + (1,) if kind == "row"
+                else shape for v, kind in zip(self.jaxpr.outvars, self.out_kinds)]
 
     def bound(self):
         """The cluster as the function the generated code calls (its kernel compiled):
@@ -361,7 +376,7 @@ class FusedCluster:
         if len(self.shape) > 1:
             order = _memory_order(args, self.array_inputs)
             if order is not None and (any(self.tiled_inputs) or any(self.row_inputs)
-                                      or self.reductions):
+                                      or self.reductions or self.row_eqns):
                 # A tiled operand's index is not i % size in another order: NumPy's
                 # ufuncs, equation by equation (the NumPy tier itself; rare: operands
                 # are C-ordered unless a transpose made a view).
@@ -569,7 +584,7 @@ def kernel_source(cluster, exact=False):
     # else the smallest bias (the larger ones, of more trailing dimensions, repeat it).
     tiled = [v.aval.size for v, t in zip(jaxpr.invars, cluster.tiled_inputs) if t]
     columns = (cluster.shape[-1] if any(cluster.row_inputs) or cluster.reductions
-               else min(tiled) if tiled else None)
+               or cluster.row_eqns else min(tiled) if tiled else None)
     rows = cluster.size // columns if columns else None
     for j, v in enumerate(jaxpr.invars):
         dtype, ndim = v.aval.dtype, len(v.aval.shape)
@@ -602,7 +617,11 @@ def kernel_source(cluster, exact=False):
         return names[v]
 
     body, helpers, guards, sums = [], {}, [], {}
+    row_level = set()  # values computed once per row
     for n, eqn in enumerate(jaxpr.eqns):
+        if id(eqn) in cluster.row_eqns:
+            row_level.update(eqn.outputs)
+            body, row_loads = row_loads, body  # (swapped back below)
         out = eqn.outputs[0].aval
         operands = [operand(v) for v in eqn.inputs]
         if id(eqn) in cluster.reductions:  # added up below, in NumPy's order
@@ -622,11 +641,13 @@ def kernel_source(cluster, exact=False):
             for j, v in enumerate(eqn.outputs):
                 names[v] = f"t{n}_{j}"
             body.append(f"{', '.join(names[v] for v in eqn.outputs)}, = {expr}")
-            continue
-        if out.dtype.kind in "iu":  # Numba widens integer arithmetic: wrap like NumPy
-            expr = f"np.{out.dtype.name}({expr})"
-        names[eqn.outputs[0]] = f"t{n}"
-        body.append(f"t{n} = {expr}")
+        else:
+            if out.dtype.kind in "iu":  # Numba widens integer arithmetic: wrap like NumPy
+                expr = f"np.{out.dtype.name}({expr})"
+            names[eqn.outputs[0]] = f"t{n}"
+            body.append(f"t{n} = {expr}")
+        if id(eqn) in cluster.row_eqns:
+            body, row_loads = row_loads, body
     if guards:  # an integer or-reduction: the loop still vectorizes
         body += [f"slow |= np.int32({g})" for g in dict.fromkeys(guards)]
     stores, before, after = [], [], []
@@ -637,6 +658,10 @@ def kernel_source(cluster, exact=False):
         if ndim > 1:
             views.append(f"    p{m} = o{m}.reshape(o{m}.size)")
         signature.append((v.aval.dtype.name, "out", ndim))
+        if v in row_level:
+            index = "r" if v.aval.size == rows else f"r % {v.aval.size}"
+            row_loads.append(f"{target}[{index}] = {names[v]}")
+            continue
         if v not in sums:
             stores.append(f"{target}[i] = {names[v]}")
             continue

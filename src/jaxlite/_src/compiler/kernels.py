@@ -199,7 +199,8 @@ def _probe_shape(cluster):
     shape, n = cluster.shape, len(cluster.shape)
     keep = max([len(v.aval.shape) for v, tiled in zip(cluster.jaxpr.invars,
                                                        cluster.tiled_inputs) if tiled]
-               + [1 if any(cluster.row_inputs) or cluster.reductions else 0])
+               + [1 if any(cluster.row_inputs) or cluster.reductions or cluster.row_eqns
+                  else 0])
     if keep == 0:
         return (1,) * (n - 1) + (len(_PROBE),)
     lead = shape[:n - keep]
