@@ -170,6 +170,9 @@ def _fused_reduction(eqn):
 
 
 reduce_sum_p.fused_reduction = _fused_reduction
+# A sum costs NumPy about two elementwise calls (1.4 us vs 0.6 us on 32x64 float32): what
+# a fused loop saves by adding it up (compiler/fusion.py's cost model).
+reduce_sum_p.fusion_weight = 2
 reduce_sum_p.jvp = lambda primals, tangents, axes: (
     reduce_sum_p.bind(primals[0], axes=axes), reduce_sum_p.bind(tangents[0], axes=axes))
 reduce_sum_p.transpose = lambda ct, x, axes: [_expand_back(ct, x.aval.shape, axes)]
