@@ -179,6 +179,15 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3, min_saved=None):
     together they save at least `min_saved` calls: their equations, less one call each."""
     eqns = jaxpr.eqns
     shapes = [_loop_shape(e, min_size, min_saved is not None) for e in eqns]
+    if min_saved is not None:
+        # A small equation read by a large fusible one stays NumPy's and runs first, as
+        # without small clusters: grouped on its own it would split the large loop.
+        large = {v for e, shape in zip(eqns, shapes)
+                 if shape is not None and np.prod(shape) >= min_size
+                 for v in e.inputs if type(v) is not Literal}
+        shapes = [None if shape is not None and np.prod(shape) < min_size
+                  and any(v in large for v in e.outputs) else shape
+                  for e, shape in zip(eqns, shapes)]
     fusible = [s is not None for s in shapes]
     if sum(_weight(e) for e, f in zip(eqns, fusible) if f) < min_ops:
         return None
@@ -351,18 +360,21 @@ class FusedCluster:
         """The cluster as the function the generated code calls (its kernel compiled):
         C-ordered operands of the kernel's dtypes go straight in, cheaply enough for
         small arrays; any other operand fails Numba's dispatch (TypeError, raised before
-        the loop runs) and takes the general path, `__call__`."""
+        the loop runs) and takes the general path, `__call__`. That error costs ~1 ms
+        (Numba explains it): after one, calls take the general path at once (an
+        equation's operands are laid out alike from call to call)."""
         ins = ", ".join(f"a{j}" for j in range(len(self.in_dtypes)))
         outs = ", ".join(f"o{m}" for m in range(len(self.out_dtypes)))
         allocate = "".join(f"    o{m} = _empty(_s{m}, _d{m})\n"
                            for m in range(len(self.out_dtypes)))
         rerun = (f"            _exact_kernel({ins}, {outs}, {self.size})\n"
                  if self.has_fallback else "            pass\n")
-        source = (f"def call({ins}):\n{allocate}    try:\n"
+        source = (f"def call({ins}):\n    if _general:\n        return _cluster({ins})\n"
+                  f"{allocate}    try:\n"
                   f"        if _kernel({ins}, {outs}, {self.size}):  # a rare path taken\n"
-                  f"{rerun}    except TypeError:\n        return _cluster({ins})\n"
-                  f"    return [{outs}]\n")
-        namespace = {"_empty": np.empty, "_kernel": self.kernel,
+                  f"{rerun}    except TypeError:\n        _general.append(True)\n"
+                  f"        return _cluster({ins})\n    return [{outs}]\n")
+        namespace = {"_empty": np.empty, "_kernel": self.kernel, "_general": [],
                      "_exact_kernel": self.exact_kernel, "_cluster": self}
         namespace.update((f"_d{m}", dtype) for m, dtype in enumerate(self.out_dtypes))
         namespace.update((f"_s{m}", shape) for m, shape in enumerate(self.out_shapes))
