@@ -175,6 +175,18 @@ def test_transposed_operands_take_the_general_path():
     assert sums_in(tier)
     for r, o in zip(reference, fused):
         assert same_bits(r, o)
+    # Numba's refusal costs ~1 ms: after one, the cluster goes to the general path at once
+    calls = [v for k, v in tier.fn.__globals__.items() if k.startswith("fused_elementwise")]
+    assert calls and all(call.__globals__["_general"] for call in calls)
+
+
+def test_a_small_operand_of_a_large_loop_runs_before_it():
+    # jacfwd of tanh(W x): the (2000,) factor 1 - tanh**2 feeds the (100, 2000) loop;
+    # grouped on its own it would split that loop in two
+    W = np.ones((2000, 100), np.float32)
+    jaxpr = optimized(jax.jacfwd(lambda x: jnp.tanh(W @ x)), np.ones(100, np.float32))
+    plan = fusion.plan_fusion(jaxpr, 65536, 3, 8)
+    assert [[e.primitive.name for e in c] for c in plan.clusters] == [["mul", "add", "mul"]]
 
 
 @needs_numba
