@@ -5,10 +5,12 @@ equations on small arrays — else elementwise clusters as Numba loops (fusion.p
 kernels.py).
 
 Tier 1 is the generated NumPy code: milliseconds to build. Tier 2 costs 0.2-1 s per
-Numba kernel (plus ~1 s to import Numba, once per process), so an executable gets it
-only when it has something to fuse (>= `jaxlite_fusion_min_ops` fusible equations on
->= `jaxlite_fusion_min_size` elements: a quick test at compile time) and after
-`jaxlite_fusion_hot_calls` calls; the clusters are found then, in the background. One background thread compiles tiers one at a time;
+Numba kernel (plus ~1 s to import Numba, once per process; ~0.05 s a kernel from the
+disk cache), so an executable gets it only when it has something to fuse (>=
+`jaxlite_fusion_min_ops` fusible equations on >= `jaxlite_fusion_min_size` elements, or
+on fewer elements enough of them to save `jaxlite_fusion_min_saved_calls` NumPy calls
+per call: a quick test at compile time) and after `jaxlite_fusion_hot_calls` calls;
+the clusters are found then, in the background. One background thread compiles tiers one at a time;
 the swap is one attribute assignment, so calls running meanwhile finish on the tier
 they started with. If anything fails (Numba missing or broken, a kernel that does not
 compile or disagrees with NumPy on a probe), the executable stays on tier 1; the error
