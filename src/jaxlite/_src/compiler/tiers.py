@@ -5,7 +5,7 @@ equations on small arrays — else elementwise clusters as Numba loops (fusion.p
 kernels.py).
 
 Tier 1 is the generated NumPy code: milliseconds to build. Tier 2 costs 0.2-1 s per
-Numba kernel (plus ~1 s to import Numba, once per process; ~0.05 s a kernel from the
+Numba kernel (plus ~1 s to import Numba, once per process; ~0.03 s a kernel from the
 disk cache), so an executable gets it only when it has something to fuse (>=
 `jaxlite_fusion_min_ops` fusible equations on >= `jaxlite_fusion_min_size` elements, or
 on fewer elements enough of them to save `jaxlite_fusion_min_saved_calls` NumPy calls
