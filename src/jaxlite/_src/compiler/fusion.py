@@ -238,8 +238,8 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3, min_saved=None):
         group, later = [], []
         while ready_fusible:
             i = heapq.heappop(ready_fusible)
-            if _is_row(shape, shapes[i]):  # the rows so far, then the whole
-                shape = shapes[i]
+            if _is_row(shape, shapes[i]) and not reductions.intersection(group):
+                shape = shapes[i]  # the rows so far, then the whole
             elif shapes[i] != shape and not _is_row(shapes[i], shape):
                 later.append(i)
                 continue
