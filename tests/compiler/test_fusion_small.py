@@ -229,3 +229,49 @@ def test_values_per_row_are_computed_once_per_row():
     assert any(c.row_eqns for c in tier.clusters)
     for r, o in zip(reference, fused):
         assert same_bits(r, o)
+
+
+def random_matrix_program(rng):
+    """A random program on three matrices: elementwise arithmetic, sums over rows (kept
+    as a column and read back) and over columns, statistics per row and their
+    arithmetic, a transcendental in between; several results."""
+    unary = [lambda a: -a, jnp.abs, jnp.square, lambda a: a * 0.1, lambda a: 2.0 - a,
+             jnp.sqrt, lambda a: a ** -2, jnp.tanh]
+    binary = [jnp.add, jnp.subtract, jnp.multiply, jnp.divide, jnp.maximum,
+              lambda a, b: jnp.where(a > b, a, b * 2.0)]
+    reducing = [lambda a: jnp.sum(a, axis=-1, keepdims=True),
+                lambda a: jnp.mean(a, axis=-1, keepdims=True) * 0.5 + 1.0,
+                lambda a: jnp.sum(a, axis=0)]
+    steps = [(int(rng.integers(0, 3)), int(rng.integers(0, 100)), int(rng.integers(0, 100)))
+             for _ in range(int(rng.integers(8, 16)))]
+    outs = sorted(set(int(i) for i in rng.integers(0, 100, 2)))
+
+    def f(x, y, z):
+        pool = [x, y, z]
+        for kind, i, j in steps:
+            a = pool[j % len(pool)]
+            if kind == 0:
+                pool.append(unary[i % len(unary)](a))
+            elif kind == 1:
+                pool.append(binary[i % len(binary)](pool[-1], a))
+            else:
+                pool.append(reducing[i % len(reducing)](a) + 0.0 * pool[-1])
+        return pool[-1], *[pool[3 + o % (len(pool) - 3)] for o in outs]
+    return f
+
+
+@needs_numba
+@pytest.mark.parametrize("seed", range(12))  # 120 seeds passed once
+def test_random_matrix_programs_have_numpy_bits(seed):
+    rng = np.random.default_rng(seed)
+    shape = [(12, 20), (8, 64), (3, 130)][seed % 3]
+    args = [special_values(rng, shape[0] * shape[1], np.float32).reshape(shape)
+            for _ in range(3)]
+    f = random_matrix_program(rng)
+    jax.config.update("jaxlite_fusion_min_saved_calls", 1)
+    reference, fused, tier = numpy_tier_and_fused(f, *args)
+    if tier is None or tier.state == "unfused":  # this program drew no cluster
+        return
+    assert tier.state == "fused", tier.error
+    for r, o in zip(reference, fused):
+        assert same_bits(r, o)

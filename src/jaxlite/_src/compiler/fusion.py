@@ -235,18 +235,23 @@ def plan_fusion(jaxpr, min_size=65536, min_ops=3, min_saved=None):
         shape = shapes[ready_fusible[0]]
         # Equations of one value per row join a loop over the whole: rows first.
         shape = next((shapes[i] for i in ready_fusible if _is_row(shape, shapes[i])), shape)
-        group, later = [], []
+        group, later, sums = [], [], set()
         while ready_fusible:
             i = heapq.heappop(ready_fusible)
-            if _is_row(shape, shapes[i]) and not reductions.intersection(group):
+            if sums.intersection(deps[i]):
+                # A sum is complete only when the loop ends: what reads it waits for a
+                # later group (and so does all that depends on it).
+                later.append(i)
+                continue
+            if _is_row(shape, shapes[i]) and not sums:
                 shape = shapes[i]  # the rows so far, then the whole
             elif shapes[i] != shape and not _is_row(shapes[i], shape):
                 later.append(i)
                 continue
             group.append(i)
-            # A sum is complete only when the loop ends: what reads it waits for a later
-            # group.
-            finish(i, later if i in reductions else ready_fusible)
+            if i in reductions:
+                sums.add(i)
+            finish(i, ready_fusible)
         for i in later:
             heapq.heappush(ready_fusible, i)
         stages.append(("group", group))
