@@ -261,11 +261,14 @@ def random_matrix_program(rng):
 
 
 @needs_numba
-@pytest.mark.parametrize("seed", range(12))  # 120 seeds passed once
-def test_random_matrix_programs_have_numpy_bits(seed):
+@pytest.mark.parametrize("seed", range(12))  # 80 x 2 dtypes passed once
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_random_matrix_programs_have_numpy_bits(seed, dtype, request):
+    if dtype == "float64":
+        request.getfixturevalue("x64")
     rng = np.random.default_rng(seed)
-    shape = [(12, 20), (8, 64), (3, 130)][seed % 3]
-    args = [special_values(rng, shape[0] * shape[1], np.float32).reshape(shape)
+    shape = [(12, 20), (8, 64), (3, 130), (2, 6, 32)][seed % 4]
+    args = [special_values(rng, int(np.prod(shape)), np.dtype(dtype).type).reshape(shape)
             for _ in range(3)]
     f = random_matrix_program(rng)
     jax.config.update("jaxlite_fusion_min_saved_calls", 1)
