@@ -349,11 +349,16 @@ class FusedCluster:
         self.kernel = None  # set by kernels.compile_cluster
         # Fast float32 transcendentals (prims/fast_math.py): results within their ULP
         # bounds of NumPy's, not its bits. With a rare path (sin, cos), the kernel returns
-        # a flag and `exact_kernel` (libm) runs the loop again where it is set.
+        # a flag, and where it is set the loop runs again with the next pass's helpers
+        # (`fallback_kernels`: sin and cos in float64, then libm), until one is clear.
         self.approximate = any(e.primitive.scalar_code is None for e in jaxpr.eqns)
-        self.has_fallback = self.signature[-1][1] == "flag"
-        self.exact_source = kernel_source(self, exact=True)[0] if self.has_fallback else None
-        self.exact_kernel = None
+        self.fallback_sources = []  # [(source, signature)] of the later passes
+        signature = self.signature
+        while signature[-1][1] == "flag":
+            source, signature = kernel_source(self, len(self.fallback_sources) + 1)
+            self.fallback_sources.append((source, signature))
+        self.has_fallback = bool(self.fallback_sources)
+        self.fallback_kernels = []  # set by kernels.compile_cluster
 
     def result_shapes(self, shape):
         """The shapes of the results for a loop over `shape`: it, a sum's, or a row's."""
@@ -372,7 +377,7 @@ class FusedCluster:
         outs = ", ".join(f"o{m}" for m in range(len(self.out_dtypes)))
         allocate = "".join(f"    o{m} = _empty(_s{m}, _d{m})\n"
                            for m in range(len(self.out_dtypes)))
-        rerun = (f"            _exact_kernel({ins}, {outs}, {self.size})\n"
+        rerun = (f"            _cluster.fallback({ins}, {outs}, {self.size})\n"
                  if self.has_fallback else "            pass\n")
         source = (f"def call({ins}):\n    if _general:\n        return _cluster({ins})\n"
                   f"{allocate}    try:\n"
@@ -380,11 +385,18 @@ class FusedCluster:
                   f"{rerun}    except TypeError:\n        _general.append(True)\n"
                   f"        return _cluster({ins})\n    return [{outs}]\n")
         namespace = {"_empty": np.empty, "_kernel": self.kernel, "_general": [],
-                     "_exact_kernel": self.exact_kernel, "_cluster": self}
+                     "_cluster": self}
         namespace.update((f"_d{m}", dtype) for m, dtype in enumerate(self.out_dtypes))
         namespace.update((f"_s{m}", shape) for m, shape in enumerate(self.out_shapes))
         exec(compile(source, "<jaxlite-fused-call>", "exec"), namespace)
         return namespace["call"]
+
+    def fallback(self, *arrays):
+        """The later passes over the loop (operands, results, size), each where the one
+        before flagged an element, until one is clear."""
+        for kernel in self.fallback_kernels:
+            if not kernel(*arrays):  # (the last pass returns None)
+                break
 
     def __call__(self, *args, out=None):
         """Run the kernel. `out`: optional buffers, one per result (None: allocate), of
@@ -412,7 +424,7 @@ class FusedCluster:
 
     def _run(self, args, shape, out):
         if self.has_fallback:
-            out = None  # the exact rerun reads the operands again: none may be overwritten
+            out = None  # a later pass reads the operands again: none may be overwritten
         operands = []
         for a, is_scalar, dtype in zip(args, self.scalar_inputs, self.in_dtypes):
             if not is_scalar:
@@ -432,7 +444,7 @@ class FusedCluster:
             results.append(buffer)
         size = int(np.prod(shape, dtype=np.int64))
         if self.kernel(*operands, *results, size):  # an element took a rare path (sin(1e30))
-            self.exact_kernel(*operands, *results, size)
+            self.fallback(*operands, *results, size)
         return results
 
     def __repr__(self):
@@ -581,16 +593,18 @@ def substitute_kernels(jaxpr, min_size=65536):
 
 # ---- the kernel's source ----------------------------------------------------------------
 
-def kernel_source(cluster, exact=False):
-    """(Python source of the cluster's scalar loop, its arguments' (dtype name, kind) with
-    kind "in" (a read-only array), "scalar", "out" (an array written) or "flag" (the
-    kernel returns it)).
+def kernel_source(cluster, level=0):
+    """(Python source of the cluster's scalar loop, its arguments' (dtype name, kind,
+    ndim of an array) with kind "in" (a read-only array, in its own shape), "scalar",
+    "out" (an array written) or "flag" (the kernel returns it); the last argument is the
+    loop's element count).
     Names depend only on the cluster's structure, so identical clusters share a kernel.
 
     An approximation whose fast helper has a rare path it does not cover (sin and cos
-    beyond |x| = 2**24: `approximate_scalar_guard`) makes the kernel return whether any
-    element took it; `exact=True` gives the kernel that then runs instead, with the
-    primitives' `approximate_scalar_exact_helpers` (libm) in place of the fast ones."""
+    beyond |x| = 6400: `approximate_scalar_guard`) makes the kernel return whether any
+    element took it; `level=n` gives the kernel of the n-th pass that then runs instead,
+    with the primitives' `approximate_scalar_fallbacks[n - 1]` (helpers, guard rule or
+    None; a primitive with fewer passes keeps its last) in place of the fast helpers."""
     jaxpr = cluster.jaxpr
     names, params, loads, constants = {}, [], [], {}
     row_loads, views = [], []
@@ -650,9 +664,11 @@ def kernel_source(cluster, exact=False):
         if eqn.primitive.scalar_code is None:  # an approximation, its helpers and guard
             helpers.update(eqn.primitive.approximate_scalar_helpers)
             guard = getattr(eqn.primitive, "approximate_scalar_guard", None)
-            if guard is not None and exact:
-                helpers.update(eqn.primitive.approximate_scalar_exact_helpers)
-            elif guard is not None:
+            if level and guard is not None:  # a guarded helper has its later passes
+                passes = eqn.primitive.approximate_scalar_fallbacks
+                pass_helpers, guard = passes[min(level, len(passes)) - 1]
+                helpers.update(pass_helpers)
+            if guard is not None:
                 guards.append(guard(operands, eqn.params, avals, out))
         if eqn.primitive.multiple_results:  # a helper returning a tuple
             for j, v in enumerate(eqn.outputs):
@@ -696,7 +712,7 @@ def kernel_source(cluster, exact=False):
     signature.append(("int64", "scalar"))
     lines = ["import numpy as np", ""]
     if helpers:  # their sources, decorated for Numba by the primitives that define them
-        lines[1:1] = ["import numba", "import numba.extending"] + (["import math"] if exact else [])
+        lines[1:1] = ["import numba", "import numba.extending"] + (["import math"] if level else [])
         for name in sorted(helpers):
             lines += ["", "", helpers[name].strip(), ""]
     lines += [f"{name} = {text}" for text, name in constants.items()]
@@ -755,4 +771,4 @@ def signature_text(signature):
         dims = ", ".join([":"] * (ndim - 1) + ["::1"])
         return {"in": f"{dtype}[{dims}] (read)", "scalar": dtype, "out": f"{dtype}[{dims}]"}[kind]
     text = "(" + ", ".join(spell(*spec) for spec in signature if spec[1] != "flag") + ")"
-    return text + " -> int32 (1: rerun exact)" if signature[-1][1] == "flag" else text
+    return text + " -> int32 (1: run the next pass)" if signature[-1][1] == "flag" else text

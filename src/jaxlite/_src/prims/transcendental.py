@@ -158,14 +158,15 @@ for _p, _name in ((exp_p, "exp"), (log_p, "log"), (log1p_p, "log1p"), (expm1_p, 
 logistic_p.numba_scalar_code = fast_float32_code("logistic", logistic_code)
 # The fused tier's float32 loops (compiler/fusion.py): fast_math.py's vectorizable
 # functions, within 1 ULP of the correctly rounded result, so not NumPy's bits. sin and
-# cos have a rare path (|x| > 2**24, inf, nan): a guard, and libm helpers for the
-# kernel's second pass (the whole-program tier, which has no second pass, calls libm's).
+# cos have a rare path (|x| > 6400, inf, nan): a guard, and the helpers of the kernel's
+# later passes (float64 up to 2**24, then libm; the whole-program tier, which has no
+# second pass, calls libm's).
 for _p, _name in ((exp_p, "exp"), (log_p, "log"), (log1p_p, "log1p"), (expm1_p, "expm1"),
                   (tanh_p, "tanh"), (sin_p, "sin"), (cos_p, "cos"), (logistic_p, "logistic")):
     _p.approximate_scalar_code = fast_math.scalar_code(_name)
     _p.approximate_scalar_helpers = fast_math.helpers(_name)
     _p.approximate_scalar_guard = fast_math.scalar_guard(_name)
-    _p.approximate_scalar_exact_helpers = fast_math.exact_helpers(_name)
+    _p.approximate_scalar_fallbacks = fast_math.fallbacks(_name)
 
 
 def _rsqrt_impl(x):
