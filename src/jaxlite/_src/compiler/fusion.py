@@ -127,7 +127,7 @@ def _is_row(shape, loop_shape):
     with keepdims: layer norm's mean, softmax's max). The kernel loops over rows and
     columns then, and reads it once per row."""
     return (bool(shape) and shape[-1] == 1 and loop_shape[-1] != 1
-            and len(shape) <= len(loop_shape)
+            and len(shape) <= len(loop_shape) and len(loop_shape) >= 2
             and shape[:-1] == loop_shape[len(loop_shape) - len(shape):-1])
 
 
