@@ -204,10 +204,10 @@ def _probe_shape(cluster):
                   else 0])
     if keep == 0:
         return (1,) * (n - 1) + (len(_PROBE),)
-    lead = shape[:n - keep]
-    if lead:
-        lead = (1,) * (len(lead) - 1) + (min(lead[-1], 3),)
-    return lead + shape[n - keep:]
+    lead, kept = shape[:n - keep], shape[n - keep:]
+    if lead:  # a few rows, one of a large bias
+        lead = (1,) * (len(lead) - 1) + (min(lead[-1], 3 if np.prod(kept) <= 65536 else 1),)
+    return lead + kept
 
 
 def _self_check(cluster):
