@@ -9,9 +9,9 @@ import pytest
 import jaxlite as jax
 import jaxlite.numpy as jnp
 from jaxlite._src.compiler import fusion, kernels
-from jaxlite._src.compiler.passes import optimize
 
-from test_fusion import jax_compiled, same_bits, special_values
+from test_fusion import (jax_compiled, numpy_tier_and_fused, optimized, same_bits,
+                         special_values)
 
 needs_numba = pytest.mark.skipif(not kernels.numba_importable(), reason="Numba not installed")
 
@@ -21,19 +21,6 @@ def hot_at_once(small_array_fusion):
     """The default sizes (min_size 65536: these arrays are small), compiled at once."""
     jax.config.update("jaxlite_fusion_min_size", 65536)
     jax.config.update("jaxlite_fusion_min_saved_calls", 8)
-
-
-def optimized(f, *args):
-    return optimize(jax.make_jaxpr(f)(*args).jaxpr)
-
-
-def numpy_tier_and_fused(f, *args):
-    jax.config.update("jaxlite_fusion", "off")
-    reference = jax.jit(f)(*args)
-    jax.config.update("jaxlite_fusion", "auto")
-    g = jax.jit(f)
-    fused = g(*args)
-    return reference, fused, jax_compiled(g, *args).tier
 
 
 def layer_norm(h, gain, bias):
