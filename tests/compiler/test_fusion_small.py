@@ -265,3 +265,20 @@ def test_random_matrix_programs_have_numpy_bits(seed, dtype, request):
     assert tier.state == "fused", tier.error
     for r, o in zip(reference, fused):
         assert same_bits(r, o)
+
+
+@needs_numba
+def test_the_self_check_sees_a_sum_added_in_another_order(monkeypatch):
+    # the special probe values make every sum inf or NaN; the finite probe of a cluster
+    # with sums shows the order, which must be NumPy's (bits, not a tolerance)
+    jaxpr = optimized(lambda x: jnp.sum(x * x + 1.0, axis=-1), np.ones((8, 64), np.float32))
+    _, (cluster,) = fusion.fuse(jaxpr, fusion.plan_fusion(jaxpr, 65536, 2, 1))
+    kernels.compile_cluster(cluster)  # pairwise: passes
+
+    def one_after_another(buffer, start, count, name, lines):
+        terms = [f"{buffer}[{k}]" for k in range(start, start + count)]
+        return "(" + " + ".join(terms) + ")"
+    monkeypatch.setattr(fusion, "_pairwise_sum", one_after_another)
+    _, (wrong,) = fusion.fuse(jaxpr, fusion.plan_fusion(jaxpr, 65536, 2, 1))
+    with pytest.raises(AssertionError, match="disagrees"):
+        kernels.compile_cluster(wrong)

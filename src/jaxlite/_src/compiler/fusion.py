@@ -351,7 +351,8 @@ class FusedCluster:
         # bounds of NumPy's, not its bits. With a rare path (sin, cos), the kernel returns
         # a flag, and where it is set the loop runs again with the next pass's helpers
         # (`fallback_kernels`: sin and cos in float64, then libm), until one is clear.
-        self.approximate = any(e.primitive.scalar_code is None for e in jaxpr.eqns)
+        self.approximate = any(e.primitive.scalar_code is None for e in jaxpr.eqns
+                               if id(e) not in self.reductions)  # (sums are exact)
         self.fallback_sources = []  # [(source, signature)] of the later passes
         signature = self.signature
         while signature[-1][1] == "flag":
