@@ -5,7 +5,7 @@ from jaxlite._src.config import flags
 
 _SETTINGS = ("jaxlite_fusion", "jaxlite_fusion_hot_calls", "jaxlite_fusion_background",
              "jaxlite_fusion_min_size", "jaxlite_fusion_min_ops", "jax_log_compiles",
-             "jaxlite_fusion_fast_math")
+             "jaxlite_fusion_fast_math", "jaxlite_fusion_min_saved_calls")
 
 
 @pytest.fixture

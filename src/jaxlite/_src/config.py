@@ -203,6 +203,9 @@ class Flags:
         self.jaxlite_fusion_background = True   # False: compile at the hot call, in its thread
         self.jaxlite_fusion_min_size = 65536    # elements a fused cluster must have
         self.jaxlite_fusion_min_ops = 3         # equations a fused cluster must have
+        # Clusters on fewer than min_size elements: fused when together they save this
+        # many NumPy calls per call of the executable (None: never).
+        self.jaxlite_fusion_min_saved_calls = 8
         self.jaxlite_fusion_cache_dir = os.environ.get("JAXLITE_FUSION_CACHE_DIR")  # None: default
         # float32 sin/cos/exp/log/tanh/... in fused loops as vectorizable code within 1 ULP
         # (prims/fast_math.py); False: they stay NumPy's ufuncs, and fused == NumPy bits.

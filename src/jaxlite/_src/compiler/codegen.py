@@ -259,7 +259,10 @@ def _generate(optimized):
         if expr is None:
             fname = fresh(f"{prim.name}_")
             impl = prim.numpy_impl or prim.impl  # NumPy values, not Arrays, between lines
-            namespace[fname] = functools.partial(impl, **eqn.params) if eqn.params else impl
+            bind = getattr(prim, "bind_impl", None)  # a function made for these params
+            namespace[fname] = (bind(**eqn.params) if bind is not None
+                                else functools.partial(impl, **eqn.params) if eqn.params
+                                else impl)
             expr = f"{fname}({', '.join(ins)})"
             # Operands in C order: the implementation's result is too (writable_results).
             plain = not prim.multiple_results and eqn.outputs[0].aval.shape and not permuted \

@@ -105,13 +105,14 @@ def _numba_signature(numba, signature):
     scalar = {"float32": types.float32, "float64": types.float64, "bool": types.boolean,
               "uint32": types.uint32, "int32": types.int32, "int64": types.int64}
     args, result = [], types.void
-    for dtype, kind in signature:
+    for dtype, kind, *ndim in signature:  # arrays: 1-D unless an ndim follows
         if kind == "flag":  # what the kernel returns
             result = scalar[dtype]
         elif kind == "scalar":
             args.append(scalar[dtype])
         else:  # inputs are typed read-only: jaxlite's arrays are; writable ones convert
-            args.append(types.Array(scalar[dtype], 1, "C", readonly=kind == "in"))
+            args.append(types.Array(scalar[dtype], ndim[0] if ndim else 1, "C",
+                                    readonly=kind == "in"))
     return result(*args)
 
 
@@ -192,45 +193,69 @@ _PROBE = np.array([0.0, -0.0, 1.5, -2.25, 3.0e-3, 7.0, np.inf, np.nan])
 _INTEGER_PROBE = np.array([0, 1, 7, 31, 33, 0x3F800000, 0x7FFFFFFF, 0xFFFFFFFF], np.uint32)
 
 
+def _probe_shape(cluster):
+    """The loop shape the check runs on: the cluster's trailing dimensions that its bias
+    and row operands depend on (their indices are literals in the kernel), a few rows
+    before them; else 8 elements."""
+    shape, n = cluster.shape, len(cluster.shape)
+    keep = max([len(v.aval.shape) for v, tiled in zip(cluster.jaxpr.invars,
+                                                       cluster.tiled_inputs) if tiled]
+               + [1 if any(cluster.row_inputs) or cluster.reductions or cluster.row_eqns
+                  else 0])
+    if keep == 0:
+        return (1,) * (n - 1) + (len(_PROBE),)
+    lead, kept = shape[:n - keep], shape[n - keep:]
+    if lead:  # a few rows, one of a large bias
+        lead = (1,) * (len(lead) - 1) + (min(lead[-1], 3 if np.prod(kept) <= 65536 else 1),)
+    return lead + kept
+
+
 def _self_check(cluster):
-    # With a tiled operand the loop runs whole rows of the largest tiled size: the probe
-    # is a whole number of them (the probe values repeated).
-    row = max((v.aval.size for v, tiled in zip(cluster.jaxpr.invars, cluster.tiled_inputs)
-               if tiled), default=1)
-    n = -(-len(_PROBE) // row) * row
+    _check_on_probe(cluster, finite=False)
+    if cluster.reductions:
+        # the special values make every sum inf or NaN, whatever the order of its terms:
+        # finite ones of one magnitude show an order other than NumPy's in the bits
+        _check_on_probe(cluster, finite=True)
+
+
+def _check_on_probe(cluster, finite):
+    shape = _probe_shape(cluster)
     env, args = {}, []
     for j, v in enumerate(cluster.jaxpr.invars):
         dtype = v.aval.dtype
-        if dtype.kind == "f":
-            values = np.resize(np.roll(_PROBE, j), n).astype(dtype)
+        if dtype.kind == "f" and finite:
+            rng = np.random.default_rng(j)
+            values = rng.standard_normal(64).astype(dtype)
+        elif dtype.kind == "f":
+            values = np.roll(_PROBE, j).astype(dtype)
         elif dtype.kind in "iu":
-            values = np.resize(np.roll(_INTEGER_PROBE, j), n).astype(dtype)
+            values = np.roll(_INTEGER_PROBE, j).astype(dtype)
         else:
-            values = (np.arange(n) + j) % 3 == 0
+            values = (np.arange(len(_PROBE)) + j) % 3 == 0
         if cluster.tiled_inputs[j]:  # read at i % size: the probe sees it repeat
-            small = np.resize(values, v.aval.size)
-            env[v] = small[np.arange(n) % small.size]
-            args.append(small)
-            continue
-        if not cluster.array_inputs[j]:
-            values = values[1:2].reshape(())
-        env[v] = values
-        args.append(values if cluster.array_inputs[j] else values[()])
+            value = np.resize(values, v.aval.shape)
+        elif cluster.row_inputs[j]:  # one per row of the probe
+            value = np.resize(values, shape[len(shape) - len(v.aval.shape):-1] + (1,))
+        elif cluster.array_inputs[j]:
+            value = np.resize(values, shape)
+        else:
+            value = values[1]
+        env[v] = value
+        args.append(value)
     with np.errstate(all="ignore"):
         for eqn in cluster.jaxpr.eqns:
             ins = [np.asarray(v.value) if type(v) is Literal else env[v] for v in eqn.inputs]
             if eqn.primitive is broadcast_in_dim_p:  # to the probe's shape, not the loop's
-                out = ins[0]
+                out = np.broadcast_to(ins[0], shape)
             elif eqn.primitive is iota_p:  # the probe's indices
-                out = np.arange(n)
+                out = np.arange(shape[-1])
             else:
                 out = eqn.primitive.impl(*ins, **eqn.params)
             outs = out if eqn.primitive.multiple_results else [out]
             for v, value in zip(eqn.outputs, outs):
-                env[v] = np.broadcast_to(np.asarray(value, v.aval.dtype), (n,))
-    flat = [np.ascontiguousarray(np.broadcast_to(a, (n,))) if array else a
-            for a, array in zip(args, cluster.array_inputs)]
-    results = cluster._run(flat, (n,), None)
+                value = np.asarray(value, v.aval.dtype)  # a sum keeps its own shape
+                env[v] = np.broadcast_to(value, shape) if v.aval.shape == cluster.shape else value
+    results = cluster._run(args, shape, None)
     for v, got in zip(cluster.jaxpr.outvars, results):
         want = env[v]
         if got.dtype.kind == "f" and cluster.approximate:

@@ -5,10 +5,12 @@ equations on small arrays — else elementwise clusters as Numba loops (fusion.p
 kernels.py).
 
 Tier 1 is the generated NumPy code: milliseconds to build. Tier 2 costs 0.2-1 s per
-Numba kernel (plus ~1 s to import Numba, once per process), so an executable gets it
-only when it has something to fuse (>= `jaxlite_fusion_min_ops` fusible equations on
->= `jaxlite_fusion_min_size` elements: a quick test at compile time) and after
-`jaxlite_fusion_hot_calls` calls; the clusters are found then, in the background. One background thread compiles tiers one at a time;
+Numba kernel (plus ~1 s to import Numba, once per process; ~0.03 s a kernel from the
+disk cache), so an executable gets it only when it has something to fuse (>=
+`jaxlite_fusion_min_ops` fusible equations on >= `jaxlite_fusion_min_size` elements, or
+on fewer elements enough of them to save `jaxlite_fusion_min_saved_calls` NumPy calls
+per call: a quick test at compile time) and after `jaxlite_fusion_hot_calls` calls;
+the clusters are found then, in the background. One background thread compiles tiers one at a time;
 the swap is one attribute assignment, so calls running meanwhile finish on the tier
 they started with. If anything fails (Numba missing or broken, a kernel that does not
 compile or disagrees with NumPy on a probe), the executable stays on tier 1; the error
@@ -22,6 +24,8 @@ Config (jaxlite.config.update):
                               and benchmarks: the tier is in place when that call returns)
   jaxlite_fusion_min_size     elements a cluster must have (default 65536)
   jaxlite_fusion_min_ops      equations a cluster must have (default 3)
+  jaxlite_fusion_min_saved_calls  clusters on fewer elements are fused when together they
+                              save this many NumPy calls per call (default 8; None: never)
   jaxlite_fusion_cache_dir    Numba's on-disk kernel cache (kernels.py); "" disables it
   jaxlite_program_tier        "auto" (env JAXLITE_PROGRAM_TIER): the whole-program tier
                               where it applies; "off": fused clusters only
@@ -109,7 +113,8 @@ class Tier:
             jaxpr, calls = fusion.substitute_kernels(self.compiled.jaxpr,
                                                      flags.jaxlite_fusion_min_size)
             plan = fusion.plan_fusion(jaxpr, flags.jaxlite_fusion_min_size,
-                                      flags.jaxlite_fusion_min_ops)
+                                      flags.jaxlite_fusion_min_ops,
+                                      flags.jaxlite_fusion_min_saved_calls)
             if plan is None and not calls:  # fusible equations, but none worth a loop
                 self.state = "unfused"
                 return
@@ -192,7 +197,7 @@ def attach(compiled, compile_fn):
     if flags.jaxlite_fusion != "auto" or not kernels.numba_importable():
         return None
     if not (fusion.may_fuse(compiled.jaxpr, flags.jaxlite_fusion_min_size,
-                            flags.jaxlite_fusion_min_ops)
+                            flags.jaxlite_fusion_min_ops, flags.jaxlite_fusion_min_saved_calls)
             or flags.jaxlite_program_tier == "auto"
             and program.worth_compiling(compiled.jaxpr, flags.jaxlite_program_min_eqns)):
         return None

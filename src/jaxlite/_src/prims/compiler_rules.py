@@ -442,9 +442,20 @@ def integer_power_code(x, params, avals, out):
         return None
     if y == 1:
         return x[0]
-    if y == 2:  # the NumPy tier's np.multiply(x, x); other powers go through np.power
+    if y == 2:  # the NumPy tier's np.multiply(x, x)
         return f"{x[0]} * {x[0]}"
-    return None
+    if y == 0 or abs(y) > 16:
+        return None
+    # The implementation's binary exponentiation, product by product in x's dtype, then
+    # the reciprocal for y < 0 (x**-2 of layer norm's gradient: 1 / (x * x)).
+    base, result, n = x[0], None, abs(y)
+    while n:
+        if n & 1:
+            result = base if result is None else f"({result} * {base})"
+        n >>= 1
+        if n:
+            base = f"({base} * {base})"
+    return f"({constant(1, avals[0].dtype)} / {result})" if y < 0 else result
 
 
 def shift_code(symbol):

@@ -152,6 +152,27 @@ def _lower_reduce_sum(names, params, avals=None):
 
 
 reduce_sum_p.lower = _lower_reduce_sum
+
+
+def _fused_reduction(eqn):
+    """How a fused loop (compiler/fusion.py) adds this sum in NumPy's order, so with its
+    bits: "rows", over the last axis of a C-ordered array, which NumPy adds pairwise
+    (blocks of up to 128 elements in 8 running sums); "columns", over the first axis of a
+    matrix, which NumPy adds one row after another. None for other axes, dtypes, and the
+    float32 sums accumulated in float64 (_wide_sum)."""
+    (x,) = eqn.inputs
+    shape, dtype, axes = x.aval.shape, x.aval.dtype, tuple(eqn.params["axes"])
+    if dtype not in (np.float32, np.float64) or len(shape) < 2 or _wide_sum(shape, dtype, axes):
+        return None
+    if axes == (len(shape) - 1,):
+        return "rows"
+    return "columns" if axes == (0,) and len(shape) == 2 else None
+
+
+reduce_sum_p.fused_reduction = _fused_reduction
+# A sum costs NumPy about two elementwise calls (1.4 us vs 0.6 us on 32x64 float32): what
+# a fused loop saves by adding it up (compiler/fusion.py's cost model).
+reduce_sum_p.fusion_weight = 2
 reduce_sum_p.jvp = lambda primals, tangents, axes: (
     reduce_sum_p.bind(primals[0], axes=axes), reduce_sum_p.bind(tangents[0], axes=axes))
 reduce_sum_p.transpose = lambda ct, x, axes: [_expand_back(ct, x.aval.shape, axes)]
