@@ -14,7 +14,7 @@ the XLA-exact float kernels, tested against JAX's values).
     >>> from jaxlite._src.random.dispatch import sample
     >>> key = jax.random.PRNGKey(0)
     >>> [sample(threefry.split, (key,), (2,)).shape for _ in range(2)]
-    [(2, 2, 2), (2, 2, 2)]
+    [(2, 2), (2, 2)]
 """
 import threading
 from collections import OrderedDict
