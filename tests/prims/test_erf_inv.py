@@ -120,3 +120,18 @@ def test_fast_schedule_with_a_branch_no_element_takes(low, high):
     x = np.random.default_rng(4).uniform(low, high, 3 * kernels._FAST_BLOCK).astype(np.float32)
     fast = kernels._erf_inv_f32_numpy(x)
     np.testing.assert_array_equal(fast.view(np.uint32), _generic(x).view(np.uint32))
+
+
+def test_small_arrays_and_the_tail_branch_take_the_fast_schedule():
+    # A few elements (a scalar draw) and the Q branch (|x| > ~0.9966) run the fast
+    # schedule, not the generic kernel; the bits are the generic kernel's.
+    rng = np.random.default_rng(5)
+    tail = rng.uniform(0.9967, 1.0, 64).astype(np.float32) * rng.choice([-1, 1], 64)
+    for x in [np.float32([0.3]), np.float32([-0.999, 0.1, 0.5]), tail,
+              np.concatenate([tail, rng.uniform(-1, 1, 9).astype(np.float32)])]:
+        x = x.astype(np.float32)
+        assert kernels._FAST_MIN_SIZE <= x.size
+        np.testing.assert_array_equal(np.asarray(jax.lax.erf_inv(x)).view(np.uint32),
+                                      _generic(x).view(np.uint32))
+        assert kernels._erf_inv_f32_block(x, np.empty_like(x), np.empty_like(x),
+                                          kernels._Scratch(x.size)).size == 0
