@@ -155,11 +155,33 @@ def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0):
     """Uniform floats in [minval, maxval)."""
     data = _single_key(key, "uniform")
     dtype = _float_dtype(dtype, "uniform")
-    return sample(_uniform, (data, minval, maxval), (_shape(shape, "uniform"), dtype))
+    return sample(_uniform, *_with_constants(
+        data, {"minval": minval, "maxval": maxval}, (int, float),
+        shape=_shape(shape, "uniform"), dtype=dtype))
 
 
-def _uniform(key, minval, maxval, shape, dtype, *, ops):
-    return threefry.uniform(key, shape, dtype, minval, maxval, ops=ops)
+def _with_constants(data, bounds, types, **statics):
+    """(operands, (), static kwargs) for sample(): bounds of these Python types are
+    constants of the compiled sampler, as in a jitted function that passes them (a
+    literal span lets a fused loop divide by a constant, [0, 1) skips the scaling);
+    others are operands, named in `dynamic`."""
+    arrays, dynamic = [data], []
+    for name, bound in bounds.items():
+        if type(bound) in types:
+            statics[name] = bound
+        else:
+            arrays.append(bound)
+            dynamic.append(name)
+    return arrays, (), dict(statics, dynamic=tuple(dynamic))
+
+
+def _bounds(arrays, dynamic, constants):
+    return dict(constants, **dict(zip(dynamic, arrays)))
+
+
+def _uniform(key, *bounds, shape, dtype, dynamic, ops, **constants):
+    values = _bounds(bounds, dynamic, constants)
+    return threefry.uniform(key, shape, dtype, values["minval"], values["maxval"], ops=ops)
 
 
 def _scalar_arg(x):
@@ -196,22 +218,15 @@ def randint(key, shape, minval, maxval, dtype=None):
             if not info.min <= bound <= info.max:
                 raise OverflowError(f"Python int {bound} too large to convert to "
                                     f"{info.dtype.name}; enable x64 or pass a smaller bound")
-    statics = {"shape": _shape(shape, "randint"), "dtype": dtype}
-    arrays, dynamic = [data], []
-    for name, bound in (("minval", minval), ("maxval", maxval)):
-        # Python ints are constants of the compiled sampler, as they are in a jitted
-        # function that calls randint: a fused loop's modulo by a constant span is a
-        # multiply, by a variable one a division (~10x slower).
-        if type(bound) is int:
-            statics[name] = bound
-        else:
-            arrays.append(bound)
-            dynamic.append(name)
-    return sample(_randint, arrays, (), dict(statics, dynamic=tuple(dynamic)))
+    # Python ints are constants, as in a jitted function that passes them: a fused
+    # loop's modulo by a constant span is a multiply, by an operand a division (~10x).
+    return sample(_randint, *_with_constants(
+        data, {"minval": minval, "maxval": maxval}, (int,), shape=_shape(shape, "randint"),
+        dtype=dtype))
 
 
 def _randint(key, *bounds, shape, dtype, dynamic, ops, **constants):
-    values = dict(constants, **dict(zip(dynamic, bounds)))
+    values = _bounds(bounds, dynamic, constants)
     return threefry.randint(key, shape, values["minval"], values["maxval"], dtype, ops=ops)
 
 
