@@ -229,8 +229,9 @@ def uniform(key, shape=(), dtype=np.float32, minval=0.0, maxval=1.0, *,
     # are floats itself, so the two passes are left out (the same bits).
     unit = type(minval) in (int, float) and type(maxval) in (int, float) and \
         minval == 0 and maxval == 1
-    minval = ops.convert_element_type(ops.asarray(minval), dtype)
-    maxval = ops.convert_element_type(ops.asarray(maxval), dtype)
+    if not unit:
+        minval = ops.convert_element_type(ops.asarray(minval), dtype)
+        maxval = ops.convert_element_type(ops.asarray(maxval), dtype)
     finfo = dtypes.finfo(dtype)
     nbits, nmant = finfo.bits, finfo.nmant
     rng_bits = nbits if nmant >= 8 else 8
