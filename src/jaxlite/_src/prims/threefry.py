@@ -99,11 +99,21 @@ def threefry2x32_kernel(k0, k1, x0, x1, output="pair"):
 
 def _rounds(a, b, t, keys, x0, x1):
     """The twenty rounds on one block, in place: (a, b) <- the hash of (x0, x1)."""
-    np.add(x0, keys[0], out=a)
     np.add(x1, keys[1], out=b)
+    first = None
+    if isinstance(x0, np.generic) and isinstance(keys[0], np.generic):
+        # one counter word and key (random bits' high word is 0): x0 + k0 is a scalar the
+        # first round adds to b, one pass fewer than filling `a` with it
+        first = UINT32.type((int(x0) + int(keys[0])) & _MASK)
+    else:
+        np.add(x0, keys[0], out=a)
     for block in range(5):
         for distance in _ROTATIONS[block % 2]:
-            np.add(a, b, a)
+            if first is not None:
+                np.add(b, first, a)
+                first = None
+            else:
+                np.add(a, b, a)
             # b = rotate_left(b, distance) ^ a
             np.left_shift(b, _SHIFTS[distance], t)
             np.right_shift(b, _SHIFTS[32 - distance], b)
