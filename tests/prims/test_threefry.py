@@ -115,3 +115,27 @@ def test_few_pairs_combine_as_the_blocked_kernel_does():
                         big if output == "pair" else [big]):
             assert s.dtype == np.uint32 and s.shape[1:] == b.shape[1:]
             np.testing.assert_array_equal(s, b[:2])
+
+
+def test_jit_rewrites_the_words_xor_into_one_primitive():
+    # Random bits are y0 ^ y1: the compiler's simplification makes that threefry2x32_xor
+    # (one pass per block), the traced jaxpr keeps JAX's threefry2x32 and xor.
+    key = jax.random.PRNGKey(9)
+    f = jax.jit(lambda k: jax.random.bits(k, (threefry._BLOCK + 5,)))
+    traced = str(jax.make_jaxpr(lambda k: jax.random.bits(k, (3,)))(key))
+    assert "threefry2x32_xor" not in traced and "xor" in traced
+    assert "threefry2x32_xor" in f.lower(key).as_text()
+    k = np.asarray(key)
+    expected = np.bitwise_xor(*threefry2x32_kernel(k[0], k[1], U32(0),
+                                                   np.arange(threefry._BLOCK + 5, dtype=U32)))
+    np.testing.assert_array_equal(f(key), expected)
+    # its own rules: batched keys, and no tangent
+    counts = np.arange(6, dtype=U32)
+    keys = np.array([[1, 2], [3, 4]], U32)
+    batched = jax.vmap(lambda kk: threefry.threefry2x32_xor_p.bind(kk[0], kk[1], U32(0), counts))(keys)
+    for i, (k0, k1) in enumerate(keys):
+        np.testing.assert_array_equal(batched[i], np.bitwise_xor(*threefry2x32_kernel(
+            k0, k1, U32(0), counts)))
+    out, tangent = jax.jvp(lambda c: threefry.threefry2x32_xor_p.bind(U32(1), U32(2), U32(0), c),
+                           (counts,), (np.zeros(6, jax.dtypes.float0),))
+    np.testing.assert_array_equal(out, batched[0])

@@ -16,8 +16,9 @@ import numpy as np
 
 from ..core import Primitive, ShapedArray
 from ..ad import Zero
+from ..jaxpr import Eqn
 from .util import broadcast_shapes
-from .elementwise import batch_elementwise
+from .elementwise import batch_elementwise, xor_p
 
 UINT32 = np.dtype(np.uint32)
 _MASK = 0xFFFFFFFF
@@ -220,3 +221,45 @@ def _scalar_code(x, params, avals, out):
 threefry2x32_p.scalar_code = _scalar_code
 threefry2x32_p.scalar_helpers = {"threefry2x32": _scalar_source()}
 threefry2x32_p.fusion_weight = 20  # a fused loop is worth it even for a bare split
+
+
+# ---- random bits: the two words' xor, one pass per block ---------------------------------
+# Random bits are y0 ^ y1. As separate equations the NumPy tier writes both words to fresh
+# whole arrays and xors them in another pass (~1.5x the kernel's time at 10^6, fresh 4 MB
+# arrays page-faulting); the compiler's simplification rewrites xor(threefry2x32) into
+# this primitive, which xors each block while it is in the cache. It only appears in
+# optimized Jaxprs (traced ones keep JAX's threefry2x32 and xor).
+threefry2x32_xor_p = Primitive("threefry2x32_xor")
+
+
+def _xor_jvp(primals, tangents):
+    out = threefry2x32_xor_p.bind(*primals)
+    return out, Zero(out)
+
+
+
+threefry2x32_xor_p.fresh_results = True
+threefry2x32_xor_p.impl = lambda k0, k1, x0, x1: threefry2x32_kernel(k0, k1, x0, x1, "xor")
+threefry2x32_xor_p.abstract_eval = lambda *avals: _abstract_eval(*avals)[0]
+threefry2x32_xor_p.jvp = _xor_jvp
+threefry2x32_xor_p.batch = batch_elementwise(threefry2x32_xor_p)
+threefry2x32_xor_p.scalar_code = lambda x, params, avals, out: \
+    f"threefry2x32_xor({', '.join(x)})"
+threefry2x32_xor_p.scalar_helpers = {
+    **threefry2x32_p.scalar_helpers,
+    "threefry2x32_xor": "@numba.njit(nogil=True)\ndef threefry2x32_xor(k0, k1, x0, x1):\n"
+                        "    a, b = threefry2x32(k0, k1, x0, x1)\n    return np.uint32(a ^ b)\n"}
+threefry2x32_xor_p.fusion_weight = 20
+
+
+def _xor_of_the_words(eqn, ctx):
+    """xor(y0, y1) of one threefry2x32 equation -> threefry2x32_xor of its operands."""
+    words = [ctx.producer(v) for v in eqn.inputs]
+    hash_eqn = words[0]
+    if hash_eqn is None or hash_eqn.primitive is not threefry2x32_p or words[1] is not hash_eqn \
+            or {id(v) for v in eqn.inputs} != {id(v) for v in hash_eqn.outputs}:
+        return None
+    return Eqn(threefry2x32_xor_p, list(hash_eqn.inputs), {}, eqn.outputs, eqn.source)
+
+
+xor_p.simplify_rules = (*xor_p.simplify_rules, _xor_of_the_words)
