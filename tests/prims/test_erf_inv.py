@@ -80,9 +80,10 @@ def test_fma_rows_rounds_once_even_where_the_float64_sum_is_an_inexact_tie():
 
 def test_fma_by_one_is_compiled_as_an_add():
     key = jax.random.PRNGKey(3)
-    f = jax.jit(lambda k: jax.random.uniform(k, (1000,)))
+    # a span of 1 (the default [0, 1) skips the scaling altogether)
+    f = jax.jit(lambda k: jax.random.uniform(k, (1000,), minval=0.5, maxval=1.5))
     with jax.disable_jit():
-        eager = np.asarray(jax.random.uniform(key, (1000,)))
+        eager = np.asarray(jax.random.uniform(key, (1000,), minval=0.5, maxval=1.5))
     np.testing.assert_array_equal(np.asarray(f(key)).view(np.uint32), eager.view(np.uint32))
     source = f.lower(key)._entry.compiled.source
     assert "np.add(" in source and "fma" not in source
