@@ -38,18 +38,24 @@ def test_blocks_and_per_element_keys_agree_with_single_hashes():
 
 
 def test_few_pairs_on_python_ints_match_the_blocked_kernel():
-    # Up to threefry._SMALL pairs hash on Python ints; compare with the NumPy rounds.
+    # Up to threefry._SMALL pairs hash on Python ints (64-bit lanes of big integers);
+    # compare with the NumPy rounds, all three outputs.
     rng = np.random.default_rng(1)
     for shape in [(), (1,), (2, 3), (threefry._SMALL,), (0,)]:
         k0 = rng.integers(0, 2 ** 32, shape, dtype=U32)
         x0, x1 = rng.integers(0, 2 ** 32, (2,) + shape, dtype=U32)
-        small = threefry._threefry_small(k0, U32(0xFFFFFFFF), x0, x1, shape)
+        small = threefry._threefry_small(k0, U32(0xFFFFFFFF), x0, x1, shape, "pair")
         n = threefry._SMALL + 1  # the same pairs, padded past the threshold
         pad = lambda a: np.concatenate([np.ravel(a), np.zeros(n, U32)])  # noqa: E731
         big = threefry2x32_kernel(pad(k0), U32(0xFFFFFFFF), pad(x0), pad(x1))
         for s, b in zip(small, big):
-            assert s.shape == shape and s.dtype == np.uint32
+            assert s.shape == shape and s.dtype == np.uint32 and s.flags.writeable
             np.testing.assert_array_equal(s.ravel(), b[:s.size])
+        xor = threefry._threefry_small(k0, U32(0xFFFFFFFF), x0, x1, shape, "xor")
+        np.testing.assert_array_equal(xor.ravel(), (big[0] ^ big[1])[:xor.size])
+        stacked = threefry._threefry_small(k0, U32(0xFFFFFFFF), x0, x1, shape, "stacked")
+        assert stacked.shape == shape + (2,) and stacked.flags.c_contiguous
+        np.testing.assert_array_equal(stacked.reshape(-1, 2)[:, 1], big[1][:xor.size])
 
 
 def test_broadcasting_shapes():

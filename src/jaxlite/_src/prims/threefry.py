@@ -64,10 +64,7 @@ def threefry2x32_kernel(k0, k1, x0, x1, output="pair"):
     shape = broadcast_shapes(*(np.shape(a) for a in (k0, k1, x0, x1)), name="threefry2x32")
     size = int(np.prod(shape, dtype=np.int64))
     if size <= _SMALL:
-        y0, y1 = _threefry_small(k0, k1, x0, x1, shape)
-        if output == "pair":
-            return y0, y1
-        return y0 ^ y1 if output == "xor" else np.stack([y0, y1], -1)
+        return _threefry_small(k0, k1, x0, x1, shape, output)
     k0, k1, x0, x1 = (_flat_operand(a, shape) for a in (k0, k1, x0, x1))
     n = min(size, _BLOCK)
     if output == "pair":
@@ -127,41 +124,53 @@ def _rounds(a, b, t, keys, x0, x1):
             np.add(b, extra, b)
 
 
-# Up to this many counter pairs, Python integers beat NumPy's ~120 calls on tiny arrays
-# (~170 us each time): a split or a scalar draw in the body of an eager while_loop
-# (numpyro's rejection samplers) costs ~10 us per pair instead.
-_SMALL = 8
+# Up to this many counter pairs, Python integers beat NumPy's ~115 calls on small arrays
+# (~50 us each time): a split or a scalar draw in the body of an eager while_loop
+# (numpyro's rejection samplers) costs ~10 us instead (32 pairs: 14 us, 128: 33 us).
+_SMALL = 128
 
 
 # (left shift, right shift, key word indices and count of each block's injection)
 _SMALL_SCHEDULE = tuple((tuple((d, 32 - d) for d in _ROTATIONS[block % 2]),
                          (block + 1) % 3, (block + 2) % 3, block + 1) for block in range(5))
+_LITTLE_U32, _LITTLE_U64 = np.dtype("<u4"), np.dtype("<u8")
 
 
-def _words(x, shape, size):
-    """A uint32 operand as `size` Python ints in row-major order of `shape`."""
+def _lanes(x, shape, ones):
+    """A uint32 operand as one Python int holding each element in its own 64-bit lane
+    (row-major order of `shape`, element 0 lowest)."""
     x = np.asarray(x, UINT32)
     if x.size == 1:
-        return [int(x.reshape(()))] * size
-    return np.broadcast_to(x, shape).ravel().tolist()
+        return int(x.reshape(())) * ones
+    return int.from_bytes(np.broadcast_to(x, shape).astype(_LITTLE_U64).tobytes(), "little")
 
 
-def _threefry_small(k0, k1, x0, x1, shape):
-    """The kernel's rounds on Python ints, one counter pair at a time (few pairs)."""
+def _threefry_small(k0, k1, x0, x1, shape, output):
+    """The kernel's rounds on Python ints used as vectors: every counter pair in a 64-bit
+    lane of two big integers, so each round is a few integer operations for all of them.
+    A lane's upper 32 bits take the carries and the bits shifted out, and one mask per
+    step clears them; rotating right by 32 - d moves a lane's low bits into the upper half
+    of the lane below, which that mask clears too."""
     size = int(np.prod(shape, dtype=np.int64))
-    y0, y1 = [], []
-    for key0, key1, a, b in zip(*(_words(w, shape, size) for w in (k0, k1, x0, x1))):
-        keys = (key0, key1, key0 ^ key1 ^ _KEY_SCHEDULE_PARITY)
-        a, b = (a + key0) & _MASK, (b + key1) & _MASK
-        for rotations, i, j, count in _SMALL_SCHEDULE:
-            for left, right in rotations:
-                a = (a + b) & _MASK
-                b = ((b << left) & _MASK | b >> right) ^ a
-            a = (a + keys[i]) & _MASK
-            b = (b + keys[j] + count) & _MASK
-        y0.append(a)
-        y1.append(b)
-    return np.array(y0, UINT32).reshape(shape), np.array(y1, UINT32).reshape(shape)
+    ones = ((1 << (64 * size)) - 1) // ((1 << 64) - 1)  # 1 in every lane
+    mask = _MASK * ones
+    key0, key1, a, b = (_lanes(w, shape, ones) for w in (k0, k1, x0, x1))
+    keys = (key0, key1, key0 ^ key1 ^ (_KEY_SCHEDULE_PARITY * ones))
+    a, b = (a + key0) & mask, (b + key1) & mask
+    for rotations, i, j, count in _SMALL_SCHEDULE:
+        for left, right in rotations:
+            a = (a + b) & mask
+            b = ((b << left | b >> right) & mask) ^ a
+        a = (a + keys[i]) & mask
+        b = (b + keys[j] + count * ones) & mask
+
+    def unpack(lanes, dtype):  # a fresh uint32 array of the lanes (or of their halves)
+        return np.frombuffer(lanes.to_bytes(8 * size, "little"), dtype).astype(UINT32)
+    if output == "xor":
+        return unpack(a ^ b, _LITTLE_U64).reshape(shape)
+    if output == "stacked":  # y1 in each lane's upper half: the (..., 2) layout as it is
+        return unpack(a | b << 32, _LITTLE_U32).reshape(tuple(shape) + (2,))
+    return unpack(a, _LITTLE_U64).reshape(shape), unpack(b, _LITTLE_U64).reshape(shape)
 
 
 threefry2x32_p = Primitive("threefry2x32", multiple_results=True)
