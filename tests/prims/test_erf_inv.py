@@ -136,3 +136,40 @@ def test_small_arrays_and_the_tail_branch_take_the_fast_schedule():
                                       _generic(x).view(np.uint32))
         assert kernels._erf_inv_f32_block(x, np.empty_like(x), np.empty_like(x),
                                           kernels._Scratch(x.size)).size == 0
+
+
+def test_python_scalar_path_matches_the_generic_kernel():
+    # A few elements run the fused tier's scalar code as plain Python on NumPy scalars.
+    x = _inputs()[::7]
+    out = kernels._erf_inv_f32_python(x)
+    generic = _generic(x)
+    np.testing.assert_array_equal(np.isnan(out), np.isnan(generic))
+    finite = ~np.isnan(generic)
+    np.testing.assert_array_equal(out[finite].view(np.uint32), generic[finite].view(np.uint32))
+    for small in (np.float32(0.25), np.array(-0.75, np.float32), x[:kernels._PYTHON_MAX_SIZE]):
+        result = np.asarray(jax.lax.erf_inv(small))
+        assert result.shape == np.shape(small) and result.dtype == np.float32
+        np.testing.assert_array_equal(result.view(np.uint32),
+                                      _generic(np.asarray(small)).view(np.uint32))
+
+
+def test_python_fma_rounds_once_where_the_float64_sum_is_a_tie():
+    rng = np.random.default_rng(8)
+    a = rng.standard_normal(3000).astype(np.float32)
+    b = rng.standard_normal(3000).astype(np.float32)
+    c = rng.standard_normal(3000).astype(np.float32)
+    # inexact ties above and below (the exact sum lies off the float64 midpoint), exact
+    # ties (round to even), a power-of-two boundary and subnormal results
+    e = np.float32(2.0 ** -24 * (1 + 2.0 ** -23))
+    cases = [(e, np.float32(1 - 2.0 ** -23), np.float32(1 + 2.0 ** -23)),
+             (-e, np.float32(1 - 2.0 ** -23), np.float32(-(1 + 2.0 ** -23))),
+             (e, np.float32(1 + 2.0 ** -23), np.float32(1 + 2.0 ** -23)),
+             (np.float32(2.0 ** -24), np.float32(1), np.float32(1)),
+             (np.float32(-2.0 ** -25), np.float32(1 + 2.0 ** -23), np.float32(1)),
+             (np.float32(1e-30), np.float32(1e-15), np.float32(1e-44)),
+             (np.float32(3e-39), np.float32(0.5), np.float32(-1e-45))]
+    cases += list(zip(a, b, c))
+    for x, y, z in cases:
+        got = kernels._fma_float32_python(x, y, z)
+        assert type(got) is np.float32
+        assert _correctly_rounded(got, Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z)))

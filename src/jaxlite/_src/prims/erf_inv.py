@@ -17,6 +17,8 @@ log1p or unfused arithmetic is off by an ulp or two for a few percent of inputs.
     >>> erf_inv(np.array([0.0, 0.5], np.float32))
     array([0.        , 0.47693628], dtype=float32)
 """
+import functools
+
 import numpy as np
 
 from .. import dtypes
@@ -76,9 +78,11 @@ def erf_inv(x, *, ops=numpy_ops.ops):
     """
     dtype = np.dtype(x.dtype)
     if dtype == np.float32:
-        if isinstance(ops, numpy_ops.NumpyOps) and isinstance(x, np.ndarray) and \
-                x.size >= _FAST_MIN_SIZE:
-            return _erf_inv_f32_numpy(x)
+        if isinstance(ops, numpy_ops.NumpyOps) and isinstance(x, (np.ndarray, np.generic)):
+            if x.size <= _PYTHON_MAX_SIZE:
+                return _erf_inv_f32_python(x)
+            if x.size >= _FAST_MIN_SIZE:
+                return _erf_inv_f32_numpy(x)
         return _erf_inv_f32(ops, x)
     if dtype == np.float64:
         return _in_blocks(_erf_inv_f64, ops, x)
@@ -93,6 +97,46 @@ def scalar_helper():
     _erf_inv_f32's ops written out for one element, and the fma it calls."""
     return {"erf_inv_float32": kernel_source("erf_inv_float32", _erf_inv_f32, np.float32),
             "fma_float32": fma_p.scalar_helpers["fma_float32"]}
+
+
+# ---- float32, a few elements: Python scalars ----------------------------------------------
+# A scalar draw (normal(key)) would pay ~100 us for the fast schedule's ~200 NumPy calls
+# on tiny arrays; the fused tier's scalar code of _erf_inv_f32, run as plain Python on
+# NumPy float32 scalars, costs ~20 us an element.
+_PYTHON_MAX_SIZE = 4
+
+
+def _fma_float32_python(a, b, c):
+    """fma(a, b, c) of float32 scalars, rounded once: the float64 product is exact, so
+    only the float64 sum s rounds before float32's; that double rounding errs only where
+    s lies halfway between two float32 values (s + (s - r) is then the other one) and the
+    sum was inexact, toward the side its rounding error points to."""
+    p, z = float(a) * float(b), float(c)
+    s = p + z
+    r = np.float32(s)
+    half = s - float(r)
+    if half:
+        other = s + half
+        if float(np.float32(other)) == other:
+            b_virtual = s - p
+            error = (p - (s - b_virtual)) + (z - b_virtual)  # TwoSum: p + z == s + error
+            if error and (error > 0) == (half > 0):
+                return np.float32(other)
+    return r
+
+
+@functools.cache
+def _python_kernel():
+    namespace = {"np": np, "fma_float32": _fma_float32_python}
+    exec(kernel_source("erf_inv_float32", _erf_inv_f32, np.float32, numba=False), namespace)
+    return namespace["erf_inv_float32"]
+
+
+def _erf_inv_f32_python(x):
+    kernel = _python_kernel()
+    with np.errstate(all="ignore"):  # NaN and +-1 inputs make inf/NaN intermediates
+        values = [kernel(v) for v in np.asarray(x, np.float32).reshape(-1)]
+    return np.array(values, np.float32).reshape(np.shape(x))
 
 
 # ---- float32 on NumPy, fast --------------------------------------------------------------
