@@ -1,6 +1,6 @@
 """jax.random's other samplers: argument checks and dtype/shape rules as in JAX, the
-elementwise algorithms of samplers.py (NumPy for concrete keys, traced jaxlite ops
-otherwise), and the samplers built from them with sorting, reductions or linear
+elementwise algorithms of samplers.py (run by dispatch.py: jitted and cached per static
+arguments for concrete keys, traced inline otherwise), and the samplers built from them with sorting, reductions or linear
 algebra (categorical, choice, permutation, multivariate_normal, orthogonal, ...).
 
     >>> key = jax.random.key(0)
