@@ -145,3 +145,14 @@ def test_jit_rewrites_the_words_xor_into_one_primitive():
     out, tangent = jax.jvp(lambda c: threefry.threefry2x32_xor_p.bind(U32(1), U32(2), U32(0), c),
                            (counts,), (np.zeros(6, jax.dtypes.float0),))
     np.testing.assert_array_equal(out, batched[0])
+
+
+def test_random_bits_write_into_a_given_buffer():
+    # threefry2x32_xor's impl_out: the NumPy tier passes a workspace buffer
+    for n in (5, threefry._BLOCK + 3):
+        counts = np.arange(n, dtype=U32)
+        out = np.empty(n, U32)
+        got = threefry.threefry2x32_xor_p.impl(U32(3), U32(4), U32(0), counts, out=out)
+        assert got is out
+        np.testing.assert_array_equal(out, np.bitwise_xor(*threefry2x32_kernel(
+            U32(3), U32(4), U32(0), counts)))

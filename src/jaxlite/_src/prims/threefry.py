@@ -52,7 +52,7 @@ def _injection(word, count):
     return word, UINT32.type(count)
 
 
-def threefry2x32_kernel(k0, k1, x0, x1, output="pair"):
+def threefry2x32_kernel(k0, k1, x0, x1, output="pair", out=None):
     """(y0, y1): Threefry-2x32 of the counter pairs (x0, x1) under the key (k0, k1).
 
     All four operands are uint32 and broadcast against each other; results are fresh
@@ -60,17 +60,23 @@ def threefry2x32_kernel(k0, k1, x0, x1, output="pair"):
     rounds while they sit in the cache, each op writing into the block in place.
     output "xor" returns y0 ^ y1 instead (random bits), "stacked" one array of shape
     (*shape, 2) holding y0 and y1 (keys): each block is combined while still in cache.
+    `out`, for "xor": a C-ordered uint32 buffer of the shape to write the bits into.
     """
     shape = broadcast_shapes(*(np.shape(a) for a in (k0, k1, x0, x1)), name="threefry2x32")
     size = int(np.prod(shape, dtype=np.int64))
     if size <= _SMALL:
-        return _threefry_small(k0, k1, x0, x1, shape, output)
+        result = _threefry_small(k0, k1, x0, x1, shape, output)
+        if out is None:
+            return result
+        out[...] = result
+        return out
     k0, k1, x0, x1 = (_flat_operand(a, shape) for a in (k0, k1, x0, x1))
     n = min(size, _BLOCK)
     if output == "pair":
         y0, y1 = np.empty(size, UINT32), np.empty(size, UINT32)
     elif output == "xor":
-        y0, second = np.empty(size, UINT32), np.empty(n, UINT32)
+        y0 = np.empty(size, UINT32) if out is None else out.reshape(-1)
+        second = np.empty(n, UINT32)
     else:
         pairs, first, second = np.empty((size, 2), UINT32), np.empty(n, UINT32), np.empty(n, UINT32)
     scratch = np.empty(n, UINT32)
@@ -248,7 +254,9 @@ def _xor_jvp(primals, tangents):
 
 
 threefry2x32_xor_p.fresh_results = True
-threefry2x32_xor_p.impl = lambda k0, k1, x0, x1: threefry2x32_kernel(k0, k1, x0, x1, "xor")
+threefry2x32_xor_p.impl_out = True  # into a workspace buffer: no fresh pages per call
+threefry2x32_xor_p.impl = lambda k0, k1, x0, x1, out=None: threefry2x32_kernel(
+    k0, k1, x0, x1, "xor", out)
 threefry2x32_xor_p.abstract_eval = lambda *avals: _abstract_eval(*avals)[0]
 threefry2x32_xor_p.jvp = _xor_jvp
 threefry2x32_xor_p.batch = batch_elementwise(threefry2x32_xor_p)
