@@ -5,6 +5,7 @@ import numpy as np
 
 import jaxlite as jax
 from jaxlite._src.prims import threefry
+from jaxlite._src.prims.elementwise import shift_right_logical_p
 from jaxlite._src.prims.threefry import threefry2x32_kernel, threefry2x32_p
 
 U32 = np.uint32
@@ -156,3 +157,14 @@ def test_random_bits_write_into_a_given_buffer():
         assert np.shares_memory(got, out) and got.shape == (n,)
         np.testing.assert_array_equal(out, np.bitwise_xor(*threefry2x32_kernel(
             U32(3), U32(4), U32(0), counts)))
+
+
+def test_shift_right_logical_into_a_buffer_matches_the_fresh_result():
+    # shift_right_logical's impl_out (uniform's bits >> 9 under jit), every kind of amount
+    x = np.arange(-4, 4, dtype=np.int32) * 123457
+    for y in (np.int32(1), np.int32(0), np.int32(-1), np.int32(32), np.int32(40),
+              np.arange(8, dtype=np.int32) * 5):
+        out = np.empty_like(x)
+        got = shift_right_logical_p.impl(x, y, out=out)
+        assert got is out
+        np.testing.assert_array_equal(out, shift_right_logical_p.impl(x, y))
