@@ -168,3 +168,22 @@ def test_shift_right_logical_into_a_buffer_matches_the_fresh_result():
         got = shift_right_logical_p.impl(x, y, out=out)
         assert got is out
         np.testing.assert_array_equal(out, shift_right_logical_p.impl(x, y))
+
+
+def test_jit_rewrites_the_stacked_words_into_one_primitive():
+    # A split's keys are stack([y0, y1], -1): compiled as threefry2x32_stacked (one pass
+    # per block); the traced jaxpr keeps JAX's stack. Batched keys too (vmap).
+    key = jax.random.PRNGKey(4)
+    f = jax.jit(lambda k: jax.random.split(k, 70000))
+    assert "stack" in str(jax.make_jaxpr(lambda k: jax.random.split(k, 3))(key))
+    assert "threefry2x32_stacked" in f.lower(key).as_text()
+    k = np.asarray(key)
+    expected = np.stack(threefry2x32_kernel(k[0], k[1], U32(0), np.arange(70000, dtype=U32)), -1)
+    np.testing.assert_array_equal(f(key), expected)
+    keys = jax.random.split(key, 3)
+    batched = jax.jit(jax.vmap(lambda kk: jax.random.split(kk, 5)))(keys)
+    for i in range(3):
+        np.testing.assert_array_equal(batched[i], jax.random.split(keys[i], 5))
+    out, _ = jax.jvp(lambda c: threefry.threefry2x32_stacked_p.bind(U32(1), U32(2), U32(0), c),
+                     (np.arange(4, dtype=U32),), (np.zeros(4, jax.dtypes.float0),))
+    assert out.shape == (4, 2)

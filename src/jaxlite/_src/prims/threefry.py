@@ -19,6 +19,7 @@ from ..ad import Zero
 from ..jaxpr import Eqn
 from .util import broadcast_shapes
 from .elementwise import batch_elementwise, xor_p
+from .shape import stack_p
 
 UINT32 = np.dtype(np.uint32)
 _MASK = 0xFFFFFFFF
@@ -280,3 +281,81 @@ def _xor_of_the_words(eqn, ctx):
 
 
 xor_p.simplify_rules = (*xor_p.simplify_rules, _xor_of_the_words)
+
+
+# ---- keys: the two words stacked, one pass per block ---------------------------------------
+# A split's keys are stack([y0, y1], -1): as two equations the NumPy tier writes both words
+# to fresh arrays and copies them into the stack, 2x the kernel's time in back-to-back
+# calls (fresh pages each time). stack(threefry2x32) becomes this primitive, which fills
+# each block's pairs while the block is in the cache; the fused tier runs it as a Numba
+# loop of its own (`fused_kernel`) over the same scalar rounds.
+threefry2x32_stacked_p = Primitive("threefry2x32_stacked")
+threefry2x32_stacked_p.fresh_results = True
+threefry2x32_stacked_p.impl = lambda k0, k1, x0, x1: threefry2x32_kernel(
+    k0, k1, x0, x1, "stacked")
+
+
+def _stacked_abstract_eval(*avals):
+    word = _abstract_eval(*avals)[0]
+    return ShapedArray(tuple(word.shape) + (2,), UINT32)
+
+
+def _stacked_jvp(primals, tangents):
+    out = threefry2x32_stacked_p.bind(*primals)
+    return out, Zero(out)
+
+
+threefry2x32_stacked_p.abstract_eval = _stacked_abstract_eval
+threefry2x32_stacked_p.jvp = _stacked_jvp
+
+
+def _stack_of_the_words(eqn, ctx):
+    """stack([y0, y1], axis=-1) of one threefry2x32 equation -> threefry2x32_stacked."""
+    if len(eqn.inputs) != 2 or eqn.params["axis"] != len(eqn.inputs[0].aval.shape):
+        return None
+    hash_eqn = ctx.producer(eqn.inputs[0])
+    if hash_eqn is None or hash_eqn.primitive is not threefry2x32_p or \
+            list(eqn.inputs) != list(hash_eqn.outputs):
+        return None
+    return Eqn(threefry2x32_stacked_p, list(hash_eqn.inputs), {}, eqn.outputs, eqn.source)
+
+
+stack_p.simplify_rules = (*stack_p.simplify_rules, _stack_of_the_words)
+
+_STACKED_KERNEL = """import numpy as np
+import numba
+
+{rounds}
+
+def kernel({arguments}, out):
+    for i in range(out.shape[0] // 2):
+        a, b = threefry2x32({operands})
+        out[2 * i] = a
+        out[2 * i + 1] = b
+"""
+
+
+def _stacked_fused_kernel(eqn):
+    """(kernel source, signature, run) for the fused tier (compiler/fusion.py's
+    substitute_kernels), where every operand is one element or of the result's shape."""
+    shape = tuple(eqn.outputs[0].aval.shape[:-1])
+    if any(v.aval.size != 1 and tuple(v.aval.shape) != shape for v in eqn.inputs):
+        return None
+    scalar = [v.aval.size == 1 for v in eqn.inputs]
+    names = ("k0", "k1", "x0", "x1")
+    source = _STACKED_KERNEL.format(
+        rounds=_scalar_source(), arguments=", ".join(names),
+        operands=", ".join(n if one else f"{n}[i]" for n, one in zip(names, scalar)))
+    signature = tuple(("uint32", "scalar" if one else "in") for one in scalar) + \
+        (("uint32", "out"),)
+
+    def run(kernel, *operands):
+        out = np.empty(shape + (2,), UINT32)
+        kernel(*[UINT32.type(np.reshape(x, ())) if one else
+                 np.ascontiguousarray(x, UINT32).reshape(-1)
+                 for x, one in zip(operands, scalar)], out.reshape(-1))
+        return out
+    return source, signature, run
+
+
+threefry2x32_stacked_p.fused_kernel = _stacked_fused_kernel
