@@ -6,6 +6,7 @@ import numpy as np
 import jaxlite as jax
 from jaxlite._src.prims import threefry
 from jaxlite._src.prims.elementwise import shift_right_logical_p
+from jaxlite._src.prims.shape import iota_p
 from jaxlite._src.prims.threefry import threefry2x32_kernel, threefry2x32_p
 
 U32 = np.uint32
@@ -187,3 +188,15 @@ def test_jit_rewrites_the_stacked_words_into_one_primitive():
     out, _ = jax.jvp(lambda c: threefry.threefry2x32_stacked_p.bind(U32(1), U32(2), U32(0), c),
                      (np.arange(4, dtype=U32),), (np.zeros(4, jax.dtypes.float0),))
     assert out.shape == (4, 2)
+
+
+def test_iota_into_a_buffer_matches_the_fresh_result():
+    # iota's impl_out (the counters of jit's random draws): blocks from a cached arange
+    for dtype, shape, dimension in [(np.uint32, (200003,), 0), (np.int32, (5,), 0),
+                                    (np.int8, (300,), 0), (np.float32, (70,), 0),
+                                    (np.uint32, (3, 4), 1)]:
+        out = np.empty(shape, dtype)
+        got = iota_p.impl(dtype=np.dtype(dtype), shape=shape, dimension=dimension, out=out)
+        assert got is out
+        np.testing.assert_array_equal(out, iota_p.impl(dtype=np.dtype(dtype), shape=shape,
+                                                       dimension=dimension))
