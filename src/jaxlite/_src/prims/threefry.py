@@ -12,6 +12,8 @@ jit alike. The random layer (random/threefry.py) binds it through its ops namesp
     >>> from jaxlite._src.prims.threefry import threefry2x32_p
     >>> y0, y1 = threefry2x32_p.bind(np.uint32(0), np.uint32(0), np.uint32(0), np.uint32(1))
 """
+import math
+
 import numpy as np
 
 from ..core import Primitive, ShapedArray
@@ -64,7 +66,7 @@ def threefry2x32_kernel(k0, k1, x0, x1, output="pair", out=None):
     `out`, for "xor": a C-ordered uint32 buffer of the shape to write the bits into.
     """
     shape = broadcast_shapes(*(np.shape(a) for a in (k0, k1, x0, x1)), name="threefry2x32")
-    size = int(np.prod(shape, dtype=np.int64))
+    size = math.prod(shape)
     if size <= _SMALL:
         result = _threefry_small(k0, k1, x0, x1, shape, output)
         if out is None:
@@ -146,6 +148,8 @@ _LITTLE_U32, _LITTLE_U64 = np.dtype("<u4"), np.dtype("<u8")
 def _lanes(x, shape, ones):
     """A uint32 operand as one Python int holding each element in its own 64-bit lane
     (row-major order of `shape`, element 0 lowest)."""
+    if isinstance(x, np.uint32):  # a key word or the high counter word: the usual case
+        return int(x) * ones
     x = np.asarray(x, UINT32)
     if x.size == 1:
         return int(x.reshape(())) * ones
@@ -158,7 +162,7 @@ def _threefry_small(k0, k1, x0, x1, shape, output):
     A lane's upper 32 bits take the carries and the bits shifted out, and one mask per
     step clears them; rotating right by 32 - d moves a lane's low bits into the upper half
     of the lane below, which that mask clears too."""
-    size = int(np.prod(shape, dtype=np.int64))
+    size = math.prod(shape)
     ones = ((1 << (64 * size)) - 1) // ((1 << 64) - 1)  # 1 in every lane
     mask = _MASK * ones
     key0, key1, a, b = (_lanes(w, shape, ones) for w in (k0, k1, x0, x1))
