@@ -263,7 +263,12 @@ def integer_rem(x, y):
             return np.array(np.broadcast_to(x, np.broadcast_shapes(np.shape(x), np.shape(y))),
                             np.result_type(x, y))
         if np.result_type(x, y).kind == "u":
-            return np.subtract(x, np.multiply(np.floor_divide(x, y), y))
+            # one fresh array, not three: randint reduces three 10^6 arrays this way
+            remainder = np.floor_divide(x, y)
+            if not isinstance(remainder, np.ndarray):
+                return np.subtract(x, np.multiply(remainder, y))
+            np.multiply(remainder, y, out=remainder)
+            return np.subtract(x, remainder, out=remainder)
         return np.fmod(x, y)
     zero = np.equal(y, 0)
     out = np.where(zero, x, np.fmod(x, np.where(zero, np.ones((), np.result_type(y)), y)))
