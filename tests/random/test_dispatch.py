@@ -2,6 +2,8 @@
 (random/dispatch.py): the first call of a combination runs NumPy directly, later ones
 the compiled executable. Both must give JAX's bits; under transformations the samplers
 still trace inline."""
+from collections import OrderedDict
+
 import numpy as np
 import pytest
 
@@ -145,3 +147,21 @@ def test_other_samplers_agree_between_direct_and_compiled_calls():
         first, second = draw(), draw()
         np.testing.assert_array_equal(first, second, err_msg=name)
         np.testing.assert_array_equal(jax.jit(draw)(), first, err_msg=name)
+
+
+def test_compiled_samplers_of_large_results_give_way(monkeypatch):
+    # Executables keep their NumPy workspace between calls: past a budget of result bytes
+    # the least recently used compiled samplers go back to direct calls (small ones stay).
+    monkeypatch.setattr(dispatch, "_MAX_COMPILED_RESULT_BYTES", 3 * 4 * 1000)
+    monkeypatch.setattr(dispatch, "_entries", OrderedDict())
+    monkeypatch.setattr(dispatch, "_result_bytes", OrderedDict())
+    key = random.key(21)
+    draws = {}
+    for n in (1001, 1002, 1003, 1004, 1005):
+        draws[n] = [random.uniform(key, (n,)) for _ in range(3)]
+    assert [dict(k[2])["shape"] for k in dispatch._result_bytes] == [(1004,), (1005,)]
+    assert sum(dispatch._result_bytes.values()) <= 3 * 4 * 1000
+    for n, (a, b, c) in draws.items():
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, c)
+        np.testing.assert_array_equal(random.uniform(key, (n,)), a)  # evicted: direct again
