@@ -35,8 +35,9 @@ _MAX_ENTRIES = 512  # combinations kept (least recently used go), as jit's own L
 # An executable keeps reusable buffers (the NumPy tier's workspace: ~4x its results, 16 MB
 # for a 10^6 normal draw). Compiled samplers whose results add up to more than this many
 # bytes give way, least recently used first, so that eager draws of many large shapes
-# do not hold their buffers for good; small draws are never evicted for it.
-_MAX_COMPILED_RESULT_BYTES = 16 << 20
+# do not hold their buffers for good (at most ~128 MB); eight hot 10^6 draws fit, and
+# small draws hardly count.
+_MAX_COMPILED_RESULT_BYTES = 32 << 20
 
 _entries = OrderedDict()  # (algorithm, static args, static kwargs) -> calls so far or a jit
 _result_bytes = OrderedDict()  # the compiled ones' keys -> their results' bytes, LRU order
