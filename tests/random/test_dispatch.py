@@ -2,6 +2,7 @@
 (random/dispatch.py): the first call of a combination runs NumPy directly, later ones
 the compiled executable. Both must give JAX's bits; under transformations the samplers
 still trace inline."""
+import threading
 from collections import OrderedDict
 
 import numpy as np
@@ -165,3 +166,22 @@ def test_compiled_samplers_of_large_results_give_way(monkeypatch):
         np.testing.assert_array_equal(a, b)
         np.testing.assert_array_equal(a, c)
         np.testing.assert_array_equal(random.uniform(key, (n,)), a)  # evicted: direct again
+
+
+@pytest.mark.needs_threads
+def test_threads_drawing_at_once_get_the_same_bits():
+    key = random.key(8)
+    expected = {n: np.asarray(random.normal(key, (n,))) for n in (7, 300, 5000)}
+    failures = []
+
+    def draw():
+        for _ in range(15):
+            for n, want in expected.items():
+                if not np.array_equal(np.asarray(random.normal(key, (n,))), want):
+                    failures.append(n)
+    threads = [threading.Thread(target=draw) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures
