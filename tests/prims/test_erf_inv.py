@@ -80,9 +80,10 @@ def test_fma_rows_rounds_once_even_where_the_float64_sum_is_an_inexact_tie():
 
 def test_fma_by_one_is_compiled_as_an_add():
     key = jax.random.PRNGKey(3)
-    f = jax.jit(lambda k: jax.random.uniform(k, (1000,)))
+    # a span of 1 (the default [0, 1) skips the scaling altogether)
+    f = jax.jit(lambda k: jax.random.uniform(k, (1000,), minval=0.5, maxval=1.5))
     with jax.disable_jit():
-        eager = np.asarray(jax.random.uniform(key, (1000,)))
+        eager = np.asarray(jax.random.uniform(key, (1000,), minval=0.5, maxval=1.5))
     np.testing.assert_array_equal(np.asarray(f(key)).view(np.uint32), eager.view(np.uint32))
     source = f.lower(key)._entry.compiled.source
     assert "np.add(" in source and "fma" not in source
@@ -120,3 +121,55 @@ def test_fast_schedule_with_a_branch_no_element_takes(low, high):
     x = np.random.default_rng(4).uniform(low, high, 3 * kernels._FAST_BLOCK).astype(np.float32)
     fast = kernels._erf_inv_f32_numpy(x)
     np.testing.assert_array_equal(fast.view(np.uint32), _generic(x).view(np.uint32))
+
+
+def test_small_arrays_and_the_tail_branch_take_the_fast_schedule():
+    # A few elements (a scalar draw) and the Q branch (|x| > ~0.9966) run the fast
+    # schedule, not the generic kernel; the bits are the generic kernel's.
+    rng = np.random.default_rng(5)
+    tail = rng.uniform(0.9967, 1.0, 64).astype(np.float32) * rng.choice([-1, 1], 64)
+    for x in [np.float32([0.3]), np.float32([-0.999, 0.1, 0.5]), tail,
+              np.concatenate([tail, rng.uniform(-1, 1, 9).astype(np.float32)])]:
+        x = x.astype(np.float32)
+        assert kernels._FAST_MIN_SIZE <= x.size
+        np.testing.assert_array_equal(np.asarray(jax.lax.erf_inv(x)).view(np.uint32),
+                                      _generic(x).view(np.uint32))
+        assert kernels._erf_inv_f32_block(x, np.empty_like(x), np.empty_like(x),
+                                          kernels._Scratch(x.size)).size == 0
+
+
+def test_python_scalar_path_matches_the_generic_kernel():
+    # A few elements run the fused tier's scalar code as plain Python on NumPy scalars.
+    x = _inputs()[::7]
+    out = kernels._erf_inv_f32_python(x)
+    generic = _generic(x)
+    np.testing.assert_array_equal(np.isnan(out), np.isnan(generic))
+    finite = ~np.isnan(generic)
+    np.testing.assert_array_equal(out[finite].view(np.uint32), generic[finite].view(np.uint32))
+    for small in (np.float32(0.25), np.array(-0.75, np.float32), x[:kernels._PYTHON_MAX_SIZE]):
+        result = np.asarray(jax.lax.erf_inv(small))
+        assert result.shape == np.shape(small) and result.dtype == np.float32
+        np.testing.assert_array_equal(result.view(np.uint32),
+                                      _generic(np.asarray(small)).view(np.uint32))
+
+
+def test_python_fma_rounds_once_where_the_float64_sum_is_a_tie():
+    rng = np.random.default_rng(8)
+    a = rng.standard_normal(3000).astype(np.float32)
+    b = rng.standard_normal(3000).astype(np.float32)
+    c = rng.standard_normal(3000).astype(np.float32)
+    # inexact ties above and below (the exact sum lies off the float64 midpoint), exact
+    # ties (round to even), a power-of-two boundary and subnormal results
+    e = np.float32(2.0 ** -24 * (1 + 2.0 ** -23))
+    cases = [(e, np.float32(1 - 2.0 ** -23), np.float32(1 + 2.0 ** -23)),
+             (-e, np.float32(1 - 2.0 ** -23), np.float32(-(1 + 2.0 ** -23))),
+             (e, np.float32(1 + 2.0 ** -23), np.float32(1 + 2.0 ** -23)),
+             (np.float32(2.0 ** -24), np.float32(1), np.float32(1)),
+             (np.float32(-2.0 ** -25), np.float32(1 + 2.0 ** -23), np.float32(1)),
+             (np.float32(1e-30), np.float32(1e-15), np.float32(1e-44)),
+             (np.float32(3e-39), np.float32(0.5), np.float32(-1e-45))]
+    cases += list(zip(a, b, c))
+    for x, y, z in cases:
+        got = kernels._fma_float32_python(x, y, z)
+        assert type(got) is np.float32
+        assert _correctly_rounded(got, Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z)))

@@ -275,8 +275,8 @@ def _generate(optimized):
                     and getattr(prim, "fresh_results", False) and workspace is not None:
                 out = eqn.outputs[0]
                 slot = workspace.assign(out, None, buffer_last.get(out, -1))
-                if slot is not None:
-                    expr = f"{fname}({', '.join(ins)}, out=_w[{slot}])"
+                if slot is not None:  # (iota has no operands)
+                    expr = f"{fname}({', '.join([*ins, f'out=_w[{slot}]'])})"
         target = ", ".join(outs) if prim.multiple_results else outs[0]
         if prim.multiple_results and len(outs) == 1:
             target += ","

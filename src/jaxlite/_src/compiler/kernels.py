@@ -284,7 +284,10 @@ def compile_call(call, seed=0):
     call.kernel = compile_kernel(call.source, call.signature)
     rng = np.random.default_rng(seed)
     pool = np.array([0.0, -0.0, 1.5, -2.25, 7.0, -np.inf, np.inf, np.nan, 3.0, 3.0])
-    args = [pool[rng.integers(0, len(pool), v.aval.shape)].astype(v.aval.dtype)
+    # integer operands (threefry2x32_stacked's words) from their whole range, wrapped
+    args = [rng.integers(0, 2 ** 32, v.aval.shape).astype(v.aval.dtype)
+            if np.dtype(v.aval.dtype).kind in "iu" else
+            pool[rng.integers(0, len(pool), v.aval.shape)].astype(v.aval.dtype)
             for v in call.eqn.inputs]
     want = np.asarray(call.eqn.primitive.impl(*args, **call.eqn.params))
     got = np.asarray(call(*args))

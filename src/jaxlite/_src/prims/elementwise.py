@@ -527,10 +527,17 @@ not_p = define("not", lambda x: np.logical_not(x) if np.result_type(x) == np.boo
                else np.invert(x), "zero", scalar=template("(not {})", "b"))
 
 
-def _shift_right_logical(x, y):
+def _shift_right_logical(x, y, out=None):
     dtype = np.result_type(x)
     unsigned = np.dtype(f"uint{dtype.itemsize * 8}")
     bits = _bit_width(dtype)
+    if out is not None:  # a workspace buffer (impl_out): uniform's bits >> 9 every draw
+        if np.ndim(y) == 0 and 0 <= y < bits and np.shape(x) == out.shape:
+            np.right_shift(np.asarray(x).view(unsigned), np.asarray(y).astype(unsigned),
+                           out=out.view(unsigned))
+        else:
+            out[...] = _shift_right_logical(x, y)
+        return out
     out = np.right_shift(np.asarray(x).view(unsigned) if np.ndim(x) else
                          np.asarray(x).astype(dtype).view(unsigned), np.asarray(y).astype(unsigned))
     if np.ndim(y) == 0:  # a constant shift (the usual case): no select, no copy
@@ -552,6 +559,7 @@ def _shift_left(x, y):
 shift_left_p = define("shift_left", _shift_left, "zero", scalar=shift_code("<<"))
 shift_right_logical_p = define("shift_right_logical", _shift_right_logical, "zero",
                                scalar=shift_code(">>"))
+shift_right_logical_p.fresh_results = shift_right_logical_p.impl_out = True
 shift_right_arithmetic_p = define("shift_right_arithmetic", np.right_shift, "zero",
                                   numpy_name="np.right_shift")
 def _population_count(x):

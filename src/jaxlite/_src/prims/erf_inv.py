@@ -17,6 +17,8 @@ log1p or unfused arithmetic is off by an ulp or two for a few percent of inputs.
     >>> erf_inv(np.array([0.0, 0.5], np.float32))
     array([0.        , 0.47693628], dtype=float32)
 """
+import functools
+
 import numpy as np
 
 from .. import dtypes
@@ -76,9 +78,11 @@ def erf_inv(x, *, ops=numpy_ops.ops):
     """
     dtype = np.dtype(x.dtype)
     if dtype == np.float32:
-        if isinstance(ops, numpy_ops.NumpyOps) and isinstance(x, np.ndarray) and \
-                x.size >= _FAST_MIN_SIZE:
-            return _erf_inv_f32_numpy(x)
+        if isinstance(ops, numpy_ops.NumpyOps) and isinstance(x, (np.ndarray, np.generic)):
+            if x.size <= _PYTHON_MAX_SIZE:
+                return _erf_inv_f32_python(x)
+            if x.size >= _FAST_MIN_SIZE:
+                return _erf_inv_f32_numpy(x)
         return _erf_inv_f32(ops, x)
     if dtype == np.float64:
         return _in_blocks(_erf_inv_f64, ops, x)
@@ -95,20 +99,62 @@ def scalar_helper():
             "fma_float32": fma_p.scalar_helpers["fma_float32"]}
 
 
+# ---- float32, a few elements: Python scalars ----------------------------------------------
+# A scalar draw (normal(key)) would pay ~100 us for the fast schedule's ~200 NumPy calls
+# on tiny arrays; the fused tier's scalar code of _erf_inv_f32, run as plain Python on
+# NumPy float32 scalars, costs ~20 us an element.
+_PYTHON_MAX_SIZE = 4
+
+
+def _fma_float32_python(a, b, c):
+    """fma(a, b, c) of float32 scalars, rounded once: the float64 product is exact, so
+    only the float64 sum s rounds before float32's; that double rounding errs only where
+    s lies halfway between two float32 values (s + (s - r) is then the other one) and the
+    sum was inexact, toward the side its rounding error points to."""
+    p, z = float(a) * float(b), float(c)
+    s = p + z
+    r = np.float32(s)
+    half = s - float(r)
+    if half:
+        other = s + half
+        if float(np.float32(other)) == other:
+            b_virtual = s - p
+            error = (p - (s - b_virtual)) + (z - b_virtual)  # TwoSum: p + z == s + error
+            if error and (error > 0) == (half > 0):
+                return np.float32(other)
+    return r
+
+
+@functools.cache
+def _python_kernel():
+    namespace = {"np": np, "fma_float32": _fma_float32_python}
+    exec(kernel_source("erf_inv_float32", _erf_inv_f32, np.float32, numba=False), namespace)
+    return namespace["erf_inv_float32"]
+
+
+def _erf_inv_f32_python(x):
+    kernel = _python_kernel()
+    with np.errstate(all="ignore"):  # NaN and +-1 inputs make inf/NaN intermediates
+        values = [kernel(v) for v in np.asarray(x, np.float32).reshape(-1)]
+    return np.array(values, np.float32).reshape(np.shape(x))
+
+
 # ---- float32 on NumPy, fast --------------------------------------------------------------
 # The same arithmetic as _erf_inv_f32, scheduled for NumPy: blocks that stay in the
-# cache, buffers written in place, each log1p branch computed only on the elements that
-# take it, the Horner steps of several polynomials in one pass (rows of one array), and
-# a cheaper exact fused multiply-add (_fma_rows). Elements outside [2**-20, 0.9965] in
-# magnitude (the tail branch w >= 5, +-1, NaN, tiny inputs: rare in normal()'s draws) take
-# the generic kernel, so the fast path never meets tiny or non-finite intermediates.
-_FAST_MIN_SIZE = 4096
+# cache, buffers written in place, each log1p branch and each polynomial computed only on
+# the elements that take it, the Horner steps of several polynomials in one pass (rows of
+# one array), and a cheaper exact fused multiply-add (_fma_rows). Elements outside
+# [2**-20, 1) in magnitude (+-1, NaN, tiny inputs: rare in normal()'s draws) take the
+# generic kernel, so the fast path never meets tiny or non-finite intermediates. Small
+# arrays take it too: ~100 us for a few elements against the generic kernel's ~400 us of
+# NumPy calls on tiny arrays.
+_FAST_MIN_SIZE = 1
 _FAST_BLOCK = 1 << 16  # measured best on a 1 MB L2 (32K: 5% slower, 16K: 15%)
-# Regular: x * x in [2**-40, 0.993] (|x| in about [2**-20, 0.9965]: w = -log1p(-x*x) < 4.97,
-# the P branch), as float32 bits.
+# Regular: x * x in [2**-40, 1) (|x| in about [2**-20, 1)), as float32 bits; w =
+# -log1p(-x*x) is then finite, below 5 (the P branch) up to x * x ~ 0.9933, else Q's.
 _SQUARE_LOW = np.float32(2.0 ** -40).view(np.uint32)
 _SQUARE_SMALL = np.float32(_LOG1P_SMALL).view(np.uint32)
-_SQUARE_HIGH = np.float32(0.993).view(np.uint32)
+_SQUARE_HIGH = np.nextafter(np.float32(1), np.float32(0)).view(np.uint32)
 _SMALL_SPAN = _SQUARE_SMALL - _SQUARE_LOW
 _LARGE_SPAN = _SQUARE_HIGH - _SQUARE_SMALL
 _REGULAR_SPAN = _SQUARE_HIGH - _SQUARE_LOW
@@ -126,6 +172,7 @@ def _column(values):
 _LOG1P_ROWS = np.array([_LOG1P_NUMERATOR, _LOG1P_DENOMINATOR], np.float32)
 _LOG_ROWS = np.array(_LOG_P, np.float32).reshape(3, 3)  # Cephes' three interleaved parts
 _P32 = np.array(_ERF_INV_P, np.float32)
+_Q32 = np.array(_ERF_INV_Q, np.float32)
 
 
 class _Scratch:
@@ -227,13 +274,22 @@ def _erf_inv_f32_block(x, out, w, scratch):
     small = np.flatnonzero(above_low < _SMALL_SPAN)  # the rational branch, |t| < sqrt(2) - 1
     above_small = square.view(np.uint32) - _SQUARE_SMALL
     large = np.flatnonzero(above_small <= _LARGE_SPAN)  # log(1 + t)
-    w[small] = _minus_log1p_small(-square[small], scratch)
-    w[large] = _minus_log(np.float32(1) - square[large], scratch)  # t + 1
+    if small.size:
+        w[small] = _minus_log1p_small(-square[small], scratch)
+    if large.size:
+        w[large] = _minus_log(np.float32(1) - square[large], scratch)  # t + 1, exact
     shifted = (w - np.float32(2.5)).astype(np.float64)
     poly = np.full(x.shape, _P32[0], np.float32)
     for c in _P32[1:]:
         _fma_rows(poly, shifted, np.float64(c), scratch)
     np.multiply(poly, x, out=out)
+    tail = large[w[large] >= np.float32(5)]  # the Q branch, in sqrt(w) - 3
+    if tail.size:
+        shifted = (np.sqrt(w[tail]) - np.float32(3)).astype(np.float64)
+        poly = np.full(tail.size, _Q32[0], np.float32)
+        for c in _Q32[1:]:
+            _fma_rows(poly, shifted, np.float64(c), scratch)
+        out[tail] = poly * x[tail]
     return np.flatnonzero(above_low > _REGULAR_SPAN)
 
 

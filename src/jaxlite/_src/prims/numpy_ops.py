@@ -263,7 +263,12 @@ def integer_rem(x, y):
             return np.array(np.broadcast_to(x, np.broadcast_shapes(np.shape(x), np.shape(y))),
                             np.result_type(x, y))
         if np.result_type(x, y).kind == "u":
-            return np.subtract(x, np.multiply(np.floor_divide(x, y), y))
+            # one fresh array, not three: randint reduces three 10^6 arrays this way
+            remainder = np.floor_divide(x, y)
+            if not isinstance(remainder, np.ndarray):
+                return np.subtract(x, np.multiply(remainder, y))
+            np.multiply(remainder, y, out=remainder)
+            return np.subtract(x, remainder, out=remainder)
         return np.fmod(x, y)
     zero = np.equal(y, 0)
     out = np.where(zero, x, np.fmod(x, np.where(zero, np.ones((), np.result_type(y)), y)))
@@ -301,6 +306,8 @@ def _fma_via_float64(x, y, z, dtype):
     exact = _fma_scaling_by_power_of_two(x, y, z, dtype)
     if exact is not None:
         return exact
+    if x.size * y.size * z.size <= _FMA_CHUNK:  # bounds the broadcast size: small at once
+        return _fma_via_float64_block(x, y, z, dtype)
     shape = np.broadcast_shapes(x.shape, y.shape, z.shape)
     size = math.prod(shape)
     if size <= _FMA_CHUNK:
@@ -397,20 +404,33 @@ def _fma_scaling_by_power_of_two(x, y, z, dtype):
     return out
 
 
+_ROUNDING = {}  # dtype -> (mask of the float64 bits it drops, their midpoint, its tiny)
+
+
+def _rounding(dtype):
+    constants = _ROUNDING.get(dtype)
+    if constants is None:
+        info = np.finfo(dtype)
+        dropped = 52 - info.nmant
+        constants = _ROUNDING[dtype] = (np.uint64((1 << dropped) - 1),
+                                        np.uint64(1 << (dropped - 1)), np.float64(info.tiny))
+    return constants
+
+
 def _fma_via_float64_block(x, y, z, dtype):
+    # Lean on purpose: the XLA-exact kernels (xla_math, erf_inv's generic path) call this
+    # ~20-30 times per draw, on arrays of a few elements in scalar draws, where each NumPy
+    # call and each constant made costs as much as the arithmetic.
+    low_mask, half, tiny = _rounding(dtype)
     with np.errstate(over="ignore", invalid="ignore"):
         # the ufuncs cast their float32 operands as they go: no float64 copies of x, y, z
         s = np.multiply(x, y, dtype=np.float64)
-        if s.shape == np.broadcast_shapes(s.shape, np.shape(z)) and s.ndim:
+        if s.ndim and (np.ndim(z) == 0 or np.shape(z) == s.shape):
             np.add(s, z, out=s, dtype=np.float64)
         else:
-            s = np.add(s, z, dtype=np.float64)
+            s = np.asarray(np.add(s, z, dtype=np.float64))
         out = np.asarray(s.astype(dtype))
-        info = np.finfo(dtype)
-        dropped = 52 - info.nmant
-        suspect = (s.view(np.uint64) & np.uint64((1 << dropped) - 1)) == np.uint64(
-            1 << (dropped - 1))
-        suspect |= np.abs(s) < info.tiny
+        suspect = (np.bitwise_and(s.view(np.uint64), low_mask) == half) | (np.abs(s) < tiny)
         if suspect.any():
             xs, ys, zs, out = np.broadcast_arrays(x, y, z, out)
             out = out.copy()

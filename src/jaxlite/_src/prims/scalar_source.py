@@ -115,13 +115,16 @@ class ScalarSource:
         return self._emit(f"({x.name} if {cond.name} else {y.name})", x.dtype)
 
 
-def kernel_source(name, kernel, dtype):
-    """Numba source of `name(x)`: `kernel(ops, x)` for one scalar x of `dtype`."""
+def kernel_source(name, kernel, dtype, numba=True):
+    """Numba source of `name(x)`: `kernel(ops, x)` for one scalar x of `dtype`. With
+    numba=False, the same function undecorated: plain Python on NumPy scalars (whose
+    float32 arithmetic rounds as the arrays' does), given an `fma_float32` to call."""
     ops = ScalarSource(name)
     out = kernel(ops, _Value("x", dtype))
     lines = [f"{global_name} = {text}" for text, global_name in ops.constants.items()]
     # Inlined into the fused loop (Numba's IR inlining): as a call per element the loop
     # neither vectorizes nor hoists, ~13x slower.
-    lines += ["", "", "@numba.njit(nogil=True, inline='always')", f"def {name}(x):"] + ops.lines
+    decorator = ["@numba.njit(nogil=True, inline='always')"] if numba else []
+    lines += ["", "", *decorator, f"def {name}(x):"] + ops.lines
     lines.append(f"    return {out.name}")
     return "\n".join(lines) + "\n"

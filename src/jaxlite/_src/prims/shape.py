@@ -567,14 +567,37 @@ pad_p.batch = _pad_batch
 iota_p = Primitive("iota")
 
 
-def _iota_impl(dtype, shape, dimension):
+_IOTA_BLOCK = 1 << 16
+_iota_blocks = {}  # integer dtype -> arange(_IOTA_BLOCK) of it, read-only (a cache)
+
+
+def _iota_impl(dtype, shape, dimension, out=None):
+    dtype = np.dtype(dtype)
+    if out is not None and len(shape) == 1 and dtype.kind in "iu" \
+            and shape[0] - 1 <= np.iinfo(dtype).max:
+        # A workspace buffer (impl_out): the counters of jit's random draws, filled block by
+        # block from a cached arange instead of a fresh array (and its page faults) per call.
+        base = _iota_blocks.get(dtype)
+        if base is None:
+            base = _iota_blocks[dtype] = np.arange(_IOTA_BLOCK, dtype=dtype)
+            base.flags.writeable = False
+        for start in range(0, shape[0], _IOTA_BLOCK):
+            stop = min(shape[0], start + _IOTA_BLOCK)
+            np.add(base[:stop - start], dtype.type(start), out=out[start:stop])
+        return out
     r = np.arange(shape[dimension], dtype=dtype)
     expanded = [1] * len(shape)
     expanded[dimension] = shape[dimension]
-    return np.broadcast_to(r.reshape(expanded), shape)
+    result = np.broadcast_to(r.reshape(expanded), shape)
+    if out is None:
+        return result
+    out[...] = result
+    return out
 
 
 iota_p.impl = _iota_impl
+iota_p.impl_out = True
+iota_p.fresh_results = True  # no operands to alias
 iota_p.abstract_eval = lambda dtype, shape, dimension: ShapedArray(shape, dtype, False)
 iota_p.weak_type_rule = core.never_weak
 iota_p.scalar_code = iota_code  # 1-D: the fused loop's index

@@ -12,12 +12,16 @@ jit alike. The random layer (random/threefry.py) binds it through its ops namesp
     >>> from jaxlite._src.prims.threefry import threefry2x32_p
     >>> y0, y1 = threefry2x32_p.bind(np.uint32(0), np.uint32(0), np.uint32(0), np.uint32(1))
 """
+import math
+
 import numpy as np
 
 from ..core import Primitive, ShapedArray
 from ..ad import Zero
+from ..jaxpr import Eqn
 from .util import broadcast_shapes
-from .elementwise import batch_elementwise
+from .elementwise import batch_elementwise, xor_p
+from .shape import stack_p
 
 UINT32 = np.dtype(np.uint32)
 _MASK = 0xFFFFFFFF
@@ -51,7 +55,7 @@ def _injection(word, count):
     return word, UINT32.type(count)
 
 
-def threefry2x32_kernel(k0, k1, x0, x1, output="pair"):
+def threefry2x32_kernel(k0, k1, x0, x1, output="pair", out=None):
     """(y0, y1): Threefry-2x32 of the counter pairs (x0, x1) under the key (k0, k1).
 
     All four operands are uint32 and broadcast against each other; results are fresh
@@ -59,20 +63,23 @@ def threefry2x32_kernel(k0, k1, x0, x1, output="pair"):
     rounds while they sit in the cache, each op writing into the block in place.
     output "xor" returns y0 ^ y1 instead (random bits), "stacked" one array of shape
     (*shape, 2) holding y0 and y1 (keys): each block is combined while still in cache.
+    `out`, for "xor": a C-ordered uint32 buffer of the shape to write the bits into.
     """
     shape = broadcast_shapes(*(np.shape(a) for a in (k0, k1, x0, x1)), name="threefry2x32")
-    size = int(np.prod(shape, dtype=np.int64))
+    size = math.prod(shape)
     if size <= _SMALL:
-        y0, y1 = _threefry_small(k0, k1, x0, x1, shape)
-        if output == "pair":
-            return y0, y1
-        return y0 ^ y1 if output == "xor" else np.stack([y0, y1], -1)
+        result = _threefry_small(k0, k1, x0, x1, shape, output)
+        if out is None:
+            return result
+        out[...] = result
+        return out
     k0, k1, x0, x1 = (_flat_operand(a, shape) for a in (k0, k1, x0, x1))
     n = min(size, _BLOCK)
     if output == "pair":
         y0, y1 = np.empty(size, UINT32), np.empty(size, UINT32)
     elif output == "xor":
-        y0, second = np.empty(size, UINT32), np.empty(n, UINT32)
+        y0 = np.empty(size, UINT32) if out is None else out.reshape(-1)
+        second = np.empty(n, UINT32)
     else:
         pairs, first, second = np.empty((size, 2), UINT32), np.empty(n, UINT32), np.empty(n, UINT32)
     scratch = np.empty(n, UINT32)
@@ -99,11 +106,21 @@ def threefry2x32_kernel(k0, k1, x0, x1, output="pair"):
 
 def _rounds(a, b, t, keys, x0, x1):
     """The twenty rounds on one block, in place: (a, b) <- the hash of (x0, x1)."""
-    np.add(x0, keys[0], out=a)
     np.add(x1, keys[1], out=b)
+    first = None
+    if isinstance(x0, np.generic) and isinstance(keys[0], np.generic):
+        # one counter word and key (random bits' high word is 0): x0 + k0 is a scalar the
+        # first round adds to b, one pass fewer than filling `a` with it
+        first = UINT32.type((int(x0) + int(keys[0])) & _MASK)
+    else:
+        np.add(x0, keys[0], out=a)
     for block in range(5):
         for distance in _ROTATIONS[block % 2]:
-            np.add(a, b, a)
+            if first is not None:
+                np.add(b, first, a)
+                first = None
+            else:
+                np.add(a, b, a)
             # b = rotate_left(b, distance) ^ a
             np.left_shift(b, _SHIFTS[distance], t)
             np.right_shift(b, _SHIFTS[32 - distance], b)
@@ -116,41 +133,55 @@ def _rounds(a, b, t, keys, x0, x1):
             np.add(b, extra, b)
 
 
-# Up to this many counter pairs, Python integers beat NumPy's ~120 calls on tiny arrays
-# (~170 us each time): a split or a scalar draw in the body of an eager while_loop
-# (numpyro's rejection samplers) costs ~10 us per pair instead.
-_SMALL = 8
+# Up to this many counter pairs, Python integers beat NumPy's ~115 calls on small arrays
+# (~50 us each time): a split or a scalar draw in the body of an eager while_loop
+# (numpyro's rejection samplers) costs ~10 us instead (32 pairs: 14 us, 128: 33 us).
+_SMALL = 128
 
 
 # (left shift, right shift, key word indices and count of each block's injection)
 _SMALL_SCHEDULE = tuple((tuple((d, 32 - d) for d in _ROTATIONS[block % 2]),
                          (block + 1) % 3, (block + 2) % 3, block + 1) for block in range(5))
+_LITTLE_U32, _LITTLE_U64 = np.dtype("<u4"), np.dtype("<u8")
 
 
-def _words(x, shape, size):
-    """A uint32 operand as `size` Python ints in row-major order of `shape`."""
+def _lanes(x, shape, ones):
+    """A uint32 operand as one Python int holding each element in its own 64-bit lane
+    (row-major order of `shape`, element 0 lowest)."""
+    if isinstance(x, np.uint32):  # a key word or the high counter word: the usual case
+        return int(x) * ones
     x = np.asarray(x, UINT32)
     if x.size == 1:
-        return [int(x.reshape(()))] * size
-    return np.broadcast_to(x, shape).ravel().tolist()
+        return int(x.reshape(())) * ones
+    return int.from_bytes(np.broadcast_to(x, shape).astype(_LITTLE_U64).tobytes(), "little")
 
 
-def _threefry_small(k0, k1, x0, x1, shape):
-    """The kernel's rounds on Python ints, one counter pair at a time (few pairs)."""
-    size = int(np.prod(shape, dtype=np.int64))
-    y0, y1 = [], []
-    for key0, key1, a, b in zip(*(_words(w, shape, size) for w in (k0, k1, x0, x1))):
-        keys = (key0, key1, key0 ^ key1 ^ _KEY_SCHEDULE_PARITY)
-        a, b = (a + key0) & _MASK, (b + key1) & _MASK
-        for rotations, i, j, count in _SMALL_SCHEDULE:
-            for left, right in rotations:
-                a = (a + b) & _MASK
-                b = ((b << left) & _MASK | b >> right) ^ a
-            a = (a + keys[i]) & _MASK
-            b = (b + keys[j] + count) & _MASK
-        y0.append(a)
-        y1.append(b)
-    return np.array(y0, UINT32).reshape(shape), np.array(y1, UINT32).reshape(shape)
+def _threefry_small(k0, k1, x0, x1, shape, output):
+    """The kernel's rounds on Python ints used as vectors: every counter pair in a 64-bit
+    lane of two big integers, so each round is a few integer operations for all of them.
+    A lane's upper 32 bits take the carries and the bits shifted out, and one mask per
+    step clears them; rotating right by 32 - d moves a lane's low bits into the upper half
+    of the lane below, which that mask clears too."""
+    size = math.prod(shape)
+    ones = ((1 << (64 * size)) - 1) // ((1 << 64) - 1)  # 1 in every lane
+    mask = _MASK * ones
+    key0, key1, a, b = (_lanes(w, shape, ones) for w in (k0, k1, x0, x1))
+    keys = (key0, key1, key0 ^ key1 ^ (_KEY_SCHEDULE_PARITY * ones))
+    a, b = (a + key0) & mask, (b + key1) & mask
+    for rotations, i, j, count in _SMALL_SCHEDULE:
+        for left, right in rotations:
+            a = (a + b) & mask
+            b = ((b << left | b >> right) & mask) ^ a
+        a = (a + keys[i]) & mask
+        b = (b + keys[j] + count * ones) & mask
+
+    def unpack(lanes, dtype):  # a fresh uint32 array of the lanes (or of their halves)
+        return np.frombuffer(lanes.to_bytes(8 * size, "little"), dtype).astype(UINT32)
+    if output == "xor":
+        return unpack(a ^ b, _LITTLE_U64).reshape(shape)
+    if output == "stacked":  # y1 in each lane's upper half: the (..., 2) layout as it is
+        return unpack(a | b << 32, _LITTLE_U32).reshape(tuple(shape) + (2,))
+    return unpack(a, _LITTLE_U64).reshape(shape), unpack(b, _LITTLE_U64).reshape(shape)
 
 
 threefry2x32_p = Primitive("threefry2x32", multiple_results=True)
@@ -210,3 +241,125 @@ def _scalar_code(x, params, avals, out):
 threefry2x32_p.scalar_code = _scalar_code
 threefry2x32_p.scalar_helpers = {"threefry2x32": _scalar_source()}
 threefry2x32_p.fusion_weight = 20  # a fused loop is worth it even for a bare split
+
+
+# ---- random bits: the two words' xor, one pass per block ---------------------------------
+# Random bits are y0 ^ y1. As separate equations the NumPy tier writes both words to fresh
+# whole arrays and xors them in another pass (~1.5x the kernel's time at 10^6, fresh 4 MB
+# arrays page-faulting); the compiler's simplification rewrites xor(threefry2x32) into
+# this primitive, which xors each block while it is in the cache. It only appears in
+# optimized Jaxprs (traced ones keep JAX's threefry2x32 and xor).
+threefry2x32_xor_p = Primitive("threefry2x32_xor")
+
+
+def _xor_jvp(primals, tangents):
+    out = threefry2x32_xor_p.bind(*primals)
+    return out, Zero(out)
+
+
+
+threefry2x32_xor_p.fresh_results = True
+threefry2x32_xor_p.impl_out = True  # into a workspace buffer: no fresh pages per call
+threefry2x32_xor_p.impl = lambda k0, k1, x0, x1, out=None: threefry2x32_kernel(
+    k0, k1, x0, x1, "xor", out)
+threefry2x32_xor_p.abstract_eval = lambda *avals: _abstract_eval(*avals)[0]
+threefry2x32_xor_p.jvp = _xor_jvp
+threefry2x32_xor_p.batch = batch_elementwise(threefry2x32_xor_p)
+threefry2x32_xor_p.scalar_code = lambda x, params, avals, out: \
+    f"threefry2x32_xor({', '.join(x)})"
+threefry2x32_xor_p.scalar_helpers = {
+    **threefry2x32_p.scalar_helpers,
+    "threefry2x32_xor": "@numba.njit(nogil=True)\ndef threefry2x32_xor(k0, k1, x0, x1):\n"
+                        "    a, b = threefry2x32(k0, k1, x0, x1)\n    return np.uint32(a ^ b)\n"}
+threefry2x32_xor_p.fusion_weight = 20
+
+
+def _xor_of_the_words(eqn, ctx):
+    """xor(y0, y1) of one threefry2x32 equation -> threefry2x32_xor of its operands."""
+    words = [ctx.producer(v) for v in eqn.inputs]
+    hash_eqn = words[0]
+    if hash_eqn is None or hash_eqn.primitive is not threefry2x32_p or words[1] is not hash_eqn \
+            or {id(v) for v in eqn.inputs} != {id(v) for v in hash_eqn.outputs}:
+        return None
+    return Eqn(threefry2x32_xor_p, list(hash_eqn.inputs), {}, eqn.outputs, eqn.source)
+
+
+xor_p.simplify_rules = (*xor_p.simplify_rules, _xor_of_the_words)
+
+
+# ---- keys: the two words stacked, one pass per block ---------------------------------------
+# A split's keys are stack([y0, y1], -1): as two equations the NumPy tier writes both words
+# to fresh arrays and copies them into the stack, 2x the kernel's time in back-to-back
+# calls (fresh pages each time). stack(threefry2x32) becomes this primitive, which fills
+# each block's pairs while the block is in the cache; the fused tier runs it as a Numba
+# loop of its own (`fused_kernel`) over the same scalar rounds.
+threefry2x32_stacked_p = Primitive("threefry2x32_stacked")
+threefry2x32_stacked_p.fresh_results = True
+threefry2x32_stacked_p.impl = lambda k0, k1, x0, x1: threefry2x32_kernel(
+    k0, k1, x0, x1, "stacked")
+
+
+def _stacked_abstract_eval(*avals):
+    word = _abstract_eval(*avals)[0]
+    return ShapedArray(tuple(word.shape) + (2,), UINT32)
+
+
+def _stacked_jvp(primals, tangents):
+    out = threefry2x32_stacked_p.bind(*primals)
+    return out, Zero(out)
+
+
+threefry2x32_stacked_p.abstract_eval = _stacked_abstract_eval
+threefry2x32_stacked_p.jvp = _stacked_jvp
+
+
+def _stack_of_the_words(eqn, ctx):
+    """stack([y0, y1], axis=-1) of one threefry2x32 equation -> threefry2x32_stacked."""
+    if len(eqn.inputs) != 2 or eqn.params["axis"] != len(eqn.inputs[0].aval.shape):
+        return None
+    hash_eqn = ctx.producer(eqn.inputs[0])
+    if hash_eqn is None or hash_eqn.primitive is not threefry2x32_p or \
+            list(eqn.inputs) != list(hash_eqn.outputs):
+        return None
+    return Eqn(threefry2x32_stacked_p, list(hash_eqn.inputs), {}, eqn.outputs, eqn.source)
+
+
+stack_p.simplify_rules = (*stack_p.simplify_rules, _stack_of_the_words)
+
+_STACKED_KERNEL = """import numpy as np
+import numba
+
+{rounds}
+
+def kernel({arguments}, out):
+    for i in range(out.shape[0] // 2):
+        a, b = threefry2x32({operands})
+        out[2 * i] = a
+        out[2 * i + 1] = b
+"""
+
+
+def _stacked_fused_kernel(eqn):
+    """(kernel source, signature, run) for the fused tier (compiler/fusion.py's
+    substitute_kernels), where every operand is one element or of the result's shape."""
+    shape = tuple(eqn.outputs[0].aval.shape[:-1])
+    if any(v.aval.size != 1 and tuple(v.aval.shape) != shape for v in eqn.inputs):
+        return None
+    scalar = [v.aval.size == 1 for v in eqn.inputs]
+    names = ("k0", "k1", "x0", "x1")
+    source = _STACKED_KERNEL.format(
+        rounds=_scalar_source(), arguments=", ".join(names),
+        operands=", ".join(n if one else f"{n}[i]" for n, one in zip(names, scalar)))
+    signature = tuple(("uint32", "scalar" if one else "in") for one in scalar) + \
+        (("uint32", "out"),)
+
+    def run(kernel, *operands):
+        out = np.empty(shape + (2,), UINT32)
+        kernel(*[UINT32.type(np.reshape(x, ())) if one else
+                 np.ascontiguousarray(x, UINT32).reshape(-1)
+                 for x, one in zip(operands, scalar)], out.reshape(-1))
+        return out
+    return source, signature, run
+
+
+threefry2x32_stacked_p.fused_kernel = _stacked_fused_kernel

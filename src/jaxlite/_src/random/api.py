@@ -1,31 +1,18 @@
-"""jax.random's public functions: argument checks, typed vs raw keys, and the
-choice of backend (NumPy directly for concrete keys; traced jaxlite ops under
-transformations), around the algorithms of threefry.py."""
+"""jax.random's public functions: argument checks and typed vs raw keys around the
+algorithms of threefry.py, which dispatch.py runs (traced inline under transformations;
+eagerly as jitted functions cached per static arguments, as in JAX)."""
 import operator
 
 import numpy as np
 
-from .. import core, dtypes
+from .. import dtypes
 from ..core import Tracer
 from ..array import Array
 from ..config import flags
 from ..prims.complex import complex_p
-from . import threefry, ops_lax, ops_numpy
+from . import threefry, ops_lax
+from .dispatch import wrap, sample
 from .keys import PRNGKeyArray
-
-
-def _backend(*values):
-    """NumPy when every value is concrete and no transformation is active."""
-    if core._context.trace is core.eval_trace and not any(isinstance(v, Tracer) for v in values):
-        return ops_numpy.ops
-    return ops_lax.ops
-
-
-def _wrap(x):
-    """A NumPy result as an Array; traced results pass through."""
-    if isinstance(x, (np.ndarray, np.generic)):
-        return Array(np.asarray(x), False)
-    return x
 
 
 def _key_data_of(key, name):
@@ -50,10 +37,6 @@ def _single_key(key, name):
             f"random.{name} accepts a single key, but was given a key array of shape "
             f"{tuple(data.shape[:-1])} != (). Use jax.vmap for batching.")
     return data
-
-
-def _values(data):
-    return data if isinstance(data, Tracer) else np.asarray(data)
 
 
 def _shape(shape, name):
@@ -92,7 +75,7 @@ def key(seed, *, impl=None):
 
 
 def _wrap_raw(data):
-    return _wrap(data)
+    return wrap(data)
 
 
 def _seed_data(seed):
@@ -135,15 +118,20 @@ def split(key, num=2):
     """Split a key into `num` new keys (num may be a shape)."""
     data, typed = _key_data_of(key, "split")
     shape = _shape(num, "split")
-    out = _wrap(threefry.split(_values(data), shape, ops=_backend(data)))
+    out = sample(threefry.split, (data,), (shape,))
     return PRNGKeyArray(out) if typed else out
 
 
 def fold_in(key, data):
     """A new key from `key` and an integer `data`."""
     raw, typed = _key_data_of(key, "fold_in")
-    out = _wrap(threefry.fold_in(_values(raw), data if not isinstance(data, Array) else
-                                 np.asarray(data), ops=_backend(raw, data)))
+    if isinstance(data, (int, np.integer)) and not 0 <= int(data) < 2 ** 32:
+        raise OverflowError(f"Python integer {int(data)} out of bounds for uint32")
+    if not isinstance(data, (Array, Tracer)):
+        data = np.asarray(data)
+        if data.dtype.kind in "iub":  # a jit argument of its own type (no int32 overflow)
+            data = data.astype(np.uint32)
+    out = sample(threefry.fold_in, (raw, data))
     return PRNGKeyArray(out) if typed else out
 
 
@@ -160,17 +148,40 @@ def bits(key, shape=(), dtype=None):
     if dtype.kind != "u":
         raise TypeError(f"dtype argument to `bits` must be an unsigned int dtype, got {dtype}")
     dtype = dtypes.canonicalize_dtype(dtype)
-    return _wrap(threefry.random_bits(_values(data), dtype.itemsize * 8, _shape(shape, "bits"),
-                                      ops=_backend(data)))
+    return sample(threefry.random_bits, (data,), (dtype.itemsize * 8, _shape(shape, "bits")))
 
 
 def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0):
     """Uniform floats in [minval, maxval)."""
     data = _single_key(key, "uniform")
     dtype = _float_dtype(dtype, "uniform")
-    return _wrap(threefry.uniform(_values(data), _shape(shape, "uniform"), dtype,
-                                  _scalar_arg(minval), _scalar_arg(maxval),
-                                  ops=_backend(data, minval, maxval)))
+    return sample(_uniform, *_with_constants(
+        data, {"minval": minval, "maxval": maxval}, (int, float),
+        shape=_shape(shape, "uniform"), dtype=dtype))
+
+
+def _with_constants(data, bounds, types, **statics):
+    """(operands, (), static kwargs) for sample(): bounds of these Python types are
+    constants of the compiled sampler, as in a jitted function that passes them (a
+    literal span lets a fused loop divide by a constant, [0, 1) skips the scaling);
+    others are operands, named in `dynamic`."""
+    arrays, dynamic = [data], []
+    for name, bound in bounds.items():
+        if type(bound) in types:
+            statics[name] = bound
+        else:
+            arrays.append(bound)
+            dynamic.append(name)
+    return arrays, (), dict(statics, dynamic=tuple(dynamic))
+
+
+def _bounds(arrays, dynamic, constants):
+    return dict(constants, **dict(zip(dynamic, arrays)))
+
+
+def _uniform(key, *bounds, shape, dtype, dynamic, ops, **constants):
+    values = _bounds(bounds, dynamic, constants)
+    return threefry.uniform(key, shape, dtype, values["minval"], values["maxval"], ops=ops)
 
 
 def _scalar_arg(x):
@@ -191,8 +202,7 @@ def normal(key, shape=(), dtype=None):
         real, imag = (normal(keys[i], shape, real_dtype) / root2 for i in (0, 1))
         return complex_p.bind(real, imag)
     dtype = _float_dtype(dtype, "normal")
-    return _wrap(threefry.normal(_values(data), _shape(shape, "normal"), dtype,
-                                 ops=_backend(data)))
+    return sample(threefry.normal, (data,), (_shape(shape, "normal"), dtype))
 
 
 def randint(key, shape, minval, maxval, dtype=None):
@@ -208,9 +218,16 @@ def randint(key, shape, minval, maxval, dtype=None):
             if not info.min <= bound <= info.max:
                 raise OverflowError(f"Python int {bound} too large to convert to "
                                     f"{info.dtype.name}; enable x64 or pass a smaller bound")
-    return _wrap(threefry.randint(_values(data), _shape(shape, "randint"), _scalar_arg(minval),
-                                  _scalar_arg(maxval), dtype,
-                                  ops=_backend(data, minval, maxval)))
+    # Python ints are constants, as in a jitted function that passes them: a fused
+    # loop's modulo by a constant span is a multiply, by an operand a division (~10x).
+    return sample(_randint, *_with_constants(
+        data, {"minval": minval, "maxval": maxval}, (int,), shape=_shape(shape, "randint"),
+        dtype=dtype))
+
+
+def _randint(key, *bounds, shape, dtype, dynamic, ops, **constants):
+    values = _bounds(bounds, dynamic, constants)
+    return threefry.randint(key, shape, values["minval"], values["maxval"], dtype, ops=ops)
 
 
 def bernoulli(key, p=0.5, shape=None, mode="low"):
@@ -218,5 +235,4 @@ def bernoulli(key, p=0.5, shape=None, mode="low"):
     data = _single_key(key, "bernoulli")
     if type(p) in (int, float):
         p = np.asarray(p, dtypes.default_float_dtype())
-    return _wrap(threefry.bernoulli(_values(data), _scalar_arg(p), _shape(shape, "bernoulli"),
-                                    mode, ops=_backend(data, p)))
+    return sample(threefry.bernoulli, (data, p), (_shape(shape, "bernoulli"), mode))

@@ -7,7 +7,7 @@ from ..core import Tracer
 from ..conversion import asarray
 from ..lax.effects import RandomAlgorithm
 from . import threefry, ops_numpy
-from .api import _backend, _wrap
+from .dispatch import backend as _backend, wrap as _wrap
 
 
 def rng_bit_generator(key, shape, dtype=np.uint32, algorithm=RandomAlgorithm.RNG_DEFAULT,

@@ -1,6 +1,6 @@
 """jax.random's other samplers: argument checks and dtype/shape rules as in JAX, the
-elementwise algorithms of samplers.py (NumPy for concrete keys, traced jaxlite ops
-otherwise), and the samplers built from them with sorting, reductions or linear
+elementwise algorithms of samplers.py (run by dispatch.py: jitted and cached per static
+arguments for concrete keys, traced inline otherwise), and the samplers built from them with sorting, reductions or linear
 algebra (categorical, choice, permutation, multivariate_normal, orthogonal, ...).
 
     >>> key = jax.random.key(0)
@@ -22,8 +22,9 @@ from ..lax.sorting import top_k, sort_key_val
 from ..numpy_api import (contractions, creation, cumulative, indexing, linalg, reductions,
                          shapes, sorting, ufuncs)
 from . import ops_lax, samplers, threefry
-from .api import (_single_key, _values, _backend, _wrap, _shape, _float_dtype, _scalar_arg,
-                  split, randint, uniform, normal)
+from .api import (_single_key, _shape, _float_dtype, _scalar_arg, split, randint, uniform,
+                  normal)
+from .dispatch import sample
 from .gamma import random_gamma_p
 
 
@@ -75,10 +76,8 @@ def _int_dtype(dtype, name):
 def _run(name, fn, key, *args, params=(), **kwargs):
     """fn(key data, *params, *args) of samplers.py on the right backend, wrapped."""
     data = _single_key(key, name)
-    values = _params(*params)
-    ops = _backend(data, *params)
     with np.errstate(all="ignore"):  # JAX is silent about inf/NaN intermediates
-        return _wrap(fn(_values(data), *values, *args, ops=ops, **kwargs))
+        return sample(fn, (data, *_params(*params)), args, kwargs)
 
 
 # ---- elementwise transforms ---------------------------------------------------------------------
@@ -258,10 +257,9 @@ def _shuffle(key, x, axis):
     uint32max = np.iinfo(np.uint32).max
     num_rounds = int(np.ceil(3 * np.log(max(1, x.size)) / np.log(uint32max)))
     for _ in range(num_rounds):
-        keys = _wrap(threefry.split(_values(data), 2, ops=_backend(data)))
+        keys = sample(threefry.split, (data,), (2,))
         data, subkey = keys[0], keys[1]
-        sort_keys = _wrap(threefry.random_bits(_values(subkey), 32, tuple(x.shape),
-                                               ops=_backend(subkey)))
+        sort_keys = sample(threefry.random_bits, (subkey,), (32, tuple(x.shape)))
         _, x = sort_key_val(sort_keys, x, axis)
     return asarray(x)
 

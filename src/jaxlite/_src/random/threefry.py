@@ -225,8 +225,13 @@ def uniform(key, shape=(), dtype=np.float32, minval=0.0, maxval=1.0, *,
     if dtypes.kind(dtype) != "f":  # bfloat16 and ml_dtypes' other floats too
         raise ValueError(f"dtype argument to `uniform` must be a float dtype, got {dtype}")
     shape = tuple(shape)
-    minval = ops.convert_element_type(ops.asarray(minval), dtype)
-    maxval = ops.convert_element_type(ops.asarray(maxval), dtype)
+    # [0, 1) given as Python numbers (the defaults): floats * 1 + 0 and max(0, floats)
+    # are floats itself, so the two passes are left out (the same bits).
+    unit = type(minval) in (int, float) and type(maxval) in (int, float) and \
+        minval == 0 and maxval == 1
+    if not unit:
+        minval = ops.convert_element_type(ops.asarray(minval), dtype)
+        maxval = ops.convert_element_type(ops.asarray(maxval), dtype)
     finfo = dtypes.finfo(dtype)
     nbits, nmant = finfo.bits, finfo.nmant
     rng_bits = nbits if nmant >= 8 else 8
@@ -240,6 +245,8 @@ def uniform(key, shape=(), dtype=np.float32, minval=0.0, maxval=1.0, *,
         ops.asarray(one_bits, uint))
     floats = ops.subtract(ops.bitcast_convert_type(float_bits, dtype),
                           ops.asarray(1.0, dtype))
+    if unit:
+        return floats
     span = ops.subtract(maxval, minval)
     if dtype in (np.float32, np.float64):
         scaled = ops.fma(floats, span, minval)
