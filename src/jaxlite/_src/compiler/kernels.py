@@ -115,14 +115,27 @@ def _numba_signature(numba, signature):
     return result(*args)
 
 
-def _compiled(source, signature, options, program_globals=None):
+class NotCached(LookupError):
+    """A kernel asked for with `cached_only` is not compiled in this process yet."""
+
+
+def any_compiled():
+    """Whether this process has compiled (or loaded) a kernel: Numba is imported and
+    warm, so a fresh executable may find its kernels already in memory."""
+    return bool(_kernels)
+
+
+def _compiled(source, signature, options, program_globals=None, cached_only=False):
     """The Numba dispatcher of `source` for `signature` (a Numba signature), compiled once
     per (source, signature) even when two tiers want it at once; cached on disk where
-    Numba can (`options` may say cache=False)."""
+    Numba can (`options` may say cache=False). With `cached_only`, only one compiled in
+    this process already, else NotCached: a first call must never wait for Numba."""
     key = (source, signature)
     kernel = _kernels.get(key)
     if kernel is not None:
         return kernel
+    if cached_only:
+        raise NotCached(key)
     numba = _import_numba()
     with _lock:
         kernel = _kernels.get(key)
@@ -142,11 +155,12 @@ def _compiled(source, signature, options, program_globals=None):
     return kernel
 
 
-def compile_kernel(source, signature):
+def compile_kernel(source, signature, cached_only=False):
     """The compiled kernel of `source` (one per distinct source and signature, as
     fusion.kernel_source gives them)."""
     return _compiled(source, _KernelSignature(signature),
-                     dict(nogil=True, error_model="numpy", fastmath=False))
+                     dict(nogil=True, error_model="numpy", fastmath=False),
+                     cached_only=cached_only)
 
 
 class _KernelSignature(tuple):
@@ -165,7 +179,7 @@ class _ProgramSignature(tuple):
                      if ndim else numba.from_dtype(dtype) for dtype, ndim in self)
 
 
-def compile_program(program):
+def compile_program(program, cached_only=False):
     """The Numba-compiled `kernel` of a whole program (compiler/program.py)."""
     avals = list(program.arg_avals) + [np.asarray(c) for c in program.const_values]
     signature = _ProgramSignature((np.dtype(a.dtype), len(a.shape)) for a in avals)
@@ -174,16 +188,16 @@ def compile_program(program):
     lifted = "numba.objmode" in program.source
     return _compiled(program.source, signature,
                      dict(nogil=not lifted, error_model="numpy", fastmath=False,
-                          cache=not lifted), program.globals)
+                          cache=not lifted), program.globals, cached_only)
 
 
-def compile_cluster(cluster):
+def compile_cluster(cluster, cached_only=False):
     """Compile `cluster`'s kernel and check it on a few elements against the NumPy
     implementation of its equations (a kernel that disagrees is an error: the tier
     falls back to NumPy)."""
-    cluster.kernel = compile_kernel(cluster.source, cluster.signature)
+    cluster.kernel = compile_kernel(cluster.source, cluster.signature, cached_only)
     # the later passes (sin and cos of |x| > 6400): the self-check's inf and nan run them
-    cluster.fallback_kernels = [compile_kernel(source, signature)
+    cluster.fallback_kernels = [compile_kernel(source, signature, cached_only)
                                 for source, signature in cluster.fallback_sources]
     _self_check(cluster)
 
@@ -247,12 +261,12 @@ def _self_check(cluster):
                                  + cluster.source)
 
 
-def compile_call(call, seed=0):
+def compile_call(call, seed=0, cached_only=False):
     """Compile a KernelCall's kernel (fusion.substitute_kernels) and check it on operands
     of its own shapes against the equation's NumPy implementation: the bits must agree
     (these kernels only compare and move values). Values drawn from a few, so that ties,
     signed zeros, infinities and NaN occur."""
-    call.kernel = compile_kernel(call.source, call.signature)
+    call.kernel = compile_kernel(call.source, call.signature, cached_only)
     rng = np.random.default_rng(seed)
     pool = np.array([0.0, -0.0, 1.5, -2.25, 7.0, -np.inf, np.inf, np.nan, 3.0, 3.0])
     args = [pool[rng.integers(0, len(pool), v.aval.shape)].astype(v.aval.dtype)
