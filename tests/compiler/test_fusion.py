@@ -318,7 +318,8 @@ def test_first_call_runs_fused_when_its_kernels_are_compiled_already(monkeypatch
     assert kernels._kernels == compiled  # nothing new compiled
     assert "in use from the first call" in f.lower(x, v).compile().as_python()
 
-    # a kernel not compiled yet: nothing waits for Numba, the tier stays cold
+    # other code: no kernel compiled for it, and not even planned (a cold first call
+    # pays nothing); nothing waits for Numba, the tier stays cold
     def other(x, v):
         return jnp.cos(x) * v * x - jnp.sin(x) * 3.0 * v + x * v
     g = jax.jit(other)
@@ -326,6 +327,7 @@ def test_first_call_runs_fused_when_its_kernels_are_compiled_already(monkeypatch
                                rtol=1e-6)
     tier = jax_compiled(g, x, v).tier
     assert tier.state == "cold" and not tier.from_cache and tier.fn is tier.numpy_fn
+    assert tier._fusion is None
     assert kernels._kernels == compiled
 
 

@@ -120,12 +120,6 @@ class NotCached(LookupError):
     """A kernel asked for with `cached_only` is not compiled in this process yet."""
 
 
-def any_compiled():
-    """Whether this process has compiled (or loaded) a kernel: Numba is imported and
-    warm, so a fresh executable may find its kernels already in memory."""
-    return bool(_kernels)
-
-
 def _compiled(source, signature, options, program_globals=None, cached_only=False):
     """The Numba dispatcher of `source` for `signature` (a Numba signature), compiled once
     per (source, signature) even when two tiers want it at once; cached on disk where

@@ -127,6 +127,7 @@ class Tier:
             self.compile_seconds = time.perf_counter() - start
             self.fn = fused.fn  # the swap: one assignment
             self.state = "fused"
+            _built.add(_fingerprint(self.compiled.jaxpr))
             self.numpy_fn = None  # and the NumPy code's workspace goes once its calls end
             if flags.jax_log_compiles:
                 _logger.warning("Fused tier (Numba) of a jitted function compiled in %.2f s: "
@@ -183,6 +184,7 @@ class Tier:
         self.compile_seconds = time.perf_counter() - start
         self.fn = whole  # the swap: one assignment
         self.state = "program"
+        _built.add(_fingerprint(jaxpr))
         self.numpy_fn = None
         if flags.jax_log_compiles:
             _logger.warning("Whole-program tier (Numba) of a jitted function compiled in "
@@ -212,6 +214,16 @@ class Tier:
         return "".join(parts)
 
 
+_built = set()  # _fingerprint of each executable whose fused tier this process built
+
+
+def _fingerprint(jaxpr):
+    """What an executable that may find its kernels compiled already has in common with
+    the one they were compiled for: its equations' primitives and its inputs' avals
+    (cheap: microseconds; the sources decide, when they are made)."""
+    return (tuple(e.primitive for e in jaxpr.eqns), tuple(v.aval for v in jaxpr.invars))
+
+
 def attach(compiled, compile_fn):
     """Give `compiled` a fused tier if it has enough fusible equations and Numba may be
     importable; its `fn` then becomes the tier's dispatcher."""
@@ -227,12 +239,12 @@ def attach(compiled, compile_fn):
     compiled.fn = tier.dispatcher()
     if tier.hot_calls <= 0:
         tier.request(background=flags.jaxlite_fusion_background)
-    elif kernels.any_compiled():
+    elif _fingerprint(compiled.jaxpr) in _built:
         # Kernels are compiled once per distinct source: a fresh jit of code this process
-        # has run hot before (the same function jitted again, or another with the same
-        # elementwise clusters) finds them all in memory, and its first call runs fused
-        # (~0.5 ms to plan and check here). If one is missing, nothing is compiled now:
-        # the tier stays cold until the hot call, as ever.
+        # has run hot before (the same function jitted again) finds them all in memory,
+        # and its first call runs fused (~0.5 ms to plan and check here). If one is
+        # missing, nothing is compiled now: the tier stays cold until the hot call. Other
+        # executables skip the try (planning costs ~1 ms): a cold first call pays nothing.
         tier.from_cache = tier.build(cached_only=True) and tier.state in ("program", "fused")
     return tier
 
