@@ -10,7 +10,9 @@ only when it has something to fuse (>= `jaxlite_fusion_min_ops` fusible equation
 >= `jaxlite_fusion_min_size` elements: a quick test at compile time) and after
 `jaxlite_fusion_hot_calls` calls; the clusters are found then, in the background. One background thread compiles tiers one at a time;
 the swap is one attribute assignment, so calls running meanwhile finish on the tier
-they started with. If anything fails (Numba missing or broken, a kernel that does not
+they started with. A fresh executable shaped like one whose tier this process built (a
+function jitted again) whose kernels are all compiled in memory already runs its fused
+tier from the first call (~0.5 ms to build); it never waits for Numba to compile. If anything fails (Numba missing or broken, a kernel that does not
 compile or disagrees with NumPy on a probe), the executable stays on tier 1; the error
 is logged under `jax_log_compiles`.
 
