@@ -269,7 +269,9 @@ def hvp_like(x, v):
 
 
 @needs_numba
-def test_swap_after_the_threshold_in_the_background():
+def test_swap_after_the_threshold_in_the_background(monkeypatch):
+    # no kernel compiled in this process yet (else the first call runs fused: below)
+    monkeypatch.setattr(kernels, "_kernels", {})
     jax.config.update("jaxlite_fusion_fast_math", False)  # the same bits across the swap
     jax.config.update("jaxlite_fusion_background", True)
     jax.config.update("jaxlite_fusion_hot_calls", 3)
@@ -289,6 +291,45 @@ def test_swap_after_the_threshold_in_the_background():
     source = f.lower(x, v).compile().as_python()
     assert "# Fused tier (Numba), in use after 3 calls" in source
     assert "fused_elementwise" in source and "def kernel(" in source
+
+
+@needs_numba
+def test_first_call_runs_fused_when_its_kernels_are_compiled_already(monkeypatch):
+    jax.config.update("jaxlite_fusion_fast_math", False)  # the same bits as NumPy
+    jax.config.update("jaxlite_fusion_background", True)
+    jax.config.update("jaxlite_fusion_hot_calls", 3)
+    x, v = X, X[::-1].copy()
+    expected = np.asarray(hvp_like(x, v))  # eager: the NumPy tier's bits
+
+    def again(x, v):  # a new function with the same equations: the same kernel sources
+        return jnp.sin(x) * v * x * x + jnp.cos(x) * 2.0 * v - 0.5 * x * v
+
+    monkeypatch.setattr(kernels, "_kernels", {})
+    hot = jax.jit(hvp_like)
+    for _ in range(3):
+        hot(x, v)
+    assert tiers.wait_for_tiers(timeout=60)
+    assert jax_compiled(hot, x, v).tier.state == "fused"
+    compiled = dict(kernels._kernels)
+    f = jax.jit(again)
+    assert same_bits(f(x, v), expected)  # the first call
+    tier = jax_compiled(f, x, v).tier
+    assert tier.state == "fused" and tier.from_cache and tier.fn is tier.fused.fn
+    assert tier.fused.source.count("fused_elementwise") == 1
+    assert kernels._kernels == compiled  # nothing new compiled
+    assert "in use from the first call" in f.lower(x, v).compile().as_python()
+
+    # other code: no kernel compiled for it, and not even planned (a cold first call
+    # pays nothing); nothing waits for Numba, the tier stays cold
+    def other(x, v):
+        return jnp.cos(x) * v * x - jnp.sin(x) * 3.0 * v + x * v
+    g = jax.jit(other)
+    np.testing.assert_allclose(g(x, v), jnp.cos(x) * v * x - jnp.sin(x) * 3.0 * v + x * v,
+                               rtol=1e-6)
+    tier = jax_compiled(g, x, v).tier
+    assert tier.state == "cold" and not tier.from_cache and tier.fn is tier.numpy_fn
+    assert tier._fusion is None
+    assert kernels._kernels == compiled
 
 
 @pytest.mark.needs_threads
@@ -322,7 +363,7 @@ def test_threads_across_the_swap():
 
 
 def test_errors_fall_back_to_numpy_and_are_logged(monkeypatch, caplog):
-    def broken(cluster):
+    def broken(cluster, cached_only=False):
         raise RuntimeError("no compiler today")
     monkeypatch.setattr(kernels, "compile_cluster", broken)
     monkeypatch.setattr(kernels, "_importable", True)

@@ -1,6 +1,7 @@
 """The jit workspace: large intermediates live in buffers allocated once per executable
 and reused across calls, but results, views of results and arrays handed to callbacks
 are always fresh; concurrent calls never share buffers."""
+import gc
 import threading
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 import jaxlite as jax
 import jaxlite.numpy as jnp
 from jaxlite import lax
+from jaxlite._src.compiler import codegen
 
 N = 20_000  # float32: 80 KB, above the workspace's size threshold
 
@@ -38,6 +40,34 @@ def test_intermediates_go_to_the_workspace_and_results_stay_fresh():
     np.testing.assert_array_equal(np.asarray(r1), kept)
     np.testing.assert_array_equal(np.asarray(r1), np.asarray(chain(x1)))
     np.testing.assert_array_equal(np.asarray(r2), np.asarray(chain(x2)))
+
+
+def test_a_new_executable_takes_the_buffers_of_one_that_died(monkeypatch):
+    gc.collect()  # executables of earlier tests die first
+    monkeypatch.setattr(codegen, "_spare", {})
+    monkeypatch.setattr(codegen, "_spare_bytes", 0)
+    x1, x2 = data(0), data(1)
+    key = ((N,), np.dtype(np.float32))
+
+    def make():  # a fresh function each time: a new executable
+        return jax.jit(lambda x: chain(x))
+    f = make()
+    f(x1)
+    del f
+    gc.collect()
+    kept = list(codegen._spare.get(key, ()))
+    assert kept
+    assert codegen._spare_bytes == sum(b.nbytes for bs in codegen._spare.values() for b in bs)
+    g = make()
+    r = g(x2)  # its workspace: those buffers, overwritten before they are read
+    assert len(codegen._spare.get(key, ())) < len(kept)
+    np.testing.assert_array_equal(np.asarray(r), np.asarray(chain(x2)))
+    np.testing.assert_array_equal(np.asarray(g(x1)), np.asarray(chain(x1)))
+    # bounded: nothing is kept beyond _SPARE_BYTES
+    monkeypatch.setattr(codegen, "_SPARE_BYTES", codegen._spare_bytes + 4 * N)
+    del g
+    gc.collect()
+    assert codegen._spare_bytes <= codegen._SPARE_BYTES
 
 
 def test_small_arrays_are_not_kept():

@@ -8,6 +8,7 @@ each equation as a comment.
 """
 import functools
 import threading
+import weakref
 
 import numpy as np
 
@@ -135,6 +136,40 @@ def _permuted_layout(eqn, transposed):
 
 
 _WORKSPACE_BYTES = 1 << 15  # smaller arrays come cheaply from malloc's free lists
+
+
+# Buffers of executables that died, for the next executable's first call: a fresh
+# workspace of large arrays costs page faults (the kernel zeroes every page: ~10 ms for
+# the 36 MB of an HVP at n = 10^6, more than its run) where reused memory costs
+# nothing. A jit created again (a closure re-jitted, a function redefined) finds them.
+# Bounded: at most _SPARE_BYTES stay allocated for executables that do not exist.
+_SPARE_BYTES = 1 << 26
+_spare = {}  # (shape, dtype) -> [arrays]
+_spare_bytes = 0
+_spare_lock = threading.Lock()
+
+
+def _spare_buffer(shape, dtype):
+    global _spare_bytes
+    with _spare_lock:
+        free = _spare.get((shape, dtype))
+        if free:
+            buffer = free.pop()
+            _spare_bytes -= buffer.nbytes
+            return buffer
+    return np.empty(shape, dtype)
+
+
+def _keep_spare(pool):
+    """An executable died: keep its workspaces' buffers, up to the bound."""
+    global _spare_bytes
+    with _spare_lock:
+        for workspace in pool:
+            for buffer in workspace:
+                if _spare_bytes + buffer.nbytes <= _SPARE_BYTES:
+                    _spare.setdefault((buffer.shape, buffer.dtype), []).append(buffer)
+                    _spare_bytes += buffer.nbytes
+        pool.clear()
 
 
 class _Workspace:
@@ -301,7 +336,8 @@ def _generate(optimized):
         specs = tuple(workspace.specs)
         pool = []
         namespace["_pool"] = pool
-        namespace["_new_workspace"] = lambda: [np.empty(shape, dtype) for shape, dtype in specs]
+        namespace["_new_workspace"] = lambda: [_spare_buffer(shape, dtype)
+                                               for shape, dtype in specs]
         head = ["    try:", "        _w = _pool.pop()", "    except IndexError:",
                 "        _w = _new_workspace()"]
         tail = ["        _pool.append(_w)"]
@@ -316,6 +352,8 @@ def _generate(optimized):
         lines += [f"            return [{results}]", "    finally:", "        pass", *tail]
     source = "\n".join(lines) + "\n"
     exec(compile(source, "<jaxlite-jit>", "exec"), namespace)
+    if head:
+        weakref.finalize(namespace["jitted"], _keep_spare, namespace["_pool"]).atexit = False
     return Compiled(namespace["jitted"], source + _nested_sources(optimized), optimized)
 
 

@@ -9,12 +9,15 @@ Numba kernel (plus ~1 s to import Numba, once per process; ~0.03 s a kernel from
 disk cache), so an executable gets it only when it has something to fuse (>=
 `jaxlite_fusion_min_ops` fusible equations on >= `jaxlite_fusion_min_size` elements, or
 on fewer elements enough of them to save `jaxlite_fusion_min_saved_calls` NumPy calls
-per call: a quick test at compile time) and after `jaxlite_fusion_hot_calls` calls;
-the clusters are found then, in the background. One background thread compiles tiers one at a time;
-the swap is one attribute assignment, so calls running meanwhile finish on the tier
-they started with. If anything fails (Numba missing or broken, a kernel that does not
-compile or disagrees with NumPy on a probe), the executable stays on tier 1; the error
-is logged under `jax_log_compiles`.
+per call: a quick test at compile time) and after `jaxlite_fusion_hot_calls` calls; the
+clusters are found then, in the background. One background thread compiles tiers one at
+a time; the swap is one attribute assignment, so calls running meanwhile finish on the
+tier they started with. A fresh executable shaped like one whose tier this process built
+(a function jitted again) whose kernels are all compiled in memory already runs its
+fused tier from the first call (~0.5 ms to build); it never waits for Numba to compile.
+If anything fails (Numba missing or broken, a kernel that does not compile or disagrees
+with NumPy on a probe), the executable stays on tier 1; the error is logged under
+`jax_log_compiles`.
 
 Config (jaxlite.config.update):
   jaxlite_fusion              "auto" (the default; env JAXLITE_FUSION): use Numba when
@@ -59,6 +62,8 @@ class Tier:
         self.fused = None             # the fused executable (a Compiled)
         self.program = None           # or the whole program (a program.Program)
         self.program_error = None     # why not (program.Unsupported)
+        self._fusion = None           # what _plan_fusion found, once it ran
+        self.from_cache = False       # built at once from kernels already compiled
         self.clusters = []
         self.kernel_calls = []        # equations run by kernels of their own
         self.error = None
@@ -102,27 +107,26 @@ class Tier:
         else:
             self.build()
 
-    def build(self):
+    def build(self, cached_only=False):
         """The whole program as one Numba function where it may pay (program.py); else
-        fusion rewrite -> Numba kernels -> the NumPy code generator. Then the swap."""
+        fusion rewrite -> Numba kernels -> the NumPy code generator. Then the swap.
+        `cached_only`: only with kernels this process has compiled already; if one is
+        missing, nothing changes (the tier stays cold) and False is returned."""
         start = time.perf_counter()
         self.state = "compiling"
         try:
-            if self._build_program(start):
-                return
-            jaxpr, calls = fusion.substitute_kernels(self.compiled.jaxpr,
-                                                     flags.jaxlite_fusion_min_size)
-            plan = fusion.plan_fusion(jaxpr, flags.jaxlite_fusion_min_size,
-                                      flags.jaxlite_fusion_min_ops,
-                                      flags.jaxlite_fusion_min_saved_calls)
-            if plan is None and not calls:  # fusible equations, but none worth a loop
+            if self._build_program(start, cached_only):
+                return True
+            if self._fusion is None:  # kept: a cached_only try may have made it
+                self._fusion = self._plan_fusion()
+            if not self._fusion:  # fusible equations, but none worth a loop
                 self.state = "unfused"
-                return
-            fused_jaxpr, clusters = fusion.fuse(jaxpr, plan) if plan else (jaxpr, [])
+                return True
+            fused_jaxpr, clusters, calls = self._fusion
             for call in calls:
-                kernels.compile_call(call)
+                kernels.compile_call(call, cached_only=cached_only)
             for cluster in clusters:
-                kernels.compile_cluster(cluster)
+                kernels.compile_cluster(cluster, cached_only=cached_only)
             fused = self.compile_fn(fused_jaxpr)
             self.clusters = clusters
             self.kernel_calls = calls
@@ -130,6 +134,7 @@ class Tier:
             self.compile_seconds = time.perf_counter() - start
             self.fn = fused.fn  # the swap: one assignment
             self.state = "fused"
+            _built.add(_fingerprint(self.compiled.jaxpr))
             self.numpy_fn = None  # and the NumPy code's workspace goes once its calls end
             if flags.jax_log_compiles:
                 _logger.warning("Fused tier (Numba) of a jitted function compiled in %.2f s: "
@@ -137,6 +142,10 @@ class Tier:
                                 self.compile_seconds, len(clusters),
                                 ", ".join(str(len(c.jaxpr.eqns)) for c in clusters),
                                 ", ".join(map(repr, calls)) or "none")
+            return True
+        except kernels.NotCached:  # a kernel to compile: left to the hot call, as ever
+            self.state = "cold"
+            return False
         except Exception as error:  # the NumPy tier stays; say why under jax_log_compiles
             self.error = error
             self.state = "failed"
@@ -145,26 +154,45 @@ class Tier:
             if flags.jax_log_compiles:
                 _logger.warning("Fused tier (Numba) not compiled; staying on NumPy: %s: %s",
                                 type(error).__name__, error, exc_info=True)
+            return True
         finally:
-            self.done.set()
+            if self.state != "cold":
+                self.cold = False
+                self.done.set()
 
-    def _build_program(self, start):
+    def _plan_fusion(self):
+        """(fused Jaxpr, clusters, kernel calls), or () when nothing is worth a loop."""
+        jaxpr, calls = fusion.substitute_kernels(self.compiled.jaxpr,
+                                                 flags.jaxlite_fusion_min_size)
+        plan = fusion.plan_fusion(jaxpr, flags.jaxlite_fusion_min_size,
+                                  flags.jaxlite_fusion_min_ops,
+                                  flags.jaxlite_fusion_min_saved_calls)
+        if plan is None and not calls:
+            return ()
+        fused_jaxpr, clusters = fusion.fuse(jaxpr, plan) if plan else (jaxpr, [])
+        return fused_jaxpr, clusters, calls
+
+    def _build_program(self, start, cached_only=False):
         jaxpr = self.compiled.jaxpr
-        if not (flags.jaxlite_program_tier == "auto"
+        if self.program_error is not None or not (
+                flags.jaxlite_program_tier == "auto"
                 and program.worth_compiling(jaxpr, flags.jaxlite_program_min_eqns)):
             return False
-        try:
-            whole = program.generate(jaxpr)
-        except program.Unsupported as why:  # the fused tier may still apply
-            self.program_error = why
-            if flags.jax_log_compiles:
-                _logger.warning("Whole-program tier (Numba) not compiled: no rule for %s.", why)
-            return False
-        whole.kernel = kernels.compile_program(whole)
-        self.program = whole
+        if self.program is None:  # kept: a cached_only try may have made it
+            try:
+                self.program = program.generate(jaxpr)
+            except program.Unsupported as why:  # the fused tier may still apply
+                self.program_error = why
+                if flags.jax_log_compiles:
+                    _logger.warning("Whole-program tier (Numba) not compiled: no rule for %s.",
+                                    why)
+                return False
+        whole = self.program
+        whole.kernel = kernels.compile_program(whole, cached_only)
         self.compile_seconds = time.perf_counter() - start
         self.fn = whole  # the swap: one assignment
         self.state = "program"
+        _built.add(_fingerprint(jaxpr))
         self.numpy_fn = None
         if flags.jax_log_compiles:
             _logger.warning("Whole-program tier (Numba) of a jitted function compiled in "
@@ -173,15 +201,18 @@ class Tier:
 
     def listing(self):
         """What `as_python()` appends: the fused tier's code and kernels, or its status."""
+        if self.state in ("program", "fused"):
+            since = ("from the first call (its kernels were compiled in this process "
+                     f"already; built in {self.compile_seconds * 1e3:.1f} ms)"
+                     if self.from_cache else f"after {self.hot_calls} calls (compiled in "
+                     f"{self.compile_seconds:.2f} s)")
         if self.state == "program":
-            return (f"\n# Whole-program tier (Numba), in use after {self.hot_calls} calls "
-                    f"(compiled in {self.compile_seconds:.2f} s):\n{self.program.source}")
+            return f"\n# Whole-program tier (Numba), in use {since}:\n{self.program.source}"
         if self.state != "fused":
             why = f" ({type(self.error).__name__}: {self.error})" if self.error else ""
             return (f"\n# Fused tier (Numba): {self.state}{why}; compiles after "
                     f"{self.hot_calls} calls.\n")
-        parts = [f"\n# Fused tier (Numba), in use after {self.hot_calls} calls (compiled in "
-                 f"{self.compile_seconds:.2f} s):\n", self.fused.source]
+        parts = [f"\n# Fused tier (Numba), in use {since}:\n", self.fused.source]
         for k, cluster in enumerate(self.clusters):
             parts.append(f"\n# kernel of fused cluster {k} ({len(cluster.jaxpr.eqns)} "
                          f"equations), arguments {fusion.signature_text(cluster.signature)}:\n{cluster.source}")
@@ -189,6 +220,16 @@ class Tier:
             parts.append(f"\n# kernel of {call!r}, arguments "
                          f"{fusion.signature_text(call.signature)}:{call.source}")
         return "".join(parts)
+
+
+_built = set()  # _fingerprint of each executable whose fused tier this process built
+
+
+def _fingerprint(jaxpr):
+    """What an executable that may find its kernels compiled already has in common with
+    the one they were compiled for: its equations' primitives and its inputs' avals
+    (cheap: microseconds; the sources decide, when they are made)."""
+    return (tuple(e.primitive for e in jaxpr.eqns), tuple(v.aval for v in jaxpr.invars))
 
 
 def attach(compiled, compile_fn):
@@ -206,6 +247,13 @@ def attach(compiled, compile_fn):
     compiled.fn = tier.dispatcher()
     if tier.hot_calls <= 0:
         tier.request(background=flags.jaxlite_fusion_background)
+    elif _fingerprint(compiled.jaxpr) in _built:
+        # Kernels are compiled once per distinct source: a fresh jit of code this process
+        # has run hot before (the same function jitted again) finds them all in memory,
+        # and its first call runs fused (~0.5 ms to plan and check here). If one is
+        # missing, nothing is compiled now: the tier stays cold until the hot call. Other
+        # executables skip the try (planning costs ~1 ms): a cold first call pays nothing.
+        tier.from_cache = tier.build(cached_only=True) and tier.state in ("program", "fused")
     return tier
 
 

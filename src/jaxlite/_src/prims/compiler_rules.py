@@ -533,3 +533,86 @@ def extremum_weight_code(x, params, avals, out):
 def scalar_broadcast_code(x, params, avals, out):
     # A 0-d operand broadcast: in the loop, the scalar itself.
     return x[0] if avals[0].ndim == 0 else None
+
+
+# ---- kernels of their own (`Primitive.fused_kernel`, compiler/fusion.py) -------------------
+
+# The innermost loop indexes slices by the loop counter itself: Numba then knows the
+# index is not negative (no wraparound test) and LLVM vectorizes it (~2x).
+_OUTER_KERNEL = """
+def kernel(a, b, n0, n1, n2, a0, a1, b0, b1, out):
+    k = 0
+    for i in range(n0):
+        for j in range(n1):
+            pa = i * a0 + j * a1
+            pb = i * b0 + j * b1
+            o = out[k:k + n2]
+{inner}
+            k += n2
+"""
+_OUTER_INNER = {  # which operand runs along the innermost axes
+    (True, False): "            x = a[pa:pa + n2]\n            y = b[pb]\n"
+                   "            for m in range(n2):\n                o[m] = x[m] {op} y",
+    (False, True): "            x = a[pa]\n            y = b[pb:pb + n2]\n"
+                   "            for m in range(n2):\n                o[m] = x {op} y[m]",
+    (True, True): "            x = a[pa:pa + n2]\n            y = b[pb:pb + n2]\n"
+                  "            for m in range(n2):\n                o[m] = x[m] {op} y[m]",
+}
+
+
+def _outer_groups(shapes, out_shape):
+    """The output's axes merged into runs along which each operand either moves or is
+    broadcast: [((a moves, b moves), size)], or None if either operand is as large as
+    the output (a plain or tiled elementwise loop: the fused clusters' business)."""
+    groups = []
+    padded = [(1,) * (len(out_shape) - len(s)) + tuple(s) for s in shapes]
+    for k, n in enumerate(out_shape):
+        if n == 1:
+            continue
+        moves = tuple(s[k] == n for s in padded)
+        if groups and groups[-1][0] == moves:
+            groups[-1][1] *= n
+        else:
+            groups.append([moves, n])
+    if any(all(g[0][i] for g in groups) for i in range(2)):
+        return None
+    return groups
+
+
+def outer_kernel(symbol, ufunc, a_shape, b_shape, out_aval):
+    """A kernel of its own (`Primitive.fused_kernel`'s spec: source, signature, run) for
+    `ufunc` (`symbol` in Numba) of C-order operands of shapes `a_shape` and `b_shape` that
+    both broadcast to `out_aval`, as batched outer products do, e.g. (128, 512, 1) *
+    (128, 1, 784); None where it does not apply. NumPy's broadcasting loop writes such a
+    product at ~60% of memory bandwidth; three plain loops with a contiguous innermost
+    one reach it (an MLP's per-example gradient of W1, 205 MB: 20.7 -> 11.9 ms). One
+    IEEE operation per element, operands in NumPy's order: the NumPy tier's bits."""
+    dtype = np.dtype(out_aval.dtype)
+    if dtype not in (np.float32, np.float64):
+        return None
+    groups = _outer_groups([a_shape, b_shape], tuple(out_aval.shape))
+    if groups is None or len(groups) > 3:
+        return None
+    groups = [[(True, True), 1]] * (3 - len(groups)) + groups
+    sizes = [n for _, n in groups]
+    strides = []  # element strides of each operand along the two outer runs
+    for i in range(2):
+        for g in range(2):
+            later = math.prod(n for (moves, n) in groups[g + 1:] if moves[i])
+            strides.append(later if groups[g][0][i] else 0)
+    source = _OUTER_KERNEL.format(inner=_OUTER_INNER[groups[2][0]].format(op=symbol))
+    signature = ((dtype.name, "in"), (dtype.name, "in")) + (("int64", "scalar"),) * 7 \
+        + ((dtype.name, "out"),)
+    shape, scalars = tuple(out_aval.shape), sizes + strides
+
+    def run(kernel, a, b):
+        a, b = np.asarray(a), np.asarray(b)
+        # Operands in another memory order: NumPy lays its result out as they lie (which
+        # later reductions add in), so NumPy computes it, as the NumPy tier does.
+        if not (a.flags.c_contiguous and b.flags.c_contiguous) \
+                or a.dtype != dtype or b.dtype != dtype:
+            return ufunc(np.reshape(a, a_shape), np.reshape(b, b_shape))
+        result = np.empty(shape, dtype)
+        kernel(a.reshape(-1), b.reshape(-1), *scalars, result.reshape(-1))
+        return result
+    return source, signature, run

@@ -9,7 +9,7 @@ from ..ad import Zero, is_linear
 from .util import ndim
 from .shape import transpose_p, moveaxis
 from .elementwise import add_p, mul_p, convert_element_type_p
-from .compiler_rules import scalar_product_as_product, scalar_product_code
+from .compiler_rules import scalar_product_as_product, scalar_product_code, outer_kernel
 from .program_rules import dot_general_code
 
 def bilinear_jvp(primitive):
@@ -287,8 +287,24 @@ def _lower_dot_general(names, params, avals=None):
     return None  # the implementation: transposes and reshapes into one BLAS matmul
 
 
+def _outer_product_kernel(eqn):
+    """The fused tier's kernel for an outer product, batched or not (what vmapped weight
+    gradients are): the broadcasting multiply of the lowering above, as plain loops."""
+    (lc, rc), (lb, rb) = eqn.params["dimension_numbers"]
+    xa, ya = (v.aval for v in eqn.inputs)
+    nb = len(lb)
+    if lc or lb != rb or lb != tuple(range(nb)) or xa.dtype != ya.dtype \
+            or eqn.outputs[0].aval.dtype != xa.dtype:
+        return None
+    x_free, y_free = xa.shape[nb:], ya.shape[nb:]
+    xs = tuple(xa.shape) + (1,) * len(y_free)
+    ys = tuple(ya.shape[:nb]) + (1,) * len(x_free) + tuple(y_free)
+    return outer_kernel("*", np.multiply, xs, ys, eqn.outputs[0].aval)
+
+
 dot_general_p.impl = _dot_general_impl
 dot_general_p.lower = _lower_dot_general
+dot_general_p.fused_kernel = _outer_product_kernel
 # Its results are new arrays; its lowerings' (np.dot, matmul, einsum in C order, a
 # broadcasting multiply of C-order operands) are in C order: a later elementwise operation
 # may write into one that dies there (compiler/codegen.py), e.g. the accumulation of a
