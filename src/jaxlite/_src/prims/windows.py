@@ -20,6 +20,8 @@ overlap (pooling with stride == window) they move values by offset, one strided
 slice each, with no index arithmetic or scatter (about 10x faster); elsewhere
 through flat indices into the operand.
 """
+import math
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -29,6 +31,7 @@ from ..ad import Zero
 from .util import shape_of
 from .shape import moveaxis, pad_p, broadcast_batch
 from .shape import _pad_impl  # NumPy padding with interior (dilation) and negative pads
+from .compiler_rules import extremum_code
 
 
 # ---- shape arithmetic (shared with conv.py) ----------------------------------------------
@@ -546,6 +549,19 @@ def kernel(s, x, base, offsets, fill, out):
 """
 
 
+def _window_tables(shape, out_shape, window, strides, window_dilation):
+    """Flat index (int64, read-only) into a C-order operand of `shape` (unpadded, undilated)
+    of each window's first element, windows in row-major output order; and of each window
+    element from there, in row-major window order."""
+    starts = np.ix_(*[np.arange(n) * st for n, st in zip(out_shape, strides)])
+    base = np.ravel_multi_index(np.broadcast_arrays(*starts), shape).reshape(-1)
+    elements = np.indices(window).reshape(len(window), -1) * np.reshape(window_dilation, (-1, 1))
+    offsets = np.ravel_multi_index(elements, shape)
+    base, offsets = base.astype(np.int64), offsets.astype(np.int64)
+    base.flags.writeable = offsets.flags.writeable = False  # the kernel reads them
+    return base, offsets
+
+
 def _scatter_add_fused_kernel(eqn):
     """(kernel source, its signature, run(kernel, s, x) -> result) for the fused tier, or
     None where this equation keeps its NumPy implementation."""
@@ -559,12 +575,8 @@ def _scatter_add_fused_kernel(eqn):
             or any(st < w for st, w in zip(p["window_strides"], p["window_dimensions"]))):
         return None
     shape, window = tuple(x_aval.shape), tuple(p["window_dimensions"])
-    # Flat index of each window's first element, and of each window element from there.
-    starts = np.ix_(*[np.arange(n) * st for n, st in zip(s_aval.shape, p["window_strides"])])
-    base = np.ravel_multi_index(np.broadcast_arrays(*starts), shape).reshape(-1)
-    offsets = np.ravel_multi_index(np.indices(window).reshape(len(window), -1), shape)
-    base, offsets = base.astype(np.int64), offsets.astype(np.int64)
-    base.flags.writeable = offsets.flags.writeable = False  # the kernel reads them
+    base, offsets = _window_tables(shape, s_aval.shape, window, p["window_strides"],
+                                   p["window_dilation"])
     fill = dtype.type(-np.inf if p["select"] == "ge" else np.inf)  # the identity: no winner
     ge = p["select"] == "ge"
     # The window size is a constant of the source: Numba unrolls the loop over it (~1.3x).
@@ -583,3 +595,79 @@ def _scatter_add_fused_kernel(eqn):
 
 
 select_and_scatter_add_p.fused_kernel = _scatter_add_fused_kernel
+
+
+# Max (min) pooling itself: each window's extremum in one pass over the operand, where the
+# NumPy code makes a pass per window offset. Max and min never round, but which of two
+# equal values (0.0 and -0.0) or two NaNs comes out depends on the order of comparisons:
+# the kernel folds the window exactly as _reduce_axis_by_axis does (along the first window
+# dimension, then the next, each left to right) with np.maximum's scalar rule (the
+# elementwise tier's, extremum_code), so it returns the NumPy tier's bits.
+def _fold_window_source(window, combine):
+    """Lines computing `best` from x0, x1, ... (the window's elements, row-major), folded
+    one window dimension at a time as _reduce_axis_by_axis does."""
+    current = {offset: f"x{e}" for e, offset in enumerate(np.ndindex(*window))}
+    lines = []
+    for d, size in enumerate(window):
+        if size == 1:
+            continue
+        folded = {}
+        for key in (k for k in current if k[d] == 0):
+            acc = current[key]
+            for o in range(1, size):
+                name = f"t{len(lines)}"
+                lines.append(f"        {name} = {combine(acc, current[key[:d] + (o,) + key[d + 1:]])}")
+                acc = name
+            folded[key] = acc
+        current = folded
+    return lines + [f"        best = {current[(0,) * len(window)]}"]
+
+
+def _define_reduce_kernel(primitive, symbol):
+    float_code = extremum_code(symbol)
+
+    def fused_kernel(eqn):
+        """(kernel source, signature, run(kernel, x) -> result) for the fused tier, or None
+        where this equation keeps its NumPy implementation (padding, base dilation)."""
+        (x_aval,), p = [v.aval for v in eqn.inputs], eqn.params
+        dtype = np.dtype(x_aval.dtype)
+        out_shape = tuple(eqn.outputs[0].aval.shape)
+        window = tuple(p["window_dimensions"])
+        if (dtype.name not in ("float32", "float64", "int32", "int64") or not x_aval.shape
+                or 0 in out_shape or math.prod(window) > _SLICEWISE_MAX_WINDOW
+                or any(lo != 0 or hi != 0 for lo, hi in p["padding"])
+                or any(b != 1 for b in p["base_dilation"])):
+            return None
+        shape = tuple(x_aval.shape)
+        _, offsets = _window_tables(shape, (1,) * len(shape), window, p["window_strides"],
+                                    p["window_dilation"])
+        if dtype.kind == "f":
+            combine = lambda a, b: float_code((a, b), {}, [x_aval, x_aval], x_aval)
+        else:
+            combine = lambda a, b: f"{'max' if symbol == '>' else 'min'}({a}, {b})"
+        # Shapes, strides and offsets are constants of the source: loops over the output's
+        # dimensions whose innermost one (channels, in NHWC pooling) LLVM vectorizes.
+        element_strides = [math.prod(shape[d + 1:]) * st for d, st in
+                           enumerate(p["window_strides"])]
+        lines, indent = ["def kernel(x, out):", "    w = 0"], "    "
+        for d, n in enumerate(out_shape):
+            lines.append(f"{indent}for i{d} in range({n}):")
+            indent += "    "
+        lines.append(indent + "b = " + " + ".join(f"i{d} * {st}" for d, st in
+                                                  enumerate(element_strides)))
+        lines += [f"{indent}x{e} = x[b + {o}]" for e, o in enumerate(offsets.tolist())]
+        lines += [indent + line.strip() for line in _fold_window_source(window, combine)]
+        lines += [f"{indent}out[w] = best", f"{indent}w += 1"]
+        source = "\n".join(lines) + "\n"
+        signature = ((dtype.name, "in"), (dtype.name, "out"))
+
+        def run(kernel, x):
+            out = np.empty(out_shape, dtype)
+            kernel(np.ascontiguousarray(x, dtype).reshape(-1), out.reshape(-1))
+            return out
+        return source, signature, run
+    primitive.fused_kernel = fused_kernel
+
+
+_define_reduce_kernel(reduce_window_max_p, ">")
+_define_reduce_kernel(reduce_window_min_p, "<")
