@@ -379,3 +379,81 @@ conv_general_dilated_p.weak_type_rule = lambda weak, params: all(weak)
 # once the convolution has read them, and its result overwritten in place (codegen.py).
 conv_general_dilated_p.fresh_results = conv_general_dilated_p.writable_results = True
 conv_general_dilated_p.impl_out = True  # _conv_impl(..., out=buffer)
+
+
+# ---- the fused tier's kernel (compiler/fusion.py substitute_kernels) ------------------------
+# A convolution whose windows are small (input channels x kernel elements <= _DIRECT_MAX_TAPS:
+# a first layer's 3x3 over one channel has 9) is a matmul with a short inner dimension,
+# where im2col copies the input nine-fold and BLAS runs below its speed. The kernel instead
+# reads each window once and computes all output features of a position from it, the
+# features innermost, where LLVM vectorizes them (~2x faster in the CNN step). It sums each
+# window in its own order (from 0.0, then the window's elements in order), so its result
+# may differ from BLAS's in the last bits: as dot products in the whole-program tier do,
+# the check against the NumPy code allows float rounding (`fused_kernel_rounding`).
+_DIRECT_MAX_TAPS = 64
+
+
+def _conv_fused_kernel(eqn):
+    """(kernel source, signature, run(kernel, lhs, rhs) -> result) for the fused tier, or None
+    where this equation keeps its NumPy implementation."""
+    lhs, rhs = (v.aval for v in eqn.inputs)
+    p = eqn.params
+    lhs_spec, rhs_spec, out_spec = p["dimension_numbers"]
+    dtype = np.dtype(lhs.dtype)
+    out = eqn.outputs[0].aval
+    taps = math.prod(rhs.shape) // rhs.shape[rhs_spec[0]]  # input channels x kernel elements
+    if (dtype.name not in ("float32", "float64") or rhs.dtype != dtype or out.dtype != dtype
+            or p["feature_group_count"] != 1 or p["batch_group_count"] != 1
+            or not 0 < taps <= _DIRECT_MAX_TAPS or out.size == 0):
+        return None
+    # The operand as the NumPy code sees it: dilated and padded, in its own layout.
+    config = [(0, 0, 0)] * len(lhs.shape)
+    for axis, (lo, hi), d in zip(lhs_spec[2:], p["padding"], p["lhs_dilation"]):
+        config[axis] = (lo, hi, d - 1)
+    padded = tuple(max(lo + hi + n + max(n - 1, 0) * it, 0)
+                   for n, (lo, hi, it) in zip(lhs.shape, config))
+    element_strides = [math.prod(padded[d + 1:]) for d in range(len(padded))]
+    kernel_shape = [rhs.shape[d] for d in rhs_spec[2:]]
+    out_spatial = [out.shape[d] for d in out_spec[2:]]
+    n_batch, features = lhs.shape[lhs_spec[0]], rhs.shape[rhs_spec[0]]
+    # Window elements (input channel, kernel offset...) as flat offsets into the operand,
+    # in the order of the kernel's (I, spatial...) axes, as the weight matrix's rows.
+    elements = np.indices([rhs.shape[rhs_spec[1]]] + kernel_shape).reshape(len(rhs_spec) - 1, -1)
+    offsets = elements[0] * element_strides[lhs_spec[1]]
+    for k, axis, d in zip(elements[1:], lhs_spec[2:], p["rhs_dilation"]):
+        offsets = offsets + k * d * element_strides[axis]
+    # Loops over the output positions (batch, spatial...), then the features, innermost.
+    positions = [n_batch] + out_spatial
+    steps = [element_strides[lhs_spec[0]]] + [s * element_strides[axis] for s, axis in
+                                              zip(p["window_strides"], lhs_spec[2:])]
+    lines, indent = ["def kernel(x, w, out):", "    r = 0"], "    "
+    for d, n in enumerate(positions):
+        lines.append(f"{indent}for i{d} in range({n}):")
+        indent += "    "
+    lines.append(indent + "b = " + " + ".join(f"i{d} * {st}" for d, st in enumerate(steps)))
+    lines += [f"{indent}x{e} = x[b + {o}]" for e, o in enumerate(offsets.tolist())]
+    lines += [f"{indent}for o in range({features}):",
+              f"{indent}    a = {dtype.type(0)!r}"]
+    lines += [f"{indent}    a += x{e} * w[{e * features} + o]" for e in range(taps)]
+    lines += [f"{indent}    out[r + o] = a", f"{indent}r += {features}"]
+    source = "import numpy as np\n\n\n" + "\n".join(lines) + "\n"
+    signature = ((dtype.name, "in"), (dtype.name, "in"), (dtype.name, "out"))
+    canonical = (n_batch,) + tuple(out_spatial) + (features,)  # (N, P..., O)
+    canonical_axes = (0, len(canonical) - 1) + tuple(range(1, len(canonical) - 1))
+    final = tuple(canonical_axes[i] for i in np.argsort(out_spec))
+    needs_pad = any(lo or hi or it for lo, hi, it in config)
+
+    def run(kernel, x, w):
+        x = np.asarray(x, dtype)
+        if needs_pad:
+            x = _pad_impl(x, np.zeros((), dtype), tuple(config))
+        weights = np.ascontiguousarray(  # (I, spatial..., O): a row per window element
+            np.moveaxis(np.transpose(np.asarray(w, dtype), rhs_spec), 0, -1)).reshape(-1)
+        result = np.empty(canonical, dtype)
+        kernel(np.ascontiguousarray(x).reshape(-1), weights, result.reshape(-1))
+        return np.ascontiguousarray(np.transpose(result, final))
+    return source, signature, run
+
+
+conv_general_dilated_p.fused_kernel = _conv_fused_kernel
+conv_general_dilated_p.fused_kernel_rounding = True  # see above: sums in another order
