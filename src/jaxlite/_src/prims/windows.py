@@ -523,45 +523,39 @@ reduce_window_max_p.jvp = _chooser_jvp(reduce_window_max_p, "ge")
 reduce_window_min_p.jvp = _chooser_jvp(reduce_window_min_p, "le")
 
 
-# ---- the fused tier's kernel (compiler/fusion.py substitute_kernels) ------------------------
-# Max pooling's gradient where windows tile the operand (no padding, no dilation, stride >=
+# ---- the fused tier's kernels (compiler/fusion.py substitute_kernels) -----------------------
+# Loops over the output windows whose shape, strides and window offsets are constants of
+# the source: no index tables to read, and the innermost dimension (channels, in NHWC
+# pooling) vectorizes where the body allows.
+
+def _window_offsets(shape, window, window_dilation):
+    """The flat offset in a C-order operand of `shape` of each window element from the
+    window's first, in row-major window order."""
+    elements = np.indices(window).reshape(len(window), -1) * np.reshape(window_dilation, (-1, 1))
+    return np.ravel_multi_index(elements, shape).tolist()
+
+
+def _window_loops(shape, out_shape, strides):
+    """Source lines of nested loops over the windows in row-major order, each window's
+    first element at flat index `b` (no padding or base dilation); and the body's indent."""
+    steps = [math.prod(shape[d + 1:]) * st for d, st in enumerate(strides)]
+    lines, indent = [], "    "
+    for d, n in enumerate(out_shape):
+        lines.append(f"{indent}for i{d} in range({n}):")
+        indent += "    "
+    lines.append(indent + "b = " + " + ".join(f"i{d} * {st}" for d, st in enumerate(steps)))
+    return lines, indent
+
+
+# Max pooling's gradient where windows do not overlap (no padding, no dilation, stride >=
 # window): one pass that finds each window's winner and writes its cotangent there, where
 # the NumPy code makes one masked pass per window offset (~8x slower for 2x2 windows).
 # The same choice as _choose_by_offsets: a candidate wins only if strictly better than the
 # running extremum, which NaN poisons (np.maximum's), so the first best element wins; a
-# window whose best is the identity (-inf for max) has none. Values move as they are (a
-# load and a store: no arithmetic), so the result has the NumPy tier's bits.
-_SCATTER_KERNEL = """
-def kernel(s, x, base, offsets, fill, out):
-    for w in range(base.shape[0]):
-        b = base[w]
-        best = x[b + offsets[0]]
-        arg = 0
-        for k in range(1, {size}):
-            c = x[b + offsets[k]]
-            # Selects, not branches (which element wins is unpredictable data); max
-            # keeps a NaN best, and a NaN candidate becomes the best.
-            better = c {beats} best
-            arg = k if better else arg
-            best = {extremum}(best, c) if c == c else c
-        if best != fill:
-            out[b + offsets[arg]] = s[w]
-"""
-
-
-def _window_tables(shape, out_shape, window, strides, window_dilation):
-    """Flat index (int64, read-only) into a C-order operand of `shape` (unpadded, undilated)
-    of each window's first element, windows in row-major output order; and of each window
-    element from there, in row-major window order."""
-    starts = np.ix_(*[np.arange(n) * st for n, st in zip(out_shape, strides)])
-    base = np.ravel_multi_index(np.broadcast_arrays(*starts), shape).reshape(-1)
-    elements = np.indices(window).reshape(len(window), -1) * np.reshape(window_dilation, (-1, 1))
-    offsets = np.ravel_multi_index(elements, shape)
-    base, offsets = base.astype(np.int64), offsets.astype(np.int64)
-    base.flags.writeable = offsets.flags.writeable = False  # the kernel reads them
-    return base, offsets
-
-
+# window whose best is the identity (-inf for max) has none. Where the windows tile the
+# operand exactly, every element is written (the cotangent or 0.0, as the NumPy code
+# does), so the result needs no zeroing first. Values move as they are (a load and a
+# store: no arithmetic), so the result has the NumPy tier's bits.
 def _scatter_add_fused_kernel(eqn):
     """(kernel source, its signature, run(kernel, s, x) -> result) for the fused tier, or
     None where this equation keeps its NumPy implementation."""
@@ -575,21 +569,33 @@ def _scatter_add_fused_kernel(eqn):
             or any(st < w for st, w in zip(p["window_strides"], p["window_dimensions"]))):
         return None
     shape, window = tuple(x_aval.shape), tuple(p["window_dimensions"])
-    base, offsets = _window_tables(shape, s_aval.shape, window, p["window_strides"],
-                                   p["window_dilation"])
-    fill = dtype.type(-np.inf if p["select"] == "ge" else np.inf)  # the identity: no winner
-    ge = p["select"] == "ge"
-    # The window size is a constant of the source: Numba unrolls the loop over it (~1.3x).
-    source = _SCATTER_KERNEL.format(size=len(offsets), beats=">" if ge else "<",
-                                    extremum="max" if ge else "min")
-    signature = ((dtype.name, "in"), (dtype.name, "in"), ("int64", "in"), ("int64", "in"),
-                 (dtype.name, "scalar"), (dtype.name, "out"))
+    offsets = _window_offsets(shape, window, p["window_dilation"])
+    tiled = all(st == w and n == w * m for st, w, n, m in
+                zip(p["window_strides"], window, shape, s_aval.shape))
+    # the identity (no winner), the best-so-far comparison and the extremum
+    fill, beats, extremum = ("-np.inf", ">", "max") if p["select"] == "ge" else \
+        ("np.inf", "<", "min")
+    loops, indent = _window_loops(shape, s_aval.shape, p["window_strides"])
+    body = [f"x{e} = x[b + {o}]" for e, o in enumerate(offsets)] + ["best = x0", "arg = 0"]
+    for e in range(1, len(offsets)):
+        # Selects, not branches (which element wins is unpredictable data); max keeps a
+        # NaN best, and a NaN candidate becomes the best.
+        body += [f"arg = {e} if x{e} {beats} best else arg",
+                 f"best = {extremum}(best, x{e}) if x{e} == x{e} else x{e}"]
+    body += ["v = s[w]", "w += 1", f"arg = arg if best != {fill} else -1"]
+    zero = dtype.type(0)
+    if tiled:
+        body += [f"out[b + {o}] = v if arg == {e} else {zero!r}" for e, o in enumerate(offsets)]
+    else:
+        body += [f"if arg == {e}:\n{indent}    out[b + {o}] = v" for e, o in enumerate(offsets)]
+    lines = ["import numpy as np", "", "", "def kernel(s, x, out):", "    w = 0"] + loops
+    source = "\n".join(lines + [indent + line for line in body]) + "\n"
+    signature = ((dtype.name, "in"), (dtype.name, "in"), (dtype.name, "out"))
 
     def run(kernel, s, x):
-        out = np.zeros(shape, dtype)
+        out = np.empty(shape, dtype) if tiled else np.zeros(shape, dtype)
         kernel(np.ascontiguousarray(s, dtype).reshape(-1),
-               np.ascontiguousarray(x, dtype).reshape(-1), base, offsets, fill,
-               out.reshape(-1))
+               np.ascontiguousarray(x, dtype).reshape(-1), out.reshape(-1))
         return out
     return source, signature, run
 
@@ -639,23 +645,14 @@ def _define_reduce_kernel(primitive, symbol):
                 or any(b != 1 for b in p["base_dilation"])):
             return None
         shape = tuple(x_aval.shape)
-        _, offsets = _window_tables(shape, (1,) * len(shape), window, p["window_strides"],
-                                    p["window_dilation"])
+        offsets = _window_offsets(shape, window, p["window_dilation"])
         if dtype.kind == "f":
             combine = lambda a, b: float_code((a, b), {}, [x_aval, x_aval], x_aval)
         else:
             combine = lambda a, b: f"{'max' if symbol == '>' else 'min'}({a}, {b})"
-        # Shapes, strides and offsets are constants of the source: loops over the output's
-        # dimensions whose innermost one (channels, in NHWC pooling) LLVM vectorizes.
-        element_strides = [math.prod(shape[d + 1:]) * st for d, st in
-                           enumerate(p["window_strides"])]
-        lines, indent = ["def kernel(x, out):", "    w = 0"], "    "
-        for d, n in enumerate(out_shape):
-            lines.append(f"{indent}for i{d} in range({n}):")
-            indent += "    "
-        lines.append(indent + "b = " + " + ".join(f"i{d} * {st}" for d, st in
-                                                  enumerate(element_strides)))
-        lines += [f"{indent}x{e} = x[b + {o}]" for e, o in enumerate(offsets.tolist())]
+        loops, indent = _window_loops(shape, out_shape, p["window_strides"])
+        lines = ["import numpy as np", "", "", "def kernel(x, out):", "    w = 0"] + loops
+        lines += [f"{indent}x{e} = x[b + {o}]" for e, o in enumerate(offsets)]
         lines += [indent + line.strip() for line in _fold_window_source(window, combine)]
         lines += [f"{indent}out[w] = best", f"{indent}w += 1"]
         source = "\n".join(lines) + "\n"
