@@ -63,6 +63,10 @@ def test_conv_kernel_agrees_with_numpy(x_shape, w_shape, params, dtype):
     bound = conv_general_dilated_p.impl(np.abs(x), np.abs(w), **eqn.params)
     eps = np.finfo(dtype).eps
     assert np.all(np.abs(got - want) <= 2 * 64 * eps * bound)
+    # into a jit workspace buffer (impl_out), whatever it held
+    buffer = np.full(want.shape, np.nan, dtype)
+    assert call(x, w, out=buffer) is buffer
+    assert np.array_equal(buffer, got)
     # NaN and infinities where NumPy has them
     x[(0,) * x.ndim] = np.nan
     x.reshape(-1)[-1] = np.inf
@@ -93,7 +97,7 @@ def test_wrong_kernel_is_refused():
     eqn = conv_eqn(CASES[0][0], CASES[0][1], **CASES[0][2])
     source, signature, run = conv_general_dilated_p.fused_kernel(eqn)
     call = fusion.KernelCall(eqn, source, signature,
-                             lambda kernel, x, w: run(kernel, x, w) * np.float32(1.001))
+                             lambda kernel, x, w, out=None: run(kernel, x, w) * np.float32(1.001))
     with pytest.raises(RuntimeError, match="disagrees"):
         kernels.compile_call(call)
 
@@ -112,7 +116,7 @@ def test_cnn_step_in_the_fused_tier():
     rng = np.random.default_rng(3)
     params = {"w": jnp.asarray(rng.standard_normal((3, 3, 1, 4)).astype(np.float32)),
               "b": jnp.asarray(rng.standard_normal(4).astype(np.float32))}
-    images = jnp.asarray(rng.standard_normal((4, 10, 10, 1)).astype(np.float32))
+    images = jnp.asarray(rng.standard_normal((16, 26, 26, 1)).astype(np.float32))
     jax.config.update("jaxlite_fusion", "off")
     want = jax.jit(jax.value_and_grad(loss))(params, images)  # the NumPy tier
     jax.config.update("jaxlite_fusion", "auto")
@@ -122,5 +126,9 @@ def test_cnn_step_in_the_fused_tier():
     assert tier.state == "fused", tier.error
     assert "conv_general_dilated" in [repr(c) for c in tier.kernel_calls]
     assert "kernel of conv_general_dilated" in tier.listing()
+    # kernels write into the executable's reusable buffers, as the NumPy code does (the
+    # ones of at least codegen._WORKSPACE_BYTES: here the gradient of max pooling's input)
+    assert any("kernel_call" in line and "out=_w[" in line
+               for line in tier.fused.source.splitlines())
     for g, w in zip(jax.tree_util.tree_leaves(got), jax.tree_util.tree_leaves(want)):
         np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-5, atol=1e-6)

@@ -71,6 +71,9 @@ def test_scatter_kernel_bits(x_shape, window, strides, select, dtype):
         got = call(s, x)
         assert got.shape == want.shape and got.dtype == want.dtype
         assert np.array_equal(bits(got), bits(want))
+        buffer = np.full(x_shape, np.nan, dtype)  # a jit workspace buffer, reused
+        assert call(s, x, out=buffer) is buffer
+        assert np.array_equal(bits(buffer), bits(want))
 
 
 def test_which_equations_get_a_kernel():
@@ -127,6 +130,9 @@ def test_reduce_window_kernel_bits(case, primitive, dtype):
         got = call(x)
         assert got.shape == want.shape and got.dtype == want.dtype
         assert np.array_equal(bits(got), bits(want))
+        buffer = np.zeros(want.shape, dtype)
+        assert call(x, out=buffer) is buffer
+        assert np.array_equal(bits(buffer), bits(want))
 
 
 def test_which_reduce_windows_get_a_kernel():
@@ -143,7 +149,7 @@ def test_wrong_kernel_is_refused():
     eqn = scatter_eqn((2, 3, 3, 1), (2, 6, 6, 1), window=(1, 2, 2, 1), strides=(1, 2, 2, 1))
     source, signature, _ = select_and_scatter_add_p.fused_kernel(eqn)
     call = fusion.KernelCall(eqn, source, signature,
-                             lambda kernel, s, x: np.zeros(x.shape, x.dtype))
+                             lambda kernel, s, x, out=None: np.zeros(x.shape, x.dtype))
     with pytest.raises(RuntimeError, match="disagrees"):
         kernels.compile_call(call)
 

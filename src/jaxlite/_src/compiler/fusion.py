@@ -407,7 +407,9 @@ def fuse(jaxpr, plan):
 # ---- primitives with a kernel of their own ----------------------------------------------
 # A primitive that is not elementwise may carry `fused_kernel(eqn)` (set where it is
 # defined): (Numba source of `kernel`, its signature as kernel_source gives one, and
-# run(kernel, *operands) -> result), or None where its NumPy code stays. The fused tier
+# run(kernel, *operands, out=None) -> result, a new C-order array or `out`, a C-order
+# buffer of the result's shape and dtype: a jit workspace slot, so that steady-state
+# calls do not fault in fresh pages), or None where its NumPy code stays. The fused tier
 # compiles the source (kernels.compile_call), checks it against the NumPy implementation,
 # and runs it in place of that code.
 
@@ -426,17 +428,18 @@ class KernelCall:
         self.source, self.signature, self.run = source, signature, run
         self.kernel = None  # set by kernels.compile_call
 
-    def __call__(self, *args):
-        return self.run(self.kernel, *args)
+    def __call__(self, *args, out=None):
+        return self.run(self.kernel, *args, out=out)
 
     def __repr__(self):
         return self.eqn.primitive.name
 
 
 kernel_call_p = Primitive("kernel_call")
-kernel_call_p.impl = lambda *args, call: call(*args)
+kernel_call_p.impl = lambda *args, call, out=None: call(*args, out=out)
 kernel_call_p.abstract_eval = lambda *avals, call: call.eqn.outputs[0].aval
-kernel_call_p.fresh_results = True  # a new array, never a view of an operand
+# a new C-order array, never a view of an operand, or written into a workspace buffer
+kernel_call_p.fresh_results = kernel_call_p.writable_results = kernel_call_p.impl_out = True
 
 
 def substitute_kernels(jaxpr, min_size=65536):

@@ -161,6 +161,14 @@ def _conv_impl(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
     return np.ascontiguousarray(result, dtype=out_dtype)
 
 
+def _into(out, result):
+    """`result` as a new C-order array, or written into `out`."""
+    if out is None:
+        return np.ascontiguousarray(result)
+    out[...] = result
+    return out
+
+
 def _fill(out, value):
     out[...] = value
     return out
@@ -443,15 +451,19 @@ def _conv_fused_kernel(eqn):
     final = tuple(canonical_axes[i] for i in np.argsort(out_spec))
     needs_pad = any(lo or hi or it for lo, hi, it in config)
 
-    def run(kernel, x, w):
+    in_place = final == tuple(range(len(final)))  # the output's layout is (N, P..., O)
+
+    def run(kernel, x, w, out=None):
         x = np.asarray(x, dtype)
         if needs_pad:
             x = _pad_impl(x, np.zeros((), dtype), tuple(config))
         weights = np.ascontiguousarray(  # (I, spatial..., O): a row per window element
             np.moveaxis(np.transpose(np.asarray(w, dtype), rhs_spec), 0, -1)).reshape(-1)
-        result = np.empty(canonical, dtype)
+        result = out if out is not None and in_place else np.empty(canonical, dtype)
         kernel(np.ascontiguousarray(x).reshape(-1), weights, result.reshape(-1))
-        return np.ascontiguousarray(np.transpose(result, final))
+        if in_place:
+            return result
+        return _into(out, np.transpose(result, final))
     return source, signature, run
 
 

@@ -592,8 +592,11 @@ def _scatter_add_fused_kernel(eqn):
     source = "\n".join(lines + [indent + line for line in body]) + "\n"
     signature = ((dtype.name, "in"), (dtype.name, "in"), (dtype.name, "out"))
 
-    def run(kernel, s, x):
-        out = np.empty(shape, dtype) if tiled else np.zeros(shape, dtype)
+    def run(kernel, s, x, out=None):
+        if out is None:
+            out = np.empty(shape, dtype) if tiled else np.zeros(shape, dtype)
+        elif not tiled:
+            out[...] = 0
         kernel(np.ascontiguousarray(s, dtype).reshape(-1),
                np.ascontiguousarray(x, dtype).reshape(-1), out.reshape(-1))
         return out
@@ -658,8 +661,8 @@ def _define_reduce_kernel(primitive, symbol):
         source = "\n".join(lines) + "\n"
         signature = ((dtype.name, "in"), (dtype.name, "out"))
 
-        def run(kernel, x):
-            out = np.empty(out_shape, dtype)
+        def run(kernel, x, out=None):
+            out = np.empty(out_shape, dtype) if out is None else out
             kernel(np.ascontiguousarray(x, dtype).reshape(-1), out.reshape(-1))
             return out
         return source, signature, run
