@@ -399,6 +399,7 @@ conv_general_dilated_p.impl_out = True  # _conv_impl(..., out=buffer)
 # may differ from BLAS's in the last bits: as dot products in the whole-program tier do,
 # the check against the NumPy code allows float rounding (`fused_kernel_rounding`).
 _DIRECT_MAX_TAPS = 64
+_DIRECT_BLOCK = 4
 
 
 def _conv_fused_kernel(eqn):
@@ -430,20 +431,34 @@ def _conv_fused_kernel(eqn):
     offsets = elements[0] * element_strides[lhs_spec[1]]
     for k, axis, d in zip(elements[1:], lhs_spec[2:], p["rhs_dilation"]):
         offsets = offsets + k * d * element_strides[axis]
-    # Loops over the output positions (batch, spatial...), then the features, innermost.
+    # Loops over the output positions (batch, spatial...), then the features, innermost
+    # (vectorized); the innermost positions in blocks of _DIRECT_BLOCK, which share each
+    # load of the weights (~2x faster), then one by one up to the end of the row.
     positions = [n_batch] + out_spatial
     steps = [element_strides[lhs_spec[0]]] + [s * element_strides[axis] for s, axis in
                                               zip(p["window_strides"], lhs_spec[2:])]
-    lines, indent = ["def kernel(x, w, out):", "    r = 0"], "    "
-    for d, n in enumerate(positions):
+    out_steps = [math.prod(positions[d + 1:]) * features for d in range(len(positions))]
+    lines, indent = ["def kernel(x, w, out):"], "    "
+    for d, n in enumerate(positions[:-1]):
         lines.append(f"{indent}for i{d} in range({n}):")
         indent += "    "
-    lines.append(indent + "b = " + " + ".join(f"i{d} * {st}" for d, st in enumerate(steps)))
-    lines += [f"{indent}x{e} = x[b + {o}]" for e, o in enumerate(offsets.tolist())]
-    lines += [f"{indent}for o in range({features}):",
-              f"{indent}    a = {dtype.type(0)!r}"]
-    lines += [f"{indent}    a += x{e} * w[{e * features} + o]" for e in range(taps)]
-    lines += [f"{indent}    out[r + o] = a", f"{indent}r += {features}"]
+    last = len(positions) - 1
+    blocked = positions[-1] - positions[-1] % _DIRECT_BLOCK
+    for start, stop, block in ((0, blocked, _DIRECT_BLOCK), (blocked, positions[-1], 1)):
+        if start == stop:
+            continue
+        step = f", {block}" if block > 1 else ""
+        lines.append(f"{indent}for i{last} in range({start}, {stop}{step}):")
+        body = indent + "    "
+        lines.append(body + "b = " + " + ".join(f"i{d} * {st}" for d, st in enumerate(steps)))
+        lines.append(body + "r = " + " + ".join(f"i{d} * {st}" for d, st in enumerate(out_steps)))
+        lines += [f"{body}x{q}_{e} = x[b + {o + q * steps[-1]}]" for q in range(block)
+                  for e, o in enumerate(offsets.tolist())]
+        lines.append(f"{body}for o in range({features}):")
+        lines += [f"{body}    a{q} = {dtype.type(0)!r}" for q in range(block)]
+        lines += [f"{body}    a{q} += x{q}_{e} * w[{e * features} + o]" for e in range(taps)
+                  for q in range(block)]
+        lines += [f"{body}    out[r + {q * features} + o] = a{q}" for q in range(block)]
     source = "import numpy as np\n\n\n" + "\n".join(lines) + "\n"
     signature = ((dtype.name, "in"), (dtype.name, "in"), (dtype.name, "out"))
     canonical = (n_batch,) + tuple(out_spatial) + (features,)  # (N, P..., O)
