@@ -536,14 +536,17 @@ def _window_offsets(shape, window, window_dilation):
 
 
 def _window_loops(shape, out_shape, strides):
-    """Source lines of nested loops over the windows in row-major order, each window's
-    first element at flat index `b` (no padding or base dilation); and the body's indent."""
+    """Source lines of nested loops over the windows in row-major order, window `w`'s
+    first element at flat index `b` (no padding or base dilation); and the body's indent.
+    (Indices from the loop variables, not running counters, let LLVM vectorize.)"""
     steps = [math.prod(shape[d + 1:]) * st for d, st in enumerate(strides)]
+    out_steps = [math.prod(out_shape[d + 1:]) for d in range(len(out_shape))]
     lines, indent = [], "    "
     for d, n in enumerate(out_shape):
         lines.append(f"{indent}for i{d} in range({n}):")
         indent += "    "
     lines.append(indent + "b = " + " + ".join(f"i{d} * {st}" for d, st in enumerate(steps)))
+    lines.append(indent + "w = " + " + ".join(f"i{d} * {st}" for d, st in enumerate(out_steps)))
     return lines, indent
 
 
@@ -582,13 +585,13 @@ def _scatter_add_fused_kernel(eqn):
         # NaN best, and a NaN candidate becomes the best.
         body += [f"arg = {e} if x{e} {beats} best else arg",
                  f"best = {extremum}(best, x{e}) if x{e} == x{e} else x{e}"]
-    body += ["v = s[w]", "w += 1", f"arg = arg if best != {fill} else -1"]
+    body += ["v = s[w]", f"arg = arg if best != {fill} else -1"]
     zero = dtype.type(0)
     if tiled:
         body += [f"out[b + {o}] = v if arg == {e} else {zero!r}" for e, o in enumerate(offsets)]
     else:
         body += [f"if arg == {e}:\n{indent}    out[b + {o}] = v" for e, o in enumerate(offsets)]
-    lines = ["import numpy as np", "", "", "def kernel(s, x, out):", "    w = 0"] + loops
+    lines = ["import numpy as np", "", "", "def kernel(s, x, out):"] + loops
     source = "\n".join(lines + [indent + line for line in body]) + "\n"
     signature = ((dtype.name, "in"), (dtype.name, "in"), (dtype.name, "out"))
 
@@ -654,10 +657,10 @@ def _define_reduce_kernel(primitive, symbol):
         else:
             combine = lambda a, b: f"{'max' if symbol == '>' else 'min'}({a}, {b})"
         loops, indent = _window_loops(shape, out_shape, p["window_strides"])
-        lines = ["import numpy as np", "", "", "def kernel(x, out):", "    w = 0"] + loops
+        lines = ["import numpy as np", "", "", "def kernel(x, out):"] + loops
         lines += [f"{indent}x{e} = x[b + {o}]" for e, o in enumerate(offsets)]
         lines += [indent + line.strip() for line in _fold_window_source(window, combine)]
-        lines += [f"{indent}out[w] = best", f"{indent}w += 1"]
+        lines += [f"{indent}out[w] = best"]
         source = "\n".join(lines) + "\n"
         signature = ((dtype.name, "in"), (dtype.name, "out"))
 
