@@ -415,7 +415,9 @@ def fuse(jaxpr, plan):
 
 def _kernel_rule(eqn, min_size):
     rule = getattr(eqn.primitive, "fused_kernel", None)
-    if rule is None or not eqn.outputs or eqn.outputs[0].aval.size < max(min_size, 2):
+    # the work grows with the operands too (a convolution's kernel gradient is small)
+    sizes = [v.aval.size for v in [*eqn.inputs, *eqn.outputs] if hasattr(v.aval, "size")]
+    if rule is None or not eqn.outputs or max(sizes) < max(min_size, 2):
         return None
     return rule
 
