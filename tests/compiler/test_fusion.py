@@ -457,3 +457,23 @@ def test_bias_cluster_on_a_transposed_operand():
     assert tier.state == "fused", tier.error
     assert same_bits(reference, fused)
     assert np.asarray(reference).strides == np.asarray(fused).strides
+
+
+@needs_numba
+def test_bias_cluster_in_rows_has_numpy_bits():
+    """A loop with tiled operands long enough runs as rows of a multiple of every tile
+    (>= 256 elements: LLVM vectorizes it; i % size did not), then the elements after the
+    last whole row: both parts give the NumPy tier's bits."""
+    def f(h, b, c):
+        y = h + b - c
+        return jnp.maximum(y, 0.0) * y + b
+    rng = np.random.default_rng(2)
+    h = np.round(rng.standard_normal((7, 9, 6)), 2).astype(np.float32)
+    c = np.round(rng.standard_normal((9, 6)), 2).astype(np.float32)
+    h.reshape(-1)[::17] = 0.0  # ReLU's ties
+    reference, fused, tier = numpy_tier_and_fused(f, h, B, c)
+    assert tier.state == "fused", tier.error
+    # tiles of 6 and 54 elements: rows of 270 (one row, then 108 elements)
+    assert any("for k in range(270)" in cl.source and "% 54]" in cl.source
+               for cl in tier.clusters)
+    assert same_bits(reference, fused)

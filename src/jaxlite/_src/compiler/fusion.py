@@ -19,9 +19,11 @@ values used outside the cluster.
     c = sin a; d = cos a; g = fused_elementwise[18 equations] a b c d   (float64; float32's
                                                                      sin and cos join g)
 
-A primitive that is not elementwise may bring a kernel of its own (`fused_kernel`;
-max pooling's gradient in prims/windows.py): `substitute_kernels` puts it in place of
-the NumPy code, after a check that it returns the same bits.
+A primitive that is not elementwise may bring a kernel of its own (`fused_kernel`:
+max pooling and its gradient in prims/windows.py, convolutions in prims/conv.py):
+`substitute_kernels` puts it in place of the NumPy code, after a check that it returns
+the same bits (or, for kernels that add products in another order, `fused_kernel_rounding`,
+agrees within float rounding).
 
 Each exact scalar expression computes what NumPy's ufunc computes element by element, in
 the same precision (constants are typed as their operands, no fast-math), so without
@@ -50,6 +52,7 @@ _DTYPES = (np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.bool_),
 # A broadcast of a 0-d operand costs nothing in a loop (the scalar itself): it is not
 # counted towards min_ops, and where read outside the cluster it stays a view.
 _FREE = {broadcast_in_dim_p}
+_MIN_PERIOD = 256  # the shortest row of a loop with tiled operands (LLVM's cost model)
 
 
 def scalar_rule(primitive):
@@ -245,6 +248,13 @@ class FusedCluster:
         self.array_inputs = [v.aval.shape == self.shape for v in jaxpr.invars]
         # Operands of the loop's trailing dimensions (a bias): read at i % size.
         self.tiled_inputs = [v.aval.shape not in (self.shape, ()) for v in jaxpr.invars]
+        # A load at i % size keeps LLVM from vectorizing the loop (~4x slower): where the
+        # loop is long enough it runs as rows of `period` elements (a multiple of every
+        # tile, >= _MIN_PERIOD), tiles expanded to that length at each call (_run).
+        tiles = [v.aval.size for v, t in zip(jaxpr.invars, self.tiled_inputs) if t]
+        period = int(np.lcm.reduce(tiles)) if tiles else 0
+        period *= -(-_MIN_PERIOD // period) if period else 0
+        self.period = period if period <= self.size else 0
         self.in_dtypes = [v.aval.dtype for v in jaxpr.invars]
         self.out_dtypes = [v.aval.dtype for v in jaxpr.outvars]
         self.source, self.signature = kernel_source(self)
@@ -297,6 +307,8 @@ class FusedCluster:
                     a = np.require(a, dtype, ["C", "A"])
                 if a.ndim != 1:
                     a = a.reshape(-1)
+                if tiled and a.size < self.period:
+                    a = np.resize(a, self.period)  # the tile repeated: one row's operand
             else:
                 a = dtype.type(a)
             flat.append(a)
@@ -477,6 +489,7 @@ def kernel_source(cluster, level=0):
     None; a primitive with fewer passes keeps its last) in place of the fast helpers."""
     jaxpr = cluster.jaxpr
     names, params, loads, constants = {}, [], [], {}
+    row_loads = []  # the loads of a loop over rows of cluster.period elements
     signature = []
     for j, (v, is_array) in enumerate(zip(jaxpr.invars, cluster.array_inputs)):
         dtype = v.aval.dtype
@@ -485,6 +498,7 @@ def kernel_source(cluster, level=0):
             # A literal size: a power of two's remainder is a mask, and the loop vectorizes.
             index = "i" if is_array else f"i % {v.aval.size}"
             loads.append(f"        x{j} = a{j}[{index}]")
+            row_loads.append(f"        x{j} = a{j}[{'i' if is_array else 'k'}]")
             names[v] = f"x{j}"
             signature.append((dtype.name, "in"))
         else:
@@ -542,7 +556,14 @@ def kernel_source(cluster, level=0):
     if guards:
         lines.append("    slow = np.int32(0)")
         signature.append(("int32", "flag"))
-    lines.append("    for i in range(o0.shape[0]):")
+    if cluster.period:  # rows, then the elements after the last whole row
+        period = cluster.period
+        lines += [f"    rows = o0.shape[0] // {period}", "    for j in range(rows):",
+                  f"        for k in range({period}):", f"            i = j * {period} + k"]
+        lines += ["    " + line for line in row_loads + body + stores]
+        lines.append(f"    for i in range(rows * {period}, o0.shape[0]):")
+    else:
+        lines.append("    for i in range(o0.shape[0]):")
     lines += loads + body + stores
     if guards:
         lines.append("    return slow")
