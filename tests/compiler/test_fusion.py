@@ -521,3 +521,22 @@ def test_hessian_clusters_read_the_folded_transpose_in_their_kernels(monkeypatch
     assert tier.state == "fused", tier.error
     assert fallbacks == []
     assert same_bits(reference, fused)
+
+
+@needs_numba
+def test_bias_cluster_with_two_tiles_has_numpy_bits():
+    """A loop with tiles of two sizes runs in rows of the smaller, read contiguously; the
+    larger is read at its remainder: both give the NumPy tier's bits."""
+    def f(h, b, c):
+        y = h + b - c
+        return jnp.maximum(y, 0.0) * y + b
+    rng = np.random.default_rng(2)
+    h = np.round(rng.standard_normal((7, 9, 6)), 2).astype(np.float32)
+    c = np.round(rng.standard_normal((9, 6)), 2).astype(np.float32)
+    h.reshape(-1)[::17] = 0.0  # ReLU's ties
+    reference, fused, tier = numpy_tier_and_fused(f, h, B, c)
+    assert tier.state == "fused", tier.error
+    # tiles of 6 and 54 elements: columns of 6
+    assert any("for c in range(6)" in cl.source and "% 54]" in cl.source
+               for cl in tier.clusters)
+    assert same_bits(reference, fused)

@@ -23,9 +23,11 @@ or the first (row after row) is added up in the loop (reduce_sum's `fused_reduct
     c = sin a; d = cos a; g = fused_elementwise[18 equations] a b c d   (float64; float32's
                                                                      sin and cos join g)
 
-A primitive that is not elementwise may bring a kernel of its own (`fused_kernel`;
-max pooling's gradient in prims/windows.py): `substitute_kernels` puts it in place of
-the NumPy code, after a check that it returns the same bits.
+A primitive that is not elementwise may bring a kernel of its own (`fused_kernel`:
+max pooling and its gradient in prims/windows.py, convolutions in prims/conv.py):
+`substitute_kernels` puts it in place of the NumPy code, after a check that it returns
+the same bits (or, for kernels that add products in another order, `fused_kernel_rounding`,
+agrees within float rounding).
 
 Each exact scalar expression computes what NumPy's ufunc computes element by element, in
 the same precision (constants are typed as their operands, no fast-math), so without
@@ -542,13 +544,17 @@ def fuse(jaxpr, plan):
 # ---- primitives with a kernel of their own ----------------------------------------------
 # A primitive that is not elementwise may carry `fused_kernel(eqn)` (set where it is
 # defined): (Numba source of `kernel`, its signature as kernel_source gives one, and
-# run(kernel, *operands) -> result), or None where its NumPy code stays. The fused tier
+# run(kernel, *operands, out=None) -> result, a new C-order array or `out`, a C-order
+# buffer of the result's shape and dtype: a jit workspace slot, so that steady-state
+# calls do not fault in fresh pages), or None where its NumPy code stays. The fused tier
 # compiles the source (kernels.compile_call), checks it against the NumPy implementation,
 # and runs it in place of that code.
 
 def _kernel_rule(eqn, min_size):
     rule = getattr(eqn.primitive, "fused_kernel", None)
-    if rule is None or not eqn.outputs or eqn.outputs[0].aval.size < max(min_size, 2):
+    # the work grows with the operands too (a convolution's kernel gradient is small)
+    sizes = [v.aval.size for v in [*eqn.inputs, *eqn.outputs] if hasattr(v.aval, "size")]
+    if rule is None or not eqn.outputs or max(sizes) < max(min_size, 2):
         return None
     return rule
 
@@ -561,17 +567,18 @@ class KernelCall:
         self.source, self.signature, self.run = source, signature, run
         self.kernel = None  # set by kernels.compile_call
 
-    def __call__(self, *args):
-        return self.run(self.kernel, *args)
+    def __call__(self, *args, out=None):
+        return self.run(self.kernel, *args, out=out)
 
     def __repr__(self):
         return self.eqn.primitive.name
 
 
 kernel_call_p = Primitive("kernel_call")
-kernel_call_p.impl = lambda *args, call: call(*args)
+kernel_call_p.impl = lambda *args, call, out=None: call(*args, out=out)
 kernel_call_p.abstract_eval = lambda *avals, call: call.eqn.outputs[0].aval
-kernel_call_p.fresh_results = True  # a new array, never a view of an operand
+# a new C-order array, never a view of an operand, or written into a workspace buffer
+kernel_call_p.fresh_results = kernel_call_p.writable_results = kernel_call_p.impl_out = True
 
 
 def substitute_kernels(jaxpr, min_size=65536):

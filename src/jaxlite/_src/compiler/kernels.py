@@ -293,8 +293,11 @@ def compile_call(call, seed=0, cached_only=False):
     """Compile a KernelCall's kernel (fusion.substitute_kernels) and check it on operands
     of its own shapes against the equation's NumPy implementation: the bits must agree
     (these kernels compare and move values, or do one IEEE operation per element). Values
-    drawn from a few, so that ties, signed zeros, infinities and NaN occur. Once per
-    kernel and equation: the check runs at full size (~150 ms for a 205 MB product)."""
+    drawn from a few, so that ties, signed zeros, infinities and NaN occur. A primitive
+    whose kernel sums products in another order than NumPy's (`fused_kernel_rounding`:
+    convolutions) must agree within float rounding, on those values and on normally
+    distributed ones. Once per kernel and equation: the check runs at full size (~150 ms
+    for a 205 MB product)."""
     call.kernel = compile_kernel(call.source, call.signature, cached_only)
     eqn = call.eqn
     key = (call.source, call.signature, call.run.__code__, tuple(v.aval for v in eqn.inputs),
@@ -303,16 +306,27 @@ def compile_call(call, seed=0, cached_only=False):
         return
     rng = np.random.default_rng(seed)
     pool = np.array([0.0, -0.0, 1.5, -2.25, 7.0, -np.inf, np.inf, np.nan, 3.0, 3.0])
-    # integer operands (threefry2x32_stacked's words) from their whole range, wrapped
-    args = [rng.integers(0, 2 ** 32, v.aval.shape).astype(v.aval.dtype)
-            if np.dtype(v.aval.dtype).kind in "iu" else
-            pool[rng.integers(0, len(pool), v.aval.shape)].astype(v.aval.dtype)
-            for v in call.eqn.inputs]
-    with np.errstate(all="ignore"):  # the pool's infinities and NaNs
-        want = np.asarray(call.eqn.primitive.impl(*args, **call.eqn.params))
-        got = np.asarray(call(*args))
-    if got.dtype != want.dtype or got.shape != want.shape or not np.array_equal(
-            got.view(np.uint8), np.ascontiguousarray(want).view(np.uint8)):
-        raise RuntimeError(f"the fused kernel of {call.eqn.primitive.name} disagrees with "
-                           "its NumPy implementation")
+    rounding = getattr(eqn.primitive, "fused_kernel_rounding", False)
+    for values in [pool, None] if rounding else [pool]:
+        # integer operands (threefry2x32_stacked's words) from their whole range, wrapped
+        args = [rng.integers(0, 2 ** 32, v.aval.shape).astype(v.aval.dtype)
+                if np.dtype(v.aval.dtype).kind in "iu" else
+                (values[rng.integers(0, len(values), v.aval.shape)] if values is not None
+                 else rng.standard_normal(v.aval.shape)).astype(v.aval.dtype)
+                for v in eqn.inputs]
+        with np.errstate(all="ignore"):  # inf * 0 and inf - inf: NaN, as in NumPy
+            want = np.asarray(eqn.primitive.impl(*args, **eqn.params))
+            got = np.asarray(call(*args))
+        if got.dtype != want.dtype or got.shape != want.shape or not _agree(got, want, rounding):
+            raise RuntimeError(f"the fused kernel of {eqn.primitive.name} disagrees with "
+                               "its NumPy implementation")
     _checked.add(key)
+
+
+def _agree(got, want, rounding):
+    if not rounding:
+        return np.array_equal(got.view(np.uint8), np.ascontiguousarray(want).view(np.uint8))
+    tolerance = 1e-5 if got.dtype.itemsize <= 4 else 1e-13
+    finite = np.isfinite(want)
+    scale = float(np.max(np.abs(want[finite]), initial=0.0))
+    return np.allclose(got, want, rtol=tolerance, atol=tolerance * scale, equal_nan=True)

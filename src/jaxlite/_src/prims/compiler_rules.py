@@ -605,14 +605,14 @@ def outer_kernel(symbol, ufunc, a_shape, b_shape, out_aval):
         + ((dtype.name, "out"),)
     shape, scalars = tuple(out_aval.shape), sizes + strides
 
-    def run(kernel, a, b):
+    def run(kernel, a, b, out=None):
         a, b = np.asarray(a), np.asarray(b)
         # Operands in another memory order: NumPy lays its result out as they lie (which
         # later reductions add in), so NumPy computes it, as the NumPy tier does.
         if not (a.flags.c_contiguous and b.flags.c_contiguous) \
                 or a.dtype != dtype or b.dtype != dtype:
             return ufunc(np.reshape(a, a_shape), np.reshape(b, b_shape))
-        result = np.empty(shape, dtype)
+        result = np.empty(shape, dtype) if out is None else out
         kernel(a.reshape(-1), b.reshape(-1), *scalars, result.reshape(-1))
         return result
     return source, signature, run

@@ -161,6 +161,14 @@ def _conv_impl(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
     return np.ascontiguousarray(result, dtype=out_dtype)
 
 
+def _into(out, result):
+    """`result` as a new C-order array, or written into `out`."""
+    if out is None:
+        return np.ascontiguousarray(result)
+    out[...] = result
+    return out
+
+
 def _fill(out, value):
     out[...] = value
     return out
@@ -379,3 +387,153 @@ conv_general_dilated_p.weak_type_rule = lambda weak, params: all(weak)
 # once the convolution has read them, and its result overwritten in place (codegen.py).
 conv_general_dilated_p.fresh_results = conv_general_dilated_p.writable_results = True
 conv_general_dilated_p.impl_out = True  # _conv_impl(..., out=buffer)
+
+
+# ---- the fused tier's kernels (compiler/fusion.py substitute_kernels) -----------------------
+# Two shapes of convolution run BLAS below its speed after im2col, and get a Numba loop:
+# - small windows (input channels x kernel elements <= _DIRECT_MAX_TAPS: a first layer's
+#   3x3 over one channel has 9): a matmul with a short inner dimension, for which im2col
+#   copies the input nine-fold. The kernel reads each window once and computes all output
+#   features of a position from it, features innermost (vectorized), positions in blocks
+#   that share each load of the weights: ~5x faster in the CNN step.
+# - few output positions (batch x spatial <= _REDUCTION_MAX_POSITIONS) over long windows:
+#   a first layer's kernel gradient (3x3 positions, each summing 32 x 26 x 26 products): a
+#   matmul of 9 rows, which BLAS packs at a cost. The kernel walks the window elements once,
+#   adding each one's products into every position's features.
+# Both add products in their own order (from 0.0, window elements in order; the long sums
+# in blocks of _REDUCTION_BLOCK added into float64), so results may differ from BLAS's in
+# the last bits: as dot products in the whole-program tier do, the check against the NumPy
+# code allows float rounding (`fused_kernel_rounding`).
+_DIRECT_MAX_TAPS = 64
+_DIRECT_BLOCK = 4
+_REDUCTION_MAX_POSITIONS = 16
+_REDUCTION_BLOCK = 8
+
+
+def _conv_fused_kernel(eqn):
+    """(kernel source, signature, run(kernel, lhs, rhs, out=None) -> result) for the fused
+    tier, or None where this equation keeps its NumPy implementation."""
+    lhs, rhs = (v.aval for v in eqn.inputs)
+    p = eqn.params
+    lhs_spec, rhs_spec, out_spec = p["dimension_numbers"]
+    dtype = np.dtype(lhs.dtype)
+    out = eqn.outputs[0].aval
+    taps = math.prod(rhs.shape) // rhs.shape[rhs_spec[0]]  # input channels x kernel elements
+    out_spatial = [out.shape[d] for d in out_spec[2:]]
+    n_batch, features = lhs.shape[lhs_spec[0]], rhs.shape[rhs_spec[0]]
+    positions = [n_batch] + out_spatial
+    direct = 0 < taps <= _DIRECT_MAX_TAPS
+    if (dtype.name not in ("float32", "float64") or rhs.dtype != dtype or out.dtype != dtype
+            or p["feature_group_count"] != 1 or p["batch_group_count"] != 1 or out.size == 0
+            or not (direct or math.prod(positions) <= _REDUCTION_MAX_POSITIONS)):
+        return None
+    # The operand as the NumPy code sees it: dilated and padded, in its own layout.
+    config = [(0, 0, 0)] * len(lhs.shape)
+    for axis, (lo, hi), d in zip(lhs_spec[2:], p["padding"], p["lhs_dilation"]):
+        config[axis] = (lo, hi, d - 1)
+    padded = tuple(max(lo + hi + n + max(n - 1, 0) * it, 0)
+                   for n, (lo, hi, it) in zip(lhs.shape, config))
+    element_strides = [math.prod(padded[d + 1:]) for d in range(len(padded))]
+    # Flat steps in the operand: along the output positions (batch, spatial...) and along
+    # the window elements (input channel, kernel offset...), the weight matrix's rows.
+    steps = [element_strides[lhs_spec[0]]] + [s * element_strides[axis] for s, axis in
+                                              zip(p["window_strides"], lhs_spec[2:])]
+    tap_shape = [rhs.shape[rhs_spec[1]]] + [rhs.shape[d] for d in rhs_spec[2:]]
+    tap_steps = [element_strides[lhs_spec[1]]] + [d * element_strides[axis] for d, axis in
+                                                  zip(p["rhs_dilation"], lhs_spec[2:])]
+    source = (_direct_source if direct else _reduction_source)(
+        positions, steps, tap_shape, tap_steps, features, dtype)
+    signature = ((dtype.name, "in"), (dtype.name, "in"), (dtype.name, "out"))
+    canonical = tuple(positions) + (features,)  # (N, P..., O)
+    canonical_axes = (0, len(canonical) - 1) + tuple(range(1, len(canonical) - 1))
+    final = tuple(canonical_axes[i] for i in np.argsort(out_spec))
+    needs_pad = any(lo or hi or it for lo, hi, it in config)
+    in_place = final == tuple(range(len(final)))  # the output's layout is (N, P..., O)
+
+    def run(kernel, x, w, out=None):
+        x = np.asarray(x, dtype)
+        if needs_pad:
+            x = _pad_impl(x, np.zeros((), dtype), tuple(config))
+        weights = np.ascontiguousarray(  # (I, spatial..., O): a row per window element
+            np.moveaxis(np.transpose(np.asarray(w, dtype), rhs_spec), 0, -1)).reshape(-1)
+        result = out if out is not None and in_place else np.empty(canonical, dtype)
+        kernel(np.ascontiguousarray(x).reshape(-1), weights, result.reshape(-1))
+        if in_place:
+            return result
+        return _into(out, np.transpose(result, final))
+    return source, signature, run
+
+
+def _flat_offsets(shape, steps):
+    return (np.indices(shape).reshape(len(shape), -1).T @ np.array(steps, np.int64)).tolist()
+
+
+def _sum(terms):
+    return " + ".join(terms)
+
+
+def _direct_source(positions, steps, tap_shape, tap_steps, features, dtype):
+    """Loops over the output positions, then the features, innermost (vectorized); the
+    innermost positions in blocks of _DIRECT_BLOCK, then one by one to the end of the row.
+    (Indices from the loop variables, not running counters, let LLVM vectorize.)"""
+    offsets = _flat_offsets(tap_shape, tap_steps)
+    out_steps = [math.prod(positions[d + 1:]) * features for d in range(len(positions))]
+    lines, indent = ["def kernel(x, w, out):"], "    "
+    for d, n in enumerate(positions[:-1]):
+        lines.append(f"{indent}for i{d} in range({n}):")
+        indent += "    "
+    last = len(positions) - 1
+    blocked = positions[-1] - positions[-1] % _DIRECT_BLOCK
+    for start, stop, block in ((0, blocked, _DIRECT_BLOCK), (blocked, positions[-1], 1)):
+        if start == stop:
+            continue
+        step = f", {block}" if block > 1 else ""
+        lines.append(f"{indent}for i{last} in range({start}, {stop}{step}):")
+        body = indent + "    "
+        lines.append(body + "b = " + _sum(f"i{d} * {st}" for d, st in enumerate(steps)))
+        lines.append(body + "r = " + _sum(f"i{d} * {st}" for d, st in enumerate(out_steps)))
+        lines += [f"{body}x{q}_{e} = x[b + {o + q * steps[-1]}]" for q in range(block)
+                  for e, o in enumerate(offsets)]
+        lines.append(f"{body}for o in range({features}):")
+        lines += [f"{body}    a{q} = {dtype.type(0)!r}" for q in range(block)]
+        lines += [f"{body}    a{q} += x{q}_{e} * w[{e * features} + o]"
+                  for e in range(len(offsets)) for q in range(block)]
+        lines += [f"{body}    out[r + {q * features} + o] = a{q}" for q in range(block)]
+    return "import numpy as np\n\n\n" + "\n".join(lines) + "\n"
+
+
+def _reduction_source(positions, steps, tap_shape, tap_steps, features, dtype):
+    """Loops over the window elements (the innermost kernel axis in blocks of
+    _REDUCTION_BLOCK, then one by one), each block's products for every output position
+    summed from 0.0 and added into a float64 accumulator, features innermost (vectorized)."""
+    starts = _flat_offsets(positions, steps)  # each output position's first element
+    row_steps = [math.prod(tap_shape[d + 1:]) * features for d in range(len(tap_shape))]
+    lines, indent = ["def kernel(x, w, out):",
+                     f"    acc = np.zeros({len(starts) * features}, np.float64)"], "    "
+    for d, n in enumerate(tap_shape[:-1]):
+        lines.append(f"{indent}for j{d} in range({n}):")
+        indent += "    "
+    last = len(tap_shape) - 1
+    blocked = tap_shape[-1] - tap_shape[-1] % _REDUCTION_BLOCK
+    for start, stop, block in ((0, blocked, _REDUCTION_BLOCK), (blocked, tap_shape[-1], 1)):
+        if start == stop:
+            continue
+        step = f", {block}" if block > 1 else ""
+        lines.append(f"{indent}for j{last} in range({start}, {stop}{step}):")
+        body = indent + "    "
+        lines.append(body + "t = " + _sum(f"j{d} * {st}" for d, st in enumerate(tap_steps)))
+        lines.append(body + "e = " + _sum(f"j{d} * {st}" for d, st in enumerate(row_steps)))
+        lines += [f"{body}x{r}_{q} = x[t + {s + q * tap_steps[-1]}]"
+                  for r, s in enumerate(starts) for q in range(block)]
+        lines.append(f"{body}for o in range({features}):")
+        lines += [f"{body}    a{r} = {dtype.type(0)!r}" for r in range(len(starts))]
+        lines += [f"{body}    a{r} += x{r}_{q} * w[e + {q * features} + o]"
+                  for q in range(block) for r in range(len(starts))]
+        lines += [f"{body}    acc[{r * features} + o] += np.float64(a{r})"
+                  for r in range(len(starts))]
+    lines += [f"    for i in range({len(starts) * features}):", "        out[i] = acc[i]"]
+    return "import numpy as np\n\n\n" + "\n".join(lines) + "\n"
+
+
+conv_general_dilated_p.fused_kernel = _conv_fused_kernel
+conv_general_dilated_p.fused_kernel_rounding = True  # see above: sums in another order

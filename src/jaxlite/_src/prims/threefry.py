@@ -353,8 +353,8 @@ def _stacked_fused_kernel(eqn):
     signature = tuple(("uint32", "scalar" if one else "in") for one in scalar) + \
         (("uint32", "out"),)
 
-    def run(kernel, *operands):
-        out = np.empty(shape + (2,), UINT32)
+    def run(kernel, *operands, out=None):
+        out = np.empty(shape + (2,), UINT32) if out is None else out
         kernel(*[UINT32.type(np.reshape(x, ())) if one else
                  np.ascontiguousarray(x, UINT32).reshape(-1)
                  for x, one in zip(operands, scalar)], out.reshape(-1))

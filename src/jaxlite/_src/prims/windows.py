@@ -20,6 +20,8 @@ overlap (pooling with stride == window) they move values by offset, one strided
 slice each, with no index arithmetic or scatter (about 10x faster); elsewhere
 through flat indices into the operand.
 """
+import math
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -29,6 +31,7 @@ from ..ad import Zero
 from .util import shape_of
 from .shape import moveaxis, pad_p, broadcast_batch
 from .shape import _pad_impl  # NumPy padding with interior (dilation) and negative pads
+from .compiler_rules import extremum_code
 
 
 # ---- shape arithmetic (shared with conv.py) ----------------------------------------------
@@ -520,32 +523,42 @@ reduce_window_max_p.jvp = _chooser_jvp(reduce_window_max_p, "ge")
 reduce_window_min_p.jvp = _chooser_jvp(reduce_window_min_p, "le")
 
 
-# ---- the fused tier's kernel (compiler/fusion.py substitute_kernels) ------------------------
-# Max pooling's gradient where windows tile the operand (no padding, no dilation, stride >=
+# ---- the fused tier's kernels (compiler/fusion.py substitute_kernels) -----------------------
+# Loops over the output windows whose shape, strides and window offsets are constants of
+# the source: no index tables to read, and the innermost dimension (channels, in NHWC
+# pooling) vectorizes where the body allows.
+
+def _window_offsets(shape, window, window_dilation):
+    """The flat offset in a C-order operand of `shape` of each window element from the
+    window's first, in row-major window order."""
+    elements = np.indices(window).reshape(len(window), -1) * np.reshape(window_dilation, (-1, 1))
+    return np.ravel_multi_index(elements, shape).tolist()
+
+
+def _window_loops(shape, out_shape, strides):
+    """Source lines of nested loops over the windows in row-major order, window `w`'s
+    first element at flat index `b` (no padding or base dilation); and the body's indent.
+    (Indices from the loop variables, not running counters, let LLVM vectorize.)"""
+    steps = [math.prod(shape[d + 1:]) * st for d, st in enumerate(strides)]
+    out_steps = [math.prod(out_shape[d + 1:]) for d in range(len(out_shape))]
+    lines, indent = [], "    "
+    for d, n in enumerate(out_shape):
+        lines.append(f"{indent}for i{d} in range({n}):")
+        indent += "    "
+    lines.append(indent + "b = " + " + ".join(f"i{d} * {st}" for d, st in enumerate(steps)))
+    lines.append(indent + "w = " + " + ".join(f"i{d} * {st}" for d, st in enumerate(out_steps)))
+    return lines, indent
+
+
+# Max pooling's gradient where windows do not overlap (no padding, no dilation, stride >=
 # window): one pass that finds each window's winner and writes its cotangent there, where
 # the NumPy code makes one masked pass per window offset (~8x slower for 2x2 windows).
 # The same choice as _choose_by_offsets: a candidate wins only if strictly better than the
 # running extremum, which NaN poisons (np.maximum's), so the first best element wins; a
-# window whose best is the identity (-inf for max) has none. Values move as they are (a
-# load and a store: no arithmetic), so the result has the NumPy tier's bits.
-_SCATTER_KERNEL = """
-def kernel(s, x, base, offsets, fill, out):
-    for w in range(base.shape[0]):
-        b = base[w]
-        best = x[b + offsets[0]]
-        arg = 0
-        for k in range(1, {size}):
-            c = x[b + offsets[k]]
-            # Selects, not branches (which element wins is unpredictable data); max
-            # keeps a NaN best, and a NaN candidate becomes the best.
-            better = c {beats} best
-            arg = k if better else arg
-            best = {extremum}(best, c) if c == c else c
-        if best != fill:
-            out[b + offsets[arg]] = s[w]
-"""
-
-
+# window whose best is the identity (-inf for max) has none. Where the windows tile the
+# operand exactly, every element is written (the cotangent or 0.0, as the NumPy code
+# does), so the result needs no zeroing first. Values move as they are (a load and a
+# store: no arithmetic), so the result has the NumPy tier's bits.
 def _scatter_add_fused_kernel(eqn):
     """(kernel source, its signature, run(kernel, s, x) -> result) for the fused tier, or
     None where this equation keeps its NumPy implementation."""
@@ -559,27 +572,105 @@ def _scatter_add_fused_kernel(eqn):
             or any(st < w for st, w in zip(p["window_strides"], p["window_dimensions"]))):
         return None
     shape, window = tuple(x_aval.shape), tuple(p["window_dimensions"])
-    # Flat index of each window's first element, and of each window element from there.
-    starts = np.ix_(*[np.arange(n) * st for n, st in zip(s_aval.shape, p["window_strides"])])
-    base = np.ravel_multi_index(np.broadcast_arrays(*starts), shape).reshape(-1)
-    offsets = np.ravel_multi_index(np.indices(window).reshape(len(window), -1), shape)
-    base, offsets = base.astype(np.int64), offsets.astype(np.int64)
-    base.flags.writeable = offsets.flags.writeable = False  # the kernel reads them
-    fill = dtype.type(-np.inf if p["select"] == "ge" else np.inf)  # the identity: no winner
-    ge = p["select"] == "ge"
-    # The window size is a constant of the source: Numba unrolls the loop over it (~1.3x).
-    source = _SCATTER_KERNEL.format(size=len(offsets), beats=">" if ge else "<",
-                                    extremum="max" if ge else "min")
-    signature = ((dtype.name, "in"), (dtype.name, "in"), ("int64", "in"), ("int64", "in"),
-                 (dtype.name, "scalar"), (dtype.name, "out"))
+    offsets = _window_offsets(shape, window, p["window_dilation"])
+    tiled = all(st == w and n == w * m for st, w, n, m in
+                zip(p["window_strides"], window, shape, s_aval.shape))
+    # the identity (no winner), the best-so-far comparison and the extremum
+    fill, beats, extremum = ("-np.inf", ">", "max") if p["select"] == "ge" else \
+        ("np.inf", "<", "min")
+    loops, indent = _window_loops(shape, s_aval.shape, p["window_strides"])
+    body = [f"x{e} = x[b + {o}]" for e, o in enumerate(offsets)] + ["best = x0", "arg = 0"]
+    for e in range(1, len(offsets)):
+        # Selects, not branches (which element wins is unpredictable data); max keeps a
+        # NaN best, and a NaN candidate becomes the best.
+        body += [f"arg = {e} if x{e} {beats} best else arg",
+                 f"best = {extremum}(best, x{e}) if x{e} == x{e} else x{e}"]
+    body += ["v = s[w]", f"arg = arg if best != {fill} else -1"]
+    zero = dtype.type(0)
+    if tiled:
+        body += [f"out[b + {o}] = v if arg == {e} else {zero!r}" for e, o in enumerate(offsets)]
+    else:
+        body += [f"if arg == {e}:\n{indent}    out[b + {o}] = v" for e, o in enumerate(offsets)]
+    lines = ["import numpy as np", "", "", "def kernel(s, x, out):"] + loops
+    source = "\n".join(lines + [indent + line for line in body]) + "\n"
+    signature = ((dtype.name, "in"), (dtype.name, "in"), (dtype.name, "out"))
 
-    def run(kernel, s, x):
-        out = np.zeros(shape, dtype)
+    def run(kernel, s, x, out=None):
+        if out is None:
+            out = np.empty(shape, dtype) if tiled else np.zeros(shape, dtype)
+        elif not tiled:
+            out[...] = 0
         kernel(np.ascontiguousarray(s, dtype).reshape(-1),
-               np.ascontiguousarray(x, dtype).reshape(-1), base, offsets, fill,
-               out.reshape(-1))
+               np.ascontiguousarray(x, dtype).reshape(-1), out.reshape(-1))
         return out
     return source, signature, run
 
 
 select_and_scatter_add_p.fused_kernel = _scatter_add_fused_kernel
+
+
+# Max (min) pooling itself: each window's extremum in one pass over the operand, where the
+# NumPy code makes a pass per window offset. Max and min never round, but which of two
+# equal values (0.0 and -0.0) or two NaNs comes out depends on the order of comparisons:
+# the kernel folds the window exactly as _reduce_axis_by_axis does (along the first window
+# dimension, then the next, each left to right) with np.maximum's scalar rule (the
+# elementwise tier's, extremum_code), so it returns the NumPy tier's bits.
+def _fold_window_source(window, combine):
+    """Lines computing `best` from x0, x1, ... (the window's elements, row-major), folded
+    one window dimension at a time as _reduce_axis_by_axis does."""
+    current = {offset: f"x{e}" for e, offset in enumerate(np.ndindex(*window))}
+    lines = []
+    for d, size in enumerate(window):
+        if size == 1:
+            continue
+        folded = {}
+        for key in (k for k in current if k[d] == 0):
+            acc = current[key]
+            for o in range(1, size):
+                name = f"t{len(lines)}"
+                lines.append(f"        {name} = {combine(acc, current[key[:d] + (o,) + key[d + 1:]])}")
+                acc = name
+            folded[key] = acc
+        current = folded
+    return lines + [f"        best = {current[(0,) * len(window)]}"]
+
+
+def _define_reduce_kernel(primitive, symbol):
+    float_code = extremum_code(symbol)
+
+    def fused_kernel(eqn):
+        """(kernel source, signature, run(kernel, x) -> result) for the fused tier, or None
+        where this equation keeps its NumPy implementation (padding, base dilation)."""
+        (x_aval,), p = [v.aval for v in eqn.inputs], eqn.params
+        dtype = np.dtype(x_aval.dtype)
+        out_shape = tuple(eqn.outputs[0].aval.shape)
+        window = tuple(p["window_dimensions"])
+        if (dtype.name not in ("float32", "float64", "int32", "int64") or not x_aval.shape
+                or 0 in out_shape or math.prod(window) > _SLICEWISE_MAX_WINDOW
+                or any(lo != 0 or hi != 0 for lo, hi in p["padding"])
+                or any(b != 1 for b in p["base_dilation"])):
+            return None
+        shape = tuple(x_aval.shape)
+        offsets = _window_offsets(shape, window, p["window_dilation"])
+        if dtype.kind == "f":
+            combine = lambda a, b: float_code((a, b), {}, [x_aval, x_aval], x_aval)
+        else:
+            combine = lambda a, b: f"{'max' if symbol == '>' else 'min'}({a}, {b})"
+        loops, indent = _window_loops(shape, out_shape, p["window_strides"])
+        lines = ["import numpy as np", "", "", "def kernel(x, out):"] + loops
+        lines += [f"{indent}x{e} = x[b + {o}]" for e, o in enumerate(offsets)]
+        lines += [indent + line.strip() for line in _fold_window_source(window, combine)]
+        lines += [f"{indent}out[w] = best"]
+        source = "\n".join(lines) + "\n"
+        signature = ((dtype.name, "in"), (dtype.name, "out"))
+
+        def run(kernel, x, out=None):
+            out = np.empty(out_shape, dtype) if out is None else out
+            kernel(np.ascontiguousarray(x, dtype).reshape(-1), out.reshape(-1))
+            return out
+        return source, signature, run
+    primitive.fused_kernel = fused_kernel
+
+
+_define_reduce_kernel(reduce_window_max_p, ">")
+_define_reduce_kernel(reduce_window_min_p, "<")
