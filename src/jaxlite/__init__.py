@@ -8,6 +8,8 @@ from ._src.config import __version__, JAX_API_VERSION_INFO as __version_info__
 
 import importlib as _importlib
 
+from ._src import allocator as _allocator  # noqa: F401 (glibc: large arrays reused, at import)
+
 from . import config
 from ._src.array import AnyArray as Array  # arrays and tracers alike, as jax.Array
 from . import numpy  # also installs jax.numpy's operators and methods on Array and Tracer
