@@ -472,24 +472,30 @@ def _sum(terms):
     return " + ".join(terms)
 
 
+def _blocked_loops(lines, var, shape, block):
+    """Append loops over `shape` (variables var0, var1, ...) to `lines`, the last axis in
+    steps of `block` and then one by one to its end; yield (the indent of the body, the
+    step) once per innermost loop, after its header, for the caller to append the body."""
+    indent = "    "
+    for d, n in enumerate(shape[:-1]):
+        lines.append(f"{indent}for {var}{d} in range({n}):")
+        indent += "    "
+    blocked = shape[-1] - shape[-1] % block
+    for start, stop, step in ((0, blocked, block), (blocked, shape[-1], 1)):
+        if start < stop:
+            by = f", {step}" if step > 1 else ""
+            lines.append(f"{indent}for {var}{len(shape) - 1} in range({start}, {stop}{by}):")
+            yield indent + "    ", step
+
+
 def _direct_source(positions, steps, tap_shape, tap_steps, features, dtype):
     """Loops over the output positions, then the features, innermost (vectorized); the
     innermost positions in blocks of _DIRECT_BLOCK, then one by one to the end of the row.
     (Indices from the loop variables, not running counters, let LLVM vectorize.)"""
     offsets = _flat_offsets(tap_shape, tap_steps)
     out_steps = [math.prod(positions[d + 1:]) * features for d in range(len(positions))]
-    lines, indent = ["def kernel(x, w, out):"], "    "
-    for d, n in enumerate(positions[:-1]):
-        lines.append(f"{indent}for i{d} in range({n}):")
-        indent += "    "
-    last = len(positions) - 1
-    blocked = positions[-1] - positions[-1] % _DIRECT_BLOCK
-    for start, stop, block in ((0, blocked, _DIRECT_BLOCK), (blocked, positions[-1], 1)):
-        if start == stop:
-            continue
-        step = f", {block}" if block > 1 else ""
-        lines.append(f"{indent}for i{last} in range({start}, {stop}{step}):")
-        body = indent + "    "
+    lines = ["def kernel(x, w, out):"]
+    for body, block in _blocked_loops(lines, "i", positions, _DIRECT_BLOCK):
         lines.append(body + "b = " + _sum(f"i{d} * {st}" for d, st in enumerate(steps)))
         lines.append(body + "r = " + _sum(f"i{d} * {st}" for d, st in enumerate(out_steps)))
         lines += [f"{body}x{q}_{e} = x[b + {o + q * steps[-1]}]" for q in range(block)
@@ -508,19 +514,9 @@ def _reduction_source(positions, steps, tap_shape, tap_steps, features, dtype):
     summed from 0.0 and added into a float64 accumulator, features innermost (vectorized)."""
     starts = _flat_offsets(positions, steps)  # each output position's first element
     row_steps = [math.prod(tap_shape[d + 1:]) * features for d in range(len(tap_shape))]
-    lines, indent = ["def kernel(x, w, out):",
-                     f"    acc = np.zeros({len(starts) * features}, np.float64)"], "    "
-    for d, n in enumerate(tap_shape[:-1]):
-        lines.append(f"{indent}for j{d} in range({n}):")
-        indent += "    "
-    last = len(tap_shape) - 1
-    blocked = tap_shape[-1] - tap_shape[-1] % _REDUCTION_BLOCK
-    for start, stop, block in ((0, blocked, _REDUCTION_BLOCK), (blocked, tap_shape[-1], 1)):
-        if start == stop:
-            continue
-        step = f", {block}" if block > 1 else ""
-        lines.append(f"{indent}for j{last} in range({start}, {stop}{step}):")
-        body = indent + "    "
+    lines = ["def kernel(x, w, out):",
+             f"    acc = np.zeros({len(starts) * features}, np.float64)"]
+    for body, block in _blocked_loops(lines, "j", tap_shape, _REDUCTION_BLOCK):
         lines.append(body + "t = " + _sum(f"j{d} * {st}" for d, st in enumerate(tap_steps)))
         lines.append(body + "e = " + _sum(f"j{d} * {st}" for d, st in enumerate(row_steps)))
         lines += [f"{body}x{r}_{q} = x[t + {s + q * tap_steps[-1]}]"
