@@ -21,12 +21,8 @@ pytestmark = pytest.mark.usefixtures("small_array_fusion")
 
 def conv_eqn(x_shape, w_shape, dtype=np.float32, **params):
     x, w = np.zeros(x_shape, dtype), np.zeros(w_shape, dtype)
-    x64 = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", np.dtype(dtype).itemsize == 8)
-    try:
+    with jax.enable_x64(np.dtype(dtype).itemsize == 8):
         jaxpr = jax.make_jaxpr(lambda x, w: lax.conv_general_dilated(x, w, **params))(x, w)
-    finally:
-        jax.config.update("jax_enable_x64", x64)
     (eqn,) = [e for e in jaxpr.jaxpr.eqns if e.primitive is conv_general_dilated_p]
     return eqn
 

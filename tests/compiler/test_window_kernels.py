@@ -27,12 +27,8 @@ def scatter_eqn(s_shape, x_shape, dtype=np.float32, select="ge", window=None, st
                   padding=padding or ((0, 0),) * len(x_shape),
                   base_dilation=(1,) * len(x_shape), window_dilation=(1,) * len(x_shape))
     s, x = np.zeros(s_shape, dtype), np.zeros(x_shape, dtype)
-    x64 = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", np.dtype(dtype).itemsize == 8)
-    try:
+    with jax.enable_x64(np.dtype(dtype).itemsize == 8):
         jaxpr = jax.make_jaxpr(lambda s, x: select_and_scatter_add_p.bind(s, x, **params))(s, x)
-    finally:
-        jax.config.update("jax_enable_x64", x64)
     eqn = jaxpr.jaxpr.eqns[0]
     assert eqn.inputs[1].aval.dtype == dtype
     return eqn
